@@ -1,0 +1,299 @@
+/*
+ * analyze.c - from a path to a case: enumerate files, read each, sniff its
+ * kinds by content, run the extractors, then sign the case.
+ *
+ * A folder is one case (an unpacked support bundle, or any folder of
+ * evidence from one host).  A file that cannot be read or is no known kind
+ * is recorded on its input and the rest goes on.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
+	[CT_KIND_GDB_BACKTRACE] = &ct_extractor_gdb,
+	[CT_KIND_VMKERNEL_LOG] = &ct_extractor_vmkernel,
+	[CT_KIND_LINUX_KERNEL_LOG] = &ct_extractor_linux,
+	[CT_KIND_SYSTEM_FACTS] = &ct_extractor_facts,
+};
+
+static const struct {
+	const char *name;
+	const char *description;
+} kind_names[CT_KIND_MAX] = {
+	[CT_KIND_GDB_BACKTRACE] = { "gdb-backtrace", "gdb backtrace" },
+	[CT_KIND_VMKERNEL_LOG] = { "vmkernel-log", "ESXi vmkernel log" },
+	[CT_KIND_LINUX_KERNEL_LOG] = { "linux-kernel-log",
+				       "Linux kernel log" },
+	[CT_KIND_SYSTEM_FACTS] = { "system-facts", "system facts" },
+};
+
+const char *ct_input_kind_name(enum ct_input_kind kind)
+{
+	return (unsigned)kind < CT_KIND_MAX ? kind_names[kind].name : "unknown";
+}
+
+const char *ct_input_kind_description(enum ct_input_kind kind)
+{
+	return (unsigned)kind < CT_KIND_MAX ? kind_names[kind].description
+					    : "unknown";
+}
+
+const char *ct_version(void)
+{
+	return PACKAGE_VERSION;
+}
+
+unsigned ct_sniff(const char *buf, size_t len)
+{
+	unsigned kinds = 0;
+	for (int k = 0; k < CT_KIND_MAX; k++)
+		if (ct_extractors[k]->sniff(buf, len))
+			kinds |= 1u << k;
+	return kinds;
+}
+
+struct ct_error *ct_extract_text(struct ct_case *c, const struct ct_text *t,
+				 unsigned kinds)
+{
+	for (int k = 0; k < CT_KIND_MAX; k++) {
+		if (!(kinds & (1u << k)))
+			continue;
+		struct ct_error *err = ct_extractors[k]->extract(c, t);
+		if (err)
+			return err;
+	}
+	return NULL;
+}
+
+static struct ct_error *add_input(struct ct_case *c, const char *path,
+				  uint64_t size, struct ct_input **ret)
+{
+	if (!ct_grow((void **)&c->inputs, &c->input_cap, c->input_count + 1,
+		     sizeof(*c->inputs)))
+		return &ct_enomem;
+	struct ct_input *in = &c->inputs[c->input_count];
+	memset(in, 0, sizeof(*in));
+	in->path = strdup(path);
+	if (!in->path)
+		return &ct_enomem;
+	in->size = size;
+	c->input_count++;
+	*ret = in;
+	return NULL;
+}
+
+/* Record why an input was not usable; keeps the first reason. */
+static struct ct_error *input_fail(struct ct_input *in, struct ct_error *err)
+{
+	if (err == &ct_enomem)
+		return err;
+	if (!in->error) {
+		char *msg = ct_error_format(err);
+		if (!msg) {
+			ct_error_destroy(err);
+			return &ct_enomem;
+		}
+		in->error = msg;
+	}
+	ct_error_destroy(err);
+	return NULL;
+}
+
+/* Sniff and extract one buffer as input in (whose path the text borrows). */
+static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
+				     const char *buf, size_t len)
+{
+	struct ct_input *in = &c->inputs[input_index];
+	in->kinds = ct_sniff(buf, len);
+	if (!in->kinds)
+		return input_fail(in, ct_error_at(
+			ct_error_create(CT_ERROR_NOT_RECOGNISED,
+					"not recognised as any input kind"),
+			in->path, 0, 0, false));
+	struct ct_text t = { .path = in->path, .buf = buf, .len = len };
+	struct ct_error *err = ct_extract_text(c, &t, in->kinds);
+	if (err)
+		return input_fail(&c->inputs[input_index],
+				  ct_error_at(err, t.path, 0, 0, false));
+	return NULL;
+}
+
+static struct ct_error *analyze_file(struct ct_case *c, const char *path,
+				     const struct stat *st)
+{
+	struct ct_input *in;
+	struct ct_error *err = add_input(c, path, (uint64_t)st->st_size, &in);
+	if (err)
+		return err;
+	size_t index = c->input_count - 1;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return input_fail(in, ct_error_os(errno, path, "cannot open"));
+	if (st->st_size == 0) {
+		close(fd);
+		return input_fail(in, ct_error_at(
+			ct_error_create(CT_ERROR_NOT_RECOGNISED,
+					"empty file"), path, 0, 0, false));
+	}
+	if ((uint64_t)st->st_size > SIZE_MAX) {
+		close(fd);
+		return input_fail(in, ct_error_at(
+			ct_error_create(CT_ERROR_UNSUPPORTED, "file too large"),
+			path, 0, 0, false));
+	}
+	size_t len = (size_t)st->st_size;
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	int map_errno = errno;
+	close(fd);
+	if (map == MAP_FAILED)
+		return input_fail(in, ct_error_os(map_errno, path,
+						  "cannot map"));
+	(void)madvise(map, len, MADV_SEQUENTIAL);
+	err = analyze_text(c, index, map, len);
+	munmap(map, len);
+	return err;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Walk a folder in name order, so that a case is the same every run. */
+static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
+				    int depth)
+{
+	if (depth > CT_MAX_DEPTH) {
+		return ct_case_add_note(c, "'%s': deeper than %d folders, "
+					"not read", path, CT_MAX_DEPTH);
+	}
+	DIR *dir = opendir(path);
+	if (!dir)
+		return ct_error_os(errno, path, "cannot open folder");
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+	struct ct_error *err = NULL;
+	struct dirent *de;
+	while ((de = readdir(dir))) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!ct_grow((void **)&names, &cap, count + 1,
+			     sizeof(*names)) ||
+		    !(names[count] = strdup(de->d_name))) {
+			err = &ct_enomem;
+			goto out;
+		}
+		count++;
+	}
+	qsort(names, count, sizeof(*names), compare_names);
+	for (size_t i = 0; i < count && !err; i++) {
+		char *child;
+		if (asprintf(&child, "%s/%s", path, names[i]) < 0) {
+			err = &ct_enomem;
+			break;
+		}
+		struct stat st;
+		if (c->input_count >= CT_MAX_FILES) {
+			err = ct_case_add_note(c, "more than %d files: '%s' "
+					       "and later files not read",
+					       CT_MAX_FILES, child);
+			free(child);
+			break;
+		}
+		if (lstat(child, &st) != 0) {
+			struct ct_input *in;
+			err = add_input(c, child, 0, &in);
+			if (!err)
+				err = input_fail(in, ct_error_os(
+					errno, child, "cannot stat"));
+			free(child);
+			continue;
+		}
+		/* follow links to files, never to folders: no loops */
+		if (S_ISLNK(st.st_mode) &&
+		    (stat(child, &st) != 0 || !S_ISREG(st.st_mode))) {
+			free(child);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode))
+			err = analyze_dir(c, child, depth + 1);
+		else if (S_ISREG(st.st_mode))
+			err = analyze_file(c, child, &st);
+		free(child);
+	}
+out:
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	closedir(dir);
+	return err;
+}
+
+/* After extraction: notes that tell a person what the evidence lacks. */
+static struct ct_error *finish_case(struct ct_case *c)
+{
+	struct ct_error *err = ct_case_sign(c);
+	if (err)
+		return err;
+	if (!c->signature.title && ct_case_usable(c))
+		err = ct_case_add_note(c, "no crash found in the evidence "
+				       "(%zu events, %zu facts)",
+				       c->event_count, c->fact_count);
+	return err;
+}
+
+struct ct_error *ct_analyze_path(const char *path, struct ct_case **ret)
+{
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return ct_error_os(errno, path, "cannot read");
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
+						   "not a file or folder"),
+				   path, 0, 0, false);
+	struct ct_case *c;
+	struct ct_error *err = ct_case_create(path, &c);
+	if (err)
+		return err;
+	if (S_ISDIR(st.st_mode))
+		err = analyze_dir(c, path, 0);
+	else
+		err = analyze_file(c, path, &st);
+	if (!err)
+		err = finish_case(c);
+	if (err) {
+		ct_case_destroy(c);
+		return err;
+	}
+	*ret = c;
+	return NULL;
+}
+
+struct ct_error *ct_analyze_buffer(const char *name, const char *buf,
+				   size_t len, struct ct_case **ret)
+{
+	struct ct_case *c;
+	struct ct_error *err = ct_case_create(name, &c);
+	if (err)
+		return err;
+	struct ct_input *in;
+	err = add_input(c, name, len, &in);
+	if (!err)
+		err = analyze_text(c, c->input_count - 1, buf, len);
+	if (!err)
+		err = finish_case(c);
+	if (err) {
+		ct_case_destroy(c);
+		return err;
+	}
+	*ret = c;
+	return NULL;
+}

@@ -1,0 +1,356 @@
+/*
+ * case.c - the case model: creating, filling and freeing a case.
+ * Extractors only add to a case; they never remove or rewrite evidence.
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+struct ct_error *ct_case_create(const char *name, struct ct_case **ret)
+{
+	struct ct_case *c = calloc(1, sizeof(*c));
+	if (!c)
+		return &ct_enomem;
+	c->name = strdup(name ? name : "");
+	if (!c->name) {
+		free(c);
+		return &ct_enomem;
+	}
+	*ret = c;
+	return NULL;
+}
+
+void ct_frame_deinit(struct ct_frame *f)
+{
+	free(f->function);
+	free(f->normalized);
+	free(f->module);
+	free(f->file);
+}
+
+static void panic_deinit(struct ct_panic *p)
+{
+	free(p->kind);
+	free(p->message);
+	free(p->exception);
+	free(p->context);
+	free(p->cpu);
+}
+
+static void match_deinit(struct ct_match *m)
+{
+	free(m->id);
+	free(m->title);
+	free(m->verdict);
+	free(m->fixed_in);
+	free(m->workaround);
+	for (size_t i = 0; i < m->why_count; i++)
+		free(m->why[i]);
+	free(m->why);
+}
+
+void ct_case_destroy(struct ct_case *c)
+{
+	if (!c)
+		return;
+	for (size_t i = 0; i < c->input_count; i++) {
+		free(c->inputs[i].path);
+		free(c->inputs[i].error);
+	}
+	free(c->inputs);
+	for (size_t i = 0; i < c->fact_count; i++) {
+		free(c->facts[i].key);
+		free(c->facts[i].value);
+	}
+	free(c->facts);
+	for (size_t i = 0; i < c->backtrace_count; i++) {
+		struct ct_backtrace *bt = &c->backtraces[i];
+		for (size_t j = 0; j < bt->frame_count; j++)
+			ct_frame_deinit(&bt->frames[j]);
+		free(bt->frames);
+		free(bt->label);
+	}
+	free(c->backtraces);
+	for (size_t i = 0; i < c->event_count; i++) {
+		struct ct_event *ev = &c->events[i];
+		for (size_t j = 0; j < ev->field_count; j++) {
+			free(ev->fields[j].name);
+			free(ev->fields[j].value);
+		}
+		free(ev->fields);
+		free(ev->kind);
+		free(ev->timestamp);
+		free(ev->text);
+	}
+	free(c->events);
+	for (size_t i = 0; i < c->finding_count; i++) {
+		struct ct_finding *f = &c->findings[i];
+		free(f->kind);
+		free(f->type);
+		free(f->member);
+		free(f->reason);
+	}
+	free(c->findings);
+	for (size_t i = 0; i < c->match_count; i++)
+		match_deinit(&c->matches[i]);
+	free(c->matches);
+	for (size_t i = 0; i < c->note_count; i++)
+		free(c->notes[i]);
+	free(c->notes);
+	panic_deinit(&c->panic);
+	free(c->signature.title);
+	for (size_t i = 0; i < c->signature.frame_count; i++)
+		free(c->signature.frames[i]);
+	free(c->signature.frames);
+	free(c->name);
+	free(c);
+}
+
+/* strdup that accepts NULL and keeps at most CT_MAX_FIELD_LEN bytes. */
+static bool dup_opt(const char *s, char **ret)
+{
+	if (!s) {
+		*ret = NULL;
+		return true;
+	}
+	*ret = ct_strndup_clean(s, strlen(s));
+	return *ret != NULL;
+}
+
+const char *ct_case_fact(const struct ct_case *c, const char *key)
+{
+	for (size_t i = 0; i < c->fact_count; i++)
+		if (strcmp(c->facts[i].key, key) == 0)
+			return c->facts[i].value;
+	return NULL;
+}
+
+struct ct_error *ct_case_add_fact(struct ct_case *c, const char *key,
+				  const char *value, struct ct_origin origin)
+{
+	for (size_t i = 0; i < c->fact_count; i++)
+		if (strcmp(c->facts[i].key, key) == 0 &&
+		    strcmp(c->facts[i].value, value) == 0)
+			return NULL;
+	if (c->fact_count >= CT_MAX_FACTS)
+		return NULL;
+	if (!ct_grow((void **)&c->facts, &c->fact_cap, c->fact_count + 1,
+		     sizeof(*c->facts)))
+		return &ct_enomem;
+	struct ct_fact *f = &c->facts[c->fact_count];
+	if (!dup_opt(key, &f->key))
+		return &ct_enomem;
+	if (!dup_opt(value, &f->value)) {
+		free(f->key);
+		return &ct_enomem;
+	}
+	f->origin = origin;
+	c->fact_count++;
+	return NULL;
+}
+
+struct ct_error *ct_case_add_backtrace(struct ct_case *c, const char *label,
+				       struct ct_origin origin,
+				       struct ct_backtrace **ret)
+{
+	if (c->backtrace_count >= CT_MAX_BACKTRACES)
+		return ct_error_create(CT_ERROR_CORRUPT,
+				       "more than %d backtraces",
+				       CT_MAX_BACKTRACES);
+	if (!ct_grow((void **)&c->backtraces, &c->backtrace_cap,
+		     c->backtrace_count + 1, sizeof(*c->backtraces)))
+		return &ct_enomem;
+	struct ct_backtrace *bt = &c->backtraces[c->backtrace_count];
+	memset(bt, 0, sizeof(*bt));
+	if (!dup_opt(label, &bt->label))
+		return &ct_enomem;
+	bt->origin = origin;
+	c->backtrace_count++;
+	*ret = bt;
+	return NULL;
+}
+
+struct ct_error *ct_backtrace_add_frame(struct ct_backtrace *bt,
+					const struct ct_frame *frame)
+{
+	if (bt->frame_count >= CT_MAX_FRAMES)
+		return NULL; /* keep the innermost frames, drop the rest */
+	if (!ct_grow((void **)&bt->frames, &bt->frame_capacity,
+		     bt->frame_count + 1, sizeof(*bt->frames)))
+		return &ct_enomem;
+	struct ct_frame *f = &bt->frames[bt->frame_count];
+	*f = *frame;
+	f->function = f->normalized = f->module = f->file = NULL;
+	if (!dup_opt(frame->function, &f->function) ||
+	    !dup_opt(frame->module, &f->module) ||
+	    !dup_opt(frame->file, &f->file))
+		goto fail;
+	if (frame->normalized) {
+		if (!dup_opt(frame->normalized, &f->normalized))
+			goto fail;
+	} else if (f->function) {
+		f->normalized = ct_frame_normalize(f->function);
+		if (!f->normalized)
+			goto fail;
+	}
+	bt->frame_count++;
+	return NULL;
+fail:
+	ct_frame_deinit(f);
+	return &ct_enomem;
+}
+
+struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
+				   const char *timestamp, const char *text,
+				   struct ct_origin origin,
+				   struct ct_event **ret)
+{
+	if (c->event_count >= CT_MAX_EVENTS) {
+		*ret = NULL;
+		return NULL;
+	}
+	if (!ct_grow((void **)&c->events, &c->event_cap, c->event_count + 1,
+		     sizeof(*c->events)))
+		return &ct_enomem;
+	struct ct_event *ev = &c->events[c->event_count];
+	memset(ev, 0, sizeof(*ev));
+	if (!dup_opt(kind, &ev->kind) || !dup_opt(timestamp, &ev->timestamp) ||
+	    !dup_opt(text, &ev->text)) {
+		free(ev->kind);
+		free(ev->timestamp);
+		free(ev->text);
+		return &ct_enomem;
+	}
+	ev->origin = origin;
+	c->event_count++;
+	*ret = ev;
+	return NULL;
+}
+
+struct ct_error *ct_event_add_field(struct ct_event *ev, const char *name,
+				    const char *value)
+{
+	size_t cap = ev->field_count; /* fields are few: grow one by one */
+	if (!ct_grow((void **)&ev->fields, &cap, ev->field_count + 1,
+		     sizeof(*ev->fields)))
+		return &ct_enomem;
+	struct ct_field *f = &ev->fields[ev->field_count];
+	if (!dup_opt(name, &f->name))
+		return &ct_enomem;
+	if (!dup_opt(value ? value : "", &f->value)) {
+		free(f->name);
+		return &ct_enomem;
+	}
+	ev->field_count++;
+	return NULL;
+}
+
+const char *ct_event_field(const struct ct_event *ev, const char *name)
+{
+	for (size_t i = 0; i < ev->field_count; i++)
+		if (strcmp(ev->fields[i].name, name) == 0)
+			return ev->fields[i].value;
+	return NULL;
+}
+
+struct ct_error *ct_case_add_finding(struct ct_case *c,
+				     const struct ct_finding *finding)
+{
+	if (!ct_grow((void **)&c->findings, &c->finding_cap,
+		     c->finding_count + 1, sizeof(*c->findings)))
+		return &ct_enomem;
+	struct ct_finding *f = &c->findings[c->finding_count];
+	*f = *finding;
+	f->kind = f->type = f->member = f->reason = NULL;
+	if (!dup_opt(finding->kind, &f->kind) ||
+	    !dup_opt(finding->type, &f->type) ||
+	    !dup_opt(finding->member, &f->member) ||
+	    !dup_opt(finding->reason, &f->reason)) {
+		free(f->kind);
+		free(f->type);
+		free(f->member);
+		free(f->reason);
+		return &ct_enomem;
+	}
+	c->finding_count++;
+	return NULL;
+}
+
+struct ct_error *ct_case_add_match(struct ct_case *c, const struct ct_match *m)
+{
+	if (!ct_grow((void **)&c->matches, &c->match_cap, c->match_count + 1,
+		     sizeof(*c->matches)))
+		return &ct_enomem;
+	struct ct_match *d = &c->matches[c->match_count];
+	memset(d, 0, sizeof(*d));
+	d->score = m->score;
+	d->passes = m->passes;
+	if (!dup_opt(m->id, &d->id) || !dup_opt(m->title, &d->title) ||
+	    !dup_opt(m->verdict, &d->verdict) ||
+	    !dup_opt(m->fixed_in, &d->fixed_in) ||
+	    !dup_opt(m->workaround, &d->workaround))
+		goto fail;
+	if (m->why_count) {
+		d->why = calloc(m->why_count, sizeof(*d->why));
+		if (!d->why)
+			goto fail;
+		for (size_t i = 0; i < m->why_count; i++) {
+			if (!dup_opt(m->why[i], &d->why[i]))
+				goto fail;
+			d->why_count++;
+		}
+	}
+	c->match_count++;
+	return NULL;
+fail:
+	match_deinit(d);
+	return &ct_enomem;
+}
+
+struct ct_error *ct_case_add_note(struct ct_case *c, const char *fmt, ...)
+{
+	if (!ct_grow((void **)&c->notes, &c->note_cap, c->note_count + 1,
+		     sizeof(*c->notes)))
+		return &ct_enomem;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&c->notes[c->note_count], fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	c->note_count++;
+	return NULL;
+}
+
+struct ct_error *ct_case_set_panic(struct ct_case *c,
+				   const struct ct_panic *panic)
+{
+	struct {
+		char **dst;
+		const char *src;
+	} fields[] = {
+		{ &c->panic.kind, panic->kind },
+		{ &c->panic.message, panic->message },
+		{ &c->panic.exception, panic->exception },
+		{ &c->panic.context, panic->context },
+		{ &c->panic.cpu, panic->cpu },
+	};
+	bool first = !c->panic.kind && !c->panic.message;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(fields); i++) {
+		if (*fields[i].dst || !fields[i].src)
+			continue;
+		if (!dup_opt(fields[i].src, fields[i].dst))
+			return &ct_enomem;
+	}
+	if (first)
+		c->panic.origin = panic->origin;
+	return NULL;
+}
+
+bool ct_case_usable(const struct ct_case *c)
+{
+	for (size_t i = 0; i < c->input_count; i++)
+		if (c->inputs[i].kinds)
+			return true;
+	return false;
+}

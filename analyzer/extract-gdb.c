@@ -1,0 +1,455 @@
+/*
+ * extract-gdb.c - gdb backtraces: "bt", "bt full", "where", "thread apply
+ * all bt", and the flattened form where a paste put every frame on one line
+ * ("(gdb) where#0 DLM_free (...) at .../dlmalloc.c:****#1 0x... in ...").
+ *
+ * A frame is "#N" followed by "[0xADDR in ]FUNC (ARGS)[ at FILE:LINE]
+ * [ from LIB]"; addresses and line numbers may be masked with '*'.  Frame
+ * numbers must run 0, 1, 2, ... so that a '#' inside an argument string
+ * cannot start a bogus frame.
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+enum { SNIFF_WINDOW = 256 * 1024 };
+
+/* Position of the next frame marker "#N " at or after p, or NULL.  A marker
+ * is '#', digits, then a blank; it must not follow an identifier char so
+ * that "x#1 " in a token does not count. */
+static const char *next_marker(const char *p, const char *end,
+			       unsigned long *ret_number, const char **ret_body)
+{
+	while (p < end) {
+		const char *h = memchr(p, '#', (size_t)(end - p));
+		if (!h)
+			return NULL;
+		const char *q = h + 1;
+		unsigned long n;
+		if (ct_parse_dec(&q, end, &n) && ct_blank_len(q, end) &&
+		    q - h <= 6 &&
+		    (h == p || !ct_is_ident_char((unsigned char)h[-1]) ||
+		     h[-1] == '*' || h[-1] == 'e' || h[-1] == 't')) {
+			*ret_number = n;
+			*ret_body = ct_skip_blanks(q, end);
+			return h;
+		}
+		p = h + 1;
+	}
+	return NULL;
+}
+
+static bool gdb_sniff(const char *buf, size_t len)
+{
+	if (len > SNIFF_WINDOW)
+		len = SNIFF_WINDOW;
+	const char *end = buf + len, *p = buf, *body;
+	unsigned long n;
+	/* two consecutive frames "#0 ... #1 ..." with a gdb-shaped body */
+	while ((p = next_marker(p, end, &n, &body))) {
+		if (n == 0 && (ct_has_prefix(body, (size_t)(end - body), "0x") ||
+			       ct_memstr(body, (size_t)(end - body) < 512
+						   ? (size_t)(end - body) : 512,
+					 " (") != NULL)) {
+			const char *b2;
+			unsigned long n2;
+			const char *m = next_marker(body, end, &n2, &b2);
+			if (m && n2 == 1)
+				return true;
+		}
+		p++;
+	}
+	return false;
+}
+
+/* Skip a balanced "( ... )" starting at p (which points at '('); strings in
+ * double quotes may hold parentheses.  Returns the position after ')', or
+ * NULL when unbalanced before end. */
+static const char *skip_args(const char *p, const char *end)
+{
+	int depth = 0;
+	bool quoted = false;
+	for (; p < end; p++) {
+		char c = *p;
+		if (quoted) {
+			if (c == '\\' && p + 1 < end)
+				p++;
+			else if (c == '"')
+				quoted = false;
+			continue;
+		}
+		if (c == '"')
+			quoted = true;
+		else if (c == '(')
+			depth++;
+		else if (c == ')' && --depth == 0)
+			return p + 1;
+	}
+	return NULL;
+}
+
+/* Is this a UTF-8 "…" (E2 80 A6) at p? */
+static bool is_ellipsis(const char *p, const char *end)
+{
+	return end - p >= 3 && (unsigned char)p[0] == 0xe2 &&
+	       (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0xa6;
+}
+
+/* Parse one frame body [p, end) into f (strings malloc'd into f). */
+static bool parse_frame(const char *p, const char *end, struct ct_frame *f)
+{
+	p = ct_skip_blanks(p, end);
+	uint64_t addr;
+	bool masked;
+	const char *q = p;
+	if (ct_has_prefix(p, (size_t)(end - p), "0x") &&
+	    ct_parse_hex(&q, end, &addr, &masked)) {
+		f->has_address = !masked;
+		f->address = addr;
+		q = ct_skip_blanks(q, end);
+		if (ct_has_prefix(q, (size_t)(end - q), "in "))
+			q += 3;
+		p = ct_skip_blanks(q, end);
+	} else {
+		f->inlined = true; /* gdb prints no pc for inlined frames */
+	}
+	if (ct_has_prefix(p, (size_t)(end - p), "<signal handler called>")) {
+		f->function = strdup("<signal handler called>");
+		f->inlined = false;
+		return f->function != NULL;
+	}
+	/* function name: up to " (" or "(" that opens the argument list */
+	const char *name_end = p;
+	int angle = 0;
+	while (name_end < end) {
+		char c = *name_end;
+		if (c == '<')
+			angle++;
+		else if (c == '>' && angle > 0)
+			angle--;
+		else if (angle == 0 && (c == '(' ||
+			 (c == ' ' && name_end + 1 < end && name_end[1] == '(')))
+			break;
+		else if (angle == 0 && c == ' ' &&
+			 !ct_has_prefix(name_end, (size_t)(end - name_end),
+					" const"))
+			break;
+		name_end++;
+	}
+	size_t name_len = (size_t)(name_end - p);
+	if (name_len == 0)
+		return false;
+	if (!(name_len == 2 && p[0] == '?' && p[1] == '?')) {
+		f->function = ct_strndup_clean(p, name_len);
+		if (!f->function)
+			return false;
+	}
+	q = ct_skip_blanks(name_end, end);
+	if (q < end && *q == '(') {
+		const char *after = skip_args(q, end);
+		q = after ? after : end;
+	}
+	/* " at FILE:LINE" or " from LIB" */
+	q = ct_skip_blanks(q, end);
+	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
+		q = ct_skip_blanks(q + 3, end);
+		const char *file = q;
+		const char *stop = q;
+		while (stop < end && *stop != ' ' && *stop != '\t' &&
+		       *stop != '\n')
+			stop++;
+		const char *colon = stop;
+		while (colon > file && colon[-1] != ':')
+			colon--;
+		const char *file_end = colon > file ? colon - 1 : stop;
+		if (colon > file) {
+			const char *l = colon;
+			unsigned long line;
+			if (ct_parse_dec(&l, stop, &line))
+				f->source_line = line;
+		}
+		/* a masked path "…/heap.c" keeps its base name only */
+		if (is_ellipsis(file, file_end))
+			file += 3;
+		if (file < file_end && *file == '/' && file[-1] != ' ')
+			file++;
+		if (file_end > file) {
+			f->file = ct_strndup_clean(file,
+						   (size_t)(file_end - file));
+			if (!f->file)
+				return false;
+		}
+	} else if (ct_has_prefix(q, (size_t)(end - q), "from ")) {
+		q = ct_skip_blanks(q + 5, end);
+		const char *stop = q;
+		while (stop < end && *stop != ' ' && *stop != '\t' &&
+		       *stop != '\n')
+			stop++;
+		const char *base = stop;
+		while (base > q && base[-1] != '/')
+			base--;
+		if (stop > base) {
+			f->module = ct_strndup_clean(base,
+						     (size_t)(stop - base));
+			if (!f->module)
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Names that say the frames are vmkernel's (a PSOD analysed in gdb). */
+static bool looks_esxi(const struct ct_backtrace *bt)
+{
+	static const char *const prefixes[] = {
+		"vmk_", "VMKAPI", "VSIP", "CpuSched_", "Panic_", "gate_entry",
+		"User_LinuxSyscallHandler", "FSS_", "DLM_free", "Heap_Free",
+		"World_", "Net_", "Portset_", "PktList_", "Uplink",
+	};
+	unsigned hits = 0;
+	for (size_t i = 0; i < bt->frame_count; i++) {
+		const char *fn = bt->frames[i].function;
+		const char *file = bt->frames[i].file;
+		if (file && (strstr(file, "vmkapi") || strstr(file, "bora/")))
+			hits++;
+		if (!fn)
+			continue;
+		for (size_t j = 0; j < CT_ARRAY_SIZE(prefixes); j++)
+			if (strncmp(fn, prefixes[j], strlen(prefixes[j])) == 0)
+				hits++;
+	}
+	return hits >= 2;
+}
+
+/* Frames a thread sits in while it waits: not the crashing thread. */
+static bool top_is_waiting(const struct ct_backtrace *bt)
+{
+	static const char *const waits[] = {
+		"futex", "__futex", "epoll_wait", "poll", "__poll", "select",
+		"nanosleep", "clock_nanosleep", "__clock_nanosleep",
+		"pthread_cond_wait", "___pthread_cond_wait", "pthread_join",
+		"__pthread_clockjoin_ex", "sigwait", "read", "__GI___libc_read",
+		"accept", "syscall", "pause", "__lll_lock_wait",
+	};
+	for (size_t i = 0; i < bt->frame_count && i < 3; i++) {
+		const char *fn = bt->frames[i].normalized;
+		if (!fn)
+			continue;
+		for (size_t j = 0; j < CT_ARRAY_SIZE(waits); j++)
+			if (strstr(fn, waits[j]))
+				return true;
+	}
+	return false;
+}
+
+struct gdb_state {
+	struct ct_case *c;
+	const struct ct_text *t;
+	struct ct_backtrace *bt;	/* current backtrace, or NULL */
+	size_t bt_index;		/* its index in c->backtraces */
+	unsigned long expect;		/* next frame number */
+	char label[64];			/* label for the next backtrace */
+	long current_thread;		/* "[Current thread is N", or -1 */
+	size_t first_bt;		/* index of our first backtrace */
+};
+
+static unsigned long line_of(const struct ct_text *t, const char *p)
+{
+	unsigned long n = 1;
+	for (const char *q = t->buf; q < p;) {
+		const char *nl = memchr(q, '\n', (size_t)(p - q));
+		if (!nl)
+			break;
+		n++;
+		q = nl + 1;
+	}
+	return n;
+}
+
+static struct ct_error *start_backtrace(struct gdb_state *s, const char *at)
+{
+	struct ct_origin o = { s->t->path, line_of(s->t, at) };
+	struct ct_error *err = ct_case_add_backtrace(
+		s->c, s->label[0] ? s->label : "gdb backtrace", o, &s->bt);
+	if (err)
+		return err;
+	s->bt_index = s->c->backtrace_count - 1;
+	s->label[0] = '\0';
+	return NULL;
+}
+
+/* "Thread 2 (Thread 0x7f... (LWP 1234)):" starts a new thread's frames. */
+static bool thread_header(const char *p, const char *end, char *label,
+			  size_t n)
+{
+	if (!ct_has_prefix(p, (size_t)(end - p), "Thread "))
+		return false;
+	const char *q = p + 7;
+	unsigned long id;
+	if (!ct_parse_dec(&q, end, &id) || q >= end || *q != ' ')
+		return false;
+	const char *lwp = ct_memstr(q, (size_t)(end - q), "(LWP ");
+	unsigned long lwp_id = 0;
+	if (lwp) {
+		const char *l = lwp + 5;
+		ct_parse_dec(&l, end, &lwp_id);
+	}
+	if (lwp_id)
+		snprintf(label, n, "thread %lu (LWP %lu)", id, lwp_id);
+	else
+		snprintf(label, n, "thread %lu", id);
+	return true;
+}
+
+static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
+{
+	struct gdb_state s = {
+		.c = c, .t = t, .current_thread = -1,
+		.first_bt = c->backtrace_count,
+	};
+	const char *p = t->buf, *end = t->buf + t->len;
+	struct ct_error *err = NULL;
+	struct ct_panic panic = { 0 };
+	char *signal_line = NULL;
+	char exc[32];
+
+	/* Pass over lines for headers and context; frames are found by marker
+	 * so that flattened pastes work the same as one frame per line. */
+	struct ct_line_reader r;
+	struct ct_line line;
+	ct_line_reader_init(&r, t->buf, t->len);
+	while (ct_line_next(&r, &line)) {
+		const char *lp = line.p, *le = line.p + line.len;
+		const char *sig = ct_memstr(lp, line.len,
+					    "terminated with signal ");
+		if (sig && !signal_line) {
+			signal_line = ct_strndup_clean(lp, line.len);
+			if (!signal_line)
+				return &ct_enomem;
+			panic.origin = (struct ct_origin){ t->path, line.number };
+		}
+		const char *cur = ct_memstr(lp, line.len,
+					    "[Current thread is ");
+		if (cur) {
+			const char *q = cur + 19;
+			unsigned long id;
+			if (ct_parse_dec(&q, le, &id))
+				s.current_thread = (long)id;
+		}
+	}
+
+	unsigned long number;
+	const char *body;
+	const char *m = next_marker(p, end, &number, &body);
+	const char *region = p; /* text before the marker, for thread heads */
+	while (m && !err) {
+		/* a thread header between the previous frame and this one? */
+		char label[64] = "";
+		for (const char *q = region; q < m;) {
+			const char *nl = memchr(q, '\n', (size_t)(m - q));
+			const char *le = nl ? nl : m;
+			const char *lp = ct_skip_blanks(q, le);
+			if (thread_header(lp, le, label, sizeof(label)))
+				snprintf(s.label, sizeof(s.label), "%s", label);
+			q = nl ? nl + 1 : m;
+		}
+		unsigned long next_number;
+		const char *next_body;
+		const char *next = next_marker(body, end, &next_number,
+					       &next_body);
+		/* the body ends at the next marker, or at the end of the line
+		 * once the argument list is closed */
+		const char *stop = next ? next : end;
+		const char *nl = memchr(body, '\n', (size_t)(stop - body));
+		if (nl) {
+			const char *open = memchr(body, '(',
+						  (size_t)(nl - body));
+			const char *close_end = open ? skip_args(open, stop)
+						     : NULL;
+			const char *eol = close_end
+				? memchr(close_end, '\n',
+					 (size_t)(stop - close_end)) : nl;
+			stop = eol ? eol : stop;
+		}
+		if (number == 0 || s.label[0] || !s.bt) {
+			err = start_backtrace(&s, m);
+			s.expect = number;
+		}
+		if (!err && number == s.expect) {
+			struct ct_frame f = { .number = (int)number,
+					      .reliable = true };
+			if (parse_frame(body, stop, &f)) {
+				s.bt = &c->backtraces[s.bt_index];
+				err = ct_backtrace_add_frame(s.bt, &f);
+				s.expect = number + 1;
+			}
+			ct_frame_deinit(&f);
+		}
+		region = stop;
+		m = next;
+		body = next_body;
+		number = next_number;
+		if (m && m < region)
+			m = next_marker(region, end, &number, &body);
+	}
+	if (err)
+		goto out;
+
+	/* family and crashing thread */
+	size_t count = c->backtrace_count - s.first_bt;
+	bool esxi = false;
+	for (size_t i = s.first_bt; i < c->backtrace_count; i++)
+		if (looks_esxi(&c->backtraces[i]))
+			esxi = true;
+	struct ct_backtrace *crash = NULL;
+	for (size_t i = s.first_bt; i < c->backtrace_count; i++) {
+		struct ct_backtrace *bt = &c->backtraces[i];
+		ct_backtrace_mark_generic(bt, esxi ? CT_FAMILY_ESXI
+						   : CT_FAMILY_USER);
+		if (s.current_thread >= 0 && bt->label &&
+		    strncmp(bt->label, "thread ", 7) == 0 &&
+		    strtol(bt->label + 7, NULL, 10) == s.current_thread)
+			crash = bt;
+	}
+	for (size_t i = s.first_bt; !crash && i < c->backtrace_count; i++) {
+		struct ct_backtrace *bt = &c->backtraces[i];
+		for (size_t j = 0; j < bt->frame_count; j++)
+			if (bt->frames[j].function &&
+			    strcmp(bt->frames[j].function,
+				   "<signal handler called>") == 0)
+				crash = bt;
+	}
+	for (size_t i = s.first_bt; !crash && i < c->backtrace_count; i++)
+		if (count == 1 || !top_is_waiting(&c->backtraces[i]))
+			crash = &c->backtraces[i];
+	if (crash) {
+		crash->crashing = true;
+		panic.kind = esxi ? "PSOD" : "crash";
+		panic.message = signal_line;
+		if (signal_line) {
+			const char *sg = strstr(signal_line, "signal ");
+			if (sg) {
+				size_t k = 0;
+				for (sg += 7; *sg && *sg != ',' && k < 31; sg++)
+					exc[k++] = *sg;
+				exc[k] = '\0';
+				panic.exception = exc;
+			}
+		}
+		if (!panic.origin.path)
+			panic.origin = crash->origin;
+		err = ct_case_set_panic(c, &panic);
+	}
+	if (!err && esxi)
+		err = ct_case_add_fact(c, "product", "esxi",
+				       (struct ct_origin){ t->path, 0 });
+out:
+	free(signal_line);
+	return err;
+}
+
+const struct ct_extractor ct_extractor_gdb = {
+	.kind = CT_KIND_GDB_BACKTRACE,
+	.sniff = gdb_sniff,
+	.extract = gdb_extract,
+};

@@ -1,0 +1,174 @@
+/*
+ * internal.h - helpers shared inside libcrashtriage: growable strings, line
+ * iteration over untrusted text, small string utilities, and the extractor
+ * interface every input kind implements.  Not installed.
+ */
+#ifndef CT_INTERNAL_H
+#define CT_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crashtriage.h"
+#include "banned.h"
+
+#define CT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Caps on what one input may add: a hostile log cannot exhaust memory. */
+enum {
+	CT_MAX_FRAMES = 512,		/* frames per backtrace */
+	CT_MAX_BACKTRACES = 4096,	/* backtraces per case */
+	CT_MAX_EVENTS = 100000,		/* events per case */
+	CT_MAX_FACTS = 100000,		/* facts per case */
+	CT_MAX_FIELD_LEN = 4096,	/* bytes kept of one captured string */
+	CT_MAX_FILES = 100000,		/* files read from one folder */
+	CT_MAX_DEPTH = 32,		/* folder nesting */
+};
+
+/* ---- allocation -------------------------------------------------------- */
+
+/* Grow *array (of elem_size elements, *cap allocated) so that it can hold
+ * need elements; overflow-checked.  Returns false on OOM or overflow. */
+bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size);
+
+/* strndup that maps NUL bytes and control characters other than tab and
+ * newline to '?' so that every string in the case model is printable C
+ * text; keeps at most CT_MAX_FIELD_LEN bytes. */
+char *ct_strndup_clean(const char *s, size_t n);
+
+/* ---- growable string --------------------------------------------------- */
+
+struct ct_strbuf {
+	char *buf;	/* NUL-terminated when len > 0 or after any append */
+	size_t len;	/* bytes used, excluding the NUL */
+	size_t cap;	/* bytes allocated */
+	bool failed;	/* an append ran out of memory; contents truncated */
+};
+
+#define CT_STRBUF_INIT { NULL, 0, 0, false }
+
+void ct_strbuf_append(struct ct_strbuf *sb, const char *p, size_t n);
+void ct_strbuf_puts(struct ct_strbuf *sb, const char *s);
+void ct_strbuf_putc(struct ct_strbuf *sb, char c);
+void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Append s as a JSON string literal (with quotes); s may be NULL -> null. */
+void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s);
+/* Hand the buffer to the caller (never NULL unless failed), reset sb. */
+char *ct_strbuf_detach(struct ct_strbuf *sb);
+void ct_strbuf_deinit(struct ct_strbuf *sb);
+
+/* ---- lines of untrusted text ------------------------------------------- */
+
+/* A line of an input: not NUL-terminated, without its "\n" or "\r\n". */
+struct ct_line {
+	const char *p;
+	size_t len;
+	unsigned long number;	/* 1-based */
+};
+
+struct ct_line_reader {
+	const char *pos;
+	const char *end;
+	unsigned long number;	/* number of the last line returned */
+};
+
+void ct_line_reader_init(struct ct_line_reader *r, const char *buf,
+			 size_t len);
+/* Next line, false at the end. */
+bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret);
+
+/* ---- small string helpers on (p, len) spans ---------------------------- */
+
+/* First occurrence of needle in [p, p+len), or NULL. */
+const char *ct_memstr(const char *p, size_t len, const char *needle);
+bool ct_has_prefix(const char *p, size_t len, const char *prefix);
+/* Bytes of the blank at p: 1 for space or tab, 2 for a UTF-8 no-break
+ * space (pasted from web pages), 0 if p is no blank. */
+size_t ct_blank_len(const char *p, const char *end);
+/* Skip spaces, tabs and no-break spaces. */
+const char *ct_skip_blanks(const char *p, const char *end);
+/* Trim blanks and CR at both ends of the span in place. */
+void ct_trim(const char **p, size_t *len);
+/* Parse hex digits (optional 0x) at *p; *p moves past them.  Masked digits
+ * ('*', '#') make *masked true and the value 0.  False if none. */
+bool ct_parse_hex(const char **p, const char *end, uint64_t *ret,
+		  bool *masked);
+/* Parse decimal digits at *p into ret (saturating). */
+bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
+bool ct_is_ident_char(int c);
+
+/* ---- extractors -------------------------------------------------------- */
+
+/* One input's bytes as an extractor sees them. */
+struct ct_text {
+	const char *path;	/* owned by the case's input list */
+	const char *buf;	/* may contain NULs; not NUL-terminated */
+	size_t len;
+};
+
+/* One input kind.  sniff() looks at the content only; extract() adds
+ * whatever evidence it finds to the case and may be handed a text that
+ * holds other kinds too. */
+struct ct_extractor {
+	enum ct_input_kind kind;
+	bool (*sniff)(const char *buf, size_t len);
+	struct ct_error *(*extract)(struct ct_case *c, const struct ct_text *t);
+};
+
+extern const struct ct_extractor ct_extractor_gdb;
+extern const struct ct_extractor ct_extractor_vmkernel;
+extern const struct ct_extractor ct_extractor_linux;
+extern const struct ct_extractor ct_extractor_facts;
+
+/* All extractors, indexed by enum ct_input_kind. */
+extern const struct ct_extractor *const ct_extractors[CT_KIND_MAX];
+
+/* Run the extractors of kinds over t (used by analyze and by fuzzers). */
+struct ct_error *ct_extract_text(struct ct_case *c, const struct ct_text *t,
+				 unsigned kinds);
+
+/* ---- frames ------------------------------------------------------------ */
+
+/* Which family of frame names a backtrace belongs to: selects skip lists. */
+enum ct_frame_family {
+	CT_FAMILY_ANY = 0,
+	CT_FAMILY_ESXI,
+	CT_FAMILY_LINUX,
+	CT_FAMILY_USER,
+};
+
+/* Copy name without compiler clone suffixes (".isra.0", ".cold", ...). */
+char *ct_frame_normalize(const char *name);
+/* Mark generic frames of bt (panic plumbing, abort and what is above it). */
+void ct_backtrace_mark_generic(struct ct_backtrace *bt,
+			       enum ct_frame_family family);
+
+/* Release the strings of one frame (used on error paths). */
+void ct_frame_deinit(struct ct_frame *f);
+
+/* ---- errors ------------------------------------------------------------ */
+
+/* Every corruption report goes through here: one place for a breakpoint. */
+struct ct_error *ct_error_corrupt(const char *path, unsigned long line,
+				  const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* ---- hashing ----------------------------------------------------------- */
+
+struct ct_sha256 {
+	uint32_t state[8];
+	uint64_t length;	/* bytes hashed so far */
+	unsigned char block[64];
+	size_t used;		/* bytes in block */
+};
+
+void ct_sha256_init(struct ct_sha256 *h);
+void ct_sha256_update(struct ct_sha256 *h, const void *data, size_t len);
+void ct_sha256_final(struct ct_sha256 *h, unsigned char ret[32]);
+
+#endif /* CT_INTERNAL_H */

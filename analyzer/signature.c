@@ -1,0 +1,133 @@
+/*
+ * signature.c - from backtraces to a title and a stable hash.
+ *
+ * The signature uses the crashing backtrace's top normalised frames: no
+ * offsets, addresses, clone suffixes, unreliable or generic frames.  So it
+ * does not move with builds, hosts, timestamps or taint flags, and the same
+ * crash seen as a gdb backtrace and as vmkernel frame lines signs alike.
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+enum {
+	SIGNATURE_FRAMES = 5,	/* frames hashed */
+	TITLE_FRAMES = 3,	/* frames named in the title */
+};
+
+/* The crashing backtrace: marked crashing, else the first with frames. */
+static const struct ct_backtrace *crashing_backtrace(const struct ct_case *c)
+{
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		if (c->backtraces[i].crashing && c->backtraces[i].frame_count)
+			return &c->backtraces[i];
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		if (c->backtraces[i].frame_count)
+			return &c->backtraces[i];
+	return NULL;
+}
+
+static bool frame_counts(const struct ct_frame *f)
+{
+	return f->reliable && !f->generic && f->normalized &&
+	       f->normalized[0] && strcmp(f->normalized, "??") != 0;
+}
+
+/* Replace runs of digits (and 0x-hex) in s by "N": messages keep their
+ * shape but lose addresses, line numbers and world ids. */
+static void append_masked(struct ct_strbuf *sb, const char *s)
+{
+	while (*s) {
+		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+			s += 2;
+			while ((*s >= '0' && *s <= '9') ||
+			       (*s >= 'a' && *s <= 'f') ||
+			       (*s >= 'A' && *s <= 'F'))
+				s++;
+			ct_strbuf_putc(sb, 'N');
+		} else if (*s >= '0' && *s <= '9') {
+			while (*s >= '0' && *s <= '9')
+				s++;
+			ct_strbuf_putc(sb, 'N');
+		} else {
+			ct_strbuf_putc(sb, *s++);
+		}
+	}
+}
+
+static void clear_signature(struct ct_signature *sig)
+{
+	free(sig->title);
+	for (size_t i = 0; i < sig->frame_count; i++)
+		free(sig->frames[i]);
+	free(sig->frames);
+	memset(sig, 0, sizeof(*sig));
+}
+
+static void hash_hex(struct ct_sha256 *h, char ret[17])
+{
+	unsigned char digest[32];
+	ct_sha256_final(h, digest);
+	for (int i = 0; i < 8; i++)
+		snprintf(ret + 2 * i, 3, "%02x", digest[i]);
+}
+
+struct ct_error *ct_case_sign(struct ct_case *c)
+{
+	struct ct_signature *sig = &c->signature;
+	clear_signature(sig);
+
+	const struct ct_backtrace *bt = crashing_backtrace(c);
+	const char *kind = c->panic.kind ? c->panic.kind : "crash";
+	struct ct_sha256 h;
+	ct_sha256_init(&h);
+
+	if (bt) {
+		sig->frames = calloc(SIGNATURE_FRAMES, sizeof(*sig->frames));
+		if (!sig->frames)
+			return &ct_enomem;
+		for (size_t i = 0; i < bt->frame_count &&
+				   sig->frame_count < SIGNATURE_FRAMES; i++) {
+			const struct ct_frame *f = &bt->frames[i];
+			if (!frame_counts(f))
+				continue;
+			char *copy = strdup(f->normalized);
+			if (!copy)
+				return &ct_enomem;
+			sig->frames[sig->frame_count++] = copy;
+			ct_sha256_update(&h, copy, strlen(copy) + 1);
+		}
+	}
+
+	struct ct_strbuf title = CT_STRBUF_INIT;
+	if (sig->frame_count) {
+		ct_strbuf_appendf(&title, "%s in ", kind);
+		for (size_t i = 0; i < sig->frame_count && i < TITLE_FRAMES;
+		     i++) {
+			if (i)
+				ct_strbuf_puts(&title, " <- ");
+			ct_strbuf_puts(&title, sig->frames[i]);
+		}
+	} else if (c->panic.message) {
+		/* a panic with no usable frames: sign the message's shape */
+		struct ct_strbuf masked = CT_STRBUF_INIT;
+		append_masked(&masked, c->panic.message);
+		if (masked.failed) {
+			ct_strbuf_deinit(&masked);
+			return &ct_enomem;
+		}
+		ct_sha256_update(&h, "message:", 8);
+		ct_sha256_update(&h, masked.buf, masked.len);
+		ct_strbuf_deinit(&masked);
+		ct_strbuf_appendf(&title, "%s: %s", kind, c->panic.message);
+	} else {
+		return NULL; /* no crash in the evidence: no title, no hash */
+	}
+	if (title.failed) {
+		ct_strbuf_deinit(&title);
+		return &ct_enomem;
+	}
+	sig->title = ct_strbuf_detach(&title);
+	hash_hex(&h, sig->hash);
+	return NULL;
+}

@@ -1,0 +1,284 @@
+/*
+ * util.c - growable arrays and strings, line iteration and span helpers.
+ * Everything here reads untrusted bytes: lengths are checked before use.
+ */
+#include <stdio.h>
+
+#include "internal.h"
+
+bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size)
+{
+	if (need <= *cap)
+		return true;
+	size_t new_cap = *cap ? *cap : 8;
+	while (new_cap < need) {
+		if (new_cap > SIZE_MAX / 2)
+			return false;
+		new_cap *= 2;
+	}
+	if (elem_size && new_cap > SIZE_MAX / elem_size)
+		return false;
+	void *p = realloc(*array, new_cap * elem_size);
+	if (!p)
+		return false;
+	*array = p;
+	*cap = new_cap;
+	return true;
+}
+
+char *ct_strndup_clean(const char *s, size_t n)
+{
+	if (n > CT_MAX_FIELD_LEN)
+		n = CT_MAX_FIELD_LEN;
+	char *r = malloc(n + 1);
+	if (!r)
+		return NULL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		r[i] = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? '?' : (char)c;
+	}
+	r[n] = '\0';
+	return r;
+}
+
+/* ---- strbuf ---- */
+
+static bool strbuf_reserve(struct ct_strbuf *sb, size_t extra)
+{
+	if (sb->failed)
+		return false;
+	if (sb->len + 1 > SIZE_MAX - extra ||
+	    !ct_grow((void **)&sb->buf, &sb->cap, sb->len + extra + 1, 1)) {
+		sb->failed = true;
+		return false;
+	}
+	return true;
+}
+
+void ct_strbuf_append(struct ct_strbuf *sb, const char *p, size_t n)
+{
+	if (!strbuf_reserve(sb, n))
+		return;
+	memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void ct_strbuf_puts(struct ct_strbuf *sb, const char *s)
+{
+	ct_strbuf_append(sb, s, strlen(s));
+}
+
+void ct_strbuf_putc(struct ct_strbuf *sb, char c)
+{
+	ct_strbuf_append(sb, &c, 1);
+}
+
+void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
+{
+	char small[256];
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(small, sizeof(small), fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		sb->failed = true;
+		return;
+	}
+	if ((size_t)n < sizeof(small)) {
+		ct_strbuf_append(sb, small, (size_t)n);
+		return;
+	}
+	if (!strbuf_reserve(sb, (size_t)n))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}
+
+void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
+{
+	if (!s) {
+		ct_strbuf_puts(sb, "null");
+		return;
+	}
+	ct_strbuf_putc(sb, '"');
+	const char *run = s;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		const char *esc = NULL;
+		char hex[8];
+		switch (c) {
+		case '"': esc = "\\\""; break;
+		case '\\': esc = "\\\\"; break;
+		case '\n': esc = "\\n"; break;
+		case '\r': esc = "\\r"; break;
+		case '\t': esc = "\\t"; break;
+		case '<': esc = "\\u003c"; break; /* safe inside HTML too */
+		case '>': esc = "\\u003e"; break;
+		case '&': esc = "\\u0026"; break;
+		default:
+			if (c < 0x20 || c == 0x7f) {
+				snprintf(hex, sizeof(hex), "\\u%04x", c);
+				esc = hex;
+			}
+		}
+		if (esc) {
+			ct_strbuf_append(sb, run, (size_t)(p - run));
+			ct_strbuf_puts(sb, esc);
+			run = p + 1;
+		}
+	}
+	ct_strbuf_puts(sb, run);
+	ct_strbuf_putc(sb, '"');
+}
+
+char *ct_strbuf_detach(struct ct_strbuf *sb)
+{
+	char *r = sb->buf;
+	if (!r && !sb->failed)
+		r = strdup("");
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	sb->failed = false;
+	return r;
+}
+
+void ct_strbuf_deinit(struct ct_strbuf *sb)
+{
+	free(sb->buf);
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+	sb->failed = false;
+}
+
+/* ---- lines ---- */
+
+void ct_line_reader_init(struct ct_line_reader *r, const char *buf, size_t len)
+{
+	r->pos = buf;
+	r->end = buf + len;
+	r->number = 0;
+}
+
+bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret)
+{
+	if (r->pos >= r->end)
+		return false;
+	const char *start = r->pos;
+	const char *nl = memchr(start, '\n', (size_t)(r->end - start));
+	const char *stop = nl ? nl : r->end;
+	r->pos = nl ? nl + 1 : r->end;
+	if (stop > start && stop[-1] == '\r')
+		stop--;
+	ret->p = start;
+	ret->len = (size_t)(stop - start);
+	ret->number = ++r->number;
+	return true;
+}
+
+/* ---- spans ---- */
+
+const char *ct_memstr(const char *p, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	if (n == 0)
+		return p;
+	return memmem(p, len, needle, n);
+}
+
+bool ct_has_prefix(const char *p, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && memcmp(p, prefix, n) == 0;
+}
+
+size_t ct_blank_len(const char *p, const char *end)
+{
+	if (p >= end)
+		return 0;
+	if (*p == ' ' || *p == '\t')
+		return 1;
+	/* U+00A0 no-break space: web pages and PDFs paste it for spaces */
+	if (end - p >= 2 && (unsigned char)p[0] == 0xc2 &&
+	    (unsigned char)p[1] == 0xa0)
+		return 2;
+	return 0;
+}
+
+const char *ct_skip_blanks(const char *p, const char *end)
+{
+	size_t n;
+	while ((n = ct_blank_len(p, end)))
+		p += n;
+	return p;
+}
+
+void ct_trim(const char **p, size_t *len)
+{
+	const char *s = *p, *e = *p + *len;
+	while (s < e && (*s == ' ' || *s == '\t' || *s == '\r'))
+		s++;
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		e--;
+	*p = s;
+	*len = (size_t)(e - s);
+}
+
+bool ct_parse_hex(const char **p, const char *end, uint64_t *ret, bool *masked)
+{
+	const char *s = *p;
+	if (end - s >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	uint64_t v = 0;
+	bool any = false, mask = false;
+	while (s < end) {
+		int c = (unsigned char)*s, d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else if (c == '*' || c == '#') {
+			mask = true;
+			d = 0;
+		} else
+			break;
+		v = (v << 4) | (uint64_t)d;
+		any = true;
+		s++;
+	}
+	if (!any)
+		return false;
+	*p = s;
+	*ret = mask ? 0 : v;
+	if (masked)
+		*masked = mask;
+	return true;
+}
+
+bool ct_parse_dec(const char **p, const char *end, unsigned long *ret)
+{
+	const char *s = *p;
+	unsigned long v = 0;
+	bool any = false;
+	while (s < end && *s >= '0' && *s <= '9') {
+		unsigned d = (unsigned)(*s - '0');
+		v = v > (~0UL - d) / 10 ? ~0UL : v * 10 + d;
+		any = true;
+		s++;
+	}
+	if (!any)
+		return false;
+	*p = s;
+	*ret = v;
+	return true;
+}
+
+bool ct_is_ident_char(int c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_' || c == '$';
+}

@@ -1,0 +1,37 @@
+/*
+ * cli.h - what the subcommands of the crashtriage command share.
+ * The CLI parses arguments, calls libcrashtriage, and prints; it is the
+ * only place that formats errors for people.
+ */
+#ifndef CT_CLI_H
+#define CT_CLI_H
+
+#include <stdio.h>
+
+#include "analyzer/crashtriage.h"
+
+/* Exit codes of every subcommand. */
+enum {
+	CLI_EXIT_OK = 0,
+	CLI_EXIT_FAILED = 1,	/* an input could not be read at all */
+	CLI_EXIT_USAGE = 2,	/* bad arguments */
+};
+
+struct cli_command {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *summary;	/* one line for "crashtriage --help" */
+	const char *usage;	/* full help for "crashtriage help NAME" */
+};
+
+int cmd_analyze(int argc, char **argv);
+extern const char cmd_analyze_usage[];
+
+/* Print "crashtriage: <err formatted>" to stderr; frees err. */
+void cli_error(struct ct_error *err);
+/* Print "crashtriage: <fmt>" to stderr. */
+void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Print usage of a command to f. */
+void cli_usage(FILE *f, const char *name);
+
+#endif /* CT_CLI_H */

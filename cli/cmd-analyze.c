@@ -1,0 +1,223 @@
+/*
+ * cmd-analyze.c - "crashtriage analyze PATH...": one case per PATH, printed
+ * for a person or as one JSON object per line.
+ */
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+const char cmd_analyze_usage[] =
+	"usage: crashtriage analyze [--json] PATH...\n"
+	"\n"
+	"Read each PATH (a file, or a folder such as an unpacked vm-support\n"
+	"bundle or sosreport: one case) and describe the crash in it: the\n"
+	"kinds of evidence found, the crashing backtrace, facts, events, and a\n"
+	"title and signature hash that do not change with addresses, hosts,\n"
+	"timestamps or taint flags.\n"
+	"\n"
+	"  --json     one JSON object per case, one per line\n"
+	"  -h, --help show this help\n"
+	"\n"
+	"exit status: 0 when every PATH was read and something in the run was\n"
+	"recognised, 1 when a PATH could not be read or nothing was recognised,\n"
+	"2 on usage errors\n";
+
+/* Facts worth a place on the one-line summary, in this order. */
+static const struct {
+	const char *key;
+	const char *label;
+} summary_facts[] = {
+	{ "esxi.version", "esxi" },
+	{ "esxi.release_name", "esxi" },
+	{ "esxi.build", "build" },
+	{ "nsx.version", "nsx" },
+	{ "linux.release", "linux" },
+	{ "linux.upstream", "upstream" },
+	{ "linux.arch", "arch" },
+	{ "host.name", "host" },
+};
+
+static void print_kinds(const struct ct_case *c)
+{
+	unsigned all = 0;
+	for (size_t i = 0; i < c->input_count; i++)
+		all |= c->inputs[i].kinds;
+	bool first = true;
+	for (int k = 0; k < CT_KIND_MAX; k++)
+		if (all & (1u << k)) {
+			printf("%s%s", first ? "" : ", ",
+			       ct_input_kind_description(k));
+			first = false;
+		}
+	if (first)
+		fputs("nothing recognised", stdout);
+}
+
+static const struct ct_backtrace *crashing(const struct ct_case *c)
+{
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		if (c->backtraces[i].crashing)
+			return &c->backtraces[i];
+	return c->backtrace_count ? &c->backtraces[0] : NULL;
+}
+
+static void print_frames(const struct ct_backtrace *bt)
+{
+	enum { SHOWN = 12 };
+	printf("frames   %s%s\n", bt->label ? bt->label : "backtrace",
+	       bt->crashing ? " (crashing)" : "");
+	for (size_t i = 0; i < bt->frame_count && i < SHOWN; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		printf("  #%-3zu %s%s%s%s%s\n", i,
+		       f->function ? f->function : "??",
+		       f->module ? " [" : "", f->module ? f->module : "",
+		       f->module ? "]" : "",
+		       !f->reliable ? "  (unreliable)"
+		       : f->generic ? "  (generic)" : "");
+	}
+	if (bt->frame_count > SHOWN)
+		printf("  ... %zu more\n", bt->frame_count - SHOWN);
+}
+
+static void print_events(const struct ct_case *c)
+{
+	/* count per kind, in first-seen order */
+	bool *done = calloc(c->event_count ? c->event_count : 1, 1);
+	if (!done)
+		return;
+	bool first = true;
+	for (size_t i = 0; i < c->event_count; i++) {
+		if (done[i])
+			continue;
+		size_t n = 0;
+		for (size_t j = i; j < c->event_count; j++)
+			if (!done[j] &&
+			    strcmp(c->events[j].kind, c->events[i].kind) == 0) {
+				done[j] = true;
+				n++;
+			}
+		printf("%s%s x%zu", first ? "events   " : ", ",
+		       c->events[i].kind, n);
+		first = false;
+	}
+	if (!first)
+		putchar('\n');
+	free(done);
+}
+
+static void print_case(const struct ct_case *c)
+{
+	size_t frames = 0;
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		frames += c->backtraces[i].frame_count;
+	printf("case     %s (", c->name);
+	print_kinds(c);
+	if (frames)
+		printf(", %zu frames", frames);
+	printf(")\n");
+	if (c->signature.title)
+		printf("crash    %s\n", c->signature.title);
+	else
+		printf("crash    none found\n");
+	if (c->panic.message)
+		printf("panic    %s\n", c->panic.message);
+	bool first = true;
+	for (size_t i = 0; i < sizeof(summary_facts) / sizeof(summary_facts[0]);
+	     i++) {
+		const char *v = ct_case_fact(c, summary_facts[i].key);
+		if (!v)
+			continue;
+		printf("%s%s %s", first ? "facts    " : ", ",
+		       summary_facts[i].label, v);
+		first = false;
+	}
+	if (!first)
+		putchar('\n');
+	print_events(c);
+	const struct ct_backtrace *bt = crashing(c);
+	if (bt)
+		print_frames(bt);
+	if (c->signature.hash[0])
+		printf("sign     %s  [%zu frames]\n", c->signature.hash,
+		       c->signature.frame_count);
+	if (c->match_count && c->known) {
+		const struct ct_match *m = &c->matches[0];
+		printf("verdict  KNOWN  %s  %s  (score %.2f)\n", m->id,
+		       m->title ? m->title : "", m->score);
+	} else {
+		printf("verdict  UNKNOWN\n");
+	}
+	for (size_t i = 0; i < c->note_count; i++)
+		printf("note     %s\n", c->notes[i]);
+	for (size_t i = 0; i < c->input_count; i++)
+		if (c->inputs[i].error)
+			printf("skipped  %s\n", c->inputs[i].error);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false;
+	int opt;
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'h':
+			fputs(cmd_analyze_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fputs(cmd_analyze_usage, stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind >= argc) {
+		cli_errorf("analyze: no PATH given");
+		fputs(cmd_analyze_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	bool failed = false, usable = false;
+	for (int i = optind; i < argc; i++) {
+		struct ct_case *c;
+		struct ct_error *err = ct_analyze_path(argv[i], &c);
+		if (err) {
+			cli_error(err);
+			failed = true;
+			continue;
+		}
+		for (size_t j = 0; j < c->input_count; j++)
+			if (c->inputs[j].error)
+				cli_errorf("%s", c->inputs[j].error);
+		if (ct_case_usable(c))
+			usable = true;
+		if (json) {
+			char *s;
+			err = ct_case_to_json(c, &s);
+			if (err) {
+				cli_error(err);
+				failed = true;
+			} else {
+				puts(s);
+				free(s);
+			}
+		} else {
+			if (i > optind)
+				putchar('\n');
+			print_case(c);
+		}
+		ct_case_destroy(c);
+	}
+	if (fflush(stdout) != 0) {
+		cli_errorf("cannot write output");
+		return CLI_EXIT_FAILED;
+	}
+	return failed || !usable ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+}

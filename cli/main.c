@@ -1,0 +1,100 @@
+/*
+ * main.c - the crashtriage command: global options and the dispatch table.
+ * Each subcommand lives in its own cmd-*.c file.
+ */
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+
+static const struct cli_command commands[] = {
+	{ "analyze", cmd_analyze,
+	  "describe, normalise and sign the crash in files or folders",
+	  cmd_analyze_usage },
+};
+
+static const char main_usage[] =
+	"usage: crashtriage [--version] [--help] COMMAND [ARGS]\n"
+	"\n"
+	"crashtriage reads crash evidence (gdb backtraces, ESXi vmkernel logs\n"
+	"and PSOD screens, Linux kernel logs, system facts) and says what\n"
+	"crashed, in a form that stays the same across hosts and builds.\n"
+	"\n"
+	"commands:\n";
+
+void cli_errorf(const char *fmt, ...)
+{
+	va_list ap;
+	fputs("crashtriage: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void cli_error(struct ct_error *err)
+{
+	char *msg = ct_error_format(err);
+	cli_errorf("%s", msg ? msg : "out of memory");
+	free(msg);
+	ct_error_destroy(err);
+}
+
+static const struct cli_command *find_command(const char *name)
+{
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, name) == 0)
+			return &commands[i];
+	return NULL;
+}
+
+static void main_help(FILE *f)
+{
+	fputs(main_usage, f);
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		fprintf(f, "  %-10s %s\n", commands[i].name,
+			commands[i].summary);
+	fputs("  help       show help for a command\n"
+	      "\nrun 'crashtriage help COMMAND' for a command's options\n", f);
+}
+
+void cli_usage(FILE *f, const char *name)
+{
+	const struct cli_command *cmd = find_command(name);
+	if (cmd)
+		fputs(cmd->usage, f);
+	else
+		main_help(f);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2) {
+		main_help(stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const char *name = argv[1];
+	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
+		printf("crashtriage %s\n", ct_version());
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
+		main_help(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (strcmp(name, "help") == 0) {
+		if (argc > 2 && !find_command(argv[2])) {
+			cli_errorf("no command '%s'", argv[2]);
+			return CLI_EXIT_USAGE;
+		}
+		cli_usage(stdout, argc > 2 ? argv[2] : "");
+		return CLI_EXIT_OK;
+	}
+	const struct cli_command *cmd = find_command(name);
+	if (!cmd) {
+		cli_errorf("no command '%s'; see 'crashtriage --help'", name);
+		return CLI_EXIT_USAGE;
+	}
+	return cmd->run(argc - 1, argv + 1);
+}

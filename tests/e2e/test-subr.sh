@@ -1,0 +1,46 @@
+# test-subr.sh - sourced by tests/e2e/run-*.sh.  Emits TAP: each check is
+# one "ok"/"not ok" line; the plan is printed by finish.
+set -u
+: "${CRASHTRIAGE:?CRASHTRIAGE must point at the built crashtriage}"
+: "${top_srcdir:?top_srcdir must be set}"
+DATA="$top_srcdir/tests/data"
+SEEDS="$top_srcdir/../shared/seeds"
+[ -d "$SEEDS" ] || SEEDS="$top_srcdir/tests/data/seeds"
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ct-e2e.XXXXXX")
+trap 'rm -rf "$WORK"' EXIT
+n=0
+failed=0
+
+ok() { n=$((n + 1)); echo "ok $n - $1"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+
+# check NAME COMMAND...: the command's exit status decides
+check() {
+	local name=$1
+	shift
+	if "$@" >"$WORK/out" 2>"$WORK/err"; then
+		ok "$name"
+	else
+		not_ok "$name"
+		sed 's/^/# /' "$WORK/out" "$WORK/err" | head -20
+	fi
+}
+
+# jq_check NAME FILE FILTER: the jq filter must print true
+jq_check() {
+	local name=$1 file=$2 filter=$3
+	local got
+	got=$(jq -e "$filter" "$file" 2>&1)
+	if [ "$got" = "true" ]; then
+		ok "$name"
+	else
+		not_ok "$name"
+		echo "# filter: $filter"
+		echo "# got: $got" | head -5
+	fi
+}
+
+finish() {
+	echo "1..$n"
+	exit 0
+}

@@ -1,0 +1,149 @@
+/*
+ * test-util.c - strings, lines, hex parsing, SHA-256 and JSON escaping:
+ * the helpers every parser stands on.
+ */
+#include <setjmp.h>
+#include <stdio.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "analyzer/internal.h"
+
+static void test_sha256_vectors(void **state)
+{
+	static const struct {
+		const char *in;
+		const char *hex;
+	} vectors[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1" },
+	};
+	(void)state;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(vectors); i++) {
+		struct ct_sha256 h;
+		unsigned char d[32];
+		char hex[65];
+		ct_sha256_init(&h);
+		/* feed byte by byte to exercise the block buffer */
+		for (const char *p = vectors[i].in; *p; p++)
+			ct_sha256_update(&h, p, 1);
+		ct_sha256_final(&h, d);
+		for (int j = 0; j < 32; j++)
+			snprintf(hex + 2 * j, 3, "%02x", d[j]);
+		assert_string_equal(hex, vectors[i].hex);
+	}
+}
+
+static void test_sha256_million_a(void **state)
+{
+	(void)state;
+	char buf[1000];
+	memset(buf, 'a', sizeof(buf));
+	struct ct_sha256 h;
+	unsigned char d[32];
+	ct_sha256_init(&h);
+	for (int i = 0; i < 1000; i++)
+		ct_sha256_update(&h, buf, sizeof(buf));
+	ct_sha256_final(&h, d);
+	assert_int_equal(d[0], 0xcd);
+	assert_int_equal(d[1], 0xc7);
+	assert_int_equal(d[31], 0xd0);
+}
+
+static void test_lines(void **state)
+{
+	(void)state;
+	const char text[] = "one\r\ntwo\n\nlast";
+	struct ct_line_reader r;
+	struct ct_line l;
+	ct_line_reader_init(&r, text, sizeof(text) - 1);
+	assert_true(ct_line_next(&r, &l));
+	assert_int_equal(l.len, 3);
+	assert_memory_equal(l.p, "one", 3);
+	assert_true(ct_line_next(&r, &l));
+	assert_memory_equal(l.p, "two", 3);
+	assert_true(ct_line_next(&r, &l));
+	assert_int_equal(l.len, 0);
+	assert_true(ct_line_next(&r, &l));
+	assert_int_equal(l.number, 4);
+	assert_memory_equal(l.p, "last", 4);
+	assert_false(ct_line_next(&r, &l));
+}
+
+static void test_hex(void **state)
+{
+	(void)state;
+	const char *s = "0x420031a2b3c4]rest";
+	const char *p = s;
+	uint64_t v;
+	bool masked;
+	assert_true(ct_parse_hex(&p, s + strlen(s), &v, &masked));
+	assert_true(v == 0x420031a2b3c4ULL);
+	assert_false(masked);
+	assert_int_equal(*p, ']');
+	s = "0x************ in";
+	p = s;
+	assert_true(ct_parse_hex(&p, s + strlen(s), &v, &masked));
+	assert_true(masked);
+	assert_int_equal(*p, ' ');
+	s = "zz";
+	p = s;
+	assert_false(ct_parse_hex(&p, s + 2, &v, &masked));
+}
+
+static void test_json_escape(void **state)
+{
+	(void)state;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_json_string(&sb, "a\"b\\c\n<script>\x01");
+	assert_string_equal(sb.buf,
+			    "\"a\\\"b\\\\c\\n\\u003cscript\\u003e\\u0001\"");
+	ct_strbuf_deinit(&sb);
+	ct_strbuf_json_string(&sb, NULL);
+	assert_string_equal(sb.buf, "null");
+	ct_strbuf_deinit(&sb);
+}
+
+static void test_strndup_clean(void **state)
+{
+	(void)state;
+	char *s = ct_strndup_clean("a\0b\x1b[0m", 7);
+	assert_string_equal(s, "a?b?[0m");
+	free(s);
+}
+
+static void test_error_format(void **state)
+{
+	(void)state;
+	struct ct_error *err = ct_error_corrupt("x.log", 12, "bad frame");
+	char *msg = ct_error_format(err);
+	assert_string_equal(msg, "'x.log':12: bad frame");
+	free(msg);
+	ct_error_destroy(err);
+	err = ct_error_at(ct_error_create(CT_ERROR_TRUNCATED, "note cut"),
+			  "core", 0, 0x1f0, true);
+	msg = ct_error_format(err);
+	assert_string_equal(msg, "'core' at offset 0x1f0: note cut");
+	free(msg);
+	ct_error_destroy(err);
+	ct_error_destroy(&ct_enomem);
+	ct_error_destroy(NULL);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_sha256_million_a),
+		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_hex),
+		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_strndup_clean),
+		cmocka_unit_test(test_error_format),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
