@@ -106,6 +106,20 @@ static struct ct_error *input_fail(struct ct_input *in, struct ct_error *err)
 	return NULL;
 }
 
+/* Which event families to look for in a text of these kinds: a vmkernel
+ * log only ESXi's, a kernel log only Linux's, anything else (a pasted
+ * report with a backtrace and log lines) all of them. */
+static enum ct_frame_family events_family(unsigned kinds)
+{
+	bool esxi = kinds & (1u << CT_KIND_VMKERNEL_LOG);
+	bool linux_log = kinds & (1u << CT_KIND_LINUX_KERNEL_LOG);
+	if (esxi && !linux_log)
+		return CT_FAMILY_ESXI;
+	if (linux_log && !esxi)
+		return CT_FAMILY_LINUX;
+	return CT_FAMILY_ANY;
+}
+
 /* Sniff and extract one buffer as input in (whose path the text borrows). */
 static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 				     const char *buf, size_t len)
@@ -118,7 +132,10 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 					"not recognised as any input kind"),
 			in->path, 0, 0, false));
 	struct ct_text t = { .path = in->path, .buf = buf, .len = len };
-	struct ct_error *err = ct_extract_text(c, &t, in->kinds);
+	unsigned kinds = in->kinds;
+	struct ct_error *err = ct_extract_text(c, &t, kinds);
+	if (!err)
+		err = ct_events_scan(c, &t, events_family(kinds));
 	if (err)
 		return input_fail(&c->inputs[input_index],
 				  ct_error_at(err, t.path, 0, 0, false));

@@ -151,6 +151,40 @@ void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 /* Release the strings of one frame (used on error paths). */
 void ct_frame_deinit(struct ct_frame *f);
 
+/* ---- log line prefixes ------------------------------------------------- */
+
+/* What a log line's prefix says, and where its message starts. */
+struct ct_log_prefix {
+	const char *timestamp;	/* span of the timestamp, or NULL */
+	size_t timestamp_len;
+	const char *host;	/* syslog/journal host name span, or NULL */
+	size_t host_len;
+	const char *message;	/* first byte after every prefix */
+	size_t message_len;
+	long cpu;		/* ESXi "cpuN:" or printk "[C3]", -1 if none */
+	const char *world;	/* ESXi world id span after "cpuN:", or NULL */
+	size_t world_len;
+	bool vmkernel;		/* an ESXi "cpuN:W)" or 8.x syslog header */
+	bool continuation;	/* ESXi 8.x "In(182)+" continuation marker */
+};
+
+/* Strip every known prefix from a line: ISO timestamps with an ESXi 8.x
+ * "In(182) vmkernel:" header and "cpuN:WORLD[ opID=..])", ESX 3.x uptime
+ * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:", console
+ * loglevels "<4>", dmesg "[  123.456789]", printk callers "[    T1]", and
+ * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
+void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
+
+/* ---- log events -------------------------------------------------------- */
+
+/* Scan t for every single-line event of the event catalogue
+ * (data/events.txt): one pass over the whole text looks for the
+ * catalogue's literals, then each candidate line is matched with its
+ * regular expression, and the named captures become event fields.  The
+ * catalogue entry says which families (esxi, linux, any) it applies to. */
+struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
+				enum ct_frame_family family);
+
 /* ---- errors ------------------------------------------------------------ */
 
 /* Every corruption report goes through here: one place for a breakpoint. */

@@ -114,8 +114,8 @@ enum ct_version_order ct_version_compare(enum ct_version_scheme s,
  * @n:   size of @ret in bytes.
  *
  * Two versions that parse compare INCOMPARABLE whenever their lines
- * differ; equal lines are necessary but not always sufficient (see
- * ct_version_compare).
+ * differ (for rpm: whenever both lines are non-empty and differ); equal
+ * lines are necessary but not always sufficient (see ct_version_compare).
  *
  * Return: true on success; false if @v does not parse, @ret is NULL or
  * @n is too small.
