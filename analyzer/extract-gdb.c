@@ -14,9 +14,15 @@
 
 enum { SNIFF_WINDOW = 256 * 1024 };
 
+static bool is_letter(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+}
+
 /* Position of the next frame marker "#N " at or after p, or NULL.  A marker
- * is '#', digits, then a blank; it must not follow an identifier char so
- * that "x#1 " in a token does not count. */
+ * is '#', digits, then a blank; it must not follow a letter ("x#1 ") except
+ * the end of "where#0" / "bt#0".  Digits may precede it: a flattened paste
+ * runs "at heap.c:4032#1 0x..." together. */
 static const char *next_marker(const char *p, const char *end,
 			       unsigned long *ret_number, const char **ret_body)
 {
@@ -28,12 +34,35 @@ static const char *next_marker(const char *p, const char *end,
 		unsigned long n;
 		if (ct_parse_dec(&q, end, &n) && ct_blank_len(q, end) &&
 		    q - h <= 6 &&
-		    (h == p || !ct_is_ident_char((unsigned char)h[-1]) ||
-		     h[-1] == '*' || h[-1] == 'e' || h[-1] == 't')) {
+		    (h == p || !is_letter(h[-1]) || h[-1] == 'e' ||
+		     h[-1] == 't')) {
 			*ret_number = n;
 			*ret_body = ct_skip_blanks(q, end);
 			return h;
 		}
+		p = h + 1;
+	}
+	return NULL;
+}
+
+/* A marker counts when it starts its line (after blanks), follows a gdb
+ * prompt ("(gdb) where#0 ..."), or shares its line with the previous
+ * accepted marker (a flattened paste).  So "#2" inside a "bt full" local
+ * such as errbuf = "#2 stage failed" is not a frame. */
+static const char *find_frame_marker(const char *buf, const char *p,
+				     const char *end, const char *prev,
+				     unsigned long *ret_number,
+				     const char **ret_body)
+{
+	const char *h;
+	while ((h = next_marker(p, end, ret_number, ret_body))) {
+		const char *ls = h;
+		while (ls > buf && ls[-1] != '\n')
+			ls--;
+		const char *first = ct_skip_blanks(ls, h);
+		if (first == h || (prev && prev >= ls) ||
+		    ct_has_prefix(first, (size_t)(h - first), "(gdb)"))
+			return h;
 		p = h + 1;
 	}
 	return NULL;
@@ -46,17 +75,20 @@ static bool gdb_sniff(const char *buf, size_t len)
 	const char *end = buf + len, *p = buf, *body;
 	unsigned long n;
 	/* two consecutive frames "#0 ... #1 ..." with a gdb-shaped body */
-	while ((p = next_marker(p, end, &n, &body))) {
+	const char *prev = NULL;
+	while ((p = find_frame_marker(buf, p, end, prev, &n, &body))) {
 		if (n == 0 && (ct_has_prefix(body, (size_t)(end - body), "0x") ||
 			       ct_memstr(body, (size_t)(end - body) < 512
 						   ? (size_t)(end - body) : 512,
 					 " (") != NULL)) {
 			const char *b2;
 			unsigned long n2;
-			const char *m = next_marker(body, end, &n2, &b2);
+			const char *m = find_frame_marker(buf, body, end, p,
+							  &n2, &b2);
 			if (m && n2 == 1)
 				return true;
 		}
+		prev = p;
 		p++;
 	}
 	return false;
@@ -104,6 +136,12 @@ static bool parse_frame(const char *p, const char *end, struct ct_frame *f)
 	const char *q = p;
 	if (ct_has_prefix(p, (size_t)(end - p), "0x") &&
 	    ct_parse_hex(&q, end, &addr, &masked)) {
+		/* placeholders such as 0xADDRESS3 start with hex letters */
+		if (q < end && ct_is_ident_char((unsigned char)*q)) {
+			while (q < end && ct_is_ident_char((unsigned char)*q))
+				q++;
+			masked = true;
+		}
 		f->has_address = !masked;
 		f->address = addr;
 		q = ct_skip_blanks(q, end);
@@ -249,6 +287,7 @@ struct gdb_state {
 	size_t bt_index;		/* its index in c->backtraces */
 	unsigned long expect;		/* next frame number */
 	char label[64];			/* label for the next backtrace */
+	bool labelled;			/* current backtrace has a thread label */
 	long current_thread;		/* "[Current thread is N", or -1 */
 	size_t first_bt;		/* index of our first backtrace */
 };
@@ -274,7 +313,28 @@ static struct ct_error *start_backtrace(struct gdb_state *s, const char *at)
 	if (err)
 		return err;
 	s->bt_index = s->c->backtrace_count - 1;
+	s->labelled = s->label[0] != '\0';
 	s->label[0] = '\0';
+	return NULL;
+}
+
+/* Empty the current backtrace for a full listing of the same thread,
+ * taking the pending thread label if there is one. */
+static struct ct_error *relabel_backtrace(struct gdb_state *s)
+{
+	struct ct_backtrace *bt = &s->c->backtraces[s->bt_index];
+	for (size_t i = 0; i < bt->frame_count; i++)
+		ct_frame_deinit(&bt->frames[i]);
+	bt->frame_count = 0;
+	if (s->label[0]) {
+		char *label = strdup(s->label);
+		if (!label)
+			return &ct_enomem;
+		free(bt->label);
+		bt->label = label;
+		s->labelled = true;
+		s->label[0] = '\0';
+	}
 	return NULL;
 }
 
@@ -340,7 +400,7 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 
 	unsigned long number;
 	const char *body;
-	const char *m = next_marker(p, end, &number, &body);
+	const char *m = find_frame_marker(t->buf, p, end, NULL, &number, &body);
 	const char *region = p; /* text before the marker, for thread heads */
 	while (m && !err) {
 		/* a thread header between the previous frame and this one? */
@@ -355,8 +415,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		}
 		unsigned long next_number;
 		const char *next_body;
-		const char *next = next_marker(body, end, &next_number,
-					       &next_body);
+		const char *next = find_frame_marker(t->buf, body, end, m,
+						     &next_number, &next_body);
 		/* the body ends at the next marker, or at the end of the line
 		 * once the argument list is closed */
 		const char *stop = next ? next : end;
@@ -371,7 +431,13 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 					 (size_t)(stop - close_end)) : nl;
 			stop = eol ? eol : stop;
 		}
-		if (number == 0 || s.label[0] || !s.bt) {
+		if (number == 0 && s.bt && s.bt->frame_count == 1 &&
+		    s.bt_index + 1 == c->backtrace_count && !s.labelled) {
+			/* gdb printed frame #0 when it loaded the core, then
+			 * the backtrace repeats it: one backtrace, not two */
+			err = relabel_backtrace(&s);
+			s.expect = 0;
+		} else if (number == 0 || s.label[0] || !s.bt) {
 			err = start_backtrace(&s, m);
 			s.expect = number;
 		}
@@ -390,7 +456,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		body = next_body;
 		number = next_number;
 		if (m && m < region)
-			m = next_marker(region, end, &number, &body);
+			m = find_frame_marker(t->buf, region, end, NULL,
+					      &number, &body);
 	}
 	if (err)
 		goto out;

@@ -8,11 +8,11 @@ SEEDS="$top_srcdir/../shared/seeds"
 [ -d "$SEEDS" ] || SEEDS="$top_srcdir/tests/data/seeds"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ct-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
-n=0
+tap_n=0
 failed=0
 
-ok() { n=$((n + 1)); echo "ok $n - $1"; }
-not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $1"; }
+ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
+not_ok() { tap_n=$((tap_n + 1)); failed=$((failed + 1)); echo "not ok $tap_n - $1"; }
 
 # check NAME COMMAND...: the command's exit status decides
 check() {
@@ -41,6 +41,6 @@ jq_check() {
 }
 
 finish() {
-	echo "1..$n"
+	echo "1..$tap_n"
 	exit 0
 }

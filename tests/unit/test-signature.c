@@ -114,14 +114,13 @@ static void test_threads_crashing(void **state)
 		"#0  0x00007ffff7dee0ba in __futex_abstimed_wait_common () from /lib/x86_64-linux-gnu/libc.so.6\n"
 		"#1  0x00007ffff7df2624 in __pthread_clockjoin_ex () from /lib/x86_64-linux-gnu/libc.so.6\n"
 		"#2  0x00005555555551a0 in main () at crash.c:30\n");
-	/* the first backtrace is the frame gdb printed on load; then two
-	 * threads */
-	assert_int_equal(c->backtrace_count, 3);
-	const struct ct_backtrace *t2 = &c->backtraces[1];
+	/* the frame gdb printed on load is folded into thread 2's listing */
+	assert_int_equal(c->backtrace_count, 2);
+	const struct ct_backtrace *t2 = &c->backtraces[0];
 	assert_string_equal(t2->label, "thread 2 (LWP 4242)");
 	assert_true(t2->crashing);
-	assert_false(c->backtraces[2].crashing);
-	assert_string_equal(c->backtraces[2].frames[0].module, "libc.so.6");
+	assert_false(c->backtraces[1].crashing);
+	assert_string_equal(c->backtraces[1].frames[0].module, "libc.so.6");
 	assert_string_equal(c->panic.exception, "SIGSEGV");
 	assert_string_equal(c->signature.title,
 			    "crash in crash_here <- worker");

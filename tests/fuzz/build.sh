@@ -1,0 +1,47 @@
+#!/bin/sh
+# build.sh - build the libFuzzer targets.
+#
+#   tests/fuzz/build.sh [BUILD_DIR]      (default: build-fuzz)
+#   BUILD_DIR/fuzz-gdb tests/fuzz/corpus/gdb -max_total_time=600
+#
+# Respects $CC (default clang), $CFLAGS and $LIB_FUZZING_ENGINE (default
+# -fsanitize=fuzzer), as oss-fuzz does.  The library is built by the
+# project's own configure and Makefile with -fsanitize=fuzzer-no-link.
+set -eu
+src=$(cd "$(dirname "$0")/../.." && pwd)
+out=${1:-build-fuzz}
+CC=${CC:-clang}
+CFLAGS=${CFLAGS:--g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all}
+LIB_FUZZING_ENGINE=${LIB_FUZZING_ENGINE:--fsanitize=fuzzer}
+mkdir -p "$out"
+out=$(cd "$out" && pwd)
+[ -x "$src/configure" ] || (cd "$src" && ./autogen.sh)
+cd "$out"
+[ -f Makefile ] || "$src/configure" CC="$CC" \
+	CFLAGS="$CFLAGS -fsanitize=fuzzer-no-link" >configure.log
+make -s libcrashtriage.a
+deps() { make -s -f Makefile -f - print-libs <<'MK'
+print-libs: ; @echo $(DEPS_LIBS)
+MK
+}
+libs=$(deps)
+inc="-I$src -I$out -I$src/analyzer -include $out/config.h"
+build() { # name source [defines]
+	name=$1 source=$2
+	shift 2
+	echo "  FUZZ     $name"
+	$CC $CFLAGS $LIB_FUZZING_ENGINE $inc "$@" "$source" libcrashtriage.a \
+		$libs -o "fuzz-$name"
+}
+build text "$src/tests/fuzz/fuzz-text.c"
+build gdb "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_GDB_BACKTRACE
+build vmkernel "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_VMKERNEL_LOG
+build linux "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_LINUX_KERNEL_LOG
+build facts "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_SYSTEM_FACTS
+build logline "$src/tests/fuzz/fuzz-logline.c"
+[ -f "$src/tests/fuzz/fuzz-version.c" ] &&
+	build version "$src/tests/fuzz/fuzz-version.c" -I"$src/rules" \
+		"$src/rules/version.c"
+[ -f "$src/tests/fuzz/fuzz-rules.c" ] &&
+	build rules "$src/tests/fuzz/fuzz-rules.c" -I"$src/rules"
+echo "fuzzers are in $out"
