@@ -4,8 +4,7 @@ set -u
 : "${CRASHTRIAGE:?CRASHTRIAGE must point at the built crashtriage}"
 : "${top_srcdir:?top_srcdir must be set}"
 DATA="$top_srcdir/tests/data"
-SEEDS="$top_srcdir/../shared/seeds"
-[ -d "$SEEDS" ] || SEEDS="$top_srcdir/tests/data/seeds"
+SEEDS="$top_srcdir/tests/data/seeds"	# copies of ../shared/seeds
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ct-e2e.XXXXXX")
 trap 'rm -rf "$WORK"' EXIT
 tap_n=0
