@@ -97,6 +97,37 @@ void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+/* Length of the valid UTF-8 sequence at NUL-terminated p (lead byte >=
+ * 0x80), or 0 if it is not one (overlong, surrogate, truncated). */
+static size_t utf8_sequence_length(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t n;
+	uint32_t cp;
+	if (u[0] >= 0xc2 && u[0] <= 0xdf) {
+		n = 2;
+		cp = u[0] & 0x1f;
+	} else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+		n = 3;
+		cp = u[0] & 0x0f;
+	} else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+		n = 4;
+		cp = u[0] & 0x07;
+	} else {
+		return 0;
+	}
+	for (size_t i = 1; i < n; i++) {
+		if ((u[i] & 0xc0) != 0x80)
+			return 0; /* also stops at the NUL */
+		cp = cp << 6 | (u[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 ||
+						  cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
 void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 {
 	if (!s) {
@@ -124,11 +155,22 @@ void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 				esc = hex;
 			}
 		}
+		size_t seq = 1;
+		if (c >= 0x80) {
+			/* inputs are not always UTF-8: keep valid sequences,
+			 * replace every other byte so the JSON stays valid */
+			seq = utf8_sequence_length(p);
+			if (!seq) {
+				esc = "\\ufffd";
+				seq = 1;
+			}
+		}
 		if (esc) {
 			ct_strbuf_append(sb, run, (size_t)(p - run));
 			ct_strbuf_puts(sb, esc);
 			run = p + 1;
 		}
+		p += seq - 1;
 	}
 	ct_strbuf_puts(sb, run);
 	ct_strbuf_putc(sb, '"');

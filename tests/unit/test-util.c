@@ -103,6 +103,11 @@ static void test_json_escape(void **state)
 	assert_string_equal(sb.buf,
 			    "\"a\\\"b\\\\c\\n\\u003cscript\\u003e\\u0001\"");
 	ct_strbuf_deinit(&sb);
+	/* valid UTF-8 kept, invalid bytes replaced: the JSON stays valid */
+	ct_strbuf_json_string(&sb, "\xe2\x80\xa6/x \xff\xc3 \xed\xa0\x80");
+	assert_string_equal(sb.buf, "\"\xe2\x80\xa6/x \\ufffd\\ufffd "
+			    "\\ufffd\\ufffd\\ufffd\"");
+	ct_strbuf_deinit(&sb);
 	ct_strbuf_json_string(&sb, NULL);
 	assert_string_equal(sb.buf, "null");
 	ct_strbuf_deinit(&sb);
