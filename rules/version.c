@@ -1253,9 +1253,10 @@ static bool esxi_parse_named(struct cur *c, struct esxi_ver *v)
 			/* "8.0GA" */
 			explicit_letter = true;
 			*c = t;
-		} else if (is_alpha(*c->p) &&
+		} else if (is_alpha(*c->p) && to_lower(*c->p) != 'u' &&
 			   (c->end - c->p == 1 || is_blank(c->p[1]))) {
-			/* "8.0b": a patch on the GA line */
+			/* "8.0b": a patch on the GA line ("8.0U" is a
+			 * truncated "8.0U3", not a patch "u") */
 			v->letter = letter_rank(*c->p);
 			explicit_letter = true;
 			c->p++;
@@ -1307,6 +1308,31 @@ static bool esxi_parse_patch(struct cur *c, struct esxi_ver *v)
 	v->minor.n = 1;
 	v->update.p = rel.p + 2;
 	v->update.n = 1;
+	return true;
+}
+
+/*
+ * A name with a build outside the table must sit between the known
+ * patches of its update: earlier letters have smaller builds, later
+ * letters larger ones.  Otherwise build order and letter order would
+ * disagree and comparisons would stop being transitive.
+ */
+static bool esxi_build_fits(const struct esxi_ver *v)
+{
+	size_t i;
+
+	for (i = 0; i < ESXI_ALIAS_COUNT; i++) {
+		const struct esxi_alias *e = &esxi_aliases[i];
+		int rank = letter_rank(e->letter);
+		int bc;
+
+		if (!alias_same_update(e, v))
+			continue;
+		bc = num_cmp(lit(e->build), v->build);
+		if ((rank < v->letter && bc >= 0) ||
+		    (rank > v->letter && bc <= 0))
+			return false;
+	}
 	return true;
 }
 
@@ -1385,6 +1411,8 @@ static bool esxi_parse(struct span in, struct esxi_ver *v)
 				return false;
 			v->letter = letter_rank(e->letter);
 			v->letter_known = true;
+		} else if (v->letter_known && !esxi_build_fits(v)) {
+			return false; /* "8.0 U3h build-N" below U3g's build */
 		}
 	} else {
 		const struct esxi_alias *e = alias_by_name(v);

@@ -255,6 +255,13 @@ static void test_esxi_traps(void **state)
 		{ "8.0.2-0.0.24674464", "8.0.2", BAD },
 		{ "8.0 U3 build-24674464", "8.0 U3e", BAD },
 		{ "7.0.3 build-24674464", "7.0.3", BAD },
+		/* a named build must fit between its neighbours' builds */
+		{ "8.0 U3h build-24000000", "8.0 U3", BAD },
+		{ "8.0 U3e build-25000000", "8.0 U3", BAD },
+		/* a hot patch: same letter, later build */
+		{ "8.0 U2b build-23465881", "8.0 U2b", GT },
+		{ "8.0 U2b build-23465881", "8.0.2-0.30.23465881", EQ },
+		{ "8.0 U2b build-23465881", "8.0 U2c", LT },
 	};
 
 	(void)state;
@@ -286,6 +293,7 @@ static void test_esxi_patch_and_nine(void **state)
 		{ "9.0.1.01011", "9.0", BAD },
 		{ "ESXi60-2016", "6.0", BAD },
 		{ "8.0 U", "8.0", BAD },
+		{ "8.0U", "8.0", BAD },
 		{ "8.0 U3ee", "8.0", BAD },
 		{ "8.0 x", "8.0", BAD },
 		{ "8.0.3-", "8.0.3", BAD },
