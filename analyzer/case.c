@@ -63,6 +63,7 @@ void ct_case_destroy(struct ct_case *c)
 		free(c->facts[i].value);
 	}
 	free(c->facts);
+	free(c->fact_slots);
 	for (size_t i = 0; i < c->backtrace_count; i++) {
 		struct ct_backtrace *bt = &c->backtraces[i];
 		for (size_t j = 0; j < bt->frame_count; j++)
@@ -125,28 +126,80 @@ const char *ct_case_fact(const struct ct_case *c, const char *key)
 	return NULL;
 }
 
+static uint64_t fact_hash(const char *key, const char *value)
+{
+	uint64_t h = 0xcbf29ce484222325ULL; /* FNV-1a */
+	for (const char *p = key; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	h = (h ^ 0xff) * 0x100000001b3ULL;
+	for (const char *p = value; *p; p++)
+		h = (h ^ (unsigned char)*p) * 0x100000001b3ULL;
+	return h;
+}
+
+/* Slot of (key, value) in the fact index: its fact's slot if present,
+ * else the empty slot where it would go. */
+static size_t fact_slot(const struct ct_case *c, const char *key,
+			const char *value)
+{
+	size_t mask = c->fact_slot_cap - 1;
+	size_t i = (size_t)fact_hash(key, value) & mask;
+	while (c->fact_slots[i]) {
+		const struct ct_fact *f = &c->facts[c->fact_slots[i] - 1];
+		if (strcmp(f->key, key) == 0 && strcmp(f->value, value) == 0)
+			break;
+		i = (i + 1) & mask;
+	}
+	return i;
+}
+
+/* Keep the index at most half full: rebuild it twice as large. */
+static bool fact_index_grow(struct ct_case *c)
+{
+	if (c->fact_slot_cap && (c->fact_count + 1) * 2 <= c->fact_slot_cap)
+		return true;
+	size_t cap = c->fact_slot_cap ? c->fact_slot_cap * 2 : 64;
+	size_t *slots = calloc(cap, sizeof(*slots));
+	if (!slots)
+		return false;
+	free(c->fact_slots);
+	c->fact_slots = slots;
+	c->fact_slot_cap = cap;
+	for (size_t i = 0; i < c->fact_count; i++)
+		slots[fact_slot(c, c->facts[i].key, c->facts[i].value)] = i + 1;
+	return true;
+}
+
 struct ct_error *ct_case_add_fact(struct ct_case *c, const char *key,
 				  const char *value, struct ct_origin origin)
 {
-	for (size_t i = 0; i < c->fact_count; i++)
-		if (strcmp(c->facts[i].key, key) == 0 &&
-		    strcmp(c->facts[i].value, value) == 0)
-			return NULL;
 	if (c->fact_count >= CT_MAX_FACTS)
 		return NULL;
+	char *k = NULL, *v = NULL;
+	/* the index holds cleaned strings, so compare cleaned strings */
+	if (!dup_opt(key, &k) || !dup_opt(value, &v) || !k || !v ||
+	    !fact_index_grow(c))
+		goto nomem;
+	size_t slot = fact_slot(c, k, v);
+	if (c->fact_slots[slot]) {
+		free(k);
+		free(v);
+		return NULL; /* the same fact again */
+	}
 	if (!ct_grow((void **)&c->facts, &c->fact_cap, c->fact_count + 1,
 		     sizeof(*c->facts)))
-		return &ct_enomem;
+		goto nomem;
 	struct ct_fact *f = &c->facts[c->fact_count];
-	if (!dup_opt(key, &f->key))
-		return &ct_enomem;
-	if (!dup_opt(value, &f->value)) {
-		free(f->key);
-		return &ct_enomem;
-	}
+	f->key = k;
+	f->value = v;
 	f->origin = origin;
 	c->fact_count++;
+	c->fact_slots[slot] = c->fact_count;
 	return NULL;
+nomem:
+	free(k);
+	free(v);
+	return &ct_enomem;
 }
 
 struct ct_error *ct_case_add_backtrace(struct ct_case *c, const char *label,

@@ -215,6 +215,10 @@ struct ct_case {
 	/* capacities of the arrays above */
 	size_t input_cap, fact_cap, backtrace_cap, event_cap, finding_cap,
 	       note_cap, match_cap;
+	/* open-addressing index of facts by (key, value): slot holds fact
+	 * index + 1, 0 when empty; private to case.c */
+	size_t *fact_slots;
+	size_t fact_slot_cap;
 };
 
 /* Create an empty case named name.  Free with ct_case_destroy(). */

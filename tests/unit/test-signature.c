@@ -140,6 +140,29 @@ static void test_no_crash_no_title(void **state)
 	ct_case_destroy(c);
 }
 
+static void test_facts_dedup(void **state)
+{
+	(void)state;
+	struct ct_case *c;
+	assert_null(ct_case_create("facts", &c));
+	struct ct_origin o = { "x", 1 };
+	char key[32], value[32];
+	for (int round = 0; round < 2; round++)
+		for (int i = 0; i < 20000; i++) {
+			snprintf(key, sizeof(key), "k.%d", i % 5000);
+			snprintf(value, sizeof(value), "v%d", i);
+			assert_null(ct_case_add_fact(c, key, value, o));
+		}
+	assert_int_equal(c->fact_count, 20000); /* second round: duplicates */
+	assert_string_equal(ct_case_fact(c, "k.7"), "v7");
+	/* a key may hold several values */
+	assert_null(ct_case_add_fact(c, "nic.pci_id", "8086:153a", o));
+	assert_null(ct_case_add_fact(c, "nic.pci_id", "8086:1521", o));
+	assert_null(ct_case_add_fact(c, "nic.pci_id", "8086:153a", o));
+	assert_int_equal(c->fact_count, 20002);
+	ct_case_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -148,6 +171,7 @@ int main(void)
 		cmocka_unit_test(test_signature_stable),
 		cmocka_unit_test(test_threads_crashing),
 		cmocka_unit_test(test_no_crash_no_title),
+		cmocka_unit_test(test_facts_dedup),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
