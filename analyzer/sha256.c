@@ -78,6 +78,8 @@ void ct_sha256_init(struct ct_sha256 *h)
 void ct_sha256_update(struct ct_sha256 *h, const void *data, size_t len)
 {
 	const unsigned char *p = data;
+	if (len == 0)
+		return; /* data may be NULL then */
 	h->length += len;
 	if (h->used) {
 		size_t take = 64 - h->used < len ? 64 - h->used : len;
