@@ -348,8 +348,11 @@ static bool real_version(const char *v, size_t len)
  * "VMware ESX" of a memmem hit). */
 static bool banner_at(const char *p, const char *end)
 {
+	/* the PSOD banner brackets its build ("[build-N x86_64]"), which
+	 * "vmware -vl" output ("VMware ESXi 8.0.3 build-N") does not */
 	const char *limit = end - p > 64 ? p + 64 : end;
-	return find(p, limit, "build-") != NULL;
+	return find(p, limit, "[build-") != NULL ||
+	       find(p, limit, "[Releasebuild-") != NULL;
 }
 
 /* A panic exception printed without "@BlueScreen": "#PF Exception 14 in
@@ -357,6 +360,15 @@ static bool banner_at(const char *p, const char *end)
 static bool exception_line_at(const char *world_hit, const char *buf)
 {
 	const char *from = world_hit - buf > 48 ? world_hit - 48 : buf;
+	/* same line, and not inside a quoted string such as a gdb argument
+	 * fmt="#GP Exception %d in world %d" */
+	for (const char *q = world_hit; q > from; q--)
+		if (q[-1] == '\n') {
+			from = q;
+			break;
+		}
+	if (memchr(from, '"', (size_t)(world_hit - from)))
+		return false;
 	return find(from, world_hit, " Exception") != NULL;
 }
 
