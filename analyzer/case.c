@@ -37,7 +37,7 @@ static void panic_deinit(struct ct_panic *p)
 	free(p->cpu);
 }
 
-static void match_deinit(struct ct_match *m)
+void ct_match_deinit(struct ct_match *m)
 {
 	free(m->id);
 	free(m->title);
@@ -47,6 +47,7 @@ static void match_deinit(struct ct_match *m)
 	for (size_t i = 0; i < m->why_count; i++)
 		free(m->why[i]);
 	free(m->why);
+	memset(m, 0, sizeof(*m));
 }
 
 void ct_case_destroy(struct ct_case *c)
@@ -93,7 +94,7 @@ void ct_case_destroy(struct ct_case *c)
 	}
 	free(c->findings);
 	for (size_t i = 0; i < c->match_count; i++)
-		match_deinit(&c->matches[i]);
+		ct_match_deinit(&c->matches[i]);
 	free(c->matches);
 	for (size_t i = 0; i < c->note_count; i++)
 		free(c->notes[i]);
@@ -356,7 +357,7 @@ struct ct_error *ct_case_add_match(struct ct_case *c, const struct ct_match *m)
 	c->match_count++;
 	return NULL;
 fail:
-	match_deinit(d);
+	ct_match_deinit(d);
 	return &ct_enomem;
 }
 

@@ -249,6 +249,8 @@ struct ct_error *ct_event_add_field(struct ct_event *ev, const char *name,
 const char *ct_event_field(const struct ct_event *ev, const char *name);
 struct ct_error *ct_case_add_finding(struct ct_case *c,
 				     const struct ct_finding *finding);
+/* Free the strings of m and zero it (m itself is not freed). */
+void ct_match_deinit(struct ct_match *m);
 /* Append a copy of m (why[] copied too); matches are kept in call order. */
 struct ct_error *ct_case_add_match(struct ct_case *c, const struct ct_match *m);
 struct ct_error *ct_case_add_note(struct ct_case *c, const char *fmt, ...)

@@ -1023,8 +1023,6 @@ static struct ct_error *message(struct vmk_state *s,
 		}
 		break;
 	default:
-		if (*m >= 'a' && *m <= 'z')
-			return driver_version(s, m, me, line);
 		break;
 	}
 	return NULL;
@@ -1037,6 +1035,10 @@ static struct ct_error *scan(struct vmk_state *s)
 	const char *end = t->buf + t->len;
 	const char *next_bs = find(t->buf, end, "BlueScreen:");
 	const char *next_banner = find(t->buf, end, "VMware ESX");
+	static const char *const dv_anchor[2] = { "river - version ",
+						  "river version " };
+	const char *next_dv[2] = { find(t->buf, end, dv_anchor[0]),
+				   find(t->buf, end, dv_anchor[1]) };
 	struct ct_line_reader r;
 	struct ct_line line;
 	struct ct_error *err = NULL;
@@ -1070,6 +1072,16 @@ static struct ct_error *scan(struct vmk_state *s)
 			/* any line but a frame or a blank ends a block */
 			if (s->last_frame_line != line.number)
 				s->in_block = false;
+		}
+		/* rare markers found by memmem, handled on their line: a
+		 * per-line search would cost more than the rest of the scan */
+		for (int k = 0; k < 2; k++) {
+			if (!next_dv[k] || next_dv[k] >= le)
+				continue;
+			if (!err && next_dv[k] >= lp && m < me &&
+			    *m >= 'a' && *m <= 'z')
+				err = driver_version(s, m, me, line.number);
+			next_dv[k] = find(le, end, dv_anchor[k]);
 		}
 		/* rare markers found by memmem, handled on their line */
 		if (next_bs && next_bs < le) {

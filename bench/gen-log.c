@@ -48,12 +48,23 @@ static const char *const linux_noise[] = {
 	"perf: interrupt took too long (2502 > 2500), lowering kernel.perf_event_max_sample_rate to 79750",
 };
 
-static void vmkernel_line(unsigned long n, const char *msg)
+/* cpu < 0: a random CPU and world, as in the noise between events */
+static void vmkernel_line_on(unsigned long n, long cpu, unsigned long world,
+			     const char *msg)
 {
 	unsigned long s = n / 50;
-	printf("2025-02-03T%02lu:%02lu:%02lu.%03luZ cpu%llu:%llu)%s\n",
-	       (s / 3600) % 24, (s / 60) % 60, s % 60, n % 1000,
-	       next_rand() % 64, 2097152 + next_rand() % 100000, msg);
+	if (cpu < 0) {
+		cpu = (long)(next_rand() % 64);
+		world = 2097152 + next_rand() % 100000;
+	}
+	printf("2025-02-03T%02lu:%02lu:%02lu.%03luZ cpu%ld:%lu)%s\n",
+	       (s / 3600) % 24, (s / 60) % 60, s % 60, n % 1000, cpu, world,
+	       msg);
+}
+
+static void vmkernel_line(unsigned long n, const char *msg)
+{
+	vmkernel_line_on(n, -1, 0, msg);
 }
 
 static void linux_line(unsigned long n, const char *msg)
@@ -74,7 +85,7 @@ static void vmkernel_crash(unsigned long n)
 		"base fs=0x0 gs=0x420042000000 Kgs=0x0",
 	};
 	for (size_t i = 0; i < sizeof(psod) / sizeof(psod[0]); i++)
-		vmkernel_line(n + i, psod[i]);
+		vmkernel_line_on(n + i, 7, 2097733, psod[i]); /* one world */
 }
 
 static void linux_crash(unsigned long n)

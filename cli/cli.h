@@ -26,6 +26,20 @@ struct cli_command {
 
 int cmd_analyze(int argc, char **argv);
 extern const char cmd_analyze_usage[];
+int cmd_kb(int argc, char **argv);
+extern const char cmd_kb_usage[];
+
+struct ct_kb;
+/*
+ * cli_kb_open - the knowledge base a command should use: rules_dir (a
+ * folder of YAML rules) if given, else kb_path (a compiled .sqlite file or
+ * a folder), else $CRASHTRIAGE_KB (same), else the rules compiled into the
+ * binary.  Rules that do not load are reported on stderr and skipped.
+ * Return: CLI_EXIT_OK with *ret set (free with ct_kb_destroy()), or an
+ * exit code after printing the error.
+ */
+int cli_kb_open(const char *kb_path, const char *rules_dir,
+		struct ct_kb **ret);
 
 /* Print "crashtriage: <err formatted>" to stderr; frees err. */
 void cli_error(struct ct_error *err);

@@ -7,9 +7,10 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "rules/match.h"	/* kb: known-issue matching */
 
 const char cmd_analyze_usage[] =
-	"usage: crashtriage analyze [--json] PATH...\n"
+	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR] PATH...\n"
 	"\n"
 	"Read each PATH (a file, or a folder such as an unpacked vm-support\n"
 	"bundle or sosreport: one case) and describe the crash in it: the\n"
@@ -18,6 +19,10 @@ const char cmd_analyze_usage[] =
 	"timestamps or taint flags.\n"
 	"\n"
 	"  --json     one JSON object per case, one per line\n"
+	"  --kb PATH  match against a compiled knowledge base (.sqlite) or a\n"
+	"             folder of rules instead of the built-in rules (also\n"
+	"             $CRASHTRIAGE_KB)\n"
+	"  --rules DIR  match against a folder of rule files\n"
 	"  -h, --help show this help\n"
 	"\n"
 	"exit status: 0 when every PATH was read and something in the run was\n"
@@ -107,6 +112,69 @@ static void print_events(const struct ct_case *c)
 	free(done);
 }
 
+/* ---- kb: known-issue matches ---- */
+
+/* Print s on one line: blanks collapsed, at most max bytes. */
+static void print_flat(const char *s, size_t max)
+{
+	size_t n = 0;
+	bool blank = false;
+	for (; *s == ' ' || *s == '\n' || *s == '\t'; s++)
+		;
+	for (; *s && n < max; s++) {
+		if (*s == ' ' || *s == '\n' || *s == '\t' || *s == '\r') {
+			blank = true;
+			continue;
+		}
+		if (blank) {
+			putchar(' ');
+			n++;
+			blank = false;
+		}
+		putchar(*s);
+		n++;
+	}
+	if (*s)
+		fputs("...", stdout);
+	putchar('\n');
+}
+
+static void print_match(const char *label, const struct ct_match *m,
+			bool details)
+{
+	printf("%s%s  %s  (score %.2f, %s)\n", label, m->id,
+	       m->title ? m->title : "", m->score,
+	       m->verdict ? m->verdict : "version-unknown");
+	if (!details)
+		return;
+	for (size_t i = 0; i < m->why_count; i++) {
+		fputs("  why    ", stdout);
+		print_flat(m->why[i], 300);
+	}
+	printf("  fix    %s\n", m->fixed_in ? m->fixed_in
+					   : "no fix; workaround only");
+	if (m->workaround) {
+		fputs("  until  ", stdout);
+		print_flat(m->workaround, 300);
+	}
+}
+
+/* The verdict, the best candidate in full, the others on one line each. */
+static void print_matches(const struct ct_case *c)
+{
+	if (c->match_count && c->known) {
+		print_match("verdict  KNOWN  ", &c->matches[0], true);
+		for (size_t i = 1; i < c->match_count; i++)
+			print_match("also     ", &c->matches[i], false);
+		return;
+	}
+	printf("verdict  UNKNOWN\n");
+	for (size_t i = 0; i < c->match_count; i++)
+		print_match("nearest  ", &c->matches[i], i == 0);
+}
+
+/* ---- end kb ---- */
+
 static void print_case(const struct ct_case *c)
 {
 	size_t frames = 0;
@@ -142,13 +210,7 @@ static void print_case(const struct ct_case *c)
 	if (c->signature.hash[0])
 		printf("sign     %s  [%zu frames]\n", c->signature.hash,
 		       c->signature.frame_count);
-	if (c->match_count && c->known) {
-		const struct ct_match *m = &c->matches[0];
-		printf("verdict  KNOWN  %s  %s  (score %.2f)\n", m->id,
-		       m->title ? m->title : "", m->score);
-	} else {
-		printf("verdict  UNKNOWN\n");
-	}
+	print_matches(c);	/* kb: verdict, why, fix, until */
 	for (size_t i = 0; i < c->note_count; i++)
 		printf("note     %s\n", c->notes[i]);
 	for (size_t i = 0; i < c->input_count; i++)
@@ -160,16 +222,25 @@ int cmd_analyze(int argc, char **argv)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
+		{ "kb", required_argument, NULL, 'k' },	/* kb */
+		{ "rules", required_argument, NULL, 'r' },	/* kb */
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	bool json = false;
+	const char *kb_path = NULL, *rules_dir = NULL;	/* kb */
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
 			json = true;
+			break;
+		case 'k':	/* kb */
+			kb_path = optarg;
+			break;
+		case 'r':	/* kb */
+			rules_dir = optarg;
 			break;
 		case 'h':
 			fputs(cmd_analyze_usage, stdout);
@@ -184,6 +255,10 @@ int cmd_analyze(int argc, char **argv)
 		fputs(cmd_analyze_usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
+	struct ct_kb *kb;	/* kb: the rules every case is matched with */
+	int rc = cli_kb_open(kb_path, rules_dir, &kb);
+	if (rc)
+		return rc;
 	bool failed = false, usable = false;
 	for (int i = optind; i < argc; i++) {
 		struct ct_case *c;
@@ -198,6 +273,11 @@ int cmd_analyze(int argc, char **argv)
 				cli_errorf("%s", c->inputs[j].error);
 		if (ct_case_usable(c))
 			usable = true;
+		err = ct_kb_match(kb, c);	/* kb */
+		if (err) {
+			cli_error(err);
+			failed = true;
+		}
 		if (json) {
 			char *s;
 			err = ct_case_to_json(c, &s);
@@ -215,6 +295,7 @@ int cmd_analyze(int argc, char **argv)
 		}
 		ct_case_destroy(c);
 	}
+	ct_kb_destroy(kb);	/* kb */
 	if (fflush(stdout) != 0) {
 		cli_errorf("cannot write output");
 		return CLI_EXIT_FAILED;

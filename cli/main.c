@@ -12,6 +12,9 @@ static const struct cli_command commands[] = {
 	{ "analyze", cmd_analyze,
 	  "describe, normalise and sign the crash in files or folders",
 	  cmd_analyze_usage },
+	{ "kb", cmd_kb,
+	  "list, show, check, build and search the known-issue rules",
+	  cmd_kb_usage },
 };
 
 static const char main_usage[] =
