@@ -112,6 +112,8 @@ static const char *const migrations[CT_KB_DB_SCHEMA_VERSION] = {
 	"CREATE VIRTUAL TABLE rule_fts USING fts5(id, title, text, frames,\n"
 	"  patterns, tokenize = \"unicode61 tokenchars '_'\");\n"
 	FTS_POPULATE,
+	/* 3: "fix: unknown" (a fix exists, its version is not public) */
+	"ALTER TABLE rule ADD COLUMN fix_unknown INTEGER NOT NULL DEFAULT 0;\n",
 };
 
 /* bm25 weights of rule_fts's columns: id, title, text, frames, patterns. */
@@ -201,10 +203,17 @@ enum {
 	ST_MAX,
 };
 
+/* The rule row before schema 3 (no fix_unknown), for building old files
+ * that the migration tests read back. */
+static const char insert_rule_v1[] =
+	"INSERT INTO rule (rid, id, title, product, component, summary, "
+	"workaround, resolution, threshold, source, line) "
+	"VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
 static const char *const insert_sql[ST_MAX] = {
 	[ST_RULE] = "INSERT INTO rule (rid, id, title, product, component, "
-		    "summary, workaround, resolution, threshold, source, line) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "summary, workaround, resolution, threshold, source, line, "
+		    "fix_unknown) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_REFERENCE] = "INSERT INTO reference (rid, seq, text) "
 			 "VALUES (?, ?, ?)",
 	[ST_SIGNAL] = "INSERT INTO signal (rid, seq, kind, weight, required, "
@@ -312,6 +321,7 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 	sqlite3_bind_double(q, 9, r->threshold);
 	bind_text(q, 10, r->source);
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)r->line);
+	sqlite3_bind_int(q, 12, r->fix_unknown);
 	struct ct_error *err = step_done(h, path, q);
 	for (size_t i = 0; i < r->reference_count && !err; i++) {
 		q = st[ST_REFERENCE];
@@ -373,7 +383,9 @@ static struct ct_error *build_into(sqlite3 *h, const char *path,
 	err = migrate(h, path, 0, version);
 	sqlite3_stmt *st[ST_MAX] = { NULL };
 	for (int i = 0; i < ST_MAX && !err; i++)
-		err = prepare(h, path, insert_sql[i], &st[i]);
+		err = prepare(h, path, i == ST_RULE && version < 3
+					       ? insert_rule_v1 : insert_sql[i],
+			      &st[i]);
 	for (size_t i = 0; i < kb->count && !err; i++)
 		err = insert_rule(h, path, st, (sqlite3_int64)i + 1,
 				  kb->rules[i]);
@@ -637,8 +649,8 @@ static struct ct_error *read_rules(struct reader *r)
 	struct ct_error *err = prepare(
 		r->db->h, r->db->path,
 		"SELECT rid, id, title, product, component, summary, "
-		"workaround, resolution, threshold, source, line FROM rule "
-		"ORDER BY rid", &st);
+		"workaround, resolution, threshold, source, line, fix_unknown "
+		"FROM rule ORDER BY rid", &st);
 	while (!err) {
 		int rc = sqlite3_step(st);
 		if (rc == SQLITE_DONE)
@@ -673,6 +685,7 @@ static struct ct_error *read_rules(struct reader *r)
 			err = &ct_enomem;
 		sqlite3_int64 line = sqlite3_column_int64(st, 10);
 		rule->line = line > 0 ? (unsigned long)line : 0;
+		rule->fix_unknown = sqlite3_column_int(st, 11) != 0;
 		if (!err && (!rule->id || !rule->title || !rule->product))
 			err = corrupt(r, "rule without id, title or product",
 				      r->rids[r->count - 1]);

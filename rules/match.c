@@ -1299,12 +1299,14 @@ static struct ct_error *evaluate(const struct ct_rule *r, const struct view *v,
 	}
 	if (any_fixed)
 		verdict = V_FIXED;
-	else if (any_affected || !has_fix)
+	else if (any_affected || (!has_fix && !r->fix_unknown))
 		verdict = V_AFFECTED;
 	if (!has_fix && !any_fixed) {
 		vwhy.len = 0;
-		ct_strbuf_puts(&vwhy, "no fixed version is known: workaround "
-			       "only");
+		ct_strbuf_puts(&vwhy, r->fix_unknown
+			? "a fix exists but no public version names it: "
+			  "check the vendor's release notes"
+			: "no fixed version is known: workaround only");
 		unlisted = false;
 	}
 	if (!add_why(m, &vwhy) || !add_why(m, &missing))

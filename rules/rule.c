@@ -1450,7 +1450,7 @@ static bool read_rule(struct loader *l, const struct node *root,
 	static const char *const keys[] = {
 		"id", "title", "product", "component", "references",
 		"summary", "workaround", "resolution", "threshold", "signals",
-		"versions", "examples", "counter_examples",
+		"versions", "examples", "counter_examples", "fix",
 	};
 	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)))
 		return false;
@@ -1497,6 +1497,17 @@ static bool read_rule(struct loader *l, const struct node *root,
 		if (!(r->threshold > 0 && r->threshold <= 1))
 			return fail(l, at(v), "threshold %g is not in (0, 1]",
 				    r->threshold);
+	}
+	if ((v = lookup(root, "fix"))) {
+		char *fix = NULL;
+		if (!get_string(l, v, "fix", &fix))
+			return false;
+		bool known = strcmp(fix, "unknown") == 0 ||
+			     strcmp(fix, "none") == 0;
+		r->fix_unknown = strcmp(fix, "unknown") == 0;
+		free(fix);
+		if (!known)
+			return fail(l, at(v), "fix must be 'none' or 'unknown'");
 	}
 	if (!(v = lookup(root, "signals")))
 		return fail(l, at(root), "signals is required");

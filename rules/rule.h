@@ -148,6 +148,10 @@ struct ct_rule {
 	char **references;
 	size_t reference_count;
 	double threshold;	/* in (0, 1], default 0.5 */
+	bool fix_unknown;	/* "fix: unknown": a fix exists but no
+				 * public version says where; without any
+				 * fixed_in the verdict is version-unknown,
+				 * not "no fix, workaround only" */
 	struct ct_signal *signals;
 	size_t signal_count;
 	struct ct_version_spec *versions;

@@ -686,6 +686,39 @@ static void test_verdict_no_fix(void **state)
 	ct_kb_destroy(kb);
 }
 
+/* "fix: unknown": a fix exists but its version is not public. */
+static void test_verdict_fix_unknown(void **state)
+{
+	(void)state;
+	struct ct_rule *r = inline_rule("id: t\ntitle: T\nproduct: p\n"
+					"fix: unknown\n"
+					"signals:\n  - frames:\n"
+					"      sequence: [memscan]\n"
+					"    weight: 0.6\n");
+	assert_true(r->fix_unknown);
+	struct ct_case *c = fqdn_case();
+	struct ct_match m;
+	bool listed;
+	eval(r, c, &m, &listed);
+	assert_true(m.passes);
+	assert_string_equal(m.verdict, "version-unknown");
+	assert_null(m.fixed_in);
+	assert_true(has_why(&m, "a fix exists but no public version names it: "
+			    "check the vendor's release notes"));
+	ct_match_deinit(&m);
+	ct_case_destroy(c);
+	ct_rule_destroy(r);
+	struct ct_rule *bad;
+	const char *yaml = "id: t\ntitle: T\nproduct: p\nfix: maybe\n"
+			   "signals:\n  - frames:\n      sequence: [a]\n"
+			   "    weight: 0.6\n";
+	struct ct_error *err = ct_rule_parse("bad.yaml", yaml, strlen(yaml),
+					     &bad);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "fix must be 'none' or 'unknown'"));
+	ct_error_destroy(err);
+}
+
 /* ESXi lines: one without a fix, one with; introduced_in. */
 static void test_verdict_lines(void **state)
 {
@@ -1029,7 +1062,8 @@ static void test_db_migration(void **state)
 	assert_int_equal(ct_kb_db_file_version(db), 1);
 	ct_kb_db_close(db);
 	unlink(path);
-	struct ct_error *err = ct_kb_db_build_version(kb, path, 3);
+	struct ct_error *err = ct_kb_db_build_version(
+		kb, path, CT_KB_DB_SCHEMA_VERSION + 1);
 	assert_non_null(err);
 	ct_error_destroy(err);
 	free(path);
@@ -1125,6 +1159,7 @@ int main(void)
 		cmocka_unit_test(test_verdict_fixed),
 		cmocka_unit_test(test_verdict_unknown),
 		cmocka_unit_test(test_verdict_no_fix),
+		cmocka_unit_test(test_verdict_fix_unknown),
 		cmocka_unit_test(test_verdict_lines),
 		cmocka_unit_test(test_sorting_and_cap),
 		cmocka_unit_test(test_index_equivalence),
