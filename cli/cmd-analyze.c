@@ -35,7 +35,7 @@ static const struct {
 	const char *label;
 } summary_facts[] = {
 	{ "esxi.version", "esxi" },
-	{ "esxi.release_name", "esxi" },
+	{ "esxi.release_name", "release" },
 	{ "esxi.build", "build" },
 	{ "nsx.version", "nsx" },
 	{ "linux.release", "linux" },

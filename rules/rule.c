@@ -1482,6 +1482,16 @@ static bool read_rule(struct loader *l, const struct node *root,
 			      : get_opt_string(l, v, strings[i].key, dst)))
 			return false;
 	}
+	/* folded and literal scalars ("workaround: >") end in a newline
+	 * that is no part of the text */
+	char *prose[] = { r->title, r->component, r->summary, r->workaround,
+			  r->resolution };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(prose); i++) {
+		char *t = prose[i];
+		size_t n = t ? strlen(t) : 0;
+		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
+			t[--n] = '\0';
+	}
 	v = lookup(root, "id");
 	if (!ct_rule_id_is_valid(r->id))
 		return fail(l, at(v), "id '%s' must be [a-z0-9-]+ (at most %d "
