@@ -280,6 +280,10 @@ bool ct_case_usable(const struct ct_case *c);
 /* Bitmask of the kinds buf looks like (1u << enum ct_input_kind). */
 unsigned ct_sniff(const char *buf, size_t len);
 
+/* The crashing backtrace: the first marked crashing that has frames, else
+ * the first with frames; NULL when the case has none. */
+const struct ct_backtrace *ct_case_crashing(const struct ct_case *c);
+
 /* Recompute c->signature from c's backtraces and panic. */
 struct ct_error *ct_case_sign(struct ct_case *c);
 

@@ -15,8 +15,7 @@ enum {
 	TITLE_FRAMES = 3,	/* frames named in the title */
 };
 
-/* The crashing backtrace: marked crashing, else the first with frames. */
-static const struct ct_backtrace *crashing_backtrace(const struct ct_case *c)
+const struct ct_backtrace *ct_case_crashing(const struct ct_case *c)
 {
 	for (size_t i = 0; i < c->backtrace_count; i++)
 		if (c->backtraces[i].crashing && c->backtraces[i].frame_count)
@@ -77,7 +76,7 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 	struct ct_signature *sig = &c->signature;
 	clear_signature(sig);
 
-	const struct ct_backtrace *bt = crashing_backtrace(c);
+	const struct ct_backtrace *bt = ct_case_crashing(c);
 	const char *kind = c->panic.kind ? c->panic.kind : "crash";
 	struct ct_sha256 h;
 	ct_sha256_init(&h);

@@ -60,14 +60,6 @@ static void print_kinds(const struct ct_case *c)
 		fputs("nothing recognised", stdout);
 }
 
-static const struct ct_backtrace *crashing(const struct ct_case *c)
-{
-	for (size_t i = 0; i < c->backtrace_count; i++)
-		if (c->backtraces[i].crashing)
-			return &c->backtraces[i];
-	return c->backtrace_count ? &c->backtraces[0] : NULL;
-}
-
 static void print_frames(const struct ct_backtrace *bt)
 {
 	enum { SHOWN = 12 };
@@ -204,7 +196,7 @@ static void print_case(const struct ct_case *c)
 	if (!first)
 		putchar('\n');
 	print_events(c);
-	const struct ct_backtrace *bt = crashing(c);
+	const struct ct_backtrace *bt = ct_case_crashing(c);
 	if (bt)
 		print_frames(bt);
 	if (c->signature.hash[0])

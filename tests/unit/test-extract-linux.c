@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "analyzer/internal.h"
+#include "tests/unit/helpers.h"
 
 /* ------------------------------------------------------------------------
  * Helpers
@@ -50,32 +51,6 @@ static struct ct_case *extract_len(const char *text, size_t len)
 	return c;
 }
 
-static const struct ct_backtrace *crashing(const struct ct_case *c)
-{
-	for (size_t i = 0; i < c->backtrace_count; i++)
-		if (c->backtraces[i].crashing)
-			return &c->backtraces[i];
-	return NULL;
-}
-
-static size_t count_crashing(const struct ct_case *c)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->backtrace_count; i++)
-		n += c->backtraces[i].crashing;
-	return n;
-}
-
-static bool has_fact(const struct ct_case *c, const char *key,
-		     const char *value)
-{
-	for (size_t i = 0; i < c->fact_count; i++)
-		if (strcmp(c->facts[i].key, key) == 0 &&
-		    strcmp(c->facts[i].value, value) == 0)
-			return true;
-	return false;
-}
-
 static const struct ct_event *event_of(const struct ct_case *c,
 				       const char *kind, size_t nth)
 {
@@ -83,22 +58,6 @@ static const struct ct_event *event_of(const struct ct_case *c,
 		if (strcmp(c->events[i].kind, kind) == 0 && nth-- == 0)
 			return &c->events[i];
 	return NULL;
-}
-
-static size_t count_events(const struct ct_case *c, const char *kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->event_count; i++)
-		n += strcmp(c->events[i].kind, kind) == 0;
-	return n;
-}
-
-static bool has_note(const struct ct_case *c, const char *part)
-{
-	for (size_t i = 0; i < c->note_count; i++)
-		if (strstr(c->notes[i], part))
-			return true;
-	return false;
 }
 
 /* The signature's frames joined with spaces, for compact asserts. */

@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "tests/unit/helpers.h"
 
 /* ---- helpers ----------------------------------------------------------- */
 
@@ -38,40 +39,6 @@ static bool sniff(const char *text)
 static bool is_vmkernel(const struct ct_case *c)
 {
 	return c->inputs[0].kinds & (1u << CT_KIND_VMKERNEL_LOG);
-}
-
-static const struct ct_backtrace *crashing(const struct ct_case *c)
-{
-	for (size_t i = 0; i < c->backtrace_count; i++)
-		if (c->backtraces[i].crashing)
-			return &c->backtraces[i];
-	return NULL;
-}
-
-static size_t crashing_count(const struct ct_case *c)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->backtrace_count; i++)
-		n += c->backtraces[i].crashing;
-	return n;
-}
-
-static bool has_fact(const struct ct_case *c, const char *key,
-		     const char *value)
-{
-	for (size_t i = 0; i < c->fact_count; i++)
-		if (strcmp(c->facts[i].key, key) == 0 &&
-		    strcmp(c->facts[i].value, value) == 0)
-			return true;
-	return false;
-}
-
-static size_t count_events(const struct ct_case *c, const char *kind)
-{
-	size_t n = 0;
-	for (size_t i = 0; i < c->event_count; i++)
-		n += strcmp(c->events[i].kind, kind) == 0;
-	return n;
 }
 
 /* A text file of the source tree, or NULL (the test then skips). */
@@ -508,7 +475,7 @@ static void test_saved_vs_current(void **state)
 		"2024-09-12T03:44:17.222Z cpu0:2097152)0x4538a001be60:[0x42000a0c1e4a]Heartbeat_DetectCPULockups@vmkernel#nover+0x316 stack: 0x0\n"
 		"2024-09-12T03:44:17.223Z cpu0:2097152)0x4538a001bee0:[0x42000a0d6b9e]Timer_BHHandler@vmkernel#nover+0x9a stack: 0x0\n");
 	assert_int_equal(c->backtrace_count, 2);
-	assert_int_equal(crashing_count(c), 1);
+	assert_int_equal(count_crashing(c), 1);
 	const struct ct_backtrace *saved = &c->backtraces[0];
 	assert_string_equal(saved->label, "pcpu 118 Heartbeat NMI");
 	assert_true(saved->crashing);
@@ -543,7 +510,7 @@ static void test_saved_takes_over_plumbing(void **state)
 		"  0x4538a9e1ba60:[0x42001a1f3a27]BitVector_NextBit@vmkernel#nover+0x1f stack: 0x0\n"
 		"  0x4538a9e1bab0:[0x42001b6e19c2]TransferDispatchExtent@(hbr_filter)#<None>+0x2a6 stack: 0x0\n");
 	assert_int_equal(c->backtrace_count, 2);
-	assert_int_equal(crashing_count(c), 1);
+	assert_int_equal(count_crashing(c), 1);
 	assert_false(c->backtraces[0].crashing);
 	assert_string_equal(c->backtraces[0].label, "cpu0");
 	assert_true(c->backtraces[1].crashing);
@@ -681,7 +648,7 @@ static void test_frames_only_paste(void **state)
 		"0x453949a1be80:[0x42002aa8da15]UplinkDeviceGetStatsAsyncCB@vmkernel#nover+0x2fe stack: 0x420000000001\n"
 		"0x453949a1bf10:[0x42002ab5aa14]UplinkAsyncProcessCallsHelperCB@vmkernel#nover+0x119 stack: 0x125306464fcb9d2\n");
 	assert_true(is_vmkernel(c));
-	assert_int_equal(crashing_count(c), 1);
+	assert_int_equal(count_crashing(c), 1);
 	assert_string_equal(c->panic.kind, "PSOD");
 	assert_string_equal(c->signature.title,
 			    "PSOD in i40en_UplinkPrivStatsGet <- UplinkDeviceGetStatsAsyncCB <- UplinkAsyncProcessCallsHelperCB");
@@ -750,7 +717,7 @@ static void test_ten_psods(void **state)
 	}
 	struct ct_case *c = analyze_n(sb.buf, sb.len);
 	assert_int_equal(c->backtrace_count, 10);
-	assert_int_equal(crashing_count(c), 1);
+	assert_int_equal(count_crashing(c), 1);
 	assert_true(c->backtraces[0].crashing);
 	assert_string_equal(c->backtraces[0].label, "cpu0 world 2097200");
 	assert_string_equal(c->backtraces[9].label, "cpu9 world 2097209");

@@ -171,7 +171,7 @@ static void test_frames_full(void **state)
 			    "pfa_get_counts pfioctl "
 			    "VSIPConversionGetConnectionStat"));
 	assert_string_equal(m.id, "test-fqdn-frames");
-	assert_string_equal(m.workaround, "Use L4 rules.\n");
+	assert_string_equal(m.workaround, "Use L4 rules.");
 	ct_match_deinit(&m);
 	ct_case_destroy(c);
 	ct_kb_destroy(kb);
