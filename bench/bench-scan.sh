@@ -31,7 +31,11 @@ for kind in vmkernel linux; do
 	t2=$(now)
 	ct_s=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
 	grep_s=$(echo "$t1 $t2" | awk '{ print $2 - $1 }')
-	title=$(grep -o '"title":"[^"]*"' "$tmp/out.json" | head -1 | cut -d'"' -f4)
+	if command -v jq >/dev/null 2>&1; then
+		title=$(jq -r '.title // empty' "$tmp/out.json")
+	else
+		title=$(grep -o '"title":"[^"]*"' "$tmp/out.json" | head -1 | cut -d'"' -f4)
+	fi
 	printf '%-8s %8s MB  crashtriage %6.2f s (%s MB/s)  grep -c %6.2f s (%s MB/s)  ratio %.2f\n' \
 		"$kind" "$mbs" "$ct_s" "$(rate "$mbs" "$ct_s")" "$grep_s" \
 		"$(rate "$mbs" "$grep_s")" \
