@@ -40,4 +40,16 @@ jq_check "seed 001 flattened frames" "$f" '[.backtraces[0].frames[]] | length ==
 jq_check "seed 001 crash frames" "$f" '.signature.frames == ["DLM_free","Heap_Free","vmk_HeapFree","VSIPFreeFromHeapWithoutAccounting","uma_zfree_arg"]'
 jq_check "seed 001 frame 18 is VSIPDVFRestoreState" "$f" '.backtraces[0].frames[18].function == "VSIPDVFRestoreState"'
 
+# --- catalogue events: fields captured, prose is no event ---
+printf '2024-01-01T00:00:00.000Z cpu1:2097152)WARNING: ScsiDevice: 1425: Device naa.600601604550250083489d914959e111 has been removed or is permanently inaccessible. Affected datastores (if any): "ds1".\n' >"$WORK/pdl.log"
+"$CRASHTRIAGE" analyze --json "$WORK/pdl.log" >"$WORK/pdl.json" 2>/dev/null
+jq_check "PDL event with its device" "$WORK/pdl.json" \
+	'[.events[] | select(.kind == "esxi.pdl")][0].fields.device == "naa.600601604550250083489d914959e111"'
+jq_check "PDL line has no title (a warning, not a crash)" "$WORK/pdl.json" '.title == null'
+"$CRASHTRIAGE" analyze --json "$SEEDS/000_32af8d738af67b81.txt" >"$WORK/s0.json" 2>/dev/null
+jq_check "seed 000: the blog's prose about PDL is no event" "$WORK/s0.json" \
+	'([.events[].kind] | sort) == ["i40en.mdd","i40en.pf_reset"]'
+jq_check "seed 000: MDD fields" "$WORK/s0.json" \
+	'[.events[] | select(.kind == "i40en.mdd")][0].fields | .queue_type == "TX" and .queue == "0" and .pf == "0x01" and .vf == "0x00" and .event == "0x02"'
+
 finish
