@@ -222,12 +222,51 @@ bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret)
 
 /* ---- spans ---- */
 
+/* How common a byte is in logs and backtraces, 0 (rare) to 9 (space): the
+ * search below looks for a needle's rarest byte with memchr, which runs at
+ * memory speed, and checks the needle around each hit.  On text, that is
+ * several times faster than memmem for the markers the extractors use. */
+static unsigned byte_commonness(unsigned char c)
+{
+	if (c == ' ')
+		return 9;
+	if (c >= 'a' && c <= 'z')
+		return strchr("etaoinsrhldcum", c) ? 7 : 5;
+	if (c >= '0' && c <= '9')
+		return 6;
+	if (c >= 'A' && c <= 'Z')
+		return strchr("JQXZKV", c) ? 2 : 3;
+	if (strchr("[]():=.,_-/'\"", c))
+		return 4;
+	if (c == '\n' || c == '\t')
+		return 8;
+	return c < 0x80 ? 1 : 0;
+}
+
 const char *ct_memstr(const char *p, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
 	if (n == 0)
 		return p;
-	return memmem(p, len, needle, n);
+	if (len < n)
+		return NULL;
+	size_t pick = 0;
+	for (size_t i = 1; i < n; i++)
+		if (byte_commonness((unsigned char)needle[i]) <
+		    byte_commonness((unsigned char)needle[pick]))
+			pick = i;
+	const char *end = p + len;
+	/* the picked byte of a match sits in [p + pick, end - n + pick] */
+	const char *q = p + pick, *last = end - n + pick;
+	while (q <= last) {
+		const char *hit = memchr(q, needle[pick], (size_t)(last - q) + 1);
+		if (!hit)
+			return NULL;
+		if (memcmp(hit - pick, needle, n) == 0)
+			return hit - pick;
+		q = hit + 1;
+	}
+	return NULL;
 }
 
 bool ct_has_prefix(const char *p, size_t len, const char *prefix)

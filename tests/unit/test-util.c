@@ -121,6 +121,33 @@ static void test_strndup_clean(void **state)
 	free(s);
 }
 
+/* ct_memstr against a naive search, over needles whose rarest byte sits
+ * at the start, middle and end, and haystacks that end early. */
+static void test_memstr(void **state)
+{
+	(void)state;
+	static const char *const hay[] = {
+		"cpu5:2097152)@BlueScreen: #PF Exception 14",
+		"aaaaaaaaab", "abababababc", "", "x", "Panic Details: x",
+		"no match here at all", "[0x41]Func@vmkernel#nover+0x9",
+	};
+	static const char *const needles[] = {
+		"@BlueScreen", "BlueScreen:", "ab", "abc", "b", "x",
+		"Panic Details:", "#nover", "]Func@", "aaaab", "zz",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(hay); i++)
+		for (size_t j = 0; j < CT_ARRAY_SIZE(needles); j++) {
+			size_t len = strlen(hay[i]);
+			for (size_t cut = 0; cut <= len; cut++) {
+				const char *want = memmem(hay[i], cut,
+							  needles[j],
+							  strlen(needles[j]));
+				assert_ptr_equal(ct_memstr(hay[i], cut,
+							   needles[j]), want);
+			}
+		}
+}
+
 static void test_error_format(void **state)
 {
 	(void)state;
@@ -148,6 +175,7 @@ int main(void)
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_strndup_clean),
+		cmocka_unit_test(test_memstr),
 		cmocka_unit_test(test_error_format),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
