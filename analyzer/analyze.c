@@ -15,12 +15,14 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "core.h"
 
 const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
 	[CT_KIND_GDB_BACKTRACE] = &ct_extractor_gdb,
 	[CT_KIND_VMKERNEL_LOG] = &ct_extractor_vmkernel,
 	[CT_KIND_LINUX_KERNEL_LOG] = &ct_extractor_linux,
 	[CT_KIND_SYSTEM_FACTS] = &ct_extractor_facts,
+	[CT_KIND_ELF_CORE] = &ct_extractor_core,
 };
 
 static const struct {
@@ -32,6 +34,7 @@ static const struct {
 	[CT_KIND_LINUX_KERNEL_LOG] = { "linux-kernel-log",
 				       "Linux kernel log" },
 	[CT_KIND_SYSTEM_FACTS] = { "system-facts", "system facts" },
+	[CT_KIND_ELF_CORE] = { "elf-core", "ELF core" },
 };
 
 const char *ct_input_kind_name(enum ct_input_kind kind)
@@ -52,6 +55,10 @@ const char *ct_version(void)
 
 unsigned ct_sniff(const char *buf, size_t len)
 {
+	/* a core is binary: no text kind applies, and scanning it as text
+	 * would read every byte of a dump that may be gigabytes */
+	if (ct_extractors[CT_KIND_ELF_CORE]->sniff(buf, len))
+		return 1u << CT_KIND_ELF_CORE;
 	unsigned kinds = 0;
 	for (int k = 0; k < CT_KIND_MAX; k++)
 		if (ct_extractors[k]->sniff(buf, len))
@@ -122,7 +129,8 @@ static enum ct_frame_family events_family(unsigned kinds)
 
 /* Sniff and extract one buffer as input in (whose path the text borrows). */
 static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
-				     const char *buf, size_t len)
+				     const char *buf, size_t len,
+				     const struct ct_analyze_options *opts)
 {
 	struct ct_input *in = &c->inputs[input_index];
 	in->kinds = ct_sniff(buf, len);
@@ -133,8 +141,12 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 			in->path, 0, 0, false));
 	struct ct_text t = { .path = in->path, .buf = buf, .len = len };
 	unsigned kinds = in->kinds;
-	struct ct_error *err = ct_extract_text(c, &t, kinds);
-	if (!err)
+	struct ct_error *err;
+	if (kinds == 1u << CT_KIND_ELF_CORE)	/* options; no text events */
+		err = ct_core_extract(c, &t, opts);
+	else
+		err = ct_extract_text(c, &t, kinds);
+	if (!err && kinds != 1u << CT_KIND_ELF_CORE)
 		err = ct_events_scan(c, &t, events_family(kinds));
 	if (err)
 		return input_fail(&c->inputs[input_index],
@@ -143,7 +155,8 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 }
 
 static struct ct_error *analyze_file(struct ct_case *c, const char *path,
-				     const struct stat *st)
+				     const struct stat *st,
+				     const struct ct_analyze_options *opts)
 {
 	struct ct_input *in;
 	struct ct_error *err = add_input(c, path, (uint64_t)st->st_size, &in);
@@ -173,44 +186,27 @@ static struct ct_error *analyze_file(struct ct_case *c, const char *path,
 		return input_fail(in, ct_error_os(map_errno, path,
 						  "cannot map"));
 	(void)madvise(map, len, MADV_SEQUENTIAL);
-	err = analyze_text(c, index, map, len);
+	err = analyze_text(c, index, map, len, opts);
 	munmap(map, len);
 	return err;
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Walk a folder in name order, so that a case is the same every run. */
 static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
-				    int depth)
+				    int depth,
+				    const struct ct_analyze_options *opts)
 {
 	if (depth > CT_MAX_DEPTH) {
 		return ct_case_add_note(c, "'%s': deeper than %d folders, "
 					"not read", path, CT_MAX_DEPTH);
 	}
-	DIR *dir = opendir(path);
-	if (!dir)
-		return ct_error_os(errno, path, "cannot open folder");
-	char **names = NULL;
-	size_t count = 0, cap = 0;
-	struct ct_error *err = NULL;
-	struct dirent *de;
-	while ((de = readdir(dir))) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (!ct_grow((void **)&names, &cap, count + 1,
-			     sizeof(*names)) ||
-		    !(names[count] = strdup(de->d_name))) {
-			err = &ct_enomem;
-			goto out;
-		}
-		count++;
-	}
-	qsort(names, count, sizeof(*names), compare_names);
+	char **names;
+	size_t count;
+	/* one more than the cap, so that the note below can say it was hit */
+	struct ct_error *err = ct_dir_names(path, CT_MAX_FILES + 1, &names,
+					    &count);
+	if (err)
+		return err;
 	for (size_t i = 0; i < count && !err; i++) {
 		char *child;
 		if (asprintf(&child, "%s/%s", path, names[i]) < 0) {
@@ -241,16 +237,12 @@ static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
 			continue;
 		}
 		if (S_ISDIR(st.st_mode))
-			err = analyze_dir(c, child, depth + 1);
+			err = analyze_dir(c, child, depth + 1, opts);
 		else if (S_ISREG(st.st_mode))
-			err = analyze_file(c, child, &st);
+			err = analyze_file(c, child, &st, opts);
 		free(child);
 	}
-out:
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
-	closedir(dir);
+	ct_names_free(names, count);
 	return err;
 }
 
@@ -269,6 +261,17 @@ static struct ct_error *finish_case(struct ct_case *c)
 
 struct ct_error *ct_analyze_path(const char *path, struct ct_case **ret)
 {
+	return ct_analyze_path_with(path, NULL, ret);
+}
+
+struct ct_error *ct_analyze_path_with(const char *path,
+				      const struct ct_analyze_options *opts,
+				      struct ct_case **ret)
+{
+	if (opts && opts->unwinder && !ct_unwinder_find(opts->unwinder))
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
+				       "unknown unwinder '%s' (dwfl, "
+				       "libunwind)", opts->unwinder);
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return ct_error_os(errno, path, "cannot read");
@@ -281,9 +284,9 @@ struct ct_error *ct_analyze_path(const char *path, struct ct_case **ret)
 	if (err)
 		return err;
 	if (S_ISDIR(st.st_mode))
-		err = analyze_dir(c, path, 0);
+		err = analyze_dir(c, path, 0, opts);
 	else
-		err = analyze_file(c, path, &st);
+		err = analyze_file(c, path, &st, opts);
 	if (!err)
 		err = finish_case(c);
 	if (err) {
@@ -304,7 +307,7 @@ struct ct_error *ct_analyze_buffer(const char *name, const char *buf,
 	struct ct_input *in;
 	err = add_input(c, name, len, &in);
 	if (!err)
-		err = analyze_text(c, c->input_count - 1, buf, len);
+		err = analyze_text(c, c->input_count - 1, buf, len, NULL);
 	if (!err)
 		err = finish_case(c);
 	if (err) {
@@ -313,4 +316,34 @@ struct ct_error *ct_analyze_buffer(const char *name, const char *buf,
 	}
 	*ret = c;
 	return NULL;
+}
+
+/* ---- cases fed entry by entry (crashtriage batch) ------------------------ */
+
+struct ct_error *ct_case_add_text(struct ct_case *c, const char *name,
+				  const char *buf, size_t len)
+{
+	struct ct_input *in;
+	struct ct_error *err = add_input(c, name, len, &in);
+	if (!err)
+		err = analyze_text(c, c->input_count - 1, buf, len, NULL);
+	return err;
+}
+
+struct ct_error *ct_case_add_unread(struct ct_case *c, const char *name,
+				    uint64_t size, const char *reason)
+{
+	struct ct_input *in;
+	struct ct_error *err = add_input(c, name, size, &in);
+	if (err)
+		return err;
+	if (!reason)
+		return NULL;
+	in->error = strdup(reason);
+	return in->error ? NULL : &ct_enomem;
+}
+
+struct ct_error *ct_case_finish(struct ct_case *c)
+{
+	return finish_case(c);
 }

@@ -75,6 +75,7 @@ enum ct_input_kind {
 	CT_KIND_VMKERNEL_LOG,		/* "vmkernel-log": vmkernel.log, PSOD */
 	CT_KIND_LINUX_KERNEL_LOG,	/* "linux-kernel-log": dmesg, journal */
 	CT_KIND_SYSTEM_FACTS,		/* "system-facts": ethtool, lspci ... */
+	CT_KIND_ELF_CORE,		/* "elf-core": Linux user-space core */
 	CT_KIND_MAX,
 };
 
@@ -270,9 +271,46 @@ struct ct_error *ct_case_set_panic(struct ct_case *c,
  * Use ct_case_usable() to ask whether anything was recognised. */
 struct ct_error *ct_analyze_path(const char *path, struct ct_case **ret);
 
+/* How to analyze: what the caller knows that the inputs may not say.
+ * Every member may be left zero/NULL for the defaults; the strings are
+ * borrowed for the duration of the call. */
+struct ct_analyze_options {
+	const char *executable;	/* the crashed program (--exe), or NULL to
+				 * find it from the core */
+	const char *const *debug_dirs; /* folders with debug files, searched
+				 * by build-id and name (--debug-dir) */
+	size_t debug_dir_count;
+	const char *unwinder;	/* "dwfl" or "libunwind"; NULL tries dwfl
+				 * first, then libunwind */
+};
+
+/* ct_analyze_path() with options; opts may be NULL.  Fails like
+ * ct_analyze_path(), and with CT_ERROR_INVALID_ARGUMENT for an unknown
+ * unwinder name. */
+struct ct_error *ct_analyze_path_with(const char *path,
+				      const struct ct_analyze_options *opts,
+				      struct ct_case **ret);
+
 /* Same for a buffer already in memory, named name. */
 struct ct_error *ct_analyze_buffer(const char *name, const char *buf,
 				   size_t len, struct ct_case **ret);
+
+/*
+ * Cases fed from memory, one entry at a time (crashtriage batch reads
+ * archives in place): ct_case_add_text() records buf as an input named
+ * name (copied) and runs sniffing, the extractors and the event scan over
+ * it, as ct_analyze_path() does for each file; an unrecognised text is
+ * recorded on its input, not returned.  ct_case_add_unread() records an
+ * input that was not read, with the reason (copied; NULL records an
+ * input without error, as when a stored case is rebuilt).  ct_case_finish()
+ * signs the case and adds the completeness notes, once, after the last
+ * input.  Errors are returned only for lack of memory.
+ */
+struct ct_error *ct_case_add_text(struct ct_case *c, const char *name,
+				  const char *buf, size_t len);
+struct ct_error *ct_case_add_unread(struct ct_case *c, const char *name,
+				    uint64_t size, const char *reason);
+struct ct_error *ct_case_finish(struct ct_case *c);
 
 /* True if at least one input was recognised as some kind. */
 bool ct_case_usable(const struct ct_case *c);

@@ -102,6 +102,14 @@ bool ct_parse_hex(const char **p, const char *end, uint64_t *ret,
 bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
 bool ct_is_ident_char(int c);
 
+/* ---- folders ----------------------------------------------------------- */
+
+/* The entry names of folder path (not "." or ".."), sorted so that every
+ * walk is the same, at most max of them.  Free with ct_names_free(). */
+struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
+			      size_t *ret_count);
+void ct_names_free(char **names, size_t count);
+
 /* ---- extractors -------------------------------------------------------- */
 
 /* One input's bytes as an extractor sees them. */

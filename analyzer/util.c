@@ -2,6 +2,8 @@
  * util.c - growable arrays and strings, line iteration and span helpers.
  * Everything here reads untrusted bytes: lengths are checked before use.
  */
+#include <dirent.h>
+#include <errno.h>
 #include <stdio.h>
 
 #include "internal.h"
@@ -362,4 +364,48 @@ bool ct_is_ident_char(int c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
 	       (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+/* ---- folders ---- */
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
+			      size_t *ret_count)
+{
+	DIR *dir = opendir(path);
+	if (!dir)
+		return ct_error_os(errno, path, "cannot open folder");
+	char **names = NULL;
+	size_t count = 0, cap = 0;
+	struct dirent *de;
+	while ((de = readdir(dir)) && count < max) {
+		if (strcmp(de->d_name, ".") == 0 ||
+		    strcmp(de->d_name, "..") == 0)
+			continue;
+		if (!ct_grow((void **)&names, &cap, count + 1,
+			     sizeof(*names)) ||
+		    !(names[count] = strdup(de->d_name))) {
+			closedir(dir);
+			ct_names_free(names, count);
+			return &ct_enomem;
+		}
+		count++;
+	}
+	closedir(dir);
+	if (count)
+		qsort(names, count, sizeof(*names), compare_names);
+	*ret = names;
+	*ret_count = count;
+	return NULL;
+}
+
+void ct_names_free(char **names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
 }

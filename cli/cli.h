@@ -28,6 +28,10 @@ int cmd_analyze(int argc, char **argv);
 extern const char cmd_analyze_usage[];
 int cmd_kb(int argc, char **argv);
 extern const char cmd_kb_usage[];
+int cmd_batch(int argc, char **argv);
+extern const char cmd_batch_usage[];
+int cmd_report(int argc, char **argv);
+extern const char cmd_report_usage[];
 
 struct ct_kb;
 /*

@@ -10,7 +10,8 @@
 #include "rules/match.h"	/* kb: known-issue matching */
 
 const char cmd_analyze_usage[] =
-	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR] PATH...\n"
+	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR]\n"
+	"       [--exe BINARY] [--debug-dir DIR]... [--unwinder NAME] PATH...\n"
 	"\n"
 	"Read each PATH (a file, or a folder such as an unpacked vm-support\n"
 	"bundle or sosreport: one case) and describe the crash in it: the\n"
@@ -23,6 +24,12 @@ const char cmd_analyze_usage[] =
 	"             folder of rules instead of the built-in rules (also\n"
 	"             $CRASHTRIAGE_KB)\n"
 	"  --rules DIR  match against a folder of rule files\n"
+	"  --exe BINARY  the program that dumped core (default: the file the\n"
+	"             core names, when it is still there)\n"
+	"  --debug-dir DIR  look for debug files in DIR (by build-id and\n"
+	"             name) before .debug and /usr/lib/debug; repeatable\n"
+	"  --unwinder dwfl|libunwind  unwind cores with this unwinder only\n"
+	"             (default: libdwfl, then libunwind)\n"
 	"  -h, --help show this help\n"
 	"\n"
 	"exit status: 0 when every PATH was read and something in the run was\n"
@@ -217,8 +224,18 @@ int cmd_analyze(int argc, char **argv)
 		{ "kb", required_argument, NULL, 'k' },	/* kb */
 		{ "rules", required_argument, NULL, 'r' },	/* kb */
 		{ "help", no_argument, NULL, 'h' },
+		{ "exe", required_argument, NULL, 'e' },	/* cores */
+		{ "debug-dir", required_argument, NULL, 'd' },	/* cores */
+		{ "unwinder", required_argument, NULL, 'u' },	/* cores */
 		{ NULL, 0, NULL, 0 },
 	};
+	struct ct_analyze_options aopts = { 0 };	/* cores */
+	const char **debug_dirs = calloc((size_t)argc, sizeof(*debug_dirs));
+	if (!debug_dirs) {
+		cli_errorf("out of memory");
+		return CLI_EXIT_FAILED;
+	}
+	aopts.debug_dirs = debug_dirs;
 	bool json = false;
 	const char *kb_path = NULL, *rules_dir = NULL;	/* kb */
 	int opt;
@@ -234,27 +251,48 @@ int cmd_analyze(int argc, char **argv)
 		case 'r':	/* kb */
 			rules_dir = optarg;
 			break;
+		case 'e':	/* cores */
+			aopts.executable = optarg;
+			break;
+		case 'd':	/* cores */
+			debug_dirs[aopts.debug_dir_count++] = optarg;
+			break;
+		case 'u':	/* cores */
+			aopts.unwinder = optarg;
+			break;
 		case 'h':
+			free(debug_dirs);
 			fputs(cmd_analyze_usage, stdout);
 			return CLI_EXIT_OK;
 		default:
+			free(debug_dirs);
 			fputs(cmd_analyze_usage, stderr);
 			return CLI_EXIT_USAGE;
 		}
 	}
+	if (aopts.unwinder && strcmp(aopts.unwinder, "dwfl") != 0 &&
+	    strcmp(aopts.unwinder, "libunwind") != 0) {
+		cli_errorf("analyze: unknown unwinder '%s' (dwfl, libunwind)",
+			   aopts.unwinder);
+		free(debug_dirs);
+		return CLI_EXIT_USAGE;
+	}
 	if (optind >= argc) {
+		free(debug_dirs);
 		cli_errorf("analyze: no PATH given");
 		fputs(cmd_analyze_usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
 	struct ct_kb *kb;	/* kb: the rules every case is matched with */
 	int rc = cli_kb_open(kb_path, rules_dir, &kb);
-	if (rc)
+	if (rc) {
+		free(debug_dirs);
 		return rc;
+	}
 	bool failed = false, usable = false;
 	for (int i = optind; i < argc; i++) {
 		struct ct_case *c;
-		struct ct_error *err = ct_analyze_path(argv[i], &c);
+		struct ct_error *err = ct_analyze_path_with(argv[i], &aopts, &c);
 		if (err) {
 			cli_error(err);
 			failed = true;
@@ -288,6 +326,7 @@ int cmd_analyze(int argc, char **argv)
 		ct_case_destroy(c);
 	}
 	ct_kb_destroy(kb);	/* kb */
+	free(debug_dirs);	/* cores */
 	if (fflush(stdout) != 0) {
 		cli_errorf("cannot write output");
 		return CLI_EXIT_FAILED;

@@ -15,6 +15,12 @@ static const struct cli_command commands[] = {
 	{ "kb", cmd_kb,
 	  "list, show, check, build and search the known-issue rules",
 	  cmd_kb_usage },
+	{ "batch", cmd_batch,
+	  "classify folders, files and archives into a results database",
+	  cmd_batch_usage },
+	{ "report", cmd_report,
+	  "summarise a results database (text, JSON, CSV, HTML)",
+	  cmd_report_usage },
 };
 
 static const char main_usage[] =

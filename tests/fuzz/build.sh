@@ -44,4 +44,6 @@ build logline "$src/tests/fuzz/fuzz-logline.c"
 		"$src/rules/version.c"
 [ -f "$src/tests/fuzz/fuzz-rules.c" ] &&
 	build rules "$src/tests/fuzz/fuzz-rules.c" -I"$src/rules"
+build core "$src/tests/fuzz/fuzz-core.c"
+build source "$src/tests/fuzz/fuzz-source.c"
 echo "fuzzers are in $out"

@@ -1,0 +1,480 @@
+/*
+ * extract-core.c - the "elf-core" input kind: a Linux user-space ELF core.
+ *
+ * Reads the core (core.c), adds facts (command, pid, signal, fault
+ * address, architecture, executable), the panic ("crash", SIGSEGV ...),
+ * one backtrace per thread with the thread that took the signal marked
+ * crashing, and the completeness record as notes.  Threads are unwound by
+ * the first unwinder that opens (libdwfl, then libunwind, or the one the
+ * caller names); a thread no unwinder can walk gets its registers' pc and
+ * a frame-pointer walk, marked unreliable.
+ */
+#include <elf.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/stat.h>
+
+#include "core.h"
+#include "symbolizers/symbolize.h"
+
+static const struct ct_unwinder_ops *const unwinders[] = {
+	&ct_unwinder_dwfl,
+	&ct_unwinder_libunwind,
+};
+
+const struct ct_unwinder_ops *ct_unwinder_find(const char *name)
+{
+	for (size_t i = 0; i < CT_ARRAY_SIZE(unwinders); i++)
+		if (strcmp(unwinders[i]->name, name) == 0)
+			return unwinders[i];
+	return NULL;
+}
+
+static struct ct_error *fact(struct ct_case *c, const char *key,
+			     struct ct_origin o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct ct_error *fact(struct ct_case *c, const char *key,
+			     struct ct_origin o, const char *fmt, ...)
+{
+	char *v;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	char *clean = ct_strndup_clean(v, (size_t)n);
+	free(v);
+	if (!clean)
+		return &ct_enomem;
+	struct ct_error *err = ct_case_add_fact(c, key, clean, o);
+	free(clean);
+	return err;
+}
+
+/* The program that crashed, as the core says: AT_EXECFN's string in
+ * memory, else the file mapped at AT_ENTRY. */
+static bool find_executable(const struct ct_core *core, char *buf,
+			    size_t size)
+{
+	uint64_t v;
+	if (ct_core_auxv(core, AT_EXECFN, &v) &&
+	    ct_core_read_string(core, v, buf, size) == CT_CORE_MEM_OK &&
+	    buf[0] == '/')
+		return true;
+	const struct ct_core_file *f = NULL;
+	if (ct_core_auxv(core, AT_ENTRY, &v))
+		f = ct_core_file_at(core, v);
+	if (!f && ct_core_auxv(core, AT_PHDR, &v))
+		f = ct_core_file_at(core, v);
+	if (!f)
+		return false;
+	snprintf(buf, size, "%s", f->path);
+	return true;
+}
+
+/* Signals whose siginfo carries the faulting address. */
+static bool signal_has_addr(int signo)
+{
+	return signo == SIGSEGV || signo == SIGBUS || signo == SIGILL ||
+	       signo == SIGFPE;
+}
+
+static struct ct_error *add_facts(struct ct_case *c,
+				  const struct ct_core *core, long crashing,
+				  struct ct_origin o)
+{
+	struct ct_error *err = fact(c, "core.arch", o, "%s",
+				    ct_core_arch(core));
+	if (!err && core->has_prpsinfo && core->command[0])
+		err = fact(c, "core.command", o, "%s", core->command);
+	if (!err && core->has_prpsinfo && core->args[0])
+		err = fact(c, "core.args", o, "%s", core->args);
+	if (!err && core->has_prpsinfo)
+		err = fact(c, "core.pid", o, "%d", core->pid);
+	if (!err)
+		err = fact(c, "core.threads", o, "%zu", core->thread_count);
+	char exe[4096];
+	if (!err && find_executable(core, exe, sizeof(exe)))
+		err = fact(c, "core.executable", o, "%s", exe);
+	if (err || crashing < 0)
+		return err;
+	const struct ct_core_thread *t = &core->threads[crashing];
+	err = fact(c, "core.crashing_tid", o, "%d", t->tid);
+	if (!err && t->has_regs)
+		err = fact(c, "core.pc", o, "0x%llx",
+			   (unsigned long long)t->pc);
+	if (!err && t->has_regs)
+		err = fact(c, "core.sp", o, "0x%llx",
+			   (unsigned long long)t->sp);
+	/* kill(), tgkill(), abort(): who sent it (the process itself for
+	 * abort and raise) */
+	if (!err && t->has_siginfo && t->si_code <= 0 && t->sender_pid > 0)
+		err = fact(c, "core.signal_sender_pid", o, "%d",
+			   t->sender_pid);
+	int signo = t->has_siginfo ? t->si_signo : t->cursig;
+	const char *name = ct_signal_name(signo);
+	if (!err && signo)
+		err = name ? fact(c, "core.signal", o, "%s", name)
+			   : fact(c, "core.signal", o, "%d", signo);
+	const char *code = t->has_siginfo
+			   ? ct_signal_code_name(t->si_signo, t->si_code)
+			   : NULL;
+	if (!err && code)
+		err = fact(c, "core.signal_code", o, "%s", code);
+	if (!err && t->has_siginfo && t->si_code > 0 &&
+	    signal_has_addr(signo))
+		err = fact(c, "core.fault_address", o, "0x%llx",
+			   (unsigned long long)t->fault_addr);
+	if (err || !signo)
+		return err;
+	char msg[256];
+	char sig[32];
+	snprintf(sig, sizeof(sig), "%s", name ? name : "signal");
+	if (!name)
+		snprintf(sig, sizeof(sig), "signal %d", signo);
+	if (t->has_siginfo && t->si_code > 0 &&
+	    signal_has_addr(signo))
+		snprintf(msg, sizeof(msg), "%s%s%s%s at 0x%llx in thread %d",
+			 sig, code ? " (" : "", code ? code : "",
+			 code ? ")" : "", (unsigned long long)t->fault_addr,
+			 t->tid);
+	else
+		snprintf(msg, sizeof(msg), "%s%s%s%s in thread %d", sig,
+			 code ? " (" : "", code ? code : "", code ? ")" : "",
+			 t->tid);
+	struct ct_panic p = {
+		.kind = "crash",
+		.message = msg,
+		.exception = sig,
+		.context = core->has_prpsinfo && core->command[0]
+			   ? (char *)core->command : NULL,
+		.origin = o,
+	};
+	return ct_case_set_panic(c, &p);
+}
+
+enum {
+	SCAN_BYTES = 64 * 1024,	/* of stack scanned above sp */
+	SCAN_FRAMES = 64,	/* candidates kept */
+};
+
+/* Below the last resort: every word of the stack above sp that points
+ * into executable memory is taken for a return address.  Some will be
+ * stale; all are marked unreliable. */
+static struct ct_error *stack_scan(const struct ct_core *core,
+				   const struct ct_core_thread *t,
+				   struct ct_dwfl *sym, struct ct_backtrace *bt)
+{
+	struct ct_error *err = NULL;
+	size_t kept = 0;
+	uint64_t words[512];
+	size_t have = 0, at = 0;	/* words read, next one to look at */
+	for (uint64_t off = 0; !err && off < SCAN_BYTES && kept < SCAN_FRAMES;
+	     off += 8) {
+		if (at == have) {
+			size_t got;
+			if (t->sp + off < t->sp)
+				break;
+			(void)ct_core_read(core, t->sp + off, words,
+					   sizeof(words), &got);
+			have = got / 8;
+			at = 0;
+			if (have == 0)
+				break;
+		}
+		uint64_t word = words[at++];
+		if (!ct_core_is_executable(core, word))
+			continue;
+		size_t before = bt->frame_count;
+		if (sym) {
+			err = ct_dwfl_symbolize(sym, word, false, bt);
+		} else {
+			struct ct_frame f = { .address = word,
+					      .has_address = true,
+					      .number = -1 };
+			err = ct_backtrace_add_frame(bt, &f);
+		}
+		for (size_t i = before; i < bt->frame_count; i++)
+			bt->frames[i].reliable = false;
+		kept++;
+	}
+	return err;
+}
+
+/* Last resort for a thread no unwinder walked past frame 0: its pc, then
+ * a walk of the frame-pointer chain through the dump (pointers are data
+ * read with ct_core_read, never dereferenced), marked unreliable; when
+ * the chain gives nothing, a scan of the stack. */
+static struct ct_error *fp_walk(const struct ct_core *core,
+				const struct ct_core_thread *t,
+				struct ct_dwfl *sym, struct ct_backtrace *bt)
+{
+	struct ct_error *err = NULL;
+	struct ct_frame f = { .address = t->pc, .has_address = true,
+			      .reliable = true, .number = -1 };
+	if (bt->frame_count == 0)	/* else the unwinder gave frame 0 */
+		err = sym ? ct_dwfl_symbolize(sym, t->pc, true, bt)
+			  : ct_backtrace_add_frame(bt, &f);
+	size_t first = bt->frame_count;
+	uint64_t fp = t->fp;
+	for (size_t n = 0; !err && n < CT_MAX_FRAMES && fp; n++) {
+		uint64_t pair[2];
+		size_t got;
+		if (fp & 7 ||
+		    ct_core_read(core, fp, pair, sizeof(pair), &got) !=
+			    CT_CORE_MEM_OK)
+			break;
+		if (pair[1] == 0)
+			break;
+		size_t before = bt->frame_count;
+		if (sym) {
+			err = ct_dwfl_symbolize(sym, pair[1], false, bt);
+		} else {
+			f.address = pair[1];
+			err = ct_backtrace_add_frame(bt, &f);
+		}
+		for (size_t i = before; i < bt->frame_count; i++)
+			bt->frames[i].reliable = false;
+		/* the chain must go up the stack: no loops */
+		if (pair[0] <= fp)
+			break;
+		fp = pair[0];
+	}
+	if (!err && bt->frame_count == first)
+		err = stack_scan(core, t, sym, bt);
+	return err;
+}
+
+/* The signal trampoline a handler returns through: what gdb shows as
+ * "<signal handler called>". */
+static bool is_sigreturn(const struct ct_frame *f)
+{
+	return f->function && (strcmp(f->function, "__restore_rt") == 0 ||
+			       strcmp(f->function, "__kernel_rt_sigreturn") ==
+				       0);
+}
+
+/* glibc's thread entry as its ELF symbol names it (libdwfl reads the
+ * symbol table, gdb the DWARF name "clone3" the generic list has).
+ * NEEDSWORK: belongs in data/generic-frames.txt. */
+static bool is_thread_entry(const struct ct_frame *f)
+{
+	const char *n = f->normalized ? f->normalized : f->function;
+	return n && (strcmp(n, "__clone3") == 0 || strcmp(n, "__clone") == 0);
+}
+
+/* Generic frames per context: a signal trampoline splits a backtrace in
+ * the handler's frames and the interrupted code's, and the abort/raise
+ * cut of one must not hide the other (a crash in a handler that interrupted
+ * raise() is a crash in the handler). */
+static void mark_generic(struct ct_backtrace *bt)
+{
+	size_t start = 0;
+	if (!bt->frame_count)
+		return;
+	for (size_t i = 0; i <= bt->frame_count; i++) {
+		if (i < bt->frame_count && !is_sigreturn(&bt->frames[i]))
+			continue;
+		struct ct_backtrace view = *bt;
+		view.frames = bt->frames + start;
+		view.frame_count = i - start;
+		ct_backtrace_mark_generic(&view, CT_FAMILY_USER);
+		for (size_t j = start; j < i; j++)
+			if (is_thread_entry(&bt->frames[j]))
+				bt->frames[j].generic = true;
+		if (i < bt->frame_count)
+			bt->frames[i].generic = true;
+		start = i + 1;
+	}
+}
+
+static struct ct_error *note_err(struct ct_case *c, const char *path,
+				 const char *what, struct ct_error *e)
+{
+	if (e == &ct_enomem)
+		return e;
+	struct ct_error *err = ct_case_add_note(c, "'%s': %s: %s", path, what,
+						e->message ? e->message : "");
+	ct_error_destroy(e);
+	return err;
+}
+
+struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
+				 const struct ct_analyze_options *opts)
+{
+	struct ct_core *core;
+	struct ct_error *err = ct_core_open_memory(t->path, t->buf, t->len,
+						   &core);
+	if (err)
+		return err;
+	struct ct_origin o = { .path = t->path, .line = 0 };
+	long crashing = ct_core_crashing_thread(core);
+	err = add_facts(c, core, crashing, o);
+
+	struct ct_unwind_options uo = { 0 };
+	if (opts) {
+		uo.executable = opts->executable;
+		uo.debug_dirs = opts->debug_dirs;
+		uo.debug_dir_count = opts->debug_dir_count;
+	}
+	const struct ct_unwinder_ops *u = NULL;
+	void *state = NULL;
+	/* No process can map a FIFO or a socket, so a core that says it did
+	 * is forged; the unwinders open the mapped files by name, and
+	 * opening a FIFO would block.  Leave them out. */
+	const char *forged = NULL;
+	for (size_t i = 0; !forged && i < core->file_count; i++) {
+		struct stat st;
+		if (stat(core->files[i].path, &st) == 0 &&
+		    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			forged = core->files[i].path;
+	}
+	if (!err && forged)
+		err = ct_case_add_note(c, "'%s': the core says '%s' (a FIFO or "
+				       "socket) was mapped: no unwinder used, "
+				       "frame-pointer chains only", t->path,
+				       forged);
+	for (size_t i = 0; !err && !forged && !u &&
+			   i < CT_ARRAY_SIZE(unwinders); i++) {
+		const struct ct_unwinder_ops *cand = unwinders[i];
+		if (opts && opts->unwinder &&
+		    strcmp(opts->unwinder, cand->name) != 0)
+			continue;
+		/* libunwind's core reader is not hardened against cut or
+		 * broken cores (it leaks and misreads): only when asked */
+		if (cand == &ct_unwinder_libunwind && core->loss_count &&
+		    !(opts && opts->unwinder))
+			continue;
+		if (!core->thread_count)
+			break;
+		struct ct_error *e = cand->open(core, &uo, &state);
+		if (!e) {
+			u = cand;
+			break;
+		}
+		char what[64];
+		snprintf(what, sizeof(what), "unwinder %s", cand->name);
+		err = note_err(c, t->path, what, e);
+	}
+	struct ct_dwfl *sym = NULL;	/* for the frame-pointer last resort */
+	size_t fp_threads = 0;
+	bool sym_tried = false, sym_borrowed = false;
+	/* one backtrace per thread, added first so that the unwinder can
+	 * fill them in one pass */
+	size_t first = c->backtrace_count, count = 0;
+	for (size_t i = 0; !err && i < core->thread_count; i++) {
+		if (c->backtrace_count >= CT_MAX_BACKTRACES)
+			break;
+		char label[48];
+		snprintf(label, sizeof(label), "thread %d",
+			 core->threads[i].tid);
+		struct ct_backtrace *bt;
+		err = ct_case_add_backtrace(c, label, o, &bt);
+		if (!err) {
+			bt->crashing = (long)i == crashing;
+			count++;
+		}
+	}
+	if (!err && count < core->thread_count)
+		err = ct_case_add_note(c, "'%s': %zu threads over the cap of "
+				       "%d backtraces not unwound", t->path,
+				       core->thread_count - count,
+				       CT_MAX_BACKTRACES);
+	struct ct_error **errs = NULL;
+	if (!err && count) {
+		errs = calloc(count, sizeof(*errs));
+		if (!errs)
+			err = &ct_enomem;
+	}
+	if (!err && u && count)
+		err = u->unwind(state, count, &c->backtraces[first], errs);
+	size_t stopped = 0;
+	for (size_t i = 0; !err && i < count; i++) {
+		const struct ct_core_thread *th = &core->threads[i];
+		struct ct_backtrace *bt = &c->backtraces[first + i];
+		if (errs[i] && ++stopped <= 8) {
+			char what[80];
+			snprintf(what, sizeof(what), "thread %d (%s)",
+				 th->tid, u->name);
+			err = note_err(c, t->path, what, errs[i]);
+			errs[i] = NULL;
+		}
+		if (!err && bt->frame_count <= 1 && th->has_regs) {
+			/* symbolize with the unwinder's session, else a new
+			 * one (not for forged cores: it opens files) */
+			if (!sym && !sym_tried && u && u->symbolizer &&
+			    (sym = u->symbolizer(state)))
+				sym_borrowed = true;
+			if (!sym && !sym_tried && !forged) {
+				sym_tried = true;
+				struct ct_error *e = ct_dwfl_open(core, &uo,
+								  &sym);
+				if (e && e != &ct_enomem)
+					ct_error_destroy(e);
+				else
+					err = e;
+			}
+			fp_threads++;
+			if (!err)
+				err = fp_walk(core, th, sym, bt);
+		}
+		if (!err)
+			mark_generic(bt);
+	}
+	for (size_t i = 0; errs && i < count; i++)
+		ct_error_destroy(errs[i]);
+	free(errs);
+	if (!err && stopped > 8)
+		err = ct_case_add_note(c, "'%s': %zu more threads stopped "
+				       "unwinding early", t->path,
+				       stopped - 8);
+	if (!err && fp_threads)
+		err = ct_case_add_note(c, "'%s': %zu of %zu threads not "
+				       "unwound past their first frame: "
+				       "frame-pointer chain or stack scan used "
+				       "(unreliable frames)", t->path,
+				       fp_threads, core->thread_count);
+	struct ct_dwfl *d = u && u->symbolizer ? u->symbolizer(state) : NULL;
+	if (!d)
+		d = sym;
+	if (sym_borrowed)
+		sym = NULL;	/* the unwinder's: closed with it */
+	uint64_t entry = 0;
+	if (!err && d) {
+		(void)ct_core_auxv(core, AT_ENTRY, &entry);
+		err = ct_dwfl_describe_modules(d, c, entry, o);
+	}
+	if (u)
+		u->close(state);
+	ct_dwfl_destroy(sym);
+	for (size_t i = 0; !err && i < core->loss_count; i++)
+		err = ct_case_add_note(c, "'%s': %s", t->path,
+				       core->losses[i]);
+	if (!err && core->losses_dropped)
+		err = ct_case_add_note(c, "'%s': %zu more losses not listed",
+				       t->path, core->losses_dropped);
+	if (!err && core->thread_count == 0)
+		err = ct_case_add_note(c, "'%s': no thread could be read from "
+				       "the core", t->path);
+	ct_core_destroy(core);
+	return err;
+}
+
+static bool core_sniff(const char *buf, size_t len)
+{
+	return ct_core_sniff(buf, len);
+}
+
+static struct ct_error *core_extract(struct ct_case *c,
+				     const struct ct_text *t)
+{
+	return ct_core_extract(c, t, NULL);
+}
+
+const struct ct_extractor ct_extractor_core = {
+	.kind = CT_KIND_ELF_CORE,
+	.sniff = core_sniff,
+	.extract = core_extract,
+};

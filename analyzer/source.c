@@ -1,0 +1,742 @@
+/*
+ * source.c - folders, files and archives as a stream of leaf entries
+ * (see source.h).  Containers are recognised by their first bytes, never
+ * by their names: gzip, xz, bzip2 and zstd streams, zip, 7z and ustar
+ * archives.  A compressed stream that holds no archive (vmkernel.0.gz) is
+ * read through libarchive's raw format and given the name of the file
+ * without its compression suffix.
+ */
+#include <archive.h>
+#include <archive_entry.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+#include "source.h"
+
+struct walk {
+	const struct ct_source_options *opts;
+	size_t max_entry;
+	ct_source_fn fn;
+	void *arg;
+	size_t entries;		/* entries reported so far */
+	size_t held;		/* bytes of nested archives held in memory */
+	uint64_t disk_done;	/* bytes of finished files on disk */
+	struct archive *disk;	/* the on-disk archive being streamed */
+	uint64_t disk_size;	/* size of the file on disk being read */
+};
+
+enum { HEAD_LEN = 512 };	/* bytes looked at to recognise a container */
+
+void ct_sha256_hex(const unsigned char digest[32], char ret[65])
+{
+	static const char hex[] = "0123456789abcdef";
+	for (int i = 0; i < 32; i++) {
+		ret[2 * i] = hex[digest[i] >> 4];
+		ret[2 * i + 1] = hex[digest[i] & 15];
+	}
+	ret[64] = '\0';
+}
+
+bool ct_source_is_container(const void *buf, size_t len)
+{
+	const unsigned char *p = buf;
+	if (len >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return true;			/* gzip */
+	if (len >= 6 && memcmp(p, "\xfd" "7zXZ\0", 6) == 0)
+		return true;			/* xz */
+	if (len >= 4 && memcmp(p, "BZh", 3) == 0 && p[3] >= '1' &&
+	    p[3] <= '9')
+		return true;			/* bzip2 */
+	if (len >= 4 && memcmp(p, "\x28\xb5\x2f\xfd", 4) == 0)
+		return true;			/* zstd */
+	if (len >= 4 && (memcmp(p, "PK\3\4", 4) == 0 ||
+			 memcmp(p, "PK\5\6", 4) == 0))
+		return true;			/* zip */
+	if (len >= 6 && memcmp(p, "7z\xbc\xaf\x27\x1c", 6) == 0)
+		return true;			/* 7z */
+	if (len >= 262 && memcmp(p + 257, "ustar", 5) == 0)
+		return true;			/* tar */
+	return false;
+}
+
+static struct ct_error *report(struct walk *w, struct ct_source_entry *e)
+{
+	if (w->entries >= CT_SOURCE_MAX_ENTRIES) {
+		if (w->entries++ == CT_SOURCE_MAX_ENTRIES) {
+			struct ct_source_entry stop = {
+				.path = e->path, .nesting = e->nesting,
+				.error = "more than 1000000 entries: the rest "
+					 "is not read",
+			};
+			return w->fn(w->arg, &stop);
+		}
+		return NULL;
+	}
+	w->entries++;
+	e->disk_bytes = w->disk_done;
+	if (w->disk) {
+		la_int64_t n = archive_filter_bytes(w->disk, -1);
+		e->disk_bytes += n > 0 && (uint64_t)n < w->disk_size ?
+				 (uint64_t)n : w->disk_size;
+	} else {
+		e->disk_bytes += w->disk_size;
+	}
+	if (e->data && w->opts->sha256) {
+		struct ct_sha256 h;
+		ct_sha256_init(&h);
+		ct_sha256_update(&h, e->data, e->len);
+		ct_sha256_final(&h, e->sha256);
+	}
+	return w->fn(w->arg, e);
+}
+
+static struct ct_error *walk_buffer(struct walk *w, const char *path,
+				    const char *buf, size_t len, uint64_t size,
+				    int nesting);
+
+/* Name of the content of a raw compressed file: "x.log.gz" -> "x.log". */
+static char *raw_name(const char *path)
+{
+	static const char *const suffixes[] = { ".gz", ".xz", ".bz2", ".zst",
+						".GZ", ".Z" };
+	size_t n = strlen(path);
+	for (size_t i = 0; i < CT_ARRAY_SIZE(suffixes); i++) {
+		size_t s = strlen(suffixes[i]);
+		const char *slash = strrchr(path, '/');
+		const char *sep = strrchr(path, CT_SOURCE_SEP);
+		const char *base = slash > sep ? slash + 1 : sep ? sep + 1 :
+				   path;
+		if (n > s && (size_t)(path + n - base) > s &&
+		    strcmp(path + n - s, suffixes[i]) == 0)
+			return strndup(path, n - s);
+	}
+	return strdup(path);
+}
+
+/* Read the data of the current member into a new buffer of at most
+ * max bytes.  *ret_too_big says the member was larger (nothing kept).
+ * With head_only, reading stops after HEAD_LEN bytes that are no
+ * container: the buffer then holds only the start of the member, which
+ * is enough to list names. */
+static struct ct_error *read_member(struct archive *a, size_t max,
+				    bool head_only, char **ret,
+				    size_t *ret_len, bool *ret_too_big,
+				    const char **ret_error)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	*ret_too_big = false;
+	*ret_error = NULL;
+	for (;;) {
+		if (!ct_grow((void **)&buf, &cap, len + 65536, 1)) {
+			free(buf);
+			return &ct_enomem;
+		}
+		size_t want = cap - len;
+		if (head_only && len < HEAD_LEN)
+			want = HEAD_LEN - len;
+		la_ssize_t n = archive_read_data(a, buf + len, want);
+		if (n < 0) {
+			*ret_error = archive_error_string(a);
+			if (!*ret_error)
+				*ret_error = "read error";
+			free(buf);
+			return NULL;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			free(buf);
+			*ret_too_big = true;
+			return NULL;
+		}
+		if (head_only && len >= HEAD_LEN &&
+		    !ct_source_is_container(buf, len))
+			break;
+	}
+	*ret = buf;
+	*ret_len = len;
+	return NULL;
+}
+
+static struct archive *archive_new(void)
+{
+	struct archive *a = archive_read_new();
+	if (!a)
+		return NULL;
+	archive_read_support_filter_all(a);
+	archive_read_support_format_tar(a);
+	archive_read_support_format_gnutar(a);
+	archive_read_support_format_zip(a);
+	archive_read_support_format_7zip(a);
+	archive_read_support_format_raw(a);	/* bids last: a lone .gz */
+	return a;
+}
+
+/* Enumerate the members of an opened archive named path. */
+static struct ct_error *walk_archive(struct walk *w, struct archive *a,
+				     const char *path, int nesting)
+{
+	struct ct_error *err = NULL;
+	char *member = NULL;
+	for (;;) {
+		struct archive_entry *ae;
+		int r = archive_read_next_header(a, &ae);
+		if (r == ARCHIVE_EOF)
+			break;
+		if (r < ARCHIVE_WARN) {
+			char *where;
+			const char *msg = archive_error_string(a);
+			if (asprintf(&where, "cannot read archive '%s' after "
+				     "member '%s': %s", path,
+				     member ? member : "(start)",
+				     msg ? msg : "bad header") < 0)
+				return &ct_enomem;
+			struct ct_source_entry e = {
+				.path = path, .error = where,
+				.nesting = nesting,
+			};
+			err = report(w, &e);
+			free(where);
+			break;
+		}
+		const char *name = archive_entry_pathname(ae);
+		bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
+		/* raw without a decompressor: the magic bytes lied */
+		if (raw && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+			char *where;
+			if (asprintf(&where, "cannot read archive '%s' before "
+				     "the first member: not an archive or "
+				     "compressed stream we read", path) < 0)
+				return &ct_enomem;
+			struct ct_source_entry e = {
+				.path = path, .error = where,
+				.nesting = nesting,
+			};
+			err = report(w, &e);
+			free(where);
+			break;
+		}
+		free(member);
+		member = strdup(name ? name : "?");
+		if (!member)
+			return &ct_enomem;
+		if (archive_entry_filetype(ae) != AE_IFREG)
+			continue;
+		/* a raw stream holds one file: the compressed file itself */
+		char *child;
+		if (raw)
+			child = raw_name(path);
+		else if (asprintf(&child, "%s%c%s", path, CT_SOURCE_SEP,
+				  member) < 0)
+			child = NULL;
+		if (!child) {
+			err = &ct_enomem;
+			break;
+		}
+		uint64_t size = archive_entry_size_is_set(ae) &&
+				archive_entry_size(ae) > 0 ?
+				(uint64_t)archive_entry_size(ae) : 0;
+		struct ct_source_entry e = {
+			.path = child, .size = size, .nesting = nesting + 1,
+		};
+		if (size > w->max_entry) {
+			e.skipped = "larger than the entry size limit";
+			err = report(w, &e);
+			free(child);
+			if (err)
+				break;
+			continue;
+		}
+		char *buf = NULL;
+		size_t len = 0;
+		bool too_big;
+		const char *rerr;
+		err = read_member(a, w->max_entry, w->opts->names_only, &buf,
+				  &len, &too_big, &rerr);
+		if (err) {
+			free(child);
+			break;
+		}
+		if (rerr || too_big) {
+			char *where = NULL;
+			if (rerr && asprintf(&where, "cannot read archive '%s' "
+					     "at member '%s': %s", path, member,
+					     rerr) < 0) {
+				free(child);
+				err = &ct_enomem;
+				break;
+			}
+			e.error = where;
+			if (too_big)
+				e.skipped = "larger than the entry size limit";
+			err = report(w, &e);
+			free(where);
+			free(child);
+			if (err || rerr)
+				break;
+			continue;
+		}
+		if (!size)
+			e.size = len;
+		err = walk_buffer(w, child, buf, len, e.size, nesting + 1);
+		free(buf);
+		free(child);
+		if (err)
+			break;
+	}
+	free(member);
+	return err;
+}
+
+/* One leaf or nested container held in memory. */
+static struct ct_error *walk_buffer(struct walk *w, const char *path,
+				    const char *buf, size_t len, uint64_t size,
+				    int nesting)
+{
+	struct ct_source_entry e = {
+		.path = path, .size = size, .nesting = nesting,
+	};
+	if (!ct_source_is_container(buf, len)) {
+		if (!w->opts->names_only) {
+			e.data = buf;
+			e.len = len;
+		}
+		return report(w, &e);
+	}
+	if (nesting > CT_SOURCE_MAX_NESTING) {
+		e.skipped = "archive nested too deep";
+		return report(w, &e);
+	}
+	if (len > CT_SOURCE_MAX_HELD || w->held > CT_SOURCE_MAX_HELD - len) {
+		e.skipped = "nested archives too large to hold in memory";
+		return report(w, &e);
+	}
+	struct archive *a = archive_new();
+	if (!a)
+		return &ct_enomem;
+	struct ct_error *err = NULL;
+	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+		char *msg;
+		const char *why = archive_error_string(a);
+		if (asprintf(&msg, "cannot read archive '%s' before the first "
+			     "member: %s", path,
+			     why ? why : "unknown format") < 0) {
+			err = &ct_enomem;
+		} else {
+			e.error = msg;
+			err = report(w, &e);
+			free(msg);
+		}
+	} else {
+		w->held += len;
+		err = walk_archive(w, a, path, nesting);
+		w->held -= len;
+	}
+	archive_read_free(a);
+	return err;
+}
+
+/* Read a whole file of at most max bytes. */
+static struct ct_error *read_fd(int fd, const char *path, size_t max,
+				char **ret, size_t *ret_len, bool *ret_too_big)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	*ret_too_big = false;
+	for (;;) {
+		if (!ct_grow((void **)&buf, &cap, len + 65536, 1)) {
+			free(buf);
+			return &ct_enomem;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			free(buf);
+			return ct_error_os(e, path, "cannot read");
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > max) {
+			free(buf);
+			*ret_too_big = true;
+			return NULL;
+		}
+	}
+	*ret = buf;
+	*ret_len = len;
+	return NULL;
+}
+
+/* A file on disk: a container is streamed through libarchive, anything
+ * else read whole (up to the limit). */
+static struct ct_error *walk_file_at(struct walk *w, const char *path,
+				     uint64_t size);
+
+/* Keep the count of bytes on disk done, for progress. */
+static struct ct_error *walk_file(struct walk *w, const char *path,
+				  uint64_t size)
+{
+	w->disk_size = size;
+	struct ct_error *err = walk_file_at(w, path, size);
+	w->disk = NULL;
+	w->disk_size = 0;
+	w->disk_done += size;
+	return err;
+}
+
+static struct ct_error *walk_file_at(struct walk *w, const char *path,
+				     uint64_t size)
+{
+	struct ct_source_entry e = { .path = path, .size = size };
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		char *msg;
+		if (asprintf(&msg, "cannot open '%s': %s", path,
+			     strerror(errno)) < 0)
+			return &ct_enomem;
+		e.error = msg;
+		struct ct_error *err = report(w, &e);
+		free(msg);
+		return err;
+	}
+	unsigned char head[HEAD_LEN];
+	ssize_t n;
+	do
+		n = pread(fd, head, sizeof(head), 0);
+	while (n < 0 && errno == EINTR);
+	struct ct_error *err = NULL;
+	if (n > 0 && !w->opts->disk_only &&
+	    ct_source_is_container(head, (size_t)n)) {
+		struct archive *a = archive_new();
+		if (!a) {
+			close(fd);
+			return &ct_enomem;
+		}
+		if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+			char *msg;
+			const char *why = archive_error_string(a);
+			if (asprintf(&msg, "cannot read archive '%s' before the first "
+			     "member: %s",
+				     path, why ? why : "unknown format") < 0) {
+				err = &ct_enomem;
+			} else {
+				e.error = msg;
+				err = report(w, &e);
+				free(msg);
+			}
+		} else {
+			w->disk = a;
+			err = walk_archive(w, a, path, 0);
+			w->disk = NULL;
+		}
+		archive_read_free(a);
+		close(fd);
+		return err;
+	}
+	if (w->opts->names_only || w->opts->disk_only ||
+	    size > w->max_entry) {
+		close(fd);
+		if (size > w->max_entry)
+			e.skipped = "larger than the entry size limit";
+		return report(w, &e);
+	}
+	char *buf = NULL;
+	size_t len = 0;
+	bool too_big;
+	err = read_fd(fd, path, w->max_entry, &buf, &len, &too_big);
+	close(fd);
+	if (err) {
+		if (err == &ct_enomem)
+			return err;
+		char *msg = ct_error_format(err);
+		ct_error_destroy(err);
+		if (!msg)
+			return &ct_enomem;
+		e.error = msg;
+		err = report(w, &e);
+		free(msg);
+		return err;
+	}
+	if (too_big) {
+		e.skipped = "larger than the entry size limit";
+		return report(w, &e);
+	}
+	e.data = buf ? buf : "";
+	e.len = len;
+	err = report(w, &e);
+	free(buf);
+	return err;
+}
+
+static struct ct_error *walk_path(struct walk *w, const char *path,
+				  int depth);
+
+static struct ct_error *walk_dir(struct walk *w, const char *path, int depth)
+{
+	if (depth > CT_MAX_DEPTH) {
+		struct ct_source_entry e = {
+			.path = path, .skipped = "folders nested too deep",
+		};
+		return report(w, &e);
+	}
+	char **names;
+	size_t count;
+	struct ct_error *err = ct_dir_names(path, CT_MAX_FILES, &names, &count);
+	if (err)
+		return err;
+	for (size_t i = 0; i < count && !err; i++) {
+		char *child;
+		size_t plen = strlen(path);
+		bool slash = plen && path[plen - 1] == '/';
+		if (asprintf(&child, "%s%s%s", path, slash ? "" : "/",
+			     names[i]) < 0) {
+			err = &ct_enomem;
+			break;
+		}
+		err = walk_path(w, child, depth + 1);
+		/* a folder we cannot open inside the walk is one bad entry */
+		if (err && err != &ct_enomem && err->code == CT_ERROR_OS) {
+			char *msg = ct_error_format(err);
+			ct_error_destroy(err);
+			err = NULL;
+			if (!msg) {
+				err = &ct_enomem;
+			} else {
+				struct ct_source_entry e = {
+					.path = child, .error = msg,
+				};
+				err = report(w, &e);
+				free(msg);
+			}
+		}
+		free(child);
+	}
+	ct_names_free(names, count);
+	return err;
+}
+
+static struct ct_error *walk_path(struct walk *w, const char *path, int depth)
+{
+	struct stat st;
+	if (lstat(path, &st) != 0)
+		return ct_error_os(errno, path, "cannot read");
+	/* follow links to files, never to folders: no loops */
+	if (S_ISLNK(st.st_mode)) {
+		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
+			return NULL;
+	}
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(w, path, depth);
+	if (S_ISREG(st.st_mode))
+		return walk_file(w, path, (uint64_t)st.st_size);
+	return NULL;
+}
+
+static void walk_init(struct walk *w, const struct ct_source_options *opts,
+		      ct_source_fn fn, void *arg)
+{
+	static const struct ct_source_options defaults;
+	memset(w, 0, sizeof(*w));
+	w->opts = opts ? opts : &defaults;
+	w->max_entry = w->opts->max_entry ? w->opts->max_entry
+					  : CT_SOURCE_MAX_ENTRY;
+	w->fn = fn;
+	w->arg = arg;
+}
+
+struct ct_error *ct_source_walk(const char *path,
+				const struct ct_source_options *opts,
+				ct_source_fn fn, void *arg)
+{
+	struct walk w;
+	walk_init(&w, opts, fn, arg);
+	struct stat st;
+	if (stat(path, &st) != 0)
+		return ct_error_os(errno, path, "cannot read");
+	if (!S_ISDIR(st.st_mode) && !S_ISREG(st.st_mode))
+		return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
+						   "not a file or folder"),
+				   path, 0, 0, false);
+	return walk_path(&w, path, 0);
+}
+
+struct ct_error *ct_source_walk_memory(const char *name, const void *buf,
+				       size_t len,
+				       const struct ct_source_options *opts,
+				       ct_source_fn fn, void *arg)
+{
+	struct walk w;
+	walk_init(&w, opts, fn, arg);
+	if (len > w.max_entry) {
+		struct ct_source_entry e = {
+			.path = name, .size = len,
+			.skipped = "larger than the entry size limit",
+		};
+		return report(&w, &e);
+	}
+	return walk_buffer(&w, name, buf ? buf : "", len, len, 0);
+}
+
+/* ---- support bundles ---------------------------------------------------- */
+
+static bool at_boundary(const char *path, const char *p)
+{
+	return p == path || p[-1] == '/' || p[-1] == CT_SOURCE_SEP;
+}
+
+/* Position of component sequence needle in path at a boundary, or NULL. */
+static const char *find_component(const char *path, const char *needle)
+{
+	for (const char *p = strstr(path, needle); p;
+	     p = strstr(p + 1, needle))
+		if (at_boundary(path, p))
+			return p;
+	return NULL;
+}
+
+static struct ct_error *add_root(struct ct_bundle_plan *plan,
+				 const char *path, size_t len,
+				 const char *kind)
+{
+	/* entries of one bundle mostly come together: try the last first */
+	for (size_t k = plan->count; k-- > 0;) {
+		size_t i = k;
+		if (strlen(plan->roots[i].prefix) == len &&
+		    strncmp(plan->roots[i].prefix, path, len) == 0)
+			return NULL;
+	}
+	if (!ct_grow((void **)&plan->roots, &plan->cap, plan->count + 1,
+		     sizeof(*plan->roots)))
+		return &ct_enomem;
+	struct ct_bundle_root *r = &plan->roots[plan->count];
+	r->prefix = strndup(path, len);
+	if (!r->prefix)
+		return &ct_enomem;
+	r->kind = kind;
+	r->entries = 0;
+	plan->count++;
+	return NULL;
+}
+
+static struct ct_error *add_pending(struct ct_bundle_plan *plan, char tag,
+				    const char *path, size_t len)
+{
+	if (!ct_grow((void **)&plan->pending, &plan->pending_cap,
+		     plan->pending_count + 1, sizeof(*plan->pending)))
+		return &ct_enomem;
+	char *s = malloc(len + 2);
+	if (!s)
+		return &ct_enomem;
+	s[0] = tag;
+	memcpy(s + 1, path, len);
+	s[len + 1] = '\0';
+	plan->pending[plan->pending_count++] = s;
+	return NULL;
+}
+
+struct ct_error *ct_bundle_plan_add(struct ct_bundle_plan *plan,
+				    const char *path)
+{
+	static const char vl[] = "commands/vmware_-vl.txt";
+	size_t len = strlen(path);
+	const char *p;
+	/* the root is everything before the marker, and only the innermost
+	 * marker of a path counts (a bundle copied inside another) */
+	if (len >= sizeof(vl) - 1 &&
+	    strcmp(path + len - (sizeof(vl) - 1), vl) == 0 &&
+	    at_boundary(path, path + len - (sizeof(vl) - 1)))
+		return add_root(plan, path, len - (sizeof(vl) - 1),
+				"vm-support");
+	if ((p = find_component(path, "etc/vmware/vm-support/")))
+		return add_root(plan, path, (size_t)(p - path), "vm-support");
+	if ((p = find_component(path, "sos_commands/")))
+		return add_root(plan, path, (size_t)(p - path), "sosreport");
+	const char *slash = strrchr(path, '/');
+	const char *sep = strrchr(path, CT_SOURCE_SEP);
+	const char *base = slash > sep ? slash + 1 : sep ? sep + 1 : path;
+	if (strcmp(base, "basic-environment.txt") == 0)
+		return add_pending(plan, 'E', path, (size_t)(base - path));
+	if (strcmp(base, "supportconfig.txt") == 0)
+		return add_pending(plan, 'S', path, (size_t)(base - path));
+	return NULL;
+}
+
+static int compare_roots(const void *a, const void *b)
+{
+	return strcmp(((const struct ct_bundle_root *)a)->prefix,
+		      ((const struct ct_bundle_root *)b)->prefix);
+}
+
+struct ct_error *ct_bundle_plan_finish(struct ct_bundle_plan *plan)
+{
+	for (size_t i = 0; i < plan->pending_count; i++) {
+		if (plan->pending[i][0] != 'E')
+			continue;
+		for (size_t j = 0; j < plan->pending_count; j++)
+			if (plan->pending[j][0] == 'S' &&
+			    strcmp(plan->pending[i] + 1,
+				   plan->pending[j] + 1) == 0) {
+				struct ct_error *err = add_root(
+					plan, plan->pending[i] + 1,
+					strlen(plan->pending[i] + 1),
+					"supportconfig");
+				if (err)
+					return err;
+				break;
+			}
+	}
+	if (plan->count)
+		qsort(plan->roots, plan->count, sizeof(*plan->roots),
+		      compare_roots);
+	return NULL;
+}
+
+struct ct_bundle_root *ct_bundle_plan_find(const struct ct_bundle_plan *plan,
+					   const char *path)
+{
+	if (!plan->count)
+		return NULL;
+	/* try the prefixes of path that end at a separator, longest first,
+	 * then the empty prefix */
+	size_t len = strlen(path);
+	for (size_t i = len + 1; i-- > 0;) {
+		if (i && path[i - 1] != '/' && path[i - 1] != CT_SOURCE_SEP)
+			continue;
+		size_t lo = 0, hi = plan->count;
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+			const char *pre = plan->roots[mid].prefix;
+			int cmp = strncmp(pre, path, i);
+			if (cmp == 0)
+				cmp = pre[i] ? 1 : 0;
+			if (cmp == 0)
+				return &plan->roots[mid];
+			if (cmp < 0)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+	}
+	return NULL;
+}
+
+void ct_bundle_plan_deinit(struct ct_bundle_plan *plan)
+{
+	for (size_t i = 0; i < plan->count; i++)
+		free(plan->roots[i].prefix);
+	free(plan->roots);
+	for (size_t i = 0; i < plan->pending_count; i++)
+		free(plan->pending[i]);
+	free(plan->pending);
+	memset(plan, 0, sizeof(*plan));
+}

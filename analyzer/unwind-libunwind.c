@@ -1,0 +1,168 @@
+/*
+ * unwind-libunwind.c - the second unwinder: libunwind's coredump accessors
+ * (_UCD_create) walk each thread of the core file; frames are symbolized
+ * by the libdwfl symbolizer.  libunwind reads the core by file name, so
+ * this unwinder only opens when the input is a file whose size and first
+ * bytes are those of the image being analyzed; the executable and the
+ * libraries in NT_FILE are given to it as backing files for the text
+ * segments the kernel left out of the dump.
+ */
+#include <fcntl.h>
+#include <libunwind-coredump.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core.h"
+#include "symbolizers/symbolize.h"
+
+struct lu_state {
+	const struct ct_core *core;
+	struct UCD_info *ui;
+	unw_addr_space_t as;
+	struct ct_dwfl *sym;
+	int nthreads;
+};
+
+/* Is the file at path the image core reads? */
+static bool same_file(const struct ct_core *core)
+{
+	unsigned char head[4096];
+	struct stat st;
+	int fd = open(core->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	bool same = false;
+	size_t n = core->len < sizeof(head) ? core->len : sizeof(head);
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == core->len &&
+	    pread(fd, head, n, 0) == (ssize_t)n &&
+	    memcmp(head, core->buf, n) == 0)
+		same = true;
+	close(fd);
+	return same;
+}
+
+static void lu_close(void *state)
+{
+	struct lu_state *s = state;
+	if (!s)
+		return;
+	if (s->as)
+		unw_destroy_addr_space(s->as);
+	if (s->ui)
+		_UCD_destroy(s->ui);
+	ct_dwfl_destroy(s->sym);
+	free(s);
+}
+
+static struct ct_error *lu_open(const struct ct_core *core,
+				const struct ct_unwind_options *opts,
+				void **ret_state)
+{
+	if (!core->path || !same_file(core))
+		return ct_error_create(CT_ERROR_UNSUPPORTED,
+				       "libunwind reads cores from files only");
+	struct lu_state *s = calloc(1, sizeof(*s));
+	if (!s)
+		return &ct_enomem;
+	s->core = core;
+	struct ct_error *err = NULL;
+	s->ui = _UCD_create(core->path);
+	if (!s->ui) {
+		err = ct_error_create(CT_ERROR_CORRUPT,
+				      "libunwind cannot read the core");
+		goto fail;
+	}
+	s->nthreads = _UCD_get_num_threads(s->ui);
+	/* text the dump left out comes from the mapped files themselves */
+	for (size_t i = 0; i < core->file_count; i++) {
+		const struct ct_core_file *f = &core->files[i];
+		if (f->file_offset == 0 && f->path[0] == '/')
+			(void)_UCD_add_backing_file_at_vaddr(
+				s->ui, (unsigned long)f->start, f->path);
+	}
+	s->as = unw_create_addr_space(&_UCD_accessors, 0);
+	if (!s->as) {
+		err = ct_error_create(CT_ERROR_NO_MEMORY,
+				      "libunwind address space");
+		goto fail;
+	}
+	err = ct_dwfl_open(core, opts, &s->sym);
+	if (err == &ct_enomem)
+		goto fail;
+	ct_error_destroy(err);	/* frames without symbols are still frames */
+	err = NULL;
+	*ret_state = s;
+	return NULL;
+fail:
+	lu_close(s);
+	return err;
+}
+
+static struct ct_error *lu_thread(void *state, size_t i,
+				  struct ct_backtrace *bt)
+{
+	struct lu_state *s = state;
+	if (i >= (size_t)(s->nthreads > 0 ? s->nthreads : 0))
+		return ct_error_create(CT_ERROR_NOT_FOUND,
+				       "libunwind sees only %d threads",
+				       s->nthreads);
+	_UCD_select_thread(s->ui, (int)i);
+	unw_cursor_t cur;
+	int rc = unw_init_remote(&cur, s->as, s->ui);
+	if (rc < 0)
+		return ct_error_create(CT_ERROR_CORRUPT, "unw_init_remote: %s",
+				       unw_strerror(rc));
+	bool activation = true;
+	struct ct_error *err = NULL;
+	for (size_t n = 0; n < CT_MAX_FRAMES && !err; n++) {
+		unw_word_t ip = 0;
+		if (unw_get_reg(&cur, UNW_REG_IP, &ip) < 0 || ip == 0)
+			break;
+		if (s->sym) {
+			err = ct_dwfl_symbolize(s->sym, ip, activation, bt);
+		} else {
+			struct ct_frame f = { .address = ip,
+					      .has_address = true,
+					      .reliable = true, .number = -1 };
+			err = ct_backtrace_add_frame(bt, &f);
+		}
+		/* the frame after a signal frame was interrupted, not a
+		 * caller: its pc is the next instruction */
+		activation = unw_is_signal_frame(&cur) > 0;
+		rc = unw_step(&cur);
+		if (rc <= 0)
+			break;
+	}
+	if (!err && rc < 0)
+		err = ct_error_create(CT_ERROR_TRUNCATED, "unwinding stopped "
+				      "after %zu frames: %s", bt->frame_count,
+				      unw_strerror(rc));
+	return err;
+}
+
+static struct ct_error *lu_unwind(void *state, size_t count,
+				  struct ct_backtrace *bts,
+				  struct ct_error **errs)
+{
+	for (size_t i = 0; i < count; i++) {
+		struct ct_error *e = lu_thread(state, i, &bts[i]);
+		if (e == &ct_enomem)
+			return e;
+		errs[i] = e;
+	}
+	return NULL;
+}
+
+static struct ct_dwfl *lu_symbolizer(void *state)
+{
+	return ((struct lu_state *)state)->sym;
+}
+
+const struct ct_unwinder_ops ct_unwinder_libunwind = {
+	.name = "libunwind",
+	.open = lu_open,
+	.unwind = lu_unwind,
+	.symbolizer = lu_symbolizer,
+	.close = lu_close,
+};

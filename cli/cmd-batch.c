@@ -1,0 +1,1175 @@
+/*
+ * cmd-batch.c - "crashtriage batch PATH... --db FILE": classify folders,
+ * files and archives into a results database.
+ *
+ * The PATHs are listed on disk first.  Every unpacked support bundle
+ * folder (see ct_bundle_plan in analyzer/source.h) is one input; every
+ * other file (a loose log, an archive) is one input.  An input is known
+ * by its content hash (SHA-256 of the file, or of the names and hashes of
+ * a folder's files; a stat cache keyed by path, size, mtime and inode
+ * avoids reading stored files again).  A stored input is skipped.
+ *
+ * A new input is read twice through analyzer/source.c: once for the
+ * names (to find the bundles in it), once for the data, one entry at a
+ * time.  Entries of a bundle go into one case, other entries are a case
+ * each; each case is analysed, matched and stored in its own transaction,
+ * and the input is marked done after its last case.  After a kill, the
+ * rerun skips the cases already stored and finishes the input.
+ *
+ * Inside a case, consecutive vm-support fragments NAME.FRAG-00000,
+ * NAME.FRAG-00001, ... are joined into one entry NAME before analysis (a
+ * split log line stays whole); fragments outside a bundle are cases of
+ * their own and are not joined.
+ *
+ * With -j N > 1, N threads analyse cases; this thread reads the inputs
+ * and is the only one that writes the database, storing cases in the
+ * order they were completed: the database is the same for every N.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <sys/file.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "analyzer/internal.h"
+#include "analyzer/source.h"
+#include "db/results.h"
+#include "rules/match.h"
+
+const char cmd_batch_usage[] =
+	"usage: crashtriage batch --db FILE [-j N] [--kb PATH | --rules DIR]\n"
+	"                         [--rematch] [PATH...]\n"
+	"\n"
+	"Classify every crash in PATHs (folders, files, and .tar, .tgz,\n"
+	".tar.xz, .zip archives, also nested, read in place) into the results\n"
+	"database FILE: a support bundle (vm-support, sosreport,\n"
+	"supportconfig) is one case, any other file one case.  Inputs already\n"
+	"in FILE (same content) are not read again; an interrupted batch\n"
+	"continues where it stopped.  See 'crashtriage report'.\n"
+	"\n"
+	"  --db FILE     the results database (created if missing)\n"
+	"  -j N          analyse cases in N threads (default 1); this thread\n"
+	"                reads the inputs and writes the database\n"
+	"  --kb PATH     match against a compiled knowledge base or a folder of\n"
+	"                rules instead of the built-in rules\n"
+	"  --rules DIR   match against a folder of rule files\n"
+	"  --rematch     first recompute signatures, matches and clusters of\n"
+	"                every stored case with the current rules, without\n"
+	"                reading the inputs again\n"
+	"  -q, --quiet   no progress line\n"
+	"  -h, --help    show this help\n"
+	"\n"
+	"A progress line (files, cases, bytes, rate) is shown when stderr is a\n"
+	"terminal.\n"
+	"\n"
+	"exit status: 0 the batch completed and nothing failed; 3 the batch\n"
+	"completed but some cases failed (bad, truncated or unreadable\n"
+	"inputs: see the summary line and 'crashtriage report'); 1 the batch\n"
+	"did not complete (database error, no memory: run it again); 2 usage\n"
+	"errors\n";
+
+enum { CLI_EXIT_SOME_FAILED = 3 };
+
+struct disk_file {
+	char *path;
+	uint64_t size;
+};
+
+/* A unit of work: one input. */
+struct unit {
+	char *path;		/* file, or bundle folder without trailing / */
+	const char *kind;	/* "file", "archive", "folder" */
+	const char *bundle;	/* bundle kind of a folder, else NULL */
+	size_t first, count;	/* its files in the disk list */
+};
+
+struct pool;
+
+struct batch {
+	struct ct_results *db;
+	struct pool *pool;	/* analysis threads, NULL with -j1 */
+	const char *db_path;	/* its files are never inputs */
+	const struct ct_kb *kb;
+	bool progress;
+	/* totals */
+	size_t inputs_new, inputs_stored, cases, failed, files;
+	uint64_t bytes;
+	uint64_t disk_total;	/* bytes on disk of every input */
+	uint64_t disk_done;	/* of finished inputs */
+	uint64_t disk_now;	/* of the input being read */
+	struct timespec start, last_progress;
+};
+
+/* ---- progress ----------------------------------------------------------- */
+
+static double elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return (double)(b->tv_sec - a->tv_sec) +
+	       (double)(b->tv_nsec - a->tv_nsec) / 1e9;
+}
+
+static void show_progress(struct batch *b, bool force)
+{
+	if (!b->progress)
+		return;
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (!force && elapsed(&b->last_progress, &t) < 0.2)
+		return;
+	b->last_progress = t;
+	double secs = elapsed(&b->start, &t);
+	double mib = (double)b->bytes / 1048576.0;
+	uint64_t done = b->disk_done + b->disk_now;
+	char eta[32] = "";
+	/* the rest at the rate so far, by bytes on disk */
+	if (done && done < b->disk_total && secs > 1.0) {
+		double left = secs * (double)(b->disk_total - done) /
+			      (double)done;
+		snprintf(eta, sizeof(eta), "  ETA %dm%02ds", (int)(left / 60),
+			 (int)left % 60);
+	}
+	fprintf(stderr, "\r\033[Kfiles %zu  cases %zu (%zu failed)  %.1f MiB"
+		"  %.1f MiB/s  %.1f cases/s%s", b->files, b->cases, b->failed,
+		mib, secs > 0 ? mib / secs : 0.0,
+		secs > 0 ? (double)b->cases / secs : 0.0, eta);
+	fflush(stderr);
+}
+
+/* ---- listing the PATHs -------------------------------------------------- */
+
+struct disk_list {
+	const char *db_path;
+	struct disk_file *files;
+	size_t count, cap;
+};
+
+/* Whether path is the results database or one of its side files. */
+static bool is_database(const char *db_path, const char *path)
+{
+	const char *db_base = strrchr(db_path, '/');
+	const char *base = strrchr(path, '/');
+	db_base = db_base ? db_base + 1 : db_path;
+	base = base ? base + 1 : path;
+	size_t n = strlen(db_base);
+	if (strncmp(base, db_base, n) != 0)
+		return false;
+	const char *suffix = base + n;
+	if (*suffix && strcmp(suffix, "-wal") != 0 &&
+	    strcmp(suffix, "-shm") != 0 && strcmp(suffix, "-journal") != 0 &&
+	    strcmp(suffix, "-batch.lock") != 0)
+		return false;
+	char *a = realpath(db_path, NULL);
+	char *dir = strndup(path, (size_t)(base - path));
+	char *b = dir ? realpath(*dir ? dir : ".", NULL) : NULL;
+	bool same = false;
+	if (a && b) {
+		char *slash = strrchr(a, '/');
+		same = slash && strlen(b) == (size_t)(slash - a) &&
+		       strncmp(a, b, (size_t)(slash - a)) == 0;
+	}
+	free(a);
+	free(b);
+	free(dir);
+	return same;
+}
+
+static struct ct_error *list_file(void *arg, const struct ct_source_entry *e)
+{
+	struct disk_list *l = arg;
+	if (l->db_path && is_database(l->db_path, e->path))
+		return NULL;
+	if (!ct_grow((void **)&l->files, &l->cap, l->count + 1,
+		     sizeof(*l->files)))
+		return &ct_enomem;
+	l->files[l->count].path = strdup(e->path);
+	if (!l->files[l->count].path)
+		return &ct_enomem;
+	l->files[l->count].size = e->size;
+	l->count++;
+	return NULL;
+}
+
+/* Hash a file's content, through the stat cache. */
+static struct ct_error *file_hash(struct batch *b, const char *path,
+				  char ret[65], const char **ret_kind)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_os(errno, path, "cannot open");
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return ct_error_os(e, path, "cannot stat");
+	}
+	unsigned char head[512];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	*ret_kind = n > 0 && ct_source_is_container(head, (size_t)n) ?
+		    "archive" : "file";
+	int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+			   st.st_mtim.tv_nsec;
+	bool found;
+	struct ct_error *err = ct_results_stat_lookup(
+		b->db, path, (uint64_t)st.st_size, mtime_ns,
+		(uint64_t)st.st_ino, ret, &found);
+	if (err || found) {
+		close(fd);
+		return err;
+	}
+	struct ct_sha256 h;
+	ct_sha256_init(&h);
+	static char buf[1 << 16];
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			return ct_error_os(e, path, "cannot read");
+		}
+		if (r == 0)
+			break;
+		ct_sha256_update(&h, buf, (size_t)r);
+	}
+	close(fd);
+	unsigned char d[32];
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, ret);
+	return ct_results_stat_store(b->db, path, (uint64_t)st.st_size,
+				     mtime_ns, (uint64_t)st.st_ino, ret);
+}
+
+/* ---- reading one input -------------------------------------------------- */
+
+/* A case being filled while its input is read.  With -j N > 1 the data of
+ * its entries is copied into the job (at most FLUSH_BYTES; beyond that the
+ * reader analyses what it holds itself), and the job is analysed by a
+ * worker thread; results are stored by this thread in the order the cases
+ * were completed, so the database is the same whatever N. */
+enum { FLUSH_BYTES = 64 << 20 };
+
+struct pending {
+	char *path;
+	char *data;		/* NULL for an unread entry */
+	size_t len;
+	uint64_t size;
+	char *reason;		/* why unread (error or skipped) */
+	bool error;		/* reason is an error: also a note */
+};
+
+struct job {
+	char *key;		/* root prefix of a bundle, or entry path */
+	char *member;		/* key relative to the input */
+	const char *bundle;	/* bundle kind or NULL */
+	int64_t input_id;
+	struct ct_case *c;	/* the case being filled */
+	char *error;		/* a loose entry that could not be read */
+	struct pending *items;	/* entries not analysed yet, in order */
+	size_t item_count, item_cap;
+	size_t bytes;		/* data held in items */
+	struct ct_error *err;	/* analysis failed (no memory) */
+	char *frag_path;	/* vm-support NAME.FRAG-NNNNN being joined:
+				 * NAME, or NULL */
+	char *frag_data;	/* the fragments so far, in order */
+	size_t frag_len, frag_cap;
+	unsigned frag_next;	/* number of the next fragment */
+	bool frag_too_big;	/* the joined file passed the limit */
+	bool done;		/* analysed (by a worker) */
+	struct job *next;	/* work queue link */
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;	/* a job was queued, or stop */
+	pthread_cond_t done;	/* a job was analysed */
+	struct job *head, *tail; /* queued for a worker */
+	struct job **inflight;	/* submitted, not stored: FIFO ring */
+	size_t in_head, in_count, in_cap;
+	bool stop;
+	pthread_t *threads;
+	size_t nthreads;
+	const struct ct_kb *kb;
+};
+
+struct open_case {
+	char *key;		/* NULL once finished */
+	const struct ct_bundle_root *root; /* NULL for a loose entry */
+	struct job *job;	/* NULL when the case is already stored */
+	size_t seen;		/* entries handled */
+};
+
+struct input_run {
+	struct batch *b;
+	const struct unit *u;
+	int64_t input_id;
+	struct ct_bundle_plan plan;
+	char **names;		/* names pass */
+	size_t name_count, name_cap;
+	struct open_case *open;	/* open cases in order of creation */
+	size_t open_count, open_cap;
+	char *first_error;	/* first error met in this input */
+};
+
+static void pending_deinit(struct pending *p)
+{
+	free(p->path);
+	free(p->data);
+	free(p->reason);
+}
+
+static void job_destroy(struct job *j)
+{
+	if (!j)
+		return;
+	for (size_t i = 0; i < j->item_count; i++)
+		pending_deinit(&j->items[i]);
+	free(j->items);
+	ct_case_destroy(j->c);
+	ct_error_destroy(j->err);
+	free(j->key);
+	free(j->member);
+	free(j->error);
+	free(j->frag_path);
+	free(j->frag_data);
+	free(j);
+}
+
+/* Analyse the entries a job still holds, in order. */
+static struct ct_error *job_flush(struct job *j)
+{
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < j->item_count; i++) {
+		struct pending *p = &j->items[i];
+		if (!err && p->data)
+			err = ct_case_add_text(j->c, p->path, p->data, p->len);
+		else if (!err)
+			err = ct_case_add_unread(j->c, p->path, p->size,
+						 p->reason);
+		if (!err && p->error)
+			err = ct_case_add_note(j->c, "%s", p->reason);
+		pending_deinit(p);
+	}
+	j->item_count = 0;
+	j->bytes = 0;
+	return err;
+}
+
+/* Everything after the last entry: flush, sign, match. */
+static void job_analyse(struct job *j, const struct ct_kb *kb)
+{
+	struct ct_error *err = job_flush(j);
+	if (!err && !j->error)
+		err = ct_case_finish(j->c);
+	if (!err && !j->error && kb)
+		err = ct_kb_match(kb, j->c);
+	j->err = err;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (!p->head)
+			break;
+		struct job *j = p->head;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		pthread_mutex_unlock(&p->mu);
+		job_analyse(j, p->kb);
+		pthread_mutex_lock(&p->mu);
+		j->done = true;
+		pthread_cond_broadcast(&p->done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static struct ct_error *pool_start(struct pool *p, size_t n,
+				   const struct ct_kb *kb)
+{
+	memset(p, 0, sizeof(*p));
+	p->kb = kb;
+	p->in_cap = 2 * n;
+	p->inflight = calloc(p->in_cap, sizeof(*p->inflight));
+	p->threads = calloc(n, sizeof(*p->threads));
+	if (!p->inflight || !p->threads)
+		return &ct_enomem;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (size_t i = 0; i < n; i++) {
+		int e = pthread_create(&p->threads[i], NULL, worker, p);
+		if (e)
+			return ct_error_os(e, NULL, "cannot start a thread");
+		p->nthreads++;
+	}
+	return NULL;
+}
+
+/* Stop the workers after the queued jobs; free what was not stored. */
+static void pool_stop(struct pool *p)
+{
+	if (!p->threads)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	for (size_t i = 0; i < p->nthreads; i++)
+		pthread_join(p->threads[i], NULL);
+	for (size_t i = 0; i < p->in_count; i++)
+		job_destroy(p->inflight[(p->in_head + i) % p->in_cap]);
+	free(p->inflight);
+	free(p->threads);
+	if (p->nthreads || p->in_cap) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+/* Store an analysed job and free it. */
+static struct ct_error *job_store(struct batch *b, struct job *j)
+{
+	struct ct_error *err = j->err;
+	j->err = NULL;
+	if (!err) {
+		struct ct_results_case rc = {
+			.input_id = j->input_id, .member = j->member,
+			.name = j->key, .bundle = j->bundle,
+			.error = j->error, .c = j->c,
+		};
+		err = ct_results_store_case(b->db, &rc);
+	}
+	if (!err) {
+		b->cases++;
+		if (j->error)
+			b->failed++;
+	}
+	job_destroy(j);
+	show_progress(b, false);
+	return err;
+}
+
+/* Store analysed jobs in order; with wait, until none is in flight, else
+ * until there is room for one more. */
+static struct ct_error *pool_drain(struct batch *b, bool wait)
+{
+	struct pool *p = b->pool;
+	struct ct_error *err = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (p->in_count && !err) {
+		struct job *j = p->inflight[p->in_head];
+		if (!j->done) {
+			if (!wait && p->in_count < p->in_cap)
+				break;
+			pthread_cond_wait(&p->done, &p->mu);
+			continue;
+		}
+		p->in_head = (p->in_head + 1) % p->in_cap;
+		p->in_count--;
+		pthread_mutex_unlock(&p->mu);
+		err = job_store(b, j);
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return err;
+}
+
+static struct ct_error *pool_submit(struct batch *b, struct job *j)
+{
+	struct pool *p = b->pool;
+	struct ct_error *err = pool_drain(b, false);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->inflight[(p->in_head + p->in_count) % p->in_cap] = j;
+	p->in_count++;
+	j->next = NULL;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static struct ct_error *collect_name(void *arg,
+				     const struct ct_source_entry *e)
+{
+	struct input_run *r = arg;
+	if (!ct_grow((void **)&r->names, &r->name_cap, r->name_count + 1,
+		     sizeof(*r->names)))
+		return &ct_enomem;
+	if (!(r->names[r->name_count] = strdup(e->path)))
+		return &ct_enomem;
+	r->name_count++;
+	return ct_bundle_plan_add(&r->plan, e->path);
+}
+
+/* key relative to the input: "a/b.log" for "DIR/a/b.log", the input's
+ * base name when key is the input itself. */
+static char *member_of(const struct unit *u, const char *key)
+{
+	size_t n = strlen(u->path);
+	if (strncmp(key, u->path, n) == 0) {
+		const char *rest = key + n;
+		if (*rest == '/' || *rest == CT_SOURCE_SEP)
+			rest++;
+		if (*rest) {
+			size_t len = strlen(rest);
+			/* a bundle root ends with its separator */
+			if (rest[len - 1] == '/' || rest[len - 1] ==
+			    CT_SOURCE_SEP)
+				len--;
+			if (len)
+				return strndup(rest, len);
+		}
+	}
+	const char *slash = strrchr(u->path, '/');
+	return strdup(slash && slash[1] ? slash + 1 : u->path);
+}
+
+static void note_error(struct input_run *r, const char *msg)
+{
+	if (!r->first_error)
+		r->first_error = strdup(msg);
+}
+
+static struct ct_error *frag_flush(struct batch *b, struct job *j);
+
+/* The case is complete: analyse it here (-j1) or hand it to a worker. */
+static struct ct_error *finish_case(struct input_run *r, struct open_case *oc)
+{
+	struct batch *b = r->b;
+	struct job *j = oc->job;
+	oc->job = NULL;
+	free(oc->key);
+	oc->key = NULL;
+	if (!j)
+		return NULL;
+	struct ct_error *err = frag_flush(b, j);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	if (b->pool)
+		return pool_submit(b, j);
+	job_analyse(j, b->kb);
+	return job_store(b, j);
+}
+
+static struct ct_error *open_case_for(struct input_run *r, const char *key,
+				      const struct ct_bundle_root *root,
+				      struct open_case **ret)
+{
+	for (size_t i = r->open_count; i-- > 0;)
+		if (r->open[i].key && strcmp(r->open[i].key, key) == 0) {
+			*ret = &r->open[i];
+			return NULL;
+		}
+	if (!ct_grow((void **)&r->open, &r->open_cap, r->open_count + 1,
+		     sizeof(*r->open)))
+		return &ct_enomem;
+	struct open_case *oc = &r->open[r->open_count];
+	memset(oc, 0, sizeof(*oc));
+	oc->root = root;
+	if (!(oc->key = strdup(key)))
+		return &ct_enomem;
+	r->open_count++;
+	*ret = oc;
+	char *member = member_of(r->u, key);
+	if (!member)
+		return &ct_enomem;
+	bool stored;
+	struct ct_error *err = ct_results_case_exists(r->b->db, r->input_id,
+						      member, &stored);
+	if (err || stored) {
+		free(member);
+		return err;
+	}
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		free(member);
+		return &ct_enomem;
+	}
+	j->member = member;
+	j->input_id = r->input_id;
+	j->bundle = root ? root->kind : NULL;
+	if (!(j->key = strdup(key))) {
+		job_destroy(j);
+		return &ct_enomem;
+	}
+	err = ct_case_create(key, &j->c);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	oc->job = j;
+	return NULL;
+}
+
+/* vm-support splits big files into NAME.FRAG-00000, NAME.FRAG-00001, ...
+ * (concatenate in order): the length of NAME and the number, or false. */
+static bool frag_name(const char *path, size_t *ret_base, unsigned *ret_n)
+{
+	static const char tag[] = ".FRAG-";
+	size_t len = strlen(path);
+	if (len < sizeof(tag) - 1 + 5 + 1)
+		return false;
+	const char *digits = path + len - 5;
+	for (int i = 0; i < 5; i++)
+		if (digits[i] < '0' || digits[i] > '9')
+			return false;
+	if (memcmp(digits - (sizeof(tag) - 1), tag, sizeof(tag) - 1) != 0)
+		return false;
+	*ret_base = (size_t)(digits - (sizeof(tag) - 1) - path);
+	*ret_n = (unsigned)strtoul(digits, NULL, 10);
+	return true;
+}
+
+/* The joined fragments become one entry of the job, named NAME. */
+static struct ct_error *frag_flush(struct batch *b, struct job *j)
+{
+	if (!j->frag_path)
+		return NULL;
+	if (!ct_grow((void **)&j->items, &j->item_cap, j->item_count + 1,
+		     sizeof(*j->items)))
+		return &ct_enomem;
+	struct pending *p = &j->items[j->item_count++];
+	memset(p, 0, sizeof(*p));
+	p->path = j->frag_path;
+	p->size = j->frag_len;
+	j->frag_path = NULL;
+	if (j->frag_too_big) {
+		free(j->frag_data);
+		if (!(p->reason = strdup("fragments larger than the entry "
+					 "size limit")))
+			return &ct_enomem;
+	} else {
+		p->data = j->frag_data ? j->frag_data : strdup("");
+		p->len = j->frag_len;
+		j->bytes += p->len;
+		if (!p->data)
+			return &ct_enomem;
+	}
+	j->frag_data = NULL;
+	j->frag_len = j->frag_cap = 0;
+	j->frag_too_big = false;
+	if (j->bytes > FLUSH_BYTES || !b->pool)
+		return job_flush(j);
+	return NULL;
+}
+
+/* Join a fragment to the ones before it. */
+static struct ct_error *frag_take(struct job *j, const struct ct_source_entry *e,
+				  size_t base, unsigned n)
+{
+	if (!j->frag_path) {
+		if (!(j->frag_path = strndup(e->path, base)))
+			return &ct_enomem;
+		j->frag_next = n;
+	}
+	j->frag_next++;
+	if (j->frag_too_big)
+		return NULL;
+	if (e->len > CT_SOURCE_MAX_ENTRY - j->frag_len) {
+		j->frag_too_big = true;
+		return NULL;
+	}
+	if (!ct_grow((void **)&j->frag_data, &j->frag_cap,
+		     j->frag_len + e->len + 1, 1))
+		return &ct_enomem;
+	memcpy(j->frag_data + j->frag_len, e->data, e->len);
+	j->frag_len += e->len;
+	return NULL;
+}
+
+/* Keep an entry in the job (copying its data), or analyse it now. */
+static struct ct_error *job_take(struct batch *b, struct job *j,
+				 const struct ct_source_entry *e)
+{
+	size_t base = 0;
+	unsigned n = 0;
+	bool frag = e->data && frag_name(e->path, &base, &n);
+	if (j->frag_path &&
+	    !(frag && n == j->frag_next && strlen(j->frag_path) == base &&
+	      strncmp(e->path, j->frag_path, base) == 0)) {
+		struct ct_error *err = frag_flush(b, j);
+		if (err)
+			return err;
+	}
+	if (frag)
+		return frag_take(j, e, base, n);
+	if (!b->pool && e->data && !j->item_count)
+		return ct_case_add_text(j->c, e->path, e->data, e->len);
+	if (!ct_grow((void **)&j->items, &j->item_cap, j->item_count + 1,
+		     sizeof(*j->items)))
+		return &ct_enomem;
+	struct pending *p = &j->items[j->item_count];
+	memset(p, 0, sizeof(*p));
+	p->size = e->size;
+	p->error = e->error != NULL;
+	if (!(p->path = strdup(e->path)))
+		return &ct_enomem;
+	if (e->data) {
+		p->data = malloc(e->len ? e->len : 1);
+		if (!p->data) {
+			free(p->path);
+			return &ct_enomem;
+		}
+		memcpy(p->data, e->data, e->len);
+		p->len = e->len;
+	} else if (!(p->reason = strdup(e->error ? e->error : e->skipped ?
+					 e->skipped : "not read"))) {
+		free(p->path);
+		return &ct_enomem;
+	}
+	j->item_count++;
+	j->bytes += e->len;
+	/* a big bundle is analysed as it comes: memory stays bounded */
+	if (j->bytes > FLUSH_BYTES || !b->pool)
+		return job_flush(j);
+	return NULL;
+}
+
+static struct ct_error *take_entry(void *arg, const struct ct_source_entry *e)
+{
+	struct input_run *r = arg;
+	struct batch *b = r->b;
+	struct ct_bundle_root *root = ct_bundle_plan_find(&r->plan, e->path);
+	struct open_case *oc;
+	struct ct_error *err = open_case_for(r, root ? root->prefix : e->path,
+					     root, &oc);
+	if (err)
+		return err;
+	oc->seen++;
+	b->files++;
+	b->bytes += e->len;
+	b->disk_now = e->disk_bytes;
+	if (e->error)
+		note_error(r, e->error);
+	if (oc->job) {
+		if (e->error && !root) {
+			if (!oc->job->error &&
+			    !(oc->job->error = strdup(e->error)))
+				return &ct_enomem;
+		} else {
+			err = job_take(b, oc->job, e);
+		}
+		if (err)
+			return err;
+	}
+	/* a loose entry is complete; a bundle after its last entry */
+	if (!root || oc->seen >= root->entries) {
+		err = finish_case(r, oc);
+		/* drop finished cases from the end of the list */
+		while (r->open_count && !r->open[r->open_count - 1].key)
+			r->open_count--;
+	}
+	show_progress(b, false);
+	return err;
+}
+
+static void input_run_deinit(struct input_run *r)
+{
+	for (size_t i = 0; i < r->name_count; i++)
+		free(r->names[i]);
+	free(r->names);
+	for (size_t i = 0; i < r->open_count; i++) {
+		job_destroy(r->open[i].job);
+		free(r->open[i].key);
+	}
+	free(r->open);
+	ct_bundle_plan_deinit(&r->plan);
+	free(r->first_error);
+}
+
+/* A failed case for the whole input (it could not be read at all). */
+static struct ct_error *fail_input(struct input_run *r, struct ct_error *why)
+{
+	char *msg = ct_error_format(why);
+	ct_error_destroy(why);
+	if (!msg)
+		return &ct_enomem;
+	struct open_case *oc;
+	struct ct_error *err = open_case_for(r, r->u->path, NULL, &oc);
+	if (!err && oc->job && !oc->job->error &&
+	    !(oc->job->error = strdup(msg)))
+		err = &ct_enomem;
+	note_error(r, msg);
+	free(msg);
+	if (!err)
+		err = finish_case(r, oc);
+	return err;
+}
+
+static struct ct_error *run_input(struct batch *b, const struct unit *u,
+				  int64_t input_id)
+{
+	struct input_run r = { .b = b, .u = u, .input_id = input_id };
+	struct ct_source_options names = { .names_only = true };
+	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
+					      &r);
+	if (err && err != &ct_enomem) {
+		err = fail_input(&r, err);
+		goto done;
+	}
+	if (!err)
+		err = ct_bundle_plan_finish(&r.plan);
+	for (size_t i = 0; i < r.name_count && !err; i++) {
+		struct ct_bundle_root *root =
+			ct_bundle_plan_find(&r.plan, r.names[i]);
+		if (root)
+			root->entries++;
+	}
+	if (!err) {
+		struct ct_source_options data = { .names_only = false };
+		err = ct_source_walk(u->path, &data, take_entry, &r);
+		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
+			err = fail_input(&r, err);
+	}
+	/* bundles whose entries did not all come (the file changed) */
+	for (size_t i = 0; i < r.open_count && !err; i++)
+		if (r.open[i].key)
+			err = finish_case(&r, &r.open[i]);
+done:
+	/* every case of the input is stored before the input is done */
+	if (!err && b->pool)
+		err = pool_drain(b, true);
+	if (!err)
+		err = ct_results_input_finish(b->db, input_id, r.first_error);
+	input_run_deinit(&r);
+	return err;
+}
+
+/* ---- planning ----------------------------------------------------------- */
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp(((const struct disk_file *)a)->path,
+		      ((const struct disk_file *)b)->path);
+}
+
+/* Content hash of a bundle folder: names and hashes of its files. */
+static struct ct_error *folder_hash(struct batch *b, const struct unit *u,
+				    const struct disk_list *l, char ret[65])
+{
+	struct ct_sha256 h;
+	ct_sha256_init(&h);
+	size_t skip = strlen(u->path);
+	for (size_t i = u->first; i < u->first + u->count; i++) {
+		char sha[65];
+		const char *kind;
+		struct ct_error *err = file_hash(b, l->files[i].path, sha,
+						 &kind);
+		if (err && err != &ct_enomem) {
+			/* hash what we know: the name; reading reports it */
+			ct_error_destroy(err);
+			memset(sha, '0', 64);
+			sha[64] = '\0';
+		} else if (err) {
+			return err;
+		}
+		const char *rel = l->files[i].path + skip;
+		ct_sha256_update(&h, rel, strlen(rel) + 1);
+		ct_sha256_update(&h, sha, 65);
+	}
+	unsigned char d[32];
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, ret);
+	return NULL;
+}
+
+static struct ct_error *plan_units(const struct disk_list *l,
+				   struct unit **ret, size_t *ret_count)
+{
+	struct ct_bundle_plan plan = { 0 };
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < l->count && !err; i++)
+		err = ct_bundle_plan_add(&plan, l->files[i].path);
+	if (!err)
+		err = ct_bundle_plan_finish(&plan);
+	struct unit *units = NULL;
+	size_t count = 0, cap = 0;
+	for (size_t i = 0; i < l->count && !err; i++) {
+		const struct ct_bundle_root *root =
+			ct_bundle_plan_find(&plan, l->files[i].path);
+		size_t plen = root ? strlen(root->prefix) : 0;
+		if (root && count && units[count - 1].bundle &&
+		    strncmp(units[count - 1].path, root->prefix, plen - 1) ==
+		    0 && units[count - 1].path[plen - 1] == '\0') {
+			units[count - 1].count++;
+			continue;
+		}
+		if (!ct_grow((void **)&units, &cap, count + 1,
+			     sizeof(*units))) {
+			err = &ct_enomem;
+			break;
+		}
+		struct unit *u = &units[count];
+		memset(u, 0, sizeof(*u));
+		u->first = i;
+		u->count = 1;
+		if (root && plen > 1) {
+			u->path = strndup(root->prefix, plen - 1);
+			u->kind = "folder";
+			u->bundle = root->kind;
+		} else {
+			u->path = strdup(l->files[i].path);
+			u->kind = "file";
+		}
+		if (!u->path) {
+			err = &ct_enomem;
+			break;
+		}
+		count++;
+	}
+	ct_bundle_plan_deinit(&plan);
+	*ret = units;
+	*ret_count = count;
+	return err;
+}
+
+static void units_free(struct unit *units, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(units[i].path);
+	free(units);
+}
+
+static struct ct_error *batch_paths(struct batch *b, char **paths,
+				    size_t npaths)
+{
+	struct disk_list l = { .db_path = b->db_path };
+	struct ct_source_options disk = { .names_only = true,
+					  .disk_only = true };
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < npaths && !err; i++) {
+		err = ct_source_walk(paths[i], &disk, list_file, &l);
+		if (err && err != &ct_enomem) {
+			cli_error(err);	/* a PATH that is not there */
+			err = NULL;
+			b->failed++;
+		}
+	}
+	/* one stable order whatever the order of the arguments */
+	if (!err && l.count)
+		qsort(l.files, l.count, sizeof(*l.files), compare_files);
+	struct unit *units = NULL;
+	size_t count = 0;
+	if (!err)
+		err = plan_units(&l, &units, &count);
+	for (size_t i = 0; i < l.count; i++)
+		b->disk_total += l.files[i].size;
+	for (size_t i = 0; i < count && !err; i++) {
+		struct unit *u = &units[i];
+		b->disk_now = 0;
+		if (i) {
+			const struct unit *prev = &units[i - 1];
+			for (size_t f = prev->first;
+			     f < prev->first + prev->count; f++)
+				b->disk_done += l.files[f].size;
+		}
+		char sha[65];
+		const char *kind = u->kind;
+		if (u->bundle)
+			err = folder_hash(b, u, &l, sha);
+		else
+			err = file_hash(b, u->path, sha, &kind);
+		if (err && err != &ct_enomem) {
+			/* unreadable: an input keyed by its path, failed */
+			char *msg = ct_error_format(err);
+			ct_error_destroy(err);
+			err = NULL;
+			if (!msg) {
+				err = &ct_enomem;
+				break;
+			}
+			struct ct_sha256 h;
+			unsigned char d[32];
+			ct_sha256_init(&h);
+			ct_sha256_update(&h, "unreadable:", 11);
+			ct_sha256_update(&h, u->path, strlen(u->path));
+			ct_sha256_final(&h, d);
+			ct_sha256_hex(d, sha);
+			int64_t id;
+			bool done;
+			err = ct_results_input_begin(b->db, sha, u->path, 0,
+						     kind, &id, &done);
+			if (!err && !done) {
+				struct input_run r = { .b = b, .u = u,
+						       .input_id = id };
+				err = fail_input(&r, ct_error_create(
+					CT_ERROR_OS, "%s", msg));
+				if (!err)
+					err = ct_results_input_finish(
+						b->db, id, msg);
+				input_run_deinit(&r);
+				b->inputs_new++;
+			} else if (!err) {
+				b->inputs_stored++;
+			}
+			free(msg);
+			continue;
+		}
+		if (err)
+			break;
+		int64_t id;
+		bool done;
+		err = ct_results_input_begin(b->db, sha, u->path,
+					     u->bundle ? 0 : l.files[u->first]
+							     .size,
+					     kind, &id, &done);
+		if (err)
+			break;
+		if (done) {
+			b->inputs_stored++;
+			continue;
+		}
+		b->inputs_new++;
+		err = run_input(b, u, id);
+	}
+	units_free(units, count);
+	for (size_t i = 0; i < l.count; i++)
+		free(l.files[i].path);
+	free(l.files);
+	return err;
+}
+
+int cmd_batch(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "kb", required_argument, NULL, 'k' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "rematch", no_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
+	bool rematch = false, quiet = false;
+	long jobs = 1;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+j:qh", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			db_path = optarg;
+			break;
+		case 'k':
+			kb_path = optarg;
+			break;
+		case 'r':
+			rules_dir = optarg;
+			break;
+		case 'm':
+			rematch = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'j': {
+			char *end;
+			jobs = strtol(optarg, &end, 10);
+			if (*end || jobs < 1 || jobs > 256) {
+				cli_errorf("bad -j '%s'", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'h':
+			fputs(cmd_batch_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fputs(cmd_batch_usage, stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (!db_path || (optind >= argc && !rematch)) {
+		fputs(cmd_batch_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	struct ct_kb *kb = NULL;
+	int rc = cli_kb_open(kb_path, rules_dir, &kb);
+	if (rc)
+		return rc;
+	/* one batch writes a database at a time: a second one would only
+	 * wait for the write lock and store nothing new */
+	char *lock_path;
+	if (asprintf(&lock_path, "%s-batch.lock", db_path) < 0) {
+		ct_kb_destroy(kb);
+		cli_errorf("out of memory");
+		return CLI_EXIT_FAILED;
+	}
+	int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+		cli_errorf(lock_fd < 0 ? "cannot create '%s': %s"
+				       : "another batch is writing to '%s'%s",
+			   lock_fd < 0 ? lock_path : db_path,
+			   lock_fd < 0 ? strerror(errno) : "");
+		if (lock_fd >= 0)
+			close(lock_fd);
+		free(lock_path);
+		ct_kb_destroy(kb);
+		return CLI_EXIT_FAILED;
+	}
+	struct batch b = { .kb = kb, .db_path = db_path };
+	b.progress = !quiet && isatty(STDERR_FILENO);
+	clock_gettime(CLOCK_MONOTONIC, &b.start);
+	struct ct_error *err = ct_results_open(db_path, &b.db);
+	if (err) {
+		cli_error(err);
+		ct_kb_destroy(kb);
+		close(lock_fd);
+		free(lock_path);
+		return CLI_EXIT_FAILED;
+	}
+	struct pool pool = { 0 };
+	if (!err && jobs > 1 && optind < argc) {
+		err = pool_start(&pool, (size_t)jobs, kb);
+		b.pool = &pool;
+	}
+	if (!err && rematch) {
+		size_t n;
+		err = ct_results_rematch(b.db, kb, &n);
+		if (!err)
+			printf("rematched %zu cases\n", n);
+	}
+	if (!err && optind < argc)
+		err = batch_paths(&b, argv + optind, (size_t)(argc - optind));
+	pool_stop(&pool);
+	show_progress(&b, true);
+	if (b.progress)
+		fputc('\n', stderr);
+	ct_results_close(b.db);
+	ct_kb_destroy(kb);
+	close(lock_fd);		/* the lock file stays: removing it races */
+	free(lock_path);
+	if (err) {
+		cli_error(err);
+		cli_errorf("batch did not complete: run it again to continue");
+		return CLI_EXIT_FAILED;
+	}
+	if (optind < argc)
+		printf("inputs: %zu new, %zu already stored; cases: %zu "
+		       "stored, %zu failed\n", b.inputs_new, b.inputs_stored,
+		       b.cases, b.failed);
+	return b.failed ? CLI_EXIT_SOME_FAILED : CLI_EXIT_OK;
+}

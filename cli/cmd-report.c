@@ -1,0 +1,500 @@
+/*
+ * cmd-report.c - "crashtriage report --db FILE": what a batch found, for
+ * people (text), for programs (--json: one JSON object per case per
+ * line; --csv: one row per case, RFC 4180), or as one self-contained
+ * HTML page (--html FILE) with inline SVG charts.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "analyzer/internal.h"
+#include "db/results.h"
+
+const char cmd_report_usage[] =
+	"usage: crashtriage report --db FILE [--json | --csv | --html OUT]\n"
+	"                          [--top N]\n"
+	"\n"
+	"Summarise a results database written by 'crashtriage batch': totals,\n"
+	"cases per known issue with their verdicts, the largest clusters of\n"
+	"unknown crashes, and the inputs that failed.\n"
+	"\n"
+	"  --db FILE   the results database\n"
+	"  --json      one JSON object per case, one per line\n"
+	"  --csv       one row per case, with a header row (RFC 4180)\n"
+	"  --html OUT  write one self-contained HTML page to OUT\n"
+	"  --top N     rows per section of the summary (default 20, 0 = all)\n"
+	"  -h, --help  show this help\n"
+	"\n"
+	"exit status: 0 on success, 1 when the database cannot be read,\n"
+	"2 on usage errors\n";
+
+/* Columns of CT_VIEW_CASES printed as JSON numbers. */
+static bool numeric_column(const char *name)
+{
+	return strcmp(name, "id") == 0 || strcmp(name, "score") == 0 ||
+	       strcmp(name, "cluster") == 0 || strcmp(name, "added_at") == 0;
+}
+
+static int print_json_row(void *arg, size_t ncols, const char *const *names,
+			  const char *const *values)
+{
+	(void)arg;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_putc(&sb, '{');
+	for (size_t i = 0; i < ncols; i++) {
+		if (i)
+			ct_strbuf_putc(&sb, ',');
+		ct_strbuf_json_string(&sb, names[i]);
+		ct_strbuf_putc(&sb, ':');
+		if (values[i] && numeric_column(names[i]))
+			ct_strbuf_puts(&sb, values[i]);
+		else
+			ct_strbuf_json_string(&sb, values[i]);
+	}
+	ct_strbuf_putc(&sb, '}');
+	if (sb.failed) {
+		ct_strbuf_deinit(&sb);
+		return 1;
+	}
+	puts(sb.buf);
+	ct_strbuf_deinit(&sb);
+	return 0;
+}
+
+/* One CSV field, quoted when it holds a comma, quote, CR or LF. */
+static void csv_field(const char *s)
+{
+	if (!s)
+		return;
+	if (!strpbrk(s, ",\"\r\n")) {
+		fputs(s, stdout);
+		return;
+	}
+	putchar('"');
+	for (; *s; s++) {
+		if (*s == '"')
+			putchar('"');
+		putchar(*s);
+	}
+	putchar('"');
+}
+
+struct csv_state {
+	bool header_done;
+};
+
+static int print_csv_row(void *arg, size_t ncols, const char *const *names,
+			 const char *const *values)
+{
+	struct csv_state *cs = arg;
+	if (!cs->header_done) {
+		for (size_t i = 0; i < ncols; i++) {
+			if (i)
+				putchar(',');
+			csv_field(names[i]);
+		}
+		fputs("\r\n", stdout);
+		cs->header_done = true;
+	}
+	for (size_t i = 0; i < ncols; i++) {
+		if (i)
+			putchar(',');
+		csv_field(values[i]);
+	}
+	fputs("\r\n", stdout);
+	return 0;
+}
+
+/* ---- text summary ------------------------------------------------------- */
+
+static const char *v(const char *s)
+{
+	return s ? s : "-";
+}
+
+static int print_totals(void *arg, size_t ncols, const char *const *names,
+			const char *const *values)
+{
+	(void)arg;
+	(void)names;
+	if (ncols < 9)
+		return 1;
+	printf("inputs     %s (%s unfinished)\n", v(values[0]), v(values[1]));
+	printf("cases      %s: %s known, %s unknown, %s no crash, "
+	       "%s unrecognised, %s failed\n", v(values[2]), v(values[3]),
+	       v(values[4]), v(values[5]), v(values[6]), v(values[7]));
+	printf("clusters   %s of unknown crashes\n", v(values[8]));
+	return 0;
+}
+
+static int print_known(void *arg, size_t ncols, const char *const *names,
+		       const char *const *values)
+{
+	bool *any = arg;
+	(void)names;
+	if (ncols < 6)
+		return 1;
+	if (!*any)
+		printf("\nknown issues%*s cases affected fixed unknown\n",
+		       38, "");
+	*any = true;
+	printf("  %-47.47s %5s %8s %5s %7s\n", v(values[0]), v(values[2]),
+	       v(values[3]), v(values[4]), v(values[5]));
+	if (values[1])
+		printf("    %.76s\n", values[1]);
+	return 0;
+}
+
+static int print_cluster(void *arg, size_t ncols, const char *const *names,
+			 const char *const *values)
+{
+	bool *any = arg;
+	(void)names;
+	if (ncols < 8)
+		return 1;
+	if (!*any)
+		printf("\nlargest unknown clusters\n");
+	*any = true;
+	printf("  cluster %s: %s cases, first %s, last %s\n", v(values[0]),
+	       v(values[1]), v(values[2]), v(values[3]));
+	printf("    %s\n", v(values[6]));
+	if (values[4])
+		printf("    hosts: %s\n", values[4]);
+	if (values[5])
+		printf("    versions: %s\n", values[5]);
+	if (values[7])
+		printf("    nearest known issues: %s\n", values[7]);
+	return 0;
+}
+
+static int print_failed(void *arg, size_t ncols, const char *const *names,
+			const char *const *values)
+{
+	bool *any = arg;
+	(void)names;
+	if (ncols < 3)
+		return 1;
+	if (!*any)
+		printf("\nfailed inputs\n");
+	*any = true;
+	printf("  %s\n    %s\n", v(values[1]), v(values[2]));
+	return 0;
+}
+
+static struct ct_error *report_text(struct ct_results *db, size_t top)
+{
+	bool any = false;
+	struct ct_error *err = ct_results_view(db, CT_VIEW_TOTALS, 0,
+					       print_totals, NULL);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_KNOWN, top, print_known,
+				      &any);
+	any = false;
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_CLUSTERS, top, print_cluster,
+				      &any);
+	any = false;
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_FAILED, top, print_failed,
+				      &any);
+	return err;
+}
+
+/* ---- HTML --------------------------------------------------------------- */
+
+/* Write s escaped for HTML text and attribute values. */
+static void html_escape(FILE *f, const char *s)
+{
+	for (; s && *s; s++) {
+		switch (*s) {
+		case '<': fputs("&lt;", f); break;
+		case '>': fputs("&gt;", f); break;
+		case '&': fputs("&amp;", f); break;
+		case '"': fputs("&quot;", f); break;
+		case '\'': fputs("&#39;", f); break;
+		default: fputc(*s, f); break;
+		}
+	}
+}
+
+/* Rows of a view kept for the page. */
+struct table {
+	size_t ncols;
+	char **names;
+	char ***rows;
+	size_t count, cap;
+	bool failed;
+};
+
+static int keep_row(void *arg, size_t ncols, const char *const *names,
+		    const char *const *values)
+{
+	struct table *t = arg;
+	if (!t->names) {
+		t->ncols = ncols;
+		t->names = calloc(ncols ? ncols : 1, sizeof(*t->names));
+		if (!t->names)
+			goto nomem;
+		for (size_t i = 0; i < ncols; i++)
+			if (!(t->names[i] = strdup(names[i])))
+				goto nomem;
+	}
+	if (!ct_grow((void **)&t->rows, &t->cap, t->count + 1,
+		     sizeof(*t->rows)))
+		goto nomem;
+	char **row = calloc(ncols ? ncols : 1, sizeof(*row));
+	if (!row)
+		goto nomem;
+	t->rows[t->count++] = row;
+	for (size_t i = 0; i < ncols; i++)
+		if (values[i] && !(row[i] = strdup(values[i])))
+			goto nomem;
+	return 0;
+nomem:
+	t->failed = true;
+	return 1;
+}
+
+static void table_free(struct table *t)
+{
+	for (size_t r = 0; r < t->count; r++) {
+		for (size_t i = 0; i < t->ncols; i++)
+			free(t->rows[r][i]);
+		free(t->rows[r]);
+	}
+	free(t->rows);
+	if (t->names)
+		for (size_t i = 0; i < t->ncols; i++)
+			free(t->names[i]);
+	free(t->names);
+}
+
+/* A horizontal bar chart of (label column, value column). */
+static void html_chart(FILE *f, const char *title, const struct table *t,
+		       size_t label_col, size_t value_col)
+{
+	enum { BAR_H = 22, LABEL_W = 320, BAR_W = 400 };
+	double max = 0;
+	for (size_t r = 0; r < t->count; r++) {
+		double x = t->rows[r][value_col] ?
+			   strtod(t->rows[r][value_col], NULL) : 0;
+		if (x > max)
+			max = x;
+	}
+	fprintf(f, "<h2>");
+	html_escape(f, title);
+	fprintf(f, "</h2>\n");
+	if (!t->count) {
+		fputs("<p>none</p>\n", f);
+		return;
+	}
+	fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
+		"width=\"%d\" height=\"%zu\" role=\"img\">\n",
+		LABEL_W + BAR_W + 60, t->count * BAR_H + 4);
+	for (size_t r = 0; r < t->count; r++) {
+		const char *label = t->rows[r][label_col];
+		const char *val = t->rows[r][value_col];
+		double x = val ? strtod(val, NULL) : 0;
+		int w = max > 0 ? (int)(x / max * BAR_W) : 0;
+		size_t y = r * BAR_H + 2;
+		fprintf(f, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
+			LABEL_W - 6, y + 15);
+		html_escape(f, label ? label : "-");
+		fprintf(f, "</text><rect x=\"%d\" y=\"%zu\" width=\"%d\" "
+			"height=\"%d\" fill=\"#4a78b5\"/><text x=\"%d\" "
+			"y=\"%zu\">", LABEL_W, y, w > 0 ? w : 1, BAR_H - 6,
+			LABEL_W + (w > 0 ? w : 1) + 4, y + 15);
+		html_escape(f, val ? val : "0");
+		fputs("</text>\n", f);
+	}
+	fputs("</svg>\n", f);
+}
+
+static void html_table(FILE *f, const char *title, const struct table *t)
+{
+	fprintf(f, "<h2>");
+	html_escape(f, title);
+	fprintf(f, "</h2>\n<table class=\"sortable\"><thead><tr>");
+	for (size_t i = 0; i < t->ncols; i++) {
+		fputs("<th>", f);
+		html_escape(f, t->names[i]);
+		fputs("</th>", f);
+	}
+	fputs("</tr></thead><tbody>\n", f);
+	for (size_t r = 0; r < t->count; r++) {
+		fputs("<tr>", f);
+		for (size_t i = 0; i < t->ncols; i++) {
+			fputs("<td>", f);
+			html_escape(f, t->rows[r][i]);
+			fputs("</td>", f);
+		}
+		fputs("</tr>\n", f);
+	}
+	fputs("</tbody></table>\n", f);
+}
+
+static const char html_head[] =
+	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
+	"<title>crashtriage report</title>\n<style>\n"
+	"body{font-family:sans-serif;margin:2em;color:#222}\n"
+	"table{border-collapse:collapse;margin-bottom:2em}\n"
+	"th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;"
+	"font-size:13px}\nth{background:#eee;cursor:pointer}\n"
+	"svg text{font-size:12px}\n</style></head><body>\n"
+	"<h1>crashtriage report</h1>\n";
+
+/* Sorting without any network resource: click a header. */
+static const char html_tail[] =
+	"<script>\n"
+	"document.querySelectorAll('table.sortable th').forEach(function(th){"
+	"th.addEventListener('click',function(){"
+	"var table=th.closest('table'),body=table.tBodies[0],"
+	"i=Array.prototype.indexOf.call(th.parentNode.children,th),"
+	"asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';"
+	"var rows=Array.prototype.slice.call(body.rows);"
+	"rows.sort(function(a,b){var x=a.cells[i].textContent,"
+	"y=b.cells[i].textContent,nx=parseFloat(x),ny=parseFloat(y);"
+	"var c=(!isNaN(nx)&&!isNaN(ny))?nx-ny:x.localeCompare(y);"
+	"return asc?c:-c;});"
+	"rows.forEach(function(r){body.appendChild(r);});});});\n"
+	"</script>\n</body></html>\n";
+
+static struct ct_error *report_html(struct ct_results *db, const char *out,
+				    size_t top)
+{
+	struct table totals = { 0 }, known = { 0 }, clusters = { 0 },
+		     failed = { 0 }, versions = { 0 }, cases = { 0 },
+		     timeline = { 0 };
+	struct ct_error *err = ct_results_view(db, CT_VIEW_TOTALS, 0,
+					       keep_row, &totals);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_KNOWN, 0, keep_row, &known);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_CLUSTERS, top, keep_row,
+				      &clusters);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_FAILED, 0, keep_row,
+				      &failed);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_VERSIONS, top, keep_row,
+				      &versions);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_CASES, 0, keep_row, &cases);
+	if (!err)
+		err = ct_results_view(db, CT_VIEW_TIMELINE, 60, keep_row,
+				      &timeline);
+	if (!err && (timeline.failed || totals.failed || known.failed || clusters.failed ||
+		     failed.failed || versions.failed || cases.failed))
+		err = &ct_enomem;
+	FILE *f = NULL;
+	if (!err && !(f = fopen(out, "w")))
+		err = ct_error_os(errno, out, "cannot write");
+	if (!err) {
+		fputs(html_head, f);
+		if (totals.count)
+			html_table(f, "Totals", &totals);
+		html_chart(f, "Cases per known issue", &known, 0, 2);
+		html_chart(f, "Cases per product version", &versions, 0, 1);
+		html_chart(f, "Cases stored per day (last 60 days)",
+			   &timeline, 0, 1);
+		html_table(f, "Known issues", &known);
+		html_table(f, "Largest unknown clusters", &clusters);
+		html_table(f, "Failed inputs", &failed);
+		html_table(f, "Cases", &cases);
+		fputs(html_tail, f);
+		if (fclose(f) != 0)
+			err = ct_error_os(errno, out, "cannot write");
+	}
+	table_free(&totals);
+	table_free(&known);
+	table_free(&clusters);
+	table_free(&failed);
+	table_free(&versions);
+	table_free(&cases);
+	table_free(&timeline);
+	return err;
+}
+
+int cmd_report(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "db", required_argument, NULL, 'd' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "csv", no_argument, NULL, 'C' },
+		{ "html", required_argument, NULL, 'H' },
+		{ "top", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db_path = NULL, *html = NULL;
+	bool json = false, csv = false;
+	size_t top = 20;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'd':
+			db_path = optarg;
+			break;
+		case 'J':
+			json = true;
+			break;
+		case 'C':
+			csv = true;
+			break;
+		case 'H':
+			html = optarg;
+			break;
+		case 't': {
+			char *end;
+			unsigned long n = strtoul(optarg, &end, 10);
+			if (*end || optarg[0] == '-') {
+				cli_errorf("bad --top '%s'", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			top = n;
+			break;
+		}
+		case 'h':
+			fputs(cmd_report_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fputs(cmd_report_usage, stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (!db_path || optind < argc || json + csv + (html != NULL) > 1) {
+		fputs(cmd_report_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	if (access(db_path, R_OK) != 0) {
+		cli_error(ct_error_os(errno, db_path, "cannot open"));
+		return CLI_EXIT_FAILED;
+	}
+	struct ct_results *db;
+	struct ct_error *err = ct_results_open(db_path, &db);
+	if (err) {
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	struct csv_state cs = { false };
+	if (json)
+		err = ct_results_view(db, CT_VIEW_CASES, 0, print_json_row,
+				      NULL);
+	else if (csv)
+		err = ct_results_view(db, CT_VIEW_CASES, 0, print_csv_row,
+				      &cs);
+	else if (html)
+		err = report_html(db, html, top);
+	else
+		err = report_text(db, top);
+	ct_results_close(db);
+	if (err) {
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	return CLI_EXIT_OK;
+}

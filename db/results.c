@@ -1,0 +1,1456 @@
+/*
+ * results.c - the results store of `crashtriage batch` (see results.h):
+ * schema and migrations, inputs and the stat cache, one transaction per
+ * case, clustering of unknown cases, rematching from the stored model,
+ * and the report views.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sqlite3.h>
+
+#include "analyzer/internal.h"
+#include "db/results.h"
+
+/* Schema: migrations[v - 1] takes a file from version v - 1 to v. */
+static const char *const migrations[] = {
+	/* 1: everything */
+	"CREATE TABLE schema_version (version INTEGER NOT NULL);"
+	"INSERT INTO schema_version VALUES (0);"
+	"CREATE TABLE inputs ("
+	" id INTEGER PRIMARY KEY,"
+	" sha256 TEXT NOT NULL UNIQUE,"
+	" path TEXT NOT NULL,"
+	" size INTEGER NOT NULL,"
+	" kind TEXT NOT NULL,"		/* file, archive, folder */
+	" status TEXT NOT NULL,"	/* reading, done */
+	" error TEXT,"
+	" added_at INTEGER NOT NULL,"
+	" done_at INTEGER);"
+	"CREATE TABLE stat_cache ("
+	" path TEXT PRIMARY KEY, size INTEGER NOT NULL,"
+	" mtime_ns INTEGER NOT NULL, inode INTEGER NOT NULL,"
+	" sha256 TEXT NOT NULL);"
+	"CREATE TABLE clusters ("
+	" id INTEGER PRIMARY KEY,"
+	" signature_hash TEXT NOT NULL,"
+	" frames TEXT NOT NULL,"	/* top frames, one per line */
+	" first_case_id INTEGER NOT NULL);"
+	"CREATE TABLE cases ("
+	" id INTEGER PRIMARY KEY,"
+	" input_id INTEGER NOT NULL REFERENCES inputs(id),"
+	" member TEXT NOT NULL,"
+	" name TEXT NOT NULL,"
+	" bundle TEXT,"
+	" status TEXT NOT NULL,"
+	" error TEXT,"
+	" host TEXT, product TEXT, version TEXT,"
+	" panic_kind TEXT, panic_message TEXT, panic_exception TEXT,"
+	" panic_context TEXT, panic_cpu TEXT, panic_input INTEGER,"
+	" panic_line INTEGER,"
+	" cluster_id INTEGER REFERENCES clusters(id),"
+	" added_at INTEGER NOT NULL,"
+	" UNIQUE (input_id, member));"
+	"CREATE TABLE case_inputs (case_id INTEGER NOT NULL, ord INTEGER "
+	" NOT NULL, path TEXT NOT NULL, size INTEGER NOT NULL, kinds INTEGER "
+	" NOT NULL, error TEXT, PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE TABLE facts (case_id INTEGER NOT NULL, ord INTEGER NOT NULL,"
+	" key TEXT NOT NULL, value TEXT NOT NULL, input_ord INTEGER, line "
+	" INTEGER, PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE TABLE backtraces (case_id INTEGER NOT NULL, ord INTEGER NOT "
+	" NULL, label TEXT, crashing INTEGER NOT NULL, input_ord INTEGER, "
+	" line INTEGER, PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE TABLE frames (case_id INTEGER NOT NULL, bt_ord INTEGER NOT "
+	" NULL, ord INTEGER NOT NULL, function TEXT, normalized TEXT, module "
+	" TEXT, file TEXT, source_line INTEGER, address INTEGER, offset "
+	" INTEGER, flags INTEGER NOT NULL, number INTEGER,"
+	" PRIMARY KEY (case_id, bt_ord, ord)) WITHOUT ROWID;"
+	"CREATE TABLE events (case_id INTEGER NOT NULL, ord INTEGER NOT NULL,"
+	" kind TEXT NOT NULL, timestamp TEXT, text TEXT, input_ord INTEGER,"
+	" line INTEGER, PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE TABLE event_fields (case_id INTEGER NOT NULL, event_ord "
+	" INTEGER NOT NULL, ord INTEGER NOT NULL, name TEXT NOT NULL, value "
+	" TEXT, PRIMARY KEY (case_id, event_ord, ord)) WITHOUT ROWID;"
+	"CREATE TABLE findings (case_id INTEGER NOT NULL, ord INTEGER NOT "
+	" NULL, kind TEXT, type TEXT, member TEXT, address INTEGER, element "
+	" INTEGER, reason TEXT, input_ord INTEGER, line INTEGER,"
+	" PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE TABLE notes (case_id INTEGER NOT NULL, ord INTEGER NOT NULL,"
+	" text TEXT NOT NULL, PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE TABLE signatures (case_id INTEGER PRIMARY KEY, hash TEXT NOT "
+	" NULL, title TEXT, frames TEXT NOT NULL);"
+	"CREATE TABLE matches (case_id INTEGER NOT NULL, ord INTEGER NOT "
+	" NULL, rule_id TEXT NOT NULL, title TEXT, score REAL NOT NULL, "
+	" passes INTEGER NOT NULL, verdict TEXT, fixed_in TEXT, workaround "
+	" TEXT, why TEXT, PRIMARY KEY (case_id, ord)) WITHOUT ROWID;"
+	"CREATE INDEX signatures_hash ON signatures (hash);",
+	/* 2: report queries by status and cluster */
+	"CREATE INDEX cases_status ON cases (status);"
+	"CREATE INDEX cases_cluster ON cases (cluster_id);"
+	"CREATE INDEX matches_rule ON matches (rule_id);",
+};
+
+_Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
+	       "one migration per schema version");
+
+struct cluster {
+	int64_t id;
+	char hash[17];
+	char **frames;
+	size_t frame_count;
+};
+
+/* Statements kept prepared: the inserts of the case model, then two. */
+enum {
+	ST_INPUT, ST_FACT, ST_BT, ST_FRAME, ST_EVENT, ST_FIELD, ST_FINDING,
+	ST_NOTE, ST_MATCH, ST_COUNT,
+	ST_CASE = ST_COUNT, ST_EXISTS, CACHED_STATEMENTS,
+};
+
+struct ct_results {
+	sqlite3 *h;
+	sqlite3_stmt *cached[CACHED_STATEMENTS]; /* prepared once, reused */
+	char *path;
+	int file_version;
+	struct cluster *clusters;	/* cache of the clusters table */
+	size_t cluster_count, cluster_cap;
+	bool clusters_loaded;
+};
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static struct ct_error *db_error(struct ct_results *db, const char *what)
+{
+	struct ct_error *err = ct_error_create(
+		CT_ERROR_CORRUPT, "%s: %s", what,
+		db->h ? sqlite3_errmsg(db->h) : "no database handle");
+	return ct_error_at(err, db->path, 0, 0, false);
+}
+
+static struct ct_error *exec(struct ct_results *db, const char *sql)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) == SQLITE_OK)
+		return NULL;
+	struct ct_error *err = ct_error_create(CT_ERROR_CORRUPT, "%s",
+					       msg ? msg : "sqlite error");
+	sqlite3_free(msg);
+	return ct_error_at(err, db->path, 0, 0, false);
+}
+
+static struct ct_error *prepare(struct ct_results *db, const char *sql,
+				sqlite3_stmt **ret)
+{
+	if (sqlite3_prepare_v2(db->h, sql, -1, ret, NULL) != SQLITE_OK)
+		return db_error(db, "cannot prepare a statement");
+	return NULL;
+}
+
+/*
+ * Bind values described by types: 't' a string (NULL -> SQL NULL),
+ * 'i' an int64_t, 'u' a uint64_t stored as its two's complement,
+ * 'd' a double, 'n' NULL (no argument).
+ */
+static void bindv(sqlite3_stmt *st, const char *types, va_list ap)
+{
+	for (int i = 1; *types; types++, i++) {
+		switch (*types) {
+		case 't': {
+			const char *s = va_arg(ap, const char *);
+			if (s)
+				sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+			else
+				sqlite3_bind_null(st, i);
+			break;
+		}
+		case 'i':
+			sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
+			break;
+		case 'u':
+			sqlite3_bind_int64(st, i,
+					   (int64_t)va_arg(ap, uint64_t));
+			break;
+		case 'd':
+			sqlite3_bind_double(st, i, va_arg(ap, double));
+			break;
+		default:
+			sqlite3_bind_null(st, i);
+			break;
+		}
+	}
+}
+
+/* Prepare, bind, run and finalize one statement. */
+static struct ct_error *run(struct ct_results *db, const char *sql,
+			    const char *types, ...)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, sql, &st);
+	if (err)
+		return err;
+	va_list ap;
+	va_start(ap, types);
+	bindv(st, types, ap);
+	va_end(ap);
+	int rc = sqlite3_step(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		err = db_error(db, "cannot write");
+	sqlite3_finalize(st);
+	return err;
+}
+
+/* First column of the first row as int64; *ret_found false if no row. */
+static struct ct_error *query_int(struct ct_results *db, int64_t *ret,
+				  bool *ret_found, const char *sql,
+				  const char *types, ...)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, sql, &st);
+	if (err)
+		return err;
+	va_list ap;
+	va_start(ap, types);
+	bindv(st, types, ap);
+	va_end(ap);
+	int rc = sqlite3_step(st);
+	*ret_found = rc == SQLITE_ROW;
+	if (rc == SQLITE_ROW)
+		*ret = sqlite3_column_int64(st, 0);
+	else if (rc != SQLITE_DONE)
+		err = db_error(db, "cannot read");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static const char *col_text(sqlite3_stmt *st, int i)
+{
+	return (const char *)sqlite3_column_text(st, i);
+}
+
+static int64_t now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+/* ---- open, schema ------------------------------------------------------- */
+
+static struct ct_error *read_version(struct ct_results *db, int *ret)
+{
+	int64_t n;
+	bool found;
+	struct ct_error *err = query_int(
+		db, &n, &found, "SELECT count(*) FROM sqlite_master "
+		"WHERE name = 'schema_version'", "");
+	if (err)
+		return err;
+	if (!n) {
+		err = query_int(db, &n, &found,
+				"SELECT count(*) FROM sqlite_master", "");
+		if (err)
+			return err;
+		if (n)
+			return ct_error_at(ct_error_create(
+				CT_ERROR_CORRUPT, "not a crashtriage results "
+				"database (no schema_version table)"),
+				db->path, 0, 0, false);
+		*ret = 0;
+		return NULL;
+	}
+	/* a knowledge base has a schema_version too: look for our tables */
+	err = query_int(db, &n, &found, "SELECT count(*) FROM sqlite_master "
+			"WHERE type = 'table' AND name IN ('inputs', 'cases')",
+			"");
+	if (err)
+		return err;
+	if (n != 2)
+		return ct_error_at(ct_error_create(
+			CT_ERROR_CORRUPT, "not a crashtriage results "
+			"database (no inputs and cases tables)"),
+			db->path, 0, 0, false);
+	err = query_int(db, &n, &found, "SELECT version FROM schema_version",
+			"");
+	if (err)
+		return err;
+	if (!found || n < 0 || n > INT32_MAX)
+		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
+						   "bad schema version"),
+				   db->path, 0, 0, false);
+	*ret = (int)n;
+	return NULL;
+}
+
+static struct ct_error *migrate(struct ct_results *db, int from, int to)
+{
+	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	/* another writer may have migrated meanwhile: read again */
+	err = read_version(db, &from);
+	for (int v = from + 1; v <= to && !err; v++) {
+		err = exec(db, migrations[v - 1]);
+		if (!err)
+			err = run(db, "UPDATE schema_version SET version = ?",
+				  "i", (int64_t)v);
+	}
+	if (!err)
+		return exec(db, "COMMIT");
+	struct ct_error *e2 = exec(db, "ROLLBACK");
+	ct_error_destroy(e2);
+	return err;
+}
+
+struct ct_error *ct_results_open_version(const char *path, int version,
+					 struct ct_results **ret)
+{
+	if (version < 1 || version > CT_RESULTS_SCHEMA_VERSION)
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
+				       "no schema version %d", version);
+	struct ct_results *db = calloc(1, sizeof(*db));
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return &ct_enomem;
+	}
+	struct ct_error *err = NULL;
+	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
+			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		err = db_error(db, "cannot open");
+	if (!err) {
+		(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1,
+					NULL);
+		sqlite3_busy_timeout(db->h, 10000);
+		err = exec(db, "PRAGMA trusted_schema = OFF;");
+	}
+	/* before anything writes: a file that is not ours stays as it is */
+	if (!err)
+		err = read_version(db, &db->file_version);
+	if (!err)
+		err = exec(db, "PRAGMA journal_mode = WAL;"
+			   "PRAGMA synchronous = NORMAL;"
+			   "PRAGMA foreign_keys = ON;");
+	if (!err && db->file_version > CT_RESULTS_SCHEMA_VERSION)
+		err = ct_error_at(ct_error_create(
+			CT_ERROR_UNSUPPORTED, "results schema version %d is "
+			"newer than this crashtriage reads (%d)",
+			db->file_version, CT_RESULTS_SCHEMA_VERSION),
+			path, 0, 0, false);
+	if (!err && db->file_version < version)
+		err = migrate(db, db->file_version, version);
+	if (err) {
+		ct_results_close(db);
+		return err;
+	}
+	*ret = db;
+	return NULL;
+}
+
+struct ct_error *ct_results_open(const char *path, struct ct_results **ret)
+{
+	return ct_results_open_version(path, CT_RESULTS_SCHEMA_VERSION, ret);
+}
+
+static void clusters_clear(struct ct_results *db)
+{
+	for (size_t i = 0; i < db->cluster_count; i++) {
+		for (size_t j = 0; j < db->clusters[i].frame_count; j++)
+			free(db->clusters[i].frames[j]);
+		free(db->clusters[i].frames);
+	}
+	free(db->clusters);
+	db->clusters = NULL;
+	db->cluster_count = db->cluster_cap = 0;
+	db->clusters_loaded = false;
+}
+
+void ct_results_close(struct ct_results *db)
+{
+	if (!db)
+		return;
+	for (int i = 0; i < CACHED_STATEMENTS; i++)
+		sqlite3_finalize(db->cached[i]);
+	clusters_clear(db);
+	sqlite3_close(db->h);
+	free(db->path);
+	free(db);
+}
+
+int ct_results_file_version(const struct ct_results *db)
+{
+	return db->file_version;
+}
+
+/* ---- inputs ------------------------------------------------------------- */
+
+struct ct_error *ct_results_stat_lookup(struct ct_results *db,
+					const char *path, uint64_t size,
+					int64_t mtime_ns, uint64_t inode,
+					char ret_sha[65], bool *ret_found)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, "SELECT sha256 FROM stat_cache "
+				       "WHERE path = ? AND size = ? AND "
+				       "mtime_ns = ? AND inode = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, path, -1, SQLITE_STATIC);
+	sqlite3_bind_int64(st, 2, (int64_t)size);
+	sqlite3_bind_int64(st, 3, mtime_ns);
+	sqlite3_bind_int64(st, 4, (int64_t)inode);
+	int rc = sqlite3_step(st);
+	*ret_found = false;
+	if (rc == SQLITE_ROW) {
+		const char *s = col_text(st, 0);
+		if (s && strlen(s) == 64) {
+			memcpy(ret_sha, s, 65);
+			*ret_found = true;
+		}
+	} else if (rc != SQLITE_DONE) {
+		err = db_error(db, "cannot read");
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+struct ct_error *ct_results_stat_store(struct ct_results *db,
+				       const char *path, uint64_t size,
+				       int64_t mtime_ns, uint64_t inode,
+				       const char *sha)
+{
+	return run(db, "INSERT OR REPLACE INTO stat_cache (path, size, "
+		   "mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)", "tuiut",
+		   path, size, mtime_ns, inode, sha);
+}
+
+struct ct_error *ct_results_input_begin(struct ct_results *db,
+					const char *sha, const char *path,
+					uint64_t size, const char *kind,
+					int64_t *ret_id, bool *ret_done)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, "SELECT id, status FROM inputs "
+				       "WHERE sha256 = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_text(st, 1, sha, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*ret_id = sqlite3_column_int64(st, 0);
+		const char *status = col_text(st, 1);
+		*ret_done = status && strcmp(status, "done") == 0;
+		sqlite3_finalize(st);
+		return NULL;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return db_error(db, "cannot read");
+	err = run(db, "INSERT INTO inputs (sha256, path, size, kind, status, "
+		  "added_at) VALUES (?, ?, ?, ?, 'reading', ?)", "ttuti", sha,
+		  path, size, kind, now());
+	if (err)
+		return err;
+	*ret_id = sqlite3_last_insert_rowid(db->h);
+	*ret_done = false;
+	return NULL;
+}
+
+struct ct_error *ct_results_input_finish(struct ct_results *db, int64_t id,
+					 const char *error)
+{
+	return run(db, "UPDATE inputs SET status = 'done', error = ?, "
+		   "done_at = ? WHERE id = ?", "tii", error, now(), id);
+}
+
+struct ct_error *ct_results_case_exists(struct ct_results *db,
+					int64_t input_id, const char *member,
+					bool *ret)
+{
+	if (!db->cached[ST_EXISTS]) {
+		struct ct_error *err = prepare(db, "SELECT 1 FROM cases WHERE "
+					       "input_id = ? AND member = ?",
+					       &db->cached[ST_EXISTS]);
+		if (err)
+			return err;
+	}
+	sqlite3_stmt *st = db->cached[ST_EXISTS];
+	sqlite3_bind_int64(st, 1, input_id);
+	sqlite3_bind_text(st, 2, member, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(st);
+	*ret = rc == SQLITE_ROW;
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(db, "cannot read");
+	return NULL;
+}
+
+/* ---- clustering --------------------------------------------------------- */
+
+double ct_frames_distance(char *const *a, size_t na, char *const *b,
+			  size_t nb)
+{
+	if (!na && !nb)
+		return 0.0;
+	if (na > CT_CLUSTER_FRAMES)
+		na = CT_CLUSTER_FRAMES;
+	if (nb > CT_CLUSTER_FRAMES)
+		nb = CT_CLUSTER_FRAMES;
+	size_t d[CT_CLUSTER_FRAMES + 1][CT_CLUSTER_FRAMES + 1];
+	for (size_t i = 0; i <= na; i++)
+		d[i][0] = i;
+	for (size_t j = 0; j <= nb; j++)
+		d[0][j] = j;
+	for (size_t i = 1; i <= na; i++)
+		for (size_t j = 1; j <= nb; j++) {
+			size_t cost = strcmp(a[i - 1], b[j - 1]) != 0;
+			size_t best = d[i - 1][j - 1] + cost;
+			if (d[i - 1][j] + 1 < best)
+				best = d[i - 1][j] + 1;
+			if (d[i][j - 1] + 1 < best)
+				best = d[i][j - 1] + 1;
+			d[i][j] = best;
+		}
+	size_t longer = na > nb ? na : nb;
+	if (!longer)
+		return 0.0;
+	return (double)d[na][nb] / (double)longer;
+}
+
+/* Split "a\nb\nc" into a new array of at most CT_CLUSTER_FRAMES strings. */
+static bool split_frames(const char *s, char ***ret, size_t *ret_count)
+{
+	char **v = calloc(CT_CLUSTER_FRAMES, sizeof(*v));
+	size_t n = 0;
+	if (!v)
+		return false;
+	while (s && *s && n < CT_CLUSTER_FRAMES) {
+		const char *nl = strchr(s, '\n');
+		size_t len = nl ? (size_t)(nl - s) : strlen(s);
+		if (!(v[n++] = strndup(s, len))) {
+			for (size_t i = 0; i < n; i++)
+				free(v[i]);
+			free(v);
+			return false;
+		}
+		s = nl ? nl + 1 : NULL;
+	}
+	*ret = v;
+	*ret_count = n;
+	return true;
+}
+
+static struct ct_error *cluster_cache_add(struct ct_results *db, int64_t id,
+					  const char *hash, const char *frames)
+{
+	if (!ct_grow((void **)&db->clusters, &db->cluster_cap,
+		     db->cluster_count + 1, sizeof(*db->clusters)))
+		return &ct_enomem;
+	struct cluster *k = &db->clusters[db->cluster_count];
+	memset(k, 0, sizeof(*k));
+	k->id = id;
+	snprintf(k->hash, sizeof(k->hash), "%s", hash ? hash : "");
+	if (!split_frames(frames, &k->frames, &k->frame_count))
+		return &ct_enomem;
+	db->cluster_count++;
+	return NULL;
+}
+
+static struct ct_error *clusters_load(struct ct_results *db)
+{
+	if (db->clusters_loaded)
+		return NULL;
+	clusters_clear(db);
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, "SELECT id, signature_hash, frames "
+				       "FROM clusters ORDER BY id", &st);
+	if (err)
+		return err;
+	int rc;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = cluster_cache_add(db, sqlite3_column_int64(st, 0),
+					col_text(st, 1), col_text(st, 2));
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(db, "cannot read clusters");
+	sqlite3_finalize(st);
+	if (!err)
+		db->clusters_loaded = true;
+	return err;
+}
+
+/* Join frames with '\n' into a new string. */
+static char *join_frames(char *const *frames, size_t count, size_t max)
+{
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_puts(&sb, "");
+	for (size_t i = 0; i < count && i < max; i++) {
+		if (i)
+			ct_strbuf_putc(&sb, '\n');
+		ct_strbuf_puts(&sb, frames[i]);
+	}
+	if (sb.failed) {
+		ct_strbuf_deinit(&sb);
+		return NULL;
+	}
+	return ct_strbuf_detach(&sb);
+}
+
+/* Put case case_id (unknown, signature sig) into a cluster. */
+static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
+				       const struct ct_signature *sig)
+{
+	struct ct_error *err = clusters_load(db);
+	if (err)
+		return err;
+	const struct cluster *best = NULL;
+	double best_d = 2.0;
+	for (size_t i = 0; i < db->cluster_count && best_d > 0.0; i++) {
+		const struct cluster *k = &db->clusters[i];
+		if (strcmp(k->hash, sig->hash) == 0) {
+			best = k;
+			best_d = 0.0;
+			break;
+		}
+	}
+	for (size_t i = 0; i < db->cluster_count && best_d > 0.0; i++) {
+		const struct cluster *k = &db->clusters[i];
+		double d = ct_frames_distance(k->frames, k->frame_count,
+					      sig->frames, sig->frame_count);
+		if (d < best_d) {
+			best_d = d;
+			best = k;
+		}
+	}
+	int64_t id;
+	if (best && best_d <= CT_CLUSTER_THRESHOLD) {
+		id = best->id;
+	} else {
+		char *frames = join_frames(sig->frames, sig->frame_count,
+					   CT_CLUSTER_FRAMES);
+		if (!frames)
+			return &ct_enomem;
+		err = run(db, "INSERT INTO clusters (signature_hash, frames, "
+			  "first_case_id) VALUES (?, ?, ?)", "tti", sig->hash,
+			  frames, case_id);
+		if (!err) {
+			id = sqlite3_last_insert_rowid(db->h);
+			err = cluster_cache_add(db, id, sig->hash, frames);
+		}
+		free(frames);
+		if (err) {
+			/* the transaction rolls back: reload next time */
+			db->clusters_loaded = false;
+			return err;
+		}
+	}
+	return run(db, "UPDATE cases SET cluster_id = ? WHERE id = ?", "ii",
+		   id, case_id);
+}
+
+/* ---- storing a case ----------------------------------------------------- */
+
+static int64_t input_ord(const struct ct_case *c, const char *path)
+{
+	if (!path)
+		return -1;
+	for (size_t i = 0; i < c->input_count; i++)
+		if (c->inputs[i].path == path)
+			return (int64_t)i;
+	for (size_t i = 0; i < c->input_count; i++)
+		if (strcmp(c->inputs[i].path, path) == 0)
+			return (int64_t)i;
+	return -1;
+}
+
+/* Bind an origin as (input_ord, line), NULLs when unknown. */
+static void bind_origin(sqlite3_stmt *st, int i, const struct ct_case *c,
+			struct ct_origin o)
+{
+	int64_t ord = input_ord(c, o.path);
+	if (ord >= 0)
+		sqlite3_bind_int64(st, i, ord);
+	else
+		sqlite3_bind_null(st, i);
+	if (o.line)
+		sqlite3_bind_int64(st, i + 1, (int64_t)o.line);
+	else
+		sqlite3_bind_null(st, i + 1);
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *s)
+{
+	if (s)
+		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+static struct ct_error *step_reset(struct ct_results *db, sqlite3_stmt *st)
+{
+	int rc = sqlite3_step(st);
+	sqlite3_reset(st);
+	sqlite3_clear_bindings(st);
+	return rc == SQLITE_DONE ? NULL : db_error(db, "cannot write");
+}
+
+
+static const char *const insert_sql[ST_COUNT] = {
+	[ST_INPUT] = "INSERT INTO case_inputs (case_id, ord, path, size, "
+		     "kinds, error) VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_FACT] = "INSERT INTO facts (case_id, ord, key, value, input_ord, "
+		    "line) VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_BT] = "INSERT INTO backtraces (case_id, ord, label, crashing, "
+		  "input_ord, line) VALUES (?, ?, ?, ?, ?, ?)",
+	[ST_FRAME] = "INSERT INTO frames (case_id, bt_ord, ord, function, "
+		     "normalized, module, file, source_line, address, offset, "
+		     "flags, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_EVENT] = "INSERT INTO events (case_id, ord, kind, timestamp, text, "
+		     "input_ord, line) VALUES (?, ?, ?, ?, ?, ?, ?)",
+	[ST_FIELD] = "INSERT INTO event_fields (case_id, event_ord, ord, name, "
+		     "value) VALUES (?, ?, ?, ?, ?)",
+	[ST_FINDING] = "INSERT INTO findings (case_id, ord, kind, type, "
+		       "member, address, element, reason, input_ord, line) "
+		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_NOTE] = "INSERT INTO notes (case_id, ord, text) VALUES (?, ?, ?)",
+	[ST_MATCH] = "INSERT INTO matches (case_id, ord, rule_id, title, "
+		     "score, passes, verdict, fixed_in, workaround, why) "
+		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+};
+
+enum {
+	FRAME_HAS_ADDRESS = 1,
+	FRAME_HAS_OFFSET = 2,
+	FRAME_RELIABLE = 4,
+	FRAME_GENERIC = 8,
+	FRAME_INLINED = 16,
+};
+
+static struct ct_error *store_matches(struct ct_results *db,
+				      sqlite3_stmt *st, int64_t id,
+				      const struct ct_case *c)
+{
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < c->match_count && !err; i++) {
+		const struct ct_match *m = &c->matches[i];
+		char *why = join_frames(m->why, m->why_count, SIZE_MAX);
+		if (!why)
+			return &ct_enomem;
+		sqlite3_bind_int64(st, 1, id);
+		sqlite3_bind_int64(st, 2, (int64_t)i);
+		bind_text(st, 3, m->id ? m->id : "");
+		bind_text(st, 4, m->title);
+		sqlite3_bind_double(st, 5, m->score);
+		sqlite3_bind_int(st, 6, m->passes);
+		bind_text(st, 7, m->verdict);
+		bind_text(st, 8, m->fixed_in);
+		bind_text(st, 9, m->workaround);
+		bind_text(st, 10, why);
+		err = step_reset(db, st);
+		free(why);
+	}
+	return err;
+}
+
+static struct ct_error *store_signature(struct ct_results *db, int64_t id,
+					const struct ct_case *c)
+{
+	if (!c->signature.hash[0])
+		return NULL;
+	char *frames = join_frames(c->signature.frames,
+				   c->signature.frame_count, SIZE_MAX);
+	if (!frames)
+		return &ct_enomem;
+	struct ct_error *err = run(db, "INSERT INTO signatures (case_id, hash, "
+				   "title, frames) VALUES (?, ?, ?, ?)",
+				   "ittt", id, c->signature.hash,
+				   c->signature.title, frames);
+	free(frames);
+	return err;
+}
+
+static struct ct_error *store_model(struct ct_results *db,
+				    sqlite3_stmt **st, int64_t id,
+				    const struct ct_case *c)
+{
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < c->input_count && !err; i++) {
+		const struct ct_input *in = &c->inputs[i];
+		sqlite3_bind_int64(st[ST_INPUT], 1, id);
+		sqlite3_bind_int64(st[ST_INPUT], 2, (int64_t)i);
+		bind_text(st[ST_INPUT], 3, in->path);
+		sqlite3_bind_int64(st[ST_INPUT], 4, (int64_t)in->size);
+		sqlite3_bind_int64(st[ST_INPUT], 5, in->kinds);
+		bind_text(st[ST_INPUT], 6, in->error);
+		err = step_reset(db, st[ST_INPUT]);
+	}
+	for (size_t i = 0; i < c->fact_count && !err; i++) {
+		const struct ct_fact *f = &c->facts[i];
+		sqlite3_bind_int64(st[ST_FACT], 1, id);
+		sqlite3_bind_int64(st[ST_FACT], 2, (int64_t)i);
+		bind_text(st[ST_FACT], 3, f->key);
+		bind_text(st[ST_FACT], 4, f->value ? f->value : "");
+		bind_origin(st[ST_FACT], 5, c, f->origin);
+		err = step_reset(db, st[ST_FACT]);
+	}
+	for (size_t i = 0; i < c->backtrace_count && !err; i++) {
+		const struct ct_backtrace *bt = &c->backtraces[i];
+		sqlite3_bind_int64(st[ST_BT], 1, id);
+		sqlite3_bind_int64(st[ST_BT], 2, (int64_t)i);
+		bind_text(st[ST_BT], 3, bt->label);
+		sqlite3_bind_int(st[ST_BT], 4, bt->crashing);
+		bind_origin(st[ST_BT], 5, c, bt->origin);
+		err = step_reset(db, st[ST_BT]);
+		for (size_t j = 0; j < bt->frame_count && !err; j++) {
+			const struct ct_frame *f = &bt->frames[j];
+			sqlite3_stmt *s = st[ST_FRAME];
+			int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
+				    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
+				    (f->reliable ? FRAME_RELIABLE : 0) |
+				    (f->generic ? FRAME_GENERIC : 0) |
+				    (f->inlined ? FRAME_INLINED : 0);
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_int64(s, 2, (int64_t)i);
+			sqlite3_bind_int64(s, 3, (int64_t)j);
+			bind_text(s, 4, f->function);
+			bind_text(s, 5, f->normalized);
+			bind_text(s, 6, f->module);
+			bind_text(s, 7, f->file);
+			sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
+			if (f->has_address)
+				sqlite3_bind_int64(s, 9, (int64_t)f->address);
+			if (f->has_offset)
+				sqlite3_bind_int64(s, 10, (int64_t)f->offset);
+			sqlite3_bind_int(s, 11, flags);
+			sqlite3_bind_int(s, 12, f->number);
+			err = step_reset(db, s);
+		}
+	}
+	for (size_t i = 0; i < c->event_count && !err; i++) {
+		const struct ct_event *ev = &c->events[i];
+		sqlite3_bind_int64(st[ST_EVENT], 1, id);
+		sqlite3_bind_int64(st[ST_EVENT], 2, (int64_t)i);
+		bind_text(st[ST_EVENT], 3, ev->kind ? ev->kind : "");
+		bind_text(st[ST_EVENT], 4, ev->timestamp);
+		bind_text(st[ST_EVENT], 5, ev->text);
+		bind_origin(st[ST_EVENT], 6, c, ev->origin);
+		err = step_reset(db, st[ST_EVENT]);
+		for (size_t j = 0; j < ev->field_count && !err; j++) {
+			sqlite3_stmt *s = st[ST_FIELD];
+			sqlite3_bind_int64(s, 1, id);
+			sqlite3_bind_int64(s, 2, (int64_t)i);
+			sqlite3_bind_int64(s, 3, (int64_t)j);
+			bind_text(s, 4, ev->fields[j].name ?
+				  ev->fields[j].name : "");
+			bind_text(s, 5, ev->fields[j].value);
+			err = step_reset(db, s);
+		}
+	}
+	for (size_t i = 0; i < c->finding_count && !err; i++) {
+		const struct ct_finding *f = &c->findings[i];
+		sqlite3_stmt *s = st[ST_FINDING];
+		sqlite3_bind_int64(s, 1, id);
+		sqlite3_bind_int64(s, 2, (int64_t)i);
+		bind_text(s, 3, f->kind);
+		bind_text(s, 4, f->type);
+		bind_text(s, 5, f->member);
+		sqlite3_bind_int64(s, 6, (int64_t)f->address);
+		sqlite3_bind_int64(s, 7, f->element);
+		bind_text(s, 8, f->reason);
+		bind_origin(s, 9, c, f->origin);
+		err = step_reset(db, s);
+	}
+	for (size_t i = 0; i < c->note_count && !err; i++) {
+		sqlite3_bind_int64(st[ST_NOTE], 1, id);
+		sqlite3_bind_int64(st[ST_NOTE], 2, (int64_t)i);
+		bind_text(st[ST_NOTE], 3, c->notes[i]);
+		err = step_reset(db, st[ST_NOTE]);
+	}
+	if (!err)
+		err = store_signature(db, id, c);
+	if (!err)
+		err = store_matches(db, st[ST_MATCH], id, c);
+	return err;
+}
+
+static const char *case_status(const struct ct_results_case *rc)
+{
+	if (rc->error || !rc->c)
+		return "failed";
+	if (rc->c->known)
+		return "known";
+	if (rc->c->signature.hash[0])
+		return "unknown";
+	return ct_case_usable(rc->c) ? "no-crash" : "unrecognised";
+}
+
+/* Product and version for reports, from the facts. */
+static void case_version(const struct ct_case *c, const char **ret_product,
+			 char **ret_version)
+{
+	const char *v;
+	*ret_product = NULL;
+	*ret_version = NULL;
+	if ((v = ct_case_fact(c, "esxi.version"))) {
+		const char *build = ct_case_fact(c, "esxi.build");
+		*ret_product = "esxi";
+		if (build) {
+			if (asprintf(ret_version, "ESXi %s build-%s", v,
+				     build) < 0)
+				*ret_version = NULL;
+		} else if (asprintf(ret_version, "ESXi %s", v) < 0) {
+			*ret_version = NULL;
+		}
+	} else if ((v = ct_case_fact(c, "linux.release"))) {
+		*ret_product = "linux";
+		if (asprintf(ret_version, "Linux %s", v) < 0)
+			*ret_version = NULL;
+	} else if ((v = ct_case_fact(c, "nsx.version"))) {
+		*ret_product = "nsx";
+		if (asprintf(ret_version, "NSX %s", v) < 0)
+			*ret_version = NULL;
+	}
+}
+
+
+/* The insert statements, prepared on first use and kept. */
+static struct ct_error *prepare_all(struct ct_results *db, sqlite3_stmt **st)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		if (!db->cached[i]) {
+			struct ct_error *err = prepare(db, insert_sql[i],
+						       &db->cached[i]);
+			if (err)
+				return err;
+		}
+		st[i] = db->cached[i];
+	}
+	return NULL;
+}
+
+static void finalize_all(sqlite3_stmt **st)
+{
+	for (int i = 0; i < ST_COUNT; i++) {
+		sqlite3_reset(st[i]);
+		sqlite3_clear_bindings(st[i]);
+	}
+}
+
+static struct ct_error *rollback(struct ct_results *db, struct ct_error *err)
+{
+	struct ct_error *e2 = exec(db, "ROLLBACK");
+	ct_error_destroy(e2);
+	db->clusters_loaded = false;
+	return err;
+}
+
+struct ct_error *ct_results_store_case(struct ct_results *db,
+				       const struct ct_results_case *rc)
+{
+	const struct ct_case *c = rc->error ? NULL : rc->c;
+	const char *status = case_status(rc);
+	const char *product = NULL;
+	char *version = NULL;
+	if (c)
+		case_version(c, &product, &version);
+	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
+	if (err) {
+		free(version);
+		return err;
+	}
+	sqlite3_stmt *st = db->cached[ST_CASE];
+	if (!st)
+		err = prepare(db, "INSERT INTO cases (input_id, member, name, "
+			      "bundle, status, error, host, product, version, "
+			      "panic_kind, panic_message, panic_exception, "
+			      "panic_context, panic_cpu, panic_input, "
+			      "panic_line, added_at) VALUES (?, ?, ?, ?, ?, ?, "
+			      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			      &db->cached[ST_CASE]);
+	st = db->cached[ST_CASE];
+	if (!err) {
+		sqlite3_bind_int64(st, 1, rc->input_id);
+		bind_text(st, 2, rc->member);
+		bind_text(st, 3, rc->name);
+		bind_text(st, 4, rc->bundle);
+		bind_text(st, 5, status);
+		bind_text(st, 6, rc->error);
+		if (c) {
+			bind_text(st, 7, ct_case_fact(c, "host.name"));
+			bind_text(st, 8, product);
+			bind_text(st, 9, version);
+			bind_text(st, 10, c->panic.kind);
+			bind_text(st, 11, c->panic.message);
+			bind_text(st, 12, c->panic.exception);
+			bind_text(st, 13, c->panic.context);
+			bind_text(st, 14, c->panic.cpu);
+			bind_origin(st, 15, c, c->panic.origin);
+		}
+		sqlite3_bind_int64(st, 17, now());
+		int r = sqlite3_step(st);
+		if (r != SQLITE_DONE)
+			err = db_error(db, "cannot store a case");
+		sqlite3_reset(st);
+		sqlite3_clear_bindings(st);
+	}
+	free(version);
+	int64_t id = sqlite3_last_insert_rowid(db->h);
+	if (!err && c) {
+		sqlite3_stmt *sts[ST_COUNT];
+		err = prepare_all(db, sts);
+		if (!err) {
+			err = store_model(db, sts, id, c);
+			finalize_all(sts);
+		}
+		if (!err && strcmp(status, "unknown") == 0)
+			err = cluster_assign(db, id, &c->signature);
+	}
+	if (err)
+		return rollback(db, err);
+	err = exec(db, "COMMIT");
+	if (err)
+		return rollback(db, err);
+	return NULL;
+}
+
+/* ---- rebuilding and rematching ------------------------------------------ */
+
+static struct ct_origin origin_at(const struct ct_case *c, sqlite3_stmt *st,
+				  int i)
+{
+	struct ct_origin o = { NULL, 0 };
+	if (sqlite3_column_type(st, i) != SQLITE_NULL) {
+		int64_t ord = sqlite3_column_int64(st, i);
+		if (ord >= 0 && (uint64_t)ord < c->input_count)
+			o.path = c->inputs[ord].path;
+	}
+	int64_t line = sqlite3_column_int64(st, i + 1);
+	o.line = line > 0 ? (unsigned long)line : 0;
+	return o;
+}
+
+/* Run sql (binding case_id and optionally a second int) and call row()
+ * for every row. */
+static struct ct_error *each_row(struct ct_results *db, const char *sql,
+				 int64_t id, int64_t second, bool has_second,
+				 struct ct_error *(*row)(struct ct_case *c,
+							 sqlite3_stmt *st),
+				 struct ct_case *c)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, sql, &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (has_second)
+		sqlite3_bind_int64(st, 2, second);
+	int rc;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
+		err = row(c, st);
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(db, "cannot read a case");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static struct ct_error *row_input(struct ct_case *c, sqlite3_stmt *st)
+{
+	struct ct_error *err = ct_case_add_unread(
+		c, col_text(st, 0) ? col_text(st, 0) : "",
+		(uint64_t)sqlite3_column_int64(st, 1), col_text(st, 3));
+	if (!err)
+		c->inputs[c->input_count - 1].kinds =
+			(unsigned)sqlite3_column_int64(st, 2);
+	return err;
+}
+
+static struct ct_error *row_fact(struct ct_case *c, sqlite3_stmt *st)
+{
+	return ct_case_add_fact(c, col_text(st, 0) ? col_text(st, 0) : "",
+				col_text(st, 1) ? col_text(st, 1) : "",
+				origin_at(c, st, 2));
+}
+
+static struct ct_error *row_finding(struct ct_case *c, sqlite3_stmt *st)
+{
+	struct ct_finding f = {
+		.kind = (char *)col_text(st, 0),
+		.type = (char *)col_text(st, 1),
+		.member = (char *)col_text(st, 2),
+		.address = (uint64_t)sqlite3_column_int64(st, 3),
+		.element = (long)sqlite3_column_int64(st, 4),
+		.reason = (char *)col_text(st, 5),
+		.origin = origin_at(c, st, 6),
+	};
+	return ct_case_add_finding(c, &f);
+}
+
+static struct ct_error *row_note(struct ct_case *c, sqlite3_stmt *st)
+{
+	const char *text = col_text(st, 0);
+	for (size_t i = 0; text && i < c->note_count; i++)
+		if (strcmp(c->notes[i], text) == 0)
+			return NULL;
+	return ct_case_add_note(c, "%s", text ? text : "");
+}
+
+static struct ct_error *row_frame(struct ct_case *c, sqlite3_stmt *st)
+{
+	struct ct_backtrace *bt = &c->backtraces[c->backtrace_count - 1];
+	int flags = sqlite3_column_int(st, 7);
+	struct ct_frame f = {
+		.function = (char *)col_text(st, 0),
+		.normalized = (char *)col_text(st, 1),
+		.module = (char *)col_text(st, 2),
+		.file = (char *)col_text(st, 3),
+		.source_line = (unsigned long)sqlite3_column_int64(st, 4),
+		.address = (uint64_t)sqlite3_column_int64(st, 5),
+		.offset = (uint64_t)sqlite3_column_int64(st, 6),
+		.has_address = flags & FRAME_HAS_ADDRESS,
+		.has_offset = flags & FRAME_HAS_OFFSET,
+		.reliable = flags & FRAME_RELIABLE,
+		.generic = flags & FRAME_GENERIC,
+		.inlined = flags & FRAME_INLINED,
+		.number = sqlite3_column_int(st, 8),
+	};
+	return ct_backtrace_add_frame(bt, &f);
+}
+
+static struct ct_error *row_field(struct ct_case *c, sqlite3_stmt *st)
+{
+	return ct_event_add_field(&c->events[c->event_count - 1],
+				  col_text(st, 0) ? col_text(st, 0) : "",
+				  col_text(st, 1));
+}
+
+/* Backtraces with their frames, events with their fields. */
+static struct ct_error *load_backtraces(struct ct_results *db, int64_t id,
+					struct ct_case *c)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, "SELECT ord, label, crashing, "
+				       "input_ord, line FROM backtraces WHERE "
+				       "case_id = ? ORDER BY ord", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ct_backtrace *bt;
+		err = ct_case_add_backtrace(c, col_text(st, 1),
+					    origin_at(c, st, 3), &bt);
+		if (err)
+			break;
+		bt->crashing = sqlite3_column_int(st, 2);
+		err = each_row(db, "SELECT function, normalized, module, file, "
+			       "source_line, address, offset, flags, number "
+			       "FROM frames WHERE case_id = ? AND bt_ord = ? "
+			       "ORDER BY ord", id, sqlite3_column_int64(st, 0),
+			       true, row_frame, c);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(db, "cannot read a case");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static struct ct_error *load_events(struct ct_results *db, int64_t id,
+				    struct ct_case *c)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, "SELECT ord, kind, timestamp, text, "
+				       "input_ord, line FROM events WHERE "
+				       "case_id = ? ORDER BY ord", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	int rc;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct ct_event *ev;
+		err = ct_case_add_event(c, col_text(st, 1) ? col_text(st, 1)
+							   : "",
+					col_text(st, 2), col_text(st, 3),
+					origin_at(c, st, 4), &ev);
+		if (!err)
+			err = each_row(db, "SELECT name, value FROM "
+				       "event_fields WHERE case_id = ? AND "
+				       "event_ord = ? ORDER BY ord", id,
+				       sqlite3_column_int64(st, 0), true,
+				       row_field, c);
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(db, "cannot read a case");
+	sqlite3_finalize(st);
+	return err;
+}
+
+static struct ct_error *load_panic(struct ct_results *db, int64_t id,
+				   struct ct_case *c)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, "SELECT panic_kind, panic_message, "
+				       "panic_exception, panic_context, "
+				       "panic_cpu, panic_input, panic_line "
+				       "FROM cases WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	if (sqlite3_step(st) == SQLITE_ROW) {
+		struct ct_panic p = {
+			.kind = (char *)col_text(st, 0),
+			.message = (char *)col_text(st, 1),
+			.exception = (char *)col_text(st, 2),
+			.context = (char *)col_text(st, 3),
+			.cpu = (char *)col_text(st, 4),
+			.origin = origin_at(c, st, 5),
+		};
+		err = ct_case_set_panic(c, &p);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
+struct ct_error *ct_results_load_case(struct ct_results *db, int64_t id,
+				      struct ct_case **ret)
+{
+	int64_t dummy;
+	bool found;
+	struct ct_error *err = query_int(db, &dummy, &found, "SELECT id FROM "
+					 "cases WHERE id = ?", "i", id);
+	if (err)
+		return err;
+	if (!found)
+		return ct_error_create(CT_ERROR_NOT_FOUND, "no case %" PRId64,
+				       id);
+	sqlite3_stmt *st;
+	err = prepare(db, "SELECT name FROM cases WHERE id = ?", &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, id);
+	struct ct_case *c = NULL;
+	if (sqlite3_step(st) == SQLITE_ROW)
+		err = ct_case_create(col_text(st, 0) ? col_text(st, 0) : "",
+				     &c);
+	else
+		err = db_error(db, "cannot read a case");
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+	err = each_row(db, "SELECT path, size, kinds, error FROM case_inputs "
+		       "WHERE case_id = ? ORDER BY ord", id, 0, false,
+		       row_input, c);
+	if (!err)
+		err = each_row(db, "SELECT key, value, input_ord, line FROM "
+			       "facts WHERE case_id = ? ORDER BY ord", id, 0,
+			       false, row_fact, c);
+	if (!err)
+		err = load_backtraces(db, id, c);
+	if (!err)
+		err = load_events(db, id, c);
+	if (!err)
+		err = each_row(db, "SELECT kind, type, member, address, "
+			       "element, reason, input_ord, line FROM findings "
+			       "WHERE case_id = ? ORDER BY ord", id, 0, false,
+			       row_finding, c);
+	if (!err)
+		err = each_row(db, "SELECT text FROM notes WHERE case_id = ? "
+			       "ORDER BY ord", id, 0, false, row_note, c);
+	if (!err)
+		err = load_panic(db, id, c);
+	if (err) {
+		ct_case_destroy(c);
+		return err;
+	}
+	*ret = c;
+	return NULL;
+}
+
+/* Rematch one case inside the open transaction. */
+static struct ct_error *rematch_case(struct ct_results *db,
+				     const struct ct_kb *kb, sqlite3_stmt **sts,
+				     int64_t id)
+{
+	struct ct_case *c;
+	struct ct_error *err = ct_results_load_case(db, id, &c);
+	if (err)
+		return err;
+	err = ct_case_sign(c);
+	if (!err && kb)
+		err = ct_kb_match(kb, c);
+	if (!err)
+		err = run(db, "DELETE FROM signatures WHERE case_id = ?", "i",
+			  id);
+	if (!err)
+		err = run(db, "DELETE FROM matches WHERE case_id = ?", "i", id);
+	if (!err)
+		err = run(db, "DELETE FROM notes WHERE case_id = ?", "i", id);
+	for (size_t i = 0; i < c->note_count && !err; i++) {
+		bool dup = false;
+		for (size_t j = 0; j < i; j++)
+			dup |= strcmp(c->notes[i], c->notes[j]) == 0;
+		if (dup)
+			continue;
+		sqlite3_bind_int64(sts[ST_NOTE], 1, id);
+		sqlite3_bind_int64(sts[ST_NOTE], 2, (int64_t)i);
+		bind_text(sts[ST_NOTE], 3, c->notes[i]);
+		err = step_reset(db, sts[ST_NOTE]);
+	}
+	if (!err)
+		err = store_signature(db, id, c);
+	if (!err)
+		err = store_matches(db, sts[ST_MATCH], id, c);
+	struct ct_results_case rc = { .c = c };
+	const char *status = case_status(&rc);
+	if (!err)
+		err = run(db, "UPDATE cases SET status = ?, cluster_id = NULL "
+			  "WHERE id = ?", "ti", status, id);
+	if (!err && strcmp(status, "unknown") == 0)
+		err = cluster_assign(db, id, &c->signature);
+	ct_case_destroy(c);
+	return err;
+}
+
+struct ct_error *ct_results_rematch(struct ct_results *db,
+				    const struct ct_kb *kb, size_t *ret_count)
+{
+	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	clusters_clear(db);
+	err = exec(db, "UPDATE cases SET cluster_id = NULL;"
+		   "DELETE FROM clusters;");
+	db->clusters_loaded = true;	/* empty now */
+	sqlite3_stmt *sts[ST_COUNT];
+	if (!err)
+		err = prepare_all(db, sts);
+	if (err)
+		return rollback(db, err);
+	sqlite3_stmt *st = NULL;
+	err = prepare(db, "SELECT id FROM cases WHERE status != 'failed' "
+		      "ORDER BY id", &st);
+	size_t count = 0;
+	int rc = SQLITE_DONE;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		err = rematch_case(db, kb, sts, sqlite3_column_int64(st, 0));
+		count++;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = db_error(db, "cannot read cases");
+	if (st)
+		sqlite3_finalize(st);
+	finalize_all(sts);
+	if (err)
+		return rollback(db, err);
+	err = exec(db, "COMMIT");
+	if (err)
+		return rollback(db, err);
+	*ret_count = count;
+	return NULL;
+}
+
+/* ---- report views ------------------------------------------------------- */
+
+static const char *const view_sql[CT_VIEW_MAX] = {
+	[CT_VIEW_TOTALS] =
+	"SELECT (SELECT count(*) FROM inputs) AS inputs,"
+	" (SELECT count(*) FROM inputs WHERE status != 'done')"
+	"  AS inputs_unfinished,"
+	" (SELECT count(*) FROM cases) AS cases,"
+	" (SELECT count(*) FROM cases WHERE status = 'known') AS known,"
+	" (SELECT count(*) FROM cases WHERE status = 'unknown') AS unknown,"
+	" (SELECT count(*) FROM cases WHERE status = 'no-crash') AS no_crash,"
+	" (SELECT count(*) FROM cases WHERE status = 'unrecognised')"
+	"  AS unrecognised,"
+	" (SELECT count(*) FROM cases WHERE status = 'failed') AS failed,"
+	" (SELECT count(*) FROM clusters) AS clusters,"
+	" ? AS unused",
+	[CT_VIEW_KNOWN] =
+	"SELECT m.rule_id, m.title, count(*) AS cases,"
+	" sum(m.verdict = 'affected') AS affected,"
+	" sum(m.verdict = 'fixed') AS fixed,"
+	" sum(m.verdict = 'version-unknown') AS version_unknown"
+	" FROM matches m JOIN cases c ON c.id = m.case_id"
+	" WHERE m.ord = 0 AND m.passes = 1 AND c.status = 'known'"
+	" GROUP BY m.rule_id ORDER BY cases DESC, m.rule_id LIMIT ?",
+	[CT_VIEW_CLUSTERS] =
+	"SELECT k.id AS cluster, count(c.id) AS size,"
+	" datetime(min(c.added_at), 'unixepoch') AS first_seen,"
+	" datetime(max(c.added_at), 'unixepoch') AS last_seen,"
+	" (SELECT group_concat(h, ', ') FROM (SELECT DISTINCT host AS h"
+	"  FROM cases WHERE cluster_id = k.id AND host IS NOT NULL"
+	"  ORDER BY h)) AS hosts,"
+	" (SELECT group_concat(v, ', ') FROM (SELECT DISTINCT version AS v"
+	"  FROM cases WHERE cluster_id = k.id AND version IS NOT NULL"
+	"  ORDER BY v)) AS versions,"
+	" (SELECT title FROM signatures WHERE case_id = k.first_case_id)"
+	"  AS title,"
+	" (SELECT group_concat(r, ', ') FROM (SELECT m.rule_id AS r"
+	"  FROM matches m JOIN cases c2 ON c2.id = m.case_id"
+	"  WHERE c2.cluster_id = k.id GROUP BY m.rule_id"
+	"  ORDER BY max(m.score) DESC, m.rule_id LIMIT 3)) AS nearest"
+	" FROM clusters k JOIN cases c ON c.cluster_id = k.id"
+	" GROUP BY k.id ORDER BY size DESC, k.id LIMIT ?",
+	[CT_VIEW_FAILED] =
+	"SELECT i.path AS input, c.name AS 'case', c.error"
+	" FROM cases c JOIN inputs i ON i.id = c.input_id"
+	" WHERE c.status = 'failed' ORDER BY c.id LIMIT ?",
+	[CT_VIEW_CASES] =
+	"SELECT c.id, i.path AS input, c.name, c.bundle, c.status, c.error,"
+	" c.host, c.product, c.version, s.hash AS signature, s.title,"
+	" m.rule_id, m.verdict, m.score, c.cluster_id AS cluster,"
+	" c.added_at"
+	" FROM cases c JOIN inputs i ON i.id = c.input_id"
+	" LEFT JOIN signatures s ON s.case_id = c.id"
+	" LEFT JOIN matches m ON m.case_id = c.id AND m.ord = 0"
+	"  AND m.passes = 1 AND c.status = 'known'"
+	" ORDER BY c.id LIMIT ?",
+	[CT_VIEW_VERSIONS] =
+	"SELECT coalesce(version, 'unknown') AS version, count(*) AS cases"
+	" FROM cases WHERE status IN ('known', 'unknown')"
+	" GROUP BY 1 ORDER BY cases DESC, 1 LIMIT ?",
+	[CT_VIEW_TIMELINE] =
+	"SELECT date(added_at, 'unixepoch') AS day, count(*) AS cases"
+	" FROM cases GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
+};
+
+struct ct_error *ct_results_view(struct ct_results *db,
+				 enum ct_results_view view, size_t limit,
+				 ct_results_row_fn fn, void *arg)
+{
+	if ((unsigned)view >= CT_VIEW_MAX)
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
+				       "no report view %d", (int)view);
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(db, view_sql[view], &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, limit && limit < INT64_MAX ?
+			   (int64_t)limit : -1);
+	size_t ncols = (size_t)sqlite3_column_count(st);
+	if (view == CT_VIEW_TOTALS)
+		ncols--;	/* the unused parameter column */
+	const char **names = calloc(ncols + 1, sizeof(*names));
+	const char **values = calloc(ncols + 1, sizeof(*values));
+	if (!names || !values) {
+		free(names);
+		free(values);
+		sqlite3_finalize(st);
+		return &ct_enomem;
+	}
+	for (size_t i = 0; i < ncols; i++)
+		names[i] = sqlite3_column_name(st, (int)i);
+	int rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		for (size_t i = 0; i < ncols; i++)
+			values[i] = col_text(st, (int)i);
+		if (fn(arg, ncols, names, values))
+			break;
+	}
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		err = db_error(db, "cannot read the report");
+	free(names);
+	free(values);
+	sqlite3_finalize(st);
+	return err;
+}
