@@ -32,6 +32,10 @@ int cmd_batch(int argc, char **argv);
 extern const char cmd_batch_usage[];
 int cmd_report(int argc, char **argv);
 extern const char cmd_report_usage[];
+int cmd_walk(int argc, char **argv);
+extern const char cmd_walk_usage[];
+int cmd_symbolize(int argc, char **argv);
+extern const char cmd_symbolize_usage[];
 
 struct ct_kb;
 /*

@@ -21,6 +21,12 @@ static const struct cli_command commands[] = {
 	{ "report", cmd_report,
 	  "summarise a results database (text, JSON, CSV, HTML)",
 	  cmd_report_usage },
+	{ "symbolize", cmd_symbolize,
+	  "map addresses to functions (ELF/DWARF, System.map, symbol lists)",
+	  cmd_symbolize_usage },
+	{ "walk", cmd_walk,
+	  "follow a TAILQ or list_head in a core, checking every link",
+	  cmd_walk_usage },
 };
 
 static const char main_usage[] =

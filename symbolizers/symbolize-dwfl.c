@@ -75,6 +75,50 @@ fail:
 	return err;
 }
 
+struct ct_error *ct_dwfl_open_elf(const char *path,
+				  const struct ct_unwind_options *opts,
+				  struct ct_dwfl **ret)
+{
+	struct ct_dwfl *d = calloc(1, sizeof(*d));
+	if (!d)
+		return &ct_enomem;
+	d->debuginfo_path = make_path(opts);
+	if (!d->debuginfo_path) {
+		free(d);
+		return &ct_enomem;
+	}
+	d->callbacks.find_elf = dwfl_build_id_find_elf;
+	d->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+	d->callbacks.section_address = dwfl_offline_section_address;
+	d->callbacks.debuginfo_path = &d->debuginfo_path;
+	struct ct_error *err = NULL;
+	d->dwfl = dwfl_begin(&d->callbacks);
+	if (!d->dwfl) {
+		err = dwfl_fail("dwfl_begin");
+		goto fail;
+	}
+	dwfl_report_begin(d->dwfl);
+	/* at base 0 so that a PIE or DSO keeps its link-time addresses, as
+	 * in nm and addr2line (dwfl_report_offline() would move it) */
+	Dwfl_Module *mod = dwfl_report_elf(d->dwfl, path, path, -1, 0, false);
+	if (!mod) {
+		err = ct_error_at(dwfl_fail("cannot read the ELF file"), path,
+				  0, 0, false);
+		(void)dwfl_report_end(d->dwfl, NULL, NULL);
+		goto fail;
+	}
+	if (dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
+		err = dwfl_fail("dwfl_report_end");
+		goto fail;
+	}
+	d->module_count = 1;
+	*ret = d;
+	return NULL;
+fail:
+	ct_dwfl_destroy(d);
+	return err;
+}
+
 void ct_dwfl_destroy(struct ct_dwfl *d)
 {
 	if (!d)

@@ -44,6 +44,17 @@ struct ct_error *ct_dwfl_open(const struct ct_core *core,
 void ct_dwfl_destroy(struct ct_dwfl *d);
 
 /*
+ * ct_dwfl_open_elf - a libdwfl session over one ELF file (an executable,
+ * shared library or kernel module, not a core) reported offline at its
+ * link-time addresses (base 0), as addr2line -e sees it: for `crashtriage
+ * symbolize --exe`.  Debug files are found as in ct_dwfl_open().  Free
+ * with ct_dwfl_destroy().
+ */
+struct ct_error *ct_dwfl_open_elf(const char *path,
+				  const struct ct_unwind_options *opts,
+				  struct ct_dwfl **ret);
+
+/*
  * ct_dwfl_symbolize - append the frames for pc to bt: the functions
  * inlined at pc first (marked inlined), then the function that holds pc.
  * activation is true for the innermost frame and frames interrupted by a

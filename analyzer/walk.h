@@ -1,0 +1,112 @@
+/*
+ * walk.h - type-driven structure walking over a user-space ELF core.
+ * Private to libcrashtriage (used by "crashtriage walk").
+ *
+ * A walk session maps a core, opens its reader (core.h) and the DWARF of
+ * the program that dumped it (libdw).  A walk starts at a root object (a
+ * global variable, "variable.member.member", or an address with a type
+ * name), goes to a list head member of it, and follows the list with every
+ * invariant checked: BSD sys/queue.h TAILQ (tqh_first, tqh_last,
+ * tqe_next, tqe_prev) or Linux list_head (next, prev).  Offsets and sizes
+ * all come from DWARF.  Pointers read from the dump are data: every one is
+ * classified (NULL, poison, misaligned, never mapped, not in the dump)
+ * before it is followed, the walk is capped, and cycles are found with
+ * Brent's algorithm in constant memory.
+ */
+#ifndef CT_WALK_H
+#define CT_WALK_H
+
+#include "core.h"
+
+enum {
+	CT_WALK_MAX_ELEMENTS = 10000000, /* default and highest element cap */
+	CT_WALK_MAX_FINDINGS = 1000,	/* findings kept per walk */
+	CT_WALK_MAX_PATH = 16,		/* members in a member path */
+};
+
+enum ct_walk_kind {
+	CT_WALK_AUTO = 0,	/* from the head's member names */
+	CT_WALK_TAILQ,		/* BSD TAILQ_HEAD / TAILQ_ENTRY */
+	CT_WALK_LIST,		/* Linux struct list_head */
+};
+
+/* What to walk.  Strings are borrowed for the call. */
+struct ct_walk_spec {
+	const char *type;	/* struct of the root object; NULL when the
+				 * root is a variable (its type is used) */
+	const char *root;	/* "var", "var.m.m", or an address "0x..." */
+	const char *member;	/* path from the root to the head */
+	const char *elem_type;	/* element struct; NULL: from DWARF (TAILQ)
+				 * or the bare nodes (list_head) */
+	const char *link;	/* member of elem_type holding the links;
+				 * NULL: the only TAILQ_ENTRY member */
+	enum ct_walk_kind kind;
+	size_t max_elements;	/* 0: CT_WALK_MAX_ELEMENTS */
+};
+
+/* One invariant that does not hold. */
+struct ct_walk_finding {
+	char kind[24];		/* "null", "poison", "misaligned",
+				 * "unmapped", "not-dumped", "truncated",
+				 * "cycle", "bad-back-link", "bad-tail",
+				 * "too-long" */
+	long element;		/* element holding field, -1 for the head */
+	uint64_t address;	/* address of field */
+	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */
+	char type[64];		/* struct holding field (head or element) */
+	char reason[200];
+};
+
+struct ct_walk_result {
+	enum ct_walk_kind kind;	/* the kind walked */
+	uint64_t root;		/* address of the root object */
+	uint64_t head;		/* address of the list head */
+	size_t count;		/* distinct elements reached */
+	uint64_t *elements;	/* their addresses, count of them */
+	size_t element_cap;
+	struct ct_walk_finding *findings;
+	size_t finding_count, finding_cap;
+	size_t findings_dropped; /* over CT_WALK_MAX_FINDINGS */
+	char head_type[64];	/* for findings about the head */
+	char elem_type[64];	/* element struct name, "" if bare nodes */
+	char link[64];		/* link member path in the element */
+};
+
+struct ct_walk_session;
+
+/*
+ * ct_walk_session_open - map core_path read-only and open it, and the
+ * DWARF of exe (NULL: the program the core names, as the elf-core
+ * extractor finds it).  Errors name the file.  Free with
+ * ct_walk_session_destroy().
+ */
+struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
+				      struct ct_walk_session **ret);
+void ct_walk_session_destroy(struct ct_walk_session *s);
+/* The executable whose DWARF is used (valid while s lives). */
+const char *ct_walk_session_executable(const struct ct_walk_session *s);
+
+/*
+ * ct_walk_run - resolve spec against the DWARF and walk the list.  Errors
+ * are for a walk that cannot start (unknown type, member, symbol; the
+ * root or head unreadable); corruption found on the way is in the
+ * result's findings.  Free *ret with ct_walk_result_destroy().
+ */
+struct ct_error *ct_walk_run(struct ct_walk_session *s,
+			     const struct ct_walk_spec *spec,
+			     struct ct_walk_result **ret);
+void ct_walk_result_destroy(struct ct_walk_result *r);
+
+/* One JSON object: count, elements[], findings[] (and kind, root, head).
+ * The caller frees *ret. */
+struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,
+					char **ret);
+
+/* Add r's findings to c (type, member = link or head member + field,
+ * address, element, reason); origin names the core. */
+struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
+					const struct ct_walk_spec *spec,
+					struct ct_case *c,
+					struct ct_origin origin);
+
+#endif /* CT_WALK_H */

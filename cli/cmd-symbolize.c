@@ -1,0 +1,473 @@
+/*
+ * cmd-symbolize.c - "crashtriage symbolize": addresses to function+offset,
+ * module and file:line, from an ELF file's symbols and DWARF (--exe, like
+ * addr2line -fi) and from text symbol lists (--map: System.map, kallsyms,
+ * nm output, vmkernel symbol lists).  With "-" it reads a log or
+ * backtrace on stdin and writes it back with every address annotated,
+ * like the kernel's decode_stacktrace.sh.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "analyzer/internal.h"		/* ct_strbuf, ct_is_ident_char */
+#include "symbolizers/symbolize.h"	/* DWARF through libdwfl */
+#include "symbolizers/symtab-text.h"	/* System.map, symbol lists */
+
+const char cmd_symbolize_usage[] =
+	"usage: crashtriage symbolize [--json] [--exe BINARY] [--debug-dir DIR]...\n"
+	"       [--map FILE]... ADDR... | -\n"
+	"\n"
+	"Say which function each ADDR (hex, 0x optional) is in: from the\n"
+	"symbols and DWARF of an ELF file (--exe: function, file:line and the\n"
+	"functions inlined there, as addr2line -fi does), or from symbol\n"
+	"lists (--map: System.map, /proc/kallsyms, nm output, or one\n"
+	"'ADDR NAME [MODULE]' or 'NAME ADDR [MODULE]' per line).  --exe is\n"
+	"asked first, then the maps.\n"
+	"\n"
+	"With '-' instead of addresses, read a log or backtrace on stdin and\n"
+	"print it with ' FUNC+0xOFF/0xSIZE [MODULE] (FILE:LINE)' added after\n"
+	"every address found: [<ffffffff...>], PSOD frames [0x...], 0x...\n"
+	"(FILE:LINE is the position in FUNC; functions inlined at the address\n"
+	"follow as ' [inlined: NAME (FILE:LINE)]', innermost first.)\n"
+	"Addresses past the end of the last map symbol are left alone there.\n"
+	"\n"
+	"  --json        one JSON object per address: address, found,\n"
+	"                function, offset, size, module, file, line, and\n"
+	"                inlined[] ({function, file, line}, innermost first)\n"
+	"  --exe BINARY  an executable, library or kernel module (not a core)\n"
+	"  --debug-dir DIR  look for BINARY's debug file in DIR (by build-id\n"
+	"                and debuglink) before .debug and /usr/lib/debug\n"
+	"  --map FILE    a symbol list; repeatable, all are merged\n"
+	"  -h, --help    show this help\n"
+	"\n"
+	"exit status: 0 when every ADDR was found (always, with '-'), 1 when\n"
+	"one was not or an input could not be read, 2 on usage errors\n";
+
+enum { MAX_STDIN = 256 << 20 };	/* bytes of log read from stdin */
+
+struct symbolizers {
+	struct ct_dwfl *dwfl;		/* --exe, or NULL */
+	struct ct_symtab *tab;		/* --map files, or NULL */
+};
+
+/* What is known of one address. */
+struct answer {
+	uint64_t address;
+	bool found;
+	const char *function;
+	uint64_t offset;
+	bool has_offset;
+	uint64_t size;
+	bool has_size;
+	const char *module;
+	const char *file;	/* position in function (for an inlined */
+	unsigned long line;	/* call: of the call), or NULL and 0 */
+	/* DWARF: frames[0 .. count-2] are the functions inlined at the
+	 * address, innermost first, each with its own position */
+	struct ct_backtrace bt;
+};
+
+static void answer_deinit(struct answer *a)
+{
+	for (size_t i = 0; i < a->bt.frame_count; i++)
+		ct_frame_deinit(&a->bt.frames[i]);
+	free(a->bt.frames);
+	memset(a, 0, sizeof(*a));
+}
+
+static struct ct_error *resolve(struct symbolizers *s, uint64_t addr,
+				struct answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->address = addr;
+	if (s->dwfl) {
+		struct ct_error *err = ct_dwfl_symbolize(s->dwfl, addr, true,
+							 &a->bt);
+		if (err)
+			return err;
+		size_t n = a->bt.frame_count;
+		const struct ct_frame *outer = n ? &a->bt.frames[n - 1] : NULL;
+		if (outer && outer->function) {
+			a->found = true;
+			a->function = outer->function;
+			a->offset = outer->offset;
+			a->has_offset = outer->has_offset;
+			a->module = outer->module;
+			a->file = outer->file;
+			a->line = outer->source_line;
+			return NULL;
+		}
+		for (size_t i = 0; i < n; i++)
+			ct_frame_deinit(&a->bt.frames[i]);
+		a->bt.frame_count = 0;
+	}
+	struct ct_symtab_hit hit;
+	if (s->tab && ct_symtab_lookup(s->tab, addr, &hit)) {
+		a->found = true;
+		a->function = hit.name;
+		a->offset = hit.offset;
+		a->has_offset = true;
+		a->size = hit.size;
+		a->has_size = hit.has_size;
+		a->module = hit.module;
+	}
+	return NULL;
+}
+
+/* " func+0xoff/0xsize [module] (file:line)" */
+static void put_annotation(struct ct_strbuf *sb, const struct answer *a)
+{
+	ct_strbuf_appendf(sb, " %s", a->function);
+	if (a->has_offset)
+		ct_strbuf_appendf(sb, "+0x%" PRIx64, a->offset);
+	if (a->has_size)
+		ct_strbuf_appendf(sb, "/0x%" PRIx64, a->size);
+	if (a->module)
+		ct_strbuf_appendf(sb, " [%s]", a->module);
+	if (a->file) {
+		ct_strbuf_appendf(sb, " (%s", a->file);
+		if (a->line)
+			ct_strbuf_appendf(sb, ":%lu", a->line);
+		ct_strbuf_putc(sb, ')');
+	}
+	for (size_t i = 0; a->found && i + 1 < a->bt.frame_count; i++) {
+		const struct ct_frame *in = &a->bt.frames[i];
+		ct_strbuf_appendf(sb, " [inlined: %s",
+				  in->function ? in->function : "??");
+		if (in->file)
+			ct_strbuf_appendf(sb, " (%s:%lu)", in->file,
+					  in->source_line);
+		ct_strbuf_putc(sb, ']');
+	}
+}
+
+static void put_json(struct ct_strbuf *sb, const struct answer *a)
+{
+	ct_strbuf_appendf(sb, "{\"address\":\"0x%" PRIx64 "\",\"found\":%s,"
+			  "\"function\":", a->address,
+			  a->found ? "true" : "false");
+	ct_strbuf_json_string(sb, a->found ? a->function : NULL);
+	if (a->found && a->has_offset)
+		ct_strbuf_appendf(sb, ",\"offset\":%" PRIu64, a->offset);
+	else
+		ct_strbuf_puts(sb, ",\"offset\":null");
+	if (a->has_size)
+		ct_strbuf_appendf(sb, ",\"size\":%" PRIu64, a->size);
+	else
+		ct_strbuf_puts(sb, ",\"size\":null");
+	ct_strbuf_puts(sb, ",\"module\":");
+	ct_strbuf_json_string(sb, a->module);
+	ct_strbuf_puts(sb, ",\"file\":");
+	ct_strbuf_json_string(sb, a->file);
+	if (a->line)
+		ct_strbuf_appendf(sb, ",\"line\":%lu", a->line);
+	else
+		ct_strbuf_puts(sb, ",\"line\":null");
+	ct_strbuf_puts(sb, ",\"inlined\":[");
+	for (size_t i = 0; a->found && i + 1 < a->bt.frame_count; i++) {
+		const struct ct_frame *f = &a->bt.frames[i];
+		ct_strbuf_puts(sb, i ? ",{\"function\":" : "{\"function\":");
+		ct_strbuf_json_string(sb, f->function);
+		ct_strbuf_puts(sb, ",\"file\":");
+		ct_strbuf_json_string(sb, f->file);
+		if (f->source_line)
+			ct_strbuf_appendf(sb, ",\"line\":%lu}",
+					  f->source_line);
+		else
+			ct_strbuf_puts(sb, ",\"line\":null}");
+	}
+	ct_strbuf_puts(sb, "]}\n");
+}
+
+/* "ADDR FUNC+0xOFF/0xSIZE [MODULE] (FILE:LINE) [inlined: F (FILE:LINE)]..."
+ * on one line, or "ADDR ??". */
+static void put_text(struct ct_strbuf *sb, const struct answer *a)
+{
+	ct_strbuf_appendf(sb, "0x%" PRIx64, a->address);
+	if (!a->found) {
+		ct_strbuf_puts(sb, " ??\n");
+		return;
+	}
+	put_annotation(sb, a);
+	ct_strbuf_putc(sb, '\n');
+}
+
+static bool parse_addr(const char *s, const char *end, uint64_t *ret,
+		       const char **ret_end)
+{
+	const char *p = s;
+	if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
+		p += 2;
+	const char *digits = p;
+	uint64_t v = 0;
+	while (p < end && p - digits < 17) {
+		int c = (unsigned char)*p, d;
+		if (c >= '0' && c <= '9')
+			d = c - '0';
+		else if (c >= 'a' && c <= 'f')
+			d = c - 'a' + 10;
+		else if (c >= 'A' && c <= 'F')
+			d = c - 'A' + 10;
+		else
+			break;
+		v = (v << 4) | (uint64_t)d;
+		p++;
+	}
+	if (p == digits || p - digits > 16)
+		return false;
+	*ret = v;
+	*ret_end = p;
+	return true;
+}
+
+/*
+ * One address token at p, if any: "[<HEX>]", "[0xHEX]" or "0xHEX" not
+ * inside a word.  Sets *ret and *ret_end (just past the token).
+ */
+static bool address_token(const char *line, const char *p, const char *end,
+			  uint64_t *ret, const char **ret_end)
+{
+	const char *q;
+	if (end - p >= 4 && p[0] == '[' && p[1] == '<') {
+		if (parse_addr(p + 2, end, ret, &q) && end - q >= 2 &&
+		    q[0] == '>' && q[1] == ']') {
+			*ret_end = q + 2;
+			return true;
+		}
+		return false;
+	}
+	if (end - p >= 4 && p[0] == '[' && p[1] == '0' &&
+	    (p[2] == 'x' || p[2] == 'X')) {
+		if (parse_addr(p + 1, end, ret, &q) && q < end && *q == ']') {
+			*ret_end = q + 1;
+			return true;
+		}
+		return false;
+	}
+	if (end - p >= 3 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X') &&
+	    (p == line || !ct_is_ident_char((unsigned char)p[-1]))) {
+		if (parse_addr(p, end, ret, &q) &&
+		    (q == end || !ct_is_ident_char((unsigned char)*q))) {
+			*ret_end = q;
+			return true;
+		}
+	}
+	return false;
+}
+
+static struct ct_error *rewrite(struct symbolizers *s, const char *buf,
+				size_t len, bool json, FILE *out)
+{
+	struct ct_line_reader r;
+	struct ct_line l;
+	ct_line_reader_init(&r, buf, len);
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	struct ct_error *err = NULL;
+	while (!err && ct_line_next(&r, &l)) {
+		const char *p = l.p, *end = l.p + l.len, *copied = l.p;
+		while (p < end && !err) {
+			uint64_t addr;
+			const char *tend;
+			if (!address_token(l.p, p, end, &addr, &tend)) {
+				p++;
+				continue;
+			}
+			struct answer a;
+			err = resolve(s, addr, &a);
+			/* past the last map symbol: most likely no code */
+			bool use = !err && a.found &&
+				   (a.has_size || a.bt.frame_count);
+			if (use && json) {
+				put_json(&sb, &a);
+			} else if (use) {
+				ct_strbuf_append(&sb, copied,
+						 (size_t)(tend - copied));
+				put_annotation(&sb, &a);
+				copied = tend;
+			}
+			answer_deinit(&a);
+			p = tend;
+		}
+		if (!json) {
+			ct_strbuf_append(&sb, copied, (size_t)(end - copied));
+			ct_strbuf_putc(&sb, '\n');
+		}
+		if (sb.failed) {
+			err = &ct_enomem;
+			break;
+		}
+		if (sb.len)
+			fwrite(sb.buf, 1, sb.len, out);
+		sb.len = 0;
+	}
+	ct_strbuf_deinit(&sb);
+	return err;
+}
+
+static struct ct_error *read_stdin(char **ret, size_t *ret_len)
+{
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+	const size_t limit = (size_t)MAX_STDIN + 1;	/* one past the cap */
+	for (;;) {
+		size_t want = limit - len < 65536 ? limit - len : 65536;
+		if (!ct_grow((void **)&buf, &cap, len + want, 1)) {
+			free(buf);
+			return &ct_enomem;
+		}
+		size_t got = fread(buf + len, 1, want, stdin);
+		len += got;
+		if (len > (size_t)MAX_STDIN) {
+			free(buf);
+			return ct_error_create(CT_ERROR_UNSUPPORTED,
+					       "more than %d MiB on stdin",
+					       MAX_STDIN >> 20);
+		}
+		if (got == 0)
+			break;
+	}
+	if (ferror(stdin)) {
+		free(buf);
+		return ct_error_create(CT_ERROR_OS, "cannot read stdin");
+	}
+	*ret = buf;
+	*ret_len = len;
+	return NULL;
+}
+
+int cmd_symbolize(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "exe", required_argument, NULL, 'e' },
+		{ "debug-dir", required_argument, NULL, 'd' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char **debug_dirs = calloc((size_t)argc, sizeof(*debug_dirs));
+	const char **maps = calloc((size_t)argc, sizeof(*maps));
+	struct ct_unwind_options uopts = { .debug_dirs = debug_dirs };
+	size_t map_count = 0;
+	bool json = false;
+	int rc = CLI_EXIT_OK, opt;
+	if (!debug_dirs || !maps) {
+		cli_errorf("out of memory");
+		rc = CLI_EXIT_FAILED;
+		goto out_args;
+	}
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
+		switch (opt) {
+		case 'j':
+			json = true;
+			break;
+		case 'e':
+			uopts.executable = optarg;
+			break;
+		case 'd':
+			debug_dirs[uopts.debug_dir_count++] = optarg;
+			break;
+		case 'm':
+			maps[map_count++] = optarg;
+			break;
+		case 'h':
+			fputs(cmd_symbolize_usage, stdout);
+			goto out_args;
+		default:
+			fputs(cmd_symbolize_usage, stderr);
+			rc = CLI_EXIT_USAGE;
+			goto out_args;
+		}
+	}
+	if (optind >= argc) {
+		cli_errorf("symbolize: no ADDR (or '-') given");
+		rc = CLI_EXIT_USAGE;
+		goto out_args;
+	}
+	if (!uopts.executable && !map_count) {
+		cli_errorf("symbolize: give --exe or --map");
+		rc = CLI_EXIT_USAGE;
+		goto out_args;
+	}
+	bool from_stdin = argc - optind == 1 && strcmp(argv[optind], "-") == 0;
+	uint64_t *addrs = calloc((size_t)argc, sizeof(*addrs));
+	if (!addrs) {
+		cli_errorf("out of memory");
+		rc = CLI_EXIT_FAILED;
+		goto out_args;
+	}
+	for (int i = optind; !from_stdin && i < argc; i++) {
+		const char *end = argv[i] + strlen(argv[i]), *q;
+		if (!parse_addr(argv[i], end, &addrs[i - optind], &q) ||
+		    q != end) {
+			cli_errorf("symbolize: '%s' is no hex address",
+				   argv[i]);
+			rc = CLI_EXIT_USAGE;
+			goto out_addrs;
+		}
+	}
+	struct symbolizers s = { 0 };
+	struct ct_error *err = NULL;
+	if (uopts.executable)
+		err = ct_dwfl_open_elf(uopts.executable, &uopts, &s.dwfl);
+	if (!err && map_count)
+		err = ct_symtab_create(&s.tab);
+	for (size_t i = 0; !err && i < map_count; i++)
+		err = ct_symtab_add_file(s.tab, maps[i]);
+	if (err) {
+		cli_error(err);
+		rc = CLI_EXIT_FAILED;
+		goto out_symbolizers;
+	}
+	if (from_stdin) {
+		char *buf;
+		size_t len;
+		err = read_stdin(&buf, &len);
+		if (!err) {
+			err = rewrite(&s, buf, len, json, stdout);
+			free(buf);
+		}
+		if (err) {
+			cli_error(err);
+			rc = CLI_EXIT_FAILED;
+		}
+		goto out_symbolizers;
+	}
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	for (int i = 0; i < argc - optind && !err; i++) {
+		struct answer a;
+		err = resolve(&s, addrs[i], &a);
+		if (err)
+			break;
+		if (!a.found)
+			rc = CLI_EXIT_FAILED;
+		if (json)
+			put_json(&sb, &a);
+		else
+			put_text(&sb, &a);
+		answer_deinit(&a);
+		if (sb.failed)
+			err = &ct_enomem;
+		else if (sb.len)
+			fwrite(sb.buf, 1, sb.len, stdout);
+		sb.len = 0;
+	}
+	ct_strbuf_deinit(&sb);
+	if (err) {
+		cli_error(err);
+		rc = CLI_EXIT_FAILED;
+	}
+out_symbolizers:
+	ct_dwfl_destroy(s.dwfl);
+	ct_symtab_destroy(s.tab);
+out_addrs:
+	free(addrs);
+out_args:
+	free(maps);
+	free(debug_dirs);
+	return rc;
+}

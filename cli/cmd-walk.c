@@ -1,0 +1,196 @@
+/*
+ * cmd-walk.c - "crashtriage walk CORE": follow a TAILQ or list_head
+ * through a core with every link checked, and print the elements and what
+ * is wrong with them.
+ */
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "analyzer/walk.h"
+
+const char cmd_walk_usage[] =
+	"usage: crashtriage walk CORE [--exe BINARY] [--type T] --root ROOT\n"
+	"       --member M [--elem-type E --link F] [--kind tailq|list]\n"
+	"       [--max N] [--case] [--json]\n"
+	"\n"
+	"Walk the list whose head is member M of the root object in the\n"
+	"user-space core CORE, with types and offsets from the DWARF of the\n"
+	"program, and check every link: TAILQ tqh_first, tqh_last, tqe_next and\n"
+	"tqe_prev, or list_head next and prev.  Bad pointers are classified\n"
+	"(null, poison, misaligned, unmapped, not-dumped, truncated), cycles\n"
+	"are found in constant memory.\n"
+	"\n"
+	"  --root ROOT  a global variable, VAR.MEMBER.MEMBER, or an address\n"
+	"             (then --type names its struct); pointers are followed\n"
+	"  --type T   struct of the root object (checked for a variable)\n"
+	"  --member M member path from the root to the list head\n"
+	"  --elem-type E  element struct (TAILQ: default from tqh_first;\n"
+	"             list_head: default the bare nodes)\n"
+	"  --link F   member of E holding the links (e.g. entries)\n"
+	"  --kind tailq|list  the head's kind (default: from its members)\n"
+	"  --exe BINARY  the program that dumped core (default: the file the\n"
+	"             core names)\n"
+	"  --max N    stop after N elements (default and at most 10000000)\n"
+	"  --case     print the case (JSON) with the findings instead\n"
+	"  --json     one JSON object: count, elements[], findings[]\n"
+	"  -h, --help show this help\n"
+	"\n"
+	"exit status: 0 when the walk found nothing wrong, 1 when it found\n"
+	"corruption or could not walk, 2 on usage errors\n";
+
+static void print_text(const struct ct_walk_result *r,
+		       const struct ct_walk_spec *spec)
+{
+	printf("walk     %s %s->%s (%s) at 0x%" PRIx64 "\n",
+	       r->kind == CT_WALK_TAILQ ? "TAILQ" : "list_head",
+	       spec->root, spec->member, r->head_type, r->head);
+	printf("elements %zu%s%s\n", r->count, r->elem_type[0] ? " of struct " : "",
+	       r->elem_type);
+	enum { SHOWN = 20 };
+	for (size_t i = 0; i < r->count && i < SHOWN; i++)
+		printf("  [%zu] 0x%" PRIx64 "\n", i, r->elements[i]);
+	if (r->count > SHOWN)
+		printf("  ... %zu more\n", r->count - SHOWN);
+	if (!r->finding_count)
+		printf("findings none\n");
+	for (size_t i = 0; i < r->finding_count; i++) {
+		const struct ct_walk_finding *f = &r->findings[i];
+		if (f->element >= 0)
+			printf("finding  %s: element %ld %s.%s at 0x%" PRIx64
+			       ": %s\n", f->kind, f->element, f->type,
+			       f->field, f->address, f->reason);
+		else
+			printf("finding  %s: head %s.%s at 0x%" PRIx64 ": %s\n",
+			       f->kind, f->type, f->field, f->address,
+			       f->reason);
+	}
+	if (r->findings_dropped)
+		printf("findings %zu more not kept\n", r->findings_dropped);
+}
+
+/* The case for CORE with the walk's findings, as JSON. */
+static int print_case(const char *core, const struct ct_walk_result *r,
+		      const struct ct_walk_spec *spec)
+{
+	struct ct_case *c;
+	struct ct_error *err = ct_case_create(core, &c);
+	if (err) {
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	struct ct_origin o = { core, 0 };
+	char *json = NULL;
+	err = ct_walk_result_to_case(r, spec, c, o);
+	if (!err)
+		err = ct_case_to_json(c, &json);
+	ct_case_destroy(c);
+	if (err) {
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	puts(json);
+	free(json);
+	return CLI_EXIT_OK;
+}
+
+int cmd_walk(int argc, char **argv)
+{
+	enum { OPT_EXE = 256, OPT_TYPE, OPT_ROOT, OPT_MEMBER, OPT_ELEM,
+	       OPT_LINK, OPT_KIND, OPT_MAX, OPT_CASE };
+	static const struct option longopts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "exe", required_argument, NULL, OPT_EXE },
+		{ "type", required_argument, NULL, OPT_TYPE },
+		{ "root", required_argument, NULL, OPT_ROOT },
+		{ "member", required_argument, NULL, OPT_MEMBER },
+		{ "elem-type", required_argument, NULL, OPT_ELEM },
+		{ "link", required_argument, NULL, OPT_LINK },
+		{ "kind", required_argument, NULL, OPT_KIND },
+		{ "max", required_argument, NULL, OPT_MAX },
+		{ "case", no_argument, NULL, OPT_CASE },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ct_walk_spec spec = { 0 };
+	const char *exe = NULL;
+	bool json = false, as_case = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'j': json = true; break;
+		case 'h': fputs(cmd_walk_usage, stdout); return CLI_EXIT_OK;
+		case OPT_EXE: exe = optarg; break;
+		case OPT_TYPE: spec.type = optarg; break;
+		case OPT_ROOT: spec.root = optarg; break;
+		case OPT_MEMBER: spec.member = optarg; break;
+		case OPT_ELEM: spec.elem_type = optarg; break;
+		case OPT_LINK: spec.link = optarg; break;
+		case OPT_CASE: as_case = true; break;
+		case OPT_KIND:
+			if (strcmp(optarg, "tailq") == 0)
+				spec.kind = CT_WALK_TAILQ;
+			else if (strcmp(optarg, "list") == 0)
+				spec.kind = CT_WALK_LIST;
+			else {
+				cli_errorf("unknown kind '%s'", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			break;
+		case OPT_MAX: {
+			char *end;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (*end || n == 0 || n > CT_WALK_MAX_ELEMENTS) {
+				cli_errorf("bad --max '%s'", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			spec.max_elements = (size_t)n;
+			break;
+		}
+		default:
+			fputs(cmd_walk_usage, stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc || !spec.root || !spec.member) {
+		fputs(cmd_walk_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const char *core = argv[optind];
+	struct ct_walk_session *s;
+	struct ct_error *err = ct_walk_session_open(core, exe, &s);
+	if (err) {
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	struct ct_walk_result *r;
+	err = ct_walk_run(s, &spec, &r);
+	if (err) {
+		cli_error(err);
+		ct_walk_session_destroy(s);
+		return CLI_EXIT_FAILED;
+	}
+	int rc = r->finding_count ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+	if (as_case) {
+		int crc = print_case(core, r, &spec);
+		if (crc != CLI_EXIT_OK)
+			rc = crc;
+	} else if (json) {
+		char *out;
+		err = ct_walk_result_to_json(r, &out);
+		if (err) {
+			cli_error(err);
+			rc = CLI_EXIT_FAILED;
+		} else {
+			puts(out);
+			free(out);
+		}
+	} else {
+		print_text(r, &spec);
+	}
+	ct_walk_result_destroy(r);
+	ct_walk_session_destroy(s);
+	return rc;
+}

@@ -1,0 +1,311 @@
+#!/bin/sh
+# run-walk.sh - "crashtriage walk" over real cores: build
+# tests/fixtures/walk-fqdn.c with debug info, let it build an fqdn_node
+# whose domain_list TAILQ and addr_list list_head are intact or corrupted
+# one way, crash (in strlen on a corrupt name, as the NSX FQDN crash did)
+# and dump core the way run-core.sh does.  The intact lists must walk with
+# the right count and no finding; each corruption must be found,
+# classified and located: element index, field, address.
+. "$top_srcdir/tests/e2e/test-subr.sh"
+
+FIX="$top_srcdir/tests/fixtures"
+CC=${CC:-cc}
+BIN="$WORK/bin"
+mkdir -p "$BIN"
+
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
+command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
+"$CC" -g -O0 -fno-omit-frame-pointer "$FIX/walk-fqdn.c" -o "$BIN/walk-fqdn" ||
+	skip_all "cannot build walk-fqdn"
+
+# ---- cores: the kernel's when core_pattern is a file name, else gcore ----
+pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo "|")
+use_kernel=no
+case "$pattern" in
+	"|"*|*/*) ;;
+	*) (ulimit -c unlimited) 2>/dev/null && use_kernel=yes ;;
+esac
+[ -n "${CT_FORCE_GCORE:-}" ] && use_kernel=no
+have_gdb=no
+command -v gdb >/dev/null 2>&1 && have_gdb=yes
+[ $use_kernel = yes ] || [ $have_gdb = yes ] ||
+	skip_all "core_pattern '$pattern' is not a file name and gdb is missing"
+
+# make_core NAME ARGS...: runs walk-fqdn ARGS, leaves $WORK/NAME/core
+make_core() {
+	name=$1
+	shift
+	dir="$WORK/$name"
+	prog="$BIN/walk-fqdn"
+	mkdir -p "$dir"
+	if [ $use_kernel = yes ]; then
+		sh -c 'cd "$1" && ulimit -c unlimited && shift && exec "$@"' \
+			sh "$dir" "$prog" "$@" >/dev/null 2>&1
+		for f in "$dir"/core "$dir"/core.*; do
+			[ -f "$f" ] || continue
+			[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
+			return 0
+		done
+	fi
+	[ $have_gdb = yes ] || return 1
+	(cd "$dir" && gdb -nx -batch -ex run -ex "gcore $dir/core" \
+		--args "$prog" "$@") >/dev/null 2>&1
+	[ -f "$dir/core" ]
+}
+
+sanitizer_clean() {
+	! grep -q -e 'Sanitizer' -e 'runtime error' "$1"
+}
+
+# walk NAME OUT ARGS...: crashtriage walk on NAME's core into OUT.json;
+# sets $rc
+walk() {
+	name=$1 out=$2
+	shift 2
+	"$CRASHTRIAGE" walk "$WORK/$name/core" "$@" >"$WORK/$out.json" \
+		2>"$WORK/$out.err"
+	rc=$?
+	if ! sanitizer_clean "$WORK/$out.err"; then
+		not_ok "$out: sanitizer report"
+		sed 's/^/# /' "$WORK/$out.err" | head -20
+	fi
+}
+
+TQ="--root fqdn_root --type fqdn_node --member domain_list"
+LH="--root fqdn_root --member addr_list --elem-type fqdn_addr --link node"
+
+for m in intact tail poison cycle unmapped misaligned backlink \
+	 notdumped listpoison listprev listnull headfirst listprevpoison \
+	 listcycle; do
+	make_core $m $m || not_ok "$m: no core was produced"
+done
+make_core empty empty 0 || not_ok "empty: no core was produced"
+make_core big intact 100000 || not_ok "big: no core was produced"
+
+# ---- intact lists: the right count, no finding ----
+walk intact intact --json $TQ
+[ $rc -eq 0 ] && ok "intact TAILQ: exit 0" || not_ok "intact TAILQ: exit $rc"
+jq_check "intact TAILQ: 5 elements, no finding" "$WORK/intact.json" \
+	'.kind == "tailq" and .count == 5 and (.elements | length) == 5 and .findings == []'
+jq_check "intact TAILQ: indexes 0..4, distinct addresses" "$WORK/intact.json" \
+	'([.elements[].index] == [0,1,2,3,4]) and ([.elements[].address] | unique | length) == 5'
+walk intact intact-list --json $LH
+jq_check "intact list_head: 5 elements, no finding" "$WORK/intact-list.json" \
+	'.kind == "list" and .count == 5 and .findings == []'
+walk intact intact-nodes --json --root fqdn_root --member addr_list
+jq_check "intact list_head, bare nodes: 5, no finding" "$WORK/intact-nodes.json" \
+	'.count == 5 and .findings == []'
+# node addresses are the element addresses plus the offset of "node"
+jq -r '.elements[].address' "$WORK/intact-list.json" >"$WORK/e.txt"
+jq -r '.elements[].address' "$WORK/intact-nodes.json" >"$WORK/n.txt"
+d=$(paste "$WORK/e.txt" "$WORK/n.txt" | while read e n; do
+	echo $((n - e)); done | sort -u)
+[ "$d" = 8 ] && ok "list_head: container_of by the DWARF offset of 'node' (8)" ||
+	not_ok "list_head: node - element offsets '$d'"
+
+# the same head reached three ways
+walk intact via-table --json --root fqdn_table.root --member domain_list
+root=$(jq -r .root "$WORK/intact.json")
+walk intact via-addr --json --root "$root" --type fqdn_node --member domain_list
+jq_check "root 'fqdn_table.root': same elements" "$WORK/via-table.json" \
+	"[.elements[].address] == $(jq -c '[.elements[].address]' "$WORK/intact.json")"
+jq_check "root as an address with --type: same elements" "$WORK/via-addr.json" \
+	"[.elements[].address] == $(jq -c '[.elements[].address]' "$WORK/intact.json")"
+walk intact linkpath --json $TQ --elem-type domain_entry --link entries.tqe_next
+jq_check "--elem-type --link entries.tqe_next: same walk" "$WORK/linkpath.json" \
+	'.count == 5 and .findings == []'
+
+# gdb agrees on the elements
+if [ $have_gdb = yes ]; then
+	gdb -nx -batch -ex 'p fqdn_root->domain_list.tqh_first' \
+		-ex 'p fqdn_root->domain_list.tqh_first->entries.tqe_next->entries.tqe_next->entries.tqe_next->entries.tqe_next' \
+		-ex 'p (long)&((struct domain_entry *)0)->entries.tqe_next' \
+		-ex 'p (long)&((struct domain_entry *)0)->entries.tqe_prev' \
+		"$BIN/walk-fqdn" "$WORK/intact/core" 2>/dev/null |
+		sed -n 's/^\$[0-9]* = .*\(0x[0-9a-f]*\).*/\1/p; s/^\$[0-9]* = \([0-9][0-9]*\)$/\1/p' >"$WORK/gdb.txt"
+	g0=$(sed -n 1p "$WORK/gdb.txt") g4=$(sed -n 2p "$WORK/gdb.txt")
+	NEXT=$(sed -n 3p "$WORK/gdb.txt") PREV=$(sed -n 4p "$WORK/gdb.txt")
+	jq_check "gdb: same first and fifth element" "$WORK/intact.json" \
+		".elements[0].address == \"$g0\" and .elements[4].address == \"$g4\""
+else
+	ok "gdb: same elements # SKIP gdb not installed"
+fi
+: "${NEXT:=16}" "${PREV:=24}"
+
+walk big big --json $TQ
+jq_check "100000-element TAILQ: count, no finding" "$WORK/big.json" \
+	'.count == 100000 and .findings == []'
+walk big big-list --json $LH
+jq_check "100000-element list_head: count, no finding" "$WORK/big-list.json" \
+	'.count == 100000 and .findings == []'
+walk big big-max --json --max 1000 $TQ
+jq_check "--max 1000: stops with a too-long finding at element 999" "$WORK/big-max.json" \
+	'.count == 1000 and (.findings | length) == 1 and .findings[0].kind == "too-long" and .findings[0].element == 999'
+
+# ---- corruptions: found, classified, located ----
+# located NAME OUT KIND ELEMENT FIELD: exactly one finding, as said, and
+# its address is the field's address in that element (or the head)
+located() {
+	name=$1 out=$2 kind=$3 el=$4 field=$5
+	[ $rc -eq 1 ] && ok "$name: exit 1 on corruption" || not_ok "$name: exit $rc"
+	jq_check "$name: one finding, $kind at element $el field $field" "$WORK/$out.json" \
+		"(.findings | length) == 1 and .findings[0].kind == \"$kind\" and .findings[0].element == $el and .findings[0].field == \"$field\""
+}
+# addr_is OUT WANT: the finding's address
+addr_is() {
+	got=$(jq -r '.findings[0].address' "$WORK/$1.json")
+	[ $((got)) -eq $(($2)) ] && ok "$1: finding at 0x$(printf %x $(($2)))" ||
+		not_ok "$1: finding at $got, want $(printf 0x%x $(($2)))"
+}
+elem() { jq -r ".elements[$2].address" "$WORK/$1.json"; }
+
+walk tail tail --json $TQ
+located tail tail bad-tail null tqh_last
+head=$(jq -r .head "$WORK/tail.json")
+addr_is tail "$head + 8"
+jq_check "tail: says where tqh_last points (element 1's tqe_next)" "$WORK/tail.json" \
+	'.count == 5 and (.findings[0].reason | test("element 1.s tqe_next"))'
+
+walk poison poison --json $TQ
+located poison poison poison 2 tqe_next
+addr_is poison "$(elem poison 2) + $NEXT"
+jq_check "poison: 3 elements reached, 0x6b named" "$WORK/poison.json" \
+	'.count == 3 and (.findings[0].reason | test("0x6b6b6b6b6b6b6b6b.*POISON_FREE"))'
+
+walk cycle cycle --json $TQ
+located cycle cycle cycle 4 tqe_next
+addr_is cycle "$(elem cycle 4) + $NEXT"
+jq_check "cycle: 5 distinct elements, back at element 1, length 4" "$WORK/cycle.json" \
+	'.count == 5 and (.findings[0].reason | test("element 1 .*cycle of 4"))'
+
+walk unmapped unmapped --json $TQ
+located unmapped unmapped unmapped 3 tqe_next
+jq_check "unmapped: 0x10000 never mapped" "$WORK/unmapped.json" \
+	'.count == 4 and (.findings[0].reason | test("0x10000 .*never mapped"))'
+
+# the kernel leaves file-backed text out of a core; gcore may not
+walk notdumped notdumped --json $TQ
+if [ $use_kernel = yes ]; then
+	located notdumped notdumped not-dumped 2 tqe_next
+	jq_check "notdumped: mapped but left out, not 'never mapped'" "$WORK/notdumped.json" \
+		'.findings[0].reason | test("left out of the dump")'
+else
+	ok "notdumped # SKIP gcore may dump the text"
+fi
+
+walk misaligned misaligned --json $TQ
+located misaligned misaligned misaligned 1 tqe_next
+addr_is misaligned "$(elem misaligned 1) + $NEXT"
+
+walk backlink backlink --json $TQ
+located backlink backlink bad-back-link 3 tqe_prev
+addr_is backlink "$(elem backlink 3) + $PREV"
+jq_check "backlink: the walk goes on to the end" "$WORK/backlink.json" '.count == 5'
+
+walk headfirst headfirst --json $TQ
+[ $rc -eq 1 ] && ok "headfirst: exit 1" || not_ok "headfirst: exit $rc"
+jq_check "headfirst: tqh_first 0x5a poison, tqh_last LIST_POISON2, both at the head" \
+	"$WORK/headfirst.json" \
+	'.count == 0 and ([.findings[] | [.kind, .element, .field]] == [["poison", null, "tqh_first"], ["poison", null, "tqh_last"]]) and (.findings[0].reason | test("POISON_INUSE")) and (.findings[1].reason | test("LIST_POISON2"))'
+addr_is headfirst "$(jq -r .head "$WORK/headfirst.json")"
+
+walk empty empty --json $TQ
+located empty empty bad-tail null tqh_last
+jq_check "empty: count 0, tqh_first named" "$WORK/empty.json" \
+	'.count == 0 and (.findings[0].reason | test("empty"))'
+
+walk listpoison listpoison --json $LH
+located listpoison listpoison poison 2 next
+addr_is listpoison "$(elem listpoison 2) + 8"
+jq_check "listpoison: LIST_POISON1 named" "$WORK/listpoison.json" \
+	'.findings[0].reason | test("LIST_POISON1")'
+walk listprev listprev --json $LH
+located listprev listprev bad-back-link 1 prev
+addr_is listprev "$(elem listprev 1) + 16"
+walk listnull listnull --json $LH
+located listnull listnull null 3 next
+walk listcycle listcycle --json $LH
+located listcycle listcycle cycle 4 next
+addr_is listcycle "$(elem listcycle 4) + 8"
+jq_check "listcycle: 5 distinct elements, back at element 2, length 3" "$WORK/listcycle.json" \
+	'.count == 5 and (.findings[0].reason | test("element 2: a cycle of 3"))'
+walk listprevpoison listprevpoison --json $LH
+located listprevpoison listprevpoison poison 4 prev
+jq_check "listprevpoison: 0xdead000000000122 is LIST_POISON2" "$WORK/listprevpoison.json" \
+	'.findings[0].reason | test("0xdead000000000122 is LIST_POISON2")'
+
+# ---- the findings in the case model ----
+walk poison poison-case --case $TQ
+jq_check "--case: finding in the case model with type, member, element" "$WORK/poison-case.json" \
+	'(.findings | length) == 1 and .findings[0].kind == "poison" and .findings[0].type == "domain_entry" and .findings[0].member == "entries.tqe_next" and .findings[0].element == 2'
+walk tail tail-case --case $TQ
+jq_check "--case: head finding has member domain_list.tqh_last" "$WORK/tail-case.json" \
+	'.findings[0].type == "domain_head" and .findings[0].member == "domain_list.tqh_last" and .findings[0].element == null'
+
+# ---- the crash itself is strlen on a corrupt name ----
+"$CRASHTRIAGE" analyze --json "$WORK/poison/core" >"$WORK/an.json" 2>/dev/null
+jq_check "corrupt modes crash in strlen under crash_strlen" "$WORK/an.json" \
+	'[.backtraces[] | select(.crashing) | .frames[].function] | (index("crash_strlen") != null) and (.[0] | test("strlen"))'
+
+# ---- text output and errors ----
+walk cycle cycle-text $TQ
+grep -q '^finding  cycle: element 4 domain_entry.tqe_next at 0x' "$WORK/cycle-text.json" &&
+	ok "text: the finding line" || not_ok "text: the finding line"
+walk intact nomember --member no_such_list --root fqdn_root
+[ $rc -eq 1 ] && grep -q "has no member 'no_such_list'" "$WORK/nomember.err" &&
+	ok "unknown member: exit 1, named" || not_ok "unknown member: exit $rc"
+walk intact nosym --member domain_list --root no_such_symbol
+[ $rc -eq 1 ] && grep -q "no global variable 'no_such_symbol'" "$WORK/nosym.err" &&
+	ok "unknown symbol: exit 1, named" || not_ok "unknown symbol: exit $rc"
+walk intact wrongtype --member domain_list --root fqdn_root --type fqdn_addr
+[ $rc -eq 1 ] && grep -q "not fqdn_addr" "$WORK/wrongtype.err" &&
+	ok "root of another type: exit 1" || not_ok "root of another type: exit $rc"
+walk intact badaddr --member domain_list --root 0x10 --type fqdn_node
+[ $rc -eq 1 ] && grep -q "never mapped" "$WORK/badaddr.err" &&
+	ok "unmapped root address: exit 1, said" || not_ok "unmapped root address: exit $rc"
+walk intact usage --member domain_list
+[ $rc -eq 2 ] && ok "no --root: usage error" || not_ok "no --root: exit $rc"
+mkfifo "$WORK/fifo"
+timeout 60 "$CRASHTRIAGE" walk "$WORK/intact/core" --exe "$WORK/fifo" $TQ \
+	>/dev/null 2>"$WORK/fifo.err"
+rc=$?
+[ $rc -eq 1 ] && grep -q "not a regular file" "$WORK/fifo.err" &&
+	ok "--exe naming a FIFO: no hang, exit 1" || not_ok "--exe FIFO: exit $rc"
+"$CRASHTRIAGE" walk "$FIX/walk-fqdn.c" $TQ >/dev/null 2>"$WORK/notcore.err"
+rc=$?
+[ $rc -eq 1 ] && sanitizer_clean "$WORK/notcore.err" &&
+	ok "not a core: exit 1" || not_ok "not a core: exit $rc"
+
+# a core cut inside the heap: the element at the cut is "truncated", not
+# "unmapped", and the walk stops there
+size=$(wc -c <"$WORK/big/core")
+head -c $((size / 3)) "$WORK/big/core" >"$WORK/big/cut"
+# (by address: gcore writes the notes last, so the cut loses the auxv)
+broot=$(jq -r .root "$WORK/big.json")
+"$CRASHTRIAGE" walk "$WORK/big/cut" --json --exe "$BIN/walk-fqdn" \
+	--root "$broot" --type fqdn_node --member domain_list \
+	>"$WORK/cut.json" 2>"$WORK/cut.err"
+rc=$?
+[ $rc -eq 1 ] && sanitizer_clean "$WORK/cut.err" &&
+	ok "core cut short: exit 1, no sanitizer report" || not_ok "core cut short: exit $rc"
+jq_check "core cut short: truncated at the last element reached, and tqh_last points past the cut" "$WORK/cut.json" \
+	'.count > 0 and .count < 100000 and ([.findings[] | [.kind, .field]] == [["truncated", "tqe_next"], ["truncated", "tqh_last"]]) and .findings[0].element == .count - 1 and .findings[1].element == null'
+if [ "$(od -An -tx1 -j16 -N1 "$BIN/walk-fqdn" | tr -d ' ')" = 03 ]; then
+	"$CRASHTRIAGE" walk "$WORK/big/cut" --exe "$BIN/walk-fqdn" $TQ \
+		>/dev/null 2>"$WORK/cut2.err"
+	rc=$?
+	# the kernel writes the notes first: the cut keeps AT_ENTRY
+	if [ $rc -eq 1 ] && { [ $use_kernel = yes ] ||
+		grep -q "no AT_ENTRY" "$WORK/cut2.err"; }; then
+		ok "core cut short, root by symbol: exit 1, load address said"
+	else
+		not_ok "core cut short, root by symbol: exit $rc"
+		sed 's/^/# /' "$WORK/cut2.err"
+	fi
+fi
+finish
