@@ -819,3 +819,21 @@ const char *ct_signal_code_name(int signo, int code)
 	}
 	return NULL;
 }
+
+bool ct_core_executable(const struct ct_core *core, char *buf, size_t size)
+{
+	uint64_t v;
+	if (ct_core_auxv(core, AT_EXECFN, &v) &&
+	    ct_core_read_string(core, v, buf, size) == CT_CORE_MEM_OK &&
+	    buf[0] == '/')
+		return true;
+	const struct ct_core_file *f = NULL;
+	if (ct_core_auxv(core, AT_ENTRY, &v))
+		f = ct_core_file_at(core, v);
+	if (!f && ct_core_auxv(core, AT_PHDR, &v))
+		f = ct_core_file_at(core, v);
+	if (!f)
+		return false;
+	snprintf(buf, size, "%s", f->path);
+	return true;
+}

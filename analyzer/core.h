@@ -140,6 +140,11 @@ bool ct_core_auxv(const struct ct_core *core, uint64_t type, uint64_t *ret);
 /* The NT_FILE entry whose range holds addr, or NULL. */
 const struct ct_core_file *ct_core_file_at(const struct ct_core *core,
 					   uint64_t addr);
+
+/* The crashed program's path as the core tells it: AT_EXECFN when it is
+ * an absolute path in the dump, else the file mapped at AT_ENTRY or
+ * AT_PHDR.  Writes it into buf (size bytes); false if the core says none. */
+bool ct_core_executable(const struct ct_core *core, char *buf, size_t size);
 /* The thread that took the signal: the thread whose notes hold the
  * NT_SIGINFO for the delivered signal, else the first with a signal, else
  * the first thread; -1 when there are no threads. */

@@ -53,27 +53,6 @@ static struct ct_error *fact(struct ct_case *c, const char *key,
 	return err;
 }
 
-/* The program that crashed, as the core says: AT_EXECFN's string in
- * memory, else the file mapped at AT_ENTRY. */
-static bool find_executable(const struct ct_core *core, char *buf,
-			    size_t size)
-{
-	uint64_t v;
-	if (ct_core_auxv(core, AT_EXECFN, &v) &&
-	    ct_core_read_string(core, v, buf, size) == CT_CORE_MEM_OK &&
-	    buf[0] == '/')
-		return true;
-	const struct ct_core_file *f = NULL;
-	if (ct_core_auxv(core, AT_ENTRY, &v))
-		f = ct_core_file_at(core, v);
-	if (!f && ct_core_auxv(core, AT_PHDR, &v))
-		f = ct_core_file_at(core, v);
-	if (!f)
-		return false;
-	snprintf(buf, size, "%s", f->path);
-	return true;
-}
-
 /* Signals whose siginfo carries the faulting address. */
 static bool signal_has_addr(int signo)
 {
@@ -96,7 +75,7 @@ static struct ct_error *add_facts(struct ct_case *c,
 	if (!err)
 		err = fact(c, "core.threads", o, "%zu", core->thread_count);
 	char exe[4096];
-	if (!err && find_executable(core, exe, sizeof(exe)))
+	if (!err && ct_core_executable(core, exe, sizeof(exe)))
 		err = fact(c, "core.executable", o, "%s", exe);
 	if (err || crashing < 0)
 		return err;

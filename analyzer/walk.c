@@ -50,24 +50,6 @@ static struct ct_error *dwarf_fail(const char *path, const char *what)
 
 /* ---- session ------------------------------------------------------------- */
 
-/* The program that crashed, as the core says (as extract-core.c does). */
-static bool core_executable(const struct ct_core *core, char *buf,
-			    size_t size)
-{
-	uint64_t v;
-	if (ct_core_auxv(core, AT_EXECFN, &v) &&
-	    ct_core_read_string(core, v, buf, size) == CT_CORE_MEM_OK &&
-	    buf[0] == '/')
-		return true;
-	const struct ct_core_file *f = NULL;
-	if (ct_core_auxv(core, AT_ENTRY, &v))
-		f = ct_core_file_at(core, v);
-	if (!f)
-		return false;
-	snprintf(buf, size, "%s", f->path);
-	return true;
-}
-
 struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 				      struct ct_walk_session **ret)
 {
@@ -117,7 +99,7 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 		goto fail;
 	char buf[4096];
 	if (!exe) {
-		if (!core_executable(s->core, buf, sizeof(buf))) {
+		if (!ct_core_executable(s->core, buf, sizeof(buf))) {
 			err = ct_error_at(ct_error_create(
 				CT_ERROR_NOT_FOUND,
 				"the core names no executable; use --exe"),

@@ -424,8 +424,8 @@ int cmd_symbolize(int argc, char **argv)
 		goto out_symbolizers;
 	}
 	if (from_stdin) {
-		char *buf;
-		size_t len;
+		char *buf = NULL;
+		size_t len = 0;
 		err = read_stdin(&buf, &len);
 		if (!err) {
 			err = rewrite(&s, buf, len, json, stdout);

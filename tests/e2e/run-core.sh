@@ -14,10 +14,6 @@ CFLAGS_FIX="-g -O0 -fno-omit-frame-pointer"
 BIN="$WORK/bin"
 mkdir -p "$BIN"
 
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
 
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
@@ -38,18 +34,7 @@ done
 # ---- produce cores ----
 # The kernel writes "core" (or "core.PID") into the working directory when
 # core_pattern is a plain name; otherwise gdb's gcore writes one.
-pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo "|")
-use_kernel=no
-case "$pattern" in
-	"|"*|*/*) ;;
-	*) (ulimit -c unlimited) 2>/dev/null && use_kernel=yes ;;
-esac
-# CT_FORCE_GCORE=1 tries the gcore path where the kernel's would work
-[ -n "${CT_FORCE_GCORE:-}" ] && use_kernel=no
-have_gdb=no
-command -v gdb >/dev/null 2>&1 && have_gdb=yes
-[ $use_kernel = yes ] || [ $have_gdb = yes ] ||
-	skip_all "core_pattern '$pattern' is not a file name and gdb is missing"
+core_method
 echo "# cores from: $([ $use_kernel = yes ] && echo kernel || echo gcore)"
 
 # make_core NAME ARGS...: leaves $WORK/NAME/core, or returns 1.  NAME is

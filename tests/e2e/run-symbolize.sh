@@ -11,10 +11,6 @@
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 CC=${CC:-cc}
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 command -v nm >/dev/null 2>&1 || skip_all "no nm (binutils)"

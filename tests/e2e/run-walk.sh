@@ -13,10 +13,6 @@ CC=${CC:-cc}
 BIN="$WORK/bin"
 mkdir -p "$BIN"
 
-skip_all() {
-	echo "1..0 # SKIP $1"
-	exit 0
-}
 
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
@@ -24,17 +20,7 @@ command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 	skip_all "cannot build walk-fqdn"
 
 # ---- cores: the kernel's when core_pattern is a file name, else gcore ----
-pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo "|")
-use_kernel=no
-case "$pattern" in
-	"|"*|*/*) ;;
-	*) (ulimit -c unlimited) 2>/dev/null && use_kernel=yes ;;
-esac
-[ -n "${CT_FORCE_GCORE:-}" ] && use_kernel=no
-have_gdb=no
-command -v gdb >/dev/null 2>&1 && have_gdb=yes
-[ $use_kernel = yes ] || [ $have_gdb = yes ] ||
-	skip_all "core_pattern '$pattern' is not a file name and gdb is missing"
+core_method
 
 # make_core NAME ARGS...: runs walk-fqdn ARGS, leaves $WORK/NAME/core
 make_core() {

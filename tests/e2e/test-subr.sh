@@ -39,6 +39,31 @@ jq_check() {
 	fi
 }
 
+# skip_all REASON: nothing in this script can run here
+skip_all() {
+	echo "1..0 # SKIP $1"
+	exit 0
+}
+
+# core_method: how this machine can produce cores for the tests.  Sets
+# use_kernel=yes when core_pattern is a plain file name (the kernel writes
+# "core" into the working directory) and have_gdb=yes when gdb's gcore can
+# write one instead; skips the script when neither can.  CT_FORCE_GCORE=1
+# takes the gcore path where the kernel's would work.
+core_method() {
+	pattern=$(cat /proc/sys/kernel/core_pattern 2>/dev/null || echo "|")
+	use_kernel=no
+	case "$pattern" in
+		"|"*|*/*) ;;
+		*) (ulimit -c unlimited) 2>/dev/null && use_kernel=yes ;;
+	esac
+	[ -n "${CT_FORCE_GCORE:-}" ] && use_kernel=no
+	have_gdb=no
+	command -v gdb >/dev/null 2>&1 && have_gdb=yes
+	[ $use_kernel = yes ] || [ $have_gdb = yes ] ||
+		skip_all "core_pattern '$pattern' is not a file name and gdb is missing"
+}
+
 finish() {
 	echo "1..$tap_n"
 	exit 0
