@@ -1028,6 +1028,7 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 	if (!r)
 		return &ct_enomem;
 	r->root = v.addr;
+	type_name(&v.type, r->root_type, sizeof(r->root_type));
 	err = member_path(s, &v, spec->member);
 	if (err)
 		goto fail;
@@ -1160,9 +1161,14 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 			 f->element < 0 ? spec->member
 			 : r->link[0] ? r->link : "",
 			 f->field);
+		/* a finding at the head belongs to the struct that holds the
+		 * head: "fqdn_node" with member "domain_list.tqh_last", so
+		 * that rules name the structure as the code does */
+		const char *type = f->element < 0 && r->root_type[0]
+			? r->root_type : f->type;
 		struct ct_finding cf = {
 			.kind = (char *)f->kind,
-			.type = (char *)f->type,
+			.type = (char *)type,
 			.member = member[0] == '.' ? member + 1 : member,
 			.address = f->address,
 			.element = f->element,

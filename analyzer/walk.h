@@ -67,6 +67,7 @@ struct ct_walk_result {
 	struct ct_walk_finding *findings;
 	size_t finding_count, finding_cap;
 	size_t findings_dropped; /* over CT_WALK_MAX_FINDINGS */
+	char root_type[64];	/* struct holding the head, e.g. fqdn_node */
 	char head_type[64];	/* for findings about the head */
 	char elem_type[64];	/* element struct name, "" if bare nodes */
 	char link[64];		/* link member path in the element */

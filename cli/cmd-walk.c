@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "analyzer/walk.h"
+#include "rules/match.h"
 
 const char cmd_walk_usage[] =
 	"usage: crashtriage walk CORE [--exe BINARY] [--type T] --root ROOT\n"
@@ -34,7 +35,8 @@ const char cmd_walk_usage[] =
 	"  --exe BINARY  the program that dumped core (default: the file the\n"
 	"             core names)\n"
 	"  --max N    stop after N elements (default and at most 10000000)\n"
-	"  --case     print the case (JSON) with the findings instead\n"
+	"  --case     print the core's case (JSON) with the findings added and\n"
+	"             matched against the known issues\n"
 	"  --json     one JSON object: count, elements[], findings[]\n"
 	"  -h, --help show this help\n"
 	"\n"
@@ -71,21 +73,34 @@ static void print_text(const struct ct_walk_result *r,
 		printf("findings %zu more not kept\n", r->findings_dropped);
 }
 
-/* The case for CORE with the walk's findings, as JSON. */
-static int print_case(const char *core, const struct ct_walk_result *r,
+/* The case for CORE (its threads, signal and facts, as analyze reads
+ * them) with the walk's findings added and matched against the built-in
+ * known issues, as JSON: a corrupt structure is evidence for a rule. */
+static int print_case(const char *core, const char *exe,
+		      const struct ct_walk_result *r,
 		      const struct ct_walk_spec *spec)
 {
+	struct ct_analyze_options opts = { .executable = exe };
 	struct ct_case *c;
-	struct ct_error *err = ct_case_create(core, &c);
+	struct ct_error *err = ct_analyze_path_with(core, &opts, &c);
 	if (err) {
 		cli_error(err);
 		return CLI_EXIT_FAILED;
 	}
-	struct ct_origin o = { core, 0 };
+	struct ct_kb *kb;
+	int rc = cli_kb_open(NULL, NULL, &kb);
+	if (rc) {
+		ct_case_destroy(c);
+		return rc;
+	}
+	struct ct_origin o = { c->inputs ? c->inputs[0].path : core, 0 };
 	char *json = NULL;
 	err = ct_walk_result_to_case(r, spec, c, o);
 	if (!err)
+		err = ct_kb_match(kb, c);
+	if (!err)
 		err = ct_case_to_json(c, &json);
+	ct_kb_destroy(kb);
 	ct_case_destroy(c);
 	if (err) {
 		cli_error(err);
@@ -174,7 +189,7 @@ int cmd_walk(int argc, char **argv)
 	}
 	int rc = r->finding_count ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 	if (as_case) {
-		int crc = print_case(core, r, &spec);
+		int crc = print_case(core, exe, r, &spec);
 		if (crc != CLI_EXIT_OK)
 			rc = crc;
 	} else if (json) {

@@ -934,6 +934,14 @@ static double eval_fact(const struct ct_fact_signal *fs, const struct view *v,
 	return 0;
 }
 
+/* Is finding member path m the rule's member r or inside it?  A bad
+ * "domain_list.tqh_last" is a corrupt "domain_list". */
+static bool member_within(const char *r, const char *m)
+{
+	size_t n = strlen(r);
+	return m && strncmp(r, m, n) == 0 && (m[n] == '\0' || m[n] == '.');
+}
+
 static double eval_finding(const struct ct_finding_signal *fs,
 			   const struct view *v, struct ct_strbuf *why)
 {
@@ -942,8 +950,7 @@ static double eval_finding(const struct ct_finding_signal *fs,
 		const struct ct_finding *f = &c->findings[i];
 		if ((fs->kind && (!f->kind || strcmp(fs->kind, f->kind))) ||
 		    (fs->type && (!f->type || strcmp(fs->type, f->type))) ||
-		    (fs->member &&
-		     (!f->member || strcmp(fs->member, f->member))))
+		    (fs->member && !member_within(fs->member, f->member)))
 			continue;
 		if (!why)
 			return 1;

@@ -230,8 +230,18 @@ walk poison poison-case --case $TQ
 jq_check "--case: finding in the case model with type, member, element" "$WORK/poison-case.json" \
 	'(.findings | length) == 1 and .findings[0].kind == "poison" and .findings[0].type == "domain_entry" and .findings[0].member == "entries.tqe_next" and .findings[0].element == 2'
 walk tail tail-case --case $TQ
-jq_check "--case: head finding has member domain_list.tqh_last" "$WORK/tail-case.json" \
-	'.findings[0].type == "domain_head" and .findings[0].member == "domain_list.tqh_last" and .findings[0].element == null'
+jq_check "--case: head finding belongs to fqdn_node, member domain_list.tqh_last" "$WORK/tail-case.json" \
+	'.findings[0].type == "fqdn_node" and .findings[0].member == "domain_list.tqh_last" and .findings[0].element == null'
+jq_check "--case: the case is the core's (crashing thread, signal)" "$WORK/tail-case.json" \
+	'(.inputs[0].kind == "elf-core") and ([.backtraces[] | select(.crashing)] | length == 1)'
+jq_check "--case: a corrupt fqdn_node.domain_list is evidence for the FQDN known issue" "$WORK/tail-case.json" \
+	'[.matches[] | select(.id == "esxi-nsx-fqdn-domain-list")][0].why | any(test("fqdn_node.domain_list"))'
+walk headfirst headfirst-case --case $TQ
+jq_check "--case: the seed's bad tqh_first/tqh_last match the FQDN issue" "$WORK/headfirst-case.json" \
+	'.matches[0].id == "esxi-nsx-fqdn-domain-list"'
+walk intact intact-case --case $TQ
+jq_check "--case: an intact list is no evidence" "$WORK/intact-case.json" \
+	'(.findings | length) == 0 and ([.matches[] | select(.id == "esxi-nsx-fqdn-domain-list")] | length) == 0'
 
 # ---- the crash itself is strlen on a corrupt name ----
 "$CRASHTRIAGE" analyze --json "$WORK/poison/core" >"$WORK/an.json" 2>/dev/null
