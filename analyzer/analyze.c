@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "symbolizers/symtab-text.h"
 #include "core.h"
 
 const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
@@ -246,6 +247,57 @@ static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
 	return err;
 }
 
+/* Name the frames a log printed as bare addresses ("0x..:[0x4200..]"
+ * with no symbol, "[<ffffffff..>]") from the symbol lists the user gave,
+ * then mark generic frames again: the new names may be panic plumbing. */
+static struct ct_error *name_frames_from_maps(
+	struct ct_case *c, const struct ct_analyze_options *opts)
+{
+	struct ct_symtab *t;
+	struct ct_error *err = ct_symtab_create(&t);
+	if (err)
+		return err;
+	for (size_t i = 0; i < opts->map_count && !err; i++)
+		err = ct_symtab_add_file(t, opts->maps[i]);
+	size_t named = 0;
+	enum ct_frame_family family =
+		c->panic.kind && strcmp(c->panic.kind, "PSOD") == 0
+			? CT_FAMILY_ESXI
+		: ct_case_fact(c, "linux.release") ? CT_FAMILY_LINUX
+						   : CT_FAMILY_USER;
+	for (size_t b = 0; b < c->backtrace_count && !err; b++) {
+		struct ct_backtrace *bt = &c->backtraces[b];
+		size_t before = named;
+		for (size_t i = 0; i < bt->frame_count && !err; i++) {
+			struct ct_frame *f = &bt->frames[i];
+			struct ct_symtab_hit hit;
+			if (f->function || !f->has_address ||
+			    !ct_symtab_lookup(t, f->address, &hit))
+				continue;
+			f->function = strdup(hit.name);
+			f->normalized = f->function
+				? ct_frame_normalize(f->function) : NULL;
+			if (!f->module && hit.module)
+				f->module = strdup(hit.module);
+			if (!f->function || !f->normalized ||
+			    (hit.module && !f->module)) {
+				err = &ct_enomem;
+				break;
+			}
+			f->offset = hit.offset;
+			f->has_offset = true;
+			named++;
+		}
+		if (named > before)
+			ct_backtrace_mark_generic(bt, family);
+	}
+	ct_symtab_destroy(t);
+	if (!err && named)
+		err = ct_case_add_note(c, "%zu frame%s named from symbol "
+				       "lists", named, named == 1 ? "" : "s");
+	return err;
+}
+
 /* After extraction: notes that tell a person what the evidence lacks. */
 static struct ct_error *finish_case(struct ct_case *c)
 {
@@ -287,6 +339,8 @@ struct ct_error *ct_analyze_path_with(const char *path,
 		err = analyze_dir(c, path, 0, opts);
 	else
 		err = analyze_file(c, path, &st, opts);
+	if (!err && opts && opts->map_count)
+		err = name_frames_from_maps(c, opts);
 	if (!err)
 		err = finish_case(c);
 	if (err) {

@@ -282,6 +282,10 @@ struct ct_analyze_options {
 	size_t debug_dir_count;
 	const char *unwinder;	/* "dwfl" or "libunwind"; NULL tries dwfl
 				 * first, then libunwind */
+	const char *const *maps; /* symbol lists (System.map, kallsyms,
+				 * vmkernel lists) naming frames that a log
+				 * printed as bare addresses (--map) */
+	size_t map_count;
 };
 
 /* ct_analyze_path() with options; opts may be NULL.  Fails like

@@ -11,7 +11,8 @@
 
 const char cmd_analyze_usage[] =
 	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR]\n"
-	"       [--exe BINARY] [--debug-dir DIR]... [--unwinder NAME] PATH...\n"
+	"       [--exe BINARY] [--debug-dir DIR]... [--unwinder NAME]\n"
+	"       [--map FILE]... PATH...\n"
 	"\n"
 	"Read each PATH (a file, or a folder such as an unpacked vm-support\n"
 	"bundle or sosreport: one case) and describe the crash in it: the\n"
@@ -30,6 +31,10 @@ const char cmd_analyze_usage[] =
 	"             name) before .debug and /usr/lib/debug; repeatable\n"
 	"  --unwinder dwfl|libunwind  unwind cores with this unwinder only\n"
 	"             (default: libdwfl, then libunwind)\n"
+	"  --map FILE  a symbol list (System.map, /proc/kallsyms, nm output,\n"
+	"             'ADDR NAME [MODULE]' lines of a vmkernel symbol list)\n"
+	"             naming frames a log printed as bare addresses;\n"
+	"             repeatable\n"
 	"  -h, --help show this help\n"
 	"\n"
 	"exit status: 0 when every PATH was read and something in the run was\n"
@@ -227,6 +232,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "exe", required_argument, NULL, 'e' },	/* cores */
 		{ "debug-dir", required_argument, NULL, 'd' },	/* cores */
 		{ "unwinder", required_argument, NULL, 'u' },	/* cores */
+		{ "map", required_argument, NULL, 'm' },	/* symbol lists */
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_analyze_options aopts = { 0 };	/* cores */
@@ -236,6 +242,14 @@ int cmd_analyze(int argc, char **argv)
 		return CLI_EXIT_FAILED;
 	}
 	aopts.debug_dirs = debug_dirs;
+	/* argv outlives the run: the option strings are borrowed */
+	const char **maps = calloc((size_t)argc, sizeof(*maps));
+	if (!maps) {
+		free(debug_dirs);
+		cli_errorf("out of memory");
+		return CLI_EXIT_FAILED;
+	}
+	aopts.maps = maps;
 	bool json = false;
 	const char *kb_path = NULL, *rules_dir = NULL;	/* kb */
 	int opt;
@@ -257,15 +271,20 @@ int cmd_analyze(int argc, char **argv)
 		case 'd':	/* cores */
 			debug_dirs[aopts.debug_dir_count++] = optarg;
 			break;
+		case 'm':
+			maps[aopts.map_count++] = optarg;
+			break;
 		case 'u':	/* cores */
 			aopts.unwinder = optarg;
 			break;
 		case 'h':
 			free(debug_dirs);
+		free(maps);
 			fputs(cmd_analyze_usage, stdout);
 			return CLI_EXIT_OK;
 		default:
 			free(debug_dirs);
+		free(maps);
 			fputs(cmd_analyze_usage, stderr);
 			return CLI_EXIT_USAGE;
 		}
@@ -275,10 +294,12 @@ int cmd_analyze(int argc, char **argv)
 		cli_errorf("analyze: unknown unwinder '%s' (dwfl, libunwind)",
 			   aopts.unwinder);
 		free(debug_dirs);
+		free(maps);
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc) {
 		free(debug_dirs);
+		free(maps);
 		cli_errorf("analyze: no PATH given");
 		fputs(cmd_analyze_usage, stderr);
 		return CLI_EXIT_USAGE;
@@ -287,6 +308,7 @@ int cmd_analyze(int argc, char **argv)
 	int rc = cli_kb_open(kb_path, rules_dir, &kb);
 	if (rc) {
 		free(debug_dirs);
+		free(maps);
 		return rc;
 	}
 	bool failed = false, usable = false;
@@ -327,6 +349,7 @@ int cmd_analyze(int argc, char **argv)
 	}
 	ct_kb_destroy(kb);	/* kb */
 	free(debug_dirs);	/* cores */
+	free(maps);
 	if (fflush(stdout) != 0) {
 		cli_errorf("cannot write output");
 		return CLI_EXIT_FAILED;

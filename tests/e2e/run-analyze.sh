@@ -52,4 +52,35 @@ jq_check "seed 000: the blog's prose about PDL is no event" "$WORK/s0.json" \
 jq_check "seed 000: MDD fields" "$WORK/s0.json" \
 	'[.events[] | select(.kind == "i40en.mdd")][0].fields | .queue_type == "TX" and .queue == "0" and .pf == "0x01" and .vf == "0x00" and .event == "0x02"'
 
+# --- a PSOD printed with bare addresses, named from a vmkernel symbol list ---
+cat >"$WORK/raw-psod.log" <<'EOT'
+2025-02-03T04:05:06.100Z cpu7:2097733)@BlueScreen: #PF Exception 14 in world 2097733:HELPER_UPLIN IP 0x420031a2b3c4 addr 0x18
+2025-02-03T04:05:06.110Z cpu7:2097733)Code start: 0x420030800000 VMK uptime: 12:03:44:10.250
+2025-02-03T04:05:06.120Z cpu7:2097733)0x453a01b1be20:[0x420031a2b3c4] stack: 0x430a1b2c3d40, 0x0, 0x1, 0x453a01b1be70, 0x0
+2025-02-03T04:05:06.121Z cpu7:2097733)0x453a01b1be80:[0x420030a8da15] stack: 0x420000000001, 0x0, 0x0, 0x0, 0x0
+2025-02-03T04:05:06.122Z cpu7:2097733)0x453a01b1bf10:[0x420030b5aa14] stack: 0x0, 0x0, 0x0, 0x0, 0x0
+2025-02-03T04:05:06.123Z cpu7:2097733)0x453a01b1bf40:[0x4200308da139] stack: 0x0, 0x0, 0x0, 0x0, 0x0
+2025-02-03T04:05:06.124Z cpu7:2097733)0x453a01b1bfe0:[0x420030bb3e29] stack: 0x0, 0x0, 0x0, 0x0, 0x0
+EOT
+cat >"$WORK/vmk.syms" <<'EOT'
+0x420031a2af80 i40en_UplinkPrivStatsGet i40en
+0x420031a2c000 i40en_UplinkLinkStatusGet i40en
+0x420030a8d700 UplinkDeviceGetStatsAsyncCB vmkernel
+0x420030b5a8f0 UplinkAsyncProcessCallsHelperCB vmkernel
+0x4200308d9f60 HelperQueueFunc vmkernel
+0x420030bb3da0 CpuSched_StartWorld vmkernel
+EOT
+"$CRASHTRIAGE" analyze --json "$WORK/raw-psod.log" >"$WORK/raw.json" 2>/dev/null
+jq_check "bare-address PSOD: no frame names without a map" "$WORK/raw.json" \
+	'.signature.frames == [] and (.title | startswith("PSOD: "))'
+"$CRASHTRIAGE" analyze --json --map "$WORK/vmk.syms" "$WORK/raw-psod.log" >"$WORK/named.json" 2>/dev/null
+jq_check "--map names the frames, generic ones marked" "$WORK/named.json" \
+	'.signature.frames == ["i40en_UplinkPrivStatsGet","UplinkDeviceGetStatsAsyncCB","UplinkAsyncProcessCallsHelperCB"] and .backtraces[0].frames[0].module == "i40en" and .backtraces[0].frames[0].offset == "0x444" and .backtraces[0].frames[3].generic'
+jq_check "--map: the named PSOD matches its known issue" "$WORK/named.json" \
+	'.matches[0].id == "esxi-i40en-uplink-stats-overflow" and .verdict == "known"'
+printf '0x1 ok_symbol\nthis is no symbol line at all\n' >"$WORK/bad.map"
+"$CRASHTRIAGE" analyze --map "$WORK/bad.map" "$WORK/raw-psod.log" >/dev/null 2>"$WORK/bad.err"
+[ $? -eq 1 ] && grep -q "bad.map'*:2" "$WORK/bad.err" && ok "a bad map is refused naming file:line" ||
+	{ not_ok "a bad map is refused naming file:line"; sed 's/^/# /' "$WORK/bad.err"; }
+
 finish
