@@ -486,6 +486,7 @@ void ct_walk_result_destroy(struct ct_walk_result *r)
 	if (!r)
 		return;
 	free(r->elements);
+	free(r->recovered);
 	free(r->findings);
 	free(r);
 }
@@ -622,7 +623,7 @@ static struct ct_error *resolve_root(struct ct_walk_session *s,
 	return NULL;
 }
 
-/* ---- TAILQ --------------------------------------------------------------- */
+/* ---- links and cycles ---------------------------------------------------- */
 
 struct links {
 	uint64_t next_off;	/* offset of next link in a node/element */
@@ -697,6 +698,134 @@ static void cut_at(struct ct_walk_result *r, size_t n)
 	r->finding_count = k;
 }
 
+/* ---- walking back from the tail ------------------------------------------ */
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * After the forward walk broke: follow the back links from the tail to
+ * recover the elements after the break.  A back link points at
+ * element + point_off (TAILQ: its tqe_next; list_head: its node), and
+ * the element's own back link is at element + prev_off; the head is
+ * reached when a link equals head_mark.  Stops at the head, at an element
+ * the forward walk reached (the join), at a bad pointer, at a cycle
+ * (Brent) or after max elements.
+ */
+static struct ct_error *walk_back(struct ct_walk_session *s,
+				  struct ct_walk_result *r, uint64_t tail,
+				  uint64_t head_mark, uint64_t point_off,
+				  uint64_t prev_off, uint64_t check_size,
+				  const struct links *l, size_t max)
+{
+	r->back_walked = true;
+	r->recovered_join = -2;
+	uint64_t *sorted = NULL;
+	if (r->count) {
+		sorted = calloc(r->count, sizeof(*sorted));
+		if (!sorted)
+			return &ct_enomem;
+		memcpy(sorted, r->elements, r->count * sizeof(*sorted));
+		qsort(sorted, r->count, sizeof(*sorted), cmp_u64);
+	}
+	struct brent b = { 0, 1, 0 };
+	uint64_t p = tail;
+	char why[120];
+	const char *kind;
+	struct ct_error *err = NULL;
+	for (;;) {
+		if (p == head_mark) {
+			r->recovered_join = -1;
+			break;
+		}
+		if (p < point_off) {
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "back link 0x%" PRIx64 " is below the link "
+				 "offset", p);
+			break;
+		}
+		uint64_t e = p - point_off;
+		if (sorted && bsearch(&e, sorted, r->count, sizeof(*sorted),
+				      cmp_u64)) {
+			for (size_t i = 0; i < r->count; i++)
+				if (r->elements[i] == e) {
+					r->recovered_join = (long)i;
+					break;
+				}
+			break;
+		}
+		bool good = check_ptr(s, p, check_size, l->align, &kind, why,
+				      sizeof(why));
+		if (good && l->elem_size)
+			good = check_ptr(s, e, l->elem_size, 1, &kind, why,
+					 sizeof(why));
+		if (!good) {
+			char from[48];
+			if (r->recovered_count)
+				snprintf(from, sizeof(from), "%s of 0x%" PRIx64,
+					 l->prev_name, r->recovered[
+					 r->recovered_count - 1]);
+			else
+				snprintf(from, sizeof(from), "the head's %s",
+					 l->prev_name[0] == 't' ? "tqh_last"
+								: "prev");
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "%s: %s is %s", kind, from, why);
+			break;
+		}
+		if (r->recovered_count && brent_step(&b, e)) {
+			/* keep each element once: the sequence is recovered[]
+			 * then e, and a cycle of b.lam starts at the first
+			 * i where it repeats b.lam later */
+			size_t lam = b.lam, n = r->recovered_count, mu = 0;
+			while (mu + lam < n &&
+			       r->recovered[mu] != r->recovered[mu + lam])
+				mu++;
+			if (mu + lam < n)
+				r->recovered_count = mu + lam;
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "cycle: the back links of 0x%" PRIx64
+				 " lead back to 0x%" PRIx64,
+				 r->recovered[r->recovered_count - 1],
+				 r->recovered[r->recovered_count - lam]);
+			break;
+		}
+		if (!r->recovered_count)
+			b.tortoise = e;
+		if (r->recovered_count >= max) {
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "more than %zu elements", max);
+			break;
+		}
+		if (!ct_grow((void **)&r->recovered, &r->recovered_cap,
+			     r->recovered_count + 1, sizeof(*r->recovered))) {
+			err = &ct_enomem;
+			break;
+		}
+		r->recovered[r->recovered_count++] = e;
+		if (read_ptr(s, e + prev_off, &p) != CT_CORE_MEM_OK) {
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "back link of 0x%" PRIx64 " unreadable", e);
+			break;
+		}
+	}
+	free(sorted);
+	/* list order: the tail was found first */
+	for (size_t i = 0, j = r->recovered_count; i + 1 < j; i++, j--) {
+		uint64_t t = r->recovered[i];
+		r->recovered[i] = r->recovered[j - 1];
+		r->recovered[j - 1] = t;
+	}
+	r->recovered_indexed = r->recovered_join >= 0 ||
+			       (r->recovered_join == -1 && r->count == 0);
+	return err;
+}
+
+/* ---- TAILQ --------------------------------------------------------------- */
+
 static struct ct_error *walk_tailq(struct ct_walk_session *s,
 				   struct ct_walk_result *r, uint64_t head,
 				   uint64_t first_off, uint64_t last_off,
@@ -716,6 +845,7 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 	struct ct_error *err = NULL;
 	long holder = -1;	/* element holding link_addr, -1: the head */
 	bool broken = false;	/* the forward walk stopped at a bad link */
+	bool too_long = false;	/* ... or at the element cap */
 	while (cur != 0) {
 		if (holder >= 0 && brent_step(&b, cur)) {
 			size_t lam = b.lam;
@@ -749,6 +879,7 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 					  "more than %zu elements: walk "
 					  "stopped", max);
 			broken = true;
+			too_long = true;
 			break;
 		}
 		long idx = (long)r->count;
@@ -799,6 +930,10 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 			err = add_finding(r, k, -1, head + last_off, ht,
 					  "tqh_last", "0x%" PRIx64 "%s", last,
 					  note);
+		else if (!too_long)	/* recover the rest from the tail */
+			err = walk_back(s, r, last, head + first_off,
+					l->next_off, l->prev_off, s->ptr_size,
+					l, max);
 	} else if (last != link_addr) {
 		/* say what it points at when it is a link of the list */
 		char at[96];
@@ -840,6 +975,7 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 	struct brent b = { cur, 1, 0 };
 	long holder = -1;
 	bool broken = false;	/* the forward walk stopped at a bad link */
+	bool too_long = false;	/* ... or at the element cap */
 	struct ct_error *err = NULL;
 	while (cur != head) {
 		if (holder >= 0 && brent_step(&b, cur)) {
@@ -879,6 +1015,7 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 					  et, "next", "more than %zu "
 					  "elements: walk stopped", max);
 			broken = true;
+			too_long = true;
 			break;
 		}
 		long idx = (long)r->count;
@@ -917,6 +1054,12 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 			err = add_finding(r, k, -1, head + l->prev_off, ht,
 					  "prev", "0x%" PRIx64 "%s", hprev,
 					  note);
+		else if (!too_long)	/* recover the rest from the tail */
+			err = walk_back(s, r, hprev, head, l->node_off,
+					l->node_off + l->prev_off,
+					(l->next_off > l->prev_off
+					 ? l->next_off : l->prev_off) +
+					s->ptr_size, l, max);
 	} else if (m == CT_CORE_MEM_OK && hprev != prev_node) {
 		char note[96];
 		const char *k = link_kind(s, hprev, "bad-tail", note,
@@ -925,6 +1068,154 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 				  "0x%" PRIx64 "%s, but the last node is 0x%"
 				  PRIx64, hprev, note, prev_node);
 	}
+	return err;
+}
+
+/* ---- string members ------------------------------------------------------ */
+
+struct strmember {
+	const char *name;
+	uint64_t off;		/* in the element */
+	uint64_t array;		/* char[N]: N; 0 for a char pointer */
+};
+
+/* Is t (peeled) a one-byte integer type (char, signed/unsigned char)? */
+static bool is_char(Dwarf_Die *t)
+{
+	return dwarf_tag(t) == DW_TAG_base_type && type_size(t) == 1;
+}
+
+static struct ct_error *string_members(struct ct_walk_session *s,
+				       const struct ct_walk_spec *spec,
+				       const struct ct_walk_result *r,
+				       struct strmember *sm)
+{
+	if (spec->string_count > CT_WALK_MAX_STRINGS)
+		return walk_error("more than %d string members",
+				  CT_WALK_MAX_STRINGS);
+	if (!r->elem_type[0])
+		return walk_error("string members need an element struct; "
+				  "give --elem-type and --link");
+	Dwarf_Die elem;
+	if (!find_global(s->dwarf, r->elem_type, DW_TAG_structure_type, &elem))
+		return walk_error("no struct '%s' in the debug info",
+				  r->elem_type);
+	for (size_t i = 0; i < spec->string_count; i++) {
+		const char *n = spec->strings[i];
+		Dwarf_Die t, c;
+		uint64_t off;
+		if (!n || !find_member(&elem, n, &off, &t, 0))
+			return walk_error("struct '%s' has no member '%s'",
+					  r->elem_type, n ? n : "");
+		sm[i].name = n;
+		sm[i].off = off;
+		sm[i].array = 0;
+		int tag = dwarf_tag(&t);
+		if (tag == DW_TAG_pointer_type && die_type(&t, &c) &&
+		    is_char(&c))
+			continue;
+		if (tag == DW_TAG_array_type && die_type(&t, &c) &&
+		    is_char(&c) && (sm[i].array = type_size(&t)) > 0)
+			continue;
+		return walk_error("member '%s' of struct '%s' is not a char "
+				  "pointer or a char array", n, r->elem_type);
+	}
+	return NULL;
+}
+
+/* A byte a name may hold: printable ASCII, tab, or UTF-8 (>= 0x80). */
+static bool printable(unsigned char c)
+{
+	return (c >= 0x20 && c != 0x7f) || c == '\t';
+}
+
+/* Check string member sm of the element at elem (index idx). */
+static struct ct_error *check_string1(struct ct_walk_session *s,
+				      struct ct_walk_result *r, long idx,
+				      uint64_t elem, const struct strmember *sm)
+{
+	const char *et = r->elem_type;
+	uint64_t field = elem + sm->off;
+	uint64_t str = field, bound = sm->array;
+	char why[160];
+	const char *kind;
+	if (!sm->array) {
+		if (read_ptr(s, field, &str) != CT_CORE_MEM_OK)
+			return NULL;	/* the element was readable */
+		if (!check_ptr(s, str, 1, 1, &kind, why, sizeof(why)))
+			return add_finding(r, kind, idx, field, et, sm->name,
+					   "%s", why);
+		bound = CT_WALK_STRING_BOUND;
+	}
+	unsigned char buf[CT_WALK_STRING_BOUND];
+	if (bound > sizeof(buf))
+		bound = sizeof(buf);	/* a longer array: its first bytes */
+	/* in growing chunks: names are short, the bound is not */
+	size_t got = 0, chunk = 64;
+	enum ct_core_mem m = CT_CORE_MEM_OK;
+	unsigned char *nul = NULL;
+	while (!nul && m == CT_CORE_MEM_OK && got < bound) {
+		size_t n = bound - got < chunk ? (size_t)bound - got : chunk;
+		size_t g = 0;
+		m = ct_core_read(s->core, str + got, buf + got, n, &g);
+		nul = memchr(buf + got, 0, g);
+		got += g;
+		chunk *= 2;
+	}
+	if (!nul) {
+		if (m != CT_CORE_MEM_OK)
+			return add_finding(r, "unterminated", idx, field, et,
+					   sm->name, "string at 0x%" PRIx64
+					   ": no NUL in the %zu bytes before "
+					   "0x%" PRIx64 ", which is %s", str,
+					   got, str + got, mem_reason(m));
+		return add_finding(r, "unterminated", idx, field, et,
+				   sm->name, "string at 0x%" PRIx64 ": no NUL "
+				   "in %" PRIu64 " bytes%s", str, bound,
+				   sm->array ? " (the whole array)" : "");
+	}
+	for (unsigned char *p = buf; p < nul; p++)
+		if (!printable(*p))
+			return add_finding(r, "unprintable", idx, field, et,
+					   sm->name, "string at 0x%" PRIx64
+					   ": byte 0x%02x at offset %zu "
+					   "(0x%" PRIx64 ") is not printable",
+					   str, *p, (size_t)(p - buf),
+					   str + (uint64_t)(p - buf));
+	return NULL;
+}
+
+/* check_string1, and mark its finding as the element's own member. */
+static struct ct_error *check_string(struct ct_walk_session *s,
+				     struct ct_walk_result *r, long idx,
+				     uint64_t elem, const struct strmember *sm)
+{
+	size_t before = r->finding_count;
+	struct ct_error *err = check_string1(s, r, idx, elem, sm);
+	if (r->finding_count > before)
+		r->findings[before].own_member = true;
+	return err;
+}
+
+/* Check every string member of every element reached (and recovered,
+ * when their indexes are known). */
+static struct ct_error *check_strings(struct ct_walk_session *s,
+				      const struct ct_walk_spec *spec,
+				      struct ct_walk_result *r)
+{
+	if (!spec->string_count)
+		return NULL;
+	struct strmember sm[CT_WALK_MAX_STRINGS];
+	struct ct_error *err = string_members(s, spec, r, sm);
+	for (size_t i = 0; !err && i < r->count; i++)
+		for (size_t j = 0; !err && j < spec->string_count; j++)
+			err = check_string(s, r, (long)i, r->elements[i],
+					   &sm[j]);
+	for (size_t i = 0; !err && r->recovered_indexed &&
+	     i < r->recovered_count; i++)
+		for (size_t j = 0; !err && j < spec->string_count; j++)
+			err = check_string(s, r, r->recovered_join + 1 +
+					   (long)i, r->recovered[i], &sm[j]);
 	return err;
 }
 
@@ -1096,6 +1387,8 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 				 kind == CT_WALK_LIST ? "list_head"
 				 : kind == CT_WALK_TAILQ ? "TAILQ" : "TAILQ or list");
 	}
+	if (!err)
+		err = check_strings(s, spec, r);
 	if (err)
 		goto fail;
 	*ret = r;
@@ -1139,8 +1432,52 @@ struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,
 		ct_strbuf_json_string(&sb, f->reason);
 		ct_strbuf_putc(&sb, '}');
 	}
-	ct_strbuf_appendf(&sb, "],\"findings_dropped\":%zu}",
+	ct_strbuf_appendf(&sb, "],\"findings_dropped\":%zu",
 			  r->findings_dropped);
+	if (r->back_walked) {
+		/* the broken segment: after the last element the forward walk
+		 * reached, before the first one recovered from the tail */
+		ct_strbuf_appendf(&sb, ",\"recovered\":{\"count\":%zu",
+				  r->recovered_count);
+		if (r->count)
+			ct_strbuf_appendf(&sb, ",\"break_after\":%zu",
+					  r->count - 1);
+		else
+			ct_strbuf_puts(&sb, ",\"break_after\":null");
+		if (r->recovered_join >= 0)
+			ct_strbuf_appendf(&sb, ",\"joined\":%ld",
+					  r->recovered_join);
+		else
+			ct_strbuf_appendf(&sb, ",\"joined\":%s",
+					  r->recovered_join == -1 ? "\"head\""
+								  : "null");
+		if (r->recovered_indexed && r->recovered_count)
+			ct_strbuf_appendf(&sb, ",\"first_index\":%ld,"
+					  "\"last_index\":%ld",
+					  r->recovered_join + 1,
+					  r->recovered_join +
+					  (long)r->recovered_count);
+		else
+			ct_strbuf_puts(&sb, ",\"first_index\":null,"
+				       "\"last_index\":null");
+		ct_strbuf_puts(&sb, ",\"stopped\":");
+		if (r->recovered_stop[0])
+			ct_strbuf_json_string(&sb, r->recovered_stop);
+		else
+			ct_strbuf_puts(&sb, "null");
+		ct_strbuf_puts(&sb, ",\"elements\":[");
+		for (size_t i = 0; i < r->recovered_count; i++) {
+			ct_strbuf_appendf(&sb, "%s{", i ? "," : "");
+			if (r->recovered_indexed)
+				ct_strbuf_appendf(&sb, "\"index\":%ld,",
+						  r->recovered_join + 1 +
+						  (long)i);
+			ct_strbuf_appendf(&sb, "\"address\":\"0x%" PRIx64
+					  "\"}", r->recovered[i]);
+		}
+		ct_strbuf_puts(&sb, "]}");
+	}
+	ct_strbuf_putc(&sb, '}');
 	if (sb.failed) {
 		ct_strbuf_deinit(&sb);
 		return &ct_enomem;
@@ -1159,6 +1496,7 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 		char member[160];
 		snprintf(member, sizeof(member), "%s.%s",
 			 f->element < 0 ? spec->member
+			 : f->own_member ? ""
 			 : r->link[0] ? r->link : "",
 			 f->field);
 		/* a finding at the head belongs to the struct that holds the

@@ -22,6 +22,8 @@ enum {
 	CT_WALK_MAX_ELEMENTS = 10000000, /* default and highest element cap */
 	CT_WALK_MAX_FINDINGS = 1000,	/* findings kept per walk */
 	CT_WALK_MAX_PATH = 16,		/* members in a member path */
+	CT_WALK_MAX_STRINGS = 16,	/* string members checked */
+	CT_WALK_STRING_BOUND = 4096,	/* bytes searched for the NUL */
 };
 
 enum ct_walk_kind {
@@ -42,6 +44,11 @@ struct ct_walk_spec {
 				 * NULL: the only TAILQ_ENTRY member */
 	enum ct_walk_kind kind;
 	size_t max_elements;	/* 0: CT_WALK_MAX_ELEMENTS */
+	/* members of elem_type (char * or char[N]) checked in every
+	 * element: readable, NUL-terminated within CT_WALK_STRING_BOUND
+	 * bytes (or the array), printable */
+	const char *const *strings;
+	size_t string_count;	/* at most CT_WALK_MAX_STRINGS */
 };
 
 /* One invariant that does not hold. */
@@ -49,12 +56,15 @@ struct ct_walk_finding {
 	char kind[24];		/* "null", "poison", "misaligned",
 				 * "unmapped", "not-dumped", "truncated",
 				 * "cycle", "bad-back-link", "bad-tail",
-				 * "too-long" */
+				 * "too-long", "unterminated",
+				 * "unprintable" */
 	long element;		/* element holding field, -1 for the head */
 	uint64_t address;	/* address of field */
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */
 	char type[64];		/* struct holding field (head or element) */
 	char reason[200];
+	bool own_member;	/* field is a member of the element itself
+				 * (a --string member), not of its link */
 };
 
 struct ct_walk_result {
@@ -71,6 +81,21 @@ struct ct_walk_result {
 	char head_type[64];	/* for findings about the head */
 	char elem_type[64];	/* element struct name, "" if bare nodes */
 	char link[64];		/* link member path in the element */
+	/* When the forward walk broke at a bad link or a cycle (not at the
+	 * cap) and the tail pointer is readable: the elements recovered by
+	 * walking back from the tail (tqh_last and tqe_prev, or the head's
+	 * prev and prev), in list order, bounded and cycle-checked.
+	 * recovered_join is the index of the forward element the back walk
+	 * met, -1 when it met the head, -2 when it stopped (recovered_stop
+	 * says why).  When recovered_indexed, recovered[i] is element
+	 * recovered_join + 1 + i (the join is a forward element, or the
+	 * head with no forward element). */
+	bool back_walked;
+	uint64_t *recovered;
+	size_t recovered_count, recovered_cap;
+	long recovered_join;
+	bool recovered_indexed;
+	char recovered_stop[200]; /* why the back walk stopped, or "" */
 };
 
 struct ct_walk_session;

@@ -15,14 +15,18 @@
 const char cmd_walk_usage[] =
 	"usage: crashtriage walk CORE [--exe BINARY] [--type T] --root ROOT\n"
 	"       --member M [--elem-type E --link F] [--kind tailq|list]\n"
-	"       [--max N] [--case] [--json]\n"
+	"       [--string S]... [--max N] [--case] [--json]\n"
 	"\n"
 	"Walk the list whose head is member M of the root object in the\n"
 	"user-space core CORE, with types and offsets from the DWARF of the\n"
 	"program, and check every link: TAILQ tqh_first, tqh_last, tqe_next and\n"
 	"tqe_prev, or list_head next and prev.  Bad pointers are classified\n"
 	"(null, poison, misaligned, unmapped, not-dumped, truncated), cycles\n"
-	"are found in constant memory.\n"
+	"are found in constant memory.  When the forward walk breaks, the\n"
+	"back links are followed from the tail (tqh_last and tqe_prev, or the\n"
+	"head's prev and prev) to recover the elements after the break\n"
+	"(bounded and cycle-checked); --json adds 'recovered' with count,\n"
+	"break_after, joined, first_index, last_index, stopped, elements[].\n"
 	"\n"
 	"  --root ROOT  a global variable, VAR.MEMBER.MEMBER, or an address\n"
 	"             (then --type names its struct); pointers are followed\n"
@@ -32,12 +36,18 @@ const char cmd_walk_usage[] =
 	"             list_head: default the bare nodes)\n"
 	"  --link F   member of E holding the links (e.g. entries)\n"
 	"  --kind tailq|list  the head's kind (default: from its members)\n"
+	"  --string S check member S of each element (char * or char[N];\n"
+	"             repeatable, up to 16): the pointer readable (classified\n"
+	"             like the links), a NUL within 4096 bytes or the array\n"
+	"             (else 'unterminated'), every byte printable (else\n"
+	"             'unprintable', with the offset of the first bad byte)\n"
 	"  --exe BINARY  the program that dumped core (default: the file the\n"
 	"             core names)\n"
 	"  --max N    stop after N elements (default and at most 10000000)\n"
 	"  --case     print the core's case (JSON) with the findings added and\n"
 	"             matched against the known issues\n"
-	"  --json     one JSON object: count, elements[], findings[]\n"
+	"  --json     one JSON object: count, elements[], findings[],\n"
+	"             recovered{} when the walk broke\n"
 	"  -h, --help show this help\n"
 	"\n"
 	"exit status: 0 when the walk found nothing wrong, 1 when it found\n"
@@ -71,6 +81,31 @@ static void print_text(const struct ct_walk_result *r,
 	}
 	if (r->findings_dropped)
 		printf("findings %zu more not kept\n", r->findings_dropped);
+	if (!r->back_walked)
+		return;
+	printf("recovered %zu from the tail", r->recovered_count);
+	if (r->recovered_indexed && r->recovered_count)
+		printf(": elements %ld..%ld", r->recovered_join + 1,
+		       r->recovered_join + (long)r->recovered_count);
+	if (r->recovered_join >= 0)
+		printf(", back links meet element %ld", r->recovered_join);
+	else if (r->recovered_join == -1)
+		printf(", back links reach the head");
+	if (r->recovered_stop[0])
+		printf(", stopped: %s", r->recovered_stop);
+	putchar('\n');
+	for (size_t i = 0; i < r->recovered_count && i < SHOWN; i++) {
+		size_t back = r->recovered_count - 1 - i;
+		if (r->recovered_indexed)
+			printf("  [%ld]", r->recovered_join + 1 + (long)i);
+		else if (back)
+			printf("  [tail-%zu]", back);
+		else
+			printf("  [tail]");
+		printf(" 0x%" PRIx64 "\n", r->recovered[i]);
+	}
+	if (r->recovered_count > SHOWN)
+		printf("  ... %zu more\n", r->recovered_count - SHOWN);
 }
 
 /* The case for CORE (its threads, signal and facts, as analyze reads
@@ -114,7 +149,7 @@ static int print_case(const char *core, const char *exe,
 int cmd_walk(int argc, char **argv)
 {
 	enum { OPT_EXE = 256, OPT_TYPE, OPT_ROOT, OPT_MEMBER, OPT_ELEM,
-	       OPT_LINK, OPT_KIND, OPT_MAX, OPT_CASE };
+	       OPT_LINK, OPT_KIND, OPT_MAX, OPT_CASE, OPT_STRING };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -127,9 +162,12 @@ int cmd_walk(int argc, char **argv)
 		{ "kind", required_argument, NULL, OPT_KIND },
 		{ "max", required_argument, NULL, OPT_MAX },
 		{ "case", no_argument, NULL, OPT_CASE },
+		{ "string", required_argument, NULL, OPT_STRING },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_walk_spec spec = { 0 };
+	const char *strings[CT_WALK_MAX_STRINGS];
+	spec.strings = strings;
 	const char *exe = NULL;
 	bool json = false, as_case = false;
 	int opt;
@@ -144,6 +182,14 @@ int cmd_walk(int argc, char **argv)
 		case OPT_ELEM: spec.elem_type = optarg; break;
 		case OPT_LINK: spec.link = optarg; break;
 		case OPT_CASE: as_case = true; break;
+		case OPT_STRING:
+			if (spec.string_count >= CT_WALK_MAX_STRINGS) {
+				cli_errorf("more than %d --string",
+					   CT_WALK_MAX_STRINGS);
+				return CLI_EXIT_USAGE;
+			}
+			strings[spec.string_count++] = optarg;
+			break;
 		case OPT_KIND:
 			if (strcmp(optarg, "tailq") == 0)
 				spec.kind = CT_WALK_TAILQ;

@@ -71,6 +71,9 @@ for m in intact tail poison cycle unmapped misaligned backlink \
 	make_core $m $m || not_ok "$m: no core was produced"
 done
 make_core empty empty 0 || not_ok "empty: no core was produced"
+for m in namebad nameunterm nameunprint twobreaks backcycle labelfull; do
+	make_core $m $m || not_ok "$m: no core was produced"
+done
 make_core big intact 100000 || not_ok "big: no core was produced"
 
 # ---- intact lists: the right count, no finding ----
@@ -224,6 +227,105 @@ walk listprevpoison listprevpoison --json $LH
 located listprevpoison listprevpoison poison 4 prev
 jq_check "listprevpoison: 0xdead000000000122 is LIST_POISON2" "$WORK/listprevpoison.json" \
 	'.findings[0].reason | test("0xdead000000000122 is LIST_POISON2")'
+
+# ---- string members: the name of each domain_entry ----
+STR="$TQ --string name"
+walk intact intact-str --json $STR
+[ $rc -eq 0 ] && ok "intact names: exit 0" || not_ok "intact names: exit $rc"
+jq_check "intact names: 5 elements, no finding" "$WORK/intact-str.json" \
+	'.count == 5 and .findings == []'
+walk big big-str --json $STR
+jq_check "100000 intact names: no finding" "$WORK/big-str.json" \
+	'.count == 100000 and .findings == []'
+walk namebad namebad --json $STR
+located namebad namebad unmapped 2 name
+addr_is namebad "$(elem namebad 2)"
+jq_check "namebad: lists intact, 0x10000 never mapped" "$WORK/namebad.json" \
+	'.count == 5 and (.findings[0].reason | test("0x10000 .*never mapped"))'
+walk namebad namebad-nostr --json $TQ
+jq_check "namebad without --string: the links are intact" "$WORK/namebad-nostr.json" \
+	'.count == 5 and .findings == []'
+walk nameunterm nameunterm --json $STR
+located nameunterm nameunterm unterminated 2 name
+jq_check "nameunterm: no NUL in 3996 bytes, then never mapped" "$WORK/nameunterm.json" \
+	'.findings[0].reason | test("no NUL in the 3996 bytes .*never mapped")'
+walk nameunprint nameunprint --json $STR
+located nameunprint nameunprint unprintable 2 name
+jq_check "nameunprint: byte 0x01 at offset 9" "$WORK/nameunprint.json" \
+	'.findings[0].reason | test("byte 0x01 at offset 9 ")'
+walk poison poison-str --json $STR
+jq_check "poison, --string: the 0x6b name of element 4 (recovered from the tail) is found" \
+	"$WORK/poison-str.json" \
+	'[.findings[] | [.kind, .element, .field]] == [["poison", 2, "tqe_next"], ["poison", 4, "name"]]'
+walk intact labels --json $STR --string label
+jq_check "intact char[16] labels and names: no finding" "$WORK/labels.json" \
+	'.count == 5 and .findings == []'
+walk labelfull labelfull --json $STR --string label
+located labelfull labelfull unterminated 3 label
+addr_is labelfull "$(elem labelfull 3) + 32"
+jq_check "labelfull: no NUL in the whole 16-byte array" "$WORK/labelfull.json" \
+	'.findings[0].reason | test("no NUL in 16 bytes \\(the whole array\\)")'
+walk nameunprint strlist --json $LH --string name
+[ $rc -eq 1 ] && grep -q "struct 'fqdn_addr' has no member 'name'" "$WORK/strlist.err" &&
+	ok "--string naming no member: exit 1, named" || not_ok "--string no member: exit $rc"
+walk intact strnotchar --json $TQ --string refcnt
+[ $rc -eq 1 ] && grep -q "not a char pointer" "$WORK/strnotchar.err" &&
+	ok "--string on an unsigned: exit 1" || not_ok "--string unsigned: exit $rc"
+walk namebad namebad-case --case $STR
+jq_check "--case: the name finding in the case model" "$WORK/namebad-case.json" \
+	'(.findings | length) == 1 and .findings[0].type == "domain_entry" and .findings[0].member == "name" and .findings[0].element == 2 and .findings[0].kind == "unmapped"'
+
+# ---- walking back from the tail when the forward walk breaks ----
+# recovered NAME COUNT FIRST LAST JOINED: the back walk recovered exactly
+# the COUNT elements after the break, indexes FIRST..LAST, meeting the
+# forward walk at element JOINED, and did not stop on its own
+recovered() {
+	jq_check "$1: $2 recovered from the tail, indexes $3..$4, joined at $5" "$WORK/$1.json" \
+		".recovered.count == $2 and (.recovered.elements | length) == $2 and .recovered.first_index == $3 and .recovered.last_index == $4 and .recovered.joined == $5 and .recovered.break_after == (.count - 1) and .recovered.stopped == null and ([.recovered.elements[].index] == [range($3; $4 + 1)]) and ((.elements + .recovered.elements | map(.address) | unique | length) == .count + $2)"
+}
+recovered poison 2 3 4 2
+recovered unmapped 1 4 4 3
+recovered misaligned 3 2 4 1
+recovered listpoison 2 3 4 2
+recovered listnull 1 4 4 3
+walk listpoison listpoison-nodes --json --root fqdn_root --member addr_list
+recovered listpoison-nodes 2 3 4 2
+walk intact strnodes --json --root fqdn_root --member addr_list --string name
+[ $rc -eq 1 ] && grep -q "string members need an element struct" "$WORK/strnodes.err" &&
+	ok "--string over bare list nodes: exit 1, said" || not_ok "--string bare nodes: exit $rc"
+jq_check "cycle: the tail is an element reached: nothing to recover" "$WORK/cycle.json" \
+	'.recovered.count == 0 and .recovered.joined == 4'
+jq_check "intact, too-long, bad tqh_last: no back walk" "$WORK/intact.json" \
+	'has("recovered") | not'
+jq_check "--max: no back walk" "$WORK/big-max.json" 'has("recovered") | not'
+jq_check "headfirst: tqh_last poison, no back walk" "$WORK/headfirst.json" 'has("recovered") | not'
+if [ $have_gdb = yes ]; then
+	# the last element recovered is the one tqh_last names
+	t=$(gdb -nx -batch -ex 'p fqdn_root->domain_list.tqh_last' \
+		"$BIN/walk-fqdn" "$WORK/poison/core" 2>/dev/null |
+		sed -n 's/^\$[0-9]* = .*\(0x[0-9a-f]*\).*/\1/p')
+	got=$(jq -r '.recovered.elements[1].address' "$WORK/poison.json")
+	[ -n "$t" ] && [ $((got)) -eq $((t - NEXT)) ] &&
+		ok "poison: recovered element 4 is tqh_last's element (gdb)" ||
+		not_ok "poison: recovered element 4 $got, tqh_last $t"
+else
+	ok "poison: gdb agrees # SKIP gdb not installed"
+fi
+walk twobreaks twobreaks --json $TQ
+jq_check "twobreaks: back walk recovers 4 and 3, stops at 3's unmapped tqe_prev, no indexes" \
+	"$WORK/twobreaks.json" \
+	'.recovered as $r | .count == 2 and $r.count == 2 and $r.joined == null and $r.first_index == null and ($r.stopped | test("^unmapped: tqe_prev of " + $r.elements[0].address + " is 0x10000 ")) and ($r.elements | map(has("index")) == [false, false])'
+walk backcycle backcycle --json $TQ
+jq_check "backcycle: back links 4, 3, 4: two recovered, each once, cycle said" \
+	"$WORK/backcycle.json" \
+	'.count == 2 and .recovered.count == 2 and (.recovered.elements | map(.address) | unique | length) == 2 and (.recovered.stopped | test("cycle")) and .recovered.joined == null'
+walk twobreaks twobreaks-text $TQ
+grep -q '^  \[tail-1\] 0x' "$WORK/twobreaks-text.json" &&
+	ok "text: recovered elements without indexes counted from the tail" ||
+	not_ok "text: recovered elements without indexes"
+walk poison poison-text $TQ
+grep -q '^recovered 2 from the tail: elements 3..4' "$WORK/poison-text.json" &&
+	ok "text: the recovered line" || not_ok "text: the recovered line"
 
 # ---- the findings in the case model ----
 walk poison poison-case --case $TQ
