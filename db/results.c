@@ -1172,7 +1172,9 @@ static struct ct_error *load_events(struct ct_results *db, int64_t id,
 							   : "",
 					col_text(st, 2), col_text(st, 3),
 					origin_at(c, st, 4), &ev);
-		if (!err)
+		/* ev is NULL past the case's event cap: its fields would
+		 * land on another event */
+		if (!err && ev)
 			err = each_row(db, "SELECT name, value FROM "
 				       "event_fields WHERE case_id = ? AND "
 				       "event_ord = ? ORDER BY ord", id,

@@ -36,9 +36,11 @@ static char *make_path(const struct ct_unwind_options *opts)
 	return ct_strbuf_detach(&sb);
 }
 
-struct ct_error *ct_dwfl_open(const struct ct_core *core,
-			      const struct ct_unwind_options *opts,
-			      struct ct_dwfl **ret)
+/* A session with our debug path and callbacks, reporting begun: the
+ * caller reports its modules and ends the report.  offline: an ELF file
+ * placed by section addresses, not a core's mappings. */
+static struct ct_error *dwfl_new(const struct ct_unwind_options *opts,
+				 bool offline, struct ct_dwfl **ret)
 {
 	struct ct_dwfl *d = calloc(1, sizeof(*d));
 	if (!d)
@@ -50,14 +52,28 @@ struct ct_error *ct_dwfl_open(const struct ct_core *core,
 	}
 	d->callbacks.find_elf = dwfl_build_id_find_elf;
 	d->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+	if (offline)
+		d->callbacks.section_address = dwfl_offline_section_address;
 	d->callbacks.debuginfo_path = &d->debuginfo_path;
-	struct ct_error *err = NULL;
 	d->dwfl = dwfl_begin(&d->callbacks);
 	if (!d->dwfl) {
-		err = dwfl_fail("dwfl_begin");
-		goto fail;
+		struct ct_error *err = dwfl_fail("dwfl_begin");
+		ct_dwfl_destroy(d);
+		return err;
 	}
 	dwfl_report_begin(d->dwfl);
+	*ret = d;
+	return NULL;
+}
+
+struct ct_error *ct_dwfl_open(const struct ct_core *core,
+			      const struct ct_unwind_options *opts,
+			      struct ct_dwfl **ret)
+{
+	struct ct_dwfl *d;
+	struct ct_error *err = dwfl_new(opts, false, &d);
+	if (err)
+		return err;
 	d->module_count = dwfl_core_file_report(d->dwfl, core->elf,
 						opts ? opts->executable : NULL);
 	if (dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
@@ -79,25 +95,10 @@ struct ct_error *ct_dwfl_open_elf(const char *path,
 				  const struct ct_unwind_options *opts,
 				  struct ct_dwfl **ret)
 {
-	struct ct_dwfl *d = calloc(1, sizeof(*d));
-	if (!d)
-		return &ct_enomem;
-	d->debuginfo_path = make_path(opts);
-	if (!d->debuginfo_path) {
-		free(d);
-		return &ct_enomem;
-	}
-	d->callbacks.find_elf = dwfl_build_id_find_elf;
-	d->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
-	d->callbacks.section_address = dwfl_offline_section_address;
-	d->callbacks.debuginfo_path = &d->debuginfo_path;
-	struct ct_error *err = NULL;
-	d->dwfl = dwfl_begin(&d->callbacks);
-	if (!d->dwfl) {
-		err = dwfl_fail("dwfl_begin");
-		goto fail;
-	}
-	dwfl_report_begin(d->dwfl);
+	struct ct_dwfl *d;
+	struct ct_error *err = dwfl_new(opts, true, &d);
+	if (err)
+		return err;
 	/* at base 0 so that a PIE or DSO keeps its link-time addresses, as
 	 * in nm and addr2line (dwfl_report_offline() would move it) */
 	Dwfl_Module *mod = dwfl_report_elf(d->dwfl, path, path, -1, 0, false);
