@@ -91,6 +91,7 @@ void ct_case_destroy(struct ct_case *c)
 		free(f->type);
 		free(f->member);
 		free(f->reason);
+		free(f->structure);
 	}
 	free(c->findings);
 	for (size_t i = 0; i < c->match_count; i++)
@@ -315,15 +316,17 @@ struct ct_error *ct_case_add_finding(struct ct_case *c,
 		return &ct_enomem;
 	struct ct_finding *f = &c->findings[c->finding_count];
 	*f = *finding;
-	f->kind = f->type = f->member = f->reason = NULL;
+	f->kind = f->type = f->member = f->reason = f->structure = NULL;
 	if (!dup_opt(finding->kind, &f->kind) ||
 	    !dup_opt(finding->type, &f->type) ||
 	    !dup_opt(finding->member, &f->member) ||
-	    !dup_opt(finding->reason, &f->reason)) {
+	    !dup_opt(finding->reason, &f->reason) ||
+	    !dup_opt(finding->structure, &f->structure)) {
 		free(f->kind);
 		free(f->type);
 		free(f->member);
 		free(f->reason);
+		free(f->structure);
 		return &ct_enomem;
 	}
 	c->finding_count++;

@@ -153,6 +153,10 @@ struct ct_finding {
 	long element;		/* element index, -1 if none */
 	char *reason;
 	struct ct_origin origin;
+	char *structure;	/* what a walk was following when it found
+				 * this, "fqdn_node.domain_list" (the type
+				 * holding the head and the head's member
+				 * path), or NULL */
 };
 
 /* What went wrong, as far as the evidence says. */

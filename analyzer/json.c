@@ -208,6 +208,8 @@ static void findings(struct ct_strbuf *sb, const struct ct_case *c)
 		else
 			ct_strbuf_puts(sb, "null");
 		kv_str(sb, "reason", f->reason, &first);
+		if (f->structure)
+			kv_str(sb, "structure", f->structure, &first);
 		origin(sb, f->origin, &first);
 		ct_strbuf_putc(sb, '}');
 	}

@@ -1491,6 +1491,10 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 					struct ct_case *c,
 					struct ct_origin origin)
 {
+	/* every finding of the walk is one in "fqdn_node.domain_list" */
+	char structure[192];
+	snprintf(structure, sizeof(structure), "%s.%s",
+		 r->root_type[0] ? r->root_type : r->head_type, spec->member);
 	for (size_t i = 0; i < r->finding_count; i++) {
 		const struct ct_walk_finding *f = &r->findings[i];
 		char member[160];
@@ -1512,10 +1516,37 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 			.element = f->element,
 			.reason = (char *)f->reason,
 			.origin = origin,
+			.structure = structure,
 		};
 		struct ct_error *err = ct_case_add_finding(c, &cf);
 		if (err)
 			return err;
 	}
 	return NULL;
+}
+
+/* ---- for rules that name structures (rules/autowalk.c) ------------------- */
+
+bool ct_walk_session_has_global(struct ct_walk_session *s, const char *name)
+{
+	Dwarf_Die die;
+	return s->dwarf && find_global(s->dwarf, name, DW_TAG_variable, &die);
+}
+
+bool ct_walk_kind_from_name(const char *name, enum ct_walk_kind *ret)
+{
+	static const struct {
+		const char *name;
+		enum ct_walk_kind kind;
+	} kinds[] = {
+		{ "tailq", CT_WALK_TAILQ },
+		{ "list_head", CT_WALK_LIST },
+		{ "list", CT_WALK_LIST },
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(kinds); i++)
+		if (strcmp(name, kinds[i].name) == 0) {
+			*ret = kinds[i].kind;
+			return true;
+		}
+	return false;
 }

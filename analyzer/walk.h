@@ -135,4 +135,10 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 					struct ct_case *c,
 					struct ct_origin origin);
 
+/* Does the session's DWARF define a global variable called name? */
+bool ct_walk_session_has_global(struct ct_walk_session *s, const char *name);
+/* The kind "walk --kind" and rules' walks call name ("tailq",
+ * "list_head", ...); false when this build walks no such kind. */
+bool ct_walk_kind_from_name(const char *name, enum ct_walk_kind *ret);
+
 #endif /* CT_WALK_H */

@@ -8,6 +8,7 @@
 
 #include "cli/cli.h"
 #include "rules/match.h"	/* kb: known-issue matching */
+#include "rules/autowalk.h"
 
 const char cmd_analyze_usage[] =
 	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR]\n"
@@ -325,7 +326,10 @@ int cmd_analyze(int argc, char **argv)
 				cli_errorf("%s", c->inputs[j].error);
 		if (ct_case_usable(c))
 			usable = true;
-		err = ct_kb_match(kb, c);	/* kb */
+		/* structures the rules name, walked in cores, then match */
+		err = ct_kb_walk_cores(kb, c, &aopts);
+		if (!err)
+			err = ct_kb_match(kb, c);	/* kb */
 		if (err) {
 			cli_error(err);
 			failed = true;

@@ -114,6 +114,15 @@ static const char *const migrations[CT_KB_DB_SCHEMA_VERSION] = {
 	FTS_POPULATE,
 	/* 3: "fix: unknown" (a fix exists, its version is not public) */
 	"ALTER TABLE rule ADD COLUMN fix_unknown INTEGER NOT NULL DEFAULT 0;\n",
+	/* 4: structures a rule asks analyze to walk in cores; strings holds
+	 * the string members one per line */
+	"CREATE TABLE walk (\n"
+	"  rid INTEGER NOT NULL REFERENCES rule(rid),\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  line INTEGER NOT NULL DEFAULT 0,\n"
+	"  root TEXT NOT NULL, type TEXT, member TEXT NOT NULL,\n"
+	"  elem_type TEXT, link TEXT, kind TEXT, strings TEXT,\n"
+	"  PRIMARY KEY (rid, seq));\n",
 };
 
 /* bm25 weights of rule_fts's columns: id, title, text, frames, patterns. */
@@ -200,6 +209,7 @@ enum {
 	ST_VERSION,
 	ST_LINE,
 	ST_EXAMPLE,
+	ST_WALK,	/* schema 4 and later */
 	ST_MAX,
 };
 
@@ -230,6 +240,9 @@ static const char *const insert_sql[ST_MAX] = {
 		    "introduced_in, fixed_in) VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_EXAMPLE] = "INSERT INTO example (rid, seq, counter, text) "
 		       "VALUES (?, ?, ?, ?)",
+	[ST_WALK] = "INSERT INTO walk (rid, seq, line, root, type, member, "
+		    "elem_type, link, kind, strings) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 static const char *const fact_ops[] = {
@@ -305,6 +318,35 @@ static struct ct_error *insert_signal(sqlite3 *h, const char *path,
 	return err;
 }
 
+static struct ct_error *insert_walk(sqlite3 *h, const char *path,
+				    sqlite3_stmt *q, sqlite3_int64 rid, int seq,
+				    const struct ct_rule_walk *k)
+{
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	for (size_t i = 0; i < k->string_count; i++) {
+		if (i)
+			ct_strbuf_putc(&sb, '\n');
+		ct_strbuf_puts(&sb, k->strings[i]);
+	}
+	if (sb.failed) {
+		ct_strbuf_deinit(&sb);
+		return &ct_enomem;
+	}
+	sqlite3_bind_int64(q, 1, rid);
+	sqlite3_bind_int(q, 2, seq);
+	sqlite3_bind_int64(q, 3, (sqlite3_int64)k->line);
+	bind_text(q, 4, k->root);
+	bind_text(q, 5, k->type);
+	bind_text(q, 6, k->member);
+	bind_text(q, 7, k->elem_type);
+	bind_text(q, 8, k->link);
+	bind_text(q, 9, k->kind);
+	bind_text(q, 10, k->string_count ? sb.buf : NULL);
+	struct ct_error *err = step_done(h, path, q);
+	ct_strbuf_deinit(&sb);
+	return err;
+}
+
 static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 				    sqlite3_stmt **st, sqlite3_int64 rid,
 				    const struct ct_rule *r)
@@ -365,6 +407,9 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 			err = step_done(h, path, q);
 		}
 	}
+	for (size_t i = 0; st[ST_WALK] && i < r->walk_count && !err; i++)
+		err = insert_walk(h, path, st[ST_WALK], rid, (int)i,
+				  &r->walks[i]);
 	return err;
 }
 
@@ -383,9 +428,11 @@ static struct ct_error *build_into(sqlite3 *h, const char *path,
 	err = migrate(h, path, 0, version);
 	sqlite3_stmt *st[ST_MAX] = { NULL };
 	for (int i = 0; i < ST_MAX && !err; i++)
-		err = prepare(h, path, i == ST_RULE && version < 3
-					       ? insert_rule_v1 : insert_sql[i],
-			      &st[i]);
+		if (i != ST_WALK || version >= 4)
+			err = prepare(h, path,
+				      i == ST_RULE && version < 3
+					      ? insert_rule_v1 : insert_sql[i],
+				      &st[i]);
 	for (size_t i = 0; i < kb->count && !err; i++)
 		err = insert_rule(h, path, st, (sqlite3_int64)i + 1,
 				  kb->rules[i]);
@@ -961,6 +1008,66 @@ static struct ct_error *read_examples(struct reader *r)
 	return err;
 }
 
+/* Split "a\nb" into a new list of strings. */
+static bool split_lines(const char *s, char ***ret, size_t *ret_count)
+{
+	*ret = NULL;
+	*ret_count = 0;
+	while (s && *s) {
+		const char *nl = strchr(s, '\n');
+		size_t n = nl ? (size_t)(nl - s) : strlen(s);
+		char *item = strndup(s, n);
+		if (!item || !list_append(ret, ret_count,
+					  CT_RULE_MAX_WALK_STRINGS, item)) {
+			free(item);
+			return false;
+		}
+		s += n + (nl != NULL);
+	}
+	return true;
+}
+
+static struct ct_error *read_walks(struct reader *r)
+{
+	sqlite3_stmt *st;
+	struct ct_error *err = prepare(r->db->h, r->db->path,
+				       "SELECT rid, line, root, type, member, "
+				       "elem_type, link, kind, strings "
+				       "FROM walk ORDER BY rid, seq", &st);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+		struct ct_rule *rule = find_rule(r, rid);
+		if (!rule || rule->walk_count >= CT_RULE_MAX_WALKS) {
+			err = corrupt(r, "bad walk", rid);
+			break;
+		}
+		struct ct_rule_walk *v = realloc(rule->walks,
+			(rule->walk_count + 1) * sizeof(*v));
+		if (!v) {
+			err = &ct_enomem;
+			break;
+		}
+		rule->walks = v;
+		struct ct_rule_walk *k = &v[rule->walk_count++];
+		memset(k, 0, sizeof(*k));
+		k->line = (unsigned long)sqlite3_column_int64(st, 1);
+		char *strings = NULL;
+		bool ok = column_dup(st, 2, &k->root) &&
+			  column_dup(st, 3, &k->type) &&
+			  column_dup(st, 4, &k->member) &&
+			  column_dup(st, 5, &k->elem_type) &&
+			  column_dup(st, 6, &k->link) &&
+			  column_dup(st, 7, &k->kind) &&
+			  column_dup(st, 8, &strings) &&
+			  split_lines(strings, &k->strings, &k->string_count);
+		free(strings);
+		if (!ok)
+			err = corrupt(r, "bad walk", rid);
+	}
+	sqlite3_finalize(st);
+	return err;
+}
+
 struct ct_error *ct_kb_db_read(struct ct_kb_db *db, const char *source,
 			       struct ct_kb **ret)
 {
@@ -976,6 +1083,8 @@ struct ct_error *ct_kb_db_read(struct ct_kb_db *db, const char *source,
 		err = read_versions(&r);
 	if (!err)
 		err = read_examples(&r);
+	if (!err)
+		err = read_walks(&r);
 	struct ct_kb *kb = NULL;
 	if (!err)
 		err = ct_kb_create(source, &kb);

@@ -24,7 +24,7 @@
 #include "rules/match.h"
 
 /* Version of the schema this build writes and reads. */
-#define CT_KB_DB_SCHEMA_VERSION 3
+#define CT_KB_DB_SCHEMA_VERSION 4
 
 /* An open compiled knowledge base (read-only). */
 struct ct_kb_db;

@@ -93,6 +93,8 @@ static const char *const migrations[] = {
 	"CREATE INDEX cases_status ON cases (status);"
 	"CREATE INDEX cases_cluster ON cases (cluster_id);"
 	"CREATE INDEX matches_rule ON matches (rule_id);",
+	/* 3: the structure a walk finding was found in */
+	"ALTER TABLE findings ADD COLUMN structure TEXT;",
 };
 
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
@@ -711,8 +713,8 @@ static const char *const insert_sql[ST_COUNT] = {
 	[ST_FIELD] = "INSERT INTO event_fields (case_id, event_ord, ord, name, "
 		     "value) VALUES (?, ?, ?, ?, ?)",
 	[ST_FINDING] = "INSERT INTO findings (case_id, ord, kind, type, "
-		       "member, address, element, reason, input_ord, line) "
-		       "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		       "member, address, element, reason, input_ord, line, "
+		       "structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 	[ST_NOTE] = "INSERT INTO notes (case_id, ord, text) VALUES (?, ?, ?)",
 	[ST_MATCH] = "INSERT INTO matches (case_id, ord, rule_id, title, "
 		     "score, passes, verdict, fixed_in, workaround, why) "
@@ -859,6 +861,7 @@ static struct ct_error *store_model(struct ct_results *db,
 		sqlite3_bind_int64(s, 7, f->element);
 		bind_text(s, 8, f->reason);
 		bind_origin(s, 9, c, f->origin);
+		bind_text(s, 11, f->structure);
 		err = step_reset(db, s);
 	}
 	for (size_t i = 0; i < c->note_count && !err; i++) {
@@ -1082,6 +1085,7 @@ static struct ct_error *row_finding(struct ct_case *c, sqlite3_stmt *st)
 		.element = (long)sqlite3_column_int64(st, 4),
 		.reason = (char *)col_text(st, 5),
 		.origin = origin_at(c, st, 6),
+		.structure = (char *)col_text(st, 8),
 	};
 	return ct_case_add_finding(c, &f);
 }
@@ -1252,7 +1256,8 @@ struct ct_error *ct_results_load_case(struct ct_results *db, int64_t id,
 		err = load_events(db, id, c);
 	if (!err)
 		err = each_row(db, "SELECT kind, type, member, address, "
-			       "element, reason, input_ord, line FROM findings "
+			       "element, reason, input_ord, line, structure "
+			       "FROM findings "
 			       "WHERE case_id = ? ORDER BY ord", id, 0, false,
 			       row_finding, c);
 	if (!err)

@@ -39,7 +39,7 @@
 #include "analyzer/crashtriage.h"
 #include "rules/match.h"
 
-#define CT_RESULTS_SCHEMA_VERSION 2
+#define CT_RESULTS_SCHEMA_VERSION 3
 
 /*
  * Clustering of unknown cases (status "unknown": a signature, no passing

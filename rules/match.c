@@ -942,6 +942,25 @@ static bool member_within(const char *r, const char *m)
 	return m && strncmp(r, m, n) == 0 && (m[n] == '\0' || m[n] == '.');
 }
 
+/* Does the finding's own type and member, or the structure a walk found
+ * it in ("fqdn_node.domain_list" for a bad element of that list), satisfy
+ * the signal's type and member? */
+static bool finding_in(const struct ct_finding_signal *fs,
+		       const struct ct_finding *f)
+{
+	if ((!fs->type || (f->type && !strcmp(fs->type, f->type))) &&
+	    (!fs->member || member_within(fs->member, f->member)))
+		return true;
+	if (!f->structure)
+		return false;
+	const char *dot = strchr(f->structure, '.');
+	size_t n = dot ? (size_t)(dot - f->structure) : strlen(f->structure);
+	if (fs->type && (strlen(fs->type) != n ||
+			 strncmp(fs->type, f->structure, n) != 0))
+		return false;
+	return !fs->member || (dot && member_within(fs->member, dot + 1));
+}
+
 static double eval_finding(const struct ct_finding_signal *fs,
 			   const struct view *v, struct ct_strbuf *why)
 {
@@ -949,8 +968,7 @@ static double eval_finding(const struct ct_finding_signal *fs,
 	for (size_t i = 0; i < c->finding_count; i++) {
 		const struct ct_finding *f = &c->findings[i];
 		if ((fs->kind && (!f->kind || strcmp(fs->kind, f->kind))) ||
-		    (fs->type && (!f->type || strcmp(fs->type, f->type))) ||
-		    (fs->member && !member_within(fs->member, f->member)))
+		    !finding_in(fs, f))
 			continue;
 		if (!why)
 			return 1;
@@ -1428,6 +1446,16 @@ static void mark_name(const struct ct_kb_index *ix, char kind, const char *s,
 		mark_posting(index_find(ix, kind, s, strlen(s)), cl);
 }
 
+/* Mark the rules indexed under each dotted prefix of s: a finding in
+ * "domain_list.tqh_last" is one for a rule about "domain_list". */
+static void mark_prefixes(const struct ct_kb_index *ix, const char *s,
+			  size_t n, struct cand_list *cl)
+{
+	for (size_t i = 0; s && i <= n; i++)
+		if (i == n || s[i] == '.')
+			mark_posting(index_find(ix, 'd', s, i), cl);
+}
+
 /* Mark every rule the index offers for the case. */
 static struct ct_error *collect_candidates(const struct ct_kb *kb,
 					   const struct view *v,
@@ -1465,7 +1493,18 @@ static struct ct_error *collect_candidates(const struct ct_kb *kb,
 	for (size_t i = 0; i < c->finding_count; i++) {
 		mark_name(ix, 'd', c->findings[i].kind, cl);
 		mark_name(ix, 'd', c->findings[i].type, cl);
-		mark_name(ix, 'd', c->findings[i].member, cl);
+		const struct ct_finding *f = &c->findings[i];
+		if (f->member)
+			mark_prefixes(ix, f->member, strlen(f->member), cl);
+		if (f->structure) {
+			/* "fqdn_node.domain_list": the type, the members */
+			const char *dot = strchr(f->structure, '.');
+			size_t n = dot ? (size_t)(dot - f->structure)
+				       : strlen(f->structure);
+			mark_posting(index_find(ix, 'd', f->structure, n), cl);
+			if (dot)
+				mark_prefixes(ix, dot + 1, strlen(dot + 1), cl);
+		}
 	}
 	return cl->oom ? &ct_enomem : NULL;
 }

@@ -1071,6 +1071,64 @@ static bool validate_spec(struct loader *l, struct where w,
 }
 
 /* Checks over the whole rule once its parts are valid. */
+const char *const ct_rule_walk_kinds[] = {
+	"tailq", "list_head", "slist", "list", "stailq", "hlist", "rb",
+	"linux-rb", NULL,
+};
+
+/* "name" or "name.name...": C identifiers joined by dots. */
+static bool is_member_path(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n >= CT_RULE_MAX_WALK_PATH)
+		return false;
+	bool start = true;
+	for (const char *p = s; *p; p++) {
+		if (*p == '.' && !start) {
+			start = true;
+			continue;
+		}
+		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+			     || *p == '_';
+		bool digit = *p >= '0' && *p <= '9';
+		if (!alpha && !(digit && !start))
+			return false;
+		start = false;
+	}
+	return !start;
+}
+
+static bool validate_walk(struct loader *l, struct where w,
+			  const struct ct_rule_walk *k)
+{
+	if (!k->root || !k->member)
+		return fail(l, w, "walks: root and member are required");
+	const char *paths[] = { k->root, k->member, k->type, k->elem_type,
+				k->link };
+	static const char *const names[] = { "root", "member", "type",
+					     "elem_type", "link" };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(paths); i++)
+		if (paths[i] && !is_member_path(paths[i]))
+			return fail(l, w, "walks: %s '%s' must be a C name or "
+				    "names joined by dots", names[i], paths[i]);
+	for (size_t i = 0; i < k->string_count; i++)
+		if (!is_member_path(k->strings[i]) ||
+		    strchr(k->strings[i], '.'))
+			return fail(l, w, "walks: strings: '%s' must be a "
+				    "member name", k->strings[i]);
+	if (k->string_count > CT_RULE_MAX_WALK_STRINGS)
+		return fail(l, w, "walks: more than %d strings",
+			    CT_RULE_MAX_WALK_STRINGS);
+	if (k->kind) {
+		bool known = false;
+		for (size_t i = 0; ct_rule_walk_kinds[i] && !known; i++)
+			known = strcmp(k->kind, ct_rule_walk_kinds[i]) == 0;
+		if (!known)
+			return fail(l, w, "walks: unknown kind '%s'", k->kind);
+	}
+	return true;
+}
+
 static bool validate_rule(struct loader *l, struct where w,
 			  const struct ct_rule *r)
 {
@@ -1103,6 +1161,18 @@ static void free_list(char **v, size_t n)
 	for (size_t i = 0; i < n; i++)
 		free(v[i]);
 	free(v);
+}
+
+void ct_rule_walk_deinit(struct ct_rule_walk *k)
+{
+	free(k->root);
+	free(k->type);
+	free(k->member);
+	free(k->elem_type);
+	free(k->link);
+	free(k->kind);
+	free_list(k->strings, k->string_count);
+	memset(k, 0, sizeof(*k));
 }
 
 static void signal_deinit(struct ct_signal *s)
@@ -1166,6 +1236,9 @@ void ct_rule_destroy(struct ct_rule *r)
 	free(r->versions);
 	free_list(r->examples, r->example_count);
 	free_list(r->counter_examples, r->counter_example_count);
+	for (size_t i = 0; i < r->walk_count; i++)
+		ct_rule_walk_deinit(&r->walks[i]);
+	free(r->walks);
 	free(r->source);
 	free(r);
 }
@@ -1444,13 +1517,55 @@ static bool read_spec(struct loader *l, const struct node *n,
 	return validate_spec(l, at(n), spec);
 }
 
+static bool read_walk(struct loader *l, const struct node *n,
+		      struct ct_rule_walk *k)
+{
+	static const char *const keys[] = {
+		"root", "type", "member", "elem_type", "link", "kind",
+		"strings",
+	};
+	if (!check_keys(l, n, "a walk", keys, CT_ARRAY_SIZE(keys)))
+		return false;
+	k->line = at(n).line;
+	static const struct {
+		const char *key;
+		size_t offset;
+		bool required;
+	} strings[] = {
+		{ "root", offsetof(struct ct_rule_walk, root), true },
+		{ "member", offsetof(struct ct_rule_walk, member), true },
+		{ "type", offsetof(struct ct_rule_walk, type), false },
+		{ "elem_type", offsetof(struct ct_rule_walk, elem_type), false },
+		{ "link", offsetof(struct ct_rule_walk, link), false },
+		{ "kind", offsetof(struct ct_rule_walk, kind), false },
+	};
+	const struct node *v;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(strings); i++) {
+		char **dst = (char **)((char *)k + strings[i].offset);
+		if (!(v = lookup(n, strings[i].key))) {
+			if (strings[i].required)
+				return fail(l, at(n), "walks: %s is required",
+					    strings[i].key);
+			continue;
+		}
+		if (!(strings[i].required ? get_string(l, v, strings[i].key, dst)
+		      : get_opt_string(l, v, strings[i].key, dst)))
+			return false;
+	}
+	if ((v = lookup(n, "strings")) &&
+	    !get_string_list(l, v, "walks: strings", CT_RULE_MAX_WALK_STRINGS,
+			     &k->strings, &k->string_count))
+		return false;
+	return validate_walk(l, at(n), k);
+}
+
 static bool read_rule(struct loader *l, const struct node *root,
 		      struct ct_rule *r)
 {
 	static const char *const keys[] = {
 		"id", "title", "product", "component", "references",
 		"summary", "workaround", "resolution", "threshold", "signals",
-		"versions", "examples", "counter_examples", "fix",
+		"versions", "examples", "counter_examples", "fix", "walks",
 	};
 	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)))
 		return false;
@@ -1556,6 +1671,18 @@ static bool read_rule(struct loader *l, const struct node *root,
 	    !get_string_list(l, v, "counter_examples", CT_RULE_MAX_LIST,
 			     &r->counter_examples, &r->counter_example_count))
 		return false;
+	if ((v = lookup(root, "walks")) && !is_null(v)) {
+		if (!want_list(l, v, "walks", CT_RULE_MAX_WALKS))
+			return false;
+		r->walks = calloc(v->count ? v->count : 1, sizeof(*r->walks));
+		if (!r->walks)
+			return oom(l);
+		for (size_t i = 0; i < v->count; i++) {
+			r->walk_count++;
+			if (!read_walk(l, v->items[i], &r->walks[i]))
+				return false;
+		}
+	}
 	const struct node *k = lookup_key(root, "signals");
 	return validate_rule(l, at(k ? k : root), r);
 }
@@ -1614,6 +1741,9 @@ struct ct_error *ct_rule_finish(struct ct_rule *r)
 		if (!l.err)
 			validate_spec(&l, w, spec);
 	}
+	for (size_t i = 0; i < r->walk_count && !l.err; i++)
+		validate_walk(&l, (struct where){ r->walks[i].line, 0 },
+			      &r->walks[i]);
 	if (!l.err)
 		validate_rule(&l, w, r);
 	return l.err;

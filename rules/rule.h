@@ -40,6 +40,9 @@ enum {
 	CT_RULE_MAX_SEQUENCE = 32,	/* names in one frames sequence */
 	CT_RULE_MAX_LIST = 256,		/* items in other lists */
 	CT_RULE_MAX_ID = 128,		/* bytes of an id */
+	CT_RULE_MAX_WALKS = 16,		/* structure walks per rule */
+	CT_RULE_MAX_WALK_STRINGS = 16,	/* string members per walk */
+	CT_RULE_MAX_WALK_PATH = 256,	/* bytes of a root or member path */
 };
 
 /* A compiled regular expression (PCRE2, JIT when available). */
@@ -121,6 +124,31 @@ struct ct_signal {
 	} u;
 };
 
+/*
+ * A structure the rule asks "crashtriage analyze" to walk in a user-space
+ * core whose debug info defines the root (SCHEMA.md, "walks"): the same
+ * fields as "crashtriage walk" takes, so a rule author can try the walk by
+ * hand first.  Its findings join the case before matching, where finding
+ * signals see them.
+ */
+struct ct_rule_walk {
+	char *root;		/* "var" or "var.member.member" */
+	char *type;		/* struct of the root when it is not a
+				 * variable's own type, or NULL */
+	char *member;		/* path from the root to the list head */
+	char *elem_type;	/* element struct, or NULL (from DWARF) */
+	char *link;		/* link member in the element, or NULL */
+	char *kind;		/* "tailq", "list_head", ..., NULL: auto */
+	char **strings;		/* element members checked as strings */
+	size_t string_count;
+	unsigned long line;	/* where it starts in the source, 0 if unknown */
+};
+
+/* Names a walk's kind may take (NULL-terminated), as "walk --kind" does. */
+extern const char *const ct_rule_walk_kinds[];
+/* Free what k holds (for db/kb.c, which fills walks itself) and zero it. */
+void ct_rule_walk_deinit(struct ct_rule_walk *k);
+
 /* One release line of a product and its fix. */
 struct ct_version_line {
 	char *line;		/* "4.2" as ct_version_line() names it, "*" */
@@ -160,6 +188,8 @@ struct ct_rule {
 	size_t example_count;
 	char **counter_examples;	/* evidence that must not match */
 	size_t counter_example_count;
+	struct ct_rule_walk *walks;	/* structures to walk in cores */
+	size_t walk_count;
 	char *source;		/* file (or "embedded:NAME") it came from */
 	unsigned long line;	/* line of the rule in source, 1 for YAML */
 };

@@ -42,27 +42,9 @@ echo "# cores from: $([ $use_kernel = yes ] && echo kernel || echo gcore)"
 make_core() {
 	name=$1
 	shift
-	dir="$WORK/$name"
-	prog="$BIN/crash-${name%-gcore}"
-	mkdir -p "$dir"
-	if [ $use_kernel = yes ] && [ "$name" = "${name%-gcore}" ]; then
-		# in a child shell, so that its "Segmentation fault" report
-		# goes to /dev/null with the program's output
-		sh -c 'cd "$1" && ulimit -c unlimited && shift && exec "$@"' \
-			sh "$dir" "$prog" "$@" >/dev/null 2>&1
-		for f in "$dir"/core "$dir"/core.*; do
-			[ -f "$f" ] || continue
-			[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
-			return 0
-		done
-	fi
-	[ $have_gdb = yes ] || return 1
-	# signals the fixtures handle themselves go on to the program
-	(cd "$dir" && gdb -nx -batch \
-		-ex 'handle SIGUSR1 SIGUSR2 nostop noprint pass' \
-		-ex run -ex "gcore $dir/core" \
-		--args "$prog" "$@") >/dev/null 2>&1
-	[ -f "$dir/core" ]
+	gcore_only=no
+	[ "$name" = "${name%-gcore}" ] || gcore_only=yes
+	core_of "$WORK/$name" "$BIN/crash-${name%-gcore}" "$@"
 }
 
 # sanitizer_clean FILE: no sanitizer report in a stderr capture

@@ -163,8 +163,8 @@ if command -v sqlite3 >/dev/null 2>&1; then
 	[ $? -eq 1 ] && grep -q "not a crashtriage knowledge base" "$WORK/err" &&
 		ok "a foreign SQLite file is refused" ||
 		not_ok "a foreign SQLite file is refused"
-	[ "$(sqlite3 "$WORK/kb.sqlite" "SELECT version FROM schema_version")" = 3 ] &&
-		ok "schema_version table says 3" || not_ok "schema_version table says 3"
+	[ "$(sqlite3 "$WORK/kb.sqlite" "SELECT version FROM schema_version")" = 4 ] &&
+		ok "schema_version table says 4" || not_ok "schema_version table says 4"
 else
 	echo "# sqlite3 command not found: schema checks skipped"
 fi

@@ -64,6 +64,34 @@ core_method() {
 		skip_all "core_pattern '$pattern' is not a file name and gdb is missing"
 }
 
+# core_of DIR PROG ARGS...: run PROG ARGS in DIR so that it crashes and
+# leaves DIR/core: the kernel's when core_method chose it (and
+# gcore_only is not yes), else gdb's gcore at the crash.  Returns 1 when
+# no core came.
+core_of() {
+	dir=$1 prog=$2
+	shift 2
+	mkdir -p "$dir"
+	if [ $use_kernel = yes ] && [ "${gcore_only:-no}" != yes ]; then
+		# in a child shell, so that its "Segmentation fault" report
+		# goes to /dev/null with the program's output
+		sh -c 'cd "$1" && ulimit -c unlimited && shift && exec "$@"' \
+			sh "$dir" "$prog" "$@" >/dev/null 2>&1
+		for f in "$dir"/core "$dir"/core.*; do
+			[ -f "$f" ] || continue
+			[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
+			return 0
+		done
+	fi
+	[ $have_gdb = yes ] || return 1
+	# signals the fixtures handle themselves go on to the program
+	(cd "$dir" && gdb -nx -batch \
+		-ex 'handle SIGUSR1 SIGUSR2 nostop noprint pass' \
+		-ex run -ex "gcore $dir/core" \
+		--args "$prog" "$@") >/dev/null 2>&1
+	[ -f "$dir/core" ]
+}
+
 finish() {
 	echo "1..$tap_n"
 	exit 0

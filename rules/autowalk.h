@@ -1,0 +1,23 @@
+/*
+ * autowalk.h - the structure walks rules name, run over the user-space
+ * cores of a case before it is matched (rules/SCHEMA.md, "walks").
+ */
+#ifndef CT_RULES_AUTOWALK_H
+#define CT_RULES_AUTOWALK_H
+
+#include "analyzer/crashtriage.h"
+#include "rules/match.h"
+
+/*
+ * ct_kb_walk_cores - for every input of c that is a user-space core, run
+ * each distinct walk the rules of kb name whose root variable the core's
+ * program defines (its DWARF, with opts->executable when given), add the
+ * findings to c and a note per walk (what was walked, elements, findings,
+ * or why it could not start).  A core whose program has no DWARF gets one
+ * note.  Returns an error only when memory runs out; call it before
+ * ct_kb_match() so that finding signals see the findings.
+ */
+struct ct_error *ct_kb_walk_cores(const struct ct_kb *kb, struct ct_case *c,
+				  const struct ct_analyze_options *opts);
+
+#endif /* CT_RULES_AUTOWALK_H */
