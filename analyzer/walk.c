@@ -1,627 +1,18 @@
 /*
  * walk.c - follow TAILQs and list_heads through a user-space core, with
  * every link checked.  Types, members, offsets and sizes come from the
- * program's DWARF through libdw; memory comes from ct_core_read(), so a
- * pointer from the dump is only ever an address to look up, never
- * dereferenced.  See walk.h.
+ * program's DWARF (walk-dwarf.c); memory comes through a struct
+ * ct_walk_mem, so a pointer from the dump is only ever an address to look
+ * up, never dereferenced.  See walk.h.
  */
 #include <dwarf.h>
-#include <elf.h>
-#include <elfutils/libdw.h>
-#include <errno.h>
-#include <fcntl.h>
-#include <gelf.h>
 #include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
-#include "walk.h"
-
-struct ct_walk_session {
-	char *core_path;	/* the core file */
-	void *map;		/* its read-only mapping */
-	size_t map_len;
-	struct ct_core *core;
-	char *exe;		/* the executable whose DWARF we read */
-	int exe_fd;
-	Dwarf *dwarf;
-	uint64_t bias;		/* load bias of exe in the process */
-	bool bias_unknown;	/* position-independent, but no AT_ENTRY */
-	unsigned ptr_size;	/* DWARF address size (8 on x86_64, aarch64) */
-};
-
-/* A value in the target: an address and its (peeled) DWARF type. */
-struct tval {
-	uint64_t addr;
-	Dwarf_Die type;
-};
-
-static struct ct_error *dwarf_fail(const char *path, const char *what)
-{
-	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
-					   dwarf_errmsg(-1)),
-			   path, 0, 0, false);
-}
-
-/* ---- session ------------------------------------------------------------- */
-
-struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
-				      struct ct_walk_session **ret)
-{
-	struct ct_walk_session *s = calloc(1, sizeof(*s));
-	if (!s)
-		return &ct_enomem;
-	s->exe_fd = -1;
-	s->ptr_size = 8;
-	struct ct_error *err = NULL;
-	s->core_path = strdup(core_path);
-	if (!s->core_path) {
-		err = &ct_enomem;
-		goto fail;
-	}
-	int fd = open(core_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = ct_error_os(errno, core_path, "cannot open");
-		goto fail;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		err = ct_error_os(errno, core_path, "cannot stat");
-		close(fd);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
-						  "not a core: %s",
-						  S_ISREG(st.st_mode)
-						  ? "empty file"
-						  : "not a regular file"),
-				  core_path, 0, 0, false);
-		close(fd);
-		goto fail;
-	}
-	s->map_len = (size_t)st.st_size;
-	s->map = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-	int map_errno = errno;
-	close(fd);
-	if (s->map == MAP_FAILED) {
-		s->map = NULL;
-		err = ct_error_os(map_errno, core_path, "cannot map");
-		goto fail;
-	}
-	err = ct_core_open_memory(s->core_path, s->map, s->map_len, &s->core);
-	if (err)
-		goto fail;
-	char buf[4096];
-	if (!exe) {
-		if (!ct_core_executable(s->core, buf, sizeof(buf))) {
-			err = ct_error_at(ct_error_create(
-				CT_ERROR_NOT_FOUND,
-				"the core names no executable; use --exe"),
-				core_path, 0, 0, false);
-			goto fail;
-		}
-		exe = buf;
-	}
-	s->exe = strdup(exe);
-	if (!s->exe) {
-		err = &ct_enomem;
-		goto fail;
-	}
-	/* O_NONBLOCK: a core can name a FIFO, which must not hang us */
-	s->exe_fd = open(s->exe, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (s->exe_fd < 0) {
-		err = ct_error_os(errno, s->exe, "cannot open executable");
-		goto fail;
-	}
-	if (fstat(s->exe_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
-						  "executable is not a "
-						  "regular file"),
-				  s->exe, 0, 0, false);
-		goto fail;
-	}
-	s->dwarf = dwarf_begin(s->exe_fd, DWARF_C_READ);
-	if (!s->dwarf) {
-		err = dwarf_fail(s->exe, "no DWARF debug info");
-		goto fail;
-	}
-	/* pointer size: the address size of the first unit */
-	Dwarf_Off cu_next;
-	size_t cu_hsize;
-	uint8_t asize = 0;
-	if (dwarf_nextcu(s->dwarf, 0, &cu_next, &cu_hsize, NULL, &asize,
-			 NULL) == 0 && (asize == 4 || asize == 8))
-		s->ptr_size = asize;
-	/* load bias: where the entry point is in the process minus where
-	 * the file says it is (0 for a fixed-address program) */
-	Elf *elf = dwarf_getelf(s->dwarf);
-	GElf_Ehdr eh;
-	uint64_t entry;
-	if (elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN) {
-		if (ct_core_auxv(s->core, AT_ENTRY, &entry))
-			s->bias = entry - eh.e_entry;
-		else
-			s->bias_unknown = true;
-	}
-	*ret = s;
-	return NULL;
-fail:
-	ct_walk_session_destroy(s);
-	return err;
-}
-
-void ct_walk_session_destroy(struct ct_walk_session *s)
-{
-	if (!s)
-		return;
-	if (s->dwarf)
-		dwarf_end(s->dwarf);
-	if (s->exe_fd >= 0)
-		close(s->exe_fd);
-	ct_core_destroy(s->core);
-	if (s->map)
-		munmap(s->map, s->map_len);
-	free(s->exe);
-	free(s->core_path);
-	free(s);
-}
-
-const char *ct_walk_session_executable(const struct ct_walk_session *s)
-{
-	return s->exe;
-}
-
-/* ---- DWARF --------------------------------------------------------------- */
-
-/* Strip typedefs and qualifiers; false on broken DWARF. */
-static bool peel(Dwarf_Die *die)
-{
-	return dwarf_peel_type(die, die) == 0;
-}
-
-static bool die_type(Dwarf_Die *die, Dwarf_Die *ret)
-{
-	Dwarf_Attribute a;
-	return dwarf_attr_integrate(die, DW_AT_type, &a) &&
-	       dwarf_formref_die(&a, ret) && peel(ret);
-}
-
-static bool is_struct(const Dwarf_Die *die)
-{
-	int tag = dwarf_tag((Dwarf_Die *)die);
-	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
-}
-
-static const char *die_name_or(Dwarf_Die *die, const char *dflt)
-{
-	const char *n = dwarf_diename(die);
-	return n ? n : dflt;
-}
-
-/* Find a top-level DIE of one of tags named name in any CU: a struct
- * definition (not a declaration) or a variable with a location. */
-static bool find_global(Dwarf *dw, const char *name, int tag, Dwarf_Die *ret)
-{
-	Dwarf_Off off = 0, next;
-	size_t hsize;
-	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
-		Dwarf_Die cu, child;
-		if (dwarf_offdie(dw, off + hsize, &cu) &&
-		    dwarf_child(&cu, &child) == 0) {
-			do {
-				int t = dwarf_tag(&child);
-				if (t != tag && !(tag == DW_TAG_structure_type &&
-						  t == DW_TAG_typedef))
-					continue;
-				const char *n = dwarf_diename(&child);
-				if (!n || strcmp(n, name) != 0 ||
-				    dwarf_hasattr(&child, DW_AT_declaration))
-					continue;
-				if (tag == DW_TAG_variable &&
-				    !dwarf_hasattr(&child, DW_AT_location))
-					continue;
-				if (t == DW_TAG_typedef) {
-					Dwarf_Die d = child;
-					if (!peel(&d) || !is_struct(&d))
-						continue;
-					child = d;
-				}
-				*ret = child;
-				return true;
-			} while (dwarf_siblingof(&child, &child) == 0);
-		}
-		off = next;
-	}
-	return false;
-}
-
-/* Member name of struct die: offset in the struct and (peeled) type.
- * Anonymous struct/union members are searched too. */
-static bool find_member(Dwarf_Die *st, const char *name, uint64_t *ret_off,
-			Dwarf_Die *ret_type, int depth)
-{
-	Dwarf_Die m;
-	if (depth > 8 || dwarf_child(st, &m) != 0)
-		return false;
-	do {
-		if (dwarf_tag(&m) != DW_TAG_member)
-			continue;
-		Dwarf_Word off = 0;
-		Dwarf_Attribute a;
-		if (dwarf_attr(&m, DW_AT_data_member_location, &a) &&
-		    dwarf_formudata(&a, &off) != 0)
-			continue;	/* a location expression: not handled */
-		Dwarf_Die t;
-		const char *n = dwarf_diename(&m);
-		if (!die_type(&m, &t))
-			continue;
-		if (n && strcmp(n, name) == 0) {
-			*ret_off = off;
-			*ret_type = t;
-			return true;
-		}
-		uint64_t sub;
-		if (!n && is_struct(&t) &&
-		    find_member(&t, name, &sub, ret_type, depth + 1)) {
-			*ret_off = off + sub;
-			return true;
-		}
-	} while (dwarf_siblingof(&m, &m) == 0);
-	return false;
-}
-
-static uint64_t type_size(Dwarf_Die *t)
-{
-	Dwarf_Word n;
-	return dwarf_aggregate_size(t, &n) == 0 ? n : 0;
-}
-
-/* Copy the struct name of t into buf ("" for anonymous). */
-static void type_name(Dwarf_Die *t, char *buf, size_t size)
-{
-	snprintf(buf, size, "%s", die_name_or(t, ""));
-}
-
-/* ---- reading the target -------------------------------------------------- */
-
-static enum ct_core_mem read_ptr(const struct ct_walk_session *s,
-				 uint64_t addr, uint64_t *ret)
-{
-	unsigned char b[8];
-	size_t got;
-	enum ct_core_mem m = ct_core_read(s->core, addr, b, s->ptr_size, &got);
-	if (m != CT_CORE_MEM_OK)
-		return m;
-	uint64_t v = 0;
-	for (unsigned i = s->ptr_size; i-- > 0;)
-		v = v << 8 | b[i];	/* both machines are little-endian */
-	*ret = v;
-	return CT_CORE_MEM_OK;
-}
-
-/* Can size bytes at addr be read?  How not, if not. */
-static enum ct_core_mem probe(const struct ct_walk_session *s, uint64_t addr,
-			      uint64_t size)
-{
-	unsigned char b[256];
-	while (size) {
-		size_t n = size < sizeof(b) ? (size_t)size : sizeof(b), got;
-		enum ct_core_mem m = ct_core_read(s->core, addr, b, n, &got);
-		if (m != CT_CORE_MEM_OK)
-			return m;
-		addr += n;
-		size -= n;
-	}
-	return CT_CORE_MEM_OK;
-}
-
-static const char *mem_kind(enum ct_core_mem m)
-{
-	switch (m) {
-	case CT_CORE_MEM_NOT_DUMPED: return "not-dumped";
-	case CT_CORE_MEM_TRUNCATED: return "truncated";
-	case CT_CORE_MEM_UNMAPPED: return "unmapped";
-	default: return "ok";
-	}
-}
-
-static const char *mem_reason(enum ct_core_mem m)
-{
-	switch (m) {
-	case CT_CORE_MEM_NOT_DUMPED:
-		return "mapped in the process but left out of the dump";
-	case CT_CORE_MEM_TRUNCATED:
-		return "mapped and dumped, but the core file ends before it";
-	case CT_CORE_MEM_UNMAPPED:
-		return "never mapped in the process";
-	default:
-		return "readable";
-	}
-}
-
-/* A known poison or fill value, or NULL. */
-static const char *poison_name(const struct ct_walk_session *s, uint64_t v)
-{
-	uint64_t low = v;
-	if (s->core->machine == EM_X86_64 &&
-	    (v & 0xffff000000000000ull) == 0xdead000000000000ull)
-		low = v & 0x0000ffffffffffffull; /* POISON_POINTER_DELTA */
-	if (low == 0x100)
-		return "LIST_POISON1 (list_del'd next)";
-	if (low == 0x122)
-		return "LIST_POISON2 (list_del'd prev)";
-	if (v == 0x6b6b6b6b6b6b6b6bull)
-		return "slab POISON_FREE 0x6b pattern (use after free)";
-	if (v == 0x5a5a5a5a5a5a5a5aull)
-		return "slab POISON_INUSE 0x5a pattern (uninitialised)";
-	if (v == 0xa5a5a5a5a5a5a5a5ull)
-		return "slab POISON_END 0xa5 pattern";
-	if (v == 0xdeadbeefdeadbeefull || v == 0xdeadbeefull ||
-	    (v & 0xffffffffull) == 0xdeadbeefull ||
-	    v == 0xdeaddeaddeaddeadull || v == 0xbaadf00dbaadf00dull ||
-	    v == 0xfeeefeeefeeefeeeull || v == 0xcdcdcdcdcdcdcdcdull ||
-	    v == 0xdddddddddddddddd)
-		return "0xdeadbeef-style marker";
-	return NULL;
-}
-
-/*
- * Is v a usable pointer to an object of size bytes aligned to align?
- * When it is not, fill kind and why (NULL is reported as "null"; the
- * caller decides whether NULL is allowed).
- */
-static bool check_ptr(const struct ct_walk_session *s, uint64_t v,
-		      uint64_t size, uint64_t align, const char **kind,
-		      char *why, size_t whysize)
-{
-	if (v == 0) {
-		*kind = "null";
-		snprintf(why, whysize, "NULL where a pointer is required");
-		return false;
-	}
-	const char *p = poison_name(s, v);
-	if (p) {
-		*kind = "poison";
-		snprintf(why, whysize, "0x%" PRIx64 " is %s", v, p);
-		return false;
-	}
-	if (align > 1 && v % align) {
-		*kind = "misaligned";
-		snprintf(why, whysize,
-			 "0x%" PRIx64 " is not aligned to %" PRIu64 " bytes",
-			 v, align);
-		return false;
-	}
-	enum ct_core_mem m = probe(s, v, size);
-	if (m != CT_CORE_MEM_OK) {
-		*kind = mem_kind(m);
-		snprintf(why, whysize, "0x%" PRIx64 " (%" PRIu64
-			 " bytes): %s", v, size, mem_reason(m));
-		return false;
-	}
-	return true;
-}
-
-/*
- * The kind of a back link or tail pointer v that is not what it should
- * be: what is wrong with v itself when something is (null, poison,
- * misaligned, unmapped, ...), else dflt.  note gets " is ..." or "".
- */
-static const char *link_kind(const struct ct_walk_session *s, uint64_t v,
-			     const char *dflt, char *note, size_t n)
-{
-	const char *p = poison_name(s, v);
-	note[0] = 0;
-	if (v == 0) {
-		snprintf(note, n, " (NULL)");
-		return "null";
-	}
-	if (p) {
-		snprintf(note, n, " is %s", p);
-		return "poison";
-	}
-	if (v % s->ptr_size) {
-		snprintf(note, n, " is misaligned");
-		return "misaligned";
-	}
-	enum ct_core_mem m = probe(s, v, s->ptr_size);
-	if (m != CT_CORE_MEM_OK) {
-		snprintf(note, n, " is %s", mem_reason(m));
-		return mem_kind(m);
-	}
-	return dflt;
-}
-
-/* ---- results ------------------------------------------------------------- */
-
-static struct ct_error *add_finding(struct ct_walk_result *r,
-				    const char *kind, long element,
-				    uint64_t address, const char *type,
-				    const char *field, const char *fmt, ...)
-	__attribute__((format(printf, 7, 8)));
-
-static struct ct_error *add_finding(struct ct_walk_result *r,
-				    const char *kind, long element,
-				    uint64_t address, const char *type,
-				    const char *field, const char *fmt, ...)
-{
-	if (r->finding_count >= CT_WALK_MAX_FINDINGS) {
-		r->findings_dropped++;
-		return NULL;
-	}
-	if (!ct_grow((void **)&r->findings, &r->finding_cap,
-		     r->finding_count + 1, sizeof(*r->findings)))
-		return &ct_enomem;
-	struct ct_walk_finding *f = &r->findings[r->finding_count++];
-	memset(f, 0, sizeof(*f));
-	snprintf(f->kind, sizeof(f->kind), "%s", kind);
-	f->element = element;
-	f->address = address;
-	snprintf(f->type, sizeof(f->type), "%s", type);
-	snprintf(f->field, sizeof(f->field), "%s", field);
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
-	va_end(ap);
-	return NULL;
-}
-
-static struct ct_error *add_element(struct ct_walk_result *r, uint64_t a)
-{
-	if (!ct_grow((void **)&r->elements, &r->element_cap, r->count + 1,
-		     sizeof(*r->elements)))
-		return &ct_enomem;
-	r->elements[r->count++] = a;
-	return NULL;
-}
-
-void ct_walk_result_destroy(struct ct_walk_result *r)
-{
-	if (!r)
-		return;
-	free(r->elements);
-	free(r->recovered);
-	free(r->findings);
-	free(r);
-}
-
-/* ---- resolving the root and the head ------------------------------------- */
-
-static struct ct_error *walk_error(const char *fmt, ...)
-	__attribute__((format(printf, 1, 2)));
-static struct ct_error *walk_error(const char *fmt, ...)
-{
-	char *msg;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return &ct_enomem;
-	struct ct_error *err = ct_error_create(CT_ERROR_NOT_FOUND, "%s", msg);
-	free(msg);
-	return err;
-}
-
-/* Follow pointers until v is a struct (at most a few levels). */
-static struct ct_error *deref_to_struct(struct ct_walk_session *s,
-					struct tval *v, const char *what)
-{
-	for (int i = 0; i < 4 && dwarf_tag(&v->type) == DW_TAG_pointer_type;
-	     i++) {
-		uint64_t p;
-		enum ct_core_mem m = read_ptr(s, v->addr, &p);
-		if (m != CT_CORE_MEM_OK)
-			return walk_error("'%s' at 0x%" PRIx64 ": %s", what,
-					  v->addr, mem_reason(m));
-		if (p == 0)
-			return walk_error("'%s' is NULL", what);
-		Dwarf_Die t;
-		if (!die_type(&v->type, &t))
-			return walk_error("'%s' is a pointer to no type", what);
-		v->addr = p;
-		v->type = t;
-	}
-	if (!is_struct(&v->type))
-		return walk_error("'%s' is not a struct", what);
-	return NULL;
-}
-
-/* Apply "a.b.c" to v, following pointers between members. */
-static struct ct_error *member_path(struct ct_walk_session *s, struct tval *v,
-				    const char *path)
-{
-	char buf[256];
-	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
-		return walk_error("member path '%s' is too long", path);
-	int n = 0;
-	for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok;
-	     tok = strtok_r(NULL, ".", &save)) {
-		if (++n > CT_WALK_MAX_PATH)
-			return walk_error("member path '%s' is too long", path);
-		struct ct_error *err = deref_to_struct(s, v, tok);
-		if (err)
-			return err;
-		uint64_t off;
-		Dwarf_Die t;
-		if (!find_member(&v->type, tok, &off, &t, 0))
-			return walk_error("struct '%s' has no member '%s'",
-					  die_name_or(&v->type, "(anonymous)"),
-					  tok);
-		v->addr += off;
-		v->type = t;
-	}
-	return NULL;
-}
-
-static struct ct_error *resolve_root(struct ct_walk_session *s,
-				     const struct ct_walk_spec *spec,
-				     struct tval *ret)
-{
-	const char *root = spec->root;
-	if (!root || !*root)
-		return walk_error("no root given");
-	if ((root[0] >= '0' && root[0] <= '9')) {
-		char *end;
-		errno = 0;
-		unsigned long long a = strtoull(root, &end, 0);
-		if (errno || *end)
-			return walk_error("bad root address '%s'", root);
-		if (!spec->type)
-			return walk_error("a root address needs a type");
-		if (!find_global(s->dwarf, spec->type, DW_TAG_structure_type,
-				 &ret->type))
-			return walk_error("no struct '%s' in the debug info of '%s'",
-					  spec->type, s->exe);
-		ret->addr = a;
-		return NULL;
-	}
-	char var[128];
-	size_t vl = strcspn(root, ".");
-	if (vl >= sizeof(var))
-		return walk_error("symbol name too long");
-	memcpy(var, root, vl);
-	var[vl] = 0;
-	Dwarf_Die d;
-	if (!find_global(s->dwarf, var, DW_TAG_variable, &d))
-		return walk_error("no global variable '%s' in the debug info of '%s'",
-				  var, s->exe);
-	Dwarf_Attribute a;
-	Dwarf_Op *ops;
-	size_t nops;
-	if (!dwarf_attr(&d, DW_AT_location, &a) ||
-	    dwarf_getlocation(&a, &ops, &nops) != 0 || nops != 1 ||
-	    ops[0].atom != DW_OP_addr)
-		return walk_error("'%s' has no static address", var);
-	if (s->bias_unknown)
-		return walk_error("the core has no AT_ENTRY (its notes are lost?): "
-				  "where '%s' was loaded is unknown; give the root "
-				  "as an address", s->exe);
-	ret->addr = ops[0].number + s->bias;
-	if (!die_type(&d, &ret->type))
-		return walk_error("'%s' has no type", var);
-	if (root[vl]) {
-		struct ct_error *err = member_path(s, ret, root + vl + 1);
-		if (err)
-			return err;
-	}
-	struct ct_error *err = deref_to_struct(s, ret, root);
-	if (err)
-		return err;
-	if (spec->type) {
-		const char *n = dwarf_diename(&ret->type);
-		if (!n || strcmp(n, spec->type) != 0)
-			return walk_error("'%s' is a struct %s, not %s", root,
-					  n ? n : "(anonymous)", spec->type);
-	}
-	return NULL;
-}
+#include "walk-dwarf.h"
 
 /* ---- links and cycles ---------------------------------------------------- */
 
@@ -635,34 +26,13 @@ struct links {
 };
 
 /* Read a link that was readable a moment ago (for re-walks). */
-static uint64_t link_at(const struct ct_walk_session *s, uint64_t a)
+static uint64_t link_at(const struct ct_walk_mem *s, uint64_t a)
 {
 	uint64_t v = 0;
-	(void)read_ptr(s, a, &v);
+	(void)ct_walk_read_ptr(s, a, &v);
 	return v;
 }
 
-/*
- * Brent's cycle finder fed one element at a time.  When the element at
- * index i equals the saved tortoise, the list has a cycle of lam.
- */
-struct brent {
-	uint64_t tortoise;
-	size_t power, lam;
-};
-
-static bool brent_step(struct brent *b, uint64_t cur)
-{
-	b->lam++;
-	if (cur == b->tortoise)
-		return true;
-	if (b->lam == b->power) {
-		b->tortoise = cur;
-		b->power *= 2;
-		b->lam = 0;
-	}
-	return false;
-}
 
 /*
  * After a cycle of length lam was seen: the index mu of the first element
@@ -670,7 +40,7 @@ static bool brent_step(struct brent *b, uint64_t cur)
  * link on the way was readable in the first pass).  off is the next link
  * offset; end is the list end marker (0 or the head).
  */
-static size_t cycle_start(const struct ct_walk_session *s, uint64_t first,
+static size_t cycle_start(const struct ct_walk_mem *s, uint64_t first,
 			  uint64_t off, size_t lam, size_t bound)
 {
 	uint64_t p = first, q = first;
@@ -715,7 +85,7 @@ static int cmp_u64(const void *a, const void *b)
  * the forward walk reached (the join), at a bad pointer, at a cycle
  * (Brent) or after max elements.
  */
-static struct ct_error *walk_back(struct ct_walk_session *s,
+static struct ct_error *walk_back(const struct ct_walk_mem *s,
 				  struct ct_walk_result *r, uint64_t tail,
 				  uint64_t head_mark, uint64_t point_off,
 				  uint64_t prev_off, uint64_t check_size,
@@ -731,7 +101,7 @@ static struct ct_error *walk_back(struct ct_walk_session *s,
 		memcpy(sorted, r->elements, r->count * sizeof(*sorted));
 		qsort(sorted, r->count, sizeof(*sorted), cmp_u64);
 	}
-	struct brent b = { 0, 1, 0 };
+	struct ct_walk_brent b = { 0, 1, 0 };
 	uint64_t p = tail;
 	char why[120];
 	const char *kind;
@@ -757,10 +127,10 @@ static struct ct_error *walk_back(struct ct_walk_session *s,
 				}
 			break;
 		}
-		bool good = check_ptr(s, p, check_size, l->align, &kind, why,
+		bool good = ct_walk_check_ptr(s, p, check_size, l->align, &kind, why,
 				      sizeof(why));
 		if (good && l->elem_size)
-			good = check_ptr(s, e, l->elem_size, 1, &kind, why,
+			good = ct_walk_check_ptr(s, e, l->elem_size, 1, &kind, why,
 					 sizeof(why));
 		if (!good) {
 			char from[48];
@@ -776,7 +146,7 @@ static struct ct_error *walk_back(struct ct_walk_session *s,
 				 "%s: %s is %s", kind, from, why);
 			break;
 		}
-		if (r->recovered_count && brent_step(&b, e)) {
+		if (r->recovered_count && ct_walk_brent_step(&b, e)) {
 			/* keep each element once: the sequence is recovered[]
 			 * then e, and a cycle of b.lam starts at the first
 			 * i where it repeats b.lam later */
@@ -806,7 +176,7 @@ static struct ct_error *walk_back(struct ct_walk_session *s,
 			break;
 		}
 		r->recovered[r->recovered_count++] = e;
-		if (read_ptr(s, e + prev_off, &p) != CT_CORE_MEM_OK) {
+		if (ct_walk_read_ptr(s, e + prev_off, &p) != CT_CORE_MEM_OK) {
 			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
 				 "back link of 0x%" PRIx64 " unreadable", e);
 			break;
@@ -826,7 +196,7 @@ static struct ct_error *walk_back(struct ct_walk_session *s,
 
 /* ---- TAILQ --------------------------------------------------------------- */
 
-static struct ct_error *walk_tailq(struct ct_walk_session *s,
+static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
 				   struct ct_walk_result *r, uint64_t head,
 				   uint64_t first_off, uint64_t last_off,
 				   const struct links *l, size_t max)
@@ -836,24 +206,24 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 	const char *kind;
 	uint64_t link_addr = head + first_off; /* where cur was read from */
 	uint64_t cur, first = 0;
-	enum ct_core_mem m = read_ptr(s, link_addr, &cur);
+	enum ct_core_mem m = ct_walk_read_ptr(s, link_addr, &cur);
 	if (m != CT_CORE_MEM_OK)
-		return walk_error("list head at 0x%" PRIx64 ": %s", head,
-				  mem_reason(m));
+		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
+				  ct_walk_mem_reason(m));
 	first = cur;
-	struct brent b = { cur, 1, 0 };
+	struct ct_walk_brent b = { cur, 1, 0 };
 	struct ct_error *err = NULL;
 	long holder = -1;	/* element holding link_addr, -1: the head */
 	bool broken = false;	/* the forward walk stopped at a bad link */
 	bool too_long = false;	/* ... or at the element cap */
 	while (cur != 0) {
-		if (holder >= 0 && brent_step(&b, cur)) {
+		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
 			size_t mu = cycle_start(s, first, l->next_off, lam,
 						r->count);
 			cut_at(r, mu + lam);
 			uint64_t at = r->elements[mu + lam - 1] + l->next_off;
-			err = add_finding(r, "cycle", (long)(mu + lam - 1), at,
+			err = ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
 					  et, l->next_name,
 					  "points back at element %zu (0x%"
 					  PRIx64 "): a cycle of %zu elements",
@@ -861,11 +231,11 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 			broken = true;
 			break;
 		}
-		if (!check_ptr(s, cur, l->elem_size, l->align, &kind, why,
+		if (!ct_walk_check_ptr(s, cur, l->elem_size, l->align, &kind, why,
 			       sizeof(why))) {
 			if (strcmp(kind, "null") == 0)
 				break;	/* not reached: cur != 0 */
-			err = add_finding(r, kind, holder, link_addr,
+			err = ct_walk_add_finding(r, kind, holder, link_addr,
 					  holder < 0 ? ht : et,
 					  holder < 0 ? "tqh_first"
 						     : l->next_name,
@@ -874,7 +244,7 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 			break;
 		}
 		if (r->count >= max) {
-			err = add_finding(r, "too-long", holder, link_addr,
+			err = ct_walk_add_finding(r, "too-long", holder, link_addr,
 					  et, l->next_name,
 					  "more than %zu elements: walk "
 					  "stopped", max);
@@ -883,11 +253,11 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 			break;
 		}
 		long idx = (long)r->count;
-		err = add_element(r, cur);
+		err = ct_walk_add_element(r, cur);
 		if (err)
 			return err;
 		uint64_t prev;
-		m = read_ptr(s, cur + l->prev_off, &prev);
+		m = ct_walk_read_ptr(s, cur + l->prev_off, &prev);
 		if (m == CT_CORE_MEM_OK && prev != link_addr) {
 			char from[48];
 			if (holder < 0)
@@ -897,9 +267,9 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 				snprintf(from, sizeof(from),
 					 "element %ld's tqe_next", holder);
 			char note[96];
-			const char *k = link_kind(s, prev, "bad-back-link",
+			const char *k = ct_walk_link_kind(s, prev, "bad-back-link",
 						  note, sizeof(note));
-			err = add_finding(r, k, idx, cur + l->prev_off, et,
+			err = ct_walk_add_finding(r, k, idx, cur + l->prev_off, et,
 					  l->prev_name,
 					  "0x%" PRIx64 "%s, but the link to "
 					  "this element is %s at 0x%" PRIx64,
@@ -909,25 +279,25 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 			return err;
 		link_addr = cur + l->next_off;
 		holder = idx;
-		m = read_ptr(s, link_addr, &cur);
+		m = ct_walk_read_ptr(s, link_addr, &cur);
 		if (m != CT_CORE_MEM_OK)	/* checked by check_ptr */
-			return walk_error("element at 0x%" PRIx64 " unreadable",
+			return ct_walk_error("element at 0x%" PRIx64 " unreadable",
 					  cur);
 	}
 	if (err)
 		return err;
 	/* tqh_last: the address of the last tqe_next, &tqh_first if empty */
 	uint64_t last;
-	m = read_ptr(s, head + last_off, &last);
+	m = ct_walk_read_ptr(s, head + last_off, &last);
 	if (m != CT_CORE_MEM_OK)
-		return walk_error("list head at 0x%" PRIx64 ": %s", head,
-				  mem_reason(m));
+		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
+				  ct_walk_mem_reason(m));
 	if (broken) {
 		/* the last element is unknown: only tqh_last itself */
 		char note[96];
-		const char *k = link_kind(s, last, NULL, note, sizeof(note));
+		const char *k = ct_walk_link_kind(s, last, NULL, note, sizeof(note));
 		if (k)
-			err = add_finding(r, k, -1, head + last_off, ht,
+			err = ct_walk_add_finding(r, k, -1, head + last_off, ht,
 					  "tqh_last", "0x%" PRIx64 "%s", last,
 					  note);
 		else if (!too_long)	/* recover the rest from the tail */
@@ -937,14 +307,14 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 	} else if (last != link_addr) {
 		/* say what it points at when it is a link of the list */
 		char at[96];
-		const char *k = link_kind(s, last, "bad-tail", at, sizeof(at));
+		const char *k = ct_walk_link_kind(s, last, "bad-tail", at, sizeof(at));
 		if (last == head + first_off)
 			snprintf(at, sizeof(at), " (the head's tqh_first)");
 		for (size_t i = 0; !at[0] && i < r->count; i++)
 			if (r->elements[i] + l->next_off == last)
 				snprintf(at, sizeof(at),
 					 " (element %zu's tqe_next)", i);
-		err = add_finding(r, k, -1,
+		err = ct_walk_add_finding(r, k, -1,
 				  head + last_off, ht, "tqh_last",
 				  "0x%" PRIx64 "%s, but %s is at 0x%" PRIx64,
 				  last, at,
@@ -957,7 +327,7 @@ static struct ct_error *walk_tailq(struct ct_walk_session *s,
 
 /* ---- list_head ----------------------------------------------------------- */
 
-static struct ct_error *walk_list(struct ct_walk_session *s,
+static struct ct_error *walk_list(const struct ct_walk_mem *s,
 				  struct ct_walk_result *r, uint64_t head,
 				  const struct links *l, size_t max)
 {
@@ -967,25 +337,25 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 	const char *kind;
 	uint64_t prev_node = head;
 	uint64_t cur, first;
-	enum ct_core_mem m = read_ptr(s, head + l->next_off, &cur);
+	enum ct_core_mem m = ct_walk_read_ptr(s, head + l->next_off, &cur);
 	if (m != CT_CORE_MEM_OK)
-		return walk_error("list head at 0x%" PRIx64 ": %s", head,
-				  mem_reason(m));
+		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
+				  ct_walk_mem_reason(m));
 	first = cur;
-	struct brent b = { cur, 1, 0 };
+	struct ct_walk_brent b = { cur, 1, 0 };
 	long holder = -1;
 	bool broken = false;	/* the forward walk stopped at a bad link */
 	bool too_long = false;	/* ... or at the element cap */
 	struct ct_error *err = NULL;
 	while (cur != head) {
-		if (holder >= 0 && brent_step(&b, cur)) {
+		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
 			size_t mu = cycle_start(s, first, l->next_off, lam,
 						r->count);
 			cut_at(r, mu + lam);
 			uint64_t at = r->elements[mu + lam - 1] + l->node_off +
 				      l->next_off;
-			err = add_finding(r, "cycle", (long)(mu + lam - 1), at,
+			err = ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
 					  et, "next",
 					  "points back at element %zu: a cycle "
 					  "of %zu elements that misses the head",
@@ -997,21 +367,21 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 		/* the node must be readable, and so must its element */
 		uint64_t node_size = (l->next_off > l->prev_off
 				      ? l->next_off : l->prev_off) + s->ptr_size;
-		bool good = check_ptr(s, cur, node_size, l->align, &kind, why,
+		bool good = ct_walk_check_ptr(s, cur, node_size, l->align, &kind, why,
 				      sizeof(why));
 		if (good && l->node_off <= cur && l->elem_size &&
-		    probe(s, cur - l->node_off, l->elem_size) != CT_CORE_MEM_OK)
-			good = check_ptr(s, cur - l->node_off, l->elem_size, 1,
+		    ct_walk_probe(s, cur - l->node_off, l->elem_size) != CT_CORE_MEM_OK)
+			good = ct_walk_check_ptr(s, cur - l->node_off, l->elem_size, 1,
 					 &kind, why, sizeof(why));
 		if (!good) {
-			err = add_finding(r, kind, holder, link_addr,
+			err = ct_walk_add_finding(r, kind, holder, link_addr,
 					  holder < 0 ? ht : et, "next", "%s",
 					  why);
 			broken = true;
 			break;
 		}
 		if (r->count >= max) {
-			err = add_finding(r, "too-long", holder, link_addr,
+			err = ct_walk_add_finding(r, "too-long", holder, link_addr,
 					  et, "next", "more than %zu "
 					  "elements: walk stopped", max);
 			broken = true;
@@ -1019,16 +389,16 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 			break;
 		}
 		long idx = (long)r->count;
-		err = add_element(r, cur - l->node_off);
+		err = ct_walk_add_element(r, cur - l->node_off);
 		if (err)
 			return err;
 		uint64_t prev;
-		m = read_ptr(s, cur + l->prev_off, &prev);
+		m = ct_walk_read_ptr(s, cur + l->prev_off, &prev);
 		if (m == CT_CORE_MEM_OK && prev != prev_node) {
 			char note[96];
-			const char *k = link_kind(s, prev, "bad-back-link",
+			const char *k = ct_walk_link_kind(s, prev, "bad-back-link",
 						  note, sizeof(note));
-			err = add_finding(r, k, idx, cur + l->prev_off, et,
+			err = ct_walk_add_finding(r, k, idx, cur + l->prev_off, et,
 					  "prev", "0x%" PRIx64 "%s, but the "
 					  "previous node is 0x%" PRIx64, prev,
 					  note, prev_node);
@@ -1037,21 +407,21 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 		}
 		prev_node = cur;
 		holder = idx;
-		m = read_ptr(s, cur + l->next_off, &cur);
+		m = ct_walk_read_ptr(s, cur + l->next_off, &cur);
 		if (m != CT_CORE_MEM_OK)
-			return walk_error("node at 0x%" PRIx64 " unreadable",
+			return ct_walk_error("node at 0x%" PRIx64 " unreadable",
 					  prev_node);
 	}
 	if (err)
 		return err;
 	uint64_t hprev;
-	m = read_ptr(s, head + l->prev_off, &hprev);
+	m = ct_walk_read_ptr(s, head + l->prev_off, &hprev);
 	if (m == CT_CORE_MEM_OK && broken) {
 		/* the last node is unknown: only the head's prev itself */
 		char note[96];
-		const char *k = link_kind(s, hprev, NULL, note, sizeof(note));
+		const char *k = ct_walk_link_kind(s, hprev, NULL, note, sizeof(note));
 		if (k)
-			err = add_finding(r, k, -1, head + l->prev_off, ht,
+			err = ct_walk_add_finding(r, k, -1, head + l->prev_off, ht,
 					  "prev", "0x%" PRIx64 "%s", hprev,
 					  note);
 		else if (!too_long)	/* recover the rest from the tail */
@@ -1062,9 +432,9 @@ static struct ct_error *walk_list(struct ct_walk_session *s,
 					s->ptr_size, l, max);
 	} else if (m == CT_CORE_MEM_OK && hprev != prev_node) {
 		char note[96];
-		const char *k = link_kind(s, hprev, "bad-tail", note,
+		const char *k = ct_walk_link_kind(s, hprev, "bad-tail", note,
 					  sizeof(note));
-		err = add_finding(r, k, -1, head + l->prev_off, ht, "prev",
+		err = ct_walk_add_finding(r, k, -1, head + l->prev_off, ht, "prev",
 				  "0x%" PRIx64 "%s, but the last node is 0x%"
 				  PRIx64, hprev, note, prev_node);
 	}
@@ -1079,45 +449,39 @@ struct strmember {
 	uint64_t array;		/* char[N]: N; 0 for a char pointer */
 };
 
-/* Is t (peeled) a one-byte integer type (char, signed/unsigned char)? */
-static bool is_char(Dwarf_Die *t)
-{
-	return dwarf_tag(t) == DW_TAG_base_type && type_size(t) == 1;
-}
-
 static struct ct_error *string_members(struct ct_walk_session *s,
 				       const struct ct_walk_spec *spec,
 				       const struct ct_walk_result *r,
 				       struct strmember *sm)
 {
 	if (spec->string_count > CT_WALK_MAX_STRINGS)
-		return walk_error("more than %d string members",
+		return ct_walk_error("more than %d string members",
 				  CT_WALK_MAX_STRINGS);
 	if (!r->elem_type[0])
-		return walk_error("string members need an element struct; "
+		return ct_walk_error("string members need an element struct; "
 				  "give --elem-type and --link");
 	Dwarf_Die elem;
-	if (!find_global(s->dwarf, r->elem_type, DW_TAG_structure_type, &elem))
-		return walk_error("no struct '%s' in the debug info",
+	if (!ct_walk_find_global(s->dwarf, r->elem_type, DW_TAG_structure_type, &elem))
+		return ct_walk_error("no struct '%s' in the debug info",
 				  r->elem_type);
 	for (size_t i = 0; i < spec->string_count; i++) {
 		const char *n = spec->strings[i];
 		Dwarf_Die t, c;
 		uint64_t off;
-		if (!n || !find_member(&elem, n, &off, &t, 0))
-			return walk_error("struct '%s' has no member '%s'",
+		if (!n || !ct_walk_find_member(&elem, n, &off, &t, 0))
+			return ct_walk_error("struct '%s' has no member '%s'",
 					  r->elem_type, n ? n : "");
 		sm[i].name = n;
 		sm[i].off = off;
 		sm[i].array = 0;
 		int tag = dwarf_tag(&t);
-		if (tag == DW_TAG_pointer_type && die_type(&t, &c) &&
-		    is_char(&c))
+		if (tag == DW_TAG_pointer_type && ct_walk_die_type(&t, &c) &&
+		    ct_walk_is_char(&c))
 			continue;
-		if (tag == DW_TAG_array_type && die_type(&t, &c) &&
-		    is_char(&c) && (sm[i].array = type_size(&t)) > 0)
+		if (tag == DW_TAG_array_type && ct_walk_die_type(&t, &c) &&
+		    ct_walk_is_char(&c) && (sm[i].array = ct_walk_type_size(&t)) > 0)
 			continue;
-		return walk_error("member '%s' of struct '%s' is not a char "
+		return ct_walk_error("member '%s' of struct '%s' is not a char "
 				  "pointer or a char array", n, r->elem_type);
 	}
 	return NULL;
@@ -1130,7 +494,7 @@ static bool printable(unsigned char c)
 }
 
 /* Check string member sm of the element at elem (index idx). */
-static struct ct_error *check_string1(struct ct_walk_session *s,
+static struct ct_error *check_string1(const struct ct_walk_mem *s,
 				      struct ct_walk_result *r, long idx,
 				      uint64_t elem, const struct strmember *sm)
 {
@@ -1140,10 +504,10 @@ static struct ct_error *check_string1(struct ct_walk_session *s,
 	char why[160];
 	const char *kind;
 	if (!sm->array) {
-		if (read_ptr(s, field, &str) != CT_CORE_MEM_OK)
+		if (ct_walk_read_ptr(s, field, &str) != CT_CORE_MEM_OK)
 			return NULL;	/* the element was readable */
-		if (!check_ptr(s, str, 1, 1, &kind, why, sizeof(why)))
-			return add_finding(r, kind, idx, field, et, sm->name,
+		if (!ct_walk_check_ptr(s, str, 1, 1, &kind, why, sizeof(why)))
+			return ct_walk_add_finding(r, kind, idx, field, et, sm->name,
 					   "%s", why);
 		bound = CT_WALK_STRING_BOUND;
 	}
@@ -1157,26 +521,26 @@ static struct ct_error *check_string1(struct ct_walk_session *s,
 	while (!nul && m == CT_CORE_MEM_OK && got < bound) {
 		size_t n = bound - got < chunk ? (size_t)bound - got : chunk;
 		size_t g = 0;
-		m = ct_core_read(s->core, str + got, buf + got, n, &g);
+		m = s->read(s->state, str + got, buf + got, n, &g);
 		nul = memchr(buf + got, 0, g);
 		got += g;
 		chunk *= 2;
 	}
 	if (!nul) {
 		if (m != CT_CORE_MEM_OK)
-			return add_finding(r, "unterminated", idx, field, et,
+			return ct_walk_add_finding(r, "unterminated", idx, field, et,
 					   sm->name, "string at 0x%" PRIx64
 					   ": no NUL in the %zu bytes before "
 					   "0x%" PRIx64 ", which is %s", str,
-					   got, str + got, mem_reason(m));
-		return add_finding(r, "unterminated", idx, field, et,
+					   got, str + got, ct_walk_mem_reason(m));
+		return ct_walk_add_finding(r, "unterminated", idx, field, et,
 				   sm->name, "string at 0x%" PRIx64 ": no NUL "
 				   "in %" PRIu64 " bytes%s", str, bound,
 				   sm->array ? " (the whole array)" : "");
 	}
 	for (unsigned char *p = buf; p < nul; p++)
 		if (!printable(*p))
-			return add_finding(r, "unprintable", idx, field, et,
+			return ct_walk_add_finding(r, "unprintable", idx, field, et,
 					   sm->name, "string at 0x%" PRIx64
 					   ": byte 0x%02x at offset %zu "
 					   "(0x%" PRIx64 ") is not printable",
@@ -1186,7 +550,7 @@ static struct ct_error *check_string1(struct ct_walk_session *s,
 }
 
 /* check_string1, and mark its finding as the element's own member. */
-static struct ct_error *check_string(struct ct_walk_session *s,
+static struct ct_error *check_string(const struct ct_walk_mem *s,
 				     struct ct_walk_result *r, long idx,
 				     uint64_t elem, const struct strmember *sm)
 {
@@ -1209,12 +573,12 @@ static struct ct_error *check_strings(struct ct_walk_session *s,
 	struct ct_error *err = string_members(s, spec, r, sm);
 	for (size_t i = 0; !err && i < r->count; i++)
 		for (size_t j = 0; !err && j < spec->string_count; j++)
-			err = check_string(s, r, (long)i, r->elements[i],
+			err = check_string(&s->mem, r, (long)i, r->elements[i],
 					   &sm[j]);
 	for (size_t i = 0; !err && r->recovered_indexed &&
 	     i < r->recovered_count; i++)
 		for (size_t j = 0; !err && j < spec->string_count; j++)
-			err = check_string(s, r, r->recovered_join + 1 +
+			err = check_string(&s->mem, r, r->recovered_join + 1 +
 					   (long)i, r->recovered[i], &sm[j]);
 	return err;
 }
@@ -1229,17 +593,17 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 {
 	Dwarf_Die elem;
 	if (spec->elem_type) {
-		if (!find_global(s->dwarf, spec->elem_type,
+		if (!ct_walk_find_global(s->dwarf, spec->elem_type,
 				 DW_TAG_structure_type, &elem))
-			return walk_error("no struct '%s' in the debug info",
+			return ct_walk_error("no struct '%s' in the debug info",
 					  spec->elem_type);
 	} else if (dwarf_tag(first_type) != DW_TAG_pointer_type ||
-		   !die_type(first_type, &elem) || !is_struct(&elem)) {
-		return walk_error("tqh_first is not a pointer to a struct; "
+		   !ct_walk_die_type(first_type, &elem) || !ct_walk_is_struct(&elem)) {
+		return ct_walk_error("tqh_first is not a pointer to a struct; "
 				  "give --elem-type");
 	}
-	type_name(&elem, r->elem_type, sizeof(r->elem_type));
-	l->elem_size = type_size(&elem);
+	ct_walk_type_name(&elem, r->elem_type, sizeof(r->elem_type));
+	l->elem_size = ct_walk_type_size(&elem);
 	l->align = s->ptr_size;
 	Dwarf_Die lt;
 	uint64_t loff = 0;
@@ -1251,8 +615,8 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 		if (dot && (strcmp(dot, ".tqe_next") == 0 ||
 			    strcmp(dot, ".tqe_prev") == 0))
 			*dot = 0;
-		struct tval v = { 0, elem };
-		struct ct_error *err = member_path(s, &v, link);
+		struct ct_walk_tval v = { 0, elem };
+		struct ct_error *err = ct_walk_member_path(s, &v, link);
 		if (err)
 			return err;
 		loff = v.addr;
@@ -1269,8 +633,8 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 				uint64_t o;
 				Dwarf_Die tt;
 				if (dwarf_tag(&m) != DW_TAG_member ||
-				    !die_type(&m, &t) || !is_struct(&t) ||
-				    !find_member(&t, "tqe_next", &o, &tt, 0) ||
+				    !ct_walk_die_type(&m, &t) || !ct_walk_is_struct(&t) ||
+				    !ct_walk_find_member(&t, "tqe_next", &o, &tt, 0) ||
 				    !dwarf_attr(&m, DW_AT_data_member_location,
 						&a) ||
 				    dwarf_formudata(&a, &off) != 0)
@@ -1278,20 +642,20 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 				if (found++ == 0) {
 					loff = off;
 					lt = t;
-					type_name(&m, link, sizeof(link));
+					ct_walk_type_name(&m, link, sizeof(link));
 				}
 			} while (dwarf_siblingof(&m, &m) == 0);
 		}
 		if (found != 1)
-			return walk_error("struct '%s' has %d TAILQ_ENTRY members; "
+			return ct_walk_error("struct '%s' has %d TAILQ_ENTRY members; "
 					  "give --link", r->elem_type, found);
 	}
 	snprintf(r->link, sizeof(r->link), "%s", link);
 	uint64_t no, po;
 	Dwarf_Die t;
-	if (!find_member(&lt, "tqe_next", &no, &t, 0) ||
-	    !find_member(&lt, "tqe_prev", &po, &t, 0))
-		return walk_error("link '%s' has no tqe_next and tqe_prev", link);
+	if (!ct_walk_find_member(&lt, "tqe_next", &no, &t, 0) ||
+	    !ct_walk_find_member(&lt, "tqe_prev", &po, &t, 0))
+		return ct_walk_error("link '%s' has no tqe_next and tqe_prev", link);
 	l->node_off = loff;
 	l->next_off = loff + no;
 	l->prev_off = loff + po;
@@ -1310,25 +674,25 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 			     struct ct_walk_result **ret)
 {
 	if (!spec->member)
-		return walk_error("no member given");
-	struct tval v;
-	struct ct_error *err = resolve_root(s, spec, &v);
+		return ct_walk_error("no member given");
+	struct ct_walk_tval v;
+	struct ct_error *err = ct_walk_resolve_root(s, spec, &v);
 	if (err)
 		return err;
 	struct ct_walk_result *r = calloc(1, sizeof(*r));
 	if (!r)
 		return &ct_enomem;
 	r->root = v.addr;
-	type_name(&v.type, r->root_type, sizeof(r->root_type));
-	err = member_path(s, &v, spec->member);
+	ct_walk_type_name(&v.type, r->root_type, sizeof(r->root_type));
+	err = ct_walk_member_path(s, &v, spec->member);
 	if (err)
 		goto fail;
 	r->head = v.addr;
-	if (!is_struct(&v.type)) {
-		err = walk_error("'%s' is not a list head", spec->member);
+	if (!ct_walk_is_struct(&v.type)) {
+		err = ct_walk_error("'%s' is not a list head", spec->member);
 		goto fail;
 	}
-	type_name(&v.type, r->head_type, sizeof(r->head_type));
+	ct_walk_type_name(&v.type, r->head_type, sizeof(r->head_type));
 	if (!r->head_type[0]) {
 		const char *dot = strrchr(spec->member, '.');
 		snprintf(r->head_type, sizeof(r->head_type), "%s",
@@ -1339,20 +703,20 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 					  : CT_WALK_MAX_ELEMENTS;
 	uint64_t fo, lo, no, po;
 	Dwarf_Die ft, lt;
-	bool tq = find_member(&v.type, "tqh_first", &fo, &ft, 0) &&
-		  find_member(&v.type, "tqh_last", &lo, &lt, 0);
-	bool li = find_member(&v.type, "next", &no, &ft, 0) &&
-		  find_member(&v.type, "prev", &po, &lt, 0);
+	bool tq = ct_walk_find_member(&v.type, "tqh_first", &fo, &ft, 0) &&
+		  ct_walk_find_member(&v.type, "tqh_last", &lo, &lt, 0);
+	bool li = ct_walk_find_member(&v.type, "next", &no, &ft, 0) &&
+		  ct_walk_find_member(&v.type, "prev", &po, &lt, 0);
 	enum ct_walk_kind kind = spec->kind ? spec->kind
 			       : tq ? CT_WALK_TAILQ
 			       : li ? CT_WALK_LIST : CT_WALK_AUTO;
 	struct links l = { 0 };
 	r->kind = kind;
 	if (kind == CT_WALK_TAILQ && tq) {
-		find_member(&v.type, "tqh_first", &fo, &ft, 0);
+		ct_walk_find_member(&v.type, "tqh_first", &fo, &ft, 0);
 		err = tailq_links(s, spec, &ft, r, &l);
 		if (!err)
-			err = walk_tailq(s, r, v.addr, fo, lo, &l, max);
+			err = walk_tailq(&s->mem, r, v.addr, fo, lo, &l, max);
 	} else if (kind == CT_WALK_LIST && li) {
 		l.next_off = no;
 		l.prev_off = po;
@@ -1361,28 +725,28 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 		l.prev_name = "prev";
 		if (spec->elem_type) {
 			Dwarf_Die elem;
-			if (!find_global(s->dwarf, spec->elem_type,
+			if (!ct_walk_find_global(s->dwarf, spec->elem_type,
 					 DW_TAG_structure_type, &elem)) {
-				err = walk_error("no struct '%s' in the debug info",
+				err = ct_walk_error("no struct '%s' in the debug info",
 						 spec->elem_type);
 				goto fail;
 			}
 			if (!spec->link) {
-				err = walk_error("--elem-type needs --link");
+				err = ct_walk_error("--elem-type needs --link");
 				goto fail;
 			}
-			type_name(&elem, r->elem_type, sizeof(r->elem_type));
+			ct_walk_type_name(&elem, r->elem_type, sizeof(r->elem_type));
 			snprintf(r->link, sizeof(r->link), "%s", spec->link);
-			struct tval e = { 0, elem };
-			err = member_path(s, &e, spec->link);
+			struct ct_walk_tval e = { 0, elem };
+			err = ct_walk_member_path(s, &e, spec->link);
 			if (err)
 				goto fail;
 			l.node_off = e.addr;
-			l.elem_size = type_size(&elem);
+			l.elem_size = ct_walk_type_size(&elem);
 		}
-		err = walk_list(s, r, v.addr, &l, max);
+		err = walk_list(&s->mem, r, v.addr, &l, max);
 	} else {
-		err = walk_error("'%s' (struct %s) is not a %s head", spec->member,
+		err = ct_walk_error("'%s' (struct %s) is not a %s head", spec->member,
 				 r->head_type,
 				 kind == CT_WALK_LIST ? "list_head"
 				 : kind == CT_WALK_TAILQ ? "TAILQ" : "TAILQ or list");

@@ -26,6 +26,13 @@ enum {
 	CT_WALK_STRING_BOUND = 4096,	/* bytes searched for the NUL */
 };
 
+/* Where a walk reads target memory: a core, or (in the fuzz target) an image. */
+struct ct_walk_mem {
+	enum ct_core_mem (*read)(void *state, uint64_t addr, void *dst, size_t n, size_t *ret_read);
+	void *state;
+	unsigned ptr_size;	/* 8 */
+};
+
 enum ct_walk_kind {
 	CT_WALK_AUTO = 0,	/* from the head's member names */
 	CT_WALK_TAILQ,		/* BSD TAILQ_HEAD / TAILQ_ENTRY */

@@ -1,0 +1,398 @@
+/*
+ * walk-dwarf.c - the DWARF side of a walk: the session (the core's
+ * mapping and reader, the program's DWARF, its load bias), looking up
+ * globals, structs and members, and resolving a root and a member path
+ * to an address and a type.  See walk-dwarf.h.
+ */
+#include <dwarf.h>
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "walk-dwarf.h"
+
+/* ct_walk_mem over a core: the core's own reader. */
+static enum ct_core_mem core_mem_read(void *state, uint64_t addr, void *dst,
+				      size_t n, size_t *ret_read)
+{
+	return ct_core_read(state, addr, dst, n, ret_read);
+}
+
+static struct ct_error *dwarf_fail(const char *path, const char *what)
+{
+	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
+					   dwarf_errmsg(-1)),
+			   path, 0, 0, false);
+}
+
+/* ---- session ------------------------------------------------------------- */
+
+struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
+				      struct ct_walk_session **ret)
+{
+	struct ct_walk_session *s = calloc(1, sizeof(*s));
+	if (!s)
+		return &ct_enomem;
+	s->exe_fd = -1;
+	s->ptr_size = 8;
+	struct ct_error *err = NULL;
+	s->core_path = strdup(core_path);
+	if (!s->core_path) {
+		err = &ct_enomem;
+		goto fail;
+	}
+	int fd = open(core_path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = ct_error_os(errno, core_path, "cannot open");
+		goto fail;
+	}
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		err = ct_error_os(errno, core_path, "cannot stat");
+		close(fd);
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
+		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
+						  "not a core: %s",
+						  S_ISREG(st.st_mode)
+						  ? "empty file"
+						  : "not a regular file"),
+				  core_path, 0, 0, false);
+		close(fd);
+		goto fail;
+	}
+	s->map_len = (size_t)st.st_size;
+	s->map = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
+	int map_errno = errno;
+	close(fd);
+	if (s->map == MAP_FAILED) {
+		s->map = NULL;
+		err = ct_error_os(map_errno, core_path, "cannot map");
+		goto fail;
+	}
+	err = ct_core_open_memory(s->core_path, s->map, s->map_len, &s->core);
+	if (err)
+		goto fail;
+	char buf[4096];
+	if (!exe) {
+		if (!ct_core_executable(s->core, buf, sizeof(buf))) {
+			err = ct_error_at(ct_error_create(
+				CT_ERROR_NOT_FOUND,
+				"the core names no executable; use --exe"),
+				core_path, 0, 0, false);
+			goto fail;
+		}
+		exe = buf;
+	}
+	s->exe = strdup(exe);
+	if (!s->exe) {
+		err = &ct_enomem;
+		goto fail;
+	}
+	/* O_NONBLOCK: a core can name a FIFO, which must not hang us */
+	s->exe_fd = open(s->exe, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (s->exe_fd < 0) {
+		err = ct_error_os(errno, s->exe, "cannot open executable");
+		goto fail;
+	}
+	if (fstat(s->exe_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
+						  "executable is not a "
+						  "regular file"),
+				  s->exe, 0, 0, false);
+		goto fail;
+	}
+	s->dwarf = dwarf_begin(s->exe_fd, DWARF_C_READ);
+	if (!s->dwarf) {
+		err = dwarf_fail(s->exe, "no DWARF debug info");
+		goto fail;
+	}
+	/* pointer size: the address size of the first unit */
+	Dwarf_Off cu_next;
+	size_t cu_hsize;
+	uint8_t asize = 0;
+	if (dwarf_nextcu(s->dwarf, 0, &cu_next, &cu_hsize, NULL, &asize,
+			 NULL) == 0 && (asize == 4 || asize == 8))
+		s->ptr_size = asize;
+	/* load bias: where the entry point is in the process minus where
+	 * the file says it is (0 for a fixed-address program) */
+	Elf *elf = dwarf_getelf(s->dwarf);
+	GElf_Ehdr eh;
+	uint64_t entry;
+	if (elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN) {
+		if (ct_core_auxv(s->core, AT_ENTRY, &entry))
+			s->bias = entry - eh.e_entry;
+		else
+			s->bias_unknown = true;
+	}
+	s->mem.read = core_mem_read;
+	s->mem.state = s->core;
+	s->mem.ptr_size = s->ptr_size;
+	*ret = s;
+	return NULL;
+fail:
+	ct_walk_session_destroy(s);
+	return err;
+}
+
+void ct_walk_session_destroy(struct ct_walk_session *s)
+{
+	if (!s)
+		return;
+	if (s->dwarf)
+		dwarf_end(s->dwarf);
+	if (s->exe_fd >= 0)
+		close(s->exe_fd);
+	ct_core_destroy(s->core);
+	if (s->map)
+		munmap(s->map, s->map_len);
+	free(s->exe);
+	free(s->core_path);
+	free(s);
+}
+
+const char *ct_walk_session_executable(const struct ct_walk_session *s)
+{
+	return s->exe;
+}
+
+/* ---- DWARF --------------------------------------------------------------- */
+
+/* Strip typedefs and qualifiers; false on broken DWARF. */
+bool ct_walk_peel(Dwarf_Die *die)
+{
+	return dwarf_peel_type(die, die) == 0;
+}
+
+bool ct_walk_die_type(Dwarf_Die *die, Dwarf_Die *ret)
+{
+	Dwarf_Attribute a;
+	return dwarf_attr_integrate(die, DW_AT_type, &a) &&
+	       dwarf_formref_die(&a, ret) && ct_walk_peel(ret);
+}
+
+bool ct_walk_is_struct(const Dwarf_Die *die)
+{
+	int tag = dwarf_tag((Dwarf_Die *)die);
+	return tag == DW_TAG_structure_type || tag == DW_TAG_union_type;
+}
+
+const char *ct_walk_die_name_or(Dwarf_Die *die, const char *dflt)
+{
+	const char *n = dwarf_diename(die);
+	return n ? n : dflt;
+}
+
+/* Find a top-level DIE of one of tags named name in any CU: a struct
+ * definition (not a declaration) or a variable with a location. */
+bool ct_walk_find_global(Dwarf *dw, const char *name, int tag, Dwarf_Die *ret)
+{
+	Dwarf_Off off = 0, next;
+	size_t hsize;
+	while (dwarf_nextcu(dw, off, &next, &hsize, NULL, NULL, NULL) == 0) {
+		Dwarf_Die cu, child;
+		if (dwarf_offdie(dw, off + hsize, &cu) &&
+		    dwarf_child(&cu, &child) == 0) {
+			do {
+				int t = dwarf_tag(&child);
+				if (t != tag && !(tag == DW_TAG_structure_type &&
+						  t == DW_TAG_typedef))
+					continue;
+				const char *n = dwarf_diename(&child);
+				if (!n || strcmp(n, name) != 0 ||
+				    dwarf_hasattr(&child, DW_AT_declaration))
+					continue;
+				if (tag == DW_TAG_variable &&
+				    !dwarf_hasattr(&child, DW_AT_location))
+					continue;
+				if (t == DW_TAG_typedef) {
+					Dwarf_Die d = child;
+					if (!ct_walk_peel(&d) || !ct_walk_is_struct(&d))
+						continue;
+					child = d;
+				}
+				*ret = child;
+				return true;
+			} while (dwarf_siblingof(&child, &child) == 0);
+		}
+		off = next;
+	}
+	return false;
+}
+
+/* Member name of struct die: offset in the struct and (peeled) type.
+ * Anonymous struct/union members are searched too. */
+bool ct_walk_find_member(Dwarf_Die *st, const char *name, uint64_t *ret_off,
+			Dwarf_Die *ret_type, int depth)
+{
+	Dwarf_Die m;
+	if (depth > 8 || dwarf_child(st, &m) != 0)
+		return false;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		Dwarf_Word off = 0;
+		Dwarf_Attribute a;
+		if (dwarf_attr(&m, DW_AT_data_member_location, &a) &&
+		    dwarf_formudata(&a, &off) != 0)
+			continue;	/* a location expression: not handled */
+		Dwarf_Die t;
+		const char *n = dwarf_diename(&m);
+		if (!ct_walk_die_type(&m, &t))
+			continue;
+		if (n && strcmp(n, name) == 0) {
+			*ret_off = off;
+			*ret_type = t;
+			return true;
+		}
+		uint64_t sub;
+		if (!n && ct_walk_is_struct(&t) &&
+		    ct_walk_find_member(&t, name, &sub, ret_type, depth + 1)) {
+			*ret_off = off + sub;
+			return true;
+		}
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return false;
+}
+
+uint64_t ct_walk_type_size(Dwarf_Die *t)
+{
+	Dwarf_Word n;
+	return dwarf_aggregate_size(t, &n) == 0 ? n : 0;
+}
+
+bool ct_walk_is_char(Dwarf_Die *t)
+{
+	return dwarf_tag(t) == DW_TAG_base_type && ct_walk_type_size(t) == 1;
+}
+
+/* Copy the struct name of t into buf ("" for anonymous). */
+void ct_walk_type_name(Dwarf_Die *t, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s", ct_walk_die_name_or(t, ""));
+}
+
+
+/* Follow pointers until v is a struct (at most a few levels). */
+struct ct_error *ct_walk_deref_to_struct(struct ct_walk_session *s,
+					struct ct_walk_tval *v, const char *what)
+{
+	for (int i = 0; i < 4 && dwarf_tag(&v->type) == DW_TAG_pointer_type;
+	     i++) {
+		uint64_t p;
+		enum ct_core_mem m = ct_walk_read_ptr(&s->mem, v->addr, &p);
+		if (m != CT_CORE_MEM_OK)
+			return ct_walk_error("'%s' at 0x%" PRIx64 ": %s", what,
+					  v->addr, ct_walk_mem_reason(m));
+		if (p == 0)
+			return ct_walk_error("'%s' is NULL", what);
+		Dwarf_Die t;
+		if (!ct_walk_die_type(&v->type, &t))
+			return ct_walk_error("'%s' is a pointer to no type", what);
+		v->addr = p;
+		v->type = t;
+	}
+	if (!ct_walk_is_struct(&v->type))
+		return ct_walk_error("'%s' is not a struct", what);
+	return NULL;
+}
+
+/* Apply "a.b.c" to v, following pointers between members. */
+struct ct_error *ct_walk_member_path(struct ct_walk_session *s,
+				     struct ct_walk_tval *v,
+				    const char *path)
+{
+	char buf[256];
+	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
+		return ct_walk_error("member path '%s' is too long", path);
+	int n = 0;
+	for (char *save = NULL, *tok = strtok_r(buf, ".", &save); tok;
+	     tok = strtok_r(NULL, ".", &save)) {
+		if (++n > CT_WALK_MAX_PATH)
+			return ct_walk_error("member path '%s' is too long", path);
+		struct ct_error *err = ct_walk_deref_to_struct(s, v, tok);
+		if (err)
+			return err;
+		uint64_t off;
+		Dwarf_Die t;
+		if (!ct_walk_find_member(&v->type, tok, &off, &t, 0))
+			return ct_walk_error("struct '%s' has no member '%s'",
+					  ct_walk_die_name_or(&v->type, "(anonymous)"),
+					  tok);
+		v->addr += off;
+		v->type = t;
+	}
+	return NULL;
+}
+
+struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
+				     const struct ct_walk_spec *spec,
+				     struct ct_walk_tval *ret)
+{
+	const char *root = spec->root;
+	if (!root || !*root)
+		return ct_walk_error("no root given");
+	if ((root[0] >= '0' && root[0] <= '9')) {
+		char *end;
+		errno = 0;
+		unsigned long long a = strtoull(root, &end, 0);
+		if (errno || *end)
+			return ct_walk_error("bad root address '%s'", root);
+		if (!spec->type)
+			return ct_walk_error("a root address needs a type");
+		if (!ct_walk_find_global(s->dwarf, spec->type, DW_TAG_structure_type,
+				 &ret->type))
+			return ct_walk_error("no struct '%s' in the debug info of '%s'",
+					  spec->type, s->exe);
+		ret->addr = a;
+		return NULL;
+	}
+	char var[128];
+	size_t vl = strcspn(root, ".");
+	if (vl >= sizeof(var))
+		return ct_walk_error("symbol name too long");
+	memcpy(var, root, vl);
+	var[vl] = 0;
+	Dwarf_Die d;
+	if (!ct_walk_find_global(s->dwarf, var, DW_TAG_variable, &d))
+		return ct_walk_error("no global variable '%s' in the debug info of '%s'",
+				  var, s->exe);
+	Dwarf_Attribute a;
+	Dwarf_Op *ops;
+	size_t nops;
+	if (!dwarf_attr(&d, DW_AT_location, &a) ||
+	    dwarf_getlocation(&a, &ops, &nops) != 0 || nops != 1 ||
+	    ops[0].atom != DW_OP_addr)
+		return ct_walk_error("'%s' has no static address", var);
+	if (s->bias_unknown)
+		return ct_walk_error("the core has no AT_ENTRY (its notes are lost?): "
+				  "where '%s' was loaded is unknown; give the root "
+				  "as an address", s->exe);
+	ret->addr = ops[0].number + s->bias;
+	if (!ct_walk_die_type(&d, &ret->type))
+		return ct_walk_error("'%s' has no type", var);
+	if (root[vl]) {
+		struct ct_error *err = ct_walk_member_path(s, ret, root + vl + 1);
+		if (err)
+			return err;
+	}
+	struct ct_error *err = ct_walk_deref_to_struct(s, ret, root);
+	if (err)
+		return err;
+	if (spec->type) {
+		const char *n = dwarf_diename(&ret->type);
+		if (!n || strcmp(n, spec->type) != 0)
+			return ct_walk_error("'%s' is a struct %s, not %s", root,
+					  n ? n : "(anonymous)", spec->type);
+	}
+	return NULL;
+}

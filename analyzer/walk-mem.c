@@ -1,0 +1,236 @@
+/*
+ * walk-mem.c - what every walking engine shares: reading pointers through
+ * a struct ct_walk_mem, classifying a pointer value before it is
+ * followed, and appending elements and findings to a result.  See
+ * walk-int.h.
+ */
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "walk-int.h"
+
+/* ---- reading the target -------------------------------------------------- */
+
+enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
+				 uint64_t addr, uint64_t *ret)
+{
+	unsigned char b[8];
+	size_t got;
+	enum ct_core_mem m = s->read(s->state, addr, b, s->ptr_size, &got);
+	if (m != CT_CORE_MEM_OK)
+		return m;
+	uint64_t v = 0;
+	for (unsigned i = s->ptr_size; i-- > 0;)
+		v = v << 8 | b[i];	/* both machines are little-endian */
+	*ret = v;
+	return CT_CORE_MEM_OK;
+}
+
+/* Can size bytes at addr be read?  How not, if not. */
+enum ct_core_mem ct_walk_probe(const struct ct_walk_mem *s, uint64_t addr,
+			      uint64_t size)
+{
+	unsigned char b[256];
+	while (size) {
+		size_t n = size < sizeof(b) ? (size_t)size : sizeof(b), got;
+		enum ct_core_mem m = s->read(s->state, addr, b, n, &got);
+		if (m != CT_CORE_MEM_OK)
+			return m;
+		addr += n;
+		size -= n;
+	}
+	return CT_CORE_MEM_OK;
+}
+
+const char *ct_walk_mem_kind(enum ct_core_mem m)
+{
+	switch (m) {
+	case CT_CORE_MEM_NOT_DUMPED: return "not-dumped";
+	case CT_CORE_MEM_TRUNCATED: return "truncated";
+	case CT_CORE_MEM_UNMAPPED: return "unmapped";
+	default: return "ok";
+	}
+}
+
+const char *ct_walk_mem_reason(enum ct_core_mem m)
+{
+	switch (m) {
+	case CT_CORE_MEM_NOT_DUMPED:
+		return "mapped in the process but left out of the dump";
+	case CT_CORE_MEM_TRUNCATED:
+		return "mapped and dumped, but the core file ends before it";
+	case CT_CORE_MEM_UNMAPPED:
+		return "never mapped in the process";
+	default:
+		return "readable";
+	}
+}
+
+/* A known poison or fill value, or NULL. */
+const char *ct_walk_poison_name(uint64_t v)
+{
+	uint64_t low = v;
+	if ((v & 0xffff000000000000ull) == 0xdead000000000000ull)
+		low = v & 0x0000ffffffffffffull; /* POISON_POINTER_DELTA */
+	if (low == 0x100)
+		return "LIST_POISON1 (list_del'd next)";
+	if (low == 0x122)
+		return "LIST_POISON2 (list_del'd prev)";
+	if (v == 0x6b6b6b6b6b6b6b6bull)
+		return "slab POISON_FREE 0x6b pattern (use after free)";
+	if (v == 0x5a5a5a5a5a5a5a5aull)
+		return "slab POISON_INUSE 0x5a pattern (uninitialised)";
+	if (v == 0xa5a5a5a5a5a5a5a5ull)
+		return "slab POISON_END 0xa5 pattern";
+	if (v == 0xdeadbeefdeadbeefull || v == 0xdeadbeefull ||
+	    (v & 0xffffffffull) == 0xdeadbeefull ||
+	    v == 0xdeaddeaddeaddeadull || v == 0xbaadf00dbaadf00dull ||
+	    v == 0xfeeefeeefeeefeeeull || v == 0xcdcdcdcdcdcdcdcdull ||
+	    v == 0xdddddddddddddddd)
+		return "0xdeadbeef-style marker";
+	return NULL;
+}
+
+/*
+ * Is v a usable pointer to an object of size bytes aligned to align?
+ * When it is not, fill kind and why (NULL is reported as "null"; the
+ * caller decides whether NULL is allowed).
+ */
+bool ct_walk_check_ptr(const struct ct_walk_mem *s, uint64_t v,
+		      uint64_t size, uint64_t align, const char **kind,
+		      char *why, size_t whysize)
+{
+	if (v == 0) {
+		*kind = "null";
+		snprintf(why, whysize, "NULL where a pointer is required");
+		return false;
+	}
+	const char *p = ct_walk_poison_name(v);
+	if (p) {
+		*kind = "poison";
+		snprintf(why, whysize, "0x%" PRIx64 " is %s", v, p);
+		return false;
+	}
+	if (align > 1 && v % align) {
+		*kind = "misaligned";
+		snprintf(why, whysize,
+			 "0x%" PRIx64 " is not aligned to %" PRIu64 " bytes",
+			 v, align);
+		return false;
+	}
+	enum ct_core_mem m = ct_walk_probe(s, v, size);
+	if (m != CT_CORE_MEM_OK) {
+		*kind = ct_walk_mem_kind(m);
+		snprintf(why, whysize, "0x%" PRIx64 " (%" PRIu64
+			 " bytes): %s", v, size, ct_walk_mem_reason(m));
+		return false;
+	}
+	return true;
+}
+
+/*
+ * The kind of a back link or tail pointer v that is not what it should
+ * be: what is wrong with v itself when something is (null, poison,
+ * misaligned, unmapped, ...), else dflt.  note gets " is ..." or "".
+ */
+const char *ct_walk_link_kind(const struct ct_walk_mem *s, uint64_t v,
+			     const char *dflt, char *note, size_t n)
+{
+	const char *p = ct_walk_poison_name(v);
+	note[0] = 0;
+	if (v == 0) {
+		snprintf(note, n, " (NULL)");
+		return "null";
+	}
+	if (p) {
+		snprintf(note, n, " is %s", p);
+		return "poison";
+	}
+	if (v % s->ptr_size) {
+		snprintf(note, n, " is misaligned");
+		return "misaligned";
+	}
+	enum ct_core_mem m = ct_walk_probe(s, v, s->ptr_size);
+	if (m != CT_CORE_MEM_OK) {
+		snprintf(note, n, " is %s", ct_walk_mem_reason(m));
+		return ct_walk_mem_kind(m);
+	}
+	return dflt;
+}
+
+/* ---- results ------------------------------------------------------------- */
+
+struct ct_error *ct_walk_add_finding(struct ct_walk_result *r,
+				    const char *kind, long element,
+				    uint64_t address, const char *type,
+				    const char *field, const char *fmt, ...)
+{
+	if (r->finding_count >= CT_WALK_MAX_FINDINGS) {
+		r->findings_dropped++;
+		return NULL;
+	}
+	if (!ct_grow((void **)&r->findings, &r->finding_cap,
+		     r->finding_count + 1, sizeof(*r->findings)))
+		return &ct_enomem;
+	struct ct_walk_finding *f = &r->findings[r->finding_count++];
+	memset(f, 0, sizeof(*f));
+	snprintf(f->kind, sizeof(f->kind), "%s", kind);
+	f->element = element;
+	f->address = address;
+	snprintf(f->type, sizeof(f->type), "%s", type);
+	snprintf(f->field, sizeof(f->field), "%s", field);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(f->reason, sizeof(f->reason), fmt, ap);
+	va_end(ap);
+	return NULL;
+}
+
+struct ct_error *ct_walk_add_element(struct ct_walk_result *r, uint64_t a)
+{
+	if (!ct_grow((void **)&r->elements, &r->element_cap, r->count + 1,
+		     sizeof(*r->elements)))
+		return &ct_enomem;
+	r->elements[r->count++] = a;
+	return NULL;
+}
+
+void ct_walk_result_destroy(struct ct_walk_result *r)
+{
+	if (!r)
+		return;
+	free(r->elements);
+	free(r->recovered);
+	free(r->findings);
+	free(r);
+}
+
+struct ct_error *ct_walk_error(const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	struct ct_error *err = ct_error_create(CT_ERROR_NOT_FOUND, "%s", msg);
+	free(msg);
+	return err;
+}
+
+bool ct_walk_brent_step(struct ct_walk_brent *b, uint64_t cur)
+{
+	b->lam++;
+	if (cur == b->tortoise)
+		return true;
+	if (b->lam == b->power) {
+		b->tortoise = cur;
+		b->power *= 2;
+		b->lam = 0;
+	}
+	return false;
+}
