@@ -894,7 +894,7 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 bool ct_walk_session_has_global(struct ct_walk_session *s, const char *name)
 {
 	Dwarf_Die die;
-	return s->dwarf && find_global(s->dwarf, name, DW_TAG_variable, &die);
+	return s->dwarf && ct_walk_find_global(s->dwarf, name, DW_TAG_variable, &die);
 }
 
 bool ct_walk_kind_from_name(const char *name, enum ct_walk_kind *ret)
