@@ -6,7 +6,11 @@
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "symbolizers/symbolize.h"
 
@@ -15,6 +19,33 @@ static struct ct_error *dwfl_fail(const char *what)
 {
 	return ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
 			       dwfl_errmsg(-1));
+}
+
+/*
+ * libdwfl's own search (build-id and debuglink under the debug path), then
+ * its debuginfod client when DEBUGINFOD_URLS is set.  A file from
+ * debuginfod comes back as a bare descriptor: name it after what it is
+ * (the client's cache file) so that the notes can say where it came from.
+ */
+static int find_debuginfo(Dwfl_Module *mod, void **userdata,
+			  const char *modname, Dwarf_Addr base,
+			  const char *file_name, const char *debuglink_file,
+			  GElf_Word debuglink_crc, char **debuginfo_file_name)
+{
+	int fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base,
+					      file_name, debuglink_file,
+					      debuglink_crc,
+					      debuginfo_file_name);
+	if (fd >= 0 && !*debuginfo_file_name) {
+		char link[64], path[PATH_MAX];
+		snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+		ssize_t n = readlink(link, path, sizeof(path) - 1);
+		if (n > 0) {
+			path[n] = '\0';
+			*debuginfo_file_name = strdup(path);
+		}
+	}
+	return fd;
 }
 
 static char *make_path(const struct ct_unwind_options *opts)
@@ -51,7 +82,7 @@ static struct ct_error *dwfl_new(const struct ct_unwind_options *opts,
 		return &ct_enomem;
 	}
 	d->callbacks.find_elf = dwfl_build_id_find_elf;
-	d->callbacks.find_debuginfo = dwfl_standard_find_debuginfo;
+	d->callbacks.find_debuginfo = find_debuginfo;
 	if (offline)
 		d->callbacks.section_address = dwfl_offline_section_address;
 	d->callbacks.debuginfo_path = &d->debuginfo_path;
@@ -309,7 +340,22 @@ struct modules {
 	char main_id[129];	/* build-id of main, hex */
 	char *main_name;	/* printable name of main */
 	bool main_missing, main_no_debug;
+	size_t fetched;		/* debug files debuginfod gave */
+	struct ct_strbuf fetched_list; /* the first few of them */
 };
+
+/* Did libdw get this module's debug file from a debuginfod server?  Its
+ * client caches them as ".../BUILD-ID/debuginfo", wherever the cache is
+ * ($DEBUGINFOD_CACHE_PATH, $XDG_CACHE_HOME, ~/.cache). */
+static bool from_debuginfod(const char *debugfile, const char *id)
+{
+	size_t n = debugfile ? strlen(debugfile) : 0, k = strlen(id);
+	static const char tail[] = "/debuginfo";
+	size_t t = sizeof(tail) - 1;
+	return k && n > k + t + 1 && strcmp(debugfile + n - t, tail) == 0 &&
+	       debugfile[n - t - k - 1] == '/' &&
+	       strncmp(debugfile + n - t - k, id, k) == 0;
+}
 
 static void build_id_hex(Dwfl_Module *mod, char *ret, size_t size)
 {
@@ -330,6 +376,18 @@ static int module_cb(Dwfl_Module *mod, void **userdata, const char *name,
 	if (!name || name[0] == '[')	/* [vdso], [pie] placeholders */
 		return DWARF_CB_OK;
 	bool found = dwfl_module_getelf(mod, &bias) != NULL;
+	const char *debugfile = NULL;
+	/* only what is loaded already: asking would fetch every library's */
+	(void)dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL, NULL,
+			       &debugfile);
+	if (debugfile) {
+		char id[129];
+		build_id_hex(mod, id, sizeof(id));
+		if (from_debuginfod(debugfile, id) && m->fetched++ < 8)
+			ct_strbuf_appendf(&m->fetched_list, "%s%s (build-id "
+					  "%s)", m->fetched_list.len ? ", "
+					  : "", name, id);
+	}
 	if (mod == m->main) {
 		build_id_hex(mod, m->main_id, sizeof(m->main_id));
 		m->main_name = ct_strndup_clean(name, strlen(name));
@@ -355,7 +413,8 @@ struct ct_error *ct_dwfl_describe_modules(struct ct_dwfl *d,
 					  uint64_t entry,
 					  struct ct_origin origin)
 {
-	struct modules m = { .list = CT_STRBUF_INIT };
+	struct modules m = { .list = CT_STRBUF_INIT,
+			     .fetched_list = CT_STRBUF_INIT };
 	m.main = entry ? dwfl_addrmodule(d->dwfl, entry) : NULL;
 	(void)dwfl_getmodules(d->dwfl, module_cb, &m, 0);
 	struct ct_error *err = NULL;
@@ -375,7 +434,8 @@ struct ct_error *ct_dwfl_describe_modules(struct ct_dwfl *d,
 	if (!err && m.main_no_debug)
 		err = ct_case_add_note(c, "'%s': no debug info for '%s'%s%s%s: "
 				       "no file:line in its frames (give "
-				       "--debug-dir)", path, name,
+				       "--debug-dir, or set DEBUGINFOD_URLS)",
+				       path, name,
 				       m.main_id[0] ? " (build-id " : "",
 				       m.main_id, m.main_id[0] ? ")" : "");
 	if (!err && m.missing)
@@ -383,10 +443,16 @@ struct ct_error *ct_dwfl_describe_modules(struct ct_dwfl *d,
 				       "the core says: %s%s", path, m.missing,
 				       m.list.buf ? m.list.buf : "",
 				       m.missing > 8 ? ", ..." : "");
-	if (!err && (m.list.failed || (m.main_id[0] && !m.main_name &&
-				       m.main)))
+	if (!err && m.fetched)
+		err = ct_case_add_note(c, "'%s': debug info from debuginfod "
+				       "for %s%s", path,
+				       m.fetched_list.buf ? m.fetched_list.buf
+				       : "", m.fetched > 8 ? ", ..." : "");
+	if (!err && (m.list.failed || m.fetched_list.failed ||
+		     (m.main_id[0] && !m.main_name && m.main)))
 		err = &ct_enomem;
 	ct_strbuf_deinit(&m.list);
+	ct_strbuf_deinit(&m.fetched_list);
 	free(m.main_name);
 	return err;
 }

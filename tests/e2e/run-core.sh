@@ -218,6 +218,40 @@ jq_check "--unwinder=libunwind: frame 0" "$WORK/lu.json" '.backtraces[0].frames[
 "$CRASHTRIAGE" analyze --unwinder=nosuch "$core" >/dev/null 2>&1
 [ $? -eq 2 ] && ok "unknown unwinder is a usage error" || not_ok "unknown unwinder is a usage error"
 
+# debuginfod_check CORE BUILD-ID: a debuginfod server on this machine
+# serves the stripped program's debug file; with DEBUGINFOD_URLS naming
+# it, analyze gets file:line with no --debug-dir and says where from
+debuginfod_check() {
+	if ! command -v debuginfod >/dev/null 2>&1; then
+		ok "debuginfod: file:line fetched # SKIP debuginfod not installed"
+		return
+	fi
+	mkdir -p "$WORK/dsrv"
+	cp "$dbg/$(echo "$2" | cut -c3-).debug" "$WORK/dsrv/stripped.debug"
+	port=$((20000 + $$ % 20000))
+	debuginfod -p $port -F "$WORK/dsrv" -d "$WORK/dsrv.sqlite" \
+		>"$WORK/dsrv.log" 2>&1 &
+	dpid=$!
+	# the server scans its folder in the background: ask until it
+	# answers (each try with its own client cache: misses are cached)
+	tries=0
+	while [ $tries -lt 40 ]; do
+		tries=$((tries + 1))
+		DEBUGINFOD_URLS=http://127.0.0.1:$port \
+			DEBUGINFOD_CACHE_PATH="$WORK/dcache$tries" \
+			"$CRASHTRIAGE" analyze --json "$1" >"$WORK/s2.json" 2>/dev/null
+		jq -e '.backtraces[0].frames[0].line > 0' "$WORK/s2.json" \
+			>/dev/null 2>&1 && break
+		sleep 0.5
+	done
+	kill $dpid 2>/dev/null
+	wait $dpid 2>/dev/null
+	jq_check "debuginfod: names and file:line with no --debug-dir" "$WORK/s2.json" \
+		'[.backtraces[0].frames[].function][0:4] == ["crash_here","level2","level1","main"] and .backtraces[0].frames[0].line > 0'
+	jq_check "debuginfod: a note says the debug info came from it" "$WORK/s2.json" \
+		"[.notes[] | select(test(\"debug info from debuginfod for .*crash-stripped \\\\(build-id $2\\\\)\"))] | length == 1"
+}
+
 # ---- a stripped program whose debug file is found only by build-id ----
 id=$(eu-readelf -n "$BIN/crash-null" 2>/dev/null | awk '/Build ID:/ { print $3; exit }')
 if [ -n "$id" ] && command -v objcopy >/dev/null 2>&1; then
@@ -237,6 +271,7 @@ if [ -n "$id" ] && command -v objcopy >/dev/null 2>&1; then
 		"$CRASHTRIAGE" analyze --json --debug-dir "$WORK/debug" "$core" >"$WORK/s1.json" 2>/dev/null
 		jq_check "stripped: --debug-dir finds the debug file by build-id" "$WORK/s1.json" \
 			'[.backtraces[0].frames[].function][0:4] == ["crash_here","level2","level1","main"] and .backtraces[0].frames[0].line > 0'
+		debuginfod_check "$core" "$id"
 	else
 		not_ok "stripped: no core was produced"
 	fi
