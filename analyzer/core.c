@@ -450,6 +450,86 @@ static struct ct_error *walk_notes(struct ct_core *core, uint64_t off,
 	return err;
 }
 
+/* ---- notes without a program header ------------------------------------- */
+
+enum {
+	NOTE_SCAN_BYTES = 64 << 20,	/* of the file searched for notes */
+};
+
+/* Is there a plausible "CORE" or "LINUX" note header at p (at most n
+ * bytes)?  *ret_size is the whole note's size, padding included. */
+static bool note_at(const unsigned char *p, size_t n, size_t *ret_size)
+{
+	if (n < 12)
+		return false;
+	uint32_t namesz = ld32(p), descsz = ld32(p + 4);
+	bool core = namesz == 5 && n >= 20 && memcmp(p + 12, "CORE", 5) == 0;
+	bool lnx = namesz == 6 && n >= 20 && memcmp(p + 12, "LINUX", 6) == 0;
+	if (!core && !lnx)
+		return false;
+	uint64_t size = 12 + 8 + (((uint64_t)descsz + 3) & ~(uint64_t)3);
+	if (descsz > (64u << 20) || size > n)
+		return false;
+	*ret_size = (size_t)size;
+	return true;
+}
+
+/*
+ * When no PT_NOTE header led to thread registers (the header is lost,
+ * zeroed or points elsewhere), the notes themselves may still be in the
+ * file: writers put them right after the program headers.  Search the
+ * start of the file for an NT_PRSTATUS note ("CORE" name, type 1) and read
+ * the run of notes around it, as a PT_NOTE would have given them.
+ */
+static struct ct_error *scan_for_notes(struct ct_core *core, size_t *budget)
+{
+	size_t limit = core->len < NOTE_SCAN_BYTES ? core->len
+						   : NOTE_SCAN_BYTES;
+	static const unsigned char name[8] = "CORE\0\0\0";
+	const unsigned char *p = core->buf, *end = core->buf + limit;
+	while (p < end) {
+		const unsigned char *hit = memmem(p, (size_t)(end - p), name,
+						  sizeof(name));
+		if (!hit)
+			return NULL;
+		p = hit + 1;
+		size_t size;
+		const unsigned char *h = hit - 12;
+		if (hit - core->buf < 12 || ld32(h + 8) != NT_PRSTATUS ||
+		    !note_at(h, (size_t)(core->buf + core->len - h), &size))
+			continue;
+		/* the run of notes this one is in: notes are 4-aligned, so
+		 * step back over whole notes as long as one ends here */
+		const unsigned char *start = h, *stop = h;
+		for (size_t back = 20; back <= 4096 && start - core->buf >=
+		     (ptrdiff_t)back; back += 4) {
+			size_t s;
+			if (note_at(start - back, back, &s) && s == back) {
+				start -= back;
+				back = 16;
+			}
+		}
+		while (note_at(stop, (size_t)(core->buf + core->len - stop),
+			       &size))
+			stop += size;
+		size_t before = core->thread_count;
+		core->notes_scanned = true;
+		struct ct_error *err = walk_notes(core,
+						  (uint64_t)(start - core->buf),
+						  (uint64_t)(stop - start),
+						  budget);
+		if (err)
+			return err;
+		return loss(core, "no PT_NOTE led to the notes: %zu thread%s "
+			    "found by searching the file, notes at offset "
+			    "0x%llx (%llu bytes)", core->thread_count - before,
+			    core->thread_count - before == 1 ? "" : "s",
+			    (unsigned long long)(start - core->buf),
+			    (unsigned long long)(stop - start));
+	}
+	return NULL;
+}
+
 /* ---- open / destroy ------------------------------------------------------ */
 
 static int compare_segments(const void *a, const void *b)
@@ -544,7 +624,14 @@ static struct ct_error *read_headers(struct ct_core *core)
 			   core->len);
 	if (err)
 		return err;
-	if (!core->has_notes && core->phnum_read == core->phnum)
+	bool had_notes = core->has_notes;
+	if (core->thread_count == 0) {
+		err = scan_for_notes(core, &budget);
+		if (err)
+			return err;
+	}
+	if (!had_notes && !core->thread_count &&
+	    core->phnum_read == core->phnum)
 		err = loss(core, "no PT_NOTE segment: threads, registers and "
 			   "signal unknown");
 	if (!err && core->has_notes && core->thread_count == 0)

@@ -88,6 +88,9 @@ struct ct_core {
 	uint64_t segment_bytes_gone; /* their filesz, summed */
 	uint64_t first_gone_offset; /* file offset of the first of them */
 	bool has_notes;		/* at least one PT_NOTE header */
+	bool notes_scanned;	/* the notes were found by searching the
+				 * file, not through a PT_NOTE: libelf and
+				 * libdwfl cannot see them */
 	struct ct_core_thread *threads; /* in note order */
 	size_t thread_count, thread_cap;
 	size_t threads_dropped;	/* NT_PRSTATUS notes over the cap */

@@ -105,8 +105,15 @@ struct ct_error *ct_dwfl_open(const struct ct_core *core,
 	struct ct_error *err = dwfl_new(opts, false, &d);
 	if (err)
 		return err;
-	d->module_count = dwfl_core_file_report(d->dwfl, core->elf,
-						opts ? opts->executable : NULL);
+	/* libdwfl finds the program through NT_FILE, which it reads through
+	 * the PT_NOTE header; when that is lost and the notes were found by
+	 * a search (core.c), name the program from what they say */
+	const char *exe = opts ? opts->executable : NULL;
+	char found[4096];
+	if (!exe && core->notes_scanned &&
+	    ct_core_executable(core, found, sizeof(found)))
+		exe = found;
+	d->module_count = dwfl_core_file_report(d->dwfl, core->elf, exe);
 	if (dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
 		err = dwfl_fail("dwfl_report_end");
 		goto fail;

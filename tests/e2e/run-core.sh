@@ -305,6 +305,36 @@ rc=$?
 jq_check "forged FIFO mapping: noted, frames from the frame-pointer chain" "$WORK/forged.json" \
 	'([.notes[] | select(test("FIFO or socket"))] | length == 1) and ([.backtraces[0].frames[] | select(.reliable | not)] | length > 0)'
 
+# ---- a core whose PT_NOTE header is lost: the notes found by a search ----
+# no_note_header CORE OUT: OUT is CORE with its PT_NOTE program header's
+# type zeroed (PT_NULL), so no header leads to the notes any more
+no_note_header() {
+	phoff=$(od -An -tu8 -j32 -N8 "$1" | tr -d ' ')
+	idx=$(readelf -lW "$1" | awk '/^  [A-Z]/ && $1 != "Type" {
+		if ($1 == "NOTE") { print n + 0; exit } n++ }')
+	[ -n "$phoff" ] && [ -n "$idx" ] || return 1
+	cp "$1" "$2" &&
+		printf '\000\000\000\000' | dd of="$2" bs=1 \
+			seek=$((phoff + idx * 56)) conv=notrunc 2>/dev/null
+}
+if command -v readelf >/dev/null 2>&1 &&
+   no_note_header "$WORK/null/core" "$WORK/nonote-null" &&
+   no_note_header "$WORK/thread/core" "$WORK/nonote-thread"; then
+	"$CRASHTRIAGE" analyze --json "$WORK/nonote-null" >"$WORK/nn.json" 2>"$WORK/nn.err"
+	jq_check "no PT_NOTE header: registers and signal found by searching the file" "$WORK/nn.json" \
+		'(.panic.message | test("SIGSEGV")) and (.backtraces | length) == 1 and ([.notes[] | select(test("no PT_NOTE led to the notes: 1 thread found by searching the file, notes at offset 0x"))] | length == 1)'
+	jq_check "no PT_NOTE header: the program found, the crash frame named, the chain unreliable" "$WORK/nn.json" \
+		'.backtraces[0].frames[0].function == "crash_here" and .backtraces[0].frames[0].reliable and ([.backtraces[0].frames[].function][0:4] == ["crash_here","level2","level1","main"]) and (.backtraces[0].frames[1].reliable | not)'
+	"$CRASHTRIAGE" analyze --json "$WORK/nonote-thread" >"$WORK/nt.json" 2>"$WORK/nt.err"
+	jq_check "no PT_NOTE header, 16 threads: all found, the crashing one from NT_SIGINFO" "$WORK/nt.json" \
+		'(.backtraces | length) == 17 and ([.backtraces[] | select(.crashing)] | length) == 1 and ([.backtraces[] | select(.crashing)][0].frames[0].function == "thread_crash")'
+	sanitizer_clean "$WORK/nn.err" && sanitizer_clean "$WORK/nt.err" &&
+		ok "no PT_NOTE header: no sanitizer report" ||
+		not_ok "no PT_NOTE header: sanitizer report"
+else
+	ok "no PT_NOTE header # SKIP readelf missing or no NOTE header"
+fi
+
 # ---- truncation matrix ----
 core="$WORK/thread/core"
 size=$(wc -c <"$core")
