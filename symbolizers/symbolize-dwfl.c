@@ -6,6 +6,9 @@
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
+#include <elf.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -97,6 +100,34 @@ static struct ct_error *dwfl_new(const struct ct_unwind_options *opts,
 	return NULL;
 }
 
+/*
+ * libdwfl finds a core's modules through NT_FILE or the dynamic linker's
+ * list in memory; a static program in a core without NT_FILE (qemu-user
+ * writes such cores) has neither.  Report the program the caller named
+ * at its load address: its link-time one, or, for a static PIE, where
+ * AT_ENTRY says its entry point landed.
+ */
+static bool report_program(struct ct_dwfl *d, const struct ct_core *core,
+			   const char *exe)
+{
+	int fd = open(exe, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	GElf_Ehdr eh;
+	bool ok = elf && gelf_getehdr(elf, &eh);
+	uint64_t entry = 0, bias = 0;
+	if (ok && eh.e_type == ET_DYN) {
+		ok = ct_core_auxv(core, AT_ENTRY, &entry) &&
+		     entry >= eh.e_entry;
+		bias = entry - eh.e_entry;
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return ok && dwfl_report_elf(d->dwfl, exe, exe, -1, bias, false);
+}
+
 struct ct_error *ct_dwfl_open(const struct ct_core *core,
 			      const struct ct_unwind_options *opts,
 			      struct ct_dwfl **ret)
@@ -114,6 +145,8 @@ struct ct_error *ct_dwfl_open(const struct ct_core *core,
 	    ct_core_executable(core, found, sizeof(found)))
 		exe = found;
 	d->module_count = dwfl_core_file_report(d->dwfl, core->elf, exe);
+	if (d->module_count <= 0 && exe && report_program(d, core, exe))
+		d->module_count = 1;
 	if (dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
 		err = dwfl_fail("dwfl_report_end");
 		goto fail;
@@ -432,6 +465,11 @@ struct ct_error *ct_dwfl_describe_modules(struct ct_dwfl *d,
 		err = ct_case_add_fact(c, "core.build_id", m.main_id, origin);
 	const char *path = origin.path;
 	const char *name = m.main_name ? m.main_name : "?";
+	if (!err && !m.count)
+		err = ct_case_add_note(c, "'%s': no program or library found "
+				       "for the core (it has no NT_FILE note and "
+				       "no dynamic linker data): frames have no "
+				       "names (give --exe)", path);
 	if (!err && m.main_missing)
 		err = ct_case_add_note(c, "'%s': executable '%s'%s%s%s not "
 				       "found: its frames have no names "

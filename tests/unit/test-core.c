@@ -323,6 +323,22 @@ static void test_hostile_notes(void **state)
 	uint32_t big = 0xfffffff0u;
 	memcpy(m.buf + ph.p_offset + 4, &big, 4);
 	assert_null(ct_core_open_memory("t", m.buf, m.len, &core));
+	/* the first note's size ends the walk; a search of the file finds
+	 * the second thread's NT_PRSTATUS after it, and says so */
+	assert_int_equal(core->thread_count, 1);
+	assert_int_equal(core->threads[0].tid, 101);
+	bool said = false;
+	for (size_t i = 0; i < core->loss_count; i++)
+		said |= strstr(core->losses[i], "found by searching") != NULL;
+	assert_true(said);
+	ct_core_destroy(core);
+	/* every NT_PRSTATUS broken: nothing to find */
+	make_core(&m, EM_X86_64);
+	for (unsigned char *q = m.buf; q + 20 <= m.buf + m.len; q++)
+		if (memcmp(q, "CORE\0\0\0", 8) == 0 && q - m.buf >= 12 &&
+		    q[-4] == 1)
+			memcpy(q - 8, &big, 4);
+	assert_null(ct_core_open_memory("t", m.buf, m.len, &core));
 	assert_int_equal(core->thread_count, 0);
 	assert_true(core->loss_count > 0);
 	ct_core_destroy(core);
