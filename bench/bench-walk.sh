@@ -11,14 +11,17 @@
 #
 # Needs a built tree: CRASHTRIAGE=path/to/crashtriage (default
 # ./crashtriage); build it without sanitizers for figures worth quoting.
-# drgn is python3-drgn (Debian); DRGN_PYTHON names the interpreter that
-# can import it (default: /usr/bin/python3, else python3).
+# Needs python3 (for the timer); drgn is python3-drgn (Debian), and
+# DRGN_PYTHON names an interpreter that can import it (default:
+# /usr/bin/python3, else python3).
 #
-# "walk s" is the walk alone: for drgn and gdb the scripts time their own
-# loop after the core and debug info are loaded; for crashtriage it is the
-# process time less that of the same command stopped after one element
-# (--max 1), which opens the core and the DWARF and resolves the root just
-# the same.  "process s" is the whole command, start to exit.
+# Times are CPU seconds (user + system), best of RUNS, so that other
+# load on the machine counts less; the wall clock of the whole command is
+# shown too.  "walk" is the walk alone: drgn and gdb time their own loop
+# after the core and the debug info are loaded; for crashtriage it is the
+# whole command less the same command stopped after one element (--max
+# 1), which opens the core and the DWARF and resolves the root just the
+# same.  "process" is the whole command, start to exit.
 set -eu
 n=${1:-1000000}
 runs=${2:-3}
@@ -62,7 +65,7 @@ core, exe, which = sys.argv[1:4]
 prog = drgn.program_from_core_dump(core)
 prog.load_debug_info([exe])
 root = prog["big_root"]
-t0 = time.perf_counter()
+t0 = time.process_time()
 n = 0
 if which == "list":
     for _ in validate_list_for_each_entry("struct big_item",
@@ -83,7 +86,7 @@ else:
     if head.tqh_last.value_() != link:
         raise ValidationError("tqh_last is 0x%x, not 0x%x"
                               % (head.tqh_last.value_(), link))
-print(n, time.perf_counter() - t0)
+print("WALKED", n, time.process_time() - t0)
 EOF
 
 # gdb: the same two checks through gdb.Value
@@ -92,7 +95,7 @@ import time
 import gdb
 
 def walk(which):
-    t0 = time.perf_counter()
+    t0 = time.process_time()
     n = 0
     if which == "list":
         head = gdb.parse_and_eval("&big_root->lh")
@@ -122,69 +125,86 @@ def walk(which):
             n += 1
         if int(head["tqh_last"]) != link:
             raise gdb.GdbError("bad tqh_last")
-    print("WALKED", n, time.perf_counter() - t0)
+    print("WALKED", n, time.process_time() - t0)
 EOF
 
-now() { date +%s.%N; }
+# run.py OUT ERR CMD...: runs CMD and prints its CPU seconds (user +
+# system, from wait4) and its wall-clock seconds
+cat >"$tmp/run.py" <<'EOF'
+import os, subprocess, sys, time
+t0 = time.perf_counter()
+with open(sys.argv[1], "w") as out, open(sys.argv[2], "w") as err:
+    p = subprocess.Popen(sys.argv[3:], stdout=out, stderr=err)
+    _, _, ru = os.wait4(p.pid, 0)
+print(ru.ru_utime + ru.ru_stime, time.perf_counter() - t0)
+EOF
+
 min() { echo "$1 $2" | awk '{ print ($1 < $2 ? $1 : $2) }'; }
-# time1 CMD...: sets t (process seconds) and leaves the output in $tmp/out
+# time1 CMD...: sets t (CPU seconds) and tw (wall seconds) of CMD and
+# leaves its output in $tmp/out, $tmp/err
 time1() {
-	t0=$(now)
-	"$@" >"$tmp/out" 2>"$tmp/err" || true
-	t1=$(now)
-	t=$(echo "$t0 $t1" | awk '{ print $2 - $1 }')
+	set -- $(python3 "$tmp/run.py" "$tmp/out" "$tmp/err" "$@")
+	t=$1 tw=$2
 }
 
-# crashtriage: process time, best of $runs, and the count from --json
+# ct_run ARGS...: crashtriage walk, best of $runs, and the count from --json
 ct_run() {
-	p=1e9
-	s=1e9
+	p=1e9 pw=1e9 s=1e9
 	i=0
 	while [ $i -lt "$runs" ]; do
 		time1 "$ct" walk "$core" "$@"
 		p=$(min "$t" "$p")
+		pw=$(min "$tw" "$pw")
 		time1 "$ct" walk "$core" --max 1 "$@"
 		s=$(min "$t" "$s")
 		i=$((i + 1))
 	done
 	"$ct" walk "$core" --json "$@" >"$tmp/ct.json" 2>/dev/null || true
-	cnt=$(jq -r 'if .findings == [] then .count else "\(.count) (\(.findings | length) findings)" end' \
+	cnt=$(jq -r 'if .findings == [] then .count
+		     else "\(.count) (\(.findings | length) findings)" end' \
 		"$tmp/ct.json" 2>/dev/null || echo "?")
 	w=$(echo "$p $s" | awk '{ d = $1 - $2; print (d > 0 ? d : $1) }')
 }
 
-# tool_run CMD...: the command prints "COUNT WALK-SECONDS" (or "WALKED
-# COUNT WALK-SECONDS"); best of $runs of each
+# tool_run CMD...: CMD prints "WALKED COUNT CPU-SECONDS"; best of $runs
 tool_run() {
-	p=1e9
-	w=1e9
+	p=1e9 pw=1e9 w=1e9
 	cnt="?"
 	i=0
 	while [ $i -lt "$runs" ]; do
 		time1 "$@"
 		p=$(min "$t" "$p")
-		line=$(sed -n 's/^WALKED //p; /^[0-9][0-9]* [0-9.e-]*$/p' "$tmp/out" | tail -1)
-		if [ -n "$line" ]; then
-			cnt=${line% *}
-			w=$(min "${line#* }" "$w")
-		else
+		pw=$(min "$tw" "$pw")
+		line=$(sed -n 's/^WALKED //p' "$tmp/out" | tail -1)
+		if [ -z "$line" ]; then
 			cnt="failed"
 			sed 's/^/# /' "$tmp/err" | tail -3 >&2
 			break
 		fi
+		cnt=${line% *}
+		w=$(min "${line#* }" "$w")
 		i=$((i + 1))
 	done
 }
 
-# row NAME: one line of the table from $cnt $w $p
+# row NAME KEY: one line of the table from $cnt $w $p $pw; keeps the
+# times as w_KEY, p_KEY for the ratios
 row() {
-	echo "$1|$cnt|$w|$p" | awk -F'|' -v n="$n" '{
+	echo "$1|$cnt|$w|$p|$pw" | awk -F'|' -v n="$n" '{
 		if ($3 + 0 >= 1e9 || $2 == "failed")
-			printf "%-36s %12s\n", $1, "failed"
+			printf "%-35s %12s\n", $1, "failed"
 		else
-			printf "%-36s %9s %8.3f %14.0f %9.3f\n", $1, $2, $3,
-				n / $3, $4 }'
+			printf "%-35s %8s %7.3f %11.0f %7.3f %7.3f\n", $1, $2,
+				$3, n / $3, $4, $5 }'
 	eval "w_$2=\$w p_$2=\$p"
+}
+
+# ratio NAME W-OTHER W-CT P-OTHER P-CT: how many times as fast
+ratio() {
+	echo "$2 $3 $4 $5" | awk -v name="$1" '{
+		if ($1 + 0 >= 1e9 || $3 + 0 >= 1e9) exit
+		printf "%-35s walk %6.1fx   process %6.1fx\n", name,
+			$1 / $2, $3 / $4 }'
 }
 
 py=${DRGN_PYTHON:-/usr/bin/python3}
@@ -195,8 +215,11 @@ have_gdb=yes
 command -v gdb >/dev/null 2>&1 || have_gdb=no
 
 size=$(stat -c %s "$core")
-echo "core: $n-element TAILQ and list_head, $((size / 1048576)) MB; best of $runs runs"
-printf '%-36s %9s %8s %14s %9s\n' "" "elements" "walk s" "elements/s" "process s"
+echo "core: $n-element TAILQ and list_head, $((size / 1048576)) MB;" \
+	"best of $runs runs"
+printf '%-35s %8s %7s %11s %15s\n' "" "elements" "walk" "elements/s" \
+	"process"
+printf '%-35s %8s %7s %11s %7s %7s\n' "" "" "CPU s" "" "CPU s" "wall s"
 ct_run $TQ
 row "crashtriage walk TAILQ" ct_tq
 ct_run $LH
@@ -217,18 +240,15 @@ if [ $have_gdb = yes ]; then
 		-ex 'python walk("list")' "$exe" "$core"
 	row "gdb Python list_head loop" gdb_lh
 fi
-# speed ratios: how many times as many elements per second as the other
-ratio() {
-	echo "$2 $3 $4 $5" | awk -v name="$1" '{
-		if ($1 + 0 >= 1e9 || $3 + 0 >= 1e9) exit
-		printf "%-36s walk %6.1fx   process %6.1fx\n", name,
-			$1 / $2, $3 / $4 }'
-}
 if [ $have_drgn = yes ]; then
-	ratio "crashtriage/drgn, TAILQ" "$w_drgn_tq" "$w_ct_tq" "$p_drgn_tq" "$p_ct_tq"
-	ratio "crashtriage/drgn, list_head" "$w_drgn_lh" "$w_ct_lh" "$p_drgn_lh" "$p_ct_lh"
+	ratio "crashtriage/drgn, TAILQ" "$w_drgn_tq" "$w_ct_tq" \
+		"$p_drgn_tq" "$p_ct_tq"
+	ratio "crashtriage/drgn, list_head" "$w_drgn_lh" "$w_ct_lh" \
+		"$p_drgn_lh" "$p_ct_lh"
 fi
 if [ $have_gdb = yes ]; then
-	ratio "crashtriage/gdb, TAILQ" "$w_gdb_tq" "$w_ct_tq" "$p_gdb_tq" "$p_ct_tq"
-	ratio "crashtriage/gdb, list_head" "$w_gdb_lh" "$w_ct_lh" "$p_gdb_lh" "$p_ct_lh"
+	ratio "crashtriage/gdb, TAILQ" "$w_gdb_tq" "$w_ct_tq" \
+		"$p_gdb_tq" "$p_ct_tq"
+	ratio "crashtriage/gdb, list_head" "$w_gdb_lh" "$w_ct_lh" \
+		"$p_gdb_lh" "$p_ct_lh"
 fi
