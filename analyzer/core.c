@@ -723,6 +723,17 @@ void ct_core_destroy(struct ct_core *core)
 static const struct ct_core_segment *segment_at(const struct ct_core *core,
 						uint64_t addr)
 {
+	/* the segment the last lookup found, when it is still the one a
+	 * search would find (the last with vaddr <= addr): walks read one
+	 * element after another from the same heap segment */
+	size_t h = core->segment_hint;
+	if (h < core->segment_count) {
+		const struct ct_core_segment *s = &core->segments[h];
+		if (addr - s->vaddr < s->memsz && addr >= s->vaddr &&
+		    (h + 1 == core->segment_count ||
+		     core->segments[h + 1].vaddr > addr))
+			return s;
+	}
 	size_t lo = 0, hi = core->segment_count;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -734,7 +745,22 @@ static const struct ct_core_segment *segment_at(const struct ct_core *core,
 	if (lo == 0)
 		return NULL;
 	const struct ct_core_segment *s = &core->segments[lo - 1];
-	return addr - s->vaddr < s->memsz ? s : NULL;
+	if (addr - s->vaddr >= s->memsz)
+		return NULL;
+	/* a cache, not state: reads stay reads for the caller */
+	((struct ct_core *)core)->segment_hint = lo - 1;
+	return s;
+}
+
+const void *ct_core_span(const struct ct_core *core, uint64_t addr, size_t n)
+{
+	const struct ct_core_segment *s = segment_at(core, addr);
+	if (!s)
+		return NULL;
+	uint64_t rel = addr - s->vaddr;
+	if (rel >= s->avail || s->avail - rel < n)
+		return NULL;
+	return core->buf + s->offset + rel;
 }
 
 enum ct_core_mem ct_core_read(const struct ct_core *core, uint64_t addr,

@@ -83,6 +83,7 @@ struct ct_core {
 	unsigned phnum_read;	/* program headers that were complete */
 	struct ct_core_segment *segments; /* PT_LOAD, by address */
 	size_t segment_count, segment_cap;
+	size_t segment_hint;	/* the last segment a read found (a cache) */
 	uint64_t note_bytes_missing; /* PT_NOTE bytes past the end of file */
 	size_t segments_gone;	/* PT_LOADs wholly past the end of file */
 	uint64_t segment_bytes_gone; /* their filesz, summed */
@@ -131,6 +132,9 @@ void ct_core_destroy(struct ct_core *core);
  */
 enum ct_core_mem ct_core_read(const struct ct_core *core, uint64_t addr,
 			      void *dst, size_t n, size_t *ret_read);
+/* The n bytes at addr where they lie in the image, when all of them were
+ * dumped in one segment; else NULL (ct_core_read() then says why). */
+const void *ct_core_span(const struct ct_core *core, uint64_t addr, size_t n);
 /* Read a NUL-terminated string of at most max - 1 bytes into dst. */
 enum ct_core_mem ct_core_read_string(const struct ct_core *core,
 				     uint64_t addr, char *dst, size_t max);
