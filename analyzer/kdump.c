@@ -144,9 +144,8 @@ static struct ct_error *bad(const char *path, enum ct_error_code code,
 static bool is_flat_header(const char *buf, size_t len)
 {
 	static const char sig[FLAT_SIGNATURE_LEN] = "makedumpfile";
-	if (len < 32 || memcmp(buf, sig, FLAT_SIGNATURE_LEN) != 0)
-		return false;
-	return true;
+	return len >= FLAT_SIGNATURE_LEN &&
+	       memcmp(buf, sig, FLAT_SIGNATURE_LEN) == 0;
 }
 
 static bool is_diskdump_header(const char *buf, size_t len)
@@ -277,6 +276,9 @@ struct ct_error *ct_kdump_flat_rearrange(const char *path, const void *buf,
 	if (!is_flat_header(buf, len))
 		return bad(path, CT_ERROR_NOT_RECOGNISED, 0,
 			   "no makedumpfile flattened header");
+	if (len < 32)
+		return bad(path, CT_ERROR_TRUNCATED, len,
+			   "file ends inside the flattened header");
 	uint64_t type = be64(b + 16), version = be64(b + 24);
 	if (type != FLAT_TYPE || version != FLAT_VERSION)
 		return bad(path, CT_ERROR_UNSUPPORTED, 16,

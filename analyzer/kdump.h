@@ -52,9 +52,8 @@ struct ct_kdump_flat {
 	size_t extent_cap;
 };
 
-/* Does buf start like a flattened ("makedumpfile") or diskdump ("KDUMP   ")
- * kdump file?  Looks at the first 16 bytes (flattened: also the header's
- * type and version words). */
+/* Does buf start like a flattened ("makedumpfile", NUL-padded to 16 bytes)
+ * or diskdump ("KDUMP   ") kdump file? */
 bool ct_kdump_sniff(const char *buf, size_t len);
 
 /*
