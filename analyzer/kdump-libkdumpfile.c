@@ -15,7 +15,14 @@ struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 	if (!ctx)
 		return &ct_enomem;
 	struct ct_error *err = NULL;
-	kdump_status st = kdump_open_fd(ctx, fd);
+	/* read(2), never mmap(2): libkdumpfile 0.5.1 follows offsets from
+	 * the file into a mapping without checking them against its size, and
+	 * a page mapped past the end of a file is a SIGBUS (found by
+	 * fuzz-kdump); a short read is an error it reports. */
+	kdump_status st = kdump_set_number_attr(ctx, KDUMP_ATTR_FILE_MMAP_POLICY,
+						KDUMP_MMAP_NEVER);
+	if (st == KDUMP_OK)
+		st = kdump_open_fd(ctx, fd);
 	if (st != KDUMP_OK) {
 		err = ct_error_create(st == KDUMP_ERR_EOF ? CT_ERROR_TRUNCATED :
 				      st == KDUMP_ERR_NOTIMPL ?

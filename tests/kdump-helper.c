@@ -12,7 +12,8 @@
  *   kdump-helper find ELF TEXT          physical address of TEXT in ELF
  *   kdump-helper compare DUMP ELF PADDR LEN...
  *                                       "PADDR LEN same|differ|STATUS"
- *   kdump-helper sweep DUMP ELF         every ELF page: same/differ/status
+ *   kdump-helper sweep DUMP ELF [STRIDE] every (STRIDE-th) ELF page:
+ *                                       same/differ/status counts
  *
  * Exit status 0 when the question was answered (whatever the answer),
  * 1 with an error line on stderr when a file could not be opened.
@@ -313,6 +314,9 @@ static int cmd_sweep(char **argv)
 	struct ct_kdump *k = open_dump(argv[0], &m);
 	elf_open(argv[1], &e);
 	uint32_t ps = ct_kdump_page_size(k);
+	uint64_t stride = argv[2] ? number(argv[2]) : 1;
+	if (stride == 0)
+		die("bad stride '%s'", argv[2]);
 	unsigned char *buf = malloc(ps);
 	uint64_t same = 0, differ = 0, status[4] = { 0 };
 	for (unsigned i = 0; i < e.phnum; i++) {
@@ -320,7 +324,7 @@ static int cmd_sweep(char **argv)
 		if (p->p_type != PT_LOAD)
 			continue;
 		for (uint64_t a = p->p_paddr; a - p->p_paddr + ps <= p->p_filesz;
-		     a += ps) {
+		     a += ps * stride) {
 			size_t got;
 			enum ct_core_mem r = ct_kdump_read_phys(k, a, buf, ps,
 								&got);

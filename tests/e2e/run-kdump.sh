@@ -10,27 +10,14 @@
 #   - addresses the machine did not have are UNMAPPED;
 #   - dumps cut anywhere fail with the file and offset, or read what is
 #     left and call the rest TRUNCATED; hostile records are refused.
-# The script is skipped when make-vmcore.sh cannot run here (exit 77).
+# The seed dumps of tests/fuzz/corpus/kdump are checked first; the real
+# dumps are skipped when make-vmcore.sh cannot run here (exit 77).
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 H="$top_builddir/tests/kdump-helper"
 [ -x "$H" ] || skip_all "tests/kdump-helper is not built"
 grep -q '^#define HAVE_LIBKDUMPFILE 1' "$top_builddir/config.h" ||
 	skip_all "built without libkdumpfile"
-
-dir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" 2>"$WORK/make-vmcore.err")
-rc=$?
-[ $rc = 77 ] && skip_all "$(tail -n1 "$WORK/make-vmcore.err")"
-if [ $rc != 0 ] || [ ! -f "$dir/stamp" ]; then
-	not_ok "make-vmcore.sh produced the dumps (exit $rc)"
-	sed 's/^/# /' "$WORK/make-vmcore.err" | tail -20
-	finish
-fi
-ok "make-vmcore.sh produced the dumps in $dir"
-FLAT=$dir/vmcore.kdump-flat
-PHYS=$dir/vmcore-phys.elf
-PAGING=$dir/vmcore-paging.elf
-kver=$(cat "$dir/stamp")
 
 # is NAME EXPECTED GOT: string equality as one TAP line
 is() {
@@ -42,6 +29,64 @@ is() {
 		echo "# got:      $3" | head -5
 	fi
 }
+
+# ---- the seed dumps (tests/fuzz/make-kdump-seeds.py), no QEMU needed --------
+# 16 frames: 0-7 dumped, 8-11 excluded, 12-15 not in the machine; frame N
+# of the pattern pages 0, 3, 6 is N repeated.
+SEED="$top_srcdir/tests/fuzz/corpus/kdump"
+statuses() { # DUMP: the status of each of the 16 frames and 1 past them
+	local p out=""
+	for p in $(seq 0 16); do
+		out="$out $("$H" read "$1" $((p * 4096)) 4096 2>&1 >/dev/null | cut -d' ' -f1)"
+	done
+	echo $out
+}
+want="OK OK OK OK OK OK OK OK NOT_DUMPED NOT_DUMPED NOT_DUMPED NOT_DUMPED UNMAPPED UNMAPPED UNMAPPED UNMAPPED UNMAPPED"
+for f in tiny.kdump tiny.flat scattered.flat bigendian.kdump; do
+	is "seed $f: frame statuses" "$want" "$(statuses "$SEED/$f")"
+done
+is "seed cut.flat: the cut frames are TRUNCATED" \
+	"OK OK OK OK OK TRUNCATED TRUNCATED TRUNCATED NOT_DUMPED NOT_DUMPED NOT_DUMPED NOT_DUMPED UNMAPPED UNMAPPED UNMAPPED UNMAPPED UNMAPPED" \
+	"$(statuses "$SEED/cut.flat")"
+pages() { # DUMP: sha256 of frames 0-7 as read
+	"$H" read "$1" 0 32768 2>/dev/null | sha256sum | cut -d' ' -f1
+}
+want=$(pages "$SEED/tiny.kdump")
+for f in tiny.flat scattered.flat bigendian.kdump; do
+	is "seed $f: the same page bytes as tiny.kdump" "$want" "$(pages "$SEED/$f")"
+done
+"$H" read "$SEED/tiny.kdump" 0x3000 4096 >"$WORK/frame3" 2>/dev/null
+is "seed tiny.kdump: frame 3 is 4096 bytes of 0x03" "4096 0" \
+	"$(wc -c <"$WORK/frame3") $(tr -d '\003' <"$WORK/frame3" | wc -c)"
+for f in tiny.flat scattered.flat; do
+	"$H" rearrange "$SEED/$f" "$WORK/seed.dump" >/dev/null 2>&1
+	check "seed $f rearranges to tiny.kdump" cmp "$WORK/seed.dump" "$SEED/tiny.kdump"
+done
+if command -v makedumpfile >/dev/null 2>&1; then
+	makedumpfile -R "$WORK/seed.dump" <"$SEED/scattered.flat" >/dev/null 2>&1
+	check "makedumpfile -R agrees on scattered.flat" \
+		cmp "$WORK/seed.dump" "$SEED/tiny.kdump"
+fi
+is "seed VMCOREINFO" "OSRELEASE=6.1.0-seed" \
+	"$("$H" vmcoreinfo "$SEED/scattered.flat" | head -n1)"
+
+# ---- real dumps of a crashed kernel ------------------------------------------
+dir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" 2>"$WORK/make-vmcore.err")
+rc=$?
+if [ $rc = 77 ]; then
+	ok "real kernel dumps # SKIP $(tail -n1 "$WORK/make-vmcore.err")"
+	finish
+fi
+if [ $rc != 0 ] || [ ! -f "$dir/stamp" ]; then
+	not_ok "make-vmcore.sh produced the dumps (exit $rc)"
+	sed 's/^/# /' "$WORK/make-vmcore.err" | tail -20
+	finish
+fi
+ok "make-vmcore.sh produced the dumps in $dir"
+FLAT=$dir/vmcore.kdump-flat
+PHYS=$dir/vmcore-phys.elf
+PAGING=$dir/vmcore-paging.elf
+kver=$(cat "$dir/stamp")
 
 # ---- the flattened stream, rearranged --------------------------------------
 "$H" rearrange "$FLAT" "$WORK/mine.dump" >"$WORK/rearrange.out" 2>&1
@@ -135,13 +180,14 @@ is "the diskdump file reads the same" "$(cat "$WORK/sweep")" \
 	"$(cat "$WORK/sweep2")"
 
 # ---- cut short -------------------------------------------------------------
-# cut FILE OFFSET: the reader either refuses with the file and an offset,
-# or opens and reads only bytes that equal the ELF dump's.
+# cut_check FILE OFFSET NAME: the reader either refuses with the file and
+# an offset, or opens and reads only bytes that equal the ELF dump's (every
+# 7th page, to keep the test quick).
 cut_check() {
 	local src=$1 at=$2 name=$3
 	local f="$WORK/cut-$name-$at"
 	head -c "$at" "$src" >"$f"
-	"$H" sweep "$f" "$PHYS" >"$WORK/cut.out" 2>"$WORK/cut.err"
+	"$H" sweep "$f" "$PHYS" 7 >"$WORK/cut.out" 2>"$WORK/cut.err"
 	local rc=$?
 	if [ $rc = 1 ] && grep -Eq "^kdump-helper: '$f' at offset 0x[0-9a-f]+: " "$WORK/cut.err"; then
 		ok "$name cut at $at: refused, naming the file and offset"
