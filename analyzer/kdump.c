@@ -584,10 +584,11 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 /* ---- opening ------------------------------------------------------------- */
 
 /* The diskdump file itself for the backend: the named file when it is
- * still the one in buf, else a copy of buf. */
+ * still the one in buf, else a copy of buf.  O_NONBLOCK: a FIFO put in
+ * the file's place must not hang the open. */
 static struct ct_error *diskdump_fd(struct ct_kdump *k)
 {
-	int fd = open(k->path, O_RDONLY | O_CLOEXEC);
+	int fd = open(k->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	struct stat st;
 	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 	    (uint64_t)st.st_size == k->len) {
