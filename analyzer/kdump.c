@@ -54,6 +54,10 @@ enum {
 	SUB_END_PFN = 24,
 	SUB_OFFSET_VMCOREINFO = 32,	/* header_version >= 3 */
 	SUB_SIZE_VMCOREINFO = 40,
+	SUB_OFFSET_NOTE = 48,		/* header_version >= 4 */
+	SUB_SIZE_NOTE = 56,
+	SUB_OFFSET_ERASEINFO = 64,	/* header_version >= 5 */
+	SUB_SIZE_ERASEINFO = 72,
 	SUB_START_PFN_64 = 80,		/* header_version >= 6 */
 	SUB_END_PFN_64 = 88,
 	SUB_MAX_MAPNR_64 = 96,
@@ -62,6 +66,17 @@ enum {
 	RANK_PAGES = 4096,		/* page frames per rank table entry */
 	MIN_BLOCK_SIZE = 512,
 	MAX_BLOCK_SIZE = 1 << 16,
+	UTS_LEN = 65,			/* one new_utsname field */
+	UTS_MACHINE = DD_UTSNAME + 4 * UTS_LEN,
+	MAX_NOTE_BYTES = 64 << 20,	/* ELF notes or erase info in a dump */
+};
+
+/* Machines whose dumps have the 64-bit header layout.  libkdumpfile picks
+ * the layout from this name, so a name we do not know could make it read
+ * the header differently from us. */
+static const char *const machines_64bit[] = {
+	"x86_64", "aarch64", "arm64", "ppc64", "ppc64le", "s390x", "ia64",
+	"riscv64", "loongarch64", "mips64", "sparc64", "alpha",
 };
 
 struct ct_kdump {
@@ -475,6 +490,22 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 				   "diskdump header version 0x%x",
 				   __builtin_bswap32(k->header_version));
 	}
+	char machine[UTS_LEN + 1];
+	memcpy(machine, h + UTS_MACHINE, UTS_LEN);
+	machine[UTS_LEN] = '\0';
+	bool known = false;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(machines_64bit); i++)
+		known |= strcmp(machine, machines_64bit[i]) == 0;
+	if (!known) {
+		char *shown = ct_strndup_clean(machine, strlen(machine));
+		if (!shown)
+			return &ct_enomem;
+		err = bad(k->path, CT_ERROR_UNSUPPORTED, UTS_MACHINE,
+			  "kdump file of machine '%s' (only 64-bit machines are read)",
+			  shown);
+		free(shown);
+		return err;
+	}
 	uint32_t block_size = rd32(k, h + DD_BLOCK_SIZE);
 	if (!is_block_size(block_size)) {
 		if (is_block_size(rd32(k, h + DD_BLOCK_SIZE_32BIT)))
@@ -527,6 +558,11 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		return bad(k->path, CT_ERROR_UNSUPPORTED, DD_MAX_MAPNR,
 			   "kdump file of 0x%" PRIx64 " page frames is larger than we read",
 			   k->max_mapnr);
+	/* libkdumpfile takes the bitmaps at their full size: they must fit in
+	 * the image. */
+	if (bitmap_off > k->image_size ||
+	    2 * bitmap_len > k->image_size - bitmap_off)
+		return missing(k, bitmap_off, 2 * bitmap_len, "page bitmaps");
 	/* Both must be in the file before anything is allocated for them, so
 	 * a small hostile file cannot ask for large copies. */
 	if (image_span(k, bitmap_off, need) != SPAN_OK)
@@ -560,6 +596,33 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		k->start_pfn = k->max_mapnr;
 	k->start_rank = rank_below(k, k->start_pfn);
 	k->pd_offset = (1 + sub_blocks + bitmap_blocks) * block_size;
+
+	/* What libkdumpfile reads at open (VMCOREINFO, ELF notes, erase info)
+	 * must lie in the image, with sizes it can allocate. */
+	static const struct {
+		uint32_t version, off, size;
+		const char *what;
+	} regions[] = {
+		{ 3, SUB_OFFSET_VMCOREINFO, SUB_SIZE_VMCOREINFO, "VMCOREINFO" },
+		{ 4, SUB_OFFSET_NOTE, SUB_SIZE_NOTE, "ELF notes" },
+		{ 5, SUB_OFFSET_ERASEINFO, SUB_SIZE_ERASEINFO, "erase info" },
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(regions); i++) {
+		if (k->header_version < regions[i].version ||
+		    want < regions[i].size + 8u)
+			continue;
+		uint64_t off = rd64(k, sub + regions[i].off);
+		uint64_t size = rd64(k, sub + regions[i].size);
+		if (size == 0)
+			continue;
+		if (size > MAX_NOTE_BYTES)
+			return bad(k->path, CT_ERROR_CORRUPT,
+				   block_size + regions[i].size,
+				   "kdump sub-header gives its %s 0x%" PRIx64 " bytes",
+				   regions[i].what, size);
+		if (off > k->image_size || size > k->image_size - off)
+			return missing(k, off, size, regions[i].what);
+	}
 
 	/* VMCOREINFO, as the sub-header places it (version 3 on). */
 	if (k->header_version >= 3 && want >= SUB_SIZE_VMCOREINFO + 8) {
