@@ -47,7 +47,6 @@ enum {
 	DD_BITMAP_BLOCKS = 436,
 	DD_MAX_MAPNR = 440,
 	DD_HEADER_SIZE = 464,
-	DD_BLOCK_SIZE_32BIT = 416,	/* where block_size sits on 32-bit */
 	/* struct kdump_sub_header on 64-bit machines */
 	SUB_SPLIT = 12,
 	SUB_START_PFN = 16,
@@ -478,7 +477,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		return err;
 	if (memcmp(h, "KDUMP   ", 8) != 0)
 		return bad(k->path, CT_ERROR_CORRUPT, 0,
-			   "flattened dump holds no diskdump header (\"KDUMP   \")");
+			   "the dump image holds no diskdump header (\"KDUMP   \")");
 	/* The header is in the dumped machine's byte order: the version is a
 	 * small number in the right one. */
 	k->header_version = rd32(k, h + DD_VERSION);
@@ -507,13 +506,9 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		return err;
 	}
 	uint32_t block_size = rd32(k, h + DD_BLOCK_SIZE);
-	if (!is_block_size(block_size)) {
-		if (is_block_size(rd32(k, h + DD_BLOCK_SIZE_32BIT)))
-			return bad(k->path, CT_ERROR_UNSUPPORTED, 0,
-				   "kdump file of a 32-bit machine");
+	if (!is_block_size(block_size))
 		return bad(k->path, CT_ERROR_CORRUPT, DD_BLOCK_SIZE,
 			   "diskdump block size %" PRIu32, block_size);
-	}
 	k->page_size = block_size;
 	k->page_shift = (unsigned)__builtin_ctz(block_size);
 	uint64_t sub_blocks = rd32(k, h + DD_SUB_HDR_SIZE);
