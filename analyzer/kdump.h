@@ -10,6 +10,11 @@
  * remembers which byte ranges were written, so that a dump cut short reads
  * back as "not in the dump" instead of as zeroes.
  *
+ * NEEDSWORK: the rearranged copy costs as much temporary space as the dump;
+ * reading pages straight from the stream (an index of record offsets,
+ * with our own decompression) would need none, but libkdumpfile 0.5.1
+ * only reads from file descriptors of a whole image.
+ *
  * The diskdump header, sub-header, bitmaps and page descriptors are checked
  * and looked up here; page decompression is left to libkdumpfile.  A build
  * without libkdumpfile still sniffs kdump files, and ct_kdump_open() then
