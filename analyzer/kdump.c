@@ -1,0 +1,851 @@
+/*
+ * kdump.c - kdump-compressed kernel dumps: makedumpfile's flattened stream
+ * rearranged into a temporary diskdump image, the diskdump header, the
+ * sub-header, the two page bitmaps and the page descriptors checked and
+ * looked up here, and page contents read through the libkdumpfile backend
+ * (kdump-libkdumpfile.c).
+ *
+ * Facts about the formats (makedumpfile's diskdump_mod.h and the flattened
+ * format of makedumpfile.h, as QEMU's dump.c also writes them):
+ *
+ *  - flattened: a 4096-byte header: "makedumpfile" (16 bytes, NUL-padded),
+ *    type and version as big-endian int64 (both 1); then records of a
+ *    big-endian int64 offset and int64 size followed by size bytes, to be
+ *    written at offset; a record with offset -1 ends the stream.
+ *  - diskdump: block 0 holds struct disk_dump_header ("KDUMP   ",
+ *    header_version, utsname, timestamp, status, block_size, sub_hdr_size
+ *    in blocks, bitmap_blocks, max_mapnr, ...), in the dumped machine's byte
+ *    order; block 1 starts the kdump sub-header (phys_base, dump_level,
+ *    split, start/end pfn, the VMCOREINFO offset and size from version 3,
+ *    64-bit start/end pfn and max_mapnr from version 6).  Then bitmap_blocks
+ *    blocks: the first half says which page frames exist, the second which
+ *    were dumped.  Then one 24-byte page descriptor (offset, size, flags,
+ *    page_flags) per dumped page, in page frame order.
+ *
+ * Only 64-bit dumps are read (the header layout differs on 32-bit).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kdump.h"
+
+enum {
+	FLAT_SIGNATURE_LEN = 16,
+	FLAT_TYPE = 1,			/* TYPE_FLAT_HEADER */
+	FLAT_VERSION = 1,		/* VERSION_FLAT_HEADER */
+	FLAT_RECORD_HEADER = 16,	/* int64 offset, int64 size */
+	/* struct disk_dump_header on 64-bit machines */
+	DD_VERSION = 8,
+	DD_UTSNAME = 12,		/* struct new_utsname: 6 x 65 bytes */
+	DD_BLOCK_SIZE = 428,
+	DD_SUB_HDR_SIZE = 432,
+	DD_BITMAP_BLOCKS = 436,
+	DD_MAX_MAPNR = 440,
+	DD_HEADER_SIZE = 464,
+	/* struct kdump_sub_header on 64-bit machines */
+	SUB_SPLIT = 12,
+	SUB_START_PFN = 16,
+	SUB_END_PFN = 24,
+	SUB_OFFSET_VMCOREINFO = 32,	/* header_version >= 3 */
+	SUB_SIZE_VMCOREINFO = 40,
+	SUB_OFFSET_NOTE = 48,		/* header_version >= 4 */
+	SUB_SIZE_NOTE = 56,
+	SUB_OFFSET_ERASEINFO = 64,	/* header_version >= 5 */
+	SUB_SIZE_ERASEINFO = 72,
+	SUB_START_PFN_64 = 80,		/* header_version >= 6 */
+	SUB_END_PFN_64 = 88,
+	SUB_MAX_MAPNR_64 = 96,
+	SUB_SIZE = 104,			/* bytes of the sub-header we read */
+	PD_SIZE = 24,			/* struct page_desc */
+	RANK_PAGES = 4096,		/* page frames per rank table entry */
+	MIN_BLOCK_SIZE = 512,
+	MAX_BLOCK_SIZE = 1 << 16,
+	UTS_LEN = 65,			/* one new_utsname field */
+	UTS_MACHINE = DD_UTSNAME + 4 * UTS_LEN,
+	MAX_NOTE_BYTES = 64 << 20,	/* ELF notes or erase info in a dump */
+};
+
+/* Machines whose dumps have the 64-bit header layout.  libkdumpfile picks
+ * the layout from this name, so a name we do not know could make it read
+ * the header differently from us. */
+static const char *const machines_64bit[] = {
+	"x86_64", "aarch64", "arm64", "ppc64", "ppc64le", "s390x", "ia64",
+	"riscv64", "loongarch64", "mips64", "sparc64", "alpha",
+};
+
+struct ct_kdump {
+	char *path;		/* copy of the name, for messages */
+	const unsigned char *buf; /* the file; borrowed */
+	size_t len;		/* bytes of buf */
+	bool flattened;		/* buf is a flattened stream */
+	int fd;			/* the diskdump image the backend reads */
+	struct ct_kdump_flat flat; /* flattened: what the records wrote */
+	uint64_t image_size;	/* bytes of the diskdump image */
+	bool bswap;		/* the dump's byte order is not ours */
+	uint32_t header_version; /* disk_dump_header.header_version */
+	uint32_t page_size;	/* block_size: a power of two */
+	unsigned page_shift;	/* log2(page_size) */
+	uint64_t max_mapnr;	/* page frames described by the bitmaps */
+	uint64_t start_pfn, end_pfn; /* frames this file has descriptors for */
+	uint64_t pd_offset;	/* image offset of the first page descriptor */
+	unsigned char *bitmap1;	/* frames that exist, max_mapnr bits */
+	unsigned char *bitmap2;	/* frames that were dumped */
+	uint64_t *rank;		/* rank[i]: bitmap2 bits below i*RANK_PAGES */
+	uint64_t start_rank;	/* bitmap2 bits below start_pfn */
+	char *vmcoreinfo;	/* VMCOREINFO text, NUL-terminated, or NULL */
+	size_t vmcoreinfo_len;
+	void *backend;		/* libkdumpfile state */
+};
+
+/* ---- small helpers -------------------------------------------------------- */
+
+static uint64_t be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static uint32_t rd32(const struct ct_kdump *k, const unsigned char *p)
+{
+	uint32_t v;
+	memcpy(&v, p, 4);
+	return k->bswap ? __builtin_bswap32(v) : v;
+}
+
+static uint64_t rd64(const struct ct_kdump *k, const unsigned char *p)
+{
+	uint64_t v;
+	memcpy(&v, p, 8);
+	return k->bswap ? __builtin_bswap64(v) : v;
+}
+
+static bool is_block_size(uint32_t v)
+{
+	return v >= MIN_BLOCK_SIZE && v <= MAX_BLOCK_SIZE && !(v & (v - 1));
+}
+
+/* Every corruption report of this file, with the file offset. */
+static struct ct_error *bad(const char *path, enum ct_error_code code,
+			    uint64_t offset, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct ct_error *bad(const char *path, enum ct_error_code code,
+			    uint64_t offset, const char *fmt, ...)
+{
+	char *msg;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&msg, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	struct ct_error *err = code == CT_ERROR_CORRUPT ?
+		ct_error_corrupt(path, 0, "%s", msg) :
+		ct_error_create(code, "%s", msg);
+	free(msg);
+	return ct_error_at(err, path, 0, offset, true);
+}
+
+/* ---- sniffing --------------------------------------------------------------- */
+
+static bool is_flat_header(const char *buf, size_t len)
+{
+	static const char sig[FLAT_SIGNATURE_LEN] = "makedumpfile";
+	return len >= FLAT_SIGNATURE_LEN &&
+	       memcmp(buf, sig, FLAT_SIGNATURE_LEN) == 0;
+}
+
+static bool is_diskdump_header(const char *buf, size_t len)
+{
+	return len >= 8 && memcmp(buf, "KDUMP   ", 8) == 0;
+}
+
+bool ct_kdump_sniff(const char *buf, size_t len)
+{
+	return is_flat_header(buf, len) || is_diskdump_header(buf, len);
+}
+
+/* ---- written ranges ----------------------------------------------------------- */
+
+static int extent_cmp(const void *a, const void *b)
+{
+	const struct ct_kdump_extent *x = a, *y = b;
+	return x->start < y->start ? -1 : x->start > y->start;
+}
+
+/* Sort and merge overlapping or touching ranges in place. */
+static void extents_compact(struct ct_kdump_flat *f)
+{
+	if (f->extent_count < 2)
+		return;
+	qsort(f->extents, f->extent_count, sizeof(*f->extents), extent_cmp);
+	size_t out = 0;
+	for (size_t i = 1; i < f->extent_count; i++) {
+		struct ct_kdump_extent *last = &f->extents[out];
+		if (f->extents[i].start <= last->end) {
+			if (f->extents[i].end > last->end)
+				last->end = f->extents[i].end;
+		} else {
+			f->extents[++out] = f->extents[i];
+		}
+	}
+	f->extent_count = out + 1;
+}
+
+/* Record that [start, end) was written.  Streams write a few interleaved
+ * sequential runs (QEMU: descriptors and page data), so the last few ranges
+ * are tried first; a stream that scatters writes is compacted now and then
+ * and refused once it keeps too many disjoint ranges even so. */
+static struct ct_error *extents_add(struct ct_kdump_flat *f, const char *path,
+				    uint64_t record, uint64_t start,
+				    uint64_t end)
+{
+	size_t tries = f->extent_count < 4 ? f->extent_count : 4;
+	for (size_t i = 0; i < tries; i++) {
+		struct ct_kdump_extent *e = &f->extents[f->extent_count - 1 - i];
+		if (start <= e->end && end >= e->start) {
+			if (start < e->start)
+				e->start = start;
+			if (end > e->end)
+				e->end = end;
+			return NULL;
+		}
+	}
+	if (f->extent_count >= CT_KDUMP_MAX_EXTENTS) {
+		extents_compact(f);
+		if (f->extent_count >= CT_KDUMP_MAX_EXTENTS / 2)
+			return bad(path, CT_ERROR_UNSUPPORTED, record,
+				   "flattened dump scatters its data over more than %u ranges",
+				   (unsigned)CT_KDUMP_MAX_EXTENTS / 2);
+	}
+	if (!ct_grow((void **)&f->extents, &f->extent_cap,
+		     f->extent_count + 1, sizeof(*f->extents)))
+		return &ct_enomem;
+	f->extents[f->extent_count++] = (struct ct_kdump_extent){ start, end };
+	return NULL;
+}
+
+/* Is [off, off+n) wholly inside one written range? */
+static bool extents_cover(const struct ct_kdump_flat *f, uint64_t off,
+			  uint64_t n)
+{
+	size_t lo = 0, hi = f->extent_count;
+	while (lo < hi) {	/* first range starting after off */
+		size_t mid = lo + (hi - lo) / 2;
+		if (f->extents[mid].start <= off)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo == 0)
+		return false;
+	const struct ct_kdump_extent *e = &f->extents[lo - 1];
+	return off < e->end && n <= e->end - off;
+}
+
+void ct_kdump_flat_deinit(struct ct_kdump_flat *flat)
+{
+	if (!flat)
+		return;
+	free(flat->extents);
+	memset(flat, 0, sizeof(*flat));
+}
+
+/* ---- rearranging ------------------------------------------------------------ */
+
+static struct ct_error *write_at(int fd, const char *path,
+				 const unsigned char *p, size_t n,
+				 uint64_t off)
+{
+	while (n > 0) {
+		size_t chunk = n < ((size_t)1 << 30) ? n : (size_t)1 << 30;
+		ssize_t w = pwrite(fd, p, chunk, (off_t)off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			return ct_error_os(w < 0 ? errno : EIO, path,
+					   "cannot write the rearranged dump to a temporary file");
+		p += w;
+		n -= (size_t)w;
+		off += (uint64_t)w;
+	}
+	return NULL;
+}
+
+struct ct_error *ct_kdump_flat_rearrange(const char *path, const void *buf,
+					 size_t len, int fd,
+					 struct ct_kdump_flat *ret)
+{
+	const unsigned char *b = buf;
+	struct ct_kdump_flat f = { 0 };
+	struct ct_error *err;
+
+	if (!is_flat_header(buf, len))
+		return bad(path, CT_ERROR_NOT_RECOGNISED, 0,
+			   "no makedumpfile flattened header");
+	if (len < 32)
+		return bad(path, CT_ERROR_TRUNCATED, len,
+			   "file ends inside the flattened header");
+	uint64_t type = be64(b + 16), version = be64(b + 24);
+	if (type != FLAT_TYPE || version != FLAT_VERSION)
+		return bad(path, CT_ERROR_UNSUPPORTED, 16,
+			   "flattened header of type %" PRIu64 " version %" PRIu64
+			   " (only 1, 1 is known)", type, version);
+	/* Holes are zeroes in the image; a stream placing data far past its
+	 * own length could fill a disk with them. */
+	uint64_t cap = (uint64_t)len + CT_KDUMP_MAX_HOLE_BYTES;
+	uint64_t pos = CT_KDUMP_FLAT_HEADER_SIZE;
+	for (;;) {
+		if (pos > len || len - pos < FLAT_RECORD_HEADER) {
+			f.truncated = true;
+			f.truncated_at = pos < len ? pos : len;
+			break;
+		}
+		uint64_t off = be64(b + pos), size = be64(b + pos + 8);
+		if (off == UINT64_MAX)	/* END_FLAG_FLAT_HEADER */
+			break;
+		if ((int64_t)off < 0 || (int64_t)size < 0) {
+			err = bad(path, CT_ERROR_CORRUPT, pos,
+				  "flattened record with negative offset or size");
+			goto fail;
+		}
+		if (off > cap || size > cap - off) {
+			err = bad(path, CT_ERROR_CORRUPT, pos,
+				  "flattened record puts data at 0x%" PRIx64
+				  "+0x%" PRIx64 ", past what a %zu-byte stream can hold",
+				  off, size, len);
+			goto fail;
+		}
+		uint64_t data = pos + FLAT_RECORD_HEADER;
+		uint64_t avail = len - data < size ? len - data : size;
+		if (avail > 0) {
+			err = write_at(fd, path, b + data, (size_t)avail, off);
+			if (!err)
+				err = extents_add(&f, path, pos, off,
+						  off + avail);
+			if (err)
+				goto fail;
+			if (off + avail > f.size)
+				f.size = off + avail;
+		}
+		f.records++;
+		if (avail < size) {
+			f.truncated = true;
+			f.truncated_at = pos;
+			break;
+		}
+		pos = data + size;
+	}
+	extents_compact(&f);
+	*ret = f;
+	return NULL;
+
+fail:
+	ct_kdump_flat_deinit(&f);
+	return err;
+}
+
+/* ---- temporary files ----------------------------------------------------- */
+
+/* An anonymous file for the rearranged image: O_TMPFILE in $TMPDIR (else
+ * /tmp), else a file created there and unlinked at once, else memfd. */
+static struct ct_error *temp_file(const char *path, int *ret)
+{
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	int fd = open(dir, O_RDWR | O_TMPFILE | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		char *name;
+		if (asprintf(&name, "%s/crashtriage-kdump-XXXXXX", dir) < 0)
+			return &ct_enomem;
+		fd = mkostemp(name, O_CLOEXEC);
+		if (fd >= 0)
+			unlink(name);
+		free(name);
+	}
+	if (fd < 0)
+		fd = memfd_create("crashtriage-kdump", MFD_CLOEXEC);
+	if (fd < 0)
+		return ct_error_os(errno, path,
+				   "cannot create a temporary file in '%s' for the dump",
+				   dir);
+	*ret = fd;
+	return NULL;
+}
+
+/* ---- the image ------------------------------------------------------------- */
+
+enum span {
+	SPAN_OK,
+	SPAN_HOLE,		/* inside the image but never written */
+	SPAN_LOST,		/* cut off: past the end of a truncated file */
+};
+
+static enum span image_span(const struct ct_kdump *k, uint64_t off,
+			    uint64_t n)
+{
+	if (k->flattened) {
+		if (extents_cover(&k->flat, off, n))
+			return SPAN_OK;
+		return k->flat.truncated ? SPAN_LOST : SPAN_HOLE;
+	}
+	if (off <= k->image_size && n <= k->image_size - off)
+		return SPAN_OK;
+	return SPAN_LOST;
+}
+
+/* Copy a span that image_span() said is SPAN_OK. */
+static struct ct_error *image_read(const struct ct_kdump *k, uint64_t off,
+				   void *dst, size_t n)
+{
+	if (!k->flattened) {
+		memcpy(dst, k->buf + off, n);
+		return NULL;
+	}
+	unsigned char *p = dst;
+	while (n > 0) {
+		ssize_t r = pread(k->fd, p, n, (off_t)off);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return ct_error_os(r < 0 ? errno : EIO, k->path,
+					   "cannot read back the rearranged dump");
+		p += r;
+		n -= (size_t)r;
+		off += (uint64_t)r;
+	}
+	return NULL;
+}
+
+/* Why a span the headers need is not there, as an error. */
+static struct ct_error *missing(const struct ct_kdump *k, uint64_t off,
+				uint64_t n, const char *what)
+{
+	if (k->flattened && k->flat.truncated)
+		return bad(k->path, CT_ERROR_TRUNCATED, k->flat.truncated_at,
+			   "flattened dump ends before its %s (0x%" PRIx64
+			   " bytes at 0x%" PRIx64 " of the dump image)",
+			   what, n, off);
+	if (k->flattened)
+		return bad(k->path, CT_ERROR_CORRUPT, 0,
+			   "flattened dump never writes its %s (0x%" PRIx64
+			   " bytes at 0x%" PRIx64 " of the dump image)",
+			   what, n, off);
+	return bad(k->path, CT_ERROR_TRUNCATED, k->len,
+		   "file ends before its %s (0x%" PRIx64 " bytes at 0x%" PRIx64 ")",
+		   what, n, off);
+}
+
+static struct ct_error *image_get(const struct ct_kdump *k, uint64_t off,
+				  void *dst, size_t n, const char *what)
+{
+	if (image_span(k, off, n) != SPAN_OK)
+		return missing(k, off, n, what);
+	return image_read(k, off, dst, n);
+}
+
+static bool bit(const unsigned char *map, uint64_t pfn)
+{
+	return map[pfn >> 3] >> (pfn & 7) & 1;
+}
+
+/* Bits of bitmap2 set below pfn (pfn <= max_mapnr). */
+static uint64_t rank_below(const struct ct_kdump *k, uint64_t pfn)
+{
+	uint64_t r = k->rank[pfn / RANK_PAGES];
+	for (uint64_t i = pfn / RANK_PAGES * (RANK_PAGES / 8); i < pfn >> 3; i++)
+		r += (uint64_t)__builtin_popcount(k->bitmap2[i]);
+	if (pfn & 7)
+		r += (uint64_t)__builtin_popcount(k->bitmap2[pfn >> 3] &
+						  ((1u << (pfn & 7)) - 1));
+	return r;
+}
+
+static struct ct_error *read_headers(struct ct_kdump *k)
+{
+	unsigned char h[DD_HEADER_SIZE];
+	struct ct_error *err = image_get(k, 0, h, sizeof(h), "diskdump header");
+	if (err)
+		return err;
+	if (memcmp(h, "KDUMP   ", 8) != 0)
+		return bad(k->path, CT_ERROR_CORRUPT, 0,
+			   "the dump image holds no diskdump header (\"KDUMP   \")");
+	/* The header is in the dumped machine's byte order: the version is a
+	 * small number in the right one. */
+	k->header_version = rd32(k, h + DD_VERSION);
+	if (k->header_version > 0xffff) {
+		k->bswap = true;
+		k->header_version = rd32(k, h + DD_VERSION);
+		if (k->header_version > 0xffff)
+			return bad(k->path, CT_ERROR_CORRUPT, DD_VERSION,
+				   "diskdump header version 0x%x",
+				   __builtin_bswap32(k->header_version));
+	}
+	char machine[UTS_LEN + 1];
+	memcpy(machine, h + UTS_MACHINE, UTS_LEN);
+	machine[UTS_LEN] = '\0';
+	bool known = false;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(machines_64bit); i++)
+		known |= strcmp(machine, machines_64bit[i]) == 0;
+	if (!known) {
+		char *shown = ct_strndup_clean(machine, strlen(machine));
+		if (!shown)
+			return &ct_enomem;
+		err = bad(k->path, CT_ERROR_UNSUPPORTED, UTS_MACHINE,
+			  "kdump file of machine '%s' (only 64-bit machines are read)",
+			  shown);
+		free(shown);
+		return err;
+	}
+	uint32_t block_size = rd32(k, h + DD_BLOCK_SIZE);
+	if (!is_block_size(block_size))
+		return bad(k->path, CT_ERROR_CORRUPT, DD_BLOCK_SIZE,
+			   "diskdump block size %" PRIu32, block_size);
+	k->page_size = block_size;
+	k->page_shift = (unsigned)__builtin_ctz(block_size);
+	uint64_t sub_blocks = rd32(k, h + DD_SUB_HDR_SIZE);
+	uint64_t bitmap_blocks = rd32(k, h + DD_BITMAP_BLOCKS);
+	k->max_mapnr = rd32(k, h + DD_MAX_MAPNR);
+
+	/* The sub-header: block 1, sub_blocks blocks long. */
+	unsigned char sub[SUB_SIZE] = { 0 };
+	uint64_t sub_len = sub_blocks * block_size;
+	size_t want = sub_len < SUB_SIZE ? (size_t)sub_len : SUB_SIZE;
+	if (k->header_version >= 6 && want < SUB_SIZE)
+		return bad(k->path, CT_ERROR_CORRUPT, DD_SUB_HDR_SIZE,
+			   "kdump sub-header of %" PRIu64 " bytes is too short for version %" PRIu32,
+			   sub_len, k->header_version);
+	if (want > 0) {
+		err = image_get(k, block_size, sub, want, "kdump sub-header");
+		if (err)
+			return err;
+	}
+	k->start_pfn = 0;
+	k->end_pfn = UINT64_MAX;
+	if (k->header_version >= 6)
+		k->max_mapnr = rd64(k, sub + SUB_MAX_MAPNR_64);
+	if (want >= SUB_END_PFN + 8 && rd32(k, sub + SUB_SPLIT) != 0) {
+		bool v6 = k->header_version >= 6;
+		k->start_pfn = rd64(k, sub + (v6 ? SUB_START_PFN_64 : SUB_START_PFN));
+		k->end_pfn = rd64(k, sub + (v6 ? SUB_END_PFN_64 : SUB_END_PFN));
+	}
+
+	/* The bitmaps: each is half of bitmap_blocks blocks. */
+	uint64_t bitmap_off = (1 + sub_blocks) * block_size;
+	uint64_t bitmap_len = bitmap_blocks * block_size / 2;
+	if (k->max_mapnr == 0)
+		return bad(k->path, CT_ERROR_CORRUPT, DD_MAX_MAPNR,
+			   "kdump file describes no page frames");
+	uint64_t need = k->max_mapnr / 8 + !!(k->max_mapnr & 7);
+	if (need > bitmap_len)
+		return bad(k->path, CT_ERROR_CORRUPT, DD_BITMAP_BLOCKS,
+			   "kdump bitmaps of 0x%" PRIx64 " bytes cannot cover 0x%"
+			   PRIx64 " page frames", bitmap_len, k->max_mapnr);
+	if (need > CT_KDUMP_MAX_BITMAP)
+		return bad(k->path, CT_ERROR_UNSUPPORTED, DD_MAX_MAPNR,
+			   "kdump file of 0x%" PRIx64 " page frames is larger than we read",
+			   k->max_mapnr);
+	/* libkdumpfile takes the bitmaps at their full size: they must fit in
+	 * the image. */
+	if (bitmap_off > k->image_size ||
+	    2 * bitmap_len > k->image_size - bitmap_off)
+		return missing(k, bitmap_off, 2 * bitmap_len, "page bitmaps");
+	/* Both must be in the file before anything is allocated for them, so
+	 * a small hostile file cannot ask for large copies. */
+	if (image_span(k, bitmap_off, need) != SPAN_OK)
+		return missing(k, bitmap_off, need, "first page bitmap");
+	if (image_span(k, bitmap_off + bitmap_len, need) != SPAN_OK)
+		return missing(k, bitmap_off + bitmap_len, need,
+			       "second page bitmap");
+	k->bitmap1 = malloc(need);
+	k->bitmap2 = malloc(need);
+	size_t rank_count = (size_t)(k->max_mapnr / RANK_PAGES + 1);
+	k->rank = calloc(rank_count, sizeof(*k->rank));
+	if (!k->bitmap1 || !k->bitmap2 || !k->rank)
+		return &ct_enomem;
+	err = image_read(k, bitmap_off, k->bitmap1, (size_t)need);
+	if (!err)
+		err = image_read(k, bitmap_off + bitmap_len, k->bitmap2,
+				 (size_t)need);
+	if (err)
+		return err;
+	uint64_t total = 0;
+	for (size_t i = 0; i < rank_count; i++) {
+		k->rank[i] = total;
+		uint64_t from = (uint64_t)i * (RANK_PAGES / 8);
+		uint64_t to = from + RANK_PAGES / 8;
+		if (to > need)
+			to = need;
+		for (uint64_t j = from; j < to; j++)
+			total += (uint64_t)__builtin_popcount(k->bitmap2[j]);
+	}
+	if (k->start_pfn > k->max_mapnr)
+		k->start_pfn = k->max_mapnr;
+	k->start_rank = rank_below(k, k->start_pfn);
+	k->pd_offset = (1 + sub_blocks + bitmap_blocks) * block_size;
+
+	/* What libkdumpfile reads at open (VMCOREINFO, ELF notes, erase info)
+	 * must lie in the image, with sizes it can allocate. */
+	static const struct {
+		uint32_t version, off, size;
+		const char *what;
+	} regions[] = {
+		{ 3, SUB_OFFSET_VMCOREINFO, SUB_SIZE_VMCOREINFO, "VMCOREINFO" },
+		{ 4, SUB_OFFSET_NOTE, SUB_SIZE_NOTE, "ELF notes" },
+		{ 5, SUB_OFFSET_ERASEINFO, SUB_SIZE_ERASEINFO, "erase info" },
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(regions); i++) {
+		if (k->header_version < regions[i].version ||
+		    want < regions[i].size + 8u)
+			continue;
+		uint64_t off = rd64(k, sub + regions[i].off);
+		uint64_t size = rd64(k, sub + regions[i].size);
+		if (size == 0)
+			continue;
+		if (size > MAX_NOTE_BYTES)
+			return bad(k->path, CT_ERROR_CORRUPT,
+				   block_size + regions[i].size,
+				   "kdump sub-header gives its %s 0x%" PRIx64 " bytes",
+				   regions[i].what, size);
+		if (off > k->image_size || size > k->image_size - off)
+			return missing(k, off, size, regions[i].what);
+	}
+
+	/* VMCOREINFO, as the sub-header places it (version 3 on). */
+	if (k->header_version >= 3 && want >= SUB_SIZE_VMCOREINFO + 8) {
+		uint64_t off = rd64(k, sub + SUB_OFFSET_VMCOREINFO);
+		uint64_t size = rd64(k, sub + SUB_SIZE_VMCOREINFO);
+		if (size > 0 && size <= CT_KDUMP_MAX_VMCOREINFO &&
+		    image_span(k, off, size) == SPAN_OK) {
+			k->vmcoreinfo = malloc(size + 1);
+			if (!k->vmcoreinfo)
+				return &ct_enomem;
+			err = image_read(k, off, k->vmcoreinfo, size);
+			if (err)
+				return err;
+			k->vmcoreinfo[size] = '\0';
+			/* text ends at the first NUL, as the kernel writes it */
+			k->vmcoreinfo_len = strlen(k->vmcoreinfo);
+		}
+	}
+	return NULL;
+}
+
+/* ---- opening ------------------------------------------------------------- */
+
+/* The diskdump file itself for the backend: the named file when it is
+ * still the one in buf, else a copy of buf.  O_NONBLOCK: a FIFO put in
+ * the file's place must not hang the open. */
+static struct ct_error *diskdump_fd(struct ct_kdump *k)
+{
+	int fd = open(k->path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	struct stat st;
+	if (fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (uint64_t)st.st_size == k->len) {
+		k->fd = fd;
+		return NULL;
+	}
+	if (fd >= 0)
+		close(fd);
+	struct ct_error *err = temp_file(k->path, &k->fd);
+	if (!err)
+		err = write_at(k->fd, k->path, k->buf, k->len, 0);
+	return err;
+}
+
+struct ct_error *ct_kdump_open(const char *path, const void *buf, size_t len,
+			       struct ct_kdump **ret)
+{
+	struct ct_error *err;
+	if (!ct_kdump_sniff(buf, len))
+		return bad(path, CT_ERROR_NOT_RECOGNISED, 0,
+			   "not a kdump-compressed dump");
+	if (!ct_kdump_have_backend()) {
+		void *unused;
+		return ct_kdump_backend_open(path, -1, &unused);
+	}
+	struct ct_kdump *k = calloc(1, sizeof(*k));
+	if (!k)
+		return &ct_enomem;
+	k->fd = -1;
+	k->buf = buf;
+	k->len = len;
+	k->flattened = is_flat_header(buf, len);
+	k->path = strdup(path ? path : "");
+	if (!k->path) {
+		err = &ct_enomem;
+		goto fail;
+	}
+	if (k->flattened) {
+		err = temp_file(path, &k->fd);
+		if (!err)
+			err = ct_kdump_flat_rearrange(path, buf, len, k->fd,
+						      &k->flat);
+		if (err)
+			goto fail;
+		k->image_size = k->flat.size;
+	} else {
+		k->image_size = len;
+		err = diskdump_fd(k);
+		if (err)
+			goto fail;
+	}
+	err = read_headers(k);
+	if (err)
+		goto fail;
+	err = ct_kdump_backend_open(path, k->fd, &k->backend);
+	if (err) {
+		/* name the cut, which is the likelier cause */
+		if (k->flat.truncated && err->code != CT_ERROR_NO_MEMORY) {
+			struct ct_error *cut = bad(path, CT_ERROR_TRUNCATED,
+				k->flat.truncated_at,
+				"flattened dump is cut short, and %s",
+				err->message ? err->message : "it cannot be opened");
+			ct_error_destroy(err);
+			err = cut;
+		}
+		goto fail;
+	}
+	/* libkdumpfile's VMCOREINFO when it has one (it also knows the
+	 * note-based places of older formats), else the sub-header's. */
+	char *info = ct_kdump_backend_vmcoreinfo(k->backend);
+	if (info) {
+		free(k->vmcoreinfo);
+		k->vmcoreinfo = info;
+		k->vmcoreinfo_len = strlen(info);
+	}
+	*ret = k;
+	return NULL;
+
+fail:
+	ct_kdump_destroy(k);
+	return err;
+}
+
+void ct_kdump_destroy(struct ct_kdump *k)
+{
+	if (!k)
+		return;
+	if (k->backend)
+		ct_kdump_backend_close(k->backend);
+	if (k->fd >= 0)
+		close(k->fd);
+	ct_kdump_flat_deinit(&k->flat);
+	free(k->bitmap1);
+	free(k->bitmap2);
+	free(k->rank);
+	free(k->vmcoreinfo);
+	free(k->path);
+	free(k);
+}
+
+/* ---- queries ----------------------------------------------------------------- */
+
+const char *ct_kdump_vmcoreinfo(const struct ct_kdump *k, size_t *len)
+{
+	*len = k->vmcoreinfo ? k->vmcoreinfo_len : 0;
+	return k->vmcoreinfo;
+}
+
+const char *ct_kdump_format(const struct ct_kdump *k)
+{
+	return k->flattened ? "kdump-flattened" : "kdump";
+}
+
+uint32_t ct_kdump_page_size(const struct ct_kdump *k)
+{
+	return k->page_size;
+}
+
+uint64_t ct_kdump_max_pfn(const struct ct_kdump *k)
+{
+	return k->max_mapnr;
+}
+
+bool ct_kdump_is_truncated(const struct ct_kdump *k, uint64_t *ret_offset)
+{
+	if (k->flattened && k->flat.truncated) {
+		*ret_offset = k->flat.truncated_at;
+		return true;
+	}
+	return false;
+}
+
+/* A page whose descriptor or data is not in the image. */
+static enum ct_core_mem lost(enum span s)
+{
+	return s == SPAN_LOST ? CT_CORE_MEM_TRUNCATED : CT_CORE_MEM_NOT_DUMPED;
+}
+
+/* Read part of one page: [paddr, paddr+n) does not cross a page. */
+static enum ct_core_mem read_page(struct ct_kdump *k, uint64_t paddr,
+				  unsigned char *dst, size_t n,
+				  size_t *ret_read)
+{
+	*ret_read = 0;
+	uint64_t pfn = paddr >> k->page_shift;
+	if (pfn >= k->max_mapnr || !bit(k->bitmap1, pfn))
+		return CT_CORE_MEM_UNMAPPED;
+	if (!bit(k->bitmap2, pfn) || pfn < k->start_pfn || pfn >= k->end_pfn)
+		return CT_CORE_MEM_NOT_DUMPED;
+	/* The descriptor and the page data must be in the file before the
+	 * backend is asked: a hole would read back as zeroes. */
+	uint64_t pd = k->pd_offset + (rank_below(k, pfn) - k->start_rank) * PD_SIZE;
+	enum span s = image_span(k, pd, PD_SIZE);
+	if (s != SPAN_OK)
+		return lost(s);
+	unsigned char desc[PD_SIZE];
+	if (image_read(k, pd, desc, sizeof(desc)))
+		return lost(k->flat.truncated ? SPAN_LOST : SPAN_HOLE);
+	uint64_t data = rd64(k, desc);
+	uint32_t size = rd32(k, desc + 8);
+	if (size == 0 || size > k->page_size || (int64_t)data < 0)
+		return CT_CORE_MEM_NOT_DUMPED;
+	s = image_span(k, data, size);
+	if (s != SPAN_OK)
+		return lost(s);
+	switch (ct_kdump_backend_read(k->backend, paddr, dst, n, ret_read)) {
+	case CT_KDUMP_BACKEND_OK:
+		*ret_read = n;
+		return CT_CORE_MEM_OK;
+	case CT_KDUMP_BACKEND_NODATA:
+		return CT_CORE_MEM_NOT_DUMPED;
+	case CT_KDUMP_BACKEND_EOF:
+		return CT_CORE_MEM_TRUNCATED;
+	case CT_KDUMP_BACKEND_ERROR:
+		break;
+	}
+	return lost(k->flat.truncated ? SPAN_LOST : SPAN_HOLE);
+}
+
+enum ct_core_mem ct_kdump_read_phys(struct ct_kdump *k, uint64_t paddr,
+				    void *dst, size_t n, size_t *ret_read)
+{
+	unsigned char *out = dst;
+	size_t done = 0;
+	enum ct_core_mem r = CT_CORE_MEM_OK;
+	while (done < n) {
+		uint64_t a = paddr + done;
+		if (a < paddr) {	/* wrapped around */
+			r = CT_CORE_MEM_UNMAPPED;
+			break;
+		}
+		uint64_t in_page = k->page_size - (a & (k->page_size - 1));
+		size_t chunk = n - done < in_page ? n - done : (size_t)in_page;
+		size_t got;
+		r = read_page(k, a, out + done, chunk, &got);
+		done += got <= chunk ? got : 0;
+		if (r != CT_CORE_MEM_OK)
+			break;
+	}
+	*ret_read = done;
+	return r;
+}
