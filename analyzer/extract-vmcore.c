@@ -114,8 +114,8 @@ static struct ct_error *add_log(struct ct_case *c, struct ct_vmcore *vc,
 	err = fact(c, "vmcore.log_records", o, "%zu", st.records);
 	if (!err && st.skipped)
 		err = ct_case_add_note(c, "'%s': %zu kernel log records not "
-				       "read (not committed, or in pages the "
-				       "dump lacks)", o.path, st.skipped);
+				       "read: their pages are not in the dump",
+				       o.path, st.skipped);
 	if (!err && st.bytes_missing)
 		err = ct_case_add_note(c, "'%s': %llu bytes of the printk "
 				       "ring are not in the dump", o.path,

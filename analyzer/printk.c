@@ -359,7 +359,7 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
 		if ((sv & DESC_ID_MASK) != id ||
 		    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
-			stats->skipped++;
+			stats->uncommitted++;
 			goto next;
 		}
 		uint64_t begin = get64(descs.buf + d + l.desc_lpos +

@@ -551,9 +551,27 @@ static struct ct_error *read_notes(struct ct_vmcore *vc, uint64_t off,
 		uint64_t desc = name + (((uint64_t)namesz + 3) & ~3ull);
 		uint64_t next = desc + (((uint64_t)descsz + 3) & ~3ull);
 		if (desc > end || descsz > end - desc) {
-			err = ct_vmcore_add_loss(vc, "note at offset 0x%llx "
-						 "is cut off",
-						 (unsigned long long)pos);
+			/* a cut VMCOREINFO still names what its whole
+			 * lines name */
+			bool info = namesz == 11 && desc <= end &&
+				    memcmp(p + name, "VMCOREINFO", 11) == 0;
+			if (info) {
+				/* up to the last whole line: a cut value
+				 * would be a wrong value */
+				size_t n = (size_t)(end - desc);
+				while (n && p[desc + n - 1] != '\n')
+					n--;
+				*ret_info = (const char *)p + desc;
+				*ret_info_len = n;
+			}
+			err = ct_vmcore_add_loss(vc, "%s note at offset 0x%llx "
+						 "is cut off: %llu of %u bytes "
+						 "present",
+						 info ? "VMCOREINFO" : "a",
+						 (unsigned long long)pos,
+						 (unsigned long long)
+						 (desc <= end ? end - desc : 0),
+						 descsz);
 			break;
 		}
 		if (namesz == 11 && memcmp(p + name, "VMCOREINFO", 11) == 0) {

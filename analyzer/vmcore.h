@@ -148,7 +148,10 @@ struct ct_error *ct_vmcore_add_loss(struct ct_vmcore *vc, const char *fmt,
 /* What the log reader saw. */
 struct ct_dmesg_stats {
 	size_t records;		/* records printed */
-	size_t skipped;		/* records not committed or unreadable */
+	size_t uncommitted;	/* records still being written (or reused)
+				 * at the crash: left out, as vmcore-dmesg
+				 * does */
+	size_t skipped;		/* records in pages the dump lacks */
 	uint64_t bytes_missing;	/* ring bytes that could not be read */
 	const char *layout;	/* "lockless" or "log_buf" */
 };
