@@ -132,26 +132,73 @@ static struct ct_error *add_log(struct ct_case *c, struct ct_vmcore *vc,
 	return err;
 }
 
-/* Name the log's bare-address frames, check the named ones. */
+/* The bytes from sym to the next higher symbol (kallsyms is in address
+ * order), or 0 for the last. */
+static uint64_t sym_size(const struct ct_kallsyms *ks, size_t i)
+{
+	for (size_t k = i + 1; k < ks->count; k++)
+		if (ks->syms[k].address > ks->syms[i].address)
+			return ks->syms[k].address - ks->syms[i].address;
+	return 0;
+}
+
+/* The text symbol called name, as its index, or SIZE_MAX. */
+static size_t text_sym(const struct ct_kallsyms *ks, const char *name)
+{
+	for (size_t i = 0; i < ks->count; i++) {
+		const struct ct_kallsyms_sym *s = &ks->syms[i];
+		const char *n = ks->pool + s->name;
+		if (n[0] == name[0] && strchr("tTwW", s->type) &&
+		    strcmp(n, name) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * The log's frames against the dump's kallsyms: a frame printed as a bare
+ * address gets its name; a frame printed as "name+off" (core kernel, no
+ * module) gets its address, and is checked: the name must be a text
+ * symbol and off must lie inside it.  Disagreement is a note: the log or
+ * the dump is not what it seems.
+ */
 static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
+				    const struct ct_kallsyms *ks,
 				    size_t first_bt, const char *path)
 {
-	size_t named = 0, contradicted = 0;
+	size_t named = 0, checked = 0, contradicted = 0;
 	struct ct_error *err = NULL;
 	for (size_t b = first_bt; b < c->backtrace_count && !err; b++) {
 		struct ct_backtrace *bt = &c->backtraces[b];
 		size_t before = named;
 		for (size_t i = 0; i < bt->frame_count; i++) {
 			struct ct_frame *f = &bt->frames[i];
+			if (f->module)
+				continue;	/* modules are not in kallsyms'
+						 * core table */
+			if (f->function && f->has_offset && !f->has_address) {
+				size_t k = text_sym(ks, f->function);
+				uint64_t size = k == SIZE_MAX ? 0
+						: sym_size(ks, k);
+				if (k == SIZE_MAX ||
+				    (size && f->offset >= size)) {
+					contradicted++;
+					continue;
+				}
+				f->address = ks->syms[k].address + f->offset;
+				f->has_address = true;
+				checked++;
+				continue;
+			}
 			struct ct_symtab_hit hit;
-			if (!f->has_address || f->module ||
+			if (!f->has_address ||
 			    !ct_symtab_lookup(t, f->address, &hit))
 				continue;
 			if (f->function) {
-				if (f->normalized && strcmp(f->function,
-							    hit.name) != 0 &&
-				    !strstr(f->function, hit.name))
+				if (strcmp(f->function, hit.name) != 0)
 					contradicted++;
+				else
+					checked++;
 				continue;
 			}
 			f->function = strdup(hit.name);
@@ -172,10 +219,14 @@ static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
 		err = ct_case_add_note(c, "'%s': %zu log frame%s named from "
 				       "the dump's kallsyms", path, named,
 				       named == 1 ? "" : "s");
+	if (!err && checked)
+		err = fact(c, "vmcore.frames_checked",
+			   (struct ct_origin){ .path = path, .line = 0 },
+			   "%zu", checked);
 	if (!err && contradicted)
 		err = ct_case_add_note(c, "'%s': %zu log frame%s name a "
-				       "function kallsyms does not place at "
-				       "its address", path, contradicted,
+				       "function kallsyms does not hold at "
+				       "that offset", path, contradicted,
 				       contradicted == 1 ? "" : "s");
 	return err;
 }
@@ -191,8 +242,13 @@ static struct ct_error *add_cpus(struct ct_case *c,
 		if (!cpu->has_regs)
 			continue;
 		char label[64];
-		snprintf(label, sizeof(label), "cpu%zu registers (pid %d)", i,
-			 cpu->pid);
+		/* QEMU writes the vCPU number + 1 where kdump writes the
+		 * pid of the task on the CPU */
+		if (vc->qemu)
+			snprintf(label, sizeof(label), "cpu%zu registers", i);
+		else
+			snprintf(label, sizeof(label),
+				 "cpu%zu registers (pid %d)", i, cpu->pid);
 		struct ct_backtrace *bt;
 		err = ct_case_add_backtrace(c, label, o, &bt);
 		if (err)
@@ -270,7 +326,7 @@ struct ct_error *ct_vmcore_extract(struct ct_case *c,
 		}
 	}
 	if (!err && t)
-		err = name_frames(c, t, first_bt, vc->path);
+		err = name_frames(c, t, ks, first_bt, vc->path);
 	if (!err)
 		err = add_cpus(c, vc, t, o);
 	if (!err && !have_log && !c->panic.kind) {

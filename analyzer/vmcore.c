@@ -577,6 +577,8 @@ static struct ct_error *read_notes(struct ct_vmcore *vc, uint64_t off,
 		if (namesz == 11 && memcmp(p + name, "VMCOREINFO", 11) == 0) {
 			*ret_info = (const char *)p + desc;
 			*ret_info_len = descsz;
+		} else if (namesz == 5 && memcmp(p + name, "QEMU", 5) == 0) {
+			vc->qemu = true;
 		} else if (namesz == 5 && memcmp(p + name, "CORE", 5) == 0 &&
 			   type == NT_PRSTATUS) {
 			err = ct_vmcore_add_prstatus(vc, p + desc, descsz);

@@ -98,6 +98,7 @@ struct ct_vmcore {
 	size_t vseg_count;
 	bool has_virtual;	/* PT_LOADs carry kernel virtual addresses */
 	bool has_vmcoreinfo;	/* a VMCOREINFO note or text was given */
+	bool qemu;		/* QEMU notes: written by dump-guest-memory */
 	struct ct_vmcoreinfo info;
 	struct ct_vmcore_cpu *cpus;
 	size_t cpu_count, cpu_cap;

@@ -73,6 +73,21 @@ for kind in paging phys; do
 		 | length >= 1 and all'
 	jq_check "$kind: kallsyms decoded" "$j" \
 		'(.facts["vmcore.kallsyms"] | tonumber) > 10000'
+	jq_check "$kind: the log's frames agree with kallsyms" "$j" \
+		'(.facts["vmcore.frames_checked"] | tonumber) >= 10 and
+		 ([.notes[] | select(test("kallsyms does not hold"))]
+		  | length == 0)'
+	truth=$(awk '$3 == "sysrq_handle_crash" { print $1 }' \
+		"$dir/kallsyms-truth.txt" 2>/dev/null)
+	if [ -n "$truth" ]; then
+		off=$(jq -r '[.backtraces[0].frames[]
+			| select(.function == "sysrq_handle_crash")][0].offset' "$j")
+		want=$(printf '0x%x' $((0x$truth + off)))
+		jq_check "$kind: sysrq_handle_crash frame at $want" "$j" \
+			"[.backtraces[0].frames[]
+			  | select(.function == \"sysrq_handle_crash\")][0].address
+			 == \"$want\""
+	fi
 	jq_check "$kind: nothing lost" "$j" \
 		'[.notes[] | select(test("cut off|not in the dump|past the end"))]
 		 | length == 0'
