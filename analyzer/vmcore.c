@@ -463,6 +463,9 @@ struct ct_error *ct_vmcore_open_source(const char *path, const char *format,
 	return NULL;
 }
 
+/* The vsyscall page: user-space cores hold it at a kernel address. */
+#define VSYSCALL_PAGE 0xffffffffff600000ull
+
 bool ct_vmcore_sniff(const char *buf, size_t len)
 {
 	if (!ct_core_sniff(buf, len))
@@ -477,19 +480,22 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 	size_t max = (len - (size_t)phoff) / sizeof(Elf64_Phdr);
 	if (phnum == PN_XNUM || phnum > max)
 		phnum = (unsigned)(max < 65536 ? max : 65536);
-	bool kernel_addr = false;
+	bool kernel_addr = false, notes_whole = false;
 	for (unsigned i = 0; i < phnum; i++) {
 		const unsigned char *ph = p + phoff + (size_t)i * 56;
 		uint32_t type = le32(ph);
 		uint64_t off = le64(ph + 8), vaddr = le64(ph + 16),
 			 paddr = le64(ph + 24), filesz = le64(ph + 32);
-		if (type == PT_LOAD && (paddr != 0 || vaddr >= KERNEL_SPACE))
+		/* no user-space core writer fills p_paddr, and their only
+		 * kernel-space segment is the vsyscall page */
+		if (type == PT_LOAD && (paddr != 0 ||
+		    (vaddr >= KERNEL_SPACE && vaddr != VSYSCALL_PAGE)))
 			kernel_addr = true;
 		if (type != PT_NOTE || off > len)
 			continue;
 		uint64_t end = filesz > len - off ? len : off + filesz;
-		/* the first notes are enough to find VMCOREINFO: QEMU and
-		 * the kernel write it after the per-CPU notes */
+		if (filesz <= len - off)
+			notes_whole = true;
 		uint64_t pos = off;
 		for (unsigned k = 0; k < CT_VMCORE_MAX_NOTES &&
 		     end - pos >= 12; k++) {
@@ -500,13 +506,20 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 			if (namesz == 11 && name <= end && end - name >= 11 &&
 			    memcmp(p + name, "VMCOREINFO", 11) == 0)
 				return true;
+			/* QEMU's per-CPU notes: a guest dump, even one taken
+			 * without the vmcoreinfo device */
+			if (namesz == 5 && name <= end && end - name >= 5 &&
+			    memcmp(p + name, "QEMU", 5) == 0)
+				return true;
 			uint64_t next = desc + (((uint64_t)descsz + 3) & ~3ull);
 			if (next > end || next <= pos)
 				break;
 			pos = next;
 		}
 	}
-	return kernel_addr;
+	/* notes there in full without VMCOREINFO: a process core; notes cut
+	 * off: the addresses decide */
+	return !notes_whole && kernel_addr;
 }
 
 static int seg_paddr_cmp(const void *a, const void *b)

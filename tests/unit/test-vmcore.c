@@ -363,6 +363,18 @@ static void test_sniff(void **state)
 	assert_false(ct_vmcore_sniff((const char *)elf_buf, len));
 	assert_int_equal(ct_sniff((const char *)elf_buf, len),
 			 1u << CT_KIND_ELF_CORE);
+	/* user cores hold the vsyscall page at a kernel address */
+	vimg_put64(elf_buf + 64 + 56 * 2 + 16, 0xffffffffff600000ull);
+	assert_false(ct_vmcore_sniff((const char *)elf_buf, len));
+	/* ... even with their notes cut off */
+	vimg_put64(elf_buf + 64 + 32, 1u << 20);
+	assert_false(ct_vmcore_sniff((const char *)elf_buf, len));
+	/* but a kernel address elsewhere, or a physical one, is a vmcore's */
+	vimg_put64(elf_buf + 64 + 56 * 2 + 16, IMG_VBASE);
+	assert_true(ct_vmcore_sniff((const char *)elf_buf, len));
+	vimg_put64(elf_buf + 64 + 56 * 2 + 16, 0);
+	vimg_put64(elf_buf + 64 + 56 * 2 + 24, IMG_PBASE);
+	assert_true(ct_vmcore_sniff((const char *)elf_buf, len));
 }
 
 static void test_analyze(void **state)
