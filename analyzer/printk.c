@@ -17,8 +17,9 @@
  *    (ts_nsec, len, text_len, ...) followed by text, from log_first_idx to
  *    log_next_idx; a record of len 0 means "wrap to the start".
  *
- * The whole descriptor, info and text arrays are read up front, page by
- * page, so that one page the dump lacks costs only the records on it.
+ * Records are read one at a time through the kernel-memory reader, so
+ * that a page the dump lacks costs only the records on it and nothing is
+ * allocated in proportion to the sizes the dump claims.
  * Every size and offset from VMCOREINFO or memory is checked against caps
  * before use, and every loop is bounded by the ring's record count.
  */
@@ -40,76 +41,37 @@ enum {
 #define DESC_ID_MASK (~(3ull << DESC_FLAGS_SHIFT))
 enum { DESC_COMMITTED = 1, DESC_FINALIZED = 2 };
 
-/* An array of kernel memory read page by page. */
+/* An array in kernel memory, read a record at a time: no allocation in
+ * proportion to sizes the dump claims, and a page the dump lacks costs
+ * only the records on it. */
 struct table {
-	unsigned char *buf;	/* size bytes; zero where unreadable */
-	size_t size;
+	struct ct_kmem *km;
 	uint64_t vaddr;
-	bool *ok;		/* per page of vaddr, readable */
-	size_t pages;
+	size_t size;
 	uint64_t missing;	/* bytes that could not be read */
 };
 
-static void table_free(struct table *t)
+static void table_init(struct table *t, struct ct_kmem *km, uint64_t vaddr,
+		       size_t size)
 {
-	free(t->buf);
-	free(t->ok);
-	memset(t, 0, sizeof(*t));
-}
-
-static struct ct_error *table_read(struct ct_kmem *km, uint64_t vaddr,
-				   size_t size, struct table *t)
-{
-	memset(t, 0, sizeof(*t));
+	t->km = km;
 	t->vaddr = vaddr;
 	t->size = size;
-	t->buf = calloc(1, size ? size : 1);
-	uint64_t first = vaddr & ~(uint64_t)(CT_KMEM_PAGE - 1);
-	t->pages = (size_t)((vaddr + size - first + CT_KMEM_PAGE - 1) /
-			    CT_KMEM_PAGE);
-	t->ok = calloc(t->pages ? t->pages : 1, sizeof(*t->ok));
-	if (!t->buf || !t->ok) {
-		table_free(t);
-		return &ct_enomem;
-	}
-	/* fast path: the whole table in one read */
-	size_t got;
-	if (ct_kmem_read(km, vaddr, t->buf, size, &got) == CT_CORE_MEM_OK) {
-		for (size_t i = 0; i < t->pages; i++)
-			t->ok[i] = true;
-		return NULL;
-	}
-	size_t done = 0;
-	for (size_t i = 0; done < size && i < t->pages; i++) {
-		uint64_t va = vaddr + done;
-		size_t chunk = CT_KMEM_PAGE - (size_t)(va & (CT_KMEM_PAGE - 1));
-		if (chunk > size - done)
-			chunk = size - done;
-		if (ct_kmem_read(km, va, t->buf + done, chunk, &got) ==
-		    CT_CORE_MEM_OK) {
-			t->ok[i] = true;
-		} else {
-			memset(t->buf + done, 0, chunk);
-			t->missing += chunk;
-		}
-		done += chunk;
-	}
-	return NULL;
+	t->missing = 0;
 }
 
-/* Were bytes [off, off+n) of t read? */
-static bool table_ok(const struct table *t, size_t off, size_t n)
+/* Copy bytes [off, off+n) of t into dst; false when they are outside t or
+ * not all readable. */
+static bool table_get(struct table *t, size_t off, size_t n, void *dst)
 {
 	if (off > t->size || n > t->size - off)
 		return false;
-	if (n == 0)
-		return true;
-	uint64_t first = t->vaddr & ~(uint64_t)(CT_KMEM_PAGE - 1);
-	size_t a = (size_t)((t->vaddr + off - first) / CT_KMEM_PAGE);
-	size_t b = (size_t)((t->vaddr + off + n - 1 - first) / CT_KMEM_PAGE);
-	for (size_t i = a; i <= b && i < t->pages; i++)
-		if (!t->ok[i])
-			return false;
+	size_t got;
+	if (ct_kmem_read(t->km, t->vaddr + off, dst, n, &got) !=
+	    CT_CORE_MEM_OK) {
+		t->missing += n - got;
+		return false;
+	}
 	return true;
 }
 
@@ -328,46 +290,39 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 	size_t count = (size_t)1 << count_bits;
 	size_t data_size = (size_t)1 << size_bits;
 	struct table descs, infos, data;
-	err = table_read(km, descs_va, count * l.desc_size, &descs);
-	if (err)
-		return err;
-	err = table_read(km, infos_va, count * l.info_size, &infos);
-	if (err) {
-		table_free(&descs);
-		return err;
-	}
-	err = table_read(km, data_va, data_size, &data);
-	if (err) {
-		table_free(&descs);
-		table_free(&infos);
-		return err;
-	}
-	stats->bytes_missing += descs.missing + infos.missing + data.missing;
+	table_init(&descs, km, descs_va, count * l.desc_size);
+	table_init(&infos, km, infos_va, count * l.info_size);
+	table_init(&data, km, data_va, data_size);
+	unsigned char *text = malloc(UINT16_MAX + 1);
+	if (!text)
+		return &ct_enomem;
 	/* tail .. head inclusive; a sane ring holds at most count records,
 	 * so a corrupt tail or head cannot make this loop run away */
 	uint64_t id = tail & DESC_ID_MASK;
 	head &= DESC_ID_MASK;
 	for (size_t n = 0; n <= count; n++) {
 		size_t i = (size_t)(id % count);
-		size_t d = i * l.desc_size, in = i * l.info_size;
-		if (!table_ok(&descs, d, l.desc_size) ||
-		    !table_ok(&infos, in, l.info_size)) {
+		size_t in = i * l.info_size;
+		unsigned char d[MAX_DESC_SIZE], ts_b[8], len_b[2];
+		if (!table_get(&descs, i * l.desc_size, l.desc_size, d) ||
+		    !table_get(&infos, in + l.info_ts, 8, ts_b) ||
+		    !table_get(&infos, in + l.info_text_len, 2, len_b)) {
 			stats->skipped++;
 			goto next;
 		}
-		uint64_t sv = get64(descs.buf + d + l.desc_state + l.counter);
+		uint64_t sv = get64(d + l.desc_state + l.counter);
 		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
 		if ((sv & DESC_ID_MASK) != id ||
 		    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
 			stats->uncommitted++;
 			goto next;
 		}
-		uint64_t begin = get64(descs.buf + d + l.desc_lpos +
-				       l.lpos_begin) % data_size;
-		uint64_t end = get64(descs.buf + d + l.desc_lpos +
-				     l.lpos_next) % data_size;
-		uint64_t ts = get64(infos.buf + in + l.info_ts);
-		size_t len = get16(infos.buf + in + l.info_text_len);
+		uint64_t begin = get64(d + l.desc_lpos + l.lpos_begin) %
+				 data_size;
+		uint64_t end = get64(d + l.desc_lpos + l.lpos_next) %
+			       data_size;
+		uint64_t ts = get64(ts_b);
+		size_t len = get16(len_b);
 		if (begin == end) {	/* a record without text */
 			put_record(out, ts, NULL, 0);
 			stats->records++;
@@ -380,20 +335,19 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 			len = 0;
 		else if (end - begin < len)
 			len = (size_t)(end - begin);
-		if (!table_ok(&data, (size_t)begin, len)) {
+		if (!table_get(&data, (size_t)begin, len, text)) {
 			stats->skipped++;
 			goto next;
 		}
-		put_record(out, ts, data.buf + begin, len);
+		put_record(out, ts, text, len);
 		stats->records++;
 next:
 		if (id == head)
 			break;
 		id = (id + 1) & DESC_ID_MASK;
 	}
-	table_free(&descs);
-	table_free(&infos);
-	table_free(&data);
+	free(text);
+	stats->bytes_missing += descs.missing + infos.missing + data.missing;
 	stats->layout = "lockless";
 	return out->failed ? &ct_enomem : NULL;
 }
@@ -442,18 +396,18 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 		return ct_error_create(CT_ERROR_CORRUPT, "log_buf_len %u",
 				       buf_len);
 	struct table t;
-	err = table_read(km, buf_va, buf_len, &t);
-	if (err)
-		return err;
-	stats->bytes_missing += t.missing;
+	table_init(&t, km, buf_va, buf_len);
+	unsigned char *text = malloc(UINT16_MAX + 1);
+	if (!text)
+		return &ct_enomem;
 	size_t idx = first;
 	size_t max = buf_len / MIN_OLD_RECORD + 2;
 	for (size_t n = 0; n < max && idx != next; n++) {
-		if (idx > buf_len - hdr || !table_ok(&t, idx, (size_t)hdr)) {
+		unsigned char rec[256];
+		if (!table_get(&t, idx, (size_t)hdr, rec)) {
 			stats->skipped++;
 			break;	/* no length to go on with */
 		}
-		const unsigned char *rec = t.buf + idx;
 		size_t rlen = get16(rec + len_off);
 		if (rlen == 0) {	/* wrap marker */
 			idx = 0;
@@ -466,16 +420,16 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 		size_t tlen = get16(rec + tlen_off);
 		if (tlen > rlen - hdr)
 			tlen = rlen - (size_t)hdr;
-		if (idx + hdr + tlen > buf_len ||
-		    !table_ok(&t, idx + hdr, tlen))
+		if (!table_get(&t, idx + (size_t)hdr, tlen, text)) {
 			stats->skipped++;
-		else {
-			put_record(out, get64(rec + ts_off), rec + hdr, tlen);
+		} else {
+			put_record(out, get64(rec + ts_off), text, tlen);
 			stats->records++;
 		}
 		idx += rlen;
 	}
-	table_free(&t);
+	free(text);
+	stats->bytes_missing += t.missing;
 	stats->layout = "log_buf";
 	return out->failed ? &ct_enomem : NULL;
 }

@@ -45,6 +45,37 @@ static bool stream_byte(struct stream *s, unsigned char *ret)
 	return true;
 }
 
+/* kallsyms_offsets read a chunk at a time. */
+struct offsets {
+	struct ct_kmem *km;
+	uint64_t vaddr;
+	size_t num;		/* entries the table has */
+	size_t first, count;	/* entries in buf */
+	unsigned char buf[CHUNK];
+};
+
+static bool offsets_get(struct offsets *o, size_t i, int32_t *ret)
+{
+	if (i >= o->num)
+		return false;
+	if (i < o->first || i >= o->first + o->count) {
+		size_t want = o->num - i;
+		if (want > CHUNK / 4)
+			want = CHUNK / 4;
+		size_t got;
+		(void)ct_kmem_read(o->km, o->vaddr + 4 * (uint64_t)i, o->buf,
+				   want * 4, &got);
+		o->first = i;
+		o->count = got / 4;
+		if (!o->count)
+			return false;
+	}
+	const unsigned char *p = o->buf + 4 * (i - o->first);
+	*ret = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+			 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+	return true;
+}
+
 void ct_kallsyms_destroy(struct ct_kallsyms *ks)
 {
 	if (!ks)
@@ -139,28 +170,28 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 				       "table at 0x%llx cannot be read",
 				       (unsigned long long)table_va);
 	}
-	int32_t *offsets = calloc(num, sizeof(*offsets));
-	unsigned char *raw = calloc(num, 4);
 	struct ct_kallsyms *ks = calloc(1, sizeof(*ks));
-	if (!offsets || !raw || !ks) {
+	struct offsets *offs = calloc(1, sizeof(*offs));
+	if (!ks || !offs) {
 		free(table);
-		free(offsets);
-		free(raw);
 		free(ks);
+		free(offs);
 		return &ct_enomem;
 	}
 	ks->num_syms = num;
-	(void)ct_kmem_read(km, offsets_va, raw, (size_t)num * 4, &got);
-	size_t have_offsets = got / 4;
-	for (size_t i = 0; i < have_offsets; i++) {
-		offsets[i] = (int32_t)((uint32_t)raw[4 * i] |
-				       (uint32_t)raw[4 * i + 1] << 8 |
-				       (uint32_t)raw[4 * i + 2] << 16 |
-				       (uint32_t)raw[4 * i + 3] << 24);
-		if (offsets[i] < 0)
+	offs->km = km;
+	offs->vaddr = offsets_va;
+	offs->num = num;
+	/* the mode: a negative offset anywhere means absolute per-CPU */
+	for (size_t i = 0; i < num; i++) {
+		int32_t o;
+		if (!offsets_get(offs, i, &o))
+			break;
+		if (o < 0) {
 			ks->absolute_percpu = true;
+			break;
+		}
 	}
-	free(raw);
 	struct stream *s = calloc(1, sizeof(*s));
 	if (!s) {
 		err = &ct_enomem;
@@ -171,9 +202,10 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 	char name[CT_KALLSYMS_MAX_NAME + 1];
 	size_t i;
 	for (i = 0; i < num && !err; i++) {
-		if (i >= have_offsets) {
+		int32_t off;
+		if (!offsets_get(offs, i, &off)) {
 			err = lost(ks, "kallsyms_offsets cut off after %zu of "
-				   "%u symbols", have_offsets, num);
+				   "%u symbols", i, num);
 			break;
 		}
 		unsigned char b0, b1 = 0;
@@ -220,7 +252,6 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 		memcpy(ks->pool + ks->pool_len, name + 1, len - 1);
 		ks->pool[ks->pool_len + len - 1] = '\0';
 		ks->pool_len += len;
-		int32_t off = offsets[i];
 		if (ks->absolute_percpu)
 			sym->address = off >= 0 ? (uint64_t)off
 						: base - 1 - (uint64_t)off;
@@ -230,7 +261,7 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 out:
 	free(s);
 	free(table);
-	free(offsets);
+	free(offs);
 	if (err == &ct_enomem) {
 		ct_kallsyms_destroy(ks);
 		return err;
