@@ -405,6 +405,66 @@ static void test_analyze(void **state)
 	ct_case_destroy(c);
 }
 
+/* The path another dump format takes: VMCOREINFO text plus a physical
+ * source (as kdump-compressed files will give) reach the same results. */
+static enum ct_core_mem vimg_phys(void *state, uint64_t paddr, void *dst,
+				  size_t n, size_t *ret_read)
+{
+	const struct vimg *m = state;
+	size_t done = 0;
+	while (done < n) {
+		uint64_t a = paddr + done;
+		unsigned char b;
+		if (a >= IMG_PBASE && a - IMG_PBASE < IMG_MEM)
+			b = m->mem[a - IMG_PBASE];
+		else if (a >= IMG_PGT_PHYS && a - IMG_PGT_PHYS < IMG_PGT)
+			b = m->pgt[a - IMG_PGT_PHYS];
+		else
+			break;
+		((unsigned char *)dst)[done++] = b;
+	}
+	*ret_read = done;
+	return done == n ? CT_CORE_MEM_OK : CT_CORE_MEM_NOT_DUMPED;
+}
+
+static void test_open_source(void **state)
+{
+	(void)state;
+	static struct vimg m;
+	vimg_build(&m, true);
+	struct ct_kmem_source src = { .read_phys = vimg_phys, .state = &m };
+	struct ct_vmcore *vc;
+	assert_null(ct_vmcore_open_source("dump.kdump", "kdump", m.info,
+					  m.info_len, &src, &vc));
+	assert_int_equal(vc->loss_count, 0);
+	check_log(vc, vimg_expected_log, 5);
+	unsigned char pr[336] = { 0 };
+	vimg_put32(pr + 32, 7);
+	vimg_put64(pr + 112 + 16 * 8, IMG_KSYM_BASE + 0x2004);
+	assert_null(ct_vmcore_add_prstatus(vc, pr, sizeof(pr)));
+	struct ct_case *c;
+	assert_null(ct_case_create("dump.kdump", &c));
+	assert_null(ct_vmcore_extract(c, vc));
+	assert_true(has_fact(c, "vmcore.format", "kdump"));
+	assert_true(has_fact(c, "linux.release", "6.1.0-test-amd64"));
+	assert_int_equal(c->backtrace_count, 1);
+	assert_string_equal(c->backtraces[0].label, "cpu0 registers (pid 7)");
+	assert_string_equal(c->backtraces[0].frames[0].function, "_bar");
+	ct_case_destroy(c);
+	ct_vmcore_destroy(vc);
+	/* without VMCOREINFO: opens, says so, reads no log */
+	assert_null(ct_vmcore_open_source("dump.kdump", "kdump", NULL, 0,
+					  &src, &vc));
+	assert_int_equal(vc->loss_count, 1);
+	struct ct_strbuf out = CT_STRBUF_INIT;
+	struct ct_error *err = ct_vmcore_dmesg(vc, &out, NULL);
+	assert_non_null(err);
+	assert_int_equal(err->code, CT_ERROR_NOT_FOUND);
+	ct_error_destroy(err);
+	ct_strbuf_deinit(&out);
+	ct_vmcore_destroy(vc);
+}
+
 /* Every prefix opens, reads what it can and says what it lost. */
 static void test_prefixes(void **state)
 {
@@ -472,6 +532,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_kallsyms),
 		cmocka_unit_test(test_sniff),
 		cmocka_unit_test(test_analyze),
+		cmocka_unit_test(test_open_source),
 		cmocka_unit_test(test_prefixes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
