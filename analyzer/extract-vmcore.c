@@ -231,11 +231,101 @@ static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
 	return err;
 }
 
-/* One unreliable frame per CPU: where its registers say it was. */
-static struct ct_error *add_cpus(struct ct_case *c,
-				 const struct ct_vmcore *vc,
-				 struct ct_symtab *t, struct ct_origin o)
+/* Kernel text bounds from kallsyms, for the stack scan. */
+struct text_range {
+	uint64_t start, end;	/* _stext .. _etext, end 0 when unknown */
+};
+
+/* Does the instruction before ret look like a call (so that ret is a
+ * return address)?  call rel32 (e8, 5 bytes) or an indirect call through
+ * a register or memory (ff /2, 2, 3, 6 or 7 bytes). */
+static bool after_call(struct ct_kmem *km, uint64_t ret)
 {
+	unsigned char b[8];
+	size_t got;
+	if (ct_kmem_read(km, ret - 8, b, sizeof(b), &got) != CT_CORE_MEM_OK)
+		return false;
+	if (b[3] == 0xe8)
+		return true;
+	static const int lens[] = { 2, 3, 6, 7 };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(lens); i++) {
+		const unsigned char *op = b + 8 - lens[i];
+		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A CPU's short backtrace: the pc of its registers, then the words of its
+ * stack (from sp, within the sp's 16 KiB stack, at most STACK_WORDS) that
+ * are kernel text addresses right after a call instruction.  Every frame
+ * is unreliable: a stack scan finds stale return addresses too, as the
+ * kernel's own "? " frames do.
+ */
+enum { STACK_WORDS = 512, STACK_FRAMES = 16, THREAD_SIZE = 16384 };
+
+static struct ct_error *cpu_frames(struct ct_backtrace *bt, struct ct_kmem *km,
+				   struct ct_symtab *t,
+				   const struct text_range *text,
+				   const struct ct_vmcore_cpu *cpu)
+{
+	struct ct_frame f = {
+		.address = cpu->pc, .has_address = true, .reliable = false,
+		.number = 0,
+	};
+	struct ct_symtab_hit hit;
+	if (t && ct_symtab_lookup(t, cpu->pc, &hit)) {
+		f.function = (char *)hit.name;
+		f.offset = hit.offset;
+		f.has_offset = true;
+	}
+	struct ct_error *err = ct_backtrace_add_frame(bt, &f);
+	if (err || !t || !text->end || (cpu->sp & 7))
+		return err;
+	uint64_t top = (cpu->sp | (THREAD_SIZE - 1)) + 1;
+	size_t words = (size_t)((top - cpu->sp) / 8);
+	if (top < cpu->sp || words > STACK_WORDS)
+		words = STACK_WORDS;
+	unsigned char *stack = malloc(STACK_WORDS * 8);
+	if (!stack)
+		return &ct_enomem;
+	size_t got;
+	(void)ct_kmem_read(km, cpu->sp, stack, words * 8, &got);
+	words = got / 8;
+	for (size_t w = 0; w < words && !err &&
+	     bt->frame_count < STACK_FRAMES; w++) {
+		uint64_t v = 0;
+		for (int k = 7; k >= 0; k--)
+			v = v << 8 | stack[w * 8 + (size_t)k];
+		if (v < text->start || v >= text->end || !after_call(km, v) ||
+		    !ct_symtab_lookup(t, v, &hit))
+			continue;
+		struct ct_frame sf = {
+			.address = v, .has_address = true, .reliable = false,
+			.number = (int)bt->frame_count,
+			.function = (char *)hit.name, .offset = hit.offset,
+			.has_offset = true,
+		};
+		err = ct_backtrace_add_frame(bt, &sf);
+	}
+	free(stack);
+	return err;
+}
+
+/* One short, unreliable backtrace per CPU: where its registers say it
+ * was, and what its stack holds. */
+static struct ct_error *add_cpus(struct ct_case *c, struct ct_vmcore *vc,
+				 struct ct_symtab *t,
+				 const struct ct_kallsyms *ks, struct ct_origin o)
+{
+	struct text_range text = { 0, 0 };
+	const struct ct_kallsyms_sym *s;
+	if (ks && (s = ct_kallsyms_find(ks, "_stext")))
+		text.start = s->address;
+	if (ks && (s = ct_kallsyms_find(ks, "_etext")) &&
+	    s->address > text.start)
+		text.end = s->address;
 	struct ct_error *err = NULL;
 	for (size_t i = 0; i < vc->cpu_count && !err; i++) {
 		const struct ct_vmcore_cpu *cpu = &vc->cpus[i];
@@ -251,19 +341,10 @@ static struct ct_error *add_cpus(struct ct_case *c,
 				 "cpu%zu registers (pid %d)", i, cpu->pid);
 		struct ct_backtrace *bt;
 		err = ct_case_add_backtrace(c, label, o, &bt);
-		if (err)
-			break;
-		struct ct_frame f = {
-			.address = cpu->pc, .has_address = true,
-			.reliable = false, .number = 0,
-		};
-		struct ct_symtab_hit hit;
-		if (t && ct_symtab_lookup(t, cpu->pc, &hit)) {
-			f.function = (char *)hit.name;
-			f.offset = hit.offset;
-			f.has_offset = true;
-		}
-		err = ct_backtrace_add_frame(bt, &f);
+		if (!err)
+			err = cpu_frames(bt, vc->kmem, t, &text, cpu);
+		if (!err)
+			ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
 	}
 	return err;
 }
@@ -328,7 +409,7 @@ struct ct_error *ct_vmcore_extract(struct ct_case *c,
 	if (!err && t)
 		err = name_frames(c, t, ks, first_bt, vc->path);
 	if (!err)
-		err = add_cpus(c, vc, t, o);
+		err = add_cpus(c, vc, t, ks, o);
 	if (!err && !have_log && !c->panic.kind) {
 		struct ct_panic p = { .kind = "vmcore",
 				      .message = "kernel crash dump without a "

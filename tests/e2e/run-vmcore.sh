@@ -71,6 +71,11 @@ for kind in paging phys; do
 		'[.backtraces[] | select(.label | test("^cpu[0-9]+ registers"))
 		  | .frames[0] | (.function != null and .reliable == false)]
 		 | length >= 1 and all'
+	jq_check "$kind: the panic CPU's stack scan finds the sysrq path" "$j" \
+		'[.backtraces[] | select(.label | test("^cpu[0-9]+ registers"))
+		  | .frames[] | select(.reliable == false) | .function]
+		 | (index("sysrq_handle_crash") != null and
+		    index("write_sysrq_trigger") != null)'
 	jq_check "$kind: kallsyms decoded" "$j" \
 		'(.facts["vmcore.kallsyms"] | tonumber) > 10000'
 	jq_check "$kind: the log's frames agree with kallsyms" "$j" \
