@@ -299,7 +299,7 @@ static void test_kallsyms(void **state)
 		struct ct_vmcore *vc = open_image(&m, paging, NULL);
 		struct ct_kallsyms *ks;
 		assert_null(ct_kallsyms_read(vc->kmem, &vc->info, &ks));
-		assert_int_equal(ks->count, 4);
+		assert_int_equal(ks->count, 6);
 		assert_null(ks->loss);
 		assert_true(ks->absolute_percpu);
 		const struct ct_kallsyms_sym *s = ct_kallsyms_find(ks, "foo");
@@ -391,7 +391,7 @@ static void test_analyze(void **state)
 	assert_true(has_fact(c, "vmcore.page_size", "4096"));
 	assert_true(has_fact(c, "vmcore.crash_time", "2025-11-22T01:00:00Z"));
 	assert_true(has_fact(c, "vmcore.log_records", "5"));
-	assert_true(has_fact(c, "vmcore.kallsyms", "4"));
+	assert_true(has_fact(c, "vmcore.kallsyms", "6"));
 	assert_true(has_fact(c, "vmcore.cpus", "1"));
 	assert_true(has_fact(c, "vmcore.format", "elf (physical only)"));
 	const struct ct_backtrace *cpu = NULL;
@@ -399,9 +399,13 @@ static void test_analyze(void **state)
 		if (strncmp(c->backtraces[i].label, "cpu0 ", 5) == 0)
 			cpu = &c->backtraces[i];
 	assert_non_null(cpu);
-	assert_int_equal(cpu->frame_count, 1);
+	/* the pc, then the one stack word after a call */
+	assert_int_equal(cpu->frame_count, 2);
 	assert_string_equal(cpu->frames[0].function, "foo");
 	assert_false(cpu->frames[0].reliable);
+	assert_string_equal(cpu->frames[1].function, "_bar");
+	assert_int_equal(cpu->frames[1].offset, 0x10);
+	assert_false(cpu->frames[1].reliable);
 	ct_case_destroy(c);
 }
 

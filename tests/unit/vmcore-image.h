@@ -22,7 +22,9 @@
 #define IMG_PBASE 0x200000ull
 #define IMG_PGT_PHYS 0x1000ull
 #define IMG_PGT_VIRT (0xffffffff80000000ull + IMG_PGT_PHYS)
-#define IMG_KSYM_BASE 0xffffffff81000000ull
+/* kallsyms_relative_base: _stext, with _bar (at +0x2000) inside the
+ * image so that a stack scan can check the call before a return address */
+#define IMG_KSYM_BASE (IMG_VBASE + 0xc00)
 
 enum {
 	IMG_MEM = 0x3000,		/* bytes of kernel memory */
@@ -35,7 +37,7 @@ enum {
 	IMG_DATA = 0x2000,		/* 256 bytes */
 	IMG_KS_NUM = 0x2200,
 	IMG_KS_BASE = 0x2208,
-	IMG_KS_OFFSETS = 0x2210,
+	IMG_KS_OFFSETS = 0x2210,		/* 6 entries */
 	IMG_KS_INDEX = 0x2300,
 	IMG_KS_TABLE = 0x2500,
 	IMG_KS_NAMES = 0x2600,
@@ -171,10 +173,11 @@ static inline void vimg_build(struct vimg *m, bool lockless)
 	vimg_put16(ob + 10, 6);
 	memcpy(ob + 16, "second", 6);
 	/* ---- kallsyms */
-	static const char table[] = "Tfo\0o\0_bar\0t\0D\0percpu_x";
-	static const uint16_t toff[] = { 0, 4, 6, 11, 13, 15 };
+	static const char table[] =
+		"Tfo\0o\0_bar\0t\0D\0percpu_x\0T_stext\0T_etext";
+	static const uint16_t toff[] = { 0, 4, 6, 11, 13, 15, 24, 32 };
 	memcpy(mem + IMG_KS_TABLE, table, sizeof(table));
-	for (int i = 0; i < 6; i++)
+	for (int i = 0; i < 8; i++)
 		vimg_put16(mem + IMG_KS_INDEX + 2 * i, toff[i]);
 	unsigned char *nm = mem + IMG_KS_NAMES;
 	size_t n = 0;
@@ -185,12 +188,21 @@ static inline void vimg_build(struct vimg *m, bool lockless)
 	nm[n++] = 3;					/* t */
 	for (int i = 0; i < 130; i++)
 		nm[n++] = 1;				/* o x 130 */
-	vimg_put32(mem + IMG_KS_NUM, 4);
+	nm[n++] = 1; nm[n++] = 6;			/* T _stext */
+	nm[n++] = 1; nm[n++] = 7;			/* T _etext */
+	vimg_put32(mem + IMG_KS_NUM, 6);
 	vimg_put64(mem + IMG_KS_BASE, IMG_KSYM_BASE);
 	vimg_put32(mem + IMG_KS_OFFSETS + 0, (uint32_t)-0x1001);
 	vimg_put32(mem + IMG_KS_OFFSETS + 4, (uint32_t)-0x2001);
 	vimg_put32(mem + IMG_KS_OFFSETS + 8, 0x20);
 	vimg_put32(mem + IMG_KS_OFFSETS + 12, (uint32_t)-0x3001);
+	vimg_put32(mem + IMG_KS_OFFSETS + 16, (uint32_t)-1);
+	vimg_put32(mem + IMG_KS_OFFSETS + 20, (uint32_t)-0x2401);
+	/* the stack at +0x800 holds _bar+0x10, after a call rel32, and a
+	 * word that is text but follows no call */
+	vimg_put64(mem + 0x800, IMG_KSYM_BASE + 0x2010);
+	mem[0xc00 + 0x2010 - 5] = 0xe8;
+	vimg_put64(mem + 0x808, IMG_KSYM_BASE + 0x2020);
 	/* ---- page tables: PML4 at 0x1000, PDPT 0x2000, PD 0x3000, one
 	 * 2 MiB page for IMG_VBASE at IMG_PBASE */
 	uint64_t va = IMG_VBASE;
