@@ -17,6 +17,7 @@
 #include "internal.h"
 #include "symbolizers/symtab-text.h"
 #include "core.h"
+#include "vmcore.h"
 
 const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
 	[CT_KIND_GDB_BACKTRACE] = &ct_extractor_gdb,
@@ -24,6 +25,7 @@ const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
 	[CT_KIND_LINUX_KERNEL_LOG] = &ct_extractor_linux,
 	[CT_KIND_SYSTEM_FACTS] = &ct_extractor_facts,
 	[CT_KIND_ELF_CORE] = &ct_extractor_core,
+	[CT_KIND_LINUX_VMCORE] = &ct_extractor_vmcore,
 };
 
 static const struct {
@@ -36,6 +38,7 @@ static const struct {
 				       "Linux kernel log" },
 	[CT_KIND_SYSTEM_FACTS] = { "system-facts", "system facts" },
 	[CT_KIND_ELF_CORE] = { "elf-core", "ELF core" },
+	[CT_KIND_LINUX_VMCORE] = { "linux-vmcore", "Linux kernel vmcore" },
 };
 
 const char *ct_input_kind_name(enum ct_input_kind kind)
@@ -58,6 +61,8 @@ unsigned ct_sniff(const char *buf, size_t len)
 {
 	/* a core is binary: no text kind applies, and scanning it as text
 	 * would read every byte of a dump that may be gigabytes */
+	if (ct_extractors[CT_KIND_LINUX_VMCORE]->sniff(buf, len))
+		return 1u << CT_KIND_LINUX_VMCORE;
 	if (ct_extractors[CT_KIND_ELF_CORE]->sniff(buf, len))
 		return 1u << CT_KIND_ELF_CORE;
 	unsigned kinds = 0;
@@ -147,7 +152,9 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 		err = ct_core_extract(c, &t, opts);
 	else
 		err = ct_extract_text(c, &t, kinds);
-	if (!err && kinds != 1u << CT_KIND_ELF_CORE)
+	/* binary dumps: a vmcore's extractor scans the log it extracts */
+	if (!err && kinds != 1u << CT_KIND_ELF_CORE &&
+	    kinds != 1u << CT_KIND_LINUX_VMCORE)
 		err = ct_events_scan(c, &t, events_family(kinds));
 	if (err)
 		return input_fail(&c->inputs[input_index],

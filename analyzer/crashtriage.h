@@ -76,6 +76,7 @@ enum ct_input_kind {
 	CT_KIND_LINUX_KERNEL_LOG,	/* "linux-kernel-log": dmesg, journal */
 	CT_KIND_SYSTEM_FACTS,		/* "system-facts": ethtool, lspci ... */
 	CT_KIND_ELF_CORE,		/* "elf-core": Linux user-space core */
+	CT_KIND_LINUX_VMCORE,		/* "linux-vmcore": kernel crash dump */
 	CT_KIND_MAX,
 };
 

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "core.h"
+#include "vmcore.h"
 #include "symbolizers/symbolize.h"
 
 static const struct ct_unwinder_ops *const unwinders[] = {
@@ -443,7 +444,8 @@ struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
 
 static bool core_sniff(const char *buf, size_t len)
 {
-	return ct_core_sniff(buf, len);
+	/* a kernel vmcore is ET_CORE too, but no process */
+	return ct_core_sniff(buf, len) && !ct_vmcore_sniff(buf, len);
 }
 
 static struct ct_error *core_extract(struct ct_case *c,

@@ -34,6 +34,8 @@ int cmd_report(int argc, char **argv);
 extern const char cmd_report_usage[];
 int cmd_walk(int argc, char **argv);
 extern const char cmd_walk_usage[];
+int cmd_dmesg(int argc, char **argv);
+extern const char cmd_dmesg_usage[];
 int cmd_symbolize(int argc, char **argv);
 extern const char cmd_symbolize_usage[];
 

@@ -111,6 +111,16 @@ static struct ct_error *add_symbol(struct ct_symtab *t, const char *path,
 	return NULL;
 }
 
+struct ct_error *ct_symtab_add_symbol(struct ct_symtab *t, uint64_t addr,
+				     const char *name, size_t name_len,
+				     const char *module, bool global)
+{
+	struct token n = { .p = name, .len = name_len };
+	struct token m = { .p = module, .len = module ? strlen(module) : 0 };
+	return add_symbol(t, "symbol table", 0, addr, &n, module ? &m : NULL,
+			  global);
+}
+
 static struct ct_error *parse_line(struct ct_symtab *t, const char *path,
 				   const struct ct_line *l)
 {

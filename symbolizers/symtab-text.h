@@ -86,6 +86,13 @@ struct ct_error *ct_symtab_add_text(struct ct_symtab *t, const char *path,
 /* Read the file at path (at most CT_SYMTAB_MAX_FILE bytes) and add it. */
 struct ct_error *ct_symtab_add_file(struct ct_symtab *t, const char *path);
 
+/* Add one symbol from a source other than text (kernel kallsyms read
+ * from a dump); name need not be NUL-terminated, module may be NULL.
+ * Fails with CT_ERROR_CORRUPT for names over CT_SYMTAB_MAX_NAME. */
+struct ct_error *ct_symtab_add_symbol(struct ct_symtab *t, uint64_t addr,
+				     const char *name, size_t name_len,
+				     const char *module, bool global);
+
 /* Sort the table; called by lookup when needed, idempotent. */
 void ct_symtab_finish(struct ct_symtab *t);
 

@@ -47,6 +47,6 @@ build logline "$src/tests/fuzz/fuzz-logline.c"
 build core "$src/tests/fuzz/fuzz-core.c"
 build source "$src/tests/fuzz/fuzz-source.c"
 build symtab "$src/tests/fuzz/fuzz-symtab.c"
-[ -f "$src/tests/fuzz/fuzz-kdump.c" ] &&
-	build kdump "$src/tests/fuzz/fuzz-kdump.c"
+build kdump "$src/tests/fuzz/fuzz-kdump.c"
+build vmcore "$src/tests/fuzz/fuzz-vmcore.c"
 echo "fuzzers are in $out"

@@ -1,0 +1,449 @@
+/*
+ * extract-vmcore.c - the "linux-vmcore" input kind: a Linux kernel crash
+ * dump in ELF form (/proc/vmcore saved by kdump, QEMU dump-guest-memory).
+ *
+ * What it adds to the case:
+ *  - facts from VMCOREINFO: linux.release (OSRELEASE), vmcore.build_id,
+ *    vmcore.page_size, vmcore.kaslr_offset, vmcore.crash_time (UTC),
+ *    vmcore.cpus, vmcore.format, vmcore.log_records, vmcore.kallsyms;
+ *  - the kernel log, extracted from the printk ring (printk.c) and handed
+ *    to the Linux kernel-log extractor and the event scan exactly as a
+ *    vmcore-dmesg.txt would be, so that the panic, its backtrace, the
+ *    signature and known-issue matching come from the same code path;
+ *  - one backtrace per CPU holding the pc of its NT_PRSTATUS registers,
+ *    named with the dump's kallsyms and marked unreliable (the registers of
+ *    a CPU stopped by the crash are where it was stopped, not a stack walk);
+ *  - names from kallsyms for the log's frames that were printed as bare
+ *    addresses, and a note for frames whose printed name kallsyms
+ *    contradicts;
+ *  - the completeness record: cut-off segments, pages the dump lacks,
+ *    missing VMCOREINFO keys, ring records that could not be read.
+ */
+#include <stdio.h>
+#include <time.h>
+
+#include "vmcore.h"
+#include "symbolizers/kallsyms.h"
+
+static struct ct_error *fact(struct ct_case *c, const char *key,
+			     struct ct_origin o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct ct_error *fact(struct ct_case *c, const char *key,
+			     struct ct_origin o, const char *fmt, ...)
+{
+	char *v;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	char *clean = ct_strndup_clean(v, (size_t)n);
+	free(v);
+	if (!clean)
+		return &ct_enomem;
+	struct ct_error *err = ct_case_add_fact(c, key, clean, o);
+	free(clean);
+	return err;
+}
+
+static struct ct_error *add_facts(struct ct_case *c,
+				  const struct ct_vmcore *vc,
+				  struct ct_origin o)
+{
+	const struct ct_vmcoreinfo *vi = &vc->info;
+	const char *v;
+	struct ct_error *err = fact(c, "vmcore.format", o, "%s%s", vc->format,
+				    !vc->buf ? ""
+				    : vc->has_virtual ? " (virtual addresses)"
+						      : " (physical only)");
+	if (!err)
+		err = fact(c, "linux.arch", o, "x86_64");
+	if (!err && (v = ct_vmcoreinfo_get(vi, "OSRELEASE")))
+		err = fact(c, "linux.release", o, "%s", v);
+	if (!err && (v = ct_vmcoreinfo_get(vi, "BUILD-ID")))
+		err = fact(c, "vmcore.build_id", o, "%s", v);
+	if (!err && (v = ct_vmcoreinfo_get(vi, "PAGESIZE")))
+		err = fact(c, "vmcore.page_size", o, "%s", v);
+	if (!err && (v = ct_vmcoreinfo_get(vi, "KERNELOFFSET")))
+		err = fact(c, "vmcore.kaslr_offset", o, "0x%s", v);
+	if (!err && (v = ct_vmcoreinfo_get(vi, "CRASHTIME"))) {
+		char *end;
+		long long t = strtoll(v, &end, 10);
+		struct tm tm;
+		time_t tt = (time_t)t;
+		char iso[64];
+		if (*end == '\0' && t > 0 && gmtime_r(&tt, &tm) &&
+		    strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
+			err = fact(c, "vmcore.crash_time", o, "%s", iso);
+	}
+	if (!err)
+		err = fact(c, "vmcore.cpus", o, "%zu", vc->cpu_count);
+	static const char *const wanted[] = { "OSRELEASE", "PAGESIZE",
+					      "BUILD-ID" };
+	for (size_t i = 0; !err && vc->has_vmcoreinfo &&
+	     i < CT_ARRAY_SIZE(wanted); i++)
+		if (!ct_vmcoreinfo_get(vi, wanted[i]))
+			err = ct_case_add_note(c, "'%s': VMCOREINFO has no %s",
+					       o.path, wanted[i]);
+	return err;
+}
+
+/* The kernel log, through the Linux kernel-log extractor. */
+static struct ct_error *add_log(struct ct_case *c, struct ct_vmcore *vc,
+				struct ct_origin o, bool *ret_have)
+{
+	struct ct_strbuf log = CT_STRBUF_INIT;
+	struct ct_dmesg_stats st;
+	struct ct_error *err = ct_vmcore_dmesg(vc, &log, &st);
+	*ret_have = false;
+	if (err == &ct_enomem) {
+		ct_strbuf_deinit(&log);
+		return err;
+	}
+	if (err) {
+		char *msg = ct_error_format(err);
+		ct_error_destroy(err);
+		err = msg ? ct_case_add_note(c, "no kernel log: %s", msg)
+			  : &ct_enomem;
+		free(msg);
+		ct_strbuf_deinit(&log);
+		return err;
+	}
+	err = fact(c, "vmcore.log_records", o, "%zu", st.records);
+	if (!err && st.skipped)
+		err = ct_case_add_note(c, "'%s': %zu kernel log records not "
+				       "read: their pages are not in the dump",
+				       o.path, st.skipped);
+	if (!err && st.bytes_missing)
+		err = ct_case_add_note(c, "'%s': %llu bytes of the printk "
+				       "ring are not in the dump", o.path,
+				       (unsigned long long)st.bytes_missing);
+	if (!err && log.len) {
+		struct ct_text lt = { .path = o.path, .buf = log.buf,
+				      .len = log.len };
+		err = ct_extractor_linux.extract(c, &lt);
+		if (!err)
+			err = ct_events_scan(c, &lt, CT_FAMILY_LINUX);
+		*ret_have = true;
+	}
+	ct_strbuf_deinit(&log);
+	return err;
+}
+
+/* The bytes from sym to the next higher symbol (kallsyms is in address
+ * order), or 0 for the last. */
+static uint64_t sym_size(const struct ct_kallsyms *ks, size_t i)
+{
+	for (size_t k = i + 1; k < ks->count; k++)
+		if (ks->syms[k].address > ks->syms[i].address)
+			return ks->syms[k].address - ks->syms[i].address;
+	return 0;
+}
+
+/* The text symbol called name, as its index, or SIZE_MAX. */
+static size_t text_sym(const struct ct_kallsyms *ks, const char *name)
+{
+	for (size_t i = 0; i < ks->count; i++) {
+		const struct ct_kallsyms_sym *s = &ks->syms[i];
+		const char *n = ks->pool + s->name;
+		if (n[0] == name[0] && strchr("tTwW", s->type) &&
+		    strcmp(n, name) == 0)
+			return i;
+	}
+	return SIZE_MAX;
+}
+
+/*
+ * The log's frames against the dump's kallsyms: a frame printed as a bare
+ * address gets its name; a frame printed as "name+off" (core kernel, no
+ * module) gets its address, and is checked: the name must be a text
+ * symbol and off must lie inside it.  Disagreement is a note: the log or
+ * the dump is not what it seems.
+ */
+static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
+				    const struct ct_kallsyms *ks,
+				    size_t first_bt, const char *path)
+{
+	size_t named = 0, checked = 0, contradicted = 0;
+	struct ct_error *err = NULL;
+	for (size_t b = first_bt; b < c->backtrace_count && !err; b++) {
+		struct ct_backtrace *bt = &c->backtraces[b];
+		size_t before = named;
+		for (size_t i = 0; i < bt->frame_count; i++) {
+			struct ct_frame *f = &bt->frames[i];
+			if (f->module)
+				continue;	/* modules are not in kallsyms'
+						 * core table */
+			if (f->function && f->has_offset && !f->has_address) {
+				size_t k = text_sym(ks, f->function);
+				uint64_t size = k == SIZE_MAX ? 0
+						: sym_size(ks, k);
+				if (k == SIZE_MAX ||
+				    (size && f->offset >= size)) {
+					contradicted++;
+					continue;
+				}
+				f->address = ks->syms[k].address + f->offset;
+				f->has_address = true;
+				checked++;
+				continue;
+			}
+			struct ct_symtab_hit hit;
+			if (!f->has_address ||
+			    !ct_symtab_lookup(t, f->address, &hit))
+				continue;
+			if (f->function) {
+				if (strcmp(f->function, hit.name) != 0)
+					contradicted++;
+				else
+					checked++;
+				continue;
+			}
+			f->function = strdup(hit.name);
+			f->normalized = f->function
+				? ct_frame_normalize(f->function) : NULL;
+			if (!f->function || !f->normalized) {
+				err = &ct_enomem;
+				break;
+			}
+			f->offset = hit.offset;
+			f->has_offset = true;
+			named++;
+		}
+		if (named > before)
+			ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
+	}
+	if (!err && named)
+		err = ct_case_add_note(c, "'%s': %zu log frame%s named from "
+				       "the dump's kallsyms", path, named,
+				       named == 1 ? "" : "s");
+	if (!err && checked)
+		err = fact(c, "vmcore.frames_checked",
+			   (struct ct_origin){ .path = path, .line = 0 },
+			   "%zu", checked);
+	if (!err && contradicted)
+		err = ct_case_add_note(c, "'%s': %zu log frame%s name a "
+				       "function kallsyms does not hold at "
+				       "that offset", path, contradicted,
+				       contradicted == 1 ? "" : "s");
+	return err;
+}
+
+/* Kernel text bounds from kallsyms, for the stack scan. */
+struct text_range {
+	uint64_t start, end;	/* _stext .. _etext, end 0 when unknown */
+};
+
+/* Does the instruction before ret look like a call (so that ret is a
+ * return address)?  call rel32 (e8, 5 bytes) or an indirect call through
+ * a register or memory (ff /2, 2, 3, 6 or 7 bytes). */
+static bool after_call(struct ct_kmem *km, uint64_t ret)
+{
+	unsigned char b[8];
+	size_t got;
+	if (ct_kmem_read(km, ret - 8, b, sizeof(b), &got) != CT_CORE_MEM_OK)
+		return false;
+	if (b[3] == 0xe8)
+		return true;
+	static const int lens[] = { 2, 3, 6, 7 };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(lens); i++) {
+		const unsigned char *op = b + 8 - lens[i];
+		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * A CPU's short backtrace: the pc of its registers, then the words of its
+ * stack (from sp, within the sp's 16 KiB stack, at most STACK_WORDS) that
+ * are kernel text addresses right after a call instruction.  Every frame
+ * is unreliable: a stack scan finds stale return addresses too, as the
+ * kernel's own "? " frames do.
+ */
+enum { STACK_WORDS = 512, STACK_FRAMES = 16, THREAD_SIZE = 16384 };
+
+static struct ct_error *cpu_frames(struct ct_backtrace *bt, struct ct_kmem *km,
+				   struct ct_symtab *t,
+				   const struct text_range *text,
+				   const struct ct_vmcore_cpu *cpu)
+{
+	struct ct_frame f = {
+		.address = cpu->pc, .has_address = true, .reliable = false,
+		.number = 0,
+	};
+	struct ct_symtab_hit hit;
+	if (t && ct_symtab_lookup(t, cpu->pc, &hit)) {
+		f.function = (char *)hit.name;
+		f.offset = hit.offset;
+		f.has_offset = true;
+	}
+	struct ct_error *err = ct_backtrace_add_frame(bt, &f);
+	if (err || !t || !text->end || (cpu->sp & 7))
+		return err;
+	uint64_t top = (cpu->sp | (THREAD_SIZE - 1)) + 1;
+	size_t words = (size_t)((top - cpu->sp) / 8);
+	if (top < cpu->sp || words > STACK_WORDS)
+		words = STACK_WORDS;
+	unsigned char *stack = malloc(STACK_WORDS * 8);
+	if (!stack)
+		return &ct_enomem;
+	size_t got;
+	(void)ct_kmem_read(km, cpu->sp, stack, words * 8, &got);
+	words = got / 8;
+	for (size_t w = 0; w < words && !err &&
+	     bt->frame_count < STACK_FRAMES; w++) {
+		uint64_t v = 0;
+		for (int k = 7; k >= 0; k--)
+			v = v << 8 | stack[w * 8 + (size_t)k];
+		if (v < text->start || v >= text->end || !after_call(km, v) ||
+		    !ct_symtab_lookup(t, v, &hit))
+			continue;
+		struct ct_frame sf = {
+			.address = v, .has_address = true, .reliable = false,
+			.number = (int)bt->frame_count,
+			.function = (char *)hit.name, .offset = hit.offset,
+			.has_offset = true,
+		};
+		err = ct_backtrace_add_frame(bt, &sf);
+	}
+	free(stack);
+	return err;
+}
+
+/* One short, unreliable backtrace per CPU: where its registers say it
+ * was, and what its stack holds. */
+static struct ct_error *add_cpus(struct ct_case *c, struct ct_vmcore *vc,
+				 struct ct_symtab *t,
+				 const struct ct_kallsyms *ks, struct ct_origin o)
+{
+	struct text_range text = { 0, 0 };
+	const struct ct_kallsyms_sym *s;
+	if (ks && (s = ct_kallsyms_find(ks, "_stext")))
+		text.start = s->address;
+	if (ks && (s = ct_kallsyms_find(ks, "_etext")) &&
+	    s->address > text.start)
+		text.end = s->address;
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < vc->cpu_count && !err; i++) {
+		const struct ct_vmcore_cpu *cpu = &vc->cpus[i];
+		if (!cpu->has_regs)
+			continue;
+		char label[64];
+		/* QEMU writes the vCPU number + 1 where kdump writes the
+		 * pid of the task on the CPU */
+		if (vc->qemu)
+			snprintf(label, sizeof(label), "cpu%zu registers", i);
+		else
+			snprintf(label, sizeof(label),
+				 "cpu%zu registers (pid %d)", i, cpu->pid);
+		struct ct_backtrace *bt;
+		err = ct_case_add_backtrace(c, label, o, &bt);
+		if (!err)
+			err = cpu_frames(bt, vc->kmem, t, &text, cpu);
+		if (!err)
+			ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
+	}
+	return err;
+}
+
+static struct ct_error *add_losses(struct ct_case *c,
+				   const struct ct_vmcore *vc)
+{
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < vc->loss_count && !err; i++)
+		err = ct_case_add_note(c, "'%s': %s", vc->path,
+				       vc->losses[i]);
+	if (!err && vc->losses_dropped)
+		err = ct_case_add_note(c, "'%s': %zu more completeness "
+				       "remarks", vc->path,
+				       vc->losses_dropped);
+	if (!err && vc->cpus_dropped)
+		err = ct_case_add_note(c, "'%s': %zu CPU notes over the cap "
+				       "of %d", vc->path, vc->cpus_dropped,
+				       CT_VMCORE_MAX_CPUS);
+	if (!err && vc->kmem && vc->kmem->walk_not_dumped)
+		err = ct_case_add_note(c, "'%s': %llu page-table walks stopped "
+				       "at a table page the dump lacks",
+				       vc->path, (unsigned long long)
+				       vc->kmem->walk_not_dumped);
+	return err;
+}
+
+/* Everything after opening: shared by every dump format. */
+struct ct_error *ct_vmcore_extract(struct ct_case *c,
+				  struct ct_vmcore *vc)
+{
+	struct ct_origin o = { .path = vc->path, .line = 0 };
+	struct ct_error *err = add_facts(c, vc, o);
+	size_t first_bt = c->backtrace_count;
+	bool have_log = false;
+	if (!err)
+		err = add_log(c, vc, o, &have_log);
+	struct ct_symtab *t = NULL;
+	struct ct_kallsyms *ks = NULL;
+	if (!err && vc->has_vmcoreinfo) {
+		struct ct_error *kerr = ct_kallsyms_read(vc->kmem, &vc->info,
+							 &ks);
+		if (kerr == &ct_enomem) {
+			err = kerr;
+		} else if (kerr) {
+			char *msg = ct_error_format(kerr);
+			ct_error_destroy(kerr);
+			err = msg ? ct_case_add_note(c, "'%s': %s", vc->path,
+						     msg) : &ct_enomem;
+			free(msg);
+		} else {
+			err = fact(c, "vmcore.kallsyms", o, "%zu", ks->count);
+			if (!err && ks->loss)
+				err = ct_case_add_note(c, "'%s': %s", vc->path,
+						       ks->loss);
+			if (!err)
+				err = ct_symtab_create(&t);
+			if (!err)
+				err = ct_kallsyms_to_symtab(ks, t);
+		}
+	}
+	if (!err && t)
+		err = name_frames(c, t, ks, first_bt, vc->path);
+	if (!err)
+		err = add_cpus(c, vc, t, ks, o);
+	if (!err && !have_log && !c->panic.kind) {
+		struct ct_panic p = { .kind = "vmcore",
+				      .message = "kernel crash dump without a "
+						 "readable log",
+				      .origin = o };
+		err = ct_case_set_panic(c, &p);
+	}
+	if (!err)
+		err = add_losses(c, vc);
+	ct_symtab_destroy(t);
+	ct_kallsyms_destroy(ks);
+	return err;
+}
+
+static bool vmcore_sniff(const char *buf, size_t len)
+{
+	return ct_vmcore_sniff(buf, len);
+}
+
+static struct ct_error *vmcore_extract(struct ct_case *c,
+				       const struct ct_text *t)
+{
+	struct ct_vmcore *vc;
+	struct ct_error *err = ct_vmcore_open_memory(t->path, t->buf, t->len,
+						     &vc);
+	if (err)
+		return err;
+	err = ct_vmcore_extract(c, vc);
+	ct_vmcore_destroy(vc);
+	return err;
+}
+
+const struct ct_extractor ct_extractor_vmcore = {
+	.kind = CT_KIND_LINUX_VMCORE,
+	.sniff = vmcore_sniff,
+	.extract = vmcore_extract,
+};

@@ -1,0 +1,161 @@
+/*
+ * cmd-dmesg.c - "crashtriage dmesg DUMP": print the kernel log of a Linux
+ * kernel crash dump the way vmcore-dmesg (kexec-tools) does, or with
+ * --kallsyms the kernel's symbol table the way /proc/kallsyms shows it.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "analyzer/vmcore.h"
+#include "symbolizers/kallsyms.h"
+
+const char cmd_dmesg_usage[] =
+	"usage: crashtriage dmesg DUMP [--kallsyms] [--quiet]\n"
+	"\n"
+	"Print the kernel log held in the printk ring of the Linux kernel\n"
+	"crash dump DUMP (an ELF vmcore: /proc/vmcore saved by kdump, or QEMU\n"
+	"dump-guest-memory with or without paging), formatted as vmcore-dmesg\n"
+	"prints it: '[seconds.micros] text', bytes that are neither printable\n"
+	"nor white space as \\xNN.  Only VMCOREINFO is needed; physical-only\n"
+	"dumps are read through the kernel's page tables.  What could not be\n"
+	"read (a cut file, pages the dump lacks) is said on stderr.\n"
+	"\n"
+	"  --kallsyms print the kernel's symbols decoded from the dump instead,\n"
+	"             one 'ADDRESS TYPE NAME' line each, as /proc/kallsyms\n"
+	"  --quiet    say nothing on stderr about what could not be read\n"
+	"  -h, --help show this help\n"
+	"\n"
+	"exit status: 0 when the log (or symbol table) was printed, 1 when it\n"
+	"could not be read at all, 2 on usage errors\n";
+
+static int print_kallsyms(struct ct_vmcore *vc, bool quiet)
+{
+	struct ct_kallsyms *ks;
+	struct ct_error *err = ct_kallsyms_read(vc->kmem, &vc->info, &ks);
+	if (err) {
+		cli_error(ct_error_at(err, vc->path, 0, 0, false));
+		return CLI_EXIT_FAILED;
+	}
+	for (size_t i = 0; i < ks->count; i++)
+		printf("%016" PRIx64 " %c %s\n", ks->syms[i].address,
+		       ks->syms[i].type, ct_kallsyms_name(ks, &ks->syms[i]));
+	if (!quiet && ks->loss)
+		cli_errorf("'%s': %s", vc->path, ks->loss);
+	ct_kallsyms_destroy(ks);
+	return CLI_EXIT_OK;
+}
+
+static int print_dmesg(struct ct_vmcore *vc, bool quiet)
+{
+	struct ct_strbuf out = CT_STRBUF_INIT;
+	struct ct_dmesg_stats st;
+	struct ct_error *err = ct_vmcore_dmesg(vc, &out, &st);
+	if (err) {
+		ct_strbuf_deinit(&out);
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	if (out.len && fwrite(out.buf, 1, out.len, stdout) != out.len) {
+		ct_strbuf_deinit(&out);
+		cli_errorf("cannot write the log: %s", strerror(errno));
+		return CLI_EXIT_FAILED;
+	}
+	ct_strbuf_deinit(&out);
+	if (!quiet && st.skipped)
+		cli_errorf("'%s': %zu log records not read", vc->path,
+			   st.skipped);
+	if (!quiet && st.bytes_missing)
+		cli_errorf("'%s': %llu bytes of the printk ring not in the "
+			   "dump", vc->path,
+			   (unsigned long long)st.bytes_missing);
+	return CLI_EXIT_OK;
+}
+
+int cmd_dmesg(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "kallsyms", no_argument, NULL, 'k' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool kallsyms = false, quiet = false;
+	int opt;
+	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (opt) {
+		case 'k':
+			kallsyms = true;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			fputs(cmd_dmesg_usage, stdout);
+			return CLI_EXIT_OK;
+		default:
+			fputs(cmd_dmesg_usage, stderr);
+			return CLI_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		fputs(cmd_dmesg_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	struct stat st;
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		cli_error(ct_error_os(errno, path, "cannot open"));
+		if (fd >= 0)
+			close(fd);
+		return CLI_EXIT_FAILED;
+	}
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+		close(fd);
+		cli_errorf("'%s': not a kernel crash dump (%s)", path,
+			   st.st_size == 0 ? "empty" : "not a file");
+		return CLI_EXIT_FAILED;
+	}
+	size_t len = (size_t)st.st_size;
+	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	int map_errno = errno;
+	close(fd);
+	if (map == MAP_FAILED) {
+		cli_error(ct_error_os(map_errno, path, "cannot map"));
+		return CLI_EXIT_FAILED;
+	}
+	int rc;
+	struct ct_vmcore *vc = NULL;
+	struct ct_error *err = NULL;
+	if (!ct_vmcore_sniff(map, len))
+		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
+						  "not a Linux kernel crash "
+						  "dump (ELF vmcore)"),
+				  path, 0, 0, false);
+	else
+		err = ct_vmcore_open_memory(path, map, len, &vc);
+	if (err) {
+		cli_error(err);
+		munmap(map, len);
+		return CLI_EXIT_FAILED;
+	}
+	if (!quiet)
+		for (size_t i = 0; i < vc->loss_count; i++)
+			cli_errorf("'%s': %s", path, vc->losses[i]);
+	rc = kallsyms ? print_kallsyms(vc, quiet) : print_dmesg(vc, quiet);
+	ct_vmcore_destroy(vc);
+	munmap(map, len);
+	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
+		cli_errorf("cannot write: %s", strerror(errno));
+		rc = CLI_EXIT_FAILED;
+	}
+	return rc;
+}

@@ -1,0 +1,306 @@
+/*
+ * kallsyms.c - decode the kernel's kallsyms tables from a dump
+ * (kallsyms.h has the format).
+ *
+ * kallsyms_names has no stored length, so it is read as a stream in
+ * chunks; every entry is checked against the bytes actually read, every
+ * token offset against the token table read, and every name against
+ * CT_KALLSYMS_MAX_NAME, so a corrupt table ends the decoding, never the
+ * bounds.
+ */
+#include <stdio.h>
+
+#include "symbolizers/kallsyms.h"
+
+enum {
+	CHUNK = 64 * 1024,		/* names read at once */
+	TOKEN_TABLE_MAX = 64 * 1024,	/* bytes of kallsyms_token_table */
+};
+
+/* kallsyms_names read in chunks. */
+struct stream {
+	struct ct_kmem *km;
+	uint64_t base;		/* address of the next chunk */
+	unsigned char buf[CHUNK];
+	size_t len, pos;	/* bytes in buf, next byte */
+	uint64_t total;		/* bytes read so far */
+	enum ct_core_mem st;	/* why the last refill stopped short */
+};
+
+static bool stream_byte(struct stream *s, unsigned char *ret)
+{
+	if (s->pos == s->len) {
+		if (s->st != CT_CORE_MEM_OK || s->total >= CT_KALLSYMS_MAX_NAMES)
+			return false;
+		size_t got;
+		s->st = ct_kmem_read(s->km, s->base, s->buf, CHUNK, &got);
+		s->base += got;
+		s->total += got;
+		s->len = got;
+		s->pos = 0;
+		if (!got)
+			return false;
+	}
+	*ret = s->buf[s->pos++];
+	return true;
+}
+
+/* kallsyms_offsets read a chunk at a time. */
+struct offsets {
+	struct ct_kmem *km;
+	uint64_t vaddr;
+	size_t num;		/* entries the table has */
+	size_t first, count;	/* entries in buf */
+	unsigned char buf[CHUNK];
+};
+
+static bool offsets_get(struct offsets *o, size_t i, int32_t *ret)
+{
+	if (i >= o->num)
+		return false;
+	if (i < o->first || i >= o->first + o->count) {
+		size_t want = o->num - i;
+		if (want > CHUNK / 4)
+			want = CHUNK / 4;
+		size_t got;
+		(void)ct_kmem_read(o->km, o->vaddr + 4 * (uint64_t)i, o->buf,
+				   want * 4, &got);
+		o->first = i;
+		o->count = got / 4;
+		if (!o->count)
+			return false;
+	}
+	const unsigned char *p = o->buf + 4 * (i - o->first);
+	*ret = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
+			 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+	return true;
+}
+
+void ct_kallsyms_destroy(struct ct_kallsyms *ks)
+{
+	if (!ks)
+		return;
+	free(ks->syms);
+	free(ks->pool);
+	free(ks->loss);
+	free(ks);
+}
+
+static struct ct_error *lost(struct ct_kallsyms *ks, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static struct ct_error *lost(struct ct_kallsyms *ks, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&ks->loss, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		ks->loss = NULL;
+		return &ct_enomem;
+	}
+	return NULL;
+}
+
+static struct ct_error *need(const struct ct_vmcoreinfo *vi, const char *name,
+			     uint64_t *ret)
+{
+	if (ct_vmcoreinfo_symbol(vi, name, ret))
+		return NULL;
+	return ct_error_create(CT_ERROR_NOT_FOUND, "VMCOREINFO has no "
+			       "SYMBOL(%s): no kallsyms", name);
+}
+
+struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
+				  const struct ct_vmcoreinfo *vi,
+				  struct ct_kallsyms **ret)
+{
+	uint64_t names_va, num_va, table_va, index_va, offsets_va, base_va;
+	struct ct_error *err = need(vi, "kallsyms_names", &names_va);
+	if (!err)
+		err = need(vi, "kallsyms_num_syms", &num_va);
+	if (!err)
+		err = need(vi, "kallsyms_token_table", &table_va);
+	if (!err)
+		err = need(vi, "kallsyms_token_index", &index_va);
+	if (!err)
+		err = need(vi, "kallsyms_offsets", &offsets_va);
+	if (!err)
+		err = need(vi, "kallsyms_relative_base", &base_va);
+	if (err)
+		return err;
+	uint32_t num;
+	uint64_t base;
+	if (!ct_kmem_read_u32(km, num_va, &num) ||
+	    !ct_kmem_read_u64(km, base_va, &base))
+		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_num_syms "
+				       "or kallsyms_relative_base cannot be "
+				       "read");
+	if (num == 0 || num > CT_KALLSYMS_MAX_SYMS)
+		return ct_error_create(CT_ERROR_CORRUPT, "kallsyms_num_syms "
+				       "is %u", num);
+	/* the 256 token offsets and the token strings they point into */
+	unsigned char index_raw[512];
+	size_t got;
+	if (ct_kmem_read(km, index_va, index_raw, sizeof(index_raw), &got) !=
+	    CT_CORE_MEM_OK)
+		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_token_"
+				       "index at 0x%llx cannot be read",
+				       (unsigned long long)index_va);
+	uint16_t tok_off[256];
+	size_t table_need = 0;
+	for (int i = 0; i < 256; i++) {
+		tok_off[i] = (uint16_t)(index_raw[2 * i] |
+					index_raw[2 * i + 1] << 8);
+		if (tok_off[i] > table_need)
+			table_need = tok_off[i];
+	}
+	table_need += 256;	/* the last token's bytes */
+	if (table_need > TOKEN_TABLE_MAX)
+		table_need = TOKEN_TABLE_MAX;
+	unsigned char *table = calloc(1, table_need + 1);
+	if (!table)
+		return &ct_enomem;
+	/* the table may end on a page the dump lacks: keep what came */
+	(void)ct_kmem_read(km, table_va, table, table_need, &got);
+	size_t table_len = got;
+	if (table_len == 0) {
+		free(table);
+		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_token_"
+				       "table at 0x%llx cannot be read",
+				       (unsigned long long)table_va);
+	}
+	struct ct_kallsyms *ks = calloc(1, sizeof(*ks));
+	struct offsets *offs = calloc(1, sizeof(*offs));
+	if (!ks || !offs) {
+		free(table);
+		free(ks);
+		free(offs);
+		return &ct_enomem;
+	}
+	ks->num_syms = num;
+	offs->km = km;
+	offs->vaddr = offsets_va;
+	offs->num = num;
+	/* the mode: a negative offset anywhere means absolute per-CPU */
+	for (size_t i = 0; i < num; i++) {
+		int32_t o;
+		if (!offsets_get(offs, i, &o))
+			break;
+		if (o < 0) {
+			ks->absolute_percpu = true;
+			break;
+		}
+	}
+	struct stream *s = calloc(1, sizeof(*s));
+	if (!s) {
+		err = &ct_enomem;
+		goto out;
+	}
+	s->km = km;
+	s->base = names_va;
+	char name[CT_KALLSYMS_MAX_NAME + 1];
+	size_t i;
+	for (i = 0; i < num && !err; i++) {
+		int32_t off;
+		if (!offsets_get(offs, i, &off)) {
+			err = lost(ks, "kallsyms_offsets cut off after %zu of "
+				   "%u symbols", i, num);
+			break;
+		}
+		unsigned char b0, b1 = 0;
+		if (!stream_byte(s, &b0) ||
+		    ((b0 & 0x80) && !stream_byte(s, &b1))) {
+			err = lost(ks, "kallsyms_names cut off at symbol %zu "
+				   "of %u (%s)", i, num,
+				   ct_kmem_status_name(s->st));
+			break;
+		}
+		size_t n = (b0 & 0x80) ? (size_t)((b0 & 0x7f) | b1 << 7) : b0;
+		size_t len = 0;
+		bool bad = false;
+		for (size_t k = 0; k < n; k++) {
+			unsigned char t;
+			if (!stream_byte(s, &t)) {
+				bad = true;
+				break;
+			}
+			size_t o = tok_off[t];
+			/* token strings are short; copy up to the NUL */
+			for (; o < table_len && table[o] && !bad; o++) {
+				if (len >= CT_KALLSYMS_MAX_NAME)
+					bad = true;
+				else
+					name[len++] = (char)table[o];
+			}
+		}
+		if (bad || len < 2) {
+			err = lost(ks, "kallsyms_names entry %zu of %u cannot "
+				   "be decoded", i, num);
+			break;
+		}
+		if (!ct_grow((void **)&ks->syms, &ks->cap, ks->count + 1,
+			     sizeof(*ks->syms)) ||
+		    !ct_grow((void **)&ks->pool, &ks->pool_cap,
+			     ks->pool_len + len, 1)) {
+			err = &ct_enomem;
+			break;
+		}
+		struct ct_kallsyms_sym *sym = &ks->syms[ks->count++];
+		sym->type = name[0];
+		sym->name = ks->pool_len;
+		memcpy(ks->pool + ks->pool_len, name + 1, len - 1);
+		ks->pool[ks->pool_len + len - 1] = '\0';
+		ks->pool_len += len;
+		if (ks->absolute_percpu)
+			sym->address = off >= 0 ? (uint64_t)off
+						: base - 1 - (uint64_t)off;
+		else
+			sym->address = base + (uint32_t)off;
+	}
+out:
+	free(s);
+	free(table);
+	free(offs);
+	if (err == &ct_enomem) {
+		ct_kallsyms_destroy(ks);
+		return err;
+	}
+	ct_error_destroy(err);	/* lost(): only its enomem is an error */
+	if (ks->count == 0) {
+		struct ct_error *e = ct_error_create(
+			CT_ERROR_NOT_FOUND, "no kallsyms decoded: %s",
+			ks->loss ? ks->loss : "empty table");
+		ct_kallsyms_destroy(ks);
+		return e;
+	}
+	*ret = ks;
+	return NULL;
+}
+
+const struct ct_kallsyms_sym *ct_kallsyms_find(const struct ct_kallsyms *ks,
+					       const char *name)
+{
+	for (size_t i = 0; i < ks->count; i++)
+		if (strcmp(ks->pool + ks->syms[i].name, name) == 0)
+			return &ks->syms[i];
+	return NULL;
+}
+
+struct ct_error *ct_kallsyms_to_symtab(const struct ct_kallsyms *ks,
+				       struct ct_symtab *t)
+{
+	for (size_t i = 0; i < ks->count; i++) {
+		const struct ct_kallsyms_sym *s = &ks->syms[i];
+		char ty = s->type;
+		if (ty != 't' && ty != 'T' && ty != 'w' && ty != 'W')
+			continue;
+		const char *name = ks->pool + s->name;
+		struct ct_error *err = ct_symtab_add_symbol(
+			t, s->address, name, strlen(name), NULL,
+			ty == 'T' || ty == 'W');
+		if (err)
+			return err;
+	}
+	return NULL;
+}
