@@ -426,15 +426,15 @@ struct ct_error *ct_vmcore_extract(struct ct_case *c,
 
 static bool vmcore_sniff(const char *buf, size_t len)
 {
-	return ct_vmcore_sniff(buf, len);
+	return ct_vmcore_sniff_any(buf, len);
 }
 
 static struct ct_error *vmcore_extract(struct ct_case *c,
 				       const struct ct_text *t)
 {
 	struct ct_vmcore *vc;
-	struct ct_error *err = ct_vmcore_open_memory(t->path, t->buf, t->len,
-						     &vc);
+	struct ct_error *err = ct_vmcore_open_any(t->path, t->buf, t->len,
+						  &vc);
 	if (err)
 		return err;
 	err = ct_vmcore_extract(c, vc);

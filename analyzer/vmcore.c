@@ -391,6 +391,8 @@ void ct_vmcore_destroy(struct ct_vmcore *vc)
 	if (!vc)
 		return;
 	ct_kmem_destroy(vc->kmem);
+	if (vc->release)
+		vc->release(vc->release_state);
 	ct_vmcoreinfo_deinit(&vc->info);
 	free(vc->segs);
 	free(vc->vsegs);

@@ -107,6 +107,10 @@ struct ct_vmcore {
 	char **losses;		/* completeness record, one line each */
 	size_t loss_count, loss_cap;
 	size_t losses_dropped;
+	/* what the dump format behind open_source() keeps open (a kdump
+	 * reader): released by ct_vmcore_destroy() */
+	void (*release)(void *state);
+	void *release_state;
 };
 
 /* Does buf look like an ELF kernel vmcore (ET_CORE with a VMCOREINFO
@@ -135,6 +139,13 @@ struct ct_error *ct_vmcore_open_source(const char *path, const char *format,
 				       const struct ct_kmem_source *src,
 				       struct ct_vmcore **ret);
 void ct_vmcore_destroy(struct ct_vmcore *vc);
+
+/* Any kernel dump: an ELF vmcore or a kdump-compressed file (flattened or
+ * diskdump, vmcore-kdump.c)? */
+bool ct_vmcore_sniff_any(const char *buf, size_t len);
+/* Open either: [buf, buf+len) is the file named path (both borrowed). */
+struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
+				    size_t len, struct ct_vmcore **ret);
 
 /* Add a CPU from an NT_PRSTATUS descriptor (x86_64 struct elf_prstatus). */
 struct ct_error *ct_vmcore_add_prstatus(struct ct_vmcore *vc,

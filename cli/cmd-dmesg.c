@@ -135,13 +135,14 @@ int cmd_dmesg(int argc, char **argv)
 	int rc;
 	struct ct_vmcore *vc = NULL;
 	struct ct_error *err = NULL;
-	if (!ct_vmcore_sniff(map, len))
+	if (!ct_vmcore_sniff_any(map, len))
 		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
 						  "not a Linux kernel crash "
-						  "dump (ELF vmcore)"),
+						  "dump (ELF vmcore or "
+						  "kdump-compressed)"),
 				  path, 0, 0, false);
 	else
-		err = ct_vmcore_open_memory(path, map, len, &vc);
+		err = ct_vmcore_open_any(path, map, len, &vc);
 	if (err) {
 		cli_error(err);
 		munmap(map, len);

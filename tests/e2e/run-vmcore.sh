@@ -98,6 +98,36 @@ for kind in paging phys; do
 		 | length == 0'
 done
 
+# The kdump-compressed dump (QEMU's kdump-zlib, makedumpfile's flattened
+# form, read directly): the same log, crash and symbols from its pages.
+kd=$dir/vmcore.kdump-flat
+if [ -f "$kd" ] && "$CRASHTRIAGE" dmesg "$kd" >"$WORK/dmesg-kdump.txt" \
+	2>"$WORK/dmesg-kdump.err"; then
+	cmp -s "$WORK/dmesg-kdump.txt" "$ref" &&
+		ok "dmesg of the kdump-compressed dump is byte-identical to vmcore-dmesg's" ||
+		not_ok "dmesg of the kdump-compressed dump is byte-identical to vmcore-dmesg's"
+	j=$WORK/analyze-kdump.json
+	"$CRASHTRIAGE" analyze --json "$kd" >"$j" 2>/dev/null
+	jq_check "kdump: read as linux-vmcore, the sysrq crash, the release" "$j" \
+		".inputs[0].kinds == [\"linux-vmcore\"] and
+		 (.signature.title | test(\"sysrq_handle_crash\")) and
+		 .facts[\"linux.release\"] == \"$release\""
+	jq_check "kdump: kallsyms decoded from its pages, frames checked" "$j" \
+		'(.facts["vmcore.kallsyms"] | tonumber) > 10000 and
+		 (.facts["vmcore.frames_checked"] | tonumber) >= 10'
+	jq_check "kdump: the registers it does not read are said" "$j" \
+		'[.notes[] | select(test("CPU registers of a kdump-compressed dump are not read"))] | length == 1'
+	"$CRASHTRIAGE" dmesg --kallsyms "$kd" >"$WORK/ks-kdump.txt" 2>/dev/null
+	"$CRASHTRIAGE" dmesg --kallsyms "$dir/vmcore-paging.elf" >"$WORK/ks-paging-all.txt" 2>/dev/null
+	cmp -s "$WORK/ks-kdump.txt" "$WORK/ks-paging-all.txt" &&
+		ok "kdump: every kallsyms line as from the ELF dump" ||
+		not_ok "kdump: every kallsyms line as from the ELF dump"
+elif [ -f "$kd" ] && grep -q "without libkdumpfile" "$WORK/dmesg-kdump.err"; then
+	ok "kdump-compressed dump # SKIP built without libkdumpfile"
+else
+	not_ok "dmesg of the kdump-compressed dump: $(head -1 "$WORK/dmesg-kdump.err" 2>/dev/null)"
+fi
+
 # kallsyms against the guest's /proc/kallsyms
 if [ -s "$dir/kallsyms-truth.txt" ]; then
 	for kind in paging phys; do

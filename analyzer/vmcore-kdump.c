@@ -1,0 +1,77 @@
+/*
+ * vmcore-kdump.c - kdump-compressed dumps (makedumpfile's diskdump and
+ * flattened forms, QEMU's "kdump-zlib") into the vmcore pipeline: their
+ * VMCOREINFO and physical pages (kdump.c) become a ct_vmcore like an ELF
+ * vmcore's, so the log, kallsyms and the case come out the same way.
+ *
+ * The dump's CPU registers (ELF notes in its sub-header) are not read yet:
+ * the case says so, and the log carries the panic and its backtrace.
+ */
+#include "kdump.h"
+#include "vmcore.h"
+
+static enum ct_core_mem kdump_phys(void *state, uint64_t paddr, void *dst,
+				   size_t n, size_t *ret_read)
+{
+	return ct_kdump_read_phys(state, paddr, dst, n, ret_read);
+}
+
+static void kdump_release(void *state)
+{
+	ct_kdump_destroy(state);
+}
+
+bool ct_vmcore_sniff_any(const char *buf, size_t len)
+{
+	return ct_vmcore_sniff(buf, len) || ct_kdump_sniff(buf, len);
+}
+
+static struct ct_error *open_kdump(const char *path, const void *buf,
+				   size_t len, struct ct_vmcore **ret)
+{
+	struct ct_kdump *k;
+	struct ct_error *err = ct_kdump_open(path, buf, len, &k);
+	if (err)
+		return err;
+	size_t info_len = 0;
+	const char *info = ct_kdump_vmcoreinfo(k, &info_len);
+	struct ct_kmem_source src = {
+		.read_phys = kdump_phys,
+		.state = k,
+	};
+	struct ct_vmcore *vc;
+	err = ct_vmcore_open_source(path, ct_kdump_format(k), info, info_len,
+				    &src, &vc);
+	if (err) {
+		ct_kdump_destroy(k);
+		return err;
+	}
+	vc->release = kdump_release;
+	vc->release_state = k;
+	uint64_t cut;
+	if (ct_kdump_is_truncated(k, &cut))
+		err = ct_vmcore_add_loss(vc, "the file ends at offset 0x%llx: "
+					 "pages stored after it are lost",
+					 (unsigned long long)cut);
+	if (!err && !info)
+		err = ct_vmcore_add_loss(vc, "no VMCOREINFO in the dump: no "
+					 "log, no symbols");
+	if (!err)
+		err = ct_vmcore_add_loss(vc, "CPU registers of a "
+					 "kdump-compressed dump are not read "
+					 "(the log has the panic)");
+	if (err) {
+		ct_vmcore_destroy(vc);
+		return err;
+	}
+	*ret = vc;
+	return NULL;
+}
+
+struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
+				    size_t len, struct ct_vmcore **ret)
+{
+	if (ct_kdump_sniff(buf, len))
+		return open_kdump(path, buf, len, ret);
+	return ct_vmcore_open_memory(path, buf, len, ret);
+}
