@@ -74,6 +74,16 @@ static uint64_t elem_of(const struct ct_walk_links *l, uint64_t t)
 		? t - l->node_off : t;
 }
 
+/* " (in the element at 0x...)" for a node target, else "". */
+static void elem_note(const struct ct_walk_links *l, uint64_t t, char *buf,
+		      size_t n)
+{
+	buf[0] = 0;
+	if (node_kind(l) && l->elem_size && t >= l->node_off)
+		snprintf(buf, n, " (in the element at 0x%" PRIx64 ")",
+			 t - l->node_off);
+}
+
 /* The memory kind of t when the head is not in memory of that kind: a
  * list of heap objects does not run into code or a stack. */
 static const char *foreign_region(const struct ct_walk_env *e, uint64_t head,
@@ -153,20 +163,17 @@ static bool find_flip(const struct ct_walk_env *e,
  * Is a, a back link's value, itself a link of some list, consistent with
  * its neighbour?  Then it is no flipped bit but a link that names the
  * wrong place.  pprev: a is the address of a next link (TAILQ, LIST,
- * hlist); else a is a node whose next comes back (list_head).
+ * hlist); else a is a node whose next comes back (list_head).  self: the
+ * target whose back link a is (0: none).
  */
 static bool real_link(const struct ct_walk_mem *s,
-		      const struct ct_walk_links *l, uint64_t a, bool pprev)
+		      const struct ct_walk_links *l, uint64_t a, bool pprev,
+		      uint64_t self)
 {
 	uint64_t t, back;
-	if (pprev) {
-		if (ct_walk_read_ptr(s, a, &t) != CT_CORE_MEM_OK || t == 0)
-			return false;
-		return ct_walk_read_ptr(s, t + l->prev_off, &back) ==
-		       CT_CORE_MEM_OK && back == a;
-	}
-	if (ct_walk_read_ptr(s, a + l->next_off, &t) != CT_CORE_MEM_OK)
-		return false;
+	if (ct_walk_read_ptr(s, pprev ? a : a + l->next_off, &t) !=
+	    CT_CORE_MEM_OK || t == 0 || t == self)
+		return false;	/* self: its own bad link proves nothing */
 	return ct_walk_read_ptr(s, t + l->prev_off, &back) ==
 	       CT_CORE_MEM_OK && back == a;
 }
@@ -209,7 +216,21 @@ static enum explained explain_back(const struct ct_walk_env *e,
 	unsigned fb;
 	uint64_t c;
 	char why[160];
-	if (bit >= 0 && !real_link(s, l, prev, pprev)) {
+	if (find_flip(e, l, head, cur, true, want, end, &fb, &c) && c != cur) {
+		char in[64];
+		elem_note(l, c, in, sizeof(in));
+		r->count--;
+		*err = ct_walk_add_finding(r, "bit-flip", f->holder, f->addr,
+					   f->type, f->field, "0x%" PRIx64
+					   " is one bit (bit %u) away from 0x%"
+					   PRIx64 "%s, whose %s points back here: "
+					   "a flipped bit; the walk goes on at "
+					   "0x%" PRIx64, cur, fb, c, in,
+					   l->prev_name, c);
+		*ret_cur = c;
+		return EXPLAINED_REFOLLOW;
+	}
+	if (bit >= 0 && !real_link(s, l, prev, pprev, cur)) {
 		*err = ct_walk_add_finding(r, "bit-flip", idx, cur + l->prev_off,
 					   et, l->prev_name, "0x%" PRIx64
 					   " is one bit (bit %d) away from 0x%"
@@ -217,18 +238,6 @@ static enum explained explain_back(const struct ct_walk_env *e,
 					   "(%s at 0x%" PRIx64 "): a flipped bit",
 					   prev, bit, want, f->field, f->addr);
 		return EXPLAINED_GO_ON;
-	}
-	if (find_flip(e, l, head, cur, true, want, end, &fb, &c) && c != cur) {
-		r->count--;
-		*err = ct_walk_add_finding(r, "bit-flip", f->holder, f->addr,
-					   f->type, f->field, "0x%" PRIx64
-					   " is one bit (bit %u) away from 0x%"
-					   PRIx64 ", whose %s points back here: "
-					   "a flipped bit; the walk goes on at "
-					   "0x%" PRIx64, cur, fb, c, l->prev_name,
-					   c);
-		*ret_cur = c;
-		return EXPLAINED_REFOLLOW;
 	}
 	uint64_t el = elem_of(l, cur);
 	if (ct_walk_is_freed(s, el, l->elem_size ? l->elem_size
@@ -405,7 +414,7 @@ static struct ct_error *bad_tail(const struct ct_walk_env *e,
 	snprintf(lastnext, sizeof(lastnext), "the last element's %s",
 		 l->next_name);
 	if (bit >= 0 && strcmp(k, "poison") != 0 &&
-	    !real_link(s, l, last, true))
+	    !real_link(s, l, last, true, 0))
 		return ct_walk_add_finding(r, "bit-flip", -1,
 					   head + l->last_off, r->head_type,
 					   l->last_name, "0x%" PRIx64 " is one "
@@ -633,13 +642,15 @@ static struct ct_error *walk_list(const struct ct_walk_env *e,
 			uint64_t c;
 			if (find_flip(e, l, head, cur, true, prev_node, head,
 				      &fb, &c)) {
+				char in[64];
+				elem_note(l, c, in, sizeof(in));
 				err = ct_walk_add_finding(r, "bit-flip",
 					holder, link_addr, f.type, f.field,
 					"0x%" PRIx64 " (%s) is one bit (bit %u) "
-					"away from 0x%" PRIx64 ", whose prev "
+					"away from 0x%" PRIx64 "%s, whose prev "
 					"points back here: a flipped bit; the "
 					"walk goes on at 0x%" PRIx64, cur,
-					good ? rg : kind, fb, c, c);
+					good ? rg : kind, fb, c, in, c);
 				if (err)
 					return err;
 				cur = c;
@@ -729,7 +740,7 @@ static struct ct_error *walk_list(const struct ct_walk_env *e,
 					  sizeof(note));
 		int bit = one_bit(hprev, prev_node);
 		if (bit >= 0 && strcmp(k, "poison") != 0 &&
-		    !real_link(s, l, hprev, false))
+		    !real_link(s, l, hprev, false, 0))
 			err = ct_walk_add_finding(r, "bit-flip", -1,
 					  head + l->prev_off, ht, "prev",
 					  "0x%" PRIx64 " is one bit (bit %d) "
@@ -821,13 +832,15 @@ static struct ct_error *walk_plain(const struct ct_walk_env *e,
 				else
 					snprintf(fwhy, sizeof(fwhy), "a "
 						 "readable %s", et);
+				char in[64];
+				elem_note(l, c, in, sizeof(in));
 				err = ct_walk_add_finding(r, "bit-flip",
 					holder, link_addr, f.type, f.field,
 					"0x%" PRIx64 " (%s) is one bit (bit %u) "
-					"away from 0x%" PRIx64 ", %s: a "
+					"away from 0x%" PRIx64 "%s, %s: a "
 					"flipped bit; the walk goes on at 0x%"
 					PRIx64, cur, good ? rg : kind, fb, c,
-					fwhy, c);
+					in, fwhy, c);
 				if (err)
 					return err;
 				cur = c;
