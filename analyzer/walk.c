@@ -24,17 +24,19 @@
  * corrected for a flipped bit too) the answer stays inside them.
  */
 static size_t cycle_start(const struct ct_walk_result *r, uint64_t again,
-			  size_t lam)
+			  size_t *lam)
 {
 	size_t n = r->count;
-	if (lam == 0 || lam > n)
-		return 0;
-	for (size_t i = 0; i + lam <= n; i++) {
-		uint64_t later = i + lam < n ? r->elements[i + lam] : again;
+	/* a link corrected for a flipped bit took two of Brent's steps:
+	 * keep mu + lam within the elements, lam >= 1 */
+	if (*lam == 0 || *lam > n)
+		*lam = n ? n : 1;
+	for (size_t i = 0; i + *lam <= n; i++) {
+		uint64_t later = i + *lam < n ? r->elements[i + *lam] : again;
 		if (r->elements[i] == later)
 			return i;
 	}
-	return n - lam;
+	return n - *lam;
 }
 
 /* Drop what a cycle made us see twice: elements from index n on, and
@@ -460,7 +462,7 @@ static struct ct_error *walk_tailq(const struct ct_walk_env *e,
 	while (cur != 0) {
 		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
-			size_t mu = cycle_start(r, cur, lam);
+			size_t mu = cycle_start(r, cur, &lam);
 			cut_at(r, mu + lam);
 			uint64_t at = r->elements[mu + lam - 1] + l->next_off;
 			err = ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
@@ -613,7 +615,7 @@ static struct ct_error *walk_list(const struct ct_walk_env *e,
 	while (cur != head) {
 		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
-			size_t mu = cycle_start(r, cur - l->node_off, lam);
+			size_t mu = cycle_start(r, cur - l->node_off, &lam);
 			cut_at(r, mu + lam);
 			uint64_t at = r->elements[mu + lam - 1] + l->node_off +
 				      l->next_off;
@@ -795,7 +797,7 @@ static struct ct_error *walk_plain(const struct ct_walk_env *e,
 	while (cur != 0) {
 		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
-			size_t mu = cycle_start(r, elem_of(l, cur), lam);
+			size_t mu = cycle_start(r, elem_of(l, cur), &lam);
 			cut_at(r, mu + lam);
 			uint64_t at = target_of(l, r->elements[mu + lam - 1]) +
 				      l->next_off;
