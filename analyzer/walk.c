@@ -255,15 +255,21 @@ static enum explained explain_back(const struct ct_walk_env *e,
 	uint64_t t;
 	if (ct_walk_read_ptr(s, pprev ? prev : prev + l->next_off, &t) ==
 	    CT_CORE_MEM_OK && t == cur && prev % s->ptr_size == 0) {
+		char from[48];
+		if (f->holder < 0)
+			snprintf(from, sizeof(from), "the head's %s", f->field);
+		else
+			snprintf(from, sizeof(from), "element %ld's %s",
+				 f->holder, f->field);
 		*err = ct_walk_add_finding(r, "shared", idx, cur + l->prev_off,
 					   et, l->prev_name, "0x%" PRIx64
-					   " names %s 0x%" PRIx64 " that links "
-					   "to this element too, not %s at 0x%"
+					   " names another %s, which points at "
+					   "this element too, not %s at 0x%"
 					   PRIx64 ": the element has two "
 					   "predecessors (it is on two lists, or "
 					   "was added twice)", prev,
-					   pprev ? "the link at" : "the node at",
-					   prev, f->field, f->addr);
+					   pprev ? "link" : "node", from,
+					   f->addr);
 		return EXPLAINED_GO_ON;
 	}
 	return EXPLAINED_NOT;
