@@ -353,6 +353,14 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 				 "%s: %s is %s", kind, from, why);
 			break;
 		}
+		char fwhy[120];
+		if (ct_walk_is_freed(s, e, l->elem_size ? l->elem_size
+				     : check_size, fwhy, sizeof(fwhy))) {
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "freed: the element at 0x%" PRIx64 " is freed "
+				 "memory: %s", e, fwhy);
+			break;
+		}
 		if (r->recovered_count && ct_walk_brent_step(&b, e)) {
 			/* keep each element once: the sequence is recovered[]
 			 * then e, and a cycle of b.lam starts at the first
