@@ -128,13 +128,15 @@ static int one_bit(uint64_t a, uint64_t b)
 /*
  * A target one bit away from v that fits where v is: with back links,
  * the one whose back link is want (the link we came from, or the node
- * before); without, a readable one whose own next is the end or another
- * readable target.  end: the list's end marker (0, or the head).
+ * before); without, weaker evidence, so more is asked: a readable one
+ * within 4 GiB of near (the element or head holding the link: lists live
+ * in one heap) whose own next is the end or another readable target.
+ * end: the list's end marker (0, or the head).
  */
 static bool find_flip(const struct ct_walk_env *e,
 		      const struct ct_walk_links *l, uint64_t head,
 		      uint64_t v, bool has_back, uint64_t want, uint64_t end,
-		      unsigned *ret_bit, uint64_t *ret_c)
+		      uint64_t near, unsigned *ret_bit, uint64_t *ret_c)
 {
 	const struct ct_walk_mem *s = e->mem;
 	for (unsigned b = 0; b < s->ptr_size * 8; b++) {
@@ -148,7 +150,8 @@ static bool find_flip(const struct ct_walk_env *e,
 			    CT_CORE_MEM_OK || n != want)
 				continue;
 		} else {
-			if (!target_ok(e, l, head, c) ||
+			uint64_t dist = c > near ? c - near : near - c;
+			if (dist >= 1ull << 32 || !target_ok(e, l, head, c) ||
 			    ct_walk_read_ptr(s, c + l->next_off, &n) !=
 			    CT_CORE_MEM_OK ||
 			    (n != end && !target_ok(e, l, head, n)))
@@ -218,7 +221,8 @@ static enum explained explain_back(const struct ct_walk_env *e,
 	unsigned fb;
 	uint64_t c;
 	char why[160];
-	if (find_flip(e, l, head, cur, true, want, end, &fb, &c) && c != cur) {
+	if (find_flip(e, l, head, cur, true, want, end, want, &fb, &c) &&
+	    c != cur) {
 		char in[64];
 		elem_note(l, c, in, sizeof(in));
 		r->count--;
@@ -495,8 +499,8 @@ static struct ct_error *walk_tailq(const struct ct_walk_env *e,
 		if (!good || rg) {
 			unsigned fb;
 			uint64_t c;
-			if (find_flip(e, l, head, cur, true, link_addr, 0, &fb,
-				      &c)) {
+			if (find_flip(e, l, head, cur, true, link_addr, 0,
+				      link_addr, &fb, &c)) {
 				err = ct_walk_add_finding(r, "bit-flip",
 					holder, link_addr, f.type, f.field,
 					"0x%" PRIx64 " (%s) is one bit (bit %u) "
@@ -657,7 +661,7 @@ static struct ct_error *walk_list(const struct ct_walk_env *e,
 			unsigned fb;
 			uint64_t c;
 			if (find_flip(e, l, head, cur, true, prev_node, head,
-				      &fb, &c)) {
+				      prev_node, &fb, &c)) {
 				char in[64];
 				elem_note(l, c, in, sizeof(in));
 				err = ct_walk_add_finding(r, "bit-flip",
@@ -839,8 +843,11 @@ static struct ct_error *walk_plain(const struct ct_walk_env *e,
 			unsigned fb;
 			uint64_t c;
 			char fwhy[160];
-			if (find_flip(e, l, head, cur, back, link_addr, 0, &fb,
-				      &c)) {
+			/* without back links, a readable pointer into code
+			 * or a stack is not taken for a flip */
+			if ((back || !good) &&
+			    find_flip(e, l, head, cur, back, link_addr, 0,
+				      link_addr, &fb, &c)) {
 				if (back)
 					snprintf(fwhy, sizeof(fwhy), "whose %s "
 						 "points back here",
