@@ -405,7 +405,12 @@ const char *ct_walk_session_region(void *state, uint64_t addr)
 	const struct ct_core *c = s->core;
 	if (ct_core_is_executable(c, addr))
 		return "an executable mapping (program code)";
-	/* a thread's stack: the segment holding its stack pointer */
+	/*
+	 * A thread's stack: the segment holding its stack pointer, from its
+	 * start (dead frames included) to 1 MiB above the stack pointer.
+	 * Not the whole segment: the kernel may have merged the mapping
+	 * with an adjacent anonymous one (a malloc arena) above the stack.
+	 */
 	for (size_t i = 0; i < c->thread_count; i++) {
 		uint64_t sp = c->threads[i].sp;
 		if (!c->threads[i].has_regs)
@@ -413,7 +418,8 @@ const char *ct_walk_session_region(void *state, uint64_t addr)
 		for (size_t j = 0; j < c->segment_count; j++) {
 			const struct ct_core_segment *g = &c->segments[j];
 			if (sp - g->vaddr < g->memsz &&
-			    addr - g->vaddr < g->memsz)
+			    addr - g->vaddr < g->memsz && addr >= g->vaddr &&
+			    addr - g->vaddr <= sp - g->vaddr + (1u << 20))
 				return "a thread's stack";
 		}
 	}
