@@ -15,7 +15,7 @@
 /* ---- reading the target -------------------------------------------------- */
 
 enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
-				 uint64_t addr, uint64_t *ret)
+				  uint64_t addr, uint64_t *ret)
 {
 	unsigned char b[8];
 	size_t got;
@@ -31,7 +31,7 @@ enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
 
 /* Can size bytes at addr be read?  How not, if not. */
 enum ct_core_mem ct_walk_probe(const struct ct_walk_mem *s, uint64_t addr,
-			      uint64_t size)
+			       uint64_t size)
 {
 	unsigned char b[256];
 	while (size) {
@@ -100,8 +100,8 @@ const char *ct_walk_poison_name(uint64_t v)
  * caller decides whether NULL is allowed).
  */
 bool ct_walk_check_ptr(const struct ct_walk_mem *s, uint64_t v,
-		      uint64_t size, uint64_t align, const char **kind,
-		      char *why, size_t whysize)
+		       uint64_t size, uint64_t align, const char **kind,
+		       char *why, size_t whysize)
 {
 	if (v == 0) {
 		*kind = "null";
@@ -137,7 +137,7 @@ bool ct_walk_check_ptr(const struct ct_walk_mem *s, uint64_t v,
  * misaligned, unmapped, ...), else dflt.  note gets " is ..." or "".
  */
 const char *ct_walk_link_kind(const struct ct_walk_mem *s, uint64_t v,
-			     const char *dflt, char *note, size_t n)
+			      const char *dflt, char *note, size_t n)
 {
 	const char *p = ct_walk_poison_name(v);
 	note[0] = 0;
@@ -164,9 +164,9 @@ const char *ct_walk_link_kind(const struct ct_walk_mem *s, uint64_t v,
 /* ---- results ------------------------------------------------------------- */
 
 struct ct_error *ct_walk_add_finding(struct ct_walk_result *r,
-				    const char *kind, long element,
-				    uint64_t address, const char *type,
-				    const char *field, const char *fmt, ...)
+				     const char *kind, long element,
+				     uint64_t address, const char *type,
+				     const char *field, const char *fmt, ...)
 {
 	if (r->finding_count >= CT_WALK_MAX_FINDINGS) {
 		r->findings_dropped++;
@@ -233,4 +233,76 @@ bool ct_walk_brent_step(struct ct_walk_brent *b, uint64_t cur)
 		b->lam = 0;
 	}
 	return false;
+}
+
+/* ---- what kind of memory ------------------------------------------------- */
+
+const char *ct_walk_region(const struct ct_walk_env *e, uint64_t addr)
+{
+	return e->region ? e->region(e->region_state, addr) : NULL;
+}
+
+/* An 0xdeadbeef-style marker word (the free fills, not the list poisons). */
+static bool is_marker(uint64_t w)
+{
+	return w == 0xdeadbeefdeadbeefull ||
+	       (w & 0xffffffffull) == 0xdeadbeefull ||
+	       w == 0xdeaddeaddeaddeadull || w == 0xfeeefeeefeeefeeeull ||
+	       w == 0xddddddddddddddddull;
+}
+
+bool ct_walk_is_freed(const struct ct_walk_mem *m, uint64_t addr,
+		      uint64_t size, char *why, size_t whysize)
+{
+	unsigned char b[256];
+	size_t n = size < sizeof(b) ? (size_t)size : sizeof(b), got = 0;
+	if (n < 8 || m->read(m->state, addr, b, n, &got) != CT_CORE_MEM_OK ||
+	    got != n)
+		return false;
+	size_t fill = 0, words = n / 8, marks = 0;
+	for (size_t i = 0; i < n; i++)
+		fill += b[i] == 0x6b;
+	for (size_t i = 0; i < words; i++) {
+		uint64_t w = 0;
+		for (unsigned k = 8; k-- > 0;)
+			w = w << 8 | b[i * 8 + k];
+		marks += is_marker(w);
+	}
+	if (fill * 2 >= n) {
+		snprintf(why, whysize, "%zu of its %zu bytes are the free "
+			 "poison 0x6b (slab POISON_FREE, MALLOC_PERTURB_)",
+			 fill, n);
+		return true;
+	}
+	if (marks * 2 >= words) {
+		snprintf(why, whysize, "%zu of its %zu words are "
+			 "0xdeadbeef-style free markers", marks, words);
+		return true;
+	}
+	return false;
+}
+
+/* ---- kind names ---------------------------------------------------------- */
+
+static const char *const kind_names[CT_WALK_KIND_MAX] = {
+	[CT_WALK_AUTO] = "auto",
+	[CT_WALK_TAILQ] = "tailq",
+	[CT_WALK_LIST_HEAD] = "list_head",
+	[CT_WALK_SLIST] = "slist",
+	[CT_WALK_LIST] = "list",
+	[CT_WALK_STAILQ] = "stailq",
+	[CT_WALK_HLIST] = "hlist",
+};
+
+const char *ct_walk_kind_name(enum ct_walk_kind k)
+{
+	return (unsigned)k < CT_WALK_KIND_MAX ? kind_names[k] : "?";
+}
+
+enum ct_walk_kind ct_walk_kind_from_name(const char *name)
+{
+	for (int k = 0; k < CT_WALK_KIND_MAX; k++)
+		if (strcmp(kind_names[k], name) == 0)
+			return (enum ct_walk_kind)k;
+	return CT_WALK_KIND_MAX;
 }

@@ -14,15 +14,19 @@
 
 const char cmd_walk_usage[] =
 	"usage: crashtriage walk CORE [--exe BINARY] [--type T] --root ROOT\n"
-	"       --member M [--elem-type E --link F] [--kind tailq|list]\n"
+	"       --member M [--elem-type E --link F]\n"
+	"       [--kind tailq|slist|list|stailq|list_head|hlist]\n"
 	"       [--string S]... [--max N] [--case] [--json]\n"
 	"\n"
 	"Walk the list whose head is member M of the root object in the\n"
 	"user-space core CORE, with types and offsets from the DWARF of the\n"
-	"program, and check every link: TAILQ tqh_first, tqh_last, tqe_next and\n"
-	"tqe_prev, or list_head next and prev.  Bad pointers are classified\n"
-	"(null, poison, misaligned, unmapped, not-dumped, truncated), cycles\n"
-	"are found in constant memory.  When the forward walk breaks, the\n"
+	"program, and check every link: sys/queue.h TAILQ, SLIST, LIST (with\n"
+	"le_prev), STAILQ (with stqh_last), Linux list_head and hlist (with\n"
+	"pprev).  Bad pointers are classified (null, poison, misaligned,\n"
+	"unmapped, not-dumped, truncated, bit-flip: one bit from the right\n"
+	"link; freed: into memory filled with 0x6b or 0xdeadbeef markers;\n"
+	"foreign: into code or a stack; shared: an element with two\n"
+	"predecessors), cycles are found in constant memory.  When the forward walk breaks, the\n"
 	"back links are followed from the tail (tqh_last and tqe_prev, or the\n"
 	"head's prev and prev) to recover the elements after the break\n"
 	"(bounded and cycle-checked); --json adds 'recovered' with count,\n"
@@ -32,10 +36,11 @@ const char cmd_walk_usage[] =
 	"             (then --type names its struct); pointers are followed\n"
 	"  --type T   struct of the root object (checked for a variable)\n"
 	"  --member M member path from the root to the list head\n"
-	"  --elem-type E  element struct (TAILQ: default from tqh_first;\n"
-	"             list_head: default the bare nodes)\n"
+	"  --elem-type E  element struct (BSD kinds: default from the first\n"
+	"             pointer; list_head, hlist: default the bare nodes)\n"
 	"  --link F   member of E holding the links (e.g. entries)\n"
-	"  --kind tailq|list  the head's kind (default: from its members)\n"
+	"  --kind K   the head's kind: tailq, slist, list (BSD LIST), stailq,\n"
+	"             list_head, hlist (default: from its members)\n"
 	"  --string S check member S of each element (char * or char[N];\n"
 	"             repeatable, up to 16): the pointer readable (classified\n"
 	"             like the links), a NUL within 4096 bytes or the array\n"
@@ -56,8 +61,15 @@ const char cmd_walk_usage[] =
 static void print_text(const struct ct_walk_result *r,
 		       const struct ct_walk_spec *spec)
 {
-	printf("walk     %s %s->%s (%s) at 0x%" PRIx64 "\n",
-	       r->kind == CT_WALK_TAILQ ? "TAILQ" : "list_head",
+	/* as the headers spell them */
+	static const char *const shown[CT_WALK_KIND_MAX] = {
+		[CT_WALK_TAILQ] = "TAILQ", [CT_WALK_SLIST] = "SLIST",
+		[CT_WALK_LIST] = "LIST", [CT_WALK_STAILQ] = "STAILQ",
+		[CT_WALK_LIST_HEAD] = "list_head", [CT_WALK_HLIST] = "hlist",
+	};
+	const char *kind = (unsigned)r->kind < CT_WALK_KIND_MAX &&
+			   shown[r->kind] ? shown[r->kind] : "?";
+	printf("walk     %s %s->%s (%s) at 0x%" PRIx64 "\n", kind,
 	       spec->root, spec->member, r->head_type, r->head);
 	printf("elements %zu%s%s\n", r->count, r->elem_type[0] ? " of struct " : "",
 	       r->elem_type);
@@ -191,11 +203,8 @@ int cmd_walk(int argc, char **argv)
 			strings[spec.string_count++] = optarg;
 			break;
 		case OPT_KIND:
-			if (strcmp(optarg, "tailq") == 0)
-				spec.kind = CT_WALK_TAILQ;
-			else if (strcmp(optarg, "list") == 0)
-				spec.kind = CT_WALK_LIST;
-			else {
+			spec.kind = ct_walk_kind_from_name(optarg);
+			if (spec.kind == CT_WALK_KIND_MAX) {
 				cli_errorf("unknown kind '%s'", optarg);
 				return CLI_EXIT_USAGE;
 			}

@@ -72,7 +72,8 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 		.strings = (const char *const *)w->strings,
 		.string_count = w->string_count,
 	};
-	if (w->kind && !ct_walk_kind_from_name(w->kind, &spec.kind))
+	if (w->kind &&
+	    (spec.kind = ct_walk_kind_from_name(w->kind)) == CT_WALK_KIND_MAX)
 		return ct_case_add_note(c, "%s: walk %s.%s of rule %s not "
 					"run: this build walks no kind '%s'",
 					in->path, w->root, w->member, r->id,

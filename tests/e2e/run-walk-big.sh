@@ -75,7 +75,7 @@ jq_check "intact TAILQ: indexes 0..$((N - 1)), distinct addresses" "$WORK/tq.jso
 walk intact lh --json $LH
 [ $rc -eq 0 ] && ok "intact list_head: exit 0" || not_ok "intact list_head: exit $rc"
 jq_check "intact list_head: $N elements, no finding" "$WORK/lh.json" \
-	".kind == \"list\" and .count == $N and ([.elements[].address] | unique | length) == $N and .findings == []"
+	".kind == \"list_head\" and .count == $N and ([.elements[].address] | unique | length) == $N and .findings == []"
 jq_check "intact: no recovery section" "$WORK/lh.json" '.recovered == null'
 
 # ---- element 54321's next poisoned: found there, the rest recovered ----
