@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "walk-dwarf.h"
+#include "walk-tree.h"
 
 /* ---- links and cycles ---------------------------------------------------- */
 
@@ -707,12 +708,19 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 		  ct_walk_find_member(&v.type, "tqh_last", &lo, &lt, 0);
 	bool li = ct_walk_find_member(&v.type, "next", &no, &ft, 0) &&
 		  ct_walk_find_member(&v.type, "prev", &po, &lt, 0);
+	enum ct_walk_kind tree = ct_walk_tree_head_kind(&v.type);
 	enum ct_walk_kind kind = spec->kind ? spec->kind
 			       : tq ? CT_WALK_TAILQ
-			       : li ? CT_WALK_LIST : CT_WALK_AUTO;
+			       : li ? CT_WALK_LIST : tree;
 	struct links l = { 0 };
 	r->kind = kind;
-	if (kind == CT_WALK_TAILQ && tq) {
+	if (spec->key && kind != CT_WALK_RB && kind != CT_WALK_LINUX_RB) {
+		err = ct_walk_error("--key is for trees");
+		goto fail;
+	}
+	if (kind == CT_WALK_RB || kind == CT_WALK_LINUX_RB) {
+		err = ct_walk_tree_run(s, spec, &v, r, max);
+	} else if (kind == CT_WALK_TAILQ && tq) {
 		ct_walk_find_member(&v.type, "tqh_first", &fo, &ft, 0);
 		err = tailq_links(s, spec, &ft, r, &l);
 		if (!err)
@@ -749,7 +757,8 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 		err = ct_walk_error("'%s' (struct %s) is not a %s head", spec->member,
 				 r->head_type,
 				 kind == CT_WALK_LIST ? "list_head"
-				 : kind == CT_WALK_TAILQ ? "TAILQ" : "TAILQ or list");
+				 : kind == CT_WALK_TAILQ ? "TAILQ"
+				 : "TAILQ, list or tree");
 	}
 	if (!err)
 		err = check_strings(s, spec, r);
@@ -764,6 +773,16 @@ fail:
 
 /* ---- output -------------------------------------------------------------- */
 
+const char *ct_walk_kind_name(enum ct_walk_kind k)
+{
+	switch (k) {
+	case CT_WALK_TAILQ: return "tailq";
+	case CT_WALK_RB: return "rb";
+	case CT_WALK_LINUX_RB: return "linux-rb";
+	default: return "list";
+	}
+}
+
 struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,
 					char **ret)
 {
@@ -771,7 +790,7 @@ struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,
 	ct_strbuf_appendf(&sb, "{\"kind\":\"%s\",\"root\":\"0x%" PRIx64
 			  "\",\"head\":\"0x%" PRIx64 "\",\"count\":%zu,"
 			  "\"elements\":[",
-			  r->kind == CT_WALK_TAILQ ? "tailq" : "list",
+			  ct_walk_kind_name(r->kind),
 			  r->root, r->head, r->count);
 	for (size_t i = 0; i < r->count; i++)
 		ct_strbuf_appendf(&sb, "%s{\"index\":%zu,\"address\":\"0x%"

@@ -7,7 +7,9 @@
  * global variable, "variable.member.member", or an address with a type
  * name), goes to a list head member of it, and follows the list with every
  * invariant checked: BSD sys/queue.h TAILQ (tqh_first, tqh_last,
- * tqe_next, tqe_prev) or Linux list_head (next, prev).  Offsets and sizes
+ * tqe_next, tqe_prev) or Linux list_head (next, prev), or walks a
+ * red-black tree in order (walk-tree.c: BSD sys/tree.h RB trees and
+ * Linux rb_root).  Offsets and sizes
  * all come from DWARF.  Pointers read from the dump are data: every one is
  * classified (NULL, poison, misaligned, never mapped, not in the dump)
  * before it is followed, the walk is capped, and cycles are found with
@@ -24,6 +26,7 @@ enum {
 	CT_WALK_MAX_PATH = 16,		/* members in a member path */
 	CT_WALK_MAX_STRINGS = 16,	/* string members checked */
 	CT_WALK_STRING_BOUND = 4096,	/* bytes searched for the NUL */
+	CT_WALK_TREE_MAX_DEPTH = 128,	/* tree levels followed */
 };
 
 /* Where a walk reads target memory: a core, or (in the fuzz target) an image. */
@@ -37,6 +40,8 @@ enum ct_walk_kind {
 	CT_WALK_AUTO = 0,	/* from the head's member names */
 	CT_WALK_TAILQ,		/* BSD TAILQ_HEAD / TAILQ_ENTRY */
 	CT_WALK_LIST,		/* Linux struct list_head */
+	CT_WALK_RB,		/* BSD sys/tree.h RB_HEAD / RB_ENTRY */
+	CT_WALK_LINUX_RB,	/* Linux rb_root / rb_node */
 };
 
 /* What to walk.  Strings are borrowed for the call. */
@@ -47,6 +52,9 @@ struct ct_walk_spec {
 	const char *member;	/* path from the root to the head */
 	const char *elem_type;	/* element struct; NULL: from DWARF (TAILQ)
 				 * or the bare nodes (list_head) */
+	const char *key;	/* trees: member path of elem_type ordering
+				 * the tree (integer, char[N] or char *);
+				 * NULL: no order check */
 	const char *link;	/* member of elem_type holding the links;
 				 * NULL: the only TAILQ_ENTRY member */
 	enum ct_walk_kind kind;
@@ -64,7 +72,10 @@ struct ct_walk_finding {
 				 * "unmapped", "not-dumped", "truncated",
 				 * "cycle", "bad-back-link", "bad-tail",
 				 * "too-long", "unterminated",
-				 * "unprintable" */
+				 * "unprintable"; trees: "bad-parent",
+				 * "red-red", "black-height", "root-red",
+				 * "bad-color", "order", "duplicate",
+				 * "shared", "too-deep", "freed" */
 	long element;		/* element holding field, -1 for the head */
 	uint64_t address;	/* address of field */
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */
@@ -129,6 +140,9 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 			     const struct ct_walk_spec *spec,
 			     struct ct_walk_result **ret);
 void ct_walk_result_destroy(struct ct_walk_result *r);
+
+/* "tailq", "list", "rb", "linux-rb". */
+const char *ct_walk_kind_name(enum ct_walk_kind k);
 
 /* One JSON object: count, elements[], findings[] (and kind, root, head).
  * The caller frees *ret. */
