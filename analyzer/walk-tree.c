@@ -301,7 +301,7 @@ static bool tcache_freed(const struct tree_walk *w, uint64_t elem, char *why,
 		p = next;
 		chain++;
 	}
-	snprintf(why, n, "freed: bytes 0-15 are a glibc tcache entry (next "
+	snprintf(why, n, "bytes 0-15 are a glibc tcache entry (next "
 		 "0x%" PRIx64 " safe-linked, %d entr%s to NULL, key 0x%"
 		 PRIx64 "); chunk of 0x%" PRIx64 " bytes", w0, chain,
 		 chain == 1 ? "y" : "ies", key, csize);

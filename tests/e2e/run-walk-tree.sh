@@ -174,7 +174,7 @@ for l in rb packed linux; do
 done
 jq_check "doublefree: the freed table is named, with the tcache proof" \
 	"$WORK/rb-doublefree.json" \
-	'.findings[0].reason | test("^freed: bytes 0-15 are a glibc tcache entry .*key 0x[0-9a-f]+\\); chunk of 0xa0 bytes; pfrkt_t.pfrt_name \"tbl-000066\"$")'
+	'.findings[0].reason | test("^bytes 0-15 are a glibc tcache entry .*key 0x[0-9a-f]+\\); chunk of 0xa0 bytes; pfrkt_t.pfrt_name \"tbl-000066\"$")'
 "$CRASHTRIAGE" analyze --json "$WORK/rb-doublefree/core" >"$WORK/df-an.json" 2>/dev/null
 jq_check "doublefree: the core is glibc's abort from free()" "$WORK/df-an.json" \
 	'[.backtraces[] | select(.crashing) | .frames[].function] | (index("abort") != null) and (index("malloc_printerr") != null) and (index("main") != null)'
