@@ -396,3 +396,26 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 	}
 	return NULL;
 }
+
+/* ---- what kind of memory ------------------------------------------------- */
+
+const char *ct_walk_session_region(void *state, uint64_t addr)
+{
+	const struct ct_walk_session *s = state;
+	const struct ct_core *c = s->core;
+	if (ct_core_is_executable(c, addr))
+		return "an executable mapping (program code)";
+	/* a thread's stack: the segment holding its stack pointer */
+	for (size_t i = 0; i < c->thread_count; i++) {
+		uint64_t sp = c->threads[i].sp;
+		if (!c->threads[i].has_regs)
+			continue;
+		for (size_t j = 0; j < c->segment_count; j++) {
+			const struct ct_core_segment *g = &c->segments[j];
+			if (sp - g->vaddr < g->memsz &&
+			    addr - g->vaddr < g->memsz)
+				return "a thread's stack";
+		}
+	}
+	return NULL;
+}

@@ -65,4 +65,9 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 				      const struct ct_walk_spec *spec,
 				      struct ct_walk_tval *ret);
 
+/* ct_walk_env's region for a session (state): "an executable mapping
+ * (program code)", "a thread's stack" (the segment holding a thread's
+ * stack pointer), or NULL. */
+const char *ct_walk_session_region(void *state, uint64_t addr);
+
 #endif /* CT_WALK_DWARF_H */

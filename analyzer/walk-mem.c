@@ -234,3 +234,77 @@ bool ct_walk_brent_step(struct ct_walk_brent *b, uint64_t cur)
 	}
 	return false;
 }
+
+/* ---- what kind of memory ------------------------------------------------- */
+
+const char *ct_walk_region(const struct ct_walk_env *e, uint64_t addr)
+{
+	return e->region ? e->region(e->region_state, addr) : NULL;
+}
+
+/* An 0xdeadbeef-style marker word (the free fills, not the list poisons). */
+static bool is_marker(uint64_t w)
+{
+	return w == 0xdeadbeefdeadbeefull ||
+	       (w & 0xffffffffull) == 0xdeadbeefull ||
+	       w == 0xdeaddeaddeaddeadull || w == 0xfeeefeeefeeefeeeull ||
+	       w == 0xddddddddddddddddull;
+}
+
+bool ct_walk_is_freed(const struct ct_walk_mem *m, uint64_t addr,
+		      uint64_t size, char *why, size_t whysize)
+{
+	unsigned char b[256];
+	size_t n = size < sizeof(b) ? (size_t)size : sizeof(b), got = 0;
+	if (n < 8 || m->read(m->state, addr, b, n, &got) != CT_CORE_MEM_OK ||
+	    got != n)
+		return false;
+	size_t fill = 0, words = n / 8, marks = 0;
+	for (size_t i = 0; i < n; i++)
+		fill += b[i] == 0x6b;
+	for (size_t i = 0; i < words; i++) {
+		uint64_t w = 0;
+		for (unsigned k = 8; k-- > 0;)
+			w = w << 8 | b[i * 8 + k];
+		marks += is_marker(w);
+	}
+	if (fill * 2 >= n) {
+		snprintf(why, whysize, "%zu of its %zu bytes are the free "
+			 "poison 0x6b (slab POISON_FREE, MALLOC_PERTURB_)",
+			 fill, n);
+		return true;
+	}
+	if (marks * 2 >= words) {
+		snprintf(why, whysize, "%zu of its %zu words are "
+			 "0xdeadbeef-style free markers", marks, words);
+		return true;
+	}
+	return false;
+}
+
+/* ---- kind names ---------------------------------------------------------- */
+
+static const char *const kind_names[CT_WALK_KIND_MAX] = {
+	[CT_WALK_AUTO] = "auto",
+	[CT_WALK_TAILQ] = "tailq",
+	[CT_WALK_LIST_HEAD] = "list_head",
+	[CT_WALK_SLIST] = "slist",
+	[CT_WALK_LIST] = "list",
+	[CT_WALK_STAILQ] = "stailq",
+	[CT_WALK_HLIST] = "hlist",
+	[CT_WALK_RB] = "rb",
+	[CT_WALK_LINUX_RB] = "linux-rb",
+};
+
+const char *ct_walk_kind_name(enum ct_walk_kind k)
+{
+	return (unsigned)k < CT_WALK_KIND_MAX ? kind_names[k] : "?";
+}
+
+enum ct_walk_kind ct_walk_kind_from_name(const char *name)
+{
+	for (int k = 0; k < CT_WALK_KIND_MAX; k++)
+		if (strcmp(kind_names[k], name) == 0)
+			return (enum ct_walk_kind)k;
+	return CT_WALK_KIND_MAX;
+}

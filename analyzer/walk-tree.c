@@ -376,7 +376,11 @@ static struct ct_error *emit(struct tree_walk *w, struct frame *f)
 					  l->color_name, "red, and so is its "
 					  "parent 0x%" PRIx64, up->node);
 	char why[200];
-	if (!err && l->check_freed && tcache_freed(w, elem, why, sizeof(why))) {
+	/* a tcache entry, or (walk-mem.c) fill patterns such as glibc's
+	 * MALLOC_PERTURB_=107 leaves in chunks freed to other bins */
+	if (!err && l->check_freed &&
+	    (tcache_freed(w, elem, why, sizeof(why)) ||
+	     ct_walk_is_freed(w->m, elem, l->elem_size, why, sizeof(why)))) {
 		char key[CT_WALK_KEY_BOUND + 16];
 		key_note(w, elem, key, sizeof(key));
 		err = ct_walk_add_finding(r, "freed", f->index, elem, et,

@@ -15,45 +15,29 @@
 #include "walk-dwarf.h"
 #include "walk-tree.h"
 
-/* ---- links and cycles ---------------------------------------------------- */
-
-struct links {
-	uint64_t next_off;	/* offset of next link in a node/element */
-	uint64_t prev_off;	/* offset of prev link */
-	uint64_t node_off;	/* offset of the link member in the element */
-	uint64_t elem_size;	/* bytes of an element */
-	uint64_t align;		/* required alignment of an element */
-	const char *next_name, *prev_name;
-};
-
-/* Read a link that was readable a moment ago (for re-walks). */
-static uint64_t link_at(const struct ct_walk_mem *s, uint64_t a)
-{
-	uint64_t v = 0;
-	(void)ct_walk_read_ptr(s, a, &v);
-	return v;
-}
-
+/* ---- links, cycles and what a bad link is -------------------------------- */
 
 /*
- * After a cycle of length lam was seen: the index mu of the first element
- * reached twice, found by re-walking from first with a lead of lam (every
- * link on the way was readable in the first pass).  off is the next link
- * offset; end is the list end marker (0 or the head).
+ * After Brent saw a cycle of lam: the sequence walked is r->elements then
+ * again (the element about to be added).  The index of the first element
+ * reached twice is the first i whose element comes back lam later; it is
+ * found in the elements kept, so whatever way they were reached (a link
+ * corrected for a flipped bit too) the answer stays inside them.
  */
-static size_t cycle_start(const struct ct_walk_mem *s, uint64_t first,
-			  uint64_t off, size_t lam, size_t bound)
+static size_t cycle_start(const struct ct_walk_result *r, uint64_t again,
+			  size_t *lam)
 {
-	uint64_t p = first, q = first;
-	for (size_t i = 0; i < lam; i++)
-		q = link_at(s, q + off);
-	size_t mu = 0;
-	while (p != q && mu < bound) {
-		p = link_at(s, p + off);
-		q = link_at(s, q + off);
-		mu++;
+	size_t n = r->count;
+	/* a link corrected for a flipped bit took two of Brent's steps:
+	 * keep mu + lam within the elements, lam >= 1 */
+	if (*lam == 0 || *lam > n)
+		*lam = n ? n : 1;
+	for (size_t i = 0; i + *lam <= n; i++) {
+		uint64_t later = i + *lam < n ? r->elements[i + *lam] : again;
+		if (r->elements[i] == later)
+			return i;
 	}
-	return mu;
+	return n - *lam;
 }
 
 /* Drop what a cycle made us see twice: elements from index n on, and
@@ -67,6 +51,223 @@ static void cut_at(struct ct_walk_result *r, size_t n)
 		if (r->findings[i].element < (long)n)
 			r->findings[k++] = r->findings[i];
 	r->finding_count = k;
+}
+
+/* Do links point at embedded nodes (list_head, hlist) rather than at the
+ * elements (the BSD kinds)? */
+static bool node_kind(const struct ct_walk_links *l)
+{
+	return l->kind == CT_WALK_LIST_HEAD || l->kind == CT_WALK_HLIST;
+}
+
+/* Bytes that must be readable at a target. */
+static uint64_t target_size(const struct ct_walk_mem *s,
+			    const struct ct_walk_links *l)
+{
+	if (!node_kind(l) && l->elem_size)
+		return l->elem_size;
+	return (l->next_off > l->prev_off ? l->next_off : l->prev_off) +
+	       s->ptr_size;
+}
+
+/* The element a target belongs to. */
+static uint64_t elem_of(const struct ct_walk_links *l, uint64_t t)
+{
+	return node_kind(l) && l->elem_size && t >= l->node_off
+		? t - l->node_off : t;
+}
+
+/* " (in the element at 0x...)" for a node target, else "". */
+static void elem_note(const struct ct_walk_links *l, uint64_t t, char *buf,
+		      size_t n)
+{
+	buf[0] = 0;
+	if (node_kind(l) && l->elem_size && t >= l->node_off)
+		snprintf(buf, n, " (in the element at 0x%" PRIx64 ")",
+			 t - l->node_off);
+}
+
+/* The memory kind of t when the head is not in memory of that kind: a
+ * list of heap objects does not run into code or a stack. */
+static const char *foreign_region(const struct ct_walk_env *e, uint64_t head,
+				  uint64_t t)
+{
+	const char *rg = ct_walk_region(e, t);
+	if (!rg)
+		return NULL;
+	const char *hr = ct_walk_region(e, head);
+	return hr && strcmp(hr, rg) == 0 ? NULL : rg;
+}
+
+/* Is t a target we could follow: readable, aligned, its element too,
+ * and not foreign? */
+static bool target_ok(const struct ct_walk_env *e,
+		      const struct ct_walk_links *l, uint64_t head, uint64_t t)
+{
+	const char *kind;
+	char why[120];
+	if (!ct_walk_check_ptr(e->mem, t, target_size(e->mem, l), l->align,
+			       &kind, why, sizeof(why)))
+		return false;
+	if (node_kind(l) && l->elem_size &&
+	    (t < l->node_off ||
+	     ct_walk_probe(e->mem, t - l->node_off, l->elem_size) !=
+	     CT_CORE_MEM_OK))
+		return false;
+	return !foreign_region(e, head, t);
+}
+
+/* The one bit where a and b differ, or -1. */
+static int one_bit(uint64_t a, uint64_t b)
+{
+	uint64_t x = a ^ b;
+	if (!x || (x & (x - 1)))
+		return -1;
+	return __builtin_ctzll(x);
+}
+
+/*
+ * A target one bit away from v that fits where v is: with back links,
+ * the one whose back link is want (the link we came from, or the node
+ * before); without, a readable one whose own next is the end or another
+ * readable target.  end: the list's end marker (0, or the head).
+ */
+static bool find_flip(const struct ct_walk_env *e,
+		      const struct ct_walk_links *l, uint64_t head,
+		      uint64_t v, bool has_back, uint64_t want, uint64_t end,
+		      unsigned *ret_bit, uint64_t *ret_c)
+{
+	const struct ct_walk_mem *s = e->mem;
+	for (unsigned b = 0; b < s->ptr_size * 8; b++) {
+		uint64_t c = v ^ (1ull << b), n;
+		if (c == 0)
+			continue;
+		if (has_back) {
+			if (c != end && !target_ok(e, l, head, c))
+				continue;
+			if (ct_walk_read_ptr(s, c + l->prev_off, &n) !=
+			    CT_CORE_MEM_OK || n != want)
+				continue;
+		} else {
+			if (!target_ok(e, l, head, c) ||
+			    ct_walk_read_ptr(s, c + l->next_off, &n) !=
+			    CT_CORE_MEM_OK ||
+			    (n != end && !target_ok(e, l, head, n)))
+				continue;
+		}
+		*ret_bit = b;
+		*ret_c = c;
+		return true;
+	}
+	return false;
+}
+
+/*
+ * Is a, a back link's value, itself a link of some list, consistent with
+ * its neighbour?  Then it is no flipped bit but a link that names the
+ * wrong place.  pprev: a is the address of a next link (TAILQ, LIST,
+ * hlist); else a is a node whose next comes back (list_head).  self: the
+ * target whose back link a is (0: none).
+ */
+static bool real_link(const struct ct_walk_mem *s,
+		      const struct ct_walk_links *l, uint64_t a, bool pprev,
+		      uint64_t self)
+{
+	uint64_t t, back;
+	if (ct_walk_read_ptr(s, pprev ? a : a + l->next_off, &t) !=
+	    CT_CORE_MEM_OK || t == 0 || t == self)
+		return false;	/* self: its own bad link proves nothing */
+	return ct_walk_read_ptr(s, t + l->prev_off, &back) ==
+	       CT_CORE_MEM_OK && back == a;
+}
+
+/* How explain_back() explained a back link that is not what it should be. */
+enum explained {
+	EXPLAINED_NOT,		/* not: the caller says bad-back-link */
+	EXPLAINED_GO_ON,	/* a finding was added; go on */
+	EXPLAINED_REFOLLOW,	/* the forward link had a flipped bit: the
+				 * element is dropped, follow *ret_cur */
+	EXPLAINED_STOP,		/* the element is freed memory: dropped */
+};
+
+/* Where the link that led to an element is. */
+struct from {
+	long holder;		/* element holding it, -1: the head */
+	uint64_t addr;		/* its address */
+	const char *type;	/* struct holding it */
+	const char *field;	/* its name */
+};
+
+/*
+ * Element idx (target cur, just added) has back link prev instead of want
+ * (pprev: the link we came from; else the node before).  Explain it: a
+ * flipped bit in the back link or in the forward link, the element being
+ * freed memory, or the element being reached from two predecessors.
+ */
+static enum explained explain_back(const struct ct_walk_env *e,
+				   const struct ct_walk_links *l,
+				   struct ct_walk_result *r, uint64_t head,
+				   const struct from *f, long idx,
+				   uint64_t cur, uint64_t prev, uint64_t want,
+				   bool pprev, uint64_t end, uint64_t *ret_cur,
+				   struct ct_error **err)
+{
+	const struct ct_walk_mem *s = e->mem;
+	const char *et = r->elem_type[0] ? r->elem_type
+		: l->kind == CT_WALK_HLIST ? "hlist_node" : "list_head";
+	int bit = one_bit(prev, want);
+	unsigned fb;
+	uint64_t c;
+	char why[160];
+	if (find_flip(e, l, head, cur, true, want, end, &fb, &c) && c != cur) {
+		char in[64];
+		elem_note(l, c, in, sizeof(in));
+		r->count--;
+		*err = ct_walk_add_finding(r, "bit-flip", f->holder, f->addr,
+					   f->type, f->field, "0x%" PRIx64
+					   " is one bit (bit %u) away from 0x%"
+					   PRIx64 "%s, whose %s points back here: "
+					   "a flipped bit; the walk goes on at "
+					   "0x%" PRIx64, cur, fb, c, in,
+					   l->prev_name, c);
+		*ret_cur = c;
+		return EXPLAINED_REFOLLOW;
+	}
+	if (bit >= 0 && !real_link(s, l, prev, pprev, cur)) {
+		*err = ct_walk_add_finding(r, "bit-flip", idx, cur + l->prev_off,
+					   et, l->prev_name, "0x%" PRIx64
+					   " is one bit (bit %d) away from 0x%"
+					   PRIx64 ", the link to this element "
+					   "(%s at 0x%" PRIx64 "): a flipped bit",
+					   prev, bit, want, f->field, f->addr);
+		return EXPLAINED_GO_ON;
+	}
+	uint64_t el = elem_of(l, cur);
+	if (ct_walk_is_freed(s, el, l->elem_size ? l->elem_size
+			     : target_size(s, l), why, sizeof(why))) {
+		r->count--;
+		*err = ct_walk_add_finding(r, "freed", f->holder, f->addr,
+					   f->type, f->field, "0x%" PRIx64
+					   " points into freed memory (the "
+					   "object at 0x%" PRIx64 "): %s", cur,
+					   el, why);
+		return EXPLAINED_STOP;
+	}
+	uint64_t t;
+	if (ct_walk_read_ptr(s, pprev ? prev : prev + l->next_off, &t) ==
+	    CT_CORE_MEM_OK && t == cur && prev % s->ptr_size == 0) {
+		*err = ct_walk_add_finding(r, "shared", idx, cur + l->prev_off,
+					   et, l->prev_name, "0x%" PRIx64
+					   " names %s 0x%" PRIx64 " that links "
+					   "to this element too, not %s at 0x%"
+					   PRIx64 ": the element has two "
+					   "predecessors (it is on two lists, or "
+					   "was added twice)", prev,
+					   pprev ? "the link at" : "the node at",
+					   prev, f->field, f->addr);
+		return EXPLAINED_GO_ON;
+	}
+	return EXPLAINED_NOT;
 }
 
 /* ---- walking back from the tail ------------------------------------------ */
@@ -90,7 +291,7 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 				  struct ct_walk_result *r, uint64_t tail,
 				  uint64_t head_mark, uint64_t point_off,
 				  uint64_t prev_off, uint64_t check_size,
-				  const struct links *l, size_t max)
+				  const struct ct_walk_links *l, size_t max)
 {
 	r->back_walked = true;
 	r->recovered_join = -2;
@@ -195,23 +396,65 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 	return err;
 }
 
+/*
+ * The tail pointer last (tqh_last, stqh_last: the address of the last
+ * next link, &first if empty) is not link_addr, where the walk ended.
+ * Say what it points at when it is a link of the list, or that it is one
+ * bit from the right one.
+ */
+static struct ct_error *bad_tail(const struct ct_walk_env *e,
+				 const struct ct_walk_links *l,
+				 struct ct_walk_result *r, uint64_t head,
+				 uint64_t last, uint64_t link_addr, long holder)
+{
+	const struct ct_walk_mem *s = e->mem;
+	char at[96];
+	const char *k = ct_walk_link_kind(s, last, "bad-tail", at, sizeof(at));
+	int bit = one_bit(last, link_addr);
+	char empty[64];
+	snprintf(empty, sizeof(empty), "the list is empty: %s", l->first_name);
+	char lastnext[64];
+	snprintf(lastnext, sizeof(lastnext), "the last element's %s",
+		 l->next_name);
+	if (bit >= 0 && strcmp(k, "poison") != 0 &&
+	    !real_link(s, l, last, true, 0))
+		return ct_walk_add_finding(r, "bit-flip", -1,
+					   head + l->last_off, r->head_type,
+					   l->last_name, "0x%" PRIx64 " is one "
+					   "bit (bit %d) away from 0x%" PRIx64
+					   ", where %s is: a flipped bit", last,
+					   bit, link_addr,
+					   holder < 0 ? empty : lastnext);
+	if (last == head + l->first_off)
+		snprintf(at, sizeof(at), " (the head's %s)", l->first_name);
+	for (size_t i = 0; !at[0] && i < r->count; i++)
+		if (r->elements[i] + l->next_off == last)
+			snprintf(at, sizeof(at), " (element %zu's %s)", i,
+				 l->next_name);
+	return ct_walk_add_finding(r, k, -1, head + l->last_off, r->head_type,
+				   l->last_name,
+				   "0x%" PRIx64 "%s, but %s is at 0x%" PRIx64,
+				   last, at, holder < 0 ? empty : lastnext,
+				   link_addr);
+}
+
 /* ---- TAILQ --------------------------------------------------------------- */
 
-static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
+static struct ct_error *walk_tailq(const struct ct_walk_env *e,
 				   struct ct_walk_result *r, uint64_t head,
-				   uint64_t first_off, uint64_t last_off,
-				   const struct links *l, size_t max)
+				   const struct ct_walk_links *l, size_t max)
 {
+	const struct ct_walk_mem *s = e->mem;
 	const char *ht = r->head_type, *et = r->elem_type;
+	uint64_t first_off = l->first_off, last_off = l->last_off;
 	char why[160];
 	const char *kind;
 	uint64_t link_addr = head + first_off; /* where cur was read from */
-	uint64_t cur, first = 0;
+	uint64_t cur;
 	enum ct_core_mem m = ct_walk_read_ptr(s, link_addr, &cur);
 	if (m != CT_CORE_MEM_OK)
 		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				  ct_walk_mem_reason(m));
-	first = cur;
+				     ct_walk_mem_reason(m));
 	struct ct_walk_brent b = { cur, 1, 0 };
 	struct ct_error *err = NULL;
 	long holder = -1;	/* element holding link_addr, -1: the head */
@@ -220,8 +463,7 @@ static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
 	while (cur != 0) {
 		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
-			size_t mu = cycle_start(s, first, l->next_off, lam,
-						r->count);
+			size_t mu = cycle_start(r, cur, &lam);
 			cut_at(r, mu + lam);
 			uint64_t at = r->elements[mu + lam - 1] + l->next_off;
 			err = ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
@@ -232,17 +474,39 @@ static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
 			broken = true;
 			break;
 		}
-		if (!ct_walk_check_ptr(s, cur, l->elem_size, l->align, &kind, why,
-			       sizeof(why))) {
-			if (strcmp(kind, "null") == 0)
-				break;	/* not reached: cur != 0 */
-			err = ct_walk_add_finding(r, kind, holder, link_addr,
-					  holder < 0 ? ht : et,
-					  holder < 0 ? "tqh_first"
-						     : l->next_name,
-					  "%s", why);
-			broken = true;
-			break;
+		struct from f = { holder, link_addr, holder < 0 ? ht : et,
+				  holder < 0 ? l->first_name : l->next_name };
+		bool good = ct_walk_check_ptr(s, cur, l->elem_size, l->align,
+					      &kind, why, sizeof(why));
+		const char *rg = good ? foreign_region(e, head, cur) : NULL;
+		if (!good || rg) {
+			unsigned fb;
+			uint64_t c;
+			if (find_flip(e, l, head, cur, true, link_addr, 0, &fb,
+				      &c)) {
+				err = ct_walk_add_finding(r, "bit-flip",
+					holder, link_addr, f.type, f.field,
+					"0x%" PRIx64 " (%s) is one bit (bit %u) "
+					"away from 0x%" PRIx64 ", whose %s "
+					"points back here: a flipped bit; the "
+					"walk goes on at 0x%" PRIx64, cur,
+					good ? rg : kind, fb, c, l->prev_name, c);
+				if (err)
+					return err;
+				cur = c;
+			} else {
+				if (good)
+					err = ct_walk_add_finding(r, "foreign",
+						holder, link_addr, f.type,
+						f.field, "0x%" PRIx64 " is in %s, "
+						"not a list element", cur, rg);
+				else
+					err = ct_walk_add_finding(r, kind,
+						holder, link_addr, f.type,
+						f.field, "%s", why);
+				broken = true;
+				break;
+			}
 		}
 		if (r->count >= max) {
 			err = ct_walk_add_finding(r, "too-long", holder, link_addr,
@@ -260,6 +524,21 @@ static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
 		uint64_t prev;
 		m = ct_walk_read_ptr(s, cur + l->prev_off, &prev);
 		if (m == CT_CORE_MEM_OK && prev != link_addr) {
+			uint64_t c;
+			enum explained x = explain_back(e, l, r, head, &f, idx,
+							cur, prev, link_addr,
+							true, 0, &c, &err);
+			if (err)
+				return err;
+			if (x == EXPLAINED_REFOLLOW) {
+				cur = c;
+				continue;
+			}
+			if (x == EXPLAINED_STOP) {
+				broken = true;
+				break;
+			}
+		if (x == EXPLAINED_NOT) {
 			char from[48];
 			if (holder < 0)
 				snprintf(from, sizeof(from),
@@ -275,6 +554,7 @@ static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
 					  "0x%" PRIx64 "%s, but the link to "
 					  "this element is %s at 0x%" PRIx64,
 					  prev, note, from, link_addr);
+		}
 		}
 		if (err)
 			return err;
@@ -306,43 +586,28 @@ static struct ct_error *walk_tailq(const struct ct_walk_mem *s,
 					l->next_off, l->prev_off, s->ptr_size,
 					l, max);
 	} else if (last != link_addr) {
-		/* say what it points at when it is a link of the list */
-		char at[96];
-		const char *k = ct_walk_link_kind(s, last, "bad-tail", at, sizeof(at));
-		if (last == head + first_off)
-			snprintf(at, sizeof(at), " (the head's tqh_first)");
-		for (size_t i = 0; !at[0] && i < r->count; i++)
-			if (r->elements[i] + l->next_off == last)
-				snprintf(at, sizeof(at),
-					 " (element %zu's tqe_next)", i);
-		err = ct_walk_add_finding(r, k, -1,
-				  head + last_off, ht, "tqh_last",
-				  "0x%" PRIx64 "%s, but %s is at 0x%" PRIx64,
-				  last, at,
-				  holder < 0 ? "the list is empty: tqh_first"
-					     : "the last element's tqe_next",
-				  link_addr);
+		err = bad_tail(e, l, r, head, last, link_addr, holder);
 	}
 	return err;
 }
 
 /* ---- list_head ----------------------------------------------------------- */
 
-static struct ct_error *walk_list(const struct ct_walk_mem *s,
+static struct ct_error *walk_list(const struct ct_walk_env *e,
 				  struct ct_walk_result *r, uint64_t head,
-				  const struct links *l, size_t max)
+				  const struct ct_walk_links *l, size_t max)
 {
+	const struct ct_walk_mem *s = e->mem;
 	const char *ht = r->head_type, *et = r->elem_type[0] ? r->elem_type
 							      : "list_head";
 	char why[160];
 	const char *kind;
 	uint64_t prev_node = head;
-	uint64_t cur, first;
+	uint64_t cur;
 	enum ct_core_mem m = ct_walk_read_ptr(s, head + l->next_off, &cur);
 	if (m != CT_CORE_MEM_OK)
 		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				  ct_walk_mem_reason(m));
-	first = cur;
+				     ct_walk_mem_reason(m));
 	struct ct_walk_brent b = { cur, 1, 0 };
 	long holder = -1;
 	bool broken = false;	/* the forward walk stopped at a bad link */
@@ -351,8 +616,7 @@ static struct ct_error *walk_list(const struct ct_walk_mem *s,
 	while (cur != head) {
 		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
 			size_t lam = b.lam;
-			size_t mu = cycle_start(s, first, l->next_off, lam,
-						r->count);
+			size_t mu = cycle_start(r, cur - l->node_off, &lam);
 			cut_at(r, mu + lam);
 			uint64_t at = r->elements[mu + lam - 1] + l->node_off +
 				      l->next_off;
@@ -365,21 +629,49 @@ static struct ct_error *walk_list(const struct ct_walk_mem *s,
 			break;
 		}
 		uint64_t link_addr = prev_node + l->next_off;
+		struct from f = { holder, link_addr, holder < 0 ? ht : et,
+				  "next" };
 		/* the node must be readable, and so must its element */
-		uint64_t node_size = (l->next_off > l->prev_off
-				      ? l->next_off : l->prev_off) + s->ptr_size;
+		uint64_t node_size = target_size(s, l);
 		bool good = ct_walk_check_ptr(s, cur, node_size, l->align, &kind, why,
 				      sizeof(why));
 		if (good && l->node_off <= cur && l->elem_size &&
 		    ct_walk_probe(s, cur - l->node_off, l->elem_size) != CT_CORE_MEM_OK)
 			good = ct_walk_check_ptr(s, cur - l->node_off, l->elem_size, 1,
 					 &kind, why, sizeof(why));
-		if (!good) {
-			err = ct_walk_add_finding(r, kind, holder, link_addr,
-					  holder < 0 ? ht : et, "next", "%s",
-					  why);
-			broken = true;
-			break;
+		const char *rg = good ? foreign_region(e, head, cur) : NULL;
+		if (!good || rg) {
+			unsigned fb;
+			uint64_t c;
+			if (find_flip(e, l, head, cur, true, prev_node, head,
+				      &fb, &c)) {
+				char in[64];
+				elem_note(l, c, in, sizeof(in));
+				err = ct_walk_add_finding(r, "bit-flip",
+					holder, link_addr, f.type, f.field,
+					"0x%" PRIx64 " (%s) is one bit (bit %u) "
+					"away from 0x%" PRIx64 "%s, whose prev "
+					"points back here: a flipped bit; the "
+					"walk goes on at 0x%" PRIx64, cur,
+					good ? rg : kind, fb, c, in, c);
+				if (err)
+					return err;
+				cur = c;
+				if (cur == head)
+					break;
+			} else {
+				if (good)
+					err = ct_walk_add_finding(r, "foreign",
+						holder, link_addr, f.type,
+						f.field, "0x%" PRIx64 " is in %s, "
+						"not a list node", cur, rg);
+				else
+					err = ct_walk_add_finding(r, kind,
+						holder, link_addr, f.type,
+						f.field, "%s", why);
+				broken = true;
+				break;
+			}
 		}
 		if (r->count >= max) {
 			err = ct_walk_add_finding(r, "too-long", holder, link_addr,
@@ -396,6 +688,21 @@ static struct ct_error *walk_list(const struct ct_walk_mem *s,
 		uint64_t prev;
 		m = ct_walk_read_ptr(s, cur + l->prev_off, &prev);
 		if (m == CT_CORE_MEM_OK && prev != prev_node) {
+			uint64_t c;
+			enum explained x = explain_back(e, l, r, head, &f, idx,
+							cur, prev, prev_node,
+							false, head, &c, &err);
+			if (err)
+				return err;
+			if (x == EXPLAINED_REFOLLOW) {
+				cur = c;
+				continue;
+			}
+			if (x == EXPLAINED_STOP) {
+				broken = true;
+				break;
+			}
+			if (x == EXPLAINED_NOT) {
 			char note[96];
 			const char *k = ct_walk_link_kind(s, prev, "bad-back-link",
 						  note, sizeof(note));
@@ -405,6 +712,7 @@ static struct ct_error *walk_list(const struct ct_walk_mem *s,
 					  note, prev_node);
 			if (err)
 				return err;
+			}
 		}
 		prev_node = cur;
 		holder = idx;
@@ -428,18 +736,247 @@ static struct ct_error *walk_list(const struct ct_walk_mem *s,
 		else if (!too_long)	/* recover the rest from the tail */
 			err = walk_back(s, r, hprev, head, l->node_off,
 					l->node_off + l->prev_off,
-					(l->next_off > l->prev_off
-					 ? l->next_off : l->prev_off) +
-					s->ptr_size, l, max);
+					target_size(s, l), l, max);
 	} else if (m == CT_CORE_MEM_OK && hprev != prev_node) {
 		char note[96];
 		const char *k = ct_walk_link_kind(s, hprev, "bad-tail", note,
 					  sizeof(note));
-		err = ct_walk_add_finding(r, k, -1, head + l->prev_off, ht, "prev",
+		int bit = one_bit(hprev, prev_node);
+		if (bit >= 0 && strcmp(k, "poison") != 0 &&
+		    !real_link(s, l, hprev, false, 0))
+			err = ct_walk_add_finding(r, "bit-flip", -1,
+					  head + l->prev_off, ht, "prev",
+					  "0x%" PRIx64 " is one bit (bit %d) "
+					  "away from 0x%" PRIx64 ", the last "
+					  "node: a flipped bit", hprev, bit,
+					  prev_node);
+		else
+			err = ct_walk_add_finding(r, k, -1, head + l->prev_off, ht, "prev",
 				  "0x%" PRIx64 "%s, but the last node is 0x%"
 				  PRIx64, hprev, note, prev_node);
 	}
 	return err;
+}
+
+/* ---- SLIST, LIST, STAILQ, hlist ------------------------------------------ */
+
+/* The target of element el (inverse of elem_of). */
+static uint64_t target_of(const struct ct_walk_links *l, uint64_t el)
+{
+	return node_kind(l) && l->elem_size ? el + l->node_off : el;
+}
+
+/*
+ * The NULL-terminated kinds.  LIST and hlist have back links (le_prev,
+ * pprev: the address of the link that points here), checked but not
+ * walked back: without a tail there is nowhere to start.  STAILQ has a
+ * tail pointer (stqh_last) checked like tqh_last.  SLIST has neither.
+ */
+static struct ct_error *walk_plain(const struct ct_walk_env *e,
+				   struct ct_walk_result *r, uint64_t head,
+				   const struct ct_walk_links *l, size_t max)
+{
+	const struct ct_walk_mem *s = e->mem;
+	const char *ht = r->head_type;
+	const char *et = r->elem_type[0] ? r->elem_type
+		: l->kind == CT_WALK_HLIST ? "hlist_node" : "element";
+	bool back = l->kind == CT_WALK_LIST || l->kind == CT_WALK_HLIST;
+	char why[160];
+	const char *kind;
+	uint64_t link_addr = head + l->first_off;
+	uint64_t cur;
+	enum ct_core_mem m = ct_walk_read_ptr(s, link_addr, &cur);
+	if (m != CT_CORE_MEM_OK)
+		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
+				     ct_walk_mem_reason(m));
+	struct ct_walk_brent b = { cur, 1, 0 };
+	struct ct_error *err = NULL;
+	long holder = -1;
+	struct from hf = { -1, 0, ht, l->first_name }; /* how holder was reached */
+	uint64_t holder_t = 0;	/* the holder's target */
+	bool broken = false;
+	while (cur != 0) {
+		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
+			size_t lam = b.lam;
+			size_t mu = cycle_start(r, elem_of(l, cur), &lam);
+			cut_at(r, mu + lam);
+			uint64_t at = target_of(l, r->elements[mu + lam - 1]) +
+				      l->next_off;
+			err = ct_walk_add_finding(r, "cycle",
+				(long)(mu + lam - 1), at, et, l->next_name,
+				"points back at element %zu (0x%" PRIx64 "): "
+				"a cycle of %zu elements", mu,
+				r->elements[mu], lam);
+			broken = true;
+			break;
+		}
+		struct from f = { holder, link_addr, holder < 0 ? ht : et,
+				  holder < 0 ? l->first_name : l->next_name };
+		bool good = ct_walk_check_ptr(s, cur, target_size(s, l),
+					      l->align, &kind, why,
+					      sizeof(why));
+		if (good && node_kind(l) && l->elem_size && l->node_off <= cur &&
+		    ct_walk_probe(s, cur - l->node_off, l->elem_size) !=
+		    CT_CORE_MEM_OK)
+			good = ct_walk_check_ptr(s, cur - l->node_off,
+						 l->elem_size, 1, &kind, why,
+						 sizeof(why));
+		const char *rg = good ? foreign_region(e, head, cur) : NULL;
+		if (!good || rg) {
+			unsigned fb;
+			uint64_t c;
+			char fwhy[160];
+			if (find_flip(e, l, head, cur, back, link_addr, 0, &fb,
+				      &c)) {
+				if (back)
+					snprintf(fwhy, sizeof(fwhy), "whose %s "
+						 "points back here",
+						 l->prev_name);
+				else
+					snprintf(fwhy, sizeof(fwhy), "a "
+						 "readable %s", et);
+				char in[64];
+				elem_note(l, c, in, sizeof(in));
+				err = ct_walk_add_finding(r, "bit-flip",
+					holder, link_addr, f.type, f.field,
+					"0x%" PRIx64 " (%s) is one bit (bit %u) "
+					"away from 0x%" PRIx64 "%s, %s: a "
+					"flipped bit; the walk goes on at 0x%"
+					PRIx64, cur, good ? rg : kind, fb, c,
+					in, fwhy, c);
+				if (err)
+					return err;
+				cur = c;
+			} else if (!good && holder >= 0 &&
+				   ct_walk_is_freed(s, elem_of(l, holder_t),
+						    l->elem_size ? l->elem_size
+						    : target_size(s, l),
+						    fwhy, sizeof(fwhy))) {
+				/* the element we stand on is freed: the
+				 * link that led here is the bad one */
+				r->count--;
+				err = ct_walk_add_finding(r, "freed",
+					hf.holder, hf.addr, hf.type, hf.field,
+					"0x%" PRIx64 " points into freed "
+					"memory (the object at 0x%" PRIx64
+					"): %s", holder_t,
+					elem_of(l, holder_t), fwhy);
+				broken = true;
+				break;
+			} else {
+				if (good)
+					err = ct_walk_add_finding(r, "foreign",
+						holder, link_addr, f.type,
+						f.field, "0x%" PRIx64 " is in %s, "
+						"not a list element", cur, rg);
+				else
+					err = ct_walk_add_finding(r, kind,
+						holder, link_addr, f.type,
+						f.field, "%s", why);
+				broken = true;
+				break;
+			}
+		}
+		if (r->count >= max) {
+			err = ct_walk_add_finding(r, "too-long", holder,
+				link_addr, f.type, f.field, "more than %zu "
+				"elements: walk stopped", max);
+			broken = true;
+			break;
+		}
+		long idx = (long)r->count;
+		err = ct_walk_add_element(r, elem_of(l, cur));
+		if (err)
+			return err;
+		uint64_t prev;
+		if (back && ct_walk_read_ptr(s, cur + l->prev_off, &prev) ==
+		    CT_CORE_MEM_OK && prev != link_addr) {
+			uint64_t c;
+			enum explained x = explain_back(e, l, r, head, &f, idx,
+							cur, prev, link_addr,
+							true, 0, &c, &err);
+			if (err)
+				return err;
+			if (x == EXPLAINED_REFOLLOW) {
+				cur = c;
+				continue;
+			}
+			if (x == EXPLAINED_STOP) {
+				broken = true;
+				break;
+			}
+			if (x == EXPLAINED_NOT) {
+				char from[48], note[96];
+				if (holder < 0)
+					snprintf(from, sizeof(from),
+						 "the head's %s", l->first_name);
+				else
+					snprintf(from, sizeof(from),
+						 "element %ld's %s", holder,
+						 l->next_name);
+				const char *k = ct_walk_link_kind(s, prev,
+					"bad-back-link", note, sizeof(note));
+				err = ct_walk_add_finding(r, k, idx,
+					cur + l->prev_off, et, l->prev_name,
+					"0x%" PRIx64 "%s, but the link to this "
+					"element is %s at 0x%" PRIx64, prev,
+					note, from, link_addr);
+				if (err)
+					return err;
+			}
+		}
+		hf = f;
+		holder_t = cur;
+		link_addr = cur + l->next_off;
+		holder = idx;
+		m = ct_walk_read_ptr(s, link_addr, &cur);
+		if (m != CT_CORE_MEM_OK)	/* checked above */
+			return ct_walk_error("element at 0x%" PRIx64
+					     " unreadable", holder_t);
+	}
+	if (err || l->kind != CT_WALK_STAILQ)
+		return err;
+	/* stqh_last: the address of the last stqe_next, &stqh_first if
+	 * empty */
+	uint64_t last;
+	m = ct_walk_read_ptr(s, head + l->last_off, &last);
+	if (m != CT_CORE_MEM_OK)
+		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
+				     ct_walk_mem_reason(m));
+	if (broken) {
+		char note[96];
+		const char *k = ct_walk_link_kind(s, last, NULL, note,
+						  sizeof(note));
+		if (k)
+			err = ct_walk_add_finding(r, k, -1, head + l->last_off,
+						  ht, l->last_name, "0x%" PRIx64
+						  "%s", last, note);
+	} else if (last != link_addr) {
+		err = bad_tail(e, l, r, head, last, link_addr, holder);
+	}
+	return err;
+}
+
+struct ct_error *ct_walk_engine_run(const struct ct_walk_env *e,
+				    const struct ct_walk_links *l,
+				    uint64_t head, size_t max,
+				    struct ct_walk_result *r)
+{
+	r->kind = l->kind;
+	r->head = head;
+	switch (l->kind) {
+	case CT_WALK_TAILQ:
+		return walk_tailq(e, r, head, l, max);
+	case CT_WALK_LIST_HEAD:
+		return walk_list(e, r, head, l, max);
+	case CT_WALK_SLIST:
+	case CT_WALK_LIST:
+	case CT_WALK_STAILQ:
+	case CT_WALK_HLIST:
+		return walk_plain(e, r, head, l, max);
+	default:
+		return ct_walk_error("no list kind to walk");
+	}
 }
 
 /* ---- string members ------------------------------------------------------ */
@@ -586,11 +1123,51 @@ static struct ct_error *check_strings(struct ct_walk_session *s,
 
 /* ---- the walk ------------------------------------------------------------ */
 
-/* Element struct and link member for a TAILQ, from the spec or DWARF. */
-static struct ct_error *tailq_links(struct ct_walk_session *s,
-				    const struct ct_walk_spec *spec,
-				    Dwarf_Die *first_type,
-				    struct ct_walk_result *r, struct links *l)
+/* Member names of each kind: in the head, and in the entry or node. */
+struct kind_names {
+	enum ct_walk_kind kind;
+	const char *first, *last; /* head members; last NULL: no tail */
+	const char *next, *prev;  /* entry/node members; prev NULL: none */
+	const char *what;	  /* for messages */
+};
+
+static const struct kind_names kind_table[] = {
+	{ CT_WALK_TAILQ, "tqh_first", "tqh_last", "tqe_next", "tqe_prev",
+	  "TAILQ" },
+	{ CT_WALK_STAILQ, "stqh_first", "stqh_last", "stqe_next", NULL,
+	  "STAILQ" },
+	{ CT_WALK_LIST, "lh_first", NULL, "le_next", "le_prev", "LIST" },
+	{ CT_WALK_SLIST, "slh_first", NULL, "sle_next", NULL, "SLIST" },
+	{ CT_WALK_LIST_HEAD, "next", "prev", "next", "prev", "list_head" },
+	{ CT_WALK_HLIST, "first", NULL, "next", "pprev", "hlist" },
+};
+
+static const struct kind_names *kind_names_of(enum ct_walk_kind k)
+{
+	for (size_t i = 0; i < sizeof(kind_table) / sizeof(kind_table[0]); i++)
+		if (kind_table[i].kind == k)
+			return &kind_table[i];
+	return NULL;
+}
+
+/* Does struct head have the head members of kn? */
+static bool has_head(Dwarf_Die *head, const struct kind_names *kn)
+{
+	uint64_t o;
+	Dwarf_Die t;
+	return ct_walk_find_member(head, kn->first, &o, &t, 0) &&
+	       (!kn->last || ct_walk_find_member(head, kn->last, &o, &t, 0));
+}
+
+/* Element struct and link member for a BSD kind, from the spec or DWARF:
+ * the element is what the first pointer points at, the link the one
+ * member holding a next of this kind. */
+static struct ct_error *bsd_links(struct ct_walk_session *s,
+				  const struct ct_walk_spec *spec,
+				  const struct kind_names *kn,
+				  Dwarf_Die *first_type,
+				  struct ct_walk_result *r,
+				  struct ct_walk_links *l)
 {
 	Dwarf_Die elem;
 	if (spec->elem_type) {
@@ -599,9 +1176,10 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 			return ct_walk_error("no struct '%s' in the debug info",
 					  spec->elem_type);
 	} else if (dwarf_tag(first_type) != DW_TAG_pointer_type ||
-		   !ct_walk_die_type(first_type, &elem) || !ct_walk_is_struct(&elem)) {
-		return ct_walk_error("tqh_first is not a pointer to a struct; "
-				  "give --elem-type");
+		   !ct_walk_die_type(first_type, &elem) ||
+		   !ct_walk_is_struct(&elem)) {
+		return ct_walk_error("%s is not a pointer to a struct; "
+				     "give --elem-type", kn->first);
 	}
 	ct_walk_type_name(&elem, r->elem_type, sizeof(r->elem_type));
 	l->elem_size = ct_walk_type_size(&elem);
@@ -613,8 +1191,8 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 		snprintf(link, sizeof(link), "%s", spec->link);
 		/* "entries.tqe_next" names the same link as "entries" */
 		char *dot = strrchr(link, '.');
-		if (dot && (strcmp(dot, ".tqe_next") == 0 ||
-			    strcmp(dot, ".tqe_prev") == 0))
+		if (dot && (strcmp(dot + 1, kn->next) == 0 ||
+			    (kn->prev && strcmp(dot + 1, kn->prev) == 0)))
 			*dot = 0;
 		struct ct_walk_tval v = { 0, elem };
 		struct ct_error *err = ct_walk_member_path(s, &v, link);
@@ -623,7 +1201,7 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 		loff = v.addr;
 		lt = v.type;
 	} else {
-		/* the one member that is a TAILQ_ENTRY */
+		/* the one member that is an entry of this kind */
 		Dwarf_Die m;
 		int found = 0;
 		if (dwarf_child(&elem, &m) == 0) {
@@ -634,8 +1212,10 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 				uint64_t o;
 				Dwarf_Die tt;
 				if (dwarf_tag(&m) != DW_TAG_member ||
-				    !ct_walk_die_type(&m, &t) || !ct_walk_is_struct(&t) ||
-				    !ct_walk_find_member(&t, "tqe_next", &o, &tt, 0) ||
+				    !ct_walk_die_type(&m, &t) ||
+				    !ct_walk_is_struct(&t) ||
+				    !ct_walk_find_member(&t, kn->next, &o, &tt,
+							 0) ||
 				    !dwarf_attr(&m, DW_AT_data_member_location,
 						&a) ||
 				    dwarf_formudata(&a, &off) != 0)
@@ -648,25 +1228,78 @@ static struct ct_error *tailq_links(struct ct_walk_session *s,
 			} while (dwarf_siblingof(&m, &m) == 0);
 		}
 		if (found != 1)
-			return ct_walk_error("struct '%s' has %d TAILQ_ENTRY members; "
-					  "give --link", r->elem_type, found);
+			return ct_walk_error("struct '%s' has %d %s_ENTRY "
+					     "members; give --link",
+					     r->elem_type, found, kn->what);
 	}
 	snprintf(r->link, sizeof(r->link), "%s", link);
-	uint64_t no, po;
+	uint64_t no, po = 0;
 	Dwarf_Die t;
-	if (!ct_walk_find_member(&lt, "tqe_next", &no, &t, 0) ||
-	    !ct_walk_find_member(&lt, "tqe_prev", &po, &t, 0))
-		return ct_walk_error("link '%s' has no tqe_next and tqe_prev", link);
+	if (!ct_walk_find_member(&lt, kn->next, &no, &t, 0) ||
+	    (kn->prev && !ct_walk_find_member(&lt, kn->prev, &po, &t, 0))) {
+		if (kn->prev)
+			return ct_walk_error("link '%s' has no %s and %s",
+					     link, kn->next, kn->prev);
+		return ct_walk_error("link '%s' has no %s", link, kn->next);
+	}
 	l->node_off = loff;
 	l->next_off = loff + no;
 	l->prev_off = loff + po;
 	/* an element holds its links, whatever DWARF says its size is */
 	if (l->elem_size < l->next_off + s->ptr_size)
 		l->elem_size = l->next_off + s->ptr_size;
-	if (l->elem_size < l->prev_off + s->ptr_size)
+	if (kn->prev && l->elem_size < l->prev_off + s->ptr_size)
 		l->elem_size = l->prev_off + s->ptr_size;
-	l->next_name = "tqe_next";
-	l->prev_name = "tqe_prev";
+	return NULL;
+}
+
+/* Node offsets and the element (--elem-type, --link) of a list_head or
+ * hlist. */
+static struct ct_error *node_links(struct ct_walk_session *s,
+				   const struct ct_walk_spec *spec,
+				   const struct kind_names *kn,
+				   Dwarf_Die *head, struct ct_walk_result *r,
+				   struct ct_walk_links *l)
+{
+	uint64_t fo, lo = 0;
+	Dwarf_Die ft, t, node;
+	ct_walk_find_member(head, kn->first, &fo, &ft, 0);
+	if (kn->last)
+		ct_walk_find_member(head, kn->last, &lo, &t, 0);
+	l->first_off = fo;
+	l->last_off = lo;
+	l->align = s->ptr_size;
+	if (kn->kind == CT_WALK_LIST_HEAD) {
+		/* the nodes are list_heads like the head */
+		l->next_off = fo;
+		l->prev_off = lo;
+	} else {
+		/* hlist_head.first points at an hlist_node */
+		if (dwarf_tag(&ft) != DW_TAG_pointer_type ||
+		    !ct_walk_die_type(&ft, &node) || !ct_walk_is_struct(&node) ||
+		    !ct_walk_find_member(&node, kn->next, &l->next_off, &t, 0) ||
+		    !ct_walk_find_member(&node, kn->prev, &l->prev_off, &t, 0))
+			return ct_walk_error("'%s' does not point at a node with "
+					     "%s and %s", kn->first, kn->next,
+					     kn->prev);
+	}
+	if (!spec->elem_type)
+		return NULL;
+	Dwarf_Die elem;
+	if (!ct_walk_find_global(s->dwarf, spec->elem_type,
+				 DW_TAG_structure_type, &elem))
+		return ct_walk_error("no struct '%s' in the debug info",
+				     spec->elem_type);
+	if (!spec->link)
+		return ct_walk_error("--elem-type needs --link");
+	ct_walk_type_name(&elem, r->elem_type, sizeof(r->elem_type));
+	snprintf(r->link, sizeof(r->link), "%s", spec->link);
+	struct ct_walk_tval e = { 0, elem };
+	struct ct_error *err = ct_walk_member_path(s, &e, spec->link);
+	if (err)
+		return err;
+	l->node_off = e.addr;
+	l->elem_size = ct_walk_type_size(&elem);
 	return NULL;
 }
 
@@ -702,64 +1335,62 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 	size_t max = spec->max_elements && spec->max_elements <
 		     CT_WALK_MAX_ELEMENTS ? spec->max_elements
 					  : CT_WALK_MAX_ELEMENTS;
-	uint64_t fo, lo, no, po;
-	Dwarf_Die ft, lt;
-	bool tq = ct_walk_find_member(&v.type, "tqh_first", &fo, &ft, 0) &&
-		  ct_walk_find_member(&v.type, "tqh_last", &lo, &lt, 0);
-	bool li = ct_walk_find_member(&v.type, "next", &no, &ft, 0) &&
-		  ct_walk_find_member(&v.type, "prev", &po, &lt, 0);
-	enum ct_walk_kind tree = ct_walk_tree_head_kind(&v.type);
-	enum ct_walk_kind kind = spec->kind ? spec->kind
-			       : tq ? CT_WALK_TAILQ
-			       : li ? CT_WALK_LIST : tree;
-	struct links l = { 0 };
-	r->kind = kind;
-	if (spec->key && kind != CT_WALK_RB && kind != CT_WALK_LINUX_RB) {
+	enum ct_walk_kind tree = spec->kind ? spec->kind
+				 : ct_walk_tree_head_kind(&v.type);
+	if (spec->key && tree != CT_WALK_RB && tree != CT_WALK_LINUX_RB) {
 		err = ct_walk_error("--key is for trees");
 		goto fail;
 	}
-	if (kind == CT_WALK_RB || kind == CT_WALK_LINUX_RB) {
+	if (tree == CT_WALK_RB || tree == CT_WALK_LINUX_RB) {
 		err = ct_walk_tree_run(s, spec, &v, r, max);
-	} else if (kind == CT_WALK_TAILQ && tq) {
-		ct_walk_find_member(&v.type, "tqh_first", &fo, &ft, 0);
-		err = tailq_links(s, spec, &ft, r, &l);
-		if (!err)
-			err = walk_tailq(&s->mem, r, v.addr, fo, lo, &l, max);
-	} else if (kind == CT_WALK_LIST && li) {
-		l.next_off = no;
-		l.prev_off = po;
-		l.align = s->ptr_size;
-		l.next_name = "next";
-		l.prev_name = "prev";
-		if (spec->elem_type) {
-			Dwarf_Die elem;
-			if (!ct_walk_find_global(s->dwarf, spec->elem_type,
-					 DW_TAG_structure_type, &elem)) {
-				err = ct_walk_error("no struct '%s' in the debug info",
-						 spec->elem_type);
-				goto fail;
-			}
-			if (!spec->link) {
-				err = ct_walk_error("--elem-type needs --link");
-				goto fail;
-			}
-			ct_walk_type_name(&elem, r->elem_type, sizeof(r->elem_type));
-			snprintf(r->link, sizeof(r->link), "%s", spec->link);
-			struct ct_walk_tval e = { 0, elem };
-			err = ct_walk_member_path(s, &e, spec->link);
-			if (err)
-				goto fail;
-			l.node_off = e.addr;
-			l.elem_size = ct_walk_type_size(&elem);
-		}
-		err = walk_list(&s->mem, r, v.addr, &l, max);
-	} else {
-		err = ct_walk_error("'%s' (struct %s) is not a %s head", spec->member,
-				 r->head_type,
-				 kind == CT_WALK_LIST ? "list_head"
-				 : kind == CT_WALK_TAILQ ? "TAILQ"
-				 : "TAILQ, list or tree");
+		goto strings;
 	}
+	const struct kind_names *kn = NULL;
+	if (spec->kind) {
+		kn = kind_names_of(spec->kind);
+		if (kn && !has_head(&v.type, kn)) {
+			err = ct_walk_error("'%s' (struct %s) is not a %s head",
+					    spec->member, r->head_type,
+					    kn->what);
+			goto fail;
+		}
+	} else {
+		for (size_t i = 0; !kn && i < sizeof(kind_table) /
+		     sizeof(kind_table[0]); i++)
+			if (has_head(&v.type, &kind_table[i]))
+				kn = &kind_table[i];
+	}
+	if (!kn) {
+		err = ct_walk_error("'%s' (struct %s) is not a TAILQ, SLIST, "
+				    "LIST, STAILQ, list_head or hlist head",
+				    spec->member, r->head_type);
+		goto fail;
+	}
+	struct ct_walk_links l = { .kind = kn->kind };
+	l.first_name = kn->first;
+	l.last_name = kn->last ? kn->last : "";
+	l.next_name = kn->next;
+	l.prev_name = kn->prev ? kn->prev : "";
+	r->kind = kn->kind;
+	if (kn->kind == CT_WALK_LIST_HEAD || kn->kind == CT_WALK_HLIST) {
+		err = node_links(s, spec, kn, &v.type, r, &l);
+	} else {
+		Dwarf_Die ft, t;
+		ct_walk_find_member(&v.type, kn->first, &l.first_off, &ft, 0);
+		if (kn->last)
+			ct_walk_find_member(&v.type, kn->last, &l.last_off, &t,
+					    0);
+		err = bsd_links(s, spec, kn, &ft, r, &l);
+	}
+	if (!err) {
+		struct ct_walk_env env = {
+			.mem = &s->mem,
+			.region = ct_walk_session_region,
+			.region_state = s,
+		};
+		err = ct_walk_engine_run(&env, &l, v.addr, max, r);
+	}
+strings:
 	if (!err)
 		err = check_strings(s, spec, r);
 	if (err)
@@ -772,16 +1403,6 @@ fail:
 }
 
 /* ---- output -------------------------------------------------------------- */
-
-const char *ct_walk_kind_name(enum ct_walk_kind k)
-{
-	switch (k) {
-	case CT_WALK_TAILQ: return "tailq";
-	case CT_WALK_RB: return "rb";
-	case CT_WALK_LINUX_RB: return "linux-rb";
-	default: return "list";
-	}
-}
 
 struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,
 					char **ret)

@@ -7,13 +7,16 @@
  * global variable, "variable.member.member", or an address with a type
  * name), goes to a list head member of it, and follows the list with every
  * invariant checked: BSD sys/queue.h TAILQ (tqh_first, tqh_last,
- * tqe_next, tqe_prev) or Linux list_head (next, prev), or walks a
- * red-black tree in order (walk-tree.c: BSD sys/tree.h RB trees and
- * Linux rb_root).  Offsets and sizes
- * all come from DWARF.  Pointers read from the dump are data: every one is
- * classified (NULL, poison, misaligned, never mapped, not in the dump)
- * before it is followed, the walk is capped, and cycles are found with
- * Brent's algorithm in constant memory.
+ * tqe_next, tqe_prev), SLIST (slh_first, sle_next), LIST (lh_first,
+ * le_next, le_prev), STAILQ (stqh_first, stqh_last, stqe_next), or Linux
+ * list_head (next, prev) and hlist_head/hlist_node (first; next, pprev).
+ * Offsets and sizes all come from DWARF.  Pointers read from the dump are
+ * data: every one is classified (NULL, poison, misaligned, never mapped,
+ * not in the dump, one bit from the right one, into freed memory, into
+ * memory of the wrong kind, a node in two lists) before it is followed,
+ * the walk is capped, and cycles are found with Brent's algorithm in
+ * constant memory.  Red-black trees (BSD sys/tree.h RB_HEAD/RB_ENTRY,
+ * Linux rb_root/rb_node) are walked in order by walk-tree.c.
  */
 #ifndef CT_WALK_H
 #define CT_WALK_H
@@ -39,10 +42,21 @@ struct ct_walk_mem {
 enum ct_walk_kind {
 	CT_WALK_AUTO = 0,	/* from the head's member names */
 	CT_WALK_TAILQ,		/* BSD TAILQ_HEAD / TAILQ_ENTRY */
-	CT_WALK_LIST,		/* Linux struct list_head */
+	CT_WALK_LIST_HEAD,	/* Linux struct list_head */
+	CT_WALK_SLIST,		/* BSD SLIST_HEAD / SLIST_ENTRY */
+	CT_WALK_LIST,		/* BSD LIST_HEAD / LIST_ENTRY */
+	CT_WALK_STAILQ,		/* BSD STAILQ_HEAD / STAILQ_ENTRY */
+	CT_WALK_HLIST,		/* Linux hlist_head / hlist_node */
 	CT_WALK_RB,		/* BSD sys/tree.h RB_HEAD / RB_ENTRY */
 	CT_WALK_LINUX_RB,	/* Linux rb_root / rb_node */
+	CT_WALK_KIND_MAX,
 };
+
+/* "tailq", "list_head", "slist", "list", "stailq", "hlist", "rb",
+ * "linux-rb" ("auto"). */
+const char *ct_walk_kind_name(enum ct_walk_kind k);
+/* The kind named name, or CT_WALK_KIND_MAX. */
+enum ct_walk_kind ct_walk_kind_from_name(const char *name);
 
 /* What to walk.  Strings are borrowed for the call. */
 struct ct_walk_spec {
@@ -70,12 +84,13 @@ struct ct_walk_spec {
 struct ct_walk_finding {
 	char kind[24];		/* "null", "poison", "misaligned",
 				 * "unmapped", "not-dumped", "truncated",
+				 * "bit-flip", "freed", "foreign", "shared",
 				 * "cycle", "bad-back-link", "bad-tail",
 				 * "too-long", "unterminated",
 				 * "unprintable"; trees: "bad-parent",
 				 * "red-red", "black-height", "root-red",
 				 * "bad-color", "order", "duplicate",
-				 * "shared", "too-deep", "freed" */
+				 * "too-deep" */
 	long element;		/* element holding field, -1 for the head */
 	uint64_t address;	/* address of field */
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */
@@ -140,9 +155,6 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 			     const struct ct_walk_spec *spec,
 			     struct ct_walk_result **ret);
 void ct_walk_result_destroy(struct ct_walk_result *r);
-
-/* "tailq", "list", "rb", "linux-rb". */
-const char *ct_walk_kind_name(enum ct_walk_kind k);
 
 /* One JSON object: count, elements[], findings[] (and kind, root, head).
  * The caller frees *ret. */

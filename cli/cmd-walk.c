@@ -15,15 +15,19 @@
 const char cmd_walk_usage[] =
 	"usage: crashtriage walk CORE [--exe BINARY] [--type T] --root ROOT\n"
 	"       [--member M] [--elem-type E --link F]\n"
-	"       [--kind tailq|list|rb|linux-rb] [--key K]\n"
+	"       [--kind tailq|slist|list|stailq|list_head|hlist|rb|linux-rb]\n"
+	"       [--key K]\n"
 	"       [--string S]... [--max N] [--case] [--json]\n"
 	"\n"
 	"Walk the list whose head is member M of the root object in the\n"
 	"user-space core CORE, with types and offsets from the DWARF of the\n"
-	"program, and check every link: TAILQ tqh_first, tqh_last, tqe_next and\n"
-	"tqe_prev, or list_head next and prev.  Bad pointers are classified\n"
-	"(null, poison, misaligned, unmapped, not-dumped, truncated), cycles\n"
-	"are found in constant memory.  When the forward walk breaks, the\n"
+	"program, and check every link: sys/queue.h TAILQ, SLIST, LIST (with\n"
+	"le_prev), STAILQ (with stqh_last), Linux list_head and hlist (with\n"
+	"pprev).  Bad pointers are classified (null, poison, misaligned,\n"
+	"unmapped, not-dumped, truncated, bit-flip: one bit from the right\n"
+	"link; freed: into memory filled with 0x6b or 0xdeadbeef markers;\n"
+	"foreign: into code or a stack; shared: an element with two\n"
+	"predecessors), cycles are found in constant memory.  When the forward walk breaks, the\n"
 	"back links are followed from the tail (tqh_last and tqe_prev, or the\n"
 	"head's prev and prev) to recover the elements after the break\n"
 	"(bounded and cycle-checked); --json adds 'recovered' with count,\n"
@@ -45,11 +49,12 @@ const char cmd_walk_usage[] =
 	"  --type T   struct of the root object (checked for a variable)\n"
 	"  --member M member path from the root to the list or tree head\n"
 	"             (default: the root is the head)\n"
-	"  --elem-type E  element struct (TAILQ: default from tqh_first;\n"
-	"             list_head: default the bare nodes)\n"
+	"  --elem-type E  element struct (BSD kinds: default from the first\n"
+	"             pointer; list_head, hlist: default the bare nodes)\n"
 	"  --link F   member of E holding the links (e.g. entries)\n"
-	"  --kind tailq|list|rb|linux-rb  the head's kind (default: from its\n"
-	"             members)\n"
+	"  --kind K   the head's kind: tailq, slist, list (BSD LIST), stailq,\n"
+	"             list_head, hlist, rb (BSD RB_HEAD), linux-rb (rb_root)\n"
+	"             (default: from its members)\n"
 	"  --key K    trees: member path of E that orders the tree; integers\n"
 	"             compare as integers (signedness from DWARF), char[N] and\n"
 	"             char * as strings (first 256 bytes); out of order is\n"
@@ -74,13 +79,8 @@ const char cmd_walk_usage[] =
 static void print_text(const struct ct_walk_result *r,
 		       const struct ct_walk_spec *spec)
 {
-	static const char *const kinds[] = {
-		[CT_WALK_TAILQ] = "TAILQ", [CT_WALK_LIST] = "list_head",
-		[CT_WALK_RB] = "RB tree", [CT_WALK_LINUX_RB] = "rb_root",
-	};
-	const char *k = (size_t)r->kind < sizeof(kinds) / sizeof(kinds[0]) &&
-			kinds[r->kind] ? kinds[r->kind] : "list_head";
-	printf("walk     %s %s%s%s (%s) at 0x%" PRIx64 "\n", k, spec->root,
+	printf("walk     %s %s%s%s (%s) at 0x%" PRIx64 "\n",
+	       ct_walk_kind_name(r->kind), spec->root,
 	       spec->member[0] ? "->" : "", spec->member, r->head_type,
 	       r->head);
 	printf("elements %zu%s%s\n", r->count, r->elem_type[0] ? " of struct " : "",
@@ -217,15 +217,8 @@ int cmd_walk(int argc, char **argv)
 			strings[spec.string_count++] = optarg;
 			break;
 		case OPT_KIND:
-			if (strcmp(optarg, "tailq") == 0)
-				spec.kind = CT_WALK_TAILQ;
-			else if (strcmp(optarg, "list") == 0)
-				spec.kind = CT_WALK_LIST;
-			else if (strcmp(optarg, "rb") == 0)
-				spec.kind = CT_WALK_RB;
-			else if (strcmp(optarg, "linux-rb") == 0)
-				spec.kind = CT_WALK_LINUX_RB;
-			else {
+			spec.kind = ct_walk_kind_from_name(optarg);
+			if (spec.kind == CT_WALK_KIND_MAX) {
 				cli_errorf("unknown kind '%s'", optarg);
 				return CLI_EXIT_USAGE;
 			}

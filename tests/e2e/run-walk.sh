@@ -85,7 +85,7 @@ jq_check "intact TAILQ: indexes 0..4, distinct addresses" "$WORK/intact.json" \
 	'([.elements[].index] == [0,1,2,3,4]) and ([.elements[].address] | unique | length) == 5'
 walk intact intact-list --json $LH
 jq_check "intact list_head: 5 elements, no finding" "$WORK/intact-list.json" \
-	'.kind == "list" and .count == 5 and .findings == []'
+	'.kind == "list_head" and .count == 5 and .findings == []'
 walk intact intact-nodes --json --root fqdn_root --member addr_list
 jq_check "intact list_head, bare nodes: 5, no finding" "$WORK/intact-nodes.json" \
 	'.count == 5 and .findings == []'

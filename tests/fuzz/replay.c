@@ -81,7 +81,8 @@ static int replay_dir(const char *path)
 		n++;
 	}
 	closedir(d);
-	qsort(names, n, sizeof(*names), compare);
+	if (n)	/* qsort(NULL, 0) is undefined */
+		qsort(names, n, sizeof(*names), compare);
 	int failed = 0;
 	for (size_t i = 0; i < n; i++) {
 		struct stat st;
