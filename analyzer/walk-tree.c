@@ -860,6 +860,17 @@ struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 			l.color_name = "rbe_parent";
 		}
 		l.elem_size = ct_walk_type_size(&elem);
+		/* an element holds its links, whatever DWARF says its size
+		 * is */
+		uint64_t end = l.left_off > l.right_off ? l.left_off
+							 : l.right_off;
+		if (end < l.parent_off)
+			end = l.parent_off;
+		end += s->ptr_size;
+		if (!l.packed && end < l.color_off + l.color_size)
+			end = l.color_off + l.color_size;
+		if (l.elem_size < end)
+			l.elem_size = end;
 		l.node_size = l.elem_size;
 	} else if (kind == CT_WALK_LINUX_RB) {
 		if (!ct_walk_find_member(&head, "rb_node", &l.root_off, &rt, 0)) {
