@@ -88,7 +88,7 @@ same_findings() {
 	fi
 }
 
-MODES="red-red black-height bad-parent order duplicate root-red poison cycle shared doublefree"
+MODES="red-red black-height bad-parent order duplicate root-red poison cycle shared doublefree relink"
 make_core intact intact || not_ok "intact: no core was produced"
 make_core big intact rb 100000 || not_ok "big: no core was produced"
 for l in rb packed linux; do
@@ -169,6 +169,7 @@ jq_check "black-height: both counts said" "$WORK/rb-black-height.json" \
 # ---- the double free: glibc aborted, the walk finds the freed table ----
 for l in rb packed linux; do
 	grep -q "free(): double free detected" "$WORK/$l-doublefree/stderr" &&
+		grep -q "free(): double free detected" "$WORK/$l-relink/stderr" &&
 		ok "doublefree $l: glibc aborted on the second free" ||
 		not_ok "doublefree $l: no glibc double free message"
 done
