@@ -129,13 +129,15 @@ static int one_bit(uint64_t a, uint64_t b)
 /*
  * A target one bit away from v that fits where v is: with back links,
  * the one whose back link is want (the link we came from, or the node
- * before); without, a readable one whose own next is the end or another
- * readable target.  end: the list's end marker (0, or the head).
+ * before); without, weaker evidence, so more is asked: a readable one
+ * within 4 GiB of near (the element or head holding the link: lists live
+ * in one heap) whose own next is the end or another readable target.
+ * end: the list's end marker (0, or the head).
  */
 static bool find_flip(const struct ct_walk_env *e,
 		      const struct ct_walk_links *l, uint64_t head,
 		      uint64_t v, bool has_back, uint64_t want, uint64_t end,
-		      unsigned *ret_bit, uint64_t *ret_c)
+		      uint64_t near, unsigned *ret_bit, uint64_t *ret_c)
 {
 	const struct ct_walk_mem *s = e->mem;
 	for (unsigned b = 0; b < s->ptr_size * 8; b++) {
@@ -149,7 +151,8 @@ static bool find_flip(const struct ct_walk_env *e,
 			    CT_CORE_MEM_OK || n != want)
 				continue;
 		} else {
-			if (!target_ok(e, l, head, c) ||
+			uint64_t dist = c > near ? c - near : near - c;
+			if (dist >= 1ull << 32 || !target_ok(e, l, head, c) ||
 			    ct_walk_read_ptr(s, c + l->next_off, &n) !=
 			    CT_CORE_MEM_OK ||
 			    (n != end && !target_ok(e, l, head, n)))
@@ -219,7 +222,8 @@ static enum explained explain_back(const struct ct_walk_env *e,
 	unsigned fb;
 	uint64_t c;
 	char why[160];
-	if (find_flip(e, l, head, cur, true, want, end, &fb, &c) && c != cur) {
+	if (find_flip(e, l, head, cur, true, want, end, want, &fb, &c) &&
+	    c != cur) {
 		char in[64];
 		elem_note(l, c, in, sizeof(in));
 		r->count--;
@@ -256,15 +260,21 @@ static enum explained explain_back(const struct ct_walk_env *e,
 	uint64_t t;
 	if (ct_walk_read_ptr(s, pprev ? prev : prev + l->next_off, &t) ==
 	    CT_CORE_MEM_OK && t == cur && prev % s->ptr_size == 0) {
+		char from[48];
+		if (f->holder < 0)
+			snprintf(from, sizeof(from), "the head's %s", f->field);
+		else
+			snprintf(from, sizeof(from), "element %ld's %s",
+				 f->holder, f->field);
 		*err = ct_walk_add_finding(r, "shared", idx, cur + l->prev_off,
 					   et, l->prev_name, "0x%" PRIx64
-					   " names %s 0x%" PRIx64 " that links "
-					   "to this element too, not %s at 0x%"
+					   " names another %s, which points at "
+					   "this element too, not %s at 0x%"
 					   PRIx64 ": the element has two "
 					   "predecessors (it is on two lists, or "
 					   "was added twice)", prev,
-					   pprev ? "the link at" : "the node at",
-					   prev, f->field, f->addr);
+					   pprev ? "link" : "node", from,
+					   f->addr);
 		return EXPLAINED_GO_ON;
 	}
 	return EXPLAINED_NOT;
@@ -346,6 +356,14 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 								: "prev");
 			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
 				 "%s: %s is %s", kind, from, why);
+			break;
+		}
+		char fwhy[120];
+		if (ct_walk_is_freed(s, e, l->elem_size ? l->elem_size
+				     : check_size, fwhy, sizeof(fwhy))) {
+			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+				 "freed: the element at 0x%" PRIx64 " is freed "
+				 "memory: %s", e, fwhy);
 			break;
 		}
 		if (r->recovered_count && ct_walk_brent_step(&b, e)) {
@@ -482,8 +500,8 @@ static struct ct_error *walk_tailq(const struct ct_walk_env *e,
 		if (!good || rg) {
 			unsigned fb;
 			uint64_t c;
-			if (find_flip(e, l, head, cur, true, link_addr, 0, &fb,
-				      &c)) {
+			if (find_flip(e, l, head, cur, true, link_addr, 0,
+				      link_addr, &fb, &c)) {
 				err = ct_walk_add_finding(r, "bit-flip",
 					holder, link_addr, f.type, f.field,
 					"0x%" PRIx64 " (%s) is one bit (bit %u) "
@@ -644,7 +662,7 @@ static struct ct_error *walk_list(const struct ct_walk_env *e,
 			unsigned fb;
 			uint64_t c;
 			if (find_flip(e, l, head, cur, true, prev_node, head,
-				      &fb, &c)) {
+				      prev_node, &fb, &c)) {
 				char in[64];
 				elem_note(l, c, in, sizeof(in));
 				err = ct_walk_add_finding(r, "bit-flip",
@@ -826,8 +844,11 @@ static struct ct_error *walk_plain(const struct ct_walk_env *e,
 			unsigned fb;
 			uint64_t c;
 			char fwhy[160];
-			if (find_flip(e, l, head, cur, back, link_addr, 0, &fb,
-				      &c)) {
+			/* without back links, a readable pointer into code
+			 * or a stack is not taken for a flip */
+			if ((back || !good) &&
+			    find_flip(e, l, head, cur, back, link_addr, 0,
+				      link_addr, &fb, &c)) {
 				if (back)
 					snprintf(fwhy, sizeof(fwhy), "whose %s "
 						 "points back here",

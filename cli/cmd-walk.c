@@ -79,10 +79,18 @@ const char cmd_walk_usage[] =
 static void print_text(const struct ct_walk_result *r,
 		       const struct ct_walk_spec *spec)
 {
-	printf("walk     %s %s%s%s (%s) at 0x%" PRIx64 "\n",
-	       ct_walk_kind_name(r->kind), spec->root,
-	       spec->member[0] ? "->" : "", spec->member, r->head_type,
-	       r->head);
+	/* as the headers spell them */
+	static const char *const shown[CT_WALK_KIND_MAX] = {
+		[CT_WALK_TAILQ] = "TAILQ", [CT_WALK_SLIST] = "SLIST",
+		[CT_WALK_LIST] = "LIST", [CT_WALK_STAILQ] = "STAILQ",
+		[CT_WALK_LIST_HEAD] = "list_head", [CT_WALK_HLIST] = "hlist",
+		[CT_WALK_RB] = "RB_HEAD", [CT_WALK_LINUX_RB] = "rb_root",
+	};
+	const char *kind = (unsigned)r->kind < CT_WALK_KIND_MAX &&
+			   shown[r->kind] ? shown[r->kind] : "?";
+	printf("walk     %s %s%s%s (%s) at 0x%" PRIx64 "\n", kind,
+	       spec->root, spec->member[0] ? "->" : "", spec->member,
+	       r->head_type, r->head);
 	printf("elements %zu%s%s\n", r->count, r->elem_type[0] ? " of struct " : "",
 	       r->elem_type);
 	enum { SHOWN = 20 };

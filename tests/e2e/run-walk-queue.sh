@@ -186,6 +186,10 @@ for m in freed perturb; do
 	done
 done
 
+jq_check "freed tailq: the walk back from the tail recovers items 4 and 3, stops at the freed item 2" \
+	"$WORK/freed-tailq.json" \
+	"[.recovered.elements[].address] == [\"$(item freed 3)\", \"$(item freed 4)\"] and (.recovered.stopped | test(\"^freed: the element at $(item freed 2) \"))"
+
 # ---- foreign: a link into a thread's stack ----
 for k in $ALL; do
 	walk foreign $k

@@ -188,8 +188,8 @@ jq_check "--case: a link finding's member is the link path" "$WORK/rr-case.json"
 walk rb-doublefree df-text $(args rb)
 grep -q '^finding  freed: element 66 pfr_ktable.pfrkt_t at 0x' "$WORK/df-text.json" &&
 	ok "text: the freed finding line" || not_ok "text: the freed finding line"
-grep -q '^walk     rb pfr_ktables (pfr_ktablehead) at 0x' "$WORK/df-text.json" &&
-	ok "text: the walk line names the kind (rb)" || not_ok "text: the walk line"
+grep -q '^walk     RB_HEAD pfr_ktables (pfr_ktablehead) at 0x' "$WORK/df-text.json" &&
+	ok "text: the walk line names the kind (RB_HEAD)" || not_ok "text: the walk line"
 
 # ---- errors ----
 walk intact twolinks --json --root pfr_ktables
