@@ -613,6 +613,31 @@ static struct ct_error *check_keys(struct tree_walk *w)
 	return err;
 }
 
+/* rb_root_cached: rb_leftmost must be the first node in order (NULL for
+ * an empty tree).  first: that node as the walk found it, 0 if none. */
+static struct ct_error *check_leftmost(const struct ct_walk_mem *m,
+				       const struct ct_walk_tree_layout *l,
+				       uint64_t head, struct ct_walk_result *r,
+				       uint64_t first)
+{
+	uint64_t lm, at = head + l->leftmost_off;
+	if (!l->has_leftmost ||
+	    ct_walk_read_ptr(m, at, &lm) != CT_CORE_MEM_OK || lm == first)
+		return NULL;
+	char note[96] = "";
+	const char *k = lm ? ct_walk_link_kind(m, lm, "bad-leftmost", note,
+					       sizeof(note))
+			   : "bad-leftmost";
+	if (first)
+		return ct_walk_add_finding(r, k, -1, at, l->head_name,
+					   "rb_leftmost", "0x%" PRIx64 "%s, "
+					   "but the first node in order is 0x%"
+					   PRIx64, lm, note, first);
+	return ct_walk_add_finding(r, k, -1, at, l->head_name, "rb_leftmost",
+				   "0x%" PRIx64 "%s, but the tree is empty",
+				   lm, note);
+}
+
 struct ct_error *ct_walk_tree(const struct ct_walk_mem *m,
 			      const struct ct_walk_tree_layout *l,
 			      uint64_t head, struct ct_walk_result *r,
@@ -624,7 +649,7 @@ struct ct_error *ct_walk_tree(const struct ct_walk_mem *m,
 		return ct_walk_error("tree head at 0x%" PRIx64 ": %s", head,
 				     ct_walk_mem_reason(mm));
 	if (root == 0)
-		return NULL;
+		return check_leftmost(m, l, head, r, 0);
 	struct tree_walk w = { .m = m, .l = l, .r = r, .max = max };
 	const char *kind;
 	char why[200];
@@ -662,6 +687,9 @@ struct ct_error *ct_walk_tree(const struct ct_walk_mem *m,
 			break;
 		}
 	}
+	if (!err)
+		err = check_leftmost(m, l, head, r, r->count ? r->elements[0] +
+				     l->node_off : 0);
 	if (!err)
 		err = check_keys(&w);
 	free(w.stack);
@@ -884,6 +912,11 @@ struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 						     "not an rb_root",
 						     r->head_type);
 			l.root_off = off + o2;
+			Dwarf_Die lt;
+			l.has_leftmost = ct_walk_find_member(&head,
+							    "rb_leftmost",
+							    &l.leftmost_off,
+							    &lt, 0);
 		}
 		l.root_name = "rb_node";
 		if (dwarf_tag(&rt) != DW_TAG_pointer_type ||

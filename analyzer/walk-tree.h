@@ -38,6 +38,8 @@ struct ct_walk_tree_layout {
 	uint64_t elem_size;	/* bytes of an element, 0: bare nodes */
 	uint64_t align;		/* required alignment of a node */
 	uint64_t root_off;	/* of the root link in the head */
+	bool has_leftmost;	/* Linux rb_root_cached: the head caches */
+	uint64_t leftmost_off;	/* ... the first node in order here */
 	const char *left_name, *right_name, *parent_name, *color_name;
 	const char *root_name;	/* "rbh_root", "rb_node" */
 	const char *elem_name;	/* struct of findings on elements */

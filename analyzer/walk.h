@@ -90,7 +90,7 @@ struct ct_walk_finding {
 				 * "unprintable"; trees: "bad-parent",
 				 * "red-red", "black-height", "root-red",
 				 * "bad-color", "order", "duplicate",
-				 * "too-deep" */
+				 * "too-deep", "bad-leftmost" */
 	long element;		/* element holding field, -1 for the head */
 	uint64_t address;	/* address of field */
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */

@@ -90,6 +90,7 @@ same_findings() {
 
 MODES="red-red black-height bad-parent order duplicate root-red poison cycle shared doublefree relink"
 make_core intact intact || not_ok "intact: no core was produced"
+make_core leftmost leftmost linux || not_ok "leftmost: no core was produced"
 make_core big intact rb 100000 || not_ok "big: no core was produced"
 for l in rb packed linux; do
 	for m in $MODES; do
@@ -147,6 +148,18 @@ for l in rb packed linux; do
 		same_findings $l-$m "$WORK/$l-$m/expect"
 	done
 done
+
+# ---- rb_root_cached: rb_leftmost is the first node in order ----
+walk intact intact-cached --json --root pfr_kseq_cached --elem-type pfr_ktable --link pfrkt_node --key pfrkt_seq
+jq_check "intact rb_root_cached: linux-rb, same 200 elements, no finding" \
+	"$WORK/intact-cached.json" \
+	".kind == \"linux-rb\" and .findings == [] and [.elements[].address] == $(jq -c '[.elements[].address]' "$WORK/intact-linux.json")"
+walk leftmost leftmost --json --root pfr_kseq_cached --elem-type pfr_ktable --link pfrkt_node --key pfrkt_seq
+[ $rc -eq 1 ] || not_ok "leftmost: exit $rc, want 1"
+same_findings leftmost "$WORK/leftmost/expect"
+walk leftmost leftmost-plain --json $(args linux)
+jq_check "leftmost: the rb_root alone has nothing to say" "$WORK/leftmost-plain.json" \
+	'.count == 200 and .findings == []'
 
 # ---- what the findings say ----
 jq_check "poison: the 0x6b pattern named; the right subtree is lost" \
