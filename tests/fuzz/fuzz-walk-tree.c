@@ -10,7 +10,8 @@
  *   0      flags: 1 Linux rb_node (colour bit 0: 1 black), 2 BSD packed
  *          colour (bit 0 of the parent: 1 red), 4 elements have a size
  *          (and are checked for being freed), 8 align 1 instead of 8,
- *          16 the last quarter is "not dumped"
+ *          16 the last quarter is "not dumped", 32 the head caches the
+ *          leftmost node (rb_root_cached) at byte 23's offset
  *   1      key kind (mod 5: none, int, uint, char array, char pointer)
  *   2..13  six 16-bit offsets (little-endian): left, right, parent,
  *          colour, node (mod 64 each), elem_size (mod 512)
@@ -20,7 +21,7 @@
  *   19     key offset (mod 64)
  *   20..21 key size (ints: 1, 2, 4, 8 by the low two bits; arrays mod 300)
  *   22     root link offset in the head (mod 64)
- *   23     unused
+ *   23     rb_leftmost offset in the head (mod 64)
  * The image sits at BASE; the page below it is "never mapped" and the one
  * after it "truncated".
  */
@@ -96,6 +97,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.elem_size = flags & 4 ? u16(data + 12) % 512 : 0,
 		.align = flags & 8 ? 1 : 8,
 		.root_off = data[22] % 64,
+		.has_leftmost = flags & 32,
+		.leftmost_off = data[23] % 64,
 		.left_name = "left", .right_name = "right",
 		.parent_name = "parent", .color_name = "color",
 		.root_name = "root", .elem_name = "elem", .head_name = "head",
