@@ -232,7 +232,7 @@ bool ct_walk_find_global(Dwarf *dw, const char *name, int tag, Dwarf_Die *ret)
 /* Member name of struct die: offset in the struct and (peeled) type.
  * Anonymous struct/union members are searched too. */
 bool ct_walk_find_member(Dwarf_Die *st, const char *name, uint64_t *ret_off,
-			Dwarf_Die *ret_type, int depth)
+			 Dwarf_Die *ret_type, int depth)
 {
 	Dwarf_Die m;
 	if (depth > 8 || dwarf_child(st, &m) != 0)
@@ -284,7 +284,7 @@ void ct_walk_type_name(Dwarf_Die *t, char *buf, size_t size)
 
 /* Follow pointers until v is a struct (at most a few levels). */
 struct ct_error *ct_walk_deref_to_struct(struct ct_walk_session *s,
-					struct ct_walk_tval *v, const char *what)
+					 struct ct_walk_tval *v, const char *what)
 {
 	for (int i = 0; i < 4 && dwarf_tag(&v->type) == DW_TAG_pointer_type;
 	     i++) {
@@ -309,7 +309,7 @@ struct ct_error *ct_walk_deref_to_struct(struct ct_walk_session *s,
 /* Apply "a.b.c" to v, following pointers between members. */
 struct ct_error *ct_walk_member_path(struct ct_walk_session *s,
 				     struct ct_walk_tval *v,
-				    const char *path)
+				     const char *path)
 {
 	char buf[256];
 	if (snprintf(buf, sizeof(buf), "%s", path) >= (int)sizeof(buf))
@@ -335,8 +335,8 @@ struct ct_error *ct_walk_member_path(struct ct_walk_session *s,
 }
 
 struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
-				     const struct ct_walk_spec *spec,
-				     struct ct_walk_tval *ret)
+				      const struct ct_walk_spec *spec,
+				      struct ct_walk_tval *ret)
 {
 	const char *root = spec->root;
 	if (!root || !*root)
@@ -405,7 +405,12 @@ const char *ct_walk_session_region(void *state, uint64_t addr)
 	const struct ct_core *c = s->core;
 	if (ct_core_is_executable(c, addr))
 		return "an executable mapping (program code)";
-	/* a thread's stack: the segment holding its stack pointer */
+	/*
+	 * A thread's stack: the segment holding its stack pointer, from its
+	 * start (dead frames included) to 1 MiB above the stack pointer.
+	 * Not the whole segment: the kernel may have merged the mapping
+	 * with an adjacent anonymous one (a malloc arena) above the stack.
+	 */
 	for (size_t i = 0; i < c->thread_count; i++) {
 		uint64_t sp = c->threads[i].sp;
 		if (!c->threads[i].has_regs)
@@ -413,7 +418,8 @@ const char *ct_walk_session_region(void *state, uint64_t addr)
 		for (size_t j = 0; j < c->segment_count; j++) {
 			const struct ct_core_segment *g = &c->segments[j];
 			if (sp - g->vaddr < g->memsz &&
-			    addr - g->vaddr < g->memsz)
+			    addr - g->vaddr < g->memsz && addr >= g->vaddr &&
+			    addr - g->vaddr <= sp - g->vaddr + (1u << 20))
 				return "a thread's stack";
 		}
 	}

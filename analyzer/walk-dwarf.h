@@ -67,7 +67,7 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 
 /* ct_walk_env's region for a session (state): "an executable mapping
  * (program code)", "a thread's stack" (the segment holding a thread's
- * stack pointer), or NULL. */
+ * stack pointer, up to 1 MiB above it), or NULL. */
 const char *ct_walk_session_region(void *state, uint64_t addr);
 
 #endif /* CT_WALK_DWARF_H */

@@ -15,7 +15,7 @@
 /* ---- reading the target -------------------------------------------------- */
 
 enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
-				 uint64_t addr, uint64_t *ret)
+				  uint64_t addr, uint64_t *ret)
 {
 	unsigned char b[8];
 	size_t got;
@@ -31,7 +31,7 @@ enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
 
 /* Can size bytes at addr be read?  How not, if not. */
 enum ct_core_mem ct_walk_probe(const struct ct_walk_mem *s, uint64_t addr,
-			      uint64_t size)
+			       uint64_t size)
 {
 	unsigned char b[256];
 	while (size) {
@@ -100,8 +100,8 @@ const char *ct_walk_poison_name(uint64_t v)
  * caller decides whether NULL is allowed).
  */
 bool ct_walk_check_ptr(const struct ct_walk_mem *s, uint64_t v,
-		      uint64_t size, uint64_t align, const char **kind,
-		      char *why, size_t whysize)
+		       uint64_t size, uint64_t align, const char **kind,
+		       char *why, size_t whysize)
 {
 	if (v == 0) {
 		*kind = "null";
@@ -137,7 +137,7 @@ bool ct_walk_check_ptr(const struct ct_walk_mem *s, uint64_t v,
  * misaligned, unmapped, ...), else dflt.  note gets " is ..." or "".
  */
 const char *ct_walk_link_kind(const struct ct_walk_mem *s, uint64_t v,
-			     const char *dflt, char *note, size_t n)
+			      const char *dflt, char *note, size_t n)
 {
 	const char *p = ct_walk_poison_name(v);
 	note[0] = 0;
@@ -164,9 +164,9 @@ const char *ct_walk_link_kind(const struct ct_walk_mem *s, uint64_t v,
 /* ---- results ------------------------------------------------------------- */
 
 struct ct_error *ct_walk_add_finding(struct ct_walk_result *r,
-				    const char *kind, long element,
-				    uint64_t address, const char *type,
-				    const char *field, const char *fmt, ...)
+				     const char *kind, long element,
+				     uint64_t address, const char *type,
+				     const char *field, const char *fmt, ...)
 {
 	if (r->finding_count >= CT_WALK_MAX_FINDINGS) {
 		r->findings_dropped++;

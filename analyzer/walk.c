@@ -556,23 +556,23 @@ static struct ct_error *walk_tailq(const struct ct_walk_env *e,
 				broken = true;
 				break;
 			}
-		if (x == EXPLAINED_NOT) {
-			char from[48];
-			if (holder < 0)
-				snprintf(from, sizeof(from),
-					 "the head's tqh_first");
-			else
-				snprintf(from, sizeof(from),
-					 "element %ld's tqe_next", holder);
-			char note[96];
-			const char *k = ct_walk_link_kind(s, prev, "bad-back-link",
-						  note, sizeof(note));
-			err = ct_walk_add_finding(r, k, idx, cur + l->prev_off, et,
-					  l->prev_name,
-					  "0x%" PRIx64 "%s, but the link to "
-					  "this element is %s at 0x%" PRIx64,
-					  prev, note, from, link_addr);
-		}
+			if (x == EXPLAINED_NOT) {
+				char from[48], note[96];
+				if (holder < 0)
+					snprintf(from, sizeof(from),
+						 "the head's tqh_first");
+				else
+					snprintf(from, sizeof(from),
+						 "element %ld's tqe_next",
+						 holder);
+				const char *k = ct_walk_link_kind(s, prev,
+					"bad-back-link", note, sizeof(note));
+				err = ct_walk_add_finding(r, k, idx,
+					cur + l->prev_off, et, l->prev_name,
+					"0x%" PRIx64 "%s, but the link to this "
+					"element is %s at 0x%" PRIx64, prev,
+					note, from, link_addr);
+			}
 		}
 		if (err)
 			return err;
@@ -721,15 +721,16 @@ static struct ct_error *walk_list(const struct ct_walk_env *e,
 				break;
 			}
 			if (x == EXPLAINED_NOT) {
-			char note[96];
-			const char *k = ct_walk_link_kind(s, prev, "bad-back-link",
-						  note, sizeof(note));
-			err = ct_walk_add_finding(r, k, idx, cur + l->prev_off, et,
-					  "prev", "0x%" PRIx64 "%s, but the "
-					  "previous node is 0x%" PRIx64, prev,
-					  note, prev_node);
-			if (err)
-				return err;
+				char note[96];
+				const char *k = ct_walk_link_kind(s, prev,
+					"bad-back-link", note, sizeof(note));
+				err = ct_walk_add_finding(r, k, idx,
+					cur + l->prev_off, et, "prev",
+					"0x%" PRIx64 "%s, but the previous "
+					"node is 0x%" PRIx64, prev, note,
+					prev_node);
+				if (err)
+					return err;
 			}
 		}
 		prev_node = cur;

@@ -120,6 +120,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (l.elem_size < l.prev_off + 8)
 			l.elem_size = l.prev_off + 8;
 	}
+	/* bare nodes: the element is the node (as the DWARF side sets) */
+	bool nodes = l.kind == CT_WALK_LIST_HEAD || l.kind == CT_WALK_HLIST;
+	if (nodes && !l.elem_size)
+		l.node_off = 0;
 	uint64_t head = BASE + u16(data + 14);
 	size_t max = u16(data + 16) % 4096;
 	if (!max)
@@ -138,6 +142,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (r->count > max || r->recovered_count > max ||
 	    r->finding_count > CT_WALK_MAX_FINDINGS)
 		abort();
+	/* every element was checked readable before it was taken */
+	for (size_t i = 0; i < r->count; i++) {
+		uint64_t t = r->elements[i] + (nodes ? l.node_off : 0);
+		unsigned char b;
+		size_t got;
+		if (image_read(&im, t, &b, 1, &got) != CT_CORE_MEM_OK)
+			abort();
+	}
 	for (size_t i = 0; i < r->finding_count; i++) {
 		const struct ct_walk_finding *f = &r->findings[i];
 		if (!f->kind[0] || !f->field[0] || f->element < -1 ||
