@@ -292,6 +292,8 @@ static const char *const kind_names[CT_WALK_KIND_MAX] = {
 	[CT_WALK_LIST] = "list",
 	[CT_WALK_STAILQ] = "stailq",
 	[CT_WALK_HLIST] = "hlist",
+	[CT_WALK_RB] = "rb",
+	[CT_WALK_LINUX_RB] = "linux-rb",
 };
 
 const char *ct_walk_kind_name(enum ct_walk_kind k)

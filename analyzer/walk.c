@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "walk-dwarf.h"
+#include "walk-tree.h"
 
 /* ---- links, cycles and what a bad link is -------------------------------- */
 
@@ -1356,6 +1357,16 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 	size_t max = spec->max_elements && spec->max_elements <
 		     CT_WALK_MAX_ELEMENTS ? spec->max_elements
 					  : CT_WALK_MAX_ELEMENTS;
+	enum ct_walk_kind tree = spec->kind ? spec->kind
+				 : ct_walk_tree_head_kind(&v.type);
+	if (spec->key && tree != CT_WALK_RB && tree != CT_WALK_LINUX_RB) {
+		err = ct_walk_error("--key is for trees");
+		goto fail;
+	}
+	if (tree == CT_WALK_RB || tree == CT_WALK_LINUX_RB) {
+		err = ct_walk_tree_run(s, spec, &v, r, max);
+		goto strings;
+	}
 	const struct kind_names *kn = NULL;
 	if (spec->kind) {
 		kn = kind_names_of(spec->kind);
@@ -1401,6 +1412,7 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 		};
 		err = ct_walk_engine_run(&env, &l, v.addr, max, r);
 	}
+strings:
 	if (!err)
 		err = check_strings(s, spec, r);
 	if (err)

@@ -15,7 +15,8 @@
  * not in the dump, one bit from the right one, into freed memory, into
  * memory of the wrong kind, a node in two lists) before it is followed,
  * the walk is capped, and cycles are found with Brent's algorithm in
- * constant memory.
+ * constant memory.  Red-black trees (BSD sys/tree.h RB_HEAD/RB_ENTRY,
+ * Linux rb_root/rb_node) are walked in order by walk-tree.c.
  */
 #ifndef CT_WALK_H
 #define CT_WALK_H
@@ -28,6 +29,7 @@ enum {
 	CT_WALK_MAX_PATH = 16,		/* members in a member path */
 	CT_WALK_MAX_STRINGS = 16,	/* string members checked */
 	CT_WALK_STRING_BOUND = 4096,	/* bytes searched for the NUL */
+	CT_WALK_TREE_MAX_DEPTH = 128,	/* tree levels followed */
 };
 
 /* Where a walk reads target memory: a core, or (in the fuzz target) an image. */
@@ -45,10 +47,13 @@ enum ct_walk_kind {
 	CT_WALK_LIST,		/* BSD LIST_HEAD / LIST_ENTRY */
 	CT_WALK_STAILQ,		/* BSD STAILQ_HEAD / STAILQ_ENTRY */
 	CT_WALK_HLIST,		/* Linux hlist_head / hlist_node */
+	CT_WALK_RB,		/* BSD sys/tree.h RB_HEAD / RB_ENTRY */
+	CT_WALK_LINUX_RB,	/* Linux rb_root / rb_node */
 	CT_WALK_KIND_MAX,
 };
 
-/* "tailq", "list_head", "slist", "list", "stailq", "hlist" ("auto"). */
+/* "tailq", "list_head", "slist", "list", "stailq", "hlist", "rb",
+ * "linux-rb" ("auto"). */
 const char *ct_walk_kind_name(enum ct_walk_kind k);
 /* The kind named name, or CT_WALK_KIND_MAX. */
 enum ct_walk_kind ct_walk_kind_from_name(const char *name);
@@ -61,6 +66,9 @@ struct ct_walk_spec {
 	const char *member;	/* path from the root to the head */
 	const char *elem_type;	/* element struct; NULL: from DWARF (TAILQ)
 				 * or the bare nodes (list_head) */
+	const char *key;	/* trees: member path of elem_type ordering
+				 * the tree (integer, char[N] or char *);
+				 * NULL: no order check */
 	const char *link;	/* member of elem_type holding the links;
 				 * NULL: the only TAILQ_ENTRY member */
 	enum ct_walk_kind kind;
@@ -79,7 +87,10 @@ struct ct_walk_finding {
 				 * "bit-flip", "freed", "foreign", "shared",
 				 * "cycle", "bad-back-link", "bad-tail",
 				 * "too-long", "unterminated",
-				 * "unprintable" */
+				 * "unprintable"; trees: "bad-parent",
+				 * "red-red", "black-height", "root-red",
+				 * "bad-color", "order", "duplicate",
+				 * "too-deep", "bad-leftmost" */
 	long element;		/* element holding field, -1 for the head */
 	uint64_t address;	/* address of field */
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */

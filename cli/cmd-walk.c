@@ -14,8 +14,9 @@
 
 const char cmd_walk_usage[] =
 	"usage: crashtriage walk CORE [--exe BINARY] [--type T] --root ROOT\n"
-	"       --member M [--elem-type E --link F]\n"
-	"       [--kind tailq|slist|list|stailq|list_head|hlist]\n"
+	"       [--member M] [--elem-type E --link F]\n"
+	"       [--kind tailq|slist|list|stailq|list_head|hlist|rb|linux-rb]\n"
+	"       [--key K]\n"
 	"       [--string S]... [--max N] [--case] [--json]\n"
 	"\n"
 	"Walk the list whose head is member M of the root object in the\n"
@@ -32,15 +33,33 @@ const char cmd_walk_usage[] =
 	"(bounded and cycle-checked); --json adds 'recovered' with count,\n"
 	"break_after, joined, first_index, last_index, stopped, elements[].\n"
 	"\n"
+	"A red-black tree head (BSD RB_HEAD rbh_root, or Linux rb_root) is\n"
+	"walked in order, depth-capped at 128, with every link classified and\n"
+	"checked: each child's parent link (bad-parent), no red node with a\n"
+	"red child (red-red), equal black heights (black-height, at the\n"
+	"lowest node whose subtrees differ), a black root (root-red), links\n"
+	"to an ancestor (cycle) or to a node reached before (shared), and\n"
+	"elements that are freed glibc tcache chunks (freed).  The BSD layout\n"
+	"has rbe_left, rbe_right, rbe_parent and rbe_color, or the colour in\n"
+	"bit 0 of rbe_parent (1: red); Linux packs it in __rb_parent_color\n"
+	"(1: black); an rb_root_cached's rb_leftmost must be the first node\n"
+	"(bad-leftmost).\n"
+	"\n"
 	"  --root ROOT  a global variable, VAR.MEMBER.MEMBER, or an address\n"
 	"             (then --type names its struct); pointers are followed\n"
 	"  --type T   struct of the root object (checked for a variable)\n"
-	"  --member M member path from the root to the list head\n"
+	"  --member M member path from the root to the list or tree head\n"
+	"             (default: the root is the head)\n"
 	"  --elem-type E  element struct (BSD kinds: default from the first\n"
 	"             pointer; list_head, hlist: default the bare nodes)\n"
 	"  --link F   member of E holding the links (e.g. entries)\n"
 	"  --kind K   the head's kind: tailq, slist, list (BSD LIST), stailq,\n"
-	"             list_head, hlist (default: from its members)\n"
+	"             list_head, hlist, rb (BSD RB_HEAD), linux-rb (rb_root)\n"
+	"             (default: from its members)\n"
+	"  --key K    trees: member path of E that orders the tree; integers\n"
+	"             compare as integers (signedness from DWARF), char[N] and\n"
+	"             char * as strings (first 256 bytes); out of order is\n"
+	"             'order', equal to the previous element 'duplicate'\n"
 	"  --string S check member S of each element (char * or char[N];\n"
 	"             repeatable, up to 16): the pointer readable (classified\n"
 	"             like the links), a NUL within 4096 bytes or the array\n"
@@ -66,11 +85,13 @@ static void print_text(const struct ct_walk_result *r,
 		[CT_WALK_TAILQ] = "TAILQ", [CT_WALK_SLIST] = "SLIST",
 		[CT_WALK_LIST] = "LIST", [CT_WALK_STAILQ] = "STAILQ",
 		[CT_WALK_LIST_HEAD] = "list_head", [CT_WALK_HLIST] = "hlist",
+		[CT_WALK_RB] = "RB_HEAD", [CT_WALK_LINUX_RB] = "rb_root",
 	};
 	const char *kind = (unsigned)r->kind < CT_WALK_KIND_MAX &&
 			   shown[r->kind] ? shown[r->kind] : "?";
-	printf("walk     %s %s->%s (%s) at 0x%" PRIx64 "\n", kind,
-	       spec->root, spec->member, r->head_type, r->head);
+	printf("walk     %s %s%s%s (%s) at 0x%" PRIx64 "\n", kind,
+	       spec->root, spec->member[0] ? "->" : "", spec->member,
+	       r->head_type, r->head);
 	printf("elements %zu%s%s\n", r->count, r->elem_type[0] ? " of struct " : "",
 	       r->elem_type);
 	enum { SHOWN = 20 };
@@ -161,7 +182,7 @@ static int print_case(const char *core, const char *exe,
 int cmd_walk(int argc, char **argv)
 {
 	enum { OPT_EXE = 256, OPT_TYPE, OPT_ROOT, OPT_MEMBER, OPT_ELEM,
-	       OPT_LINK, OPT_KIND, OPT_MAX, OPT_CASE, OPT_STRING };
+	       OPT_LINK, OPT_KIND, OPT_MAX, OPT_CASE, OPT_STRING, OPT_KEY };
 	static const struct option longopts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
@@ -175,6 +196,7 @@ int cmd_walk(int argc, char **argv)
 		{ "max", required_argument, NULL, OPT_MAX },
 		{ "case", no_argument, NULL, OPT_CASE },
 		{ "string", required_argument, NULL, OPT_STRING },
+		{ "key", required_argument, NULL, OPT_KEY },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_walk_spec spec = { 0 };
@@ -194,6 +216,7 @@ int cmd_walk(int argc, char **argv)
 		case OPT_ELEM: spec.elem_type = optarg; break;
 		case OPT_LINK: spec.link = optarg; break;
 		case OPT_CASE: as_case = true; break;
+		case OPT_KEY: spec.key = optarg; break;
 		case OPT_STRING:
 			if (spec.string_count >= CT_WALK_MAX_STRINGS) {
 				cli_errorf("more than %d --string",
@@ -224,10 +247,12 @@ int cmd_walk(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (optind + 1 != argc || !spec.root || !spec.member) {
+	if (optind + 1 != argc || !spec.root) {
 		fputs(cmd_walk_usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
+	if (!spec.member)
+		spec.member = "";	/* the root is the head */
 	const char *core = argv[optind];
 	struct ct_walk_session *s;
 	struct ct_error *err = ct_walk_session_open(core, exe, &s);
