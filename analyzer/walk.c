@@ -1519,8 +1519,10 @@ struct ct_error *ct_walk_result_to_case(const struct ct_walk_result *r,
 {
 	/* every finding of the walk is one in "fqdn_node.domain_list" */
 	char structure[192];
-	snprintf(structure, sizeof(structure), "%s.%s",
-		 r->root_type[0] ? r->root_type : r->head_type, spec->member);
+	bool has_member = spec->member && spec->member[0];
+	snprintf(structure, sizeof(structure), "%s%s%s",
+		 r->root_type[0] ? r->root_type : r->head_type,
+		 has_member ? "." : "", has_member ? spec->member : "");
 	for (size_t i = 0; i < r->finding_count; i++) {
 		const struct ct_walk_finding *f = &r->findings[i];
 		char member[160];

@@ -120,8 +120,8 @@ static const char *const migrations[CT_KB_DB_SCHEMA_VERSION] = {
 	"  rid INTEGER NOT NULL REFERENCES rule(rid),\n"
 	"  seq INTEGER NOT NULL,\n"
 	"  line INTEGER NOT NULL DEFAULT 0,\n"
-	"  root TEXT NOT NULL, type TEXT, member TEXT NOT NULL,\n"
-	"  elem_type TEXT, link TEXT, kind TEXT, strings TEXT,\n"
+	"  root TEXT NOT NULL, type TEXT, member TEXT,\n"
+	"  elem_type TEXT, link TEXT, kind TEXT, key TEXT, strings TEXT,\n"
 	"  PRIMARY KEY (rid, seq));\n",
 };
 
@@ -241,8 +241,8 @@ static const char *const insert_sql[ST_MAX] = {
 	[ST_EXAMPLE] = "INSERT INTO example (rid, seq, counter, text) "
 		       "VALUES (?, ?, ?, ?)",
 	[ST_WALK] = "INSERT INTO walk (rid, seq, line, root, type, member, "
-		    "elem_type, link, kind, strings) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "elem_type, link, kind, key, strings) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
 };
 
 static const char *const fact_ops[] = {
@@ -341,7 +341,8 @@ static struct ct_error *insert_walk(sqlite3 *h, const char *path,
 	bind_text(q, 7, k->elem_type);
 	bind_text(q, 8, k->link);
 	bind_text(q, 9, k->kind);
-	bind_text(q, 10, k->string_count ? sb.buf : NULL);
+	bind_text(q, 10, k->key);
+	bind_text(q, 11, k->string_count ? sb.buf : NULL);
 	struct ct_error *err = step_done(h, path, q);
 	ct_strbuf_deinit(&sb);
 	return err;
@@ -1032,7 +1033,7 @@ static struct ct_error *read_walks(struct reader *r)
 	sqlite3_stmt *st;
 	struct ct_error *err = prepare(r->db->h, r->db->path,
 				       "SELECT rid, line, root, type, member, "
-				       "elem_type, link, kind, strings "
+				       "elem_type, link, kind, key, strings "
 				       "FROM walk ORDER BY rid, seq", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_int64 rid = sqlite3_column_int64(st, 0);
@@ -1058,7 +1059,8 @@ static struct ct_error *read_walks(struct reader *r)
 			  column_dup(st, 5, &k->elem_type) &&
 			  column_dup(st, 6, &k->link) &&
 			  column_dup(st, 7, &k->kind) &&
-			  column_dup(st, 8, &strings) &&
+			  column_dup(st, 8, &k->key) &&
+			  column_dup(st, 9, &strings) &&
 			  split_lines(strings, &k->strings, &k->string_count);
 		free(strings);
 		if (!ok)

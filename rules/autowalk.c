@@ -26,6 +26,7 @@ static bool same_walk(const struct ct_rule_walk *a,
 	    !same_str(a->member, b->member) ||
 	    !same_str(a->elem_type, b->elem_type) ||
 	    !same_str(a->link, b->link) || !same_str(a->kind, b->kind) ||
+	    !same_str(a->key, b->key) ||
 	    a->string_count != b->string_count)
 		return false;
 	for (size_t i = 0; i < a->string_count; i++)
@@ -66,18 +67,22 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 	struct ct_walk_spec spec = {
 		.type = w->type,
 		.root = w->root,
-		.member = w->member,
+		.member = w->member ? w->member : "",	/* "": the root is the head */
 		.elem_type = w->elem_type,
 		.link = w->link,
+		.key = w->key,
 		.strings = (const char *const *)w->strings,
 		.string_count = w->string_count,
 	};
+	/* "fqdn_root.domain_list", or the root alone when it is the head */
+	char what[2 * CT_RULE_MAX_WALK_PATH + 2];
+	snprintf(what, sizeof(what), "%s%s%s", w->root, w->member ? "." : "",
+		 w->member ? w->member : "");
 	if (w->kind &&
 	    (spec.kind = ct_walk_kind_from_name(w->kind)) == CT_WALK_KIND_MAX)
-		return ct_case_add_note(c, "%s: walk %s.%s of rule %s not "
-					"run: this build walks no kind '%s'",
-					in->path, w->root, w->member, r->id,
-					w->kind);
+		return ct_case_add_note(c, "%s: walk %s of rule %s not run: "
+					"this build walks no kind '%s'",
+					in->path, what, r->id, w->kind);
 	struct ct_walk_result *res = NULL;
 	struct ct_error *err = ct_walk_run(s, &spec, &res);
 	if (err == &ct_enomem)
@@ -85,9 +90,8 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 	if (err) {
 		char *msg = ct_error_format(err);
 		ct_error_destroy(err);
-		err = ct_case_add_note(c, "%s: walk %s.%s of rule %s not run: "
-				       "%s", in->path, w->root, w->member,
-				       r->id, msg ? msg : "?");
+		err = ct_case_add_note(c, "%s: walk %s of rule %s not run: %s",
+				       in->path, what, r->id, msg ? msg : "?");
 		free(msg);
 		return err;
 	}
@@ -95,8 +99,8 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 	err = ct_walk_result_to_case(res, &spec, c, origin);
 	if (!err)
 		err = ct_case_add_note(
-			c, "%s: walked %s.%s for rule %s: %zu element%s, "
-			"%zu finding%s%s", in->path, w->root, w->member, r->id,
+			c, "%s: walked %s for rule %s: %zu element%s, "
+			"%zu finding%s%s", in->path, what, r->id,
 			res->count, res->count == 1 ? "" : "s",
 			res->finding_count + res->findings_dropped,
 			res->finding_count + res->findings_dropped == 1

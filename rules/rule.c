@@ -19,6 +19,7 @@
 #include <yaml.h>
 
 #include "internal.h"
+#include "analyzer/walk.h"	/* the kinds a walk may name */
 #include "rules/rule.h"
 
 /* ------------------------------------------------------------------------
@@ -1071,11 +1072,6 @@ static bool validate_spec(struct loader *l, struct where w,
 }
 
 /* Checks over the whole rule once its parts are valid. */
-const char *const ct_rule_walk_kinds[] = {
-	"tailq", "list_head", "slist", "list", "stailq", "hlist", "rb",
-	"linux-rb", NULL,
-};
-
 /* "name" or "name.name...": C identifiers joined by dots. */
 static bool is_member_path(const char *s)
 {
@@ -1101,12 +1097,12 @@ static bool is_member_path(const char *s)
 static bool validate_walk(struct loader *l, struct where w,
 			  const struct ct_rule_walk *k)
 {
-	if (!k->root || !k->member)
-		return fail(l, w, "walks: root and member are required");
+	if (!k->root)
+		return fail(l, w, "walks: root is required");
 	const char *paths[] = { k->root, k->member, k->type, k->elem_type,
-				k->link };
+				k->link, k->key };
 	static const char *const names[] = { "root", "member", "type",
-					     "elem_type", "link" };
+					     "elem_type", "link", "key" };
 	for (size_t i = 0; i < CT_ARRAY_SIZE(paths); i++)
 		if (paths[i] && !is_member_path(paths[i]))
 			return fail(l, w, "walks: %s '%s' must be a C name or "
@@ -1119,13 +1115,8 @@ static bool validate_walk(struct loader *l, struct where w,
 	if (k->string_count > CT_RULE_MAX_WALK_STRINGS)
 		return fail(l, w, "walks: more than %d strings",
 			    CT_RULE_MAX_WALK_STRINGS);
-	if (k->kind) {
-		bool known = false;
-		for (size_t i = 0; ct_rule_walk_kinds[i] && !known; i++)
-			known = strcmp(k->kind, ct_rule_walk_kinds[i]) == 0;
-		if (!known)
-			return fail(l, w, "walks: unknown kind '%s'", k->kind);
-	}
+	if (k->kind && ct_walk_kind_from_name(k->kind) == CT_WALK_KIND_MAX)
+		return fail(l, w, "walks: unknown kind '%s'", k->kind);
 	return true;
 }
 
@@ -1171,6 +1162,7 @@ void ct_rule_walk_deinit(struct ct_rule_walk *k)
 	free(k->elem_type);
 	free(k->link);
 	free(k->kind);
+	free(k->key);
 	free_list(k->strings, k->string_count);
 	memset(k, 0, sizeof(*k));
 }
@@ -1521,7 +1513,7 @@ static bool read_walk(struct loader *l, const struct node *n,
 		      struct ct_rule_walk *k)
 {
 	static const char *const keys[] = {
-		"root", "type", "member", "elem_type", "link", "kind",
+		"root", "type", "member", "elem_type", "link", "kind", "key",
 		"strings",
 	};
 	if (!check_keys(l, n, "a walk", keys, CT_ARRAY_SIZE(keys)))
@@ -1533,11 +1525,12 @@ static bool read_walk(struct loader *l, const struct node *n,
 		bool required;
 	} strings[] = {
 		{ "root", offsetof(struct ct_rule_walk, root), true },
-		{ "member", offsetof(struct ct_rule_walk, member), true },
+		{ "member", offsetof(struct ct_rule_walk, member), false },
 		{ "type", offsetof(struct ct_rule_walk, type), false },
 		{ "elem_type", offsetof(struct ct_rule_walk, elem_type), false },
 		{ "link", offsetof(struct ct_rule_walk, link), false },
 		{ "kind", offsetof(struct ct_rule_walk, kind), false },
+		{ "key", offsetof(struct ct_rule_walk, key), false },
 	};
 	const struct node *v;
 	for (size_t i = 0; i < CT_ARRAY_SIZE(strings); i++) {

@@ -135,17 +135,17 @@ struct ct_rule_walk {
 	char *root;		/* "var" or "var.member.member" */
 	char *type;		/* struct of the root when it is not a
 				 * variable's own type, or NULL */
-	char *member;		/* path from the root to the list head */
+	char *member;		/* path from the root to the head, or NULL
+				 * when the root is the head */
 	char *elem_type;	/* element struct, or NULL (from DWARF) */
 	char *link;		/* link member in the element, or NULL */
 	char *kind;		/* "tailq", "list_head", ..., NULL: auto */
+	char *key;		/* trees: member ordering the elements */
 	char **strings;		/* element members checked as strings */
 	size_t string_count;
 	unsigned long line;	/* where it starts in the source, 0 if unknown */
 };
 
-/* Names a walk's kind may take (NULL-terminated), as "walk --kind" does. */
-extern const char *const ct_rule_walk_kinds[];
 /* Free what k holds (for db/kb.c, which fills walks itself) and zero it. */
 void ct_rule_walk_deinit(struct ct_rule_walk *k);
 

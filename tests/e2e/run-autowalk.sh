@@ -51,10 +51,33 @@ analyze intact intact --rules "$RULES"
 jq_check "intact: walked, no finding, no match" "$WORK/intact.json" \
 	'(.findings | length) == 0 and (.matches | length) == 0 and ([.notes[] | select(test("walked fqdn_root.domain_list .*: 5 elements, 0 findings"))] | length == 1)'
 
-# the embedded KB has no walks: no walk notes, no findings
+# the embedded KB walks pf's pfr_ktables: not in this program, not tried
 analyze poison embedded
-jq_check "embedded KB: no rule names a walk, nothing walked" "$WORK/embedded.json" \
+jq_check "embedded KB: no root of its walks in this program, nothing walked" "$WORK/embedded.json" \
 	'(.findings | length) == 0 and ([.notes[] | select(test("walked"))] | length == 0)'
+
+# the seed 001 story in a real core: a pf table freed while still in
+# pfr_ktables, then freed again (glibc aborts); the shipped double-restore
+# rule walks pfr_ktables by itself, finds the freed table, and matches
+if "$CC" -g -O0 -fno-omit-frame-pointer -I"$FIX" "$FIX/walk-pf.c" \
+	-o "$BIN/walk-pf" 2>/dev/null &&
+   core_of "$WORK/pf-doublefree" "$BIN/walk-pf" doublefree &&
+   core_of "$WORK/pf-intact" "$BIN/walk-pf" intact; then
+	analyze pf-doublefree pf-doublefree
+	jq_check "pf doublefree: the embedded rule's walk finds the freed pfr_ktable" "$WORK/pf-doublefree.json" \
+		'[.findings[] | select(.kind == "freed" and .type == "pfr_ktable" and .structure == "pfr_ktablehead")] | length == 1'
+	jq_check "pf doublefree: esxi-nsx-dvfilter-double-restore matches on it" "$WORK/pf-doublefree.json" \
+		'.matches[0].passes and .matches[0].id == "esxi-nsx-dvfilter-double-restore" and (.matches[0].why | any(test("finding freed in pfr_ktable")))'
+	jq_check "pf doublefree: the title is the caller of free, not the allocator" "$WORK/pf-doublefree.json" \
+		'.title == "crash in main"'
+	jq_check "pf doublefree: a note says pfr_ktables was walked" "$WORK/pf-doublefree.json" \
+		'[.notes[] | select(test("walked pfr_ktables for rule esxi-nsx-dvfilter-double-restore: [0-9]+ elements, 1 finding"))] | length == 1'
+	analyze pf-intact pf-intact
+	jq_check "pf intact: walked, no finding, no match" "$WORK/pf-intact.json" \
+		'(.findings | length) == 0 and ([.matches[] | select(.id == "esxi-nsx-dvfilter-double-restore")] | length) == 0 and ([.notes[] | select(test("walked pfr_ktables .*0 findings"))] | length == 1)'
+else
+	ok "pf: the double-restore rule's walk # SKIP no walk-pf core"
+fi
 
 # the shipped FQDN rule matches on an element finding of the list too
 "$CRASHTRIAGE" walk "$WORK/poison/core" --case --root fqdn_root \
