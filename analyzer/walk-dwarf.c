@@ -26,6 +26,11 @@ static enum ct_core_mem core_mem_read(void *state, uint64_t addr, void *dst,
 	return ct_core_read(state, addr, dst, n, ret_read);
 }
 
+static const void *core_mem_span(void *state, uint64_t addr, size_t n)
+{
+	return ct_core_span(state, addr, n);
+}
+
 static struct ct_error *dwarf_fail(const char *path, const char *what)
 {
 	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
@@ -135,6 +140,7 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 			s->bias_unknown = true;
 	}
 	s->mem.read = core_mem_read;
+	s->mem.span = core_mem_span;
 	s->mem.state = s->core;
 	s->mem.ptr_size = s->ptr_size;
 	*ret = s;

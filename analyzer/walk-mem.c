@@ -18,8 +18,14 @@ enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
 				  uint64_t addr, uint64_t *ret)
 {
 	unsigned char b[8];
+	const unsigned char *p = s->span ? s->span(s->state, addr, s->ptr_size)
+					 : NULL;
 	size_t got;
-	enum ct_core_mem m = s->read(s->state, addr, b, s->ptr_size, &got);
+	enum ct_core_mem m = CT_CORE_MEM_OK;
+	if (p)
+		memcpy(b, p, s->ptr_size);
+	else
+		m = s->read(s->state, addr, b, s->ptr_size, &got);
 	if (m != CT_CORE_MEM_OK)
 		return m;
 	uint64_t v = 0;
@@ -33,6 +39,8 @@ enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
 enum ct_core_mem ct_walk_probe(const struct ct_walk_mem *s, uint64_t addr,
 			       uint64_t size)
 {
+	if (s->span && size <= SIZE_MAX && s->span(s->state, addr, (size_t)size))
+		return CT_CORE_MEM_OK;
 	unsigned char b[256];
 	while (size) {
 		size_t n = size < sizeof(b) ? (size_t)size : sizeof(b), got;

@@ -37,6 +37,10 @@ struct ct_walk_mem {
 	enum ct_core_mem (*read)(void *state, uint64_t addr, void *dst, size_t n, size_t *ret_read);
 	void *state;
 	unsigned ptr_size;	/* 8 */
+	/* optional: where the n bytes at addr lie in memory when they are
+	 * all there, else NULL (read() then says why) -- lets a walk check
+	 * an element without copying it */
+	const void *(*span)(void *state, uint64_t addr, size_t n);
 };
 
 enum ct_walk_kind {

@@ -97,7 +97,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.stack = flags & 2,
 	};
 	im.dumped = flags & 4 ? im.len - im.len / 4 : im.len;
-	struct ct_walk_mem mem = { image_read, &im, 8 };
+	struct ct_walk_mem mem = { image_read, &im, 8, NULL };
 	struct ct_walk_env env = { &mem, image_region, &im };
 	struct ct_walk_links l = {
 		.kind = kinds[k],

@@ -59,7 +59,7 @@ struct fixture {
 static void setup_kind(struct fixture *f, enum ct_walk_kind k)
 {
 	memset(f, 0, sizeof(*f));
-	f->mem = (struct ct_walk_mem){ image_read, &f->im, 8 };
+	f->mem = (struct ct_walk_mem){ image_read, &f->im, 8, NULL };
 	f->env = (struct ct_walk_env){ &f->mem, NULL, NULL };
 	bool node = k == CT_WALK_LIST_HEAD || k == CT_WALK_HLIST;
 	bool pprev = k == CT_WALK_TAILQ || k == CT_WALK_LIST ||
@@ -288,7 +288,7 @@ static void test_freed_rule(void **state)
 {
 	(void)state;
 	struct image im;
-	struct ct_walk_mem m = { image_read, &im, 8 };
+	struct ct_walk_mem m = { image_read, &im, 8, NULL };
 	char why[120];
 	memset(im.b, 0, sizeof(im.b));
 	memset(im.b, 0x6b, 32);
@@ -308,7 +308,7 @@ static void test_check_ptr(void **state)
 {
 	(void)state;
 	struct image im;
-	struct ct_walk_mem m = { image_read, &im, 8 };
+	struct ct_walk_mem m = { image_read, &im, 8, NULL };
 	const char *kind;
 	char why[120];
 	assert_true(ct_walk_check_ptr(&m, A(64), 16, 8, &kind, why,
