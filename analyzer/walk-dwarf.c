@@ -31,6 +31,44 @@ static const void *core_mem_span(void *state, uint64_t addr, size_t n)
 	return ct_core_span(state, addr, n);
 }
 
+/*
+ * A thread's stack: the segment holding its stack pointer, from its start
+ * (dead frames included) to 1 MiB above the stack pointer.  Not the whole
+ * segment: the kernel may have merged the mapping with an adjacent
+ * anonymous one (a malloc arena) above the stack.  Found once, as every
+ * pointer a walk follows is checked against them.
+ */
+static struct ct_error *find_stacks(struct ct_walk_session *s)
+{
+	const struct ct_core *c = s->core;
+	if (!c->thread_count)
+		return NULL;
+	s->stacks = calloc(c->thread_count, sizeof(*s->stacks));
+	if (!s->stacks)
+		return &ct_enomem;
+	for (size_t i = 0; i < c->thread_count; i++) {
+		uint64_t sp = c->threads[i].sp;
+		if (!c->threads[i].has_regs)
+			continue;
+		for (size_t j = 0; j < c->segment_count; j++) {
+			const struct ct_core_segment *g = &c->segments[j];
+			if (sp - g->vaddr >= g->memsz)
+				continue;
+			/* up to and with sp + 1 MiB, within the segment */
+			uint64_t lim = sp + (1u << 20);
+			if (lim < sp)
+				lim = UINT64_MAX - 1;
+			uint64_t hi = lim + 1, end = g->vaddr + g->memsz;
+			if (end > g->vaddr && hi > end)
+				hi = end;
+			s->stacks[s->stack_count++] =
+				(struct ct_walk_stack){ g->vaddr, hi };
+			break;
+		}
+	}
+	return NULL;
+}
+
 static struct ct_error *dwarf_fail(const char *path, const char *what)
 {
 	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
@@ -85,6 +123,9 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 		goto fail;
 	}
 	err = ct_core_open_memory(s->core_path, s->map, s->map_len, &s->core);
+	if (err)
+		goto fail;
+	err = find_stacks(s);
 	if (err)
 		goto fail;
 	char buf[4096];
@@ -161,6 +202,7 @@ void ct_walk_session_destroy(struct ct_walk_session *s)
 	ct_core_destroy(s->core);
 	if (s->map)
 		munmap(s->map, s->map_len);
+	free(s->stacks);
 	free(s->exe);
 	free(s->core_path);
 	free(s);
@@ -408,26 +450,10 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 const char *ct_walk_session_region(void *state, uint64_t addr)
 {
 	const struct ct_walk_session *s = state;
-	const struct ct_core *c = s->core;
-	if (ct_core_is_executable(c, addr))
+	if (ct_core_is_executable(s->core, addr))
 		return "an executable mapping (program code)";
-	/*
-	 * A thread's stack: the segment holding its stack pointer, from its
-	 * start (dead frames included) to 1 MiB above the stack pointer.
-	 * Not the whole segment: the kernel may have merged the mapping
-	 * with an adjacent anonymous one (a malloc arena) above the stack.
-	 */
-	for (size_t i = 0; i < c->thread_count; i++) {
-		uint64_t sp = c->threads[i].sp;
-		if (!c->threads[i].has_regs)
-			continue;
-		for (size_t j = 0; j < c->segment_count; j++) {
-			const struct ct_core_segment *g = &c->segments[j];
-			if (sp - g->vaddr < g->memsz &&
-			    addr - g->vaddr < g->memsz && addr >= g->vaddr &&
-			    addr - g->vaddr <= sp - g->vaddr + (1u << 20))
-				return "a thread's stack";
-		}
-	}
+	for (size_t i = 0; i < s->stack_count; i++)
+		if (addr >= s->stacks[i].lo && addr < s->stacks[i].hi)
+			return "a thread's stack";
 	return NULL;
 }

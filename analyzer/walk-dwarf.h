@@ -23,6 +23,12 @@ struct ct_walk_session {
 	bool bias_unknown;	/* position-independent, but no AT_ENTRY */
 	unsigned ptr_size;	/* DWARF address size (8 on x86_64, aarch64) */
 	struct ct_walk_mem mem;	/* reads the core */
+	/* the threads' stacks as ct_walk_session_region() names them,
+	 * [lo, hi) each, found once at open */
+	struct ct_walk_stack {
+		uint64_t lo, hi;
+	} *stacks;
+	size_t stack_count;
 };
 
 /* A value in the target: an address and its (peeled) DWARF type. */
