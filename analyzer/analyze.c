@@ -265,7 +265,7 @@ static struct ct_error *name_frames_from_maps(
 	if (err)
 		return err;
 	for (size_t i = 0; i < opts->map_count && !err; i++)
-		err = ct_symtab_add_file(t, opts->maps[i]);
+		err = ct_symtab_add_dump_or_file(t, opts->maps[i]);
 	size_t named = 0;
 	enum ct_frame_family family =
 		c->panic.kind && strcmp(c->panic.kind, "PSOD") == 0

@@ -6,9 +6,19 @@
  *
  * The dump's CPU registers (ELF notes in its sub-header) are not read yet:
  * the case says so, and the log carries the panic and its backtrace.
+ *
+ * Also here: a dump of either kind as a symbol list for --map, its
+ * kallsyms decoded.
  */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "kdump.h"
 #include "vmcore.h"
+#include "symbolizers/kallsyms.h"
 
 static enum ct_core_mem kdump_phys(void *state, uint64_t paddr, void *dst,
 				   size_t n, size_t *ret_read)
@@ -74,4 +84,41 @@ struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
 	if (ct_kdump_sniff(buf, len))
 		return open_kdump(path, buf, len, ret);
 	return ct_vmcore_open_memory(path, buf, len, ret);
+}
+
+/* ---- kallsyms of a dump as a symbol list (--map DUMP) -------------------- */
+
+struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
+					    const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_os(errno, path, "cannot open");
+	struct stat st;
+	void *map = MAP_FAILED;
+	size_t len = 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
+		len = (size_t)st.st_size;
+		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
+	}
+	close(fd);
+	if (map == MAP_FAILED || !ct_vmcore_sniff_any(map, len)) {
+		if (map != MAP_FAILED)
+			munmap(map, len);
+		return ct_symtab_add_file(t, path);
+	}
+	struct ct_vmcore *vc;
+	struct ct_kallsyms *ks = NULL;
+	struct ct_error *err = ct_vmcore_open_any(path, map, len, &vc);
+	if (!err) {
+		err = ct_kallsyms_read(vc->kmem, &vc->info, &ks);
+		if (err && err != &ct_enomem)
+			err = ct_error_at(err, path, 0, 0, false);
+		if (!err)
+			err = ct_kallsyms_to_symtab(ks, t);
+		ct_kallsyms_destroy(ks);
+		ct_vmcore_destroy(vc);
+	}
+	munmap(map, len);
+	return err;
 }

@@ -147,6 +147,12 @@ bool ct_vmcore_sniff_any(const char *buf, size_t len);
 struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
 				    size_t len, struct ct_vmcore **ret);
 
+struct ct_symtab;
+/* Add the symbols of path to t: the kernel's kallsyms when path is a
+ * kernel dump, else path read as a symbol list (ct_symtab_add_file()). */
+struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
+					    const char *path);
+
 /* Add a CPU from an NT_PRSTATUS descriptor (x86_64 struct elf_prstatus). */
 struct ct_error *ct_vmcore_add_prstatus(struct ct_vmcore *vc,
 					const unsigned char *desc,

@@ -15,6 +15,7 @@
 #include "analyzer/internal.h"		/* ct_strbuf, ct_is_ident_char */
 #include "symbolizers/symbolize.h"	/* DWARF through libdwfl */
 #include "symbolizers/symtab-text.h"	/* System.map, symbol lists */
+#include "analyzer/vmcore.h"		/* kallsyms of a kernel dump */
 
 const char cmd_symbolize_usage[] =
 	"usage: crashtriage symbolize [--json] [--exe BINARY] [--debug-dir DIR]...\n"
@@ -417,7 +418,7 @@ int cmd_symbolize(int argc, char **argv)
 	if (!err && map_count)
 		err = ct_symtab_create(&s.tab);
 	for (size_t i = 0; !err && i < map_count; i++)
-		err = ct_symtab_add_file(s.tab, maps[i]);
+		err = ct_symtab_add_dump_or_file(s.tab, maps[i]);
 	if (err) {
 		cli_error(err);
 		rc = CLI_EXIT_FAILED;

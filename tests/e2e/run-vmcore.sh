@@ -128,6 +128,30 @@ else
 	not_ok "dmesg of the kdump-compressed dump: $(head -1 "$WORK/dmesg-kdump.err" 2>/dev/null)"
 fi
 
+# symbolize --map DUMP: the guest's text symbols, and an address inside
+# one, named from the dump's kallsyms (ELF and kdump-compressed alike)
+if [ -s "$dir/kallsyms-truth.txt" ]; then
+	for d in vmcore-phys.elf vmcore.kdump-flat; do
+		[ -f "$dir/$d" ] || continue
+		bad=0 n=0
+		while read -r addr type name _; do
+			case $type in t|T) ;; *) continue ;; esac
+			# section markers share their address with a function
+			case $name in _stext|_text) continue ;; esac
+			n=$((n + 1))
+			got=$("$CRASHTRIAGE" symbolize --map "$dir/$d" \
+				"0x$(printf '%x' $((0x$addr + 1)))" 2>/dev/null)
+			case $got in
+			*" $name+0x1/"*) ;;
+			*) bad=$((bad + 1)); echo "# $name: $got" ;;
+			esac
+		done <"$dir/kallsyms-truth.txt"
+		[ $n -gt 0 ] && [ $bad = 0 ] &&
+			ok "symbolize --map $d: $n guest text symbols named" ||
+			not_ok "symbolize --map $d: $bad of $n wrong"
+	done
+fi
+
 # kallsyms against the guest's /proc/kallsyms
 if [ -s "$dir/kallsyms-truth.txt" ]; then
 	for kind in paging phys; do
