@@ -99,6 +99,8 @@ struct ct_kdump {
 	uint64_t start_rank;	/* bitmap2 bits below start_pfn */
 	char *vmcoreinfo;	/* VMCOREINFO text, NUL-terminated, or NULL */
 	size_t vmcoreinfo_len;
+	unsigned char *notes;	/* the ELF notes (CPU registers), or NULL */
+	size_t notes_len;
 	void *backend;		/* libkdumpfile state */
 };
 
@@ -619,6 +621,23 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 			return missing(k, off, size, regions[i].what);
 	}
 
+	/* The ELF notes, as the sub-header places them (version 4 on):
+	 * each CPU's NT_PRSTATUS.  Checked to lie in the image above. */
+	if (k->header_version >= 4 && want >= SUB_SIZE_NOTE + 8) {
+		uint64_t off = rd64(k, sub + SUB_OFFSET_NOTE);
+		uint64_t size = rd64(k, sub + SUB_SIZE_NOTE);
+		if (size > 0 && size <= MAX_NOTE_BYTES &&
+		    image_span(k, off, size) == SPAN_OK) {
+			k->notes = malloc(size);
+			if (!k->notes)
+				return &ct_enomem;
+			err = image_read(k, off, k->notes, size);
+			if (err)
+				return err;
+			k->notes_len = (size_t)size;
+		}
+	}
+
 	/* VMCOREINFO, as the sub-header places it (version 3 on). */
 	if (k->header_version >= 3 && want >= SUB_SIZE_VMCOREINFO + 8) {
 		uint64_t off = rd64(k, sub + SUB_OFFSET_VMCOREINFO);
@@ -743,11 +762,18 @@ void ct_kdump_destroy(struct ct_kdump *k)
 	free(k->bitmap2);
 	free(k->rank);
 	free(k->vmcoreinfo);
+	free(k->notes);
 	free(k->path);
 	free(k);
 }
 
 /* ---- queries ----------------------------------------------------------------- */
+
+const unsigned char *ct_kdump_notes(const struct ct_kdump *k, size_t *len)
+{
+	*len = k->notes_len;
+	return k->notes;
+}
 
 const char *ct_kdump_vmcoreinfo(const struct ct_kdump *k, size_t *len)
 {

@@ -83,6 +83,8 @@ void ct_kdump_destroy(struct ct_kdump *k);
 /* The raw VMCOREINFO text (KEY=VALUE lines) and its length in *len, or
  * NULL (*len = 0) when the dump has none.  Owned by k. */
 const char *ct_kdump_vmcoreinfo(const struct ct_kdump *k, size_t *len);
+/* The dump's ELF notes (each CPU's NT_PRSTATUS), or NULL. */
+const unsigned char *ct_kdump_notes(const struct ct_kdump *k, size_t *len);
 
 /* "kdump-flattened" or "kdump". */
 const char *ct_kdump_format(const struct ct_kdump *k);

@@ -4,8 +4,7 @@
  * VMCOREINFO and physical pages (kdump.c) become a ct_vmcore like an ELF
  * vmcore's, so the log, kallsyms and the case come out the same way.
  *
- * The dump's CPU registers (ELF notes in its sub-header) are not read yet:
- * the case says so, and the log carries the panic and its backtrace.
+ * The CPUs' registers come from the ELF notes its sub-header places.
  *
  * Also here: a dump of either kind as a symbol list for --map, its
  * kallsyms decoded.
@@ -66,10 +65,13 @@ static struct ct_error *open_kdump(const char *path, const void *buf,
 	if (!err && !info)
 		err = ct_vmcore_add_loss(vc, "no VMCOREINFO in the dump: no "
 					 "log, no symbols");
-	if (!err)
-		err = ct_vmcore_add_loss(vc, "CPU registers of a "
-					 "kdump-compressed dump are not read "
-					 "(the log has the panic)");
+	size_t notes_len;
+	const unsigned char *notes = ct_kdump_notes(k, &notes_len);
+	if (!err && notes)
+		err = ct_vmcore_add_notes(vc, notes, notes_len);
+	if (!err && !vc->cpu_count)
+		err = ct_vmcore_add_loss(vc, "no CPU registers in the dump's "
+					 "notes (the log has the panic)");
 	if (err) {
 		ct_vmcore_destroy(vc);
 		return err;

@@ -536,25 +536,27 @@ static int seg_vaddr_cmp(const void *a, const void *b)
 	return x->vaddr < y->vaddr ? -1 : x->vaddr > y->vaddr;
 }
 
-static struct ct_error *read_notes(struct ct_vmcore *vc, uint64_t off,
-				   uint64_t size, const char **ret_info,
-				   size_t *ret_info_len)
+/* The size bytes of notes at off in [p, p+len): the ELF file's, or a
+ * kdump-compressed dump's (ct_vmcore_add_notes()). */
+static struct ct_error *read_notes(struct ct_vmcore *vc,
+				   const unsigned char *p, size_t len,
+				   uint64_t off, uint64_t size,
+				   const char **ret_info, size_t *ret_info_len)
 {
-	const unsigned char *p = vc->buf;
 	uint64_t end = off + size;
 	struct ct_error *err = NULL;
-	if (off > vc->len) {
+	if (off > len) {
 		return ct_vmcore_add_loss(vc, "notes at offset 0x%llx are past "
 					  "the end of the file (0x%zx)",
-					  (unsigned long long)off, vc->len);
+					  (unsigned long long)off, len);
 	}
-	if (end > vc->len || end < off) {
+	if (end > len || end < off) {
 		err = ct_vmcore_add_loss(vc, "notes cut off at offset 0x%zx: "
 					 "%llu of %llu bytes present",
-					 vc->len,
-					 (unsigned long long)(vc->len - off),
+					 len,
+					 (unsigned long long)(len - off),
 					 (unsigned long long)size);
-		end = vc->len;
+		end = len;
 	}
 	uint64_t pos = off;
 	unsigned k;
@@ -606,6 +608,14 @@ static struct ct_error *read_notes(struct ct_vmcore *vc, uint64_t off,
 		err = ct_vmcore_add_loss(vc, "more than %d notes: the rest "
 					 "not read", CT_VMCORE_MAX_NOTES);
 	return err;
+}
+
+struct ct_error *ct_vmcore_add_notes(struct ct_vmcore *vc,
+				     const unsigned char *notes, size_t len)
+{
+	const char *info = NULL;
+	size_t info_len = 0;
+	return read_notes(vc, notes, len, 0, len, &info, &info_len);
 }
 
 static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
@@ -663,7 +673,8 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 			 paddr = le64(ph + 24), filesz = le64(ph + 32),
 			 memsz = le64(ph + 40);
 		if (type == PT_NOTE) {
-			err = read_notes(vc, off, filesz, info, info_len);
+			err = read_notes(vc, vc->buf, vc->len, off, filesz,
+					 info, info_len);
 			continue;
 		}
 		if (type != PT_LOAD || memsz == 0)

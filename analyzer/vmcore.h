@@ -157,6 +157,10 @@ struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
 struct ct_error *ct_vmcore_add_prstatus(struct ct_vmcore *vc,
 					const unsigned char *desc,
 					size_t len);
+/* Add the CPUs of a block of ELF notes (a kdump-compressed dump's):
+ * NT_PRSTATUS and QEMU notes as an ELF vmcore's; VMCOREINFO ignored. */
+struct ct_error *ct_vmcore_add_notes(struct ct_vmcore *vc,
+				     const unsigned char *notes, size_t len);
 /* Add a completeness remark (capped at CT_VMCORE_MAX_LOSSES). */
 struct ct_error *ct_vmcore_add_loss(struct ct_vmcore *vc, const char *fmt,
 				    ...) __attribute__((format(printf, 2, 3)));
