@@ -35,9 +35,18 @@ static int find_debuginfo(Dwfl_Module *mod, void **userdata,
 			  const char *file_name, const char *debuglink_file,
 			  GElf_Word debuglink_crc, char **debuginfo_file_name)
 {
+	/* a core's modules come without their file's name here: without
+	 * it a debuglink is looked up relative to the current folder, not
+	 * the program's, nor under DIR/<program's folder> */
+	const char *main_file = NULL;
+	if (!file_name)
+		(void)dwfl_module_info(mod, NULL, NULL, NULL, NULL, NULL,
+				       &main_file, NULL);
+	if (!file_name && !main_file && modname && modname[0] == '/')
+		main_file = modname;	/* core modules are named by path */
 	int fd = dwfl_standard_find_debuginfo(mod, userdata, modname, base,
-					      file_name, debuglink_file,
-					      debuglink_crc,
+					      file_name ? file_name : main_file,
+					      debuglink_file, debuglink_crc,
 					      debuginfo_file_name);
 	if (fd >= 0 && !*debuginfo_file_name) {
 		char link[64], path[PATH_MAX];

@@ -279,6 +279,31 @@ else
 	ok "stripped: debug file by build-id # SKIP no build-id or objcopy"
 fi
 
+# ---- a stripped program without a build-id: its debuglink names the file ----
+if command -v objcopy >/dev/null 2>&1 &&
+   "$CC" $CFLAGS_FIX -Wl,--build-id=none "$FIX/crash-null.c" \
+	-o "$BIN/crash-dl" 2>/dev/null; then
+	mkdir -p "$WORK/dldebug"
+	objcopy --only-keep-debug "$BIN/crash-dl" "$WORK/dldebug/crash-dl.dbg"
+	objcopy --strip-all "$BIN/crash-dl"
+	objcopy --add-gnu-debuglink="$WORK/dldebug/crash-dl.dbg" "$BIN/crash-dl"
+	# as gdb looks: DEBUG-DIR/<the program's folder>/<the link's name>
+	mkdir -p "$WORK/dldir$BIN"
+	mv "$WORK/dldebug/crash-dl.dbg" "$WORK/dldir$BIN/crash-dl.dbg"
+	if make_core dl; then
+		"$CRASHTRIAGE" analyze --json "$WORK/dl/core" >"$WORK/dl0.json" 2>/dev/null
+		"$CRASHTRIAGE" analyze --json --debug-dir "$WORK/dldir" "$WORK/dl/core" >"$WORK/dl1.json" 2>/dev/null
+		jq_check "debuglink: no names without the debug file, no build-id" "$WORK/dl0.json" \
+			'(.facts["core.build_id"] == null) and ([.backtraces[0].frames[] | select(.function == "level2")] | length == 0)'
+		jq_check "debuglink: --debug-dir finds the file the debuglink names" "$WORK/dl1.json" \
+			'[.backtraces[0].frames[].function][0:4] == ["crash_here","level2","level1","main"] and .backtraces[0].frames[0].line > 0'
+	else
+		not_ok "debuglink: no core was produced"
+	fi
+else
+	ok "debuglink # SKIP objcopy or --build-id=none unavailable"
+fi
+
 # ---- files that are no longer where the core says ----
 mv "$BIN/crash-null" "$BIN/crash-null.moved"
 "$CRASHTRIAGE" analyze --json "$WORK/null/core" >"$WORK/m0.json" 2>/dev/null
