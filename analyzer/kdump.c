@@ -32,6 +32,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <zlib.h>
+
 #include "kdump.h"
 
 enum {
@@ -62,6 +64,12 @@ enum {
 	SUB_MAX_MAPNR_64 = 96,
 	SUB_SIZE = 104,			/* bytes of the sub-header we read */
 	PD_SIZE = 24,			/* struct page_desc */
+	PD_FLAGS = 12,			/* its flags word */
+	/* page_desc flags: how the page is compressed (none: stored) */
+	PAGE_ZLIB = 0x1,
+	PAGE_LZO = 0x2,
+	PAGE_SNAPPY = 0x4,
+	PAGE_ZSTD = 0x20,
 	RANK_PAGES = 4096,		/* page frames per rank table entry */
 	MIN_BLOCK_SIZE = 512,
 	MAX_BLOCK_SIZE = 1 << 16,
@@ -101,7 +109,10 @@ struct ct_kdump {
 	size_t vmcoreinfo_len;
 	unsigned char *notes;	/* the ELF notes (CPU registers), or NULL */
 	size_t notes_len;
-	void *backend;		/* libkdumpfile state */
+	void *backend;		/* libkdumpfile state, opened on the first
+				 * page we cannot read ourselves */
+	bool backend_failed;	/* ... and it would not open */
+	unsigned char *zbuf;	/* a compressed page, page_size bytes */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -680,6 +691,26 @@ static struct ct_error *diskdump_fd(struct ct_kdump *k)
 	return err;
 }
 
+/* libkdumpfile, for the compressions we do not read ourselves (LZO,
+ * snappy, zstd): opened when first needed, so that dumps of stored and
+ * zlib pages -- QEMU's, makedumpfile -c -- never meet its open path, which
+ * a crafted header can crash (libkdumpfile 0.5.1, found by fuzz-kdump). */
+static bool backend(struct ct_kdump *k)
+{
+	if (k->backend)
+		return true;
+	if (k->backend_failed || !ct_kdump_have_backend())
+		return false;
+	struct ct_error *err = ct_kdump_backend_open(k->path, k->fd,
+						     &k->backend);
+	if (err) {
+		ct_error_destroy(err);
+		k->backend_failed = true;
+		k->backend = NULL;
+	}
+	return k->backend != NULL;
+}
+
 struct ct_error *ct_kdump_open(const char *path, const void *buf, size_t len,
 			       struct ct_kdump **ret)
 {
@@ -687,10 +718,6 @@ struct ct_error *ct_kdump_open(const char *path, const void *buf, size_t len,
 	if (!ct_kdump_sniff(buf, len))
 		return bad(path, CT_ERROR_NOT_RECOGNISED, 0,
 			   "not a kdump-compressed dump");
-	if (!ct_kdump_have_backend()) {
-		void *unused;
-		return ct_kdump_backend_open(path, -1, &unused);
-	}
 	struct ct_kdump *k = calloc(1, sizeof(*k));
 	if (!k)
 		return &ct_enomem;
@@ -720,24 +747,11 @@ struct ct_error *ct_kdump_open(const char *path, const void *buf, size_t len,
 	err = read_headers(k);
 	if (err)
 		goto fail;
-	err = ct_kdump_backend_open(path, k->fd, &k->backend);
-	if (err) {
-		/* name the cut, which is the likelier cause */
-		if (k->flat.truncated && err->code != CT_ERROR_NO_MEMORY) {
-			struct ct_error *cut = bad(path, CT_ERROR_TRUNCATED,
-				k->flat.truncated_at,
-				"flattened dump is cut short, and %s",
-				err->message ? err->message : "it cannot be opened");
-			ct_error_destroy(err);
-			err = cut;
-		}
-		goto fail;
-	}
-	/* libkdumpfile's VMCOREINFO when it has one (it also knows the
-	 * note-based places of older formats), else the sub-header's. */
-	char *info = ct_kdump_backend_vmcoreinfo(k->backend);
+	/* no VMCOREINFO where the sub-header puts it (an old format keeps
+	 * it in a note): libkdumpfile knows those places */
+	char *info = !k->vmcoreinfo && backend(k)
+		? ct_kdump_backend_vmcoreinfo(k->backend) : NULL;
 	if (info) {
-		free(k->vmcoreinfo);
 		k->vmcoreinfo = info;
 		k->vmcoreinfo_len = strlen(info);
 	}
@@ -763,6 +777,7 @@ void ct_kdump_destroy(struct ct_kdump *k)
 	free(k->rank);
 	free(k->vmcoreinfo);
 	free(k->notes);
+	free(k->zbuf);
 	free(k->path);
 	free(k);
 }
@@ -811,6 +826,35 @@ static enum ct_core_mem lost(enum span s)
 	return s == SPAN_LOST ? CT_CORE_MEM_TRUNCATED : CT_CORE_MEM_NOT_DUMPED;
 }
 
+/* A stored or zlib page, read from the image: bytes [paddr, paddr+n) of
+ * the page whose data is size bytes at image offset data. */
+static enum ct_core_mem own_page(struct ct_kdump *k, uint64_t paddr,
+				 uint64_t data, uint32_t size, uint32_t flags,
+				 unsigned char *dst, size_t n,
+				 size_t *ret_read)
+{
+	size_t in = (size_t)(paddr & (k->page_size - 1));
+	if (!(flags & PAGE_ZLIB)) {
+		if (size != k->page_size)
+			return CT_CORE_MEM_NOT_DUMPED;	/* not a whole page */
+		if (image_read(k, data + in, dst, n))
+			return lost(k->flat.truncated ? SPAN_LOST : SPAN_HOLE);
+		*ret_read = n;
+		return CT_CORE_MEM_OK;
+	}
+	if (!k->zbuf && !(k->zbuf = malloc(2 * (size_t)k->page_size)))
+		return CT_CORE_MEM_NOT_DUMPED;
+	unsigned char *z = k->zbuf, *page = k->zbuf + k->page_size;
+	if (image_read(k, data, z, size))
+		return lost(k->flat.truncated ? SPAN_LOST : SPAN_HOLE);
+	uLongf out = k->page_size;
+	if (uncompress(page, &out, z, size) != Z_OK || out != k->page_size)
+		return CT_CORE_MEM_NOT_DUMPED;	/* a page that does not inflate */
+	memcpy(dst, page + in, n);
+	*ret_read = n;
+	return CT_CORE_MEM_OK;
+}
+
 /* Read part of one page: [paddr, paddr+n) does not cross a page. */
 static enum ct_core_mem read_page(struct ct_kdump *k, uint64_t paddr,
 				  unsigned char *dst, size_t n,
@@ -838,6 +882,11 @@ static enum ct_core_mem read_page(struct ct_kdump *k, uint64_t paddr,
 	s = image_span(k, data, size);
 	if (s != SPAN_OK)
 		return lost(s);
+	uint32_t flags = rd32(k, desc + PD_FLAGS);
+	if (!(flags & (PAGE_LZO | PAGE_SNAPPY | PAGE_ZSTD)))
+		return own_page(k, paddr, data, size, flags, dst, n, ret_read);
+	if (!backend(k))
+		return CT_CORE_MEM_NOT_DUMPED;
 	switch (ct_kdump_backend_read(k->backend, paddr, dst, n, ret_read)) {
 	case CT_KDUMP_BACKEND_OK:
 		*ret_read = n;

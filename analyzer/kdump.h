@@ -11,14 +11,15 @@
  * back as "not in the dump" instead of as zeroes.
  *
  * NEEDSWORK: the rearranged copy costs as much temporary space as the dump;
- * reading pages straight from the stream (an index of record offsets,
- * with our own decompression) would need none, but libkdumpfile 0.5.1
- * only reads from file descriptors of a whole image.
+ * now that stored and zlib pages are read here, reading them straight from
+ * the stream (an index of record offsets) would need none.
  *
  * The diskdump header, sub-header, bitmaps and page descriptors are checked
- * and looked up here; page decompression is left to libkdumpfile.  A build
- * without libkdumpfile still sniffs kdump files, and ct_kdump_open() then
- * fails with CT_ERROR_UNSUPPORTED naming the file.
+ * and looked up here, and stored and zlib pages (QEMU's kdump-zlib,
+ * makedumpfile -c) read here.  LZO, snappy and zstd pages go to
+ * libkdumpfile, opened only when the first such page is read: its open
+ * path can be crashed by a crafted header (0.5.1).  Without libkdumpfile
+ * those pages read as not dumped.
  */
 #ifndef CT_KDUMP_H
 #define CT_KDUMP_H
@@ -71,8 +72,8 @@ bool ct_kdump_sniff(const char *buf, size_t len);
  * Fails with CT_ERROR_NOT_RECOGNISED when buf is no kdump file,
  * CT_ERROR_TRUNCATED when the headers or bitmaps are cut off (offset set),
  * CT_ERROR_CORRUPT for impossible records or headers (offset set),
- * CT_ERROR_UNSUPPORTED for 32-bit or oversized dumps and for builds
- * without libkdumpfile, CT_ERROR_OS when the temporary file cannot be
+ * CT_ERROR_UNSUPPORTED for 32-bit or oversized dumps, CT_ERROR_OS when
+ * the temporary file cannot be
  * written.  A dump whose page data is cut off still opens: reads of the
  * lost pages say CT_CORE_MEM_TRUNCATED.  Free with ct_kdump_destroy().
  */
