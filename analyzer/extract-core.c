@@ -54,6 +54,38 @@ static struct ct_error *fact(struct ct_case *c, const char *key,
 	return err;
 }
 
+/*
+ * A stack overflow: a SIGSEGV at an address no segment maps, near the
+ * thread's stack pointer (the push, call or local that ran past the end),
+ * just below a writable segment (the stack, within the kernel's guard gap
+ * of 1 MiB).
+ */
+static bool stack_overflow(const struct ct_core *core,
+			   const struct ct_core_thread *t, int signo)
+{
+	enum {
+		REACH = 64 * 1024,	/* a big frame's locals, around sp */
+		GAP = 1 << 20,		/* stack_guard_gap, 256 pages */
+	};
+	if (signo != SIGSEGV || !t->has_siginfo || t->si_code <= 0 ||
+	    !t->has_regs)
+		return false;
+	uint64_t a = t->fault_addr, sp = t->sp;
+	if ((a > sp ? a - sp : sp - a) > REACH)
+		return false;
+	unsigned char b;
+	size_t got;
+	if (ct_core_read(core, a, &b, 1, &got) != CT_CORE_MEM_UNMAPPED)
+		return false;
+	/* the first segment above the fault: the stack's bottom end */
+	for (size_t i = 0; i < core->segment_count; i++) {
+		const struct ct_core_segment *s = &core->segments[i];
+		if (s->vaddr > a)
+			return (s->flags & PF_W) && s->vaddr - a <= GAP + REACH;
+	}
+	return false;
+}
+
 /* Signals whose siginfo carries the faulting address. */
 static bool signal_has_addr(int signo)
 {
@@ -107,6 +139,9 @@ static struct ct_error *add_facts(struct ct_case *c,
 	    signal_has_addr(signo))
 		err = fact(c, "core.fault_address", o, "0x%llx",
 			   (unsigned long long)t->fault_addr);
+	bool overflow = !err && stack_overflow(core, t, signo);
+	if (overflow)
+		err = fact(c, "core.stack_overflow", o, "yes");
 	if (err || !signo)
 		return err;
 	char msg[256];
@@ -124,6 +159,10 @@ static struct ct_error *add_facts(struct ct_case *c,
 		snprintf(msg, sizeof(msg), "%s%s%s%s in thread %d", sig,
 			 code ? " (" : "", code ? code : "", code ? ")" : "",
 			 t->tid);
+	if (overflow) {
+		size_t n = strlen(msg);
+		snprintf(msg + n, sizeof(msg) - n, ": stack overflow");
+	}
 	struct ct_panic p = {
 		.kind = "crash",
 		.message = msg,
@@ -370,7 +409,7 @@ struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
 	}
 	if (!err && u && count)
 		err = u->unwind(state, count, &c->backtraces[first], errs);
-	size_t stopped = 0;
+	size_t stopped = 0, capped = 0;
 	for (size_t i = 0; !err && i < count; i++) {
 		const struct ct_core_thread *th = &core->threads[i];
 		struct ct_backtrace *bt = &c->backtraces[first + i];
@@ -402,6 +441,11 @@ struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
 		}
 		if (!err)
 			mark_generic(bt);
+		if (!err && bt->frame_count >= CT_MAX_FRAMES && ++capped == 1)
+			err = ct_case_add_note(c, "'%s': thread %d has more "
+					       "than %d frames: the outermost "
+					       "are not kept", t->path,
+					       th->tid, CT_MAX_FRAMES);
 	}
 	for (size_t i = 0; errs && i < count; i++)
 		ct_error_destroy(errs[i]);

@@ -21,7 +21,7 @@ command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 # ---- build the fixtures ----
 "$CC" $CFLAGS_FIX -fPIC -shared "$FIX/crashlib.c" -o "$BIN/libcrashlib.so" \
 	|| skip_all "cannot build the fixture library"
-for p in null abort thread recurse signal; do
+for p in null abort thread recurse signal overflow; do
 	"$CC" $CFLAGS_FIX -pthread "$FIX/crash-$p.c" -o "$BIN/crash-$p" ||
 		skip_all "cannot build crash-$p"
 done
@@ -163,6 +163,33 @@ check_core thread "thread_crash worker" SIGSEGV 16
 check_core recurse "recurse main" SIGSEGV
 check_core solib "lib_crash lib_entry call_lib main" SIGSEGV
 check_core signal "handler send_signal main" SIGSEGV
+
+# ---- a stack overflow: unbounded recursion into the guard page ----
+if make_core overflow; then
+	j="$WORK/overflow.json"
+	"$CRASHTRIAGE" analyze --json "$WORK/overflow/core" >"$j" 2>"$WORK/overflow.err"
+	jq_check "overflow: SIGSEGV past the stack's end said to be a stack overflow" "$j" \
+		'.facts["core.stack_overflow"] == "yes" and (.panic.message | test("^SIGSEGV \\(SEGV_MAPERR\\) at 0x[0-9a-f]+ in thread [0-9]+: stack overflow$"))'
+	jq_check "overflow: the recursion, capped at 512 frames, the cap said" "$j" \
+		'(.backtraces[0].frames | length) == 512 and ([.backtraces[0].frames[0:100][].function] | unique) == ["overflow"] and ([.notes[] | select(test("more than 512 frames"))] | length == 1)'
+	jq_check "overflow: titled by the recursing function" "$j" \
+		'.title == "crash in overflow <- overflow <- overflow"'
+	if command -v eu-stack >/dev/null 2>&1; then
+		eu-stack --core="$WORK/overflow/core" -e "$BIN/crash-overflow" 2>/dev/null |
+			awk '/^#[0-9]/ { print $3 }' | head -200 >"$WORK/overflow.eu"
+		jq -r '.backtraces[0].frames[0:200][] | .function' "$j" >"$WORK/overflow.ct"
+		[ "$(wc -l <"$WORK/overflow.eu")" -eq 200 ] &&
+			cmp -s "$WORK/overflow.eu" "$WORK/overflow.ct" &&
+			ok "overflow: the first 200 frames as eu-stack's" ||
+			not_ok "overflow: the first 200 frames as eu-stack's"
+	fi
+	sanitizer_clean "$WORK/overflow.err" && ok "overflow: no sanitizer report" ||
+		not_ok "overflow: sanitizer report"
+	jq_check "null: a NULL dereference is no stack overflow" "$WORK/null.json" \
+		'.facts["core.stack_overflow"] == null and (.panic.message | test("overflow") | not)'
+else
+	not_ok "overflow: no core was produced"
+fi
 EU_FLAGS=-i check_core inline "inner middle outer main" SIGSEGV
 # a gdb-written core: other note order, NT_SIGINFO for every thread
 if [ $have_gdb = yes ]; then
