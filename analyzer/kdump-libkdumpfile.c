@@ -1,7 +1,8 @@
 /*
  * kdump-libkdumpfile.c - the page backend of kdump.c: libkdumpfile opens
- * the diskdump image by file descriptor, hands out its VMCOREINFO and
- * reads (decompresses) pages by physical address.  Built only when
+ * the diskdump image by file descriptor and reads (decompresses) pages by
+ * physical address: the LZO, snappy and zstd pages kdump.c does not read
+ * itself, or every page with CRASHTRIAGE_KDUMP_READER=libkdumpfile.  Built only when
  * configure found libkdumpfile; kdump.h has the stubs otherwise.
  */
 #include <libkdumpfile/kdumpfile.h>
@@ -45,14 +46,6 @@ struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 fail:
 	kdump_free(ctx);
 	return ct_error_at(err, path, 0, 0, false);
-}
-
-char *ct_kdump_backend_vmcoreinfo(void *state)
-{
-	char *raw = NULL;
-	if (kdump_vmcoreinfo_raw(state, &raw) != KDUMP_OK)
-		return NULL;
-	return raw;
 }
 
 enum ct_kdump_backend_read ct_kdump_backend_read(void *state, uint64_t paddr,

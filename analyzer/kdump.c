@@ -112,6 +112,9 @@ struct ct_kdump {
 	void *backend;		/* libkdumpfile state, opened on the first
 				 * page we cannot read ourselves */
 	bool backend_failed;	/* ... and it would not open */
+	bool all_backend;	/* every page through libkdumpfile:
+				 * CRASHTRIAGE_KDUMP_READER=libkdumpfile, a
+				 * second opinion on our own reading */
 	unsigned char *zbuf;	/* a compressed page, page_size bytes */
 };
 
@@ -747,14 +750,11 @@ struct ct_error *ct_kdump_open(const char *path, const void *buf, size_t len,
 	err = read_headers(k);
 	if (err)
 		goto fail;
-	/* no VMCOREINFO where the sub-header puts it (an old format keeps
-	 * it in a note): libkdumpfile knows those places */
-	char *info = !k->vmcoreinfo && backend(k)
-		? ct_kdump_backend_vmcoreinfo(k->backend) : NULL;
-	if (info) {
-		k->vmcoreinfo = info;
-		k->vmcoreinfo_len = strlen(info);
-	}
+	/* "libkdumpfile": every page through it (a second opinion);
+	 * "crashtriage": never (pages it alone reads are not dumped) */
+	const char *reader = getenv("CRASHTRIAGE_KDUMP_READER");
+	k->all_backend = reader && strcmp(reader, "libkdumpfile") == 0;
+	k->backend_failed = reader && strcmp(reader, "crashtriage") == 0;
 	*ret = k;
 	return NULL;
 
@@ -883,7 +883,7 @@ static enum ct_core_mem read_page(struct ct_kdump *k, uint64_t paddr,
 	if (s != SPAN_OK)
 		return lost(s);
 	uint32_t flags = rd32(k, desc + PD_FLAGS);
-	if (!(flags & (PAGE_LZO | PAGE_SNAPPY | PAGE_ZSTD)))
+	if (!(flags & (PAGE_LZO | PAGE_SNAPPY | PAGE_ZSTD)) && !k->all_backend)
 		return own_page(k, paddr, data, size, flags, dst, n, ret_read);
 	if (!backend(k))
 		return CT_CORE_MEM_NOT_DUMPED;

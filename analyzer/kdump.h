@@ -146,8 +146,6 @@ static inline bool ct_kdump_have_backend(void)
  * Errors name path. */
 struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 				       void **ret_state);
-/* The backend's VMCOREINFO text in a new string (caller frees), or NULL. */
-char *ct_kdump_backend_vmcoreinfo(void *state);
 /* Read n bytes (within one page) at physical address paddr. */
 enum ct_kdump_backend_read ct_kdump_backend_read(void *state, uint64_t paddr,
 						 void *dst, size_t n,
@@ -166,11 +164,6 @@ static inline struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 	return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
 		"kdump-compressed dump, but this crashtriage was built without libkdumpfile"),
 		path, 0, 0, false);
-}
-static inline char *ct_kdump_backend_vmcoreinfo(void *state)
-{
-	(void)state;
-	return NULL;
 }
 static inline enum ct_kdump_backend_read ct_kdump_backend_read(void *state,
 	uint64_t paddr, void *dst, size_t n, size_t *ret_read)

@@ -175,6 +175,16 @@ else
 	not_ok "every physical page equals the ELF dump's"
 	sed 's/^/# /' "$WORK/sweep"
 fi
+# the same pages through libkdumpfile: its reading and ours agree
+if grep -q '^#define HAVE_LIBKDUMPFILE 1' "$top_builddir/config.h"; then
+	CRASHTRIAGE_KDUMP_READER=libkdumpfile "$H" sweep "$FLAT" "$PHYS" \
+		>"$WORK/sweep-lib" 2>&1
+	is "every page read through libkdumpfile is the same" \
+		"same $pages differ 0 not_dumped 0 truncated 0 unmapped 0" \
+		"$(cat "$WORK/sweep-lib")"
+else
+	ok "pages through libkdumpfile # SKIP built without libkdumpfile"
+fi
 "$H" sweep "$WORK/mine.dump" "$PHYS" >"$WORK/sweep2" 2>&1
 is "the diskdump file reads the same" "$(cat "$WORK/sweep")" \
 	"$(cat "$WORK/sweep2")"
