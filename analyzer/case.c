@@ -308,6 +308,25 @@ const char *ct_event_field(const struct ct_event *ev, const char *name)
 	return NULL;
 }
 
+struct ct_error *ct_case_add_factf(struct ct_case *c, const char *key,
+				   struct ct_origin o, const char *fmt, ...)
+{
+	char *v;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	char *clean = ct_strndup_clean(v, (size_t)n);
+	free(v);
+	if (!clean)
+		return &ct_enomem;
+	struct ct_error *err = ct_case_add_fact(c, key, clean, o);
+	free(clean);
+	return err;
+}
+
 struct ct_error *ct_case_add_finding(struct ct_case *c,
 				     const struct ct_finding *finding)
 {

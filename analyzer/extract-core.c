@@ -31,29 +31,6 @@ const struct ct_unwinder_ops *ct_unwinder_find(const char *name)
 	return NULL;
 }
 
-static struct ct_error *fact(struct ct_case *c, const char *key,
-			     struct ct_origin o, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static struct ct_error *fact(struct ct_case *c, const char *key,
-			     struct ct_origin o, const char *fmt, ...)
-{
-	char *v;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&v, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return &ct_enomem;
-	char *clean = ct_strndup_clean(v, (size_t)n);
-	free(v);
-	if (!clean)
-		return &ct_enomem;
-	struct ct_error *err = ct_case_add_fact(c, key, clean, o);
-	free(clean);
-	return err;
-}
-
 /*
  * A stack overflow: a SIGSEGV at an address no segment maps, near the
  * thread's stack pointer (the push, call or local that ran past the end),
@@ -97,51 +74,51 @@ static struct ct_error *add_facts(struct ct_case *c,
 				  const struct ct_core *core, long crashing,
 				  struct ct_origin o)
 {
-	struct ct_error *err = fact(c, "core.arch", o, "%s",
+	struct ct_error *err = ct_case_add_factf(c, "core.arch", o, "%s",
 				    ct_core_arch(core));
 	if (!err && core->has_prpsinfo && core->command[0])
-		err = fact(c, "core.command", o, "%s", core->command);
+		err = ct_case_add_factf(c, "core.command", o, "%s", core->command);
 	if (!err && core->has_prpsinfo && core->args[0])
-		err = fact(c, "core.args", o, "%s", core->args);
+		err = ct_case_add_factf(c, "core.args", o, "%s", core->args);
 	if (!err && core->has_prpsinfo)
-		err = fact(c, "core.pid", o, "%d", core->pid);
+		err = ct_case_add_factf(c, "core.pid", o, "%d", core->pid);
 	if (!err)
-		err = fact(c, "core.threads", o, "%zu", core->thread_count);
+		err = ct_case_add_factf(c, "core.threads", o, "%zu", core->thread_count);
 	char exe[4096];
 	if (!err && ct_core_executable(core, exe, sizeof(exe)))
-		err = fact(c, "core.executable", o, "%s", exe);
+		err = ct_case_add_factf(c, "core.executable", o, "%s", exe);
 	if (err || crashing < 0)
 		return err;
 	const struct ct_core_thread *t = &core->threads[crashing];
-	err = fact(c, "core.crashing_tid", o, "%d", t->tid);
+	err = ct_case_add_factf(c, "core.crashing_tid", o, "%d", t->tid);
 	if (!err && t->has_regs)
-		err = fact(c, "core.pc", o, "0x%llx",
+		err = ct_case_add_factf(c, "core.pc", o, "0x%llx",
 			   (unsigned long long)t->pc);
 	if (!err && t->has_regs)
-		err = fact(c, "core.sp", o, "0x%llx",
+		err = ct_case_add_factf(c, "core.sp", o, "0x%llx",
 			   (unsigned long long)t->sp);
 	/* kill(), tgkill(), abort(): who sent it (the process itself for
 	 * abort and raise) */
 	if (!err && t->has_siginfo && t->si_code <= 0 && t->sender_pid > 0)
-		err = fact(c, "core.signal_sender_pid", o, "%d",
+		err = ct_case_add_factf(c, "core.signal_sender_pid", o, "%d",
 			   t->sender_pid);
 	int signo = t->has_siginfo ? t->si_signo : t->cursig;
 	const char *name = ct_signal_name(signo);
 	if (!err && signo)
-		err = name ? fact(c, "core.signal", o, "%s", name)
-			   : fact(c, "core.signal", o, "%d", signo);
+		err = name ? ct_case_add_factf(c, "core.signal", o, "%s", name)
+			   : ct_case_add_factf(c, "core.signal", o, "%d", signo);
 	const char *code = t->has_siginfo
 			   ? ct_signal_code_name(t->si_signo, t->si_code)
 			   : NULL;
 	if (!err && code)
-		err = fact(c, "core.signal_code", o, "%s", code);
+		err = ct_case_add_factf(c, "core.signal_code", o, "%s", code);
 	if (!err && t->has_siginfo && t->si_code > 0 &&
 	    signal_has_addr(signo))
-		err = fact(c, "core.fault_address", o, "0x%llx",
+		err = ct_case_add_factf(c, "core.fault_address", o, "0x%llx",
 			   (unsigned long long)t->fault_addr);
 	bool overflow = !err && stack_overflow(core, t, signo);
 	if (overflow)
-		err = fact(c, "core.stack_overflow", o, "yes");
+		err = ct_case_add_factf(c, "core.stack_overflow", o, "yes");
 	if (err || !signo)
 		return err;
 	char msg[256];

@@ -25,49 +25,26 @@
 #include "vmcore.h"
 #include "symbolizers/kallsyms.h"
 
-static struct ct_error *fact(struct ct_case *c, const char *key,
-			     struct ct_origin o, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static struct ct_error *fact(struct ct_case *c, const char *key,
-			     struct ct_origin o, const char *fmt, ...)
-{
-	char *v;
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vasprintf(&v, fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return &ct_enomem;
-	char *clean = ct_strndup_clean(v, (size_t)n);
-	free(v);
-	if (!clean)
-		return &ct_enomem;
-	struct ct_error *err = ct_case_add_fact(c, key, clean, o);
-	free(clean);
-	return err;
-}
-
 static struct ct_error *add_facts(struct ct_case *c,
 				  const struct ct_vmcore *vc,
 				  struct ct_origin o)
 {
 	const struct ct_vmcoreinfo *vi = &vc->info;
 	const char *v;
-	struct ct_error *err = fact(c, "vmcore.format", o, "%s%s", vc->format,
+	struct ct_error *err = ct_case_add_factf(c, "vmcore.format", o, "%s%s", vc->format,
 				    !vc->buf ? ""
 				    : vc->has_virtual ? " (virtual addresses)"
 						      : " (physical only)");
 	if (!err)
-		err = fact(c, "linux.arch", o, "x86_64");
+		err = ct_case_add_factf(c, "linux.arch", o, "x86_64");
 	if (!err && (v = ct_vmcoreinfo_get(vi, "OSRELEASE")))
-		err = fact(c, "linux.release", o, "%s", v);
+		err = ct_case_add_factf(c, "linux.release", o, "%s", v);
 	if (!err && (v = ct_vmcoreinfo_get(vi, "BUILD-ID")))
-		err = fact(c, "vmcore.build_id", o, "%s", v);
+		err = ct_case_add_factf(c, "vmcore.build_id", o, "%s", v);
 	if (!err && (v = ct_vmcoreinfo_get(vi, "PAGESIZE")))
-		err = fact(c, "vmcore.page_size", o, "%s", v);
+		err = ct_case_add_factf(c, "vmcore.page_size", o, "%s", v);
 	if (!err && (v = ct_vmcoreinfo_get(vi, "KERNELOFFSET")))
-		err = fact(c, "vmcore.kaslr_offset", o, "0x%s", v);
+		err = ct_case_add_factf(c, "vmcore.kaslr_offset", o, "0x%s", v);
 	if (!err && (v = ct_vmcoreinfo_get(vi, "CRASHTIME"))) {
 		char *end;
 		long long t = strtoll(v, &end, 10);
@@ -76,10 +53,10 @@ static struct ct_error *add_facts(struct ct_case *c,
 		char iso[64];
 		if (*end == '\0' && t > 0 && gmtime_r(&tt, &tm) &&
 		    strftime(iso, sizeof(iso), "%Y-%m-%dT%H:%M:%SZ", &tm))
-			err = fact(c, "vmcore.crash_time", o, "%s", iso);
+			err = ct_case_add_factf(c, "vmcore.crash_time", o, "%s", iso);
 	}
 	if (!err)
-		err = fact(c, "vmcore.cpus", o, "%zu", vc->cpu_count);
+		err = ct_case_add_factf(c, "vmcore.cpus", o, "%zu", vc->cpu_count);
 	static const char *const wanted[] = { "OSRELEASE", "PAGESIZE",
 					      "BUILD-ID" };
 	for (size_t i = 0; !err && vc->has_vmcoreinfo &&
@@ -111,7 +88,7 @@ static struct ct_error *add_log(struct ct_case *c, struct ct_vmcore *vc,
 		ct_strbuf_deinit(&log);
 		return err;
 	}
-	err = fact(c, "vmcore.log_records", o, "%zu", st.records);
+	err = ct_case_add_factf(c, "vmcore.log_records", o, "%zu", st.records);
 	if (!err && st.skipped)
 		err = ct_case_add_note(c, "'%s': %zu kernel log records not "
 				       "read: their pages are not in the dump",
@@ -220,7 +197,7 @@ static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
 				       "the dump's kallsyms", path, named,
 				       named == 1 ? "" : "s");
 	if (!err && checked)
-		err = fact(c, "vmcore.frames_checked",
+		err = ct_case_add_factf(c, "vmcore.frames_checked",
 			   (struct ct_origin){ .path = path, .line = 0 },
 			   "%zu", checked);
 	if (!err && contradicted)
@@ -396,7 +373,7 @@ struct ct_error *ct_vmcore_extract(struct ct_case *c,
 						     msg) : &ct_enomem;
 			free(msg);
 		} else {
-			err = fact(c, "vmcore.kallsyms", o, "%zu", ks->count);
+			err = ct_case_add_factf(c, "vmcore.kallsyms", o, "%zu", ks->count);
 			if (!err && ks->loss)
 				err = ct_case_add_note(c, "'%s': %s", vc->path,
 						       ks->loss);

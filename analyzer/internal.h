@@ -40,6 +40,11 @@ bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size);
  * text; keeps at most CT_MAX_FIELD_LEN bytes. */
 char *ct_strndup_clean(const char *s, size_t n);
 
+/* ct_case_add_fact() with a printf-style value, made printable. */
+struct ct_error *ct_case_add_factf(struct ct_case *c, const char *key,
+				   struct ct_origin o, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 /* ---- growable string --------------------------------------------------- */
 
 struct ct_strbuf {
