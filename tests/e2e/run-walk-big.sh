@@ -27,22 +27,7 @@ core_method
 make_core() {
 	name=$1
 	shift
-	dir="$WORK/$name"
-	prog="$BIN/walk-big"
-	mkdir -p "$dir"
-	if [ $use_kernel = yes ]; then
-		sh -c 'cd "$1" && ulimit -c unlimited && shift && exec "$@"' \
-			sh "$dir" "$prog" "$@" >/dev/null 2>&1
-		for f in "$dir"/core "$dir"/core.*; do
-			[ -f "$f" ] || continue
-			[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
-			return 0
-		done
-	fi
-	[ $have_gdb = yes ] || return 1
-	(cd "$dir" && gdb -nx -batch -ex run -ex "gcore $dir/core" \
-		--args "$prog" "$@") >/dev/null 2>&1
-	[ -f "$dir/core" ]
+	core_of "$WORK/$name" "$BIN/walk-big" "$@"
 }
 
 # walk NAME OUT ARGS...: crashtriage walk on NAME's core into OUT.json;

@@ -23,22 +23,11 @@ core_method
 make_core() {
 	name=$1
 	shift
-	dir="$WORK/$name"
-	prog="$BIN/walk-queue"
-	mkdir -p "$dir"
-	if [ $use_kernel = yes ]; then
-		sh -c 'cd "$1" && ulimit -c unlimited && shift && exec env "$@"' \
-			sh "$dir" "$@" "$prog" "$name" >"$dir/out" 2>&1
-		for f in "$dir"/core "$dir"/core.*; do
-			[ -f "$f" ] || continue
-			[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
-			return 0
-		done
-	fi
-	[ $have_gdb = yes ] || return 1
-	(cd "$dir" && env "$@" gdb -nx -batch -ex run -ex "gcore $dir/core" \
-		--args "$prog" "$name") >"$dir/out" 2>&1
-	[ -f "$dir/core" ]
+	core_env="$*"
+	core_of "$WORK/$name" "$BIN/walk-queue" "$name"
+	rc=$?
+	core_env=
+	return $rc
 }
 
 # walk MODE KIND: crashtriage walk --json on MODE's core, the list KIND,

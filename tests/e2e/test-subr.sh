@@ -68,17 +68,20 @@ core_method() {
 
 # core_of DIR PROG ARGS...: run PROG ARGS in DIR so that it crashes and
 # leaves DIR/core: the kernel's when core_method chose it (and
-# gcore_only is not yes), else gdb's gcore at the crash.  Returns 1 when
-# no core came.
+# gcore_only is not yes), else gdb's gcore at the crash.  The program's
+# output is kept in DIR/out and DIR/stderr; core_env (VAR=value ...) is
+# its environment.  Returns 1 when no core came.
 core_of() {
 	dir=$1 prog=$2
 	shift 2
 	mkdir -p "$dir"
 	if [ $use_kernel = yes ] && [ "${gcore_only:-no}" != yes ]; then
 		# in a child shell, so that its "Segmentation fault" report
-		# goes to /dev/null with the program's output
+		# goes to DIR/stderr with the program's
+		# shellcheck disable=SC2086
 		sh -c 'cd "$1" && ulimit -c unlimited && shift && exec "$@"' \
-			sh "$dir" "$prog" "$@" >/dev/null 2>&1
+			sh "$dir" env ${core_env:-} "$prog" "$@" \
+			>"$dir/out" 2>"$dir/stderr"
 		for f in "$dir"/core "$dir"/core.*; do
 			[ -f "$f" ] || continue
 			[ "$f" = "$dir/core" ] || mv "$f" "$dir/core"
@@ -87,10 +90,11 @@ core_of() {
 	fi
 	[ $have_gdb = yes ] || return 1
 	# signals the fixtures handle themselves go on to the program
-	(cd "$dir" && gdb -nx -batch \
+	# shellcheck disable=SC2086
+	(cd "$dir" && env ${core_env:-} gdb -nx -batch \
 		-ex 'handle SIGUSR1 SIGUSR2 nostop noprint pass' \
 		-ex run -ex "gcore $dir/core" \
-		--args "$prog" "$@") >/dev/null 2>&1
+		--args "$prog" "$@") >"$dir/out" 2>"$dir/stderr"
 	[ -f "$dir/core" ]
 }
 
