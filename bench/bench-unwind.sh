@@ -19,23 +19,10 @@ trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -g -O0 -fno-omit-frame-pointer -pthread \
 	-o "$tmp/crash-thread" "$here/tests/fixtures/crash-thread.c"
 
-# the core: the kernel's when core_pattern is a file name, else gcore
-case $(cat /proc/sys/kernel/core_pattern) in
-"|"*|*/*) ;;
-*)	sh -c 'cd "$1" && ulimit -c unlimited && exec ./crash-thread "$2"' \
-		sh "$tmp" "$threads" >/dev/null 2>&1 || true
-	for f in "$tmp"/core "$tmp"/core.*; do
-		[ -f "$f" ] && [ "$f" != "$tmp/core" ] && mv "$f" "$tmp/core"
-	done ;;
-esac
-if [ ! -f "$tmp/core" ]; then
-	gdb -nx -batch -ex run -ex "gcore $tmp/core" \
-		--args "$tmp/crash-thread" "$threads" >/dev/null 2>&1
-fi
-[ -f "$tmp/core" ] || { echo "no core could be produced" >&2; exit 1; }
+. "$here/bench/bench-subr.sh"
+bench_core "$tmp" crash-thread "$threads"
 exe="$tmp/crash-thread"
 core="$tmp/core"
-cat "$core" >/dev/null	# warm the page cache for every tool alike
 
 now() { date +%s.%N; }
 # best of $runs wall-clock seconds for a command

@@ -32,23 +32,10 @@ mkdir -p "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 ${CC:-cc} -g -O0 -o "$tmp/walk-big" "$here/tests/fixtures/walk-big.c"
 
-# the core: the kernel's when core_pattern is a file name, else gcore
-case $(cat /proc/sys/kernel/core_pattern) in
-"|"*|*/*) ;;
-*)	sh -c 'cd "$1" && ulimit -c unlimited && exec ./walk-big "$2"' \
-		sh "$tmp" "$n" >/dev/null 2>&1 || true
-	for f in "$tmp"/core "$tmp"/core.*; do
-		[ -f "$f" ] && [ "$f" != "$tmp/core" ] && mv "$f" "$tmp/core"
-	done ;;
-esac
-if [ ! -f "$tmp/core" ]; then
-	gdb -nx -batch -ex run -ex "gcore $tmp/core" \
-		--args "$tmp/walk-big" "$n" >/dev/null 2>&1
-fi
-[ -f "$tmp/core" ] || { echo "no core could be produced" >&2; exit 1; }
+. "$here/bench/bench-subr.sh"
+bench_core "$tmp" walk-big "$n"
 exe="$tmp/walk-big"
 core="$tmp/core"
-cat "$core" >/dev/null	# warm the page cache for every tool alike
 
 TQ="--root big_root --member tq"
 LH="--root big_root --member lh --elem-type big_item --link node"
