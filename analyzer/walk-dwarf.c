@@ -293,6 +293,8 @@ bool ct_walk_find_member(Dwarf_Die *st, const char *name, uint64_t *ret_off,
 		if (dwarf_attr(&m, DW_AT_data_member_location, &a) &&
 		    dwarf_formudata(&a, &off) != 0)
 			continue;	/* a location expression: not handled */
+		if (off > CT_WALK_MAX_OBJECT)
+			continue;	/* bogus DWARF: no struct is that big */
 		Dwarf_Die t;
 		const char *n = dwarf_diename(&m);
 		if (!ct_walk_die_type(&m, &t))
@@ -314,8 +316,11 @@ bool ct_walk_find_member(Dwarf_Die *st, const char *name, uint64_t *ret_off,
 
 uint64_t ct_walk_type_size(Dwarf_Die *t)
 {
+	/* 0, "unknown", for what a struct cannot be: every element would
+	 * be probed that far */
 	Dwarf_Word n;
-	return dwarf_aggregate_size(t, &n) == 0 ? n : 0;
+	return dwarf_aggregate_size(t, &n) == 0 && n <= CT_WALK_MAX_OBJECT
+		? n : 0;
 }
 
 bool ct_walk_is_char(Dwarf_Die *t)

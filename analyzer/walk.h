@@ -29,6 +29,8 @@ enum {
 	CT_WALK_MAX_PATH = 16,		/* members in a member path */
 	CT_WALK_MAX_STRINGS = 16,	/* string members checked */
 	CT_WALK_STRING_BOUND = 4096,	/* bytes searched for the NUL */
+	CT_WALK_MAX_OBJECT = 1 << 20,	/* member offsets and struct sizes
+					 * DWARF may claim; larger is bogus */
 	CT_WALK_TREE_MAX_DEPTH = 128,	/* tree levels followed */
 };
 
