@@ -379,6 +379,8 @@ static enum ct_core_mem elf_read_virt(void *state, uint64_t vaddr, void *dst,
 static struct ct_vmcore *vmcore_new(const char *path, const char *format)
 {
 	struct ct_vmcore *vc = calloc(1, sizeof(*vc));
+	if (vc)
+		vc->notes_left = CT_VMCORE_MAX_NOTES;
 	if (vc) {
 		vc->path = path;
 		vc->format = format;
@@ -483,6 +485,8 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 	if (phnum == PN_XNUM || phnum > max)
 		phnum = (unsigned)(max < 65536 ? max : 65536);
 	bool kernel_addr = false, notes_whole = false;
+	/* one budget for all PT_NOTEs: many headers may name one block */
+	unsigned budget = CT_VMCORE_MAX_NOTES;
 	for (unsigned i = 0; i < phnum; i++) {
 		const unsigned char *ph = p + phoff + (size_t)i * 56;
 		uint32_t type = le32(ph);
@@ -499,8 +503,7 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 		if (filesz <= len - off)
 			notes_whole = true;
 		uint64_t pos = off;
-		for (unsigned k = 0; k < CT_VMCORE_MAX_NOTES &&
-		     end - pos >= 12; k++) {
+		for (; budget && end - pos >= 12; budget--) {
 			uint32_t namesz = le32(p + pos);
 			uint32_t descsz = le32(p + pos + 4);
 			uint64_t name = pos + 12;
@@ -559,8 +562,9 @@ static struct ct_error *read_notes(struct ct_vmcore *vc,
 		end = len;
 	}
 	uint64_t pos = off;
-	unsigned k;
-	for (k = 0; !err && k < CT_VMCORE_MAX_NOTES && end - pos >= 12; k++) {
+	/* one budget for every PT_NOTE of the dump: many program headers
+	 * may name the same block of notes */
+	for (; !err && vc->notes_left && end - pos >= 12; vc->notes_left--) {
 		uint32_t namesz = le32(p + pos);
 		uint32_t descsz = le32(p + pos + 4);
 		uint32_t type = le32(p + pos + 8);
@@ -604,7 +608,7 @@ static struct ct_error *read_notes(struct ct_vmcore *vc,
 			break;
 		pos = next;
 	}
-	if (!err && k >= CT_VMCORE_MAX_NOTES)
+	if (!err && !vc->notes_left && end - pos >= 12)
 		err = ct_vmcore_add_loss(vc, "more than %d notes: the rest "
 					 "not read", CT_VMCORE_MAX_NOTES);
 	return err;

@@ -104,6 +104,8 @@ struct ct_vmcore {
 	size_t cpu_count, cpu_cap;
 	size_t cpus_dropped;	/* over CT_VMCORE_MAX_CPUS */
 	struct ct_kmem *kmem;	/* kernel memory */
+	unsigned notes_left;	/* notes still to be walked, of
+				 * CT_VMCORE_MAX_NOTES for the whole dump */
 	char **losses;		/* completeness record, one line each */
 	size_t loss_count, loss_cap;
 	size_t losses_dropped;
