@@ -115,7 +115,11 @@ struct ct_kdump {
 	bool all_backend;	/* every page through libkdumpfile:
 				 * CRASHTRIAGE_KDUMP_READER=libkdumpfile, a
 				 * second opinion on our own reading */
-	unsigned char *zbuf;	/* a compressed page, page_size bytes */
+	unsigned char *zbuf;	/* a compressed page, then the page
+				 * inflated: 2 * page_size bytes */
+	uint64_t zbuf_pfn;	/* the frame inflated there ... */
+	bool zbuf_valid;	/* ... when there is one: readers come back
+				 * for a few bytes at a time */
 };
 
 /* ---- small helpers -------------------------------------------------------- */
@@ -845,11 +849,18 @@ static enum ct_core_mem own_page(struct ct_kdump *k, uint64_t paddr,
 	if (!k->zbuf && !(k->zbuf = malloc(2 * (size_t)k->page_size)))
 		return CT_CORE_MEM_NOT_DUMPED;
 	unsigned char *z = k->zbuf, *page = k->zbuf + k->page_size;
-	if (image_read(k, data, z, size))
-		return lost(k->flat.truncated ? SPAN_LOST : SPAN_HOLE);
-	uLongf out = k->page_size;
-	if (uncompress(page, &out, z, size) != Z_OK || out != k->page_size)
-		return CT_CORE_MEM_NOT_DUMPED;	/* a page that does not inflate */
+	uint64_t pfn = paddr >> k->page_shift;
+	if (!k->zbuf_valid || k->zbuf_pfn != pfn) {
+		k->zbuf_valid = false;
+		if (image_read(k, data, z, size))
+			return lost(k->flat.truncated ? SPAN_LOST : SPAN_HOLE);
+		uLongf out = k->page_size;
+		if (uncompress(page, &out, z, size) != Z_OK ||
+		    out != k->page_size)
+			return CT_CORE_MEM_NOT_DUMPED;	/* does not inflate */
+		k->zbuf_pfn = pfn;
+		k->zbuf_valid = true;
+	}
 	memcpy(dst, page + in, n);
 	*ret_read = n;
 	return CT_CORE_MEM_OK;

@@ -300,7 +300,16 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 	 * so a corrupt tail or head cannot make this loop run away */
 	uint64_t id = tail & DESC_ID_MASK;
 	head &= DESC_ID_MASK;
+	/* each byte of the text ring is in one record of a sane ring and
+	 * prints as at most 4 ("\xNN"), plus a timestamp per record: a
+	 * corrupt ring whose records all name one block stops there */
+	uint64_t cap = 4 * (uint64_t)data_size + 32 * ((uint64_t)count + 1);
+	size_t start = out->len;
 	for (size_t n = 0; n <= count; n++) {
+		if (out->len - start > cap) {
+			stats->skipped += count + 1 - n;
+			break;
+		}
 		size_t i = (size_t)(id % count);
 		size_t in = i * l.info_size;
 		unsigned char d[MAX_DESC_SIZE], ts_b[8], len_b[2];

@@ -122,7 +122,11 @@ static bool parse_hex_all(const char *s, uint64_t *ret)
 	const char *p = s, *end = s + strlen(s);
 	bool masked = false;
 	uint64_t v;
-	if (!ct_parse_hex(&p, end, &v, &masked) || masked || p != end)
+	/* ct_parse_hex keeps the last 16 digits of a longer number: more
+	 * is no 64-bit address, not a wrong one */
+	const char *d = strncmp(s, "0x", 2) == 0 ? s + 2 : s;
+	if (end - d > 16 ||
+	    !ct_parse_hex(&p, end, &v, &masked) || masked || p != end)
 		return false;
 	*ret = v;
 	return true;

@@ -239,6 +239,14 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 				   "be decoded", i, num);
 			break;
 		}
+		/* tokens expand: short entries can name long symbols, so
+		 * the names decoded are capped, not only the table read */
+		if (ks->pool_len + len > CT_KALLSYMS_MAX_POOL) {
+			err = lost(ks, "kallsyms names past %u MiB: entries "
+				   "from %zu of %u not decoded",
+				   CT_KALLSYMS_MAX_POOL >> 20, i, num);
+			break;
+		}
 		if (!ct_grow((void **)&ks->syms, &ks->cap, ks->count + 1,
 			     sizeof(*ks->syms)) ||
 		    !ct_grow((void **)&ks->pool, &ks->pool_cap,

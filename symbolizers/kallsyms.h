@@ -28,6 +28,8 @@ enum {
 	CT_KALLSYMS_MAX_SYMS = 4u << 20,	/* symbols decoded */
 	CT_KALLSYMS_MAX_NAMES = 64u << 20,	/* bytes of kallsyms_names */
 	CT_KALLSYMS_MAX_NAME = 512,		/* bytes of one name */
+	CT_KALLSYMS_MAX_POOL = 256u << 20,	/* bytes of names decoded
+						 * (a real kernel: ~3 MiB) */
 };
 
 struct ct_kallsyms_sym {
