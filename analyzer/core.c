@@ -485,6 +485,12 @@ static struct ct_error *scan_for_notes(struct ct_core *core, size_t *budget)
 {
 	size_t limit = core->len < NOTE_SCAN_BYTES ? core->len
 						   : NOTE_SCAN_BYTES;
+	/* not in the memory the segments hold: a process may have another
+	 * core's notes in its memory, which are not its own */
+	for (size_t i = 0; i < core->segment_count; i++)
+		if (core->segments[i].avail &&
+		    core->segments[i].offset < limit)
+			limit = (size_t)core->segments[i].offset;
 	static const unsigned char name[8] = "CORE\0\0\0";
 	const unsigned char *p = core->buf, *end = core->buf + limit;
 	while (p < end) {
@@ -494,8 +500,10 @@ static struct ct_error *scan_for_notes(struct ct_core *core, size_t *budget)
 			return NULL;
 		p = hit + 1;
 		size_t size;
+		if (hit - core->buf < 12)
+			continue;
 		const unsigned char *h = hit - 12;
-		if (hit - core->buf < 12 || ld32(h + 8) != NT_PRSTATUS ||
+		if (ld32(h + 8) != NT_PRSTATUS ||
 		    !note_at(h, (size_t)(core->buf + core->len - h), &size))
 			continue;
 		/* the run of notes this one is in: notes are 4-aligned, so
@@ -513,13 +521,15 @@ static struct ct_error *scan_for_notes(struct ct_core *core, size_t *budget)
 			       &size))
 			stop += size;
 		size_t before = core->thread_count;
-		core->notes_scanned = true;
 		struct ct_error *err = walk_notes(core,
 						  (uint64_t)(start - core->buf),
 						  (uint64_t)(stop - start),
 						  budget);
 		if (err)
 			return err;
+		if (core->thread_count == before)
+			continue;	/* looked like one, held no thread */
+		core->notes_scanned = true;
 		return loss(core, "no PT_NOTE led to the notes: %zu thread%s "
 			    "found by searching the file, notes at offset "
 			    "0x%llx (%llu bytes)", core->thread_count - before,
@@ -624,13 +634,12 @@ static struct ct_error *read_headers(struct ct_core *core)
 			   core->len);
 	if (err)
 		return err;
-	bool had_notes = core->has_notes;
 	if (core->thread_count == 0) {
 		err = scan_for_notes(core, &budget);
 		if (err)
 			return err;
 	}
-	if (!had_notes && !core->thread_count &&
+	if (!core->has_notes && !core->thread_count &&
 	    core->phnum_read == core->phnum)
 		err = loss(core, "no PT_NOTE segment: threads, registers and "
 			   "signal unknown");
