@@ -59,10 +59,12 @@ done
 is "seed tiny.kdump: frame 3 is 4096 bytes of 0x03" "4096 0" \
 	"$(wc -c <"$WORK/frame3") $(tr -d '\003' <"$WORK/frame3" | wc -c)"
 for f in tiny.flat scattered.flat; do
+	rm -f "$WORK/seed.dump"	# each producer's own file is compared
 	"$H" rearrange "$SEED/$f" "$WORK/seed.dump" >/dev/null 2>&1
 	check "seed $f rearranges to tiny.kdump" cmp "$WORK/seed.dump" "$SEED/tiny.kdump"
 done
 if command -v makedumpfile >/dev/null 2>&1; then
+	rm -f "$WORK/seed.dump"
 	makedumpfile -R "$WORK/seed.dump" <"$SEED/scattered.flat" >/dev/null 2>&1
 	check "makedumpfile -R agrees on scattered.flat" \
 		cmp "$WORK/seed.dump" "$SEED/tiny.kdump"
