@@ -208,11 +208,6 @@ void ct_walk_session_destroy(struct ct_walk_session *s)
 	free(s);
 }
 
-const char *ct_walk_session_executable(const struct ct_walk_session *s)
-{
-	return s->exe;
-}
-
 /* ---- DWARF --------------------------------------------------------------- */
 
 /* Strip typedefs and qualifiers; false on broken DWARF. */

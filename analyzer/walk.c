@@ -352,8 +352,7 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 					 r->recovered_count - 1]);
 			else
 				snprintf(from, sizeof(from), "the head's %s",
-					 l->prev_name[0] == 't' ? "tqh_last"
-								: "prev");
+					 l->last_name);
 			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
 				 "%s: %s is %s", kind, from, why);
 			break;

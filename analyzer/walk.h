@@ -148,8 +148,6 @@ struct ct_walk_session;
 struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 				      struct ct_walk_session **ret);
 void ct_walk_session_destroy(struct ct_walk_session *s);
-/* The executable whose DWARF is used (valid while s lives). */
-const char *ct_walk_session_executable(const struct ct_walk_session *s);
 
 /*
  * ct_walk_run - resolve spec against the DWARF and walk the list.  Errors

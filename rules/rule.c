@@ -1071,7 +1071,6 @@ static bool validate_spec(struct loader *l, struct where w,
 	return true;
 }
 
-/* Checks over the whole rule once its parts are valid. */
 /* "name" or "name.name...": C identifiers joined by dots. */
 static bool is_member_path(const char *s)
 {
@@ -1120,6 +1119,7 @@ static bool validate_walk(struct loader *l, struct where w,
 	return true;
 }
 
+/* Checks over the whole rule once its parts are valid. */
 static bool validate_rule(struct loader *l, struct where w,
 			  const struct ct_rule *r)
 {
