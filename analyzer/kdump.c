@@ -708,8 +708,11 @@ static bool backend(struct ct_kdump *k)
 		return true;
 	if (k->backend_failed || !ct_kdump_have_backend())
 		return false;
-	struct ct_error *err = ct_kdump_backend_open(k->path, k->fd,
-						     &k->backend);
+	/* a diskdump file is read from buf; only libkdumpfile needs a
+	 * descriptor, and making one may copy the whole dump */
+	struct ct_error *err = k->fd < 0 ? diskdump_fd(k) : NULL;
+	if (!err)
+		err = ct_kdump_backend_open(k->path, k->fd, &k->backend);
 	if (err) {
 		ct_error_destroy(err);
 		k->backend_failed = true;
@@ -747,9 +750,6 @@ struct ct_error *ct_kdump_open(const char *path, const void *buf, size_t len,
 		k->image_size = k->flat.size;
 	} else {
 		k->image_size = len;
-		err = diskdump_fd(k);
-		if (err)
-			goto fail;
 	}
 	err = read_headers(k);
 	if (err)

@@ -58,6 +58,12 @@ done
 "$H" read "$SEED/tiny.kdump" 0x3000 4096 >"$WORK/frame3" 2>/dev/null
 is "seed tiny.kdump: frame 3 is 4096 bytes of 0x03" "4096 0" \
 	"$(wc -c <"$WORK/frame3") $(tr -d '\003' <"$WORK/frame3" | wc -c)"
+if grep -q '^#define HAVE_LIBKDUMPFILE 1' "$top_builddir/config.h"; then
+	CRASHTRIAGE_KDUMP_READER=libkdumpfile "$H" read "$SEED/tiny.kdump" \
+		0x3000 4096 >"$WORK/frame3-lib" 2>/dev/null
+	check "seed tiny.kdump: frame 3 through libkdumpfile is the same" \
+		cmp "$WORK/frame3" "$WORK/frame3-lib"
+fi
 for f in tiny.flat scattered.flat; do
 	rm -f "$WORK/seed.dump"	# each producer's own file is compared
 	"$H" rearrange "$SEED/$f" "$WORK/seed.dump" >/dev/null 2>&1
