@@ -828,6 +828,21 @@ bool ct_core_is_executable(const struct ct_core *core, uint64_t addr)
 	return s && (s->flags & PF_X);
 }
 
+bool ct_core_load_bias(const struct ct_core *core, Elf *elf, uint64_t *ret)
+{
+	GElf_Ehdr eh;
+	uint64_t entry;
+	if (!elf || !gelf_getehdr(elf, &eh))
+		return false;
+	*ret = 0;
+	if (eh.e_type != ET_DYN)
+		return true;
+	if (!ct_core_auxv(core, AT_ENTRY, &entry) || entry < eh.e_entry)
+		return false;
+	*ret = entry - eh.e_entry;
+	return true;
+}
+
 bool ct_core_auxv(const struct ct_core *core, uint64_t type, uint64_t *ret)
 {
 	for (size_t i = 0; i < core->auxv_count; i++) {

@@ -142,6 +142,11 @@ enum ct_core_mem ct_core_read_string(const struct ct_core *core,
 /* Is addr in a segment mapped executable (PF_X), dumped or not? */
 bool ct_core_is_executable(const struct ct_core *core, uint64_t addr);
 
+/* The load bias of the program elf (its ELF file) in the process: where
+ * AT_ENTRY says its entry point is minus where the file puts it, 0 for a
+ * fixed-address program.  False when a position-independent program's
+ * bias is unknown (no AT_ENTRY) or elf is no ELF file. */
+bool ct_core_load_bias(const struct ct_core *core, Elf *elf, uint64_t *ret);
 /* Value of auxv entry type, or false if absent. */
 bool ct_core_auxv(const struct ct_core *core, uint64_t type, uint64_t *ret);
 /* The NT_FILE entry whose range holds addr, or NULL. */

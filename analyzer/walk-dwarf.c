@@ -172,14 +172,7 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 	/* load bias: where the entry point is in the process minus where
 	 * the file says it is (0 for a fixed-address program) */
 	Elf *elf = dwarf_getelf(s->dwarf);
-	GElf_Ehdr eh;
-	uint64_t entry;
-	if (elf && gelf_getehdr(elf, &eh) && eh.e_type == ET_DYN) {
-		if (ct_core_auxv(s->core, AT_ENTRY, &entry))
-			s->bias = entry - eh.e_entry;
-		else
-			s->bias_unknown = true;
-	}
+	s->bias_unknown = elf && !ct_core_load_bias(s->core, elf, &s->bias);
 	s->mem.read = core_mem_read;
 	s->mem.span = core_mem_span;
 	s->mem.state = s->core;

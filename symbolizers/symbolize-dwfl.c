@@ -123,14 +123,8 @@ static bool report_program(struct ct_dwfl *d, const struct ct_core *core,
 	if (fd < 0)
 		return false;
 	Elf *elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
-	GElf_Ehdr eh;
-	bool ok = elf && gelf_getehdr(elf, &eh);
-	uint64_t entry = 0, bias = 0;
-	if (ok && eh.e_type == ET_DYN) {
-		ok = ct_core_auxv(core, AT_ENTRY, &entry) &&
-		     entry >= eh.e_entry;
-		bias = entry - eh.e_entry;
-	}
+	uint64_t bias = 0;
+	bool ok = ct_core_load_bias(core, elf, &bias);
 	if (elf)
 		elf_end(elf);
 	close(fd);
