@@ -171,28 +171,11 @@ static struct ct_error *analyze_file(struct ct_case *c, const char *path,
 	if (err)
 		return err;
 	size_t index = c->input_count - 1;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return input_fail(in, ct_error_os(errno, path, "cannot open"));
-	if (st->st_size == 0) {
-		close(fd);
-		return input_fail(in, ct_error_at(
-			ct_error_create(CT_ERROR_NOT_RECOGNISED,
-					"empty file"), path, 0, 0, false));
-	}
-	if ((uint64_t)st->st_size > SIZE_MAX) {
-		close(fd);
-		return input_fail(in, ct_error_at(
-			ct_error_create(CT_ERROR_UNSUPPORTED, "file too large"),
-			path, 0, 0, false));
-	}
-	size_t len = (size_t)st->st_size;
-	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	int map_errno = errno;
-	close(fd);
-	if (map == MAP_FAILED)
-		return input_fail(in, ct_error_os(map_errno, path,
-						  "cannot map"));
+	void *map;
+	size_t len;
+	err = ct_map_file(path, &map, &len);
+	if (err)
+		return input_fail(in, err);
 	(void)madvise(map, len, MADV_SEQUENTIAL);
 	err = analyze_text(c, index, map, len, opts);
 	munmap(map, len);

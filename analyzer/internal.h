@@ -115,6 +115,13 @@ struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
 			      size_t *ret_count);
 void ct_names_free(char **names, size_t count);
 
+/* Map the regular, non-empty file path read-only into *ret_map (*ret_len
+ * bytes; munmap() it).  A FIFO never blocks the open.  Errors name the
+ * file: cannot open/map, "empty file" or "not a regular file"
+ * (CT_ERROR_NOT_RECOGNISED), "file too large" (CT_ERROR_UNSUPPORTED). */
+struct ct_error *ct_map_file(const char *path, void **ret_map,
+			     size_t *ret_len);
+
 /* ---- extractors -------------------------------------------------------- */
 
 /* One input's bytes as an extractor sees them. */

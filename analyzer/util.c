@@ -4,7 +4,11 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "internal.h"
 
@@ -408,4 +412,40 @@ void ct_names_free(char **names, size_t count)
 	for (size_t i = 0; i < count; i++)
 		free(names[i]);
 	free(names);
+}
+
+/* ---- files --------------------------------------------------------------- */
+
+struct ct_error *ct_map_file(const char *path, void **ret_map, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return ct_error_os(errno, path, "cannot open");
+	struct stat st;
+	struct ct_error *err = NULL;
+	if (fstat(fd, &st) != 0)
+		err = ct_error_os(errno, path, "cannot stat");
+	else if (!S_ISREG(st.st_mode) || st.st_size == 0)
+		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED, "%s",
+						  S_ISREG(st.st_mode)
+						  ? "empty file"
+						  : "not a regular file"),
+				  path, 0, 0, false);
+	else if ((uint64_t)st.st_size > SIZE_MAX)
+		err = ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
+						  "file too large"),
+				  path, 0, 0, false);
+	void *map = MAP_FAILED;
+	if (!err) {
+		map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE,
+			   fd, 0);
+		if (map == MAP_FAILED)
+			err = ct_error_os(errno, path, "cannot map");
+	}
+	close(fd);
+	if (err)
+		return err;
+	*ret_map = map;
+	*ret_len = (size_t)st.st_size;
+	return NULL;
 }

@@ -93,25 +93,18 @@ struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
 struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
 					    const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return ct_error_os(errno, path, "cannot open");
-	struct stat st;
-	void *map = MAP_FAILED;
-	size_t len = 0;
-	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0) {
-		len = (size_t)st.st_size;
-		map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	}
-	close(fd);
-	if (map == MAP_FAILED || !ct_vmcore_sniff_any(map, len)) {
-		if (map != MAP_FAILED)
+	void *map;
+	size_t len;
+	struct ct_error *err = ct_map_file(path, &map, &len);
+	if (err || !ct_vmcore_sniff_any(map, len)) {
+		if (!err)
 			munmap(map, len);
+		ct_error_destroy(err);	/* the text reader says it again */
 		return ct_symtab_add_file(t, path);
 	}
 	struct ct_vmcore *vc;
 	struct ct_kallsyms *ks = NULL;
-	struct ct_error *err = ct_vmcore_open_any(path, map, len, &vc);
+	err = ct_vmcore_open_any(path, map, len, &vc);
 	if (!err) {
 		err = ct_kallsyms_read(vc->kmem, &vc->info, &ks);
 		if (err && err != &ct_enomem)

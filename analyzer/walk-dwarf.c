@@ -92,36 +92,9 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 		err = &ct_enomem;
 		goto fail;
 	}
-	int fd = open(core_path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = ct_error_os(errno, core_path, "cannot open");
+	err = ct_map_file(core_path, &s->map, &s->map_len);
+	if (err)
 		goto fail;
-	}
-	struct stat st;
-	if (fstat(fd, &st) != 0) {
-		err = ct_error_os(errno, core_path, "cannot stat");
-		close(fd);
-		goto fail;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size <= 0) {
-		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
-						  "not a core: %s",
-						  S_ISREG(st.st_mode)
-						  ? "empty file"
-						  : "not a regular file"),
-				  core_path, 0, 0, false);
-		close(fd);
-		goto fail;
-	}
-	s->map_len = (size_t)st.st_size;
-	s->map = mmap(NULL, s->map_len, PROT_READ, MAP_PRIVATE, fd, 0);
-	int map_errno = errno;
-	close(fd);
-	if (s->map == MAP_FAILED) {
-		s->map = NULL;
-		err = ct_error_os(map_errno, core_path, "cannot map");
-		goto fail;
-	}
 	err = ct_core_open_memory(s->core_path, s->map, s->map_len, &s->core);
 	if (err)
 		goto fail;
@@ -150,6 +123,7 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 		err = ct_error_os(errno, s->exe, "cannot open executable");
 		goto fail;
 	}
+	struct stat st;
 	if (fstat(s->exe_fd, &st) != 0 || !S_ISREG(st.st_mode)) {
 		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
 						  "executable is not a "

@@ -110,31 +110,15 @@ int cmd_dmesg(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	const char *path = argv[optind];
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0 || fstat(fd, &st) != 0) {
-		cli_error(ct_error_os(errno, path, "cannot open"));
-		if (fd >= 0)
-			close(fd);
-		return CLI_EXIT_FAILED;
-	}
-	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
-		close(fd);
-		cli_errorf("'%s': not a kernel crash dump (%s)", path,
-			   st.st_size == 0 ? "empty" : "not a file");
-		return CLI_EXIT_FAILED;
-	}
-	size_t len = (size_t)st.st_size;
-	void *map = mmap(NULL, len, PROT_READ, MAP_PRIVATE, fd, 0);
-	int map_errno = errno;
-	close(fd);
-	if (map == MAP_FAILED) {
-		cli_error(ct_error_os(map_errno, path, "cannot map"));
+	void *map;
+	size_t len;
+	struct ct_error *err = ct_map_file(path, &map, &len);
+	if (err) {
+		cli_error(err);
 		return CLI_EXIT_FAILED;
 	}
 	int rc;
 	struct ct_vmcore *vc = NULL;
-	struct ct_error *err = NULL;
 	if (!ct_vmcore_sniff_any(map, len))
 		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
 						  "not a Linux kernel crash "
