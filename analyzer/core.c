@@ -81,19 +81,7 @@ static uint64_t cur_offset(const struct cursor *c)
 }
 
 /* Little-endian loads from a span already checked to be long enough. */
-static uint32_t ld32(const unsigned char *p)
-{
-	uint32_t v;
-	memcpy(&v, p, 4);
-	return v;
-}
 
-static uint64_t ld64(const unsigned char *p)
-{
-	uint64_t v;
-	memcpy(&v, p, 8);
-	return v;
-}
 
 /* ---- completeness record ------------------------------------------------ */
 
@@ -226,20 +214,20 @@ static struct ct_error *note_prstatus(struct ct_core *core,
 	t->note_offset = offset;
 	t->cursig = (int)(uint16_t)(d[PRSTATUS_CURSIG] |
 				    d[PRSTATUS_CURSIG + 1] << 8);
-	t->tid = (int)ld32(d + PRSTATUS_PID);
+	t->tid = (int)ct_le32(d + PRSTATUS_PID);
 	const unsigned char *r = d + PRSTATUS_REGS;
 	size_t avail = n - PRSTATUS_REGS;
 	if (core->machine == EM_X86_64 && avail >= X86_64_NREGS * 8) {
 		t->has_regs = true;
-		t->pc = ld64(r + X86_64_RIP * 8);
-		t->sp = ld64(r + X86_64_RSP * 8);
-		t->fp = ld64(r + X86_64_RBP * 8);
+		t->pc = ct_le64(r + X86_64_RIP * 8);
+		t->sp = ct_le64(r + X86_64_RSP * 8);
+		t->fp = ct_le64(r + X86_64_RBP * 8);
 	} else if (core->machine == EM_AARCH64 &&
 		   avail >= AARCH64_NREGS * 8) {
 		t->has_regs = true;
-		t->pc = ld64(r + AARCH64_PC * 8);
-		t->sp = ld64(r + AARCH64_SP * 8);
-		t->fp = ld64(r + AARCH64_FP * 8);
+		t->pc = ct_le64(r + AARCH64_PC * 8);
+		t->sp = ct_le64(r + AARCH64_SP * 8);
+		t->fp = ct_le64(r + AARCH64_FP * 8);
 	} else {
 		return loss(core, "NT_PRSTATUS of thread %d at offset 0x%llx "
 			    "has no complete registers", t->tid,
@@ -257,7 +245,7 @@ static struct ct_error *note_prpsinfo(struct ct_core *core,
 			    "(%zu bytes): command lost",
 			    (unsigned long long)offset, n);
 	core->has_prpsinfo = true;
-	core->pid = (int)ld32(d + PRPSINFO_PID);
+	core->pid = (int)ct_le32(d + PRPSINFO_PID);
 	copy_field(core->command, sizeof(core->command), d + PRPSINFO_FNAME,
 		   16);
 	copy_field(core->args, sizeof(core->args), d + PRPSINFO_PSARGS, 80);
@@ -283,12 +271,12 @@ static struct ct_error *note_siginfo(struct ct_core *core,
 		return loss(core, "NT_SIGINFO at offset 0x%llx before any "
 			    "thread: ignored", (unsigned long long)offset);
 	t->has_siginfo = true;
-	t->si_signo = (int)ld32(d);
-	t->si_code = (int)ld32(d + 8);
+	t->si_signo = (int)ct_le32(d);
+	t->si_code = (int)ct_le32(d + 8);
 	if (signal_has_addr(t->si_signo) && t->si_code > 0)
-		t->fault_addr = ld64(d + 16);
+		t->fault_addr = ct_le64(d + 16);
 	else
-		t->sender_pid = (int)ld32(d + 16);
+		t->sender_pid = (int)ct_le32(d + 16);
 	return NULL;
 }
 
@@ -462,7 +450,7 @@ static bool note_at(const unsigned char *p, size_t n, size_t *ret_size)
 {
 	if (n < 12)
 		return false;
-	uint32_t namesz = ld32(p), descsz = ld32(p + 4);
+	uint32_t namesz = ct_le32(p), descsz = ct_le32(p + 4);
 	bool core = namesz == 5 && n >= 20 && memcmp(p + 12, "CORE", 5) == 0;
 	bool lnx = namesz == 6 && n >= 20 && memcmp(p + 12, "LINUX", 6) == 0;
 	if (!core && !lnx)
@@ -503,7 +491,7 @@ static struct ct_error *scan_for_notes(struct ct_core *core, size_t *budget)
 		if (hit - core->buf < 12)
 			continue;
 		const unsigned char *h = hit - 12;
-		if (ld32(h + 8) != NT_PRSTATUS ||
+		if (ct_le32(h + 8) != NT_PRSTATUS ||
 		    !note_at(h, (size_t)(core->buf + core->len - h), &size))
 			continue;
 		/* the run of notes this one is in: notes are 4-aligned, so

@@ -272,9 +272,7 @@ static struct ct_error *cpu_frames(struct ct_backtrace *bt, struct ct_kmem *km,
 	words = got / 8;
 	for (size_t w = 0; w < words && !err &&
 	     bt->frame_count < STACK_FRAMES; w++) {
-		uint64_t v = 0;
-		for (int k = 7; k >= 0; k--)
-			v = v << 8 | stack[w * 8 + (size_t)k];
+		uint64_t v = ct_le64(stack + w * 8);
 		if (v < text->start || v >= text->end || !after_call(km, v) ||
 		    !ct_symtab_lookup(t, v, &hit))
 			continue;

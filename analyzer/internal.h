@@ -107,6 +107,24 @@ bool ct_parse_hex(const char **p, const char *end, uint64_t *ret,
 bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
 bool ct_is_ident_char(int c);
 
+/* ---- little-endian fields of dumps -------------------------------------- */
+
+static inline uint16_t ct_le16(const unsigned char *p)
+{
+	return (uint16_t)(p[0] | p[1] << 8);
+}
+
+static inline uint32_t ct_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
+	       (uint32_t)p[3] << 24;
+}
+
+static inline uint64_t ct_le64(const unsigned char *p)
+{
+	return (uint64_t)ct_le32(p) | (uint64_t)ct_le32(p + 4) << 32;
+}
+
 /* ---- folders ----------------------------------------------------------- */
 
 /* The entry names of folder path (not "." or ".."), sorted so that every

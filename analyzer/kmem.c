@@ -94,10 +94,7 @@ static enum ct_core_mem table_entry(struct ct_kmem *km, uint64_t paddr,
 		cp->used = true;
 	}
 	size_t off = (size_t)(paddr & (CT_KMEM_PAGE - 1) & ~(uint64_t)7);
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | cp->data[off + (size_t)i];
-	*ret = v;
+	*ret = ct_le64(cp->data + off);
 	return CT_CORE_MEM_OK;
 }
 
@@ -207,10 +204,7 @@ bool ct_kmem_read_u64(struct ct_kmem *km, uint64_t vaddr, uint64_t *ret)
 	size_t got;
 	if (ct_kmem_read(km, vaddr, b, sizeof(b), &got) != CT_CORE_MEM_OK)
 		return false;
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | b[i];
-	*ret = v;
+	*ret = ct_le64(b);
 	return true;
 }
 
@@ -220,8 +214,7 @@ bool ct_kmem_read_u32(struct ct_kmem *km, uint64_t vaddr, uint32_t *ret)
 	size_t got;
 	if (ct_kmem_read(km, vaddr, b, sizeof(b), &got) != CT_CORE_MEM_OK)
 		return false;
-	*ret = (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
-	       (uint32_t)b[3] << 24;
+	*ret = ct_le32(b);
 	return true;
 }
 

@@ -75,24 +75,8 @@ static bool table_get(struct table *t, size_t off, size_t n, void *dst)
 	return true;
 }
 
-static uint64_t get64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = v << 8 | p[i];
-	return v;
-}
 
-static uint32_t get32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
-static uint16_t get16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
 /* One record as vmcore-dmesg prints it. */
 static void put_record(struct ct_strbuf *out, uint64_t ts_nsec,
@@ -229,7 +213,7 @@ static struct ct_error *read_u64(struct ct_kmem *km, const char *what,
 	enum ct_core_mem st = ct_kmem_read(km, addr, b, 8, &got);
 	if (st != CT_CORE_MEM_OK)
 		return unreadable(what, addr, st);
-	*ret = get64(b);
+	*ret = ct_le64(b);
 	return NULL;
 }
 
@@ -241,7 +225,7 @@ static struct ct_error *read_u32(struct ct_kmem *km, const char *what,
 	enum ct_core_mem st = ct_kmem_read(km, addr, b, 4, &got);
 	if (st != CT_CORE_MEM_OK)
 		return unreadable(what, addr, st);
-	*ret = get32(b);
+	*ret = ct_le32(b);
 	return NULL;
 }
 
@@ -319,19 +303,19 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 			stats->skipped++;
 			goto next;
 		}
-		uint64_t sv = get64(d + l.desc_state + l.counter);
+		uint64_t sv = ct_le64(d + l.desc_state + l.counter);
 		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
 		if ((sv & DESC_ID_MASK) != id ||
 		    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
 			stats->uncommitted++;
 			goto next;
 		}
-		uint64_t begin = get64(d + l.desc_lpos + l.lpos_begin) %
+		uint64_t begin = ct_le64(d + l.desc_lpos + l.lpos_begin) %
 				 data_size;
-		uint64_t end = get64(d + l.desc_lpos + l.lpos_next) %
+		uint64_t end = ct_le64(d + l.desc_lpos + l.lpos_next) %
 			       data_size;
-		uint64_t ts = get64(ts_b);
-		size_t len = get16(len_b);
+		uint64_t ts = ct_le64(ts_b);
+		size_t len = ct_le16(len_b);
 		if (begin == end) {	/* a record without text */
 			put_record(out, ts, NULL, 0);
 			stats->records++;
@@ -417,7 +401,7 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 			stats->skipped++;
 			break;	/* no length to go on with */
 		}
-		size_t rlen = get16(rec + len_off);
+		size_t rlen = ct_le16(rec + len_off);
 		if (rlen == 0) {	/* wrap marker */
 			idx = 0;
 			continue;
@@ -426,13 +410,13 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 			stats->skipped++;
 			break;	/* a length that cannot be: stop here */
 		}
-		size_t tlen = get16(rec + tlen_off);
+		size_t tlen = ct_le16(rec + tlen_off);
 		if (tlen > rlen - hdr)
 			tlen = rlen - (size_t)hdr;
 		if (!table_get(&t, idx + (size_t)hdr, tlen, text)) {
 			stats->skipped++;
 		} else {
-			put_record(out, get64(rec + ts_off), text, tlen);
+			put_record(out, ct_le64(rec + ts_off), text, tlen);
 			stats->records++;
 		}
 		idx += rlen;

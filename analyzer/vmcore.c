@@ -15,21 +15,8 @@
 
 #define KERNEL_SPACE 0xffff800000000000ull
 
-static uint16_t le16(const unsigned char *p)
-{
-	return (uint16_t)(p[0] | p[1] << 8);
-}
 
-static uint32_t le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
 
-static uint64_t le64(const unsigned char *p)
-{
-	return (uint64_t)le32(p) | (uint64_t)le32(p + 4) << 32;
-}
 
 /* ---- VMCOREINFO --------------------------------------------------------- */
 
@@ -247,14 +234,14 @@ struct ct_error *ct_vmcore_add_prstatus(struct ct_vmcore *vc,
 		return &ct_enomem;
 	struct ct_vmcore_cpu *cpu = &vc->cpus[vc->cpu_count++];
 	memset(cpu, 0, sizeof(*cpu));
-	cpu->pid = len >= PRSTATUS_PID + 4 ? (int)le32(desc + PRSTATUS_PID)
+	cpu->pid = len >= PRSTATUS_PID + 4 ? (int)ct_le32(desc + PRSTATUS_PID)
 					   : -1;
 	if (len >= PRSTATUS_REGS + REG_COUNT * 8) {
 		const unsigned char *r = desc + PRSTATUS_REGS;
 		cpu->has_regs = true;
-		cpu->pc = le64(r + REG_RIP * 8);
-		cpu->sp = le64(r + REG_RSP * 8);
-		cpu->fp = le64(r + REG_RBP * 8);
+		cpu->pc = ct_le64(r + REG_RIP * 8);
+		cpu->sp = ct_le64(r + REG_RSP * 8);
+		cpu->fp = ct_le64(r + REG_RBP * 8);
 	}
 	return NULL;
 }
@@ -479,11 +466,11 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 	if (!ct_core_sniff(buf, len))
 		return false;
 	const unsigned char *p = (const unsigned char *)buf;
-	if (len < sizeof(Elf64_Ehdr) || le16(p + 18) != EM_X86_64)
+	if (len < sizeof(Elf64_Ehdr) || ct_le16(p + 18) != EM_X86_64)
 		return false;
-	uint64_t phoff = le64(p + 32);
-	unsigned phnum = le16(p + 56);
-	if (le16(p + 54) != sizeof(Elf64_Phdr) || phoff > len)
+	uint64_t phoff = ct_le64(p + 32);
+	unsigned phnum = ct_le16(p + 56);
+	if (ct_le16(p + 54) != sizeof(Elf64_Phdr) || phoff > len)
 		return false;
 	size_t max = (len - (size_t)phoff) / sizeof(Elf64_Phdr);
 	if (phnum == PN_XNUM || phnum > max)
@@ -493,9 +480,9 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 	unsigned budget = CT_VMCORE_MAX_NOTES;
 	for (unsigned i = 0; i < phnum; i++) {
 		const unsigned char *ph = p + phoff + (size_t)i * 56;
-		uint32_t type = le32(ph);
-		uint64_t off = le64(ph + 8), vaddr = le64(ph + 16),
-			 paddr = le64(ph + 24), filesz = le64(ph + 32);
+		uint32_t type = ct_le32(ph);
+		uint64_t off = ct_le64(ph + 8), vaddr = ct_le64(ph + 16),
+			 paddr = ct_le64(ph + 24), filesz = ct_le64(ph + 32);
 		/* no user-space core writer fills p_paddr, and their only
 		 * kernel-space segment is the vsyscall page */
 		if (type == PT_LOAD && (paddr != 0 ||
@@ -508,8 +495,8 @@ bool ct_vmcore_sniff(const char *buf, size_t len)
 			notes_whole = true;
 		uint64_t pos = off;
 		for (; budget && end - pos >= 12; budget--) {
-			uint32_t namesz = le32(p + pos);
-			uint32_t descsz = le32(p + pos + 4);
+			uint32_t namesz = ct_le32(p + pos);
+			uint32_t descsz = ct_le32(p + pos + 4);
 			uint64_t name = pos + 12;
 			uint64_t desc = name + (((uint64_t)namesz + 3) & ~3ull);
 			if (namesz == 11 && name <= end && end - name >= 11 &&
@@ -569,9 +556,9 @@ static struct ct_error *read_notes(struct ct_vmcore *vc,
 	/* one budget for every PT_NOTE of the dump: many program headers
 	 * may name the same block of notes */
 	for (; !err && vc->notes_left && end - pos >= 12; vc->notes_left--) {
-		uint32_t namesz = le32(p + pos);
-		uint32_t descsz = le32(p + pos + 4);
-		uint32_t type = le32(p + pos + 8);
+		uint32_t namesz = ct_le32(p + pos);
+		uint32_t descsz = ct_le32(p + pos + 4);
+		uint32_t type = ct_le32(p + pos + 8);
 		uint64_t name = pos + 12;
 		uint64_t desc = name + (((uint64_t)namesz + 3) & ~3ull);
 		uint64_t next = desc + (((uint64_t)descsz + 3) & ~3ull);
@@ -635,18 +622,18 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 		return ct_error_at(ct_error_create(CT_ERROR_TRUNCATED,
 						   "ELF header cut off"),
 				   vc->path, 0, len, true);
-	if (le16(p + 18) != EM_X86_64)
+	if (ct_le16(p + 18) != EM_X86_64)
 		return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
 						   "kernel dump for machine "
 						   "%u: only x86_64 is read",
-						   le16(p + 18)),
+						   ct_le16(p + 18)),
 				   vc->path, 0, 0, false);
-	uint64_t phoff = le64(p + 32);
-	uint64_t shoff = le64(p + 40);
-	uint64_t phnum = le16(p + 56);
-	if (le16(p + 54) != sizeof(Elf64_Phdr))
+	uint64_t phoff = ct_le64(p + 32);
+	uint64_t shoff = ct_le64(p + 40);
+	uint64_t phnum = ct_le16(p + 56);
+	if (ct_le16(p + 54) != sizeof(Elf64_Phdr))
 		return ct_error_corrupt(vc->path, 0, "program header size %u",
-					le16(p + 54));
+					ct_le16(p + 54));
 	if (phnum == PN_XNUM) {
 		/* the real count is in section header 0's sh_info */
 		if (shoff > len || len - shoff < sizeof(Elf64_Shdr))
@@ -654,7 +641,7 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 				CT_ERROR_TRUNCATED, "section header 0 (with "
 				"the program header count) cut off"),
 				vc->path, 0, shoff, true);
-		phnum = le32(p + shoff + 44);
+		phnum = ct_le32(p + shoff + 44);
 	}
 	if (phnum > CT_VMCORE_MAX_SEGMENTS)
 		return ct_error_corrupt(vc->path, 0, "%llu program headers",
@@ -676,10 +663,10 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 	uint64_t first_gone = 0, bytes_gone = 0;
 	for (uint64_t i = 0; !err && i < phnum; i++) {
 		const unsigned char *ph = p + phoff + i * sizeof(Elf64_Phdr);
-		uint32_t type = le32(ph);
-		uint64_t off = le64(ph + 8), vaddr = le64(ph + 16),
-			 paddr = le64(ph + 24), filesz = le64(ph + 32),
-			 memsz = le64(ph + 40);
+		uint32_t type = ct_le32(ph);
+		uint64_t off = ct_le64(ph + 8), vaddr = ct_le64(ph + 16),
+			 paddr = ct_le64(ph + 24), filesz = ct_le64(ph + 32),
+			 memsz = ct_le64(ph + 40);
 		if (type == PT_NOTE) {
 			err = read_notes(vc, vc->buf, vc->len, off, filesz,
 					 info, info_len);

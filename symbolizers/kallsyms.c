@@ -71,8 +71,7 @@ static bool offsets_get(struct offsets *o, size_t i, int32_t *ret)
 			return false;
 	}
 	const unsigned char *p = o->buf + 4 * (i - o->first);
-	*ret = (int32_t)((uint32_t)p[0] | (uint32_t)p[1] << 8 |
-			 (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24);
+	*ret = (int32_t)ct_le32(p);
 	return true;
 }
 
@@ -150,8 +149,7 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 	uint16_t tok_off[256];
 	size_t table_need = 0;
 	for (int i = 0; i < 256; i++) {
-		tok_off[i] = (uint16_t)(index_raw[2 * i] |
-					index_raw[2 * i + 1] << 8);
+		tok_off[i] = ct_le16(index_raw + 2 * i);
 		if (tok_off[i] > table_need)
 			table_need = tok_off[i];
 	}
