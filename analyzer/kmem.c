@@ -110,7 +110,6 @@ enum ct_core_mem ct_kmem_translate(struct ct_kmem *km, uint64_t vaddr,
 		*ret_paddr = te->ppage | (vaddr & (CT_KMEM_PAGE - 1));
 		return CT_CORE_MEM_OK;
 	}
-	km->walks++;
 	/* shifts of the levels, top first: PGD (PML5), P4D, PUD, PMD, PTE */
 	static const unsigned shifts5[] = { 48, 39, 30, 21, 12 };
 	const unsigned *shifts = km->l5 ? shifts5 : shifts5 + 1;

@@ -65,7 +65,6 @@ struct ct_kmem {
 	struct ct_kmem_cache_page *cache; /* CT_KMEM_CACHE_PAGES pages */
 	struct ct_kmem_tlb_entry tlb[CT_KMEM_TLB];
 	/* counters for completeness notes */
-	uint64_t walks;		/* page-table walks done */
 	uint64_t walk_not_dumped; /* walks stopped by a missing table page */
 };
 

@@ -14,6 +14,9 @@
 enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s, uint64_t addr,
 				  uint64_t *ret);
 /* Can size bytes at addr be read?  How not, if not. */
+/* An n-byte (n <= 8) little-endian unsigned value at addr. */
+enum ct_core_mem ct_walk_read_uint(const struct ct_walk_mem *s,
+				   uint64_t addr, unsigned n, uint64_t *ret);
 enum ct_core_mem ct_walk_probe(const struct ct_walk_mem *s, uint64_t addr,
 			       uint64_t size);
 /* "not-dumped", "truncated", "unmapped" ("ok" for CT_CORE_MEM_OK). */

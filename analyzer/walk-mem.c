@@ -15,32 +15,36 @@
 
 /* ---- reading the target -------------------------------------------------- */
 
+enum ct_core_mem ct_walk_read_uint(const struct ct_walk_mem *s,
+				   uint64_t addr, unsigned n, uint64_t *ret)
+{
+	unsigned char b[8];
+	size_t got;
+	if (n > sizeof(b))
+		return CT_CORE_MEM_UNMAPPED;	/* no such integer */
+	enum ct_core_mem m = s->read(s->state, addr, b, n, &got);
+	if (m != CT_CORE_MEM_OK)
+		return m;
+	uint64_t v = 0;
+	for (unsigned i = n; i-- > 0;)
+		v = v << 8 | b[i];	/* both machines are little-endian */
+	*ret = v;
+	return CT_CORE_MEM_OK;
+}
+
 enum ct_core_mem ct_walk_read_ptr(const struct ct_walk_mem *s,
 				  uint64_t addr, uint64_t *ret)
 {
-	unsigned char b[8];
-	const unsigned char *p = s->span ? s->span(s->state, addr, s->ptr_size)
-					 : NULL;
-	if (p && s->ptr_size == 8) {
+	const unsigned char *p = s->span && s->ptr_size == 8
+		? s->span(s->state, addr, 8) : NULL;
+	if (p) {
 		/* a fixed-size copy the compiler inlines: the hot path */
 		uint64_t v;
 		memcpy(&v, p, 8);
 		*ret = le64toh(v);
 		return CT_CORE_MEM_OK;
 	}
-	size_t got;
-	enum ct_core_mem m = CT_CORE_MEM_OK;
-	if (p)
-		memcpy(b, p, s->ptr_size);
-	else
-		m = s->read(s->state, addr, b, s->ptr_size, &got);
-	if (m != CT_CORE_MEM_OK)
-		return m;
-	uint64_t v = 0;
-	for (unsigned i = s->ptr_size; i-- > 0;)
-		v = v << 8 | b[i];	/* both machines are little-endian */
-	*ret = v;
-	return CT_CORE_MEM_OK;
+	return ct_walk_read_uint(s, addr, s->ptr_size, ret);
 }
 
 /* Can size bytes at addr be read?  How not, if not. */
@@ -85,6 +89,15 @@ const char *ct_walk_mem_reason(enum ct_core_mem m)
 	}
 }
 
+/* An 0xdeadbeef-style marker word (the free fills, not the list poisons). */
+static bool is_marker(uint64_t w)
+{
+	return w == 0xdeadbeefdeadbeefull ||
+	       (w & 0xffffffffull) == 0xdeadbeefull ||
+	       w == 0xdeaddeaddeaddeadull || w == 0xfeeefeeefeeefeeeull ||
+	       w == 0xddddddddddddddddull;
+}
+
 /* A known poison or fill value, or NULL. */
 const char *ct_walk_poison_name(uint64_t v)
 {
@@ -101,11 +114,8 @@ const char *ct_walk_poison_name(uint64_t v)
 		return "slab POISON_INUSE 0x5a pattern (uninitialised)";
 	if (v == 0xa5a5a5a5a5a5a5a5ull)
 		return "slab POISON_END 0xa5 pattern";
-	if (v == 0xdeadbeefdeadbeefull || v == 0xdeadbeefull ||
-	    (v & 0xffffffffull) == 0xdeadbeefull ||
-	    v == 0xdeaddeaddeaddeadull || v == 0xbaadf00dbaadf00dull ||
-	    v == 0xfeeefeeefeeefeeeull || v == 0xcdcdcdcdcdcdcdcdull ||
-	    v == 0xdddddddddddddddd)
+	if (is_marker(v) || v == 0xbaadf00dbaadf00dull ||
+	    v == 0xcdcdcdcdcdcdcdcdull)
 		return "0xdeadbeef-style marker";
 	return NULL;
 }
@@ -258,14 +268,6 @@ const char *ct_walk_region(const struct ct_walk_env *e, uint64_t addr)
 	return e->region ? e->region(e->region_state, addr) : NULL;
 }
 
-/* An 0xdeadbeef-style marker word (the free fills, not the list poisons). */
-static bool is_marker(uint64_t w)
-{
-	return w == 0xdeadbeefdeadbeefull ||
-	       (w & 0xffffffffull) == 0xdeadbeefull ||
-	       w == 0xdeaddeaddeaddeadull || w == 0xfeeefeeefeeefeeeull ||
-	       w == 0xddddddddddddddddull;
-}
 
 bool ct_walk_is_freed(const struct ct_walk_mem *m, uint64_t addr,
 		      uint64_t size, char *why, size_t whysize)

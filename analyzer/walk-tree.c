@@ -137,15 +137,7 @@ static uint64_t rd(const struct ct_walk_mem *m, uint64_t a)
 static bool read_uint(const struct ct_walk_mem *m, uint64_t a, unsigned n,
 		      uint64_t *ret)
 {
-	unsigned char b[8];
-	size_t got;
-	if (n > 8 || m->read(m->state, a, b, n, &got) != CT_CORE_MEM_OK)
-		return false;
-	uint64_t v = 0;
-	for (unsigned i = n; i-- > 0;)
-		v = v << 8 | b[i];
-	*ret = v;
-	return true;
+	return ct_walk_read_uint(m, a, n, ret) == CT_CORE_MEM_OK;
 }
 
 /* Where a child link should not be followed, and why (kind, why), when

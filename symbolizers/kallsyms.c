@@ -176,7 +176,6 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 		free(offs);
 		return &ct_enomem;
 	}
-	ks->num_syms = num;
 	offs->km = km;
 	offs->vaddr = offsets_va;
 	offs->num = num;

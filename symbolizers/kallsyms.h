@@ -43,7 +43,6 @@ struct ct_kallsyms {
 	size_t count, cap;
 	char *pool;			/* names, NUL-separated */
 	size_t pool_len, pool_cap;
-	uint32_t num_syms;		/* what kallsyms_num_syms says */
 	bool absolute_percpu;		/* the offsets' mode, as guessed */
 	char *loss;			/* why decoding stopped early, or NULL */
 };
