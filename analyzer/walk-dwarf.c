@@ -290,6 +290,34 @@ bool ct_walk_is_char(Dwarf_Die *t)
 	return dwarf_tag(t) == DW_TAG_base_type && ct_walk_type_size(t) == 1;
 }
 
+int ct_walk_unique_member_with(Dwarf_Die *st, const char *has,
+			       uint64_t *ret_off, Dwarf_Die *ret_type,
+			       char *name, size_t n)
+{
+	Dwarf_Die m;
+	int found = 0;
+	if (dwarf_child(st, &m) != 0)
+		return 0;
+	do {
+		Dwarf_Die t, tt;
+		Dwarf_Word off;
+		Dwarf_Attribute a;
+		uint64_t o;
+		if (dwarf_tag(&m) != DW_TAG_member ||
+		    !ct_walk_die_type(&m, &t) || !ct_walk_is_struct(&t) ||
+		    !ct_walk_find_member(&t, has, &o, &tt, 0) ||
+		    !dwarf_attr(&m, DW_AT_data_member_location, &a) ||
+		    dwarf_formudata(&a, &off) != 0)
+			continue;
+		if (found++ == 0) {
+			*ret_off = off;
+			*ret_type = t;
+			snprintf(name, n, "%s", ct_walk_die_name_or(&m, ""));
+		}
+	} while (dwarf_siblingof(&m, &m) == 0);
+	return found;
+}
+
 /* Copy the struct name of t into buf ("" for anonymous). */
 void ct_walk_type_name(Dwarf_Die *t, char *buf, size_t size)
 {

@@ -50,6 +50,12 @@ bool ct_walk_find_global(Dwarf *dw, const char *name, int tag,
 			 Dwarf_Die *ret);
 /* Member name of struct st (anonymous members searched): its offset
  * and peeled type.  depth: 0 from callers. */
+/* How many members of struct st are structs holding a member called has
+ * (the entries of one list or tree kind); the first one's offset, type
+ * and name go to ret_off, ret_type and name (n bytes). */
+int ct_walk_unique_member_with(Dwarf_Die *st, const char *has,
+			       uint64_t *ret_off, Dwarf_Die *ret_type,
+			       char *name, size_t n);
 bool ct_walk_find_member(Dwarf_Die *st, const char *name, uint64_t *ret_off,
 			 Dwarf_Die *ret_type, int depth);
 /* Bytes of t, 0 when unknown. */

@@ -705,34 +705,6 @@ enum ct_walk_kind ct_walk_tree_head_kind(Dwarf_Die *t)
 	return CT_WALK_AUTO;
 }
 
-/* The one member of struct st whose type is a struct with member has;
- * its offset, type and name. */
-static int unique_member_with(Dwarf_Die *st, const char *has, uint64_t *ret_off,
-			      Dwarf_Die *ret_type, char *name, size_t n)
-{
-	Dwarf_Die m;
-	int found = 0;
-	if (dwarf_child(st, &m) != 0)
-		return 0;
-	do {
-		Dwarf_Die t, tt;
-		Dwarf_Word off;
-		Dwarf_Attribute a;
-		uint64_t o;
-		if (dwarf_tag(&m) != DW_TAG_member ||
-		    !ct_walk_die_type(&m, &t) || !ct_walk_is_struct(&t) ||
-		    !ct_walk_find_member(&t, has, &o, &tt, 0) ||
-		    !dwarf_attr(&m, DW_AT_data_member_location, &a) ||
-		    dwarf_formudata(&a, &off) != 0)
-			continue;
-		if (found++ == 0) {
-			*ret_off = off;
-			*ret_type = t;
-			snprintf(name, n, "%s", ct_walk_die_name_or(&m, ""));
-		}
-	} while (dwarf_siblingof(&m, &m) == 0);
-	return found;
-}
 
 /* The name of the member at offset 0 of st. */
 static void first_member(Dwarf_Die *st, char *buf, size_t n)
@@ -848,7 +820,7 @@ struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 			et = e.type;
 			snprintf(link, sizeof(link), "%s", spec->link);
 		} else {
-			int n = unique_member_with(&elem, "rbe_left", &eo, &et,
+			int n = ct_walk_unique_member_with(&elem, "rbe_left", &eo, &et,
 						   link, sizeof(link));
 			if (n != 1)
 				return ct_walk_error("struct '%s' has %d RB_ENTRY "
@@ -944,7 +916,7 @@ struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 					return err;
 				l.node_off = e.addr;
 				snprintf(link, sizeof(link), "%s", spec->link);
-			} else if (unique_member_with(&elem, "__rb_parent_color",
+			} else if (ct_walk_unique_member_with(&elem, "__rb_parent_color",
 						      &l.node_off, &et, link,
 						      sizeof(link)) != 1) {
 				return ct_walk_error("struct '%s' has no single "

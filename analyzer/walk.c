@@ -1223,31 +1223,8 @@ static struct ct_error *bsd_links(struct ct_walk_session *s,
 		lt = v.type;
 	} else {
 		/* the one member that is an entry of this kind */
-		Dwarf_Die m;
-		int found = 0;
-		if (dwarf_child(&elem, &m) == 0) {
-			do {
-				Dwarf_Die t;
-				Dwarf_Word off;
-				Dwarf_Attribute a;
-				uint64_t o;
-				Dwarf_Die tt;
-				if (dwarf_tag(&m) != DW_TAG_member ||
-				    !ct_walk_die_type(&m, &t) ||
-				    !ct_walk_is_struct(&t) ||
-				    !ct_walk_find_member(&t, kn->next, &o, &tt,
-							 0) ||
-				    !dwarf_attr(&m, DW_AT_data_member_location,
-						&a) ||
-				    dwarf_formudata(&a, &off) != 0)
-					continue;
-				if (found++ == 0) {
-					loff = off;
-					lt = t;
-					ct_walk_type_name(&m, link, sizeof(link));
-				}
-			} while (dwarf_siblingof(&m, &m) == 0);
-		}
+		int found = ct_walk_unique_member_with(&elem, kn->next, &loff,
+						       &lt, link, sizeof(link));
 		if (found != 1)
 			return ct_walk_error("struct '%s' has %d %s_ENTRY "
 					     "members; give --link",
