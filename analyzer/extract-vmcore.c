@@ -119,18 +119,6 @@ static uint64_t sym_size(const struct ct_kallsyms *ks, size_t i)
 	return 0;
 }
 
-/* The text symbol called name, as its index, or SIZE_MAX. */
-static size_t text_sym(const struct ct_kallsyms *ks, const char *name)
-{
-	for (size_t i = 0; i < ks->count; i++) {
-		const struct ct_kallsyms_sym *s = &ks->syms[i];
-		const char *n = ks->pool + s->name;
-		if (n[0] == name[0] && strchr("tTwW", s->type) &&
-		    strcmp(n, name) == 0)
-			return i;
-	}
-	return SIZE_MAX;
-}
 
 /*
  * The log's frames against the dump's kallsyms: a frame printed as a bare
@@ -140,7 +128,7 @@ static size_t text_sym(const struct ct_kallsyms *ks, const char *name)
  * the dump is not what it seems.
  */
 static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
-				    const struct ct_kallsyms *ks,
+				    struct ct_kallsyms *ks,
 				    size_t first_bt, const char *path)
 {
 	size_t named = 0, checked = 0, contradicted = 0;
@@ -154,7 +142,8 @@ static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
 				continue;	/* modules are not in kallsyms'
 						 * core table */
 			if (f->function && f->has_offset && !f->has_address) {
-				size_t k = text_sym(ks, f->function);
+				size_t k = ct_kallsyms_index(ks, f->function,
+							     "tTwW");
 				uint64_t size = k == SIZE_MAX ? 0
 						: sym_size(ks, k);
 				if (k == SIZE_MAX ||
@@ -292,7 +281,7 @@ static struct ct_error *cpu_frames(struct ct_backtrace *bt, struct ct_kmem *km,
  * was, and what its stack holds. */
 static struct ct_error *add_cpus(struct ct_case *c, struct ct_vmcore *vc,
 				 struct ct_symtab *t,
-				 const struct ct_kallsyms *ks, struct ct_origin o)
+				 struct ct_kallsyms *ks, struct ct_origin o)
 {
 	struct text_range text = { 0, 0 };
 	const struct ct_kallsyms_sym *s;

@@ -82,6 +82,7 @@ void ct_kallsyms_destroy(struct ct_kallsyms *ks)
 	free(ks->syms);
 	free(ks->pool);
 	free(ks->loss);
+	free(ks->by_name);
 	free(ks);
 }
 
@@ -283,13 +284,51 @@ out:
 	return NULL;
 }
 
-const struct ct_kallsyms_sym *ct_kallsyms_find(const struct ct_kallsyms *ks,
+static int by_name_cmp(const void *a, const void *b, void *arg)
+{
+	const struct ct_kallsyms *ks = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+	int c = strcmp(ks->pool + ks->syms[x].name, ks->pool + ks->syms[y].name);
+	return c ? c : (x > y) - (x < y);
+}
+
+size_t ct_kallsyms_index(struct ct_kallsyms *ks, const char *name,
+			 const char *types)
+{
+	if (!ks->by_name && ks->count) {
+		ks->by_name = malloc(ks->count * sizeof(*ks->by_name));
+		if (!ks->by_name)
+			return SIZE_MAX;
+		for (size_t i = 0; i < ks->count; i++)
+			ks->by_name[i] = i;
+		qsort_r(ks->by_name, ks->count, sizeof(*ks->by_name),
+			by_name_cmp, ks);
+	}
+	/* the first entry not below name, then on through the equal ones,
+	 * which are in kernel order */
+	size_t lo = 0, hi = ks->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(ks->pool + ks->syms[ks->by_name[mid]].name, name) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < ks->count; lo++) {
+		const struct ct_kallsyms_sym *s = &ks->syms[ks->by_name[lo]];
+		if (strcmp(ks->pool + s->name, name) != 0)
+			break;
+		if (!types || strchr(types, s->type))
+			return ks->by_name[lo];
+	}
+	return SIZE_MAX;
+}
+
+const struct ct_kallsyms_sym *ct_kallsyms_find(struct ct_kallsyms *ks,
 					       const char *name)
 {
-	for (size_t i = 0; i < ks->count; i++)
-		if (strcmp(ks->pool + ks->syms[i].name, name) == 0)
-			return &ks->syms[i];
-	return NULL;
+	size_t i = ct_kallsyms_index(ks, name, NULL);
+	return i == SIZE_MAX ? NULL : &ks->syms[i];
 }
 
 struct ct_error *ct_kallsyms_to_symtab(const struct ct_kallsyms *ks,

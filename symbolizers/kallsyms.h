@@ -45,6 +45,8 @@ struct ct_kallsyms {
 	size_t pool_len, pool_cap;
 	bool absolute_percpu;		/* the offsets' mode, as guessed */
 	char *loss;			/* why decoding stopped early, or NULL */
+	size_t *by_name;		/* syms indexes by name, then kernel
+					 * order; built on the first lookup */
 };
 
 /*
@@ -66,8 +68,13 @@ static inline const char *ct_kallsyms_name(const struct ct_kallsyms *ks,
 	return ks->pool + sym->name;
 }
 
+/* The index of the first symbol (in kernel order) called name whose type
+ * letter is in types (NULL: any), or SIZE_MAX.  The first call sorts the
+ * names once; NULL-free lookups after that are binary searches. */
+size_t ct_kallsyms_index(struct ct_kallsyms *ks, const char *name,
+			 const char *types);
 /* The first symbol called name, or NULL. */
-const struct ct_kallsyms_sym *ct_kallsyms_find(const struct ct_kallsyms *ks,
+const struct ct_kallsyms_sym *ct_kallsyms_find(struct ct_kallsyms *ks,
 					       const char *name);
 
 /* Add the text symbols (t, T, w, W) to t for address lookups. */
