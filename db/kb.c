@@ -114,15 +114,22 @@ static const char *const migrations[CT_KB_DB_SCHEMA_VERSION] = {
 	FTS_POPULATE,
 	/* 3: "fix: unknown" (a fix exists, its version is not public) */
 	"ALTER TABLE rule ADD COLUMN fix_unknown INTEGER NOT NULL DEFAULT 0;\n",
-	/* 4: structures a rule asks analyze to walk in cores; strings holds
-	 * the string members one per line */
+	/* 4: structures a rule asks analyze to walk in cores, and the
+	 * string members each walk checks */
 	"CREATE TABLE walk (\n"
 	"  rid INTEGER NOT NULL REFERENCES rule(rid),\n"
 	"  seq INTEGER NOT NULL,\n"
 	"  line INTEGER NOT NULL DEFAULT 0,\n"
 	"  root TEXT NOT NULL, type TEXT, member TEXT,\n"
-	"  elem_type TEXT, link TEXT, kind TEXT, key TEXT, strings TEXT,\n"
-	"  PRIMARY KEY (rid, seq));\n",
+	"  elem_type TEXT, link TEXT, kind TEXT, key TEXT,\n"
+	"  PRIMARY KEY (rid, seq));\n"
+	"CREATE TABLE walk_string (\n"
+	"  rid INTEGER NOT NULL,\n"
+	"  seq INTEGER NOT NULL,\n"
+	"  pos INTEGER NOT NULL,\n"
+	"  text TEXT NOT NULL,\n"
+	"  PRIMARY KEY (rid, seq, pos),\n"
+	"  FOREIGN KEY (rid, seq) REFERENCES walk(rid, seq));\n",
 };
 
 /* bm25 weights of rule_fts's columns: id, title, text, frames, patterns. */
@@ -210,6 +217,7 @@ enum {
 	ST_LINE,
 	ST_EXAMPLE,
 	ST_WALK,	/* schema 4 and later */
+	ST_WALK_STRING,	/* schema 4 and later */
 	ST_MAX,
 };
 
@@ -241,8 +249,10 @@ static const char *const insert_sql[ST_MAX] = {
 	[ST_EXAMPLE] = "INSERT INTO example (rid, seq, counter, text) "
 		       "VALUES (?, ?, ?, ?)",
 	[ST_WALK] = "INSERT INTO walk (rid, seq, line, root, type, member, "
-		    "elem_type, link, kind, key, strings) "
-		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+		    "elem_type, link, kind, key) "
+		    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+	[ST_WALK_STRING] = "INSERT INTO walk_string (rid, seq, pos, text) "
+			   "VALUES (?, ?, ?, ?)",
 };
 
 static const char *const fact_ops[] = {
@@ -319,19 +329,10 @@ static struct ct_error *insert_signal(sqlite3 *h, const char *path,
 }
 
 static struct ct_error *insert_walk(sqlite3 *h, const char *path,
-				    sqlite3_stmt *q, sqlite3_int64 rid, int seq,
-				    const struct ct_rule_walk *k)
+				    sqlite3_stmt **st, sqlite3_int64 rid,
+				    int seq, const struct ct_rule_walk *k)
 {
-	struct ct_strbuf sb = CT_STRBUF_INIT;
-	for (size_t i = 0; i < k->string_count; i++) {
-		if (i)
-			ct_strbuf_putc(&sb, '\n');
-		ct_strbuf_puts(&sb, k->strings[i]);
-	}
-	if (sb.failed) {
-		ct_strbuf_deinit(&sb);
-		return &ct_enomem;
-	}
+	sqlite3_stmt *q = st[ST_WALK];
 	sqlite3_bind_int64(q, 1, rid);
 	sqlite3_bind_int(q, 2, seq);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)k->line);
@@ -342,9 +343,15 @@ static struct ct_error *insert_walk(sqlite3 *h, const char *path,
 	bind_text(q, 8, k->link);
 	bind_text(q, 9, k->kind);
 	bind_text(q, 10, k->key);
-	bind_text(q, 11, k->string_count ? sb.buf : NULL);
 	struct ct_error *err = step_done(h, path, q);
-	ct_strbuf_deinit(&sb);
+	for (size_t i = 0; i < k->string_count && !err; i++) {
+		q = st[ST_WALK_STRING];
+		sqlite3_bind_int64(q, 1, rid);
+		sqlite3_bind_int(q, 2, seq);
+		sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
+		bind_text(q, 4, k->strings[i]);
+		err = step_done(h, path, q);
+	}
 	return err;
 }
 
@@ -409,8 +416,7 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 		}
 	}
 	for (size_t i = 0; st[ST_WALK] && i < r->walk_count && !err; i++)
-		err = insert_walk(h, path, st[ST_WALK], rid, (int)i,
-				  &r->walks[i]);
+		err = insert_walk(h, path, st, rid, (int)i, &r->walks[i]);
 	return err;
 }
 
@@ -429,7 +435,7 @@ static struct ct_error *build_into(sqlite3 *h, const char *path,
 	err = migrate(h, path, 0, version);
 	sqlite3_stmt *st[ST_MAX] = { NULL };
 	for (int i = 0; i < ST_MAX && !err; i++)
-		if (i != ST_WALK || version >= 4)
+		if ((i != ST_WALK && i != ST_WALK_STRING) || version >= 4)
 			err = prepare(h, path,
 				      i == ST_RULE && version < 3
 					      ? insert_rule_v1 : insert_sql[i],
@@ -1009,31 +1015,12 @@ static struct ct_error *read_examples(struct reader *r)
 	return err;
 }
 
-/* Split "a\nb" into a new list of strings. */
-static bool split_lines(const char *s, char ***ret, size_t *ret_count)
-{
-	*ret = NULL;
-	*ret_count = 0;
-	while (s && *s) {
-		const char *nl = strchr(s, '\n');
-		size_t n = nl ? (size_t)(nl - s) : strlen(s);
-		char *item = strndup(s, n);
-		if (!item || !list_append(ret, ret_count,
-					  CT_RULE_MAX_WALK_STRINGS, item)) {
-			free(item);
-			return false;
-		}
-		s += n + (nl != NULL);
-	}
-	return true;
-}
-
 static struct ct_error *read_walks(struct reader *r)
 {
 	sqlite3_stmt *st;
 	struct ct_error *err = prepare(r->db->h, r->db->path,
 				       "SELECT rid, line, root, type, member, "
-				       "elem_type, link, kind, key, strings "
+				       "elem_type, link, kind, key "
 				       "FROM walk ORDER BY rid, seq", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
 		sqlite3_int64 rid = sqlite3_column_int64(st, 0);
@@ -1052,19 +1039,36 @@ static struct ct_error *read_walks(struct reader *r)
 		struct ct_rule_walk *k = &v[rule->walk_count++];
 		memset(k, 0, sizeof(*k));
 		k->line = (unsigned long)sqlite3_column_int64(st, 1);
-		char *strings = NULL;
 		bool ok = column_dup(st, 2, &k->root) &&
 			  column_dup(st, 3, &k->type) &&
 			  column_dup(st, 4, &k->member) &&
 			  column_dup(st, 5, &k->elem_type) &&
 			  column_dup(st, 6, &k->link) &&
 			  column_dup(st, 7, &k->kind) &&
-			  column_dup(st, 8, &k->key) &&
-			  column_dup(st, 9, &strings) &&
-			  split_lines(strings, &k->strings, &k->string_count);
-		free(strings);
+			  column_dup(st, 8, &k->key);
 		if (!ok)
 			err = corrupt(r, "bad walk", rid);
+	}
+	sqlite3_finalize(st);
+	if (err)
+		return err;
+	/* the walks of a rule were read in seq order: seq is their index */
+	err = prepare(r->db->h, r->db->path,
+		      "SELECT rid, seq, text FROM walk_string "
+		      "ORDER BY rid, seq, pos", &st);
+	while (!err && sqlite3_step(st) == SQLITE_ROW) {
+		sqlite3_int64 rid = sqlite3_column_int64(st, 0);
+		sqlite3_int64 seq = sqlite3_column_int64(st, 1);
+		struct ct_rule *rule = find_rule(r, rid);
+		char *s = NULL;
+		if (!rule || seq < 0 || (uint64_t)seq >= rule->walk_count ||
+		    !column_dup(st, 2, &s) || !s ||
+		    !list_append(&rule->walks[seq].strings,
+				 &rule->walks[seq].string_count,
+				 CT_RULE_MAX_WALK_STRINGS, s)) {
+			free(s);
+			err = corrupt(r, "bad walk string", rid);
+		}
 	}
 	sqlite3_finalize(st);
 	return err;

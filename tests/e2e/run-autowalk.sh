@@ -89,6 +89,9 @@ jq_check "walk --case: an element finding carries the structure; the FQDN rule s
 "$CRASHTRIAGE" kb build --rules "$RULES" -o "$WORK/walk.sqlite" >/dev/null 2>&1
 n=$(sqlite3 "$WORK/walk.sqlite" "SELECT count(*) FROM walk" 2>/dev/null)
 [ "$n" = 2 ] && ok "kb build stores both walks" || not_ok "kb build walks: '$n'"
+s=$(sqlite3 "$WORK/walk.sqlite" "SELECT seq || ':' || text FROM walk_string" 2>/dev/null)
+[ "$s" = "0:name" ] && ok "kb build stores the walk's string member as a row" ||
+	not_ok "kb build walk strings: '$s'"
 analyze namebad namebad-db --kb "$WORK/walk.sqlite"
 jq_check "--kb: the compiled walk finds the same" "$WORK/namebad-db.json" \
 	'.matches[0].id == "test-fqdn-walk" and ([.findings[] | select(.member == "name" and .element == 2)] | length == 1)'
