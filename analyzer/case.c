@@ -35,6 +35,8 @@ static void panic_deinit(struct ct_panic *p)
 	free(p->exception);
 	free(p->context);
 	free(p->cpu);
+	free(p->report_type);
+	free(p->guilty);
 }
 
 void ct_match_deinit(struct ct_match *m)
@@ -102,6 +104,7 @@ void ct_case_destroy(struct ct_case *c)
 	free(c->notes);
 	panic_deinit(&c->panic);
 	free(c->signature.title);
+	free(c->signature.guilty);
 	for (size_t i = 0; i < c->signature.frame_count; i++)
 		free(c->signature.frames[i]);
 	free(c->signature.frames);
@@ -410,8 +413,14 @@ struct ct_error *ct_case_set_panic(struct ct_case *c,
 		{ &c->panic.exception, panic->exception },
 		{ &c->panic.context, panic->context },
 		{ &c->panic.cpu, panic->cpu },
+		{ &c->panic.report_type, panic->report_type },
+		{ &c->panic.guilty, panic->guilty },
 	};
 	bool first = !c->panic.kind && !c->panic.message;
+	if (first) {
+		c->panic.corrupted = panic->corrupted;
+		c->panic.typed = panic->typed;
+	}
 	for (size_t i = 0; i < CT_ARRAY_SIZE(fields); i++) {
 		if (*fields[i].dst || !fields[i].src)
 			continue;

@@ -116,6 +116,8 @@ struct ct_frame {
 	bool reliable;		/* false for "? " frames and stack scans */
 	bool generic;		/* panic plumbing etc: skipped by signatures */
 	bool inlined;		/* gdb printed no address: inlined frame */
+	bool skipped;		/* above the guilty frame: reporting
+				 * machinery or a generic helper */
 	int number;		/* #N as printed, -1 if none */
 };
 
@@ -123,6 +125,9 @@ struct ct_frame {
 struct ct_backtrace {
 	char *label;		/* "cpu7 world 2097733", "thread 3", ... */
 	bool crashing;		/* the thread/CPU that crashed */
+	const char *family;	/* frame-name family of its generic and
+				 * skip lists: "linux", "esxi", "user", or
+				 * NULL when not marked yet (static) */
 	struct ct_origin origin;
 	struct ct_frame *frames;
 	size_t frame_count;
@@ -168,6 +173,19 @@ struct ct_panic {
 	char *context;		/* world / comm that crashed */
 	char *cpu;		/* "cpu56", "CPU: 3" */
 	struct ct_origin origin;
+	char *report_type;	/* the report's type as a title names it:
+				 * "KASAN: use-after-free Read", "possible
+				 * deadlock", "INFO: task hung"; NULL when
+				 * no report type names it */
+	char *guilty;		/* the function the report's type rule chose
+				 * as guilty, or NULL (then the signature
+				 * picks it from the crashing backtrace) */
+	bool corrupted;		/* the report is too mangled to trust its
+				 * frames: no guilty frame could be found
+				 * where its type needs one */
+	bool typed;		/* report_type and guilty come from the
+				 * report-type rules (guilty NULL means
+				 * none rather than "not chosen yet") */
 };
 
 /* A known issue that fits the case, filled by the matcher (rules/). */
@@ -195,6 +213,9 @@ struct ct_input {
 struct ct_signature {
 	char *title;		/* "PSOD in memscan <- strlen <- ...", NULL */
 	char hash[17];		/* 16 hex digits, "" when there is no crash */
+	char *guilty;		/* the first frame of the code at fault: the
+				 * signature's first frame, or the function
+				 * the report names; NULL when none */
 	char **frames;		/* normalised top frames used for the hash */
 	size_t frame_count;
 };

@@ -1763,6 +1763,12 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 			return NULL;
 		}
 		break;
+	case 'b':
+		/* kmemleak: "unreferenced object ..." then "backtrace:" */
+		if (starts(m, end, "backtrace:") && r &&
+		    r->headline == HL_BUG)
+			return call_trace(s);
+		break;
 	case 'C':
 		if (starts(m, end, "Call Trace:") ||
 		    starts(m, end, "Call trace:"))
@@ -1904,6 +1910,62 @@ static const struct report *pick_crash(const struct lx_state *s)
 	return crash;
 }
 
+/* The extractor's crash report, or the report a report type names when
+ * one does (report.c): that one's headline, backtrace and type win. */
+static struct ct_error *set_crash(struct lx_state *s)
+{
+	const struct report *crash = pick_crash(s);
+	unsigned long *lines = NULL;
+	if (s->report_count) {
+		lines = calloc(s->report_count, sizeof(*lines));
+		if (!lines)
+			return &ct_enomem;
+		for (size_t i = 0; i < s->report_count; i++)
+			lines[i] = s->reports[i].line;
+	}
+	struct ct_linux_report typed;
+	struct ct_error *err = ct_linux_report_classify(
+		s->c, s->t, s->first_bt, lines, s->report_count, &typed);
+	free(lines);
+	if (err)
+		return err;
+	/* the extractor's report at the typed headline gives its details */
+	if (typed.typed) {
+		crash = NULL;
+		for (size_t i = 0; i < s->report_count && !crash; i++)
+			if (s->reports[i].line == typed.line)
+				crash = &s->reports[i];
+	}
+	if (!crash && !typed.typed)
+		return NULL;
+	size_t bt = typed.typed ? typed.backtrace : crash->bt;
+	if (bt != NONE) {
+		for (size_t i = s->first_bt; i < s->c->backtrace_count; i++)
+			s->c->backtraces[i].crashing = false;
+		s->c->backtraces[bt].crashing = true;
+	}
+	char cpu[32];
+	if (crash && crash->cpu >= 0)
+		snprintf(cpu, sizeof(cpu), "CPU %ld", crash->cpu);
+	struct ct_panic panic = {
+		.kind = typed.typed ? (char *)typed.kind
+				    : (char *)kind_names[crash->kind],
+		.message = typed.typed ? typed.message : crash->message,
+		.exception = crash && crash->exception[0]
+				     ? (char *)crash->exception : NULL,
+		.context = crash ? crash->comm : NULL,
+		.cpu = crash && crash->cpu >= 0 ? cpu : NULL,
+		.origin = origin(s, typed.typed ? typed.line : crash->line),
+		.report_type = typed.type,
+		.guilty = typed.guilty,
+		.corrupted = typed.corrupted,
+		.typed = typed.typed,
+	};
+	err = ct_case_set_panic(s->c, &panic);
+	ct_linux_report_deinit(&typed);
+	return err;
+}
+
 static struct ct_error *finish(struct lx_state *s)
 {
 	struct ct_error *err = hang_finish(s);
@@ -1914,24 +1976,7 @@ static struct ct_error *finish(struct lx_state *s)
 	for (size_t i = s->first_bt; i < s->c->backtrace_count; i++)
 		ct_backtrace_mark_generic(&s->c->backtraces[i],
 					  CT_FAMILY_LINUX);
-	const struct report *crash = pick_crash(s);
-	if (crash) {
-		if (crash->bt != NONE)
-			s->c->backtraces[crash->bt].crashing = true;
-		char cpu[32];
-		if (crash->cpu >= 0)
-			snprintf(cpu, sizeof(cpu), "CPU %ld", crash->cpu);
-		struct ct_panic panic = {
-			.kind = (char *)kind_names[crash->kind],
-			.message = crash->message,
-			.exception = crash->exception[0]
-					     ? (char *)crash->exception : NULL,
-			.context = crash->comm,
-			.cpu = crash->cpu >= 0 ? cpu : NULL,
-			.origin = origin(s, crash->line),
-		};
-		err = ct_case_set_panic(s->c, &panic);
-	}
+	err = set_crash(s);
 	if (!err && s->dropped)
 		err = ct_case_add_note(s->c, "'%s': more than %d kernel reports "
 				       "or backtraces, %zu not kept",

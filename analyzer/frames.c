@@ -103,6 +103,11 @@ static int generic_action(const char *name, enum ct_frame_family family)
 	return -1;
 }
 
+bool ct_frame_is_plumbing(const char *name, enum ct_frame_family family)
+{
+	return generic_action(name, family) >= 0;
+}
+
 /* A cut only counts near the top, on a reliable frame, and when something
  * real is left below it, so that a panic function at the bottom of a stack
  * or a stale "? __die_body" stack entry cannot hide the crash. */
@@ -111,6 +116,11 @@ enum { CUT_WINDOW = 24 };
 void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 			       enum ct_frame_family family)
 {
+	static const char *const family_names[] = {
+		[CT_FAMILY_ANY] = NULL, [CT_FAMILY_ESXI] = "esxi",
+		[CT_FAMILY_LINUX] = "linux", [CT_FAMILY_USER] = "user",
+	};
+	bt->family = family_names[family];
 	size_t cut = 0;
 	for (size_t i = 0; i < bt->frame_count; i++) {
 		struct ct_frame *f = &bt->frames[i];

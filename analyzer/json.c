@@ -113,6 +113,7 @@ static void frame(struct ct_strbuf *sb, const struct ct_frame *f)
 		ct_strbuf_puts(sb, "null");
 	kv_bool(sb, "reliable", f->reliable, &first);
 	kv_bool(sb, "generic", f->generic, &first);
+	kv_bool(sb, "skipped", f->skipped, &first);
 	kv_bool(sb, "inlined", f->inlined, &first);
 	ct_strbuf_putc(sb, '}');
 }
@@ -254,6 +255,7 @@ static void panic(struct ct_strbuf *sb, const struct ct_panic *p)
 	kv_str(sb, "exception", p->exception, &first);
 	kv_str(sb, "context", p->context, &first);
 	kv_str(sb, "cpu", p->cpu, &first);
+	kv_str(sb, "report_type", p->report_type, &first);
 	origin(sb, p->origin, &first);
 	ct_strbuf_putc(sb, '}');
 }
@@ -267,6 +269,10 @@ struct ct_error *ct_case_to_json(const struct ct_case *c, char **ret)
 	key(&sb, "inputs", &first);
 	inputs(&sb, c);
 	kv_str(&sb, "title", c->signature.title, &first);
+	kv_str(&sb, "guilty", c->signature.guilty, &first);
+	kv_str(&sb, "report_type", c->panic.report_type, &first);
+	key(&sb, "corrupted", &first);
+	ct_strbuf_puts(&sb, c->panic.corrupted ? "true" : "false");
 	key(&sb, "signature", &first);
 	{
 		bool f = true;

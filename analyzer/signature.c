@@ -57,6 +57,7 @@ static void append_masked(struct ct_strbuf *sb, const char *s)
 static void clear_signature(struct ct_signature *sig)
 {
 	free(sig->title);
+	free(sig->guilty);
 	for (size_t i = 0; i < sig->frame_count; i++)
 		free(sig->frames[i]);
 	free(sig->frames);
@@ -71,24 +72,89 @@ static void hash_hex(struct ct_sha256 *h, char ret[17])
 		snprintf(ret + 2 * i, 3, "%02x", digest[i]);
 }
 
+/* Index of the first frame of bt that counts and is named name. */
+static long frame_named(const struct ct_backtrace *bt, const char *name)
+{
+	for (size_t i = 0; i < bt->frame_count; i++)
+		if (frame_counts(&bt->frames[i]) &&
+		    strcmp(bt->frames[i].normalized, name) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Where the signature starts in bt, and the guilty function: the report
+ * type's choice when one was made, else the first frame the skip list
+ * does not name (the first frame that counts when it names them all). */
+static long choose_guilty(const struct ct_case *c,
+			  const struct ct_backtrace *bt, const char **ret)
+{
+	*ret = NULL;
+	if (c->panic.typed) {
+		*ret = c->panic.guilty;
+		if (!bt || !c->panic.guilty)
+			return -1;
+		return frame_named(bt, c->panic.guilty);
+	}
+	if (!bt)
+		return -1;
+	long i = ct_guilty_index(bt, "");
+	if (i < 0)
+		for (size_t j = 0; j < bt->frame_count && i < 0; j++)
+			if (frame_counts(&bt->frames[j]))
+				i = (long)j;
+	if (i >= 0)
+		*ret = bt->frames[i].normalized;
+	return i;
+}
+
 struct ct_error *ct_case_sign(struct ct_case *c)
 {
 	struct ct_signature *sig = &c->signature;
 	clear_signature(sig);
 
-	const struct ct_backtrace *bt = ct_case_crashing(c);
+	struct ct_backtrace *bt = (struct ct_backtrace *)ct_case_crashing(c);
 	const char *kind = c->panic.kind ? c->panic.kind : "crash";
+	const char *guilty;
+	long start = choose_guilty(c, bt, &guilty);
 	struct ct_sha256 h;
 	ct_sha256_init(&h);
+	if (guilty) {
+		sig->guilty = strdup(guilty);
+		if (!sig->guilty)
+			return &ct_enomem;
+	}
+	if (c->panic.report_type) {
+		ct_sha256_update(&h, "type:", 5);
+		ct_sha256_update(&h, c->panic.report_type,
+				 strlen(c->panic.report_type) + 1);
+	}
 
 	if (bt) {
+		/* the frames above the guilty one are machinery or helpers */
+		for (size_t i = 0; i < bt->frame_count; i++)
+			bt->frames[i].skipped = false;
+		for (long i = 0; i < start; i++)
+			if (frame_counts(&bt->frames[i]))
+				bt->frames[i].skipped = true;
 		sig->frames = calloc(SIGNATURE_FRAMES, sizeof(*sig->frames));
 		if (!sig->frames)
 			return &ct_enomem;
-		for (size_t i = 0; i < bt->frame_count &&
-				   sig->frame_count < SIGNATURE_FRAMES; i++) {
+		if (start < 0 && guilty) {
+			/* the guilty function is no frame (a syscall a stall
+			 * looped in): it leads the frames hashed */
+			char *copy = strdup(guilty);
+			if (!copy)
+				return &ct_enomem;
+			sig->frames[sig->frame_count++] = copy;
+			ct_sha256_update(&h, copy, strlen(copy) + 1);
+		}
+		for (size_t i = start > 0 ? (size_t)start : 0;
+		     i < bt->frame_count && sig->frame_count < SIGNATURE_FRAMES;
+		     i++) {
 			const struct ct_frame *f = &bt->frames[i];
-			if (!frame_counts(f))
+			if (!frame_counts(f) || f->skipped ||
+			    (start < 0 && guilty &&
+			     strcmp(f->normalized, guilty) == 0))
 				continue;
 			char *copy = strdup(f->normalized);
 			if (!copy)
@@ -99,7 +165,24 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 	}
 
 	struct ct_strbuf title = CT_STRBUF_INIT;
-	if (sig->frame_count) {
+	if (c->panic.report_type) {
+		/* "TYPE in GUILTY", as triagers name kernel reports */
+		ct_strbuf_puts(&title, c->panic.report_type);
+		if (guilty)
+			ct_strbuf_appendf(&title, " in %s", guilty);
+		if (!sig->frame_count && c->panic.message) {
+			ct_sha256_update(&h, "message:", 8);
+			struct ct_strbuf masked = CT_STRBUF_INIT;
+			append_masked(&masked, c->panic.message);
+			if (masked.failed) {
+				ct_strbuf_deinit(&masked);
+				ct_strbuf_deinit(&title);
+				return &ct_enomem;
+			}
+			ct_sha256_update(&h, masked.buf, masked.len);
+			ct_strbuf_deinit(&masked);
+		}
+	} else if (sig->frame_count) {
 		ct_strbuf_appendf(&title, "%s in ", kind);
 		for (size_t i = 0; i < sig->frame_count && i < TITLE_FRAMES;
 		     i++) {

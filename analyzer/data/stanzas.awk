@@ -1,6 +1,8 @@
 # stanzas.awk - turn "KEY VALUE" stanzas (blank-line separated, '#'
-# comments) into C initialisers { "kind", "family", "literal", "regex" },
-# escaping backslashes and quotes for C string literals.
+# comments) into C initialisers, one string per key in the order of
+# -v keys="k1 k2 ..."; keys in -v required="..." must be present, the
+# others become NULL when absent.  Backslashes and quotes are escaped for
+# C string literals.
 function cstr(s,    out, i, ch) {
 	# character by character: gsub's backslash rules differ between awks
 	out = ""
@@ -12,15 +14,26 @@ function cstr(s,    out, i, ch) {
 	}
 	return "\"" out "\""
 }
-function flush() {
-	if (kind != "") {
-		if (family == "" || literal == "" || regex == "") {
-			print "events.txt: incomplete stanza for " kind > "/dev/stderr"
-			exit 1
-		}
-		printf "{ %s, %s, %s, %s },\n", cstr(kind), cstr(family), cstr(literal), cstr(regex)
+function flush(    i, line) {
+	if (seen) {
+		for (i = 1; i <= nreq; i++)
+			if (!(req[i] in val)) {
+				print FILENAME ": stanza ending at line " NR " lacks " req[i] > "/dev/stderr"
+				exit 1
+			}
+		line = "{ "
+		for (i = 1; i <= nkeys; i++)
+			line = line (i > 1 ? ", " : "") (k[i] in val ? cstr(val[k[i]]) : "NULL")
+		print line " },"
 	}
-	kind = family = literal = regex = ""
+	seen = 0
+	split("", val)
+}
+BEGIN {
+	nkeys = split(keys, k, " ")
+	nreq = split(required, req, " ")
+	for (i = 1; i <= nkeys; i++)
+		known[k[i]] = 1
 }
 /^#/ { next }
 /^[ \t]*$/ { flush(); next }
@@ -28,10 +41,11 @@ function flush() {
 	key = $1
 	value = $0
 	sub(/^[^ \t]+[ \t]+/, "", value)
-	if (key == "kind") kind = value
-	else if (key == "family") family = value
-	else if (key == "literal") literal = value
-	else if (key == "regex") regex = value
-	else { print "events.txt: unknown key " key > "/dev/stderr"; exit 1 }
+	if (!(key in known)) {
+		print FILENAME ":" NR ": unknown key " key > "/dev/stderr"
+		exit 1
+	}
+	val[key] = value
+	seen = 1
 }
 END { flush() }

@@ -1,0 +1,822 @@
+/*
+ * report.c - report types and the guilty frame.
+ *
+ * A triager names a crash by its type and by the first frame of the code
+ * at fault: "KASAN: use-after-free Read in tcp_v4_rcv", "possible deadlock
+ * in rtnl_lock", "INFO: task hung in blkdev_put".  Both come from data:
+ * data/report-types.txt says how each Linux report type is recognised,
+ * named and where its guilty frame is (a function its text names, the
+ * first frame of its backtrace past the skip list, or for stalls the frame
+ * at which the CPU entered the looping code), and data/guilty-skip.txt
+ * lists the frames a guilty frame never is (reporting machinery, generic
+ * helpers), each with its reason.
+ *
+ * ct_linux_report_classify() runs after the Linux extractor has read a
+ * text's reports and backtraces.  It looks for the first headline that a
+ * report type names, only in the lines just before each backtrace and at
+ * the extractor's own report lines (so a long log without a crash costs
+ * nothing here), and picks that report's backtrace.  ct_guilty_index()
+ * serves every family: the signature uses it when no report type chose.
+ */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+#include <limits.h>
+#include <pthread.h>
+#include <stdio.h>
+
+#include "internal.h"
+
+enum {
+	HEADLINE_LOOKBACK = 160, /* lines before a backtrace searched for
+				  * its headline (lockdep prints ~60) */
+	DETAIL_WINDOW = 120,	/* lines after a headline searched for detail */
+	BACKTRACE_REACH = 400,	/* lines after a headline its trace may start */
+	MAX_LINE = 1024,	/* bytes of a line matched */
+	MAX_GROUP = 200,	/* bytes kept of a captured group */
+	MAX_WINDOWS = 64,	/* backtraces whose headlines are searched */
+	MATCH_LIMIT = 100000,	/* PCRE2 match steps per line */
+	WHOLE_TEXT = 4 << 20,	/* texts this small are searched whole: a
+				 * headline may have no backtrace (kmemleak,
+				 * lockdep without a trace, a cut paste) */
+};
+
+struct report_type {
+	const char *type;	/* title head with {group} placeholders */
+	const char *regex;	/* the headline */
+	const char *detail;	/* more groups from the lines after, or NULL */
+	const char *guilty;	/* func, stack, stall or none */
+	const char *skip;	/* skip classes besides "all", or NULL */
+	const char *kind;	/* panic.kind */
+	const char *corrupt;	/* "always": the report alone is a fragment
+				 * (a consequence whose cause is missing) */
+};
+
+static const struct report_type report_types[] = {
+#include "analyzer/report-types.inc"
+};
+
+enum { TYPE_COUNT = CT_ARRAY_SIZE(report_types) };
+
+struct skip_entry {
+	const char *family;	/* linux, user, esxi, any */
+	const char *class;	/* all, hang, stall, ... */
+	const char *pattern;	/* name, "p*", "*s" or "*sub*" */
+	const char *reason;
+};
+
+static const struct skip_entry skip_entries[] = {
+#include "analyzer/guilty-skip.inc"
+};
+
+/* ------------------------------------------------------------------------
+ * The skip list
+ * ------------------------------------------------------------------------ */
+
+static bool glob_matches(const char *pattern, const char *name)
+{
+	size_t n = strlen(pattern), len = strlen(name);
+	bool head = n && pattern[0] == '*';
+	bool tail = n > 1 && pattern[n - 1] == '*';
+	const char *core = pattern + head;
+	size_t core_len = n - head - tail;
+	if (head && tail) {
+		char buf[128];
+		if (core_len >= sizeof(buf))
+			return false;
+		memcpy(buf, core, core_len);
+		buf[core_len] = '\0';
+		return strstr(name, buf) != NULL;
+	}
+	if (tail)
+		return strncmp(name, core, core_len) == 0;
+	if (head)
+		return len >= core_len &&
+		       memcmp(name + len - core_len, core, core_len) == 0;
+	return strcmp(name, pattern) == 0;
+}
+
+/* Is class one of the space-separated words of classes? */
+static bool class_listed(const char *class, const char *classes)
+{
+	if (strcmp(class, "all") == 0)
+		return true;
+	size_t n = strlen(class);
+	for (const char *p = classes; p && *p;) {
+		while (*p == ' ')
+			p++;
+		const char *q = p;
+		while (*q && *q != ' ')
+			q++;
+		if ((size_t)(q - p) == n && memcmp(p, class, n) == 0)
+			return true;
+		p = q;
+	}
+	return false;
+}
+
+const char *ct_guilty_skip_reason(const char *name, const char *family,
+				  const char *classes)
+{
+	if (!name || !family)
+		return NULL;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(skip_entries); i++) {
+		const struct skip_entry *e = &skip_entries[i];
+		if ((strcmp(e->family, "any") == 0 ||
+		     strcmp(e->family, family) == 0) &&
+		    class_listed(e->class, classes) &&
+		    glob_matches(e->pattern, name))
+			return e->reason;
+	}
+	return NULL;
+}
+
+/* Frames that can be guilty at all: reliable, named, not plumbing. */
+static bool frame_counts(const struct ct_frame *f)
+{
+	return f->reliable && !f->generic && f->normalized &&
+	       f->normalized[0] && strcmp(f->normalized, "??") != 0;
+}
+
+long ct_guilty_index(const struct ct_backtrace *bt, const char *classes)
+{
+	for (size_t i = 0; i < bt->frame_count; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		if (frame_counts(f) &&
+		    !ct_guilty_skip_reason(f->normalized, bt->family, classes))
+			return (long)i;
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Compiled report types
+ * ------------------------------------------------------------------------ */
+
+static struct {
+	pcre2_code *regex[TYPE_COUNT];
+	pcre2_code *detail[TYPE_COUNT];
+	pcre2_match_context *limits;
+	bool failed;		/* a pattern did not compile (a build bug) */
+} compiled;
+static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
+
+static pcre2_code *compile(const char *pattern)
+{
+	int code;
+	PCRE2_SIZE offset;
+	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern,
+				       PCRE2_ZERO_TERMINATED, 0, &code,
+				       &offset, NULL);
+	if (!re) {
+		compiled.failed = true;
+		return NULL;
+	}
+	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+static void compile_all(void)
+{
+	compiled.limits = pcre2_match_context_create(NULL);
+	if (compiled.limits)
+		pcre2_set_match_limit(compiled.limits, MATCH_LIMIT);
+	for (size_t i = 0; i < TYPE_COUNT; i++) {
+		compiled.regex[i] = compile(report_types[i].regex);
+		if (report_types[i].detail)
+			compiled.detail[i] = compile(report_types[i].detail);
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * Groups captured from a headline and its detail lines
+ * ------------------------------------------------------------------------ */
+
+enum { MAX_GROUPS = 8 };
+
+struct groups {
+	size_t count;
+	struct {
+		char name[24];
+		char value[MAX_GROUP];
+	} g[MAX_GROUPS];
+};
+
+static const char *group(const struct groups *gs, const char *name)
+{
+	for (size_t i = 0; i < gs->count; i++)
+		if (strcmp(gs->g[i].name, name) == 0)
+			return gs->g[i].value;
+	return NULL;
+}
+
+/* Copy the named groups that matched into gs (first value wins). */
+static void take_groups(struct groups *gs, const pcre2_code *re,
+			pcre2_match_data *md, const char *subject)
+{
+	uint32_t count = 0, entry_size = 0;
+	PCRE2_SPTR table;
+	pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
+	pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
+	pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
+	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
+	for (uint32_t i = 0; i < count; i++) {
+		const unsigned char *e = table + (size_t)i * entry_size;
+		unsigned n = (unsigned)(e[0] << 8 | e[1]);
+		const char *name = (const char *)e + 2;
+		if (ov[2 * n] == PCRE2_UNSET || group(gs, name) ||
+		    gs->count == MAX_GROUPS || strlen(name) >= 24)
+			continue;
+		size_t len = ov[2 * n + 1] - ov[2 * n];
+		if (len >= MAX_GROUP)
+			len = MAX_GROUP - 1;
+		snprintf(gs->g[gs->count].name, 24, "%s", name);
+		memcpy(gs->g[gs->count].value, subject + ov[2 * n], len);
+		gs->g[gs->count].value[len] = '\0';
+		gs->count++;
+	}
+}
+
+static bool search(const pcre2_code *re, pcre2_match_data *md,
+		   const char *s, size_t len)
+{
+	return re && pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md,
+				 compiled.limits) >= 0;
+}
+
+/* ------------------------------------------------------------------------
+ * Lines
+ * ------------------------------------------------------------------------ */
+
+/* A line's message: log prefixes stripped, also a Go-style
+ * "YYYY/MM/DD HH:MM:SS " stamp some harnesses print before kernel text. */
+static void message_of(const struct ct_line *line, const char **ret,
+		       size_t *ret_len)
+{
+	struct ct_log_prefix pfx;
+	size_t len = line->len < MAX_LINE ? line->len : MAX_LINE;
+	ct_log_prefix_parse(line->p, len, &pfx);
+	const char *m = pfx.message;
+	size_t n = pfx.message_len;
+	static const char shape[] = "dddd/dd/dd dd:dd:dd ";
+	if (n >= sizeof(shape) - 1) {
+		bool stamp = true;
+		for (size_t i = 0; stamp && i < sizeof(shape) - 1; i++)
+			stamp = shape[i] == 'd' ? (m[i] >= '0' && m[i] <= '9')
+						: m[i] == shape[i];
+		if (stamp) {
+			m += sizeof(shape) - 1;
+			n -= sizeof(shape) - 1;
+		}
+	}
+	*ret = m;
+	*ret_len = n;
+}
+
+/* The first report type whose headline matches [m, m+n), or -1. */
+static long headline_type(const char *m, size_t n, pcre2_match_data *md,
+			  struct groups *gs)
+{
+	/* cheap gate: every headline has one of these bytes sequences */
+	if (!ct_memstr(m, n, "BUG") && !ct_memstr(m, n, "WARNING") &&
+	    !ct_memstr(m, n, "INFO") && !ct_memstr(m, n, "rror") &&
+	    !ct_memstr(m, n, "fault") && !ct_memstr(m, n, "lock") &&
+	    !ct_memstr(m, n, "anic") && !ct_memstr(m, n, "UBSAN") &&
+	    !ct_memstr(m, n, "ODEBUG") && !ct_memstr(m, n, "refcount_t") &&
+	    !ct_memstr(m, n, "corruption") && !ct_memstr(m, n, "int3") &&
+	    !ct_memstr(m, n, "opcode") && !ct_memstr(m, n, "segment") &&
+	    !ct_memstr(m, n, "overflow") && !ct_memstr(m, n, "usercopy") &&
+	    !ct_memstr(m, n, "unregister_netdevice") &&
+	    !ct_memstr(m, n, "blocked for more than") &&
+	    !ct_memstr(m, n, "stall"))
+		return -1;
+	for (size_t i = 0; i < TYPE_COUNT; i++) {
+		if (search(compiled.regex[i], md, m, n)) {
+			gs->count = 0;
+			take_groups(gs, compiled.regex[i], md, m);
+			return (long)i;
+		}
+	}
+	return -1;
+}
+
+/* ------------------------------------------------------------------------
+ * Finding the report
+ * ------------------------------------------------------------------------ */
+
+struct found {
+	long type;		/* index in report_types, -1 if none */
+	unsigned long line;	/* headline's line */
+	struct groups groups;
+	char message[MAX_LINE + 1]; /* headline message */
+	bool interleaved;	/* another log line runs into the headline */
+};
+
+/* Sorted, merged line windows to search for a headline. */
+struct windows {
+	size_t count;
+	struct {
+		unsigned long from, to;
+	} w[MAX_WINDOWS + 1];
+};
+
+static void add_window(struct windows *ws, unsigned long from,
+		       unsigned long to)
+{
+	if (ws->count > MAX_WINDOWS)
+		return;
+	ws->w[ws->count].from = from;
+	ws->w[ws->count].to = to;
+	ws->count++;
+}
+
+static int window_cmp(const void *a, const void *b)
+{
+	const unsigned long *x = a, *y = b;
+	return (*x > *y) - (*x < *y);
+}
+
+/* Does a second kernel log stamp "[  153.615435]" start inside m? */
+static bool has_inner_stamp(const char *m, size_t n)
+{
+	for (size_t i = 1; i + 3 < n; i++) {
+		if (m[i] != '[')
+			continue;
+		size_t j = i + 1;
+		while (j < n && m[j] == ' ')
+			j++;
+		size_t d = j;
+		while (j < n && m[j] >= '0' && m[j] <= '9')
+			j++;
+		if (j > d && j < n && m[j] == '.')
+			return true;
+	}
+	return false;
+}
+
+static void find_headline(const struct ct_text *t, struct windows *ws,
+			  pcre2_match_data *md, struct found *ret)
+{
+	qsort(ws->w, ws->count, sizeof(ws->w[0]), window_cmp);
+	struct ct_line_reader lr;
+	struct ct_line line;
+	ct_line_reader_init(&lr, t->buf, t->len);
+	size_t wi = 0;
+	while (wi < ws->count && ct_line_next(&lr, &line)) {
+		while (wi < ws->count && line.number > ws->w[wi].to)
+			wi++;
+		if (wi == ws->count)
+			break;
+		if (line.number < ws->w[wi].from)
+			continue;
+		const char *m;
+		size_t n;
+		message_of(&line, &m, &n);
+		long type = headline_type(m, n, md, &ret->groups);
+		if (type < 0)
+			continue;
+		ret->type = type;
+		ret->line = line.number;
+		memcpy(ret->message, m, n);
+		ret->message[n] = '\0';
+		ret->interleaved = has_inner_stamp(m, n);
+		return;
+	}
+}
+
+/* Fill groups from the detail pattern of type, in the lines after the
+ * headline; a line ending in "at:" is read together with the next. */
+static void read_detail(const struct ct_text *t, struct found *f,
+			pcre2_match_data *md)
+{
+	const pcre2_code *re = compiled.detail[f->type];
+	if (!re)
+		return;
+	struct ct_line_reader lr;
+	struct ct_line line;
+	ct_line_reader_init(&lr, t->buf, t->len);
+	char joined[2 * MAX_LINE + 2];
+	size_t held = 0;	/* bytes of a line ending in "at:" */
+	while (ct_line_next(&lr, &line)) {
+		if (line.number <= f->line)
+			continue;
+		if (line.number > f->line + DETAIL_WINDOW)
+			break;
+		const char *m;
+		size_t n;
+		message_of(&line, &m, &n);
+		if (held) {
+			joined[held] = ' ';
+			memcpy(joined + held + 1, m, n);
+			n += held + 1;
+			m = joined;
+			held = 0;
+		}
+		if (search(re, md, m, n)) {
+			take_groups(&f->groups, re, md, m);
+			return;
+		}
+		const char *e = m + n;
+		while (e > m && (e[-1] == ' ' || e[-1] == '\r'))
+			e--;
+		if (e - m >= 3 && memcmp(e - 3, "at:", 3) == 0 && m != joined) {
+			held = (size_t)(e - m);
+			memmove(joined, m, held);
+		}
+	}
+}
+
+/* ------------------------------------------------------------------------
+ * The guilty frame of a stall
+ * ------------------------------------------------------------------------ */
+
+/* Syscall entry prefixes, longest first: "__x64_sys_ioctl" -> "ioctl". */
+static const char *const syscall_prefixes[] = {
+	"__arm64_compat_sys_", "__ia32_compat_sys_", "__x64_compat_sys_",
+	"__arm64_sys_", "__ia32_sys_", "__x64_sys_", "__riscv_sys_",
+	"__s390x_sys_", "__s390_sys_", "__se_sys_", "__do_sys_",
+	"__se_compat_sys_", "__do_compat_sys_", "compat_SyS_", "compat_sys_",
+	"SYSC_", "SyS_", "sys_",
+};
+
+static const char *syscall_name(const char *f)
+{
+	for (size_t i = 0; i < CT_ARRAY_SIZE(syscall_prefixes); i++) {
+		size_t n = strlen(syscall_prefixes[i]);
+		if (strncmp(f, syscall_prefixes[i], n) == 0 && f[n])
+			return f + n;
+	}
+	return NULL;
+}
+
+/* Syscalls that only dispatch to a file's, socket's or device's own
+ * code: the frame that code entered by names the bug better. */
+static const char *const dispatching_syscalls[] = {
+	"ioctl", "compat_ioctl", "read", "write", "readv", "writev",
+	"pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2",
+	"sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "sendto", "recvfrom",
+	"setsockopt", "getsockopt", "connect", "bind", "accept", "accept4",
+	"listen", "close", "splice", "sendfile64", "fcntl", "mmap",
+	"mmap_pgoff", "socketcall", "ipc", "poll", "ppoll", "select",
+	"pselect6", "epoll_wait", "epoll_pwait", "exit_group", "exit",
+	"copy_file_range", "fallocate", "ftruncate", "fsync", "fdatasync",
+	"io_uring_enter",
+};
+
+/* Entry points of deferred or dispatched work: their caller-side frame
+ * (the function they called) is the work that looped. */
+static const char *const work_entries[] = {
+	"process_one_work", "call_timer_fn", "expire_timers", "__run_timers",
+	"run_timer_softirq", "__hrtimer_run_queues", "__run_hrtimer",
+	"tasklet_action_common", "tasklet_action", "net_rx_action",
+	"__netif_receive_skb_core", "__netif_receive_skb_one_core",
+	"__netif_receive_skb", "netif_receive_skb", "rcu_do_batch",
+	"rcu_core", "__do_fault", "do_fault", "__fput", "____fput",
+	"task_work_run", "mmap_region", "rtnetlink_rcv_msg",
+	"genl_family_rcv_msg", "genl_rcv_msg", "netlink_rcv_skb",
+	"sched_ttwu_pending", "flush_smp_call_function_queue",
+	"__flush_smp_call_function_queue", "do_idle", "cpu_startup_entry",
+};
+
+static bool listed(const char *name, const char *const *list, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(name, list[i]) == 0)
+			return true;
+	return false;
+}
+
+
+/* Frames of the timer interrupt that ran the stall check: what follows
+ * them is the code the CPU was interrupted in, even inside <IRQ>. */
+static bool is_timer_interrupt(const char *name)
+{
+	return strstr(name, "apic_timer_interrupt") ||
+	       strcmp(name, "el1h_64_irq") == 0 ||
+	       strcmp(name, "el1_interrupt") == 0;
+}
+
+/* Could frame f of a stall be guilty?  After the timer interrupt, frames
+ * the extractor set aside as the tick's own <IRQ> frames count again. */
+static bool stall_counts(const struct ct_frame *f, bool after_tick)
+{
+	if (!f->reliable || !f->normalized || !f->normalized[0] ||
+	    strcmp(f->normalized, "??") == 0)
+		return false;
+	if (!f->generic)
+		return true;
+	return after_tick && !ct_frame_is_plumbing(f->normalized,
+						   CT_FAMILY_LINUX);
+}
+
+/* The frame above index i (towards the top, not before from) that could
+ * be guilty. */
+static long caller_side(const struct ct_backtrace *bt, long from, long i,
+			const char *classes, bool after_tick)
+{
+	for (long j = i - 1; j >= from; j--) {
+		const struct ct_frame *f = &bt->frames[j];
+		if (stall_counts(f, after_tick) &&
+		    !ct_guilty_skip_reason(f->normalized, bt->family, classes))
+			return j;
+	}
+	return -1;
+}
+
+/* A stall's guilty frame: the work or syscall the CPU was looping in.
+ * *ret_name is a name that is not a frame (a syscall's name, or
+ * "smp_call_function" for every flavour of waiting on other CPUs). */
+static long stall_index(const struct ct_backtrace *bt, const char *classes,
+			const char **ret_name)
+{
+	*ret_name = NULL;
+	long from = 0;
+	for (size_t i = 0; i < bt->frame_count && i < 48; i++)
+		if (bt->frames[i].normalized &&
+		    is_timer_interrupt(bt->frames[i].normalized))
+			from = (long)i + 1;
+	bool tick = from > 0;
+	for (size_t i = (size_t)from; i < bt->frame_count; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		if (!stall_counts(f, tick))
+			continue;
+		const char *name = f->normalized;
+		if (strncmp(name, "smp_call_function", 17) == 0) {
+			*ret_name = "smp_call_function";
+			return (long)i;
+		}
+		const char *sys = syscall_name(name);
+		if (sys) {
+			if (listed(sys, dispatching_syscalls,
+				   CT_ARRAY_SIZE(dispatching_syscalls))) {
+				long j = caller_side(bt, from, (long)i, classes,
+						     tick);
+				if (j >= 0)
+					return j;
+			}
+			*ret_name = sys;
+			return (long)i;
+		}
+		if (listed(name, work_entries, CT_ARRAY_SIZE(work_entries))) {
+			long j = caller_side(bt, from, (long)i, classes, tick);
+			if (j >= 0)
+				return j;
+		}
+	}
+	for (size_t i = (size_t)from; i < bt->frame_count; i++)
+		if (stall_counts(&bt->frames[i], tick) &&
+		    !ct_guilty_skip_reason(bt->frames[i].normalized,
+					   bt->family, classes))
+			return (long)i;
+	return ct_guilty_index(bt, classes);
+}
+
+/* ------------------------------------------------------------------------
+ * The guilty frame of a hung task
+ * ------------------------------------------------------------------------ */
+
+/* A hung task waits wherever the thing it waits for is stuck: waits on
+ * RCU grace periods all name one bucket, and so do waits on rtnl_lock. */
+static const struct {
+	const char *contains;
+	const char *name;	/* reported name, NULL for the frame's own */
+} hang_anchors[] = {
+	{ "rtnl_lock", NULL },
+	{ "synchronize_rcu", "synchronize_rcu" },
+	{ "synchronize_srcu", "synchronize_rcu" },
+	{ "synchronize_net", "synchronize_rcu" },
+	{ "synchronize_sched", "synchronize_rcu" },
+};
+
+static long hang_index(const struct ct_backtrace *bt, const char *classes,
+		       const char **ret_name)
+{
+	*ret_name = NULL;
+	for (size_t i = 0; i < bt->frame_count; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		if (!frame_counts(f))
+			continue;
+		for (size_t a = 0; a < CT_ARRAY_SIZE(hang_anchors); a++)
+			if (strstr(f->normalized, hang_anchors[a].contains)) {
+				*ret_name = hang_anchors[a].name;
+				return (long)i;
+			}
+	}
+	return ct_guilty_index(bt, classes);
+}
+
+/* ------------------------------------------------------------------------
+ * Classification
+ * ------------------------------------------------------------------------ */
+
+/* Expand "{name}" placeholders of tmpl from gs; unknown ones vanish with
+ * the blank before them. */
+static void expand(struct ct_strbuf *sb, const char *tmpl,
+		   const struct groups *gs)
+{
+	for (const char *p = tmpl; *p;) {
+		if (*p != '{') {
+			ct_strbuf_putc(sb, *p++);
+			continue;
+		}
+		const char *close = strchr(p, '}');
+		if (!close) {
+			ct_strbuf_puts(sb, p);
+			break;
+		}
+		char name[24];
+		size_t n = (size_t)(close - p - 1);
+		snprintf(name, sizeof(name), "%.*s", (int)(n < 23 ? n : 23),
+			 p + 1);
+		const char *v = group(gs, name);
+		if (v && *v)
+			ct_strbuf_puts(sb, v);
+		else if (sb->len && sb->buf[sb->len - 1] == ' ')
+			sb->buf[--sb->len] = '\0';
+		p = close + 1;
+	}
+	/* "INFO: Freed in" style heads lose a dangling " in" */
+	if (sb->len > 3 && memcmp(sb->buf + sb->len - 3, " in", 3) == 0)
+		sb->buf[sb->len -= 3] = '\0';
+}
+
+/* The backtraces of the report at line: this text's backtraces that start
+ * at or after it, within reach, in line order (at most n). */
+static size_t report_backtraces(const struct ct_case *c, size_t first_bt,
+				unsigned long line, size_t *ret, size_t n)
+{
+	size_t count = 0;
+	for (size_t i = first_bt; i < c->backtrace_count; i++) {
+		const struct ct_backtrace *bt = &c->backtraces[i];
+		if (!bt->frame_count || bt->origin.line < line ||
+		    bt->origin.line > line + BACKTRACE_REACH)
+			continue;
+		size_t at = count < n ? count : n;
+		while (at > 0 &&
+		       c->backtraces[ret[at - 1]].origin.line > bt->origin.line)
+			at--;
+		if (at == n)
+			continue;
+		size_t keep = count < n ? count : n - 1;
+		memmove(ret + at + 1, ret + at, (keep - at) * sizeof(*ret));
+		ret[at] = i;
+		if (count < n)
+			count++;
+	}
+	return count;
+}
+
+/* The guilty frame of bt for report type rt: its index, or -1 with
+ * *ret_name set when the guilty function is no frame (a syscall). */
+static long guilty_in(const struct report_type *rt,
+		      const struct ct_backtrace *bt, const char **ret_name)
+{
+	const char *skip = rt->skip ? rt->skip : "";
+	*ret_name = NULL;
+	long i;
+	if (strcmp(rt->guilty, "stall") == 0)
+		i = stall_index(bt, skip, ret_name);
+	else if (strcmp(rt->guilty, "hang") == 0)
+		i = hang_index(bt, skip, ret_name);
+	else
+		i = ct_guilty_index(bt, skip);
+	/* a syscall wrapper is named by its syscall: "SyS_pause" -> "pause" */
+	if (i >= 0 && !*ret_name)
+		*ret_name = syscall_name(bt->frames[i].normalized);
+	return i;
+}
+
+struct ct_error *ct_linux_report_classify(struct ct_case *c,
+					  const struct ct_text *t,
+					  size_t first_bt,
+					  const unsigned long *report_lines,
+					  size_t report_line_count,
+					  struct ct_linux_report *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->backtrace = SIZE_MAX;
+	pthread_once(&compiled_once, compile_all);
+	if (compiled.failed)
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
+				       "a report-types.txt pattern does not "
+				       "compile");
+	struct windows ws = { 0 };
+	if (t->len <= WHOLE_TEXT)
+		add_window(&ws, 1, ULONG_MAX);
+	for (size_t i = first_bt; i < c->backtrace_count; i++) {
+		unsigned long l = c->backtraces[i].origin.line;
+		add_window(&ws, l > HEADLINE_LOOKBACK ? l - HEADLINE_LOOKBACK
+						       : 1, l);
+	}
+	for (size_t i = 0; i < report_line_count; i++)
+		add_window(&ws, report_lines[i], report_lines[i]);
+	if (!ws.count)
+		return NULL;
+
+	struct found *f = calloc(1, sizeof(*f));
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	if (!f || !md) {
+		free(f);
+		pcre2_match_data_free(md);
+		return &ct_enomem;
+	}
+	f->type = -1;
+	find_headline(t, &ws, md, f);
+	if (f->type < 0)
+		goto out;
+	const struct report_type *rt = &report_types[f->type];
+	read_detail(t, f, md);
+
+	struct ct_strbuf type = CT_STRBUF_INIT;
+	expand(&type, rt->type, &f->groups);
+	ret->type = ct_strbuf_detach(&type);
+	if (!ret->type) {
+		ct_strbuf_deinit(&type);
+		goto oom;
+	}
+	ret->kind = rt->kind;
+	ret->line = f->line;
+	ret->message = ct_strndup_clean(f->message, strlen(f->message));
+	if (!ret->message)
+		goto oom;
+	const char *skip = rt->skip ? rt->skip : "";
+	const char *guilty = NULL;
+	char *owned = NULL;
+	if (strcmp(rt->guilty, "none") == 0) {
+		ret->typed = true;
+		ret->corrupted = rt->corrupt != NULL;
+		goto done;
+	}
+	if (strcmp(rt->guilty, "func") == 0) {
+		const char *fn = group(&f->groups, "func");
+		if (fn && *fn) {
+			owned = ct_frame_normalize(fn);
+			if (!owned)
+				goto oom;
+			if (!ct_guilty_skip_reason(owned, "linux", skip))
+				guilty = owned;
+		}
+	}
+	bool named = guilty != NULL;	/* the report's text named it */
+	/* the report's backtrace: the first after the headline that has a
+	 * guilty frame (a WARNING's own site line comes before the trace a
+	 * panic_on_warn prints), else the first */
+	size_t cand[8];
+	size_t nc = report_backtraces(c, first_bt, f->line, cand, 8);
+	ret->backtrace = nc ? cand[0] : SIZE_MAX;
+	for (size_t k = 0; k < nc && !guilty; k++) {
+		const struct ct_backtrace *bt = &c->backtraces[cand[k]];
+		const char *name;
+		long i = guilty_in(rt, bt, &name);
+		if (name)
+			guilty = name;
+		else if (i >= 0)
+			guilty = bt->frames[i].normalized;
+		if (guilty)
+			ret->backtrace = cand[k];
+	}
+	if (!guilty && strcmp(rt->guilty, "func") != 0) {
+		/* a sanitizer names the function it caught in its headline */
+		const char *fn = group(&f->groups, "func");
+		if (fn && *fn && strcmp(rt->kind, "kasan") == 0) {
+			free(owned);
+			owned = ct_frame_normalize(fn);
+			if (!owned)
+				goto oom;
+			if (!ct_guilty_skip_reason(owned, "linux", skip))
+				guilty = owned;
+		}
+	}
+	ret->typed = true;
+	if (guilty) {
+		ret->guilty = strdup(guilty);
+		if (!ret->guilty) {
+			free(owned);
+			goto oom;
+		}
+	}
+	/* a report whose trace is missing or cut to its own site line */
+	ret->corrupted = !guilty || f->interleaved ||
+			 (!named && (ret->backtrace == SIZE_MAX ||
+				     c->backtraces[ret->backtrace].frame_count < 2));
+	free(owned);
+done:
+	ret->skip = rt->skip;
+out:
+	free(f);
+	pcre2_match_data_free(md);
+	return NULL;
+oom:
+	ct_linux_report_deinit(ret);
+	free(f);
+	pcre2_match_data_free(md);
+	return &ct_enomem;
+}
+
+void ct_linux_report_deinit(struct ct_linux_report *r)
+{
+	free(r->type);
+	free(r->guilty);
+	free(r->message);
+	memset(r, 0, sizeof(*r));
+	r->backtrace = SIZE_MAX;
+}
