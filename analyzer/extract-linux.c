@@ -1168,6 +1168,13 @@ static struct ct_error *headline(struct lx_state *s, enum headline hl,
 	headline_exception(r, a, end);
 	if (headline_site(r, a, end) < 0 || headline_context(r, a, end) < 0)
 		return &ct_enomem;
+	/* sanitizers print their stack right after the headline, with no
+	 * "Call Trace:" (KMSAN, KFENCE, KASAN on arm64) */
+	if (hl == HL_KASAN || starts(a, end, "BUG: KMSAN: ")) {
+		s->trace = TRACE_MAIN;
+		s->section = SEC_NONE;
+		s->gap = 0;
+	}
 	if (consequence)
 		err = ct_case_add_note(s->c, "'%s': line %lu: the kernel "
 				       "panicked after the report: %s",
@@ -1765,8 +1772,7 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 		break;
 	case 'b':
 		/* kmemleak: "unreferenced object ..." then "backtrace:" */
-		if (starts(m, end, "backtrace:") && r &&
-		    r->headline == HL_BUG)
+		if (starts(m, end, "backtrace:"))
 			return call_trace(s);
 		break;
 	case 'C':

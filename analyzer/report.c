@@ -274,7 +274,7 @@ static void message_of(const struct ct_line *line, const char **ret,
 
 /* The first report type whose headline matches [m, m+n), or -1. */
 static long headline_type(const char *m, size_t n, pcre2_match_data *md,
-			  struct groups *gs)
+			  struct groups *gs, size_t *ret_start)
 {
 	/* cheap gate: every headline has one of these bytes sequences */
 	if (!ct_memstr(m, n, "BUG") && !ct_memstr(m, n, "WARNING") &&
@@ -284,6 +284,8 @@ static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 	    !ct_memstr(m, n, "ODEBUG") && !ct_memstr(m, n, "refcount_t") &&
 	    !ct_memstr(m, n, "corruption") && !ct_memstr(m, n, "int3") &&
 	    !ct_memstr(m, n, "opcode") && !ct_memstr(m, n, "segment") &&
+	    !ct_memstr(m, n, "handle") && !ct_memstr(m, n, "stack") &&
+	    !ct_memstr(m, n, "LOCKUP") &&
 	    !ct_memstr(m, n, "overflow") && !ct_memstr(m, n, "usercopy") &&
 	    !ct_memstr(m, n, "unregister_netdevice") &&
 	    !ct_memstr(m, n, "blocked for more than") &&
@@ -293,6 +295,7 @@ static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 		if (search(compiled.regex[i], md, m, n)) {
 			gs->count = 0;
 			take_groups(gs, compiled.regex[i], md, m);
+			*ret_start = pcre2_get_ovector_pointer(md)[0];
 			return (long)i;
 		}
 	}
@@ -353,6 +356,19 @@ static bool has_inner_stamp(const char *m, size_t n)
 	return false;
 }
 
+/* Does report type i end a machine (an oops, a sanitizer report, a
+ * panic with its own cause), rather than warn or report a hang? */
+static bool is_fatal(long i)
+{
+	const struct report_type *rt = &report_types[i];
+	return !rt->corrupt && (strcmp(rt->kind, "oops") == 0 ||
+				strcmp(rt->kind, "kasan") == 0 ||
+				strcmp(rt->kind, "panic") == 0);
+}
+
+/* The report of t: the first headline a report type names, except that a
+ * warning, bug or hang yields to a later fatal report (a production log
+ * keeps harmless WARNINGs long before the oops that took the host down). */
 static void find_headline(const struct ct_text *t, struct windows *ws,
 			  pcre2_match_data *md, struct found *ret)
 {
@@ -361,6 +377,7 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 	struct ct_line line;
 	ct_line_reader_init(&lr, t->buf, t->len);
 	size_t wi = 0;
+	struct groups gs;
 	while (wi < ws->count && ct_line_next(&lr, &line)) {
 		while (wi < ws->count && line.number > ws->w[wi].to)
 			wi++;
@@ -371,15 +388,22 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 		const char *m;
 		size_t n;
 		message_of(&line, &m, &n);
-		long type = headline_type(m, n, md, &ret->groups);
-		if (type < 0)
+		size_t start;
+		long type = headline_type(m, n, md, &gs, &start);
+		if (type < 0 || (ret->type >= 0 && !is_fatal(type)))
 			continue;
 		ret->type = type;
+		ret->groups = gs;
 		ret->line = line.number;
-		memcpy(ret->message, m, n);
-		ret->message[n] = '\0';
+		/* the message from the headline on: "watchdog: " and other
+		 * subsystem tags before it are not part of it */
+		if (start >= n || m[start] == ' ' || m[start] == ':')
+			start = 0;
+		memcpy(ret->message, m + start, n - start);
+		ret->message[n - start] = '\0';
 		ret->interleaved = has_inner_stamp(m, n);
-		return;
+		if (is_fatal(type))
+			return;
 	}
 }
 
@@ -429,21 +453,47 @@ static void read_detail(const struct ct_text *t, struct found *f,
  * The guilty frame of a stall
  * ------------------------------------------------------------------------ */
 
-/* Syscall entry prefixes, longest first: "__x64_sys_ioctl" -> "ioctl". */
-static const char *const syscall_prefixes[] = {
-	"__arm64_compat_sys_", "__ia32_compat_sys_", "__x64_compat_sys_",
-	"__arm64_sys_", "__ia32_sys_", "__x64_sys_", "__riscv_sys_",
-	"__s390x_sys_", "__s390_sys_", "__se_sys_", "__do_sys_",
-	"__se_compat_sys_", "__do_compat_sys_", "compat_SyS_", "compat_sys_",
-	"SYSC_", "SyS_", "sys_",
+/* Syscall entry prefixes, longest first, and how the syscall is named:
+ * the wrappers of kernels since 4.17 ("__x64_sys_ioctl", "__do_sys_ioctl")
+ * keep the "sys_" of the syscall's own name, older ones ("SyS_ioctl",
+ * "SYSC_ioctl") name it bare, as triagers have named them. */
+static const struct {
+	const char *prefix;
+	bool keep_sys;
+} syscall_prefixes[] = {
+	{ "__arm64_compat_sys_", true }, { "__ia32_compat_sys_", true },
+	{ "__x64_compat_sys_", true }, { "__arm64_sys_", true },
+	{ "__ia32_sys_", true }, { "__x64_sys_", true },
+	{ "__riscv_sys_", true }, { "__s390x_sys_", true },
+	{ "__s390_sys_", true }, { "__se_compat_sys_", true },
+	{ "__do_compat_sys_", true }, { "__se_sys_", true },
+	{ "__do_sys_", true }, { "compat_SyS_", false },
+	{ "compat_sys_", false }, { "SYSC_", false }, { "SyS_", false },
+	{ "__sys_", true }, { "sys_", true },
 };
 
-static const char *syscall_name(const char *f)
+/* The syscall a wrapper frame f enters, bare ("ioctl"), or NULL. */
+static const char *syscall_bare(const char *f)
 {
 	for (size_t i = 0; i < CT_ARRAY_SIZE(syscall_prefixes); i++) {
-		size_t n = strlen(syscall_prefixes[i]);
-		if (strncmp(f, syscall_prefixes[i], n) == 0 && f[n])
+		size_t n = strlen(syscall_prefixes[i].prefix);
+		if (strncmp(f, syscall_prefixes[i].prefix, n) == 0 && f[n])
 			return f + n;
+	}
+	return NULL;
+}
+
+/* How a report names the syscall of wrapper frame f ("sys_ioctl" or
+ * "ioctl"), written into buf; NULL when f is no wrapper. */
+static const char *syscall_title(const char *f, char *buf, size_t n)
+{
+	for (size_t i = 0; i < CT_ARRAY_SIZE(syscall_prefixes); i++) {
+		size_t len = strlen(syscall_prefixes[i].prefix);
+		if (strncmp(f, syscall_prefixes[i].prefix, len) != 0 || !f[len])
+			continue;
+		snprintf(buf, n, "%s%s",
+			 syscall_prefixes[i].keep_sys ? "sys_" : "", f + len);
+		return buf;
 	}
 	return NULL;
 }
@@ -453,7 +503,7 @@ static const char *syscall_name(const char *f)
 static const char *const dispatching_syscalls[] = {
 	"ioctl", "compat_ioctl", "read", "write", "readv", "writev",
 	"pread64", "pwrite64", "preadv", "pwritev", "preadv2", "pwritev2",
-	"sendmsg", "recvmsg", "sendmmsg", "recvmmsg", "sendto", "recvfrom",
+	"sendmsg", "recvmsg", "recvmmsg", "sendto", "recvfrom",
 	"setsockopt", "getsockopt", "connect", "bind", "accept", "accept4",
 	"listen", "close", "splice", "sendfile64", "fcntl", "mmap",
 	"mmap_pgoff", "socketcall", "ipc", "poll", "ppoll", "select",
@@ -473,6 +523,8 @@ static const char *const work_entries[] = {
 	"rcu_core", "__do_fault", "do_fault", "__fput", "____fput",
 	"task_work_run", "mmap_region", "rtnetlink_rcv_msg",
 	"genl_family_rcv_msg", "genl_rcv_msg", "netlink_rcv_skb",
+	"nfnetlink_rcv_msg", "do_dentry_open", "__netif_receive_skb_list_core",
+	"netif_receive_skb_list_internal",
 	"sched_ttwu_pending", "flush_smp_call_function_queue",
 	"__flush_smp_call_function_queue", "do_idle", "cpu_startup_entry",
 };
@@ -544,7 +596,7 @@ static long stall_index(const struct ct_backtrace *bt, const char *classes,
 			*ret_name = "smp_call_function";
 			return (long)i;
 		}
-		const char *sys = syscall_name(name);
+		const char *sys = syscall_bare(name);
 		if (sys) {
 			if (listed(sys, dispatching_syscalls,
 				   CT_ARRAY_SIZE(dispatching_syscalls))) {
@@ -553,7 +605,7 @@ static long stall_index(const struct ct_backtrace *bt, const char *classes,
 				if (j >= 0)
 					return j;
 			}
-			*ret_name = sys;
+			*ret_name = name;
 			return (long)i;
 		}
 		if (listed(name, work_entries, CT_ARRAY_SIZE(work_entries))) {
@@ -668,7 +720,8 @@ static size_t report_backtraces(const struct ct_case *c, size_t first_bt,
 /* The guilty frame of bt for report type rt: its index, or -1 with
  * *ret_name set when the guilty function is no frame (a syscall). */
 static long guilty_in(const struct report_type *rt,
-		      const struct ct_backtrace *bt, const char **ret_name)
+		      const struct ct_backtrace *bt, char *buf, size_t n,
+		      const char **ret_name)
 {
 	const char *skip = rt->skip ? rt->skip : "";
 	*ret_name = NULL;
@@ -680,8 +733,10 @@ static long guilty_in(const struct report_type *rt,
 	else
 		i = ct_guilty_index(bt, skip);
 	/* a syscall wrapper is named by its syscall: "SyS_pause" -> "pause" */
-	if (i >= 0 && !*ret_name)
-		*ret_name = syscall_name(bt->frames[i].normalized);
+	const char *frame = *ret_name ? *ret_name
+				      : i >= 0 ? bt->frames[i].normalized : NULL;
+	if (frame && syscall_title(frame, buf, n))
+		*ret_name = buf;
 	return i;
 }
 
@@ -752,7 +807,8 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 			owned = ct_frame_normalize(fn);
 			if (!owned)
 				goto oom;
-			if (!ct_guilty_skip_reason(owned, "linux", skip))
+			if (!ct_guilty_skip_reason(owned, "linux", skip) &&
+			    !ct_frame_is_plumbing(owned, CT_FAMILY_LINUX))
 				guilty = owned;
 		}
 	}
@@ -761,12 +817,13 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	 * guilty frame (a WARNING's own site line comes before the trace a
 	 * panic_on_warn prints), else the first */
 	size_t cand[8];
+	char sysbuf[MAX_GROUP];
 	size_t nc = report_backtraces(c, first_bt, f->line, cand, 8);
 	ret->backtrace = nc ? cand[0] : SIZE_MAX;
 	for (size_t k = 0; k < nc && !guilty; k++) {
 		const struct ct_backtrace *bt = &c->backtraces[cand[k]];
 		const char *name;
-		long i = guilty_in(rt, bt, &name);
+		long i = guilty_in(rt, bt, sysbuf, sizeof(sysbuf), &name);
 		if (name)
 			guilty = name;
 		else if (i >= 0)

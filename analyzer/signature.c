@@ -72,12 +72,20 @@ static void hash_hex(struct ct_sha256 *h, char ret[17])
 		snprintf(ret + 2 * i, 3, "%02x", digest[i]);
 }
 
-/* Index of the first frame of bt that counts and is named name. */
+/* Index of the first frame of bt that counts and is named name, else of
+ * the first whose name holds name's bare form: a report may name a frame
+ * by its family ("smp_call_function" for smp_call_function_many_cond) or
+ * a syscall wrapper by its syscall ("sys_mount" for __x64_sys_mount). */
 static long frame_named(const struct ct_backtrace *bt, const char *name)
 {
 	for (size_t i = 0; i < bt->frame_count; i++)
 		if (frame_counts(&bt->frames[i]) &&
 		    strcmp(bt->frames[i].normalized, name) == 0)
+			return (long)i;
+	const char *bare = strncmp(name, "sys_", 4) == 0 ? name + 4 : name;
+	for (size_t i = 0; i < bt->frame_count; i++)
+		if (frame_counts(&bt->frames[i]) &&
+		    strstr(bt->frames[i].normalized, bare))
 			return (long)i;
 	return -1;
 }
@@ -139,16 +147,18 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 		sig->frames = calloc(SIGNATURE_FRAMES, sizeof(*sig->frames));
 		if (!sig->frames)
 			return &ct_enomem;
-		if (start < 0 && guilty) {
-			/* the guilty function is no frame (a syscall a stall
-			 * looped in): it leads the frames hashed */
+		bool renamed = start >= 0 && guilty &&
+			       strcmp(bt->frames[start].normalized, guilty) != 0;
+		if ((start < 0 || renamed) && guilty) {
+			/* the guilty function is named otherwise than its
+			 * frame, or is no frame: its name leads */
 			char *copy = strdup(guilty);
 			if (!copy)
 				return &ct_enomem;
 			sig->frames[sig->frame_count++] = copy;
 			ct_sha256_update(&h, copy, strlen(copy) + 1);
 		}
-		for (size_t i = start > 0 ? (size_t)start : 0;
+		for (size_t i = start > 0 ? (size_t)start + renamed : renamed;
 		     i < bt->frame_count && sig->frame_count < SIGNATURE_FRAMES;
 		     i++) {
 			const struct ct_frame *f = &bt->frames[i];

@@ -66,8 +66,10 @@ for kind in paging phys; do
 	jq_check "$kind: the panic is the sysrq crash" "$j" \
 		'.panic.kind == "panic" and
 		 (.panic.message | test("sysrq triggered crash"))'
-	jq_check "$kind: the title names sysrq_handle_crash" "$j" \
-		'.signature.title | test("sysrq_handle_crash")'
+	jq_check "$kind: titled by the panic's reason, signed from sysrq_handle_crash" "$j" \
+		'.signature.title == "kernel panic: sysrq triggered crash" and
+		 .report_type == "kernel panic: sysrq triggered crash" and
+		 .signature.frames[0] == "sysrq_handle_crash"'
 	jq_check "$kind: linux.release is $release" "$j" \
 		".facts[\"linux.release\"] == \"$release\""
 	jq_check "$kind: build-id, page size and KASLR offset facts" "$j" \
@@ -117,7 +119,7 @@ if [ -f "$kd" ] && "$CRASHTRIAGE" dmesg "$kd" >"$WORK/dmesg-kdump.txt" \
 	"$CRASHTRIAGE" analyze --json "$kd" >"$j" 2>/dev/null
 	jq_check "kdump: read as linux-vmcore, the sysrq crash, the release" "$j" \
 		".inputs[0].kinds == [\"linux-vmcore\"] and
-		 (.signature.title | test(\"sysrq_handle_crash\")) and
+		 (.signature.frames[0] == \"sysrq_handle_crash\") and
 		 .facts[\"linux.release\"] == \"$release\""
 	jq_check "kdump: kallsyms decoded from its pages, frames checked" "$j" \
 		'(.facts["vmcore.kallsyms"] | tonumber) > 10000 and
@@ -204,7 +206,7 @@ cut_check() { # KIND BYTES WHAT EXPECT_TITLE
 		not_ok "$kind cut at $bytes: dmesg exits $rc"
 	if [ "$title" = yes ]; then
 		jq_check "$kind cut at $bytes: still the sysrq crash" "$c.json" \
-			'.signature.title | test("sysrq_handle_crash")'
+			'.signature.frames[0] == "sysrq_handle_crash"'
 	elif [ "$title" = vmcore ]; then
 		jq_check "$kind cut at $bytes: a vmcore without a log, said so" \
 			"$c.json" '.inputs[0].kinds == ["linux-vmcore"] and

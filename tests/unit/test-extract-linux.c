@@ -257,7 +257,11 @@ static void test_a4_null_deref(void **state)
 	assert_true(bt->frames[6].generic);	/* process_one_work */
 	assert_sig(c, "i40e_sync_vsi_filters i40e_sync_filters_subtask i40e_service_task");
 	assert_string_equal(c->signature.title,
-			    "oops in i40e_sync_vsi_filters <- i40e_sync_filters_subtask <- i40e_service_task");
+			    "BUG: unable to handle kernel NULL pointer dereference in i40e_sync_vsi_filters");
+	assert_string_equal(c->signature.guilty, "i40e_sync_vsi_filters");
+	assert_string_equal(c->panic.report_type,
+			    "BUG: unable to handle kernel NULL pointer dereference");
+	assert_false(c->panic.corrupted);
 	assert_true(has_fact(c, "linux.release", "6.1.0-18-amd64"));
 	assert_true(has_fact(c, "linux.version", "#1 Debian 6.1.76-1"));
 	assert_true(has_fact(c, "linux.upstream", "6.1.76"));
@@ -422,7 +426,10 @@ static void test_unreliable_frames_excluded(void **state)
 	assert_int_equal(bt->frame_count, 12);
 	for (size_t i = 1; i <= 7; i++)
 		assert_false(bt->frames[i].reliable);
-	assert_sig(c, "memset_erms foo_init_ring foo_probe do_one_initcall");
+	/* memset is a helper: the guilty frame is its caller */
+	assert_sig(c, "foo_init_ring foo_probe do_one_initcall");
+	assert_string_equal(c->signature.guilty, "foo_init_ring");
+	assert_true(bt->frames[0].skipped);
 	assert_true(has_fact(c, "linux.release", "5.15.0-91-generic"));
 	assert_null(ct_case_fact(c, "linux.tainted"));
 	ct_case_destroy(c);
@@ -558,7 +565,7 @@ static void test_warning(void **state)
 	assert_int_equal(bt->frames[0].source_line, 449);
 	assert_sig(c, "__iommu_probe_device probe_iommu_group bus_for_each_dev");
 	assert_string_equal(c->signature.title,
-			    "warning in __iommu_probe_device <- probe_iommu_group <- bus_for_each_dev");
+			    "WARNING in __iommu_probe_device");
 	assert_true(has_fact(c, "linux.release", "6.8.12-10-pve"));
 	ct_case_destroy(c);
 }
@@ -650,7 +657,10 @@ static void test_hard_lockup_nmi(void **state)
 	assert_true(bt->frames[4].generic);
 	assert_false(bt->frames[5].generic);
 	assert_string_equal(bt->label, "lockup on CPU 5 (swapper/5) in NMI");
-	assert_sig(c, "native_queued_spin_lock_slowpath _raw_spin_lock foo_timer_fn call_timer_fn");
+	/* the lock primitives are skipped: the timer function spins */
+	assert_sig(c, "foo_timer_fn call_timer_fn");
+	assert_string_equal(c->signature.title,
+			    "BUG: hard lockup in foo_timer_fn");
 	ct_case_destroy(c);
 }
 
@@ -690,7 +700,7 @@ static void test_rcu_stall(void **state)
 	const struct ct_backtrace *bt = crashing(c);
 	assert_true(bt->frames[0].generic);
 	assert_string_equal(bt->label, "lockup on CPU 0 (spinner) in IRQ");
-	assert_sig(c, "asm_sysvec_apic_timer_interrupt spin_forever spin_write vfs_write");
+	assert_sig(c, "spin_forever spin_write vfs_write");
 	ct_case_destroy(c);
 }
 
