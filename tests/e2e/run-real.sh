@@ -8,7 +8,10 @@
 # tests/data/real/KNOWN-MISSES ("PATH CHECK reason...", CHECK one of kind,
 # guilty, silence) is reported "not ok ... # TODO known miss" (XFAIL).  A
 # listed miss that now passes is a plain "ok" plus "# stale known miss:"
-# so the list can be pruned; an unlisted disagreement fails.
+# so the list can be pruned; an unlisted disagreement fails.  Every
+# disagreement is also printed as "# miss: PATH CHECK got: ...", so
+#   sed -n 's/^# miss: //p' tests/e2e/run-real.sh.log >tests/data/real/KNOWN-MISSES
+# regenerates the list from a run.
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 REAL="$DATA/real"
@@ -36,7 +39,11 @@ verdict() {
 	else
 		not_ok "$1: $4"
 	fi
-	[ "$3" = yes ] || [ -z "${5:-}" ] || echo "# $5"
+	if [ "$3" != yes ]; then
+		[ -z "${5:-}" ] || echo "# $5"
+		# one line per disagreement, in KNOWN-MISSES form
+		echo "# miss: $1 $2 ${5:-}"
+	fi
 	return 0
 }
 
