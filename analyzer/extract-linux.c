@@ -2056,6 +2056,9 @@ static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 	if (starts(m, me, "Call Trace:") || starts(m, me, "Call trace:") ||
 	    starts(m, me, "RIP: 0010:"))
 		return true;
+	/* lockdep's "[ INFO: ... ]", "X invoked oom-killer:", SPL's VERIFY */
+	if (ct_linux_report_headline(m, (size_t)(me - m)))
+		return true;
 	return (find(m, me, "Detected Hardware Unit Hang") ||
 		find(m, me, "Detected Tx Unit Hang")) &&
 	       *m >= 'a' && *m <= 'z';

@@ -228,6 +228,9 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 					  size_t report_line_count,
 					  struct ct_linux_report *ret);
 void ct_linux_report_deinit(struct ct_linux_report *r);
+/* Does the message [m, m+n) (log prefixes stripped) hold a headline that a
+ * report type names?  For sniffing. */
+bool ct_linux_report_headline(const char *m, size_t n);
 
 /* ---- log line prefixes ------------------------------------------------- */
 

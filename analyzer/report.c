@@ -285,7 +285,8 @@ static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 	    !ct_memstr(m, n, "corruption") && !ct_memstr(m, n, "int3") &&
 	    !ct_memstr(m, n, "opcode") && !ct_memstr(m, n, "segment") &&
 	    !ct_memstr(m, n, "handle") && !ct_memstr(m, n, "stack") &&
-	    !ct_memstr(m, n, "LOCKUP") &&
+	    !ct_memstr(m, n, "LOCKUP") && !ct_memstr(m, n, "oom-killer") &&
+	    !ct_memstr(m, n, "VERIFY") && !ct_memstr(m, n, "PANIC") &&
 	    !ct_memstr(m, n, "overflow") && !ct_memstr(m, n, "usercopy") &&
 	    !ct_memstr(m, n, "unregister_netdevice") &&
 	    !ct_memstr(m, n, "blocked for more than") &&
@@ -300,6 +301,47 @@ static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 		}
 	}
 	return -1;
+}
+
+bool ct_linux_report_headline(const char *m, size_t n)
+{
+	pthread_once(&compiled_once, compile_all);
+	if (compiled.failed || n > MAX_LINE)
+		return false;
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+	if (!md)
+		return false;
+	struct groups gs;
+	size_t start;
+	long type = headline_type(m, n, md, &gs, &start);
+	pcre2_match_data_free(md);
+	return type >= 0;
+}
+
+/* Is there a trace header ("Call Trace:", "backtrace:" ...) in the lines
+ * after the headline at line?  Without one, a report is cut short. */
+static bool has_trace_header(const struct ct_text *t, unsigned long line)
+{
+	static const char *const headers[] = {
+		"Call Trace:", "Call trace:", "Backtrace:", "backtrace:",
+		"Stack:", "Call Trace", "Hardware name:",
+	};
+	struct ct_line_reader lr;
+	struct ct_line l;
+	ct_line_reader_init(&lr, t->buf, t->len);
+	while (ct_line_next(&lr, &l)) {
+		if (l.number < line)
+			continue;
+		if (l.number > line + BACKTRACE_REACH)
+			break;
+		const char *m;
+		size_t n;
+		message_of(&l, &m, &n);
+		for (size_t i = 0; i < CT_ARRAY_SIZE(headers); i++)
+			if (ct_memstr(m, n, headers[i]))
+				return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------------
@@ -589,7 +631,8 @@ static long stall_index(const struct ct_backtrace *bt, const char *classes,
 	bool tick = from > 0;
 	for (size_t i = (size_t)from; i < bt->frame_count; i++) {
 		const struct ct_frame *f = &bt->frames[i];
-		if (!stall_counts(f, tick))
+		/* entry frames are plumbing, yet they mark where work began */
+		if (!f->reliable || !f->normalized)
 			continue;
 		const char *name = f->normalized;
 		if (strncmp(name, "smp_call_function", 17) == 0) {
@@ -832,9 +875,10 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 			ret->backtrace = cand[k];
 	}
 	if (!guilty && strcmp(rt->guilty, "func") != 0) {
-		/* a sanitizer names the function it caught in its headline */
+		/* no trace to choose from: the function the headline names
+		 * (a sanitizer's catch, a WARNING's site) */
 		const char *fn = group(&f->groups, "func");
-		if (fn && *fn && strcmp(rt->kind, "kasan") == 0) {
+		if (fn && *fn) {
 			free(owned);
 			owned = ct_frame_normalize(fn);
 			if (!owned)
@@ -854,7 +898,8 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	/* a report whose trace is missing or cut to its own site line */
 	ret->corrupted = !guilty || f->interleaved ||
 			 (!named && (ret->backtrace == SIZE_MAX ||
-				     c->backtraces[ret->backtrace].frame_count < 2));
+				     (c->backtraces[ret->backtrace].frame_count < 2 &&
+				      !has_trace_header(t, f->line))));
 	free(owned);
 done:
 	ret->skip = rt->skip;
