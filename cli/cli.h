@@ -6,6 +6,7 @@
 #ifndef CT_CLI_H
 #define CT_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analyzer/crashtriage.h"
@@ -55,6 +56,13 @@ int cli_kb_open(const char *kb_path, const char *rules_dir,
 void cli_error(struct ct_error *err);
 /* Print "crashtriage: <fmt>" to stderr. */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * cli_stdout_close - flush and close stdout after a command, and check
+ * that everything it printed was written (ferror, fflush, fclose): a
+ * full disk or a closed pipe prints "cannot write to standard output"
+ * and turns an exit status of 0 (or 2) into 1.  Return: the exit status.
+ */
+int cli_stdout_close(int rc);
 /* Print usage of a command to f. */
 void cli_usage(FILE *f, const char *name);
 

@@ -354,9 +354,6 @@ int cmd_analyze(int argc, char **argv)
 	ct_kb_destroy(kb);	/* kb */
 	free(debug_dirs);	/* cores */
 	free(maps);
-	if (fflush(stdout) != 0) {
-		cli_errorf("cannot write output");
-		return CLI_EXIT_FAILED;
-	}
+	/* write errors: cli_stdout_close() in main.c */
 	return failed || !usable ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }

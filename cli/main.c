@@ -2,6 +2,7 @@
  * main.c - the crashtriage command: global options and the dispatch table.
  * Each subcommand lives in its own cmd-*.c file.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -59,6 +60,29 @@ void cli_error(struct ct_error *err)
 	ct_error_destroy(err);
 }
 
+int cli_stdout_close(int rc)
+{
+	/* an error met earlier (the buffer already dropped) stays in
+	 * ferror(); fflush and fclose report the ones still to come */
+	bool bad = ferror(stdout) != 0;
+	errno = 0;
+	if (fflush(stdout) != 0)
+		bad = true;
+	int e = errno;
+	if (fclose(stdout) != 0) {
+		bad = true;
+		if (!e)
+			e = errno;
+	}
+	if (!bad)
+		return rc;
+	if (e)
+		cli_errorf("cannot write to standard output: %s", strerror(e));
+	else
+		cli_errorf("cannot write to standard output");
+	return rc == CLI_EXIT_OK || rc == CLI_EXIT_USAGE ? CLI_EXIT_FAILED : rc;
+}
+
 static const struct cli_command *find_command(const char *name)
 {
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
@@ -95,11 +119,11 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
 		printf("crashtriage %s\n", ct_version());
-		return CLI_EXIT_OK;
+		return cli_stdout_close(CLI_EXIT_OK);
 	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);
-		return CLI_EXIT_OK;
+		return cli_stdout_close(CLI_EXIT_OK);
 	}
 	if (strcmp(name, "help") == 0) {
 		if (argc > 2 && !find_command(argv[2])) {
@@ -107,12 +131,14 @@ int main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 		cli_usage(stdout, argc > 2 ? argv[2] : "");
-		return CLI_EXIT_OK;
+		return cli_stdout_close(CLI_EXIT_OK);
 	}
 	const struct cli_command *cmd = find_command(name);
 	if (!cmd) {
 		cli_errorf("no command '%s'; see 'crashtriage --help'", name);
 		return CLI_EXIT_USAGE;
 	}
-	return cmd->run(argc - 1, argv + 1);
+	/* every command's output checked in one place: a full disk or a
+	 * closed pipe is an error, never a silent short report */
+	return cli_stdout_close(cmd->run(argc - 1, argv + 1));
 }

@@ -1,0 +1,137 @@
+#!/bin/sh
+# run-hostile.sh - probes of issue 11 as an attacker and an unlucky operator
+# would make them, each a regression test with bounded sizes and times:
+# CSV formula injection, names that forge lines or carry escape and bidi
+# characters, write errors on stdout, an unreadable subfolder, report on
+# a file that is no results database (and read-only), the batch lock
+# through a symlink and a hard link, an output file that is the database,
+# top-level paths that fail, links out of an input folder, --recheck.
+. "$top_srcdir/tests/e2e/test-subr.sh"
+
+command -v sqlite3 >/dev/null || skip_all "no sqlite3"
+
+EX="$top_srcdir/examples/esxi-fqdn-psod"
+PSOD="$EX/backtrace.txt"
+q() { sqlite3 -batch -noheader "$1" "$2"; }
+
+# --- 6: write errors on stdout ---------------------------------------------
+DB0=$WORK/plain.sqlite
+mkdir -p "$WORK/plain"
+cp "$PSOD" "$WORK/plain/psod.txt"
+"$CRASHTRIAGE" batch -q --db "$DB0" "$WORK/plain" >/dev/null 2>&1
+printf 'ffffffff81000000 T start_kernel\n' >"$WORK/System.map"
+if [ -w /dev/full ]; then
+	for cmd in "report --db $DB0" "report --json --db $DB0" \
+		"report --csv --db $DB0" "report --html - --db $DB0" \
+		"analyze --json $PSOD" "analyze $PSOD" "kb list" "kb show esxi-i40en-mdd" \
+		"batch -q --db $WORK/full.sqlite $WORK/plain" \
+		"symbolize --map $WORK/System.map 0xffffffff81000010"; do
+		# shellcheck disable=SC2086
+		"$CRASHTRIAGE" $cmd >/dev/full 2>"$WORK/full.err"
+		rc=$?
+		if [ $rc -ne 0 ] && grep -q "cannot write to standard output" "$WORK/full.err"; then
+			ok "stdout write error reported: $cmd"
+		else
+			not_ok "stdout write error reported: $cmd (rc $rc)"
+			sed 's/^/# /' "$WORK/full.err" | head -3
+		fi
+	done
+fi
+
+# --- 4: CSV formula injection ----------------------------------------------
+mkdir -p "$WORK/csv"
+cp "$PSOD" "$WORK/csv/=HYPERLINK(\"x\")"
+{ cat "$PSOD"; echo "#99 0x1 in other ()"; } >"$WORK/csv/@SUM(1).txt"
+printf '+cmd\n' >"$WORK/csv/-x.txt"
+printf 'Linux =1+2 5.10.0-8-amd64 #1 SMP Debian 5.10.46-4 (2021-08-03) x86_64 GNU/Linux\n' \
+	>"$WORK/csv/uname.txt"
+(cd "$WORK/csv" && "$CRASHTRIAGE" batch -q --db ../csv.sqlite -- \
+	'=HYPERLINK("x")' '@SUM(1).txt' uname.txt >/dev/null 2>&1)
+(cd "$WORK/csv" && "$CRASHTRIAGE" batch -q --db ../csv.sqlite -- -x.txt >/dev/null 2>&1)
+"$CRASHTRIAGE" report --csv --db "$WORK/csv.sqlite" >"$WORK/csv.out"
+if python3 - "$WORK/csv.out" <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], newline='')))
+cells = [c for r in rows[1:] for c in r]
+bad = [c for c in cells if c[:1] in ('=', '+', '-', '@', '\t', '\r')]
+hosts = [r[6] for r in rows[1:]]
+names = [r[2] for r in rows[1:]]
+sys.exit(1 if bad or "'=1+2" not in hosts or "'=HYPERLINK(\"x\")" not in names
+	 or "'@SUM(1).txt" not in names or "'-x.txt" not in names else 0)
+PY
+then ok "csv: cells starting with = + - @ are neutralised"
+else not_ok "csv: cells starting with = + - @ are neutralised"; sed 's/^/# /' "$WORK/csv.out"
+fi
+
+# --- 8: report opens the database read-only ---------------------------------
+: >"$WORK/empty.sqlite"
+"$CRASHTRIAGE" report --db "$WORK/empty.sqlite" >/dev/null 2>"$WORK/empty.err"
+rc=$?
+[ $rc -eq 1 ] && [ ! -s "$WORK/empty.sqlite" ] &&
+	grep -q "'$WORK/empty.sqlite'.*not a crashtriage results database" "$WORK/empty.err" &&
+	ok "report refuses an empty file and writes nothing into it" ||
+	not_ok "report refuses an empty file and writes nothing into it (rc $rc)"
+"$CRASHTRIAGE" kb build -o "$WORK/kb.sqlite" "$top_srcdir/rules/kb" >/dev/null 2>&1
+cp "$WORK/kb.sqlite" "$WORK/kb.copy"
+"$CRASHTRIAGE" report --db "$WORK/kb.sqlite" >/dev/null 2>"$WORK/kbr.err"
+[ $? -eq 1 ] && cmp -s "$WORK/kb.sqlite" "$WORK/kb.copy" &&
+	grep -q "not a crashtriage results database" "$WORK/kbr.err" &&
+	ok "report refuses a knowledge base" || not_ok "report refuses a knowledge base"
+"$CRASHTRIAGE" report --db "$WORK/missing.sqlite" >/dev/null 2>&1
+[ $? -eq 1 ] && [ ! -e "$WORK/missing.sqlite" ] &&
+	ok "report does not create a missing database" ||
+	not_ok "report does not create a missing database"
+# a read-only copy in a read-only folder, read by a user who owns neither
+mkdir -p "$WORK/ro"
+cp "$DB0" "$WORK/ro/r.sqlite"
+chmod 444 "$WORK/ro/r.sqlite"
+chmod 555 "$WORK/ro"
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	chmod 711 "$WORK"
+	AS_NOBODY="setpriv --reuid=nobody --regid=nogroup --clear-groups"
+else
+	AS_NOBODY=""
+fi
+$AS_NOBODY "$CRASHTRIAGE" report --db "$WORK/ro/r.sqlite" >"$WORK/ro.out" 2>&1
+rc=$?
+[ $rc -eq 0 ] && grep -q "^cases      1: 1 known" "$WORK/ro.out" &&
+	[ "$(ls "$WORK/ro")" = r.sqlite ] &&
+	ok "report reads a read-only database in a read-only folder" ||
+	{ not_ok "report reads a read-only database in a read-only folder (rc $rc)"; sed 's/^/# /' "$WORK/ro.out" | head -3; }
+chmod 755 "$WORK/ro"
+
+# --- 10: an output file that is the database --------------------------------
+cp "$DB0" "$WORK/out.sqlite"
+cp "$WORK/out.sqlite" "$WORK/out.copy"
+ln -s out.sqlite "$WORK/out-link.sqlite"
+ln "$WORK/out.sqlite" "$WORK/out-hard.sqlite"
+for o in "$WORK/out.sqlite" "$WORK/out-link.sqlite" "$WORK/out-hard.sqlite" \
+	"$WORK/./out.sqlite"; do
+	"$CRASHTRIAGE" report --db "$WORK/out.sqlite" --html "$o" >/dev/null 2>"$WORK/html.err"
+	rc=$?
+	[ $rc -eq 1 ] && cmp -s "$WORK/out.sqlite" "$WORK/out.copy" &&
+		grep -q "is the results database" "$WORK/html.err" &&
+		ok "report --html refuses the database as output: ${o#"$WORK"/}" ||
+		not_ok "report --html refuses the database as output: ${o#"$WORK"/} (rc $rc)"
+done
+"$CRASHTRIAGE" report --db "$WORK/out.sqlite" --html "$WORK/r.html" >/dev/null 2>&1 &&
+	grep -q "</html>" "$WORK/r.html" &&
+	[ -z "$(find "$WORK" -maxdepth 1 -name '.r.html.*')" ] &&
+	ok "report --html writes through a temporary file, none left" ||
+	not_ok "report --html writes through a temporary file, none left"
+# an output that cannot be written leaves the last report as it was
+echo "last report" >"$WORK/keep.html"
+if [ -n "$AS_NOBODY" ] || [ "$(id -u)" != 0 ]; then
+	chmod 555 "$WORK"
+	$AS_NOBODY "$CRASHTRIAGE" report --db "$WORK/out.sqlite" --html "$WORK/keep.html" >/dev/null 2>&1
+	rc=$?
+	chmod 755 "$WORK"
+	[ $rc -eq 1 ] && [ "$(cat "$WORK/keep.html")" = "last report" ] &&
+		ok "report --html that cannot write leaves the old file" ||
+		not_ok "report --html that cannot write leaves the old file (rc $rc)"
+fi
+"$CRASHTRIAGE" report --db "$WORK/out.sqlite" --html - >"$WORK/stdout.html" 2>/dev/null &&
+	grep -q "</html>" "$WORK/stdout.html" && [ ! -e ./- ] &&
+	ok "report --html - writes to stdout" || not_ok "report --html - writes to stdout"
+
+finish
