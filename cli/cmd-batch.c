@@ -1111,22 +1111,20 @@ int cmd_batch(int argc, char **argv)
 	if (rc)
 		return rc;
 	/* one batch writes a database at a time: a second one would only
-	 * wait for the write lock and store nothing new */
-	char *lock_path;
-	if (asprintf(&lock_path, "%s-batch.lock", db_path) < 0) {
-		ct_kb_destroy(kb);
-		cli_errorf("out of memory");
-		return CLI_EXIT_FAILED;
-	}
-	int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	 * wait for the write lock and store nothing new.  The lock is
+	 * flock(2) on the database file itself, so that every name of it
+	 * (a symlink, a hard link, another spelling) meets the same lock;
+	 * SQLite's own locks are fcntl(2) locks, which flock does not see */
+	int lock_fd = open(db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		cli_errorf(lock_fd < 0 ? "cannot create '%s': %s"
-				       : "another batch is writing to '%s'%s",
-			   lock_fd < 0 ? lock_path : db_path,
-			   lock_fd < 0 ? strerror(errno) : "");
+		if (lock_fd < 0)
+			cli_errorf("cannot open '%s': %s", db_path,
+				   strerror(errno));
+		else
+			cli_errorf("another batch is writing to '%s'",
+				   db_path);
 		if (lock_fd >= 0)
 			close(lock_fd);
-		free(lock_path);
 		ct_kb_destroy(kb);
 		return CLI_EXIT_FAILED;
 	}
@@ -1138,7 +1136,6 @@ int cmd_batch(int argc, char **argv)
 		cli_error(err);
 		ct_kb_destroy(kb);
 		close(lock_fd);
-		free(lock_path);
 		return CLI_EXIT_FAILED;
 	}
 	struct pool pool = { 0 };
@@ -1160,8 +1157,7 @@ int cmd_batch(int argc, char **argv)
 		fputc('\n', stderr);
 	ct_results_close(b.db);
 	ct_kb_destroy(kb);
-	close(lock_fd);		/* the lock file stays: removing it races */
-	free(lock_path);
+	close(lock_fd);		/* after SQLite closed: its locks stay whole */
 	if (err) {
 		cli_error(err);
 		cli_errorf("batch did not complete: run it again to continue");

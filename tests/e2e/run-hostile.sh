@@ -134,4 +134,31 @@ fi
 	grep -q "</html>" "$WORK/stdout.html" && [ ! -e ./- ] &&
 	ok "report --html - writes to stdout" || not_ok "report --html - writes to stdout"
 
+# --- 9: the batch lock is the database file's, whatever its name ------------
+if command -v flock >/dev/null; then
+	DB9=$WORK/lock/r.sqlite
+	mkdir -p "$WORK/lock/other"
+	cp "$DB0" "$DB9"
+	ln -s ../r.sqlite "$WORK/lock/other/sym.sqlite"
+	ln "$DB9" "$WORK/lock/other/hard.sqlite"
+	# a batch holding the lock, as flock(1) holds it on the file
+	exec 9<"$DB9"
+	flock -n 9
+	for via in sym hard; do
+		"$CRASHTRIAGE" batch -q --db "$WORK/lock/other/$via.sqlite" "$WORK/csv" \
+			>/dev/null 2>"$WORK/lock.err"
+		rc=$?
+		[ $rc -eq 1 ] && grep -q "another batch" "$WORK/lock.err" &&
+			[ "$(q "$DB9" 'SELECT count(*) FROM inputs')" = 1 ] &&
+			ok "batch lock through a $via link is the same lock" ||
+			not_ok "batch lock through a $via link is the same lock (rc $rc)"
+	done
+	flock -u 9
+	exec 9<&-
+	"$CRASHTRIAGE" batch -q --db "$WORK/lock/other/sym.sqlite" "$WORK/csv" >/dev/null 2>&1
+	[ $? -ne 1 ] && [ "$(q "$DB9" 'SELECT count(*) FROM inputs')" -gt 1 ] &&
+		ok "batch through a symlink runs once the lock is free" ||
+		not_ok "batch through a symlink runs once the lock is free"
+fi
+
 finish
