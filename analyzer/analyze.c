@@ -227,9 +227,23 @@ static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
 			free(child);
 			continue;
 		}
-		if (S_ISDIR(st.st_mode))
+		if (S_ISDIR(st.st_mode)) {
 			err = analyze_dir(c, child, depth + 1, opts);
-		else if (S_ISREG(st.st_mode))
+			/* a subfolder we cannot list (no permission) is
+			 * one unread input of the case, not the end of it */
+			if (err && err != &ct_enomem &&
+			    err->code == CT_ERROR_OS) {
+				struct ct_input *in;
+				struct ct_error *e2 = add_input(c, child, 0,
+								&in);
+				if (e2) {
+					ct_error_destroy(err);
+					err = e2;
+				} else {
+					err = input_fail(in, err);
+				}
+			}
+		} else if (S_ISREG(st.st_mode))
 			err = analyze_file(c, child, &st, opts);
 		free(child);
 	}

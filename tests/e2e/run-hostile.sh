@@ -130,8 +130,8 @@ if [ -n "$AS_NOBODY" ] || [ "$(id -u)" != 0 ]; then
 		ok "report --html that cannot write leaves the old file" ||
 		not_ok "report --html that cannot write leaves the old file (rc $rc)"
 fi
-"$CRASHTRIAGE" report --db "$WORK/out.sqlite" --html - >"$WORK/stdout.html" 2>/dev/null &&
-	grep -q "</html>" "$WORK/stdout.html" && [ ! -e ./- ] &&
+(cd "$WORK" && "$CRASHTRIAGE" report --db out.sqlite --html - >stdout.html 2>/dev/null) &&
+	grep -q "</html>" "$WORK/stdout.html" && [ ! -e "$WORK/-" ] &&
 	ok "report --html - writes to stdout" || not_ok "report --html - writes to stdout"
 
 # --- 9: the batch lock is the database file's, whatever its name ------------
@@ -159,6 +159,75 @@ if command -v flock >/dev/null; then
 	[ $? -ne 1 ] && [ "$(q "$DB9" 'SELECT count(*) FROM inputs')" -gt 1 ] &&
 		ok "batch through a symlink runs once the lock is free" ||
 		not_ok "batch through a symlink runs once the lock is free"
+fi
+
+# --- 7: one unreadable subfolder ------------------------------------------
+# (as a user the permissions bind: nobody when run as root)
+if [ -n "$AS_NOBODY" ] || [ "$(id -u)" != 0 ]; then
+	chmod 711 "$WORK"
+	B7=$WORK/b7
+	mkdir -p "$B7/case/logs" "$B7/case/secret" "$B7/vms/esx1/commands" \
+		"$B7/vms/esx1/secret"
+	cp "$PSOD" "$B7/case/logs/backtrace.txt"
+	cp "$EX/vmware-vl.txt" "$B7/case/vmware-vl.txt"
+	echo hidden >"$B7/case/secret/x.log"
+	cp "$PSOD" "$B7/vms/esx1/backtrace.txt"
+	cp "$EX/vmware-vl.txt" "$B7/vms/esx1/commands/vmware_-vl.txt"
+	echo hidden >"$B7/vms/esx1/secret/x.log"
+	chmod -R a+rX "$B7"
+	chmod 000 "$B7/case/secret" "$B7/vms/esx1/secret"
+	chmod 777 "$B7"
+	$AS_NOBODY "$CRASHTRIAGE" analyze "$B7/case" >"$WORK/b7.out" 2>"$WORK/b7.err"
+	rc=$?
+	[ $rc -eq 0 ] && grep -q "^verdict  KNOWN  esxi-nsx-fqdn-domain-list" "$WORK/b7.out" &&
+		grep -q "^skipped  '.*/case/secret': cannot open folder" "$WORK/b7.out" &&
+		ok "analyze: an unreadable subfolder is skipped with a note, the case kept" ||
+		{ not_ok "analyze: an unreadable subfolder is skipped with a note, the case kept (rc $rc)"; sed 's/^/# /' "$WORK/b7.err" | head -3; }
+	$AS_NOBODY "$CRASHTRIAGE" batch -q --db "$B7/r.sqlite" "$B7/vms" >/dev/null 2>&1
+	[ "$(q "$B7/r.sqlite" "SELECT status || ' ' || bundle FROM cases WHERE name LIKE '%esx1%' AND bundle IS NOT NULL")" = "known vm-support" ] &&
+		[ "$(q "$B7/r.sqlite" "SELECT count(*) FROM notes WHERE text LIKE '%secret%cannot open folder%'")" -ge 1 ] &&
+		ok "batch: a bundle with an unreadable subfolder is one known case with a note" ||
+		not_ok "batch: a bundle with an unreadable subfolder is one known case with a note"
+	chmod 755 "$B7/case/secret" "$B7/vms/esx1/secret"
+fi
+
+# --- 11: top-level paths that fail are stored -------------------------------
+mkdir -p "$WORK/p11/ok"
+cp "$PSOD" "$WORK/p11/ok/"
+P11="$WORK/p11/missing $WORK/p11/ok"
+if command -v mkfifo >/dev/null && mkfifo "$WORK/p11/fifo"; then
+	P11="$P11 $WORK/p11/fifo"
+fi
+n11=$(echo "$P11" | wc -w)
+# shellcheck disable=SC2086
+"$CRASHTRIAGE" batch -q --db "$WORK/p11.sqlite" $P11 >"$WORK/p11.out" 2>"$WORK/p11.err"
+rc=$?
+failed=$((n11 - 1))
+[ $rc -eq 3 ] && grep -q "cases: $n11 stored, $failed failed" "$WORK/p11.out" &&
+	[ "$(q "$WORK/p11.sqlite" "SELECT count(*) FROM cases WHERE status = 'failed'")" = $failed ] &&
+	ok "batch stores failing top-level paths as failed inputs" ||
+	{ not_ok "batch stores failing top-level paths as failed inputs (rc $rc)"; sed 's/^/# /' "$WORK/p11.out"; }
+"$CRASHTRIAGE" report --db "$WORK/p11.sqlite" >"$WORK/p11.rep"
+grep -q "^  $WORK/p11/missing$" "$WORK/p11.rep" &&
+	grep -q "cases      $n11: 1 known, .* $failed failed" "$WORK/p11.rep" &&
+	ok "report lists the missing path among the failed inputs" ||
+	{ not_ok "report lists the missing path among the failed inputs"; sed 's/^/# /' "$WORK/p11.rep"; }
+# shellcheck disable=SC2086
+"$CRASHTRIAGE" batch -q --db "$WORK/p11.sqlite" $P11 >"$WORK/p11.out" 2>&1
+rc=$?
+[ $rc -eq 3 ] && grep -q "$failed failed" "$WORK/p11.out" &&
+	ok "a rerun still counts the failing paths" ||
+	not_ok "a rerun still counts the failing paths (rc $rc)"
+if [ -n "$AS_NOBODY" ] || [ "$(id -u)" != 0 ]; then
+	mkdir -p "$WORK/p11u/locked"
+	chmod 000 "$WORK/p11u/locked"
+	chmod 777 "$WORK/p11u"
+	$AS_NOBODY "$CRASHTRIAGE" batch -q --db "$WORK/p11u/r.sqlite" "$WORK/p11u/locked" >/dev/null 2>&1
+	rc=$?
+	[ $rc -eq 3 ] && [ "$(q "$WORK/p11u/r.sqlite" "SELECT count(*) FROM cases WHERE status = 'failed' AND error LIKE '%Permission denied%'")" = 1 ] &&
+		ok "an unreadable top-level folder is a failed input" ||
+		not_ok "an unreadable top-level folder is a failed input (rc $rc)"
+	chmod 755 "$WORK/p11u/locked"
 fi
 
 finish
