@@ -954,6 +954,47 @@ static void units_free(struct unit *units, size_t count)
 	free(units);
 }
 
+/*
+ * An input that cannot be read at all (why: its error, consumed): stored
+ * as an input keyed by its path with one failed case, so that 'report'
+ * lists it.  *ret_done (may be NULL): it was stored by an earlier run.
+ */
+static struct ct_error *store_unreadable(struct batch *b, const struct unit *u,
+					 const char *kind, struct ct_error *why,
+					 bool *ret_done)
+{
+	char *msg = ct_error_format(why);
+	ct_error_destroy(why);
+	if (!msg)
+		return &ct_enomem;
+	char sha[65];
+	struct ct_sha256 h;
+	unsigned char d[32];
+	ct_sha256_init(&h);
+	ct_sha256_update(&h, "unreadable:", 11);
+	ct_sha256_update(&h, u->path, strlen(u->path));
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, sha);
+	int64_t id;
+	bool done;
+	struct ct_error *err = ct_results_input_begin(b->db, sha, u->path, 0,
+						      kind, &id, &done);
+	if (!err && !done) {
+		struct input_run r = { .b = b, .u = u, .input_id = id };
+		err = fail_input(&r, ct_error_create(CT_ERROR_OS, "%s", msg));
+		if (!err)
+			err = ct_results_input_finish(b->db, id, msg);
+		input_run_deinit(&r);
+		b->inputs_new++;
+	} else if (!err) {
+		b->inputs_stored++;
+	}
+	if (ret_done)
+		*ret_done = done;
+	free(msg);
+	return err;
+}
+
 static struct ct_error *batch_paths(struct batch *b, char **paths,
 				    size_t npaths)
 {
@@ -964,9 +1005,16 @@ static struct ct_error *batch_paths(struct batch *b, char **paths,
 	for (size_t i = 0; i < npaths && !err; i++) {
 		err = ct_source_walk(paths[i], &disk, list_file, &l);
 		if (err && err != &ct_enomem) {
-			cli_error(err);	/* a PATH that is not there */
-			err = NULL;
-			b->failed++;
+			/* a PATH that is not there, a FIFO, a folder we
+			 * cannot list: a failed input, counted every run */
+			char *msg = ct_error_format(err);
+			cli_errorf("%s", msg ? msg : "out of memory");
+			free(msg);
+			struct unit u = { .path = paths[i], .kind = "file" };
+			bool done = false;
+			err = store_unreadable(b, &u, "file", err, &done);
+			if (!err && done)
+				b->failed++;
 		}
 	}
 	/* one stable order whatever the order of the arguments */
@@ -994,39 +1042,7 @@ static struct ct_error *batch_paths(struct batch *b, char **paths,
 		else
 			err = file_hash(b, u->path, sha, &kind);
 		if (err && err != &ct_enomem) {
-			/* unreadable: an input keyed by its path, failed */
-			char *msg = ct_error_format(err);
-			ct_error_destroy(err);
-			err = NULL;
-			if (!msg) {
-				err = &ct_enomem;
-				break;
-			}
-			struct ct_sha256 h;
-			unsigned char d[32];
-			ct_sha256_init(&h);
-			ct_sha256_update(&h, "unreadable:", 11);
-			ct_sha256_update(&h, u->path, strlen(u->path));
-			ct_sha256_final(&h, d);
-			ct_sha256_hex(d, sha);
-			int64_t id;
-			bool done;
-			err = ct_results_input_begin(b->db, sha, u->path, 0,
-						     kind, &id, &done);
-			if (!err && !done) {
-				struct input_run r = { .b = b, .u = u,
-						       .input_id = id };
-				err = fail_input(&r, ct_error_create(
-					CT_ERROR_OS, "%s", msg));
-				if (!err)
-					err = ct_results_input_finish(
-						b->db, id, msg);
-				input_run_deinit(&r);
-				b->inputs_new++;
-			} else if (!err) {
-				b->inputs_stored++;
-			}
-			free(msg);
+			err = store_unreadable(b, u, kind, err, NULL);
 			continue;
 		}
 		if (err)
