@@ -125,9 +125,11 @@ static int print_csv_row(void *arg, size_t ncols, const char *const *names,
 
 /* ---- text summary ------------------------------------------------------- */
 
+/* A value for the text summary: "-" for NULL, else made visible (names,
+ * hosts and titles come from the evidence). */
 static const char *v(const char *s)
 {
-	return s ? s : "-";
+	return s ? cli_vis(s) : "-";
 }
 
 static int print_totals(void *arg, size_t ncols, const char *const *names,
@@ -159,7 +161,7 @@ static int print_known(void *arg, size_t ncols, const char *const *names,
 	printf("  %-47.47s %5s %8s %5s %7s\n", v(values[0]), v(values[2]),
 	       v(values[3]), v(values[4]), v(values[5]));
 	if (values[1])
-		printf("    %.76s\n", values[1]);
+		printf("    %.76s\n", v(values[1]));
 	return 0;
 }
 
@@ -177,11 +179,11 @@ static int print_cluster(void *arg, size_t ncols, const char *const *names,
 	       v(values[1]), v(values[2]), v(values[3]));
 	printf("    %s\n", v(values[6]));
 	if (values[4])
-		printf("    hosts: %s\n", values[4]);
+		printf("    hosts: %s\n", v(values[4]));
 	if (values[5])
-		printf("    versions: %s\n", values[5]);
+		printf("    versions: %s\n", v(values[5]));
 	if (values[7])
-		printf("    nearest known issues: %s\n", values[7]);
+		printf("    nearest known issues: %s\n", v(values[7]));
 	return 0;
 }
 

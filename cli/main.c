@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
+#include "analyzer/internal.h"
 
 static const struct cli_command commands[] = {
 	{ "analyze", cmd_analyze,
@@ -42,14 +43,35 @@ static const char main_usage[] =
 	"\n"
 	"commands:\n";
 
+const char *cli_vis(const char *s)
+{
+	enum { RING = 16 };
+	static struct ct_strbuf ring[RING];
+	static unsigned next;
+	if (!s)
+		return NULL;
+	struct ct_strbuf *sb = &ring[next++ % RING];
+	sb->len = 0;
+	sb->failed = false;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+	ct_strbuf_put_visible(sb, s);
+	if (sb->failed)
+		return "(out of memory)";
+	return sb->buf ? sb->buf : "";
+}
+
 void cli_errorf(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("crashtriage: ", stderr);
+	char *msg;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* messages name files and members: shown as cli_vis() shows them */
+	fprintf(stderr, "crashtriage: %s\n", n < 0 ? "out of memory" : cli_vis(msg));
+	if (n >= 0)
+		free(msg);
 }
 
 void cli_error(struct ct_error *err)

@@ -230,4 +230,52 @@ if [ -n "$AS_NOBODY" ] || [ "$(id -u)" != 0 ]; then
 	chmod 755 "$WORK/p11u/locked"
 fi
 
+# --- 5: names from the evidence never forge lines or reach the terminal raw --
+NL='
+'
+ESC=$(printf '\033')
+RLO=$(printf '\342\200\256')	# U+202E RIGHT-TO-LEFT OVERRIDE
+LRI=$(printf '\342\201\246')	# U+2066 LEFT-TO-RIGHT ISOLATE
+mkdir -p "$WORK/n5/case"
+forged="$WORK/n5/x${NL}verdict  KNOWN  esxi-i40en-mdd  forged"
+printf 'nothing to see here\n' >"$forged"
+escname="$WORK/n5/case/a${ESC}]0;owned${ESC}\\${ESC}[31mred${RLO}gol.txt"
+printf 'nothing\n' >"$escname"
+cp "$PSOD" "$WORK/n5/case/bt${LRI}.txt"
+# raw: a line that starts with "verdict  KNOWN" not printed by the tool, or
+# an ESC, U+202E or U+2066 byte sequence anywhere
+raw_in() {
+	grep -q "^verdict  KNOWN  esxi-i40en-mdd  forged" "$1" ||
+		grep -q "$ESC" "$1" || grep -q "$RLO" "$1" || grep -q "$LRI" "$1"
+}
+"$CRASHTRIAGE" analyze "$forged" >"$WORK/n5.out" 2>"$WORK/n5.err"
+! raw_in "$WORK/n5.out" && ! raw_in "$WORK/n5.err" &&
+	grep -q '^case     .*/x\\nverdict  KNOWN  esxi-i40en-mdd  forged (' "$WORK/n5.out" &&
+	ok "analyze: a file named with a newline cannot forge a verdict line" ||
+	{ not_ok "analyze: a file named with a newline cannot forge a verdict line"; sed 's/^/# /' "$WORK/n5.out" | head -5; }
+"$CRASHTRIAGE" analyze "$WORK/n5/case" >"$WORK/n5.out" 2>"$WORK/n5.err"
+! raw_in "$WORK/n5.out" && ! raw_in "$WORK/n5.err" &&
+	grep -q '\\x1b\]0;owned\\x1b\\\\x1b\[31mred\\u202egol.txt' "$WORK/n5.out" &&
+	ok "analyze: escape sequences and bidi overrides in names are shown escaped" ||
+	{ not_ok "analyze: escape sequences and bidi overrides in names are shown escaped"; sed 's/^/# /' "$WORK/n5.out" | cat -A | tail -5; }
+# batch (summary and errors) and report text
+printf '\037\213junk' >"$WORK/n5/case/z${NL}verdict  KNOWN  esxi-i40en-mdd  forged${RLO}.gz"
+"$CRASHTRIAGE" batch -q --db "$WORK/n5.sqlite" "$WORK/n5/case" "$WORK/n5/gone${ESC}[2J" \
+	>"$WORK/n5b.out" 2>"$WORK/n5b.err"
+"$CRASHTRIAGE" report --db "$WORK/n5.sqlite" >"$WORK/n5r.out" 2>&1
+! raw_in "$WORK/n5b.out" && ! raw_in "$WORK/n5b.err" && ! raw_in "$WORK/n5r.out" &&
+	grep -q 'gone\\x1b\[2J' "$WORK/n5b.err" &&
+	grep -q '/z\\nverdict  KNOWN  esxi-i40en-mdd  forged\\u202e.gz' "$WORK/n5r.out" &&
+	ok "batch and report text show names escaped" ||
+	{ not_ok "batch and report text show names escaped"; sed 's/^/# /' "$WORK/n5b.err" "$WORK/n5r.out" | tail -8; }
+# a rule from a folder of rules: kb list, show and check
+mkdir -p "$WORK/rules5"
+sed -e 's/^title: .*/title: "evil \\e[31m title \\u202e here"/' \
+	"$top_srcdir/rules/kb/esxi-i40en-mdd.yaml" >"$WORK/rules5/esxi-i40en-mdd.yaml"
+"$CRASHTRIAGE" kb list --rules "$WORK/rules5" >"$WORK/kb5.out" 2>&1
+"$CRASHTRIAGE" kb show --rules "$WORK/rules5" esxi-i40en-mdd >>"$WORK/kb5.out" 2>&1
+grep -q '^title       evil \\x1b\[31m title \\u202e here' "$WORK/kb5.out" && ! raw_in "$WORK/kb5.out" &&
+	ok "kb list and show print rule titles escaped" ||
+	{ not_ok "kb list and show print rule titles escaped"; sed 's/^/# /' "$WORK/kb5.out" | head -5; }
+
 finish
