@@ -144,6 +144,12 @@ struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
 			      size_t *ret_count);
 void ct_names_free(char **names, size_t count);
 
+/* Whether path, its links resolved, lies under the folder root_real
+ * (already resolved by realpath).  A link in an input folder that leads
+ * out of it is not followed unless asked (--follow-links): a folder from
+ * someone else must not make crashtriage read /etc/shadow. */
+bool ct_path_is_inside(const char *root_real, const char *path);
+
 /* Map the regular, non-empty file path read-only into *ret_map (*ret_len
  * bytes; munmap() it).  A FIFO never blocks the open.  Errors name the
  * file: cannot open/map, "empty file" or "not a regular file"

@@ -466,6 +466,18 @@ struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
 	return NULL;
 }
 
+bool ct_path_is_inside(const char *root_real, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return false;
+	size_t n = strlen(root_real);
+	bool inside = strncmp(real, root_real, n) == 0 &&
+		      (real[n] == '/' || (n && root_real[n - 1] == '/'));
+	free(real);
+	return inside;
+}
+
 void ct_names_free(char **names, size_t count)
 {
 	for (size_t i = 0; i < count; i++)

@@ -13,7 +13,7 @@
 const char cmd_analyze_usage[] =
 	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR]\n"
 	"       [--exe BINARY] [--debug-dir DIR]... [--unwinder NAME]\n"
-	"       [--map FILE]... PATH...\n"
+	"       [--map FILE]... [--follow-links] PATH...\n"
 	"\n"
 	"Read each PATH (a file, or a folder such as an unpacked vm-support\n"
 	"bundle or sosreport: one case) and describe the crash in it: the\n"
@@ -36,6 +36,8 @@ const char cmd_analyze_usage[] =
 	"             'ADDR NAME [MODULE]' lines of a vmkernel symbol list)\n"
 	"             naming frames a log printed as bare addresses;\n"
 	"             repeatable\n"
+	"  --follow-links  follow links in a folder to files outside it\n"
+	"             (by default such a link is listed as skipped, not read)\n"
 	"  -h, --help show this help\n"
 	"\n"
 	"exit status: 0 when every PATH was read and something in the run was\n"
@@ -243,6 +245,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "debug-dir", required_argument, NULL, 'd' },	/* cores */
 		{ "unwinder", required_argument, NULL, 'u' },	/* cores */
 		{ "map", required_argument, NULL, 'm' },	/* symbol lists */
+		{ "follow-links", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_analyze_options aopts = { 0 };	/* cores */
@@ -283,6 +286,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'm':
 			maps[aopts.map_count++] = optarg;
+			break;
+		case 'L':
+			aopts.follow_links = true;
 			break;
 		case 'u':	/* cores */
 			aopts.unwinder = optarg;

@@ -7,7 +7,9 @@
  * other file (a loose log, an archive) is one input.  An input is known
  * by its content hash (SHA-256 of the file, or of the names and hashes of
  * a folder's files; a stat cache keyed by path, size, mtime and inode
- * avoids reading stored files again).  A stored input is skipped.
+ * avoids reading stored files again: it trusts those four, and --recheck
+ * hashes every file again).  A stored input is skipped.  Links in a
+ * folder to files outside it are not followed unless --follow-links.
  *
  * A new input is read twice through analyzer/source.c: once for the
  * names (to find the bundles in it), once for the data, one entry at a
@@ -44,7 +46,8 @@
 
 const char cmd_batch_usage[] =
 	"usage: crashtriage batch --db FILE [-j N] [--kb PATH | --rules DIR]\n"
-	"                         [--rematch] [PATH...]\n"
+	"                         [--rematch] [--recheck] [--follow-links]\n"
+	"                         [PATH...]\n"
 	"\n"
 	"Classify every crash in PATHs (folders, files, and .tar, .tgz,\n"
 	".tar.xz, .zip archives, also nested, read in place) into the results\n"
@@ -62,6 +65,11 @@ const char cmd_batch_usage[] =
 	"  --rematch     first recompute signatures, matches and clusters of\n"
 	"                every stored case with the current rules, without\n"
 	"                reading the inputs again\n"
+	"  --recheck     hash every input again instead of trusting the stat\n"
+	"                cache (path, size, mtime and inode of a file read\n"
+	"                before)\n"
+	"  --follow-links  follow links in a folder to files outside it (by\n"
+	"                default they are skipped with a note)\n"
 	"  -q, --quiet   no progress line\n"
 	"  -h, --help    show this help\n"
 	"\n"
@@ -97,6 +105,8 @@ struct batch {
 	const char *db_path;	/* its files are never inputs */
 	const struct ct_kb *kb;
 	bool progress;
+	bool recheck;		/* --recheck: no stat cache lookups */
+	bool follow_links;	/* --follow-links */
 	/* totals */
 	size_t inputs_new, inputs_stored, cases, failed, files;
 	uint64_t bytes;
@@ -184,6 +194,10 @@ static struct ct_error *list_file(void *arg, const struct ct_source_entry *e)
 	struct disk_list *l = arg;
 	if (l->db_path && is_database(l->db_path, e->path))
 		return NULL;
+	if (e->skipped == ct_source_skip_link) {
+		cli_errorf("'%s': %s", e->path, e->skipped);
+		return NULL;
+	}
 	if (!ct_grow((void **)&l->files, &l->cap, l->count + 1,
 		     sizeof(*l->files)))
 		return &ct_enomem;
@@ -214,8 +228,9 @@ static struct ct_error *file_hash(struct batch *b, const char *path,
 		    "archive" : "file";
 	int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 			   st.st_mtim.tv_nsec;
-	bool found;
-	struct ct_error *err = ct_results_stat_lookup(
+	bool found = false;
+	/* the cache trusts path, size, mtime and inode; --recheck not */
+	struct ct_error *err = b->recheck ? NULL : ct_results_stat_lookup(
 		b->db, path, (uint64_t)st.st_size, mtime_ns,
 		(uint64_t)st.st_ino, ret, &found);
 	if (err || found) {
@@ -824,7 +839,9 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 				  int64_t input_id)
 {
 	struct input_run r = { .b = b, .u = u, .input_id = input_id };
-	struct ct_source_options names = { .names_only = true };
+	struct ct_source_options names = {
+		.names_only = true, .follow_links = b->follow_links,
+	};
 	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
 					      &r);
 	if (err && err != &ct_enomem) {
@@ -840,7 +857,9 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 			root->entries++;
 	}
 	if (!err) {
-		struct ct_source_options data = { .names_only = false };
+		struct ct_source_options data = {
+			.names_only = false, .follow_links = b->follow_links,
+		};
 		err = ct_source_walk(u->path, &data, take_entry, &r);
 		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
 			err = fail_input(&r, err);
@@ -1000,7 +1019,8 @@ static struct ct_error *batch_paths(struct batch *b, char **paths,
 {
 	struct disk_list l = { .db_path = b->db_path };
 	struct ct_source_options disk = { .names_only = true,
-					  .disk_only = true };
+					  .disk_only = true,
+					  .follow_links = b->follow_links };
 	struct ct_error *err = NULL;
 	for (size_t i = 0; i < npaths && !err; i++) {
 		err = ct_source_walk(paths[i], &disk, list_file, &l);
@@ -1077,11 +1097,13 @@ int cmd_batch(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rematch", no_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "recheck", no_argument, NULL, 'R' },
+		{ "follow-links", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
-	bool rematch = false, quiet = false;
+	bool rematch = false, quiet = false, recheck = false, follow = false;
 	long jobs = 1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+j:qh", options, NULL)) != -1) {
@@ -1100,6 +1122,12 @@ int cmd_batch(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'R':
+			recheck = true;
+			break;
+		case 'L':
+			follow = true;
 			break;
 		case 'j': {
 			char *end;
@@ -1146,6 +1174,8 @@ int cmd_batch(int argc, char **argv)
 	}
 	struct batch b = { .kb = kb, .db_path = db_path };
 	b.progress = !quiet && isatty(STDERR_FILENO);
+	b.recheck = recheck;
+	b.follow_links = follow;
 	clock_gettime(CLOCK_MONOTONIC, &b.start);
 	struct ct_error *err = ct_results_open(db_path, &b.db);
 	if (err) {

@@ -9,6 +9,7 @@
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 command -v sqlite3 >/dev/null || skip_all "no sqlite3"
+cd "$WORK" || exit 99
 
 EX="$top_srcdir/examples/esxi-fqdn-psod"
 PSOD="$EX/backtrace.txt"
@@ -277,5 +278,48 @@ sed -e 's/^title: .*/title: "evil \\e[31m title \\u202e here"/' \
 grep -q '^title       evil \\x1b\[31m title \\u202e here' "$WORK/kb5.out" && ! raw_in "$WORK/kb5.out" &&
 	ok "kb list and show print rule titles escaped" ||
 	{ not_ok "kb list and show print rule titles escaped"; sed 's/^/# /' "$WORK/kb5.out" | head -5; }
+
+# --- links out of an input folder are not followed by default ---------------
+L=$WORK/links
+mkdir -p "$L/outside" "$L/in/loose" "$L/in/b/commands"
+cp "$PSOD" "$L/outside/secret.txt"
+cp "$EX/vmware-vl.txt" "$L/in/b/commands/vmware_-vl.txt"
+ln -s ../../outside/secret.txt "$L/in/loose/link.txt"
+ln -s ../../outside/secret.txt "$L/in/b/link.txt"
+cp "$EX/vmware-vl.txt" "$L/in/loose/own.txt"
+ln -s own.txt "$L/in/loose/inside.txt"
+"$CRASHTRIAGE" analyze "$L/in/loose" >"$WORK/l.out" 2>"$WORK/l.err"
+grep -q "^skipped  '.*/loose/link.txt': a link out of the folder, not followed" "$WORK/l.out" &&
+	grep -q "^crash    none found" "$WORK/l.out" &&
+	ok "analyze does not follow a link out of the folder" ||
+	{ not_ok "analyze does not follow a link out of the folder"; sed 's/^/# /' "$WORK/l.out" | head -5; }
+"$CRASHTRIAGE" analyze --follow-links "$L/in/loose" >"$WORK/l.out" 2>&1
+grep -q "^verdict  KNOWN  esxi-nsx-fqdn-domain-list" "$WORK/l.out" &&
+	ok "analyze --follow-links follows it" || not_ok "analyze --follow-links follows it"
+"$CRASHTRIAGE" batch -q --db "$L/r.sqlite" "$L/in" >/dev/null 2>"$WORK/l.err"
+[ "$(q "$L/r.sqlite" "SELECT count(*) FROM cases WHERE name LIKE '%link.txt%' OR status = 'known'")" = 0 ] &&
+	[ "$(q "$L/r.sqlite" "SELECT count(*) FROM case_inputs WHERE path LIKE '%b/link.txt' AND error LIKE 'a link out of the folder%'")" = 1 ] &&
+	[ "$(q "$L/r.sqlite" "SELECT count(*) FROM cases WHERE name LIKE '%inside.txt'")" = 1 ] &&
+	grep -q "loose/link.txt': a link out of the folder" "$WORK/l.err" &&
+	ok "batch does not follow links out of the folder, says so, follows links inside" ||
+	not_ok "batch does not follow links out of the folder, says so, follows links inside"
+"$CRASHTRIAGE" batch -q --follow-links --db "$L/r2.sqlite" "$L/in" >/dev/null 2>&1
+[ "$(q "$L/r2.sqlite" "SELECT count(*) FROM cases WHERE status = 'known'")" = 2 ] &&
+	ok "batch --follow-links follows them" || not_ok "batch --follow-links follows them"
+
+# --- the stat cache is trusted; --recheck hashes again ------------------------
+R=$WORK/recheck
+mkdir -p "$R"
+cp "$EX/vmware-vl.txt" "$R/f.txt"
+"$CRASHTRIAGE" batch -q --db "$R/r.sqlite" "$R/f.txt" >/dev/null 2>&1
+# same size, same mtime, same inode, other content
+touch -r "$R/f.txt" "$R/stamp"
+sed 's/Update 3/Update 1/' "$EX/vmware-vl.txt" | dd of="$R/f.txt" conv=notrunc status=none
+touch -r "$R/stamp" "$R/f.txt"
+"$CRASHTRIAGE" batch -q --db "$R/r.sqlite" "$R/f.txt" >"$WORK/r1.out" 2>&1
+"$CRASHTRIAGE" batch -q --recheck --db "$R/r.sqlite" "$R/f.txt" >"$WORK/r2.out" 2>&1
+grep -q "0 new, 1 already stored" "$WORK/r1.out" && grep -q "1 new, 0 already stored" "$WORK/r2.out" &&
+	ok "the stat cache trusts size, mtime and inode; --recheck reads the change" ||
+	{ not_ok "the stat cache trusts size, mtime and inode; --recheck reads the change"; sed 's/^/# /' "$WORK/r1.out" "$WORK/r2.out"; }
 
 finish
