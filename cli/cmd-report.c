@@ -222,9 +222,12 @@ static struct ct_error *report_text(struct ct_results *db, size_t top)
 
 /* ---- HTML --------------------------------------------------------------- */
 
-/* Write s escaped for HTML text and attribute values. */
+/* Write s escaped for HTML text and attribute values, made visible first
+ * (cli_vis: a bidi override in a file name does not reorder the page). */
 static void html_escape(FILE *f, const char *s)
 {
+	if (s)
+		s = cli_vis(s);
 	for (; s && *s; s++) {
 		switch (*s) {
 		case '<': fputs("&lt;", f); break;

@@ -269,6 +269,9 @@ printf '\037\213junk' >"$WORK/n5/case/z${NL}verdict  KNOWN  esxi-i40en-mdd  forg
 	grep -q '/z\\nverdict  KNOWN  esxi-i40en-mdd  forged\\u202e.gz' "$WORK/n5r.out" &&
 	ok "batch and report text show names escaped" ||
 	{ not_ok "batch and report text show names escaped"; sed 's/^/# /' "$WORK/n5b.err" "$WORK/n5r.out" | tail -8; }
+"$CRASHTRIAGE" report --db "$WORK/n5.sqlite" --html "$WORK/n5.html" >/dev/null 2>&1
+! raw_in "$WORK/n5.html" && grep -q 'forged\\u202e.gz' "$WORK/n5.html" &&
+	ok "report --html shows names escaped" || not_ok "report --html shows names escaped"
 # a rule from a folder of rules: kb list, show and check
 mkdir -p "$WORK/rules5"
 sed -e 's/^title: .*/title: "evil \\e[31m title \\u202e here"/' \
