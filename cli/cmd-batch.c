@@ -155,6 +155,9 @@ static void show_progress(struct batch *b, bool force)
 
 struct disk_list {
 	const char *db_path;
+	struct stat db_st;	/* the database file: never an input, by any
+				 * name (a hard link, a link to it) */
+	bool db_st_valid;
 	struct disk_file *files;
 	size_t count, cap;
 };
@@ -193,6 +196,10 @@ static struct ct_error *list_file(void *arg, const struct ct_source_entry *e)
 {
 	struct disk_list *l = arg;
 	if (l->db_path && is_database(l->db_path, e->path))
+		return NULL;
+	struct stat st;
+	if (l->db_st_valid && stat(e->path, &st) == 0 &&
+	    st.st_dev == l->db_st.st_dev && st.st_ino == l->db_st.st_ino)
 		return NULL;
 	if (e->skipped == ct_source_skip_link) {
 		cli_errorf("'%s': %s", e->path, e->skipped);
@@ -1018,6 +1025,7 @@ static struct ct_error *batch_paths(struct batch *b, char **paths,
 				    size_t npaths)
 {
 	struct disk_list l = { .db_path = b->db_path };
+	l.db_st_valid = stat(b->db_path, &l.db_st) == 0;
 	struct ct_source_options disk = { .names_only = true,
 					  .disk_only = true,
 					  .follow_links = b->follow_links };

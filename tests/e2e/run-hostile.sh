@@ -156,6 +156,15 @@ if command -v flock >/dev/null; then
 	done
 	flock -u 9
 	exec 9<&-
+	# the database by another name inside an input folder is no input
+	mkdir -p "$WORK/lock/in"
+	cp "$PSOD" "$WORK/lock/in/bt.txt"
+	ln "$DB9" "$WORK/lock/in/copy.sqlite"
+	ln -s ../r.sqlite "$WORK/lock/in/link.sqlite"
+	"$CRASHTRIAGE" batch -q --db "$DB9" "$WORK/lock/in" >/dev/null 2>&1
+	[ "$(q "$DB9" "SELECT count(*) FROM inputs WHERE path LIKE '%.sqlite'")" = 0 ] &&
+		ok "the database under another name in an input folder is not read" ||
+		not_ok "the database under another name in an input folder is not read"
 	"$CRASHTRIAGE" batch -q --db "$WORK/lock/other/sym.sqlite" "$WORK/csv" >/dev/null 2>&1
 	[ $? -ne 1 ] && [ "$(q "$DB9" 'SELECT count(*) FROM inputs')" -gt 1 ] &&
 		ok "batch through a symlink runs once the lock is free" ||
