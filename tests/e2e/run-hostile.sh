@@ -38,6 +38,24 @@ if [ -w /dev/full ]; then
 		fi
 	done
 fi
+# walk: a core of the walk fixture, made by gdb's gcore when there is one
+CC=${CC:-cc}
+if command -v gdb >/dev/null && command -v "$CC" >/dev/null && [ -w /dev/full ] &&
+	"$CC" -g -O0 -fno-omit-frame-pointer "$top_srcdir/tests/fixtures/walk-fqdn.c" \
+		-o "$WORK/walk-fqdn" 2>/dev/null; then
+	use_kernel=no have_gdb=yes
+	if core_of "$WORK/wcore" "$WORK/walk-fqdn" intact; then
+		for j in "" --json; do
+			# shellcheck disable=SC2086
+			"$CRASHTRIAGE" walk "$WORK/wcore/core" --root fqdn_root \
+				--type fqdn_node --member domain_list $j >/dev/full 2>"$WORK/full.err"
+			rc=$?
+			[ $rc -ne 0 ] && grep -q "cannot write to standard output" "$WORK/full.err" &&
+				ok "stdout write error reported: walk $j" ||
+				not_ok "stdout write error reported: walk $j (rc $rc)"
+		done
+	fi
+fi
 
 # --- 4: CSV formula injection ----------------------------------------------
 mkdir -p "$WORK/csv"
