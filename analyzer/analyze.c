@@ -184,7 +184,7 @@ static struct ct_error *analyze_file(struct ct_case *c, const char *path,
 
 /* Walk a folder in name order, so that a case is the same every run. */
 static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
-				    int depth,
+				    const char *root_real, int depth,
 				    const struct ct_analyze_options *opts)
 {
 	if (depth > CT_MAX_DEPTH) {
@@ -222,14 +222,43 @@ static struct ct_error *analyze_dir(struct ct_case *c, const char *path,
 			continue;
 		}
 		/* follow links to files, never to folders: no loops */
-		if (S_ISLNK(st.st_mode) &&
+		bool link = S_ISLNK(st.st_mode);
+		if (link &&
 		    (stat(child, &st) != 0 || !S_ISREG(st.st_mode))) {
 			free(child);
 			continue;
 		}
-		if (S_ISDIR(st.st_mode))
-			err = analyze_dir(c, child, depth + 1, opts);
-		else if (S_ISREG(st.st_mode))
+		/* nor, unless asked, to files outside the folder */
+		if (link && root_real && !ct_path_is_inside(root_real, child)) {
+			struct ct_input *in;
+			err = add_input(c, child, 0, &in);
+			if (!err)
+				err = input_fail(in, ct_error_at(
+					ct_error_create(CT_ERROR_UNSUPPORTED,
+						"a link out of the folder, not "
+						"followed (--follow-links)"),
+					child, 0, 0, false));
+			free(child);
+			continue;
+		}
+		if (S_ISDIR(st.st_mode)) {
+			err = analyze_dir(c, child, root_real, depth + 1,
+					  opts);
+			/* a subfolder we cannot list (no permission) is
+			 * one unread input of the case, not the end of it */
+			if (err && err != &ct_enomem &&
+			    err->code == CT_ERROR_OS) {
+				struct ct_input *in;
+				struct ct_error *e2 = add_input(c, child, 0,
+								&in);
+				if (e2) {
+					ct_error_destroy(err);
+					err = e2;
+				} else {
+					err = input_fail(in, err);
+				}
+			}
+		} else if (S_ISREG(st.st_mode))
 			err = analyze_file(c, child, &st, opts);
 		free(child);
 	}
@@ -325,9 +354,16 @@ struct ct_error *ct_analyze_path_with(const char *path,
 	struct ct_error *err = ct_case_create(path, &c);
 	if (err)
 		return err;
-	if (S_ISDIR(st.st_mode))
-		err = analyze_dir(c, path, 0, opts);
-	else
+	if (S_ISDIR(st.st_mode)) {
+		/* links out of the folder are not followed unless asked */
+		char *root_real = NULL;
+		if (!(opts && opts->follow_links) &&
+		    !(root_real = realpath(path, NULL)))
+			err = ct_error_os(errno, path, "cannot read");
+		if (!err)
+			err = analyze_dir(c, path, root_real, 0, opts);
+		free(root_real);
+	} else
 		err = analyze_file(c, path, &st, opts);
 	if (!err && opts && opts->map_count)
 		err = name_frames_from_maps(c, opts);

@@ -312,6 +312,9 @@ struct ct_analyze_options {
 				 * vmkernel lists) naming frames that a log
 				 * printed as bare addresses (--map) */
 	size_t map_count;
+	bool follow_links;	/* follow links in a folder to files outside
+				 * it (--follow-links); by default such a
+				 * link is an input not read, with why */
 };
 
 /* ct_analyze_path() with options; opts may be NULL.  Fails like

@@ -63,6 +63,17 @@ void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append s as a JSON string literal (with quotes); s may be NULL -> null. */
 void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s);
+/*
+ * ct_strbuf_put_visible - append s (a name or text from the evidence) so
+ * that a terminal shows every character of it and nothing else: newline,
+ * CR and tab as \n \r \t, other control bytes and bytes that are not
+ * UTF-8 as \xNN, C1 controls, bidi overrides, embeddings, isolates and
+ * marks (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C),
+ * zero-width and other invisible format characters as \uNNNN (\UNNNNNNNN
+ * beyond the BMP).  A file named with a newline cannot forge an output
+ * line.  Printable text, backslashes included, is appended as it is.
+ */
+void ct_strbuf_put_visible(struct ct_strbuf *sb, const char *s);
 /* Hand the buffer to the caller (never NULL unless failed), reset sb. */
 char *ct_strbuf_detach(struct ct_strbuf *sb);
 void ct_strbuf_deinit(struct ct_strbuf *sb);
@@ -132,6 +143,12 @@ static inline uint64_t ct_le64(const unsigned char *p)
 struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
 			      size_t *ret_count);
 void ct_names_free(char **names, size_t count);
+
+/* Whether path, its links resolved, lies under the folder root_real
+ * (already resolved by realpath).  A link in an input folder that leads
+ * out of it is not followed unless asked (--follow-links): a folder from
+ * someone else must not make crashtriage read /etc/shadow. */
+bool ct_path_is_inside(const char *root_real, const char *path);
 
 /* Map the regular, non-empty file path read-only into *ret_map (*ret_len
  * bytes; munmap() it).  A FIFO never blocks the open.  Errors name the

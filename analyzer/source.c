@@ -28,7 +28,12 @@ struct walk {
 	uint64_t disk_done;	/* bytes of finished files on disk */
 	struct archive *disk;	/* the on-disk archive being streamed */
 	uint64_t disk_size;	/* size of the file on disk being read */
+	char *root_real;	/* the walked folder, resolved: links out of
+				 * it are not followed; NULL: follow all */
 };
+
+const char ct_source_skip_link[] =
+	"a link out of the folder, not followed (--follow-links)";
 
 enum { HEAD_LEN = 512 };	/* bytes looked at to recognise a container */
 
@@ -534,6 +539,12 @@ static struct ct_error *walk_path(struct walk *w, const char *path, int depth)
 	if (S_ISLNK(st.st_mode)) {
 		if (stat(path, &st) != 0 || !S_ISREG(st.st_mode))
 			return NULL;
+		if (w->root_real && !ct_path_is_inside(w->root_real, path)) {
+			struct ct_source_entry e = {
+				.path = path, .skipped = ct_source_skip_link,
+			};
+			return report(w, &e);
+		}
 	}
 	if (S_ISDIR(st.st_mode))
 		return walk_dir(w, path, depth);
@@ -567,7 +578,12 @@ struct ct_error *ct_source_walk(const char *path,
 		return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
 						   "not a file or folder"),
 				   path, 0, 0, false);
-	return walk_path(&w, path, 0);
+	if (S_ISDIR(st.st_mode) && !w.opts->follow_links &&
+	    !(w.root_real = realpath(path, NULL)))
+		return ct_error_os(errno, path, "cannot read");
+	struct ct_error *err = walk_path(&w, path, 0);
+	free(w.root_real);
+	return err;
 }
 
 struct ct_error *ct_source_walk_memory(const char *name, const void *buf,

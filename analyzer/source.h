@@ -63,7 +63,14 @@ struct ct_source_options {
 	bool disk_only;		/* files on disk are leaves: do not open
 				 * archives (implies names_only) */
 	bool sha256;		/* compute each entry's SHA-256 */
+	bool follow_links;	/* follow links in a folder to files outside
+				 * it; else such a link is an entry skipped
+				 * with ct_source_skip_link */
 };
+
+/* The skipped reason of a link out of the walked folder (compare the
+ * pointer or the text). */
+extern const char ct_source_skip_link[];
 
 /*
  * ct_source_walk - call fn for every entry under path (a folder or file).

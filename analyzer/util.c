@@ -105,7 +105,16 @@ void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
 
 /* Length of the valid UTF-8 sequence at NUL-terminated p (lead byte >=
  * 0x80), or 0 if it is not one (overlong, surrogate, truncated). */
+static size_t utf8_decode(const char *p, uint32_t *ret_cp);
+
 static size_t utf8_sequence_length(const char *p)
+{
+	uint32_t cp;
+	return utf8_decode(p, &cp);
+}
+
+/* Same, with the code point in *ret_cp. */
+static size_t utf8_decode(const char *p, uint32_t *ret_cp)
 {
 	const unsigned char *u = (const unsigned char *)p;
 	size_t n;
@@ -131,7 +140,57 @@ static size_t utf8_sequence_length(const char *p)
 						  cp > 0x10ffff)) ||
 	    (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
+	*ret_cp = cp;
 	return n;
+}
+
+/* Code points that change how a terminal shows the text around them
+ * without showing themselves: C1 controls, bidi embeddings, overrides,
+ * isolates and marks, zero-width and other format characters, line and
+ * paragraph separators, tags, interlinear annotation. */
+static bool invisible_code_point(uint32_t cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c ||
+	       cp == 0x180e || (cp >= 0x200b && cp <= 0x200f) ||
+	       (cp >= 0x2028 && cp <= 0x202e) ||
+	       (cp >= 0x2060 && cp <= 0x206f) || cp == 0xfeff ||
+	       (cp >= 0xfff9 && cp <= 0xfffb) ||
+	       (cp >= 0xe0000 && cp <= 0xe007f);
+}
+
+void ct_strbuf_put_visible(struct ct_strbuf *sb, const char *s)
+{
+	const char *run = s;
+	const char *p = s;
+	while (*p) {
+		unsigned char c = (unsigned char)*p;
+		char esc[16];
+		size_t seq = 1;
+		esc[0] = '\0';
+		if (c == '\n' || c == '\r' || c == '\t') {
+			snprintf(esc, sizeof(esc), "\\%c",
+				 c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+		} else if (c < 0x20 || c == 0x7f) {
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+		} else if (c >= 0x80) {
+			uint32_t cp;
+			seq = utf8_decode(p, &cp);
+			if (!seq) {
+				seq = 1;
+				snprintf(esc, sizeof(esc), "\\x%02x", c);
+			} else if (invisible_code_point(cp)) {
+				snprintf(esc, sizeof(esc), cp > 0xffff ?
+					 "\\U%08x" : "\\u%04x", (unsigned)cp);
+			}
+		}
+		if (esc[0]) {
+			ct_strbuf_append(sb, run, (size_t)(p - run));
+			ct_strbuf_puts(sb, esc);
+			run = p + seq;
+		}
+		p += seq;
+	}
+	ct_strbuf_append(sb, run, (size_t)(p - run));
 }
 
 void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
@@ -405,6 +464,18 @@ struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
 	*ret = names;
 	*ret_count = count;
 	return NULL;
+}
+
+bool ct_path_is_inside(const char *root_real, const char *path)
+{
+	char *real = realpath(path, NULL);
+	if (!real)
+		return false;
+	size_t n = strlen(root_real);
+	bool inside = strncmp(real, root_real, n) == 0 &&
+		      (real[n] == '/' || (n && root_real[n - 1] == '/'));
+	free(real);
+	return inside;
 }
 
 void ct_names_free(char **names, size_t count)

@@ -6,6 +6,7 @@
 #ifndef CT_CLI_H
 #define CT_CLI_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 #include "analyzer/crashtriage.h"
@@ -51,10 +52,28 @@ struct ct_kb;
 int cli_kb_open(const char *kb_path, const char *rules_dir,
 		struct ct_kb **ret);
 
-/* Print "crashtriage: <err formatted>" to stderr; frees err. */
+/*
+ * cli_vis - s as a terminal may show it (ct_strbuf_put_visible(): control
+ * characters, newlines, escape sequences, bidi overrides and invisible
+ * format characters made visible).  Every string from the evidence (file
+ * and member names, host names, titles, frames, notes) goes through it
+ * before any text output.  Returns NULL for NULL; the result is valid
+ * until 15 more calls (a ring of buffers, for one printf's arguments);
+ * single-threaded use only.
+ */
+const char *cli_vis(const char *s);
+/* Print "crashtriage: <err formatted>" to stderr (made visible with
+ * cli_vis()); frees err. */
 void cli_error(struct ct_error *err);
-/* Print "crashtriage: <fmt>" to stderr. */
+/* Print "crashtriage: <fmt>" to stderr, made visible with cli_vis(). */
 void cli_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*
+ * cli_stdout_close - flush and close stdout after a command, and check
+ * that everything it printed was written (ferror, fflush, fclose): a
+ * full disk or a closed pipe prints "cannot write to standard output"
+ * and turns an exit status of 0 (or 2) into 1.  Return: the exit status.
+ */
+int cli_stdout_close(int rc);
 /* Print usage of a command to f. */
 void cli_usage(FILE *f, const char *name);
 

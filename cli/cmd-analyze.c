@@ -13,7 +13,7 @@
 const char cmd_analyze_usage[] =
 	"usage: crashtriage analyze [--json] [--kb PATH | --rules DIR]\n"
 	"       [--exe BINARY] [--debug-dir DIR]... [--unwinder NAME]\n"
-	"       [--map FILE]... PATH...\n"
+	"       [--map FILE]... [--follow-links] PATH...\n"
 	"\n"
 	"Read each PATH (a file, or a folder such as an unpacked vm-support\n"
 	"bundle or sosreport: one case) and describe the crash in it: the\n"
@@ -36,6 +36,8 @@ const char cmd_analyze_usage[] =
 	"             'ADDR NAME [MODULE]' lines of a vmkernel symbol list)\n"
 	"             naming frames a log printed as bare addresses;\n"
 	"             repeatable\n"
+	"  --follow-links  follow links in a folder to files outside it\n"
+	"             (by default such a link is listed as skipped, not read)\n"
 	"  -h, --help show this help\n"
 	"\n"
 	"exit status: 0 when every PATH was read and something in the run was\n"
@@ -76,13 +78,13 @@ static void print_kinds(const struct ct_case *c)
 static void print_frames(const struct ct_backtrace *bt)
 {
 	enum { SHOWN = 12 };
-	printf("frames   %s%s\n", bt->label ? bt->label : "backtrace",
+	printf("frames   %s%s\n", bt->label ? cli_vis(bt->label) : "backtrace",
 	       bt->crashing ? " (crashing)" : "");
 	for (size_t i = 0; i < bt->frame_count && i < SHOWN; i++) {
 		const struct ct_frame *f = &bt->frames[i];
 		printf("  #%-3zu %s%s%s%s%s\n", i,
-		       f->function ? f->function : "??",
-		       f->module ? " [" : "", f->module ? f->module : "",
+		       f->function ? cli_vis(f->function) : "??",
+		       f->module ? " [" : "", f->module ? cli_vis(f->module) : "",
 		       f->module ? "]" : "",
 		       !f->reliable ? "  (unreliable)"
 		       : f->generic ? "  (generic)" : "");
@@ -109,7 +111,7 @@ static void print_events(const struct ct_case *c)
 				n++;
 			}
 		printf("%s%s x%zu", first ? "events   " : ", ",
-		       c->events[i].kind, n);
+		       cli_vis(c->events[i].kind), n);
 		first = false;
 	}
 	if (!first)
@@ -119,9 +121,15 @@ static void print_events(const struct ct_case *c)
 
 /* ---- kb: known-issue matches ---- */
 
-/* Print s on one line: blanks collapsed, at most max bytes. */
+/* Print s on one line: blanks collapsed, at most max bytes, the rest
+ * made visible (cli_vis). */
 static void print_flat(const char *s, size_t max)
 {
+	char *flat = malloc(max + 1);
+	if (!flat) {
+		puts("(out of memory)");
+		return;
+	}
 	size_t n = 0;
 	bool blank = false;
 	for (; *s == ' ' || *s == '\n' || *s == '\t'; s++)
@@ -132,13 +140,16 @@ static void print_flat(const char *s, size_t max)
 			continue;
 		}
 		if (blank) {
-			putchar(' ');
-			n++;
+			flat[n++] = ' ';
 			blank = false;
+			if (n == max)
+				break;
 		}
-		putchar(*s);
-		n++;
+		flat[n++] = *s;
 	}
+	flat[n] = '\0';
+	fputs(cli_vis(flat), stdout);
+	free(flat);
 	if (*s)
 		fputs("...", stdout);
 	putchar('\n');
@@ -147,16 +158,16 @@ static void print_flat(const char *s, size_t max)
 static void print_match(const char *label, const struct ct_match *m,
 			bool details)
 {
-	printf("%s%s  %s  (score %.2f, %s)\n", label, m->id,
-	       m->title ? m->title : "", m->score,
-	       m->verdict ? m->verdict : "version-unknown");
+	printf("%s%s  %s  (score %.2f, %s)\n", label, cli_vis(m->id),
+	       m->title ? cli_vis(m->title) : "", m->score,
+	       m->verdict ? cli_vis(m->verdict) : "version-unknown");
 	if (!details)
 		return;
 	for (size_t i = 0; i < m->why_count; i++) {
 		fputs("  why    ", stdout);
 		print_flat(m->why[i], 300);
 	}
-	printf("  fix    %s\n", m->fixed_in ? m->fixed_in
+	printf("  fix    %s\n", m->fixed_in ? cli_vis(m->fixed_in)
 					   : "no fix; workaround only");
 	if (m->workaround) {
 		fputs("  until  ", stdout);
@@ -185,17 +196,17 @@ static void print_case(const struct ct_case *c)
 	size_t frames = 0;
 	for (size_t i = 0; i < c->backtrace_count; i++)
 		frames += c->backtraces[i].frame_count;
-	printf("case     %s (", c->name);
+	printf("case     %s (", cli_vis(c->name));
 	print_kinds(c);
 	if (frames)
 		printf(", %zu frames", frames);
 	printf(")\n");
 	if (c->signature.title)
-		printf("crash    %s\n", c->signature.title);
+		printf("crash    %s\n", cli_vis(c->signature.title));
 	else
 		printf("crash    none found\n");
 	if (c->panic.message)
-		printf("panic    %s\n", c->panic.message);
+		printf("panic    %s\n", cli_vis(c->panic.message));
 	bool first = true;
 	for (size_t i = 0; i < sizeof(summary_facts) / sizeof(summary_facts[0]);
 	     i++) {
@@ -203,7 +214,7 @@ static void print_case(const struct ct_case *c)
 		if (!v)
 			continue;
 		printf("%s%s %s", first ? "facts    " : ", ",
-		       summary_facts[i].label, v);
+		       summary_facts[i].label, cli_vis(v));
 		first = false;
 	}
 	if (!first)
@@ -217,10 +228,10 @@ static void print_case(const struct ct_case *c)
 		       c->signature.frame_count);
 	print_matches(c);	/* kb: verdict, why, fix, until */
 	for (size_t i = 0; i < c->note_count; i++)
-		printf("note     %s\n", c->notes[i]);
+		printf("note     %s\n", cli_vis(c->notes[i]));
 	for (size_t i = 0; i < c->input_count; i++)
 		if (c->inputs[i].error)
-			printf("skipped  %s\n", c->inputs[i].error);
+			printf("skipped  %s\n", cli_vis(c->inputs[i].error));
 }
 
 int cmd_analyze(int argc, char **argv)
@@ -234,6 +245,7 @@ int cmd_analyze(int argc, char **argv)
 		{ "debug-dir", required_argument, NULL, 'd' },	/* cores */
 		{ "unwinder", required_argument, NULL, 'u' },	/* cores */
 		{ "map", required_argument, NULL, 'm' },	/* symbol lists */
+		{ "follow-links", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct ct_analyze_options aopts = { 0 };	/* cores */
@@ -274,6 +286,9 @@ int cmd_analyze(int argc, char **argv)
 			break;
 		case 'm':
 			maps[aopts.map_count++] = optarg;
+			break;
+		case 'L':
+			aopts.follow_links = true;
 			break;
 		case 'u':	/* cores */
 			aopts.unwinder = optarg;
@@ -354,9 +369,6 @@ int cmd_analyze(int argc, char **argv)
 	ct_kb_destroy(kb);	/* kb */
 	free(debug_dirs);	/* cores */
 	free(maps);
-	if (fflush(stdout) != 0) {
-		cli_errorf("cannot write output");
-		return CLI_EXIT_FAILED;
-	}
+	/* write errors: cli_stdout_close() in main.c */
 	return failed || !usable ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }

@@ -7,7 +7,9 @@
  * other file (a loose log, an archive) is one input.  An input is known
  * by its content hash (SHA-256 of the file, or of the names and hashes of
  * a folder's files; a stat cache keyed by path, size, mtime and inode
- * avoids reading stored files again).  A stored input is skipped.
+ * avoids reading stored files again: it trusts those four, and --recheck
+ * hashes every file again).  A stored input is skipped.  Links in a
+ * folder to files outside it are not followed unless --follow-links.
  *
  * A new input is read twice through analyzer/source.c: once for the
  * names (to find the bundles in it), once for the data, one entry at a
@@ -44,7 +46,8 @@
 
 const char cmd_batch_usage[] =
 	"usage: crashtriage batch --db FILE [-j N] [--kb PATH | --rules DIR]\n"
-	"                         [--rematch] [PATH...]\n"
+	"                         [--rematch] [--recheck] [--follow-links]\n"
+	"                         [PATH...]\n"
 	"\n"
 	"Classify every crash in PATHs (folders, files, and .tar, .tgz,\n"
 	".tar.xz, .zip archives, also nested, read in place) into the results\n"
@@ -62,6 +65,11 @@ const char cmd_batch_usage[] =
 	"  --rematch     first recompute signatures, matches and clusters of\n"
 	"                every stored case with the current rules, without\n"
 	"                reading the inputs again\n"
+	"  --recheck     hash every input again instead of trusting the stat\n"
+	"                cache (path, size, mtime and inode of a file read\n"
+	"                before)\n"
+	"  --follow-links  follow links in a folder to files outside it (by\n"
+	"                default they are skipped with a note)\n"
 	"  -q, --quiet   no progress line\n"
 	"  -h, --help    show this help\n"
 	"\n"
@@ -97,6 +105,8 @@ struct batch {
 	const char *db_path;	/* its files are never inputs */
 	const struct ct_kb *kb;
 	bool progress;
+	bool recheck;		/* --recheck: no stat cache lookups */
+	bool follow_links;	/* --follow-links */
 	/* totals */
 	size_t inputs_new, inputs_stored, cases, failed, files;
 	uint64_t bytes;
@@ -145,6 +155,9 @@ static void show_progress(struct batch *b, bool force)
 
 struct disk_list {
 	const char *db_path;
+	struct stat db_st;	/* the database file: never an input, by any
+				 * name (a hard link, a link to it) */
+	bool db_st_valid;
 	struct disk_file *files;
 	size_t count, cap;
 };
@@ -184,6 +197,14 @@ static struct ct_error *list_file(void *arg, const struct ct_source_entry *e)
 	struct disk_list *l = arg;
 	if (l->db_path && is_database(l->db_path, e->path))
 		return NULL;
+	struct stat st;
+	if (l->db_st_valid && stat(e->path, &st) == 0 &&
+	    st.st_dev == l->db_st.st_dev && st.st_ino == l->db_st.st_ino)
+		return NULL;
+	if (e->skipped == ct_source_skip_link) {
+		cli_errorf("'%s': %s", e->path, e->skipped);
+		return NULL;
+	}
 	if (!ct_grow((void **)&l->files, &l->cap, l->count + 1,
 		     sizeof(*l->files)))
 		return &ct_enomem;
@@ -214,8 +235,9 @@ static struct ct_error *file_hash(struct batch *b, const char *path,
 		    "archive" : "file";
 	int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
 			   st.st_mtim.tv_nsec;
-	bool found;
-	struct ct_error *err = ct_results_stat_lookup(
+	bool found = false;
+	/* the cache trusts path, size, mtime and inode; --recheck not */
+	struct ct_error *err = b->recheck ? NULL : ct_results_stat_lookup(
 		b->db, path, (uint64_t)st.st_size, mtime_ns,
 		(uint64_t)st.st_ino, ret, &found);
 	if (err || found) {
@@ -824,7 +846,9 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 				  int64_t input_id)
 {
 	struct input_run r = { .b = b, .u = u, .input_id = input_id };
-	struct ct_source_options names = { .names_only = true };
+	struct ct_source_options names = {
+		.names_only = true, .follow_links = b->follow_links,
+	};
 	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
 					      &r);
 	if (err && err != &ct_enomem) {
@@ -840,7 +864,9 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 			root->entries++;
 	}
 	if (!err) {
-		struct ct_source_options data = { .names_only = false };
+		struct ct_source_options data = {
+			.names_only = false, .follow_links = b->follow_links,
+		};
 		err = ct_source_walk(u->path, &data, take_entry, &r);
 		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
 			err = fail_input(&r, err);
@@ -954,19 +980,69 @@ static void units_free(struct unit *units, size_t count)
 	free(units);
 }
 
+/*
+ * An input that cannot be read at all (why: its error, consumed): stored
+ * as an input keyed by its path with one failed case, so that 'report'
+ * lists it.  *ret_done (may be NULL): it was stored by an earlier run.
+ */
+static struct ct_error *store_unreadable(struct batch *b, const struct unit *u,
+					 const char *kind, struct ct_error *why,
+					 bool *ret_done)
+{
+	char *msg = ct_error_format(why);
+	ct_error_destroy(why);
+	if (!msg)
+		return &ct_enomem;
+	char sha[65];
+	struct ct_sha256 h;
+	unsigned char d[32];
+	ct_sha256_init(&h);
+	ct_sha256_update(&h, "unreadable:", 11);
+	ct_sha256_update(&h, u->path, strlen(u->path));
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, sha);
+	int64_t id;
+	bool done;
+	struct ct_error *err = ct_results_input_begin(b->db, sha, u->path, 0,
+						      kind, &id, &done);
+	if (!err && !done) {
+		struct input_run r = { .b = b, .u = u, .input_id = id };
+		err = fail_input(&r, ct_error_create(CT_ERROR_OS, "%s", msg));
+		if (!err)
+			err = ct_results_input_finish(b->db, id, msg);
+		input_run_deinit(&r);
+		b->inputs_new++;
+	} else if (!err) {
+		b->inputs_stored++;
+	}
+	if (ret_done)
+		*ret_done = done;
+	free(msg);
+	return err;
+}
+
 static struct ct_error *batch_paths(struct batch *b, char **paths,
 				    size_t npaths)
 {
 	struct disk_list l = { .db_path = b->db_path };
+	l.db_st_valid = stat(b->db_path, &l.db_st) == 0;
 	struct ct_source_options disk = { .names_only = true,
-					  .disk_only = true };
+					  .disk_only = true,
+					  .follow_links = b->follow_links };
 	struct ct_error *err = NULL;
 	for (size_t i = 0; i < npaths && !err; i++) {
 		err = ct_source_walk(paths[i], &disk, list_file, &l);
 		if (err && err != &ct_enomem) {
-			cli_error(err);	/* a PATH that is not there */
-			err = NULL;
-			b->failed++;
+			/* a PATH that is not there, a FIFO, a folder we
+			 * cannot list: a failed input, counted every run */
+			char *msg = ct_error_format(err);
+			cli_errorf("%s", msg ? msg : "out of memory");
+			free(msg);
+			struct unit u = { .path = paths[i], .kind = "file" };
+			bool done = false;
+			err = store_unreadable(b, &u, "file", err, &done);
+			if (!err && done)
+				b->failed++;
 		}
 	}
 	/* one stable order whatever the order of the arguments */
@@ -994,39 +1070,7 @@ static struct ct_error *batch_paths(struct batch *b, char **paths,
 		else
 			err = file_hash(b, u->path, sha, &kind);
 		if (err && err != &ct_enomem) {
-			/* unreadable: an input keyed by its path, failed */
-			char *msg = ct_error_format(err);
-			ct_error_destroy(err);
-			err = NULL;
-			if (!msg) {
-				err = &ct_enomem;
-				break;
-			}
-			struct ct_sha256 h;
-			unsigned char d[32];
-			ct_sha256_init(&h);
-			ct_sha256_update(&h, "unreadable:", 11);
-			ct_sha256_update(&h, u->path, strlen(u->path));
-			ct_sha256_final(&h, d);
-			ct_sha256_hex(d, sha);
-			int64_t id;
-			bool done;
-			err = ct_results_input_begin(b->db, sha, u->path, 0,
-						     kind, &id, &done);
-			if (!err && !done) {
-				struct input_run r = { .b = b, .u = u,
-						       .input_id = id };
-				err = fail_input(&r, ct_error_create(
-					CT_ERROR_OS, "%s", msg));
-				if (!err)
-					err = ct_results_input_finish(
-						b->db, id, msg);
-				input_run_deinit(&r);
-				b->inputs_new++;
-			} else if (!err) {
-				b->inputs_stored++;
-			}
-			free(msg);
+			err = store_unreadable(b, u, kind, err, NULL);
 			continue;
 		}
 		if (err)
@@ -1061,11 +1105,13 @@ int cmd_batch(int argc, char **argv)
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rematch", no_argument, NULL, 'm' },
 		{ "quiet", no_argument, NULL, 'q' },
+		{ "recheck", no_argument, NULL, 'R' },
+		{ "follow-links", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
-	bool rematch = false, quiet = false;
+	bool rematch = false, quiet = false, recheck = false, follow = false;
 	long jobs = 1;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+j:qh", options, NULL)) != -1) {
@@ -1084,6 +1130,12 @@ int cmd_batch(int argc, char **argv)
 			break;
 		case 'q':
 			quiet = true;
+			break;
+		case 'R':
+			recheck = true;
+			break;
+		case 'L':
+			follow = true;
 			break;
 		case 'j': {
 			char *end;
@@ -1111,34 +1163,33 @@ int cmd_batch(int argc, char **argv)
 	if (rc)
 		return rc;
 	/* one batch writes a database at a time: a second one would only
-	 * wait for the write lock and store nothing new */
-	char *lock_path;
-	if (asprintf(&lock_path, "%s-batch.lock", db_path) < 0) {
-		ct_kb_destroy(kb);
-		cli_errorf("out of memory");
-		return CLI_EXIT_FAILED;
-	}
-	int lock_fd = open(lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	 * wait for the write lock and store nothing new.  The lock is
+	 * flock(2) on the database file itself, so that every name of it
+	 * (a symlink, a hard link, another spelling) meets the same lock;
+	 * SQLite's own locks are fcntl(2) locks, which flock does not see */
+	int lock_fd = open(db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
 	if (lock_fd < 0 || flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
-		cli_errorf(lock_fd < 0 ? "cannot create '%s': %s"
-				       : "another batch is writing to '%s'%s",
-			   lock_fd < 0 ? lock_path : db_path,
-			   lock_fd < 0 ? strerror(errno) : "");
+		if (lock_fd < 0)
+			cli_errorf("cannot open '%s': %s", db_path,
+				   strerror(errno));
+		else
+			cli_errorf("another batch is writing to '%s'",
+				   db_path);
 		if (lock_fd >= 0)
 			close(lock_fd);
-		free(lock_path);
 		ct_kb_destroy(kb);
 		return CLI_EXIT_FAILED;
 	}
 	struct batch b = { .kb = kb, .db_path = db_path };
 	b.progress = !quiet && isatty(STDERR_FILENO);
+	b.recheck = recheck;
+	b.follow_links = follow;
 	clock_gettime(CLOCK_MONOTONIC, &b.start);
 	struct ct_error *err = ct_results_open(db_path, &b.db);
 	if (err) {
 		cli_error(err);
 		ct_kb_destroy(kb);
 		close(lock_fd);
-		free(lock_path);
 		return CLI_EXIT_FAILED;
 	}
 	struct pool pool = { 0 };
@@ -1160,8 +1211,7 @@ int cmd_batch(int argc, char **argv)
 		fputc('\n', stderr);
 	ct_results_close(b.db);
 	ct_kb_destroy(kb);
-	close(lock_fd);		/* the lock file stays: removing it races */
-	free(lock_path);
+	close(lock_fd);		/* after SQLite closed: its locks stay whole */
 	if (err) {
 		cli_error(err);
 		cli_errorf("batch did not complete: run it again to continue");

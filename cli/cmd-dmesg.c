@@ -138,9 +138,5 @@ int cmd_dmesg(int argc, char **argv)
 	rc = kallsyms ? print_kallsyms(vc, quiet) : print_dmesg(vc, quiet);
 	ct_vmcore_destroy(vc);
 	munmap(map, len);
-	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
-		cli_errorf("cannot write: %s", strerror(errno));
-		rc = CLI_EXIT_FAILED;
-	}
-	return rc;
+	return rc;	/* write errors: cli_stdout_close() in main.c */
 }

@@ -48,7 +48,7 @@ static void print_problems(struct ct_error **problems, size_t count,
 	for (size_t i = 0; i < count; i++) {
 		char *msg = ct_error_format(problems[i]);
 		fprintf(stderr, "crashtriage: %s%s\n", prefix,
-			msg ? msg : "out of memory");
+			msg ? cli_vis(msg) : "out of memory");
 		free(msg);
 	}
 }
@@ -113,7 +113,8 @@ static int kb_list(const struct ct_kb *kb)
 {
 	for (size_t i = 0; i < kb->count; i++) {
 		const struct ct_rule *r = kb->rules[i];
-		printf("%-45s %-8s %s\n", r->id, r->product, r->title);
+		printf("%-45s %-8s %s\n", cli_vis(r->id), cli_vis(r->product),
+		       cli_vis(r->title));
 	}
 	return CLI_EXIT_OK;
 }
@@ -144,7 +145,9 @@ static void print_wrapped(const char *text, const char *indent)
 			putchar(' ');
 			col++;
 		}
-		fwrite(w, 1, n, stdout);
+		char *word = strndup(w, n);
+		fputs(word ? cli_vis(word) : "?", stdout);
+		free(word);
 		col += n;
 	}
 	if (col)
@@ -157,49 +160,53 @@ static void print_signal(const struct ct_signal *s)
 	case CT_SIGNAL_FRAMES:
 		fputs("frames", stdout);
 		for (size_t i = 0; i < s->u.frames.count; i++)
-			printf("%s%s", i ? " > " : " ", s->u.frames.names[i]);
+			printf("%s%s", i ? " > " : " ",
+			       cli_vis(s->u.frames.names[i]));
 		printf(" (within %u, max_gap %u, min %u)", s->u.frames.within,
 		       s->u.frames.max_gap, s->u.frames.min);
 		break;
 	case CT_SIGNAL_LOG:
 		fputs("log", stdout);
 		if (s->u.log.event)
-			printf(" event %s", s->u.log.event);
+			printf(" event %s", cli_vis(s->u.log.event));
 		if (s->u.log.pattern.source)
-			printf(" pattern '%s'", s->u.log.pattern.source);
+			printf(" pattern '%s'", cli_vis(s->u.log.pattern.source));
 		if (s->u.log.count > 1)
 			printf(", %u times", s->u.log.count);
 		if (s->u.log.same)
-			printf(" with the same %s", s->u.log.same);
+			printf(" with the same %s", cli_vis(s->u.log.same));
 		break;
 	case CT_SIGNAL_PANIC:
 		fputs("panic", stdout);
 		if (s->u.panic.message.source)
-			printf(" message '%s'", s->u.panic.message.source);
+			printf(" message '%s'",
+			       cli_vis(s->u.panic.message.source));
 		if (s->u.panic.exception.source)
-			printf(" exception '%s'", s->u.panic.exception.source);
+			printf(" exception '%s'",
+			       cli_vis(s->u.panic.exception.source));
 		break;
 	case CT_SIGNAL_FACT:
-		printf("fact %s", s->u.fact.key);
+		printf("fact %s", cli_vis(s->u.fact.key));
 		if (s->u.fact.op == CT_FACT_EQUALS)
-			printf(" == %s", s->u.fact.equals);
+			printf(" == %s", cli_vis(s->u.fact.equals));
 		else if (s->u.fact.op == CT_FACT_MATCHES)
-			printf(" matches '%s'", s->u.fact.matches.source);
+			printf(" matches '%s'",
+			       cli_vis(s->u.fact.matches.source));
 		else if (s->u.fact.op == CT_FACT_IN)
 			for (size_t i = 0; i < s->u.fact.in_count; i++)
 				printf("%s%s", i ? ", " : " in ",
-				       s->u.fact.in[i]);
+				       cli_vis(s->u.fact.in[i]));
 		else
 			fputs(" present", stdout);
 		break;
 	case CT_SIGNAL_FINDING:
 		fputs("finding", stdout);
 		if (s->u.finding.kind)
-			printf(" kind %s", s->u.finding.kind);
+			printf(" kind %s", cli_vis(s->u.finding.kind));
 		if (s->u.finding.type)
-			printf(" type %s", s->u.finding.type);
+			printf(" type %s", cli_vis(s->u.finding.type));
 		if (s->u.finding.member)
-			printf(" member %s", s->u.finding.member);
+			printf(" member %s", cli_vis(s->u.finding.member));
 		break;
 	default:
 		break;
@@ -214,16 +221,16 @@ static int kb_show(const struct ct_kb *kb, const char *id)
 		cli_errorf("kb show: no rule '%s' in %s", id, kb->source);
 		return CLI_EXIT_FAILED;
 	}
-	printf("id          %s\n", r->id);
-	printf("title       %s\n", r->title);
-	printf("product     %s\n", r->product);
+	printf("id          %s\n", cli_vis(r->id));
+	printf("title       %s\n", cli_vis(r->title));
+	printf("product     %s\n", cli_vis(r->product));
 	if (r->component)
-		printf("component   %s\n", r->component);
+		printf("component   %s\n", cli_vis(r->component));
 	if (r->source)
-		printf("source      %s\n", r->source);
+		printf("source      %s\n", cli_vis(r->source));
 	for (size_t i = 0; i < r->reference_count; i++)
 		printf("%s%s\n", i ? "            " : "references  ",
-		       r->references[i]);
+		       cli_vis(r->references[i]));
 	printf("threshold   %.2f\n", r->threshold);
 	for (size_t i = 0; i < r->signal_count; i++) {
 		fputs(i ? "            " : "signals     ", stdout);
@@ -232,15 +239,15 @@ static int kb_show(const struct ct_kb *kb, const char *id)
 	for (size_t i = 0; i < r->version_count; i++) {
 		const struct ct_version_spec *v = &r->versions[i];
 		printf("%s%s (%s, scheme %s):", i ? "            "
-		       : "versions    ", v->product, v->fact,
+		       : "versions    ", cli_vis(v->product), cli_vis(v->fact),
 		       ct_version_scheme_name(v->scheme));
 		for (size_t j = 0; j < v->line_count; j++) {
 			const struct ct_version_line *l = &v->lines[j];
-			printf("%s line %s", j ? ";" : "", l->line);
+			printf("%s line %s", j ? ";" : "", cli_vis(l->line));
 			if (l->introduced_in)
-				printf(" since %s", l->introduced_in);
+				printf(" since %s", cli_vis(l->introduced_in));
 			printf(l->fixed_in ? " fixed in %s" : " no fix%s",
-			       l->fixed_in ? l->fixed_in : "");
+			       l->fixed_in ? cli_vis(l->fixed_in) : "");
 		}
 		putchar('\n');
 	}
@@ -250,7 +257,8 @@ static int kb_show(const struct ct_kb *kb, const char *id)
 		cli_error(err);
 		return CLI_EXIT_FAILED;
 	}
-	printf("fixed in    %s\n", fixed ? fixed : "no fix; workaround only");
+	printf("fixed in    %s\n", fixed ? cli_vis(fixed)
+					 : "no fix; workaround only");
 	free(fixed);
 	printf("examples    %zu, counter-examples %zu\n", r->example_count,
 	       r->counter_example_count);
@@ -286,8 +294,8 @@ static struct ct_case *analyze_example(const struct ct_rule *r,
 	struct ct_error *err = ct_analyze_buffer(name, text, strlen(text), &c);
 	if (err) {
 		char *msg = ct_error_format(err);
-		printf("FAIL %s: %s %zu: %s\n", r->id, what, n,
-		       msg ? msg : "out of memory");
+		printf("FAIL %s: %s %zu: %s\n", cli_vis(r->id), what, n,
+		       msg ? cli_vis(msg) : "out of memory");
 		free(msg);
 		ct_error_destroy(err);
 		(*problems)++;
@@ -295,7 +303,7 @@ static struct ct_case *analyze_example(const struct ct_rule *r,
 	}
 	if (!ct_case_usable(c)) {
 		printf("FAIL %s: %s %zu is not recognised as evidence\n",
-		       r->id, what, n);
+		       cli_vis(r->id), what, n);
 		(*problems)++;
 		ct_case_destroy(c);
 		return NULL;
@@ -310,7 +318,7 @@ static int check_rule(const struct ct_kb *kb, const struct ct_rule *r,
 	int problems = 0;
 	if (!r->example_count) {
 		printf("FAIL %s: no examples: nothing shows the rule "
-		       "matches\n", r->id);
+		       "matches\n", cli_vis(r->id));
 		problems++;
 	}
 	for (size_t i = 0; i < r->example_count && !*oom; i++) {
@@ -330,17 +338,17 @@ static int check_rule(const struct ct_kb *kb, const struct ct_rule *r,
 		}
 		if (!m.passes) {
 			printf("FAIL %s: example %zu does not match (score "
-			       "%.2f, threshold %.2f)\n", r->id, i + 1,
+			       "%.2f, threshold %.2f)\n", cli_vis(r->id), i + 1,
 			       m.score, r->threshold);
 			for (size_t j = 0; j < m.why_count; j++)
-				printf("       why %s\n", m.why[j]);
+				printf("       why %s\n", cli_vis(m.why[j]));
 			problems++;
 		} else if (c->match_count &&
 			   strcmp(c->matches[0].id, r->id) != 0 &&
 			   c->matches[0].score > m.score + 1e-9) {
 			printf("FAIL %s: example %zu is matched better by %s "
-			       "(score %.2f > %.2f)\n", r->id, i + 1,
-			       c->matches[0].id, c->matches[0].score, m.score);
+			       "(score %.2f > %.2f)\n", cli_vis(r->id), i + 1,
+			       cli_vis(c->matches[0].id), c->matches[0].score, m.score);
 			problems++;
 		}
 		ct_match_deinit(&m);
@@ -362,10 +370,10 @@ static int check_rule(const struct ct_kb *kb, const struct ct_rule *r,
 		}
 		if (m.passes) {
 			printf("FAIL %s: counter-example %zu matches (score "
-			       "%.2f, threshold %.2f)\n", r->id, i + 1,
+			       "%.2f, threshold %.2f)\n", cli_vis(r->id), i + 1,
 			       m.score, r->threshold);
 			for (size_t j = 0; j < m.why_count; j++)
-				printf("       why %s\n", m.why[j]);
+				printf("       why %s\n", cli_vis(m.why[j]));
 			problems++;
 		}
 		ct_match_deinit(&m);
@@ -373,7 +381,7 @@ static int check_rule(const struct ct_kb *kb, const struct ct_rule *r,
 	}
 	if (!problems && !*oom)
 		printf("ok   %s (%zu example%s, %zu counter-example%s)\n",
-		       r->id, r->example_count,
+		       cli_vis(r->id), r->example_count,
 		       r->example_count == 1 ? "" : "s",
 		       r->counter_example_count,
 		       r->counter_example_count == 1 ? "" : "s");
@@ -389,7 +397,7 @@ static int kb_check(const char *kb_path, const char *rules_dir)
 					   &count);
 	if (err) {
 		char *msg = ct_error_format(err);
-		printf("FAIL %s\n", msg ? msg : "out of memory");
+		printf("FAIL %s\n", msg ? cli_vis(msg) : "out of memory");
 		free(msg);
 		ct_error_destroy(err);
 		return CLI_EXIT_FAILED;
@@ -397,7 +405,7 @@ static int kb_check(const char *kb_path, const char *rules_dir)
 	size_t failed = count;
 	for (size_t i = 0; i < count; i++) {
 		char *msg = ct_error_format(problems[i]);
-		printf("FAIL %s\n", msg ? msg : "out of memory");
+		printf("FAIL %s\n", msg ? cli_vis(msg) : "out of memory");
 		free(msg);
 	}
 	ct_kb_problems_free(problems, count);
@@ -552,13 +560,16 @@ static int kb_search(const char *kb_path, const char *rules_dir,
 	if (!count)
 		printf("no rule matches\n");
 	for (size_t i = 0; i < count; i++) {
-		printf("%2zu. %-45s %s\n", i + 1, hits[i].id,
-		       hits[i].title ? hits[i].title : "");
+		printf("%2zu. %-45s %s\n", i + 1, cli_vis(hits[i].id),
+		       hits[i].title ? cli_vis(hits[i].title) : "");
 		if (hits[i].snippet && hits[i].snippet[0]) {
 			fputs("    ", stdout);
-			for (const char *p = hits[i].snippet; *p; p++)
-				putchar(*p == '\n' || *p == '\t' ? ' ' : *p);
-			putchar('\n');
+			char *flat = strdup(hits[i].snippet);
+			for (char *p = flat; p && *p; p++)
+				if (*p == '\n' || *p == '\t')
+					*p = ' ';
+			puts(flat ? cli_vis(flat) : "?");
+			free(flat);
 		}
 	}
 	ct_kb_hits_free(hits, count);

@@ -8,6 +8,7 @@
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -24,10 +25,17 @@ const char cmd_report_usage[] =
 	"\n"
 	"  --db FILE   the results database\n"
 	"  --json      one JSON object per case, one per line\n"
-	"  --csv       one row per case, with a header row (RFC 4180)\n"
-	"  --html OUT  write one self-contained HTML page to OUT\n"
+	"  --csv       one row per case, with a header row (RFC 4180); a\n"
+	"              cell that starts with = + - @, tab or CR gets a leading\n"
+	"              ' so that spreadsheets do not run it as a formula\n"
+	"  --html OUT  write one self-contained HTML page to OUT (- for\n"
+	"              stdout), through a temporary file renamed into place;\n"
+	"              OUT may not be the database\n"
 	"  --top N     rows per section of the summary (default 20, 0 = all)\n"
 	"  -h, --help  show this help\n"
+	"\n"
+	"The database is opened read-only; a file that is no results\n"
+	"database is refused.\n"
 	"\n"
 	"exit status: 0 on success, 1 when the database cannot be read,\n"
 	"2 on usage errors\n";
@@ -65,16 +73,22 @@ static int print_json_row(void *arg, size_t ncols, const char *const *names,
 	return 0;
 }
 
-/* One CSV field, quoted when it holds a comma, quote, CR or LF. */
+/* One CSV field, quoted when it holds a comma, quote, CR or LF.  A cell
+ * a spreadsheet would run as a formula (=, +, -, @, or a tab or CR
+ * first, as OWASP lists them) gets a leading single quote and is quoted:
+ * file and host names come from the evidence. */
 static void csv_field(const char *s)
 {
 	if (!s)
 		return;
-	if (!strpbrk(s, ",\"\r\n")) {
+	bool formula = strchr("=+-@\t\r", s[0]) && s[0];
+	if (!formula && !strpbrk(s, ",\"\r\n")) {
 		fputs(s, stdout);
 		return;
 	}
 	putchar('"');
+	if (formula)
+		putchar('\'');
 	for (; *s; s++) {
 		if (*s == '"')
 			putchar('"');
@@ -111,9 +125,11 @@ static int print_csv_row(void *arg, size_t ncols, const char *const *names,
 
 /* ---- text summary ------------------------------------------------------- */
 
+/* A value for the text summary: "-" for NULL, else made visible (names,
+ * hosts and titles come from the evidence). */
 static const char *v(const char *s)
 {
-	return s ? s : "-";
+	return s ? cli_vis(s) : "-";
 }
 
 static int print_totals(void *arg, size_t ncols, const char *const *names,
@@ -145,7 +161,7 @@ static int print_known(void *arg, size_t ncols, const char *const *names,
 	printf("  %-47.47s %5s %8s %5s %7s\n", v(values[0]), v(values[2]),
 	       v(values[3]), v(values[4]), v(values[5]));
 	if (values[1])
-		printf("    %.76s\n", values[1]);
+		printf("    %.76s\n", v(values[1]));
 	return 0;
 }
 
@@ -163,11 +179,11 @@ static int print_cluster(void *arg, size_t ncols, const char *const *names,
 	       v(values[1]), v(values[2]), v(values[3]));
 	printf("    %s\n", v(values[6]));
 	if (values[4])
-		printf("    hosts: %s\n", values[4]);
+		printf("    hosts: %s\n", v(values[4]));
 	if (values[5])
-		printf("    versions: %s\n", values[5]);
+		printf("    versions: %s\n", v(values[5]));
 	if (values[7])
-		printf("    nearest known issues: %s\n", values[7]);
+		printf("    nearest known issues: %s\n", v(values[7]));
 	return 0;
 }
 
@@ -206,9 +222,12 @@ static struct ct_error *report_text(struct ct_results *db, size_t top)
 
 /* ---- HTML --------------------------------------------------------------- */
 
-/* Write s escaped for HTML text and attribute values. */
+/* Write s escaped for HTML text and attribute values, made visible first
+ * (cli_vis: a bidi override in a file name does not reorder the page). */
 static void html_escape(FILE *f, const char *s)
 {
+	if (s)
+		s = cli_vis(s);
 	for (; s && *s; s++) {
 		switch (*s) {
 		case '<': fputs("&lt;", f); break;
@@ -363,7 +382,99 @@ static const char html_tail[] =
 	"rows.forEach(function(r){body.appendChild(r);});});});\n"
 	"</script>\n</body></html>\n";
 
-static struct ct_error *report_html(struct ct_results *db, const char *out,
+/* ---- output files ------------------------------------------------------ */
+
+/* Whether path names the same file as the database or one of its side
+ * files (same device and inode: a link or another spelling too). */
+static bool is_database_file(const char *db_path, const char *path)
+{
+	static const char *const sides[] = { "", "-wal", "-shm", "-journal" };
+	struct stat out;
+	if (stat(path, &out) != 0)
+		return false;
+	for (size_t i = 0; i < sizeof(sides) / sizeof(sides[0]); i++) {
+		char *p;
+		struct stat st;
+		if (asprintf(&p, "%s%s", db_path, sides[i]) < 0)
+			continue;
+		bool same = stat(p, &st) == 0 && st.st_dev == out.st_dev &&
+			    st.st_ino == out.st_ino;
+		free(p);
+		if (same)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Open the output file out ("-": stdout) for writing: a temporary file in
+ * the same folder, renamed over out by output_close(), so that a failed
+ * or interrupted report never leaves half a file in place of the last
+ * one.  An out that is the database is refused.  *ret_tmp: the temporary
+ * file's name (NULL for stdout).
+ */
+static struct ct_error *output_open(const char *out, const char *db_path,
+				    FILE **ret, char **ret_tmp)
+{
+	if (strcmp(out, "-") == 0) {
+		*ret = stdout;
+		*ret_tmp = NULL;
+		return NULL;
+	}
+	if (is_database_file(db_path, out))
+		return ct_error_at(ct_error_create(
+			CT_ERROR_INVALID_ARGUMENT, "is the results database "
+			"'%s': not overwritten", db_path), out, 0, 0, false);
+	const char *slash = strrchr(out, '/');
+	char *tmp;
+	if (asprintf(&tmp, "%.*s.%s.XXXXXX", slash ? (int)(slash - out + 1) : 0,
+		     out, slash ? slash + 1 : out) < 0)
+		return &ct_enomem;
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		struct ct_error *err = ct_error_os(errno, out, "cannot write");
+		free(tmp);
+		return err;
+	}
+	mode_t mask = umask(0);
+	umask(mask);
+	(void)fchmod(fd, 0666 & ~mask);
+	FILE *f = fdopen(fd, "w");
+	if (!f) {
+		struct ct_error *err = ct_error_os(errno, out, "cannot write");
+		close(fd);
+		unlink(tmp);
+		free(tmp);
+		return err;
+	}
+	*ret = f;
+	*ret_tmp = tmp;
+	return NULL;
+}
+
+/* Finish what output_open() began: check every write, rename into place
+ * (or remove the temporary file on error).  Frees tmp. */
+static struct ct_error *output_close(const char *out, FILE *f, char *tmp)
+{
+	if (!tmp)	/* stdout: checked by cli_stdout_close() */
+		return NULL;
+	struct ct_error *err = NULL;
+	bool bad = ferror(f) != 0;
+	errno = 0;
+	if (fflush(f) != 0 || bad)
+		err = ct_error_os(errno ? errno : EIO, out, "cannot write");
+	if (fclose(f) != 0 && !err)
+		err = ct_error_os(errno, out, "cannot write");
+	if (!err && rename(tmp, out) != 0)
+		err = ct_error_os(errno, out, "cannot rename '%s' to", tmp);
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	return err;
+}
+
+static struct ct_error *report_html(struct ct_results *db,
+				    const char *db_path, const char *out,
 				    size_t top)
 {
 	struct table totals = { 0 }, known = { 0 }, clusters = { 0 },
@@ -391,8 +502,9 @@ static struct ct_error *report_html(struct ct_results *db, const char *out,
 		     failed.failed || versions.failed || cases.failed))
 		err = &ct_enomem;
 	FILE *f = NULL;
-	if (!err && !(f = fopen(out, "w")))
-		err = ct_error_os(errno, out, "cannot write");
+	char *tmp = NULL;
+	if (!err)
+		err = output_open(out, db_path, &f, &tmp);
 	if (!err) {
 		fputs(html_head, f);
 		if (totals.count)
@@ -406,8 +518,7 @@ static struct ct_error *report_html(struct ct_results *db, const char *out,
 		html_table(f, "Failed inputs", &failed);
 		html_table(f, "Cases", &cases);
 		fputs(html_tail, f);
-		if (fclose(f) != 0)
-			err = ct_error_os(errno, out, "cannot write");
+		err = output_close(out, f, tmp);
 	}
 	table_free(&totals);
 	table_free(&known);
@@ -475,7 +586,7 @@ int cmd_report(int argc, char **argv)
 		return CLI_EXIT_FAILED;
 	}
 	struct ct_results *db;
-	struct ct_error *err = ct_results_open(db_path, &db);
+	struct ct_error *err = ct_results_open_readonly(db_path, &db);
 	if (err) {
 		cli_error(err);
 		return CLI_EXIT_FAILED;
@@ -488,7 +599,7 @@ int cmd_report(int argc, char **argv)
 		err = ct_results_view(db, CT_VIEW_CASES, 0, print_csv_row,
 				      &cs);
 	else if (html)
-		err = report_html(db, html, top);
+		err = report_html(db, db_path, html, top);
 	else
 		err = report_text(db, top);
 	ct_results_close(db);

@@ -121,26 +121,34 @@ static struct ct_error *resolve(struct symbolizers *s, uint64_t addr,
 /* " func+0xoff/0xsize [module] (file:line)" */
 static void put_annotation(struct ct_strbuf *sb, const struct answer *a)
 {
-	ct_strbuf_appendf(sb, " %s", a->function);
+	/* names from symbol lists and debug files: made visible */
+	ct_strbuf_putc(sb, ' ');
+	ct_strbuf_put_visible(sb, a->function ? a->function : "??");
 	if (a->has_offset)
 		ct_strbuf_appendf(sb, "+0x%" PRIx64, a->offset);
 	if (a->has_size)
 		ct_strbuf_appendf(sb, "/0x%" PRIx64, a->size);
-	if (a->module)
-		ct_strbuf_appendf(sb, " [%s]", a->module);
+	if (a->module) {
+		ct_strbuf_puts(sb, " [");
+		ct_strbuf_put_visible(sb, a->module);
+		ct_strbuf_putc(sb, ']');
+	}
 	if (a->file) {
-		ct_strbuf_appendf(sb, " (%s", a->file);
+		ct_strbuf_puts(sb, " (");
+		ct_strbuf_put_visible(sb, a->file);
 		if (a->line)
 			ct_strbuf_appendf(sb, ":%lu", a->line);
 		ct_strbuf_putc(sb, ')');
 	}
 	for (size_t i = 0; a->found && i + 1 < a->bt.frame_count; i++) {
 		const struct ct_frame *in = &a->bt.frames[i];
-		ct_strbuf_appendf(sb, " [inlined: %s",
-				  in->function ? in->function : "??");
-		if (in->file)
-			ct_strbuf_appendf(sb, " (%s:%lu)", in->file,
-					  in->source_line);
+		ct_strbuf_puts(sb, " [inlined: ");
+		ct_strbuf_put_visible(sb, in->function ? in->function : "??");
+		if (in->file) {
+			ct_strbuf_puts(sb, " (");
+			ct_strbuf_put_visible(sb, in->file);
+			ct_strbuf_appendf(sb, ":%lu)", in->source_line);
+		}
 		ct_strbuf_putc(sb, ']');
 	}
 }

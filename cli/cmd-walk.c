@@ -90,10 +90,10 @@ static void print_text(const struct ct_walk_result *r,
 	const char *kind = (unsigned)r->kind < CT_WALK_KIND_MAX &&
 			   shown[r->kind] ? shown[r->kind] : "?";
 	printf("walk     %s %s%s%s (%s) at 0x%" PRIx64 "\n", kind,
-	       spec->root, spec->member[0] ? "->" : "", spec->member,
-	       r->head_type, r->head);
+	       cli_vis(spec->root), spec->member[0] ? "->" : "",
+	       cli_vis(spec->member), cli_vis(r->head_type), r->head);
 	printf("elements %zu%s%s\n", r->count, r->elem_type[0] ? " of struct " : "",
-	       r->elem_type);
+	       cli_vis(r->elem_type));
 	enum { SHOWN = 20 };
 	for (size_t i = 0; i < r->count && i < SHOWN; i++)
 		printf("  [%zu] 0x%" PRIx64 "\n", i, r->elements[i]);
@@ -105,12 +105,13 @@ static void print_text(const struct ct_walk_result *r,
 		const struct ct_walk_finding *f = &r->findings[i];
 		if (f->element >= 0)
 			printf("finding  %s: element %ld %s.%s at 0x%" PRIx64
-			       ": %s\n", f->kind, f->element, f->type,
-			       f->field, f->address, f->reason);
+			       ": %s\n", f->kind, f->element, cli_vis(f->type),
+			       cli_vis(f->field), f->address,
+			       cli_vis(f->reason));
 		else
 			printf("finding  %s: head %s.%s at 0x%" PRIx64 ": %s\n",
-			       f->kind, f->type, f->field, f->address,
-			       f->reason);
+			       f->kind, cli_vis(f->type), cli_vis(f->field),
+			       f->address, cli_vis(f->reason));
 	}
 	if (r->findings_dropped)
 		printf("findings %zu more not kept\n", r->findings_dropped);
@@ -125,7 +126,7 @@ static void print_text(const struct ct_walk_result *r,
 	else if (r->recovered_join == -1)
 		printf(", back links reach the head");
 	if (r->recovered_stop[0])
-		printf(", stopped: %s", r->recovered_stop);
+		printf(", stopped: %s", cli_vis(r->recovered_stop));
 	putchar('\n');
 	for (size_t i = 0; i < r->recovered_count && i < SHOWN; i++) {
 		size_t back = r->recovered_count - 1 - i;

@@ -2,11 +2,13 @@
  * main.c - the crashtriage command: global options and the dispatch table.
  * Each subcommand lives in its own cmd-*.c file.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "analyzer/internal.h"
 
 static const struct cli_command commands[] = {
 	{ "analyze", cmd_analyze,
@@ -41,14 +43,35 @@ static const char main_usage[] =
 	"\n"
 	"commands:\n";
 
+const char *cli_vis(const char *s)
+{
+	enum { RING = 16 };
+	static struct ct_strbuf ring[RING];
+	static unsigned next;
+	if (!s)
+		return NULL;
+	struct ct_strbuf *sb = &ring[next++ % RING];
+	sb->len = 0;
+	sb->failed = false;
+	if (sb->buf)
+		sb->buf[0] = '\0';
+	ct_strbuf_put_visible(sb, s);
+	if (sb->failed)
+		return "(out of memory)";
+	return sb->buf ? sb->buf : "";
+}
+
 void cli_errorf(const char *fmt, ...)
 {
 	va_list ap;
-	fputs("crashtriage: ", stderr);
+	char *msg;
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	int n = vasprintf(&msg, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	/* messages name files and members: shown as cli_vis() shows them */
+	fprintf(stderr, "crashtriage: %s\n", n < 0 ? "out of memory" : cli_vis(msg));
+	if (n >= 0)
+		free(msg);
 }
 
 void cli_error(struct ct_error *err)
@@ -57,6 +80,29 @@ void cli_error(struct ct_error *err)
 	cli_errorf("%s", msg ? msg : "out of memory");
 	free(msg);
 	ct_error_destroy(err);
+}
+
+int cli_stdout_close(int rc)
+{
+	/* an error met earlier (the buffer already dropped) stays in
+	 * ferror(); fflush and fclose report the ones still to come */
+	bool bad = ferror(stdout) != 0;
+	errno = 0;
+	if (fflush(stdout) != 0)
+		bad = true;
+	int e = errno;
+	if (fclose(stdout) != 0) {
+		bad = true;
+		if (!e)
+			e = errno;
+	}
+	if (!bad)
+		return rc;
+	if (e)
+		cli_errorf("cannot write to standard output: %s", strerror(e));
+	else
+		cli_errorf("cannot write to standard output");
+	return rc == CLI_EXIT_OK || rc == CLI_EXIT_USAGE ? CLI_EXIT_FAILED : rc;
 }
 
 static const struct cli_command *find_command(const char *name)
@@ -95,11 +141,11 @@ int main(int argc, char **argv)
 	const char *name = argv[1];
 	if (strcmp(name, "--version") == 0 || strcmp(name, "version") == 0) {
 		printf("crashtriage %s\n", ct_version());
-		return CLI_EXIT_OK;
+		return cli_stdout_close(CLI_EXIT_OK);
 	}
 	if (strcmp(name, "--help") == 0 || strcmp(name, "-h") == 0) {
 		main_help(stdout);
-		return CLI_EXIT_OK;
+		return cli_stdout_close(CLI_EXIT_OK);
 	}
 	if (strcmp(name, "help") == 0) {
 		if (argc > 2 && !find_command(argv[2])) {
@@ -107,12 +153,14 @@ int main(int argc, char **argv)
 			return CLI_EXIT_USAGE;
 		}
 		cli_usage(stdout, argc > 2 ? argv[2] : "");
-		return CLI_EXIT_OK;
+		return cli_stdout_close(CLI_EXIT_OK);
 	}
 	const struct cli_command *cmd = find_command(name);
 	if (!cmd) {
 		cli_errorf("no command '%s'; see 'crashtriage --help'", name);
 		return CLI_EXIT_USAGE;
 	}
-	return cmd->run(argc - 1, argv + 1);
+	/* every command's output checked in one place: a full disk or a
+	 * closed pipe is an error, never a silent short report */
+	return cli_stdout_close(cmd->run(argc - 1, argv + 1));
 }

@@ -350,6 +350,86 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 	return NULL;
 }
 
+/* Open db->h read-only and read the schema version; immutable: through
+ * a URI that tells SQLite the file does not change (no locks, no -shm). */
+static struct ct_error *open_readonly(struct ct_results *db, const char *path,
+				      bool immutable)
+{
+	struct ct_error *err = NULL;
+	char *uri = NULL;
+	if (immutable) {
+		struct ct_strbuf sb = CT_STRBUF_INIT;
+		ct_strbuf_puts(&sb, "file:");
+		for (const char *p = path; *p; p++) {
+			if (*p == '%' || *p == '?' || *p == '#')
+				ct_strbuf_appendf(&sb, "%%%02X",
+						  (unsigned char)*p);
+			else
+				ct_strbuf_putc(&sb, *p);
+		}
+		ct_strbuf_puts(&sb, "?immutable=1");
+		if (sb.failed) {
+			ct_strbuf_deinit(&sb);
+			return &ct_enomem;
+		}
+		uri = ct_strbuf_detach(&sb);
+	}
+	/* never SQLITE_OPEN_CREATE: a missing file stays missing */
+	if (sqlite3_open_v2(uri ? uri : path, &db->h, SQLITE_OPEN_READONLY |
+			    (uri ? SQLITE_OPEN_URI : 0), NULL) != SQLITE_OK)
+		err = db_error(db, "cannot open");
+	free(uri);
+	if (!err) {
+		(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1,
+					NULL);
+		sqlite3_busy_timeout(db->h, 10000);
+		err = exec(db, "PRAGMA trusted_schema = OFF;");
+	}
+	if (!err)
+		err = read_version(db, &db->file_version);
+	return err;
+}
+
+struct ct_error *ct_results_open_readonly(const char *path,
+					  struct ct_results **ret)
+{
+	struct ct_results *db = calloc(1, sizeof(*db));
+	if (!db || !(db->path = strdup(path))) {
+		free(db);
+		return &ct_enomem;
+	}
+	struct ct_error *err = open_readonly(db, path, false);
+	/* a WAL file in a folder we cannot write, with no -shm beside it,
+	 * cannot be opened read-only; with no -wal file nothing is
+	 * pending, and the file can be read as immutable */
+	char *wal = NULL;
+	if (err && err != &ct_enomem && asprintf(&wal, "%s-wal", path) >= 0 &&
+	    access(path, R_OK) == 0 && access(wal, F_OK) != 0 &&
+	    errno == ENOENT) {
+		ct_error_destroy(err);
+		sqlite3_close(db->h);
+		db->h = NULL;
+		err = open_readonly(db, path, true);
+	}
+	free(wal);
+	if (!err && db->file_version == 0)
+		err = ct_error_at(ct_error_create(
+			CT_ERROR_CORRUPT, "not a crashtriage results "
+			"database (empty)"), path, 0, 0, false);
+	if (!err && db->file_version > CT_RESULTS_SCHEMA_VERSION)
+		err = ct_error_at(ct_error_create(
+			CT_ERROR_UNSUPPORTED, "results schema version %d is "
+			"newer than this crashtriage reads (%d)",
+			db->file_version, CT_RESULTS_SCHEMA_VERSION),
+			path, 0, 0, false);
+	if (err) {
+		ct_results_close(db);
+		return err;
+	}
+	*ret = db;
+	return NULL;
+}
+
 struct ct_error *ct_results_open(const char *path, struct ct_results **ret)
 {
 	return ct_results_open_version(path, CT_RESULTS_SCHEMA_VERSION, ret);

@@ -66,6 +66,16 @@ struct ct_results;
  * database gives CT_ERROR_CORRUPT.  Free with ct_results_close().
  */
 struct ct_error *ct_results_open(const char *path, struct ct_results **ret);
+/*
+ * ct_results_open_readonly - open an existing results database for the
+ * report views only (SQLITE_OPEN_READONLY): nothing is created, migrated
+ * or written, so a read-only file or folder is fine.  A missing file, an
+ * empty one or any file that is no results database gives an error
+ * naming the file (CT_ERROR_CORRUPT); a newer schema
+ * CT_ERROR_UNSUPPORTED.  Free with ct_results_close().
+ */
+struct ct_error *ct_results_open_readonly(const char *path,
+					  struct ct_results **ret);
 /* Same, for tests: a new file is created at schema version `version`. */
 struct ct_error *ct_results_open_version(const char *path, int version,
 					 struct ct_results **ret);

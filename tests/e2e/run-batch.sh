@@ -392,7 +392,7 @@ if command -v script >/dev/null; then
 fi
 
 # --- one batch per database at a time ---------------------------------------
-exec 9>"$DB-batch.lock"
+exec 9<"$DB"
 if command -v flock >/dev/null && flock -n 9; then
 	"$CRASHTRIAGE" batch --db "$DB" "$IN" >/dev/null 2>"$WORK/lock.err"
 	[ $? -eq 1 ] && grep -q "another batch" "$WORK/lock.err" &&

@@ -274,6 +274,59 @@ static void test_store_load_cluster(void **state)
 	ct_results_close(db);
 }
 
+static int count_row(void *arg, size_t ncols, const char *const *names,
+		     const char *const *values)
+{
+	(void)ncols;
+	(void)names;
+	(void)values;
+	(*(size_t *)arg)++;
+	return 0;
+}
+
+/* report's open: read-only, never creates, never migrates, refuses what
+ * is not ours (issue 11 item 8) */
+static void test_open_readonly(void **state)
+{
+	(void)state;
+	struct ct_results *db;
+	struct ct_error *err = ct_results_open_readonly(db_path, &db);
+	assert_non_null(err);	/* missing: not created */
+	ct_error_destroy(err);
+	assert_int_not_equal(access(db_path, F_OK), 0);
+
+	/* an empty file stays empty */
+	FILE *f = fopen(db_path, "w");
+	assert_non_null(f);
+	fclose(f);
+	err = ct_results_open_readonly(db_path, &db);
+	assert_non_null(err);
+	char *msg = ct_error_format(err);
+	assert_non_null(strstr(msg, "not a crashtriage results database"));
+	assert_non_null(strstr(msg, db_path));
+	free(msg);
+	ct_error_destroy(err);
+	FILE *g = fopen(db_path, "r");
+	assert_non_null(g);
+	assert_int_equal(fgetc(g), EOF);
+	fclose(g);
+	unlink(db_path);
+
+	/* an old schema is read as it is, views work, nothing migrated */
+	assert_null(ct_results_open_version(db_path, 1, &db));
+	ct_results_close(db);
+	assert_null(ct_results_open_readonly(db_path, &db));
+	assert_int_equal(ct_results_file_version(db), 1);
+	size_t rows = 0;
+	assert_null(ct_results_view(db, CT_VIEW_CASES, 0, count_row, &rows));
+	assert_null(ct_results_view(db, CT_VIEW_TOTALS, 0, count_row, &rows));
+	assert_int_equal(rows, 1);
+	ct_results_close(db);
+	assert_null(ct_results_open_readonly(db_path, &db));
+	assert_int_equal(ct_results_file_version(db), 1);
+	ct_results_close(db);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -283,6 +336,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_load_cluster,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_open_readonly, setup,
+						teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -113,6 +113,25 @@ static void test_json_escape(void **state)
 	ct_strbuf_deinit(&sb);
 }
 
+/* names from the evidence in text output (issue 11 item 5) */
+static void test_put_visible(void **state)
+{
+	(void)state;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_put_visible(&sb, "x\nverdict  KNOWN\r\t\x1b[31m\x7f a\\b");
+	assert_string_equal(sb.buf,
+			    "x\\nverdict  KNOWN\\r\\t\\x1b[31m\\x7f a\\b");
+	ct_strbuf_deinit(&sb);
+	/* bidi override and isolate, LRM, zero-width space, BOM, C1 NEL,
+	 * a tag; ordinary UTF-8 kept; bytes that are not UTF-8 as \xNN */
+	ct_strbuf_put_visible(&sb, "a\xe2\x80\xae" "b\xe2\x81\xa6" "c\xe2\x80\x8e"
+			      "d\xe2\x80\x8b" "e\xef\xbb\xbf" "f\xc2\x85"
+			      "g\xf3\xa0\x80\x81" "h\xc3\xa9\xe2\x80\xa6 \xff\xc3");
+	assert_string_equal(sb.buf, "a\\u202eb\\u2066c\\u200ed\\u200be\\ufeff"
+			    "f\\u0085g\\U000e0001h\xc3\xa9\xe2\x80\xa6 \\xff\\xc3");
+	ct_strbuf_deinit(&sb);
+}
+
 static void test_strndup_clean(void **state)
 {
 	(void)state;
@@ -174,6 +193,7 @@ int main(void)
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json_escape),
+		cmocka_unit_test(test_put_visible),
 		cmocka_unit_test(test_strndup_clean),
 		cmocka_unit_test(test_memstr),
 		cmocka_unit_test(test_error_format),
