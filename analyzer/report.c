@@ -287,6 +287,7 @@ static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 	    !ct_memstr(m, n, "handle") && !ct_memstr(m, n, "stack") &&
 	    !ct_memstr(m, n, "LOCKUP") && !ct_memstr(m, n, "oom-killer") &&
 	    !ct_memstr(m, n, "VERIFY") && !ct_memstr(m, n, "PANIC") &&
+	    !ct_memstr(m, n, "VFS") &&
 	    !ct_memstr(m, n, "overflow") && !ct_memstr(m, n, "usercopy") &&
 	    !ct_memstr(m, n, "unregister_netdevice") &&
 	    !ct_memstr(m, n, "blocked for more than") &&
@@ -565,7 +566,7 @@ static const char *const work_entries[] = {
 	"rcu_core", "__do_fault", "do_fault", "__fput", "____fput",
 	"task_work_run", "mmap_region", "rtnetlink_rcv_msg",
 	"genl_family_rcv_msg", "genl_rcv_msg", "netlink_rcv_skb",
-	"nfnetlink_rcv_msg", "do_dentry_open", "__netif_receive_skb_list_core",
+	"nfnetlink_rcv_msg", "do_dentry_open", "genl_family_rcv_msg_dumpit", "__netif_receive_skb_list_core",
 	"netif_receive_skb_list_internal",
 	"sched_ttwu_pending", "flush_smp_call_function_queue",
 	"__flush_smp_call_function_queue", "do_idle", "cpu_startup_entry",
