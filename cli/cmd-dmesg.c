@@ -129,7 +129,7 @@ int cmd_dmesg(int argc, char **argv)
 		err = ct_vmcore_open_any(path, map, len, &vc);
 	if (err) {
 		cli_error(err);
-		munmap(map, len);
+		ct_unmap_file(map, len);
 		return CLI_EXIT_FAILED;
 	}
 	if (!quiet)
@@ -137,7 +137,7 @@ int cmd_dmesg(int argc, char **argv)
 			cli_errorf("'%s': %s", path, vc->losses[i]);
 	rc = kallsyms ? print_kallsyms(vc, quiet) : print_dmesg(vc, quiet);
 	ct_vmcore_destroy(vc);
-	munmap(map, len);
+	ct_unmap_file(map, len);
 	if (fflush(stdout) != 0 && rc == CLI_EXIT_OK) {
 		cli_errorf("cannot write: %s", strerror(errno));
 		rc = CLI_EXIT_FAILED;
