@@ -131,6 +131,7 @@ struct member {
 	size_t len;		/* bytes at buf */
 	int fd;			/* the spool file, or -1 */
 	bool too_big;		/* larger than max: nothing kept */
+	bool partial;		/* head_only: the rest is still to skip */
 	const char *error;	/* libarchive's read error, or NULL */
 	char *why;		/* could not spool it, or NULL */
 };
@@ -257,8 +258,10 @@ static struct ct_error *read_member(struct walk *w, struct archive *a,
 		if (m->fd < 0) {
 			m->len += (size_t)n;
 			if (head_only && m->len >= HEAD_LEN &&
-			    !ct_source_is_container(m->buf, m->len))
+			    !ct_source_is_container(m->buf, m->len)) {
+				m->partial = true;
 				break;
+			}
 			if (m->len <= CT_SOURCE_MAX_MEMORY)
 				continue;
 			/* too big for memory: on to a spool file */
@@ -335,6 +338,24 @@ static bool skip_member(struct walk *w, struct archive *a)
 			return n == 0;
 		done += (uint64_t)n;
 		if (done > CT_SOURCE_MAX_SKIP)
+			return false;
+	}
+}
+
+/* After listing a member by its first bytes: get past the rest of it.  In
+ * a compressed stream that means inflating it, within the entry time
+ * limit: false when that ran out (the rest of the archive is not read). */
+static bool pass_member(struct walk *w, struct archive *a)
+{
+	if (archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE ||
+	    !w->opts->entry_timeout)
+		return true;	/* libarchive skips it at the next header */
+	double deadline = now_seconds() + w->opts->entry_timeout;
+	for (unsigned i = 0;; i++) {
+		la_ssize_t n = archive_read_data(a, w->chunk, CHUNK);
+		if (n <= 0)
+			return true;	/* a read error shows at the header */
+		if (i % 256 == 0 && now_seconds() > deadline)
 			return false;
 	}
 }
@@ -477,10 +498,27 @@ static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 			e.size = m.len;
 		err = walk_buffer(w, child, m.buf ? m.buf : "", m.len, e.size,
 				  nesting + 1, m.fd);
+		bool partial = m.partial;
 		member_deinit(&m);
 		free(child);
 		if (err)
 			break;
+		if (partial && !pass_member(w, a)) {
+			char *where;
+			if (asprintf(&where, "cannot read archive '%s' after "
+				     "member '%s': getting past it took longer "
+				     "than %u s (the case time limit); the rest "
+				     "is not read", path, member,
+				     w->opts->entry_timeout) < 0)
+				return &ct_enomem;
+			struct ct_source_entry s2 = {
+				.path = path, .error = where,
+				.nesting = nesting,
+			};
+			err = report(w, &s2);
+			free(where);
+			break;
+		}
 	}
 	free(member);
 	return err;

@@ -1145,7 +1145,8 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 {
 	struct input_run r = { .b = b, .u = u, .input_id = input_id };
 	struct ct_source_options names = { .names_only = true,
-					   .max_entry = b->max_member };
+					   .max_entry = b->max_member,
+					   .entry_timeout = b->case_timeout };
 	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
 					      &r);
 	if (err && err != &ct_enomem) {

@@ -155,6 +155,21 @@ jq_check "the member is failed as too large" "$T/r.json" \
 jq_check "the archive is failed: the rest is not read" "$T/r.json" \
 	'[.[] | select(.name | endswith("zero.tgz"))] | length == 1 and
 	 all(.status == "failed" and (.error | contains("the rest is not read")))'
+# Under the default member size limit the member would be spooled (sparse)
+# and analysed: --case-timeout bounds the listing and the spooling too.
+start=$(date +%s)
+timeout 60 "$CRASHTRIAGE" batch -q --case-timeout 1 --db "$T/r2.sqlite" \
+	"$T/in" >"$T/out" 2>"$T/err"
+rc=$?
+secs=$(( $(date +%s) - start ))
+[ $rc -eq 3 ] && [ $secs -le 15 ] &&
+	ok "--case-timeout 1 bounds reading the 32 GiB member: ${secs}s (exit 3)" ||
+	not_ok "--case-timeout 1 bounds reading the 32 GiB member: ${secs}s (exit $rc)"
+"$CRASHTRIAGE" report --json --db "$T/r2.sqlite" | jq -s . >"$T/r2.json"
+jq_check "the member is failed: reading it took too long" "$T/r2.json" \
+	'[.[] | select(.name | endswith("zero.tgz!zero.bin"))] | length == 1 and
+	 all(.status == "failed" and (.error | contains("took longer than 1 s")))'
+rm -f "$T/in/zero.tgz" "$T/z64.gz"
 
 # --- 2. a case over --case-timeout is failed, the batch goes on ------------
 # Nothing real is slow enough to test this on every run (the quadratic gdb
