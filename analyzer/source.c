@@ -13,6 +13,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <time.h>
@@ -297,6 +298,7 @@ static struct ct_error *read_member(struct walk *w, struct archive *a,
 			ct_error_destroy(err);
 			goto no_room;
 		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
 		m->buf = map;
 		m->len = len;
 	}
@@ -707,6 +709,7 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 			free(msg);
 			return err;
 		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
 		e.data = map;
 		e.len = len;
 		e.mapped = true;

@@ -21,6 +21,14 @@
  * split log line stays whole); fragments outside a bundle are cases of
  * their own and are not joined.
  *
+ * Inputs of any size are read in bounded memory (analyzer/source.h:
+ * big files mapped, big members spooled and mapped); what is not read
+ * (over --max-member-size, nested too deep, no room to spool) is a failed
+ * case with its reason, or a note on its bundle, counted in the summary
+ * and the exit status.  Each step of a case's analysis runs in a thread
+ * the reader watches: over --case-timeout, the case is stored failed and
+ * the thread is left to finish and free its job.
+ *
  * With -j N > 1, N threads analyse cases; this thread reads the inputs
  * and is the only one that writes the database, storing cases in the
  * order they were completed: the database is the same for every N.
@@ -29,6 +37,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sys/file.h>
+#include <sys/mman.h>
 #include <inttypes.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -1033,6 +1042,7 @@ static struct ct_error *job_take(struct batch *b, struct job *j,
 			free(p->path);
 			return err;
 		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
 		p->data = map;
 		p->len = len;
 		p->mapped = true;
