@@ -9,6 +9,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -162,6 +163,14 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 	return NULL;
 }
 
+struct ct_error *ct_case_add_note_lost(struct ct_case *c, const char *path,
+				       uint64_t offset, uint64_t len)
+{
+	return ct_case_add_note(c, "'%s' shrank while it was read: bytes "
+				"%" PRIu64 " to %" PRIu64 " were lost (read as "
+				"zeros)", path, offset, len);
+}
+
 static struct ct_error *analyze_file(struct ct_case *c, const char *path,
 				     const struct stat *st,
 				     const struct ct_analyze_options *opts)
@@ -178,7 +187,10 @@ static struct ct_error *analyze_file(struct ct_case *c, const char *path,
 		return input_fail(in, err);
 	(void)madvise(map, len, MADV_SEQUENTIAL);
 	err = analyze_text(c, index, map, len, opts);
-	munmap(map, len);
+	uint64_t lost;
+	if (!err && ct_map_lost(map, &lost))
+		err = ct_case_add_note_lost(c, path, lost, len);
+	ct_unmap_file(map, len);
 	return err;
 }
 

@@ -151,11 +151,28 @@ void ct_names_free(char **names, size_t count);
 bool ct_path_is_inside(const char *root_real, const char *path);
 
 /* Map the regular, non-empty file path read-only into *ret_map (*ret_len
- * bytes; munmap() it).  A FIFO never blocks the open.  Errors name the
- * file: cannot open/map, "empty file" or "not a regular file"
- * (CT_ERROR_NOT_RECOGNISED), "file too large" (CT_ERROR_UNSUPPORTED). */
+ * bytes; free with ct_unmap_file()).  A FIFO never blocks the open.
+ * Errors name the file: cannot open/map, "empty file" or "not a regular
+ * file" (CT_ERROR_NOT_RECOGNISED), "file too large"
+ * (CT_ERROR_UNSUPPORTED).  When the file shrinks while the mapping is
+ * read, the pages past its end read as zeros instead of raising SIGBUS,
+ * and ct_map_lost() says from which offset. */
 struct ct_error *ct_map_file(const char *path, void **ret_map,
 			     size_t *ret_len);
+/* The same for an open file descriptor (path names it in errors); fd may
+ * be closed after. */
+struct ct_error *ct_map_fd(int fd, const char *path, void **ret_map,
+			   size_t *ret_len);
+/* Unmap what ct_map_file() or ct_map_fd() mapped; NULL does nothing. */
+void ct_unmap_file(void *map, size_t len);
+/* Note on c that the file path shrank while it was read: bytes from offset
+ * to len read as zeros. */
+struct ct_case;
+struct ct_error *ct_case_add_note_lost(struct ct_case *c, const char *path,
+				       uint64_t offset, uint64_t len);
+/* True, with the first offset that read as zeros, when the file behind
+ * map shrank while it was read. */
+bool ct_map_lost(const void *map, uint64_t *ret_offset);
 
 /* ---- extractors -------------------------------------------------------- */
 

@@ -11,8 +11,12 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdio.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -20,7 +24,7 @@
 
 struct walk {
 	const struct ct_source_options *opts;
-	size_t max_entry;
+	uint64_t max_entry;
 	ct_source_fn fn;
 	void *arg;
 	size_t entries;		/* entries reported so far */
@@ -30,7 +34,10 @@ struct walk {
 	uint64_t disk_size;	/* size of the file on disk being read */
 	char *root_real;	/* the walked folder, resolved: links out of
 				 * it are not followed; NULL: follow all */
+	char *chunk;		/* CHUNK bytes to spool or skip through */
 };
+
+enum { CHUNK = 1 << 16 };
 
 const char ct_source_skip_link[] =
 	"a link out of the folder, not followed (--follow-links)";
@@ -102,7 +109,7 @@ static struct ct_error *report(struct walk *w, struct ct_source_entry *e)
 
 static struct ct_error *walk_buffer(struct walk *w, const char *path,
 				    const char *buf, size_t len, uint64_t size,
-				    int nesting);
+				    int nesting, int fd);
 
 /* Name of the content of a raw compressed file: "x.log.gz" -> "x.log". */
 static char *raw_name(const char *path)
@@ -123,51 +130,241 @@ static char *raw_name(const char *path)
 	return strdup(path);
 }
 
-/* Read the data of the current member into a new buffer of at most
- * max bytes.  *ret_too_big says the member was larger (nothing kept).
+/* The data of one member as read_member leaves it. */
+struct member {
+	char *buf;		/* heap copy (at most CT_SOURCE_MAX_MEMORY),
+				 * or the mapping of fd */
+	size_t len;		/* bytes at buf */
+	int fd;			/* the spool file, or -1 */
+	bool too_big;		/* larger than max: nothing kept */
+	bool partial;		/* head_only: the rest is still to skip */
+	const char *error;	/* libarchive's read error, or NULL */
+	char *why;		/* could not spool it, or NULL */
+};
+
+static void member_deinit(struct member *m)
+{
+	if (m->fd >= 0) {
+		ct_unmap_file(m->buf, m->len);
+		close(m->fd);
+	} else {
+		free(m->buf);
+	}
+	free(m->why);
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+}
+
+static double now_seconds(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+static const char *spool_dir(void)
+{
+	const char *d = getenv("TMPDIR");
+	return d && *d ? d : "/tmp";
+}
+
+/* Whether more than need + the reserve is free in the spool folder. */
+static bool spool_room(uint64_t need)
+{
+	struct statvfs sv;
+	if (statvfs(spool_dir(), &sv) != 0)
+		return true;	/* the writes will say */
+	uint64_t free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+	return free_bytes >= need &&
+	       free_bytes - need >= CT_SOURCE_SPOOL_RESERVE;
+}
+
+static int spool_open(void)
+{
+	char *tmpl;
+	if (asprintf(&tmpl, "%s/crashtriage-spool.XXXXXX", spool_dir()) < 0)
+		return -1;
+	int fd = mkostemp(tmpl, O_CLOEXEC);
+	if (fd >= 0)
+		unlink(tmpl);	/* gone when the last reference goes */
+	free(tmpl);
+	return fd;
+}
+
+/* Append n bytes to the spool file, a run of zeros as a hole. */
+static bool spool_write(int fd, const char *p, size_t n)
+{
+	if (n && p[0] == 0 && memcmp(p, p + 1, n - 1) == 0)
+		return lseek(fd, (off_t)n, SEEK_CUR) >= 0;
+	while (n) {
+		ssize_t r = write(fd, p, n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			return false;
+		p += r;
+		n -= (size_t)r;
+	}
+	return true;
+}
+
+/* Read the data of the current member: into memory up to
+ * CT_SOURCE_MAX_MEMORY, past that into a spool file that is then mapped,
+ * at most w->max_entry bytes in all (else m->too_big, nothing kept).
  * With head_only, reading stops after HEAD_LEN bytes that are no
  * container: the buffer then holds only the start of the member, which
- * is enough to list names. */
-static struct ct_error *read_member(struct archive *a, size_t max,
-				    bool head_only, char **ret,
-				    size_t *ret_len, bool *ret_too_big,
-				    const char **ret_error)
+ * is enough to list names.  A spool that runs out of room or time sets
+ * m->why. */
+static struct ct_error *read_member(struct walk *w, struct archive *a,
+				    uint64_t size, bool head_only,
+				    struct member *m)
 {
-	char *buf = NULL;
-	size_t len = 0, cap = 0;
-	*ret_too_big = false;
-	*ret_error = NULL;
+	memset(m, 0, sizeof(*m));
+	m->fd = -1;
+	size_t cap = 0;
+	uint64_t total = 0, since_check = 0;
+	double deadline = w->opts->entry_timeout ?
+			  now_seconds() + w->opts->entry_timeout : 0;
 	for (;;) {
-		if (!ct_grow((void **)&buf, &cap, len + 65536, 1)) {
-			free(buf);
-			return &ct_enomem;
+		char *dst;
+		size_t want;
+		if (m->fd < 0) {
+			if (!ct_grow((void **)&m->buf, &cap, m->len + 65536,
+				     1))
+				goto enomem;
+			dst = m->buf + m->len;
+			want = cap - m->len;
+			if (head_only && m->len < HEAD_LEN)
+				want = HEAD_LEN - m->len;
+		} else {
+			dst = w->chunk;
+			want = CHUNK;
 		}
-		size_t want = cap - len;
-		if (head_only && len < HEAD_LEN)
-			want = HEAD_LEN - len;
-		la_ssize_t n = archive_read_data(a, buf + len, want);
+		la_ssize_t n = archive_read_data(a, dst, want);
 		if (n < 0) {
-			*ret_error = archive_error_string(a);
-			if (!*ret_error)
-				*ret_error = "read error";
-			free(buf);
-			return NULL;
+			m->error = archive_error_string(a);
+			if (!m->error)
+				m->error = "read error";
+			goto drop;
 		}
 		if (n == 0)
 			break;
-		len += (size_t)n;
-		if (len > max) {
-			free(buf);
-			*ret_too_big = true;
-			return NULL;
+		total += (uint64_t)n;
+		if (total > w->max_entry) {
+			m->too_big = true;
+			goto drop;
 		}
-		if (head_only && len >= HEAD_LEN &&
-		    !ct_source_is_container(buf, len))
-			break;
+		if (deadline && now_seconds() > deadline) {
+			if (asprintf(&m->why, "reading it took longer than "
+				     "%u s (the case time limit)",
+				     w->opts->entry_timeout) < 0)
+				goto enomem;
+			goto drop;
+		}
+		if (m->fd < 0) {
+			m->len += (size_t)n;
+			if (head_only && m->len >= HEAD_LEN &&
+			    !ct_source_is_container(m->buf, m->len)) {
+				m->partial = true;
+				break;
+			}
+			if (m->len <= CT_SOURCE_MAX_MEMORY)
+				continue;
+			/* too big for memory: on to a spool file */
+			if (!spool_room(size > total ? size - total : 0) ||
+			    (m->fd = spool_open()) < 0 ||
+			    !spool_write(m->fd, m->buf, m->len))
+				goto no_room;
+			free(m->buf);
+			m->buf = NULL;
+			m->len = 0;
+			continue;
+		}
+		if (!spool_write(m->fd, dst, (size_t)n))
+			goto no_room;
+		since_check += (uint64_t)n;
+		if (since_check >= CT_SOURCE_SPOOL_RESERVE / 2) {
+			since_check = 0;
+			if (!spool_room(0))
+				goto no_room;
+		}
 	}
-	*ret = buf;
-	*ret_len = len;
+	if (m->fd >= 0) {
+		/* a hole at the end needs the size set */
+		void *map;
+		size_t len;
+		struct ct_error *err = NULL;
+		if (ftruncate(m->fd, (off_t)total) != 0)
+			goto no_room;
+		err = ct_map_fd(m->fd, "spool file", &map, &len);
+		if (err == &ct_enomem)
+			goto enomem;
+		if (err) {
+			ct_error_destroy(err);
+			goto no_room;
+		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
+		m->buf = map;
+		m->len = len;
+	}
 	return NULL;
+no_room:
+	if (asprintf(&m->why, "no room to spool it to a temporary file in "
+		     "'%s' (%" PRIu64 " MiB are kept free there)", spool_dir(),
+		     CT_SOURCE_SPOOL_RESERVE >> 20) < 0)
+		goto enomem;
+drop:
+	{
+		char *why = m->why;
+		const char *error = m->error;
+		bool too_big = m->too_big;
+		m->why = NULL;
+		member_deinit(m);
+		m->why = why;
+		m->error = error;
+		m->too_big = too_big;
+	}
+	return NULL;
+enomem:
+	member_deinit(m);
+	return &ct_enomem;
+}
+
+/* Skip the rest of the current member.  Uncompressed archives seek past
+ * it (libarchive skips by the header's size); a compressed stream must be
+ * inflated to get past it, so at most CT_SOURCE_MAX_SKIP bytes are:
+ * false when that was not enough (the rest of the archive is not read). */
+static bool skip_member(struct walk *w, struct archive *a)
+{
+	if (archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE)
+		return archive_read_data_skip(a) == ARCHIVE_OK;
+	uint64_t done = 0;
+	for (;;) {
+		la_ssize_t n = archive_read_data(a, w->chunk, CHUNK);
+		if (n <= 0)
+			return n == 0;
+		done += (uint64_t)n;
+		if (done > CT_SOURCE_MAX_SKIP)
+			return false;
+	}
+}
+
+/* After listing a member by its first bytes: get past the rest of it.  In
+ * a compressed stream that means inflating it, within the entry time
+ * limit: false when that ran out (the rest of the archive is not read). */
+static bool pass_member(struct walk *w, struct archive *a)
+{
+	if (archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE ||
+	    !w->opts->entry_timeout)
+		return true;	/* libarchive skips it at the next header */
+	double deadline = now_seconds() + w->opts->entry_timeout;
+	for (unsigned i = 0;; i++) {
+		la_ssize_t n = archive_read_data(a, w->chunk, CHUNK);
+		if (n <= 0)
+			return true;	/* a read error shows at the header */
+		if (i % 256 == 0 && now_seconds() > deadline)
+			return false;
+	}
 }
 
 static struct archive *archive_new(void)
@@ -251,59 +448,94 @@ static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 		struct ct_source_entry e = {
 			.path = child, .size = size, .nesting = nesting + 1,
 		};
+		struct member m = { .fd = -1 };
 		if (size > w->max_entry) {
-			e.skipped = "larger than the entry size limit";
-			err = report(w, &e);
-			free(child);
-			if (err)
+			m.too_big = true;
+		} else {
+			err = read_member(w, a, size, w->opts->names_only, &m);
+			if (err) {
+				free(child);
 				break;
-			continue;
+			}
 		}
-		char *buf = NULL;
-		size_t len = 0;
-		bool too_big;
-		const char *rerr;
-		err = read_member(a, w->max_entry, w->opts->names_only, &buf,
-				  &len, &too_big, &rerr);
-		if (err) {
-			free(child);
-			break;
-		}
-		if (rerr || too_big) {
+		if (m.error || m.too_big || m.why) {
 			char *where = NULL;
-			if (rerr && asprintf(&where, "cannot read archive '%s' "
-					     "at member '%s': %s", path, member,
-					     rerr) < 0) {
+			if (m.error && asprintf(&where, "cannot read archive "
+						"'%s' at member '%s': %s", path,
+						member, m.error) < 0) {
+				member_deinit(&m);
 				free(child);
 				err = &ct_enomem;
 				break;
 			}
 			e.error = where;
-			if (too_big)
+			if (m.too_big)
 				e.skipped = "larger than the entry size limit";
+			else if (m.why)
+				e.skipped = m.why;
+			/* the rest of a skipped member: bounded work */
+			bool read_error = m.error != NULL;
+			bool stop = read_error || raw || !skip_member(w, a);
 			err = report(w, &e);
 			free(where);
+			member_deinit(&m);
+			if (!err && stop && !read_error && !raw) {
+				if (asprintf(&where, "cannot read archive '%s' "
+					     "after member '%s': skipping it "
+					     "would inflate more than %" PRIu64
+					     " MiB of a compressed stream; the "
+					     "rest is not read", path, member,
+					     CT_SOURCE_MAX_SKIP >> 20) < 0) {
+					err = &ct_enomem;
+				} else {
+					struct ct_source_entry s2 = {
+						.path = path, .error = where,
+						.nesting = nesting,
+					};
+					err = report(w, &s2);
+					free(where);
+				}
+			}
 			free(child);
-			if (err || rerr)
+			if (err || stop)
 				break;
 			continue;
 		}
 		if (!size)
-			e.size = len;
-		err = walk_buffer(w, child, buf, len, e.size, nesting + 1);
-		free(buf);
+			e.size = m.len;
+		err = walk_buffer(w, child, m.buf ? m.buf : "", m.len, e.size,
+				  nesting + 1, m.fd);
+		bool partial = m.partial;
+		member_deinit(&m);
 		free(child);
 		if (err)
 			break;
+		if (partial && !pass_member(w, a)) {
+			char *where;
+			if (asprintf(&where, "cannot read archive '%s' after "
+				     "member '%s': getting past it took longer "
+				     "than %u s (the case time limit); the rest "
+				     "is not read", path, member,
+				     w->opts->entry_timeout) < 0)
+				return &ct_enomem;
+			struct ct_source_entry s2 = {
+				.path = path, .error = where,
+				.nesting = nesting,
+			};
+			err = report(w, &s2);
+			free(where);
+			break;
+		}
 	}
 	free(member);
 	return err;
 }
 
-/* One leaf or nested container held in memory. */
+/* One leaf or nested container held in memory, or (fd >= 0) in the
+ * mapped file fd. */
 static struct ct_error *walk_buffer(struct walk *w, const char *path,
 				    const char *buf, size_t len, uint64_t size,
-				    int nesting)
+				    int nesting, int fd)
 {
 	struct ct_source_entry e = {
 		.path = path, .size = size, .nesting = nesting,
@@ -312,6 +544,8 @@ static struct ct_error *walk_buffer(struct walk *w, const char *path,
 		if (!w->opts->names_only) {
 			e.data = buf;
 			e.len = len;
+			e.mapped = fd >= 0;
+			e.fd = fd;
 		}
 		return report(w, &e);
 	}
@@ -319,7 +553,9 @@ static struct ct_error *walk_buffer(struct walk *w, const char *path,
 		e.skipped = "archive nested too deep";
 		return report(w, &e);
 	}
-	if (len > CT_SOURCE_MAX_HELD || w->held > CT_SOURCE_MAX_HELD - len) {
+	bool held = fd < 0;
+	if (held && (len > CT_SOURCE_MAX_HELD ||
+		     w->held > CT_SOURCE_MAX_HELD - len)) {
 		e.skipped = "nested archives too large to hold in memory";
 		return report(w, &e);
 	}
@@ -327,7 +563,10 @@ static struct ct_error *walk_buffer(struct walk *w, const char *path,
 	if (!a)
 		return &ct_enomem;
 	struct ct_error *err = NULL;
-	if (archive_read_open_memory(a, buf, len) != ARCHIVE_OK) {
+	int r = held ? archive_read_open_memory(a, buf, len)
+		     : lseek(fd, 0, SEEK_SET) == 0
+		     ? archive_read_open_fd(a, fd, CHUNK) : ARCHIVE_FATAL;
+	if (r != ARCHIVE_OK) {
 		char *msg;
 		const char *why = archive_error_string(a);
 		if (asprintf(&msg, "cannot read archive '%s' before the first "
@@ -340,9 +579,11 @@ static struct ct_error *walk_buffer(struct walk *w, const char *path,
 			free(msg);
 		}
 	} else {
-		w->held += len;
+		if (held)
+			w->held += len;
 		err = walk_archive(w, a, path, nesting);
-		w->held -= len;
+		if (held)
+			w->held -= len;
 	}
 	archive_read_free(a);
 	return err;
@@ -455,10 +696,38 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 			e.skipped = "larger than the entry size limit";
 		return report(w, &e);
 	}
+	if (size > CT_SOURCE_MAX_MEMORY) {
+		/* read in place, as analyze does */
+		void *map;
+		size_t len;
+		err = ct_map_fd(fd, path, &map, &len);
+		if (err) {
+			close(fd);
+			if (err == &ct_enomem)
+				return err;
+			char *msg = ct_error_format(err);
+			ct_error_destroy(err);
+			if (!msg)
+				return &ct_enomem;
+			e.error = msg;
+			err = report(w, &e);
+			free(msg);
+			return err;
+		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
+		e.data = map;
+		e.len = len;
+		e.mapped = true;
+		e.fd = fd;
+		err = report(w, &e);
+		ct_unmap_file(map, len);
+		close(fd);
+		return err;
+	}
 	char *buf = NULL;
 	size_t len = 0;
 	bool too_big;
-	err = read_fd(fd, path, w->max_entry, &buf, &len, &too_big);
+	err = read_fd(fd, path, CT_SOURCE_MAX_MEMORY, &buf, &len, &too_big);
 	close(fd);
 	if (err) {
 		if (err == &ct_enomem)
@@ -563,14 +832,13 @@ static void walk_init(struct walk *w, const struct ct_source_options *opts,
 					  : CT_SOURCE_MAX_ENTRY;
 	w->fn = fn;
 	w->arg = arg;
+	w->chunk = malloc(CHUNK);
 }
 
 struct ct_error *ct_source_walk(const char *path,
 				const struct ct_source_options *opts,
 				ct_source_fn fn, void *arg)
 {
-	struct walk w;
-	walk_init(&w, opts, fn, arg);
 	struct stat st;
 	if (stat(path, &st) != 0)
 		return ct_error_os(errno, path, "cannot read");
@@ -578,11 +846,18 @@ struct ct_error *ct_source_walk(const char *path,
 		return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
 						   "not a file or folder"),
 				   path, 0, 0, false);
+	struct walk w;
+	walk_init(&w, opts, fn, arg);
+	if (!w.chunk)
+		return &ct_enomem;
 	if (S_ISDIR(st.st_mode) && !w.opts->follow_links &&
-	    !(w.root_real = realpath(path, NULL)))
+	    !(w.root_real = realpath(path, NULL))) {
+		free(w.chunk);
 		return ct_error_os(errno, path, "cannot read");
+	}
 	struct ct_error *err = walk_path(&w, path, 0);
 	free(w.root_real);
+	free(w.chunk);
 	return err;
 }
 
@@ -593,14 +868,20 @@ struct ct_error *ct_source_walk_memory(const char *name, const void *buf,
 {
 	struct walk w;
 	walk_init(&w, opts, fn, arg);
+	if (!w.chunk)
+		return &ct_enomem;
+	struct ct_error *err;
 	if (len > w.max_entry) {
 		struct ct_source_entry e = {
 			.path = name, .size = len,
 			.skipped = "larger than the entry size limit",
 		};
-		return report(&w, &e);
+		err = report(&w, &e);
+	} else {
+		err = walk_buffer(&w, name, buf ? buf : "", len, len, 0, -1);
 	}
-	return walk_buffer(&w, name, buf ? buf : "", len, len, 0);
+	free(w.chunk);
+	return err;
 }
 
 /* ---- support bundles ---------------------------------------------------- */

@@ -6,7 +6,8 @@
  * An entry is one leaf file: a file of a folder, a member of an archive, or
  * the decompressed content of a single compressed file (vmkernel.0.gz).
  * Archives inside archives (a vCenter zip of per-host .tgz bundles) are
- * opened in memory and enumerated in turn, up to CT_SOURCE_MAX_NESTING
+ * opened in memory (or from their spool file when large) and enumerated
+ * in turn, up to CT_SOURCE_MAX_NESTING
  * levels.  Entry paths name the chain: "bundle.zip!host1.tgz!commands/x".
  *
  * Order is stable: folders in strcmp order of their names, archives in
@@ -23,9 +24,18 @@
 
 #include "crashtriage.h"
 
-/* Limits of one walk: a hostile archive cannot exhaust memory. */
-#define CT_SOURCE_MAX_ENTRY ((size_t)512 << 20) /* bytes of one entry */
+/* Limits of one walk: a hostile archive cannot exhaust memory.  A member
+ * larger than CT_SOURCE_MAX_MEMORY is spooled to an unlinked temporary
+ * file in $TMPDIR (or /tmp), written sparse (a run of zeros is a hole),
+ * while at least CT_SOURCE_SPOOL_RESERVE bytes stay free there, and
+ * mapped; a plain file larger than it is mapped in place. */
+#define CT_SOURCE_MAX_ENTRY ((uint64_t)256 << 30) /* bytes of one entry */
+#define CT_SOURCE_MAX_MEMORY ((size_t)64 << 20)	/* held in memory */
 #define CT_SOURCE_MAX_HELD ((size_t)1 << 30)	/* nested buffers held */
+#define CT_SOURCE_SPOOL_RESERVE ((uint64_t)256 << 20)
+/* Bytes a walk inflates to skip one member of a compressed stream (a tgz)
+ * that it does not read; past it the rest of the archive is not read. */
+#define CT_SOURCE_MAX_SKIP ((uint64_t)256 << 20)
 enum {
 	CT_SOURCE_MAX_NESTING = 4,	/* archives inside archives */
 	CT_SOURCE_MAX_ENTRIES = 1000000, /* entries of one walk */
@@ -38,6 +48,11 @@ struct ct_source_entry {
 	const char *data;	/* bytes, NULL in names-only walks, when
 				 * skipped or on error; not NUL-terminated */
 	size_t len;		/* bytes at data */
+	bool mapped;		/* data is a mapping of all of fd, made
+				 * with ct_map_fd() (check ct_map_lost()) */
+	int fd;			/* with mapped: the file, which the callback
+				 * may map again to keep the bytes after
+				 * it returns (ct_map_fd) */
 	uint64_t size;		/* size as the folder or archive says it
 				 * (0 when unknown, e.g. a raw .gz) */
 	unsigned char sha256[32]; /* of data, when data is set and the
@@ -59,7 +74,10 @@ typedef struct ct_error *(*ct_source_fn)(void *arg,
 struct ct_source_options {
 	bool names_only;	/* do not read leaf data (nested archives are
 				 * still read, to list their members) */
-	size_t max_entry;	/* 0: CT_SOURCE_MAX_ENTRY */
+	uint64_t max_entry;	/* 0: CT_SOURCE_MAX_ENTRY */
+	unsigned entry_timeout;	/* seconds one entry may take to read
+				 * (spool) before it is given up with an
+				 * error; 0: no limit */
 	bool disk_only;		/* files on disk are leaves: do not open
 				 * archives (implies names_only) */
 	bool sha256;		/* compute each entry's SHA-256 */

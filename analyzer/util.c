@@ -5,6 +5,9 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -487,11 +490,128 @@ void ct_names_free(char **names, size_t count)
 
 /* ---- files --------------------------------------------------------------- */
 
-struct ct_error *ct_map_file(const char *path, void **ret_map, size_t *ret_len)
+/* ---- mappings that survive their file shrinking ------------------------ */
+
+/*
+ * A mapped file that shrinks while it is read (copytruncate log rotation, a
+ * dump still being written) raises SIGBUS at the first page past its new
+ * end.  Every mapping ct_map_fd() makes is listed in trap_slots; the SIGBUS
+ * handler puts zero pages over the rest of the listed mapping that faulted
+ * (mmap MAP_FIXED, as PulseAudio's memtrap does) and records the offset, so
+ * the reader goes on over zeros and its caller reports the loss
+ * (ct_map_lost).  A fault outside every listed mapping is re-raised with the
+ * previous disposition.  The slots are lock-free: the handler may run in
+ * any thread.
+ */
+enum { TRAP_SLOTS = 1024 };
+
+struct trap_slot {
+	_Atomic uintptr_t base;	/* start of the mapping, 0 when free */
+	_Atomic size_t len;	/* its length */
+	_Atomic uint64_t lost;	/* first offset replaced by zeros, or
+				 * UINT64_MAX */
+};
+
+static struct trap_slot trap_slots[TRAP_SLOTS];
+static struct sigaction trap_old;	/* SIGBUS disposition before ours */
+static uintptr_t trap_page = 4096;	/* page size */
+static pthread_once_t trap_once = PTHREAD_ONCE_INIT;
+
+static void trap_handler(int sig, siginfo_t *si, void *uctx)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd < 0)
-		return ct_error_os(errno, path, "cannot open");
+	uintptr_t addr = (uintptr_t)si->si_addr;
+	for (size_t i = 0; i < TRAP_SLOTS; i++) {
+		uintptr_t base = atomic_load(&trap_slots[i].base);
+		size_t len = atomic_load(&trap_slots[i].len);
+		if (base <= 1 || addr < base || addr - base >= len)
+			continue;
+		uintptr_t page = addr & ~(trap_page - 1);
+		if (page < base)
+			page = base;
+		if (mmap((void *)page, base + len - page, PROT_READ,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED, -1, 0) ==
+		    MAP_FAILED)
+			break;
+		uint64_t off = page - base;
+		uint64_t old = atomic_load(&trap_slots[i].lost);
+		while (off < old &&
+		       !atomic_compare_exchange_weak(&trap_slots[i].lost,
+						     &old, off))
+			;
+		return;
+	}
+	/* not ours: the fault happens again under the old disposition */
+	if (trap_old.sa_flags & SA_SIGINFO && trap_old.sa_sigaction) {
+		trap_old.sa_sigaction(sig, si, uctx);
+		return;
+	}
+	sigaction(SIGBUS, &trap_old, NULL);
+}
+
+static void trap_install(void)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	if (page > 0)
+		trap_page = (uintptr_t)page;
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = trap_handler;
+	sa.sa_flags = SA_SIGINFO | SA_RESTART | SA_NODEFER;
+	sigemptyset(&sa.sa_mask);
+	struct sigaction old;
+	if (sigaction(SIGBUS, &sa, &old) == 0)
+		trap_old = old;
+}
+
+static void trap_add(void *map, size_t len)
+{
+	pthread_once(&trap_once, trap_install);
+	for (size_t i = 0; i < TRAP_SLOTS; i++) {
+		/* reserve the slot (base 1 matches no mapping), fill it, then
+		 * publish the base */
+		uintptr_t free_slot = 0;
+		if (!atomic_compare_exchange_strong(&trap_slots[i].base,
+						    &free_slot, 1))
+			continue;
+		atomic_store(&trap_slots[i].lost, UINT64_MAX);
+		atomic_store(&trap_slots[i].len, len);
+		atomic_store(&trap_slots[i].base, (uintptr_t)map);
+		return;
+	}
+	/* NEEDSWORK: more than TRAP_SLOTS mappings at once are not trapped */
+}
+
+static struct trap_slot *trap_find(const void *map)
+{
+	for (size_t i = 0; i < TRAP_SLOTS; i++)
+		if (atomic_load(&trap_slots[i].base) == (uintptr_t)map)
+			return &trap_slots[i];
+	return NULL;
+}
+
+bool ct_map_lost(const void *map, uint64_t *ret_offset)
+{
+	struct trap_slot *s = map ? trap_find(map) : NULL;
+	uint64_t lost = s ? atomic_load(&s->lost) : UINT64_MAX;
+	if (lost == UINT64_MAX)
+		return false;
+	*ret_offset = lost;
+	return true;
+}
+
+void ct_unmap_file(void *map, size_t len)
+{
+	if (!map)
+		return;
+	struct trap_slot *s = trap_find(map);
+	if (s)
+		atomic_store(&s->base, 0);
+	munmap(map, len);
+}
+
+struct ct_error *ct_map_fd(int fd, const char *path, void **ret_map,
+			   size_t *ret_len)
+{
 	struct stat st;
 	struct ct_error *err = NULL;
 	if (fstat(fd, &st) != 0)
@@ -513,10 +633,20 @@ struct ct_error *ct_map_file(const char *path, void **ret_map, size_t *ret_len)
 		if (map == MAP_FAILED)
 			err = ct_error_os(errno, path, "cannot map");
 	}
-	close(fd);
 	if (err)
 		return err;
+	trap_add(map, (size_t)st.st_size);
 	*ret_map = map;
 	*ret_len = (size_t)st.st_size;
 	return NULL;
+}
+
+struct ct_error *ct_map_file(const char *path, void **ret_map, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0)
+		return ct_error_os(errno, path, "cannot open");
+	struct ct_error *err = ct_map_fd(fd, path, ret_map, ret_len);
+	close(fd);
+	return err;
 }

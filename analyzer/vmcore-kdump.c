@@ -98,7 +98,7 @@ struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
 	struct ct_error *err = ct_map_file(path, &map, &len);
 	if (err || !ct_vmcore_sniff_any(map, len)) {
 		if (!err)
-			munmap(map, len);
+			ct_unmap_file(map, len);
 		ct_error_destroy(err);	/* the text reader says it again */
 		return ct_symtab_add_file(t, path);
 	}
@@ -114,6 +114,6 @@ struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
 		ct_kallsyms_destroy(ks);
 		ct_vmcore_destroy(vc);
 	}
-	munmap(map, len);
+	ct_unmap_file(map, len);
 	return err;
 }

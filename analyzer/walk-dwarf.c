@@ -168,7 +168,7 @@ void ct_walk_session_destroy(struct ct_walk_session *s)
 		close(s->exe_fd);
 	ct_core_destroy(s->core);
 	if (s->map)
-		munmap(s->map, s->map_len);
+		ct_unmap_file(s->map, s->map_len);
 	free(s->stacks);
 	free(s->exe);
 	free(s->core_path);

@@ -23,6 +23,14 @@
  * split log line stays whole); fragments outside a bundle are cases of
  * their own and are not joined.
  *
+ * Inputs of any size are read in bounded memory (analyzer/source.h:
+ * big files mapped, big members spooled and mapped); what is not read
+ * (over --max-member-size, nested too deep, no room to spool) is a failed
+ * case with its reason, or a note on its bundle, counted in the summary
+ * and the exit status.  Each step of a case's analysis runs in a thread
+ * the reader watches: over --case-timeout, the case is stored failed and
+ * the thread is left to finish and free its job.
+ *
  * With -j N > 1, N threads analyse cases; this thread reads the inputs
  * and is the only one that writes the database, storing cases in the
  * order they were completed: the database is the same for every N.
@@ -31,7 +39,10 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <sys/file.h>
+#include <sys/mman.h>
+#include <inttypes.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,7 +58,8 @@
 const char cmd_batch_usage[] =
 	"usage: crashtriage batch --db FILE [-j N] [--kb PATH | --rules DIR]\n"
 	"                         [--rematch] [--recheck] [--follow-links]\n"
-	"                         [PATH...]\n"
+	"                         [--case-timeout SECONDS]\n"
+	"                         [--max-member-size SIZE] [PATH...]\n"
 	"\n"
 	"Classify every crash in PATHs (folders, files, and .tar, .tgz,\n"
 	".tar.xz, .zip archives, also nested, read in place) into the results\n"
@@ -70,6 +82,15 @@ const char cmd_batch_usage[] =
 	"                before)\n"
 	"  --follow-links  follow links in a folder to files outside it (by\n"
 	"                default they are skipped with a note)\n"
+	"  --case-timeout SECONDS\n"
+	"                give up a case whose analysis, or the reading of one\n"
+	"                of its archive members, takes longer: it is stored\n"
+	"                failed with the reason and the batch goes on\n"
+	"                (default 300, 0 = no limit)\n"
+	"  --max-member-size SIZE\n"
+	"                do not read files or archive members larger than\n"
+	"                SIZE (K, M, G, T suffixes; default 256G): each is a\n"
+	"                failed case, or a member not read of its bundle\n"
 	"  -q, --quiet   no progress line\n"
 	"  -h, --help    show this help\n"
 	"\n"
@@ -107,8 +128,12 @@ struct batch {
 	bool progress;
 	bool recheck;		/* --recheck: no stat cache lookups */
 	bool follow_links;	/* --follow-links */
+	unsigned case_timeout;	/* seconds of analysis a case may take,
+				 * 0 = no limit (--case-timeout) */
+	uint64_t max_member;	/* --max-member-size, 0 = the default */
 	/* totals */
 	size_t inputs_new, inputs_stored, cases, failed, files;
+	size_t unread;		/* bundle members skipped (not read) */
 	uint64_t bytes;
 	uint64_t disk_total;	/* bytes on disk of every input */
 	uint64_t disk_done;	/* of finished inputs */
@@ -276,11 +301,14 @@ static struct ct_error *file_hash(struct batch *b, const char *path,
  * worker thread; results are stored by this thread in the order the cases
  * were completed, so the database is the same whatever N. */
 enum { FLUSH_BYTES = 64 << 20 };
+#define FRAG_MAX ((size_t)512 << 20)	/* bytes of joined fragments */
 
 struct pending {
 	char *path;
 	char *data;		/* NULL for an unread entry */
 	size_t len;
+	bool mapped;		/* data is a mapping (ct_map_fd), else
+				 * heap */
 	uint64_t size;
 	char *reason;		/* why unread (error or skipped) */
 	bool error;		/* reason is an error: also a note */
@@ -304,12 +332,19 @@ struct job {
 	unsigned frag_next;	/* number of the next fragment */
 	bool frag_too_big;	/* the joined file passed the limit */
 	bool done;		/* analysed (by a worker) */
+	bool abandoned;		/* over the time limit: the worker frees it */
+	bool timed_out;		/* a replacement for an abandoned case:
+				 * later entries are dropped */
+	double spent;		/* seconds of analysis so far */
+	double started;		/* when a worker took it (monotonic), or 0 */
 	struct job *next;	/* work queue link */
 };
 
 struct pool {
 	pthread_mutex_t mu;
 	pthread_cond_t work;	/* a job was queued, or stop */
+	size_t live;		/* worker threads running */
+	size_t stuck;		/* of them, on an abandoned job */
 	pthread_cond_t done;	/* a job was analysed */
 	struct job *head, *tail; /* queued for a worker */
 	struct job **inflight;	/* submitted, not stored: FIFO ring */
@@ -337,12 +372,17 @@ struct input_run {
 	struct open_case *open;	/* open cases in order of creation */
 	size_t open_count, open_cap;
 	char *first_error;	/* first error met in this input */
+	size_t entries;		/* entries of the data pass */
 };
 
 static void pending_deinit(struct pending *p)
 {
 	free(p->path);
-	free(p->data);
+	if (p->mapped)
+		ct_unmap_file(p->data, p->len);
+	else
+		free(p->data);
+	p->data = NULL;
 	free(p->reason);
 }
 
@@ -369,9 +409,13 @@ static struct ct_error *job_flush(struct job *j)
 	struct ct_error *err = NULL;
 	for (size_t i = 0; i < j->item_count; i++) {
 		struct pending *p = &j->items[i];
-		if (!err && p->data)
+		uint64_t lost;
+		if (!err && p->data) {
 			err = ct_case_add_text(j->c, p->path, p->data, p->len);
-		else if (!err)
+			if (!err && p->mapped && ct_map_lost(p->data, &lost))
+				err = ct_case_add_note_lost(j->c, p->path, lost,
+							    p->len);
+		} else if (!err)
 			err = ct_case_add_unread(j->c, p->path, p->size,
 						 p->reason);
 		if (!err && p->error)
@@ -383,9 +427,37 @@ static struct ct_error *job_flush(struct job *j)
 	return err;
 }
 
+/* Analyses given up (over --case-timeout) whose threads still run: they
+ * use the knowledge base, which must then outlive the batch. */
+static atomic_size_t abandoned_running;
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* For tests only: CRASHTRIAGE_TEST_CASE_DELAY="TEXT:SECONDS" makes the
+ * analysis of every case whose name contains TEXT take SECONDS longer, a
+ * slow input on demand for the --case-timeout tests. */
+static void test_delay(const struct job *j)
+{
+	const char *v = getenv("CRASHTRIAGE_TEST_CASE_DELAY");
+	const char *colon = v ? strrchr(v, ':') : NULL;
+	if (!colon || !memmem(j->key, strlen(j->key), v, (size_t)(colon - v)))
+		return;
+	double secs = atof(colon + 1);
+	struct timespec t = { (time_t)secs,
+			      (long)((secs - (double)(time_t)secs) * 1e9) };
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		;
+}
+
 /* Everything after the last entry: flush, sign, match. */
 static void job_analyse(struct job *j, const struct ct_kb *kb)
 {
+	test_delay(j);
 	struct ct_error *err = job_flush(j);
 	if (!err && !j->error)
 		err = ct_case_finish(j->c);
@@ -407,14 +479,38 @@ static void *worker(void *arg)
 		p->head = j->next;
 		if (!p->head)
 			p->tail = NULL;
+		j->started = mono_now();
 		pthread_mutex_unlock(&p->mu);
 		job_analyse(j, p->kb);
 		pthread_mutex_lock(&p->mu);
+		if (j->abandoned) {
+			/* stored as timed out meanwhile: drop the result */
+			p->stuck--;
+			atomic_fetch_sub(&abandoned_running, 1);
+			pthread_mutex_unlock(&p->mu);
+			job_destroy(j);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
 		j->done = true;
 		pthread_cond_broadcast(&p->done);
 	}
+	p->live--;
+	pthread_cond_broadcast(&p->done);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
+}
+
+/* One more worker (detached: pool_stop waits for p->live). */
+static int worker_start(struct pool *p)
+{
+	pthread_t t;
+	int e = pthread_create(&t, NULL, worker, p);
+	if (e)
+		return e;
+	pthread_detach(t);
+	p->live++;
+	return 0;
 }
 
 static struct ct_error *pool_start(struct pool *p, size_t n,
@@ -431,7 +527,9 @@ static struct ct_error *pool_start(struct pool *p, size_t n,
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->done, NULL);
 	for (size_t i = 0; i < n; i++) {
-		int e = pthread_create(&p->threads[i], NULL, worker, p);
+		pthread_mutex_lock(&p->mu);
+		int e = worker_start(p);
+		pthread_mutex_unlock(&p->mu);
 		if (e)
 			return ct_error_os(e, NULL, "cannot start a thread");
 		p->nthreads++;
@@ -447,9 +545,14 @@ static void pool_stop(struct pool *p)
 	pthread_mutex_lock(&p->mu);
 	p->stop = true;
 	pthread_cond_broadcast(&p->work);
+	while (p->live > p->stuck)
+		pthread_cond_wait(&p->done, &p->mu);
+	bool stuck = p->stuck;
 	pthread_mutex_unlock(&p->mu);
-	for (size_t i = 0; i < p->nthreads; i++)
-		pthread_join(p->threads[i], NULL);
+	/* workers on an abandoned case still use the pool: it lives on (the
+	 * process ends soon) */
+	if (stuck)
+		return;
 	for (size_t i = 0; i < p->in_count; i++)
 		job_destroy(p->inflight[(p->in_head + i) % p->in_cap]);
 	free(p->inflight);
@@ -485,6 +588,157 @@ static struct ct_error *job_store(struct batch *b, struct job *j)
 	return err;
 }
 
+/* A failed job standing for j, whose analysis went over the time limit:
+ * the same case, no evidence, the reason. */
+static struct job *job_timed_out(const struct batch *b, const struct job *j)
+{
+	struct job *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->input_id = j->input_id;
+	r->bundle = j->bundle;
+	r->timed_out = true;
+	r->done = true;
+	if (!(r->key = strdup(j->key)) || !(r->member = strdup(j->member)) ||
+	    asprintf(&r->error, "analysis took longer than %u s "
+		     "(--case-timeout): given up", b->case_timeout) < 0) {
+		r->error = NULL;
+		job_destroy(r);
+		return NULL;
+	}
+	struct ct_error *err = ct_case_create(r->key, &r->c);
+	if (err) {
+		ct_error_destroy(err);
+		job_destroy(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* A run of job_flush (final: job_analyse) watched by the reader. */
+struct watch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* done */
+	struct job *j;		/* the job, moved out of the caller's */
+	const struct ct_kb *kb;
+	bool final;		/* job_analyse, else job_flush */
+	bool done;		/* the run ended */
+	bool abandoned;		/* the reader gave up: the thread frees */
+	struct ct_error *err;	/* job_flush's error */
+};
+
+static void watch_free(struct watch *w)
+{
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
+
+static void *watch_main(void *arg)
+{
+	struct watch *w = arg;
+	if (w->final)
+		job_analyse(w->j, w->kb);
+	else
+		w->err = job_flush(w->j);
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	bool abandoned = w->abandoned;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (abandoned) {
+		ct_error_destroy(w->err);
+		job_destroy(w->j);
+		watch_free(w);
+		atomic_fetch_sub(&abandoned_running, 1);
+	}
+	return NULL;
+}
+
+/* Analyse what j holds (final: and finish it) in this thread's stead,
+ * within what is left of the case's time limit.  Over the limit, the run
+ * is abandoned (its thread frees the old job when it ends) and j becomes
+ * a failed case whose later entries are dropped. */
+static struct ct_error *job_work(struct batch *b, struct job *j, bool final)
+{
+	if (j->timed_out) {
+		for (size_t i = 0; i < j->item_count; i++)
+			pending_deinit(&j->items[i]);
+		j->item_count = 0;
+		j->bytes = 0;
+		return NULL;
+	}
+	if (!b->case_timeout) {
+		if (!final)
+			return job_flush(j);
+		job_analyse(j, b->kb);
+		return NULL;
+	}
+	struct watch *w = calloc(1, sizeof(*w));
+	struct job *moved = malloc(sizeof(*moved));
+	if (!w || !moved) {
+		free(w);
+		free(moved);
+		return &ct_enomem;
+	}
+	*moved = *j;
+	w->j = moved;
+	w->kb = b->kb;
+	w->final = final;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	double t0 = mono_now();
+	double left = (double)b->case_timeout - j->spent;
+	if (left < 0)
+		left = 0;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)left;
+	until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_t t;
+	int e = pthread_create(&t, NULL, watch_main, w);
+	if (e) {
+		watch_free(w);
+		free(moved);
+		return ct_error_os(e, NULL, "cannot start a thread");
+	}
+	pthread_mutex_lock(&w->mu);
+	while (!w->done)
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &until) ==
+		    ETIMEDOUT)
+			break;
+	if (!w->done) {
+		struct job *r = job_timed_out(b, moved);
+		w->abandoned = true;
+		atomic_fetch_add(&abandoned_running, 1);
+		pthread_mutex_unlock(&w->mu);
+		pthread_detach(t);
+		if (!r) {
+			memset(j, 0, sizeof(*j));
+			return &ct_enomem;
+		}
+		*j = *r;
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(t, NULL);
+	*j = *moved;
+	free(moved);
+	j->spent += mono_now() - t0;
+	struct ct_error *err = w->err;
+	watch_free(w);
+	return err;
+}
+
 /* Store analysed jobs in order; with wait, until none is in flight, else
  * until there is room for one more. */
 static struct ct_error *pool_drain(struct batch *b, bool wait)
@@ -494,10 +748,50 @@ static struct ct_error *pool_drain(struct batch *b, bool wait)
 	pthread_mutex_lock(&p->mu);
 	while (p->in_count && !err) {
 		struct job *j = p->inflight[p->in_head];
+		if (!j->done && b->case_timeout && j->started &&
+		    mono_now() - j->started + j->spent >=
+		    (double)b->case_timeout) {
+			/* over the limit: store it failed, and leave the
+			 * worker to finish and free it; another worker
+			 * takes its place */
+			struct job *r = job_timed_out(b, j);
+			if (!r) {
+				err = &ct_enomem;
+				break;
+			}
+			j->abandoned = true;
+			p->stuck++;
+			atomic_fetch_add(&abandoned_running, 1);
+			if (worker_start(p) != 0)
+				err = ct_error_os(errno, NULL, "cannot start a "
+						  "thread");
+			p->in_head = (p->in_head + 1) % p->in_cap;
+			p->in_count--;
+			pthread_mutex_unlock(&p->mu);
+			struct ct_error *e2 = job_store(b, r);
+			if (!err)
+				err = e2;
+			else
+				ct_error_destroy(e2);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
 		if (!j->done) {
 			if (!wait && p->in_count < p->in_cap)
 				break;
-			pthread_cond_wait(&p->done, &p->mu);
+			if (!b->case_timeout) {
+				pthread_cond_wait(&p->done, &p->mu);
+				continue;
+			}
+			/* wake up to look at the clock */
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 200000000;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&p->done, &p->mu, &t);
 			continue;
 		}
 		p->in_head = (p->in_head + 1) % p->in_cap;
@@ -593,7 +887,11 @@ static struct ct_error *finish_case(struct input_run *r, struct open_case *oc)
 	}
 	if (b->pool)
 		return pool_submit(b, j);
-	job_analyse(j, b->kb);
+	err = job_work(b, j, true);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
 	return job_store(b, j);
 }
 
@@ -695,7 +993,7 @@ static struct ct_error *frag_flush(struct batch *b, struct job *j)
 	j->frag_len = j->frag_cap = 0;
 	j->frag_too_big = false;
 	if (j->bytes > FLUSH_BYTES || !b->pool)
-		return job_flush(j);
+		return job_work(b, j, false);
 	return NULL;
 }
 
@@ -711,7 +1009,7 @@ static struct ct_error *frag_take(struct job *j, const struct ct_source_entry *e
 	j->frag_next++;
 	if (j->frag_too_big)
 		return NULL;
-	if (e->len > CT_SOURCE_MAX_ENTRY - j->frag_len) {
+	if (e->len > FRAG_MAX - j->frag_len) {
 		j->frag_too_big = true;
 		return NULL;
 	}
@@ -739,18 +1037,38 @@ static struct ct_error *job_take(struct batch *b, struct job *j,
 	}
 	if (frag)
 		return frag_take(j, e, base, n);
-	if (!b->pool && e->data && !j->item_count)
-		return ct_case_add_text(j->c, e->path, e->data, e->len);
+	if (!b->pool && !b->case_timeout && e->data && !j->item_count) {
+		struct ct_error *err = ct_case_add_text(j->c, e->path, e->data,
+							e->len);
+		uint64_t lost;
+		if (!err && e->mapped && ct_map_lost(e->data, &lost))
+			err = ct_case_add_note_lost(j->c, e->path, lost,
+						    e->len);
+		return err;
+	}
 	if (!ct_grow((void **)&j->items, &j->item_cap, j->item_count + 1,
 		     sizeof(*j->items)))
 		return &ct_enomem;
 	struct pending *p = &j->items[j->item_count];
 	memset(p, 0, sizeof(*p));
 	p->size = e->size;
-	p->error = e->error != NULL;
+	p->error = e->error || e->skipped;
 	if (!(p->path = strdup(e->path)))
 		return &ct_enomem;
-	if (e->data) {
+	if (e->data && e->mapped) {
+		/* a big file or spooled member: a mapping of our own */
+		void *map;
+		size_t len;
+		struct ct_error *err = ct_map_fd(e->fd, e->path, &map, &len);
+		if (err) {
+			free(p->path);
+			return err;
+		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
+		p->data = map;
+		p->len = len;
+		p->mapped = true;
+	} else if (e->data) {
 		p->data = malloc(e->len ? e->len : 1);
 		if (!p->data) {
 			free(p->path);
@@ -764,10 +1082,11 @@ static struct ct_error *job_take(struct batch *b, struct job *j,
 		return &ct_enomem;
 	}
 	j->item_count++;
-	j->bytes += e->len;
+	if (!p->mapped)
+		j->bytes += e->len;
 	/* a big bundle is analysed as it comes: memory stays bounded */
 	if (j->bytes > FLUSH_BYTES || !b->pool)
-		return job_flush(j);
+		return job_work(b, j, false);
 	return NULL;
 }
 
@@ -782,17 +1101,28 @@ static struct ct_error *take_entry(void *arg, const struct ct_source_entry *e)
 	if (err)
 		return err;
 	oc->seen++;
+	r->entries++;
 	b->files++;
 	b->bytes += e->len;
 	b->disk_now = e->disk_bytes;
 	if (e->error)
 		note_error(r, e->error);
-	if (oc->job) {
+	if (oc->job && !oc->job->timed_out) {
 		if (e->error && !root) {
 			if (!oc->job->error &&
 			    !(oc->job->error = strdup(e->error)))
 				return &ct_enomem;
+		} else if (e->skipped && !root) {
+			/* not triaged: a failed case, with the reason */
+			if (!oc->job->error &&
+			    asprintf(&oc->job->error, "'%s' not read: %s",
+				     e->path, e->skipped) < 0) {
+				oc->job->error = NULL;
+				return &ct_enomem;
+			}
 		} else {
+			if (e->skipped)
+				b->unread++;
 			err = job_take(b, oc->job, e);
 		}
 		if (err)
@@ -848,6 +1178,7 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 	struct input_run r = { .b = b, .u = u, .input_id = input_id };
 	struct ct_source_options names = {
 		.names_only = true, .follow_links = b->follow_links,
+		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
 	};
 	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
 					      &r);
@@ -866,10 +1197,19 @@ static struct ct_error *run_input(struct batch *b, const struct unit *u,
 	if (!err) {
 		struct ct_source_options data = {
 			.names_only = false, .follow_links = b->follow_links,
+			.max_entry = b->max_member,
+			.entry_timeout = b->case_timeout,
 		};
 		err = ct_source_walk(u->path, &data, take_entry, &r);
 		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
 			err = fail_input(&r, err);
+		/* nothing lost silently: an archive with no file in it */
+		if (!err && !r.entries)
+			err = fail_input(&r, ct_error_at(ct_error_create(
+				CT_ERROR_NOT_RECOGNISED, "no file in it (an "
+				"empty archive, or a compressed stream of "
+				"zeros read as an empty tar)"), u->path, 0, 0,
+				false));
 	}
 	/* bundles whose entries did not all come (the file changed) */
 	for (size_t i = 0; i < r.open_count && !err; i++)
@@ -1097,6 +1437,28 @@ static struct ct_error *batch_paths(struct batch *b, char **paths,
 	return err;
 }
 
+/* "123", "64K", "512M", "2G", "1T" -> bytes (nonzero). */
+static bool parse_size(const char *s, uint64_t *ret)
+{
+	char *end;
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	default: break;
+	}
+	if (errno || *end || !v || v > (UINT64_MAX >> shift))
+		return false;
+	*ret = (uint64_t)v << shift;
+	return true;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -1104,6 +1466,8 @@ int cmd_batch(int argc, char **argv)
 		{ "kb", required_argument, NULL, 'k' },
 		{ "rules", required_argument, NULL, 'r' },
 		{ "rematch", no_argument, NULL, 'm' },
+		{ "case-timeout", required_argument, NULL, 't' },
+		{ "max-member-size", required_argument, NULL, 'M' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "recheck", no_argument, NULL, 'R' },
 		{ "follow-links", no_argument, NULL, 'L' },
@@ -1113,6 +1477,8 @@ int cmd_batch(int argc, char **argv)
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
 	bool rematch = false, quiet = false, recheck = false, follow = false;
 	long jobs = 1;
+	unsigned case_timeout = 300;
+	uint64_t max_member = 0;
 	int opt;
 	while ((opt = getopt_long(argc, argv, "+j:qh", options, NULL)) != -1) {
 		switch (opt) {
@@ -1136,6 +1502,25 @@ int cmd_batch(int argc, char **argv)
 			break;
 		case 'L':
 			follow = true;
+			break;
+		case 't': {
+			char *end;
+			errno = 0;
+			unsigned long v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v > 86400 * 365 ||
+			    optarg[0] == '-') {
+				cli_errorf("bad --case-timeout '%s'", optarg);
+				return CLI_EXIT_USAGE;
+			}
+			case_timeout = (unsigned)v;
+			break;
+		}
+		case 'M':
+			if (!parse_size(optarg, &max_member)) {
+				cli_errorf("bad --max-member-size '%s'",
+					   optarg);
+				return CLI_EXIT_USAGE;
+			}
 			break;
 		case 'j': {
 			char *end;
@@ -1180,7 +1565,9 @@ int cmd_batch(int argc, char **argv)
 		ct_kb_destroy(kb);
 		return CLI_EXIT_FAILED;
 	}
-	struct batch b = { .kb = kb, .db_path = db_path };
+	struct batch b = { .kb = kb, .db_path = db_path,
+			   .case_timeout = case_timeout,
+			   .max_member = max_member };
 	b.progress = !quiet && isatty(STDERR_FILENO);
 	b.recheck = recheck;
 	b.follow_links = follow;
@@ -1192,7 +1579,8 @@ int cmd_batch(int argc, char **argv)
 		close(lock_fd);
 		return CLI_EXIT_FAILED;
 	}
-	struct pool pool = { 0 };
+	/* static: workers on an abandoned case may outlive this function */
+	static struct pool pool;
 	if (!err && jobs > 1 && optind < argc) {
 		err = pool_start(&pool, (size_t)jobs, kb);
 		b.pool = &pool;
@@ -1210,16 +1598,23 @@ int cmd_batch(int argc, char **argv)
 	if (b.progress)
 		fputc('\n', stderr);
 	ct_results_close(b.db);
-	ct_kb_destroy(kb);
+	/* an abandoned analysis may still match against it */
+	if (!atomic_load(&abandoned_running))
+		ct_kb_destroy(kb);
 	close(lock_fd);		/* after SQLite closed: its locks stay whole */
 	if (err) {
 		cli_error(err);
 		cli_errorf("batch did not complete: run it again to continue");
 		return CLI_EXIT_FAILED;
 	}
-	if (optind < argc)
+	if (optind < argc && b.unread)
+		printf("inputs: %zu new, %zu already stored; cases: %zu "
+		       "stored, %zu failed; bundle members not read: %zu\n",
+		       b.inputs_new, b.inputs_stored, b.cases, b.failed,
+		       b.unread);
+	else if (optind < argc)
 		printf("inputs: %zu new, %zu already stored; cases: %zu "
 		       "stored, %zu failed\n", b.inputs_new, b.inputs_stored,
 		       b.cases, b.failed);
-	return b.failed ? CLI_EXIT_SOME_FAILED : CLI_EXIT_OK;
+	return b.failed || b.unread ? CLI_EXIT_SOME_FAILED : CLI_EXIT_OK;
 }

@@ -129,7 +129,7 @@ int cmd_dmesg(int argc, char **argv)
 		err = ct_vmcore_open_any(path, map, len, &vc);
 	if (err) {
 		cli_error(err);
-		munmap(map, len);
+		ct_unmap_file(map, len);
 		return CLI_EXIT_FAILED;
 	}
 	if (!quiet)
@@ -137,6 +137,6 @@ int cmd_dmesg(int argc, char **argv)
 			cli_errorf("'%s': %s", path, vc->losses[i]);
 	rc = kallsyms ? print_kallsyms(vc, quiet) : print_dmesg(vc, quiet);
 	ct_vmcore_destroy(vc);
-	munmap(map, len);
+	ct_unmap_file(map, len);
 	return rc;	/* write errors: cli_stdout_close() in main.c */
 }
