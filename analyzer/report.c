@@ -152,7 +152,21 @@ long ct_guilty_index(const struct ct_backtrace *bt, const char *classes)
  * Compiled report types
  * ------------------------------------------------------------------------ */
 
+/* Every headline holds one of these (test-report.c checks a headline of
+ * every type gets through): lines without one are not matched further. */
+static const char *const gate_literals[] = {
+	"BUG", "WARNING", "INFO:", "rror:", "protection fault",
+	"Unhandled fault", "double fault", "unlock balance", "lock held",
+	"locks held", "lock freed", "ested lock", "DEBUG_LOCKS_WARN_ON",
+	"to handle", "stack", "anic", "PANIC", "opcode", "int3", "stall",
+	"blocked for more than", "hung_task_timeout_secs", "oom-killer",
+	"VERIFY", "VFS: Close", "refcount_t", "ODEBUG", "UBSAN", "corruption",
+	"usercopy", "unregister_netdevice", "LOCKUP", "lock state",
+	"locking dependency", "recursive locking", "lock order",
+};
+
 static struct {
+	pcre2_code *gate;	/* alternation of gate_literals */
 	pcre2_code *regex[TYPE_COUNT];
 	pcre2_code *detail[TYPE_COUNT];
 	pcre2_match_context *limits;
@@ -175,8 +189,29 @@ static pcre2_code *compile(const char *pattern)
 	return re;
 }
 
+/* The gate literals as one alternation, regex metacharacters escaped. */
+static pcre2_code *compile_gate(void)
+{
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(gate_literals); i++) {
+		if (i)
+			ct_strbuf_putc(&sb, '|');
+		for (const char *p = gate_literals[i]; *p; p++) {
+			if (strchr("\\^$.|?*+()[]{}", *p))
+				ct_strbuf_putc(&sb, '\\');
+			ct_strbuf_putc(&sb, *p);
+		}
+	}
+	pcre2_code *re = sb.failed ? NULL : compile(sb.buf);
+	ct_strbuf_deinit(&sb);
+	if (!re)
+		compiled.failed = true;
+	return re;
+}
+
 static void compile_all(void)
 {
+	compiled.gate = compile_gate();
 	compiled.limits = pcre2_match_context_create(NULL);
 	if (compiled.limits)
 		pcre2_set_match_limit(compiled.limits, MATCH_LIMIT);
@@ -276,22 +311,9 @@ static void message_of(const struct ct_line *line, const char **ret,
 static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 			  struct groups *gs, size_t *ret_start)
 {
-	/* cheap gate: every headline has one of these bytes sequences */
-	if (!ct_memstr(m, n, "BUG") && !ct_memstr(m, n, "WARNING") &&
-	    !ct_memstr(m, n, "INFO") && !ct_memstr(m, n, "rror") &&
-	    !ct_memstr(m, n, "fault") && !ct_memstr(m, n, "lock") &&
-	    !ct_memstr(m, n, "anic") && !ct_memstr(m, n, "UBSAN") &&
-	    !ct_memstr(m, n, "ODEBUG") && !ct_memstr(m, n, "refcount_t") &&
-	    !ct_memstr(m, n, "corruption") && !ct_memstr(m, n, "int3") &&
-	    !ct_memstr(m, n, "opcode") && !ct_memstr(m, n, "segment") &&
-	    !ct_memstr(m, n, "handle") && !ct_memstr(m, n, "stack") &&
-	    !ct_memstr(m, n, "LOCKUP") && !ct_memstr(m, n, "oom-killer") &&
-	    !ct_memstr(m, n, "VERIFY") && !ct_memstr(m, n, "PANIC") &&
-	    !ct_memstr(m, n, "VFS") &&
-	    !ct_memstr(m, n, "overflow") && !ct_memstr(m, n, "usercopy") &&
-	    !ct_memstr(m, n, "unregister_netdevice") &&
-	    !ct_memstr(m, n, "blocked for more than") &&
-	    !ct_memstr(m, n, "stall"))
+	/* cheap gate: one JIT-compiled alternation of literals that every
+	 * headline holds, before the patterns themselves */
+	if (!search(compiled.gate, md, m, n))
 		return -1;
 	for (size_t i = 0; i < TYPE_COUNT; i++) {
 		if (search(compiled.regex[i], md, m, n)) {
@@ -399,6 +421,26 @@ static bool has_inner_stamp(const char *m, size_t n)
 	return false;
 }
 
+/* Move r to the start of the next line that holds a gate literal: one
+ * JIT scan over the text instead of a match per line.  False when no
+ * line further on does. */
+static bool skip_to_gate(struct ct_line_reader *r, pcre2_match_data *md)
+{
+	if (r->pos >= r->end)
+		return false;
+	size_t len = (size_t)(r->end - r->pos);
+	if (pcre2_match(compiled.gate, (PCRE2_SPTR)r->pos, len, 0, 0, md,
+			compiled.limits) < 0)
+		return false;
+	const char *hit = r->pos + pcre2_get_ovector_pointer(md)[0];
+	for (const char *nl; (nl = memchr(r->pos, '\n',
+					  (size_t)(hit - r->pos)));) {
+		r->pos = nl + 1;
+		r->number++;
+	}
+	return true;
+}
+
 /* Does report type i end a machine (an oops, a sanitizer report, a
  * panic with its own cause), rather than warn or report a hang? */
 static bool is_fatal(long i)
@@ -413,7 +455,7 @@ static bool is_fatal(long i)
  * warning, bug or hang yields to a later fatal report (a production log
  * keeps harmless WARNINGs long before the oops that took the host down). */
 static void find_headline(const struct ct_text *t, struct windows *ws,
-			  pcre2_match_data *md, struct found *ret)
+			  bool whole, pcre2_match_data *md, struct found *ret)
 {
 	qsort(ws->w, ws->count, sizeof(ws->w[0]), window_cmp);
 	struct ct_line_reader lr;
@@ -421,7 +463,10 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 	ct_line_reader_init(&lr, t->buf, t->len);
 	size_t wi = 0;
 	struct groups gs;
-	while (wi < ws->count && ct_line_next(&lr, &line)) {
+	/* a whole text is scanned for the gate in one pass; windows of a big
+	 * log line by line, so nothing past the last window is read */
+	while (wi < ws->count && (!whole || skip_to_gate(&lr, md)) &&
+	       ct_line_next(&lr, &line)) {
 		while (wi < ws->count && line.number > ws->w[wi].to)
 			wi++;
 		if (wi == ws->count)
@@ -819,7 +864,7 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 		return &ct_enomem;
 	}
 	f->type = -1;
-	find_headline(t, &ws, md, f);
+	find_headline(t, &ws, t->len <= WHOLE_TEXT, md, f);
 	if (f->type < 0)
 		goto out;
 	const struct report_type *rt = &report_types[f->type];
