@@ -885,6 +885,10 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	const char *skip = rt->skip ? rt->skip : "";
 	const char *guilty = NULL;
 	char *owned = NULL;
+	size_t cand[8];
+	char sysbuf[MAX_GROUP];
+	size_t nc = report_backtraces(c, first_bt, f->line, cand, 8);
+	ret->backtrace = nc ? cand[0] : SIZE_MAX;
 	if (strcmp(rt->guilty, "none") == 0) {
 		ret->typed = true;
 		ret->corrupted = rt->corrupt != NULL;
@@ -905,10 +909,6 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	/* the report's backtrace: the first after the headline that has a
 	 * guilty frame (a WARNING's own site line comes before the trace a
 	 * panic_on_warn prints), else the first */
-	size_t cand[8];
-	char sysbuf[MAX_GROUP];
-	size_t nc = report_backtraces(c, first_bt, f->line, cand, 8);
-	ret->backtrace = nc ? cand[0] : SIZE_MAX;
 	for (size_t k = 0; k < nc && !guilty; k++) {
 		const struct ct_backtrace *bt = &c->backtraces[cand[k]];
 		const char *name;
