@@ -105,6 +105,9 @@ void ct_case_destroy(struct ct_case *c)
 	panic_deinit(&c->panic);
 	free(c->signature.title);
 	free(c->signature.guilty);
+	for (size_t i = 0; i < c->signature.alt_title_count; i++)
+		free(c->signature.alt_titles[i]);
+	free(c->signature.alt_titles);
 	for (size_t i = 0; i < c->signature.frame_count; i++)
 		free(c->signature.frames[i]);
 	free(c->signature.frames);

@@ -218,6 +218,10 @@ struct ct_signature {
 				 * the report names; NULL when none */
 	char **frames;		/* normalised top frames used for the hash */
 	size_t frame_count;
+	char **alt_titles;	/* coarser titles of the same crash, finest
+				 * first: "KASAN: use-after-free in f",
+				 * "kasan in f" */
+	size_t alt_title_count;
 };
 
 struct ct_case {

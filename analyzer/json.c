@@ -280,6 +280,14 @@ struct ct_error *ct_case_to_json(const struct ct_case *c, char **ret)
 		kv_str(&sb, "hash", c->signature.hash[0] ? c->signature.hash
 							 : NULL, &f);
 		kv_str(&sb, "title", c->signature.title, &f);
+		key(&sb, "alt_titles", &f);
+		ct_strbuf_putc(&sb, '[');
+		for (size_t i = 0; i < c->signature.alt_title_count; i++) {
+			if (i)
+				ct_strbuf_putc(&sb, ',');
+			ct_strbuf_json_string(&sb, c->signature.alt_titles[i]);
+		}
+		ct_strbuf_putc(&sb, ']');
 		key(&sb, "frames", &f);
 		ct_strbuf_putc(&sb, '[');
 		for (size_t i = 0; i < c->signature.frame_count; i++) {

@@ -61,6 +61,9 @@ static void clear_signature(struct ct_signature *sig)
 	for (size_t i = 0; i < sig->frame_count; i++)
 		free(sig->frames[i]);
 	free(sig->frames);
+	for (size_t i = 0; i < sig->alt_title_count; i++)
+		free(sig->alt_titles[i]);
+	free(sig->alt_titles);
 	memset(sig, 0, sizeof(*sig));
 }
 
@@ -113,6 +116,39 @@ static long choose_guilty(const struct ct_case *c,
 	if (i >= 0)
 		*ret = bt->frames[i].normalized;
 	return i;
+}
+
+enum { MAX_ALT_TITLES = 2 };
+
+/* Coarser titles, the levels a cluster may be widened to: the report type
+ * without its access ("KASAN: use-after-free in f"), then the report kind
+ * alone ("kasan in f"). */
+static struct ct_error *alt_titles(struct ct_signature *sig,
+				   const char *type, const char *kind)
+{
+	if (!sig->guilty)
+		return NULL;
+	sig->alt_titles = calloc(MAX_ALT_TITLES, sizeof(*sig->alt_titles));
+	if (!sig->alt_titles)
+		return &ct_enomem;
+	char buf[512];
+	size_t n = type ? strlen(type) : 0;
+	static const char *const access[] = { " Read", " Write" };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(access) && type; i++) {
+		size_t a = strlen(access[i]);
+		if (n > a && strcmp(type + n - a, access[i]) == 0) {
+			snprintf(buf, sizeof(buf), "%.*s in %s", (int)(n - a),
+				 type, sig->guilty);
+			if (!(sig->alt_titles[sig->alt_title_count++] =
+				      strdup(buf)))
+				return &ct_enomem;
+		}
+	}
+	snprintf(buf, sizeof(buf), "%s in %s", kind, sig->guilty);
+	if (strcmp(buf, sig->title) != 0 &&
+	    !(sig->alt_titles[sig->alt_title_count++] = strdup(buf)))
+		return &ct_enomem;
+	return NULL;
 }
 
 struct ct_error *ct_case_sign(struct ct_case *c)
@@ -221,5 +257,5 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 	}
 	sig->title = ct_strbuf_detach(&title);
 	hash_hex(&h, sig->hash);
-	return NULL;
+	return alt_titles(sig, c->panic.report_type, kind);
 }

@@ -391,6 +391,20 @@ static void test_warning_yields_to_oops(void **state)
 	ct_case_destroy(c);
 }
 
+/* Coarser titles: without the access, then the kind alone. */
+static void test_alt_titles(void **state)
+{
+	(void)state;
+	const char *text = cases[0].text;	/* KASAN use-after-free Read */
+	struct ct_case *c = NULL;
+	assert_null(ct_analyze_buffer("k.log", text, strlen(text), &c));
+	assert_int_equal(c->signature.alt_title_count, 2);
+	assert_string_equal(c->signature.alt_titles[0],
+			    "KASAN: use-after-free in tcp_v4_rcv");
+	assert_string_equal(c->signature.alt_titles[1], "kasan in tcp_v4_rcv");
+	ct_case_destroy(c);
+}
+
 /* The skip list answers with its reason, per family and class. */
 static void test_skip_reasons(void **state)
 {
@@ -435,6 +449,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_warning_yields_to_oops),
+		cmocka_unit_test(test_alt_titles),
 		cmocka_unit_test(test_skip_reasons),
 		cmocka_unit_test(test_quiet),
 	};
