@@ -367,6 +367,30 @@ static bool has_trace_header(const struct ct_text *t, unsigned long line)
 	return false;
 }
 
+/* Does another report's headline (not a panic that only follows one)
+ * come between the headline at line and its trace at trace_line?  Then
+ * the trace is that report's, and ours has none. */
+static bool headline_between(const struct ct_text *t, unsigned long line,
+			     unsigned long trace_line, pcre2_match_data *md)
+{
+	struct ct_line_reader lr;
+	struct ct_line l;
+	struct groups gs;
+	size_t start;
+	ct_line_reader_init(&lr, t->buf, t->len);
+	while (ct_line_next(&lr, &l) && l.number < trace_line) {
+		if (l.number <= line)
+			continue;
+		const char *m;
+		size_t n;
+		message_of(&l, &m, &n);
+		long type = headline_type(m, n, md, &gs, &start);
+		if (type >= 0 && !report_types[type].corrupt)
+			return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------------
  * Finding the report
  * ------------------------------------------------------------------------ */
@@ -943,6 +967,10 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	}
 	/* a report whose trace is missing or cut to its own site line */
 	ret->corrupted = !guilty || f->interleaved ||
+			 (!named && ret->backtrace != SIZE_MAX &&
+			  headline_between(t, f->line,
+					   c->backtraces[ret->backtrace].origin.line,
+					   md)) ||
 			 (!named && (ret->backtrace == SIZE_MAX ||
 				     (c->backtraces[ret->backtrace].frame_count < 2 &&
 				      !has_trace_header(t, f->line))));
