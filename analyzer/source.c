@@ -107,6 +107,25 @@ static struct ct_error *report(struct walk *w, struct ct_source_entry *e)
 	return w->fn(w->arg, e);
 }
 
+/* Report entry e as unread because of err (consumed): its message becomes
+ * e->error; only running out of memory stops the walk. */
+static struct ct_error *report_failure(struct walk *w,
+				       struct ct_source_entry *e,
+				       struct ct_error *err)
+{
+	if (err == &ct_enomem)
+		return err;
+	char *msg = ct_error_format(err);
+	ct_error_destroy(err);
+	if (!msg)
+		return &ct_enomem;
+	e->error = msg;
+	err = report(w, e);
+	e->error = NULL;
+	free(msg);
+	return err;
+}
+
 static struct ct_error *walk_buffer(struct walk *w, const char *path,
 				    const char *buf, size_t len, uint64_t size,
 				    int nesting, int fd);
@@ -703,16 +722,7 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 		err = ct_map_fd(fd, path, &map, &len);
 		if (err) {
 			close(fd);
-			if (err == &ct_enomem)
-				return err;
-			char *msg = ct_error_format(err);
-			ct_error_destroy(err);
-			if (!msg)
-				return &ct_enomem;
-			e.error = msg;
-			err = report(w, &e);
-			free(msg);
-			return err;
+			return report_failure(w, &e, err);
 		}
 		(void)madvise(map, len, MADV_SEQUENTIAL);
 		e.data = map;
@@ -729,18 +739,8 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 	bool too_big;
 	err = read_fd(fd, path, CT_SOURCE_MAX_MEMORY, &buf, &len, &too_big);
 	close(fd);
-	if (err) {
-		if (err == &ct_enomem)
-			return err;
-		char *msg = ct_error_format(err);
-		ct_error_destroy(err);
-		if (!msg)
-			return &ct_enomem;
-		e.error = msg;
-		err = report(w, &e);
-		free(msg);
-		return err;
-	}
+	if (err)
+		return report_failure(w, &e, err);
 	if (too_big) {
 		e.skipped = "larger than the entry size limit";
 		return report(w, &e);
@@ -780,18 +780,8 @@ static struct ct_error *walk_dir(struct walk *w, const char *path, int depth)
 		err = walk_path(w, child, depth + 1);
 		/* a folder we cannot open inside the walk is one bad entry */
 		if (err && err != &ct_enomem && err->code == CT_ERROR_OS) {
-			char *msg = ct_error_format(err);
-			ct_error_destroy(err);
-			err = NULL;
-			if (!msg) {
-				err = &ct_enomem;
-			} else {
-				struct ct_source_entry e = {
-					.path = child, .error = msg,
-				};
-				err = report(w, &e);
-				free(msg);
-			}
+			struct ct_source_entry e = { .path = child };
+			err = report_failure(w, &e, err);
 		}
 		free(child);
 	}

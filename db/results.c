@@ -286,6 +286,15 @@ static struct ct_error *read_version(struct ct_results *db, int *ret)
 	return NULL;
 }
 
+/* What every handle on a results database gets: defensive mode, a busy
+ * timeout for the batch lock's neighbours, no trust in the schema. */
+static struct ct_error *harden(struct ct_results *db)
+{
+	(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_busy_timeout(db->h, 10000);
+	return exec(db, "PRAGMA trusted_schema = OFF;");
+}
+
 static struct ct_error *migrate(struct ct_results *db, int from, int to)
 {
 	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
@@ -304,6 +313,7 @@ static struct ct_error *migrate(struct ct_results *db, int from, int to)
 	struct ct_error *e2 = exec(db, "ROLLBACK");
 	ct_error_destroy(e2);
 	return err;
+
 }
 
 struct ct_error *ct_results_open_version(const char *path, int version,
@@ -321,12 +331,8 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		err = db_error(db, "cannot open");
-	if (!err) {
-		(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1,
-					NULL);
-		sqlite3_busy_timeout(db->h, 10000);
-		err = exec(db, "PRAGMA trusted_schema = OFF;");
-	}
+	if (!err)
+		err = harden(db);
 	/* before anything writes: a file that is not ours stays as it is */
 	if (!err)
 		err = read_version(db, &db->file_version);
@@ -349,6 +355,7 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 	*ret = db;
 	return NULL;
 }
+
 
 /* Open db->h read-only and read the schema version; immutable: through
  * a URI that tells SQLite the file does not change (no locks, no -shm). */
@@ -379,12 +386,8 @@ static struct ct_error *open_readonly(struct ct_results *db, const char *path,
 			    (uri ? SQLITE_OPEN_URI : 0), NULL) != SQLITE_OK)
 		err = db_error(db, "cannot open");
 	free(uri);
-	if (!err) {
-		(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1,
-					NULL);
-		sqlite3_busy_timeout(db->h, 10000);
-		err = exec(db, "PRAGMA trusted_schema = OFF;");
-	}
+	if (!err)
+		err = harden(db);
 	if (!err)
 		err = read_version(db, &db->file_version);
 	return err;
