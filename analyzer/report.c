@@ -33,7 +33,7 @@ enum {
 	BACKTRACE_REACH = 400,	/* lines after a headline its trace may start */
 	MAX_LINE = 1024,	/* bytes of a line matched */
 	MAX_GROUP = 200,	/* bytes kept of a captured group */
-	MAX_WINDOWS = 64,	/* backtraces whose headlines are searched */
+	MAX_WINDOWS = 1024,	/* backtraces whose headlines are searched */
 	MATCH_LIMIT = 100000,	/* PCRE2 match steps per line */
 	WHOLE_TEXT = 4 << 20,	/* texts this small are searched whole: a
 				 * headline may have no backtrace (kmemleak,
@@ -341,17 +341,36 @@ bool ct_linux_report_headline(const char *m, size_t n)
 	return type >= 0;
 }
 
+struct found {
+	long type;		/* index in report_types, -1 if none */
+	unsigned long line;	/* headline's line */
+	const char *pos;	/* where that line starts in the text */
+	struct groups groups;
+	char message[MAX_LINE + 1]; /* headline message */
+	bool interleaved;	/* another log line runs into the headline */
+};
+
+/* A line reader over t from the headline of f on (its line first), so
+ * that what follows a report costs only the report's lines. */
+static void reader_at(const struct ct_text *t, const struct found *f,
+		      struct ct_line_reader *lr)
+{
+	ct_line_reader_init(lr, f->pos, (size_t)(t->buf + t->len - f->pos));
+	lr->number = f->line - 1;
+}
+
 /* Is there a trace header ("Call Trace:", "backtrace:" ...) in the lines
  * after the headline at line?  Without one, a report is cut short. */
-static bool has_trace_header(const struct ct_text *t, unsigned long line)
+static bool has_trace_header(const struct ct_text *t, const struct found *f)
 {
+	unsigned long line = f->line;
 	static const char *const headers[] = {
 		"Call Trace:", "Call trace:", "Backtrace:", "backtrace:",
 		"Stack:", "Call Trace", "Hardware name:",
 	};
 	struct ct_line_reader lr;
 	struct ct_line l;
-	ct_line_reader_init(&lr, t->buf, t->len);
+	reader_at(t, f, &lr);
 	while (ct_line_next(&lr, &l)) {
 		if (l.number < line)
 			continue;
@@ -370,14 +389,15 @@ static bool has_trace_header(const struct ct_text *t, unsigned long line)
 /* Does another report's headline (not a panic that only follows one)
  * come between the headline at line and its trace at trace_line?  Then
  * the trace is that report's, and ours has none. */
-static bool headline_between(const struct ct_text *t, unsigned long line,
+static bool headline_between(const struct ct_text *t, const struct found *f,
 			     unsigned long trace_line, pcre2_match_data *md)
 {
+	unsigned long line = f->line;
 	struct ct_line_reader lr;
 	struct ct_line l;
 	struct groups gs;
 	size_t start;
-	ct_line_reader_init(&lr, t->buf, t->len);
+	reader_at(t, f, &lr);
 	while (ct_line_next(&lr, &l) && l.number < trace_line) {
 		if (l.number <= line)
 			continue;
@@ -395,13 +415,6 @@ static bool headline_between(const struct ct_text *t, unsigned long line,
  * Finding the report
  * ------------------------------------------------------------------------ */
 
-struct found {
-	long type;		/* index in report_types, -1 if none */
-	unsigned long line;	/* headline's line */
-	struct groups groups;
-	char message[MAX_LINE + 1]; /* headline message */
-	bool interleaved;	/* another log line runs into the headline */
-};
 
 /* Sorted, merged line windows to search for a headline. */
 struct windows {
@@ -507,6 +520,7 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 		ret->type = type;
 		ret->groups = gs;
 		ret->line = line.number;
+		ret->pos = line.p;
 		/* the message from the headline on: "watchdog: " and other
 		 * subsystem tags before it are not part of it */
 		if (start >= n || m[start] == ' ' || m[start] == ':')
@@ -529,7 +543,7 @@ static void read_detail(const struct ct_text *t, struct found *f,
 		return;
 	struct ct_line_reader lr;
 	struct ct_line line;
-	ct_line_reader_init(&lr, t->buf, t->len);
+	reader_at(t, f, &lr);
 	char joined[2 * MAX_LINE + 2];
 	size_t held = 0;	/* bytes of a line ending in "at:" */
 	while (ct_line_next(&lr, &line)) {
@@ -968,12 +982,12 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	/* a report whose trace is missing or cut to its own site line */
 	ret->corrupted = !guilty || f->interleaved ||
 			 (!named && ret->backtrace != SIZE_MAX &&
-			  headline_between(t, f->line,
+			  headline_between(t, f,
 					   c->backtraces[ret->backtrace].origin.line,
 					   md)) ||
 			 (!named && (ret->backtrace == SIZE_MAX ||
 				     (c->backtraces[ret->backtrace].frame_count < 2 &&
-				      !has_trace_header(t, f->line))));
+				      !has_trace_header(t, f))));
 	free(owned);
 done:
 	ret->skip = rt->skip;
