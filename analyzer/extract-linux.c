@@ -94,6 +94,11 @@ static bool is_upper(int c)
 	return c >= 'A' && c <= 'Z';
 }
 
+static bool is_name_start(int c)
+{
+	return c == '_' || is_upper(c) || (c >= 'a' && c <= 'z');
+}
+
 /* Does [p, end) start with s? */
 static bool starts(const char *p, const char *end, const char *s)
 {
@@ -338,12 +343,164 @@ static bool bracket_address(const char **p, const char *end, uint64_t *ret)
 	return true;
 }
 
+/* A source location "lib/dump_stack.c:107" (optionally ":COL") as one
+ * token at [p, end): true with the file's end and the line.  The file
+ * must look like a path (a '.' or a '/') so "Code:" and "name:" are not. */
+static bool parse_location(const char *p, const char *end,
+			   const char **ret_file_end, unsigned long *ret_line)
+{
+	const char *q = p, *colon = NULL;
+	bool pathy = false;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '(' && *q != ')' &&
+	       q - p <= MAX_NAME) {
+		if (*q == ':' && !colon)
+			colon = q;
+		if (!colon && (*q == '.' || *q == '/'))
+			pathy = true;
+		q++;
+	}
+	if (!colon || colon == p || !pathy || colon - p > MAX_NAME)
+		return false;
+	const char *d = colon + 1;
+	unsigned long line;
+	if (!ct_parse_dec(&d, end, &line) || line == 0 ||
+	    (d < q && *d != ':'))
+		return false;
+	*ret_file_end = colon;
+	*ret_line = line;
+	return true;
+}
+
+/* What decode_stacktrace.sh and syzkaller's symbolizer add after a frame
+ * at *p: "(lib/dump_stack.c:107)", "(a.c:1 b.c:2 (discriminator 1))"
+ * (addr2line -i: the inlined callees first, the named function's own line
+ * last, which is the one kept), "lib/dump_stack.c:107", then "[inline]"
+ * or a module name without brackets.  Fills f->file and f->source_line;
+ * returns 1 when a location was read, 0 when none, -1 without memory. */
+static int frame_location(const char **p, const char *end, struct ct_frame *f)
+{
+	const char *q = ct_skip_blanks(*p, end);
+	const char *file = NULL, *file_end = NULL;
+	unsigned long line = 0;
+	if (q < end && *q == '(') {
+		int depth = 0;
+		const char *t = q;
+		while (t < end) {
+			if (*t == '(') {
+				depth++;
+				t++;
+				continue;
+			}
+			if (*t == ')') {
+				t++;
+				if (--depth == 0)
+					break;
+				continue;
+			}
+			if (*t == ' ' || *t == '\t') {
+				t++;
+				continue;
+			}
+			const char *fe;
+			unsigned long l;
+			if (depth == 1 && parse_location(t, end, &fe, &l)) {
+				file = t;
+				file_end = fe;
+				line = l;
+			}
+			while (t < end && *t != ' ' && *t != '\t' && *t != '(' &&
+			       *t != ')')
+				t++;
+		}
+		if (!file)
+			return 0;
+		q = t;
+	} else if (parse_location(q, end, &file_end, &line)) {
+		file = q;
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+	} else {
+		return 0;
+	}
+	f->file = ct_strndup_clean(file, (size_t)(file_end - file));
+	if (!f->file)
+		return -1;
+	f->source_line = line;
+	q = ct_skip_blanks(q, end);
+	if (starts(q, end, "[inline]")) {
+		f->inlined = true;
+		q += 8;
+	} else if (!f->module && q < end && ct_is_ident_char((unsigned char)*q)) {
+		/* decode_stacktrace.sh prints the module without brackets */
+		const char *mod = q;
+		while (q < end && ct_is_ident_char((unsigned char)*q) &&
+		       q - mod <= MAX_NAME)
+			q++;
+		if (ct_skip_blanks(q, end) == end && q - mod <= MAX_NAME) {
+			f->module = ct_strndup_clean(mod, (size_t)(q - mod));
+			if (!f->module)
+				return -1;
+		}
+	}
+	*p = q;
+	return 1;
+}
+
+/* "[mod]" at *p (blanks skipped): the module, or "[inline]" (syzkaller)
+ * marking f inlined.  Returns -1 without memory, else 0. */
+static int frame_module(const char **p, const char *end, struct ct_frame *f)
+{
+	const char *q = ct_skip_blanks(*p, end);
+	if (q >= end || *q != '[')
+		return 0;
+	const char *mod = ++q;
+	while (q < end && *q != ']' && *q != ' ' && q - mod <= MAX_NAME)
+		q++;
+	if (q == mod || q - mod > MAX_NAME)
+		return 0;
+	if (q - mod == 6 && memcmp(mod, "inline", 6) == 0) {
+		f->inlined = true;
+	} else if (!f->module) {
+		f->module = ct_strndup_clean(mod, (size_t)(q - mod));
+		if (!f->module)
+			return -1;
+	}
+	*p = q < end && *q == ']' ? q + 1 : q;
+	return 0;
+}
+
+/* "[<     inlined    >]" (syzkaller's old symbolizer) at *p. */
+static bool inlined_bracket(const char **p, const char *end)
+{
+	const char *q = *p;
+	if (!starts(q, end, "[<"))
+		return false;
+	q = ct_skip_blanks(q + 2, end);
+	if (!starts(q, end, "inlined"))
+		return false;
+	q = ct_skip_blanks(q + 7, end);
+	if (!starts(q, end, ">]"))
+		return false;
+	*p = q + 2;
+	return true;
+}
+
 /* Parse one frame at [p, end):
  *   "func+0x5a/0x80 [i40e]", "? func+0x1a/0x1f", "func.cold+0x1/0x2",
  *   "[<ffffffff8107e0e7>] func+0x27/0x30", "[<ffff...>] ? func+0x27/0x30",
- *   "[c0000000...] [c0000000...] func+0x../0x.. (unreliable)" (ppc),
- *   "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (...)" (arm),
- *   "0xffffffffc0a1b2c3" (an address no symbol covers).
+ *   "[c0000000...] [c0000000...] .func+0x../0x.. (unreliable)" (ppc64;
+ *   the ELFv1 dot is dropped),
+ *   "([<000000000011c54a>] func+0x11e/0x150)" (s390: unreliable),
+ *   "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (...)" and
+ *   "unwind_backtrace from show_stack+0x10/0x14" (arm: the frame is the
+ *   first function, the "from" part is its caller, the next line's frame),
+ *   "0xffffffffc0a1b2c3" (an address no symbol covers),
+ *   decoded: "func+0x12/0x34 (file.c:123)", "func (a.c:1 b.c:2) [mod]",
+ *   "func+0x12/0x34 path/file.c:123", "func path/file.c:12 [inline]",
+ *   "[<     inlined    >] func file.c:12", "func (inlined) file.c:12",
+ *   "inline func file.c:12".
+ * A name with no offset needs something that says it is a frame: an
+ * address, parentheses, a location, "from" or an inlined mark.
  * Returns 1 with f filled (strings owned by f), 0 when the text is no
  * frame, -1 when memory ran out. */
 static int parse_frame(const char *p, const char *end, struct ct_frame *f)
@@ -352,7 +509,15 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 	f->number = -1;
 	f->reliable = true;
 	p = ct_skip_blanks(p, end);
+	if (end - p >= 3 && p[0] == '(' && p[1] == '[') {
+		f->reliable = false;	/* s390: "([<addr>] func+0x/0x)" */
+		p++;
+	}
 	uint64_t addr;
+	if (inlined_bracket(&p, end)) {
+		f->inlined = true;
+		p = ct_skip_blanks(p, end);
+	}
 	for (int i = 0; i < 2 && bracket_address(&p, end, &addr); i++) {
 		f->address = addr;
 		f->has_address = true;
@@ -367,6 +532,16 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 		paren = true;
 		p++;
 	}
+	if (starts(p, end, "inline ")) {
+		const char *q = ct_skip_blanks(p + 7, end);
+		if (q < end && is_name_start(*q)) {
+			f->inlined = true;
+			p = q;
+		}
+	}
+	/* ppc64 ELFv1 function descriptors: ".func" is func */
+	if (end - p >= 2 && p[0] == '.' && is_name_start(p[1]))
+		p++;
 	const char *name = p;
 	while (p < end && (ct_is_ident_char((unsigned char)*p) || *p == '.') &&
 	       p - name <= MAX_NAME)
@@ -387,6 +562,7 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 	}
 	if (is_digit(name[0]) || name[0] == '.')
 		return 0;
+	bool offset = false;
 	if (starts(p, end, "+0x")) {
 		const char *q = p + 1;
 		uint64_t off, size;
@@ -401,33 +577,42 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 				return 0;
 		}
 		p = q;
-	} else if (!paren || p >= end || *p != ')') {
-		return 0;
+		offset = true;
 	}
 	if (paren) {
+		/* "(func [mod])", "(func+0x10/0x14 [mod])" */
+		if (frame_module(&p, end, f) < 0)
+			goto nomem;
 		if (p >= end || *p != ')')
-			return 0;
+			goto no;
 		p++;
 	}
+	if (frame_module(&p, end, f) < 0)
+		goto nomem;
+	const char *q = ct_skip_blanks(p, end);
+	if (starts(q, end, "(inlined)")) {
+		f->inlined = true;
+		p = q + 9;
+	}
+	int rc = frame_location(&p, end, f);
+	if (rc < 0)
+		goto nomem;
+	q = ct_skip_blanks(p, end);
+	bool from = starts(q, end, "from ") && end - q > 5 && q[5] != ' ';
+	if (!offset && !paren && !rc && !from && !f->inlined)
+		goto no;
 	f->function = ct_strndup_clean(name, name_len);
 	if (!f->function)
-		return -1;
-	p = ct_skip_blanks(p, end);
-	if (p < end && *p == '[') {
-		const char *mod = ++p;
-		while (p < end && *p != ']' && *p != ' ' && p - mod <= MAX_NAME)
-			p++;
-		if (p > mod && p - mod <= MAX_NAME) {
-			f->module = ct_strndup_clean(mod, (size_t)(p - mod));
-			if (!f->module) {
-				ct_frame_deinit(f);
-				return -1;
-			}
-		}
-	}
+		goto nomem;
 	if (find(p, end, "(unreliable)"))
 		f->reliable = false;
 	return 1;
+no:
+	ct_frame_deinit(f);
+	return 0;
+nomem:
+	ct_frame_deinit(f);
+	return -1;
 }
 
 /* Stack section markers. */
