@@ -635,6 +635,11 @@ static const char *const section_names[] = {
 static bool parse_marker(const char **p, const char *end, enum section *ret)
 {
 	const char *q = *p;
+	if (starts(q, end, "<<EOE>>")) {
+		*ret = SEC_NONE;	/* old x86_64: end of an exception stack */
+		*p = q + 7;
+		return true;
+	}
 	if (q >= end || *q != '<')
 		return false;
 	q++;
@@ -1460,8 +1465,105 @@ static struct ct_error *rip_line(struct lx_state *s, const char *p,
 	return err;
 }
 
+/* A hex word of 8 digits or more, then a blank or the end, at *p (MIPS
+ * "epc   : ffffffff80123456 func", s390 "Krnl PSW : 0704... 0000..."). */
+static bool bare_hex_word(const char **p, const char *end, uint64_t *ret)
+{
+	const char *q = *p;
+	bool masked;
+	if (!ct_parse_hex(&q, end, ret, &masked) || q - *p < 8 || masked ||
+	    (q < end && *q != ' ' && *q != '\t'))
+		return false;
+	*p = ct_skip_blanks(q, end);
+	return true;
+}
+
+/* Frame 0 from the body of a PC line, every arch:
+ *   "func+0x1c/0x30 [mod]" (x86 IP:, arm64 pc :, arm PC is at, i386),
+ *   "[<ffffffffc0620676>] func+0x196/0x410 [mod]" (old IP:),
+ *   "[c000000000123456] .func+0x20/0x30" (ppc64 NIP),
+ *   "0060:[<c0123456>] EFLAGS: 00010246" (i386), "[<c019d604>] lr : ..."
+ *   (arm pc :): the address only,
+ *   "ffffffff80123456 func+0x1c/0x30" (MIPS epc), "ffffffff8058c4e6 ra :"
+ *   (riscv: the address only),
+ *   "0704c00180000000 000000000012345a (func+0x1a/0x30)" (s390 PSW).
+ * Returns like parse_frame; a frame may have an address and no name. */
+static int pc_frame(const char *p, const char *end, struct ct_frame *f)
+{
+	p = ct_skip_blanks(p, end);
+	const char *q = p;
+	uint64_t addr = 0, v;
+	bool masked, has = false;
+	/* i386 "0060:[<...>]": the code segment first */
+	if (ct_parse_hex(&q, end, &v, &masked) && q - p <= 4 &&
+	    end - q >= 2 && q[0] == ':' && q[1] == '[')
+		p = q + 1;
+	q = p;
+	if (bracket_address(&q, end, &addr)) {
+		has = true;
+	} else {
+		for (int i = 0; i < 2 && bare_hex_word(&p, end, &v); i++) {
+			addr = v;
+			has = true;
+		}
+		if (has && p < end && *p == '(')
+			p++;	/* s390: "(func+0x1a/0x30)" */
+	}
+	int rc = parse_frame(p, end, f);
+	if (rc > 0 && has && !f->has_address) {
+		f->address = addr;
+		f->has_address = true;
+	}
+	if (rc != 0 || !has)
+		return rc;
+	f->address = addr;
+	f->has_address = true;
+	return 1;
+}
+
+/* Complete frame 0 of r with what another PC line says of it: i386 and
+ * older arm print the address on a register line and the name on "EIP is
+ * at"/"PC is at".  True when r already has its frame 0. */
+static bool frame0_merge(struct lx_state *s, struct report *r,
+			 struct ct_frame *f, struct ct_error **ret_err)
+{
+	*ret_err = NULL;
+	if (!r || !r->frame0 || r->bt == NONE ||
+	    !s->c->backtraces[r->bt].frame_count)
+		return false;
+	struct ct_frame *f0 = &s->c->backtraces[r->bt].frames[0];
+	if (!f0->has_address && f->has_address) {
+		f0->address = f->address;
+		f0->has_address = true;
+	}
+	if (!f0->function && f->function) {
+		char *norm = ct_frame_normalize(f->function);
+		if (!norm) {
+			*ret_err = &ct_enomem;
+			return true;
+		}
+		f0->function = f->function;
+		f0->normalized = norm;
+		f0->offset = f->offset;
+		f0->has_offset = f->has_offset;
+		f->function = NULL;
+		if (!f0->module) {
+			f0->module = f->module;
+			f->module = NULL;
+		}
+		if (!f0->file) {
+			f0->file = f->file;
+			f0->source_line = f->source_line;
+			f->file = NULL;
+		}
+	}
+	return true;
+}
+
 /* "IP: [<...>] func+0x196/0x410 [mod]", "pc : func+0x1c/0x30",
- * "PC is at func+0x1c/0x30", "EIP is at func+0x12/0x34": frame 0. */
+ * "PC is at func+0x1c/0x30", "EIP is at func+0x12/0x34", and the forms of
+ * pc_frame(): frame 0.  A line with an address and no name only completes
+ * a frame 0 already read. */
 static struct ct_error *pc_line(struct lx_state *s, const char *body,
 				const char *end, bool arm64)
 {
@@ -1469,19 +1571,123 @@ static struct ct_error *pc_line(struct lx_state *s, const char *body,
 	if ((r && r->trace_seen) || (!r && s->after_end))
 		return NULL;
 	struct ct_frame f;
-	int rc = parse_frame(body, end, &f);
-	if (rc <= 0 || !f.function) {
-		if (rc > 0)
-			ct_frame_deinit(&f);
+	int rc = pc_frame(body, end, &f);
+	if (rc <= 0)
 		return rc < 0 ? &ct_enomem : NULL;
+	struct ct_error *err = NULL;
+	if (frame0_merge(s, r, &f, &err) || !f.function) {
+		ct_frame_deinit(&f);
+		return err;
 	}
-	struct ct_error *err = arm64 ? arch_fact(s, true) : NULL;
+	err = arm64 ? arch_fact(s, true) : NULL;
 	if (!err && !r)
 		err = open_report(s, RK_OOPS, HL_NONE, s->line, &r);
 	if (!err && r)
 		err = report_frame(s, r, &f, SRC_RIP);
 	ct_frame_deinit(&f);
 	return err;
+}
+
+/* Frame 0 lines of the other archs, by their start; "~" stands for any
+ * number of blanks before a colon. */
+static const struct pc_form {
+	const char *prefix;
+} pc_forms[] = {
+	{ "EIP: " },		/* i386: "0060:[<c...>] EFLAGS:", 4.x+ "func" */
+	{ "NIP " },		/* ppc: "NIP [c000000000123456] .func+0x/0x" */
+	{ "Krnl PSW : " },	/* s390 */
+	{ "epc~: " },		/* MIPS "epc   : ffffffff80123456 func", riscv */
+};
+
+/* Does [m, end) start with the pc_forms prefix pat?  The body after it. */
+static const char *pc_form_body(const char *m, const char *end,
+				const char *pat)
+{
+	for (; *pat; pat++) {
+		if (*pat == '~') {
+			m = ct_skip_blanks(m, end);
+			continue;
+		}
+		if (m >= end || *m != *pat)
+			return NULL;
+		m++;
+	}
+	return m;
+}
+
+static bool pc_form_line(struct lx_state *s, const char *m, const char *end,
+			 struct ct_error **ret_err)
+{
+	for (size_t i = 0; i < CT_ARRAY_SIZE(pc_forms); i++) {
+		if (*m != pc_forms[i].prefix[0])
+			continue;
+		const char *body = pc_form_body(m, end, pc_forms[i].prefix);
+		if (body) {
+			*ret_err = pc_line(s, body, end, false);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A line that starts an arm stack dump without a "Call Trace:" header:
+ * "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (show_stack+0x10/
+ * 0x14)", "unwind_backtrace from show_stack+0x10/0x14", and "Backtrace:"
+ * (frame pointer unwinder). */
+static bool arm_trace_start(const char *m, const char *end)
+{
+	if (starts(m, end, "Backtrace:"))
+		return true;
+	const char *from = find(m, end, " from ");
+	if (!from || (*m != '[' && !is_name_start(*m)))
+		return false;
+	struct ct_frame f, caller;
+	int rc = parse_frame(m, end, &f);
+	if (rc <= 0)
+		return false;
+	ct_frame_deinit(&f);
+	/* the caller has its offset or address: no sentence looks so */
+	rc = parse_frame(from + 6, end, &caller);
+	if (rc <= 0)
+		return false;
+	bool frame = caller.has_offset || caller.has_address;
+	ct_frame_deinit(&caller);
+	return frame;
+}
+
+/* A trace line that is none of parse_frame's forms:
+ *   "Function entered at [<c0011a38>] from [<c0011c24>]" (arm without
+ *   kallsyms: the address of the frame),
+ *   "--- interrupt: 501 at .arch_local_irq_restore+0x74/0x90" (ppc: the
+ *   interrupted code, a frame).
+ * Returns like parse_frame. */
+static int arch_trace_frame(const char *m, const char *end,
+			    struct ct_frame *f)
+{
+	if (starts(m, end, "Function entered at ")) {
+		const char *q = m + 20;
+		uint64_t addr;
+		if (!bracket_address(&q, end, &addr))
+			return 0;
+		memset(f, 0, sizeof(*f));
+		f->number = -1;
+		f->reliable = true;
+		f->address = addr;
+		f->has_address = true;
+		return 1;
+	}
+	if (starts(m, end, "--- interrupt: ")) {
+		const char *at = find(m, end, " at ");
+		if (!at)
+			return 0;
+		int rc = parse_frame(at + 4, end, f);
+		if (rc > 0 && !f->function) {
+			ct_frame_deinit(f);	/* a user-space address */
+			return 0;
+		}
+		return rc;
+	}
+	return 0;
 }
 
 /* "Allocated by task 123:", "Freed by task 123:", "Last potentially
@@ -1535,8 +1741,14 @@ static struct ct_error *trace_line(struct lx_state *s, const char *m,
 		s->frames_capped = true;
 		return NULL;
 	}
+	if (starts(m, end, "Last Breaking-Event-Address:")) {
+		s->trace = TRACE_NONE;	/* s390: the end of the trace */
+		return NULL;
+	}
 	struct ct_frame f;
 	int rc = parse_frame(m, end, &f);
+	if (rc == 0)
+		rc = arch_trace_frame(m, end, &f);
 	if (rc < 0)
 		return &ct_enomem;
 	if (rc == 0) {
@@ -2021,6 +2233,13 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 		break;
 	default:
 		break;
+	}
+	if (pc_form_line(s, m, end, &err))
+		return err;
+	if (s->trace == TRACE_NONE && arm_trace_start(m, end)) {
+		err = call_trace(s);
+		if (err || starts(m, end, "Backtrace:"))
+			return err;
 	}
 	if (s->trace != TRACE_NONE) {
 		if (s->trace == TRACE_MAIN && r && starts(m, end, "</TASK>")) {
