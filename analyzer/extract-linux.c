@@ -1562,8 +1562,8 @@ static bool frame0_merge(struct lx_state *s, struct report *r,
 
 /* "IP: [<...>] func+0x196/0x410 [mod]", "pc : func+0x1c/0x30",
  * "PC is at func+0x1c/0x30", "EIP is at func+0x12/0x34", and the forms of
- * pc_frame(): frame 0.  A line with an address and no name only completes
- * a frame 0 already read. */
+ * pc_frame(): frame 0.  A line with an address and no name opens no
+ * report: it is frame 0 of the open one, named by a later line. */
 static struct ct_error *pc_line(struct lx_state *s, const char *body,
 				const char *end, bool arm64)
 {
@@ -1575,7 +1575,7 @@ static struct ct_error *pc_line(struct lx_state *s, const char *body,
 	if (rc <= 0)
 		return rc < 0 ? &ct_enomem : NULL;
 	struct ct_error *err = NULL;
-	if (frame0_merge(s, r, &f, &err) || !f.function) {
+	if (frame0_merge(s, r, &f, &err) || (!f.function && !r)) {
 		ct_frame_deinit(&f);
 		return err;
 	}
