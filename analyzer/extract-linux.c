@@ -1659,7 +1659,7 @@ static bool arm_trace_start(const char *m, const char *end)
  *   "Function entered at [<c0011a38>] from [<c0011c24>]" (arm without
  *   kallsyms: the address of the frame),
  *   "--- interrupt: 501 at .arch_local_irq_restore+0x74/0x90" (ppc: the
- *   interrupted code, a frame).
+ *   interrupted code, a frame; older kernels say "--- Exception:").
  * Returns like parse_frame. */
 static int arch_trace_frame(const char *m, const char *end,
 			    struct ct_frame *f)
@@ -1676,7 +1676,8 @@ static int arch_trace_frame(const char *m, const char *end,
 		f->has_address = true;
 		return 1;
 	}
-	if (starts(m, end, "--- interrupt: ")) {
+	if (starts(m, end, "--- interrupt: ") ||
+	    starts(m, end, "--- Exception: ")) {
 		const char *at = find(m, end, " at ");
 		if (!at)
 			return 0;
@@ -2387,6 +2388,30 @@ static struct ct_error *linux_extract(struct ct_case *c,
  * Sniffing
  * ------------------------------------------------------------------------ */
 
+/* The frame 0 lines of other archs, and an arm unwinder line: pastes of
+ * those oopses often come without their headline or Call Trace header. */
+static bool arch_sniff_line(const char *m, const char *end)
+{
+	const char *body = NULL;
+	if (starts(m, end, "Krnl PSW : "))
+		body = m + 11;
+	else if (starts(m, end, "NIP ["))
+		body = m + 4;
+	else if (starts(m, end, "PC is at "))
+		body = m + 9;
+	else if (starts(m, end, "EIP is at "))
+		body = m + 10;
+	else
+		return !starts(m, end, "Backtrace:") && arm_trace_start(m, end);
+	/* "PC is at home" is no frame: an offset or an address is */
+	struct ct_frame f;
+	if (pc_frame(body, end, &f) <= 0)
+		return false;
+	bool frame = f.has_offset || f.has_address;
+	ct_frame_deinit(&f);
+	return frame;
+}
+
 /* Is the line at [p, end) something only a Linux kernel log says? */
 static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 			   bool *ret_tagged)
@@ -2407,7 +2432,7 @@ static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 	if (classify(m, me, &anchor) != HL_NONE)
 		return true;
 	if (starts(m, me, "Call Trace:") || starts(m, me, "Call trace:") ||
-	    starts(m, me, "RIP: 0010:"))
+	    starts(m, me, "RIP: 0010:") || arch_sniff_line(m, me))
 		return true;
 	return (find(m, me, "Detected Hardware Unit Hang") ||
 		find(m, me, "Detected Tx Unit Hang")) &&
@@ -2436,6 +2461,7 @@ static bool linux_sniff(const char *buf, size_t len)
 		"RIP: 0010:", "WARNING: CPU:", "Detected Hardware Unit Hang",
 		"Detected Tx Unit Hang", "kernel BUG at", "INFO: task ",
 		"hard LOCKUP", "Internal error: ", "Unable to handle kernel",
+		"Krnl PSW : ", "PC is at ",
 	};
 	const char *aend = buf + (len > ANCHOR_WINDOW ? ANCHOR_WINDOW : len);
 	if (aend <= wend)

@@ -196,6 +196,13 @@ static void test_sniff_positive(void **state)
 	assert_true(sniffs("watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]\n"));
 	assert_true(sniffs("igb 0000:09:00.0: Detected Tx Unit Hang\n"));
 	assert_true(sniffs("Kernel panic - not syncing: Attempted to kill init!\n"));
+	/* frame 0 lines and arm unwinder lines of other archs, pasted */
+	assert_true(sniffs("Krnl PSW : 0704c00180000000 000000000012345a (tcp_ack+0x1a/0x30)\n"));
+	assert_true(sniffs("NIP [c0000000004c4c6c] .sysrq_handle_crash+0x1c/0x30\n"));
+	assert_true(sniffs("PC is at update_vsyscall+0x1c/0x380\n"));
+	assert_true(sniffs("EIP is at clear_huge_page+0x4a/0x160\n"));
+	assert_true(sniffs("[<c0269b80>] (__wake_up_common) from [<c0269eb8>] (__wake_up_common_lock+0x84/0x108)\n"));
+	assert_true(sniffs(" unwind_backtrace from show_stack+0x10/0x14\n"));
 	/* a headline past the line window is found by the anchors */
 	size_t pad = 600 * 1024;
 	char *big = malloc(pad + 128);
@@ -217,6 +224,9 @@ static void test_sniff_negative(void **state)
 	assert_false(sniffs("hello\nworld\n"));
 	assert_false(sniffs("I had an Oops moment and a BUG: in my code.\n"));
 	assert_false(sniffs("[1] first\n[2] second\n"));
+	assert_false(sniffs("My PC is at home.\nPC is at home today\n"));
+	assert_false(sniffs("EIP is at fault, said the manual\n"));
+	assert_false(sniffs("Greetings from Paris\nletters from home\n"));
 	unsigned kinds = ct_sniff(esxi_log, strlen(esxi_log));
 	assert_false(kinds & (1u << CT_KIND_LINUX_KERNEL_LOG));
 	kinds = ct_sniff(gdb_bt, strlen(gdb_bt));
