@@ -55,6 +55,17 @@
  * does a headline in the middle of a sentence or of a gdb frame.
  *
  * Traces pasted bottom-up are read as they come: nothing is reordered.
+ *
+ * Frames of every architecture (parse_frame, pc_frame, pc_forms): frame 0
+ * from x86_64 "RIP:"/"IP:", i386 "EIP:"/"EIP is at", arm64 "pc :", arm
+ * "PC is at", ppc "NIP [..]", s390 "Krnl PSW : .. (func)", MIPS/riscv
+ * "epc :" (register lines with only an address complete it; "LR"/"lr"/"ra"
+ * are not frames); trace lines of every era, ppc's two addresses and
+ * ELFv1 dots, s390's parenthesized unreliable entries and its "Last
+ * Breaking-Event-Address:" end, arm unwinder lines (which need no header:
+ * the frame is the first function, "from" names its caller), and the
+ * file:line and inlined frames of decode_stacktrace.sh and syzkaller.
+ * A first trace frame that repeats frame 0 is not kept twice.
  */
 #include <stdio.h>
 
