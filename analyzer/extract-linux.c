@@ -1065,11 +1065,14 @@ enum frame_source {
 	SRC_TRACE_RIP,	/* a "RIP:" inside the trace (interrupted code) */
 };
 
+/* Is trace frame b the frame 0 a again?  The arm frame pointer unwinder
+ * prints where each function was entered ("func+0x0/0x2c"). */
 static bool same_function(const struct ct_frame *a, const struct ct_frame *b)
 {
 	return a->function && b->function &&
 	       strcmp(a->function, b->function) == 0 &&
-	       (!a->has_offset || !b->has_offset || a->offset == b->offset);
+	       (!a->has_offset || !b->has_offset || a->offset == b->offset ||
+		b->offset == 0);
 }
 
 static struct ct_error *report_frame(struct lx_state *s, struct report *r,

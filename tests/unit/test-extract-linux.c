@@ -1469,6 +1469,23 @@ static void test_arch_arm32(void **state)
 	assert_sig(c, "foo_probe platform_probe");
 	ct_case_destroy(c);
 
+	/* the frame pointer unwinder: "Backtrace:", functions entered at
+	 * +0x0, register rows between the frames */
+	c = analyze(
+		"Internal error: Oops: 817 [#1] PREEMPT ARM\n"
+		"PC is at sysrq_handle_crash+0x20/0x2c\n"
+		"LR is at __handle_sysrq+0xa0/0x170\n"
+		"Backtrace: \n"
+		"[<c04a5a14>] (sysrq_handle_crash+0x0/0x2c) from [<c04a6170>] (__handle_sysrq+0xa0/0x170)\n"
+		"[<c04a60d0>] (__handle_sysrq+0x0/0x170) from [<c04a6650>] (write_sysrq_trigger+0x58/0x68)\n"
+		" r8:c0101000 r7:00000002 r6:ef2f3f80 r5:00000002 r4:00000063\n"
+		"[<c04a65f8>] (write_sysrq_trigger+0x0/0x68) from [<c02b59c0>] (proc_reg_write+0x60/0x84)\n"
+		"Code: e3a03000 e5833000 (e5833000)\n");
+	bt = crashing(c);
+	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger");
+	assert_int_equal(bt->frames[0].offset, 0x20);
+	ct_case_destroy(c);
+
 	c = analyze(
 		"[   12.000000] Internal error: Oops: 17 [#1] ARM\n"
 		"[   12.000000] PC is at 0xbf000100\n"
