@@ -1089,15 +1089,18 @@ static struct ct_error *report_frame(struct lx_state *s, struct report *r,
 		if (r->frame0 || bt->frame_count)
 			return NULL; /* IP: then RIP: (old kernels): once */
 		r->frame0 = true;
-		/* the headline's FILE:LINE is the RIP's (BUG_ON, WARN_ON) */
-		if (r->site.file && f->function &&
-		    (!r->site.function ||
-		     strcmp(f->function, r->site.function) == 0)) {
+		/* the headline's FILE:LINE is the RIP's (BUG_ON, WARN_ON),
+		 * unless the line was decoded with its own */
+		bool site = r->site.file && !f->file && f->function &&
+			    (!r->site.function ||
+			     strcmp(f->function, r->site.function) == 0);
+		if (site) {
 			f->file = r->site.file;
 			f->source_line = r->site.source_line;
 		}
 		err = push_frame(s, r->bt, f);
-		f->file = NULL;
+		if (site)
+			f->file = NULL;
 		return err;
 	}
 	/* arm64 lists the pc's function again as the first trace frame */
