@@ -513,7 +513,7 @@ static bool inlined_bracket(const char **p, const char *end)
  * A name with no offset needs something that says it is a frame: an
  * address, parentheses, a location, "from" or an inlined mark.
  * Returns 1 with f filled (strings owned by f), 0 when the text is no
- * frame, -1 when memory ran out. */
+ * frame, -1 when memory ran out (f then holds nothing to free). */
 static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 {
 	memset(f, 0, sizeof(*f));
@@ -620,9 +620,11 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 	return 1;
 no:
 	ct_frame_deinit(f);
+	memset(f, 0, sizeof(*f));
 	return 0;
 nomem:
 	ct_frame_deinit(f);
+	memset(f, 0, sizeof(*f));
 	return -1;
 }
 
@@ -1533,6 +1535,9 @@ static int pc_frame(const char *p, const char *end, struct ct_frame *f)
 	}
 	if (rc != 0 || !has)
 		return rc;
+	memset(f, 0, sizeof(*f));
+	f->number = -1;
+	f->reliable = true;
 	f->address = addr;
 	f->has_address = true;
 	return 1;
@@ -1701,6 +1706,7 @@ static int arch_trace_frame(const char *m, const char *end,
 		int rc = parse_frame(at + 4, end, f);
 		if (rc > 0 && !f->function) {
 			ct_frame_deinit(f);	/* a user-space address */
+			memset(f, 0, sizeof(*f));
 			return 0;
 		}
 		return rc;

@@ -1706,6 +1706,21 @@ static void test_decoded_traces(void **state)
 	ct_case_destroy(c);
 }
 
+/* fuzz-linux: a PC line whose frame fails after its module was read
+ * keeps the address, and nothing is freed twice. */
+static void test_arch_pc_line_half_frame(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze("Oops: 0004 [#1] SMP\n"
+				    "EIP: [<c0123456>] (func [mod] x\n"
+				    "EIP is at func+0x1/0x2\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "func");
+	assert_int_equal(bt->frames[0].address, 0xc0123456ull);
+	assert_null(bt->frames[0].module);
+	ct_case_destroy(c);
+}
+
 /* Lines that look a little like frames stay text. */
 static void test_arch_not_frames(void **state)
 {
@@ -1932,6 +1947,7 @@ int main(void)
 		cmocka_unit_test(test_arch_s390x),
 		cmocka_unit_test(test_arch_mips_riscv),
 		cmocka_unit_test(test_decoded_traces),
+		cmocka_unit_test(test_arch_pc_line_half_frame),
 		cmocka_unit_test(test_arch_not_frames),
 		cmocka_unit_test(test_corpus),
 	};
