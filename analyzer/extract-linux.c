@@ -393,6 +393,8 @@ static int frame_location(const char **p, const char *end, struct ct_frame *f)
 	const char *q = ct_skip_blanks(*p, end);
 	const char *file = NULL, *file_end = NULL;
 	unsigned long line = 0;
+	if (q == *p)
+		return 0;	/* "name/file.c:1" is no location */
 	if (q < end && *q == '(') {
 		int depth = 0;
 		const char *t = q;
@@ -1169,6 +1171,7 @@ static int headline_site(struct report *r, const char *a, const char *end)
 				r->site.offset = f.offset;
 				r->site.has_offset = f.has_offset;
 				r->site.module = f.module;
+				free(f.file);	/* a decoded line's */
 			} else if (rc > 0) {
 				ct_frame_deinit(&f);
 			}
@@ -1183,6 +1186,7 @@ static int headline_site(struct report *r, const char *a, const char *end)
 			r->site.offset = f.offset;
 			r->site.has_offset = f.has_offset;
 			r->site.module = f.module;
+			free(f.file);	/* a decoded line's */
 		} else if (rc > 0) {
 			ct_frame_deinit(&f);
 		}

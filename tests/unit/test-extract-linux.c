@@ -1691,6 +1691,19 @@ static void test_decoded_traces(void **state)
 	assert_sig(c, "foo_rx foo_poll __napi_poll napi_poll net_rx_action");
 	ct_case_destroy(c);
 
+	/* decoded headlines name their site (fuzz-linux: its file leaked) */
+	c = analyze(
+		"WARNING: CPU: 3 PID: 0 at net/sched/sch_generic.c:525 dev_watchdog (net/sched/sch_generic.c:525)\n"
+		"BUG: KASAN: use-after-free in foo_rx (drivers/net/foo/foo_main.c:120) foo\n"
+		"WARNING: CPU: 1 PID: 9 at net/core/dev.c:1 f/net/core/dev.c:1 g+0x1/0x2\n");
+	/* the third names no function: "f/net/core/dev.c:1" is no frame */
+	assert_int_equal(c->backtrace_count, 2);
+	assert_string_equal(c->backtraces[0].frames[0].function, "dev_watchdog");
+	assert_string_equal(c->backtraces[0].frames[0].file,
+			    "net/sched/sch_generic.c");
+	assert_string_equal(c->backtraces[1].frames[0].function, "foo_rx");
+	ct_case_destroy(c);
+
 	/* a decoded RIP line keeps its file:line in frame 0 */
 	c = analyze(
 		"kernel BUG at fs/bcachefs/btree_iter.c:1332!\n"
