@@ -55,6 +55,17 @@
  * does a headline in the middle of a sentence or of a gdb frame.
  *
  * Traces pasted bottom-up are read as they come: nothing is reordered.
+ *
+ * Frames of every architecture (parse_frame, pc_frame, pc_forms): frame 0
+ * from x86_64 "RIP:"/"IP:", i386 "EIP:"/"EIP is at", arm64 "pc :", arm
+ * "PC is at", ppc "NIP [..]", s390 "Krnl PSW : .. (func)", MIPS/riscv
+ * "epc :" (register lines with only an address complete it; "LR"/"lr"/"ra"
+ * are not frames); trace lines of every era, ppc's two addresses and
+ * ELFv1 dots, s390's parenthesized unreliable entries and its "Last
+ * Breaking-Event-Address:" end, arm unwinder lines (which need no header:
+ * the frame is the first function, "from" names its caller), and the
+ * file:line and inlined frames of decode_stacktrace.sh and syzkaller.
+ * A first trace frame that repeats frame 0 is not kept twice.
  */
 #include <stdio.h>
 
@@ -92,6 +103,11 @@ static bool is_hex(int c)
 static bool is_upper(int c)
 {
 	return c >= 'A' && c <= 'Z';
+}
+
+static bool is_name_start(int c)
+{
+	return c == '_' || is_upper(c) || (c >= 'a' && c <= 'z');
 }
 
 /* Does [p, end) start with s? */
@@ -338,21 +354,183 @@ static bool bracket_address(const char **p, const char *end, uint64_t *ret)
 	return true;
 }
 
+/* A source location "lib/dump_stack.c:107" (optionally ":COL") as one
+ * token at [p, end): true with the file's end and the line.  The file
+ * must look like a path (a '.' or a '/') so "Code:" and "name:" are not. */
+static bool parse_location(const char *p, const char *end,
+			   const char **ret_file_end, unsigned long *ret_line)
+{
+	const char *q = p, *colon = NULL;
+	bool pathy = false;
+	while (q < end && *q != ' ' && *q != '\t' && *q != '(' && *q != ')' &&
+	       q - p <= MAX_NAME) {
+		if (*q == ':' && !colon)
+			colon = q;
+		if (!colon && (*q == '.' || *q == '/'))
+			pathy = true;
+		q++;
+	}
+	if (!colon || colon == p || !pathy || colon - p > MAX_NAME)
+		return false;
+	const char *d = colon + 1;
+	unsigned long line;
+	if (!ct_parse_dec(&d, end, &line) || line == 0 ||
+	    (d < q && *d != ':'))
+		return false;
+	*ret_file_end = colon;
+	*ret_line = line;
+	return true;
+}
+
+/* What decode_stacktrace.sh and syzkaller's symbolizer add after a frame
+ * at *p: "(lib/dump_stack.c:107)", "(a.c:1 b.c:2 (discriminator 1))"
+ * (addr2line -i: the inlined callees first, the named function's own line
+ * last, which is the one kept), "lib/dump_stack.c:107", then "[inline]"
+ * or a module name without brackets.  Fills f->file and f->source_line;
+ * returns 1 when a location was read, 0 when none, -1 without memory. */
+static int frame_location(const char **p, const char *end, struct ct_frame *f)
+{
+	const char *q = ct_skip_blanks(*p, end);
+	const char *file = NULL, *file_end = NULL;
+	unsigned long line = 0;
+	if (q == *p)
+		return 0;	/* "name/file.c:1" is no location */
+	if (q < end && *q == '(') {
+		int depth = 0;
+		const char *t = q;
+		while (t < end) {
+			if (*t == '(') {
+				depth++;
+				t++;
+				continue;
+			}
+			if (*t == ')') {
+				t++;
+				if (--depth == 0)
+					break;
+				continue;
+			}
+			if (*t == ' ' || *t == '\t') {
+				t++;
+				continue;
+			}
+			const char *fe;
+			unsigned long l;
+			if (depth == 1 && parse_location(t, end, &fe, &l)) {
+				file = t;
+				file_end = fe;
+				line = l;
+			}
+			while (t < end && *t != ' ' && *t != '\t' && *t != '(' &&
+			       *t != ')')
+				t++;
+		}
+		if (!file)
+			return 0;
+		q = t;
+	} else if (parse_location(q, end, &file_end, &line)) {
+		file = q;
+		while (q < end && *q != ' ' && *q != '\t')
+			q++;
+	} else {
+		return 0;
+	}
+	f->file = ct_strndup_clean(file, (size_t)(file_end - file));
+	if (!f->file)
+		return -1;
+	f->source_line = line;
+	q = ct_skip_blanks(q, end);
+	if (starts(q, end, "[inline]")) {
+		f->inlined = true;
+		q += 8;
+	} else if (!f->module && q < end && ct_is_ident_char((unsigned char)*q)) {
+		/* decode_stacktrace.sh prints the module without brackets */
+		const char *mod = q;
+		while (q < end && ct_is_ident_char((unsigned char)*q) &&
+		       q - mod <= MAX_NAME)
+			q++;
+		if (ct_skip_blanks(q, end) == end && q - mod <= MAX_NAME) {
+			f->module = ct_strndup_clean(mod, (size_t)(q - mod));
+			if (!f->module)
+				return -1;
+		}
+	}
+	*p = q;
+	return 1;
+}
+
+/* "[mod]" at *p (blanks skipped): the module, or "[inline]" (syzkaller)
+ * marking f inlined.  Returns -1 without memory, else 0. */
+static int frame_module(const char **p, const char *end, struct ct_frame *f)
+{
+	const char *q = ct_skip_blanks(*p, end);
+	if (q >= end || *q != '[')
+		return 0;
+	const char *mod = ++q;
+	while (q < end && *q != ']' && *q != ' ' && q - mod <= MAX_NAME)
+		q++;
+	if (q == mod || q - mod > MAX_NAME)
+		return 0;
+	if (q - mod == 6 && memcmp(mod, "inline", 6) == 0) {
+		f->inlined = true;
+	} else if (!f->module) {
+		f->module = ct_strndup_clean(mod, (size_t)(q - mod));
+		if (!f->module)
+			return -1;
+	}
+	*p = q < end && *q == ']' ? q + 1 : q;
+	return 0;
+}
+
+/* "[<     inlined    >]" (syzkaller's old symbolizer) at *p. */
+static bool inlined_bracket(const char **p, const char *end)
+{
+	const char *q = *p;
+	if (!starts(q, end, "[<"))
+		return false;
+	q = ct_skip_blanks(q + 2, end);
+	if (!starts(q, end, "inlined"))
+		return false;
+	q = ct_skip_blanks(q + 7, end);
+	if (!starts(q, end, ">]"))
+		return false;
+	*p = q + 2;
+	return true;
+}
+
 /* Parse one frame at [p, end):
  *   "func+0x5a/0x80 [i40e]", "? func+0x1a/0x1f", "func.cold+0x1/0x2",
  *   "[<ffffffff8107e0e7>] func+0x27/0x30", "[<ffff...>] ? func+0x27/0x30",
- *   "[c0000000...] [c0000000...] func+0x../0x.. (unreliable)" (ppc),
- *   "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (...)" (arm),
- *   "0xffffffffc0a1b2c3" (an address no symbol covers).
+ *   "[c0000000...] [c0000000...] .func+0x../0x.. (unreliable)" (ppc64;
+ *   the ELFv1 dot is dropped),
+ *   "([<000000000011c54a>] func+0x11e/0x150)" (s390: unreliable),
+ *   "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (...)" and
+ *   "unwind_backtrace from show_stack+0x10/0x14" (arm: the frame is the
+ *   first function, the "from" part is its caller, the next line's frame),
+ *   "0xffffffffc0a1b2c3" (an address no symbol covers),
+ *   decoded: "func+0x12/0x34 (file.c:123)", "func (a.c:1 b.c:2) [mod]",
+ *   "func+0x12/0x34 path/file.c:123", "func path/file.c:12 [inline]",
+ *   "[<     inlined    >] func file.c:12", "func (inlined) file.c:12",
+ *   "inline func file.c:12".
+ * A name with no offset needs something that says it is a frame: an
+ * address, parentheses, a location, "from" or an inlined mark.
  * Returns 1 with f filled (strings owned by f), 0 when the text is no
- * frame, -1 when memory ran out. */
+ * frame, -1 when memory ran out (f then holds nothing to free). */
 static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 {
 	memset(f, 0, sizeof(*f));
 	f->number = -1;
 	f->reliable = true;
 	p = ct_skip_blanks(p, end);
+	if (end - p >= 3 && p[0] == '(' && p[1] == '[') {
+		f->reliable = false;	/* s390: "([<addr>] func+0x/0x)" */
+		p++;
+	}
 	uint64_t addr;
+	if (inlined_bracket(&p, end)) {
+		f->inlined = true;
+		p = ct_skip_blanks(p, end);
+	}
 	for (int i = 0; i < 2 && bracket_address(&p, end, &addr); i++) {
 		f->address = addr;
 		f->has_address = true;
@@ -367,6 +545,16 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 		paren = true;
 		p++;
 	}
+	if (starts(p, end, "inline ")) {
+		const char *q = ct_skip_blanks(p + 7, end);
+		if (q < end && is_name_start(*q)) {
+			f->inlined = true;
+			p = q;
+		}
+	}
+	/* ppc64 ELFv1 function descriptors: ".func" is func */
+	if (end - p >= 2 && p[0] == '.' && is_name_start(p[1]))
+		p++;
 	const char *name = p;
 	while (p < end && (ct_is_ident_char((unsigned char)*p) || *p == '.') &&
 	       p - name <= MAX_NAME)
@@ -387,6 +575,7 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 	}
 	if (is_digit(name[0]) || name[0] == '.')
 		return 0;
+	bool offset = false;
 	if (starts(p, end, "+0x")) {
 		const char *q = p + 1;
 		uint64_t off, size;
@@ -401,33 +590,44 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 				return 0;
 		}
 		p = q;
-	} else if (!paren || p >= end || *p != ')') {
-		return 0;
+		offset = true;
 	}
 	if (paren) {
+		/* "(func [mod])", "(func+0x10/0x14 [mod])" */
+		if (frame_module(&p, end, f) < 0)
+			goto nomem;
 		if (p >= end || *p != ')')
-			return 0;
+			goto no;
 		p++;
 	}
+	if (frame_module(&p, end, f) < 0)
+		goto nomem;
+	const char *q = ct_skip_blanks(p, end);
+	if (starts(q, end, "(inlined)")) {
+		f->inlined = true;
+		p = q + 9;
+	}
+	int rc = frame_location(&p, end, f);
+	if (rc < 0)
+		goto nomem;
+	q = ct_skip_blanks(p, end);
+	bool from = starts(q, end, "from ") && end - q > 5 && q[5] != ' ';
+	if (!offset && !paren && !rc && !from && !f->inlined)
+		goto no;
 	f->function = ct_strndup_clean(name, name_len);
 	if (!f->function)
-		return -1;
-	p = ct_skip_blanks(p, end);
-	if (p < end && *p == '[') {
-		const char *mod = ++p;
-		while (p < end && *p != ']' && *p != ' ' && p - mod <= MAX_NAME)
-			p++;
-		if (p > mod && p - mod <= MAX_NAME) {
-			f->module = ct_strndup_clean(mod, (size_t)(p - mod));
-			if (!f->module) {
-				ct_frame_deinit(f);
-				return -1;
-			}
-		}
-	}
+		goto nomem;
 	if (find(p, end, "(unreliable)"))
 		f->reliable = false;
 	return 1;
+no:
+	ct_frame_deinit(f);
+	memset(f, 0, sizeof(*f));
+	return 0;
+nomem:
+	ct_frame_deinit(f);
+	memset(f, 0, sizeof(*f));
+	return -1;
 }
 
 /* Stack section markers. */
@@ -450,6 +650,11 @@ static const char *const section_names[] = {
 static bool parse_marker(const char **p, const char *end, enum section *ret)
 {
 	const char *q = *p;
+	if (starts(q, end, "<<EOE>>")) {
+		*ret = SEC_NONE;	/* old x86_64: end of an exception stack */
+		*p = q + 7;
+		return true;
+	}
 	if (q >= end || *q != '<')
 		return false;
 	q++;
@@ -864,11 +1069,14 @@ enum frame_source {
 	SRC_TRACE_RIP,	/* a "RIP:" inside the trace (interrupted code) */
 };
 
+/* Is trace frame b the frame 0 a again?  The arm frame pointer unwinder
+ * prints where each function was entered ("func+0x0/0x2c"). */
 static bool same_function(const struct ct_frame *a, const struct ct_frame *b)
 {
 	return a->function && b->function &&
 	       strcmp(a->function, b->function) == 0 &&
-	       (!a->has_offset || !b->has_offset || a->offset == b->offset);
+	       (!a->has_offset || !b->has_offset || a->offset == b->offset ||
+		b->offset == 0);
 }
 
 static struct ct_error *report_frame(struct lx_state *s, struct report *r,
@@ -885,15 +1093,18 @@ static struct ct_error *report_frame(struct lx_state *s, struct report *r,
 		if (r->frame0 || bt->frame_count)
 			return NULL; /* IP: then RIP: (old kernels): once */
 		r->frame0 = true;
-		/* the headline's FILE:LINE is the RIP's (BUG_ON, WARN_ON) */
-		if (r->site.file && f->function &&
-		    (!r->site.function ||
-		     strcmp(f->function, r->site.function) == 0)) {
+		/* the headline's FILE:LINE is the RIP's (BUG_ON, WARN_ON),
+		 * unless the line was decoded with its own */
+		bool site = r->site.file && !f->file && f->function &&
+			    (!r->site.function ||
+			     strcmp(f->function, r->site.function) == 0);
+		if (site) {
 			f->file = r->site.file;
 			f->source_line = r->site.source_line;
 		}
 		err = push_frame(s, r->bt, f);
-		f->file = NULL;
+		if (site)
+			f->file = NULL;
 		return err;
 	}
 	/* arm64 lists the pc's function again as the first trace frame */
@@ -960,6 +1171,7 @@ static int headline_site(struct report *r, const char *a, const char *end)
 				r->site.offset = f.offset;
 				r->site.has_offset = f.has_offset;
 				r->site.module = f.module;
+				free(f.file);	/* a decoded line's */
 			} else if (rc > 0) {
 				ct_frame_deinit(&f);
 			}
@@ -974,6 +1186,7 @@ static int headline_site(struct report *r, const char *a, const char *end)
 			r->site.offset = f.offset;
 			r->site.has_offset = f.has_offset;
 			r->site.module = f.module;
+			free(f.file);	/* a decoded line's */
 		} else if (rc > 0) {
 			ct_frame_deinit(&f);
 		}
@@ -1282,8 +1495,108 @@ static struct ct_error *rip_line(struct lx_state *s, const char *p,
 	return err;
 }
 
+/* A hex word of 8 digits or more, then a blank or the end, at *p (MIPS
+ * "epc   : ffffffff80123456 func", s390 "Krnl PSW : 0704... 0000..."). */
+static bool bare_hex_word(const char **p, const char *end, uint64_t *ret)
+{
+	const char *q = *p;
+	bool masked;
+	if (!ct_parse_hex(&q, end, ret, &masked) || q - *p < 8 || masked ||
+	    (q < end && *q != ' ' && *q != '\t'))
+		return false;
+	*p = ct_skip_blanks(q, end);
+	return true;
+}
+
+/* Frame 0 from the body of a PC line, every arch:
+ *   "func+0x1c/0x30 [mod]" (x86 IP:, arm64 pc :, arm PC is at, i386),
+ *   "[<ffffffffc0620676>] func+0x196/0x410 [mod]" (old IP:),
+ *   "[c000000000123456] .func+0x20/0x30" (ppc64 NIP),
+ *   "0060:[<c0123456>] EFLAGS: 00010246" (i386), "[<c019d604>] lr : ..."
+ *   (arm pc :): the address only,
+ *   "ffffffff80123456 func+0x1c/0x30" (MIPS epc), "ffffffff8058c4e6 ra :"
+ *   (riscv: the address only),
+ *   "0704c00180000000 000000000012345a (func+0x1a/0x30)" (s390 PSW).
+ * Returns like parse_frame; a frame may have an address and no name. */
+static int pc_frame(const char *p, const char *end, struct ct_frame *f)
+{
+	p = ct_skip_blanks(p, end);
+	const char *q = p;
+	uint64_t addr = 0, v;
+	bool masked, has = false;
+	/* i386 "0060:[<...>]": the code segment first */
+	if (ct_parse_hex(&q, end, &v, &masked) && q - p <= 4 &&
+	    end - q >= 2 && q[0] == ':' && q[1] == '[')
+		p = q + 1;
+	q = p;
+	if (bracket_address(&q, end, &addr)) {
+		has = true;
+	} else {
+		for (int i = 0; i < 2 && bare_hex_word(&p, end, &v); i++) {
+			addr = v;
+			has = true;
+		}
+		if (has && p < end && *p == '(')
+			p++;	/* s390: "(func+0x1a/0x30)" */
+	}
+	int rc = parse_frame(p, end, f);
+	if (rc > 0 && has && !f->has_address) {
+		f->address = addr;
+		f->has_address = true;
+	}
+	if (rc != 0 || !has)
+		return rc;
+	memset(f, 0, sizeof(*f));
+	f->number = -1;
+	f->reliable = true;
+	f->address = addr;
+	f->has_address = true;
+	return 1;
+}
+
+/* Complete frame 0 of r with what another PC line says of it: i386 and
+ * older arm print the address on a register line and the name on "EIP is
+ * at"/"PC is at".  True when r already has its frame 0. */
+static bool frame0_merge(struct lx_state *s, struct report *r,
+			 struct ct_frame *f, struct ct_error **ret_err)
+{
+	*ret_err = NULL;
+	if (!r || !r->frame0 || r->bt == NONE ||
+	    !s->c->backtraces[r->bt].frame_count)
+		return false;
+	struct ct_frame *f0 = &s->c->backtraces[r->bt].frames[0];
+	if (!f0->has_address && f->has_address) {
+		f0->address = f->address;
+		f0->has_address = true;
+	}
+	if (!f0->function && f->function) {
+		char *norm = ct_frame_normalize(f->function);
+		if (!norm) {
+			*ret_err = &ct_enomem;
+			return true;
+		}
+		f0->function = f->function;
+		f0->normalized = norm;
+		f0->offset = f->offset;
+		f0->has_offset = f->has_offset;
+		f->function = NULL;
+		if (!f0->module) {
+			f0->module = f->module;
+			f->module = NULL;
+		}
+		if (!f0->file) {
+			f0->file = f->file;
+			f0->source_line = f->source_line;
+			f->file = NULL;
+		}
+	}
+	return true;
+}
+
 /* "IP: [<...>] func+0x196/0x410 [mod]", "pc : func+0x1c/0x30",
- * "PC is at func+0x1c/0x30", "EIP is at func+0x12/0x34": frame 0. */
+ * "PC is at func+0x1c/0x30", "EIP is at func+0x12/0x34", and the forms of
+ * pc_frame(): frame 0.  A line with an address and no name opens no
+ * report: it is frame 0 of the open one, named by a later line. */
 static struct ct_error *pc_line(struct lx_state *s, const char *body,
 				const char *end, bool arm64)
 {
@@ -1291,19 +1604,125 @@ static struct ct_error *pc_line(struct lx_state *s, const char *body,
 	if ((r && r->trace_seen) || (!r && s->after_end))
 		return NULL;
 	struct ct_frame f;
-	int rc = parse_frame(body, end, &f);
-	if (rc <= 0 || !f.function) {
-		if (rc > 0)
-			ct_frame_deinit(&f);
+	int rc = pc_frame(body, end, &f);
+	if (rc <= 0)
 		return rc < 0 ? &ct_enomem : NULL;
+	struct ct_error *err = NULL;
+	if (frame0_merge(s, r, &f, &err) || (!f.function && !r)) {
+		ct_frame_deinit(&f);
+		return err;
 	}
-	struct ct_error *err = arm64 ? arch_fact(s, true) : NULL;
+	err = arm64 ? arch_fact(s, true) : NULL;
 	if (!err && !r)
 		err = open_report(s, RK_OOPS, HL_NONE, s->line, &r);
 	if (!err && r)
 		err = report_frame(s, r, &f, SRC_RIP);
 	ct_frame_deinit(&f);
 	return err;
+}
+
+/* Frame 0 lines of the other archs, by their start; "~" stands for any
+ * number of blanks before a colon. */
+static const struct pc_form {
+	const char *prefix;
+} pc_forms[] = {
+	{ "EIP: " },		/* i386: "0060:[<c...>] EFLAGS:", 4.x+ "func" */
+	{ "NIP " },		/* ppc: "NIP [c000000000123456] .func+0x/0x" */
+	{ "Krnl PSW : " },	/* s390 */
+	{ "epc~: " },		/* MIPS "epc   : ffffffff80123456 func", riscv */
+};
+
+/* Does [m, end) start with the pc_forms prefix pat?  The body after it. */
+static const char *pc_form_body(const char *m, const char *end,
+				const char *pat)
+{
+	for (; *pat; pat++) {
+		if (*pat == '~') {
+			m = ct_skip_blanks(m, end);
+			continue;
+		}
+		if (m >= end || *m != *pat)
+			return NULL;
+		m++;
+	}
+	return m;
+}
+
+static bool pc_form_line(struct lx_state *s, const char *m, const char *end,
+			 struct ct_error **ret_err)
+{
+	for (size_t i = 0; i < CT_ARRAY_SIZE(pc_forms); i++) {
+		if (*m != pc_forms[i].prefix[0])
+			continue;
+		const char *body = pc_form_body(m, end, pc_forms[i].prefix);
+		if (body) {
+			*ret_err = pc_line(s, body, end, false);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* A line that starts an arm stack dump without a "Call Trace:" header:
+ * "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (show_stack+0x10/
+ * 0x14)", "unwind_backtrace from show_stack+0x10/0x14", and "Backtrace:"
+ * (frame pointer unwinder). */
+static bool arm_trace_start(const char *m, const char *end)
+{
+	if (starts(m, end, "Backtrace:"))
+		return true;
+	const char *from = find(m, end, " from ");
+	if (!from || (*m != '[' && !is_name_start(*m)))
+		return false;
+	struct ct_frame f, caller;
+	int rc = parse_frame(m, end, &f);
+	if (rc <= 0)
+		return false;
+	ct_frame_deinit(&f);
+	/* the caller has its offset or address: no sentence looks so */
+	rc = parse_frame(from + 6, end, &caller);
+	if (rc <= 0)
+		return false;
+	bool frame = caller.has_offset || caller.has_address;
+	ct_frame_deinit(&caller);
+	return frame;
+}
+
+/* A trace line that is none of parse_frame's forms:
+ *   "Function entered at [<c0011a38>] from [<c0011c24>]" (arm without
+ *   kallsyms: the address of the frame),
+ *   "--- interrupt: 501 at .arch_local_irq_restore+0x74/0x90" (ppc: the
+ *   interrupted code, a frame; older kernels say "--- Exception:").
+ * Returns like parse_frame. */
+static int arch_trace_frame(const char *m, const char *end,
+			    struct ct_frame *f)
+{
+	if (starts(m, end, "Function entered at ")) {
+		const char *q = m + 20;
+		uint64_t addr;
+		if (!bracket_address(&q, end, &addr))
+			return 0;
+		memset(f, 0, sizeof(*f));
+		f->number = -1;
+		f->reliable = true;
+		f->address = addr;
+		f->has_address = true;
+		return 1;
+	}
+	if (starts(m, end, "--- interrupt: ") ||
+	    starts(m, end, "--- Exception: ")) {
+		const char *at = find(m, end, " at ");
+		if (!at)
+			return 0;
+		int rc = parse_frame(at + 4, end, f);
+		if (rc > 0 && !f->function) {
+			ct_frame_deinit(f);	/* a user-space address */
+			memset(f, 0, sizeof(*f));
+			return 0;
+		}
+		return rc;
+	}
+	return 0;
 }
 
 /* "Allocated by task 123:", "Freed by task 123:", "Last potentially
@@ -1357,8 +1776,14 @@ static struct ct_error *trace_line(struct lx_state *s, const char *m,
 		s->frames_capped = true;
 		return NULL;
 	}
+	if (starts(m, end, "Last Breaking-Event-Address:")) {
+		s->trace = TRACE_NONE;	/* s390: the end of the trace */
+		return NULL;
+	}
 	struct ct_frame f;
 	int rc = parse_frame(m, end, &f);
+	if (rc == 0)
+		rc = arch_trace_frame(m, end, &f);
 	if (rc < 0)
 		return &ct_enomem;
 	if (rc == 0) {
@@ -1849,6 +2274,13 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 	default:
 		break;
 	}
+	if (pc_form_line(s, m, end, &err))
+		return err;
+	if (s->trace == TRACE_NONE && arm_trace_start(m, end)) {
+		err = call_trace(s);
+		if (err || starts(m, end, "Backtrace:"))
+			return err;
+	}
 	if (s->trace != TRACE_NONE) {
 		if (s->trace == TRACE_MAIN && r && starts(m, end, "</TASK>")) {
 			s->trace = TRACE_NONE;
@@ -2034,6 +2466,30 @@ static struct ct_error *linux_extract(struct ct_case *c,
  * Sniffing
  * ------------------------------------------------------------------------ */
 
+/* The frame 0 lines of other archs, and an arm unwinder line: pastes of
+ * those oopses often come without their headline or Call Trace header. */
+static bool arch_sniff_line(const char *m, const char *end)
+{
+	const char *body = NULL;
+	if (starts(m, end, "Krnl PSW : "))
+		body = m + 11;
+	else if (starts(m, end, "NIP ["))
+		body = m + 4;
+	else if (starts(m, end, "PC is at "))
+		body = m + 9;
+	else if (starts(m, end, "EIP is at "))
+		body = m + 10;
+	else
+		return !starts(m, end, "Backtrace:") && arm_trace_start(m, end);
+	/* "PC is at home" is no frame: an offset or an address is */
+	struct ct_frame f;
+	if (pc_frame(body, end, &f) <= 0)
+		return false;
+	bool frame = f.has_offset || f.has_address;
+	ct_frame_deinit(&f);
+	return frame;
+}
+
 /* Is the line at [p, end) something only a Linux kernel log says? */
 static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 			   bool *ret_tagged)
@@ -2054,7 +2510,7 @@ static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 	if (classify(m, me, &anchor) != HL_NONE)
 		return true;
 	if (starts(m, me, "Call Trace:") || starts(m, me, "Call trace:") ||
-	    starts(m, me, "RIP: 0010:"))
+	    starts(m, me, "RIP: 0010:") || arch_sniff_line(m, me))
 		return true;
 	/* lockdep's "[ INFO: ... ]", "X invoked oom-killer:", SPL's VERIFY */
 	if (ct_linux_report_headline(m, (size_t)(me - m)))
@@ -2086,6 +2542,7 @@ static bool linux_sniff(const char *buf, size_t len)
 		"RIP: 0010:", "WARNING: CPU:", "Detected Hardware Unit Hang",
 		"Detected Tx Unit Hang", "kernel BUG at", "INFO: task ",
 		"hard LOCKUP", "Internal error: ", "Unable to handle kernel",
+		"Krnl PSW : ", "PC is at ",
 	};
 	const char *aend = buf + (len > ANCHOR_WINDOW ? ANCHOR_WINDOW : len);
 	if (aend <= wend)

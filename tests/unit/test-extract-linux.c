@@ -196,6 +196,13 @@ static void test_sniff_positive(void **state)
 	assert_true(sniffs("watchdog: BUG: soft lockup - CPU#3 stuck for 23s! [kworker/3:1:123]\n"));
 	assert_true(sniffs("igb 0000:09:00.0: Detected Tx Unit Hang\n"));
 	assert_true(sniffs("Kernel panic - not syncing: Attempted to kill init!\n"));
+	/* frame 0 lines and arm unwinder lines of other archs, pasted */
+	assert_true(sniffs("Krnl PSW : 0704c00180000000 000000000012345a (tcp_ack+0x1a/0x30)\n"));
+	assert_true(sniffs("NIP [c0000000004c4c6c] .sysrq_handle_crash+0x1c/0x30\n"));
+	assert_true(sniffs("PC is at update_vsyscall+0x1c/0x380\n"));
+	assert_true(sniffs("EIP is at clear_huge_page+0x4a/0x160\n"));
+	assert_true(sniffs("[<c0269b80>] (__wake_up_common) from [<c0269eb8>] (__wake_up_common_lock+0x84/0x108)\n"));
+	assert_true(sniffs(" unwind_backtrace from show_stack+0x10/0x14\n"));
 	/* a headline past the line window is found by the anchors */
 	size_t pad = 600 * 1024;
 	char *big = malloc(pad + 128);
@@ -217,6 +224,9 @@ static void test_sniff_negative(void **state)
 	assert_false(sniffs("hello\nworld\n"));
 	assert_false(sniffs("I had an Oops moment and a BUG: in my code.\n"));
 	assert_false(sniffs("[1] first\n[2] second\n"));
+	assert_false(sniffs("My PC is at home.\nPC is at home today\n"));
+	assert_false(sniffs("EIP is at fault, said the manual\n"));
+	assert_false(sniffs("Greetings from Paris\nletters from home\n"));
 	unsigned kinds = ct_sniff(esxi_log, strlen(esxi_log));
 	assert_false(kinds & (1u << CT_KIND_LINUX_KERNEL_LOG));
 	kinds = ct_sniff(gdb_bt, strlen(gdb_bt));
@@ -1297,6 +1307,473 @@ static void test_hostile_many_frames(void **state)
 }
 
 /* ------------------------------------------------------------------------
+ * Frames of every architecture (issue 10)
+ * ------------------------------------------------------------------------ */
+
+/* The functions of bt joined with spaces, "?" for a frame with no name and
+ * a "?" prefix for an unreliable one: order and reliability at a glance. */
+static void bt_functions(const struct ct_backtrace *bt, char *buf, size_t n)
+{
+	size_t k = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; bt && i < bt->frame_count; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		int w = snprintf(buf + k, n - k, "%s%s%s", i ? " " : "",
+				 f->reliable ? "" : "?",
+				 f->function ? f->function : "?");
+		if (w < 0 || (size_t)w >= n - k)
+			break;
+		k += (size_t)w;
+	}
+}
+
+#define assert_bt(bt, want)                                              \
+	do {                                                             \
+		char bt_buf_[1024];                                      \
+		bt_functions((bt), bt_buf_, sizeof(bt_buf_));            \
+		assert_string_equal(bt_buf_, (want));                    \
+	} while (0)
+
+/* x86_64 of every era: 2.6 "[<addr>] func" with "<IRQ>", "<EOI>" and
+ * "<<EOE>>" on the frame lines, 4.x "[<addr>] ? func", 5.x+ "? func". */
+static void test_arch_x86_64_eras(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"BUG: unable to handle kernel NULL pointer dereference at 0000000000000008\n"
+		"IP: [<ffffffff8137a1e5>] e1000_clean_tx_irq+0x45/0x2f0\n"
+		"Oops: 0000 [#1] SMP\n"
+		"CPU 0\n"
+		"RIP: 0010:[<ffffffff8137a1e5>]  [<ffffffff8137a1e5>] e1000_clean_tx_irq+0x45/0x2f0\n"
+		"Call Trace:\n"
+		" <#DB> <<EOE>>  <IRQ>  [<ffffffff8137b0a1>] e1000_clean+0x71/0x2a0\n"
+		" [<ffffffff81419e83>] ? __napi_complete+0x13/0x30\n"
+		" [<ffffffff8141c2e9>] net_rx_action+0x109/0x210\n"
+		" <EOI>  [<ffffffff81012ec5>] ? default_idle+0x45/0x50\n"
+		" [<ffffffff8100a0a2>] cpu_idle+0x62/0xa0\n"
+		"RIP  [<ffffffff8137a1e5>] e1000_clean_tx_irq+0x45/0x2f0\n"
+		"---[ end trace 1a2b3c4d5e6f7a8b ]---\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "e1000_clean_tx_irq e1000_clean ?__napi_complete "
+		      "net_rx_action ?default_idle cpu_idle");
+	assert_string_equal(bt->label, "oops in IRQ");
+	ct_case_destroy(c);
+}
+
+/* i386: "EIP: 0060:[<addr>]" then "EIP is at func" make one frame 0 with
+ * both; 4.15+ "EIP: func+0x/0x"; the "EIP: [<addr>] func SS:ESP" after the
+ * trace is not a new frame. */
+static void test_arch_i386(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"BUG: unable to handle kernel NULL pointer dereference at 00000004\n"
+		"Oops: 0000 [#1] SMP\n"
+		"Pid: 2183, comm: modprobe Not tainted 2.6.32-5-686 #1\n"
+		"EIP: 0060:[<f8a1b0c4>] EFLAGS: 00010246 CPU: 0\n"
+		"EIP is at snd_card_create+0x24/0x1c0 [snd]\n"
+		"EAX: 00000000 EBX: f6b2a000 ECX: 00000000 EDX: 00000004\n"
+		"Call Trace:\n"
+		" [<f8a30234>] ? azx_probe+0x54/0x7e0 [snd_hda_intel]\n"
+		" [<f8a30234>] azx_probe+0x54/0x7e0 [snd_hda_intel]\n"
+		" [<c11a2c8e>] local_pci_probe+0xe/0x10\n"
+		"Code: 89 c3 8b 40 04 <8b> 50 04\n"
+		"EIP: [<f8a1b0c4>] snd_card_create+0x24/0x1c0 [snd] SS:ESP 0068:f5e1bf2c\n"
+		"CR2: 0000000000000004\n"
+		"---[ end trace 2b3c4d5e6f7a8b9c ]---\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "snd_card_create ?azx_probe azx_probe local_pci_probe");
+	assert_true(bt->frames[0].has_address);
+	assert_int_equal(bt->frames[0].address, 0xf8a1b0c4ull);
+	assert_string_equal(bt->frames[0].module, "snd");
+	assert_sig(c, "snd_card_create azx_probe local_pci_probe");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"BUG: kernel NULL pointer dereference, address: 00000000\n"
+		"Oops: 0002 [#1] SMP\n"
+		"CPU: 0 PID: 1 Comm: sh Not tainted 5.10.0-9-686 #1 Debian 5.10.70-1\n"
+		"EIP: sysrq_handle_crash+0x14/0x20\n"
+		"Call Trace:\n"
+		" __handle_sysrq.cold+0x3f/0x100\n"
+		" write_sysrq_trigger+0x25/0x30\n");
+	assert_sig(c, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger");
+	ct_case_destroy(c);
+}
+
+/* arm64 4.x: "PC is at", "pc : [<addr>] lr : [<addr>] pstate:", and a Call
+ * trace of "[<addr>] func" with an exception stack dump inside; the trace
+ * repeats the pc function first. */
+static void test_arch_arm64_old(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"Unable to handle kernel NULL pointer dereference at virtual address 00000010\n"
+		"Internal error: Oops: 96000005 [#1] PREEMPT SMP\n"
+		"CPU: 1 PID: 77 Comm: kworker/1:1 Not tainted 4.9.0-linaro #1\n"
+		"PC is at dwc3_gadget_ep_queue+0x2c/0x70\n"
+		"LR is at usb_ep_queue+0x20/0x30\n"
+		"pc : [<ffff000008772b6c>] lr : [<ffff0000087a1c20>] pstate: 60000145\n"
+		"Call trace:\n"
+		"Exception stack(0xffff80003a8cbb30 to 0xffff80003a8cbc60)\n"
+		"bb20:                                   0000000000000000 0000000000000000\n"
+		"[<ffff000008772b6c>] dwc3_gadget_ep_queue+0x2c/0x70\n"
+		"[<ffff0000087a1c20>] usb_ep_queue+0x20/0x30\n"
+		"[<ffff0000087b3e18>] composite_setup+0x4d8/0x1040\n"
+		"Code: f9400c01 b4000141 (f9400820) 91004000\n"
+		"---[ end trace 3c4d5e6f7a8b9cad ]---\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "dwc3_gadget_ep_queue usb_ep_queue composite_setup");
+	assert_int_equal(bt->frames[0].address, 0xffff000008772b6cull);
+	assert_false(has_fact(c, "linux.arch", "x86_64"));
+	ct_case_destroy(c);
+}
+
+/* ARM32: the unwinder's "[<pc>] (func) from [<lr>] (caller+0x/0x)" lines
+ * without a header, the frame being the first function; the newer
+ * "func from caller+0x/0x"; "Backtrace:" with "Function entered at" when
+ * there are no symbols; "Exception stack(...)" dumps skipped. */
+static void test_arch_arm32(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"Unable to handle kernel NULL pointer dereference at virtual address 00000000\n"
+		"Internal error: Oops: 817 [#1] SMP ARM\n"
+		"CPU: 0 PID: 1 Comm: sh Not tainted 4.19.0 #1\n"
+		"PC is at sysrq_handle_crash+0x20/0x2c\n"
+		"LR is at __handle_sysrq+0xa0/0x170\n"
+		"pc : [<c04a5a34>]    lr : [<c04a6170>]    psr: 60000013\n"
+		"Stack: (0xef0a5e30 to 0xef0a6000)\n"
+		"5e20:                                     c0b05f40 00000063 c04a6170 c04a5a20\n"
+		"[<c04a5a34>] (sysrq_handle_crash) from [<c04a6170>] (__handle_sysrq+0xa0/0x170)\n"
+		"[<c04a6170>] (__handle_sysrq) from [<c04a6650>] (write_sysrq_trigger+0x58/0x68)\n"
+		"[<c04a6650>] (write_sysrq_trigger) from [<c02b59c0>] (proc_reg_write+0x60/0x84 [procmod])\n"
+		"[<c02b59c0>] (proc_reg_write [procmod]) from [<c0239d2c>] (__vfs_write+0x34/0x130)\n"
+		"Exception stack(0xef0a5fa8 to 0xef0a5ff0)\n"
+		"5fa0:                   00000002 00000000 00000001 000d8c08 00000002 00000000\n"
+		"[<c0239d2c>] (__vfs_write) from [<c0101000>] (ret_fast_syscall+0x0/0x54)\n"
+		"Code: e3a03000 e5833000 e12fff1e e1a0c00d (e5833000)\n"
+		"---[ end trace 4d5e6f7a8b9cadbe ]---\n");
+	const struct ct_backtrace *bt = crashing(c);
+	/* the first unwinder line repeats the PC function: listed once */
+	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger "
+		      "proc_reg_write __vfs_write");
+	assert_int_equal(bt->frames[0].address, 0xc04a5a34ull);
+	assert_string_equal(bt->frames[3].module, "procmod");
+	assert_false(has_fact(c, "linux.arch", "aarch64"));
+	ct_case_destroy(c);
+
+	c = analyze(
+		"------------[ cut here ]------------\n"
+		"WARNING: CPU: 0 PID: 1 at drivers/foo/foo.c:42 foo_probe+0x30/0x80\n"
+		"CPU: 0 PID: 1 Comm: swapper/0 Not tainted 6.1.0 #1\n"
+		"Hardware name: Generic DT based system\n"
+		" unwind_backtrace from show_stack+0x10/0x14\n"
+		" show_stack from dump_stack_lvl+0x40/0x4c\n"
+		" dump_stack_lvl from __warn+0x78/0x12c\n"
+		" __warn from warn_slowpath_fmt+0x74/0xd0\n"
+		" warn_slowpath_fmt from foo_probe+0x30/0x80 [foo]\n"
+		" foo_probe [foo] from platform_probe+0x5c/0xb8\n"
+		" platform_probe from really_probe+0xe0/0x3d8\n"
+		"---[ end trace 0000000000000000 ]---\n");
+	bt = crashing(c);
+	assert_bt(bt, "unwind_backtrace show_stack dump_stack_lvl __warn "
+		      "warn_slowpath_fmt foo_probe platform_probe");
+	assert_string_equal(bt->frames[5].module, "foo");
+	assert_sig(c, "foo_probe platform_probe");
+	ct_case_destroy(c);
+
+	/* the frame pointer unwinder: "Backtrace:", functions entered at
+	 * +0x0, register rows between the frames */
+	c = analyze(
+		"Internal error: Oops: 817 [#1] PREEMPT ARM\n"
+		"PC is at sysrq_handle_crash+0x20/0x2c\n"
+		"LR is at __handle_sysrq+0xa0/0x170\n"
+		"Backtrace: \n"
+		"[<c04a5a14>] (sysrq_handle_crash+0x0/0x2c) from [<c04a6170>] (__handle_sysrq+0xa0/0x170)\n"
+		"[<c04a60d0>] (__handle_sysrq+0x0/0x170) from [<c04a6650>] (write_sysrq_trigger+0x58/0x68)\n"
+		" r8:c0101000 r7:00000002 r6:ef2f3f80 r5:00000002 r4:00000063\n"
+		"[<c04a65f8>] (write_sysrq_trigger+0x0/0x68) from [<c02b59c0>] (proc_reg_write+0x60/0x84)\n"
+		"Code: e3a03000 e5833000 (e5833000)\n");
+	bt = crashing(c);
+	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger");
+	assert_int_equal(bt->frames[0].offset, 0x20);
+	ct_case_destroy(c);
+
+	c = analyze(
+		"[   12.000000] Internal error: Oops: 17 [#1] ARM\n"
+		"[   12.000000] PC is at 0xbf000100\n"
+		"[   12.000000] Backtrace: \n"
+		"[   12.000000] Function entered at [<c0011a38>] from [<c0011c24>]\n"
+		"[   12.000000]  r6:c04e1a9c r5:00000000 r4:c0599a60 r3:00000000\n"
+		"[   12.000000] Function entered at [<c0011c0c>] from [<c0350e24>]\n"
+		"[   12.000000] Backtrace: no frame pointer\n");
+	bt = crashing(c);
+	/* frame 0 has an address and no symbol, like its callers */
+	assert_bt(bt, "? ? ?");
+	assert_int_equal(bt->frames[0].address, 0xbf000100ull);
+	assert_int_equal(bt->frames[1].address, 0xc0011a38ull);
+	assert_int_equal(bt->frames[2].address, 0xc0011c0cull);
+	ct_case_destroy(c);
+}
+
+/* ppc64: "NIP [addr] func" is frame 0, "LR [addr] func" is not a frame;
+ * the trace's "[sp] [pc] func (unreliable)" lines; ELFv1 (big-endian)
+ * ".func" names lose their dot; "--- interrupt: N at func" is the
+ * interrupted code, a user address there is no frame. */
+static void test_arch_ppc64(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"Unable to handle kernel paging request for data at address 0x00000000\n"
+		"Faulting instruction address: 0xc0000000004c4c6c\n"
+		"Oops: Kernel access of bad area, sig: 11 [#1]\n"
+		"SMP NR_CPUS=1024 NUMA pSeries\n"
+		"CPU: 3 PID: 2210 Comm: bash Not tainted 3.10.0-123.el7.ppc64 #1\n"
+		"NIP:  c0000000004c4c6c LR: c0000000004c5a18 CTR: c0000000004c4c50\n"
+		"NIP [c0000000004c4c6c] .sysrq_handle_crash+0x1c/0x30\n"
+		"LR [c0000000004c5a18] .__handle_sysrq+0xe8/0x200\n"
+		"Call Trace:\n"
+		"[c0000003f1a6fc80] [c0000000004c59f8] .__handle_sysrq+0xc8/0x200 (unreliable)\n"
+		"[c0000003f1a6fd30] [c0000000004c5c2c] .write_sysrq_trigger+0x6c/0x90\n"
+		"[c0000003f1a6fdb0] [c000000000299d28] .proc_reg_write+0x88/0xd0\n"
+		"[c0000003f1a6fe30] [c000000000009e0c] syscall_exit+0x0/0x98\n"
+		"--- Exception: c01 at 0x3fff7a3f1f0c\n"
+		"    LR = 0x3fff7a37d8e4\n"
+		"Instruction dump:\n"
+		"---[ end trace 5e6f7a8b9cadbecf ]---\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "sysrq_handle_crash ?__handle_sysrq write_sysrq_trigger "
+		      "proc_reg_write syscall_exit");
+	assert_int_equal(bt->frames[0].address, 0xc0000000004c4c6cull);
+	assert_int_equal(bt->frames[2].address, 0xc0000000004c5c2cull);
+	assert_sig(c, "sysrq_handle_crash write_sysrq_trigger proc_reg_write syscall_exit");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"NMI backtrace for cpu 2\n"
+		"CPU: 2 PID: 0 Comm: swapper/2 Not tainted 5.14.0 #1\n"
+		"Call Trace:\n"
+		"[c0000000fffeba40] [c00000000002a2d0] timer_interrupt+0x1a0/0x2e0 (unreliable)\n"
+		"[c0000000fffebaa0] [c000000000009354] decrementer_common_virt+0x214/0x220\n"
+		"--- interrupt: 900 at .arch_local_irq_restore+0x74/0x90\n"
+		"    LR = .arch_local_irq_restore+0x74/0x90\n"
+		"[c0000000f8d1bd40] [c000000000017c8c] .cpu_idle+0x12c/0x220 (unreliable)\n"
+		"--- interrupt: c00 at 0x7fff8f8c2f84\n");
+	bt = crashing(c);
+	assert_bt(bt, "?timer_interrupt decrementer_common_virt "
+		      "arch_local_irq_restore ?cpu_idle");
+	ct_case_destroy(c);
+}
+
+/* s390x: frame 0 in the parentheses of "Krnl PSW : mask addr (func)"; the
+ * trace repeats it first; "([<addr>] func)" is unreliable; a bare address
+ * is a frame with no name; "Last Breaking-Event-Address:" ends the trace. */
+static void test_arch_s390x(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"Unable to handle kernel pointer dereference in virtual kernel address space\n"
+		"Failing address: 0000000000000000 TEID: 0000000000000483\n"
+		"Oops: 0004 ilc:2 [#1] SMP\n"
+		"CPU: 1 PID: 1101 Comm: bash Not tainted 6.5.0-0.rc2.fc39.s390x #1\n"
+		"Hardware name: IBM 3931 A01 703 (z/VM 7.3.0)\n"
+		"Krnl PSW : 0704c00180000000 0000018f6c8a8fd6 (sysrq_handle_crash+0x16/0x20)\n"
+		"           R:0 T:1 IO:1 EX:1 Key:0 M:1 W:0 P:0 AS:3 CC:0 PM:0 RI:0 EA:3\n"
+		"Krnl GPRS: 0000000000000000 0000018f6d5b0000 0000000000000063 0000000000000000\n"
+		"Krnl Code: 0000018f6c8a8fc6: e3e0f0980024\tstg\t%r14,152(%r15)\n"
+		"          #0000018f6c8a8fcc: a7280000\t\tlhi\t%r2,0\n"
+		"          >0000018f6c8a8fd6: a7f40001\t\tbrc\t15,0000018f6c8a8fd8\n"
+		"Call Trace:\n"
+		" [<0000018f6c8a8fd6>] sysrq_handle_crash+0x16/0x20\n"
+		"([<0000018f6c8a9846>] __handle_sysrq+0x156/0x190)\n"
+		" [<0000018f6c8a9ec2>] write_sysrq_trigger+0x52/0x60\n"
+		" [<0000018f6c5f1c3e>] proc_reg_write+0x9e/0xe0\n"
+		" [<0000018f6c4f8a8a>] vfs_write+0xea/0x460\n"
+		" [<0000018f6cd37f1a>] 0x18f6cd37f1a\n"
+		"Last Breaking-Event-Address:\n"
+		" [<0000018f6c8a9844>] __handle_sysrq+0x154/0x190\n"
+		"Kernel panic - not syncing: Fatal exception: panic_on_oops\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "sysrq_handle_crash ?__handle_sysrq write_sysrq_trigger "
+		      "proc_reg_write vfs_write ?");
+	assert_int_equal(bt->frames[0].address, 0x18f6c8a8fd6ull);
+	assert_int_equal(bt->frames[5].address, 0x18f6cd37f1aull);
+	assert_sig(c, "sysrq_handle_crash write_sysrq_trigger proc_reg_write vfs_write");
+	ct_case_destroy(c);
+
+	/* older kernels: the first entry in parentheses, a 31-bit PSW */
+	c = analyze(
+		"Oops: 0004 [#1] SMP\n"
+		"Krnl PSW : 070c0000 8012345a (tcp_ack+0x1a/0x30 [ipv6])\n"
+		"Call Trace:\n"
+		"([<801234a2>] tcp_rcv_established+0x62/0x500 [ipv6])\n"
+		" [<80123600>] tcp_v6_do_rcv+0x40/0x100 [ipv6]\n");
+	bt = crashing(c);
+	assert_bt(bt, "tcp_ack ?tcp_rcv_established tcp_v6_do_rcv");
+	assert_string_equal(bt->frames[0].module, "ipv6");
+	assert_int_equal(bt->frames[0].address, 0x8012345aull);
+	ct_case_destroy(c);
+}
+
+/* MIPS "epc   : ADDR func" and riscv "epc : func" then "epc : ADDR ra :";
+ * both traces repeat the pc function first. */
+static void test_arch_mips_riscv(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"CPU 0 Unable to handle kernel paging request at virtual address 00000000, epc == 803cf5a4, ra == 83178634\n"
+		"Oops[#1]:\n"
+		"epc   : 803cf5a4 mt76u_tx_queue+0x14/0x1f0 [mt76_usb]\n"
+		"ra    : 83178634 mt76u_tx_tasklet+0x94/0x120 [mt76_usb]\n"
+		"Call Trace:\n"
+		"[<803cf5a4>] mt76u_tx_queue+0x14/0x1f0 [mt76_usb]\n"
+		"[<83178634>] mt76u_tx_tasklet+0x94/0x120 [mt76_usb]\n"
+		"[<8002e9ac>] tasklet_action_common.isra.3+0x88/0xe4\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "mt76u_tx_queue mt76u_tx_tasklet tasklet_action_common.isra.3");
+	assert_int_equal(bt->frames[0].address, 0x803cf5a4ull);
+	ct_case_destroy(c);
+
+	c = analyze(
+		"Unable to handle kernel NULL pointer dereference at virtual address 0000000000000000\n"
+		"Oops [#1]\n"
+		"CPU: 0 PID: 92 Comm: sh Not tainted 6.1.0-9-riscv64 #1  Debian 6.1.27-1\n"
+		"epc : sysrq_handle_crash+0x1e/0x28\n"
+		" ra : __handle_sysrq+0xa0/0x178\n"
+		"epc : ffffffff8058c4e6 ra : ffffffff8058c9e6 sp : ff20000000c9bd70\n"
+		"Call Trace:\n"
+		"[<ffffffff8058c4e6>] sysrq_handle_crash+0x1e/0x28\n"
+		"[<ffffffff8058c9e6>] __handle_sysrq+0xa0/0x178\n"
+		"[<ffffffff8058cf6e>] write_sysrq_trigger+0x72/0x7a\n");
+	bt = crashing(c);
+	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger");
+	assert_int_equal(bt->frames[0].address, 0xffffffff8058c4e6ull);
+	ct_case_destroy(c);
+}
+
+/* Traces decoded by scripts/decode_stacktrace.sh and by syzkaller:
+ * file:line into the frame, inlined frames marked, modules without
+ * brackets after the location. */
+static void test_decoded_traces(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"BUG: KASAN: use-after-free in foo_rx+0x48/0x90 [foo]\n"
+		"Read of size 8 at addr ffff888012345678 by task kworker/0:1/12\n"
+		"CPU: 0 PID: 12 Comm: kworker/0:1 Not tainted 6.1.0 #1\n"
+		"Call Trace:\n"
+		" <TASK>\n"
+		" dump_stack_lvl (lib/dump_stack.c:107 (discriminator 1))\n"
+		" print_report (mm/kasan/report.c:285 mm/kasan/report.c:395)\n"
+		" ? foo_rx (drivers/net/foo/foo_main.c:120) foo\n"
+		" kasan_report (mm/kasan/report.c:590)\n"
+		" foo_rx (drivers/net/foo/foo_rx.h:33 drivers/net/foo/foo_main.c:120) foo\n"
+		" foo_poll+0x1c/0x80 (drivers/net/foo/foo_main.c:300) foo\n"
+		" __napi_poll+0x2b/0x160 net/core/dev.c:6500\n"
+		" napi_poll net/core/dev.c:6567 [inline]\n"
+		" net_rx_action+0x29e/0x350 net/core/dev.c:6680\n"
+		"[<     inlined    >] __do_softirq_inner kernel/softirq.c:550\n"
+		" handle_softirqs (inlined) kernel/softirq.c:580\n"
+		" inline run_ksoftirqd kernel/softirq.c:930\n"
+		" </TASK>\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "dump_stack_lvl print_report ?foo_rx kasan_report foo_rx "
+		      "foo_poll __napi_poll napi_poll net_rx_action "
+		      "__do_softirq_inner handle_softirqs run_ksoftirqd");
+	assert_string_equal(bt->frames[0].file, "lib/dump_stack.c");
+	assert_int_equal(bt->frames[0].source_line, 107);
+	/* addr2line -i: the named function's own line is the last one */
+	assert_string_equal(bt->frames[1].file, "mm/kasan/report.c");
+	assert_int_equal(bt->frames[1].source_line, 395);
+	assert_string_equal(bt->frames[4].file, "drivers/net/foo/foo_main.c");
+	assert_int_equal(bt->frames[4].source_line, 120);
+	assert_string_equal(bt->frames[4].module, "foo");
+	assert_true(bt->frames[5].has_offset);
+	assert_string_equal(bt->frames[5].module, "foo");
+	assert_int_equal(bt->frames[5].source_line, 300);
+	assert_string_equal(bt->frames[6].file, "net/core/dev.c");
+	assert_int_equal(bt->frames[6].source_line, 6500);
+	assert_false(bt->frames[6].inlined);
+	assert_true(bt->frames[7].inlined);
+	assert_null(bt->frames[7].module);
+	assert_int_equal(bt->frames[7].source_line, 6567);
+	for (size_t i = 9; i < 12; i++) {
+		assert_true(bt->frames[i].inlined);
+		assert_non_null(bt->frames[i].file);
+	}
+	assert_sig(c, "foo_rx foo_poll __napi_poll napi_poll net_rx_action");
+	ct_case_destroy(c);
+
+	/* decoded headlines name their site (fuzz-linux: its file leaked) */
+	c = analyze(
+		"WARNING: CPU: 3 PID: 0 at net/sched/sch_generic.c:525 dev_watchdog (net/sched/sch_generic.c:525)\n"
+		"BUG: KASAN: use-after-free in foo_rx (drivers/net/foo/foo_main.c:120) foo\n"
+		"WARNING: CPU: 1 PID: 9 at net/core/dev.c:1 f/net/core/dev.c:1 g+0x1/0x2\n");
+	/* the third names no function: "f/net/core/dev.c:1" is no frame */
+	assert_int_equal(c->backtrace_count, 2);
+	assert_string_equal(c->backtraces[0].frames[0].function, "dev_watchdog");
+	assert_string_equal(c->backtraces[0].frames[0].file,
+			    "net/sched/sch_generic.c");
+	assert_string_equal(c->backtraces[1].frames[0].function, "foo_rx");
+	ct_case_destroy(c);
+
+	/* a decoded RIP line keeps its file:line in frame 0 */
+	c = analyze(
+		"kernel BUG at fs/bcachefs/btree_iter.c:1332!\n"
+		"invalid opcode: 0000 [#1] SMP NOPTI\n"
+		"RIP: 0010:__btree_iter_traverse_all (fs/bcachefs/btree_iter.c:1332 (discriminator 1))\n"
+		"Call Trace:\n"
+		" bch2_trans_begin (fs/bcachefs/btree_iter.c:2310) bcachefs\n");
+	bt = crashing(c);
+	assert_bt(bt, "__btree_iter_traverse_all bch2_trans_begin");
+	assert_string_equal(bt->frames[0].file, "fs/bcachefs/btree_iter.c");
+	assert_int_equal(bt->frames[0].source_line, 1332);
+	assert_string_equal(bt->frames[1].module, "bcachefs");
+	ct_case_destroy(c);
+}
+
+/* fuzz-linux: a PC line whose frame fails after its module was read
+ * keeps the address, and nothing is freed twice. */
+static void test_arch_pc_line_half_frame(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze("Oops: 0004 [#1] SMP\n"
+				    "EIP: [<c0123456>] (func [mod] x\n"
+				    "EIP is at func+0x1/0x2\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "func");
+	assert_int_equal(bt->frames[0].address, 0xc0123456ull);
+	assert_null(bt->frames[0].module);
+	ct_case_destroy(c);
+}
+
+/* Lines that look a little like frames stay text. */
+static void test_arch_not_frames(void **state)
+{
+	(void)state;
+	struct ct_frame f;
+	static const char *const lines[] = {
+		"Code: 48 8b 45 c8 <48> 8b 40 59",
+		"Hardware name: QEMU Standard PC",
+		"usb 1-1: new high-speed USB device number 2 using xhci_hcd",
+		"Krnl Code: 00000000009e59d4: ecdcfff8a065 clgrj %r13,%r12,10",
+		"...",
+		"audit from user 0",
+		"r6:c04e1a9c r5:00000000 r4:c0599a60",
+		"LR = .arch_local_irq_restore+0x74/0x90",
+		"Exception stack(0xef0a5fa8 to 0xef0a5ff0)",
+		"1f40: 00000000 c0b01f8c",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(lines); i++) {
+		struct ct_case *c = extract_len(lines[i], strlen(lines[i]));
+		assert_int_equal(c->backtrace_count, 0);
+		ct_case_destroy(c);
+	}
+	(void)f;
+}
+
+/* ------------------------------------------------------------------------
  * The corpus: tests/data/linux/X with X.expect (tests/data/README.md)
  * ------------------------------------------------------------------------ */
 
@@ -1489,6 +1966,16 @@ int main(void)
 		cmocka_unit_test(test_hostile_nuls),
 		cmocka_unit_test(test_hostile_long_line),
 		cmocka_unit_test(test_hostile_many_frames),
+		cmocka_unit_test(test_arch_x86_64_eras),
+		cmocka_unit_test(test_arch_i386),
+		cmocka_unit_test(test_arch_arm64_old),
+		cmocka_unit_test(test_arch_arm32),
+		cmocka_unit_test(test_arch_ppc64),
+		cmocka_unit_test(test_arch_s390x),
+		cmocka_unit_test(test_arch_mips_riscv),
+		cmocka_unit_test(test_decoded_traces),
+		cmocka_unit_test(test_arch_pc_line_half_frame),
+		cmocka_unit_test(test_arch_not_frames),
 		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
