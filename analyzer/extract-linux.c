@@ -2367,6 +2367,12 @@ static struct ct_error *set_crash(struct lx_state *s)
 	free(lines);
 	if (err)
 		return err;
+	/* a fragment (a panic that only follows a cause) does not override
+	 * a report the extractor read before it under a headline the types
+	 * do not know */
+	if (typed.typed && typed.fragment && crash && crash->line < typed.line) {
+		ct_linux_report_deinit(&typed);
+	}
 	/* the extractor's report at the typed headline gives its details */
 	if (typed.typed) {
 		crash = NULL;

@@ -249,6 +249,8 @@ struct ct_linux_report {
 	bool corrupted;		/* no guilty frame where one was needed, or a
 				 * headline another line runs into */
 	bool typed;		/* type is set */
+	bool fragment;		/* a type that only follows another report
+				 * (a panic after the cause the text lost) */
 };
 
 /* Find the first report of text t that a report type names, searching the

@@ -929,7 +929,7 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	ret->backtrace = nc ? cand[0] : SIZE_MAX;
 	if (strcmp(rt->guilty, "none") == 0) {
 		ret->typed = true;
-		ret->corrupted = rt->corrupt != NULL;
+		ret->corrupted = ret->fragment = rt->corrupt != NULL;
 		goto done;
 	}
 	if (strcmp(rt->guilty, "func") == 0) {
