@@ -45,20 +45,49 @@ static const char *next_marker(const char *p, const char *end,
 	return NULL;
 }
 
+/* Finds accepted frame markers front to back.  The start of the line of the
+ * last marker looked at is cached, so that a flattened paste (megabytes on
+ * one line) is scanned once, not once per marker back to its line start. */
+struct marker_scan {
+	const char *buf, *end;	/* the text */
+	const char *pos;	/* the line start is known up to here */
+	const char *line;	/* start of the line holding pos */
+};
+
+static void marker_scan_init(struct marker_scan *sc, const char *buf,
+			     const char *end)
+{
+	*sc = (struct marker_scan){ buf, end, buf, buf };
+}
+
+/* Start of the line holding h.  Linear over a scan as long as h never moves
+ * backwards; a backward h restarts from the text's start (callers avoid it). */
+static const char *scan_line_start(struct marker_scan *sc, const char *h)
+{
+	if (h < sc->pos)
+		sc->pos = sc->line = sc->buf;
+	const char *nl;
+	while ((nl = memchr(sc->pos, '\n', (size_t)(h - sc->pos)))) {
+		sc->line = nl + 1;
+		sc->pos = nl + 1;
+	}
+	sc->pos = h;
+	return sc->line;
+}
+
 /* A marker counts when it starts its line (after blanks), follows a gdb
  * prompt ("(gdb) where#0 ..."), or shares its line with the previous
  * accepted marker (a flattened paste).  So "#2" inside a "bt full" local
- * such as errbuf = "#2 stage failed" is not a frame. */
-static const char *find_frame_marker(const char *buf, const char *p,
-				     const char *end, const char *prev,
+ * such as errbuf = "#2 stage failed" is not a frame.  p must not move
+ * backwards between calls on one scan. */
+static const char *find_frame_marker(struct marker_scan *sc, const char *p,
+				     const char *prev,
 				     unsigned long *ret_number,
 				     const char **ret_body)
 {
 	const char *h;
-	while ((h = next_marker(p, end, ret_number, ret_body))) {
-		const char *ls = h;
-		while (ls > buf && ls[-1] != '\n')
-			ls--;
+	while ((h = next_marker(p, sc->end, ret_number, ret_body))) {
+		const char *ls = scan_line_start(sc, h);
 		const char *first = ct_skip_blanks(ls, h);
 		if (first == h || (prev && prev >= ls) ||
 		    ct_has_prefix(first, (size_t)(h - first), "(gdb)"))
@@ -74,20 +103,19 @@ static bool gdb_sniff(const char *buf, size_t len)
 		len = SNIFF_WINDOW;
 	const char *end = buf + len, *p = buf, *body;
 	unsigned long n;
+	struct marker_scan sc;
+	marker_scan_init(&sc, buf, end);
 	/* two consecutive frames "#0 ... #1 ..." with a gdb-shaped body */
 	const char *prev = NULL;
-	while ((p = find_frame_marker(buf, p, end, prev, &n, &body))) {
-		if (n == 0 && (ct_has_prefix(body, (size_t)(end - body), "0x") ||
-			       ct_memstr(body, (size_t)(end - body) < 512
-						   ? (size_t)(end - body) : 512,
-					 " (") != NULL)) {
-			const char *b2;
-			unsigned long n2;
-			const char *m = find_frame_marker(buf, body, end, p,
-							  &n2, &b2);
-			if (m && n2 == 1)
-				return true;
-		}
+	bool zero = false;	/* prev is a gdb-shaped "#0" */
+	while ((p = find_frame_marker(&sc, p, prev, &n, &body))) {
+		if (zero && n == 1)
+			return true;
+		zero = n == 0 &&
+		       (ct_has_prefix(body, (size_t)(end - body), "0x") ||
+			ct_memstr(body, (size_t)(end - body) < 512
+					    ? (size_t)(end - body) : 512,
+				  " (") != NULL);
 		prev = p;
 		p++;
 	}
@@ -290,24 +318,29 @@ struct gdb_state {
 	bool labelled;			/* current backtrace has a thread label */
 	long current_thread;		/* "[Current thread is N", or -1 */
 	size_t first_bt;		/* index of our first backtrace */
+	const char *counted;		/* lines are counted up to here */
+	unsigned long counted_line;	/* line number at counted */
 };
 
-static unsigned long line_of(const struct ct_text *t, const char *p)
+/* Line number of p; backtraces start front to back, so counting goes on
+ * from the previous call instead of from the top of the text. */
+static unsigned long line_of(struct gdb_state *s, const char *p)
 {
-	unsigned long n = 1;
-	for (const char *q = t->buf; q < p;) {
-		const char *nl = memchr(q, '\n', (size_t)(p - q));
-		if (!nl)
-			break;
-		n++;
-		q = nl + 1;
+	if (!s->counted || p < s->counted) {
+		s->counted = s->t->buf;
+		s->counted_line = 1;
 	}
-	return n;
+	const char *nl;
+	while ((nl = memchr(s->counted, '\n', (size_t)(p - s->counted)))) {
+		s->counted_line++;
+		s->counted = nl + 1;
+	}
+	return s->counted_line;
 }
 
 static struct ct_error *start_backtrace(struct gdb_state *s, const char *at)
 {
-	struct ct_origin o = { s->t->path, line_of(s->t, at) };
+	struct ct_origin o = { s->t->path, line_of(s, at) };
 	struct ct_error *err = ct_case_add_backtrace(
 		s->c, s->label[0] ? s->label : "gdb backtrace", o, &s->bt);
 	if (err)
@@ -400,7 +433,9 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 
 	unsigned long number;
 	const char *body;
-	const char *m = find_frame_marker(t->buf, p, end, NULL, &number, &body);
+	struct marker_scan sc;
+	marker_scan_init(&sc, t->buf, end);
+	const char *m = find_frame_marker(&sc, p, NULL, &number, &body);
 	const char *region = p; /* text before the marker, for thread heads */
 	while (m && !err) {
 		/* a thread header between the previous frame and this one? */
@@ -415,8 +450,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		}
 		unsigned long next_number;
 		const char *next_body;
-		const char *next = find_frame_marker(t->buf, body, end, m,
-						     &next_number, &next_body);
+		const char *next = find_frame_marker(&sc, body, m, &next_number,
+						     &next_body);
 		/* the body ends at the next marker, or at the end of the line
 		 * once the argument list is closed */
 		const char *stop = next ? next : end;
@@ -456,8 +491,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		body = next_body;
 		number = next_number;
 		if (m && m < region)
-			m = find_frame_marker(t->buf, region, end, NULL,
-					      &number, &body);
+			m = find_frame_marker(&sc, region, NULL, &number,
+					      &body);
 	}
 	if (err)
 		goto out;
