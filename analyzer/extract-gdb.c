@@ -155,8 +155,133 @@ static bool is_ellipsis(const char *p, const char *end)
 	       (unsigned char)p[1] == 0x80 && (unsigned char)p[2] == 0xa6;
 }
 
-/* Parse one frame body [p, end) into f (strings malloc'd into f). */
-static bool parse_frame(const char *p, const char *end, struct ct_frame *f)
+/* Skip "[clone .isra.0]" (a demangled clone's tail) at p, if there. */
+static const char *skip_clone_tag(const char *p, const char *end)
+{
+	if (!ct_has_prefix(p, (size_t)(end - p), " [clone "))
+		return p;
+	const char *close = memchr(p, ']', (size_t)(end - p));
+	return close ? close + 1 : p;
+}
+
+/* After "operator" in a C++ name: the operator's own symbol ("()", "<<",
+ * "[]", " new", " delete[]", " bool"), which may hold '(' and '<'. */
+static const char *skip_operator(const char *p, const char *end)
+{
+	if (ct_has_prefix(p, (size_t)(end - p), "()"))
+		return p + 2;
+	if (p + 1 < end && *p == ' ' && is_letter(p[1])) {
+		for (p++; p < end && ct_is_ident_char((unsigned char)*p); p++)
+			;
+	} else {
+		while (p < end && strchr("+-*/%^&|~!=<>,[]", *p) && *p)
+			p++;
+	}
+	if (ct_has_prefix(p, (size_t)(end - p), "[]"))
+		p += 2;
+	return p;
+}
+
+/* End of the function name starting at p.  C++ and Rust names hold
+ * blanks, parentheses and angle brackets of their own: "(anonymous
+ * namespace)::f", "operator new(unsigned long)", "std::vector<int,
+ * std::allocator<int> >::at(unsigned long) const", "{lambda(int)#1}",
+ * "<T as core::fmt::Debug>::fmt".  The name ends at the blank or '(' of
+ * gdb's argument list; a demangled parameter list right after the name
+ * ("f(char const*) ()", gdb without debug info) belongs to the name. */
+static const char *function_name_end(const char *p, const char *end)
+{
+	const char *q = p;
+	int angle = 0, brace = 0;
+	if (ct_has_prefix(q, (size_t)(end - q), "(anonymous namespace)"))
+		q += 21;
+	while (q < end) {
+		char c = *q;
+		if (c == 'o' && (q == p || !ct_is_ident_char((unsigned char)q[-1])) &&
+		    ct_has_prefix(q, (size_t)(end - q), "operator") &&
+		    (q + 8 == end || !ct_is_ident_char((unsigned char)q[8]))) {
+			q = skip_operator(q + 8, end);
+			continue;
+		}
+		if (c == '<')
+			angle++;
+		else if (c == '>' && angle > 0)
+			angle--;
+		else if (c == '{')
+			brace++;
+		else if (c == '}' && brace > 0)
+			brace--;
+		else if (angle == 0 && brace == 0 && c == '(') {
+			const char *g = skip_args(q, end);
+			if (!g)
+				break;
+			if (ct_has_prefix(g, (size_t)(end - g), "::")) {
+				q = g; /* "f()::{lambda()#1}::operator()" */
+				continue;
+			}
+			if (ct_has_prefix(g, (size_t)(end - g), " const"))
+				g += 6;
+			g = skip_clone_tag(g, end);
+			const char *r = ct_skip_blanks(g, end);
+			if (r < end && *r == '(')
+				q = g; /* "f(int) (args)": the name has params */
+			break;
+		} else if (angle == 0 && brace == 0 && (c == ' ' || c == '\t')) {
+			if (ct_has_prefix(q, (size_t)(end - q), " const ") &&
+			    q + 7 < end && q[7] != '(') {
+				q += 6;
+				continue;
+			}
+			const char *t = skip_clone_tag(q, end);
+			if (t != q) {
+				q = t;
+				continue;
+			}
+			break;
+		} else if (c == '\n') {
+			break;
+		}
+		q++;
+	}
+	return q;
+}
+
+/* Return types gdb prints before a demangled template function's name
+ * ("void std::__invoke_impl<void, F>(...)"): skipped. */
+static const char *skip_return_type(const char *p, const char *end)
+{
+	static const char *const types[] = {
+		"void ", "int ", "bool ", "char ", "long ", "unsigned ",
+		"auto ", "double ", "float ",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(types); i++) {
+		size_t n = strlen(types[i]);
+		if (ct_has_prefix(p, (size_t)(end - p), types[i]) &&
+		    p + n < end && (is_letter(p[n]) || p[n] == '<'))
+			return p + n;
+	}
+	return p;
+}
+
+/* Skip blanks and line ends: gdb wraps " from LIB" and " at FILE:LINE"
+ * onto the next line at the terminal width. */
+static const char *skip_space(const char *p, const char *end)
+{
+	for (;;) {
+		p = ct_skip_blanks(p, end);
+		if (p < end && (*p == '\n' || *p == '\r'))
+			p++;
+		else
+			return p;
+	}
+}
+
+/* Parse one frame body [p, end) into f (strings malloc'd into f).  When
+ * the body runs to the end of the text (a paste cut mid-line), a frame
+ * without its argument list may have lost the end of its name: it is
+ * kept, but not reliable. */
+static bool parse_frame(const char *p, const char *end, bool at_text_end,
+			struct ct_frame *f)
 {
 	p = ct_skip_blanks(p, end);
 	uint64_t addr;
@@ -185,23 +310,8 @@ static bool parse_frame(const char *p, const char *end, struct ct_frame *f)
 		return f->function != NULL;
 	}
 	/* function name: up to " (" or "(" that opens the argument list */
-	const char *name_end = p;
-	int angle = 0;
-	while (name_end < end) {
-		char c = *name_end;
-		if (c == '<')
-			angle++;
-		else if (c == '>' && angle > 0)
-			angle--;
-		else if (angle == 0 && (c == '(' ||
-			 (c == ' ' && name_end + 1 < end && name_end[1] == '(')))
-			break;
-		else if (angle == 0 && c == ' ' &&
-			 !ct_has_prefix(name_end, (size_t)(end - name_end),
-					" const"))
-			break;
-		name_end++;
-	}
+	p = skip_return_type(p, end);
+	const char *name_end = function_name_end(p, end);
 	size_t name_len = (size_t)(name_end - p);
 	if (name_len == 0)
 		return false;
@@ -214,9 +324,11 @@ static bool parse_frame(const char *p, const char *end, struct ct_frame *f)
 	if (q < end && *q == '(') {
 		const char *after = skip_args(q, end);
 		q = after ? after : end;
+	} else if (at_text_end) {
+		f->reliable = false;
 	}
 	/* " at FILE:LINE" or " from LIB" */
-	q = ct_skip_blanks(q, end);
+	q = skip_space(q, end);
 	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
 		q = ct_skip_blanks(q + 3, end);
 		const char *file = q;
@@ -306,6 +418,20 @@ static bool top_is_waiting(const struct ct_backtrace *bt)
 				return true;
 	}
 	return false;
+}
+
+/* The end of a frame line at eol, or of the line after it when that only
+ * holds the " from LIB" or " at FILE:LINE" gdb wrapped there (blank lines
+ * between are a paste's).  limit is the next frame marker. */
+static const char *continuation_end(const char *eol, const char *limit)
+{
+	const char *q = skip_space(eol, limit);
+	if (!ct_has_prefix(q, (size_t)(limit - q), "from ") &&
+	    !(ct_has_prefix(q, (size_t)(limit - q), "at ") &&
+	      q + 3 < limit && q[3] != '=')) /* not a "bt full" local "at" */
+		return eol;
+	const char *nl = memchr(q, '\n', (size_t)(limit - q));
+	return nl ? nl : limit;
 }
 
 struct gdb_state {
@@ -464,7 +590,7 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 			const char *eol = close_end
 				? memchr(close_end, '\n',
 					 (size_t)(stop - close_end)) : nl;
-			stop = eol ? eol : stop;
+			stop = eol ? continuation_end(eol, stop) : stop;
 		}
 		if (number == 0 && s.bt && s.bt->frame_count == 1 &&
 		    s.bt_index + 1 == c->backtrace_count && !s.labelled) {
@@ -479,7 +605,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		if (!err && number == s.expect) {
 			struct ct_frame f = { .number = (int)number,
 					      .reliable = true };
-			if (parse_frame(body, stop, &f)) {
+			if (parse_frame(body, stop,
+					skip_space(stop, end) == end, &f)) {
 				s.bt = &c->backtraces[s.bt_index];
 				err = ct_backtrace_add_frame(s.bt, &f);
 				s.expect = number + 1;
