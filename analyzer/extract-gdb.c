@@ -399,25 +399,107 @@ static bool looks_esxi(const struct ct_backtrace *bt)
 	return hits >= 2;
 }
 
-/* Frames a thread sits in while it waits: not the crashing thread. */
-static bool top_is_waiting(const struct ct_backtrace *bt)
+/* What a frame near the top of a thread says about that thread, for
+ * choosing the crashing one the way a person reads "thread apply all bt":
+ * the signal machinery, abort/assert/panic plumbing and a heap check say
+ * "this one crashed"; a wait in the kernel says "this one was parked".
+ * NAME is matched against normalised names, exact or a prefix with '*';
+ * DEPTH is how many frames from the top it counts in. */
+static const struct thread_hint {
+	const char *name;
+	int score;
+	unsigned depth;
+} thread_hints[] = {
+	/* the signal arrived here: the strongest sign after gdb's own word */
+	{ "<signal handler called>", 40, 16 },
+	/* abort, assert, raise: a thread that killed itself */
+	{ "raise", 30, 8 },
+	{ "gsignal", 30, 8 },
+	{ "abort", 30, 8 },
+	{ "__pthread_kill_implementation", 30, 4 },
+	{ "__pthread_kill_internal", 30, 4 },
+	{ "__pthread_kill", 30, 4 },
+	{ "pthread_kill", 30, 4 },
+	{ "__assert_fail*", 30, 12 },
+	{ "__libc_message", 30, 12 },
+	{ "malloc_printerr", 30, 12 },
+	{ "__stack_chk_fail", 30, 12 },
+	{ "__fortify_fail", 30, 12 },
+	{ "std::terminate", 30, 12 },
+	{ "__cxa_throw", 20, 16 },
+	{ "core::panicking::*", 30, 24 },
+	{ "std::panicking::*", 30, 24 },
+	{ "g_assertion_message*", 30, 12 },
+	{ "spl_panic", 30, 12 },
+	/* parked: a thread waiting in the kernel or on a lock */
+	{ "__futex_abstimed_wait*", -30, 3 },
+	{ "futex_wait*", -30, 3 },
+	{ "__lll_lock_wait*", -30, 3 },
+	{ "___pthread_cond_wait", -30, 4 },
+	{ "__pthread_cond_wait*", -30, 4 },
+	{ "pthread_cond_wait*", -30, 4 },
+	{ "pthread_cond_timedwait*", -30, 4 },
+	{ "___pthread_cond_timedwait*", -30, 4 },
+	{ "__pthread_clockjoin_ex", -30, 4 },
+	{ "pthread_join", -30, 4 },
+	{ "do_futex_wait*", -30, 4 },
+	{ "__new_sem_wait_slow*", -30, 4 },
+	{ "sem_wait*", -30, 4 },
+	{ "epoll_wait", -30, 2 },
+	{ "epoll_pwait*", -30, 2 },
+	{ "poll", -30, 2 },
+	{ "__poll", -30, 2 },
+	{ "ppoll", -30, 2 },
+	{ "select", -30, 2 },
+	{ "__select", -30, 2 },
+	{ "pselect*", -30, 2 },
+	{ "nanosleep", -30, 2 },
+	{ "__nanosleep", -30, 2 },
+	{ "clock_nanosleep*", -30, 2 },
+	{ "__clock_nanosleep*", -30, 2 },
+	{ "usleep", -30, 3 },
+	{ "sleep", -30, 3 },
+	{ "sigwait*", -30, 3 },
+	{ "sigtimedwait", -30, 3 },
+	{ "__sigtimedwait", -30, 3 },
+	{ "pause", -30, 2 },
+	{ "read", -30, 2 },
+	{ "__libc_read", -30, 2 },
+	{ "__read_nocancel", -30, 2 },
+	{ "recv*", -30, 2 },
+	{ "__libc_recv*", -30, 2 },
+	{ "accept*", -30, 2 },
+	{ "__libc_accept", -30, 2 },
+	{ "syscall", -30, 2 },
+	{ "g_cond_wait*", -30, 3 },
+	{ "g_main_context_iterate*", -30, 3 },
+	{ "__GI___poll", -30, 2 },
+};
+
+/* name against a thread_hint pattern: exact, or a prefix with '*' */
+static bool hint_matches(const char *pattern, const char *name)
 {
-	static const char *const waits[] = {
-		"futex", "__futex", "epoll_wait", "poll", "__poll", "select",
-		"nanosleep", "clock_nanosleep", "__clock_nanosleep",
-		"pthread_cond_wait", "___pthread_cond_wait", "pthread_join",
-		"__pthread_clockjoin_ex", "sigwait", "read", "__GI___libc_read",
-		"accept", "syscall", "pause", "__lll_lock_wait",
-	};
-	for (size_t i = 0; i < bt->frame_count && i < 3; i++) {
-		const char *fn = bt->frames[i].normalized;
-		if (!fn)
-			continue;
-		for (size_t j = 0; j < CT_ARRAY_SIZE(waits); j++)
-			if (strstr(fn, waits[j]))
-				return true;
+	size_t n = strlen(pattern);
+	if (n && pattern[n - 1] == '*')
+		return strncmp(pattern, name, n - 1) == 0;
+	return strcmp(pattern, name) == 0;
+}
+
+/* The thread's score from thread_hints: each hint counts once. */
+static int thread_score(const struct ct_backtrace *bt)
+{
+	int score = 0;
+	for (size_t j = 0; j < CT_ARRAY_SIZE(thread_hints); j++) {
+		const struct thread_hint *h = &thread_hints[j];
+		for (size_t i = 0; i < bt->frame_count && i < h->depth; i++) {
+			const char *fn = bt->frames[i].normalized;
+			if (fn && hint_matches(h->name, fn)) {
+				score += h->score;
+				break;
+			}
+		}
 	}
-	return false;
+	return score;
 }
 
 /* The end of a frame line at eol, or of the line after it when that only
@@ -443,6 +525,9 @@ struct gdb_state {
 	char label[64];			/* label for the next backtrace */
 	bool labelled;			/* current backtrace has a thread label */
 	long current_thread;		/* "[Current thread is N", or -1 */
+	long signal_thread;		/* "Thread N ... received signal" */
+	long starred_thread;		/* "* N  Thread ..." (info threads) */
+	long switched_lwp;		/* "[Switching to Thread 0x.. (LWP n)" */
 	size_t first_bt;		/* index of our first backtrace */
 	const char *counted;		/* lines are counted up to here */
 	unsigned long counted_line;	/* line number at counted */
@@ -520,10 +605,162 @@ static bool thread_header(const char *p, const char *end, char *label,
 	return true;
 }
 
+/* A number after the text "after" in [p, end), or -1. */
+static long number_after(const char *p, const char *end, const char *after)
+{
+	const char *q = ct_memstr(p, (size_t)(end - p), after);
+	unsigned long n;
+	if (!q)
+		return -1;
+	q += strlen(after);
+	if (!ct_parse_dec(&q, end, &n) || n > 0x7fffffff)
+		return -1;
+	return (long)n;
+}
+
+/* One line of context around the frames: the signal, and which thread gdb
+ * says is current:
+ *   Program terminated with signal SIGSEGV, Segmentation fault.
+ *   Thread 3 "worker" received signal SIGABRT, Aborted.
+ *   [Current thread is 1 (Thread 0x7f... (LWP 1236))]
+ *   * 1    Thread 0x7f... (LWP 1236) crash_here (item=0x0) at crash.c:12
+ *   [Switching to Thread 0x7ffff7d8a640 (LWP 4242)] */
+static struct ct_error *read_context(struct gdb_state *s, const char *lp,
+				     const char *le, char **signal_line)
+{
+	size_t len = (size_t)(le - lp);
+	const char *sig = ct_memstr(lp, len, "terminated with signal ");
+	if (!sig)
+		sig = ct_memstr(lp, len, "received signal ");
+	if (sig && !*signal_line) {
+		*signal_line = ct_strndup_clean(lp, len);
+		if (!*signal_line)
+			return &ct_enomem;
+	}
+	const char *first = ct_skip_blanks(lp, le);
+	if (sig && ct_has_prefix(first, (size_t)(le - first), "Thread ") &&
+	    s->signal_thread < 0)
+		s->signal_thread = number_after(first, le, "Thread ");
+	long cur = number_after(lp, le, "[Current thread is ");
+	if (cur >= 0)
+		s->current_thread = cur;
+	if (ct_has_prefix(first, (size_t)(le - first), "* ")) {
+		const char *q = ct_skip_blanks(first + 2, le);
+		unsigned long id;
+		if (ct_parse_dec(&q, le, &id) && ct_blank_len(q, le) &&
+		    id <= 0x7fffffff) {
+			q = ct_skip_blanks(q, le);
+			if (ct_has_prefix(q, (size_t)(le - q), "Thread ") ||
+			    ct_has_prefix(q, (size_t)(le - q), "LWP ") ||
+			    ct_has_prefix(q, (size_t)(le - q), "process "))
+				s->starred_thread = (long)id;
+		}
+	}
+	if (ct_has_prefix(first, (size_t)(le - first), "[Switching to "))
+		s->switched_lwp = number_after(first, le, "(LWP ");
+	return NULL;
+}
+
+/* The gdb thread number and LWP of a backtrace labelled by
+ * thread_header(), or -1. */
+static void label_ids(const struct ct_backtrace *bt, long *ret_id,
+		      long *ret_lwp)
+{
+	*ret_id = *ret_lwp = -1;
+	if (!bt->label || strncmp(bt->label, "thread ", 7) != 0)
+		return;
+	const char *end = bt->label + strlen(bt->label);
+	*ret_id = number_after(bt->label, end, "thread ");
+	*ret_lwp = number_after(bt->label, end, "(LWP ");
+}
+
+/* A fault signal (not abort): the crashing thread's frame 0 is where the
+ * bad access happened, usually in the program's own code. */
+static bool is_fault_signal(const char *signal_line)
+{
+	static const char *const faults[] = {
+		"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE",
+	};
+	for (size_t i = 0; signal_line && i < CT_ARRAY_SIZE(faults); i++)
+		if (strstr(signal_line, faults[i]))
+			return true;
+	return false;
+}
+
+/* Frame 0 in the program, not in a shared library it called. */
+static bool top_in_program(const struct ct_backtrace *bt)
+{
+	if (!bt->frame_count || !bt->frames[0].function)
+		return false;
+	const char *mod = bt->frames[0].module;
+	return !mod || (strncmp(mod, "lib", 3) != 0 &&
+			strncmp(mod, "ld-", 3) != 0);
+}
+
+/* The crashing backtrace among ours, [first, c->backtrace_count): the
+ * thread gdb names (the one the signal hit, the current one, the starred
+ * one of "info threads", the one switched to), else the best score by
+ * thread_hints, with frame 0 in the program's code counting for a fault
+ * and frame 0 equal to the one gdb printed when it loaded the core.  Ties
+ * go to the first. */
+static struct ct_backtrace *choose_crashing(struct gdb_state *s,
+					    const char *signal_line)
+{
+	struct ct_case *c = s->c;
+	size_t first = s->first_bt, n = c->backtrace_count;
+	long named[] = { s->signal_thread, s->current_thread,
+			 s->starred_thread };
+	for (size_t k = 0; k < CT_ARRAY_SIZE(named); k++)
+		for (size_t i = first; named[k] >= 0 && i < n; i++) {
+			long id, lwp;
+			label_ids(&c->backtraces[i], &id, &lwp);
+			if (id == named[k])
+				return &c->backtraces[i];
+		}
+	for (size_t i = first; s->switched_lwp >= 0 && i < n; i++) {
+		long id, lwp;
+		label_ids(&c->backtraces[i], &id, &lwp);
+		if (lwp == s->switched_lwp)
+			return &c->backtraces[i];
+	}
+	/* gdb's frame 0 printed on loading the core, when threads follow */
+	const struct ct_frame *loaded = NULL;
+	bool threads = false;
+	for (size_t i = first; i < n; i++)
+		if (c->backtraces[i].label &&
+		    strncmp(c->backtraces[i].label, "thread ", 7) == 0)
+			threads = true;
+	if (threads && n > first && c->backtraces[first].frame_count == 1 &&
+	    c->backtraces[first].label &&
+	    strncmp(c->backtraces[first].label, "thread ", 7) != 0)
+		loaded = &c->backtraces[first].frames[0];
+	struct ct_backtrace *best = NULL;
+	int best_score = 0;
+	bool fault = is_fault_signal(signal_line);
+	for (size_t i = first; i < n; i++) {
+		struct ct_backtrace *bt = &c->backtraces[i];
+		if (!bt->frame_count || (loaded && &bt->frames[0] == loaded))
+			continue;
+		int score = thread_score(bt);
+		if (fault && score >= 0 && top_in_program(bt))
+			score += 10;
+		if (loaded && loaded->normalized && bt->frames[0].normalized &&
+		    strcmp(loaded->normalized, bt->frames[0].normalized) == 0 &&
+		    loaded->address == bt->frames[0].address)
+			score += 25;
+		if (!best || score > best_score) {
+			best = bt;
+			best_score = score;
+		}
+	}
+	return best;
+}
+
 static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 {
 	struct gdb_state s = {
-		.c = c, .t = t, .current_thread = -1,
+		.c = c, .t = t, .current_thread = -1, .signal_thread = -1,
+		.starred_thread = -1, .switched_lwp = -1,
 		.first_bt = c->backtrace_count,
 	};
 	const char *p = t->buf, *end = t->buf + t->len;
@@ -539,22 +776,11 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 	ct_line_reader_init(&r, t->buf, t->len);
 	while (ct_line_next(&r, &line)) {
 		const char *lp = line.p, *le = line.p + line.len;
-		const char *sig = ct_memstr(lp, line.len,
-					    "terminated with signal ");
-		if (sig && !signal_line) {
-			signal_line = ct_strndup_clean(lp, line.len);
-			if (!signal_line)
-				return &ct_enomem;
+		err = read_context(&s, lp, le, &signal_line);
+		if (err)
+			return err;
+		if (signal_line && !panic.origin.path)
 			panic.origin = (struct ct_origin){ t->path, line.number };
-		}
-		const char *cur = ct_memstr(lp, line.len,
-					    "[Current thread is ");
-		if (cur) {
-			const char *q = cur + 19;
-			unsigned long id;
-			if (ct_parse_dec(&q, le, &id))
-				s.current_thread = (long)id;
-		}
 	}
 
 	unsigned long number;
@@ -625,32 +851,15 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		goto out;
 
 	/* family and crashing thread */
-	size_t count = c->backtrace_count - s.first_bt;
 	bool esxi = false;
 	for (size_t i = s.first_bt; i < c->backtrace_count; i++)
 		if (looks_esxi(&c->backtraces[i]))
 			esxi = true;
-	struct ct_backtrace *crash = NULL;
-	for (size_t i = s.first_bt; i < c->backtrace_count; i++) {
-		struct ct_backtrace *bt = &c->backtraces[i];
-		ct_backtrace_mark_generic(bt, esxi ? CT_FAMILY_ESXI
-						   : CT_FAMILY_USER);
-		if (s.current_thread >= 0 && bt->label &&
-		    strncmp(bt->label, "thread ", 7) == 0 &&
-		    strtol(bt->label + 7, NULL, 10) == s.current_thread)
-			crash = bt;
-	}
-	for (size_t i = s.first_bt; !crash && i < c->backtrace_count; i++) {
-		struct ct_backtrace *bt = &c->backtraces[i];
-		for (size_t j = 0; j < bt->frame_count; j++)
-			if (bt->frames[j].function &&
-			    strcmp(bt->frames[j].function,
-				   "<signal handler called>") == 0)
-				crash = bt;
-	}
-	for (size_t i = s.first_bt; !crash && i < c->backtrace_count; i++)
-		if (count == 1 || !top_is_waiting(&c->backtraces[i]))
-			crash = &c->backtraces[i];
+	for (size_t i = s.first_bt; i < c->backtrace_count; i++)
+		ct_backtrace_mark_generic(&c->backtraces[i],
+					  esxi ? CT_FAMILY_ESXI
+					       : CT_FAMILY_USER);
+	struct ct_backtrace *crash = choose_crashing(&s, signal_line);
 	if (crash) {
 		crash->crashing = true;
 		panic.kind = esxi ? "PSOD" : "crash";
