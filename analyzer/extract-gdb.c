@@ -97,6 +97,71 @@ static const char *find_frame_marker(struct marker_scan *sc, const char *p,
 	return NULL;
 }
 
+static const char *function_name_end(const char *p, const char *end);
+static const char *skip_args(const char *p, const char *end);
+
+/* A frame line whose "#" a paste lost: " 3  0x00007f... in raise () from
+ * /lib64/libc.so.6" (a tracker took "#" for markup), or with no number
+ * at all.  The body must be gdb's: "0xADDR in NAME", or "NAME (ARGS) at
+ * FILE" / "from LIB"; "<signal handler called>" only after a number. */
+static bool unmarked_frame(const char *lp, const char *le, bool *ret_numbered,
+			   unsigned long *ret_number, const char **ret_body)
+{
+	const char *q = ct_skip_blanks(lp, le);
+	unsigned long n = 0;
+	const char *d = q;
+	*ret_numbered = false;
+	if (ct_parse_dec(&d, le, &n) && d - q <= 5 && ct_blank_len(d, le)) {
+		*ret_numbered = true;
+		q = ct_skip_blanks(d, le);
+	}
+	*ret_number = n;
+	*ret_body = q;
+	if (ct_has_prefix(q, (size_t)(le - q), "0x")) {
+		while (q < le && ct_is_ident_char((unsigned char)*q))
+			q++;
+		q = ct_skip_blanks(q, le);
+		return ct_has_prefix(q, (size_t)(le - q), "in ") && q + 3 < le &&
+		       q[3] != ' ';
+	}
+	if (ct_has_prefix(q, (size_t)(le - q), "<signal handler called>"))
+		return *ret_numbered;
+	if (q >= le || !(is_letter(*q) || *q == '<' || *q == '('))
+		return false;
+	const char *r = ct_skip_blanks(function_name_end(q, le), le);
+	if (r >= le || *r != '(' || !(r = skip_args(r, le)))
+		return false;
+	r = ct_skip_blanks(r, le);
+	return ct_has_prefix(r, (size_t)(le - r), "at ") ||
+	       ct_has_prefix(r, (size_t)(le - r), "from ");
+}
+
+/* Two consecutive lines of unmarked frames, numbered N, N+1 or both
+ * unnumbered with addresses. */
+static bool sniff_unmarked(const char *buf, size_t len)
+{
+	struct ct_line_reader r;
+	struct ct_line line;
+	bool prev = false, prev_numbered = false;
+	unsigned long prev_number = 0;
+	ct_line_reader_init(&r, buf, len);
+	while (ct_line_next(&r, &line)) {
+		bool numbered;
+		unsigned long n;
+		const char *body;
+		bool is = unmarked_frame(line.p, line.p + line.len, &numbered,
+					 &n, &body);
+		if (is && prev && numbered == prev_numbered &&
+		    (numbered ? n == prev_number + 1
+			      : ct_has_prefix(body, 2, "0x")))
+			return true;
+		prev = is;
+		prev_numbered = numbered;
+		prev_number = n;
+	}
+	return false;
+}
+
 static bool gdb_sniff(const char *buf, size_t len)
 {
 	if (len > SNIFF_WINDOW)
@@ -105,21 +170,30 @@ static bool gdb_sniff(const char *buf, size_t len)
 	unsigned long n;
 	struct marker_scan sc;
 	marker_scan_init(&sc, buf, end);
-	/* two consecutive frames "#0 ... #1 ..." with a gdb-shaped body */
+	/* two consecutive frames "#N ... #N+1 ..." with a gdb-shaped body;
+	 * a paste that starts past "#0" needs a body that is surely gdb's */
 	const char *prev = NULL;
-	bool zero = false;	/* prev is a gdb-shaped "#0" */
+	bool shaped = false;	/* prev is a gdb-shaped frame */
+	unsigned long prev_n = 0;
 	while ((p = find_frame_marker(&sc, p, prev, &n, &body))) {
-		if (zero && n == 1)
+		if (shaped && n == prev_n + 1)
 			return true;
-		zero = n == 0 &&
-		       (ct_has_prefix(body, (size_t)(end - body), "0x") ||
-			ct_memstr(body, (size_t)(end - body) < 512
-					    ? (size_t)(end - body) : 512,
-				  " (") != NULL);
+		size_t window = (size_t)(end - body) < 512
+			? (size_t)(end - body) : 512;
+		bool numbered;
+		unsigned long ignored;
+		const char *b;
+		const char *nl = memchr(body, '\n', window);
+		shaped = n == 0
+			? ct_has_prefix(body, window, "0x") ||
+			  ct_memstr(body, window, " (") != NULL
+			: unmarked_frame(body, nl ? nl : body + window,
+					 &numbered, &ignored, &b) && !numbered;
+		prev_n = n;
 		prev = p;
 		p++;
 	}
-	return false;
+	return sniff_unmarked(buf, len);
 }
 
 /* Skip a balanced "( ... )" starting at p (which points at '('); strings in
@@ -605,6 +679,47 @@ static bool thread_header(const char *p, const char *end, char *label,
 	return true;
 }
 
+/* Frames whose "#" a paste lost (see unmarked_frame), read line by line
+ * when no "#N" frame was found: numbered frames run N, N+1, ... (a "0"
+ * starts a backtrace); unnumbered ones are numbered in order. */
+static struct ct_error *extract_unmarked(struct gdb_state *s)
+{
+	struct ct_line_reader r;
+	struct ct_line line;
+	struct ct_error *err = NULL;
+	ct_line_reader_init(&r, s->t->buf, s->t->len);
+	s->bt = NULL;
+	while (!err && ct_line_next(&r, &line)) {
+		const char *lp = line.p, *le = line.p + line.len;
+		const char *first = ct_skip_blanks(lp, le);
+		if (thread_header(first, le, s->label, sizeof(s->label))) {
+			s->bt = NULL;
+			continue;
+		}
+		bool numbered;
+		unsigned long number;
+		const char *body;
+		if (!unmarked_frame(lp, le, &numbered, &number, &body))
+			continue;
+		if (!s->bt || (numbered && number == 0)) {
+			err = start_backtrace(s, lp);
+			s->expect = numbered ? number : 0;
+			if (!err)
+				s->bt = &s->c->backtraces[s->bt_index];
+		}
+		if (err || (numbered && number != s->expect))
+			continue;
+		struct ct_frame f = { .number = (int)s->expect,
+				      .reliable = true };
+		if (parse_frame(body, le, r.pos >= r.end, &f)) {
+			err = ct_backtrace_add_frame(s->bt, &f);
+			s->expect++;
+		}
+		ct_frame_deinit(&f);
+	}
+	return err;
+}
+
 /* A number after the text "after" in [p, end), or -1. */
 static long number_after(const char *p, const char *end, const char *after)
 {
@@ -847,6 +962,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 			m = find_frame_marker(&sc, region, NULL, &number,
 					      &body);
 	}
+	if (!err && c->backtrace_count == s.first_bt)
+		err = extract_unmarked(&s);
 	if (err)
 		goto out;
 
