@@ -52,12 +52,13 @@ struct marker_scan {
 	const char *buf, *end;	/* the text */
 	const char *pos;	/* the line start is known up to here */
 	const char *line;	/* start of the line holding pos */
+	bool own_line;		/* the last marker found starts its line */
 };
 
 static void marker_scan_init(struct marker_scan *sc, const char *buf,
 			     const char *end)
 {
-	*sc = (struct marker_scan){ buf, end, buf, buf };
+	*sc = (struct marker_scan){ buf, end, buf, buf, false };
 }
 
 /* Start of the line holding h.  Linear over a scan as long as h never moves
@@ -89,6 +90,7 @@ static const char *find_frame_marker(struct marker_scan *sc, const char *p,
 	while ((h = next_marker(p, sc->end, ret_number, ret_body))) {
 		const char *ls = scan_line_start(sc, h);
 		const char *first = ct_skip_blanks(ls, h);
+		sc->own_line = first == h;
 		if (first == h || (prev && prev >= ls) ||
 		    ct_has_prefix(first, (size_t)(h - first), "(gdb)"))
 			return h;
@@ -121,8 +123,7 @@ static bool unmarked_frame(const char *lp, const char *le, bool *ret_numbered,
 		while (q < le && ct_is_ident_char((unsigned char)*q))
 			q++;
 		q = ct_skip_blanks(q, le);
-		return ct_has_prefix(q, (size_t)(le - q), "in ") && q + 3 < le &&
-		       q[3] != ' ';
+		return ct_has_prefix(q, (size_t)(le - q), "in ") && q + 3 < le;
 	}
 	if (ct_has_prefix(q, (size_t)(le - q), "<signal handler called>"))
 		return *ret_numbered;
@@ -387,9 +388,13 @@ static bool parse_frame(const char *p, const char *end, bool at_text_end,
 	p = skip_return_type(p, end);
 	const char *name_end = function_name_end(p, end);
 	size_t name_len = (size_t)(name_end - p);
-	if (name_len == 0)
+	if (name_len == 0 && !(p < end && *p == '('))
 		return false;
-	if (!(name_len == 2 && p[0] == '?' && p[1] == '?')) {
+	/* "??", "???" (newer gdb) and an empty name "in  ()": unknown */
+	size_t marks = 0;
+	while (marks < name_len && p[marks] == '?')
+		marks++;
+	if (marks < name_len) {
 		f->function = ct_strndup_clean(p, name_len);
 		if (!f->function)
 			return false;
@@ -772,7 +777,7 @@ static struct ct_error *read_context(struct gdb_state *s, const char *lp,
 		}
 	}
 	if (ct_has_prefix(first, (size_t)(le - first), "[Switching to "))
-		s->switched_lwp = number_after(first, le, "(LWP ");
+		s->switched_lwp = number_after(first, le, "LWP ");
 	return NULL;
 }
 
@@ -903,6 +908,7 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 	struct marker_scan sc;
 	marker_scan_init(&sc, t->buf, end);
 	const char *m = find_frame_marker(&sc, p, NULL, &number, &body);
+	bool own_line = sc.own_line;
 	const char *region = p; /* text before the marker, for thread heads */
 	while (m && !err) {
 		/* a thread header between the previous frame and this one? */
@@ -919,6 +925,7 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		const char *next_body;
 		const char *next = find_frame_marker(&sc, body, m, &next_number,
 						     &next_body);
+		bool next_own_line = sc.own_line;
 		/* the body ends at the next marker, or at the end of the line
 		 * once the argument list is closed */
 		const char *stop = next ? next : end;
@@ -943,7 +950,10 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 			err = start_backtrace(&s, m);
 			s.expect = number;
 		}
-		if (!err && number == s.expect) {
+		/* a frame on its own line may skip numbers: "bt 12" then
+		 * "bt -14" leaves a gap, the backtrace goes on */
+		if (!err && (number == s.expect ||
+			     (own_line && number > s.expect))) {
 			struct ct_frame f = { .number = (int)number,
 					      .reliable = true };
 			if (parse_frame(body, stop,
@@ -958,9 +968,12 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		m = next;
 		body = next_body;
 		number = next_number;
-		if (m && m < region)
+		own_line = next_own_line;
+		if (m && m < region) {
 			m = find_frame_marker(&sc, region, NULL, &number,
 					      &body);
+			own_line = sc.own_line;
+		}
 	}
 	if (!err && c->backtrace_count == s.first_bt)
 		err = extract_unmarked(&s);
