@@ -48,9 +48,13 @@ static const struct { const char *code, *text; } rust_escapes[] = {
 };
 
 /* One source name of a mangled identifier into sb, Rust escapes and ".."
- * ("::") decoded. */
+ * ("::") decoded; the '_' Rust puts before a leading '$' is dropped. */
 static void put_source_name(struct ct_strbuf *sb, const char *p, size_t n)
 {
+	if (n > 2 && p[0] == '_' && p[1] == '$') {	/* "_$u7b$..." is "{..." */
+		p++;
+		n--;
+	}
 	for (size_t i = 0; i < n;) {
 		size_t j;
 		for (j = 0; j < CT_ARRAY_SIZE(rust_escapes); j++) {
@@ -252,23 +256,32 @@ enum { CUT_WINDOW = 24 };
 void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 			       enum ct_frame_family family)
 {
-	size_t cut = 0;
 	for (size_t i = 0; i < bt->frame_count; i++) {
 		struct ct_frame *f = &bt->frames[i];
 		const char *name = f->normalized ? f->normalized : f->function;
-		int action = generic_action(name, family);
-		if (action == ACTION_SKIP)
+		if (generic_action(name, family) == ACTION_SKIP)
 			f->generic = true;
-		else if (action == ACTION_CUT && i < CUT_WINDOW && f->reliable)
+	}
+	/* the last real frame (named, neither skipped nor cut): a cut must
+	 * leave something real below it */
+	size_t real = 0;
+	for (size_t i = 0; i < bt->frame_count; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		const char *name = f->normalized ? f->normalized : f->function;
+		if (!f->generic && f->function &&
+		    generic_action(name, family) != ACTION_CUT)
+			real = i + 1;
+	}
+	/* the outermost cut with a real frame below it; an outer one with
+	 * none (kgdb's "<signal handler called>" under fork_exit) is not it */
+	size_t cut = 0;
+	for (size_t i = 0; i < bt->frame_count && i < CUT_WINDOW; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		const char *name = f->normalized ? f->normalized : f->function;
+		if (f->reliable && i + 1 < real &&
+		    generic_action(name, family) == ACTION_CUT)
 			cut = i + 1;
 	}
-	/* keep the cut only if a non-generic frame follows it */
-	bool rest = false;
-	for (size_t i = cut; i < bt->frame_count; i++)
-		if (!bt->frames[i].generic && bt->frames[i].function)
-			rest = true;
-	if (!rest)
-		return;
 	for (size_t i = 0; i < cut; i++)
 		bt->frames[i].generic = true;
 }
