@@ -661,11 +661,24 @@ static struct ct_error *relabel_backtrace(struct gdb_state *s)
 	return NULL;
 }
 
+/* The same frame printed twice: gdb's frame on loading the core and the
+ * #0 of the backtrace that follows. */
+static bool same_frame(const struct ct_frame *a, const struct ct_frame *b)
+{
+	if (a->has_address != b->has_address ||
+	    (a->has_address && a->address != b->address))
+		return false;
+	if (!a->function || !b->function)
+		return a->function == b->function;
+	return strcmp(a->function, b->function) == 0;
+}
+
 /* "Thread 2 (Thread 0x7f... (LWP 1234)):" starts a new thread's frames. */
 static bool thread_header(const char *p, const char *end, char *label,
 			  size_t n)
 {
-	if (!ct_has_prefix(p, (size_t)(end - p), "Thread "))
+	if (!ct_has_prefix(p, (size_t)(end - p), "Thread ") ||
+	    ct_memstr(p, (size_t)(end - p), " received signal "))
 		return false;
 	const char *q = p + 7;
 	unsigned long id;
@@ -799,7 +812,8 @@ static void label_ids(const struct ct_backtrace *bt, long *ret_id,
 static bool is_fault_signal(const char *signal_line)
 {
 	static const char *const faults[] = {
-		"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE",
+		"SIGSEGV", "SIGBUS", "SIGILL", "SIGFPE", "Segmentation fault",
+		"Bus error", "Illegal instruction", "Arithmetic exception",
 	};
 	for (size_t i = 0; signal_line && i < CT_ARRAY_SIZE(faults); i++)
 		if (strstr(signal_line, faults[i]))
@@ -940,8 +954,12 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 					 (size_t)(stop - close_end)) : nl;
 			stop = eol ? continuation_end(eol, stop) : stop;
 		}
-		if (number == 0 && s.bt && s.bt->frame_count == 1 &&
-		    s.bt_index + 1 == c->backtrace_count && !s.labelled) {
+		struct ct_frame f = { .number = (int)number, .reliable = true };
+		bool parsed = parse_frame(body, stop,
+					  skip_space(stop, end) == end, &f);
+		if (number == 0 && parsed && s.bt && s.bt->frame_count == 1 &&
+		    s.bt_index + 1 == c->backtrace_count && !s.labelled &&
+		    same_frame(&s.bt->frames[0], &f)) {
 			/* gdb printed frame #0 when it loaded the core, then
 			 * the backtrace repeats it: one backtrace, not two */
 			err = relabel_backtrace(&s);
@@ -952,18 +970,13 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		}
 		/* a frame on its own line may skip numbers: "bt 12" then
 		 * "bt -14" leaves a gap, the backtrace goes on */
-		if (!err && (number == s.expect ||
-			     (own_line && number > s.expect))) {
-			struct ct_frame f = { .number = (int)number,
-					      .reliable = true };
-			if (parse_frame(body, stop,
-					skip_space(stop, end) == end, &f)) {
-				s.bt = &c->backtraces[s.bt_index];
-				err = ct_backtrace_add_frame(s.bt, &f);
-				s.expect = number + 1;
-			}
-			ct_frame_deinit(&f);
+		if (!err && parsed && (number == s.expect ||
+				       (own_line && number > s.expect))) {
+			s.bt = &c->backtraces[s.bt_index];
+			err = ct_backtrace_add_frame(s.bt, &f);
+			s.expect = number + 1;
 		}
+		ct_frame_deinit(&f);
 		region = stop;
 		m = next;
 		body = next_body;
