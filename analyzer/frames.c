@@ -126,15 +126,26 @@ static char *demangle_plain(const char *name)
 	return ct_strbuf_detach(&sb);
 }
 
+/* Is p a symbol version node after '@' or "@@": "GLIBC_2.3.2", "CXXABI_1.3"? */
+static bool is_version_node(const char *p)
+{
+	if (*p == '@')
+		p++;
+	const char *q = p;
+	while (*q >= 'A' && *q <= 'Z')
+		q++;
+	return q > p && q[0] == '_' && q[1] >= '0' && q[1] <= '9';
+}
+
 /* Length of name without what only tells overloads, clones and builds
- * apart: a symbol version "@@GLIBC_2.3.2", a C++ " [clone .isra.0]" tail, a " const" qualifier and the
- * parameter list "(int, char const*)" of a demangled name (not the "()" of
- * "operator()"), and a Rust hash "::h0123456789abcdef". */
+ * apart: a symbol version "@@GLIBC_2.3.2", a C++ " [clone .isra.0]" tail,
+ * a " const" qualifier and the parameter list "(int, char const*)" of a
+ * demangled name (not the "()" of "operator()"), and a Rust hash
+ * "::h0123456789abcdef". */
 static size_t strip_overload(const char *name, size_t len)
 {
-	/* a symbol version: "pthread_cond_wait@@GLIBC_2.3.2" */
 	const char *at = memchr(name, '@', len);
-	if (at && at > name && (at[1] == '@' || (at[1] >= 'A' && at[1] <= 'Z')))
+	if (at && at > name && is_version_node(at + 1))
 		len = (size_t)(at - name);
 	const char *clone = ct_memstr(name, len, " [clone ");
 	if (clone && name[len - 1] == ']')

@@ -23,7 +23,8 @@ static void test_normalize_cxx_rust(void **state)
 		{ "Palette::Load(char const*)", "Palette::Load" },
 		{ "operator new(unsigned long)", "operator new" },
 		{ "operator delete(void*, unsigned long)", "operator delete" },
-		{ "std::vector<int, std::allocator<int> >::_M_range_check(unsigned long) const",
+		{ "std::vector<int, std::allocator<int> >::_M_range_check"
+		  "(unsigned long) const",
 		  "std::vector<int, std::allocator<int> >::_M_range_check" },
 		{ "foo()::{lambda(int)#1}::operator()(int) const",
 		  "foo()::{lambda(int)#1}::operator()" },
@@ -32,6 +33,8 @@ static void test_normalize_cxx_rust(void **state)
 		  "(anonymous namespace)::Tok<char>::next" },
 		{ "(anonymous namespace)::run", "(anonymous namespace)::run" },
 		{ "pthread_cond_wait@@GLIBC_2.3.2", "pthread_cond_wait" },
+		{ "memcpy@GLIBC_2.2.5", "memcpy" },
+		{ "Foo@vmkernel", "Foo@vmkernel" },	/* not a version */
 		/* Rust hashes and legacy mangled names */
 		{ "core::result::unwrap_failed::h5c41e4f8b2d0e3a1",
 		  "core::result::unwrap_failed" },
