@@ -7,6 +7,8 @@
 #                a.c:N" run together on one line (issue 11 item 2: every
 #                frame marker walked back to the line start, 42 s at -O2;
 #                linear since, well under a second)
+#   gdb-nohash-4m  4 MB of frame lines whose "#" a paste lost, " N  0x... in
+#                fN (a=1) from /lib/libc.so.6", read line by line
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 LIMIT=${CT_SLOW_LIMIT:-10}	# seconds per input, sanitizer builds included
@@ -25,6 +27,15 @@ awk 'BEGIN {
 	printf "\n"
 }' >"$WORK/gdb-flat-4m"
 
+awk 'BEGIN {
+	for (i = 0; n < 4194304; i++) {
+		s = sprintf(" %d  0x%016x in f%d (a=1) from /lib/libc.so.6",
+			    i % 100000, 4194304 + i, i)
+		print s
+		n += length(s) + 1
+	}
+}' >"$WORK/gdb-nohash-4m"
+
 # replay TARGET INPUT: the target reads INPUT within LIMIT seconds
 replay() {
 	local target=$1 input=$2 start end
@@ -41,5 +52,6 @@ replay() {
 
 replay gdb "$WORK/gdb-flat-4m"
 replay text "$WORK/gdb-flat-4m"
+replay gdb "$WORK/gdb-nohash-4m"
 
 finish
