@@ -662,11 +662,11 @@ static struct ct_error *relabel_backtrace(struct gdb_state *s)
 }
 
 /* The same frame printed twice: gdb's frame on loading the core and the
- * #0 of the backtrace that follows. */
+ * #0 of the backtrace that follows.  gdb may print the address in one and
+ * not the other ("#0  __GI_raise (sig=...)" then "#0  0x... in __GI_raise"). */
 static bool same_frame(const struct ct_frame *a, const struct ct_frame *b)
 {
-	if (a->has_address != b->has_address ||
-	    (a->has_address && a->address != b->address))
+	if (a->has_address && b->has_address && a->address != b->address)
 		return false;
 	if (!a->function || !b->function)
 		return a->function == b->function;
@@ -878,9 +878,7 @@ static struct ct_backtrace *choose_crashing(struct gdb_state *s,
 		int score = thread_score(bt);
 		if (fault && score >= 0 && top_in_program(bt))
 			score += 10;
-		if (loaded && loaded->normalized && bt->frames[0].normalized &&
-		    strcmp(loaded->normalized, bt->frames[0].normalized) == 0 &&
-		    loaded->address == bt->frames[0].address)
+		if (loaded && same_frame(loaded, &bt->frames[0]))
 			score += 25;
 		if (!best || score > best_score) {
 			best = bt;
