@@ -1,12 +1,20 @@
 /*
  * extract-gdb.c - gdb backtraces: "bt", "bt full", "where", "thread apply
- * all bt", and the flattened form where a paste put every frame on one line
- * ("(gdb) where#0 DLM_free (...) at .../dlmalloc.c:****#1 0x... in ...").
+ * all bt", kgdb's "bt", and the flattened form where a paste put every
+ * frame on one line ("(gdb) where#0 DLM_free (...) at
+ * .../dlmalloc.c:****#1 0x... in ...").
  *
  * A frame is "#N" followed by "[0xADDR in ]FUNC (ARGS)[ at FILE:LINE]
  * [ from LIB]"; addresses and line numbers may be masked with '*'.  Frame
- * numbers must run 0, 1, 2, ... so that a '#' inside an argument string
- * cannot start a bogus frame.
+ * numbers run 0, 1, 2, ... so that a '#' inside an argument string cannot
+ * start a bogus frame; only a frame on its own line may skip numbers ("bt
+ * 12" then "bt -14").  When no "#N" frame is found, lines that lost their
+ * "#" (or their number too) are read one by one.  Markers are found in one
+ * pass over the text, so a megabyte-long flattened line is linear.
+ *
+ * The crashing backtrace of "thread apply all bt" is the thread gdb names,
+ * else the one the thread_hints table scores best: signal and abort
+ * machinery for, waits against.
  */
 #include <stdio.h>
 
