@@ -39,9 +39,151 @@ static bool is_clone_token(const char *p, size_t n)
 	return false;
 }
 
+/* Legacy Rust escapes inside mangled identifiers ("$LT$" is '<'). */
+static const struct { const char *code, *text; } rust_escapes[] = {
+	{ "$LT$", "<" }, { "$GT$", ">" }, { "$RF$", "&" }, { "$BP$", "*" },
+	{ "$C$", "," }, { "$SP$", "@" }, { "$u20$", " " }, { "$u27$", "'" },
+	{ "$u5b$", "[" }, { "$u5d$", "]" }, { "$u7b$", "{" }, { "$u7d$", "}" },
+	{ "$u7e$", "~" }, { "$LP$", "(" }, { "$RP$", ")" },
+};
+
+/* One source name of a mangled identifier into sb, Rust escapes and ".."
+ * ("::") decoded; the '_' Rust puts before a leading '$' is dropped. */
+static void put_source_name(struct ct_strbuf *sb, const char *p, size_t n)
+{
+	if (n > 2 && p[0] == '_' && p[1] == '$') {	/* "_$u7b$..." is "{..." */
+		p++;
+		n--;
+	}
+	for (size_t i = 0; i < n;) {
+		size_t j;
+		for (j = 0; j < CT_ARRAY_SIZE(rust_escapes); j++) {
+			size_t k = strlen(rust_escapes[j].code);
+			if (n - i >= k && memcmp(p + i, rust_escapes[j].code,
+						 k) == 0) {
+				ct_strbuf_puts(sb, rust_escapes[j].text);
+				i += k;
+				break;
+			}
+		}
+		if (j < CT_ARRAY_SIZE(rust_escapes))
+			continue;
+		if (n - i >= 2 && p[i] == '.' && p[i + 1] == '.') {
+			ct_strbuf_puts(sb, "::");
+			i += 2;
+		} else {
+			ct_strbuf_putc(sb, p[i++]);
+		}
+	}
+}
+
+/* The qualified name of an Itanium/legacy-Rust mangled symbol whose name
+ * is plain source names: "_ZN4core9panicking9panic_fmt17h..E",
+ * "_ZNK3foo3Bar3getEv", "_ZSt9terminatev", "_Z4mainv".  Parameter types
+ * are dropped (the demangled form's argument list is dropped too);
+ * constructors and destructors repeat the class name.  NULL for anything
+ * else (templates, substitutions): the mangled name is kept. */
+static char *demangle_plain(const char *name)
+{
+	const char *p = name + 2, *end = name + strlen(name);
+	bool nested = *p == 'N';
+	if (nested && *++p == 'K')
+		p++;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	const char *last = NULL;	/* the last source name, for C1/D1 */
+	size_t last_len = 0;
+	for (unsigned parts = 0;; parts++) {
+		if (p + 1 < end && p[0] == 'S' && p[1] == 't' && parts == 0) {
+			ct_strbuf_puts(&sb, "std");
+			p += 2;
+			continue;
+		}
+		if (p + 1 < end && (p[0] == 'C' || p[0] == 'D') &&
+		    p[1] >= '0' && p[1] <= '5' && last) {
+			ct_strbuf_puts(&sb, p[0] == 'D' ? "::~" : "::");
+			ct_strbuf_append(&sb, last, last_len);
+			p += 2;
+			continue;
+		}
+		unsigned long n = 0;
+		const char *q = p;
+		if (!ct_parse_dec(&q, end, &n) || n == 0 ||
+		    n > (unsigned long)(end - q))
+			break;
+		if (sb.len)
+			ct_strbuf_puts(&sb, "::");
+		put_source_name(&sb, q, n);
+		last = q;
+		last_len = n;
+		p = q + n;
+		if (!nested)
+			break;
+	}
+	if (sb.failed || !sb.len || (nested && (p >= end || *p != 'E'))) {
+		ct_strbuf_deinit(&sb);
+		return NULL;
+	}
+	return ct_strbuf_detach(&sb);
+}
+
+/* Is p a symbol version node after '@' or "@@": "GLIBC_2.3.2", "CXXABI_1.3"? */
+static bool is_version_node(const char *p)
+{
+	if (*p == '@')
+		p++;
+	const char *q = p;
+	while (*q >= 'A' && *q <= 'Z')
+		q++;
+	return q > p && q[0] == '_' && q[1] >= '0' && q[1] <= '9';
+}
+
+/* Length of name without what only tells overloads, clones and builds
+ * apart: a symbol version "@@GLIBC_2.3.2", a C++ " [clone .isra.0]" tail,
+ * a " const" qualifier and the parameter list "(int, char const*)" of a
+ * demangled name (not the "()" of "operator()"), and a Rust hash
+ * "::h0123456789abcdef". */
+static size_t strip_overload(const char *name, size_t len)
+{
+	const char *at = memchr(name, '@', len);
+	if (at && at > name && is_version_node(at + 1))
+		len = (size_t)(at - name);
+	const char *clone = ct_memstr(name, len, " [clone ");
+	if (clone && name[len - 1] == ']')
+		len = (size_t)(clone - name);
+	if (len > 6 && memcmp(name + len - 6, " const", 6) == 0)
+		len -= 6;
+	if (len > 2 && name[len - 1] == ')') {
+		size_t i = len - 1;
+		int depth = 0;
+		do {
+			if (name[i] == ')')
+				depth++;
+			else if (name[i] == '(')
+				depth--;
+		} while (depth > 0 && i-- > 0);
+		if (depth == 0 && i > 0 &&
+		    !(i >= 8 && memcmp(name + i - 8, "operator", 8) == 0))
+			len = i;
+	}
+	if (len > 19 && memcmp(name + len - 19, "::h", 3) == 0) {
+		bool hex = true;
+		for (size_t i = len - 16; i < len; i++)
+			if (!((name[i] >= '0' && name[i] <= '9') ||
+			      (name[i] >= 'a' && name[i] <= 'f')))
+				hex = false;
+		if (hex)
+			len -= 19;
+	}
+	return len;
+}
+
 char *ct_frame_normalize(const char *name)
 {
-	size_t len = strlen(name);
+	/* mangled names as the demangled ones gdb prints with symbols */
+	char *demangled = NULL;
+	if (name[0] == '_' && name[1] == 'Z' && (demangled = demangle_plain(name)))
+		name = demangled;
+	size_t len = strip_overload(name, strlen(name));
 	/* glibc's internal aliases: __GI_raise is raise */
 	if (len > 5 && memcmp(name, "__GI_", 5) == 0) {
 		name += 5;
@@ -66,7 +208,9 @@ char *ct_frame_normalize(const char *name)
 		if (all)
 			len = (size_t)(dot - name);
 	}
-	return ct_strndup_clean(name, len);
+	char *ret = ct_strndup_clean(name, len);
+	free(demangled);
+	return ret;
 }
 
 static bool family_applies(const char *family, enum ct_frame_family f)
@@ -80,12 +224,28 @@ static bool family_applies(const char *family, enum ct_frame_family f)
 	return strcmp(family, "any") == 0 || strcmp(family, names[f]) == 0;
 }
 
-static bool name_matches(const char *pattern, const char *name)
+/* pattern is a name where '*' stands for any run of characters
+ * ("std::sys::*::abort_internal", "tcache_*"). */
+bool ct_name_matches(const char *pattern, const char *name)
 {
-	size_t n = strlen(pattern);
-	if (n && pattern[n - 1] == '*')
-		return strncmp(pattern, name, n - 1) == 0;
-	return strcmp(pattern, name) == 0;
+	const char *star = strchr(pattern, '*');
+	if (!star)
+		return strcmp(pattern, name) == 0;
+	size_t n = (size_t)(star - pattern);
+	if (strncmp(pattern, name, n) != 0)
+		return false;
+	const char *rest = star + 1;
+	if (!strchr(rest, '*')) {	/* the common cases, in linear time */
+		size_t have = strlen(name + n), want = strlen(rest);
+		return have >= want &&
+		       strcmp(name + n + have - want, rest) == 0;
+	}
+	for (const char *p = name + n;; p++) {
+		if (ct_name_matches(star + 1, p))
+			return true;
+		if (!*p)
+			return false;
+	}
 }
 
 /* The action for name in family, or -1 when the frame is not generic. */
@@ -96,7 +256,7 @@ static int generic_action(const char *name, enum ct_frame_family family)
 	for (size_t i = 0; i < CT_ARRAY_SIZE(generic_entries); i++) {
 		const struct generic_entry *e = &generic_entries[i];
 		if (family_applies(e->family, family) &&
-		    name_matches(e->name, name))
+		    ct_name_matches(e->name, name))
 			return strcmp(e->action, "cut") == 0 ? ACTION_CUT
 							     : ACTION_SKIP;
 	}
@@ -121,23 +281,32 @@ void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 		[CT_FAMILY_LINUX] = "linux", [CT_FAMILY_USER] = "user",
 	};
 	bt->family = family_names[family];
-	size_t cut = 0;
 	for (size_t i = 0; i < bt->frame_count; i++) {
 		struct ct_frame *f = &bt->frames[i];
 		const char *name = f->normalized ? f->normalized : f->function;
-		int action = generic_action(name, family);
-		if (action == ACTION_SKIP)
+		if (generic_action(name, family) == ACTION_SKIP)
 			f->generic = true;
-		else if (action == ACTION_CUT && i < CUT_WINDOW && f->reliable)
+	}
+	/* the last real frame (named, neither skipped nor cut): a cut must
+	 * leave something real below it */
+	size_t real = 0;
+	for (size_t i = 0; i < bt->frame_count; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		const char *name = f->normalized ? f->normalized : f->function;
+		if (!f->generic && f->function &&
+		    generic_action(name, family) != ACTION_CUT)
+			real = i + 1;
+	}
+	/* the outermost cut with a real frame below it; an outer one with
+	 * none (kgdb's "<signal handler called>" under fork_exit) is not it */
+	size_t cut = 0;
+	for (size_t i = 0; i < bt->frame_count && i < CUT_WINDOW; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		const char *name = f->normalized ? f->normalized : f->function;
+		if (f->reliable && i + 1 < real &&
+		    generic_action(name, family) == ACTION_CUT)
 			cut = i + 1;
 	}
-	/* keep the cut only if a non-generic frame follows it */
-	bool rest = false;
-	for (size_t i = cut; i < bt->frame_count; i++)
-		if (!bt->frames[i].generic && bt->frames[i].function)
-			rest = true;
-	if (!rest)
-		return;
 	for (size_t i = 0; i < cut; i++)
 		bt->frames[i].generic = true;
 }

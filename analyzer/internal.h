@@ -220,6 +220,9 @@ char *ct_frame_normalize(const char *name);
 void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 			       enum ct_frame_family family);
 
+/* Does name match pattern, where each '*' stands for any run of bytes?
+ * (Frame lists: "kasan_*", "*_is_static_object", "std::sys::*::abort") */
+bool ct_name_matches(const char *pattern, const char *name);
 /* Is name (normalised) on the generic-frame list of family? */
 bool ct_frame_is_plumbing(const char *name, enum ct_frame_family family);
 /* Release the strings of one frame (used on error paths). */

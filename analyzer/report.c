@@ -72,29 +72,6 @@ static const struct skip_entry skip_entries[] = {
  * The skip list
  * ------------------------------------------------------------------------ */
 
-static bool glob_matches(const char *pattern, const char *name)
-{
-	size_t n = strlen(pattern), len = strlen(name);
-	bool head = n && pattern[0] == '*';
-	bool tail = n > 1 && pattern[n - 1] == '*';
-	const char *core = pattern + head;
-	size_t core_len = n - head - tail;
-	if (head && tail) {
-		char buf[128];
-		if (core_len >= sizeof(buf))
-			return false;
-		memcpy(buf, core, core_len);
-		buf[core_len] = '\0';
-		return strstr(name, buf) != NULL;
-	}
-	if (tail)
-		return strncmp(name, core, core_len) == 0;
-	if (head)
-		return len >= core_len &&
-		       memcmp(name + len - core_len, core, core_len) == 0;
-	return strcmp(name, pattern) == 0;
-}
-
 /* Is class one of the space-separated words of classes? */
 static bool class_listed(const char *class, const char *classes)
 {
@@ -124,7 +101,7 @@ const char *ct_guilty_skip_reason(const char *name, const char *family,
 		if ((strcmp(e->family, "any") == 0 ||
 		     strcmp(e->family, family) == 0) &&
 		    class_listed(e->class, classes) &&
-		    glob_matches(e->pattern, name))
+		    ct_name_matches(e->pattern, name))
 			return e->reason;
 	}
 	return NULL;
@@ -338,7 +315,40 @@ bool ct_linux_report_headline(const char *m, size_t n)
 	size_t start;
 	long type = headline_type(m, n, md, &gs, &start);
 	pcre2_match_data_free(md);
-	return type >= 0;
+	if (type < 0)
+		return false;
+	/* a headline starts its message, behind at most quote marks,
+	 * lockdep's "[ " and a severity ("panic: VERIFY3(...)" is
+	 * FreeBSD's, not a Linux one) */
+	size_t at = 0;
+	while (at < n && strchr("> |\t", m[at]))	/* a quoted paste */
+		at++;
+	if (n - at >= 2 && m[at] == '[' && m[at + 1] == ' ')
+		at += 2;
+	static const char *const severities[] = { "INFO: ", "BUG: ",
+						  "WARNING: " };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(severities); i++)
+		if (ct_has_prefix(m + at, n - at, severities[i]) &&
+		    start > at) {
+			at += strlen(severities[i]);
+			break;
+		}
+	if (start == at)
+		return true;
+	/* or right after a timestamp the prefix parser did not know
+	 * ("host [6437762.553311] BUG: ...") or a subsystem tag
+	 * ("watchdog: BUG: soft lockup") */
+	if (start >= 2 && m[start - 2] == ']' && m[start - 1] == ' ')
+		return true;
+	static const char *const tags[] = { "watchdog: ", "rcu: ",
+					    "kernel: " };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(tags); i++) {
+		size_t len = strlen(tags[i]);
+		if (start >= len && start - len >= at &&
+		    memcmp(m + start - len, tags[i], len) == 0)
+			return true;
+	}
+	return false;
 }
 
 struct found {

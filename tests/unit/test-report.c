@@ -433,6 +433,35 @@ static void test_skip_reasons(void **state)
 					      "linux", "hang"));
 }
 
+/* Sniffing by headline: a headline starts its message, behind quote
+ * marks, a timestamp, lockdep's "[ ", a severity or a subsystem tag. */
+static void test_headline_sniff(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line;
+		bool headline;
+	} lines[] = {
+		{ "[ INFO: possible circular locking dependency detected ]", true },
+		{ ">> [    8.1] Unable to handle kernel NULL pointer dereference at virtual address 4", true },
+		{ "host [6437762.553311] BUG: unable to handle kernel NULL pointer dereference at (null)", true },
+		{ "watchdog: BUG: soft lockup - CPU#19 stuck for 22s! [jbd2:1002]", true },
+		{ "stress invoked oom-killer: gfp_mask=0x140cca, order=0", true },
+		{ "VERIFY3(sa.sa_magic == SA_MAGIC) failed (8 == 3100762)", true },
+		{ "panic: VERIFY3(zio->io_error == ENXIO) failed (0 == 6)", false },
+		{ "the BUG: unable to handle kernel paging request is gone", false },
+		{ "usb 1-1: new high-speed USB device using xhci_hcd", false },
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(lines); i++) {
+		bool got = ct_linux_report_headline(lines[i].line,
+						    strlen(lines[i].line));
+		if (got != lines[i].headline) {
+			print_error("'%s': %d\n", lines[i].line, got);
+			fail();
+		}
+	}
+}
+
 /* No crash, no report: a log of boot noise that mentions the words. */
 static void test_quiet(void **state)
 {
@@ -456,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_warning_yields_to_oops),
 		cmocka_unit_test(test_alt_titles),
 		cmocka_unit_test(test_skip_reasons),
+		cmocka_unit_test(test_headline_sniff),
 		cmocka_unit_test(test_quiet),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
