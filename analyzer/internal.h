@@ -204,12 +204,19 @@ struct ct_log_prefix {
 	size_t world_len;
 	bool vmkernel;		/* an ESXi "cpuN:W)" or 8.x syslog header */
 	bool continuation;	/* ESXi 8.x "In(182)+" continuation marker */
+	bool kernel_tag;	/* a syslog, journal or RFC 5424 line tagged
+				 * "kernel" (with or without a host) */
 };
 
 /* Strip every known prefix from a line: ISO timestamps with an ESXi 8.x
  * "In(182) vmkernel:" header and "cpuN:WORLD[ opID=..])", ESX 3.x uptime
- * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:", console
- * loglevels "<4>", dmesg "[  123.456789]", printk callers "[    T1]", and
+ * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:" (also with
+ * RFC 3339 stamps, busybox/OpenWrt "kern.warn" facility.level, and "Mon
+ * Jan  1 12:00:00 2024" logread stamps), RFC 5424 "<13>1 TS HOST APP - -
+ * - ", console loglevels "<4>", dmesg "[  123.456789]", "dmesg -T" "[Mon
+ * Jan  1 12:00:00 2024]", "dmesg -x" "kern  :err   : ", container
+ * consoles "kern:  err: [TS]: ", printk callers "[    T1]", serial-console
+ * stamps ("[2024-01-02 03:04:05]", "[03:04:05.123]", "12:34:56.789 "), and
  * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
 
