@@ -214,19 +214,42 @@ static const char *esxi8_header(const char *p, const char *end,
 }
 
 /* A syslog facility name ("kern", "daemon", "local7", ...) at [p, end):
- * the end of it, or NULL. */
+ * the end of it, or NULL.  Most lines start with none of their first
+ * letters: one switch turns them away. */
 static const char *facility_name(const char *p, const char *end)
 {
-	static const char *const names[] = {
-		"kern", "user", "mail", "daemon", "auth", "syslog", "lpr",
-		"news", "uucp", "cron", "authpriv", "ftp", "local",
-	};
-	for (size_t i = 0; i < CT_ARRAY_SIZE(names); i++) {
-		size_t n = strlen(names[i]);
-		if ((size_t)(end - p) < n || memcmp(p, names[i], n) != 0)
+	const char *const *names;
+	static const char *const a[] = { "authpriv", "auth", NULL };
+	static const char *const c[] = { "cron", NULL };
+	static const char *const d[] = { "daemon", NULL };
+	static const char *const f[] = { "ftp", NULL };
+	static const char *const k[] = { "kern", NULL };
+	static const char *const l[] = { "lpr", "local", NULL };
+	static const char *const m[] = { "mail", NULL };
+	static const char *const n[] = { "news", NULL };
+	static const char *const s[] = { "syslog", NULL };
+	static const char *const u[] = { "user", "uucp", NULL };
+	if (end - p < 3)
+		return NULL;
+	switch (*p) {
+	case 'a': names = a; break;
+	case 'c': names = c; break;
+	case 'd': names = d; break;
+	case 'f': names = f; break;
+	case 'k': names = k; break;
+	case 'l': names = l; break;
+	case 'm': names = m; break;
+	case 'n': names = n; break;
+	case 's': names = s; break;
+	case 'u': names = u; break;
+	default: return NULL;
+	}
+	for (; *names; names++) {
+		size_t len = strlen(*names);
+		if ((size_t)(end - p) < len || memcmp(p, *names, len) != 0)
 			continue;
-		const char *q = p + n;
-		if (i == CT_ARRAY_SIZE(names) - 1) {	/* local0..local7 */
+		const char *q = p + len;
+		if (strcmp(*names, "local") == 0) {	/* local0..local7 */
 			if (q >= end || *q < '0' || *q > '7')
 				continue;
 			q++;
@@ -563,7 +586,8 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 after_stamp:
 	/* dmesg -x "kern  :err   : ", or a container console's "kern:  err: "
 	 * with its own "[2024-...Z]: " stamp, maybe after a node name */
-	if (p < end && (is_digit(*p) || (*p >= 'a' && *p <= 'z'))) {
+	if (p < end && !r->vmkernel &&
+	    (is_digit(*p) || (*p >= 'a' && *p <= 'z'))) {
 		const char *node_end = NULL;
 		q = facility_colon_level(p, end);
 		if (!q && !r->timestamp && !r->host &&

@@ -6,9 +6,10 @@
  * "&quot;", "&#39;", "&#x27;"), and pager noise ("--More--", less's
  * "lines 1-40" status and "(END)").
  *
- * The wrappers are decided once per file by one pass over its lines: a
- * quote marker on several lines (for "| ", on most of them), a fence or
- * pager line anywhere, a character reference anywhere.  A file with none
+ * The wrappers are decided once per file by one pass over its lines (the
+ * first SURVEY_WINDOW bytes of them): a quote marker on several lines (for
+ * "| ", on most of them), a fence or pager line anywhere, a character
+ * reference anywhere.  A file with none
  * of them (a plain dmesg, a vmkernel.log) is read where it is: no copy.
  * Otherwise a second pass writes every line, unwrapped, into one buffer
  * no larger than the input, line for line: line N of the result is line N
@@ -20,6 +21,11 @@
  * wrappers: ct_log_prefix_parse() reads them.
  */
 #include "internal.h"
+
+/* Pastes are small: a text that shows no wrapper in its first SURVEY_WINDOW
+ * bytes is a log file, read as it is, and a large log costs no more than
+ * this to look at. */
+enum { SURVEY_WINDOW = 4 << 20 };
 
 static bool is_blank(char c)
 {
@@ -412,7 +418,8 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 	ret->len = len;
 	struct survey s = { 0 };
 	const char *p = buf, *end = buf + len;
-	while (p < end) {
+	const char *wend = len > SURVEY_WINDOW ? buf + SURVEY_WINDOW : end;
+	while (p < wend) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		survey_line(&s, p, le);
@@ -429,7 +436,7 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 		w |= CT_WRAP_FENCE;
 	if (s.noise)
 		w |= CT_WRAP_NOISE;
-	if (has_entities(buf, len))
+	if (has_entities(buf, (size_t)(wend - buf)))
 		w |= CT_WRAP_HTML;
 	ret->wrappers = w;
 	if (!w)
