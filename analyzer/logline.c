@@ -74,9 +74,21 @@ static const char *syslog_timestamp(const char *p, const char *end)
 	for (int i = 0; i < 12; i++)
 		if (memcmp(p, months + 3 * i, 3) == 0)
 			month = true;
-	if (!month || p[3] != ' ')
+	const char *q = p + 3;
+	if (!month) {
+		/* a journal under another locale: "июл 27", "Mär  3",
+		 * "févr. 14", "Okt 12" */
+		q = p;
+		while (q < end && q - p <= 12 &&
+		       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			(unsigned char)*q >= 0x80 || *q == '.'))
+			q++;
+		if (q - p < 3 || q - p > 12 || end - q < 12)
+			return NULL;
+	}
+	if (*q != ' ')
 		return NULL;
-	const char *q = p + 4;
+	q++;
 	if (*q == ' ')
 		q++;
 	if (!is_digit(*q))
@@ -556,7 +568,9 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 			p = h;
 		else
 			p = ct_skip_blanks(q, end);
-	} else if (*p >= 'A' && *p <= 'Z' && (q = syslog_timestamp(p, end))) {
+	} else if (((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (unsigned char)*p >= 0x80) &&
+		   (q = syslog_timestamp(p, end))) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
 		h = syslog_host_tag(q, end, r);
@@ -585,19 +599,23 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 
 after_stamp:
 	/* dmesg -x "kern  :err   : ", or a container console's "kern:  err: "
-	 * with its own "[2024-...Z]: " stamp, maybe after a node name */
-	if (p < end && !r->vmkernel &&
-	    (is_digit(*p) || (*p >= 'a' && *p <= 'z'))) {
+	 * with its own "[2024-...Z]: " stamp, maybe after a node name, maybe
+	 * indented by a paste */
+	const char *b = p;
+	if (b < end && *b == ' ' && !r->timestamp && !r->host)
+		b = ct_skip_blanks(b, end);
+	if (b < end && !r->vmkernel &&
+	    (is_digit(*b) || (*b >= 'a' && *b <= 'z'))) {
 		const char *node_end = NULL;
-		q = facility_colon_level(p, end);
+		q = facility_colon_level(b, end);
 		if (!q && !r->timestamp && !r->host &&
-		    (node_end = node_name(p, end)))
+		    (node_end = node_name(b, end)))
 			q = facility_colon_level(ct_skip_blanks(node_end + 1,
 								end), end);
 		if (q) {
 			if (node_end) {
-				r->host = p;
-				r->host_len = (size_t)(node_end - p);
+				r->host = b;
+				r->host_len = (size_t)(node_end - b);
 			}
 			p = q;
 			if (p < end && *p == '[' &&

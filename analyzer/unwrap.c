@@ -4,7 +4,7 @@
  * "| "), markdown code fences and the <pre>/<code>/<details> lines of
  * GitHub issues, HTML character references ("&lt;IRQ&gt;", "&amp;",
  * "&quot;", "&#39;", "&#x27;"), and pager noise ("--More--", less's
- * "lines 1-40" status and "(END)").
+ * "lines 1-40" status and "(END)", gdb's "--Type <RET> for more").
  *
  * The wrappers are decided once per file by one pass over its lines (the
  * first SURVEY_WINDOW bytes of them): a quote marker on several lines (for
@@ -130,12 +130,25 @@ static bool markup_line(const char *p, const char *end)
 
 /* Pager noise at the start of [p, end): "--More--", "--More--(45%)",
  * " -- More -- ", with the blanks, CRs, backspaces and erase sequences
- * the pager wrote over it.  The first byte after it, or p. */
+ * the pager wrote over it, or gdb's own "--Type <RET> for more, ..."
+ * prompt (the output goes on after it on the same line when the user
+ * typed 'c').  The first byte after it, or p. */
 static const char *more_prompt_end(const char *p, const char *end)
 {
+	static const char *const gdb_prompts[] = {
+		"--Type <RET> for more, q to quit, c to continue without "
+		"paging--",
+		"---Type <return> to continue, or q <return> to quit---",
+	};
 	const char *q = p;
 	while (q < end && *q == ' ' && q - p < 2)
 		q++;
+	if (starts(q, end, "--Type <") || starts(q, end, "---Type <")) {
+		for (size_t i = 0; i < CT_ARRAY_SIZE(gdb_prompts); i++)
+			if (starts(q, end, gdb_prompts[i]))
+				return q + strlen(gdb_prompts[i]);
+		return p;
+	}
 	if (!starts(q, end, "--More--") && !starts(q, end, "-- More --"))
 		return p;
 	q += q[2] == 'M' ? 8 : 10;
@@ -249,8 +262,9 @@ static size_t entity_at(const char *p, const char *end, char ret[4],
 		for (; q < end && digits < 8 && is_digit(*q); q++, digits++)
 			cp = cp * 10 + (unsigned long)(*q - '0');
 	}
-	if (digits == 0 || q >= end || *q != ';' || cp == 0 ||
-	    cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+	/* NUL, and line ends: a reference must never add or split a line */
+	if (digits == 0 || q >= end || *q != ';' || cp == 0 || cp == '\n' ||
+	    cp == '\r' || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
 		return 0;
 	size_t len = (size_t)(q + 1 - p);
 	if (cp < 0x80) {
@@ -314,6 +328,10 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 	case '>':
 		s->gt_quoted++;
 		f = quote_end(p, end, false);
+		/* "> | text": a pipe-quoted paste quoted again */
+		if (f < end && *f == '|' && (f + 1 == end || is_blank(f[1])) &&
+		    end[-1] != '|')
+			s->pipe_quoted++;
 		break;
 	case '|':
 		if ((f + 1 == end || is_blank(f[1])) && end[-1] != '|')
@@ -333,7 +351,8 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 		s->noise++;
 }
 
-/* Write the unwrapped line [p, end) at out; returns the new end of out. */
+/* Write the unwrapped line [p, end) at out (out <= p when the text is
+ * unwrapped in place); returns the new end of out. */
 static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 			 const char *end, size_t *fence_indent, char *out)
 {
@@ -366,48 +385,58 @@ static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 			return out;
 		p = more_prompt_end(p, end);
 	}
-	if (!(u->wrappers & CT_WRAP_HTML)) {
-		memcpy(out, p, (size_t)(end - p));
-		return out + (end - p);
-	}
-	/* "<pre>text", "text</pre>", "text<br>" */
-	static const char *const open_tags[] = { "<pre><code>", "<pre>",
-						 "<code>" };
-	for (size_t i = 0; i < CT_ARRAY_SIZE(open_tags); i++)
-		if (starts(p, end, open_tags[i])) {
-			p += strlen(open_tags[i]);
-			break;
+	if (u->wrappers & CT_WRAP_HTML) {
+		/* "<pre>text", "text</pre>", "text<br>" */
+		static const char *const open_tags[] = { "<pre><code>", "<pre>",
+							 "<code>" };
+		for (size_t i = 0; i < CT_ARRAY_SIZE(open_tags); i++)
+			if (starts(p, end, open_tags[i])) {
+				p += strlen(open_tags[i]);
+				break;
+			}
+		static const char *const close_tags[] = {
+			"</code></pre>", "</pre>", "</code>", "<br />",
+			"<br/>", "<br>",
+		};
+		for (size_t i = 0; i < CT_ARRAY_SIZE(close_tags); i++) {
+			size_t n = strlen(close_tags[i]);
+			if ((size_t)(end - p) >= n &&
+			    memcmp(end - n, close_tags[i], n) == 0) {
+				end -= n;
+				break;
+			}
 		}
-	static const char *const close_tags[] = { "</code></pre>", "</pre>",
-						  "</code>", "<br />", "<br/>",
-						  "<br>" };
-	for (size_t i = 0; i < CT_ARRAY_SIZE(close_tags); i++) {
-		size_t n = strlen(close_tags[i]);
-		if ((size_t)(end - p) >= n &&
-		    memcmp(end - n, close_tags[i], n) == 0) {
-			end -= n;
-			break;
-		}
 	}
+	/* out may be the line itself, unwrapped in place: out <= p */
+	memmove(out, p, (size_t)(end - p));
+	return out + (end - p);
+}
+
+/* Copy [buf, buf+len) to out with every character reference decoded;
+ * returns the length written (at most len, the same lines). */
+static size_t decode_entities(const char *buf, size_t len, char *out)
+{
+	const char *p = buf, *end = buf + len;
+	char *o = out;
 	while (p < end) {
 		const char *amp = memchr(p, '&', (size_t)(end - p));
 		const char *stop = amp ? amp : end;
-		memcpy(out, p, (size_t)(stop - p));
-		out += stop - p;
+		memcpy(o, p, (size_t)(stop - p));
+		o += stop - p;
 		p = stop;
 		if (!amp)
 			break;
 		char c[4];
-		size_t n, len = entity_at(p, end, c, &n);
-		if (len) {
-			memcpy(out, c, n);
-			out += n;
-			p += len;
+		size_t n, ref = entity_at(p, end, c, &n);
+		if (ref) {
+			memcpy(o, c, n);
+			o += n;
+			p += ref;
 		} else {
-			*out++ = *p++;
+			*o++ = *p++;
 		}
 	}
-	return out;
+	return (size_t)(o - out);
 }
 
 struct ct_error *ct_text_unwrap(const char *buf, size_t len,
@@ -416,16 +445,32 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 	memset(ret, 0, sizeof(*ret));
 	ret->buf = buf;
 	ret->len = len;
+	size_t window = len > SURVEY_WINDOW ? SURVEY_WINDOW : len;
+	/* HTML first: an escaped paste may escape its quote markers too
+	 * ("&gt; [ 12.3] ..."), so the other wrappers are looked for in the
+	 * decoded text, which is then unwrapped in place */
+	char *out = NULL;
+	const char *src = buf;
+	size_t src_len = len;
+	unsigned w = 0;
+	if (has_entities(buf, window)) {
+		out = malloc(len);
+		if (!out)
+			return &ct_enomem;
+		src_len = decode_entities(buf, len, out);
+		src = out;
+		w |= CT_WRAP_HTML;
+		if (window > src_len)
+			window = src_len;
+	}
 	struct survey s = { 0 };
-	const char *p = buf, *end = buf + len;
-	const char *wend = len > SURVEY_WINDOW ? buf + SURVEY_WINDOW : end;
+	const char *p = src, *end = src + src_len, *wend = src + window;
 	while (p < wend) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
 		survey_line(&s, p, le);
 		p = nl ? nl + 1 : end;
 	}
-	unsigned w = 0;
 	/* "> " quoting: two lines are enough, no log line starts with '>';
 	 * "| " only when it quotes most of the file (tables use '|' too) */
 	if (s.gt_quoted >= 2)
@@ -436,18 +481,18 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 		w |= CT_WRAP_FENCE;
 	if (s.noise)
 		w |= CT_WRAP_NOISE;
-	if (has_entities(buf, (size_t)(wend - buf)))
-		w |= CT_WRAP_HTML;
 	ret->wrappers = w;
 	if (!w)
 		return NULL;
-	/* every step only removes bytes: the result fits in len */
-	char *out = malloc(len ? len : 1);
-	if (!out)
+	/* every step only removes bytes: the result fits in len, and the
+	 * decoded copy can be unwrapped where it is */
+	if (!out && !(out = malloc(len))) {
+		ret->wrappers = 0;
 		return &ct_enomem;
+	}
 	char *o = out;
 	size_t fence_indent = 0;
-	p = buf;
+	p = src;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;

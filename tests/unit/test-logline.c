@@ -58,6 +58,22 @@ static void test_syslog(void **state)
 		      "RIP: x", "Jan  2 03:04:05", "h", true);
 }
 
+static void test_syslog_localized(void **state)
+{
+	(void)state;
+	/* journalctl under a Russian, German or French locale */
+	expect_prefix("\xd0\xb8\xd1\x8e\xd0\xbb 27 14:08:04 laptop kernel: "
+		      "Call Trace:", "Call Trace:",
+		      "\xd0\xb8\xd1\x8e\xd0\xbb 27 14:08:04", "laptop", true);
+	expect_prefix("M\xc3\xa4r  3 09:00:01 nas kernel: Oops", "Oops",
+		      "M\xc3\xa4r  3 09:00:01", "nas", true);
+	expect_prefix("f\xc3\xa9vr. 14 10:11:12 pc kernel: BUG: x", "BUG: x",
+		      "f\xc3\xa9vr. 14 10:11:12", "pc", true);
+	/* a word before a number is not a month */
+	expect_prefix("ring 12 is stuck", "ring 12 is stuck", NULL, NULL,
+		      false);
+}
+
 static void test_syslog_iso(void **state)
 {
 	(void)state;
@@ -145,6 +161,11 @@ static void test_container_console(void **state)
 	expect_prefix("172.20.0.2: kern: warning: [2024-01-02T03:04:05Z]: "
 		      "Call Trace:", "Call Trace:", "2024-01-02T03:04:05Z",
 		      "172.20.0.2", false);
+	/* indented by the paste, padded to the terminal's width */
+	expect_prefix(" kern: warning: [2024-06-29T10:52:47.196008602Z]: "
+		      "RIP: 0010:dev_watchdog+0x236/0x240   ",
+		      "RIP: 0010:dev_watchdog+0x236/0x240   ",
+		      "2024-06-29T10:52:47.196008602Z", NULL, false);
 	/* "name: message" that is no console prefix stays */
 	expect_prefix("e1000e: eth0 NIC Link is Up",
 		      "e1000e: eth0 NIC Link is Up", NULL, NULL, false);
@@ -298,6 +319,9 @@ static void test_unwrap_html(void **state)
 	expect_unwrap("&#233; &#xE9; &#0; &bogus; &#xD800; &lt\n",
 		      "\xc3\xa9 \xc3\xa9 &#0; &bogus; &#xD800; &lt\n",
 		      CT_WRAP_HTML);
+	/* a reference never makes a line end (found by fuzz-unwrap) */
+	expect_unwrap("a&#10;b &#xa; &#13;&amp;\n", "a&#10;b &#xa; &#13;&\n",
+		      CT_WRAP_HTML);
 	/* GitHub's <details> lines */
 	expect_unwrap("<details><summary>dmesg</summary>\n\nx\n</details>\n",
 		      "\n\nx\n\n", CT_WRAP_NOISE);
@@ -313,6 +337,12 @@ static void test_unwrap_pager(void **state)
 	expect_unwrap("[ 1.0] a\nlines 1-40/200 20%\n:\n[ 1.1] b\n"
 		      "lines 41-42/42 (END)\n(END)\n",
 		      "[ 1.0] a\n\n\n[ 1.1] b\n\n\n", CT_WRAP_NOISE);
+	/* gdb's own pager */
+	expect_unwrap("#0  f ()\n--Type <RET> for more, q to quit, c to continue "
+		      "without paging--c\n#1  g ()\n"
+		      "---Type <return> to continue, or q <return> to quit---"
+		      "#2  h ()\n",
+		      "#0  f ()\nc\n#1  g ()\n#2  h ()\n", CT_WRAP_NOISE);
 	/* prompts are kept: the facts extractor reads them */
 	const char *session = "$ gdb -q ./a.out core\n(gdb) bt\n#0  f ()\n";
 	expect_unwrap(session, session, 0);
@@ -331,6 +361,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_syslog),
+		cmocka_unit_test(test_syslog_localized),
 		cmocka_unit_test(test_syslog_iso),
 		cmocka_unit_test(test_facility_level),
 		cmocka_unit_test(test_openwrt_logread),
