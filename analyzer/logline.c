@@ -539,7 +539,7 @@ static const char *skip_loglevel(const char *p, const char *end)
 
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 {
-	const char *end = p + len, *q, *h;
+	const char *end = p + len, *q, *h, *b;
 	/* a weak stamp: a capture tool's, which a kernel stamp overrides */
 	bool serial = false;
 	memset(r, 0, sizeof(*r));
@@ -601,7 +601,7 @@ after_stamp:
 	/* dmesg -x "kern  :err   : ", or a container console's "kern:  err: "
 	 * with its own "[2024-...Z]: " stamp, maybe after a node name, maybe
 	 * indented by a paste */
-	const char *b = p;
+	b = p;
 	if (b < end && *b == ' ' && !r->timestamp && !r->host)
 		b = ct_skip_blanks(b, end);
 	if (b < end && !r->vmkernel &&
