@@ -537,7 +537,10 @@ static const char *skip_loglevel(const char *p, const char *end)
 	return p;
 }
 
-void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
+/* ct_log_prefix_parse(); nested when called for what follows a capture
+ * tool's stamp, which may be a whole log line with prefixes of its own. */
+static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
+			 bool nested)
 {
 	const char *end = p + len, *q, *h, *b;
 	/* a weak stamp: a capture tool's, which a kernel stamp overrides */
@@ -588,10 +591,20 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 		r->timestamp_len = (size_t)(q - 1 - p);
 		p = q;
 	} else if ((*p == '[' || is_digit(*p)) && (q = serial_stamp(p, end))) {
+		const char *rest = ct_skip_blanks(q, end);
+		if (!nested) {
+			/* "[14:00:04.028] 2023-05-30T11:08:44.906Z cpu17:..." */
+			struct ct_log_prefix in;
+			parse_prefix(rest, (size_t)(end - rest), &in, true);
+			if (in.timestamp) {
+				*r = in;
+				return;
+			}
+		}
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
 		serial = true;
-		p = ct_skip_blanks(q, end);
+		p = rest;
 	} else if (*p >= 'a' && *p <= 'z' && facility_dot_level(p, end) &&
 		   (h = syslog_header(p, end, r))) {
 		p = h;	/* "kern.err kernel: " with no stamp before it */
@@ -650,4 +663,9 @@ after_stamp:
 	p = skip_ansi(p, end);
 	r->message = p;
 	r->message_len = (size_t)(end - p);
+}
+
+void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
+{
+	parse_prefix(p, len, r, false);
 }

@@ -209,6 +209,15 @@ static void test_serial_console(void **state)
 	/* ts's default "%b %d %H:%M:%S" is a syslog stamp with no host */
 	expect_prefix("Jan 02 03:04:05 [   12.300000] Oops", "Oops",
 		      "Jan 02 03:04:05", NULL, false);
+	/* a whole vmkernel line behind a capture tool's stamp */
+	struct ct_log_prefix v;
+	const char *vl = "[14:00:04.028] 2023-05-30T11:08:44.906Z "
+			 "cpu17:2098806)@BlueScreen: x";
+	ct_log_prefix_parse(vl, strlen(vl), &v);
+	assert_true(v.vmkernel);
+	assert_int_equal(v.cpu, 17);
+	assert_memory_equal(v.message, "@BlueScreen: x", 14);
+	assert_memory_equal(v.timestamp, "2023-05-30T11:08:44.906Z", 24);
 	/* not a stamp: an ESX 3.x uptime is one field longer */
 	struct ct_log_prefix r;
 	const char *l = "54:01:08:11.385 cpu3:1034)x";
