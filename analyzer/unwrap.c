@@ -9,8 +9,8 @@
  * The wrappers are decided once per file by one pass over its lines (the
  * first SURVEY_WINDOW bytes of them): a quote marker on several lines (for
  * "| ", on most of them), a fence or pager line anywhere, a character
- * reference anywhere.  A file with none
- * of them (a plain dmesg, a vmkernel.log) is read where it is: no copy.
+ * reference anywhere.  A file with none of them (a plain dmesg, a
+ * vmkernel.log) is read where it is: no copy.
  * Otherwise a second pass writes every line, unwrapped, into one buffer
  * no larger than the input, line for line: line N of the result is line N
  * of the input, so every origin and "why" line still names the line a
@@ -103,29 +103,47 @@ static bool info_string(const char *p, const char *end)
 	return ct_skip_blanks(q, end) == end && q - p <= 24;
 }
 
-/* Lines that are only HTML or GitHub markup around a paste. */
+/* Is [p, end) only HTML or GitHub markup around a paste: known tags
+ * ("<details>", "<summary>dmesg</summary>", "<pre>", "</code>", "<br>")
+ * with blanks between them and a title inside <summary>?  A kernel's
+ * "<IRQ>" is no such tag. */
 static bool markup_line(const char *p, const char *end)
 {
 	static const char *const tags[] = {
-		"<details", "</details>", "<summary", "</summary>", "<pre",
-		"</pre>", "<code", "</code>", "<br", "<p>", "</p>",
+		"<details", "</details", "<summary", "</summary", "<pre",
+		"</pre", "<code", "</code", "<br", "<p", "</p",
 	};
 	p = ct_skip_blanks(p, end);
 	if (p >= end || *p != '<')
 		return false;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(tags); i++) {
-		if (!starts(p, end, tags[i]))
-			continue;
-		/* the whole line is tags: ends with '>' */
-		const char *e = end;
-		while (e > p && (is_blank(e[-1]) || e[-1] == '\r'))
-			e--;
-		if (e[-1] != '>')
+	bool summary = false;
+	while (p < end) {
+		if (*p == '<') {
+			const char *gt = memchr(p, '>', (size_t)(end - p));
+			if (!gt)
+				return false;
+			bool known = false;
+			for (size_t i = 0; i < CT_ARRAY_SIZE(tags) && !known; i++) {
+				size_t n = strlen(tags[i]);
+				/* the name ends there: "<p>", "<pre class=...>" */
+				known = starts(p, gt, tags[i]) &&
+					(p + n == gt || is_blank(p[n]) ||
+					 p[n] == '/');
+			}
+			if (!known)
+				return false;
+			if (starts(p, gt, "<summary"))
+				summary = true;
+			else if (starts(p, gt, "</summary"))
+				summary = false;
+			p = gt + 1;
+		} else if (summary || is_blank(*p) || *p == '\r') {
+			p++;
+		} else {
 			return false;
-		/* "<summary>dmesg</summary>": text between tags is a title */
-		return true;
+		}
 	}
-	return false;
+	return true;
 }
 
 /* Pager noise at the start of [p, end): "--More--", "--More--(45%)",

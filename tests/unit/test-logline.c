@@ -331,9 +331,11 @@ static void test_unwrap_html(void **state)
 	/* a reference never makes a line end (found by fuzz-unwrap) */
 	expect_unwrap("a&#10;b &#xa; &#13;&amp;\n", "a&#10;b &#xa; &#13;&\n",
 		      CT_WRAP_HTML);
-	/* GitHub's <details> lines */
+	/* GitHub's <details> lines; a kernel's <IRQ> is no markup */
 	expect_unwrap("<details><summary>dmesg</summary>\n\nx\n</details>\n",
 		      "\n\nx\n\n", CT_WRAP_NOISE);
+	expect_unwrap("<pre class=\"log\">\n <IRQ>\n<IRQ> <p>\n</pre>\n",
+		      "\n <IRQ>\n<IRQ> <p>\n\n", CT_WRAP_NOISE);
 }
 
 static void test_unwrap_pager(void **state)
