@@ -489,11 +489,13 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 		survey_line(&s, p, le);
 		p = nl ? nl + 1 : end;
 	}
-	/* "> " quoting: two lines are enough, no log line starts with '>';
-	 * "| " only when it quotes most of the file (tables use '|' too) */
-	if (s.gt_quoted >= 2)
+	/* "> " quoting: two lines are enough (no log line starts with '>'),
+	 * or one when it is all there is; "| " only when it quotes most of
+	 * the file (tables use '|' too) */
+	if (s.gt_quoted >= 2 || (s.gt_quoted && s.gt_quoted == s.lines))
 		w |= CT_WRAP_QUOTE;
-	if (s.pipe_quoted >= 2 && 2 * (s.pipe_quoted + s.gt_quoted) >= s.lines)
+	if ((s.pipe_quoted >= 2 || (s.pipe_quoted && s.pipe_quoted == s.lines)) &&
+	    2 * (s.pipe_quoted + s.gt_quoted) >= s.lines)
 		w |= CT_WRAP_QUOTE | CT_WRAP_PIPE_QUOTE;
 	if (s.fences)
 		w |= CT_WRAP_FENCE;

@@ -1,10 +1,10 @@
 #!/bin/sh
-# run-unwrap.sh - every crash of the corpus pasted the ways people paste
-# it (e-mail and markdown quotes, code fences, HTML escapes, pager noise,
-# CRLF mail) must read the same as the file itself: same kinds, signature,
-# panic, backtraces, events and facts, and every origin on the line of
-# the wrapped file that holds it (the input's line plus the lines the
-# wrapper adds on top).
+# run-unwrap.sh - every input of the corpus (gdb, vmkernel, linux, facts)
+# pasted the ways people paste it (e-mail and markdown quotes, code fences,
+# HTML escapes, pager noise, CRLF mail) must read the same as the file
+# itself: same kinds, signature, panic, backtraces, events and facts, and
+# every origin on the line of the wrapped file that holds it (the input's
+# line plus the lines the wrapper adds on top).
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 # What must not change, with line numbers less the wrapper's OFFSET.
@@ -47,7 +47,7 @@ wrap() {
 	esac
 }
 
-for input in "$DATA"/gdb/* "$DATA"/vmkernel/* "$DATA"/linux/*; do
+for input in "$DATA"/gdb/* "$DATA"/vmkernel/* "$DATA"/linux/* "$DATA"/facts/*; do
 	case "$input" in *.expect) continue ;; esac
 	name=$(basename "$(dirname "$input")")/$(basename "$input")
 	"$CRASHTRIAGE" analyze --json "$input" >"$WORK/plain.json" 2>/dev/null

@@ -363,7 +363,12 @@ static void test_unwrap_empty(void **state)
 {
 	(void)state;
 	expect_unwrap("", "", 0);
-	expect_unwrap(">", ">", 0);
+	expect_unwrap(">", "", CT_WRAP_QUOTE);
+	expect_unwrap("> Linux h 6.1.0-18-amd64 #1 SMP x86_64 GNU/Linux\n",
+		      "Linux h 6.1.0-18-amd64 #1 SMP x86_64 GNU/Linux\n",
+		      CT_WRAP_QUOTE);
+	expect_unwrap("text\n> one quoted line\n", "text\n> one quoted line\n",
+		      0);
 	expect_unwrap(">\n>", "\n", CT_WRAP_QUOTE);
 	expect_unwrap("```", "", CT_WRAP_FENCE);
 }
