@@ -134,19 +134,34 @@ static enum ct_frame_family events_family(unsigned kinds)
 	return CT_FAMILY_ANY;
 }
 
-/* Sniff and extract one buffer as input in (whose path the text borrows). */
+/* Sniff and extract one buffer as input in (whose path the text borrows).
+ * A text is first taken out of what it was pasted into (quotes, fences,
+ * HTML, pager noise; ct_text_unwrap), line for line; a binary dump is
+ * read as it is. */
 static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 				     const char *buf, size_t len,
 				     const struct ct_analyze_options *opts)
 {
 	struct ct_input *in = &c->inputs[input_index];
+	const unsigned binary = 1u << CT_KIND_ELF_CORE |
+				1u << CT_KIND_LINUX_VMCORE;
+	struct ct_unwrapped u = { .buf = buf, .len = len };
 	in->kinds = ct_sniff(buf, len);
-	if (!in->kinds)
+	if (!(in->kinds & binary)) {
+		struct ct_error *err = ct_text_unwrap(buf, len, &u);
+		if (err)
+			return err;
+		if (u.wrappers)
+			in->kinds = ct_sniff(u.buf, u.len) & ~binary;
+	}
+	if (!in->kinds) {
+		ct_unwrapped_deinit(&u);
 		return input_fail(in, ct_error_at(
 			ct_error_create(CT_ERROR_NOT_RECOGNISED,
 					"not recognised as any input kind"),
 			in->path, 0, 0, false));
-	struct ct_text t = { .path = in->path, .buf = buf, .len = len };
+	}
+	struct ct_text t = { .path = in->path, .buf = u.buf, .len = u.len };
 	unsigned kinds = in->kinds;
 	struct ct_error *err;
 	if (kinds == 1u << CT_KIND_ELF_CORE)	/* options; no text events */
@@ -157,6 +172,7 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 	if (!err && kinds != 1u << CT_KIND_ELF_CORE &&
 	    kinds != 1u << CT_KIND_LINUX_VMCORE)
 		err = ct_events_scan(c, &t, events_family(kinds));
+	ct_unwrapped_deinit(&u);
 	if (err)
 		return input_fail(&c->inputs[input_index],
 				  ct_error_at(err, t.path, 0, 0, false));

@@ -2117,6 +2117,8 @@ static bool dmesg_stamped(const struct ct_log_prefix *pfx)
 /* Is this a "... host kernel: " journal/syslog line? */
 static bool kernel_tagged(const struct ct_log_prefix *pfx)
 {
+	if (pfx->kernel_tag)
+		return true;
 	if (!pfx->host)
 		return false;
 	const char *tag = pfx->host + pfx->host_len;

@@ -286,14 +286,53 @@ struct ct_log_prefix {
 	size_t world_len;
 	bool vmkernel;		/* an ESXi "cpuN:W)" or 8.x syslog header */
 	bool continuation;	/* ESXi 8.x "In(182)+" continuation marker */
+	bool kernel_tag;	/* a syslog, journal or RFC 5424 line tagged
+				 * "kernel" (with or without a host) */
 };
 
 /* Strip every known prefix from a line: ISO timestamps with an ESXi 8.x
  * "In(182) vmkernel:" header and "cpuN:WORLD[ opID=..])", ESX 3.x uptime
- * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:", console
- * loglevels "<4>", dmesg "[  123.456789]", printk callers "[    T1]", and
+ * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:" (also with
+ * RFC 3339 stamps, busybox/OpenWrt "kern.warn" facility.level, and "Mon
+ * Jan  1 12:00:00 2024" logread stamps), RFC 5424 "<13>1 TS HOST APP - -
+ * - ", console loglevels "<4>", dmesg "[  123.456789]", "dmesg -T" "[Mon
+ * Jan  1 12:00:00 2024]", "dmesg -x" "kern  :err   : ", container
+ * consoles "kern:  err: [TS]: ", printk callers "[    T1]", serial-console
+ * stamps ("[2024-01-02 03:04:05]", "[03:04:05.123]", "12:34:56.789 "), and
  * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
+
+/* ---- wrappers around a pasted text ------------------------------------- */
+
+/* What ct_text_unwrap() took a text out of (bits). */
+enum {
+	CT_WRAP_QUOTE = 1u << 0,	/* "> ", ">> ", "> > " quote markers */
+	CT_WRAP_PIPE_QUOTE = 1u << 1,	/* "| " quotes most lines too */
+	CT_WRAP_FENCE = 1u << 2,	/* markdown code fences */
+	CT_WRAP_NOISE = 1u << 3,	/* <pre>/<details> markup lines, pager
+					 * prompts and status lines */
+	CT_WRAP_HTML = 1u << 4,		/* HTML character references */
+};
+
+/* A text as the extractors should read it. */
+struct ct_unwrapped {
+	const char *buf;	/* the input itself, or owned */
+	size_t len;
+	char *owned;		/* malloc'd unwrapped copy, or NULL */
+	unsigned wrappers;	/* CT_WRAP_* found; 0: buf is the input */
+};
+
+/* Decide from one pass over the lines of [buf, buf+len) which wrappers the
+ * file uses (quoting, fences, markup, pager noise, HTML references) and,
+ * if any, write the unwrapped text into one buffer with exactly the
+ * input's lines: line N of ret is line N of the input without its
+ * wrapper, empty for a wrapper-only line, so line numbers stay the
+ * input's.  Without wrappers ret->buf is buf and nothing is allocated.
+ * Release with ct_unwrapped_deinit(); on error (NO_MEMORY) ret holds the
+ * input unchanged. */
+struct ct_error *ct_text_unwrap(const char *buf, size_t len,
+				struct ct_unwrapped *ret);
+void ct_unwrapped_deinit(struct ct_unwrapped *u);
 
 /* ---- log events -------------------------------------------------------- */
 

@@ -2,10 +2,17 @@
  * logline.c - strip the prefixes that log writers put before a message:
  * ESXi vmkernel ("2018-06-17T17:41:52.760Z cpu50:66340)", 8.x syslog
  * headers "In(182) vmkernel:", ESX 3.x uptimes), syslog and journal
- * ("May 25 15:23:30 pve-02 kernel:"), console loglevels ("<4>"), dmesg
- * ("[  123.456789]") and printk callers ("[    T1]", "[C3]"), in the
- * combinations that real files show.  Prefix facts (timestamp, host, cpu,
- * world) are returned as spans into the line.
+ * ("May 25 15:23:30 pve-02 kernel:", RFC 3339 and RFC 5424 stamps,
+ * "kern.warn" facility.level tags of busybox and OpenWrt logread), console
+ * loglevels ("<4>"), dmesg ("[  123.456789]", "dmesg -T" and "dmesg -x"
+ * forms) and printk callers ("[    T1]", "[C3]"), container consoles
+ * ("kern:  err: [2024-...Z]: "), and the stamps serial-console capture
+ * tools put first ("[2024-01-02 03:04:05] ", "[03:04:05.123] ",
+ * "12:34:56.789 "), in the combinations that real files show.  Prefix
+ * facts (timestamp, host, cpu, world) are returned as spans into the line.
+ *
+ * Every form is told apart by its first bytes, so a line with no prefix
+ * costs a few comparisons.
  */
 #include "internal.h"
 
@@ -51,6 +58,9 @@ static const char *iso_timestamp(const char *p, const char *end)
 	else if (end - q >= 6 && (*q == '+' || *q == '-') && is_digit(q[1]) &&
 		 is_digit(q[2]) && q[3] == ':')
 		q += 6;
+	else if (end - q >= 5 && (*q == '+' || *q == '-') && is_digit(q[1]) &&
+		 is_digit(q[2]) && is_digit(q[3]) && is_digit(q[4]))
+		q += 5;	/* journalctl -o short-iso: "+0100" */
 	return q;
 }
 
@@ -64,9 +74,21 @@ static const char *syslog_timestamp(const char *p, const char *end)
 	for (int i = 0; i < 12; i++)
 		if (memcmp(p, months + 3 * i, 3) == 0)
 			month = true;
-	if (!month || p[3] != ' ')
+	const char *q = p + 3;
+	if (!month) {
+		/* a journal under another locale: "июл 27", "Mär  3",
+		 * "févr. 14", "Okt 12" */
+		q = p;
+		while (q < end && q - p <= 12 &&
+		       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+			(unsigned char)*q >= 0x80 || *q == '.'))
+			q++;
+		if (q - p < 3 || q - p > 12 || end - q < 12)
+			return NULL;
+	}
+	if (*q != ' ')
 		return NULL;
-	const char *q = p + 4;
+	q++;
 	if (*q == ' ')
 		q++;
 	if (!is_digit(*q))
@@ -203,31 +225,278 @@ static const char *esxi8_header(const char *p, const char *end,
 	return q;
 }
 
-/* Syslog "host tag[pid]: " after a timestamp: position after it, or NULL. */
-static const char *syslog_host_tag(const char *p, const char *end,
-				   struct ct_log_prefix *r)
+/* A syslog facility name ("kern", "daemon", "local7", ...) at [p, end):
+ * the end of it, or NULL.  Most lines start with none of their first
+ * letters: one switch turns them away. */
+static const char *facility_name(const char *p, const char *end)
 {
-	if (p >= end || *p != ' ')
+	const char *const *names;
+	static const char *const a[] = { "authpriv", "auth", NULL };
+	static const char *const c[] = { "cron", NULL };
+	static const char *const d[] = { "daemon", NULL };
+	static const char *const f[] = { "ftp", NULL };
+	static const char *const k[] = { "kern", NULL };
+	static const char *const l[] = { "lpr", "local", NULL };
+	static const char *const m[] = { "mail", NULL };
+	static const char *const n[] = { "news", NULL };
+	static const char *const s[] = { "syslog", NULL };
+	static const char *const u[] = { "user", "uucp", NULL };
+	if (end - p < 3)
 		return NULL;
-	const char *host = p + 1;
-	const char *q = host;
-	while (q < end && *q != ' ' && *q != ':')
+	switch (*p) {
+	case 'a': names = a; break;
+	case 'c': names = c; break;
+	case 'd': names = d; break;
+	case 'f': names = f; break;
+	case 'k': names = k; break;
+	case 'l': names = l; break;
+	case 'm': names = m; break;
+	case 'n': names = n; break;
+	case 's': names = s; break;
+	case 'u': names = u; break;
+	default: return NULL;
+	}
+	for (; *names; names++) {
+		size_t len = strlen(*names);
+		if ((size_t)(end - p) < len || memcmp(p, *names, len) != 0)
+			continue;
+		const char *q = p + len;
+		if (strcmp(*names, "local") == 0) {	/* local0..local7 */
+			if (q >= end || *q < '0' || *q > '7')
+				continue;
+			q++;
+		}
+		if (q < end && ((*q >= 'a' && *q <= 'z') || is_digit(*q)))
+			continue;
+		return q;
+	}
+	return NULL;
+}
+
+/* A syslog severity name ("err", "warning", ...) at [p, end): the end of
+ * it, or NULL. */
+static const char *level_name(const char *p, const char *end)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "error", "err", "warning", "warn",
+		"notice", "info", "debug", "panic",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(names); i++) {
+		size_t n = strlen(names[i]);
+		if ((size_t)(end - p) < n || memcmp(p, names[i], n) != 0)
+			continue;
+		const char *q = p + n;
+		if (q < end && *q >= 'a' && *q <= 'z')
+			continue;
+		return q;
+	}
+	return NULL;
+}
+
+/* "kern.warn" (busybox syslogd, OpenWrt logread) at p: the end, or NULL. */
+static const char *facility_dot_level(const char *p, const char *end)
+{
+	const char *q = facility_name(p, end);
+	if (!q || q >= end || *q != '.')
+		return NULL;
+	return level_name(q + 1, end);
+}
+
+/* "kern  :err   : " (dmesg -x) or "kern:  err: " (container and appliance
+ * consoles such as talosctl dmesg) at p: the position after it, or NULL. */
+static const char *facility_colon_level(const char *p, const char *end)
+{
+	const char *q = facility_name(p, end);
+	if (!q)
+		return NULL;
+	while (q < end && *q == ' ')
 		q++;
-	if (q >= end || *q != ' ' || q == host)
+	if (q >= end || *q != ':')
 		return NULL;
-	const char *host_end = q;
 	q++;
+	while (q < end && *q == ' ')
+		q++;
+	if (!(q = level_name(q, end)))
+		return NULL;
+	while (q < end && *q == ' ')
+		q++;
+	if (q >= end || *q != ':')
+		return NULL;
+	q++;
+	return q < end && *q == ' ' ? q + 1 : q;
+}
+
+/* Is [tag, colon) the syslog tag "kernel" or "kernel[0]"? */
+static bool is_kernel_tag(const char *tag, const char *colon)
+{
+	return colon - tag >= 6 && memcmp(tag, "kernel", 6) == 0 &&
+	       (colon - tag == 6 || tag[6] == '[');
+}
+
+/* A node name "172.20.0.2:" or "worker-1:" (talosctl dmesg -n) before a
+ * facility: the position of its ':', or NULL. */
+static const char *node_name(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && q - p < 64 && (is_digit(*q) || *q == '.' ||
+					 *q == '-' || *q == '_' ||
+					 (*q >= 'a' && *q <= 'z') ||
+					 (*q >= 'A' && *q <= 'Z')))
+		q++;
+	return q > p && q < end && *q == ':' ? q : NULL;
+}
+
+/* Syslog "host tag[pid]: " after a timestamp, with an optional
+ * "facility.level" between host and tag (busybox syslogd) or instead of
+ * the host (OpenWrt logread): the position after it, or NULL. */
+static const char *syslog_header(const char *host, const char *end,
+				 struct ct_log_prefix *r)
+{
+	const char *q = host, *host_end = NULL, *fl;
+	if ((fl = facility_dot_level(host, end)) && fl < end && *fl == ' ') {
+		q = fl + 1;	/* no host: "kern.warn kernel:" */
+	} else {
+		while (q < end && *q != ' ' && *q != ':')
+			q++;
+		if (q >= end || *q != ' ' || q == host)
+			return NULL;
+		host_end = q;
+		q++;
+		if ((fl = facility_dot_level(q, end)) && fl < end &&
+		    *fl == ' ')
+			q = fl + 1;
+	}
 	const char *tag = q;
 	while (q < end && *q != ':' && *q != ' ' && q - tag < 64)
 		q++;
 	if (q >= end || *q != ':' || q == tag)
 		return NULL;
-	r->host = host;
-	r->host_len = (size_t)(host_end - host);
+	if (host_end) {
+		r->host = host;
+		r->host_len = (size_t)(host_end - host);
+	}
+	r->kernel_tag = is_kernel_tag(tag, q);
 	q++;
 	if (q < end && *q == ' ')
 		q++;
 	return q;
+}
+
+/* syslog_header() after the blank that ends a timestamp. */
+static const char *syslog_host_tag(const char *p, const char *end,
+				   struct ct_log_prefix *r)
+{
+	if (p >= end || *p != ' ')
+		return NULL;
+	return syslog_header(p + 1, end, r);
+}
+
+/* RFC 5424 after "<PRI>": "1 TIMESTAMP HOST APP PROCID MSGID SD " where
+ * the fields may be "-".  The position after it, or NULL. */
+static const char *rfc5424_header(const char *p, const char *end,
+				  struct ct_log_prefix *r)
+{
+	if (end - p < 4 || p[0] != '1' || p[1] != ' ')
+		return NULL;
+	const char *ts = p + 2, *q = iso_timestamp(ts, end);
+	if (!q)
+		return NULL;
+	const char *field[4];
+	size_t field_len[4];
+	for (int i = 0; i < 4; i++) {
+		if (q >= end || *q != ' ')
+			return NULL;
+		field[i] = ++q;
+		while (q < end && *q != ' ' && q - field[i] < 256)
+			q++;
+		field_len[i] = (size_t)(q - field[i]);
+		if (field_len[i] == 0)
+			return NULL;
+	}
+	if (q >= end || *q != ' ')
+		return NULL;
+	q++;
+	/* structured data: "-" or one or more "[...]" elements */
+	if (q < end && *q == '-') {
+		q++;
+	} else {
+		while (q < end && *q == '[') {
+			const char *close = memchr(q, ']', (size_t)(end - q));
+			if (!close)
+				return NULL;
+			q = close + 1;
+		}
+	}
+	r->timestamp = ts;
+	r->timestamp_len = (size_t)(iso_timestamp(ts, end) - ts);
+	if (!(field_len[0] == 1 && field[0][0] == '-')) {
+		r->host = field[0];
+		r->host_len = field_len[0];
+	}
+	r->kernel_tag = field_len[1] == 6 && memcmp(field[1], "kernel", 6) == 0;
+	return q < end && *q == ' ' ? q + 1 : q;
+}
+
+/* "Mon Jan  1 12:00:00 2024" (OpenWrt logread, ctime) at p: the end of
+ * it, or NULL. */
+static const char *weekday_timestamp(const char *p, const char *end)
+{
+	static const char days[] = "MonTueWedThuFriSatSun";
+	if (end - p < 24 || p[3] != ' ')
+		return NULL;
+	bool day = false;
+	for (int i = 0; i < 7; i++)
+		if (memcmp(p, days + 3 * i, 3) == 0)
+			day = true;
+	if (!day)
+		return NULL;
+	const char *q = syslog_timestamp(p + 4, end);
+	if (!q || end - q < 5 || *q != ' ' || !is_digit(q[1]) ||
+	    !is_digit(q[2]) || !is_digit(q[3]) || !is_digit(q[4]))
+		return NULL;
+	return q + 5;
+}
+
+/* "[Mon Jan  1 12:00:00 2024]" (dmesg -T) at p: the end, or NULL. */
+static const char *human_stamp(const char *p, const char *end)
+{
+	if (end - p < 26 || *p != '[')
+		return NULL;
+	const char *q = weekday_timestamp(p + 1, end);
+	return q && q < end && *q == ']' ? q + 1 : NULL;
+}
+
+/* "HH:MM:SS[.frac]" at p: the end of it, or NULL. */
+static const char *clock_time(const char *p, const char *end)
+{
+	if (end - p < 8 || !is_digit(p[0]) || !is_digit(p[1]) ||
+	    p[2] != ':' || !is_digit(p[3]) || !is_digit(p[4]) ||
+	    p[5] != ':' || !is_digit(p[6]) || !is_digit(p[7]))
+		return NULL;
+	const char *q = p + 8;
+	if (q < end && (*q == '.' || *q == ',')) {
+		q++;
+		while (q < end && is_digit(*q))
+			q++;
+	}
+	return q;
+}
+
+/* Stamps that serial-console capture tools (minicom, tio, picocom, ts,
+ * grabserial-like scripts) put before each line: "[2024-01-02 03:04:05]",
+ * "[03:04:05.123]" or a bare "12:34:56.789 ".  The end of the stamp, or
+ * NULL. */
+static const char *serial_stamp(const char *p, const char *end)
+{
+	const char *q;
+	if (p < end && *p == '[') {
+		if (!(q = iso_timestamp(p + 1, end)) &&
+		    !(q = clock_time(p + 1, end)))
+			return NULL;
+		return q < end && *q == ']' ? q + 1 : NULL;
+	}
+	q = clock_time(p, end);
+	return q && q < end && *q == ' ' ? q : NULL;
 }
 
 /* ESX 3.x uptime "54:01:08:11.385 " at p: end of it, or NULL. */
@@ -254,26 +523,45 @@ static const char *esx3_uptime(const char *p, const char *end)
 	return q < end && *q == ' ' ? q + 1 : NULL;
 }
 
-void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
+/* Console loglevel or syslog priority "<4>", "<166>" at p: the position
+ * after it, or p. */
+static const char *skip_loglevel(const char *p, const char *end)
 {
-	const char *end = p + len, *q;
+	if (end - p >= 3 && *p == '<' && is_digit(p[1])) {
+		const char *q = p + 1;
+		while (q < end && is_digit(*q) && q - p < 5)
+			q++;
+		if (q < end && *q == '>')
+			return q + 1;
+	}
+	return p;
+}
+
+/* ct_log_prefix_parse(); nested when called for what follows a capture
+ * tool's stamp, which may be a whole log line with prefixes of its own. */
+static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
+			 bool nested)
+{
+	const char *end = p + len, *q, *h, *b;
+	/* a weak stamp: a capture tool's, which a kernel stamp overrides */
+	bool serial = false;
 	memset(r, 0, sizeof(*r));
 	r->cpu = -1;
 	p = skip_ansi(p, end);
 
-	/* console loglevel "<4>" */
-	if (end - p >= 3 && *p == '<' && is_digit(p[1])) {
-		q = p + 1;
-		while (q < end && is_digit(*q) && q - p < 5)
-			q++;
-		if (q < end && *q == '>')
-			p = q + 1;
+	/* console loglevel "<4>", syslog priority "<166>" (+ RFC 5424) */
+	const char *after_pri = skip_loglevel(p, end);
+	if (after_pri != p && (h = rfc5424_header(after_pri, end, r))) {
+		p = h;
+		goto after_stamp;
 	}
+	p = after_pri;
 
-	if ((q = iso_timestamp(p, end))) {
+	if (p >= end)
+		goto after_stamp;
+	if (is_digit(*p) && (q = iso_timestamp(p, end))) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
-		const char *h;
 		if ((h = esxi8_header(q, end, r)))
 			p = h;
 		else if (q < end && *q == ' ' &&
@@ -283,28 +571,81 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 			p = h;
 		else
 			p = ct_skip_blanks(q, end);
-	} else if ((q = syslog_timestamp(p, end))) {
+	} else if (((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (unsigned char)*p >= 0x80) &&
+		   (q = syslog_timestamp(p, end))) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
-		const char *h = syslog_host_tag(q, end, r);
+		h = syslog_host_tag(q, end, r);
 		p = h ? h : ct_skip_blanks(q, end);
-	} else if ((q = esx3_uptime(p, end)) && esxi_cpu_world(q, end, r)) {
+	} else if (*p >= 'A' && *p <= 'Z' &&
+		   (q = weekday_timestamp(p, end))) {
+		/* OpenWrt logread: "Mon Jan  1 12:00:00 2024 kern.warn kernel:" */
+		r->timestamp = p;
+		r->timestamp_len = (size_t)(q - p);
+		h = syslog_host_tag(q, end, r);
+		p = h ? h : ct_skip_blanks(q, end);
+	} else if (is_digit(*p) && (q = esx3_uptime(p, end)) &&
+		   esxi_cpu_world(q, end, r)) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - 1 - p);
 		p = q;
+	} else if ((*p == '[' || is_digit(*p)) && (q = serial_stamp(p, end))) {
+		const char *rest = ct_skip_blanks(q, end);
+		if (!nested) {
+			/* "[14:00:04.028] 2023-05-30T11:08:44.906Z cpu17:..." */
+			struct ct_log_prefix in;
+			parse_prefix(rest, (size_t)(end - rest), &in, true);
+			if (in.timestamp) {
+				*r = in;
+				return;
+			}
+		}
+		r->timestamp = p;
+		r->timestamp_len = (size_t)(q - p);
+		serial = true;
+		p = rest;
+	} else if (*p >= 'a' && *p <= 'z' && facility_dot_level(p, end) &&
+		   (h = syslog_header(p, end, r))) {
+		p = h;	/* "kern.err kernel: " with no stamp before it */
+	}
+
+after_stamp:
+	/* dmesg -x "kern  :err   : ", or a container console's "kern:  err: "
+	 * with its own "[2024-...Z]: " stamp, maybe after a node name, maybe
+	 * indented by a paste */
+	b = p;
+	if (b < end && *b == ' ' && !r->timestamp && !r->host)
+		b = ct_skip_blanks(b, end);
+	if (b < end && !r->vmkernel &&
+	    (is_digit(*b) || (*b >= 'a' && *b <= 'z'))) {
+		const char *node_end = NULL;
+		q = facility_colon_level(b, end);
+		if (!q && !r->timestamp && !r->host &&
+		    (node_end = node_name(b, end)))
+			q = facility_colon_level(ct_skip_blanks(node_end + 1,
+								end), end);
+		if (q) {
+			if (node_end) {
+				r->host = b;
+				r->host_len = (size_t)(node_end - b);
+			}
+			p = q;
+			if (p < end && *p == '[' &&
+			    (q = iso_timestamp(p + 1, end)) &&
+			    end - q >= 2 && q[0] == ']' && q[1] == ':') {
+				r->timestamp = p + 1;
+				r->timestamp_len = (size_t)(q - p - 1);
+				p = ct_skip_blanks(q + 2, end);
+			}
+		}
 	}
 
 	/* syslog may carry a dmesg stamp too: "kernel: [ 3139.70] ..." */
-	const char *after_loglevel = p;
-	if (end - p >= 3 && *p == '<' && is_digit(p[1])) {
-		q = p + 1;
-		while (q < end && is_digit(*q) && q - p < 5)
-			q++;
-		if (q < end && *q == '>')
-			after_loglevel = q + 1;
-	}
-	if ((q = dmesg_stamp(after_loglevel, end))) {
-		if (!r->timestamp) {
+	const char *after_loglevel = skip_loglevel(p, end);
+	if ((q = dmesg_stamp(after_loglevel, end)) ||
+	    (q = human_stamp(after_loglevel, end))) {
+		if (!r->timestamp || serial) {
 			r->timestamp = after_loglevel;
 			r->timestamp_len = (size_t)(q - after_loglevel);
 		}
@@ -322,4 +663,9 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 	p = skip_ansi(p, end);
 	r->message = p;
 	r->message_len = (size_t)(end - p);
+}
+
+void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
+{
+	parse_prefix(p, len, r, false);
 }

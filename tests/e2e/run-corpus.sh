@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-corpus.sh - every input under tests/data/{gdb,vmkernel,linux,facts}
 # against its .expect sidecar (format in tests/data/README.md): kinds,
-# panic kind, crash frames, facts and event counts, one TAP line each.
+# panic kind, crash frames, facts, event counts and the lines the panic and
+# events are read from, one TAP line each.
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 for expect in "$DATA"/gdb/*.expect "$DATA"/vmkernel/*.expect \
@@ -44,6 +45,16 @@ for expect in "$DATA"/gdb/*.expect "$DATA"/vmkernel/*.expect \
 			v=${value#*=}
 			jq_check "$name: fact $k=$v" "$json" \
 				"any(.fact_list[]; .key == $(printf '%s' "$k" | jq -R .) and .value == $(printf '%s' "$v" | jq -R .))"
+			;;
+		panic_line)
+			jq_check "$name: panic on line $value" "$json" \
+				".panic.line == $value"
+			;;
+		event_line)
+			# "KIND LINE": the first event of KIND is on LINE
+			set -- $value
+			jq_check "$name: first $1 on line $2" "$json" \
+				"[.events[] | select(.kind == \"$1\")][0].line == $2"
 			;;
 		event)
 			# "KIND COUNT [field=value...]": COUNT events of KIND, and

@@ -39,6 +39,7 @@ build vmkernel "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_VMKERNEL_LOG
 build linux "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_LINUX_KERNEL_LOG
 build facts "$src/tests/fuzz/fuzz-text.c" -DFUZZ_KIND=CT_KIND_SYSTEM_FACTS
 build logline "$src/tests/fuzz/fuzz-logline.c"
+build unwrap "$src/tests/fuzz/fuzz-unwrap.c"
 [ -f "$src/tests/fuzz/fuzz-version.c" ] &&
 	build version "$src/tests/fuzz/fuzz-version.c" -I"$src/rules" \
 		"$src/rules/version.c"

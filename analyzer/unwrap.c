@@ -1,0 +1,534 @@
+/*
+ * unwrap.c - take a pasted text out of what it was pasted into, before any
+ * extractor sniffs it: e-mail and markdown quoting ("> ", "> > ", ">> ",
+ * "| "), markdown code fences and the <pre>/<code>/<details> lines of
+ * GitHub issues, HTML character references ("&lt;IRQ&gt;", "&amp;",
+ * "&quot;", "&#39;", "&#x27;"), and pager noise ("--More--", less's
+ * "lines 1-40" status and "(END)", gdb's "--Type <RET> for more").
+ *
+ * The wrappers are decided once per file by one pass over its lines (the
+ * first SURVEY_WINDOW bytes of them): a quote marker on several lines (for
+ * "| ", on most of them), a fence or pager line anywhere, a character
+ * reference anywhere.  A file with none of them (a plain dmesg, a
+ * vmkernel.log) is read where it is: no copy.
+ * Otherwise a second pass writes every line, unwrapped, into one buffer
+ * no larger than the input, line for line: line N of the result is line N
+ * of the input, so every origin and "why" line still names the line a
+ * person sees in the original file.  A wrapper-only line (a fence, a pager
+ * prompt) becomes an empty line.
+ *
+ * Per-line log prefixes (syslog, dmesg, serial-console stamps) are not
+ * wrappers: ct_log_prefix_parse() reads them.
+ */
+#include "internal.h"
+
+/* Pastes are small: a text that shows no wrapper in its first SURVEY_WINDOW
+ * bytes is a log file, read as it is, and a large log costs no more than
+ * this to look at. */
+enum { SURVEY_WINDOW = 4 << 20 };
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static bool starts(const char *p, const char *end, const char *s)
+{
+	size_t n = strlen(s);
+	return (size_t)(end - p) >= n && memcmp(p, s, n) == 0;
+}
+
+/* Quote markers at the start of [p, end): up to three blanks, then '>'
+ * (or '|' when pipes quote this file) each followed by at most one
+ * blank, repeated: "> ", ">> ", "> > ", "| ".  The first byte after them,
+ * or p when the line is not quoted.  A "|" line that also ends with '|'
+ * is a table row, not a quote. */
+static const char *quote_end(const char *p, const char *end, bool pipes)
+{
+	const char *q = p;
+	while (q < end && q - p < 3 && *q == ' ')
+		q++;
+	const char *after = p;
+	while (q < end) {
+		if (*q == '>') {
+			q++;
+		} else if (pipes && *q == '|' &&
+			   (q + 1 == end || is_blank(q[1])) && end[-1] != '|') {
+			q++;
+		} else {
+			break;
+		}
+		if (q < end && is_blank(*q))
+			q++;
+		after = q;
+		/* "> > x": a blank between markers */
+		const char *r = q;
+		while (r < end && *r == ' ' && r - q < 2)
+			r++;
+		if (r < end && (*r == '>' || (pipes && *r == '|')))
+			q = r;
+		else
+			break;
+	}
+	return after;
+}
+
+/* Is [p, end) a markdown code fence ("```", "```text", "~~~")?  The
+ * position after the fence characters, or NULL. */
+static const char *fence_at(const char *p, const char *end)
+{
+	p = ct_skip_blanks(p, end);
+	if (end - p < 3 || !((p[0] == '`' && p[1] == '`' && p[2] == '`') ||
+			     (p[0] == '~' && p[1] == '~' && p[2] == '~')))
+		return NULL;
+	char c = p[0];
+	while (p < end && *p == c)
+		p++;
+	return p;
+}
+
+/* Does a fence's info string [p, end) look like one ("text", "console",
+ * "dmesg" or nothing), rather than the pasted text itself? */
+static bool info_string(const char *p, const char *end)
+{
+	p = ct_skip_blanks(p, end);
+	const char *q = p;
+	while (q < end && !is_blank(*q) && *q != '`' && q - p <= 24)
+		q++;
+	return ct_skip_blanks(q, end) == end && q - p <= 24;
+}
+
+/* Is [p, end) only HTML or GitHub markup around a paste: known tags
+ * ("<details>", "<summary>dmesg</summary>", "<pre>", "</code>", "<br>")
+ * with blanks between them and a title inside <summary>?  A kernel's
+ * "<IRQ>" is no such tag. */
+static bool markup_line(const char *p, const char *end)
+{
+	static const char *const tags[] = {
+		"<details", "</details", "<summary", "</summary", "<pre",
+		"</pre", "<code", "</code", "<br", "<p", "</p",
+	};
+	p = ct_skip_blanks(p, end);
+	if (p >= end || *p != '<')
+		return false;
+	bool summary = false;
+	while (p < end) {
+		if (*p == '<') {
+			const char *gt = memchr(p, '>', (size_t)(end - p));
+			if (!gt)
+				return false;
+			bool known = false;
+			for (size_t i = 0; i < CT_ARRAY_SIZE(tags) && !known; i++) {
+				size_t n = strlen(tags[i]);
+				/* the name ends there: "<p>", "<pre class=...>" */
+				known = starts(p, gt, tags[i]) &&
+					(p + n == gt || is_blank(p[n]) ||
+					 p[n] == '/');
+			}
+			if (!known)
+				return false;
+			if (starts(p, gt, "<summary"))
+				summary = true;
+			else if (starts(p, gt, "</summary"))
+				summary = false;
+			p = gt + 1;
+		} else if (summary || is_blank(*p) || *p == '\r') {
+			p++;
+		} else {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Pager noise at the start of [p, end): "--More--", "--More--(45%)",
+ * " -- More -- ", with the blanks, CRs, backspaces and erase sequences
+ * the pager wrote over it, or gdb's own "--Type <RET> for more, ..."
+ * prompt (the output goes on after it on the same line when the user
+ * typed 'c').  The first byte after it, or p. */
+static const char *more_prompt_end(const char *p, const char *end)
+{
+	static const char *const gdb_prompts[] = {
+		"--Type <RET> for more, q to quit, c to continue without "
+		"paging--",
+		"---Type <return> to continue, or q <return> to quit---",
+	};
+	const char *q = p;
+	while (q < end && *q == ' ' && q - p < 2)
+		q++;
+	if (starts(q, end, "--Type <") || starts(q, end, "---Type <")) {
+		for (size_t i = 0; i < CT_ARRAY_SIZE(gdb_prompts); i++)
+			if (starts(q, end, gdb_prompts[i]))
+				return q + strlen(gdb_prompts[i]);
+		return p;
+	}
+	if (!starts(q, end, "--More--") && !starts(q, end, "-- More --"))
+		return p;
+	q += q[2] == 'M' ? 8 : 10;
+	if (q < end && *q == '(') {
+		const char *c = memchr(q, ')', (size_t)(end - q) < 8
+						   ? (size_t)(end - q) : 8);
+		if (c)
+			q = c + 1;
+	}
+	/* what erased the prompt: "\r", blanks up to a "\r" or "\b",
+	 * "ESC [ K"; blanks before text are the text's own */
+	for (;;) {
+		const char *b = q;
+		while (b < end && *b == ' ')
+			b++;
+		if (b < end && (*b == '\r' || *b == '\b')) {
+			q = b + 1;
+		} else if (end - q >= 3 && q[0] == 0x1b && q[1] == '[') {
+			const char *e = q + 2;
+			while (e < end && (is_digit(*e) || *e == ';'))
+				e++;
+			if (e >= end)
+				return end;
+			q = e + 1;
+		} else {
+			break;
+		}
+	}
+	return q;
+}
+
+/* Is [p, end) only a pager status: less's "lines 1-40", "lines
+ * 41-80/200 40%", "lines 1-12/12 (END)", "(END)", or its ":" prompt? */
+static bool pager_line(const char *p, const char *end)
+{
+	while (end > p && (is_blank(end[-1]) || end[-1] == '\r'))
+		end--;
+	p = ct_skip_blanks(p, end);
+	if (p >= end)
+		return false;
+	if (end - p == 1 && *p == ':')
+		return true;
+	if (end - p == 5 && memcmp(p, "(END)", 5) == 0)
+		return true;
+	if (!starts(p, end, "lines ") || end - p > 40)
+		return false;
+	const char *q = p + 6;
+	unsigned long n;
+	if (!ct_parse_dec(&q, end, &n) || q >= end || *q != '-')
+		return false;
+	q++;
+	if (!ct_parse_dec(&q, end, &n))
+		return false;
+	if (q < end && *q == '/') {
+		q++;
+		if (!ct_parse_dec(&q, end, &n))
+			return false;
+	}
+	q = ct_skip_blanks(q, end);
+	if (q < end && is_digit(*q)) {
+		(void)ct_parse_dec(&q, end, &n);
+		if (q >= end || *q != '%')
+			return false;
+		q = ct_skip_blanks(q + 1, end);
+	}
+	if (starts(q, end, "(END)"))
+		q += 5;
+	return q == end;
+}
+
+/* A character reference at p ('&'): its length, with the character in
+ * *ret (UTF-8, at most 4 bytes, *ret_len of them); 0 if none.  Every
+ * reference is at least as long as what it stands for. */
+static size_t entity_at(const char *p, const char *end, char ret[4],
+			size_t *ret_len)
+{
+	static const struct {
+		const char *name;
+		char c;
+	} named[] = {
+		{ "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
+		{ "&quot;", '"' }, { "&apos;", '\'' }, { "&nbsp;", ' ' },
+	};
+	if (end - p < 4)
+		return 0;
+	if (p[1] != '#') {
+		for (size_t i = 0; i < CT_ARRAY_SIZE(named); i++) {
+			if (starts(p, end, named[i].name)) {
+				ret[0] = named[i].c;
+				*ret_len = 1;
+				return strlen(named[i].name);
+			}
+		}
+		return 0;
+	}
+	const char *q = p + 2;
+	unsigned long cp = 0;
+	int digits = 0;
+	if (q < end && (*q == 'x' || *q == 'X')) {
+		q++;
+		for (; q < end && digits < 7; q++, digits++) {
+			char c = *q;
+			int v = is_digit(c) ? c - '0'
+				: (c >= 'a' && c <= 'f') ? c - 'a' + 10
+				: (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+			if (v < 0)
+				break;
+			cp = cp * 16 + (unsigned long)v;
+		}
+	} else {
+		for (; q < end && digits < 8 && is_digit(*q); q++, digits++)
+			cp = cp * 10 + (unsigned long)(*q - '0');
+	}
+	/* NUL, and line ends: a reference must never add or split a line */
+	if (digits == 0 || q >= end || *q != ';' || cp == 0 || cp == '\n' ||
+	    cp == '\r' || cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	size_t len = (size_t)(q + 1 - p);
+	if (cp < 0x80) {
+		ret[0] = (char)cp;
+		*ret_len = 1;
+	} else if (cp < 0x800) {
+		ret[0] = (char)(0xc0 | cp >> 6);
+		ret[1] = (char)(0x80 | (cp & 0x3f));
+		*ret_len = 2;
+	} else if (cp < 0x10000) {
+		ret[0] = (char)(0xe0 | cp >> 12);
+		ret[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		ret[2] = (char)(0x80 | (cp & 0x3f));
+		*ret_len = 3;
+	} else {
+		ret[0] = (char)(0xf0 | cp >> 18);
+		ret[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		ret[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		ret[3] = (char)(0x80 | (cp & 0x3f));
+		*ret_len = 4;
+	}
+	return *ret_len <= len ? len : 0;
+}
+
+/* Does the text hold a character reference?  memchr for '&' runs at
+ * memory speed, and a plain log has few of them. */
+static bool has_entities(const char *buf, size_t len)
+{
+	const char *p = buf, *end = buf + len;
+	while ((p = memchr(p, '&', (size_t)(end - p)))) {
+		char c[4];
+		size_t n;
+		if (entity_at(p, end, c, &n))
+			return true;
+		p++;
+	}
+	return false;
+}
+
+/* What one pass over the lines found. */
+struct survey {
+	unsigned long lines;		/* non-empty lines */
+	unsigned long gt_quoted;	/* lines starting with '>' markers */
+	unsigned long pipe_quoted;	/* lines starting with "| " */
+	unsigned long fences;		/* code fence lines */
+	unsigned long noise;		/* markup and pager lines */
+};
+
+static void survey_line(struct survey *s, const char *p, const char *end)
+{
+	if (p >= end)
+		return;
+	s->lines++;
+	const char *f = p;
+	while (f < end && f - p < 3 && *f == ' ')
+		f++;
+	if (f >= end)
+		return;
+	/* one switch on the first byte: a log line goes no further */
+	switch (*f) {
+	case '>':
+		s->gt_quoted++;
+		f = quote_end(p, end, false);
+		/* "> | text": a pipe-quoted paste quoted again */
+		if (f < end && *f == '|' && (f + 1 == end || is_blank(f[1])) &&
+		    end[-1] != '|')
+			s->pipe_quoted++;
+		break;
+	case '|':
+		if ((f + 1 == end || is_blank(f[1])) && end[-1] != '|')
+			s->pipe_quoted++;
+		f = quote_end(p, end, true);
+		break;
+	case '`': case '~': case '<': case '-': case 'l': case '(':
+	case ':': case ' ': case '\t':
+		break;
+	default:
+		return;
+	}
+	if (fence_at(f, end))
+		s->fences++;
+	else if (markup_line(f, end) || pager_line(f, end) ||
+		 more_prompt_end(f, end) != f)
+		s->noise++;
+}
+
+/* Write the unwrapped line [p, end) at out (out <= p when the text is
+ * unwrapped in place); returns the new end of out. */
+static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
+			 const char *end, size_t *fence_indent, char *out)
+{
+	if (end > p && end[-1] == '\r')
+		end--;
+	if (u->wrappers & CT_WRAP_QUOTE)
+		p = quote_end(p, end, u->wrappers & CT_WRAP_PIPE_QUOTE);
+	/* inside an indented fence (a list item's), its indentation goes */
+	for (size_t i = 0; i < *fence_indent && p < end && *p == ' '; i++)
+		p++;
+	const char *f;
+	if ((u->wrappers & CT_WRAP_FENCE) && (f = fence_at(p, end))) {
+		if (info_string(f, end)) {
+			*fence_indent = *fence_indent ? 0
+				: (size_t)(ct_skip_blanks(p, end) - p);
+			return out;
+		}
+		p = f;	/* "```[   12.3] text": the text stays */
+	}
+	if (u->wrappers & CT_WRAP_FENCE) {
+		/* "text```": a closing fence glued to the last line */
+		const char *e = end;
+		while (e > p && is_blank(e[-1]))
+			e--;
+		if (e - p >= 3 && e[-1] == '`' && e[-2] == '`' && e[-3] == '`')
+			end = e - 3;
+	}
+	if (u->wrappers & CT_WRAP_NOISE) {
+		if (markup_line(p, end) || pager_line(p, end))
+			return out;
+		p = more_prompt_end(p, end);
+	}
+	if (u->wrappers & CT_WRAP_HTML) {
+		/* "<pre>text", "text</pre>", "text<br>" */
+		static const char *const open_tags[] = { "<pre><code>", "<pre>",
+							 "<code>" };
+		for (size_t i = 0; i < CT_ARRAY_SIZE(open_tags); i++)
+			if (starts(p, end, open_tags[i])) {
+				p += strlen(open_tags[i]);
+				break;
+			}
+		static const char *const close_tags[] = {
+			"</code></pre>", "</pre>", "</code>", "<br />",
+			"<br/>", "<br>",
+		};
+		for (size_t i = 0; i < CT_ARRAY_SIZE(close_tags); i++) {
+			size_t n = strlen(close_tags[i]);
+			if ((size_t)(end - p) >= n &&
+			    memcmp(end - n, close_tags[i], n) == 0) {
+				end -= n;
+				break;
+			}
+		}
+	}
+	/* out may be the line itself, unwrapped in place: out <= p */
+	memmove(out, p, (size_t)(end - p));
+	return out + (end - p);
+}
+
+/* Copy [buf, buf+len) to out with every character reference decoded;
+ * returns the length written (at most len, the same lines). */
+static size_t decode_entities(const char *buf, size_t len, char *out)
+{
+	const char *p = buf, *end = buf + len;
+	char *o = out;
+	while (p < end) {
+		const char *amp = memchr(p, '&', (size_t)(end - p));
+		const char *stop = amp ? amp : end;
+		memcpy(o, p, (size_t)(stop - p));
+		o += stop - p;
+		p = stop;
+		if (!amp)
+			break;
+		char c[4];
+		size_t n, ref = entity_at(p, end, c, &n);
+		if (ref) {
+			memcpy(o, c, n);
+			o += n;
+			p += ref;
+		} else {
+			*o++ = *p++;
+		}
+	}
+	return (size_t)(o - out);
+}
+
+struct ct_error *ct_text_unwrap(const char *buf, size_t len,
+				struct ct_unwrapped *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	ret->buf = buf;
+	ret->len = len;
+	size_t window = len > SURVEY_WINDOW ? SURVEY_WINDOW : len;
+	/* HTML first: an escaped paste may escape its quote markers too
+	 * ("&gt; [ 12.3] ..."), so the other wrappers are looked for in the
+	 * decoded text, which is then unwrapped in place */
+	char *out = NULL;
+	const char *src = buf;
+	size_t src_len = len;
+	unsigned w = 0;
+	if (has_entities(buf, window)) {
+		out = malloc(len);
+		if (!out)
+			return &ct_enomem;
+		src_len = decode_entities(buf, len, out);
+		src = out;
+		w |= CT_WRAP_HTML;
+		if (window > src_len)
+			window = src_len;
+	}
+	struct survey s = { 0 };
+	const char *p = src, *end = src + src_len, *wend = src + window;
+	while (p < wend) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		survey_line(&s, p, le);
+		p = nl ? nl + 1 : end;
+	}
+	/* "> " quoting: two lines are enough (no log line starts with '>'),
+	 * or one when it is all there is; "| " only when it quotes most of
+	 * the file (tables use '|' too) */
+	if (s.gt_quoted >= 2 || (s.gt_quoted && s.gt_quoted == s.lines))
+		w |= CT_WRAP_QUOTE;
+	if ((s.pipe_quoted >= 2 || (s.pipe_quoted && s.pipe_quoted == s.lines)) &&
+	    2 * (s.pipe_quoted + s.gt_quoted) >= s.lines)
+		w |= CT_WRAP_QUOTE | CT_WRAP_PIPE_QUOTE;
+	if (s.fences)
+		w |= CT_WRAP_FENCE;
+	if (s.noise)
+		w |= CT_WRAP_NOISE;
+	ret->wrappers = w;
+	if (!w)
+		return NULL;
+	/* every step only removes bytes: the result fits in len, and the
+	 * decoded copy can be unwrapped where it is */
+	if (!out && !(out = malloc(len))) {
+		ret->wrappers = 0;
+		return &ct_enomem;
+	}
+	char *o = out;
+	size_t fence_indent = 0;
+	p = src;
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		o = unwrap_line(ret, p, le, &fence_indent, o);
+		if (nl)
+			*o++ = '\n';
+		p = nl ? nl + 1 : end;
+	}
+	ret->owned = out;
+	ret->buf = out;
+	ret->len = (size_t)(o - out);
+	return NULL;
+}
+
+void ct_unwrapped_deinit(struct ct_unwrapped *u)
+{
+	free(u->owned);
+	u->owned = NULL;
+}

@@ -1,0 +1,401 @@
+/*
+ * test-logline.c - the per-line log prefixes ct_log_prefix_parse() strips,
+ * one test per form, and the per-file wrappers ct_text_unwrap() takes a
+ * paste out of, one test per wrapper: the message that remains, the spans
+ * returned, and that the unwrapped text keeps every line where it was.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "analyzer/internal.h"
+
+/* Parse line; check the message, and the timestamp and host if given. */
+static void expect_prefix(const char *line, const char *message,
+			  const char *timestamp, const char *host,
+			  bool kernel_tag)
+{
+	struct ct_log_prefix r;
+	ct_log_prefix_parse(line, strlen(line), &r);
+	if (r.message_len != strlen(message) ||
+	    memcmp(r.message, message, r.message_len) != 0)
+		fail_msg("'%s': message '%.*s', want '%s'", line,
+			 (int)r.message_len, r.message, message);
+	if (timestamp) {
+		assert_non_null(r.timestamp);
+		if (r.timestamp_len != strlen(timestamp) ||
+		    memcmp(r.timestamp, timestamp, r.timestamp_len) != 0)
+			fail_msg("'%s': timestamp '%.*s', want '%s'", line,
+				 (int)r.timestamp_len, r.timestamp,
+				 timestamp);
+	}
+	if (host) {
+		assert_non_null(r.host);
+		if (r.host_len != strlen(host) ||
+		    memcmp(r.host, host, r.host_len) != 0)
+			fail_msg("'%s': host '%.*s', want '%s'", line,
+				 (int)r.host_len, r.host, host);
+	} else {
+		assert_null(r.host);
+	}
+	assert_int_equal(r.kernel_tag, kernel_tag);
+}
+
+static void test_syslog(void **state)
+{
+	(void)state;
+	expect_prefix("May 25 15:23:30 pve-02 kernel: BUG: x", "BUG: x",
+		      "May 25 15:23:30", "pve-02", true);
+	expect_prefix("Jan  2 03:04:05 pve-02 systemd[1]: Started x",
+		      "Started x", "Jan  2 03:04:05", "pve-02", false);
+	/* journalctl -o short-precise */
+	expect_prefix("Jan 02 03:04:05.123456 h kernel: Oops", "Oops",
+		      "Jan 02 03:04:05.123456", "h", true);
+	/* a dmesg stamp after the tag */
+	expect_prefix("Jan  2 03:04:05 h kernel: [ 3139.701234] RIP: x",
+		      "RIP: x", "Jan  2 03:04:05", "h", true);
+}
+
+static void test_syslog_localized(void **state)
+{
+	(void)state;
+	/* journalctl under a Russian, German or French locale */
+	expect_prefix("\xd0\xb8\xd1\x8e\xd0\xbb 27 14:08:04 laptop kernel: "
+		      "Call Trace:", "Call Trace:",
+		      "\xd0\xb8\xd1\x8e\xd0\xbb 27 14:08:04", "laptop", true);
+	expect_prefix("M\xc3\xa4r  3 09:00:01 nas kernel: Oops", "Oops",
+		      "M\xc3\xa4r  3 09:00:01", "nas", true);
+	expect_prefix("f\xc3\xa9vr. 14 10:11:12 pc kernel: BUG: x", "BUG: x",
+		      "f\xc3\xa9vr. 14 10:11:12", "pc", true);
+	/* a word before a number is not a month */
+	expect_prefix("ring 12 is stuck", "ring 12 is stuck", NULL, NULL,
+		      false);
+}
+
+static void test_syslog_iso(void **state)
+{
+	(void)state;
+	expect_prefix("2024-01-02T03:04:05.123456+01:00 node7 kernel: "
+		      "Call Trace:", "Call Trace:",
+		      "2024-01-02T03:04:05.123456+01:00", "node7", true);
+	/* journalctl -o short-iso: "+0100" */
+	expect_prefix("2024-01-02T03:04:05+0100 node7 kernel: Oops", "Oops",
+		      "2024-01-02T03:04:05+0100", "node7", true);
+}
+
+static void test_facility_level(void **state)
+{
+	(void)state;
+	/* busybox syslogd: host, then facility.level, then tag */
+	expect_prefix("Jan  1 00:00:26 router kern.warn kernel: [   21.02] x",
+		      "x", "Jan  1 00:00:26", "router", true);
+	/* no stamp at all */
+	expect_prefix("kern.err kernel: BUG: x", "BUG: x", NULL, NULL, true);
+	expect_prefix("daemon.info dnsmasq[1]: query", "query", NULL, NULL,
+		      false);
+	/* a word that only starts like a facility */
+	expect_prefix("kernelx.err kernel: x", "kernelx.err kernel: x", NULL,
+		      NULL, false);
+}
+
+static void test_openwrt_logread(void **state)
+{
+	(void)state;
+	expect_prefix("Mon Jan  1 12:00:00 2024 kern.warn kernel: "
+		      "[   12.300000] CPU 0 Unable to handle kernel paging",
+		      "CPU 0 Unable to handle kernel paging",
+		      "Mon Jan  1 12:00:00 2024", NULL, true);
+	expect_prefix("Thu Feb 15 08:01:02 2024 daemon.notice netifd: up",
+		      "up", "Thu Feb 15 08:01:02 2024", NULL, false);
+}
+
+static void test_rfc5424(void **state)
+{
+	(void)state;
+	expect_prefix("<4>1 2024-01-02T03:04:05.123Z node7 kernel - - - "
+		      "Oops: 0000", "Oops: 0000", "2024-01-02T03:04:05.123Z",
+		      "node7", true);
+	expect_prefix("<166>1 2024-01-02T03:04:05Z esx01 vmkernel - - "
+		      "[meta x=\"1\"] cpu2:2098)WARNING: y", "WARNING: y",
+		      "2024-01-02T03:04:05Z", "esx01", false);
+}
+
+static void test_loglevel(void **state)
+{
+	(void)state;
+	expect_prefix("<6>[   12.300000] e1000e: eth0 NIC Link is Up",
+		      "e1000e: eth0 NIC Link is Up", "[   12.300000]", NULL,
+		      false);
+	expect_prefix("<4>Call Trace:", "Call Trace:", NULL, NULL, false);
+}
+
+static void test_dmesg_human(void **state)
+{
+	(void)state;
+	expect_prefix("[Mon Jan  1 12:00:00 2024] BUG: x", "BUG: x",
+		      "[Mon Jan  1 12:00:00 2024]", NULL, false);
+	expect_prefix("[Tue Feb 13 10:57:30 2024]  ? foo+0x1/0x2",
+		      " ? foo+0x1/0x2", "[Tue Feb 13 10:57:30 2024]", NULL,
+		      false);
+}
+
+static void test_dmesg_x(void **state)
+{
+	(void)state;
+	expect_prefix("kern  :err   : [   12.300000] BUG: x", "BUG: x",
+		      "[   12.300000]", NULL, false);
+	expect_prefix("kern  :warn  : [Mon Jan  1 12:00:00 2024] WARNING: y",
+		      "WARNING: y", "[Mon Jan  1 12:00:00 2024]", NULL, false);
+	expect_prefix("user  :notice: [   13.0] hello", "hello", NULL, NULL,
+		      false);
+}
+
+static void test_container_console(void **state)
+{
+	(void)state;
+	/* talosctl dmesg, with and without the node name */
+	expect_prefix("kern:  err: [2024-01-02T03:04:05.123456789Z]: BUG: x",
+		      "BUG: x", "2024-01-02T03:04:05.123456789Z", NULL, false);
+	expect_prefix("172.20.0.2: kern: warning: [2024-01-02T03:04:05Z]: "
+		      "Call Trace:", "Call Trace:", "2024-01-02T03:04:05Z",
+		      "172.20.0.2", false);
+	/* indented by the paste, padded to the terminal's width */
+	expect_prefix(" kern: warning: [2024-06-29T10:52:47.196008602Z]: "
+		      "RIP: 0010:dev_watchdog+0x236/0x240   ",
+		      "RIP: 0010:dev_watchdog+0x236/0x240   ",
+		      "2024-06-29T10:52:47.196008602Z", NULL, false);
+	/* "name: message" that is no console prefix stays */
+	expect_prefix("e1000e: eth0 NIC Link is Up",
+		      "e1000e: eth0 NIC Link is Up", NULL, NULL, false);
+}
+
+static void test_esxi_behind_syslog(void **state)
+{
+	(void)state;
+	struct ct_log_prefix r;
+	const char *l = "Jan  2 03:04:05 esx01.lab vmkernel: cpu13:2097839)"
+			"@BlueScreen: #PF Exception 14";
+	ct_log_prefix_parse(l, strlen(l), &r);
+	assert_true(r.vmkernel);
+	assert_int_equal(r.cpu, 13);
+	assert_memory_equal(r.message, "@BlueScreen:", 12);
+	l = "2024-01-02T03:04:05.123Z esx01 vmkernel: cpu2:1234 opID=ab12)"
+	    "WARNING: x";
+	ct_log_prefix_parse(l, strlen(l), &r);
+	assert_true(r.vmkernel);
+	assert_int_equal(r.cpu, 2);
+	assert_memory_equal(r.message, "WARNING: x", 10);
+	expect_prefix("<166>2024-01-02T03:04:05.123Z esx01 vmkernel: "
+		      "cpu2:1234)x", "x", "2024-01-02T03:04:05.123Z", "esx01",
+		      false);
+}
+
+static void test_serial_console(void **state)
+{
+	(void)state;
+	/* minicom, tio, ts: the kernel's own stamp wins when there is one */
+	expect_prefix("[2024-01-02 03:04:05] [   12.300000] BUG: x", "BUG: x",
+		      "[   12.300000]", NULL, false);
+	expect_prefix("[2024-01-02 03:04:05.123] Call Trace:", "Call Trace:",
+		      "[2024-01-02 03:04:05.123]", NULL, false);
+	expect_prefix("[03:04:05.123] <4>[   12.3] RIP: x", "RIP: x",
+		      "[   12.3]", NULL, false);
+	expect_prefix("12:34:56.789 [   12.300000] Oops", "Oops",
+		      "[   12.300000]", NULL, false);
+	expect_prefix("12:34:56 Call Trace:", "Call Trace:", "12:34:56", NULL,
+		      false);
+	/* ts's default "%b %d %H:%M:%S" is a syslog stamp with no host */
+	expect_prefix("Jan 02 03:04:05 [   12.300000] Oops", "Oops",
+		      "Jan 02 03:04:05", NULL, false);
+	/* a whole vmkernel line behind a capture tool's stamp */
+	struct ct_log_prefix v;
+	const char *vl = "[14:00:04.028] 2023-05-30T11:08:44.906Z "
+			 "cpu17:2098806)@BlueScreen: x";
+	ct_log_prefix_parse(vl, strlen(vl), &v);
+	assert_true(v.vmkernel);
+	assert_int_equal(v.cpu, 17);
+	assert_memory_equal(v.message, "@BlueScreen: x", 14);
+	assert_memory_equal(v.timestamp, "2023-05-30T11:08:44.906Z", 24);
+	/* not a stamp: an ESX 3.x uptime is one field longer */
+	struct ct_log_prefix r;
+	const char *l = "54:01:08:11.385 cpu3:1034)x";
+	ct_log_prefix_parse(l, strlen(l), &r);
+	assert_true(r.vmkernel);
+	assert_int_equal(r.timestamp_len, 15);
+}
+
+static void test_no_prefix(void **state)
+{
+	(void)state;
+	expect_prefix("", "", NULL, NULL, false);
+	expect_prefix("#0  0x00007f in raise ()", "#0  0x00007f in raise ()",
+		      NULL, NULL, false);
+	expect_prefix("12:34", "12:34", NULL, NULL, false);
+}
+
+/* ---- unwrap ----------------------------------------------------------- */
+
+/* Unwrap in; the result must be want (same number of lines, always) and
+ * the wrappers found must include all of want_wrappers. */
+static void expect_unwrap(const char *in, const char *want,
+			  unsigned want_wrappers)
+{
+	struct ct_unwrapped u;
+	assert_null(ct_text_unwrap(in, strlen(in), &u));
+	if ((u.wrappers & want_wrappers) != want_wrappers)
+		fail_msg("wrappers %#x, want %#x in:\n%s", u.wrappers,
+			 want_wrappers, in);
+	if (u.len != strlen(want) || memcmp(u.buf, want, u.len) != 0)
+		fail_msg("unwrapped:\n%.*s\nwant:\n%s", (int)u.len, u.buf,
+			 want);
+	size_t lines_in = 0, lines_out = 0;
+	for (const char *p = in; *p; p++)
+		lines_in += *p == '\n';
+	for (size_t i = 0; i < u.len; i++)
+		lines_out += u.buf[i] == '\n';
+	assert_int_equal(lines_in, lines_out);
+	ct_unwrapped_deinit(&u);
+}
+
+static void test_unwrap_plain(void **state)
+{
+	(void)state;
+	const char *plain = "[   12.3] BUG: x\n[   12.4]  <IRQ>\n"
+			    "[   12.5] a > b | c & d\n";
+	struct ct_unwrapped u;
+	assert_null(ct_text_unwrap(plain, strlen(plain), &u));
+	assert_int_equal(u.wrappers, 0);
+	assert_ptr_equal(u.buf, plain);	/* no copy */
+	assert_null(u.owned);
+	ct_unwrapped_deinit(&u);
+}
+
+static void test_unwrap_markdown_quote(void **state)
+{
+	(void)state;
+	expect_unwrap("I see this:\n> [   12.3] BUG: x\n>\n> [   12.4] "
+		      " ? foo\n> [   12.5] bar\nThanks\n",
+		      "I see this:\n[   12.3] BUG: x\n\n[   12.4]  ? foo\n"
+		      "[   12.5] bar\nThanks\n", CT_WRAP_QUOTE);
+	/* nested, as a reply to a reply shows it */
+	expect_unwrap("> > #0  raise ()\n> > #1  abort ()\n> ok\n",
+		      "#0  raise ()\n#1  abort ()\nok\n", CT_WRAP_QUOTE);
+}
+
+static void test_unwrap_mail_quote(void **state)
+{
+	(void)state;
+	expect_unwrap("On Mon, Jan 1, X wrote:\r\n>> RIP: 0010:foo+0x1/0x2\r\n"
+		      ">> Call Trace:\r\n> >  bar+0x2/0x3\r\n",
+		      "On Mon, Jan 1, X wrote:\nRIP: 0010:foo+0x1/0x2\n"
+		      "Call Trace:\n bar+0x2/0x3\n", CT_WRAP_QUOTE);
+	expect_unwrap("| RIP: 0010:foo\n| Call Trace:\n|  bar+0x1/0x2\n",
+		      "RIP: 0010:foo\nCall Trace:\n bar+0x1/0x2\n",
+		      CT_WRAP_QUOTE | CT_WRAP_PIPE_QUOTE);
+	/* a table is not a quote */
+	const char *table = "| a | b |\n| 1 | 2 |\n| 3 | 4 |\n";
+	expect_unwrap(table, table, 0);
+}
+
+static void test_unwrap_fence(void **state)
+{
+	(void)state;
+	expect_unwrap("dmesg:\n```text\n[ 1.0] BUG: x\n```\nbye\n",
+		      "dmesg:\n\n[ 1.0] BUG: x\n\nbye\n", CT_WRAP_FENCE);
+	/* inside a list item: the fence's indentation goes with it */
+	expect_unwrap("1. log:\n   ```\n   #0  raise ()\n     #1  x\n   ```\n",
+		      "1. log:\n\n#0  raise ()\n  #1  x\n\n", CT_WRAP_FENCE);
+	/* quoted fence, and a fence glued to the text */
+	expect_unwrap("> ```\n> RIP: 0010:f\n> ```\n",
+		      "\nRIP: 0010:f\n\n", CT_WRAP_QUOTE | CT_WRAP_FENCE);
+	expect_unwrap("```[ 1.0] BUG: x\n[ 1.1] y```\n",
+		      "[ 1.0] BUG: x\n[ 1.1] y\n", CT_WRAP_FENCE);
+	expect_unwrap("~~~\nx\n~~~\n", "\nx\n\n", CT_WRAP_FENCE);
+}
+
+static void test_unwrap_html(void **state)
+{
+	(void)state;
+	expect_unwrap("[ 1.0]  &lt;IRQ&gt;\n[ 1.1] a &amp;&amp; b &quot;c&quot;"
+		      " &#39;d&#39; &#x27;e&#x27;\n",
+		      "[ 1.0]  <IRQ>\n[ 1.1] a && b \"c\" 'd' 'e'\n",
+		      CT_WRAP_HTML);
+	expect_unwrap("<pre>#0  f (x=&lt;optimized out&gt;)\n#1  g ()</pre>\n",
+		      "#0  f (x=<optimized out>)\n#1  g ()\n", CT_WRAP_HTML);
+	/* a numeric reference beyond ASCII becomes UTF-8; junk stays */
+	expect_unwrap("&#233; &#xE9; &#0; &bogus; &#xD800; &lt\n",
+		      "\xc3\xa9 \xc3\xa9 &#0; &bogus; &#xD800; &lt\n",
+		      CT_WRAP_HTML);
+	/* a reference never makes a line end (found by fuzz-unwrap) */
+	expect_unwrap("a&#10;b &#xa; &#13;&amp;\n", "a&#10;b &#xa; &#13;&\n",
+		      CT_WRAP_HTML);
+	/* GitHub's <details> lines; a kernel's <IRQ> is no markup */
+	expect_unwrap("<details><summary>dmesg</summary>\n\nx\n</details>\n",
+		      "\n\nx\n\n", CT_WRAP_NOISE);
+	expect_unwrap("<pre class=\"log\">\n <IRQ>\n<IRQ> <p>\n</pre>\n",
+		      "\n <IRQ>\n<IRQ> <p>\n\n", CT_WRAP_NOISE);
+}
+
+static void test_unwrap_pager(void **state)
+{
+	(void)state;
+	expect_unwrap("root@host:~# dmesg | more\n[ 1.0] a\n--More--(42%)\r"
+		      "             \r[ 1.1] b\n--More--\n[ 1.2]  c\n",
+		      "root@host:~# dmesg | more\n[ 1.0] a\n[ 1.1] b\n\n"
+		      "[ 1.2]  c\n", CT_WRAP_NOISE);
+	expect_unwrap("[ 1.0] a\nlines 1-40/200 20%\n:\n[ 1.1] b\n"
+		      "lines 41-42/42 (END)\n(END)\n",
+		      "[ 1.0] a\n\n\n[ 1.1] b\n\n\n", CT_WRAP_NOISE);
+	/* gdb's own pager */
+	expect_unwrap("#0  f ()\n--Type <RET> for more, q to quit, c to continue "
+		      "without paging--c\n#1  g ()\n"
+		      "---Type <return> to continue, or q <return> to quit---"
+		      "#2  h ()\n",
+		      "#0  f ()\nc\n#1  g ()\n#2  h ()\n", CT_WRAP_NOISE);
+	/* prompts are kept: the facts extractor reads them */
+	const char *session = "$ gdb -q ./a.out core\n(gdb) bt\n#0  f ()\n";
+	expect_unwrap(session, session, 0);
+}
+
+static void test_unwrap_empty(void **state)
+{
+	(void)state;
+	expect_unwrap("", "", 0);
+	expect_unwrap(">", "", CT_WRAP_QUOTE);
+	expect_unwrap("> Linux h 6.1.0-18-amd64 #1 SMP x86_64 GNU/Linux\n",
+		      "Linux h 6.1.0-18-amd64 #1 SMP x86_64 GNU/Linux\n",
+		      CT_WRAP_QUOTE);
+	expect_unwrap("text\n> one quoted line\n", "text\n> one quoted line\n",
+		      0);
+	expect_unwrap(">\n>", "\n", CT_WRAP_QUOTE);
+	expect_unwrap("```", "", CT_WRAP_FENCE);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_syslog),
+		cmocka_unit_test(test_syslog_localized),
+		cmocka_unit_test(test_syslog_iso),
+		cmocka_unit_test(test_facility_level),
+		cmocka_unit_test(test_openwrt_logread),
+		cmocka_unit_test(test_rfc5424),
+		cmocka_unit_test(test_loglevel),
+		cmocka_unit_test(test_dmesg_human),
+		cmocka_unit_test(test_dmesg_x),
+		cmocka_unit_test(test_container_console),
+		cmocka_unit_test(test_esxi_behind_syslog),
+		cmocka_unit_test(test_serial_console),
+		cmocka_unit_test(test_no_prefix),
+		cmocka_unit_test(test_unwrap_plain),
+		cmocka_unit_test(test_unwrap_markdown_quote),
+		cmocka_unit_test(test_unwrap_mail_quote),
+		cmocka_unit_test(test_unwrap_fence),
+		cmocka_unit_test(test_unwrap_html),
+		cmocka_unit_test(test_unwrap_pager),
+		cmocka_unit_test(test_unwrap_empty),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
