@@ -753,8 +753,10 @@ static const char *classify(char *buf, const char *p, const char *end)
 		return "assert";
 	if (find(p, end, "NOT_IMPLEMENTED"))
 		return "not-implemented";
-	if (find(p, end, "no heartbeat"))
+	if (find(p, end, "no heartbeat") || find(p, end, "have a heartbeat"))
 		return "heartbeat";
+	if (find(p, end, " locked up"))
+		return "lockup";
 	if (find(p, end, "NMI"))
 		return "NMI";
 	if (find(p, end, "pin count exceeded"))
@@ -1415,6 +1417,7 @@ static void hand_over(struct vmk_state *s, struct ct_backtrace *bts, size_t n)
 	const char *exc = s->panic.exception;
 	bool messenger = strcmp(exc, "heartbeat") == 0 ||
 			 strcmp(exc, "NMI") == 0 ||
+			 strcmp(exc, "lockup") == 0 ||
 			 strcmp(exc, "spinlock") == 0;
 	if (crash == n || (!messenger && has_real_frame(&bts[crash])))
 		return;
@@ -1449,11 +1452,12 @@ static const char *psod_type(const struct panic_state *ps, char *buf,
 		return "PSOD: LINT1/NMI";
 	if (find(m, me, "pin count exceeded"))
 		return "PSOD: Spin count exceeded";
-	if (find(m, me, " locked up"))
-		return "PSOD: PCPU locked up";
+	/* "didn't have a heartbeat ... *may* be locked up": a heartbeat */
 	if (strcmp(ps->exception, "heartbeat") == 0 ||
 	    find(m, me, "heartbeat"))
 		return "PSOD: Heartbeat";
+	if (find(m, me, " locked up"))
+		return "PSOD: PCPU locked up";
 	if (find(m, me, "NMI IPI"))
 		return "PSOD: NMI IPI";
 	if (find(m, me, "Panic from another CPU"))

@@ -185,7 +185,7 @@ static void test_frames_esx4(void **state)
 	assert_string_equal(ct_case_fact(c, "esxi.build"), "260247");
 	assert_string_equal(ct_case_fact(c, "esxi.version"), "4.1.0");
 	assert_string_equal(c->signature.title,
-			    "PSOD in WorldNewInt <- World_New");
+			    "PSOD: #PF Exception 14 in WorldNewInt");
 	ct_case_destroy(c);
 }
 
@@ -265,38 +265,48 @@ static void test_bluescreen_variants(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *line, *exception, *context;
+		const char *line, *exception, *context, *type;
 	} cases[] = {
 		{ "@BlueScreen: #PF Exception(14) in world 1056477182:sh ip 0x41803645e7fc addr 0x417ff5d1e50c",
-		  "#PF", "1056477182:sh" },
+		  "#PF", "1056477182:sh", "PSOD: #PF Exception 14" },
 		{ "@BlueScreen: #GP Exception(13) in world 4130:helper13-0 @ 0x41803399e303",
-		  "#GP", "4130:helper13-0" },
+		  "#GP", "4130:helper13-0", "PSOD: #GP Exception 13" },
 		{ "@BlueScreen: #GP Exception 13 in world 2100131:HELPER_MISC_ @ 0x42002f5a91c3",
-		  "#GP", "2100131:HELPER_MISC_" },
+		  "#GP", "2100131:HELPER_MISC_", "PSOD: #GP Exception 13" },
 		{ "@BlueScreen: Machine Check Exception on PCPU5 in world 2097171:netCoalesce2",
-		  "#MC", "2097171:netCoalesce2" },
+		  "#MC", "2097171:netCoalesce2", "PSOD: Machine Check Exception" },
 		{ "@BlueScreen: NMI IPI: Panic requested by another PCPU. RIPOFF(base):RBP:CS [0xc42ce(0x418002400000):0x43190b62a500:0xfc8] (Src 0x4, CPU0)",
-		  "NMI", "2097555" },
+		  "NMI", "2097555", "PSOD: NMI IPI" },
 		{ "@BlueScreen: Spin count exceeded - possible deadlock with PCPU 5",
-		  "spinlock", "2097555" },
+		  "spinlock", "2097555", "PSOD: Spin count exceeded" },
 		{ "@BlueScreen: Failed at bora/modules/vmkernel/lsom/lsom_commit_flusher.c:2575 -- VMK_ASSERT(cfDisableAssert || LSNEntryLessThan(entry, cfParams->gcpEntry))",
-		  "assert", "2097555" },
+		  "assert", "2097555", "PSOD: ASSERT" },
 		{ "@BlueScreen: Failed at bora/modules/vmkernel/cmmds/cmmds_audit.c:478 -- NOT REACHED",
-		  "assert", "2097555" },
+		  "assert", "2097555", "PSOD: NOT REACHED" },
 		{ "BlueScreen: NOT_IMPLEMENTED bora/vmkernel/main/world.c:2307",
-		  "not-implemented", "2097555" },
+		  "not-implemented", "2097555", "PSOD: NOT_IMPLEMENTED" },
 		{ "@BlueScreen: line 12464 assert \"(s->state_flags & PFSTATE_TCP_HALF_OPEN) == 0\" failed",
-		  "assert", "2097555" },
+		  "assert", "2097555", "PSOD: ASSERT" },
 		{ "@BlueScreen: ip_init: failed to allocate flowtable",
-		  "panic", "2097555" },
+		  "panic", "2097555", NULL },
 		{ "@BlueScreen: tcp_syncache.hashbase == NULL",
-		  "panic", "2097555" },
+		  "panic", "2097555", NULL },
 		{ "@BlueScreen: BUG: failure at vmkdrivers/src_9/include/linux/if_vlan.h:425/vlan_put_tag()! (inside vmklinux)",
-		  "BUG", "2097555" },
+		  "BUG", "2097555", "PSOD: BUG" },
 		{ "@BlueScreen: PCPU 38: no heartbeat (2/2 IPIs received)",
-		  "heartbeat", "2097555" },
+		  "heartbeat", "2097555", "PSOD: Heartbeat" },
+		/* KB 324947 */
+		{ "@BlueScreen: PCPU 3 locked up. Failed to ack TLB invalidate.",
+		  "lockup", "2097555", "PSOD: PCPU locked up" },
+		{ "@BlueScreen: Heartbeat: 618: PCPU 5 didn't have a heartbeat for 60 seconds. *may* be locked up.",
+		  "heartbeat", "2097555", "PSOD: Heartbeat" },
+		{ "@BlueScreen: LINT1/NMI (motherboard nonmaskable interrupt), undiagnosed. This may be a hardware problem; please contact your hardware vendor.",
+		  "NMI", "2097555", "PSOD: LINT1/NMI" },
+		{ "@BlueScreen: ASSERT bora/vmkernel/main/pframe.c:1251",
+		  "assert", "2097555", "PSOD: ASSERT" },
 		{ "@BlueScreen: EXCVEC_CUREL_SP_EL0_SYNCH Exception 0 in world 2097555:arm IP 0x1",
-		  "EXCVEC_CUREL_SP_EL0_SYNCH", "2097555:arm" },
+		  "EXCVEC_CUREL_SP_EL0_SYNCH", "2097555:arm",
+		  "PSOD: EXCVEC_CUREL_SP_EL0_SYNCH Exception 0" },
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(cases); i++) {
 		char text[1024];
@@ -313,8 +323,20 @@ static void test_bluescreen_variants(void **state)
 		const char *msg = strstr(cases[i].line, "BlueScreen: ") + 12;
 		assert_string_equal(c->panic.message, msg);
 		assert_non_null(crashing(c));
-		assert_string_equal(c->signature.title,
-				    "PSOD in Crash_Here <- Caller_Of_It");
+		/* "TYPE in GUILTY"; a module's own panic string names no
+		 * type: the frames name the crash */
+		char title[128];
+		if (cases[i].type)
+			snprintf(title, sizeof(title), "%s in Crash_Here",
+				 cases[i].type);
+		else
+			snprintf(title, sizeof(title),
+				 "PSOD in Crash_Here <- Caller_Of_It");
+		assert_string_equal(c->signature.title, title);
+		if (cases[i].type)
+			assert_string_equal(c->panic.report_type,
+					    cases[i].type);
+		assert_false(c->panic.typed);
 		ct_case_destroy(c);
 	}
 }
@@ -368,7 +390,7 @@ static void test_panic_details(void **state)
 	assert_non_null(bt);
 	assert_string_equal(bt->label, "cpu12 world 2098455");
 	assert_string_equal(c->signature.title,
-			    "PSOD in PktList_SplitByUplinkPort <- PktList_IOCompleteLocked <- Portset_ProcessAllDeferred");
+			    "PSOD: #PF Exception 14 in PktList_SplitByUplinkPort");
 	ct_case_destroy(c);
 
 	/* summary with a world name and an assert message */
@@ -454,7 +476,7 @@ static void test_saved_not_crashing(void **state)
 	assert_true(c->backtraces[1].crashing);
 	assert_string_equal(c->backtraces[1].label, "cpu3 world 2097555");
 	assert_string_equal(c->signature.title,
-			    "PSOD in Net_Crash <- Net_Caller");
+			    "PSOD: #PF Exception 14 in Net_Crash");
 	ct_case_destroy(c);
 }
 
@@ -487,7 +509,7 @@ static void test_saved_vs_current(void **state)
 	assert_true(cur->frames[1].generic);
 	assert_false(cur->frames[2].generic);
 	assert_string_equal(c->signature.title,
-			    "PSOD in Timer_GetCycles <- SP_WaitReadLock");
+			    "PSOD: Heartbeat in Timer_GetCycles");
 	assert_string_equal(c->panic.exception, "heartbeat");
 	assert_string_equal(c->panic.cpu, "cpu0");
 	ct_case_destroy(c);
@@ -517,7 +539,7 @@ static void test_saved_takes_over_plumbing(void **state)
 	assert_string_equal(c->backtraces[1].label,
 			    "pcpu 4 SpinLock spin out NMI");
 	assert_string_equal(c->signature.title,
-			    "PSOD in BitVector_NextBit <- TransferDispatchExtent");
+			    "PSOD: NMI IPI in BitVector_NextBit");
 	assert_string_equal(c->panic.exception, "NMI");
 	assert_string_equal(c->panic.context, "2102090");
 	assert_string_equal(c->panic.cpu, "cpu0");
@@ -547,7 +569,7 @@ static void test_generic_plumbing(void **state)
 	assert_true(bt->frames[5].generic);
 	assert_int_equal(c->signature.frame_count, 2);
 	assert_string_equal(c->signature.frames[0], "LSOMFlush");
-	assert_string_equal(c->signature.title, "PSOD in LSOMFlush <- LSOMWorld");
+	assert_string_equal(c->signature.title, "PSOD: ASSERT in LSOMFlush");
 	assert_string_equal(c->panic.exception, "assert");
 	ct_case_destroy(c);
 }
@@ -578,7 +600,7 @@ static void test_same_crash_same_hash(void **state)
 		"  0x4538fc81bef0:[0x420023ea77de]UplinkAsyncProcessCallsHelperCB@vmkernel#nover+0x2b stack: 0x0\n");
 	assert_non_null(a->signature.title);
 	assert_string_equal(a->signature.title,
-			    "PSOD in i40en_UplinkPrivStatsGet <- UplinkDeviceGetStatsAsyncCB <- UplinkAsyncProcessCallsHelperCB");
+			    "PSOD: #PF Exception 14 in i40en_UplinkPrivStatsGet");
 	assert_string_equal(a->signature.hash, b->signature.hash);
 	assert_string_equal(a->signature.hash, d->signature.hash);
 	assert_string_equal(b->panic.cpu, "cpu63");
@@ -670,7 +692,7 @@ static void test_truncated_psod(void **state)
 	assert_non_null(bt);
 	assert_int_equal(bt->frame_count, 1);
 	assert_string_equal(c->signature.title,
-			    "PSOD in i40en_UplinkPrivStatsGet");
+			    "PSOD: #PF Exception 14 in i40en_UplinkPrivStatsGet");
 	assert_true(c->note_count >= 1);
 	ct_case_destroy(c);
 
