@@ -460,6 +460,52 @@ static bool real_version(const char *v, size_t len)
 	return true;
 }
 
+/* "#0  LockCheckSpinCountInt", "#2 Heap_Free (heap=...)": a gdb-style
+ * frame a KB typed without address or "in".  Fills ret's name. */
+static bool listing_frame(const char *p, const char *end,
+			  struct frame_line *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (p >= end || *p != '#')
+		return false;
+	const char *q = p + 1, *d = q;
+	while (q < end && q - d < 4 && is_digit((unsigned char)*q))
+		q++;
+	if (q == d || !ct_blank_len(q, end))
+		return false;
+	q = ct_skip_blanks(q, end);
+	const char *n = q;
+	if (q >= end || !((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+			  *q == '_'))
+		return false;
+	while (q < end && q - n < 128 && (is_alnum((unsigned char)*q) ||
+					  *q == '_'))
+		q++;
+	const char *after = ct_skip_blanks(q, end);
+	if (after < end && *after != '(')
+		return false;
+	ret->name = n;
+	ret->name_len = (size_t)(q - n);
+	ret->complete = true;
+	return true;
+}
+
+/* Names that only vmkernel frames carry. */
+static bool esxi_name(const char *n, size_t len)
+{
+	static const char *const prefixes[] = {
+		"vmk_", "Lock_", "LockCheck", "SP_", "SPAcq", "User_",
+		"UserSocket", "Net_", "CpuSched_", "World_", "Panic_", "Heap_",
+		"DLM_", "FS3_", "Res6", "VSIP", "LinuxSocket_",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(prefixes); i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (len > pl && memcmp(n, prefixes[i], pl) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* ------------------------------------------------------------------------
  * Sniffing
  * ------------------------------------------------------------------------ */
@@ -551,6 +597,7 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 	struct ct_line_reader r;
 	struct ct_line line;
 	bool warnings = false;
+	unsigned listing = 0, listing_esxi = 0;
 	ct_line_reader_init(&r, buf, (size_t)(wend - buf));
 	while (ct_line_next(&r, &line)) {
 		struct ct_log_prefix pre;
@@ -569,6 +616,13 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 		if (!warnings && (starts(m, me, "WARNING: ") ||
 				  starts(m, me, "ALERT: ")))
 			warnings = vmkernel_warning(m, me);
+		if (*m == '#' && listing_frame(m, me, &fl)) {
+			listing++;
+			if (esxi_name(fl.name, fl.name_len))
+				listing_esxi++;
+			if (listing >= 3 && listing_esxi >= 2)
+				return true;
+		}
 	}
 	/* vmkernel WARNING lines quoted without prefixes, in a text that
 	 * says it is about ESXi */
@@ -637,6 +691,8 @@ struct vmk_state {
 	char *warning;			/* "WARNING: at ..." before any panic,
 					 * malloc'd, or NULL */
 	unsigned long warning_line;	/* its line */
+	bool listing_ok;		/* read "#N Func" listings: the gdb
+					 * extractor found no frames here */
 	unsigned long segment;		/* number of the segment being read */
 	unsigned long last_frame_segment; /* segment of the last frame */
 	unsigned long line;		/* number of the line being read */
@@ -1204,6 +1260,11 @@ static struct ct_error *message(struct vmk_state *s,
 			if (world_span(m, me, &w, &wlen))
 				set_context(s, RANK_BARE, w, wlen);
 			prefix_context(s, pre);
+		} else if (*m == '#' && s->listing_ok &&
+			   listing_frame(m, me, &fl)) {
+			/* "#5  tcp_usr_shutdown": a KB's listing of a core */
+			s->saw_vmkernel = true;
+			return frame(s, pre, &fl, line, last_line);
 		}
 		break;
 	default:
@@ -1579,6 +1640,15 @@ static struct ct_error *commit(struct vmk_state *s)
 		.origin = { s->t->path, ps->line },
 	};
 	const char *rt = psod_type(ps, type, sizeof(type));
+	/* no panic line, but the stack says a spin lock timed out */
+	for (size_t i = 0; !rt && !ps->message && i < n; i++) {
+		const struct ct_backtrace *bt = &c->backtraces[base + i];
+		const char *top = bt->crashing && bt->frame_count
+				  ? bt->frames[0].normalized : NULL;
+		if (top && (strcmp(top, "LockCheckSpinCountInt") == 0 ||
+			    strcmp(top, "Lock_CheckSpinCount") == 0))
+			rt = "PSOD: Spin count exceeded";
+	}
 	if (rt && rt != type)
 		snprintf(type, sizeof(type), "%s", rt);
 	panic.report_type = rt ? type : NULL;
@@ -1611,6 +1681,11 @@ static struct ct_error *vmkernel_extract(struct ct_case *c,
 		return &ct_enomem;
 	s->c = c;
 	s->t = t;
+	/* "#N Func" listings are the gdb extractor's when it read the text */
+	s->listing_ok = true;
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		if (c->backtraces[i].origin.path == t->path)
+			s->listing_ok = false;
 	struct ct_error *err = ct_case_create("scratch", &s->scratch);
 	if (err)
 		goto out;
