@@ -608,6 +608,8 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 					       pre.message + pre.message_len);
 		const char *me = pre.message + pre.message_len;
 		struct frame_line fl;
+		if (m >= me)
+			continue;
 		if ((starts(m, me, "0x") || starts(m, me, "pcpu ") ||
 		     *m == '[' || *m == '\\') &&
 		    parse_frame_line(m, me, &fl) && !fl.terminator &&
