@@ -1102,9 +1102,32 @@ static struct ct_error *frame(struct vmk_state *s,
 	return err;
 }
 
+/* A panic line printed without "@BlueScreen:": "#PF Exception 14 in
+ * world ...", "PCPU 1 locked up. Failed to ack TLB invalidate." */
+static struct ct_error *bare_panic_line(struct vmk_state *s,
+					const struct ct_log_prefix *pre,
+					const char *m, const char *me,
+					unsigned long line)
+{
+	panic_marker(s);
+	char exc_buf[32];
+	const char *exc = classify(exc_buf, m, me);
+	struct ct_error *err = set_message(s, RANK_BARE, m, (size_t)(me - m),
+					   exc, line);
+	if (err)
+		return err;
+	const char *w;
+	size_t wlen;
+	if (world_span(m, me, &w, &wlen))
+		set_context(s, RANK_BARE, w, wlen);
+	prefix_context(s, pre);
+	return NULL;
+}
+
 /* "VMware ESXi 7.0.3 [Releasebuild-20036589 x86_64]" at p, on the line
  * that starts at ls. */
-static struct ct_error *banner(struct vmk_state *s, const char *ls,
+static struct ct_error *banner(struct vmk_state *s,
+			       const struct ct_log_prefix *pre, const char *ls,
 			       const char *p, const char *end,
 			       unsigned long line)
 {
@@ -1149,6 +1172,15 @@ static struct ct_error *banner(struct vmk_state *s, const char *ls,
 			return err;
 	}
 	s->saw_vmkernel = true;
+	/* "VMware ESXi 5.0.0 [Releasebuild-702118 x86_64] PCPU 18 locked up.
+	 * ...": the screen's panic line run into its banner (KB 324947) */
+	const char *close = memchr(q, ']', (size_t)(limit - q));
+	if (close) {
+		const char *m = ct_skip_blanks(close + 1, end);
+		if ((starts(m, end, "PCPU ") && find(m, end, " locked up")) ||
+		    (m < end && *m == '#' && find(m, end, " Exception")))
+			return bare_panic_line(s, pre, m, end, line);
+	}
 	/* the banner in colour is the PSOD screen echoed into the log */
 	if (p - ls > 256)
 		ls = p - 256;
@@ -1234,6 +1266,11 @@ static struct ct_error *message(struct vmk_state *s,
 				snprintf(s->panic.exception,
 					 sizeof(s->panic.exception),
 					 "heartbeat");
+		} else if (starts(m, me, "PCPU ") &&
+			   find(m, me, " locked up. ")) {
+			/* "PCPU 1 locked up. Failed to ack TLB invalidate."
+			 * on a screen pasted without "@BlueScreen:" */
+			return bare_panic_line(s, pre, m, me, line);
 		}
 		break;
 	case 'S':
@@ -1250,18 +1287,7 @@ static struct ct_error *message(struct vmk_state *s,
 		if ((*m == '#' || starts(m, me, "EXCVEC")) &&
 		    find(m, me, " in world ") &&
 		    find(m, me < m + 64 ? me : m + 64, " Exception")) {
-			panic_marker(s);
-			char exc_buf[32];
-			const char *exc = classify(exc_buf, m, me);
-			struct ct_error *err = set_message(
-				s, RANK_BARE, m, (size_t)(me - m), exc, line);
-			if (err)
-				return err;
-			const char *w;
-			size_t wlen;
-			if (world_span(m, me, &w, &wlen))
-				set_context(s, RANK_BARE, w, wlen);
-			prefix_context(s, pre);
+			return bare_panic_line(s, pre, m, me, line);
 		} else if (*m == '#' && s->listing_ok &&
 			   listing_frame(m, me, &fl)) {
 			/* "#5  tcp_usr_shutdown": a KB's listing of a core */
@@ -1390,7 +1416,7 @@ static struct ct_error *segment(struct vmk_state *s, const char *lp,
 	}
 	while (!err && *next_banner && *next_banner < le) {
 		if (*next_banner >= lp && banner_at(*next_banner, le))
-			err = banner(s, lp, *next_banner, le, number);
+			err = banner(s, &pre, lp, *next_banner, le, number);
 		*next_banner = find(*next_banner + 10, end, "VMware ESX");
 	}
 	return err;
