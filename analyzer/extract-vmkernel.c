@@ -245,7 +245,7 @@ static void prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret)
 	const char *q = NULL;
 	if (m == s)
 		q = masked_prefix(m, me, ret);
-	else if (ret->vmkernel && *m == 'c')
+	else if (ret->vmkernel && m < me && *m == 'c')
 		q = masked_cpu(m, me, ret);	/* "LogEFI: cpu#:####)" */
 	if (q) {
 		ret->vmkernel = true;
