@@ -1589,9 +1589,10 @@ static struct ct_error *commit(struct vmk_state *s)
 			   s->frame_lines * 2 >= s->text_lines;
 
 	size_t warn = n;
-	for (size_t i = 0; !ps->seen && !frames_only && i < n; i++)
+	for (size_t i = 0; !ps->seen && i < n; i++)
 		if (s->meta[i].warning && sc->backtraces[i].frame_count) {
 			warn = i;
+			frames_only = false;	/* a warning's backtrace */
 			break;
 		}
 	if (!ps->seen && !frames_only && warn == n) {

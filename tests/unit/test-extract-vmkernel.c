@@ -235,6 +235,220 @@ static void test_masked_prefix(void **state)
 	ct_case_destroy(c);
 }
 
+/* Placeholder stamps and logEFI copies (KBs 323991, 385615, 426284). */
+static void test_placeholder_prefixes(void **state)
+{
+	(void)state;
+	static const char *const prefixes[] = {
+		"YYYY-MM-DDTHH:MM:SS.514Z cpu40:2706894)",
+		"<YYYY-MM-DD>T<time>Z cpu40:2706894)",
+		"YYYY-MM-DDTHH:MM:SS In(14) LogEFI: cpu#:####)",
+		"\t2017-09-30T17:26:50.881Z cpu40:2706894)",
+		"    53:22:52:05.325 cpu40:2706894)",
+		"cpu##:########)",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(prefixes); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text),
+			 "%s@BlueScreen: #PF Exception 14 in world 2706894:NetWorld-VM- IP 0x420023e974c9 addr 0x3c\n"
+			 "%s0x4538fc81be78:[0x420023e974c9]PktList_SplitByUplinkPort@vmkernel#nover+0x9 stack: 0x0\n"
+			 "%s####:[0x####]PktList_IOCompleteLocked@vmkernel#nover+0#### stack: 0x0\n",
+			 prefixes[i], prefixes[i], prefixes[i]);
+		struct ct_case *c = analyze(text);
+		assert_true(is_vmkernel(c));
+		const struct ct_backtrace *bt = crashing(c);
+		assert_non_null(bt);
+		assert_int_equal(bt->frame_count, 2);
+		assert_string_equal(bt->frames[1].function,
+				    "PktList_IOCompleteLocked");
+		assert_string_equal(c->signature.title,
+				    "PSOD: #PF Exception 14 in PktList_SplitByUplinkPort");
+		ct_case_destroy(c);
+	}
+	/* "YYYY-MM-DDTHH:MM:SS In(14) LogEFI[####]: #PF ..." */
+	struct ct_case *c = analyze(
+		"YYYY-MM-DDTHH:MM:SS In(14) LogEFI[####]: #PF Exception 14 in world #####:lpfc_path_cl IP 0#### addr 0####\n"
+		"YYYY-MM-DDTHH:MM:SS In(14) LogEFI: cpu#:####)####:[0x####]lpfc_path_claim_handler@(lpfc)#<None>+0####stack: 0####\n");
+	assert_string_equal(c->signature.guilty, "lpfc_path_claim_handler");
+	assert_string_equal(c->panic.report_type, "PSOD: #PF Exception 14");
+	ct_case_destroy(c);
+}
+
+/* Frame forms of pastes: "'@'" blog escapes, bare "[0x..]Func@module",
+ * ESX 4 "@vmkernel:nover", markdown "\[" "\]", " : [" and unnamed
+ * frames (unreliable, never replaced by a neighbour). */
+static void test_pasted_frame_forms(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"\t0x412242f1a850:[0x41803745573e]be_char_ioctl'@'<None>#<None>+0xc8 stack: 0x412242f1ad21\n"
+		"\t0x412242f1a960:[0x418037646620]LinuxCharIoctl'@'com.vmware.driverAPI#9.2+0x127 stack: 0x412242f27040\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_string_equal(bt->frames[0].function, "be_char_ioctl");
+	assert_null(bt->frames[0].module);
+	assert_string_equal(bt->frames[1].module, "com.vmware.driverAPI");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"ESXi hosts may experience a Purple Screen of Death with a backtrace similar to:\n"
+		"[0x42001ab7c298]PFrame_IsBackedByLPage@vmkernel#nover+0x0\n"
+		"[0x42001abb988f]VmMemCowHintUpdatePost@vmkernel#nover+0x94\n"
+		"[0x42001adb33e1]CpuSched_StartWorld@vmkernel#nover+0x86\n");
+	assert_true(is_vmkernel(c));
+	assert_string_equal(c->signature.guilty, "PFrame_IsBackedByLPage");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"    @BlueScreen: #GP Exception 13 in world 4376:usb @ 0x418029c15c43\n"
+		"    53:22:52:05.325 cpu35:4376)0x417f808c7c30:[0x418029c15c43]DLM_free@vmkernel:nover+0x10a stack: 0x4100a3802010\n"
+		"    53:22:52:05.326 cpu35:4376)0x417f808c7c60:[0x418029c2524b]Heap_Free@vmkernel:nover+0x7a stack: 0x4100a3802010\n"
+		"    53:22:52:05.326 cpu35:4376)0x417f808c7c80:[0x41802a0bb36d]hid_free_buffers@esx:nover+0x20 stack: 0x417f808c7cc0\n");
+	bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(bt->frames[0].module, "vmkernel");
+	assert_string_equal(bt->frames[2].module, "esx");
+	/* allocators are never guilty: their caller freed the memory */
+	assert_string_equal(c->signature.title,
+			    "PSOD: #GP Exception 13 in hid_free_buffers");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"2024-01-01T00:00:00.000Z cpu2:1075473)@BlueScreen: #PF Exception 14 in world 1075473:vmm0 IP 0x1 addr 0x0\n"
+		"2024-01-01T00:00:00.001Z cpu2:1075473)0x4122e445b4d8:\\[0x418014a7b71a\\] stack: 0x3000000008\n"
+		"2024-01-01T00:00:00.002Z cpu2:1075473)0x4122e445b5b8 : [0x418014a7bf1b]SP_WaitLock@vmkernel#nover+0x29f stack: 0x0\n"
+		"2024-01-01T00:00:00.003Z cpu2:1075473)0x4122e445b618:\\[0x418014a8e368\\]NetSchedFIFOInput@vmkernel#nover+0x1e7 stack: 0x0\n");
+	bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_null(bt->frames[0].function);
+	assert_false(bt->frames[0].reliable);
+	assert_string_equal(c->signature.guilty, "NetSchedFIFOInput");
+	ct_case_destroy(c);
+}
+
+/* A whole PSOD flattened into one line (KBs 428541, 420938, SR mail):
+ * cut into its records, the message stops where the next one starts. */
+static void test_flattened_paste(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"cpu##:########)@BlueScreen: #PF Exception 14 in world ########:prealloc-1 IP 0x############ addr 0x## ..."
+		"cpu##:########)Backtrace for current CPU ###, worldID=########, fp=0x1"
+		"cpu##:########)0x############:[0x############]VmMemPf_PreallocRange@vmkernel#nover+0x45 stack: ..."
+		"cpu##:########)0x############:[0x############]AllocPreallocOneDomain@vmkernel#nover+0x44 stack: ..."
+		"cpu##:########)0x############:[0x############]CpuSched_StartWorld@vmkernel#nover+0xbf stack: ...\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(c->panic.message,
+			    "#PF Exception 14 in world ########:prealloc-1 IP 0x############ addr 0x## ...");
+	assert_string_equal(c->signature.title,
+			    "PSOD: #PF Exception 14 in VmMemPf_PreallocRange");
+	ct_case_destroy(c);
+
+	c = analyze(
+		") - possible deadlock10Z cpu2:1075473)@BlueScreen: Spin count exceeded (!x 2015-08-17T14:19:25.710Z cpu2:1075473)Code start: 0x418014a00000 VMK uptime: 25:06:19:56.440 "
+		"2015-08-17T14:19:25.711Z cpu2:1075473)0x4122e445b4d8:\\[0x418014a7b71a\\]PanicvPanicInt@vmkernel#nover+0x61 stack: 0x3000000008 "
+		"2015-08-17T14:19:25.711Z cpu2:1075473)0x4122e445b5b8:\\[0x418014a7bf1b\\]Panic@vmkernel#nover+0xae stack: 0x4122e445b680 "
+		"2015-08-17T14:19:25.712Z cpu2:1075473)0x4122e445b618:\\[0x418014a8e368\\]SP_WaitLock@vmkernel#nover+0x29f stack: 0x30e4b000 "
+		"2015-08-17T14:19:25.713Z cpu2:1075473)0x4122e445b6a8:\\[0x418014badf40\\]NetSchedFIFOInput@vmkernel#nover+0x1e7 stack: 0x4122e445b6f8\n");
+	assert_string_equal(c->panic.message, "Spin count exceeded (!x");
+	assert_string_equal(c->signature.title,
+			    "PSOD: Spin count exceeded in NetSchedFIFOInput");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"#PF Exception 14 in world ##### :usbus1 IP #x######d addr #x###*PCPU84:#####/usbus1PCPU 0: VVVSUVSV"
+		"0x####### : [0x#######]xhci_transfer_insert@(vmkusb)#<None>+0x17d stack: 0x#######"
+		"0x####### : [0x#######9]xhci_configure_msg@(vmkusb)#<None>+0x1c6 stack: 0x#######"
+		"0x#######: [0x####### ]Debug_IsInitialized@vmkernel#nover+0xc stack: 0x0base fs=0x0\n");
+	bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(c->signature.guilty, "xhci_transfer_insert");
+	ct_case_destroy(c);
+}
+
+/* vmklinux's WARN_ON prints a backtrace through vmk_LogBacktraceMessage:
+ * with no panic in the text it is the report (elatov.github.io, 2017). */
+static void test_vmklinux_warning(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)WARNING: LinNet: netdev_watchdog:3688: NETDEV WATCHDOG: vmnic0: transmit timed out\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)WARNING: at vmkdrivers/src_92/vmklinux_92/vmware/linux_net.c:3717/netdev_watchdog() (inside vmklinux)\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)Backtrace for current CPU #1, worldID=65936, fp=0x430410ce87c0\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)0x4390cc81be50:[0x418020d03f71]vmk_LogBacktraceMessage@vmkernel#nover+0x29 stack: 0x430410ce2ac8\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)0x4390cc81be70:[0x4180214838ad]watchdog_work_cb@com.vmware.driverAPI#9.2+0x27d stack: 0x43900000101f\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)0x4390cc81bed0:[0x4180214a4e28]vmklnx_workqueue_callout@com.vmware.driverAPI#9.2+0xe0 stack: 0x430410d01100\n");
+	assert_string_equal(c->panic.kind, "warning");
+	assert_string_equal(c->panic.report_type, "WARNING");
+	assert_string_equal(c->signature.title, "WARNING in watchdog_work_cb");
+	ct_case_destroy(c);
+}
+
+/* A KB's gdb-style listing of a vmkernel core, no addresses, no "in"
+ * (KB 392817): read when no gdb backtrace was found in the text. */
+static void test_listing_spin_count(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"You will get a PSDO with backtrace that has the events bellow:\n"
+		"#0  LockCheckSpinCountInt\n"
+		"#1  Lock_CheckSpinCount \n"
+		"#2   SP_WaitReadLock \n"
+		"#3   SPAcqWriteLockWork\n"
+		"#4 SP_AcqWriteLockWithRA\n"
+		"#5  tcp_usr_shutdown\n"
+		"#6  soshutdown \n"
+		"#7  vmk_shutdown\n");
+	assert_true(is_vmkernel(c));
+	assert_string_equal(c->signature.title,
+			    "PSOD: Spin count exceeded in tcp_usr_shutdown");
+	ct_case_destroy(c);
+}
+
+/* "PCPU 1 locked up. Failed to ack TLB invalidate." without @BlueScreen
+ * (KB 343033) and run into its banner (KB 324947). */
+static void test_pcpu_locked_up(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"PCPU 1 locked up. Failed to ack TLB invalidate.\n"
+		"frame=0x3a37d98 ip=0x625e94 cr2=0x0 cr3=0x40c66000 cr4=0x16c\n"
+		"0x3a37ef4:[0x625e94]Panic+0x17 stack: 0x833ab4, 0x3a37f10, 0x3a37f48\n"
+		"0x3a37f48:[0x64bfa4]TLBDoInvalidate+0x38f stack: 0x3a37f54, 0x40, 0x2\n"
+		"0x3a37f70:[0x66da4d]XMapForceFlush+0x64 stack: 0x0, 0x4d3a, 0x0\n");
+	assert_string_equal(c->panic.exception, "lockup");
+	assert_string_equal(c->signature.title,
+			    "PSOD: PCPU locked up in TLBDoInvalidate");
+	ct_case_destroy(c);
+	c = analyze(
+		"cpu34:9213)VMware ESXi 5.0.0 [Releasebuild-702118 x86_64] PCPU 18 locked up. Failed to ack TLB invalidate (total of 5 locked up, PCPU(s): 0,10,11,16,18).cpu34:9213)cr0=0x80010031 cr2=0x29bbd000\n");
+	assert_string_equal(c->panic.message,
+			    "PCPU 18 locked up. Failed to ack TLB invalidate (total of 5 locked up, PCPU(s): 0,10,11,16,18).");
+	assert_string_equal(c->signature.title, "PSOD: PCPU locked up");
+	ct_case_destroy(c);
+}
+
+/* A crashing block of nothing but panic plumbing: the title comes from
+ * the panic message, not from PanicvPanicInt. */
+static void test_plumbing_only_titles_message(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"2024-01-01T00:00:00.000Z cpu3:2097555)@BlueScreen: Failed at bora/modules/vmkernel/cmmds/cmmds_audit.c:478 -- NOT REACHED\n"
+		"2024-01-01T00:00:00.001Z cpu3:2097555)0x453900000010:[0x420000001234]PanicvPanicInt@vmkernel#nover+0x439 stack: 0x0\n"
+		"2024-01-01T00:00:00.002Z cpu3:2097555)0x453900000020:[0x420000005678]Panic_vPanic@vmkernel#nover+0x23 stack: 0x0\n"
+		"2024-01-01T00:00:00.003Z cpu3:2097555)0x453900000030:[0x420000009abc]vmk_PanicWithModuleID@vmkernel#nover+0x41 stack: 0x0\n");
+	assert_null(c->signature.guilty);
+	assert_string_equal(c->signature.title, "PSOD: NOT REACHED");
+	assert_int_equal(c->signature.frame_count, 0);
+	ct_case_destroy(c);
+}
+
 /* ---- the panic line ---------------------------------------------------- */
 
 static void test_panic_fields(void **state)
@@ -1062,6 +1276,13 @@ int main(void)
 		cmocka_unit_test(test_frames_esx4),
 		cmocka_unit_test(test_cloudflare_frame),
 		cmocka_unit_test(test_masked_prefix),
+		cmocka_unit_test(test_placeholder_prefixes),
+		cmocka_unit_test(test_pasted_frame_forms),
+		cmocka_unit_test(test_flattened_paste),
+		cmocka_unit_test(test_vmklinux_warning),
+		cmocka_unit_test(test_listing_spin_count),
+		cmocka_unit_test(test_pcpu_locked_up),
+		cmocka_unit_test(test_plumbing_only_titles_message),
 		cmocka_unit_test(test_panic_fields),
 		cmocka_unit_test(test_bluescreen_variants),
 		cmocka_unit_test(test_screen_without_bluescreen),
