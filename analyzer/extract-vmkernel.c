@@ -240,6 +240,12 @@ static void prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret)
 {
 	const char *end = p + len;
 	const char *s = ct_skip_blanks(p, end);
+	/* a screen kept as C string literals: "\n0x451a...:[0x4200...]..." */
+	if (s < end && *s == '"') {
+		s++;
+		if (starts(s, end, "\\n"))
+			s += 2;
+	}
 	ct_log_prefix_parse(s, (size_t)(end - s), ret);
 	const char *m = ret->message, *me = m + ret->message_len;
 	const char *q = NULL;
@@ -311,7 +317,8 @@ static bool scan_address(const char **p, const char *end, uint64_t *ret,
 static bool token_stop(const char *p, const char *end)
 {
 	return *p == '@' || *p == '+' || *p == '#' || ct_blank_len(p, end) ||
-	       *p == ',' || (*p == '\'' && end - p >= 2 && p[1] == '@');
+	       *p == ',' || *p == '"' ||
+	       (*p == '\'' && end - p >= 2 && p[1] == '@');
 }
 
 /* A frame pointer masked without its "0x" ("####:[0x####]", logEFI
@@ -1277,6 +1284,12 @@ static struct ct_error *message(struct vmk_state *s,
 		if (starts(m, me, "Saved backtrace"))
 			saved_header(s, m, me);
 		break;
+	case 'C':
+		/* "Code start: 0x42003a200000 VMK uptime: 0:00:05:35.425":
+		 * only a PSOD prints it, even when its panic line is gone */
+		if (starts(m, me, "Code start: ") && find(m, me, "VMK uptime"))
+			panic_marker(s);
+		break;
 	case 'B':
 		if (starts(m, me, "Backtrace for "))
 			backtrace_header(s, m, me);
@@ -1395,9 +1408,16 @@ static struct ct_error *segment(struct vmk_state *s, const char *lp,
 		s->text_lines++;
 		if (!err)
 			err = message(s, &pre, m, me, number, last);
-		/* any line but a frame or a blank ends a block */
-		if (s->last_frame_segment != s->segment)
+		/* any line but a frame or a blank ends a block, except the
+		 * rest of a frame line split in two (" stack: 0x...",
+		 * "@vmkernel#nover+0x50 stack: ...") */
+		bool rest = s->last_frame_segment + 1 == s->segment &&
+			    (starts(m, me, "stack:") ||
+			     (*m == '@' && !starts(m, me, "@BlueScreen")));
+		if (s->last_frame_segment != s->segment && !rest)
 			s->in_block = false;
+		if (rest)
+			s->last_frame_segment = s->segment;
 	}
 	/* rare markers found by memmem, handled on their line: a per-line
 	 * search would cost more than the rest of the scan */

@@ -433,6 +433,33 @@ static void test_pcpu_locked_up(void **state)
 	ct_case_destroy(c);
 }
 
+/* An ESXi-Arm screen kept as C string literals, frames split across two
+ * of them, its panic line cut off: "Code start: ... VMK uptime" says it is
+ * a PSOD. */
+static void test_screen_in_c_string(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"    \"\\n[pc]     42003a344d54 [sp]     451a01b1bdd0 [psr]        20000248\"\n"
+		"    \"\\n*PCPU0:131126/HELPER_UPLINK_ASYNC_CALL_QUEUE\"\n"
+		"    \"\\nCode start: 0x42003a200000 VMK uptime: 0:00:05:35.425\"\n"
+		"    \"\\n0x451a01b1bdd0:[0x42003a344d54]vmk_Memset@vmkernel#nover+0x28\"\n"
+		"    \" stack: 0x42003b3cfa48\"\n"
+		"    \"\\n0x451a01b1bdd0:[0x42003b3ceb68]EQOSEnable@(eqos)#<None>+0xe0\"\n"
+		"    \" stack: 0x42003b3cfa48\"\n"
+		"    \"\\n0x451a01b1be80:[0x42003a48a078]UplinkDeviceAssociateAsyncCB\"\n"
+		"    \"@vmkernel#nover+0x50 stack: 0x43024240bb08\"\n"
+		"    \"\\nNo place on disk to dump data.\"\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(bt->frames[2].function,
+			    "UplinkDeviceAssociateAsyncCB");
+	assert_string_equal(c->panic.kind, "PSOD");
+	assert_string_equal(c->signature.guilty, "EQOSEnable");
+	ct_case_destroy(c);
+}
+
 /* A crashing block of nothing but panic plumbing: the title comes from
  * the panic message, not from PanicvPanicInt. */
 static void test_plumbing_only_titles_message(void **state)
@@ -1283,6 +1310,7 @@ int main(void)
 		cmocka_unit_test(test_listing_spin_count),
 		cmocka_unit_test(test_pcpu_locked_up),
 		cmocka_unit_test(test_plumbing_only_titles_message),
+		cmocka_unit_test(test_screen_in_c_string),
 		cmocka_unit_test(test_panic_fields),
 		cmocka_unit_test(test_bluescreen_variants),
 		cmocka_unit_test(test_screen_without_bluescreen),
