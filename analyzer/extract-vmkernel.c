@@ -10,7 +10,16 @@
  *    Message:" block, "Panic from another CPU" heartbeat panics, a bare
  *    "#PF Exception 14 in world ..." screen line, the coloured banner;
  *  - backtrace frame lines "[prefix]0xFP:[0xIP]Func@module#ver+0xOFF stack:"
- *    in every module form from ESX 4 (no module) to 8.x;
+ *    in every module form from ESX 4 (no module, "@vmkernel:nover") to 8.x;
+ *  - text as people paste it: indented, TAB-indented, "'@'" blog escapes,
+ *    markdown "\[", bare "[0xIP]Func@module" KB lines, placeholder and
+ *    masked stamps ("YYYY-MM-DDTHH:MM:SS.514Z", "<YYYY-MM-DD>T<time>Z",
+ *    "cpu##:####)"), logEFI copies, C string literals, and whole PSODs
+ *    flattened into one line (cut back into their records);
+ *  - gdb-style "#N Func" listings of vmkernel cores typed into KBs, when
+ *    the gdb reader found nothing in the text;
+ *  - vmklinux WARN_ON backtraces ("WARNING: at ...", vmk_LogBacktraceMessage)
+ *    in a text without a panic: the report is that warning;
  *  - facts: ESXi version and build from the banner, host name, module
  *    versions printed in frames, driver versions printed at load (best
  *    effort: "<drv>: ... Driver - version X" / "driver version X").
@@ -35,6 +44,11 @@
  * Frames printed outside any panic (warnings, heartbeat complaints) are kept
  * only when the text has a panic, so that a healthy log has no title; a text
  * that is mostly frame lines (a pasted PSOD backtrace) is a panic by itself.
+ *
+ * The panic's report type comes from its message ("PSOD: #PF Exception 14",
+ * "PSOD: NOT REACHED", "PSOD: Spin count exceeded", ...; psod_type()), so
+ * the title reads "TYPE in GUILTY"; a crashing block of nothing but panic
+ * plumbing names no frame, and the title is the type (or the message).
  */
 #include <stdio.h>
 
