@@ -333,6 +333,7 @@ static struct ct_error *name_frames_from_maps(
 			}
 			f->offset = hit.offset;
 			f->has_offset = true;
+			f->reliable = true;	/* named now */
 			named++;
 		}
 		if (named > before)

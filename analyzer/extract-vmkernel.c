@@ -10,7 +10,16 @@
  *    Message:" block, "Panic from another CPU" heartbeat panics, a bare
  *    "#PF Exception 14 in world ..." screen line, the coloured banner;
  *  - backtrace frame lines "[prefix]0xFP:[0xIP]Func@module#ver+0xOFF stack:"
- *    in every module form from ESX 4 (no module) to 8.x;
+ *    in every module form from ESX 4 (no module, "@vmkernel:nover") to 8.x;
+ *  - text as people paste it: indented, TAB-indented, "'@'" blog escapes,
+ *    markdown "\[", bare "[0xIP]Func@module" KB lines, placeholder and
+ *    masked stamps ("YYYY-MM-DDTHH:MM:SS.514Z", "<YYYY-MM-DD>T<time>Z",
+ *    "cpu##:####)"), logEFI copies, C string literals, and whole PSODs
+ *    flattened into one line (cut back into their records);
+ *  - gdb-style "#N Func" listings of vmkernel cores typed into KBs, when
+ *    the gdb reader found nothing in the text;
+ *  - vmklinux WARN_ON backtraces ("WARNING: at ...", vmk_LogBacktraceMessage)
+ *    in a text without a panic: the report is that warning;
  *  - facts: ESXi version and build from the banner, host name, module
  *    versions printed in frames, driver versions printed at load (best
  *    effort: "<drv>: ... Driver - version X" / "driver version X").
@@ -35,6 +44,11 @@
  * Frames printed outside any panic (warnings, heartbeat complaints) are kept
  * only when the text has a panic, so that a healthy log has no title; a text
  * that is mostly frame lines (a pasted PSOD backtrace) is a panic by itself.
+ *
+ * The panic's report type comes from its message ("PSOD: #PF Exception 14",
+ * "PSOD: NOT REACHED", "PSOD: Spin count exceeded", ...; psod_type()), so
+ * the title reads "TYPE in GUILTY"; a crashing block of nothing but panic
+ * plumbing names no frame, and the title is the type (or the message).
  */
 #include <stdio.h>
 
@@ -51,6 +65,9 @@ enum {
 	MAX_BANNERS = 256,		/* banners parsed from one input */
 	MAX_VERSION_LINES = 4096,	/* driver version lines parsed */
 	PENDING_LINES = 8,		/* lines a backtrace header reaches */
+	SPLIT_MIN = 100,		/* bytes of a line worth splitting */
+	MAX_SEGMENTS = 1024,		/* records cut out of one line */
+	TYPE_LEN = 64,			/* bytes of a PSOD report type */
 };
 
 /* ------------------------------------------------------------------------
@@ -131,51 +148,129 @@ static bool is_masked_digit(int c)
 	return is_digit(c) || c == '#';
 }
 
-/* A masked ISO timestamp and "cpu##:####)" at p: the message after them,
- * or NULL. */
-static const char *masked_prefix(const char *p, const char *end)
+/* A timestamp a KB page masked or replaced by a placeholder, at p:
+ * "####-##-##T##:##:##.###Z", "YYYY-MM-DDTHH:MM:SS.514Z",
+ * "<YYYY-MM-DD>T<time>Z", "YYYY-MM-DDTHH:MM:SS".  Its end, or NULL. */
+static const char *masked_stamp(const char *p, const char *end)
 {
 	const char *q = p;
-	while (q < end && q - p < 40 && (is_masked_digit((unsigned char)*q) ||
-					 *q == '-' || *q == ':' || *q == '.' ||
-					 *q == 'T' || *q == 'Z'))
+	bool dash = false, clock = false;
+	if (p >= end || !(is_masked_digit((unsigned char)*p) || *p == 'Y' ||
+			  *p == '<'))
+		return NULL;
+	while (q < end && q - p < 40 && (is_alnum((unsigned char)*q) ||
+					 *q == '#' || *q == '<' || *q == '>' ||
+					 *q == '-' || *q == ':' || *q == '.')) {
+		if (*q == '-')
+			dash = true;
+		else if (*q == ':' || *q == 'T')
+			clock = true;
 		q++;
-	if (q - p < 10 || p[4] != '-' || q >= end || *q != ' ')
+	}
+	if (q - p < 10 || !dash || !clock || q >= end || *q != ' ')
 		return NULL;
-	q++;
-	if (!starts(q, end, "cpu"))
+	return q;
+}
+
+/* "cpu##:####)" or "cpu3:2097460 opID=...)" with masked or real digits at
+ * p: the message after it, or NULL.  Real digits fill ret's cpu/world. */
+static const char *masked_cpu(const char *p, const char *end,
+			      struct ct_log_prefix *ret)
+{
+	if (!starts(p, end, "cpu"))
 		return NULL;
-	q += 3;
-	const char *d = q;
-	while (q < end && is_masked_digit((unsigned char)*q))
+	const char *q = p + 3, *d = q;
+	while (q < end && q - d < 12 && is_masked_digit((unsigned char)*q))
 		q++;
 	if (q == d || q >= end || *q != ':')
 		return NULL;
-	d = ++q;
-	while (q < end && is_masked_digit((unsigned char)*q))
+	const char *cpu_end = q;
+	const char *w = ++q;
+	while (q < end && q - w < 20 && is_masked_digit((unsigned char)*q))
 		q++;
-	if (q == d)
+	if (q == w)
 		return NULL;
+	const char *w_end = q;
 	if (q < end && *q == ' ') {
 		const char *limit = end - q > 96 ? q + 96 : end;
 		q = memchr(q, ')', (size_t)(limit - q));
 		if (!q)
 			return NULL;
 	}
-	return q < end && *q == ')' ? q + 1 : NULL;
+	if (q >= end || *q != ')')
+		return NULL;
+	if (!memchr(d, '#', (size_t)(cpu_end - d))) {
+		const char *c = d;
+		unsigned long n;
+		if (ct_parse_dec(&c, cpu_end, &n))
+			ret->cpu = (long)(n > 100000 ? 100000 : n);
+	}
+	if (!memchr(w, '#', (size_t)(w_end - w))) {
+		ret->world = w;
+		ret->world_len = (size_t)(w_end - w);
+	}
+	return q + 1;
 }
 
-/* ct_log_prefix_parse(), plus masked prefixes. */
+/* A masked prefix: a masked timestamp, then an ESXi 8 header
+ * ("In(14) LogEFI[####]: ", "In(182) vmkernel: ") and/or "cpu##:###)";
+ * or "cpu##:###)" alone.  The message after it, or NULL. */
+static const char *masked_prefix(const char *p, const char *end,
+				 struct ct_log_prefix *ret)
+{
+	const char *q = masked_stamp(p, end);
+	if (!q)
+		return masked_cpu(p, end, ret);
+	q++;
+	bool header = false;
+	if (end - q >= 4 && q[0] >= 'A' && q[0] <= 'Z' && q[1] >= 'a' &&
+	    q[1] <= 'z' && q[2] == '(') {
+		const char *h = q + 3;
+		while (h < end && h - q < 8 && is_masked_digit((unsigned char)*h))
+			h++;
+		if (h < end && *h == ')') {
+			h++;
+			if (h < end && *h == '+') {
+				ret->continuation = true;
+				h++;
+			}
+			h = ct_skip_blanks(h, end);
+			const char *limit = end - h > 64 ? h + 64 : end;
+			const char *colon = memchr(h, ':', (size_t)(limit - h));
+			if (colon && !memchr(h, ' ', (size_t)(colon - h))) {
+				q = ct_skip_blanks(colon + 1, end);
+				header = true;
+			}
+		}
+	}
+	const char *m = masked_cpu(q, end, ret);
+	if (m)
+		return m;
+	return header ? q : NULL;
+}
+
+/* ct_log_prefix_parse(), after any indentation, plus masked prefixes. */
 static void prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret)
 {
-	ct_log_prefix_parse(p, len, ret);
-	if (ret->message == p && len > 10 && p[0] == '#') {
-		const char *m = masked_prefix(p, p + len);
-		if (m) {
-			ret->vmkernel = true;
-			ret->message = m;
-			ret->message_len = (size_t)(p + len - m);
-		}
+	const char *end = p + len;
+	const char *s = ct_skip_blanks(p, end);
+	/* a screen kept as C string literals: "\n0x451a...:[0x4200...]..." */
+	if (s < end && *s == '"') {
+		s++;
+		if (starts(s, end, "\\n"))
+			s += 2;
+	}
+	ct_log_prefix_parse(s, (size_t)(end - s), ret);
+	const char *m = ret->message, *me = m + ret->message_len;
+	const char *q = NULL;
+	if (m == s)
+		q = masked_prefix(m, me, ret);
+	else if (ret->vmkernel && m < me && *m == 'c')
+		q = masked_cpu(m, me, ret);	/* "LogEFI: cpu#:####)" */
+	if (q) {
+		ret->vmkernel = true;
+		ret->message = q;
+		ret->message_len = (size_t)(me - q);
 	}
 }
 
@@ -231,14 +326,43 @@ static bool scan_address(const char **p, const char *end, uint64_t *ret,
 	return true;
 }
 
-/* A byte that ends a name, module or version token. */
+/* A byte that ends a name, module or version token; a blog escaped "@" as
+ * "'@'" ("be_char_ioctl'@'<None>#<None>"). */
 static bool token_stop(const char *p, const char *end)
 {
 	return *p == '@' || *p == '+' || *p == '#' || ct_blank_len(p, end) ||
-	       *p == ',';
+	       *p == ',' || *p == '"' ||
+	       (*p == '\'' && end - p >= 2 && p[1] == '@');
 }
 
-/* Parse "[label: ]0xFP:[0xIP][Func][@module[#version]][+0xOFF] stack: ..." */
+/* A frame pointer masked without its "0x" ("####:[0x####]", logEFI
+ * copies): moves *p past it. */
+static bool scan_masked_fp(const char **p, const char *end)
+{
+	const char *s = *p;
+	if (s >= end || (*s != '#' && *s != '*'))
+		return false;
+	while (s < end && (is_hex((unsigned char)*s) || *s == '#' || *s == '*'))
+		s++;
+	*p = s;
+	return true;
+}
+
+/* An opening or closing bracket at *p, maybe escaped ("\[" from markdown)
+ * and with blanks before it ("0x#### : [0x####]", "[0x#### ]"). */
+static bool scan_bracket(const char **p, const char *end, char bracket)
+{
+	const char *s = ct_skip_blanks(*p, end);
+	if (s < end && *s == '\\')
+		s++;
+	if (s >= end || *s != bracket)
+		return false;
+	*p = s + 1;
+	return true;
+}
+
+/* Parse "[label: ]0xFP:[0xIP][Func][@module[#version]][+0xOFF] stack: ...",
+ * and the bare "[0xIP]Func@module+0xOFF" of KB pastes (a module needed). */
 static bool parse_frame_line(const char *p, const char *end,
 			     struct frame_line *ret)
 {
@@ -246,7 +370,10 @@ static bool parse_frame_line(const char *p, const char *end,
 	if (end - p > SCAN_SPAN)
 		end = p + SCAN_SPAN;
 	const char *s = p;
-	if (!starts(s, end, "0x")) {
+	bool bare = false;
+	if (*s == '[' || (*s == '\\' && end - s > 1 && s[1] == '[')) {
+		bare = true;
+	} else if (!starts(s, end, "0x") && *s != '#' && *s != '*') {
 		/* "pcpu 118 Heartbeat NMI: 0x...": another CPU's frames */
 		const char *limit = end - s > 128 ? s + 128 : end;
 		const char *c = find(s, limit, ": 0x");
@@ -258,17 +385,23 @@ static bool parse_frame_line(const char *p, const char *end,
 	}
 	uint64_t fp;
 	bool valid;
-	if (!scan_address(&s, end, &fp, &valid) || !starts(s, end, ":["))
+	if (!bare) {
+		if (!scan_address(&s, end, &fp, &valid) &&
+		    !scan_masked_fp(&s, end))
+			return false;
+		s = ct_skip_blanks(s, end);
+		if (s >= end || *s != ':')
+			return false;
+		s++;
+	}
+	if (!scan_bracket(&s, end, '[') ||
+	    !scan_address(&s, end, &ret->ip, &ret->has_ip) ||
+	    !scan_bracket(&s, end, ']'))
 		return false;
-	s += 2;
-	if (!scan_address(&s, end, &ret->ip, &ret->has_ip) || s >= end ||
-	    *s != ']')
-		return false;
-	s++;
 	/* "[0x0] stack: 0x0", "[0x0]<unknown>": the bottom of the stack */
 	if (ret->has_ip && ret->ip == 0) {
 		ret->terminator = true;
-		return true;
+		return !bare;
 	}
 	const char *n = s;
 	while (s < end && !token_stop(s, end))
@@ -288,14 +421,20 @@ static bool parse_frame_line(const char *p, const char *end,
 		}
 		ret->complete = s < end;
 	}
+	bool quoted = starts(s, end, "'@'");
+	if (quoted)
+		s++;
 	if (s < end && *s == '@') {
 		const char *m = ++s;
-		while (s < end && !token_stop(s, end))
+		if (quoted)
+			m = ++s;
+		/* ESX 4 writes the version after a colon: "vmkernel:nover" */
+		while (s < end && !token_stop(s, end) && *s != ':')
 			s++;
 		ret->module = m;
 		ret->module_len = (size_t)(s - m);
 	}
-	if (s < end && *s == '#') {
+	if (s < end && (*s == '#' || (ret->module && *s == ':'))) {
 		const char *v = ++s;
 		while (s < end && !token_stop(s, end))
 			s++;
@@ -308,6 +447,8 @@ static bool parse_frame_line(const char *p, const char *end,
 		if (ct_parse_hex(&s, end, &ret->offset, &masked))
 			ret->has_offset = !masked;
 	}
+	if (bare)
+		return ret->name && ret->module;
 	/* "0xFP:[0xIP]" is enough; a labelled line must show more */
 	return !ret->label || ret->name || ret->module || ret->has_offset ||
 	       starts(ct_skip_blanks(s, end), end, "stack:");
@@ -338,6 +479,52 @@ static bool real_version(const char *v, size_t len)
 		    v[i] != '_' && v[i] != '-')
 			return false;
 	return true;
+}
+
+/* "#0  LockCheckSpinCountInt", "#2 Heap_Free (heap=...)": a gdb-style
+ * frame a KB typed without address or "in".  Fills ret's name. */
+static bool listing_frame(const char *p, const char *end,
+			  struct frame_line *ret)
+{
+	memset(ret, 0, sizeof(*ret));
+	if (p >= end || *p != '#')
+		return false;
+	const char *q = p + 1, *d = q;
+	while (q < end && q - d < 4 && is_digit((unsigned char)*q))
+		q++;
+	if (q == d || !ct_blank_len(q, end))
+		return false;
+	q = ct_skip_blanks(q, end);
+	const char *n = q;
+	if (q >= end || !((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+			  *q == '_'))
+		return false;
+	while (q < end && q - n < 128 && (is_alnum((unsigned char)*q) ||
+					  *q == '_'))
+		q++;
+	const char *after = ct_skip_blanks(q, end);
+	if (after < end && *after != '(')
+		return false;
+	ret->name = n;
+	ret->name_len = (size_t)(q - n);
+	ret->complete = true;
+	return true;
+}
+
+/* Names that only vmkernel frames carry. */
+static bool esxi_name(const char *n, size_t len)
+{
+	static const char *const prefixes[] = {
+		"vmk_", "Lock_", "LockCheck", "SP_", "SPAcq", "User_",
+		"UserSocket", "Net_", "CpuSched_", "World_", "Panic_", "Heap_",
+		"DLM_", "FS3_", "Res6", "VSIP", "LinuxSocket_",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(prefixes); i++) {
+		size_t pl = strlen(prefixes[i]);
+		if (len > pl && memcmp(n, prefixes[i], pl) == 0)
+			return true;
+	}
+	return false;
 }
 
 /* ------------------------------------------------------------------------
@@ -372,6 +559,37 @@ static bool exception_line_at(const char *world_hit, const char *buf)
 	return find(from, world_hit, " Exception") != NULL;
 }
 
+/* "WARNING: Heartbeat: 961: PCPU 40 ...", "WARNING: [Device] FW went
+ * bad", "ALERT: hostd ...": a vmkernel warning after its prefix, not a
+ * Linux "WARNING: CPU: 0 PID: 1 at ..." nor a WARN_ON "WARNING: at". */
+static bool vmkernel_warning(const char *m, const char *me)
+{
+	m += starts(m, me, "WARNING: ") ? 9 : 7;
+	if (starts(m, me, "CPU:") || starts(m, me, "at ") ||
+	    starts(m, me, "possible") || starts(m, me, "suspicious"))
+		return false;
+	if (m < me && *m == '[')
+		return memchr(m, ']', (size_t)(me - m)) != NULL;
+	/* "Module: NNN:" or "Module: " */
+	const char *q = m;
+	while (q < me && (is_alnum((unsigned char)*q) || *q == '_'))
+		q++;
+	return q > m && starts(q, me, ": ");
+}
+
+/* Does the text name ESXi? */
+static bool esxi_words(const char *p, const char *end)
+{
+	static const char *const words[] = {
+		"ESXi", "ESX ", "vmkernel", "PSOD", "Purple", "purple screen",
+		"vmnic", "vmhba",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(words); i++)
+		if (find(p, end, words[i]))
+			return true;
+	return false;
+}
+
 static bool vmkernel_sniff(const char *buf, size_t len)
 {
 	const char *end = buf + len;
@@ -399,6 +617,8 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 	/* line prefixes and frame lines */
 	struct ct_line_reader r;
 	struct ct_line line;
+	bool warnings = false;
+	unsigned listing = 0, listing_esxi = 0;
 	ct_line_reader_init(&r, buf, (size_t)(wend - buf));
 	while (ct_line_next(&r, &line)) {
 		struct ct_log_prefix pre;
@@ -409,12 +629,27 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 					       pre.message + pre.message_len);
 		const char *me = pre.message + pre.message_len;
 		struct frame_line fl;
-		if ((starts(m, me, "0x") || starts(m, me, "pcpu ")) &&
+		if (m >= me)
+			continue;
+		if ((starts(m, me, "0x") || starts(m, me, "pcpu ") ||
+		     *m == '[' || *m == '\\') &&
 		    parse_frame_line(m, me, &fl) && !fl.terminator &&
 		    (fl.module || find(m, me, " stack:")))
 			return true;
+		if (!warnings && (starts(m, me, "WARNING: ") ||
+				  starts(m, me, "ALERT: ")))
+			warnings = vmkernel_warning(m, me);
+		if (*m == '#' && listing_frame(m, me, &fl)) {
+			listing++;
+			if (esxi_name(fl.name, fl.name_len))
+				listing_esxi++;
+			if (listing >= 3 && listing_esxi >= 2)
+				return true;
+		}
 	}
-	return false;
+	/* vmkernel WARNING lines quoted without prefixes, in a text that
+	 * says it is about ESXi */
+	return warnings && esxi_words(buf, wend);
 }
 
 /* ------------------------------------------------------------------------
@@ -449,6 +684,7 @@ struct panic_state {
 /* One block of consecutive frame lines, built in a scratch case. */
 struct block_meta {
 	bool saved;		/* another CPU's saved backtrace */
+	bool warning;		/* printed by a WARNING outside any panic */
 	bool after_panic;	/* started after the first panic marker */
 	bool crashing;
 };
@@ -475,6 +711,13 @@ struct vmk_state {
 	unsigned version_lines;
 	struct panic_state panic;
 	bool truncated_frame;		/* the last line was a cut frame */
+	char *warning;			/* "WARNING: at ..." before any panic,
+					 * malloc'd, or NULL */
+	unsigned long warning_line;	/* its line */
+	bool listing_ok;		/* read "#N Func" listings: the gdb
+					 * extractor found no frames here */
+	unsigned long segment;		/* number of the segment being read */
+	unsigned long last_frame_segment; /* segment of the last frame */
 	unsigned long line;		/* number of the line being read */
 };
 
@@ -589,8 +832,10 @@ static const char *classify(char *buf, const char *p, const char *end)
 		return "assert";
 	if (find(p, end, "NOT_IMPLEMENTED"))
 		return "not-implemented";
-	if (find(p, end, "no heartbeat"))
+	if (find(p, end, "no heartbeat") || find(p, end, "have a heartbeat"))
 		return "heartbeat";
+	if (find(p, end, " locked up"))
+		return "lockup";
 	if (find(p, end, "NMI"))
 		return "NMI";
 	if (find(p, end, "pin count exceeded"))
@@ -766,6 +1011,7 @@ static struct ct_error *frame(struct vmk_state *s,
 {
 	s->frame_lines++;
 	s->last_frame_line = line;
+	s->last_frame_segment = s->segment;
 	if (fl->terminator) {
 		s->in_block = false;
 		return NULL;
@@ -804,6 +1050,14 @@ static struct ct_error *frame(struct vmk_state *s,
 		memset(m, 0, sizeof(*m));
 		m->saved = fl->label != NULL || s->pending_saved[0];
 		m->after_panic = s->panic.seen;
+		/* vmklinux WARN_ON and vmk_LogBacktraceMessage() print the
+		 * backtrace of a warning: it is the report when no panic is */
+		m->warning = !s->panic.seen &&
+			     ((s->warning &&
+			       line - s->warning_line <= PENDING_LINES) ||
+			      (fl->name && fl->name_len == 23 &&
+			       memcmp(fl->name, "vmk_LogBacktraceMessage",
+				      23) == 0));
 		char label[LABEL_LEN];
 		if (s->pending_saved[0])
 			snprintf(label, sizeof(label), "%s", s->pending_saved);
@@ -833,9 +1087,11 @@ static struct ct_error *frame(struct vmk_state *s,
 	struct ct_backtrace *bt = &sc->backtraces[sc->backtrace_count - 1];
 	if (bt->frame_count >= CT_MAX_FRAMES)
 		return NULL;
+	/* a frame the log could not name stays, marked unreliable: its
+	 * neighbour is not the crash */
 	struct ct_frame f = {
 		.number = -1,
-		.reliable = true,
+		.reliable = fl->name != NULL,
 		.address = fl->ip,
 		.has_address = fl->has_ip,
 		.offset = fl->offset,
@@ -867,9 +1123,32 @@ static struct ct_error *frame(struct vmk_state *s,
 	return err;
 }
 
+/* A panic line printed without "@BlueScreen:": "#PF Exception 14 in
+ * world ...", "PCPU 1 locked up. Failed to ack TLB invalidate." */
+static struct ct_error *bare_panic_line(struct vmk_state *s,
+					const struct ct_log_prefix *pre,
+					const char *m, const char *me,
+					unsigned long line)
+{
+	panic_marker(s);
+	char exc_buf[32];
+	const char *exc = classify(exc_buf, m, me);
+	struct ct_error *err = set_message(s, RANK_BARE, m, (size_t)(me - m),
+					   exc, line);
+	if (err)
+		return err;
+	const char *w;
+	size_t wlen;
+	if (world_span(m, me, &w, &wlen))
+		set_context(s, RANK_BARE, w, wlen);
+	prefix_context(s, pre);
+	return NULL;
+}
+
 /* "VMware ESXi 7.0.3 [Releasebuild-20036589 x86_64]" at p, on the line
  * that starts at ls. */
-static struct ct_error *banner(struct vmk_state *s, const char *ls,
+static struct ct_error *banner(struct vmk_state *s,
+			       const struct ct_log_prefix *pre, const char *ls,
 			       const char *p, const char *end,
 			       unsigned long line)
 {
@@ -914,6 +1193,15 @@ static struct ct_error *banner(struct vmk_state *s, const char *ls,
 			return err;
 	}
 	s->saw_vmkernel = true;
+	/* "VMware ESXi 5.0.0 [Releasebuild-702118 x86_64] PCPU 18 locked up.
+	 * ...": the screen's panic line run into its banner (KB 324947) */
+	const char *close = memchr(q, ']', (size_t)(limit - q));
+	if (close) {
+		const char *m = ct_skip_blanks(close + 1, end);
+		if ((starts(m, end, "PCPU ") && find(m, end, " locked up")) ||
+		    (m < end && *m == '#' && find(m, end, " Exception")))
+			return bare_panic_line(s, pre, m, end, line);
+	}
 	/* the banner in colour is the PSOD screen echoed into the log */
 	if (p - ls > 256)
 		ls = p - 256;
@@ -961,17 +1249,24 @@ static struct ct_error *message(struct vmk_state *s,
 				unsigned long line, bool last_line)
 {
 	struct frame_line fl;
+	/* frame lines: "0xFP:[...", "pcpu N ...: 0x...", masked "####:[...",
+	 * bare "[0xIP]Func@module" and markdown's "\\[0xIP\\]" */
+	if ((starts(m, me, "0x") || starts(m, me, "pcpu ") || *m == '#' ||
+	     *m == '*' || *m == '[' || *m == '\\') &&
+	    parse_frame_line(m, me, &fl)) {
+		s->saw_vmkernel = true;
+		return frame(s, pre, &fl, line, last_line);
+	}
 	switch (*m) {
-	case '0':
-		if (starts(m, me, "0x") && parse_frame_line(m, me, &fl)) {
-			s->saw_vmkernel = true;
-			return frame(s, pre, &fl, line, last_line);
-		}
-		break;
-	case 'p':
-		if (starts(m, me, "pcpu ") && parse_frame_line(m, me, &fl)) {
-			s->saw_vmkernel = true;
-			return frame(s, pre, &fl, line, last_line);
+	case 'W':
+		/* vmklinux's WARN_ON: "WARNING: at vmkdrivers/...:3717/
+		 * netdev_watchdog() (inside vmklinux)", then a backtrace */
+		if (starts(m, me, "WARNING: at ") && !s->panic.seen) {
+			s->warning_line = line;
+			free(s->warning);
+			s->warning = ct_strndup_clean(m, (size_t)(me - m));
+			if (!s->warning)
+				return &ct_enomem;
 		}
 		break;
 	case 'P':
@@ -992,11 +1287,22 @@ static struct ct_error *message(struct vmk_state *s,
 				snprintf(s->panic.exception,
 					 sizeof(s->panic.exception),
 					 "heartbeat");
+		} else if (starts(m, me, "PCPU ") &&
+			   find(m, me, " locked up. ")) {
+			/* "PCPU 1 locked up. Failed to ack TLB invalidate."
+			 * on a screen pasted without "@BlueScreen:" */
+			return bare_panic_line(s, pre, m, me, line);
 		}
 		break;
 	case 'S':
 		if (starts(m, me, "Saved backtrace"))
 			saved_header(s, m, me);
+		break;
+	case 'C':
+		/* "Code start: 0x42003a200000 VMK uptime: 0:00:05:35.425":
+		 * only a PSOD prints it, even when its panic line is gone */
+		if (starts(m, me, "Code start: ") && find(m, me, "VMK uptime"))
+			panic_marker(s);
 		break;
 	case 'B':
 		if (starts(m, me, "Backtrace for "))
@@ -1008,18 +1314,12 @@ static struct ct_error *message(struct vmk_state *s,
 		if ((*m == '#' || starts(m, me, "EXCVEC")) &&
 		    find(m, me, " in world ") &&
 		    find(m, me < m + 64 ? me : m + 64, " Exception")) {
-			panic_marker(s);
-			char exc_buf[32];
-			const char *exc = classify(exc_buf, m, me);
-			struct ct_error *err = set_message(
-				s, RANK_BARE, m, (size_t)(me - m), exc, line);
-			if (err)
-				return err;
-			const char *w;
-			size_t wlen;
-			if (world_span(m, me, &w, &wlen))
-				set_context(s, RANK_BARE, w, wlen);
-			prefix_context(s, pre);
+			return bare_panic_line(s, pre, m, me, line);
+		} else if (*m == '#' && s->listing_ok &&
+			   listing_frame(m, me, &fl)) {
+			/* "#5  tcp_usr_shutdown": a KB's listing of a core */
+			s->saw_vmkernel = true;
+			return frame(s, pre, &fl, line, last_line);
 		}
 		break;
 	default:
@@ -1028,17 +1328,143 @@ static struct ct_error *message(struct vmk_state *s,
 	return NULL;
 }
 
-/* Walk the lines once. */
+/* Where a record that a paste ran into the previous one starts, after p
+ * and before end: a "[stamp ]cpuN:W)" prefix, or a frame "0xFP:[0xIP]"
+ * (" : [", ":\\[") that no prefix or label leads.  end if none.
+ * KB pages and mail flatten whole PSODs into one line. */
+static const char *next_record(const char *p, const char *end)
+{
+	const char *best = end;
+	struct ct_log_prefix scratch;
+	/* the segment's own prefix is not a record of its own */
+	prefix_parse(p, (size_t)(end - p), &scratch);
+	p = ct_skip_blanks(scratch.message, end);
+	for (const char *q = p + 1; q < best && (q = find(q, best, "cpu"));
+	     q += 3) {
+		memset(&scratch, 0, sizeof(scratch));
+		if (!masked_cpu(q, end, &scratch))
+			continue;
+		const char *start = q;
+		/* the stamp before it belongs to the record */
+		if (q - p >= 12 && q[-1] == ' ') {
+			const char *t = q - 1;
+			while (t > p && t[-1] != ' ' && q - t < 41)
+				t--;
+			if (masked_stamp(t, q) == q - 1)
+				start = t;
+		}
+		if (start > p)
+			best = start;
+		break;
+	}
+	for (const char *q = p + 1; q < best && (q = find(q, best, "[0x"));
+	     q += 3) {
+		const char *c = q;
+		if (c > p && c[-1] == '\\')
+			c--;
+		while (c > p && ct_blank_len(c - 1, end))
+			c--;
+		if (c <= p || c[-1] != ':')
+			continue;
+		c--;
+		while (c > p && ct_blank_len(c - 1, end))
+			c--;
+		const char *h = c;
+		while (h > p && c - h < 24 &&
+		       (is_hex((unsigned char)h[-1]) || h[-1] == '#' ||
+			h[-1] == '*'))
+			h--;
+		if (h == c || h - p < 2 || h[-1] != 'x' || h[-2] != '0')
+			continue;
+		h -= 2;
+		/* "cpu3:2)0x...:[", "pcpu 1 Heartbeat NMI: 0x...:[": one
+		 * record with its prefix or label */
+		const char *b = h;
+		while (b > p && ct_blank_len(b - 1, end))
+			b--;
+		if (b == p || b[-1] == ')' || b[-1] == ':')
+			continue;
+		best = h;
+		break;
+	}
+	return best;
+}
+
+/* One segment of a line: a whole line, or one record of a flattened
+ * paste.  last says it ends the text without a newline. */
+static struct ct_error *segment(struct vmk_state *s, const char *lp,
+				const char *le, unsigned long number,
+				bool last, const char **next_bs,
+				const char **next_banner,
+				const char *next_dv[2])
+{
+	static const char *const dv_anchor[2] = { "river - version ",
+						  "river version " };
+	const char *end = s->t->buf + s->t->len;
+	struct ct_log_prefix pre;
+	struct ct_error *err = NULL;
+	prefix_parse(lp, (size_t)(le - lp), &pre);
+	s->segment++;
+	const char *m = pre.message, *me = m + pre.message_len;
+	m = skip_escapes(ct_skip_blanks(m, me), me);
+	if (me - m > SCAN_SPAN)
+		me = m + SCAN_SPAN;
+	if (pre.vmkernel) {
+		s->saw_vmkernel = true;
+		if (pre.host && !s->host_done) {
+			char host[256];
+			copy_span(host, sizeof(host), pre.host, pre.host_len);
+			s->host_done = true;
+			err = add_fact(s, "host.name", host, number);
+		}
+	}
+	if (m < me) {
+		s->text_lines++;
+		if (!err)
+			err = message(s, &pre, m, me, number, last);
+		/* any line but a frame or a blank ends a block, except the
+		 * rest of a frame line split in two (" stack: 0x...",
+		 * "@vmkernel#nover+0x50 stack: ...") */
+		bool rest = s->last_frame_segment + 1 == s->segment &&
+			    (starts(m, me, "stack:") ||
+			     (*m == '@' && !starts(m, me, "@BlueScreen")));
+		if (s->last_frame_segment != s->segment && !rest)
+			s->in_block = false;
+		if (rest)
+			s->last_frame_segment = s->segment;
+	}
+	/* rare markers found by memmem, handled on their line: a per-line
+	 * search would cost more than the rest of the scan */
+	for (int k = 0; k < 2; k++) {
+		if (!next_dv[k] || next_dv[k] >= le)
+			continue;
+		if (!err && next_dv[k] >= lp && m < me && *m >= 'a' &&
+		    *m <= 'z')
+			err = driver_version(s, m, me, number);
+		next_dv[k] = find(le, end, dv_anchor[k]);
+	}
+	if (*next_bs && *next_bs < le) {
+		if (!err && *next_bs >= lp)
+			err = bluescreen_line(s, &pre, *next_bs, le, number);
+		*next_bs = find(le, end, "BlueScreen:");
+	}
+	while (!err && *next_banner && *next_banner < le) {
+		if (*next_banner >= lp && banner_at(*next_banner, le))
+			err = banner(s, &pre, lp, *next_banner, le, number);
+		*next_banner = find(*next_banner + 10, end, "VMware ESX");
+	}
+	return err;
+}
+
+/* Walk the lines once; a long line is first cut into its records. */
 static struct ct_error *scan(struct vmk_state *s)
 {
 	const struct ct_text *t = s->t;
 	const char *end = t->buf + t->len;
 	const char *next_bs = find(t->buf, end, "BlueScreen:");
 	const char *next_banner = find(t->buf, end, "VMware ESX");
-	static const char *const dv_anchor[2] = { "river - version ",
-						  "river version " };
-	const char *next_dv[2] = { find(t->buf, end, dv_anchor[0]),
-				   find(t->buf, end, dv_anchor[1]) };
+	const char *next_dv[2] = { find(t->buf, end, "river - version "),
+				   find(t->buf, end, "river version ") };
 	struct ct_line_reader r;
 	struct ct_line line;
 	struct ct_error *err = NULL;
@@ -1046,56 +1472,18 @@ static struct ct_error *scan(struct vmk_state *s)
 	while (!err && ct_line_next(&r, &line)) {
 		const char *lp = line.p, *le = line.p + line.len;
 		bool last = r.pos >= end && end[-1] != '\n';
-		struct ct_log_prefix pre;
-		prefix_parse(lp, line.len, &pre);
 		s->line = line.number;
-		const char *m = pre.message, *me = m + pre.message_len;
-		m = skip_escapes(ct_skip_blanks(m, me), me);
-		if (me - m > SCAN_SPAN)
-			me = m + SCAN_SPAN;
-		if (pre.vmkernel) {
-			s->saw_vmkernel = true;
-			if (pre.host && !s->host_done) {
-				char host[256];
-				copy_span(host, sizeof(host), pre.host,
-					  pre.host_len);
-				s->host_done = true;
-				err = add_fact(s, "host.name", host,
-					       line.number);
-			}
-		}
-		if (m < me) {
-			s->text_lines++;
-			if (!err)
-				err = message(s, &pre, m, me, line.number,
-					      last);
-			/* any line but a frame or a blank ends a block */
-			if (s->last_frame_line != line.number)
-				s->in_block = false;
-		}
-		/* rare markers found by memmem, handled on their line: a
-		 * per-line search would cost more than the rest of the scan */
-		for (int k = 0; k < 2; k++) {
-			if (!next_dv[k] || next_dv[k] >= le)
-				continue;
-			if (!err && next_dv[k] >= lp && m < me &&
-			    *m >= 'a' && *m <= 'z')
-				err = driver_version(s, m, me, line.number);
-			next_dv[k] = find(le, end, dv_anchor[k]);
-		}
-		/* rare markers found by memmem, handled on their line */
-		if (next_bs && next_bs < le) {
-			if (!err && next_bs >= lp)
-				err = bluescreen_line(s, &pre, next_bs, le,
-						      line.number);
-			next_bs = find(le, end, "BlueScreen:");
-		}
-		while (!err && next_banner && next_banner < le) {
-			if (next_banner >= lp && banner_at(next_banner, le))
-				err = banner(s, lp, next_banner, le,
-					     line.number);
-			next_banner = find(next_banner + 10, end,
-					   "VMware ESX");
+		unsigned segments = 0;
+		while (!err) {
+			const char *se = le;
+			if (le - lp > SPLIT_MIN && segments < MAX_SEGMENTS)
+				se = next_record(lp, le);
+			segments++;
+			err = segment(s, lp, se, line.number, last && se == le,
+				      &next_bs, &next_banner, next_dv);
+			if (se >= le)
+				break;
+			lp = se;
 		}
 	}
 	return err;
@@ -1152,6 +1540,7 @@ static void hand_over(struct vmk_state *s, struct ct_backtrace *bts, size_t n)
 	const char *exc = s->panic.exception;
 	bool messenger = strcmp(exc, "heartbeat") == 0 ||
 			 strcmp(exc, "NMI") == 0 ||
+			 strcmp(exc, "lockup") == 0 ||
 			 strcmp(exc, "spinlock") == 0;
 	if (crash == n || (!messenger && has_real_frame(&bts[crash])))
 		return;
@@ -1165,6 +1554,63 @@ static void hand_over(struct vmk_state *s, struct ct_backtrace *bts, size_t n)
 	}
 }
 
+/* The report type of the panic, as a triager names a PSOD: "PSOD: #PF
+ * Exception 14", "PSOD: NOT REACHED", "PSOD: Spin count exceeded" ...; or
+ * NULL when the message names none (a module's own panic string).  buf
+ * holds it when it is not a literal. */
+static const char *psod_type(const struct panic_state *ps, char *buf,
+			     size_t n)
+{
+	const char *m = ps->message;
+	if (!m)
+		return NULL;
+	const char *me = m + strlen(m);
+	if (find(m, me, "NOT REACHED"))
+		return "PSOD: NOT REACHED";
+	if (find(m, me, "NOT_IMPLEMENTED"))
+		return "PSOD: NOT_IMPLEMENTED";
+	if (find(m, me, "Machine Check"))
+		return "PSOD: Machine Check Exception";
+	if (find(m, me, "LINT1"))
+		return "PSOD: LINT1/NMI";
+	if (find(m, me, "pin count exceeded"))
+		return "PSOD: Spin count exceeded";
+	/* "didn't have a heartbeat ... *may* be locked up": a heartbeat */
+	if (strcmp(ps->exception, "heartbeat") == 0 ||
+	    find(m, me, "heartbeat"))
+		return "PSOD: Heartbeat";
+	if (find(m, me, " locked up"))
+		return "PSOD: PCPU locked up";
+	if (find(m, me, "NMI IPI"))
+		return "PSOD: NMI IPI";
+	if (find(m, me, "Panic from another CPU"))
+		return "PSOD: Panic from another CPU";
+	if (strcmp(ps->exception, "assert") == 0)
+		return "PSOD: ASSERT";
+	if (strcmp(ps->exception, "BUG") == 0)
+		return "PSOD: BUG";
+	/* "#PF Exception 14", "#GP Exception(13)", "EXCVEC_... Exception 0":
+	 * the token and the vector, without the parentheses */
+	const char *e = find(m, me, " Exception");
+	if (e && e - m < 48) {
+		const char *b = e;
+		while (b > m && b[-1] != ' ')
+			b--;
+		const char *v = e + 10;
+		if (v < me && (*v == ' ' || *v == '('))
+			v++;
+		const char *ve = v;
+		while (ve < me && is_digit((unsigned char)*ve) && ve - v < 4)
+			ve++;
+		if (e > b && ve > v) {
+			snprintf(buf, n, "PSOD: %.*s Exception %.*s",
+				 (int)(e - b), b, (int)(ve - v), v);
+			return buf;
+		}
+	}
+	return NULL;
+}
+
 /* Move the blocks from the scratch case into the case, decide which one
  * crashed, and record the panic. */
 static struct ct_error *commit(struct vmk_state *s)
@@ -1176,7 +1622,14 @@ static struct ct_error *commit(struct vmk_state *s)
 	bool frames_only = !ps->seen && n &&
 			   s->frame_lines * 2 >= s->text_lines;
 
-	if (!ps->seen && !frames_only) {
+	size_t warn = n;
+	for (size_t i = 0; !ps->seen && i < n; i++)
+		if (s->meta[i].warning && sc->backtraces[i].frame_count) {
+			warn = i;
+			frames_only = false;	/* a warning's backtrace */
+			break;
+		}
+	if (!ps->seen && !frames_only && warn == n) {
 		if (n)
 			return ct_case_add_note(
 				c, "'%s': %zu backtrace(s) outside a panic "
@@ -1185,6 +1638,8 @@ static struct ct_error *commit(struct vmk_state *s)
 	}
 	if (frames_only && n) {
 		s->meta[0].crashing = true;
+	} else if (warn < n) {
+		s->meta[warn].crashing = true;
 	} else if (!s->crash_chosen) {
 		/* only other CPUs' saved frames after the panic (heartbeat):
 		 * the first of them shows the CPU that hung */
@@ -1224,9 +1679,21 @@ static struct ct_error *commit(struct vmk_state *s)
 	}
 	if (err)
 		return err;
-	if (n)
+	if (n && warn == n)
 		hand_over(s, c->backtraces + base, n);
+	/* a crashing block of nothing but panic plumbing names no frame:
+	 * the title comes from the panic message */
+	for (size_t i = 0; i < n; i++) {
+		struct ct_backtrace *bt = &c->backtraces[base + i];
+		if (!bt->crashing || has_real_frame(bt))
+			continue;
+		for (size_t j = 0; j < bt->frame_count; j++)
+			if (ct_frame_is_plumbing(bt->frames[j].normalized,
+						 CT_FAMILY_ESXI))
+				bt->frames[j].generic = true;
+	}
 
+	char type[TYPE_LEN];
 	struct ct_panic panic = {
 		.kind = "PSOD",
 		.message = ps->message,
@@ -1235,8 +1702,28 @@ static struct ct_error *commit(struct vmk_state *s)
 		.cpu = ps->cpu[0] ? ps->cpu : NULL,
 		.origin = { s->t->path, ps->line },
 	};
-	if (!ps->line && n)
-		panic.origin = sc->backtraces[0].origin;
+	const char *rt = psod_type(ps, type, sizeof(type));
+	/* no panic line, but the stack says a spin lock timed out */
+	for (size_t i = 0; !rt && !ps->message && i < n; i++) {
+		const struct ct_backtrace *bt = &c->backtraces[base + i];
+		const char *top = bt->crashing && bt->frame_count
+				  ? bt->frames[0].normalized : NULL;
+		if (top && (strcmp(top, "LockCheckSpinCountInt") == 0 ||
+			    strcmp(top, "Lock_CheckSpinCount") == 0))
+			rt = "PSOD: Spin count exceeded";
+	}
+	if (rt && rt != type)
+		snprintf(type, sizeof(type), "%s", rt);
+	panic.report_type = rt ? type : NULL;
+	if (warn < n) {
+		panic.kind = "warning";
+		panic.message = s->warning;
+		panic.report_type = "WARNING";
+		panic.origin = (struct ct_origin){ s->t->path,
+						   s->warning_line };
+	}
+	if (!panic.origin.line && n)
+		panic.origin = sc->backtraces[warn < n ? warn : 0].origin;
 	err = ct_case_set_panic(c, &panic);
 	if (!err && s->blocks_dropped)
 		err = ct_case_add_note(c, "'%s': more than %d backtraces, "
@@ -1257,6 +1744,11 @@ static struct ct_error *vmkernel_extract(struct ct_case *c,
 		return &ct_enomem;
 	s->c = c;
 	s->t = t;
+	/* "#N Func" listings are the gdb extractor's when it read the text */
+	s->listing_ok = true;
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		if (c->backtraces[i].origin.path == t->path)
+			s->listing_ok = false;
 	struct ct_error *err = ct_case_create("scratch", &s->scratch);
 	if (err)
 		goto out;
@@ -1272,6 +1764,7 @@ static struct ct_error *vmkernel_extract(struct ct_case *c,
 out:
 	ct_case_destroy(s->scratch);
 	free(s->panic.message);
+	free(s->warning);
 	free(s);
 	return err;
 }

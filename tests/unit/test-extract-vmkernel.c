@@ -185,7 +185,7 @@ static void test_frames_esx4(void **state)
 	assert_string_equal(ct_case_fact(c, "esxi.build"), "260247");
 	assert_string_equal(ct_case_fact(c, "esxi.version"), "4.1.0");
 	assert_string_equal(c->signature.title,
-			    "PSOD in WorldNewInt <- World_New");
+			    "PSOD: #PF Exception 14 in WorldNewInt");
 	ct_case_destroy(c);
 }
 
@@ -235,6 +235,247 @@ static void test_masked_prefix(void **state)
 	ct_case_destroy(c);
 }
 
+/* Placeholder stamps and logEFI copies (KBs 323991, 385615, 426284). */
+static void test_placeholder_prefixes(void **state)
+{
+	(void)state;
+	static const char *const prefixes[] = {
+		"YYYY-MM-DDTHH:MM:SS.514Z cpu40:2706894)",
+		"<YYYY-MM-DD>T<time>Z cpu40:2706894)",
+		"YYYY-MM-DDTHH:MM:SS In(14) LogEFI: cpu#:####)",
+		"\t2017-09-30T17:26:50.881Z cpu40:2706894)",
+		"    53:22:52:05.325 cpu40:2706894)",
+		"cpu##:########)",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(prefixes); i++) {
+		char text[1024];
+		snprintf(text, sizeof(text),
+			 "%s@BlueScreen: #PF Exception 14 in world 2706894:NetWorld-VM- IP 0x420023e974c9 addr 0x3c\n"
+			 "%s0x4538fc81be78:[0x420023e974c9]PktList_SplitByUplinkPort@vmkernel#nover+0x9 stack: 0x0\n"
+			 "%s####:[0x####]PktList_IOCompleteLocked@vmkernel#nover+0#### stack: 0x0\n",
+			 prefixes[i], prefixes[i], prefixes[i]);
+		struct ct_case *c = analyze(text);
+		assert_true(is_vmkernel(c));
+		const struct ct_backtrace *bt = crashing(c);
+		assert_non_null(bt);
+		assert_int_equal(bt->frame_count, 2);
+		assert_string_equal(bt->frames[1].function,
+				    "PktList_IOCompleteLocked");
+		assert_string_equal(c->signature.title,
+				    "PSOD: #PF Exception 14 in PktList_SplitByUplinkPort");
+		ct_case_destroy(c);
+	}
+	/* "YYYY-MM-DDTHH:MM:SS In(14) LogEFI[####]: #PF ..." */
+	struct ct_case *c = analyze(
+		"YYYY-MM-DDTHH:MM:SS In(14) LogEFI[####]: #PF Exception 14 in world #####:lpfc_path_cl IP 0#### addr 0####\n"
+		"YYYY-MM-DDTHH:MM:SS In(14) LogEFI: cpu#:####)####:[0x####]lpfc_path_claim_handler@(lpfc)#<None>+0####stack: 0####\n");
+	assert_string_equal(c->signature.guilty, "lpfc_path_claim_handler");
+	assert_string_equal(c->panic.report_type, "PSOD: #PF Exception 14");
+	ct_case_destroy(c);
+}
+
+/* Frame forms of pastes: "'@'" blog escapes, bare "[0x..]Func@module",
+ * ESX 4 "@vmkernel:nover", markdown "\[" "\]", " : [" and unnamed
+ * frames (unreliable, never replaced by a neighbour). */
+static void test_pasted_frame_forms(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"\t0x412242f1a850:[0x41803745573e]be_char_ioctl'@'<None>#<None>+0xc8 stack: 0x412242f1ad21\n"
+		"\t0x412242f1a960:[0x418037646620]LinuxCharIoctl'@'com.vmware.driverAPI#9.2+0x127 stack: 0x412242f27040\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_string_equal(bt->frames[0].function, "be_char_ioctl");
+	assert_null(bt->frames[0].module);
+	assert_string_equal(bt->frames[1].module, "com.vmware.driverAPI");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"ESXi hosts may experience a Purple Screen of Death with a backtrace similar to:\n"
+		"[0x42001ab7c298]PFrame_IsBackedByLPage@vmkernel#nover+0x0\n"
+		"[0x42001abb988f]VmMemCowHintUpdatePost@vmkernel#nover+0x94\n"
+		"[0x42001adb33e1]CpuSched_StartWorld@vmkernel#nover+0x86\n");
+	assert_true(is_vmkernel(c));
+	assert_string_equal(c->signature.guilty, "PFrame_IsBackedByLPage");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"    @BlueScreen: #GP Exception 13 in world 4376:usb @ 0x418029c15c43\n"
+		"    53:22:52:05.325 cpu35:4376)0x417f808c7c30:[0x418029c15c43]DLM_free@vmkernel:nover+0x10a stack: 0x4100a3802010\n"
+		"    53:22:52:05.326 cpu35:4376)0x417f808c7c60:[0x418029c2524b]Heap_Free@vmkernel:nover+0x7a stack: 0x4100a3802010\n"
+		"    53:22:52:05.326 cpu35:4376)0x417f808c7c80:[0x41802a0bb36d]hid_free_buffers@esx:nover+0x20 stack: 0x417f808c7cc0\n");
+	bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(bt->frames[0].module, "vmkernel");
+	assert_string_equal(bt->frames[2].module, "esx");
+	/* allocators are never guilty: their caller freed the memory */
+	assert_string_equal(c->signature.title,
+			    "PSOD: #GP Exception 13 in hid_free_buffers");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"2024-01-01T00:00:00.000Z cpu2:1075473)@BlueScreen: #PF Exception 14 in world 1075473:vmm0 IP 0x1 addr 0x0\n"
+		"2024-01-01T00:00:00.001Z cpu2:1075473)0x4122e445b4d8:\\[0x418014a7b71a\\] stack: 0x3000000008\n"
+		"2024-01-01T00:00:00.002Z cpu2:1075473)0x4122e445b5b8 : [0x418014a7bf1b]SP_WaitLock@vmkernel#nover+0x29f stack: 0x0\n"
+		"2024-01-01T00:00:00.003Z cpu2:1075473)0x4122e445b618:\\[0x418014a8e368\\]NetSchedFIFOInput@vmkernel#nover+0x1e7 stack: 0x0\n");
+	bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_null(bt->frames[0].function);
+	assert_false(bt->frames[0].reliable);
+	assert_string_equal(c->signature.guilty, "NetSchedFIFOInput");
+	ct_case_destroy(c);
+}
+
+/* A whole PSOD flattened into one line (KBs 428541, 420938, SR mail):
+ * cut into its records, the message stops where the next one starts. */
+static void test_flattened_paste(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"cpu##:########)@BlueScreen: #PF Exception 14 in world ########:prealloc-1 IP 0x############ addr 0x## ..."
+		"cpu##:########)Backtrace for current CPU ###, worldID=########, fp=0x1"
+		"cpu##:########)0x############:[0x############]VmMemPf_PreallocRange@vmkernel#nover+0x45 stack: ..."
+		"cpu##:########)0x############:[0x############]AllocPreallocOneDomain@vmkernel#nover+0x44 stack: ..."
+		"cpu##:########)0x############:[0x############]CpuSched_StartWorld@vmkernel#nover+0xbf stack: ...\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(c->panic.message,
+			    "#PF Exception 14 in world ########:prealloc-1 IP 0x############ addr 0x## ...");
+	assert_string_equal(c->signature.title,
+			    "PSOD: #PF Exception 14 in VmMemPf_PreallocRange");
+	ct_case_destroy(c);
+
+	c = analyze(
+		") - possible deadlock10Z cpu2:1075473)@BlueScreen: Spin count exceeded (!x 2015-08-17T14:19:25.710Z cpu2:1075473)Code start: 0x418014a00000 VMK uptime: 25:06:19:56.440 "
+		"2015-08-17T14:19:25.711Z cpu2:1075473)0x4122e445b4d8:\\[0x418014a7b71a\\]PanicvPanicInt@vmkernel#nover+0x61 stack: 0x3000000008 "
+		"2015-08-17T14:19:25.711Z cpu2:1075473)0x4122e445b5b8:\\[0x418014a7bf1b\\]Panic@vmkernel#nover+0xae stack: 0x4122e445b680 "
+		"2015-08-17T14:19:25.712Z cpu2:1075473)0x4122e445b618:\\[0x418014a8e368\\]SP_WaitLock@vmkernel#nover+0x29f stack: 0x30e4b000 "
+		"2015-08-17T14:19:25.713Z cpu2:1075473)0x4122e445b6a8:\\[0x418014badf40\\]NetSchedFIFOInput@vmkernel#nover+0x1e7 stack: 0x4122e445b6f8\n");
+	assert_string_equal(c->panic.message, "Spin count exceeded (!x");
+	assert_string_equal(c->signature.title,
+			    "PSOD: Spin count exceeded in NetSchedFIFOInput");
+	ct_case_destroy(c);
+
+	c = analyze(
+		"#PF Exception 14 in world ##### :usbus1 IP #x######d addr #x###*PCPU84:#####/usbus1PCPU 0: VVVSUVSV"
+		"0x####### : [0x#######]xhci_transfer_insert@(vmkusb)#<None>+0x17d stack: 0x#######"
+		"0x####### : [0x#######9]xhci_configure_msg@(vmkusb)#<None>+0x1c6 stack: 0x#######"
+		"0x#######: [0x####### ]Debug_IsInitialized@vmkernel#nover+0xc stack: 0x0base fs=0x0\n");
+	bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(c->signature.guilty, "xhci_transfer_insert");
+	ct_case_destroy(c);
+}
+
+/* vmklinux's WARN_ON prints a backtrace through vmk_LogBacktraceMessage:
+ * with no panic in the text it is the report (elatov.github.io, 2017). */
+static void test_vmklinux_warning(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)WARNING: LinNet: netdev_watchdog:3688: NETDEV WATCHDOG: vmnic0: transmit timed out\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)WARNING: at vmkdrivers/src_92/vmklinux_92/vmware/linux_net.c:3717/netdev_watchdog() (inside vmklinux)\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)Backtrace for current CPU #1, worldID=65936, fp=0x430410ce87c0\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)0x4390cc81be50:[0x418020d03f71]vmk_LogBacktraceMessage@vmkernel#nover+0x29 stack: 0x430410ce2ac8\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)0x4390cc81be70:[0x4180214838ad]watchdog_work_cb@com.vmware.driverAPI#9.2+0x27d stack: 0x43900000101f\n"
+		"\t2017-09-30T17:26:50.881Z cpu1:65936)0x4390cc81bed0:[0x4180214a4e28]vmklnx_workqueue_callout@com.vmware.driverAPI#9.2+0xe0 stack: 0x430410d01100\n");
+	assert_string_equal(c->panic.kind, "warning");
+	assert_string_equal(c->panic.report_type, "WARNING");
+	assert_string_equal(c->signature.title, "WARNING in watchdog_work_cb");
+	ct_case_destroy(c);
+}
+
+/* A KB's gdb-style listing of a vmkernel core, no addresses, no "in"
+ * (KB 392817): read when no gdb backtrace was found in the text. */
+static void test_listing_spin_count(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"You will get a PSDO with backtrace that has the events bellow:\n"
+		"#0  LockCheckSpinCountInt\n"
+		"#1  Lock_CheckSpinCount \n"
+		"#2   SP_WaitReadLock \n"
+		"#3   SPAcqWriteLockWork\n"
+		"#4 SP_AcqWriteLockWithRA\n"
+		"#5  tcp_usr_shutdown\n"
+		"#6  soshutdown \n"
+		"#7  vmk_shutdown\n");
+	assert_true(is_vmkernel(c));
+	assert_string_equal(c->signature.title,
+			    "PSOD: Spin count exceeded in tcp_usr_shutdown");
+	ct_case_destroy(c);
+}
+
+/* "PCPU 1 locked up. Failed to ack TLB invalidate." without @BlueScreen
+ * (KB 343033) and run into its banner (KB 324947). */
+static void test_pcpu_locked_up(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"PCPU 1 locked up. Failed to ack TLB invalidate.\n"
+		"frame=0x3a37d98 ip=0x625e94 cr2=0x0 cr3=0x40c66000 cr4=0x16c\n"
+		"0x3a37ef4:[0x625e94]Panic+0x17 stack: 0x833ab4, 0x3a37f10, 0x3a37f48\n"
+		"0x3a37f48:[0x64bfa4]TLBDoInvalidate+0x38f stack: 0x3a37f54, 0x40, 0x2\n"
+		"0x3a37f70:[0x66da4d]XMapForceFlush+0x64 stack: 0x0, 0x4d3a, 0x0\n");
+	assert_string_equal(c->panic.exception, "lockup");
+	assert_string_equal(c->signature.title,
+			    "PSOD: PCPU locked up in TLBDoInvalidate");
+	ct_case_destroy(c);
+	c = analyze(
+		"cpu34:9213)VMware ESXi 5.0.0 [Releasebuild-702118 x86_64] PCPU 18 locked up. Failed to ack TLB invalidate (total of 5 locked up, PCPU(s): 0,10,11,16,18).cpu34:9213)cr0=0x80010031 cr2=0x29bbd000\n");
+	assert_string_equal(c->panic.message,
+			    "PCPU 18 locked up. Failed to ack TLB invalidate (total of 5 locked up, PCPU(s): 0,10,11,16,18).");
+	assert_string_equal(c->signature.title, "PSOD: PCPU locked up");
+	ct_case_destroy(c);
+}
+
+/* An ESXi-Arm screen kept as C string literals, frames split across two
+ * of them, its panic line cut off: "Code start: ... VMK uptime" says it is
+ * a PSOD. */
+static void test_screen_in_c_string(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"    \"\\n[pc]     42003a344d54 [sp]     451a01b1bdd0 [psr]        20000248\"\n"
+		"    \"\\n*PCPU0:131126/HELPER_UPLINK_ASYNC_CALL_QUEUE\"\n"
+		"    \"\\nCode start: 0x42003a200000 VMK uptime: 0:00:05:35.425\"\n"
+		"    \"\\n0x451a01b1bdd0:[0x42003a344d54]vmk_Memset@vmkernel#nover+0x28\"\n"
+		"    \" stack: 0x42003b3cfa48\"\n"
+		"    \"\\n0x451a01b1bdd0:[0x42003b3ceb68]EQOSEnable@(eqos)#<None>+0xe0\"\n"
+		"    \" stack: 0x42003b3cfa48\"\n"
+		"    \"\\n0x451a01b1be80:[0x42003a48a078]UplinkDeviceAssociateAsyncCB\"\n"
+		"    \"@vmkernel#nover+0x50 stack: 0x43024240bb08\"\n"
+		"    \"\\nNo place on disk to dump data.\"\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_int_equal(bt->frame_count, 3);
+	assert_string_equal(bt->frames[2].function,
+			    "UplinkDeviceAssociateAsyncCB");
+	assert_string_equal(c->panic.kind, "PSOD");
+	assert_string_equal(c->signature.guilty, "EQOSEnable");
+	ct_case_destroy(c);
+}
+
+/* A crashing block of nothing but panic plumbing: the title comes from
+ * the panic message, not from PanicvPanicInt. */
+static void test_plumbing_only_titles_message(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"2024-01-01T00:00:00.000Z cpu3:2097555)@BlueScreen: Failed at bora/modules/vmkernel/cmmds/cmmds_audit.c:478 -- NOT REACHED\n"
+		"2024-01-01T00:00:00.001Z cpu3:2097555)0x453900000010:[0x420000001234]PanicvPanicInt@vmkernel#nover+0x439 stack: 0x0\n"
+		"2024-01-01T00:00:00.002Z cpu3:2097555)0x453900000020:[0x420000005678]Panic_vPanic@vmkernel#nover+0x23 stack: 0x0\n"
+		"2024-01-01T00:00:00.003Z cpu3:2097555)0x453900000030:[0x420000009abc]vmk_PanicWithModuleID@vmkernel#nover+0x41 stack: 0x0\n");
+	assert_null(c->signature.guilty);
+	assert_string_equal(c->signature.title, "PSOD: NOT REACHED");
+	assert_int_equal(c->signature.frame_count, 0);
+	ct_case_destroy(c);
+}
+
 /* ---- the panic line ---------------------------------------------------- */
 
 static void test_panic_fields(void **state)
@@ -265,38 +506,48 @@ static void test_bluescreen_variants(void **state)
 {
 	(void)state;
 	static const struct {
-		const char *line, *exception, *context;
+		const char *line, *exception, *context, *type;
 	} cases[] = {
 		{ "@BlueScreen: #PF Exception(14) in world 1056477182:sh ip 0x41803645e7fc addr 0x417ff5d1e50c",
-		  "#PF", "1056477182:sh" },
+		  "#PF", "1056477182:sh", "PSOD: #PF Exception 14" },
 		{ "@BlueScreen: #GP Exception(13) in world 4130:helper13-0 @ 0x41803399e303",
-		  "#GP", "4130:helper13-0" },
+		  "#GP", "4130:helper13-0", "PSOD: #GP Exception 13" },
 		{ "@BlueScreen: #GP Exception 13 in world 2100131:HELPER_MISC_ @ 0x42002f5a91c3",
-		  "#GP", "2100131:HELPER_MISC_" },
+		  "#GP", "2100131:HELPER_MISC_", "PSOD: #GP Exception 13" },
 		{ "@BlueScreen: Machine Check Exception on PCPU5 in world 2097171:netCoalesce2",
-		  "#MC", "2097171:netCoalesce2" },
+		  "#MC", "2097171:netCoalesce2", "PSOD: Machine Check Exception" },
 		{ "@BlueScreen: NMI IPI: Panic requested by another PCPU. RIPOFF(base):RBP:CS [0xc42ce(0x418002400000):0x43190b62a500:0xfc8] (Src 0x4, CPU0)",
-		  "NMI", "2097555" },
+		  "NMI", "2097555", "PSOD: NMI IPI" },
 		{ "@BlueScreen: Spin count exceeded - possible deadlock with PCPU 5",
-		  "spinlock", "2097555" },
+		  "spinlock", "2097555", "PSOD: Spin count exceeded" },
 		{ "@BlueScreen: Failed at bora/modules/vmkernel/lsom/lsom_commit_flusher.c:2575 -- VMK_ASSERT(cfDisableAssert || LSNEntryLessThan(entry, cfParams->gcpEntry))",
-		  "assert", "2097555" },
+		  "assert", "2097555", "PSOD: ASSERT" },
 		{ "@BlueScreen: Failed at bora/modules/vmkernel/cmmds/cmmds_audit.c:478 -- NOT REACHED",
-		  "assert", "2097555" },
+		  "assert", "2097555", "PSOD: NOT REACHED" },
 		{ "BlueScreen: NOT_IMPLEMENTED bora/vmkernel/main/world.c:2307",
-		  "not-implemented", "2097555" },
+		  "not-implemented", "2097555", "PSOD: NOT_IMPLEMENTED" },
 		{ "@BlueScreen: line 12464 assert \"(s->state_flags & PFSTATE_TCP_HALF_OPEN) == 0\" failed",
-		  "assert", "2097555" },
+		  "assert", "2097555", "PSOD: ASSERT" },
 		{ "@BlueScreen: ip_init: failed to allocate flowtable",
-		  "panic", "2097555" },
+		  "panic", "2097555", NULL },
 		{ "@BlueScreen: tcp_syncache.hashbase == NULL",
-		  "panic", "2097555" },
+		  "panic", "2097555", NULL },
 		{ "@BlueScreen: BUG: failure at vmkdrivers/src_9/include/linux/if_vlan.h:425/vlan_put_tag()! (inside vmklinux)",
-		  "BUG", "2097555" },
+		  "BUG", "2097555", "PSOD: BUG" },
 		{ "@BlueScreen: PCPU 38: no heartbeat (2/2 IPIs received)",
-		  "heartbeat", "2097555" },
+		  "heartbeat", "2097555", "PSOD: Heartbeat" },
+		/* KB 324947 */
+		{ "@BlueScreen: PCPU 3 locked up. Failed to ack TLB invalidate.",
+		  "lockup", "2097555", "PSOD: PCPU locked up" },
+		{ "@BlueScreen: Heartbeat: 618: PCPU 5 didn't have a heartbeat for 60 seconds. *may* be locked up.",
+		  "heartbeat", "2097555", "PSOD: Heartbeat" },
+		{ "@BlueScreen: LINT1/NMI (motherboard nonmaskable interrupt), undiagnosed. This may be a hardware problem; please contact your hardware vendor.",
+		  "NMI", "2097555", "PSOD: LINT1/NMI" },
+		{ "@BlueScreen: ASSERT bora/vmkernel/main/pframe.c:1251",
+		  "assert", "2097555", "PSOD: ASSERT" },
 		{ "@BlueScreen: EXCVEC_CUREL_SP_EL0_SYNCH Exception 0 in world 2097555:arm IP 0x1",
-		  "EXCVEC_CUREL_SP_EL0_SYNCH", "2097555:arm" },
+		  "EXCVEC_CUREL_SP_EL0_SYNCH", "2097555:arm",
+		  "PSOD: EXCVEC_CUREL_SP_EL0_SYNCH Exception 0" },
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(cases); i++) {
 		char text[1024];
@@ -313,8 +564,20 @@ static void test_bluescreen_variants(void **state)
 		const char *msg = strstr(cases[i].line, "BlueScreen: ") + 12;
 		assert_string_equal(c->panic.message, msg);
 		assert_non_null(crashing(c));
-		assert_string_equal(c->signature.title,
-				    "PSOD in Crash_Here <- Caller_Of_It");
+		/* "TYPE in GUILTY"; a module's own panic string names no
+		 * type: the frames name the crash */
+		char title[128];
+		if (cases[i].type)
+			snprintf(title, sizeof(title), "%s in Crash_Here",
+				 cases[i].type);
+		else
+			snprintf(title, sizeof(title),
+				 "PSOD in Crash_Here <- Caller_Of_It");
+		assert_string_equal(c->signature.title, title);
+		if (cases[i].type)
+			assert_string_equal(c->panic.report_type,
+					    cases[i].type);
+		assert_false(c->panic.typed);
 		ct_case_destroy(c);
 	}
 }
@@ -368,7 +631,7 @@ static void test_panic_details(void **state)
 	assert_non_null(bt);
 	assert_string_equal(bt->label, "cpu12 world 2098455");
 	assert_string_equal(c->signature.title,
-			    "PSOD in PktList_SplitByUplinkPort <- PktList_IOCompleteLocked <- Portset_ProcessAllDeferred");
+			    "PSOD: #PF Exception 14 in PktList_SplitByUplinkPort");
 	ct_case_destroy(c);
 
 	/* summary with a world name and an assert message */
@@ -454,7 +717,7 @@ static void test_saved_not_crashing(void **state)
 	assert_true(c->backtraces[1].crashing);
 	assert_string_equal(c->backtraces[1].label, "cpu3 world 2097555");
 	assert_string_equal(c->signature.title,
-			    "PSOD in Net_Crash <- Net_Caller");
+			    "PSOD: #PF Exception 14 in Net_Crash");
 	ct_case_destroy(c);
 }
 
@@ -487,7 +750,7 @@ static void test_saved_vs_current(void **state)
 	assert_true(cur->frames[1].generic);
 	assert_false(cur->frames[2].generic);
 	assert_string_equal(c->signature.title,
-			    "PSOD in Timer_GetCycles <- SP_WaitReadLock");
+			    "PSOD: Heartbeat in Timer_GetCycles");
 	assert_string_equal(c->panic.exception, "heartbeat");
 	assert_string_equal(c->panic.cpu, "cpu0");
 	ct_case_destroy(c);
@@ -517,7 +780,7 @@ static void test_saved_takes_over_plumbing(void **state)
 	assert_string_equal(c->backtraces[1].label,
 			    "pcpu 4 SpinLock spin out NMI");
 	assert_string_equal(c->signature.title,
-			    "PSOD in BitVector_NextBit <- TransferDispatchExtent");
+			    "PSOD: NMI IPI in BitVector_NextBit");
 	assert_string_equal(c->panic.exception, "NMI");
 	assert_string_equal(c->panic.context, "2102090");
 	assert_string_equal(c->panic.cpu, "cpu0");
@@ -547,7 +810,7 @@ static void test_generic_plumbing(void **state)
 	assert_true(bt->frames[5].generic);
 	assert_int_equal(c->signature.frame_count, 2);
 	assert_string_equal(c->signature.frames[0], "LSOMFlush");
-	assert_string_equal(c->signature.title, "PSOD in LSOMFlush <- LSOMWorld");
+	assert_string_equal(c->signature.title, "PSOD: ASSERT in LSOMFlush");
 	assert_string_equal(c->panic.exception, "assert");
 	ct_case_destroy(c);
 }
@@ -578,7 +841,7 @@ static void test_same_crash_same_hash(void **state)
 		"  0x4538fc81bef0:[0x420023ea77de]UplinkAsyncProcessCallsHelperCB@vmkernel#nover+0x2b stack: 0x0\n");
 	assert_non_null(a->signature.title);
 	assert_string_equal(a->signature.title,
-			    "PSOD in i40en_UplinkPrivStatsGet <- UplinkDeviceGetStatsAsyncCB <- UplinkAsyncProcessCallsHelperCB");
+			    "PSOD: #PF Exception 14 in i40en_UplinkPrivStatsGet");
 	assert_string_equal(a->signature.hash, b->signature.hash);
 	assert_string_equal(a->signature.hash, d->signature.hash);
 	assert_string_equal(b->panic.cpu, "cpu63");
@@ -670,7 +933,7 @@ static void test_truncated_psod(void **state)
 	assert_non_null(bt);
 	assert_int_equal(bt->frame_count, 1);
 	assert_string_equal(c->signature.title,
-			    "PSOD in i40en_UplinkPrivStatsGet");
+			    "PSOD: #PF Exception 14 in i40en_UplinkPrivStatsGet");
 	assert_true(c->note_count >= 1);
 	ct_case_destroy(c);
 
@@ -1040,6 +1303,14 @@ int main(void)
 		cmocka_unit_test(test_frames_esx4),
 		cmocka_unit_test(test_cloudflare_frame),
 		cmocka_unit_test(test_masked_prefix),
+		cmocka_unit_test(test_placeholder_prefixes),
+		cmocka_unit_test(test_pasted_frame_forms),
+		cmocka_unit_test(test_flattened_paste),
+		cmocka_unit_test(test_vmklinux_warning),
+		cmocka_unit_test(test_listing_spin_count),
+		cmocka_unit_test(test_pcpu_locked_up),
+		cmocka_unit_test(test_plumbing_only_titles_message),
+		cmocka_unit_test(test_screen_in_c_string),
 		cmocka_unit_test(test_panic_fields),
 		cmocka_unit_test(test_bluescreen_variants),
 		cmocka_unit_test(test_screen_without_bluescreen),
