@@ -484,8 +484,8 @@ static const char *clock_time(const char *p, const char *end)
 
 /* Stamps that serial-console capture tools (minicom, tio, picocom, ts,
  * grabserial-like scripts) put before each line: "[2024-01-02 03:04:05]",
- * "[03:04:05.123]" or a bare "12:34:56.789 ".  The end of the stamp, or
- * NULL. */
+ * "[03:04:05.123]", a bare "12:34:56.789 " or Go's "2018/01/09 14:28:48 ".
+ * The end of the stamp, or NULL. */
 static const char *serial_stamp(const char *p, const char *end)
 {
 	const char *q;
@@ -494,6 +494,17 @@ static const char *serial_stamp(const char *p, const char *end)
 		    !(q = clock_time(p + 1, end)))
 			return NULL;
 		return q < end && *q == ']' ? q + 1 : NULL;
+	}
+	/* Go's log package, as fuzzing harnesses print kernel text:
+	 * "2018/01/09 14:28:48 " */
+	static const char go_date[] = "dddd/dd/dd ";
+	if (end - p > (ptrdiff_t)sizeof(go_date)) {
+		bool date = true;
+		for (size_t i = 0; date && i < sizeof(go_date) - 1; i++)
+			date = go_date[i] == 'd' ? is_digit(p[i])
+						 : p[i] == go_date[i];
+		if (date)
+			p += sizeof(go_date) - 1;
 	}
 	q = clock_time(p, end);
 	return q && q < end && *q == ' ' ? q : NULL;

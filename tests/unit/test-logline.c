@@ -206,6 +206,9 @@ static void test_serial_console(void **state)
 		      "[   12.300000]", NULL, false);
 	expect_prefix("12:34:56 Call Trace:", "Call Trace:", "12:34:56", NULL,
 		      false);
+	/* Go's log package, as a fuzzing harness prints kernel text */
+	expect_prefix("2018/01/09 14:28:48 BUG: memory leak", "BUG: memory leak",
+		      "2018/01/09 14:28:48", NULL, false);
 	/* ts's default "%b %d %H:%M:%S" is a syslog stamp with no host */
 	expect_prefix("Jan 02 03:04:05 [   12.300000] Oops", "Oops",
 		      "Jan 02 03:04:05", NULL, false);
