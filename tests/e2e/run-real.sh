@@ -2,11 +2,12 @@
 # run-real.sh - real third-party crash text under tests/data/real/ (format
 # in tests/data/real/README.md) against its .expect sidecar: the input kind
 # is recognised, the guilty function agrees with the triager's (or, for a
-# file with no crash, no title is given).  One TAP line per check.
+# file with no crash, no title is given), and the verdict names the known
+# issue the .expect's "known:" line gives, or none.  One TAP line per check.
 #
 # The product is improved in parallel, so a disagreement listed in
 # tests/data/real/KNOWN-MISSES ("PATH CHECK reason...", CHECK one of kind,
-# guilty, silence) is reported "not ok ... # TODO known miss" (XFAIL).  A
+# guilty, silence, known) is reported "not ok ... # TODO known miss" (XFAIL).  A
 # listed miss that now passes is a plain "ok" plus "# stale known miss:"
 # so the list can be pruned; an unlisted disagreement fails.  Every
 # disagreement is also printed as "# miss: PATH CHECK got: ...", so
@@ -16,7 +17,8 @@
 
 REAL="$DATA/real"
 MISSES="$REAL/KNOWN-MISSES"
-kinds_ok=0 kinds_n=0 guilty_ok=0 guilty_n=0
+kinds_ok=0 kinds_n=0 guilty_ok=0 guilty_n=0 known_ok=0 known_n=0
+false_known=0
 
 # strip compiler clone suffixes: spool_reap.isra.0 -> spool_reap
 norm() {
@@ -85,7 +87,18 @@ for expect in "$REAL"/*/*.expect; do
 		[ -z "$got" ] && pass=yes
 		verdict "$name" silence $pass "no crash, no title" "got: $got"
 	fi
+
+	# (d) the known issue, when the text is a knowledge-base article's
+	# own evidence; else none: no false KNOWN verdict on real text
+	known=$(sed -n 's/^known: *//p' "$expect" | head -1)
+	got=$(jq -r '[.matches[]? | select(.passes) | .id][0] // "none"' "$json")
+	pass=no
+	[ "$got" = "${known:-none}" ] && pass=yes
+	[ -n "$known" ] && known_n=$((known_n + 1))
+	[ -n "$known" ] && [ $pass = yes ] && known_ok=$((known_ok + 1))
+	[ -z "$known" ] && [ $pass = no ] && false_known=$((false_known + 1))
+	verdict "$name" known $pass "known ${known:-none}" "got: $got"
 done
 
-echo "# real: kinds recognised $kinds_ok/$kinds_n, guilty agrees $guilty_ok/$guilty_n"
+echo "# real: kinds recognised $kinds_ok/$kinds_n, guilty agrees $guilty_ok/$guilty_n, known issues found $known_ok/$known_n, false KNOWN $false_known"
 finish
