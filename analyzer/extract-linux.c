@@ -498,6 +498,16 @@ static bool inlined_bracket(const char **p, const char *end)
 	return true;
 }
 
+/* f becomes a frame with an address and no name (reliable, unnumbered). */
+static void address_frame(struct ct_frame *f, uint64_t addr)
+{
+	memset(f, 0, sizeof(*f));
+	f->number = -1;
+	f->reliable = true;
+	f->address = addr;
+	f->has_address = true;
+}
+
 /* Parse one frame at [p, end):
  *   "func+0x5a/0x80 [i40e]", "? func+0x1a/0x1f", "func.cold+0x1/0x2",
  *   "[<ffffffff8107e0e7>] func+0x27/0x30", "[<ffff...>] ? func+0x27/0x30",
@@ -1546,11 +1556,7 @@ static int pc_frame(const char *p, const char *end, struct ct_frame *f)
 	}
 	if (rc != 0 || !has)
 		return rc;
-	memset(f, 0, sizeof(*f));
-	f->number = -1;
-	f->reliable = true;
-	f->address = addr;
-	f->has_address = true;
+	address_frame(f, addr);
 	return 1;
 }
 
@@ -1702,11 +1708,7 @@ static int arch_trace_frame(const char *m, const char *end,
 		uint64_t addr;
 		if (!bracket_address(&q, end, &addr))
 			return 0;
-		memset(f, 0, sizeof(*f));
-		f->number = -1;
-		f->reliable = true;
-		f->address = addr;
-		f->has_address = true;
+		address_frame(f, addr);
 		return 1;
 	}
 	if (starts(m, end, "--- interrupt: ") ||

@@ -304,25 +304,23 @@ static const char *facility_dot_level(const char *p, const char *end)
 
 /* "kern  :err   : " (dmesg -x) or "kern:  err: " (container and appliance
  * consoles such as talosctl dmesg) at p: the position after it, or NULL. */
+/* Blanks then ':' at q: the position after the ':', or NULL. */
+static const char *colon_after_blanks(const char *q, const char *end)
+{
+	while (q < end && *q == ' ')
+		q++;
+	return q < end && *q == ':' ? q + 1 : NULL;
+}
+
 static const char *facility_colon_level(const char *p, const char *end)
 {
 	const char *q = facility_name(p, end);
-	if (!q)
+	if (!q || !(q = colon_after_blanks(q, end)))
 		return NULL;
 	while (q < end && *q == ' ')
 		q++;
-	if (q >= end || *q != ':')
+	if (!(q = level_name(q, end)) || !(q = colon_after_blanks(q, end)))
 		return NULL;
-	q++;
-	while (q < end && *q == ' ')
-		q++;
-	if (!(q = level_name(q, end)))
-		return NULL;
-	while (q < end && *q == ' ')
-		q++;
-	if (q >= end || *q != ':')
-		return NULL;
-	q++;
 	return q < end && *q == ' ' ? q + 1 : q;
 }
 

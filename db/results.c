@@ -286,6 +286,20 @@ static struct ct_error *read_version(struct ct_results *db, int *ret)
 	return NULL;
 }
 
+/* A database a newer crashtriage wrote is refused, not misread. */
+static struct ct_error *refuse_newer(const struct ct_results *db,
+				     const char *path)
+{
+	if (db->file_version <= CT_RESULTS_SCHEMA_VERSION)
+		return NULL;
+	return ct_error_at(ct_error_create(CT_ERROR_UNSUPPORTED,
+					   "results schema version %d is newer "
+					   "than this crashtriage reads (%d)",
+					   db->file_version,
+					   CT_RESULTS_SCHEMA_VERSION),
+			   path, 0, 0, false);
+}
+
 /* What every handle on a results database gets: defensive mode, a busy
  * timeout for the batch lock's neighbours, no trust in the schema. */
 static struct ct_error *harden(struct ct_results *db)
@@ -340,12 +354,8 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 		err = exec(db, "PRAGMA journal_mode = WAL;"
 			   "PRAGMA synchronous = NORMAL;"
 			   "PRAGMA foreign_keys = ON;");
-	if (!err && db->file_version > CT_RESULTS_SCHEMA_VERSION)
-		err = ct_error_at(ct_error_create(
-			CT_ERROR_UNSUPPORTED, "results schema version %d is "
-			"newer than this crashtriage reads (%d)",
-			db->file_version, CT_RESULTS_SCHEMA_VERSION),
-			path, 0, 0, false);
+	if (!err)
+		err = refuse_newer(db, path);
 	if (!err && db->file_version < version)
 		err = migrate(db, db->file_version, version);
 	if (err) {
@@ -419,12 +429,8 @@ struct ct_error *ct_results_open_readonly(const char *path,
 		err = ct_error_at(ct_error_create(
 			CT_ERROR_CORRUPT, "not a crashtriage results "
 			"database (empty)"), path, 0, 0, false);
-	if (!err && db->file_version > CT_RESULTS_SCHEMA_VERSION)
-		err = ct_error_at(ct_error_create(
-			CT_ERROR_UNSUPPORTED, "results schema version %d is "
-			"newer than this crashtriage reads (%d)",
-			db->file_version, CT_RESULTS_SCHEMA_VERSION),
-			path, 0, 0, false);
+	if (!err)
+		err = refuse_newer(db, path);
 	if (err) {
 		ct_results_close(db);
 		return err;
