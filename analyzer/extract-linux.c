@@ -2352,6 +2352,31 @@ static const struct report *pick_crash(const struct lx_state *s)
 	return crash;
 }
 
+/* Mark the generic frames of our backtraces.  Old kernels print the oops
+ * machinery (show_stack, die, do_page_fault) at the top of the Call Trace,
+ * below the frame the EIP/RIP/PC line gave: a cut there must not take that
+ * frame 0 with it, unless it is plumbing itself or the extractor had set
+ * it aside already (an interrupted RIP). */
+static void mark_generic(struct lx_state *s)
+{
+	for (size_t i = s->first_bt; i < s->c->backtrace_count; i++) {
+		struct ct_backtrace *bt = &s->c->backtraces[i];
+		bool aside = bt->frame_count && bt->frames[0].generic;
+		ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
+		bool from_register = false;
+		for (size_t k = 0; k < s->report_count; k++)
+			if (s->reports[k].bt == i && s->reports[k].frame0)
+				from_register = true;
+		struct ct_frame *f0 = bt->frame_count ? &bt->frames[0] : NULL;
+		const char *name = f0 ? (f0->normalized ? f0->normalized
+							: f0->function)
+				      : NULL;
+		if (from_register && !aside && f0->generic && name &&
+		    !ct_frame_is_plumbing(name, CT_FAMILY_LINUX))
+			f0->generic = false;
+	}
+}
+
 /* The extractor's crash report, or the report a report type names when
  * one does (report.c): that one's headline, backtrace and type win. */
 static struct ct_error *set_crash(struct lx_state *s)
@@ -2421,9 +2446,7 @@ static struct ct_error *finish(struct lx_state *s)
 		err = close_report(s);
 	if (err)
 		return err;
-	for (size_t i = s->first_bt; i < s->c->backtrace_count; i++)
-		ct_backtrace_mark_generic(&s->c->backtraces[i],
-					  CT_FAMILY_LINUX);
+	mark_generic(s);
 	err = set_crash(s);
 	if (!err && s->dropped)
 		err = ct_case_add_note(s->c, "'%s': more than %d kernel reports "

@@ -250,6 +250,18 @@ static const struct report_case cases[] = {
 	  TRACE(" consume_skb+0x1/0x2\n"),
 	  "BUG: unable to handle kernel NULL pointer dereference",
 	  "skb_release_data", "oops", false },
+	{ "null-deref-i386-old",	/* the machinery below frame 0 */
+	  "Unable to handle kernel NULL pointer dereference at virtual address 00000000\n"
+	  "EIP:    0060:[<c0562cf4>]    Not tainted VLI\n"
+	  "EIP is at oprof_read+0x24/0x50\n"
+	  TRACE(" [<c0103f4f>] show_stack+0x7f/0xa0\n"
+		" [<c01042f1>] die+0x101/0x190\n"
+		" [<c0116d6c>] do_page_fault+0x30c/0x5f0\n"
+		" [<c0103b2f>] error_code+0x4f/0x54\n"
+		" [<c0160c37>] vfs_read+0xb7/0x160\n"
+		" [<c01610b9>] sys_read+0x49/0x80\n"),
+	  "BUG: unable to handle kernel NULL pointer dereference",
+	  "oprof_read", "oops", false },
 	{ "paging-request",
 	  "BUG: unable to handle page fault for address: ffffc9001652fa68\n"
 	  "RIP: 0010:memcmp+0x1/0x2\n"
