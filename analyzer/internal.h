@@ -312,6 +312,8 @@ enum {
 	CT_WRAP_NOISE = 1u << 3,	/* <pre>/<details> markup lines, pager
 					 * prompts and status lines */
 	CT_WRAP_HTML = 1u << 4,		/* HTML character references */
+	CT_WRAP_COMMENT = 1u << 5,	/* "// " or " * " source comments
+					 * (crash text kept in code) */
 };
 
 /* A text as the extractors should read it. */

@@ -322,12 +322,30 @@ static bool has_entities(const char *buf, size_t len)
 	return false;
 }
 
+/* A source comment's marker at the start of [p, end): up to three blanks,
+ * then "//" or "*" (inside a C block comment, not its closing mark), and one
+ * blank.  The first byte after it, or p when the line is no comment. */
+static const char *comment_end(const char *p, const char *end)
+{
+	const char *q = p;
+	while (q < end && q - p < 3 && *q == ' ')
+		q++;
+	if (end - q >= 2 && q[0] == '/' && q[1] == '/')
+		q += 2;
+	else if (q < end && *q == '*' && (q + 1 == end || q[1] == ' '))
+		q++;
+	else
+		return p;
+	return q < end && *q == ' ' ? q + 1 : q;
+}
+
 /* What one pass over the lines found. */
 struct survey {
 	unsigned long lines;		/* non-empty lines */
 	unsigned long gt_quoted;	/* lines starting with '>' markers */
 	unsigned long pipe_quoted;	/* lines starting with "| " */
 	unsigned long fences;		/* code fence lines */
+	unsigned long commented;	/* lines starting "//" or "*" */
 	unsigned long noise;		/* markup and pager lines */
 };
 
@@ -356,6 +374,11 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 			s->pipe_quoted++;
 		f = quote_end(p, end, true);
 		break;
+	case '/':
+	case '*':
+		if (comment_end(p, end) != p)
+			s->commented++;
+		return;
 	case '`': case '~': case '<': case '-': case 'l': case '(':
 	case ':': case ' ': case '\t':
 		break;
@@ -378,6 +401,8 @@ static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 		end--;
 	if (u->wrappers & CT_WRAP_QUOTE)
 		p = quote_end(p, end, u->wrappers & CT_WRAP_PIPE_QUOTE);
+	if (u->wrappers & CT_WRAP_COMMENT)
+		p = comment_end(p, end);
 	/* inside an indented fence (a list item's), its indentation goes */
 	for (size_t i = 0; i < *fence_indent && p < end && *p == ' '; i++)
 		p++;
@@ -499,6 +524,9 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 		w |= CT_WRAP_QUOTE | CT_WRAP_PIPE_QUOTE;
 	if (s.fences)
 		w |= CT_WRAP_FENCE;
+	/* crash text kept in a source comment: most lines commented */
+	if (s.commented >= 2 && 2 * s.commented >= s.lines)
+		w |= CT_WRAP_COMMENT;
 	if (s.noise)
 		w |= CT_WRAP_NOISE;
 	ret->wrappers = w;

@@ -275,6 +275,26 @@ static void test_unwrap_plain(void **state)
 	ct_unwrapped_deinit(&u);
 }
 
+/* Crash text kept in a source comment: "// " or a block comment's " * " */
+static void test_unwrap_comment(void **state)
+{
+	(void)state;
+	expect_unwrap("// (gdb) bt\n// #0  0x1 in f () at a.c:1\n"
+		      "// #1  0x2 in main () at a.c:9\n//\nint x;\n",
+		      "(gdb) bt\n#0  0x1 in f () at a.c:1\n"
+		      "#1  0x2 in main () at a.c:9\n\nint x;\n",
+		      CT_WRAP_COMMENT);
+	expect_unwrap("/*\n * [   12.3] BUG: x\n * [   12.4]  foo+0x1/0x2\n */\n",
+		      "/*\n[   12.3] BUG: x\n[   12.4]  foo+0x1/0x2\n */\n",
+		      CT_WRAP_COMMENT);
+	/* one comment line in a log is no wrapper */
+	struct ct_unwrapped u;
+	const char *one = "[   12.3] BUG: x\n// note\n[   12.4] y\n";
+	assert_null(ct_text_unwrap(one, strlen(one), &u));
+	assert_false(u.wrappers & CT_WRAP_COMMENT);
+	ct_unwrapped_deinit(&u);
+}
+
 static void test_unwrap_markdown_quote(void **state)
 {
 	(void)state;
@@ -393,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_serial_console),
 		cmocka_unit_test(test_no_prefix),
 		cmocka_unit_test(test_unwrap_plain),
+		cmocka_unit_test(test_unwrap_comment),
 		cmocka_unit_test(test_unwrap_markdown_quote),
 		cmocka_unit_test(test_unwrap_mail_quote),
 		cmocka_unit_test(test_unwrap_fence),
