@@ -183,10 +183,12 @@ static bool gdb_sniff(const char *buf, size_t len)
 	 * a paste that starts past "#0" needs a body that is surely gdb's */
 	const char *prev = NULL;
 	bool shaped = false;	/* prev is a gdb-shaped frame */
+	bool top = false;	/* a gdb-shaped "#0" was seen */
 	unsigned long prev_n = 0;
 	while ((p = find_frame_marker(&sc, p, prev, &n, &body))) {
 		if (shaped && n == prev_n + 1)
 			return true;
+		top |= shaped && prev_n == 0;
 		size_t window = (size_t)(end - body) < 512
 			? (size_t)(end - body) : 512;
 		bool numbered;
@@ -202,6 +204,12 @@ static bool gdb_sniff(const char *buf, size_t len)
 		prev = p;
 		p++;
 	}
+	top |= shaped && prev_n == 0;
+	/* a one-frame backtrace ("#0  0x... in main ()") is gdb's when gdb's
+	 * own words on a signal are there too */
+	if (top && (ct_memstr(buf, len, "Program received signal ") ||
+		    ct_memstr(buf, len, "Program terminated with signal ")))
+		return true;
 	return sniff_unmarked(buf, len);
 }
 
