@@ -87,7 +87,8 @@ static void print_frames(const struct ct_backtrace *bt)
 		       f->module ? " [" : "", f->module ? cli_vis(f->module) : "",
 		       f->module ? "]" : "",
 		       !f->reliable ? "  (unreliable)"
-		       : f->generic ? "  (generic)" : "");
+		       : f->generic ? "  (generic)"
+		       : f->skipped ? "  (helper)" : "");
 	}
 	if (bt->frame_count > SHOWN)
 		printf("  ... %zu more\n", bt->frame_count - SHOWN);
