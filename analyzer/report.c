@@ -680,7 +680,9 @@ static bool is_timer_interrupt(const char *name)
 {
 	return strstr(name, "apic_timer_interrupt") ||
 	       strcmp(name, "el1h_64_irq") == 0 ||
-	       strcmp(name, "el1_interrupt") == 0;
+	       strcmp(name, "el1_interrupt") == 0 ||
+	       strcmp(name, "el1_irq") == 0 ||
+	       strcmp(name, "__irq_svc") == 0;	/* ARM32 */
 }
 
 /* Could frame f of a stall be guilty?  After the timer interrupt, frames
