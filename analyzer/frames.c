@@ -140,8 +140,32 @@ static bool is_version_node(const char *p)
 /* Length of name without what only tells overloads, clones and builds
  * apart: a symbol version "@@GLIBC_2.3.2", a C++ " [clone .isra.0]" tail,
  * a " const" qualifier and the parameter list "(int, char const*)" of a
- * demangled name (not the "()" of "operator()"), and a Rust hash
+ * demangled name (not the "()" of "operator()"), a function template's
+ * or Rust generic's trailing "<...>" arguments, and a Rust hash
  * "::h0123456789abcdef". */
+/* Drop a bracketed list that ends [name, name+len) ("(int, char*)",
+ * "<T, U>") unless it belongs to an operator ("operator()", "operator<=>")
+ * or is all there is.  The new length. */
+static size_t strip_bracketed(const char *name, size_t len, char open,
+			      char close)
+{
+	if (len <= 2 || name[len - 1] != close)
+		return len;
+	size_t i = len - 1;
+	int depth = 0;
+	do {
+		if (name[i] == close)
+			depth++;
+		else if (name[i] == open)
+			depth--;
+	} while (depth > 0 && i-- > 0);
+	if (depth == 0 && i > 0 &&
+	    !(i >= 8 && memcmp(name + i - 8, "operator", 8) == 0) &&
+	    !(i >= 9 && memcmp(name + i - 9, "operator", 8) == 0))
+		return i;
+	return len;
+}
+
 static size_t strip_overload(const char *name, size_t len)
 {
 	const char *at = memchr(name, '@', len);
@@ -152,19 +176,9 @@ static size_t strip_overload(const char *name, size_t len)
 		len = (size_t)(clone - name);
 	if (len > 6 && memcmp(name + len - 6, " const", 6) == 0)
 		len -= 6;
-	if (len > 2 && name[len - 1] == ')') {
-		size_t i = len - 1;
-		int depth = 0;
-		do {
-			if (name[i] == ')')
-				depth++;
-			else if (name[i] == '(')
-				depth--;
-		} while (depth > 0 && i-- > 0);
-		if (depth == 0 && i > 0 &&
-		    !(i >= 8 && memcmp(name + i - 8, "operator", 8) == 0))
-			len = i;
-	}
+	len = strip_bracketed(name, len, '(', ')');
+	/* a function template's or Rust generic's arguments: one function */
+	len = strip_bracketed(name, len, '<', '>');
 	if (len > 19 && memcmp(name + len - 19, "::h", 3) == 0) {
 		bool hex = true;
 		for (size_t i = len - 16; i < len; i++)

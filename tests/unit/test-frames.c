@@ -101,7 +101,8 @@ static void test_cxx_names_read_whole(void **state)
 	assert_string_equal(bt->frames[2].normalized, "operator<<");
 	assert_string_equal(bt->frames[2].module, "libfoo.so");
 	assert_string_equal(bt->frames[3].normalized,
-			    "std::__invoke_impl<void, void (*)()>");
+			    "std::__invoke_impl");	/* one function for
+							 * every instantiation */
 	ct_case_destroy(c);
 }
 
