@@ -56,4 +56,16 @@ TEST_HELPER bool has_note(const struct ct_case *c, const char *part)
 	return false;
 }
 
+#ifdef cmocka_unit_test
+/* Analyze text (named name) as ct_analyze_buffer() does; fails the test
+ * when that fails.  The caller destroys the case. */
+TEST_HELPER struct ct_case *analyze_named(const char *name, const char *text)
+{
+	struct ct_case *c = NULL;
+	assert_null(ct_analyze_buffer(name, text, strlen(text), &c));
+	assert_non_null(c);
+	return c;
+}
+#endif
+
 #endif /* CT_TEST_HELPERS_H */

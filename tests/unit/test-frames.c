@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "tests/unit/helpers.h"
 
 static void test_normalize_cxx_rust(void **state)
 {
@@ -73,11 +74,7 @@ static void test_normalize_cxx_rust(void **state)
 
 static struct ct_case *analyze(const char *text)
 {
-	struct ct_case *c = NULL;
-	struct ct_error *err = ct_analyze_buffer("test", text, strlen(text),
-						 &c);
-	assert_null(err);
-	return c;
+	return analyze_named("test", text);
 }
 
 /* Names with blanks and parentheses of their own are one frame each. */

@@ -328,13 +328,7 @@ static void test_every_type(void **state)
 	size_t bad = 0;
 	for (size_t i = 0; i < CT_ARRAY_SIZE(cases); i++) {
 		const struct report_case *rc = &cases[i];
-		struct ct_case *c = NULL;
-		struct ct_error *err = ct_analyze_buffer(rc->name, rc->text,
-							 strlen(rc->text), &c);
-		if (err || !c) {
-			print_error("%s: analyze failed\n", rc->name);
-			fail();
-		}
+		struct ct_case *c = analyze_named(rc->name, rc->text);
 		const char *type = c->panic.report_type;
 		const char *guilty = c->signature.guilty;
 		bool same = type && strcmp(type, rc->type) == 0 &&
@@ -394,8 +388,7 @@ static void test_warning_yields_to_oops(void **state)
 		"BUG: kernel NULL pointer dereference, address: 0000000000000010\n"
 		"RIP: 0010:bad_deref+0x1/0x2 [bad]\n"
 		TRACE(" bad_caller+0x1/0x2 [bad]\n");
-	struct ct_case *c = NULL;
-	assert_null(ct_analyze_buffer("w.log", text, strlen(text), &c));
+	struct ct_case *c = analyze_named("w.log", text);
 	assert_string_equal(c->signature.guilty, "bad_deref");
 	const struct ct_backtrace *bt = crashing(c);
 	assert_non_null(bt);
@@ -408,8 +401,7 @@ static void test_alt_titles(void **state)
 {
 	(void)state;
 	const char *text = cases[0].text;	/* KASAN use-after-free Read */
-	struct ct_case *c = NULL;
-	assert_null(ct_analyze_buffer("k.log", text, strlen(text), &c));
+	struct ct_case *c = analyze_named("k.log", text);
 	assert_int_equal(c->signature.alt_title_count, 2);
 	assert_string_equal(c->signature.alt_titles[0],
 			    "KASAN: use-after-free in tcp_v4_rcv");
@@ -484,8 +476,7 @@ static void test_quiet(void **state)
 		"[    1.234567] traps: a.out[123] general protection fault ip:7f sp:7ff error:0 in libc.so.6\n"
 		"[    2.000000] WARNING: Spectre v2 mitigation leaves CPU vulnerable\n"
 		"[    3.000000] usb 1-1: device descriptor read/64, error -71\n";
-	struct ct_case *c = NULL;
-	assert_null(ct_analyze_buffer("q.log", text, strlen(text), &c));
+	struct ct_case *c = analyze_named("q.log", text);
 	assert_null(c->signature.title);
 	assert_null(c->panic.report_type);
 	ct_case_destroy(c);

@@ -10,6 +10,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "tests/unit/helpers.h"
 
 static void test_normalize(void **state)
 {
@@ -36,11 +37,7 @@ static void test_normalize(void **state)
 
 static struct ct_case *analyze(const char *text)
 {
-	struct ct_case *c = NULL;
-	struct ct_error *err = ct_analyze_buffer("test", text, strlen(text),
-						 &c);
-	assert_null(err);
-	return c;
+	return analyze_named("test", text);
 }
 
 static void test_abort_frames_cut(void **state)
