@@ -423,6 +423,7 @@ struct ct_error *ct_case_set_panic(struct ct_case *c,
 	if (first) {
 		c->panic.corrupted = panic->corrupted;
 		c->panic.typed = panic->typed;
+		c->panic.guilty_frame = panic->guilty_frame;
 	}
 	for (size_t i = 0; i < CT_ARRAY_SIZE(fields); i++) {
 		if (*fields[i].dst || !fields[i].src)

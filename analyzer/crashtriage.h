@@ -186,6 +186,10 @@ struct ct_panic {
 	bool typed;		/* report_type and guilty come from the
 				 * report-type rules (guilty NULL means
 				 * none rather than "not chosen yet") */
+	long guilty_frame;	/* when typed: the guilty frame's index in
+				 * the crashing backtrace (its name may be
+				 * the bucket or syscall the rules gave it),
+				 * -1 when the report's text named it */
 };
 
 /* A known issue that fits the case, filled by the matcher (rules/). */

@@ -2433,6 +2433,7 @@ static struct ct_error *set_crash(struct lx_state *s)
 		.guilty = typed.guilty,
 		.corrupted = typed.corrupted,
 		.typed = typed.typed,
+		.guilty_frame = typed.guilty_frame,
 	};
 	err = ct_case_set_panic(s->c, &panic);
 	ct_linux_report_deinit(&typed);

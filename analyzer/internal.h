@@ -249,6 +249,7 @@ struct ct_linux_report {
 	const char *skip;	/* the type's skip classes (static), or NULL */
 	unsigned long line;	/* the headline's line */
 	size_t backtrace;	/* its backtrace in c->backtraces, or SIZE_MAX */
+	long guilty_frame;	/* the guilty frame's index in it, or -1 */
 	bool corrupted;		/* no guilty frame where one was needed, or a
 				 * headline another line runs into */
 	bool typed;		/* type is set */

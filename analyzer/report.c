@@ -831,27 +831,17 @@ static void expand(struct ct_strbuf *sb, const char *tmpl,
 }
 
 /* The backtraces of the report at line: this text's backtraces that start
- * at or after it, within reach, in line order (at most n). */
+ * at or after it, within reach (at most n).  An extractor appends them as
+ * it reads, so index order is line order. */
 static size_t report_backtraces(const struct ct_case *c, size_t first_bt,
 				unsigned long line, size_t *ret, size_t n)
 {
 	size_t count = 0;
-	for (size_t i = first_bt; i < c->backtrace_count; i++) {
+	for (size_t i = first_bt; i < c->backtrace_count && count < n; i++) {
 		const struct ct_backtrace *bt = &c->backtraces[i];
-		if (!bt->frame_count || bt->origin.line < line ||
-		    bt->origin.line > line + BACKTRACE_REACH)
-			continue;
-		size_t at = count < n ? count : n;
-		while (at > 0 &&
-		       c->backtraces[ret[at - 1]].origin.line > bt->origin.line)
-			at--;
-		if (at == n)
-			continue;
-		size_t keep = count < n ? count : n - 1;
-		memmove(ret + at + 1, ret + at, (keep - at) * sizeof(*ret));
-		ret[at] = i;
-		if (count < n)
-			count++;
+		if (bt->frame_count && bt->origin.line >= line &&
+		    bt->origin.line <= line + BACKTRACE_REACH)
+			ret[count++] = i;
 	}
 	return count;
 }
@@ -888,6 +878,7 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 {
 	memset(ret, 0, sizeof(*ret));
 	ret->backtrace = SIZE_MAX;
+	ret->guilty_frame = -1;
 	pthread_once(&compiled_once, compile_all);
 	if (compiled.failed)
 		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
@@ -967,8 +958,10 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 			guilty = name;
 		else if (i >= 0)
 			guilty = bt->frames[i].normalized;
-		if (guilty)
+		if (guilty) {
 			ret->backtrace = cand[k];
+			ret->guilty_frame = i;
+		}
 	}
 	if (!guilty && strcmp(rt->guilty, "func") != 0) {
 		/* no trace to choose from: the function the headline names
@@ -1021,4 +1014,5 @@ void ct_linux_report_deinit(struct ct_linux_report *r)
 	free(r->message);
 	memset(r, 0, sizeof(*r));
 	r->backtrace = SIZE_MAX;
+	r->guilty_frame = -1;
 }

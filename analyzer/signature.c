@@ -75,20 +75,12 @@ static void hash_hex(struct ct_sha256 *h, char ret[17])
 		snprintf(ret + 2 * i, 3, "%02x", digest[i]);
 }
 
-/* Index of the first frame of bt that counts and is named name, else of
- * the first whose name holds name's bare form: a report may name a frame
- * by its family ("smp_call_function" for smp_call_function_many_cond) or
- * a syscall wrapper by its syscall ("sys_mount" for __x64_sys_mount). */
+/* Index of the first frame of bt that counts and is named name, or -1. */
 static long frame_named(const struct ct_backtrace *bt, const char *name)
 {
 	for (size_t i = 0; i < bt->frame_count; i++)
 		if (frame_counts(&bt->frames[i]) &&
 		    strcmp(bt->frames[i].normalized, name) == 0)
-			return (long)i;
-	const char *bare = strncmp(name, "sys_", 4) == 0 ? name + 4 : name;
-	for (size_t i = 0; i < bt->frame_count; i++)
-		if (frame_counts(&bt->frames[i]) &&
-		    strstr(bt->frames[i].normalized, bare))
 			return (long)i;
 	return -1;
 }
@@ -104,6 +96,12 @@ static long choose_guilty(const struct ct_case *c,
 		*ret = c->panic.guilty;
 		if (!bt || !c->panic.guilty)
 			return -1;
+		/* the frame the rules chose, which they may have named by
+		 * its bucket ("smp_call_function") or syscall ("sys_mount") */
+		long i = c->panic.guilty_frame;
+		if (i >= 0 && (size_t)i < bt->frame_count &&
+		    frame_counts(&bt->frames[i]))
+			return i;
 		return frame_named(bt, c->panic.guilty);
 	}
 	if (!bt)

@@ -409,6 +409,25 @@ static void test_alt_titles(void **state)
 	ct_case_destroy(c);
 }
 
+/* The signature starts at the frame the rules chose, also when they
+ * named it otherwise (a syscall wrapper by its syscall): not at another
+ * frame whose name holds the same word. */
+static void test_signature_starts_at_guilty_frame(void **state)
+{
+	(void)state;
+	const char *text =
+		"INFO: rcu_sched self-detected stall on CPU\n"
+		TRACE(" <IRQ>\n apic_timer_interrupt+0x1/0x2\n </IRQ>\n"
+		      " path_mount+0x1/0x2\n do_mount+0x1/0x2\n"
+		      " __x64_sys_mount+0x1/0x2\n do_syscall_64+0x1/0x2\n");
+	struct ct_case *c = analyze_named("m.log", text);
+	assert_string_equal(c->signature.guilty, "sys_mount");
+	assert_int_equal(c->signature.frame_count, 1);
+	assert_string_equal(c->signature.frames[0], "sys_mount");
+	assert_true(crashing(c)->frames[1].skipped);	/* path_mount */
+	ct_case_destroy(c);
+}
+
 /* The skip list answers with its reason, per family and class. */
 static void test_skip_reasons(void **state)
 {
@@ -488,6 +507,7 @@ int main(void)
 		cmocka_unit_test(test_every_type),
 		cmocka_unit_test(test_warning_yields_to_oops),
 		cmocka_unit_test(test_alt_titles),
+		cmocka_unit_test(test_signature_starts_at_guilty_frame),
 		cmocka_unit_test(test_skip_reasons),
 		cmocka_unit_test(test_headline_sniff),
 		cmocka_unit_test(test_quiet),
