@@ -22,6 +22,7 @@
 #include <pcre2.h>
 #include <limits.h>
 #include <pthread.h>
+#include <ctype.h>
 #include <stdio.h>
 
 #include "internal.h"
@@ -48,12 +49,19 @@ struct report_type {
 	const char *skip;	/* skip classes besides "all", or NULL */
 	const char *kind;	/* panic.kind */
 	const char *corrupt;	/* "always": the report alone is a fragment
-				 * (a consequence whose cause is missing) */
+				 * (a consequence whose cause is missing);
+				 * "notrace": flagged when no trace follows */
 };
 
 static const struct report_type report_types[] = {
 #include "analyzer/report-types.inc"
 };
+
+/* Is a report of type rt alone a fragment ("corrupt always")? */
+static bool is_fragment(const struct report_type *rt)
+{
+	return rt->corrupt && strcmp(rt->corrupt, "always") == 0;
+}
 
 enum { TYPE_COUNT = CT_ARRAY_SIZE(report_types) };
 
@@ -415,10 +423,293 @@ static bool headline_between(const struct ct_text *t, const struct found *f,
 		size_t n;
 		message_of(&l, &m, &n);
 		long type = headline_type(m, n, md, &gs, &start);
-		if (type >= 0 && !report_types[type].corrupt)
+		if (type >= 0 && !is_fragment(&report_types[type]))
 			return true;
 	}
 	return false;
+}
+
+/* ------------------------------------------------------------------------
+ * Is the report whole?  Two CPUs printing at once interleave their lines
+ * on the console; a report whose headline lands inside another's dump,
+ * whose trace has another message running through it, or whose trace
+ * header has nothing under it cannot be trusted for its frames.
+ * ------------------------------------------------------------------------ */
+
+enum trace_line {
+	TL_BLANK,	/* empty, or a paste's "..." */
+	TL_FRAME,	/* a stack frame */
+	TL_DUMP,	/* the rest of an oops dump: registers, headers,
+			 * stack words, <IRQ> markers */
+	TL_OTHER,	/* any other message */
+};
+
+static bool is_hex(char c)
+{
+	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
+	       (c >= 'A' && c <= 'F');
+}
+
+/* Lines of an oops dump that are not frames, by how they start. */
+static const char *const dump_heads[] = {
+	"Call Trace", "Call trace", "Hardware name:", "CPU:", "Workqueue:",
+	"Modules linked in", "Code:", "Stack:", "Exception stack",
+	"Backtrace:", "Krnl ", "Last Breaking", "---", "LR =", "LR is at",
+	"PC is at", "Instruction dump", "irq event stamp", "hardirqs last",
+	"softirqs last", "task:", "Process ", "Kernel Offset", "Dumping ftrace",
+	"(ftrace buffer", "Not tainted", "Tainted:", "IP:", "EIP:", "RIP ",
+	"Mem abort info", "Data abort info", "ESR =", "FAR =", "pc :",
+	"lr :", "sp :", "Pid: ", "Rebooting in", "Kernel panic - not syncing",
+	"---[ end",
+};
+
+/* Step [*m, *m+*n) past its leading spaces and tabs. */
+static void skip_indent(const char **m, size_t *n)
+{
+	while (*n && (**m == ' ' || **m == '\t')) {
+		(*m)++;
+		(*n)--;
+	}
+}
+
+static enum trace_line trace_line_class(const char *m, size_t n)
+{
+	skip_indent(&m, &n);
+	while (n && (m[n - 1] == ' ' || m[n - 1] == '\r'))
+		n--;
+	size_t dots = 0;
+	while (dots < n && (m[dots] == '.' || m[dots] == '[' ||
+			    m[dots] == ']'))
+		dots++;
+	if (dots == n)
+		return TL_BLANK;
+	if (m[0] == '<' && m[n - 1] == '>' && n <= 8)
+		return TL_DUMP;		/* <IRQ> </IRQ> <NMI> <TASK> <EOI> */
+	for (size_t i = 0; i < CT_ARRAY_SIZE(dump_heads); i++)
+		if (ct_has_prefix(m, n, dump_heads[i]))
+			return TL_DUMP;
+	if (m[n - 1] == ':')
+		return TL_DUMP;		/* "stack backtrace:", "Freed by task 7:" */
+	/* a register or stack-word line: "RSP: 0018:ffff...", "x29: ffff...",
+	 * "7fa0: 00000000 ...", "ffff8801 00000000 ..." */
+	size_t w = 0;
+	while (w < n && w <= 12 && (isalnum((unsigned char)m[w]) ||
+				    m[w] == '_'))
+		w++;
+	size_t v = w;
+	while (v < n && m[v] == ' ')
+		v++;
+	if (v < n && m[v] == ':') {
+		v++;
+		while (v < n && m[v] == ' ')
+			v++;
+		size_t h = v;
+		while (h < n && is_hex(m[h]))
+			h++;
+		if (h - v >= 4)
+			return TL_DUMP;
+	} else if (w == n || (w >= 8 && m[w] == ' ')) {
+		bool words = true;
+		for (size_t i = 0; i < w && words; i++)
+			words = is_hex(m[i]);
+		if (words)
+			return TL_DUMP;
+	}
+	if (ct_has_prefix(m, n, "? ") || ct_memstr(m, n, "+0x") ||
+	    ct_memstr(m, n, "[<") || ct_memstr(m, n, ") from [") ||
+	    (m[0] == '[' && n > 1 && is_hex(m[1]) && ct_memstr(m, n, "] [")))
+		return TL_FRAME;	/* ppc64: "[sp] [pc] 0xpc (unreliable)" */
+	return TL_OTHER;
+}
+
+static enum trace_line line_class(const struct ct_line *l)
+{
+	const char *m;
+	size_t n;
+	message_of(l, &m, &n);
+	return trace_line_class(m, n);
+}
+
+/* Seconds of a dmesg stamp "[  123.456789]" on line l, or -1. */
+static double line_stamp(const struct ct_line *l)
+{
+	struct ct_log_prefix pfx;
+	size_t len = l->len < MAX_LINE ? l->len : MAX_LINE;
+	ct_log_prefix_parse(l->p, len, &pfx);
+	const char *p = pfx.timestamp, *e = p + pfx.timestamp_len;
+	if (!p)
+		return -1;
+	while (p < e && (*p == '[' || *p == ' '))
+		p++;
+	double v = 0;
+	bool digits = false;
+	while (p < e && *p >= '0' && *p <= '9') {
+		v = v * 10 + (*p++ - '0');
+		digits = true;
+	}
+	if (!digits || p == e || *p != '.')
+		return -1;
+	for (double scale = 0.1; ++p < e && *p >= '0' && *p <= '9';
+	     scale /= 10)
+		v += (*p - '0') * scale;
+	return v;
+}
+
+/* How many frames of the trace that starts at line from (at or after the
+ * headline of f) come before a line printed at another time (a second
+ * or more away from the frames: another CPU's message landed in the
+ * middle of the dump) runs between its frames; SIZE_MAX when none does. */
+static size_t frames_before_interleave(const struct ct_text *t,
+				       const struct found *f,
+				       unsigned long from)
+{
+	struct ct_line_reader lr;
+	struct ct_line l;
+	reader_at(t, f, &lr);
+	size_t frames = 0;
+	bool other = false;
+	int others = 0;
+	double stamp = -1;	/* of the last frame */
+	while (ct_line_next(&lr, &l)) {
+		if (l.number < from)
+			continue;
+		if (l.number > from + BACKTRACE_REACH)
+			break;
+		switch (line_class(&l)) {
+		case TL_FRAME:
+			if (other)
+				return frames;
+			frames++;
+			others = 0;
+			stamp = line_stamp(&l);
+			break;
+		case TL_DUMP:
+			other = false;
+			others = 0;
+			break;
+		case TL_OTHER:
+			if (frames && ++others >= 3)
+				return SIZE_MAX;	/* the trace has ended */
+			if (frames && stamp >= 0) {
+				double s = line_stamp(&l);
+				other = other || (s >= 0 && (s > stamp + 1 ||
+							     s < stamp - 1));
+			}
+			break;
+		case TL_BLANK:
+			break;
+		}
+	}
+	return SIZE_MAX;
+}
+
+/* Is the first trace header after the headline of f followed by no
+ * frame before the dump ends (a console cut off under "Call Trace:")? */
+static bool trace_header_empty(const struct ct_text *t, const struct found *f)
+{
+	static const char *const ends[] = {
+		"Kernel Offset", "Rebooting in", "---[ end", "Dumping ftrace",
+		"CPU: ", "Call Trace", "Call trace",
+	};
+	struct ct_line_reader lr;
+	struct ct_line l;
+	reader_at(t, f, &lr);
+	unsigned long header = 0;
+	while (ct_line_next(&lr, &l)) {
+		if (l.number <= f->line)
+			continue;
+		if (l.number > f->line + BACKTRACE_REACH ||
+		    (header && l.number > header + 40))
+			break;
+		const char *m;
+		size_t n;
+		message_of(&l, &m, &n);
+		enum trace_line c = trace_line_class(m, n);
+		skip_indent(&m, &n);
+		if (header) {
+			if (c == TL_FRAME)
+				return false;
+			for (size_t i = 0; i < CT_ARRAY_SIZE(ends); i++)
+				if (ct_has_prefix(m, n, ends[i]))
+					return true;
+			continue;
+		}
+		if (ct_has_prefix(m, n, "Call Trace:") ||
+		    ct_has_prefix(m, n, "Call trace:")) {
+			if (c == TL_FRAME)	/* "Call Trace: [<c01>] f+0x1" */
+				return false;
+			header = l.number;
+		}
+	}
+	return header != 0;	/* the text ends under the header */
+}
+
+/* The "PID: N" of a headline or a dump's "CPU: 0 PID: N Comm:" line, or
+ * -1. */
+static long pid_of(const char *m, size_t n)
+{
+	const char *p = ct_memstr(m, n, " PID: ");
+	if (!p)
+		return -1;
+	p += 6;
+	const char *e = m + n;
+	while (p < e && *p == ' ')
+		p++;
+	long pid = 0;
+	bool digits = false;
+	while (p < e && *p >= '0' && *p <= '9' && pid < 100000000) {
+		pid = pid * 10 + (*p++ - '0');
+		digits = true;
+	}
+	return digits ? pid : -1;
+}
+
+/* Does the trace that starts at line from belong to another task than
+ * the one the headline of f names?  The "CPU: .. PID: .." line nearest
+ * before the trace says whose it is. */
+static bool trace_of_other_task(const struct ct_text *t, const struct found *f,
+				unsigned long from)
+{
+	long want = pid_of(f->message, strlen(f->message));
+	const char *blocked = strstr(f->message, " blocked for more than");
+	if (want < 0 && blocked) {
+		/* "INFO: task kworker/0:3:7985 blocked for more than ..." */
+		const char *d = blocked;
+		while (d > f->message && d[-1] >= '0' && d[-1] <= '9')
+			d--;
+		if (d < blocked && d > f->message && d[-1] == ':')
+			want = strtol(d, NULL, 10);
+	}
+	if (want < 0)
+		return false;
+	/* from a few lines before the headline: a headline that lands
+	 * between another dump's "CPU:" line and its trace */
+	const char *p = f->pos;
+	unsigned long number = f->line;
+	for (int k = 0; k < 8 && p > t->buf; k++) {
+		p--;
+		while (p > t->buf && p[-1] != '\n')
+			p--;
+		number--;
+	}
+	struct ct_line_reader lr;
+	struct ct_line l;
+	ct_line_reader_init(&lr, p, (size_t)(t->buf + t->len - p));
+	lr.number = number - 1;
+	long have = -1;
+	while (ct_line_next(&lr, &l) && l.number <= from + BACKTRACE_REACH) {
+		if (l.number == f->line)
+			continue;
+		const char *m;
+		size_t n;
+		message_of(&l, &m, &n);
+		if (l.number >= from && trace_line_class(m, n) == TL_FRAME)
+			break;		/* the trace's first frame */
+		skip_indent(&m, &n);
+		if (ct_has_prefix(m, n, "CPU: ") && ct_memstr(m, n, " Comm: "))
+			have = pid_of(m, n);
+	}
+	return have >= 0 && have != want;
 }
 
 /* ------------------------------------------------------------------------
@@ -493,7 +784,7 @@ static bool skip_to_gate(struct ct_line_reader *r, pcre2_match_data *md)
 static bool is_fatal(long i)
 {
 	const struct report_type *rt = &report_types[i];
-	return !rt->corrupt && (strcmp(rt->kind, "oops") == 0 ||
+	return !is_fragment(rt) && (strcmp(rt->kind, "oops") == 0 ||
 				strcmp(rt->kind, "kasan") == 0 ||
 				strcmp(rt->kind, "panic") == 0);
 }
@@ -932,7 +1223,11 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	ret->backtrace = nc ? cand[0] : SIZE_MAX;
 	if (strcmp(rt->guilty, "none") == 0) {
 		ret->typed = true;
-		ret->corrupted = ret->fragment = rt->corrupt != NULL;
+		ret->fragment = is_fragment(rt);
+		/* "notrace": a report that prints a trace, cut before it */
+		ret->corrupted = ret->fragment ||
+				 (rt->corrupt && strcmp(rt->corrupt, "notrace") == 0 &&
+				  !nc && !has_trace_header(t, f));
 		goto done;
 	}
 	if (strcmp(rt->guilty, "func") == 0) {
@@ -984,8 +1279,17 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 			goto oom;
 		}
 	}
-	/* a report whose trace is missing or cut to its own site line */
+	/* a report whose trace is missing or cut to its own site line, or
+	 * whose lines are mixed with another report's */
+	unsigned long from = ret->backtrace != SIZE_MAX
+				     ? c->backtraces[ret->backtrace].origin.line
+				     : 0;
+	size_t clean = from ? frames_before_interleave(t, f, from) : SIZE_MAX;
 	ret->corrupted = !guilty || f->interleaved ||
+			 trace_header_empty(t, f) ||
+			 (ret->guilty_frame >= 0 &&
+			  (size_t)ret->guilty_frame >= clean) ||
+			 (from && trace_of_other_task(t, f, from)) ||
 			 (!named && ret->backtrace != SIZE_MAX &&
 			  headline_between(t, f,
 					   c->backtraces[ret->backtrace].origin.line,

@@ -10,7 +10,8 @@ cut and is not input.  The expected guilty frame is FRAME: when given, else
 the first word after the last " in " of TITLE ("(2)" counters dropped).
 A file agrees when:
   - it has no TITLE and crashtriage reports no crash;
-  - it is CORRUPTED and crashtriage flags the report corrupted, or names the
+  - it is CORRUPTED (or its title's function is "corrupted") and
+    crashtriage flags the report corrupted, or names the
     expected frame when the title has one;
   - its title names no function and crashtriage names no guilty frame or
     flags the report corrupted... (counted apart: "frameless");
@@ -69,7 +70,7 @@ def main():
     tmp = tempfile.mkdtemp()
     stats = dict(total=0, agree=0, quiet=0, quiet_ok=0, framed=0,
                  framed_ok=0, corrupted=0, corrupted_ok=0, frameless=0,
-                 frameless_ok=0, false_crash=0)
+                 frameless_ok=0, false_crash=0, false_corrupted=0)
     misses = []
     for n in names:
         hdr, body = parse(os.path.join(folder, n))
@@ -99,7 +100,7 @@ def main():
             stats['quiet_ok'] += ok
             if not ok:
                 stats['false_crash'] += 1
-        elif 'CORRUPTED' in hdr:
+        elif 'CORRUPTED' in hdr or want == 'corrupted':
             stats['corrupted'] += 1
             ok = corrupted or (bool(want) and want != 'corrupted'
                                and got == want)
@@ -111,6 +112,7 @@ def main():
         else:
             stats['framed'] += 1
             ok = got == want
+            stats['false_corrupted'] += corrupted
             stats['framed_ok'] += ok
         stats['agree'] += ok
         if not ok:
@@ -121,10 +123,12 @@ def main():
     s = stats
     pct = 100.0 * s['agree'] / max(1, s['total'])
     print('# syzkaller dev set: %d/%d agree (%.1f%%); framed %d/%d, '
-          'corrupted %d/%d, frameless %d/%d, quiet %d/%d (false crashes %d)'
+          'corrupted %d/%d, frameless %d/%d, quiet %d/%d (false crashes %d); '
+          'framed reports flagged corrupted %d'
           % (s['agree'], s['total'], pct, s['framed_ok'], s['framed'],
              s['corrupted_ok'], s['corrupted'], s['frameless_ok'],
-             s['frameless'], s['quiet_ok'], s['quiet'], s['false_crash']))
+             s['frameless'], s['quiet_ok'], s['quiet'], s['false_crash'],
+             s['false_corrupted']))
     if tap:
         print('1..2')
         print('%s 1 - guilty frame agreement %.1f%% >= %.1f%% (target 90%%)'

@@ -319,6 +319,50 @@ static const struct report_case cases[] = {
 	  "    [<ffffffff848a2f5f>] sock_kmalloc+0x7f/0xc0\n"
 	  "    [<ffffffff84e5bea0>] do_ipv6_setsockopt.isra.7+0x15d0/0x2830\n",
 	  "memory leak", "do_ipv6_setsockopt", "bug", false },
+	/* a report whose lines are mixed with another's is flagged */
+	{ "interleaved-late-line",
+	  "[  277.78] INFO: rcu_sched self-detected stall on CPU\n"
+	  "[  277.78] Call Trace:\n"
+	  "[  277.78]  debug_lockdep_rcu_enabled+0x77/0x90\n"
+	  "[  292.74] sctp: [Deprecated]: syz-executor0 (pid 22154) Use of int\n"
+	  "[  277.78]  __sctp_write_space+0x5b6/0x920\n"
+	  "[  277.78]  sctp_sendmsg+0x1/0x2\n",
+	  "INFO: rcu detected stall", "__sctp_write_space", "lockup", true },
+	{ "interleaved-in-order-line",
+	  "[  277.78] WARNING: CPU: 0 PID: 7 at net/x.c:1 foo_warn+0x1/0x2\n"
+	  "[  277.78] CPU: 0 PID: 7 Comm: t Not tainted 6.1.0 #1\n"
+	  "[  277.78] Call Trace:\n"
+	  "[  277.78]  dump_stack+0x1/0x2\n"
+	  "[  277.78] audit: type=1400 audit(1.2:3): avc: denied { map }\n"
+	  "[  277.78]  foo_warn+0x1/0x2\n"
+	  "[  277.78]  foo_ioctl+0x1/0x2\n",
+	  "WARNING", "foo_warn", "warning", false },
+	{ "trace-of-another-task",
+	  "CPU: 1 PID: 17814 Comm: syz-executor3 Not tainted 4.16.0+ #11\n"
+	  "Hardware name: Google Google Compute Engine\n"
+	  "WARNING: CPU: 0 PID: 17813 at mm/slab_common.c:1012 kmalloc_slab+0x5d/0x70\n"
+	  "Kernel panic - not syncing: panic_on_warn set ...\n"
+	  TRACE(" dump_stack+0x1/0x2\n should_fail+0x1/0x2\n"
+		" should_failslab+0x1/0x2\n kmem_cache_alloc+0x1/0x2\n"
+		" get_empty_filp+0x1/0x2\n"),
+	  "WARNING: kmalloc bug", "get_empty_filp", "warning", true },
+	{ "hung-task-in-another-dump",
+	  "CPU: 1 PID: 20679 Comm: syz-executor1 Not tainted 4.16.0+ #288\n"
+	  "INFO: task kworker/0:3:7985 blocked for more than 120 seconds.\n"
+	  "Hardware name: Google Google Compute Engine\n"
+	  TRACE(" dump_stack+0x1/0x2\n should_fail+0x1/0x2\n"
+		" sock_wmalloc+0x1/0x2\n udp_sendmsg+0x1/0x2\n"),
+	  "INFO: task hung", "sock_wmalloc", "hung-task", true },
+	{ "empty-call-trace",
+	  "WARNING: CPU: 0 PID: 1 at arch/x86/kernel/irq_64.c:61 handle_irq+0x2cb/0x3d8\n"
+	  "CPU: 0 PID: 1 Comm: t Not tainted 4.20.0+ #6\n"
+	  "Call Trace:\n"
+	  "Kernel Offset: disabled\n",
+	  "WARNING", "handle_irq", "warning", true },
+	{ "bad-page-map-cut",
+	  "BUG: Bad page map in process t  pte:ffff8801a700ff00 pmd:1a700f067\n"
+	  "addr:00000000009ca000 vm_flags:00100073 anon_vma:ffff8801d16f20e0\n",
+	  "BUG: Bad page map", NULL, "bug", true },
 };
 
 /* Every case is checked and every mismatch printed before failing. */
