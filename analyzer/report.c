@@ -48,6 +48,10 @@ struct report_type {
 	const char *guilty;	/* func, stack, stall or none */
 	const char *skip;	/* skip classes besides "all", or NULL */
 	const char *kind;	/* panic.kind */
+	const char *require;	/* a pattern some line after the headline
+				 * must match for it to count, or NULL */
+	const char *after;	/* "output": only after other lines (a boot
+				 * banner at the top of a log is its start) */
 	const char *corrupt;	/* "always": the report alone is a fragment
 				 * (a consequence whose cause is missing);
 				 * "notrace": flagged when no trace follows */
@@ -147,13 +151,15 @@ static const char *const gate_literals[] = {
 	"blocked for more than", "hung_task_timeout_secs", "oom-killer",
 	"VERIFY", "VFS: Close", "refcount_t", "ODEBUG", "UBSAN", "corruption",
 	"usercopy", "unregister_netdevice", "LOCKUP", "lock state",
-	"locking dependency", "recursive locking", "lock order",
+	"locking dependency", "recursive locking", "lock order", "SeaBIOS",
+	"SYZFAIL", "trusty",
 };
 
 static struct {
 	pcre2_code *gate;	/* alternation of gate_literals */
 	pcre2_code *regex[TYPE_COUNT];
 	pcre2_code *detail[TYPE_COUNT];
+	pcre2_code *require[TYPE_COUNT];
 	pcre2_match_context *limits;
 	bool failed;		/* a pattern did not compile (a build bug) */
 } compiled;
@@ -204,6 +210,8 @@ static void compile_all(void)
 		compiled.regex[i] = compile(report_types[i].regex);
 		if (report_types[i].detail)
 			compiled.detail[i] = compile(report_types[i].detail);
+		if (report_types[i].require)
+			compiled.require[i] = compile(report_types[i].require);
 	}
 }
 
@@ -789,6 +797,37 @@ static bool is_fatal(long i)
 				strcmp(rt->kind, "panic") == 0);
 }
 
+/* Does the text around the headline of type i on line l hold what the
+ * type asks for: output before it, a line after it that matches? */
+static bool context_holds(const struct ct_text *t, long i,
+			  const struct ct_line *l, pcre2_match_data *md)
+{
+	const struct report_type *rt = &report_types[i];
+	if (rt->after) {
+		const char *p = t->buf;
+		while (p < l->p && isspace((unsigned char)*p))
+			p++;
+		if (p == l->p)
+			return false;
+	}
+	const pcre2_code *re = compiled.require[i];
+	if (!re)
+		return true;
+	struct ct_line_reader lr;
+	struct ct_line next;
+	ct_line_reader_init(&lr, l->p, (size_t)(t->buf + t->len - l->p));
+	lr.number = l->number - 1;
+	while (ct_line_next(&lr, &next) &&
+	       next.number <= l->number + DETAIL_WINDOW) {
+		const char *m;
+		size_t n;
+		message_of(&next, &m, &n);
+		if (next.number > l->number && search(re, md, m, n))
+			return true;
+	}
+	return false;
+}
+
 /* The report of t: the first headline a report type names, except that a
  * warning, bug or hang yields to a later fatal report (a production log
  * keeps harmless WARNINGs long before the oops that took the host down). */
@@ -816,7 +855,8 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 		message_of(&line, &m, &n);
 		size_t start;
 		long type = headline_type(m, n, md, &gs, &start);
-		if (type < 0 || (ret->type >= 0 && !is_fatal(type)))
+		if (type < 0 || (ret->type >= 0 && !is_fatal(type)) ||
+		    !context_holds(t, type, &line, md))
 			continue;
 		ret->type = type;
 		ret->groups = gs;

@@ -319,6 +319,25 @@ static const struct report_case cases[] = {
 	  "    [<ffffffff848a2f5f>] sock_kmalloc+0x7f/0xc0\n"
 	  "    [<ffffffff84e5bea0>] do_ipv6_setsockopt.isra.7+0x15d0/0x2830\n",
 	  "memory leak", "do_ipv6_setsockopt", "bug", false },
+	{ "reboot",
+	  "[  500.720639] EFER = 0x0000000000000d01  PAT = 0x0407050600070106\n"
+	  "SeaBIOS (version 1.8.2-20181014_101610-google)\n"
+	  "Booting from Hard Disk 0...\n"
+	  "[    0.000000] Linux version 4.20.0-rc3+\n",
+	  "unexpected kernel reboot", NULL, "reboot", false },
+	{ "trusty-assert",
+	  "[ 1117.129650] trusty: panic (caller 0xffffffffe000fbb8): ASSERT FAILED at (trusty/kernel/lib/trusty/ipc.c:472): !list_in_list(&chan->node)\n"
+	  "[ 1117.186349] WARNING: CPU: 0 PID: 4 at drivers/trusty/trusty.c:215 trusty_std_call32+0x220/0x240\n"
+	  TRACE(" trusty_std_call32+0x220/0x240\n"),
+	  "trusty: ASSERT FAILED: !list_in_list(&chan->node)", NULL, "panic",
+	  false },
+	{ "syzfail",
+	  "executor 5: exit status 67\nSYZFAIL: negative running\n",
+	  "SYZFAIL: negative running", NULL, "bug", false },
+	{ "go-runtime-error",
+	  "fatal error: out of memory\n\ngoroutine 1 [running]:\n"
+	  "runtime.throw({0x4772bc?, 0x20000?})\n",
+	  "go runtime error", NULL, "bug", false },
 	/* a report whose lines are mixed with another's is flagged */
 	{ "interleaved-late-line",
 	  "[  277.78] INFO: rcu_sched self-detected stall on CPU\n"
@@ -540,6 +559,16 @@ static void test_quiet(void **state)
 		"[    2.000000] WARNING: Spectre v2 mitigation leaves CPU vulnerable\n"
 		"[    3.000000] usb 1-1: device descriptor read/64, error -71\n";
 	struct ct_case *c = analyze_named("q.log", text);
+	assert_null(c->signature.title);
+	assert_null(c->panic.report_type);
+	ct_case_destroy(c);
+	/* a boot banner that starts a console log, and a compiler's
+	 * "fatal error:" without a goroutine after it, are no reports */
+	text = "SeaBIOS (version 1.16.2-debian-1.16.2-1)\n"
+	       "Booting from Hard Disk...\n"
+	       "[    0.000000] Linux version 6.1.0-18-amd64\n"
+	       "fatal error: openssl/ssl.h: No such file or directory\n";
+	c = analyze_named("boot.log", text);
 	assert_null(c->signature.title);
 	assert_null(c->panic.report_type);
 	ct_case_destroy(c);
