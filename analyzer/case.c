@@ -234,8 +234,18 @@ struct ct_error *ct_case_add_backtrace(struct ct_case *c, const char *label,
 struct ct_error *ct_backtrace_add_frame(struct ct_backtrace *bt,
 					const struct ct_frame *frame)
 {
-	if (bt->frame_count >= CT_MAX_FRAMES)
-		return NULL; /* keep the innermost frames, drop the rest */
+	if (bt->frame_count >= CT_MAX_FRAMES) {
+		/* a recursion: keep the innermost frames, where it overflowed,
+		 * and the outermost, where it was entered; drop a quarter from
+		 * the middle at a time (one move per quarter, not per frame) */
+		size_t half = CT_MAX_FRAMES / 2, quarter = CT_MAX_FRAMES / 4;
+		for (size_t i = half; i < half + quarter; i++)
+			ct_frame_deinit(&bt->frames[i]);
+		memmove(&bt->frames[half], &bt->frames[half + quarter],
+			(bt->frame_count - half - quarter) * sizeof(*bt->frames));
+		bt->frame_count -= quarter;
+		bt->frames_dropped += quarter;
+	}
 	if (!ct_grow((void **)&bt->frames, &bt->frame_capacity,
 		     bt->frame_count + 1, sizeof(*bt->frames)))
 		return &ct_enomem;

@@ -132,6 +132,8 @@ struct ct_backtrace {
 	struct ct_frame *frames;
 	size_t frame_count;
 	size_t frame_capacity;
+	size_t frames_dropped;	/* from the middle of a trace longer than
+				 * the frame cap (a deep recursion) */
 };
 
 /* A captured field of an event: name -> value. */

@@ -1060,17 +1060,10 @@ static struct ct_error *push_frame(struct lx_state *s, size_t bt,
 				   const struct ct_frame *f)
 {
 	struct ct_backtrace *b = &s->c->backtraces[bt];
-	if (b->frame_count >= CT_MAX_FRAMES) {
+	struct ct_error *err = ct_backtrace_add_frame(b, f);
+	if (b->frames_dropped)
 		s->frames_capped = true;
-		return NULL;
-	}
-	return ct_backtrace_add_frame(b, f);
-}
-
-static bool backtrace_full(const struct lx_state *s, size_t bt)
-{
-	return bt != NONE &&
-	       s->c->backtraces[bt].frame_count >= CT_MAX_FRAMES;
+	return err;
 }
 
 enum frame_source {
@@ -1773,11 +1766,6 @@ static struct ct_error *trace_line(struct lx_state *s, const char *m,
 		s->gap = 0;
 		return NULL;
 	}
-	if (s->trace == TRACE_MAIN ? (r && backtrace_full(s, r->bt))
-				   : backtrace_full(s, target)) {
-		s->frames_capped = true;
-		return NULL;
-	}
 	if (starts(m, end, "Last Breaking-Event-Address:")) {
 		s->trace = TRACE_NONE;	/* s390: the end of the trace */
 		return NULL;
@@ -2455,8 +2443,8 @@ static struct ct_error *finish(struct lx_state *s)
 				       s->t->path, MAX_REPORTS, s->dropped);
 	if (!err && s->frames_capped)
 		err = ct_case_add_note(s->c, "'%s': a kernel backtrace has more "
-				       "than %d frames, the rest were dropped",
-				       s->t->path, CT_MAX_FRAMES);
+				       "than %d frames, frames from its middle "
+				       "were dropped", s->t->path, CT_MAX_FRAMES);
 	if (!err && (s->kernel_lines || s->report_count ||
 		     s->c->backtrace_count > s->first_bt))
 		err = ct_case_add_fact(s->c, "product", "linux",

@@ -130,6 +130,9 @@ static void backtraces(struct ct_strbuf *sb, const struct ct_case *c)
 		kv_str(sb, "label", bt->label, &first);
 		kv_bool(sb, "crashing", bt->crashing, &first);
 		origin(sb, bt->origin, &first);
+		if (bt->frames_dropped)	/* from the middle of a recursion */
+			kv_uint(sb, "frames_dropped", bt->frames_dropped,
+				&first);
 		key(sb, "frames", &first);
 		ct_strbuf_putc(sb, '[');
 		for (size_t j = 0; j < bt->frame_count; j++) {

@@ -87,7 +87,7 @@ static const struct skip_entry skip_entries[] = {
 /* Is class one of the space-separated words of classes? */
 static bool class_listed(const char *class, const char *classes)
 {
-	if (strcmp(class, "all") == 0)
+	if (strcmp(class, "all") == 0 || strcmp(class, "callee") == 0)
 		return true;
 	size_t n = strlen(class);
 	for (const char *p = classes; p && *p;) {
@@ -117,6 +117,20 @@ const char *ct_guilty_skip_reason(const char *name, const char *family,
 			return e->reason;
 	}
 	return NULL;
+}
+
+/* Is name a helper that a title keeps after its caller ("callee" in the
+ * skip list: "WARNING in aiptek_open/usb_submit_urb")? */
+static bool is_kept_callee(const char *name)
+{
+	for (size_t i = 0; name && i < CT_ARRAY_SIZE(skip_entries); i++) {
+		const struct skip_entry *e = &skip_entries[i];
+		if (strcmp(e->class, "callee") == 0 &&
+		    strcmp(e->family, "linux") == 0 &&
+		    ct_name_matches(e->pattern, name))
+			return true;
+	}
+	return false;
 }
 
 /* Frames that can be guilty at all: reliable, named, not plumbing. */
@@ -923,7 +937,9 @@ static void read_detail(const struct ct_text *t, struct found *f,
 /* Syscall entry prefixes, longest first, and how the syscall is named:
  * the wrappers of kernels since 4.17 ("__x64_sys_ioctl", "__do_sys_ioctl")
  * keep the "sys_" of the syscall's own name, older ones ("SyS_ioctl",
- * "SYSC_ioctl") name it bare, as triagers have named them. */
+ * "SYSC_ioctl"), the bare entries of architectures without wrappers
+ * ("sys_openat2" on ARM32) and the in-kernel helpers ("ksys_mount") name
+ * it bare, as triagers have named them. */
 static const struct {
 	const char *prefix;
 	bool keep_sys;
@@ -936,7 +952,7 @@ static const struct {
 	{ "__do_compat_sys_", true }, { "__se_sys_", true },
 	{ "__do_sys_", true }, { "compat_SyS_", false },
 	{ "compat_sys_", false }, { "SYSC_", false }, { "SyS_", false },
-	{ "__sys_", true }, { "sys_", true },
+	{ "__sys_", true }, { "ksys_", false }, { "sys_", false },
 };
 
 /* The syscall a wrapper frame f enters, bare ("ioctl"), or NULL. */
@@ -1312,8 +1328,20 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 		}
 	}
 	ret->typed = true;
+	/* a WARNING whose site is a kept callee: its sanity check fired on
+	 * what the caller passed (a sanitizer catching the callee's access,
+	 * a hang passing through it, say nothing of the caller's use) */
+	const char *callee = group(&f->groups, "func");
+	if (callee && (strcmp(rt->kind, "warning") != 0 ||
+		       !is_kept_callee(callee)))
+		callee = NULL;
+	char *both = NULL;
+	if (guilty && callee &&
+	    asprintf(&both, "%s/%s", guilty, callee) >= 0)
+		guilty = both;
 	if (guilty) {
 		ret->guilty = strdup(guilty);
+		free(both);
 		if (!ret->guilty) {
 			free(owned);
 			goto oom;

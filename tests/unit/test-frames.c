@@ -146,6 +146,33 @@ static void test_generic_glob(void **state)
 	ct_case_destroy(c);
 }
 
+/* A Linux trace deeper than the frame cap (a stack overflow's
+ * recursion) keeps its innermost and its outermost frames: where it
+ * overflowed and the syscall that entered it. */
+static void test_recursion_keeps_both_ends(void **state)
+{
+	(void)state;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_puts(&sb, "BUG: stack guard page was hit at ffffc9001a6e7fe8\n"
+			    "Call Trace:\n inner_overflow+0x1/0x2\n");
+	for (int i = 0; i < 900; i++)
+		ct_strbuf_puts(&sb, " recurse_a+0x1/0x2\n recurse_b+0x3/0x4\n");
+	ct_strbuf_puts(&sb, " entered_here+0x5/0x6\n rtnetlink_rcv_msg+0x1/0x2\n"
+			    " netlink_rcv_skb+0x1/0x2\n");
+	assert_false(sb.failed);
+	struct ct_case *c = analyze_named("deep.log", sb.buf);
+	assert_int_equal(c->backtrace_count, 1);
+	const struct ct_backtrace *bt = &c->backtraces[0];
+	assert_true(bt->frame_count <= CT_MAX_FRAMES);
+	assert_int_equal(bt->frame_count + bt->frames_dropped, 1804);
+	assert_string_equal(bt->frames[0].function, "inner_overflow");
+	assert_string_equal(bt->frames[bt->frame_count - 1].function,
+			    "netlink_rcv_skb");
+	assert_string_equal(c->signature.guilty, "entered_here");
+	ct_case_destroy(c);
+	ct_strbuf_deinit(&sb);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -153,6 +180,7 @@ int main(void)
 		cmocka_unit_test(test_cxx_names_read_whole),
 		cmocka_unit_test(test_cut_last_line),
 		cmocka_unit_test(test_generic_glob),
+		cmocka_unit_test(test_recursion_keeps_both_ends),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

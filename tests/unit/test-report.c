@@ -319,6 +319,11 @@ static const struct report_case cases[] = {
 	  "    [<ffffffff848a2f5f>] sock_kmalloc+0x7f/0xc0\n"
 	  "    [<ffffffff84e5bea0>] do_ipv6_setsockopt.isra.7+0x15d0/0x2830\n",
 	  "memory leak", "do_ipv6_setsockopt", "bug", false },
+	{ "warning-in-kept-callee",
+	  "WARNING: CPU: 0 PID: 7 at drivers/usb/core/urb.c:478 usb_submit_urb+0x1188/0x13b0\n"
+	  TRACE(" usb_submit_urb+0x1188/0x13b0\n usb_start_wait_urb+0x1/0x2\n"
+		" usb_bulk_msg+0x1/0x2\n shark_write_val+0x1/0x2\n"),
+	  "WARNING", "shark_write_val/usb_submit_urb", "warning", false },
 	{ "reboot",
 	  "[  500.720639] EFER = 0x0000000000000d01  PAT = 0x0407050600070106\n"
 	  "SeaBIOS (version 1.8.2-20181014_101610-google)\n"
