@@ -48,6 +48,8 @@ struct report_type {
 	const char *guilty;	/* func, stack, stall or none */
 	const char *skip;	/* skip classes besides "all", or NULL */
 	const char *kind;	/* panic.kind */
+	const char *fallback;	/* a line whose frames below it name the
+				 * guilty one when nothing else does */
 	const char *require;	/* a pattern some line after the headline
 				 * must match for it to count, or NULL */
 	const char *after;	/* "output": only after other lines (a boot
@@ -174,6 +176,7 @@ static struct {
 	pcre2_code *regex[TYPE_COUNT];
 	pcre2_code *detail[TYPE_COUNT];
 	pcre2_code *require[TYPE_COUNT];
+	pcre2_code *fallback[TYPE_COUNT];
 	pcre2_match_context *limits;
 	bool failed;		/* a pattern did not compile (a build bug) */
 } compiled;
@@ -226,6 +229,8 @@ static void compile_all(void)
 			compiled.detail[i] = compile(report_types[i].detail);
 		if (report_types[i].require)
 			compiled.require[i] = compile(report_types[i].require);
+		if (report_types[i].fallback)
+			compiled.fallback[i] = compile(report_types[i].fallback);
 	}
 }
 
@@ -734,6 +739,49 @@ static bool trace_of_other_task(const struct ct_text *t, const struct found *f,
 	return have >= 0 && have != want;
 }
 
+/* The first frame not skipped among the frame lines under the first line
+ * after the headline of f that re matches ("-> #1 (&mm->mmap_lock):", a
+ * lockdep dependency chain), normalized, or NULL. */
+static char *fallback_frame(const struct ct_text *t, const struct found *f,
+			    const pcre2_code *re, const char *skip,
+			    pcre2_match_data *md)
+{
+	struct ct_line_reader lr;
+	struct ct_line l;
+	reader_at(t, f, &lr);
+	bool under = false;
+	while (ct_line_next(&lr, &l) && l.number <= f->line + BACKTRACE_REACH) {
+		if (l.number <= f->line)
+			continue;
+		const char *m;
+		size_t n;
+		message_of(&l, &m, &n);
+		if (!under) {
+			under = search(re, md, m, n);
+			continue;
+		}
+		enum trace_line c = trace_line_class(m, n);
+		if (c == TL_BLANK)
+			continue;
+		if (c != TL_FRAME)
+			break;
+		skip_indent(&m, &n);
+		if (ct_has_prefix(m, n, "? "))
+			continue;
+		size_t e = 0;
+		while (e < n && m[e] != '+' && m[e] != ' ')
+			e++;
+		char *name = e < n && m[e] == '+' ? strndup(m, e) : NULL;
+		char *norm = name ? ct_frame_normalize(name) : NULL;
+		free(name);
+		if (norm && !ct_guilty_skip_reason(norm, "linux", skip) &&
+		    !ct_frame_is_plumbing(norm, CT_FAMILY_LINUX))
+			return norm;
+		free(norm);
+	}
+	return NULL;
+}
+
 /* ------------------------------------------------------------------------
  * Finding the report
  * ------------------------------------------------------------------------ */
@@ -1208,6 +1256,12 @@ static long guilty_in(const struct report_type *rt,
 		i = hang_index(bt, skip, ret_name);
 	else
 		i = ct_guilty_index(bt, skip);
+	/* every frame is machinery or a helper: the syscall that entered
+	 * them is the most specific thing left */
+	for (size_t k = 0; i < 0 && k < bt->frame_count; k++)
+		if (bt->frames[k].reliable && bt->frames[k].normalized &&
+		    syscall_bare(bt->frames[k].normalized))
+			i = (long)k;
 	/* a syscall wrapper is named by its syscall: "SyS_pause" -> "pause" */
 	const char *frame = *ret_name ? *ret_name
 				      : i >= 0 ? bt->frames[i].normalized : NULL;
@@ -1326,6 +1380,12 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 			if (!ct_guilty_skip_reason(owned, "linux", skip))
 				guilty = owned;
 		}
+	}
+	if (!guilty && compiled.fallback[f->type]) {
+		free(owned);
+		owned = fallback_frame(t, f, compiled.fallback[f->type], skip,
+				       md);
+		guilty = owned;
 	}
 	ret->typed = true;
 	/* a WARNING whose site is a kept callee: its sanity check fired on

@@ -7,6 +7,6 @@
 # when a log without a crash gets a title.
 . "$(dirname "$0")/test-subr.sh"
 command -v python3 >/dev/null 2>&1 || skip_all "python3 not installed"
-AGREEMENT_FLOOR=${AGREEMENT_FLOOR:-89.0}
+AGREEMENT_FLOOR=${AGREEMENT_FLOOR:-90.0}
 exec python3 "$top_srcdir/tests/e2e/syzkaller-score.py" "$CRASHTRIAGE" \
 	"$DATA/syzkaller" --tap --floor "$AGREEMENT_FLOOR" --verbose

@@ -324,6 +324,31 @@ static const struct report_case cases[] = {
 	  TRACE(" usb_submit_urb+0x1188/0x13b0\n usb_start_wait_urb+0x1/0x2\n"
 		" usb_bulk_msg+0x1/0x2\n shark_write_val+0x1/0x2\n"),
 	  "WARNING", "shark_write_val/usb_submit_urb", "warning", false },
+	{ "lockdep-site-in-machinery-chain-names-it",
+	  "WARNING: possible circular locking dependency detected\n"
+	  "kworker/u8:2/43 is trying to acquire lock:\n"
+	  "ffffc9000027fdf0 ((work_completion)(&w)){+.+.}, at: process_one_work+0x8c0/0x17b0\n"
+	  "\nthe existing dependency chain (in reverse order) is:\n"
+	  "\n-> #2 ((wq_completion)wg-kex){+.+.}:\n"
+	  "       lock_acquire+0x1/0x2\n"
+	  "       peer_remove_after_dead+0x16a/0x230\n"
+	  "       wg_peer_remove+0x23f/0x340\n"
+	  "\nstack backtrace:\n"
+	  TRACE(" dump_stack+0x1/0x2\n check_noncircular+0x1/0x2\n"
+		" lock_acquire+0x1/0x2\n process_one_work+0x1/0x2\n"
+		" worker_thread+0x1/0x2\n kthread+0x1/0x2\n"),
+	  "possible deadlock", "peer_remove_after_dead", "warning", false },
+	{ "only-machinery-then-syscall",
+	  "WARNING: suspicious RCU usage\n"
+	  "kernel/sched/core.c:7264 Illegal context switch in RCU-bh read-side critical section!\n"
+	  "stack backtrace:\n"
+	  "CPU: 0 PID: 4410 Comm: syz-fuzzer Not tainted 5.9.0 #15\n"
+	  "Hardware name: linux,dummy-virt (DT)\n"
+	  "Call trace:\n dump_backtrace+0x0/0x4d0\n show_stack+0x2c/0x80\n"
+	  " dump_stack+0x1b0/0x254\n lockdep_rcu_suspicious+0x1/0x2\n"
+	  " ___might_sleep+0x1/0x2\n __might_fault+0x1/0x2\n"
+	  " __arm64_sys_rt_sigreturn+0x278/0x1990\n el0_svc_common.constprop.0+0x1/0x2\n",
+	  "WARNING: suspicious RCU usage", "sys_rt_sigreturn", "warning", false },
 	{ "reboot",
 	  "[  500.720639] EFER = 0x0000000000000d01  PAT = 0x0407050600070106\n"
 	  "SeaBIOS (version 1.8.2-20181014_101610-google)\n"
