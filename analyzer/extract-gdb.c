@@ -164,6 +164,7 @@ static bool unmarked_frame(const char *lp, const char *le, bool *ret_numbered,
 static bool stop_words(const char *buf, size_t len)
 {
 	return ct_memstr(buf, len, "Program received signal ") ||
+	       ct_memstr(buf, len, "\" received signal SIG") ||
 	       ct_memstr(buf, len, "Program terminated with signal ") ||
 	       ct_memstr(buf, len, "\", reason: SIG") ||
 	       ct_memstr(buf, len, "), reason: SIG");
