@@ -22,6 +22,9 @@
 
 enum { SNIFF_WINDOW = 256 * 1024 };
 
+/* GEF's arrow between a frame's pc and its name, "→" in UTF-8 */
+#define GEF_ARROW "\xe2\x86\x92"
+
 static bool is_letter(char c)
 {
 	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
@@ -124,6 +127,12 @@ static bool unmarked_frame(const char *lp, const char *le, bool *ret_numbered,
 	if (ct_parse_dec(&d, le, &n) && d - q <= 5 && ct_blank_len(d, le)) {
 		*ret_numbered = true;
 		q = ct_skip_blanks(d, le);
+	} else if (ct_has_prefix(q, (size_t)(le - q), "[#") &&
+		   (d = q + 2, ct_parse_dec(&d, le, &n)) && d - q <= 7 &&
+		   d < le && *d == ']' && ct_blank_len(d + 1, le)) {
+		/* GEF's trace: "[#1] 0x5555554009c2 → main()" */
+		*ret_numbered = true;
+		q = ct_skip_blanks(d + 1, le);
 	}
 	*ret_number = n;
 	*ret_body = q;
@@ -131,7 +140,13 @@ static bool unmarked_frame(const char *lp, const char *le, bool *ret_numbered,
 		while (q < le && ct_is_ident_char((unsigned char)*q))
 			q++;
 		q = ct_skip_blanks(q, le);
-		return ct_has_prefix(q, (size_t)(le - q), "in ") && q + 3 < le;
+		if (ct_has_prefix(q, (size_t)(le - q), GEF_ARROW " "))
+			q = ct_skip_blanks(q + strlen(GEF_ARROW), le);
+		else if (ct_has_prefix(q, (size_t)(le - q), "in "))
+			q += 3;
+		else
+			return false;
+		return q < le;
 	}
 	if (ct_has_prefix(q, (size_t)(le - q), "<signal handler called>"))
 		return *ret_numbered;
@@ -145,13 +160,25 @@ static bool unmarked_frame(const char *lp, const char *le, bool *ret_numbered,
 	       ct_has_prefix(r, (size_t)(le - r), "from ");
 }
 
+/* gdb's (or GEF's) own words on a stop by a signal. */
+static bool stop_words(const char *buf, size_t len)
+{
+	return ct_memstr(buf, len, "Program received signal ") ||
+	       ct_memstr(buf, len, "\" received signal SIG") ||
+	       ct_memstr(buf, len, "Program terminated with signal ") ||
+	       ct_memstr(buf, len, "\", reason: SIG") ||
+	       ct_memstr(buf, len, "), reason: SIG");
+}
+
 /* Two consecutive lines of unmarked frames, numbered N, N+1 or both
- * unnumbered with addresses. */
+ * unnumbered with addresses; or one, with gdb's words on the signal: the
+ * stop line of a session that never typed "bt" ("0x... in main (argc=1)
+ * at null.c:9" under "Program received signal SIGSEGV"), a GEF trace. */
 static bool sniff_unmarked(const char *buf, size_t len)
 {
 	struct ct_line_reader r;
 	struct ct_line line;
-	bool prev = false, prev_numbered = false;
+	bool prev = false, prev_numbered = false, any = false;
 	unsigned long prev_number = 0;
 	ct_line_reader_init(&r, buf, len);
 	while (ct_line_next(&r, &line)) {
@@ -164,11 +191,48 @@ static bool sniff_unmarked(const char *buf, size_t len)
 		    (numbered ? n == prev_number + 1
 			      : ct_has_prefix(body, 2, "0x")))
 			return true;
+		any |= is;
 		prev = is;
 		prev_numbered = numbered;
 		prev_number = n;
 	}
-	return false;
+	return any && stop_words(buf, len);
+}
+
+/* A bare "#N NAME" frame line, a listing typed without addresses or
+ * arguments ("#5  tcp_usr_shutdown"): true when [p, end) is one. */
+static bool bare_frame(const char *p, const char *end)
+{
+	p = ct_skip_blanks(p, end);
+	const char *q = function_name_end(p, end);
+	if (q == p || !is_letter(*p))
+		return false;
+	for (const char *c = p; c < q; c++)
+		if (!ct_is_ident_char((unsigned char)*c) && *c != ':')
+			return false;
+	q = ct_skip_blanks(q, end);
+	return q == end || (*q == '\r' && q + 1 == end);
+}
+
+/* Is the text's backtrace a listing of bare names, "#0 NAME" then "#1
+ * NAME" ... (at least three, from #0), with no gdb-shaped frame? */
+static bool bare_listing(const char *buf, size_t len)
+{
+	const char *end = buf + len, *p = buf, *body;
+	unsigned long n, expect = 0;
+	struct marker_scan sc;
+	marker_scan_init(&sc, buf, end);
+	const char *prev = NULL;
+	while ((p = find_frame_marker(&sc, p, prev, &n, &body))) {
+		const char *nl = memchr(body, '\n', (size_t)(end - body));
+		if (!sc.own_line || !bare_frame(body, nl ? nl : end))
+			return false;
+		if (n == expect)
+			expect++;
+		prev = p;
+		p++;
+	}
+	return expect >= 3;
 }
 
 static bool gdb_sniff(const char *buf, size_t len)
@@ -207,10 +271,9 @@ static bool gdb_sniff(const char *buf, size_t len)
 	top |= shaped && prev_n == 0;
 	/* a one-frame backtrace ("#0  0x... in main ()") is gdb's when gdb's
 	 * own words on a signal are there too */
-	if (top && (ct_memstr(buf, len, "Program received signal ") ||
-		    ct_memstr(buf, len, "Program terminated with signal ")))
+	if (top && stop_words(buf, len))
 		return true;
-	return sniff_unmarked(buf, len);
+	return sniff_unmarked(buf, len) || bare_listing(buf, len);
 }
 
 /* Skip a balanced "( ... )" starting at p (which points at '('); strings in
@@ -391,6 +454,8 @@ static bool parse_frame(const char *p, const char *end, bool at_text_end,
 		q = ct_skip_blanks(q, end);
 		if (ct_has_prefix(q, (size_t)(end - q), "in "))
 			q += 3;
+		else if (ct_has_prefix(q, (size_t)(end - q), GEF_ARROW))
+			q += strlen(GEF_ARROW);
 		p = ct_skip_blanks(q, end);
 	} else {
 		f->inlined = true; /* gdb prints no pc for inlined frames */
@@ -781,6 +846,12 @@ static struct ct_error *read_context(struct gdb_state *s, const char *lp,
 	const char *sig = ct_memstr(lp, len, "terminated with signal ");
 	if (!sig)
 		sig = ct_memstr(lp, len, "received signal ");
+	/* GEF's threads: "[#0] Id 1, Name: "a", stopped 0x.. in main (),
+	 * reason: SIGSEGV" (a breakpoint is no crash) */
+	if (!sig && ct_has_prefix(lp, len, "[#") &&
+	    (sig = ct_memstr(lp, len, ", reason: SIG")) && sig + 13 < le &&
+	    ct_has_prefix(sig + 13, (size_t)(le - sig - 13), "TRAP"))
+		sig = NULL;
 	if (sig && !*signal_line) {
 		*signal_line = ct_strndup_clean(lp, len);
 		if (!*signal_line)
@@ -917,6 +988,12 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 	char *signal_line = NULL;
 	char exc[32];
 
+	/* a KB's bare "#N Func" listing of a vmkernel core: the vmkernel
+	 * extractor reads it, with what its frames say of the PSOD */
+	if (bare_listing(t->buf, t->len) &&
+	    ct_extractor_vmkernel.sniff(t->buf, t->len))
+		return NULL;
+
 	/* Pass over lines for headers and context; frames are found by marker
 	 * so that flattened pastes work the same as one frame per line. */
 	struct ct_line_reader r;
@@ -1023,6 +1100,8 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 		panic.message = signal_line;
 		if (signal_line) {
 			const char *sg = strstr(signal_line, "signal ");
+			if (!sg && (sg = strstr(signal_line, "reason: ")))
+				sg++;	/* GEF's "reason: SIGSEGV" */
 			if (sg) {
 				size_t k = 0;
 				for (sg += 7; *sg && *sg != ',' && k < 31; sg++)

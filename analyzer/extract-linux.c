@@ -598,6 +598,10 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 			q++;
 			if (!ct_parse_hex(&q, end, &size, &masked))
 				return 0;
+			/* "? internal_add_timer+0x80/0x80": a return address
+			 * past the function's end is a stale stack word */
+			if (!f->reliable && !masked && off && off == size)
+				f->generic = true;
 		}
 		p = q;
 		offset = true;
@@ -2019,25 +2023,6 @@ static struct ct_error *driver_line(struct lx_state *s, const char *m,
  * The line pass
  * ------------------------------------------------------------------------ */
 
-/* "[Tue Feb  6 10:57:30 2024]" (dmesg -T) at p: the end of it, or NULL. */
-static const char *human_stamp(const char *p, const char *end)
-{
-	static const char shape[] = "[aaa aaa dd dd:dd:dd dddd]";
-	size_t n = sizeof(shape) - 1;
-	if ((size_t)(end - p) < n)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		char c = p[i];
-		bool ok = shape[i] == 'a' ? (c >= 'A' && c <= 'Z') ||
-						    (c >= 'a' && c <= 'z')
-			: shape[i] == 'd' ? is_digit(c) || (i == 9 && c == ' ')
-					  : c == shape[i];
-		if (!ok)
-			return NULL;
-	}
-	return p + n;
-}
-
 /* ct_log_prefix_parse() plus the forms it leaves in the message: lines
  * indented by a paste, "dmesg -T" stamps, the "kernel:" of a syslogd
  * broadcast, and "HOST kernel: " after a stamp (journalctl -o
@@ -2061,7 +2046,7 @@ static void prefix_parse(const char *p, size_t len, struct ct_log_prefix *pfx)
 		}
 	}
 	const char *q;
-	if (m < end && *m == '[' && (q = human_stamp(m, end))) {
+	if (m < end && *m == '[' && (q = ct_log_human_stamp(m, end))) {
 		pfx->timestamp = m;
 		pfx->timestamp_len = (size_t)(q - m);
 		m = q;
@@ -2098,7 +2083,7 @@ static bool dmesg_stamped(const struct ct_log_prefix *pfx)
 	const char *ts = pfx->timestamp;
 	if (!ts || pfx->timestamp_len < 4 || ts[0] != '[')
 		return false;
-	if (ts[1] == ' ' || human_stamp(ts, ts + pfx->timestamp_len))
+	if (ts[1] == ' ' || ct_log_human_stamp(ts, ts + pfx->timestamp_len))
 		return true;
 	const char *dot = memchr(ts, '.', pfx->timestamp_len);
 	return dot && ts + pfx->timestamp_len - dot >= 8;	/* ".123456]" */
@@ -2345,10 +2330,35 @@ static const struct report *pick_crash(const struct lx_state *s)
  * below the frame the EIP/RIP/PC line gave: a cut there must not take that
  * frame 0 with it, unless it is plumbing itself or the extractor had set
  * it aside already (an interrupted RIP). */
+/* A trace in a text with no headline (a paste that starts below it) whose
+ * every frame is "?" (kernels that unwind by scanning the stack mark all
+ * of them so): the marks tell the frames nothing apart and nothing else is
+ * left, so they are read as the trace, but for stale words (parse_frame).
+ * Under a headline such a trace stays unreliable: the report types call
+ * the report corrupted. */
+static void trust_stack_scan(struct ct_backtrace *bt)
+{
+	if (bt->frame_count < 3)
+		return;
+	for (size_t k = 0; k < bt->frame_count; k++)
+		if (bt->frames[k].reliable)
+			return;
+	for (size_t k = 0; k < bt->frame_count; k++)
+		if (!bt->frames[k].generic)
+			bt->frames[k].reliable = true;
+}
+
 static void mark_generic(struct lx_state *s)
 {
+	/* no report of the text has a headline: a paste of traces only */
+	bool headless = true;
+	for (size_t k = 0; k < s->report_count; k++)
+		if (s->reports[k].kind != RK_TRACE)
+			headless = false;
 	for (size_t i = s->first_bt; i < s->c->backtrace_count; i++) {
 		struct ct_backtrace *bt = &s->c->backtraces[i];
+		if (headless)
+			trust_stack_scan(bt);
 		bool aside = bt->frame_count && bt->frames[0].generic;
 		ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
 		bool from_register = false;
@@ -2542,6 +2552,21 @@ static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 	       *m >= 'a' && *m <= 'z';
 }
 
+/* A dmesg stamp "[  541.633164]" inside the line [p, end), not at its
+ * start, with the six fraction digits printk writes: a log re-flowed by
+ * a mailer runs several records into one line.  The stamp, or NULL. */
+static const char *inner_stamp(const char *p, const char *end)
+{
+	for (const char *q = p + 1; q < end &&
+	     (q = memchr(q, '[', (size_t)(end - q))); q++) {
+		const char *e = q[-1] == ' ' ? ct_log_dmesg_stamp(q, end) : NULL;
+		/* "NNN.dddddd]": six fraction digits */
+		if (e && e - q >= 9 && e[-8] == '.')
+			return q;
+	}
+	return NULL;
+}
+
 static bool linux_sniff(const char *buf, size_t len)
 {
 	const char *end = buf + len;
@@ -2556,6 +2581,14 @@ static bool linux_sniff(const char *buf, size_t len)
 			return true;
 		if (tagged || (dmesg && ++dmesg_lines >= 2))
 			return true;
+		/* re-flowed records: "autofs4 [  541.633164] CPU: 38 ..." */
+		const char *le = line.p + line.len, *st = line.p;
+		while ((st = inner_stamp(st, le))) {
+			if (kernel_message(st, le, &dmesg, &tagged))
+				return true;
+			if (++dmesg_lines >= 3)
+				return true;
+		}
 	}
 	/* headlines further in: pasted reports inside a longer text */
 	static const char *const anchors[] = {

@@ -282,6 +282,19 @@ bool ct_frame_is_plumbing(const char *name, enum ct_frame_family family)
 	return generic_action(name, family) >= 0;
 }
 
+/* Does a frame above i have name? */
+static bool repeated_before(const struct ct_backtrace *bt, size_t i,
+			    const char *name)
+{
+	for (size_t j = 0; j < i; j++) {
+		const struct ct_frame *f = &bt->frames[j];
+		const char *n = f->normalized ? f->normalized : f->function;
+		if (n && strcmp(n, name) == 0)
+			return true;
+	}
+	return false;
+}
+
 /* A cut only counts near the top, on a reliable frame, and when something
  * real is left below it, so that a panic function at the bottom of a stack
  * or a stale "? __die_body" stack entry cannot hide the crash. */
@@ -312,14 +325,27 @@ void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 			real = i + 1;
 	}
 	/* the outermost cut with a real frame below it; an outer one with
-	 * none (kgdb's "<signal handler called>" under fork_exit) is not it */
+	 * none (kgdb's "<signal handler called>" under fork_exit) is not it.
+	 * In a program, a cut frame met again below a real frame is an
+	 * outer report the inner one interrupted (a panic in a Rust panic
+	 * hook, the hook printing to a closed stderr): the inner report's
+	 * cut is it.  A kernel's stacks repeat entry and trap frames across
+	 * their IRQ and task sections, so they keep the outermost cut. */
 	size_t cut = 0;
+	bool real_since = false;	/* a real frame since the last cut */
 	for (size_t i = 0; i < bt->frame_count && i < CUT_WINDOW; i++) {
 		const struct ct_frame *f = &bt->frames[i];
 		const char *name = f->normalized ? f->normalized : f->function;
-		if (f->reliable && i + 1 < real &&
-		    generic_action(name, family) == ACTION_CUT)
+		int action = generic_action(name, family);
+		if (f->reliable && i + 1 < real && action == ACTION_CUT) {
+			if (real_since && family == CT_FAMILY_USER &&
+			    repeated_before(bt, i, name))
+				break;
 			cut = i + 1;
+			real_since = false;
+		} else if (cut && name && action < 0) {
+			real_since = true;
+		}
 	}
 	for (size_t i = 0; i < cut; i++)
 		bt->frames[i].generic = true;

@@ -303,6 +303,14 @@ struct ct_log_prefix {
  * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
 
+/* The end of a dmesg stamp "[  123.456789]" at p (after its ']'), or
+ * NULL. */
+const char *ct_log_dmesg_stamp(const char *p, const char *end);
+
+/* The end of a "dmesg -T" stamp at p ("[Mon Jan  1 12:00:00 2024]", any
+ * locale, maybe with dmesg -d's " <    0.127615>" delta), or NULL. */
+const char *ct_log_human_stamp(const char *p, const char *end);
+
 /* ---- wrappers around a pasted text ------------------------------------- */
 
 /* What ct_text_unwrap() took a text out of (bits). */

@@ -108,8 +108,7 @@ static const char *syslog_timestamp(const char *p, const char *end)
 	return q;
 }
 
-/* "[  123.456789]" at p: end of it (after ']'), or NULL. */
-static const char *dmesg_stamp(const char *p, const char *end)
+const char *ct_log_dmesg_stamp(const char *p, const char *end)
 {
 	if (p >= end || *p != '[')
 		return NULL;
@@ -346,7 +345,8 @@ static const char *node_name(const char *p, const char *end)
 
 /* Syslog "host tag[pid]: " after a timestamp, with an optional
  * "facility.level" between host and tag (busybox syslogd) or instead of
- * the host (OpenWrt logread): the position after it, or NULL. */
+ * the host (OpenWrt logread), or "host " right before a dmesg stamp: the
+ * position after it, or NULL. */
 static const char *syslog_header(const char *host, const char *end,
 				 struct ct_log_prefix *r)
 {
@@ -360,6 +360,13 @@ static const char *syslog_header(const char *host, const char *end,
 			return NULL;
 		host_end = q;
 		q++;
+		/* no tag, the kernel's own stamp: "Feb  9 12:50:38 l28
+		 * [6437762.553311] IP: ..." (a remote syslogd) */
+		if (ct_log_dmesg_stamp(q, end)) {
+			r->host = host;
+			r->host_len = (size_t)(host_end - host);
+			return q;
+		}
 		if ((fl = facility_dot_level(q, end)) && fl < end &&
 		    *fl == ' ')
 			q = fl + 1;
@@ -455,13 +462,48 @@ static const char *weekday_timestamp(const char *p, const char *end)
 	return q + 5;
 }
 
-/* "[Mon Jan  1 12:00:00 2024]" (dmesg -T) at p: the end, or NULL. */
-static const char *human_stamp(const char *p, const char *end)
+/* A weekday name of any locale at p ("Mon", "Сб", "Di.", "lun."), with
+ * the blank after it: the position after the blank, or NULL. */
+static const char *any_weekday(const char *p, const char *end)
 {
-	if (end - p < 26 || *p != '[')
+	const char *q = p;
+	while (q < end && q - p <= 12 &&
+	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		(unsigned char)*q >= 0x80 || *q == '.'))
+		q++;
+	if (q - p < 2 || q - p > 12 || q >= end || *q != ' ')
+		return NULL;
+	return q + 1;
+}
+
+/* "[Mon Jan  1 12:00:00 2024]" (dmesg -T) at p, in any locale ("[Сб ноя
+ * 13 04:25:46 2021]"), maybe with dmesg -d's delta before the ']' ("[Сб
+ * ноя 13 04:25:46 2021 <    0.127615>]"): the end, or NULL. */
+const char *ct_log_human_stamp(const char *p, const char *end)
+{
+	if (end - p < 20 || *p != '[')
 		return NULL;
 	const char *q = weekday_timestamp(p + 1, end);
-	return q && q < end && *q == ']' ? q + 1 : NULL;
+	if (!q) {
+		const char *d = any_weekday(p + 1, end);
+		q = d ? syslog_timestamp(d, end) : NULL;
+		if (!q || end - q < 5 || *q != ' ' || !is_digit(q[1]) ||
+		    !is_digit(q[2]) || !is_digit(q[3]) || !is_digit(q[4]))
+			return NULL;
+		q += 5;
+	}
+	if (end - q >= 2 && q[0] == ' ' && q[1] == '<') {
+		const char *d = q + 2;
+		while (d < end && *d == ' ')
+			d++;
+		const char *digits = d;
+		while (d < end && (is_digit(*d) || *d == '.'))
+			d++;
+		if (d == digits || d >= end || *d != '>')
+			return NULL;
+		q = d + 1;
+	}
+	return q < end && *q == ']' ? q + 1 : NULL;
 }
 
 /* "HH:MM:SS[.frac]" at p: the end of it, or NULL. */
@@ -652,8 +694,8 @@ after_stamp:
 
 	/* syslog may carry a dmesg stamp too: "kernel: [ 3139.70] ..." */
 	const char *after_loglevel = skip_loglevel(p, end);
-	if ((q = dmesg_stamp(after_loglevel, end)) ||
-	    (q = human_stamp(after_loglevel, end))) {
+	if ((q = ct_log_dmesg_stamp(after_loglevel, end)) ||
+	    (q = ct_log_human_stamp(after_loglevel, end))) {
 		if (!r->timestamp || serial) {
 			r->timestamp = after_loglevel;
 			r->timestamp_len = (size_t)(q - after_loglevel);

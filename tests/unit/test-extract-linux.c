@@ -203,6 +203,10 @@ static void test_sniff_positive(void **state)
 	assert_true(sniffs("EIP is at clear_huge_page+0x4a/0x160\n"));
 	assert_true(sniffs("[<c0269b80>] (__wake_up_common) from [<c0269eb8>] (__wake_up_common_lock+0x84/0x108)\n"));
 	assert_true(sniffs(" unwind_backtrace from show_stack+0x10/0x14\n"));
+	/* a log a mailer re-flowed: records run together mid-line */
+	assert_true(sniffs("> ip_tables autofs4 [  541.633164] CPU: 38 PID: 2812\n"
+			   "> Not tainted 5.6.0+ [  541.633166] Hardware name: IBM\n"
+			   "> 3906 [  541.633167] Krnl PSW : 0704d00180000000\n"));
 	/* a headline past the line window is found by the anchors */
 	size_t pad = 600 * 1024;
 	char *big = malloc(pad + 128);
@@ -227,6 +231,7 @@ static void test_sniff_negative(void **state)
 	assert_false(sniffs("My PC is at home.\nPC is at home today\n"));
 	assert_false(sniffs("EIP is at fault, said the manual\n"));
 	assert_false(sniffs("Greetings from Paris\nletters from home\n"));
+	assert_false(sniffs("see [ 1.5] and [ 2.25] and [ 3.125]\n"));
 	unsigned kinds = ct_sniff(esxi_log, strlen(esxi_log));
 	assert_false(kinds & (1u << CT_KIND_LINUX_KERNEL_LOG));
 	kinds = ct_sniff(gdb_bt, strlen(gdb_bt));
@@ -442,6 +447,29 @@ static void test_unreliable_frames_excluded(void **state)
 	assert_true(bt->frames[0].skipped);
 	assert_true(has_fact(c, "linux.release", "5.15.0-91-generic"));
 	assert_null(ct_case_fact(c, "linux.tainted"));
+	ct_case_destroy(c);
+}
+
+/* A trace pasted below its headline with every frame "?" (a kernel that
+ * unwinds by scanning the stack): the frames are read as the trace, but a
+ * stale return address past its function's end stays out. */
+static void test_all_unreliable_trace(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"Call Trace:\n"
+		" [<ffffffff8157484e>] ? dump_stack+0x40/0x50\n"
+		" [<ffffffff81072f11>] ? warn_slowpath_common+0x81/0xb0\n"
+		" [<ffffffff81072f8a>] ? warn_slowpath_fmt+0x4a/0x50\n"
+		" [<ffffffff810d5430>] ? internal_add_timer+0x80/0x80\n"
+		" [<ffffffffa002f919>] ? usb_submit_urb+0x1e9/0x5e0 [usbcore]\n"
+		" [<ffffffffa0f39b7f>] ? foo_led_work+0x1f/0x40 [foo]\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_non_null(bt);
+	assert_true(bt->frames[4].reliable);
+	assert_false(bt->frames[3].reliable);
+	/* usb_submit_urb only warns about the URB its caller made */
+	assert_string_equal(c->signature.guilty, "foo_led_work");
 	ct_case_destroy(c);
 }
 
@@ -1947,6 +1975,7 @@ int main(void)
 		cmocka_unit_test(test_old_kernel_forms),
 		cmocka_unit_test(test_rip_forms),
 		cmocka_unit_test(test_unreliable_frames_excluded),
+		cmocka_unit_test(test_all_unreliable_trace),
 		cmocka_unit_test(test_gpf_forms),
 		cmocka_unit_test(test_kernel_bug),
 		cmocka_unit_test(test_list_del_corruption),

@@ -126,6 +126,71 @@ static void test_cut_last_line(void **state)
 	ct_case_destroy(c);
 }
 
+/* gdb sessions without "bt": the stop line under gdb's signal words, a
+ * GEF context's trace, and a hand-typed "#N name" listing. */
+static void test_gdb_without_bt(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"Program received signal SIGSEGV, Segmentation fault.\n"
+		"0x000000000068c039 in fail () at debug.cpp:23\n"
+		"23\t  *((int*) 0x1234) = 0;\n");
+	assert_true(c->inputs[0].kinds & (1u << CT_KIND_GDB_BACKTRACE));
+	assert_string_equal(c->signature.guilty, "fail");
+	ct_case_destroy(c);
+	c = analyze(
+		"[#0] Id 1, Name: \"badchars\", stopped 0x7f7f17f06a06 in pwnme (), reason: SIGSEGV\n"
+		"\xe2\x94\x80\xe2\x94\x80 trace \xe2\x94\x80\xe2\x94\x80\n"
+		"[#0] 0x7f7f17f06a06 \xe2\x86\x92 pwnme()\n"
+		"[#1] 0x400607 \xe2\x86\x92 main()\n");
+	assert_true(c->inputs[0].kinds & (1u << CT_KIND_GDB_BACKTRACE));
+	assert_string_equal(c->signature.guilty, "pwnme");
+	assert_string_equal(c->panic.exception, "SIGSEGV");
+	ct_case_destroy(c);
+	/* a breakpoint stop is no signal of a crash */
+	c = analyze(
+		"[#0] Id 1, Name: \"otp\", stopped 0x555555400630 in strncmp@plt (), reason: BREAKPOINT\n"
+		"[#0] 0x555555400630 \xe2\x86\x92 strncmp@plt()\n");
+	assert_false(c->inputs[0].kinds & (1u << CT_KIND_GDB_BACKTRACE));
+	ct_case_destroy(c);
+	c = analyze(
+		"#0  parse_header\n"
+		"#1  read_request\n"
+		"#2  serve_conn\n");
+	assert_true(c->inputs[0].kinds & (1u << CT_KIND_GDB_BACKTRACE));
+	assert_string_equal(c->signature.guilty, "parse_header");
+	ct_case_destroy(c);
+}
+
+/* A panic inside a Rust panic hook: the outer panic's machinery below
+ * the hook is a second copy of the cut frames, and the inner panic's cut
+ * stops above it, at the hook that panicked.  One panic keeps its cut. */
+static void test_nested_panic_cut(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"#0  0x00007f0000000001 in raise () from /lib/libc.so.6\n"
+		"#1  0x00007f0000000002 in abort () from /lib/libc.so.6\n"
+		"#2  0x0000555555555170 in std::sys::pal::unix::abort_internal ()\n"
+		"#3  0x0000555555555171 in std::panicking::rust_panic_with_hook ()\n"
+		"#4  0x0000555555555172 in core::panicking::panic_fmt ()\n"
+		"#5  0x0000555555555173 in app::hook::{{closure}} ()\n"
+		"#6  0x0000555555555174 in std::panicking::rust_panic_with_hook ()\n"
+		"#7  0x0000555555555175 in core::panicking::panic_fmt ()\n"
+		"#8  0x0000555555555176 in app::main ()\n");
+	assert_string_equal(c->signature.frames[0], "app::hook::{{closure}}");
+	ct_case_destroy(c);
+	c = analyze(
+		"#0  0x00007f0000000001 in raise () from /lib/libc.so.6\n"
+		"#1  0x00007f0000000002 in abort () from /lib/libc.so.6\n"
+		"#2  0x0000555555555173 in app::hook::{{closure}} ()\n"
+		"#3  0x0000555555555174 in std::panicking::rust_panic_with_hook ()\n"
+		"#4  0x0000555555555175 in core::panicking::panic_fmt ()\n"
+		"#5  0x0000555555555176 in app::main ()\n");
+	assert_string_equal(c->signature.frames[0], "app::main");
+	ct_case_destroy(c);
+}
+
 /* Generic-frame patterns with '*' inside the name. */
 static void test_generic_glob(void **state)
 {
@@ -181,6 +246,8 @@ int main(void)
 		cmocka_unit_test(test_cut_last_line),
 		cmocka_unit_test(test_generic_glob),
 		cmocka_unit_test(test_recursion_keeps_both_ends),
+		cmocka_unit_test(test_nested_panic_cut),
+		cmocka_unit_test(test_gdb_without_bt),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -131,6 +131,17 @@ static void test_loglevel(void **state)
 	expect_prefix("<4>Call Trace:", "Call Trace:", NULL, NULL, false);
 }
 
+/* a remote syslogd that writes no tag: the host, then the kernel's stamp */
+static void test_syslog_host_dmesg(void **state)
+{
+	(void)state;
+	expect_prefix("Feb  9 12:50:38 l28 [6437762.553582] IP: [<ffffffffa009e8fa>] f+0x8/0x12",
+		      "IP: [<ffffffffa009e8fa>] f+0x8/0x12",
+		      "Feb  9 12:50:38", "l28", false);
+	expect_prefix("Feb  9 12:50:38 l28 ipt_NETFLOW(O)", "l28 ipt_NETFLOW(O)",
+		      "Feb  9 12:50:38", NULL, false);
+}
+
 static void test_dmesg_human(void **state)
 {
 	(void)state;
@@ -150,6 +161,16 @@ static void test_dmesg_x(void **state)
 		      "WARNING: y", "[Mon Jan  1 12:00:00 2024]", NULL, false);
 	expect_prefix("user  :notice: [   13.0] hello", "hello", NULL, NULL,
 		      false);
+	/* dmesg -x -T -d under a Russian locale: weekday, month and the
+	 * delta to the previous record */
+	expect_prefix("kern  :err   : [\xd0\xa1\xd0\xb1 \xd0\xbd\xd0\xbe\xd1\x8f "
+		      "13 04:25:46 2021 <    0.127615>] usb 3-1: x",
+		      "usb 3-1: x",
+		      "[\xd0\xa1\xd0\xb1 \xd0\xbd\xd0\xbe\xd1\x8f 13 04:25:46 "
+		      "2021 <    0.127615>]", NULL, false);
+	expect_prefix("[Tue Feb 13 10:57:30 2024 <    7.903114>] BUG: x",
+		      "BUG: x", "[Tue Feb 13 10:57:30 2024 <    7.903114>]",
+		      NULL, false);
 }
 
 static void test_container_console(void **state)
@@ -407,6 +428,7 @@ int main(void)
 		cmocka_unit_test(test_rfc5424),
 		cmocka_unit_test(test_loglevel),
 		cmocka_unit_test(test_dmesg_human),
+		cmocka_unit_test(test_syslog_host_dmesg),
 		cmocka_unit_test(test_dmesg_x),
 		cmocka_unit_test(test_container_console),
 		cmocka_unit_test(test_esxi_behind_syslog),
