@@ -15,10 +15,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 #include "symbolizers/symtab-text.h"
-#include "core.h"
-#include "vmcore.h"
+#include "analyzer/dump/dump.h"
 
 const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
 	[CT_KIND_GDB_BACKTRACE] = &ct_extractor_gdb,

@@ -4,7 +4,7 @@
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 struct ct_error *ct_case_create(const char *name, struct ct_case **ret)
 {

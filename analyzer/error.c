@@ -6,7 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 struct ct_error ct_enomem = {
 	.code = CT_ERROR_NO_MEMORY,

@@ -4,7 +4,7 @@
  * The lists live in data/generic-frames.txt; the build turns them into
  * generic-frames.inc so that changing a list is a data change, not code.
  */
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum generic_action { ACTION_SKIP, ACTION_CUT };
 

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "crashtriage.h"
-#include "banned.h"
+#include "analyzer/crashtriage.h"
+#include "analyzer/banned.h"
 
 #define CT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 

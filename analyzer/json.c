@@ -4,7 +4,7 @@
  */
 #include <inttypes.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 static void key(struct ct_strbuf *sb, const char *k, bool *first)
 {

@@ -25,7 +25,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum {
 	HEADLINE_LOOKBACK = 160, /* lines before a backtrace searched for

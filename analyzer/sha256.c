@@ -2,7 +2,7 @@
  * sha256.c - SHA-256 (FIPS 180-4), used for content hashes of inputs and
  * for signature hashes that must not change between releases.
  */
-#include "internal.h"
+#include "analyzer/internal.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,

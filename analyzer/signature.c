@@ -8,7 +8,7 @@
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum {
 	SIGNATURE_FRAMES = 5,	/* frames hashed */

@@ -19,8 +19,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "internal.h"
-#include "source.h"
+#include "analyzer/internal.h"
+#include "analyzer/source.h"
 
 struct walk {
 	const struct ct_source_options *opts;

@@ -22,7 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "crashtriage.h"
+#include "analyzer/crashtriage.h"
 
 /* Limits of one walk: a hostile archive cannot exhaust memory.  A member
  * larger than CT_SOURCE_MAX_MEMORY is spooled to an unlinked temporary

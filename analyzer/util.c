@@ -13,7 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size)
 {

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "analyzer/vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
 
 const char cmd_dmesg_usage[] =

@@ -15,7 +15,7 @@
 #include "analyzer/internal.h"		/* ct_strbuf, ct_is_ident_char */
 #include "symbolizers/symbolize.h"	/* DWARF through libdwfl */
 #include "symbolizers/symtab-text.h"	/* System.map, symbol lists */
-#include "analyzer/vmcore.h"		/* kallsyms of a kernel dump */
+#include "analyzer/dump/dump.h"		/* kallsyms of a kernel dump */
 
 const char cmd_symbolize_usage[] =
 	"usage: crashtriage symbolize [--json] [--exe BINARY] [--debug-dir DIR]...\n"

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "analyzer/walk.h"
+#include "analyzer/walk/walk.h"
 #include "rules/match.h"
 
 const char cmd_walk_usage[] =

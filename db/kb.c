@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 #include "db/kb.h"
 
 struct ct_kb_db {

@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/walk.h"
+#include "analyzer/walk/walk.h"
 #include "rules/autowalk.h"
 
 static bool same_str(const char *a, const char *b)

@@ -9,7 +9,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 #include "rules/match.h"
 
 /* ------------------------------------------------------------------------

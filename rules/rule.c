@@ -18,8 +18,8 @@
 #include <stdio.h>
 #include <yaml.h>
 
-#include "internal.h"
-#include "analyzer/walk.h"	/* the kinds a walk may name */
+#include "analyzer/internal.h"
+#include "analyzer/walk/walk.h"	/* the kinds a walk may name */
 #include "rules/rule.h"
 
 /* ------------------------------------------------------------------------

@@ -11,7 +11,7 @@
  * The ESXi alias table below is the only data; it is const.  See
  * FORMATS-AND-FACTS.md section 6 for where the rules come from.
  */
-#include "version.h"
+#include "rules/version.h"
 
 #include <stdint.h>
 #include <stdio.h>

@@ -20,8 +20,7 @@
 #ifndef CT_KALLSYMS_H
 #define CT_KALLSYMS_H
 
-#include "analyzer/kmem.h"
-#include "analyzer/vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/symtab-text.h"
 
 enum {

@@ -10,7 +10,7 @@
 
 #include <elfutils/libdwfl.h>
 
-#include "analyzer/core.h"
+#include "analyzer/dump/dump.h"
 
 /* A libdwfl session over one core: its modules reported from the core's
  * link map and NT_FILE notes. */

@@ -29,7 +29,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "analyzer/kdump.h"
+#include "analyzer/dump/dump.h"
 
 static const char *const status_names[] = {
 	[CT_CORE_MEM_OK] = "OK",

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "version.h"
+#include "rules/version.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -10,7 +10,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "analyzer/vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

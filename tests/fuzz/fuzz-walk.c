@@ -25,7 +25,7 @@
 #include <string.h>
 
 #include "analyzer/internal.h"
-#include "analyzer/walk-int.h"
+#include "analyzer/walk/walk-internal.h"
 #include "tests/fuzz/walk-image.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

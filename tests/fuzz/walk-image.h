@@ -11,7 +11,7 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "analyzer/core.h"
+#include "analyzer/dump/dump.h"
 
 enum { BASE = 0x10000 };
 

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 #include <elf.h>
 
-#include "analyzer/core.h"
+#include "analyzer/dump/dump.h"
 
 /* ---- a tiny core writer -------------------------------------------------- */
 

@@ -17,7 +17,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "version.h"
+#include "rules/version.h"
 
 #define LT CT_VERSION_LESS
 #define EQ CT_VERSION_EQUAL

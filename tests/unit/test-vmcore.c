@@ -17,7 +17,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
-#include "analyzer/vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
 #include "tests/unit/helpers.h"
 #include "tests/unit/vmcore-image.h"

@@ -13,7 +13,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
-#include "analyzer/walk-int.h"
+#include "analyzer/walk/walk-internal.h"
 
 enum { BASE = 0x10000, SIZE = 1024, NDUMPED = 0x20000 };
 

@@ -9,7 +9,7 @@
  * ring and the kallsyms tables are read page after page through the same
  * few tables.
  */
-#include "kmem.h"
+#include "analyzer/dump/dump.h"
 
 #define PTE_PRESENT	0x1ull
 #define PTE_PSE		0x80ull

@@ -14,7 +14,7 @@
  * Every form is told apart by its first bytes, so a line with no prefix
  * costs a few comparisons.
  */
-#include "internal.h"
+#include "analyzer/internal.h"
 
 static bool is_digit(char c)
 {

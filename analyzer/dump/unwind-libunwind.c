@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "core.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/symbolize.h"
 
 struct lu_state {

@@ -1,5 +1,5 @@
 /*
- * walk-tree.c - follow red-black trees through a core with every
+ * tree.c - follow red-black trees through a core with every
  * invariant checked: BSD sys/tree.h RB trees (rbe_left, rbe_right,
  * rbe_parent with a separate rbe_color, or the colour packed into bit 0
  * of rbe_parent) and Linux rb_root/rb_node (__rb_parent_color, rb_left,
@@ -24,8 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "walk-tree.h"
-#include "walk-int.h"
+#include "analyzer/walk/walk-internal.h"
 
 /* ---- the visited set ------------------------------------------------------ */
 

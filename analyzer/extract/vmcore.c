@@ -1,5 +1,5 @@
 /*
- * extract-vmcore.c - the "linux-vmcore" input kind: a Linux kernel crash
+ * vmcore.c - the "linux-vmcore" input kind: a Linux kernel crash
  * dump in ELF form (/proc/vmcore saved by kdump, QEMU dump-guest-memory).
  *
  * What it adds to the case:
@@ -22,7 +22,7 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
 
 static struct ct_error *add_facts(struct ct_case *c,

@@ -1,5 +1,5 @@
 /*
- * extract-gdb.c - gdb backtraces: "bt", "bt full", "where", "thread apply
+ * gdb.c - gdb backtraces: "bt", "bt full", "where", "thread apply
  * all bt", kgdb's "bt", and the flattened form where a paste put every
  * frame on one line ("(gdb) where#0 DLM_free (...) at
  * .../dlmalloc.c:****#1 0x... in ...").
@@ -18,7 +18,7 @@
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum { SNIFF_WINDOW = 256 * 1024 };
 

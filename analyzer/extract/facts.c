@@ -1,5 +1,5 @@
 /*
- * extract-facts.c - system facts from command output: "ethtool -i" and
+ * facts.c - system facts from command output: "ethtool -i" and
  * "ethtool -k", "lspci -nn[v[v]]" (and ESXi "lspci -v"), "uname -a" (Linux
  * and VMkernel), "vmware -v[l]", esxcli/localcli tables (software vib and
  * component lists, system module list, network nic list, esxcfg-nics -l),
@@ -42,7 +42,7 @@
 #include <stdio.h>
 #include <strings.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum {
 	SNIFF_WINDOW = 4 * 1024 * 1024,	/* bytes sniff() reads */

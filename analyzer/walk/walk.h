@@ -21,7 +21,7 @@
 #ifndef CT_WALK_H
 #define CT_WALK_H
 
-#include "core.h"
+#include "analyzer/dump/dump.h"
 
 enum {
 	CT_WALK_MAX_ELEMENTS = 10000000, /* default and highest element cap */

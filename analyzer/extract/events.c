@@ -13,7 +13,7 @@
 #include <pthread.h>
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 struct catalogue_entry {
 	const char *kind;

@@ -1,5 +1,5 @@
 /*
- * walk-dwarf.c - the DWARF side of a walk: the session (the core's
+ * dwarf.c - the DWARF side of a walk: the session (the core's
  * mapping and reader, the program's DWARF, its load bias), looking up
  * globals, structs and members, and resolving a root and a member path
  * to an address and a type.  See walk-dwarf.h.
@@ -17,7 +17,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "walk-dwarf.h"
+#include "analyzer/walk/walk-internal.h"
 
 /* ct_walk_mem over a core: the core's own reader. */
 static enum ct_core_mem core_mem_read(void *state, uint64_t addr, void *dst,

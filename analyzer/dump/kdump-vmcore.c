@@ -1,5 +1,5 @@
 /*
- * vmcore-kdump.c - kdump-compressed dumps (makedumpfile's diskdump and
+ * kdump-vmcore.c - kdump-compressed dumps (makedumpfile's diskdump and
  * flattened forms, QEMU's "kdump-zlib") into the vmcore pipeline: their
  * VMCOREINFO and physical pages (kdump.c) become a ct_vmcore like an ELF
  * vmcore's, so the log, kallsyms and the case come out the same way.
@@ -15,8 +15,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "kdump.h"
-#include "vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
 
 static enum ct_core_mem kdump_phys(void *state, uint64_t paddr, void *dst,

@@ -7,7 +7,7 @@
  */
 #include <libkdumpfile/kdumpfile.h>
 
-#include "kdump.h"
+#include "analyzer/dump/dump.h"
 
 struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 				       void **ret_state)

@@ -1,5 +1,5 @@
 /*
- * walk.c - follow TAILQs and list_heads through a user-space core, with
+ * list.c - follow TAILQs and list_heads through a user-space core, with
  * every link checked.  Types, members, offsets and sizes come from the
  * program's DWARF (walk-dwarf.c); memory comes through a struct
  * ct_walk_mem, so a pointer from the dump is only ever an address to look
@@ -12,8 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "walk-dwarf.h"
-#include "walk-tree.h"
+#include "analyzer/walk/walk-internal.h"
 
 /* ---- links, cycles and what a bad link is -------------------------------- */
 

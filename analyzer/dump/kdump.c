@@ -34,7 +34,7 @@
 
 #include <zlib.h>
 
-#include "kdump.h"
+#include "analyzer/dump/dump.h"
 
 enum {
 	FLAT_SIGNATURE_LEN = 16,

@@ -1,5 +1,5 @@
 /*
- * extract-vmkernel.c - ESXi vmkernel.log, vmkwarning.log, the vmkernel-log.N
+ * vmkernel.c - ESXi vmkernel.log, vmkwarning.log, the vmkernel-log.N
  * that vmkdump_extract writes, the "Panic Details" summary of a zdump, and
  * PSOD screen text pasted without log prefixes.
  *
@@ -52,7 +52,7 @@
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum {
 	SNIFF_WINDOW = 256 * 1024,	/* bytes sniff() looks at */

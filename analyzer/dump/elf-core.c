@@ -1,5 +1,5 @@
 /*
- * core.c - the ELF core reader: header checks, program headers, notes
+ * elf-core.c - the ELF core reader: header checks, program headers, notes
  * (NT_PRSTATUS, NT_PRPSINFO, NT_SIGINFO, NT_AUXV, NT_FILE, NT_FPREGSET),
  * reads of process memory by virtual address, and the completeness record.
  *
@@ -13,7 +13,7 @@
 #include <signal.h>
 #include <stdio.h>
 
-#include "core.h"
+#include "analyzer/dump/dump.h"
 
 #ifndef NT_FILE
 #define NT_FILE 0x46494c45

@@ -1,5 +1,5 @@
 /*
- * extract-linux.c - Linux kernel logs: dmesg and vmcore-dmesg.txt, journal
+ * linux.c - Linux kernel logs: dmesg and vmcore-dmesg.txt, journal
  * and syslog files, serial console captures, and oops texts pasted into
  * tickets and web pages with or without their log prefixes.
  *
@@ -69,7 +69,7 @@
  */
 #include <stdio.h>
 
-#include "internal.h"
+#include "analyzer/internal.h"
 
 enum {
 	SNIFF_WINDOW = 256 * 1024,	/* bytes of lines sniff() classifies */

@@ -1,5 +1,5 @@
 /*
- * extract-core.c - the "elf-core" input kind: a Linux user-space ELF core.
+ * core.c - the "elf-core" input kind: a Linux user-space ELF core.
  *
  * Reads the core (core.c), adds facts (command, pid, signal, fault
  * address, architecture, executable), the panic ("crash", SIGSEGV ...),
@@ -14,8 +14,7 @@
 #include <stdio.h>
 #include <sys/stat.h>
 
-#include "core.h"
-#include "vmcore.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/symbolize.h"
 
 static const struct ct_unwinder_ops *const unwinders[] = {

@@ -6,7 +6,7 @@
  */
 #include <elfutils/libdwfl.h>
 
-#include "core.h"
+#include "analyzer/dump/dump.h"
 #include "symbolizers/symbolize.h"
 
 struct dwfl_state {

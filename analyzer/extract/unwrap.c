@@ -20,7 +20,7 @@
  * Per-line log prefixes (syslog, dmesg, serial-console stamps) are not
  * wrappers: ct_log_prefix_parse() reads them.
  */
-#include "internal.h"
+#include "analyzer/internal.h"
 
 /* Pastes are small: a text that shows no wrapper in its first SURVEY_WINDOW
  * bytes is a log file, read as it is, and a large log costs no more than

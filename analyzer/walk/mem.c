@@ -1,5 +1,5 @@
 /*
- * walk-mem.c - what every walking engine shares: reading pointers through
+ * mem.c - what every walking engine shares: reading pointers through
  * a struct ct_walk_mem, classifying a pointer value before it is
  * followed, and appending elements and findings to a result.  See
  * walk-int.h.
@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "walk-int.h"
+#include "analyzer/walk/walk-internal.h"
 
 /* ---- reading the target -------------------------------------------------- */
 

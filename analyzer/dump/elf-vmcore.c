@@ -1,5 +1,5 @@
 /*
- * vmcore.c - ELF kernel vmcores and VMCOREINFO (vmcore.h).
+ * elf-vmcore.c - ELF kernel vmcores and VMCOREINFO (vmcore.h).
  *
  * The ELF image is read through explicit little-endian loads with every
  * offset checked against the file length (no libelf: a kernel dump's
@@ -11,7 +11,7 @@
 #include <elf.h>
 #include <stdio.h>
 
-#include "vmcore.h"
+#include "analyzer/dump/dump.h"
 
 #define KERNEL_SPACE 0xffff800000000000ull
 

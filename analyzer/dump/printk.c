@@ -26,7 +26,7 @@
 #include <ctype.h>
 #include <stdio.h>
 
-#include "vmcore.h"
+#include "analyzer/dump/dump.h"
 
 enum {
 	MAX_COUNT_BITS = 22,		/* 4M descriptors */
