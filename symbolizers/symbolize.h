@@ -3,7 +3,7 @@
  * an ELF core, through libdwfl: ELF symbol tables and DWARF (with inlined
  * frames), debug files found by build-id and debuglink in the debug
  * folders given, then in .debug and /usr/lib/debug.  Private to
- * libcrashtriage; used by the unwinders in analyzer/unwind-*.c.
+ * libcrashtriage; used by the unwinders in analyzer/dump/unwind-*.c.
  */
 #ifndef CT_SYMBOLIZE_H
 #define CT_SYMBOLIZE_H

@@ -1,5 +1,5 @@
 /*
- * kdump-helper.c - test driver for analyzer/kdump.c, used by
+ * kdump-helper.c - test driver for analyzer/dump/kdump.c, used by
  * tests/e2e/run-kdump.sh.  It sets a kdump dump beside an ELF dump of the
  * same (stopped) machine and prints what each says, one line per question,
  * so that the shell test can compare them with makedumpfile and readelf.

@@ -14,7 +14,7 @@
 #include "analyzer/internal.h"
 
 /* ------------------------------------------------------------------------
- * core.h (formerly analyzer/core.h)
+ * Linux user-space ELF cores (elf-core.c) and the unwinders (unwind-*.c)
  * ------------------------------------------------------------------------ */
 
 /*
@@ -33,8 +33,8 @@
  * segment's bytes out, filesz < memsz, or the file ends early) apart from
  * "never mapped" (no PT_LOAD covers the address).
  *
- * The unwinders (analyzer/unwind-*.c) sit behind struct ct_unwinder_ops and
- * the elf-core extractor (extract-core.c) picks one at run time.
+ * The unwinders (analyzer/dump/unwind-*.c) sit behind struct ct_unwinder_ops and
+ * the elf-core extractor (extract/core.c) picks one at run time.
  */
 
 
@@ -227,7 +227,7 @@ struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
 				 const struct ct_analyze_options *opts);
 
 /* ------------------------------------------------------------------------
- * kmem.h (formerly analyzer/kmem.h)
+ * Kernel virtual memory over a dump's physical memory (kmem.c)
  * ------------------------------------------------------------------------ */
 
 /*
@@ -333,7 +333,7 @@ bool ct_kmem_read_u32(struct ct_kmem *km, uint64_t vaddr, uint32_t *ret);
 const char *ct_kmem_status_name(enum ct_core_mem status);
 
 /* ------------------------------------------------------------------------
- * vmcore.h (formerly analyzer/vmcore.h)
+ * ELF kernel vmcores, VMCOREINFO and the printk log (elf-vmcore.c, printk.c)
  * ------------------------------------------------------------------------ */
 
 /*
@@ -478,7 +478,7 @@ struct ct_error *ct_vmcore_open_source(const char *path, const char *format,
 void ct_vmcore_destroy(struct ct_vmcore *vc);
 
 /* Any kernel dump: an ELF vmcore or a kdump-compressed file (flattened or
- * diskdump, vmcore-kdump.c)? */
+ * diskdump, kdump-vmcore.c)? */
 bool ct_vmcore_sniff_any(const char *buf, size_t len);
 /* Open either: [buf, buf+len) is the file named path (both borrowed). */
 struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
@@ -534,7 +534,7 @@ struct ct_error *ct_printk_read(struct ct_kmem *km,
 				struct ct_strbuf *out,
 				struct ct_dmesg_stats *stats);
 
-/* ---- the extractor (extract-vmcore.c) ----------------------------------- */
+/* ---- the extractor (extract/vmcore.c) ----------------------------------- */
 
 extern const struct ct_extractor ct_extractor_vmcore;
 
@@ -544,7 +544,7 @@ extern const struct ct_extractor ct_extractor_vmcore;
 struct ct_error *ct_vmcore_extract(struct ct_case *c, struct ct_vmcore *vc);
 
 /* ------------------------------------------------------------------------
- * kdump.h (formerly analyzer/kdump.h)
+ * kdump-compressed dumps (kdump.c, kdump-vmcore.c, kdump-libkdumpfile.c)
  * ------------------------------------------------------------------------ */
 
 /*

@@ -2,7 +2,7 @@
  * dwarf.c - the DWARF side of a walk: the session (the core's
  * mapping and reader, the program's DWARF, its load bias), looking up
  * globals, structs and members, and resolving a root and a member path
- * to an address and a type.  See walk-dwarf.h.
+ * to an address and a type.  See walk-internal.h.
  */
 #include <dwarf.h>
 #include <elf.h>

@@ -1,7 +1,7 @@
 /*
  * list.c - follow TAILQs and list_heads through a user-space core, with
  * every link checked.  Types, members, offsets and sizes come from the
- * program's DWARF (walk-dwarf.c); memory comes through a struct
+ * program's DWARF (dwarf.c); memory comes through a struct
  * ct_walk_mem, so a pointer from the dump is only ever an address to look
  * up, never dereferenced.  See walk.h.
  */

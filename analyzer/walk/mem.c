@@ -2,7 +2,7 @@
  * mem.c - what every walking engine shares: reading pointers through
  * a struct ct_walk_mem, classifying a pointer value before it is
  * followed, and appending elements and findings to a result.  See
- * walk-int.h.
+ * walk-internal.h.
  */
 #include <endian.h>
 #include <inttypes.h>

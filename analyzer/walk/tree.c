@@ -6,7 +6,7 @@
  * rb_right).
  *
  * The walk is in order, iterative, with an explicit stack capped at
- * CT_WALK_TREE_MAX_DEPTH.  Every link is classified (walk-int.h) before it
+ * CT_WALK_TREE_MAX_DEPTH.  Every link is classified (walk-internal.h) before it
  * is followed.  Cycles and shared nodes are found with a visited set of
  * node addresses: an open-addressing hash that holds the nodes reached,
  * so it is bounded by the element cap like elements[] itself (16 bytes a
@@ -367,7 +367,7 @@ static struct ct_error *emit(struct tree_walk *w, struct frame *f)
 					  l->color_name, "red, and so is its "
 					  "parent 0x%" PRIx64, up->node);
 	char why[200];
-	/* a tcache entry, or (walk-mem.c) fill patterns such as glibc's
+	/* a tcache entry, or (mem.c) fill patterns such as glibc's
 	 * MALLOC_PERTURB_=107 leaves in chunks freed to other bins */
 	if (!err && l->check_freed &&
 	    (tcache_freed(w, elem, why, sizeof(why)) ||

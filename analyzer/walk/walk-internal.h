@@ -12,11 +12,11 @@
 #include "analyzer/walk/walk.h"
 
 /* ------------------------------------------------------------------------
- * walk-int.h (formerly analyzer/walk-int.h)
+ * What every engine shares: memory reads, pointer classes, results (mem.c)
  * ------------------------------------------------------------------------ */
 
 /*
- * walk-int.h - what the walking engines share (walk.c, walk-tree.c, the
+ * walk-internal.h - what the walking engines share (list.c, tree.c, the
  * fuzz target): pointer reads through a struct ct_walk_mem, one
  * classification of a pointer value (NULL, poison, misaligned, unmapped,
  * not dumped, truncated) before it is followed, the element and finding
@@ -142,14 +142,14 @@ struct ct_error *ct_walk_engine_run(const struct ct_walk_env *e,
 				    struct ct_walk_result *r);
 
 /* ------------------------------------------------------------------------
- * walk-dwarf.h (formerly analyzer/walk-dwarf.h)
+ * The DWARF side of a walk: session, types, roots (dwarf.c)
  * ------------------------------------------------------------------------ */
 
 /*
- * walk-dwarf.h - the DWARF side of "crashtriage walk", private to the
- * walk files (walk.c, walk-tree.c): the session, type and member lookup,
+ * walk-internal.h - the DWARF side of "crashtriage walk", private to the
+ * walk files (list.c, tree.c): the session, type and member lookup,
  * and root resolution.  The walking engines themselves only see a
- * struct ct_walk_mem (walk-int.h), so they run without DWARF too.
+ * struct ct_walk_mem (walk-internal.h), so they run without DWARF too.
  */
 
 
@@ -226,11 +226,11 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 const char *ct_walk_session_region(void *state, uint64_t addr);
 
 /* ------------------------------------------------------------------------
- * walk-tree.h (formerly analyzer/walk-tree.h)
+ * Red-black trees (tree.c)
  * ------------------------------------------------------------------------ */
 
 /*
- * walk-tree.h - red-black tree walks for "crashtriage walk" (walk-tree.c),
+ * walk-internal.h - red-black tree walks for "crashtriage walk" (tree.c),
  * private to the walk files.  The checking engine, ct_walk_tree(), sees
  * only a struct ct_walk_mem and a layout of offsets, so it runs without
  * DWARF; ct_walk_tree_run() fills the layout from DWARF.

@@ -16,7 +16,7 @@
  * memory of the wrong kind, a node in two lists) before it is followed,
  * the walk is capped, and cycles are found with Brent's algorithm in
  * constant memory.  Red-black trees (BSD sys/tree.h RB_HEAD/RB_ENTRY,
- * Linux rb_root/rb_node) are walked in order by walk-tree.c.
+ * Linux rb_root/rb_node) are walked in order by tree.c.
  */
 #ifndef CT_WALK_H
 #define CT_WALK_H

@@ -25,7 +25,7 @@ print-libs: ; @echo $(DEPS_LIBS)
 MK
 }
 libs=$(deps)
-inc="-I$src -I$out -I$src/analyzer -include $out/config.h"
+inc="-I$src -I$out -include $out/config.h"
 build() { # name source [defines]
 	name=$1 source=$2
 	shift 2

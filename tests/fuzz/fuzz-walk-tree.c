@@ -1,6 +1,6 @@
 /*
- * fuzz-walk-tree.c - libFuzzer target for the red-black tree walker
- * (walk-tree.c) over random memory: no core and no DWARF, ct_walk_tree()
+ * fuzz-tree.c - libFuzzer target for the red-black tree walker
+ * (tree.c) over random memory: no core and no DWARF, ct_walk_tree()
  * straight through a struct ct_walk_mem.  Whatever the bytes, a walk must
  * end (within the element cap and the depth cap), never read outside the
  * image through anything but the reader, and leave a result whose
