@@ -563,9 +563,9 @@ static double line_stamp(const struct ct_line *l)
 	struct ct_log_prefix pfx;
 	size_t len = l->len < MAX_LINE ? l->len : MAX_LINE;
 	ct_log_prefix_parse(l->p, len, &pfx);
-	const char *p = pfx.timestamp, *e = p + pfx.timestamp_len;
-	if (!p)
+	if (!pfx.timestamp)
 		return -1;
+	const char *p = pfx.timestamp, *e = p + pfx.timestamp_len;
 	while (p < e && (*p == '[' || *p == ' '))
 		p++;
 	double v = 0;
