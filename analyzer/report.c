@@ -26,6 +26,7 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/regex.h"
 
 enum {
 	HEADLINE_LOOKBACK = 160, /* lines before a backtrace searched for
@@ -35,7 +36,6 @@ enum {
 	MAX_LINE = 1024,	/* bytes of a line matched */
 	MAX_GROUP = 200,	/* bytes kept of a captured group */
 	MAX_WINDOWS = 1024,	/* backtraces whose headlines are searched */
-	MATCH_LIMIT = 100000,	/* PCRE2 match steps per line */
 	WHOLE_TEXT = 4 << 20,	/* texts this small are searched whole: a
 				 * headline may have no backtrace (kmemleak,
 				 * lockdep without a trace, a cut paste) */
@@ -172,33 +172,25 @@ static const char *const gate_literals[] = {
 };
 
 static struct {
-	pcre2_code *gate;	/* alternation of gate_literals */
-	pcre2_code *regex[TYPE_COUNT];
-	pcre2_code *detail[TYPE_COUNT];
-	pcre2_code *require[TYPE_COUNT];
-	pcre2_code *fallback[TYPE_COUNT];
-	pcre2_match_context *limits;
+	struct ct_regex gate;	/* alternation of gate_literals */
+	struct ct_regex regex[TYPE_COUNT];
+	struct ct_regex detail[TYPE_COUNT];
+	struct ct_regex require[TYPE_COUNT];
+	struct ct_regex fallback[TYPE_COUNT];
 	bool failed;		/* a pattern did not compile (a build bug) */
 } compiled;
 static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
 
-static pcre2_code *compile(const char *pattern)
+static void compile(struct ct_regex *re, const char *pattern)
 {
-	int code;
-	PCRE2_SIZE offset;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern,
-				       PCRE2_ZERO_TERMINATED, 0, &code,
-				       &offset, NULL);
-	if (!re) {
+	struct ct_error *err = ct_regex_compile(re, pattern);
+	if (err)
 		compiled.failed = true;
-		return NULL;
-	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-	return re;
+	ct_error_destroy(err);
 }
 
 /* The gate literals as one alternation, regex metacharacters escaped. */
-static pcre2_code *compile_gate(void)
+static void compile_gate(void)
 {
 	struct ct_strbuf sb = CT_STRBUF_INIT;
 	for (size_t i = 0; i < CT_ARRAY_SIZE(gate_literals); i++) {
@@ -210,27 +202,25 @@ static pcre2_code *compile_gate(void)
 			ct_strbuf_putc(&sb, *p);
 		}
 	}
-	pcre2_code *re = sb.failed ? NULL : compile(sb.buf);
-	ct_strbuf_deinit(&sb);
-	if (!re)
+	if (sb.failed)
 		compiled.failed = true;
-	return re;
+	else
+		compile(&compiled.gate, sb.buf);
+	ct_strbuf_deinit(&sb);
 }
 
 static void compile_all(void)
 {
-	compiled.gate = compile_gate();
-	compiled.limits = pcre2_match_context_create(NULL);
-	if (compiled.limits)
-		pcre2_set_match_limit(compiled.limits, MATCH_LIMIT);
+	compile_gate();
 	for (size_t i = 0; i < TYPE_COUNT; i++) {
-		compiled.regex[i] = compile(report_types[i].regex);
+		compile(&compiled.regex[i], report_types[i].regex);
 		if (report_types[i].detail)
-			compiled.detail[i] = compile(report_types[i].detail);
+			compile(&compiled.detail[i], report_types[i].detail);
 		if (report_types[i].require)
-			compiled.require[i] = compile(report_types[i].require);
+			compile(&compiled.require[i], report_types[i].require);
 		if (report_types[i].fallback)
-			compiled.fallback[i] = compile(report_types[i].fallback);
+			compile(&compiled.fallback[i],
+				report_types[i].fallback);
 	}
 }
 
@@ -256,38 +246,32 @@ static const char *group(const struct groups *gs, const char *name)
 	return NULL;
 }
 
-/* Copy the named groups that matched into gs (first value wins). */
-static void take_groups(struct groups *gs, const pcre2_code *re,
-			pcre2_match_data *md, const char *subject)
+static struct ct_error *take_group(void *arg, const char *name,
+				   const char *value, size_t len)
 {
-	uint32_t count = 0, entry_size = 0;
-	PCRE2_SPTR table;
-	pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
-	pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
-	pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
-	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	for (uint32_t i = 0; i < count; i++) {
-		const unsigned char *e = table + (size_t)i * entry_size;
-		unsigned n = (unsigned)(e[0] << 8 | e[1]);
-		const char *name = (const char *)e + 2;
-		if (ov[2 * n] == PCRE2_UNSET || group(gs, name) ||
-		    gs->count == MAX_GROUPS || strlen(name) >= 24)
-			continue;
-		size_t len = ov[2 * n + 1] - ov[2 * n];
-		if (len >= MAX_GROUP)
-			len = MAX_GROUP - 1;
-		snprintf(gs->g[gs->count].name, 24, "%s", name);
-		memcpy(gs->g[gs->count].value, subject + ov[2 * n], len);
-		gs->g[gs->count].value[len] = '\0';
-		gs->count++;
-	}
+	struct groups *gs = arg;
+	if (group(gs, name) || gs->count == MAX_GROUPS || strlen(name) >= 24)
+		return NULL;
+	if (len >= MAX_GROUP)
+		len = MAX_GROUP - 1;
+	snprintf(gs->g[gs->count].name, 24, "%s", name);
+	memcpy(gs->g[gs->count].value, value, len);
+	gs->g[gs->count].value[len] = '\0';
+	gs->count++;
+	return NULL;
 }
 
-static bool search(const pcre2_code *re, pcre2_match_data *md,
+/* Copy the named groups that matched into gs (first value wins). */
+static void take_groups(struct groups *gs, const struct ct_regex *re,
+			pcre2_match_data *md, const char *subject)
+{
+	(void)ct_regex_each_group(re, md, subject, take_group, gs);
+}
+
+static bool search(const struct ct_regex *re, pcre2_match_data *md,
 		   const char *s, size_t len)
 {
-	return re && pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, md,
-				 compiled.limits) >= 0;
+	return re->code && ct_regex_match(re, s, len, 0, md) >= 0;
 }
 
 /* ------------------------------------------------------------------------
@@ -325,12 +309,12 @@ static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 {
 	/* cheap gate: one JIT-compiled alternation of literals that every
 	 * headline holds, before the patterns themselves */
-	if (!search(compiled.gate, md, m, n))
+	if (!search(&compiled.gate, md, m, n))
 		return -1;
 	for (size_t i = 0; i < TYPE_COUNT; i++) {
-		if (search(compiled.regex[i], md, m, n)) {
+		if (search(&compiled.regex[i], md, m, n)) {
 			gs->count = 0;
-			take_groups(gs, compiled.regex[i], md, m);
+			take_groups(gs, &compiled.regex[i], md, m);
 			*ret_start = pcre2_get_ovector_pointer(md)[0];
 			return (long)i;
 		}
@@ -743,7 +727,7 @@ static bool trace_of_other_task(const struct ct_text *t, const struct found *f,
  * after the headline of f that re matches ("-> #1 (&mm->mmap_lock):", a
  * lockdep dependency chain), normalized, or NULL. */
 static char *fallback_frame(const struct ct_text *t, const struct found *f,
-			    const pcre2_code *re, const char *skip,
+			    const struct ct_regex *re, const char *skip,
 			    pcre2_match_data *md)
 {
 	struct ct_line_reader lr;
@@ -837,8 +821,7 @@ static bool skip_to_gate(struct ct_line_reader *r, pcre2_match_data *md)
 	if (r->pos >= r->end)
 		return false;
 	size_t len = (size_t)(r->end - r->pos);
-	if (pcre2_match(compiled.gate, (PCRE2_SPTR)r->pos, len, 0, 0, md,
-			compiled.limits) < 0)
+	if (ct_regex_match(&compiled.gate, r->pos, len, 0, md) < 0)
 		return false;
 	const char *hit = r->pos + pcre2_get_ovector_pointer(md)[0];
 	for (const char *nl; (nl = memchr(r->pos, '\n',
@@ -872,8 +855,8 @@ static bool context_holds(const struct ct_text *t, long i,
 		if (p == l->p)
 			return false;
 	}
-	const pcre2_code *re = compiled.require[i];
-	if (!re)
+	const struct ct_regex *re = &compiled.require[i];
+	if (!re->code)
 		return true;
 	struct ct_line_reader lr;
 	struct ct_line next;
@@ -941,8 +924,8 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 static void read_detail(const struct ct_text *t, struct found *f,
 			pcre2_match_data *md)
 {
-	const pcre2_code *re = compiled.detail[f->type];
-	if (!re)
+	const struct ct_regex *re = &compiled.detail[f->type];
+	if (!re->code)
 		return;
 	struct ct_line_reader lr;
 	struct ct_line line;
@@ -1381,9 +1364,9 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 				guilty = owned;
 		}
 	}
-	if (!guilty && compiled.fallback[f->type]) {
+	if (!guilty && compiled.fallback[f->type].code) {
 		free(owned);
-		owned = fallback_frame(t, f, compiled.fallback[f->type], skip,
+		owned = fallback_frame(t, f, &compiled.fallback[f->type], skip,
 				       md);
 		guilty = owned;
 	}

@@ -23,11 +23,8 @@
 #include <stdint.h>
 
 #include "analyzer/crashtriage.h"
+#include "analyzer/regex.h"
 #include "rules/version.h"
-
-/* pcre2.h's type for a compiled pattern (PCRE2_CODE_UNIT_WIDTH 8), so that
- * users of this header need not include pcre2.h. */
-struct pcre2_real_code_8;
 
 /* Limits on one rule file: a hostile file cannot exhaust memory or time. */
 enum {
@@ -45,11 +42,6 @@ enum {
 	CT_RULE_MAX_WALK_PATH = 256,	/* bytes of a root or member path */
 };
 
-/* A compiled regular expression (PCRE2, JIT when available). */
-struct ct_regex {
-	char *source;			/* the pattern as written */
-	struct pcre2_real_code_8 *code;	/* compiled; owned */
-};
 
 enum ct_signal_kind {
 	CT_SIGNAL_FRAMES,	/* ordered frame names near the crash frame */
@@ -240,40 +232,5 @@ static inline uint32_t ct_name_hash(const char *s)
 /* The rule-file name of a signal kind ("frames", "log", ...). */
 const char *ct_signal_kind_name(enum ct_signal_kind kind);
 
-/* ---- regular expressions ------------------------------------------------ */
-
-/*
- * ct_regex_compile - compile pattern into re (re->source copied).
- * Byte-wise (no UTF mode), JIT-compiled when the platform has a JIT.
- * Return: NULL on success; CT_ERROR_CORRUPT naming the offset of the
- * problem in the pattern.  re is untouched on failure.
- */
-struct ct_error *ct_regex_compile(struct ct_regex *re, const char *pattern);
-void ct_regex_deinit(struct ct_regex *re);
-
-/*
- * ct_regex_search - find re in subject[0, len).
- * @group: name of a capture to return, or NULL.
- * @ret_value, @ret_len: receive the span of the named group (NULL/0 when
- *        the group did not take part); may be NULL when group is NULL.
- *
- * Matching runs with a match limit so that hostile evidence cannot stall
- * the matcher; hitting it counts as no match.  Thread-safe.
- * Return: true on a match.
- */
-bool ct_regex_search(const struct ct_regex *re, const char *subject,
-		     size_t len, const char *group, const char **ret_value,
-		     size_t *ret_len);
-
-/* True when re has a named capture group called name. */
-bool ct_regex_has_group(const struct ct_regex *re, const char *name);
-
-/*
- * ct_regex_literal - the longest run of bytes every match of re contains,
- * read conservatively from its top-level sequence (no alternation, no
- * optional or repeated atoms); used to index rules by log text.
- * Return: a new string (caller frees), "" when none is known, NULL on OOM.
- */
-char *ct_regex_literal(const char *pattern);
 
 #endif /* CT_RULES_RULE_H */

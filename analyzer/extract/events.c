@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/regex.h"
 
 struct catalogue_entry {
 	const char *kind;
@@ -30,8 +31,8 @@ enum { ENTRY_COUNT = CT_ARRAY_SIZE(entries) };
 
 /* Compiled once per process; read-only afterwards, so threads may share. */
 static struct {
-	pcre2_code *regex[ENTRY_COUNT];
-	pcre2_code *prefilter[3];	/* by family: any, esxi, linux */
+	struct ct_regex regex[ENTRY_COUNT];
+	struct ct_regex prefilter[3];	/* by family: any, esxi, linux */
 	char *error;			/* why compiling failed, or NULL */
 } compiled;
 static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
@@ -44,29 +45,20 @@ static bool family_wanted(const char *entry_family, enum ct_frame_family f)
 	return strcmp(entry_family, f == CT_FAMILY_ESXI ? "esxi" : "linux") == 0;
 }
 
-static pcre2_code *compile(const char *pattern, uint32_t options)
+/* Compile pattern into re; the first failure is kept for every scan. */
+static void compile(struct ct_regex *re, const char *pattern)
 {
-	int code;
-	PCRE2_SIZE offset;
-	pcre2_code *re = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED,
-				       options, &code, &offset, NULL);
-	if (!re) {
-		PCRE2_UCHAR msg[256];
-		pcre2_get_error_message(code, msg, sizeof(msg));
-		if (!compiled.error &&
-		    asprintf(&compiled.error, "event pattern '%s' at %zu: %s",
-			     pattern, (size_t)offset, (char *)msg) < 0)
-			compiled.error = NULL;
-		return NULL;
-	}
-	(void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE); /* falls back if no JIT */
-	return re;
+	struct ct_error *err = ct_regex_compile(re, pattern);
+	if (err && !compiled.error &&
+	    asprintf(&compiled.error, "event pattern: %s", err->message) < 0)
+		compiled.error = NULL;
+	ct_error_destroy(err);
 }
 
 static void compile_all(void)
 {
 	for (size_t i = 0; i < ENTRY_COUNT; i++)
-		compiled.regex[i] = compile(entries[i].regex, 0);
+		compile(&compiled.regex[i], entries[i].regex);
 	static const enum ct_frame_family families[3] = {
 		CT_FAMILY_ANY, CT_FAMILY_ESXI, CT_FAMILY_LINUX,
 	};
@@ -82,7 +74,7 @@ static void compile_all(void)
 			ct_strbuf_puts(&sb, "\\E");
 		}
 		if (!sb.failed && sb.len)
-			compiled.prefilter[f] = compile(sb.buf, 0);
+			compile(&compiled.prefilter[f], sb.buf);
 		ct_strbuf_deinit(&sb);
 	}
 }
@@ -92,9 +84,20 @@ static int family_index(enum ct_frame_family f)
 	return f == CT_FAMILY_ESXI ? 1 : f == CT_FAMILY_LINUX ? 2 : 0;
 }
 
+static struct ct_error *add_field(void *ev, const char *name,
+				  const char *value, size_t len)
+{
+	char *v = ct_strndup_clean(value, len);
+	if (!v)
+		return &ct_enomem;
+	struct ct_error *err = ct_event_add_field(ev, name, v);
+	free(v);
+	return err;
+}
+
 /* Add one event for a regex match in msg, fields from named groups. */
 static struct ct_error *add_event(struct ct_case *c, const struct ct_text *t,
-				  size_t entry, const pcre2_code *re,
+				  size_t entry, const struct ct_regex *re,
 				  pcre2_match_data *md, const char *msg,
 				  const struct ct_log_prefix *prefix,
 				  unsigned long line_number)
@@ -115,25 +118,7 @@ static struct ct_error *add_event(struct ct_case *c, const struct ct_text *t,
 				&ev);
 	if (err || !ev)
 		goto out;
-	uint32_t count, entry_size;
-	PCRE2_SPTR table;
-	pcre2_pattern_info(re, PCRE2_INFO_NAMECOUNT, &count);
-	pcre2_pattern_info(re, PCRE2_INFO_NAMEENTRYSIZE, &entry_size);
-	pcre2_pattern_info(re, PCRE2_INFO_NAMETABLE, &table);
-	for (uint32_t i = 0; i < count && !err; i++) {
-		PCRE2_SPTR e = table + (size_t)i * entry_size;
-		unsigned group = (unsigned)(e[0] << 8 | e[1]);
-		if (ov[2 * group] == PCRE2_UNSET)
-			continue;
-		char *value = ct_strndup_clean(msg + ov[2 * group],
-					       ov[2 * group + 1] - ov[2 * group]);
-		if (!value) {
-			err = &ct_enomem;
-			break;
-		}
-		err = ct_event_add_field(ev, (const char *)e + 2, value);
-		free(value);
-	}
+	err = ct_regex_each_group(re, md, msg, add_field, ev);
 	if (!err && prefix->host) {
 		char *host = ct_strndup_clean(prefix->host, prefix->host_len);
 		if (!host)
@@ -160,18 +145,18 @@ static struct ct_error *scan_line(struct ct_case *c, const struct ct_text *t,
 	const char *msg = prefix.message;
 	size_t msg_len = prefix.message_len;
 	for (size_t i = 0; i < ENTRY_COUNT; i++) {
-		if (!compiled.regex[i] ||
+		if (!compiled.regex[i].code ||
 		    !family_wanted(entries[i].family, family) ||
 		    !ct_memstr(msg, msg_len, entries[i].literal))
 			continue;
 		PCRE2_SIZE start = 0;
 		while (start < msg_len) {
-			int rc = pcre2_match(compiled.regex[i], (PCRE2_SPTR)msg,
-					     msg_len, start, 0, md, NULL);
+			int rc = ct_regex_match(&compiled.regex[i], msg,
+						msg_len, start, md);
 			if (rc < 0)
 				break;
 			struct ct_error *err = add_event(
-				c, t, i, compiled.regex[i], md, msg, &prefix,
+				c, t, i, &compiled.regex[i], md, msg, &prefix,
 				number);
 			if (err)
 				return err;
@@ -189,8 +174,8 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 	if (compiled.error)
 		return ct_error_create(CT_ERROR_INVALID_ARGUMENT, "%s",
 				       compiled.error);
-	pcre2_code *pre = compiled.prefilter[family_index(family)];
-	if (!pre)
+	const struct ct_regex *pre = &compiled.prefilter[family_index(family)];
+	if (!pre->code)
 		return NULL;
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	if (!md)
@@ -201,8 +186,7 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 	unsigned long line_number = 1;
 	PCRE2_SIZE pos = 0;
 	while (pos < t->len) {
-		int rc = pcre2_match(pre, (PCRE2_SPTR)buf, t->len, pos, 0, md,
-				     NULL);
+		int rc = ct_regex_match(pre, buf, t->len, pos, md);
 		if (rc < 0)
 			break;
 		const char *hit = buf + pcre2_get_ovector_pointer(md)[0];
