@@ -88,8 +88,8 @@ struct ct_error *ct_extract_text(struct ct_case *c, const struct ct_text *t,
 static struct ct_error *add_input(struct ct_case *c, const char *path,
 				  uint64_t size, struct ct_input **ret)
 {
-	if (!ct_grow((void **)&c->inputs, &c->input_cap, c->input_count + 1,
-		     sizeof(*c->inputs)))
+	if (!ct_grow((void **)&c->inputs, &ct_case_priv(c)->input_cap,
+		     c->input_count + 1, sizeof(*c->inputs)))
 		return &ct_enomem;
 	struct ct_input *in = &c->inputs[c->input_count];
 	memset(in, 0, sizeof(*in));

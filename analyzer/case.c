@@ -8,12 +8,13 @@
 
 struct ct_error *ct_case_create(const char *name, struct ct_case **ret)
 {
-	struct ct_case *c = calloc(1, sizeof(*c));
-	if (!c)
+	struct ct_case_private *p = calloc(1, sizeof(*p));
+	if (!p)
 		return &ct_enomem;
+	struct ct_case *c = &p->pub;
 	c->name = strdup(name ? name : "");
 	if (!c->name) {
-		free(c);
+		free(p);
 		return &ct_enomem;
 	}
 	*ret = c;
@@ -66,7 +67,7 @@ void ct_case_destroy(struct ct_case *c)
 		free(c->facts[i].value);
 	}
 	free(c->facts);
-	free(c->fact_slots);
+	free(ct_case_priv(c)->fact_slots);
 	for (size_t i = 0; i < c->backtrace_count; i++) {
 		struct ct_backtrace *bt = &c->backtraces[i];
 		for (size_t j = 0; j < bt->frame_count; j++)
@@ -150,10 +151,11 @@ static uint64_t fact_hash(const char *key, const char *value)
 static size_t fact_slot(const struct ct_case *c, const char *key,
 			const char *value)
 {
-	size_t mask = c->fact_slot_cap - 1;
+	const struct ct_case_private *p = ct_case_priv_const(c);
+	size_t mask = p->fact_slot_cap - 1;
 	size_t i = (size_t)fact_hash(key, value) & mask;
-	while (c->fact_slots[i]) {
-		const struct ct_fact *f = &c->facts[c->fact_slots[i] - 1];
+	while (p->fact_slots[i]) {
+		const struct ct_fact *f = &c->facts[p->fact_slots[i] - 1];
 		if (strcmp(f->key, key) == 0 && strcmp(f->value, value) == 0)
 			break;
 		i = (i + 1) & mask;
@@ -164,15 +166,16 @@ static size_t fact_slot(const struct ct_case *c, const char *key,
 /* Keep the index at most half full: rebuild it twice as large. */
 static bool fact_index_grow(struct ct_case *c)
 {
-	if (c->fact_slot_cap && (c->fact_count + 1) * 2 <= c->fact_slot_cap)
+	struct ct_case_private *p = ct_case_priv(c);
+	if (p->fact_slot_cap && (c->fact_count + 1) * 2 <= p->fact_slot_cap)
 		return true;
-	size_t cap = c->fact_slot_cap ? c->fact_slot_cap * 2 : 64;
+	size_t cap = p->fact_slot_cap ? p->fact_slot_cap * 2 : 64;
 	size_t *slots = calloc(cap, sizeof(*slots));
 	if (!slots)
 		return false;
-	free(c->fact_slots);
-	c->fact_slots = slots;
-	c->fact_slot_cap = cap;
+	free(p->fact_slots);
+	p->fact_slots = slots;
+	p->fact_slot_cap = cap;
 	for (size_t i = 0; i < c->fact_count; i++)
 		slots[fact_slot(c, c->facts[i].key, c->facts[i].value)] = i + 1;
 	return true;
@@ -189,20 +192,20 @@ struct ct_error *ct_case_add_fact(struct ct_case *c, const char *key,
 	    !fact_index_grow(c))
 		goto nomem;
 	size_t slot = fact_slot(c, k, v);
-	if (c->fact_slots[slot]) {
+	if (ct_case_priv(c)->fact_slots[slot]) {
 		free(k);
 		free(v);
 		return NULL; /* the same fact again */
 	}
-	if (!ct_grow((void **)&c->facts, &c->fact_cap, c->fact_count + 1,
-		     sizeof(*c->facts)))
+	if (!ct_grow((void **)&c->facts, &ct_case_priv(c)->fact_cap,
+		     c->fact_count + 1, sizeof(*c->facts)))
 		goto nomem;
 	struct ct_fact *f = &c->facts[c->fact_count];
 	f->key = k;
 	f->value = v;
 	f->origin = origin;
 	c->fact_count++;
-	c->fact_slots[slot] = c->fact_count;
+	ct_case_priv(c)->fact_slots[slot] = c->fact_count;
 	return NULL;
 nomem:
 	free(k);
@@ -218,7 +221,7 @@ struct ct_error *ct_case_add_backtrace(struct ct_case *c, const char *label,
 		return ct_error_create(CT_ERROR_CORRUPT,
 				       "more than %d backtraces",
 				       CT_MAX_BACKTRACES);
-	if (!ct_grow((void **)&c->backtraces, &c->backtrace_cap,
+	if (!ct_grow((void **)&c->backtraces, &ct_case_priv(c)->backtrace_cap,
 		     c->backtrace_count + 1, sizeof(*c->backtraces)))
 		return &ct_enomem;
 	struct ct_backtrace *bt = &c->backtraces[c->backtrace_count];
@@ -280,8 +283,8 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 		*ret = NULL;
 		return NULL;
 	}
-	if (!ct_grow((void **)&c->events, &c->event_cap, c->event_count + 1,
-		     sizeof(*c->events)))
+	if (!ct_grow((void **)&c->events, &ct_case_priv(c)->event_cap,
+		     c->event_count + 1, sizeof(*c->events)))
 		return &ct_enomem;
 	struct ct_event *ev = &c->events[c->event_count];
 	memset(ev, 0, sizeof(*ev));
@@ -346,7 +349,7 @@ struct ct_error *ct_case_add_factf(struct ct_case *c, const char *key,
 struct ct_error *ct_case_add_finding(struct ct_case *c,
 				     const struct ct_finding *finding)
 {
-	if (!ct_grow((void **)&c->findings, &c->finding_cap,
+	if (!ct_grow((void **)&c->findings, &ct_case_priv(c)->finding_cap,
 		     c->finding_count + 1, sizeof(*c->findings)))
 		return &ct_enomem;
 	struct ct_finding *f = &c->findings[c->finding_count];
@@ -370,8 +373,8 @@ struct ct_error *ct_case_add_finding(struct ct_case *c,
 
 struct ct_error *ct_case_add_match(struct ct_case *c, const struct ct_match *m)
 {
-	if (!ct_grow((void **)&c->matches, &c->match_cap, c->match_count + 1,
-		     sizeof(*c->matches)))
+	if (!ct_grow((void **)&c->matches, &ct_case_priv(c)->match_cap,
+		     c->match_count + 1, sizeof(*c->matches)))
 		return &ct_enomem;
 	struct ct_match *d = &c->matches[c->match_count];
 	memset(d, 0, sizeof(*d));
@@ -401,8 +404,8 @@ fail:
 
 struct ct_error *ct_case_add_note(struct ct_case *c, const char *fmt, ...)
 {
-	if (!ct_grow((void **)&c->notes, &c->note_cap, c->note_count + 1,
-		     sizeof(*c->notes)))
+	if (!ct_grow((void **)&c->notes, &ct_case_priv(c)->note_cap,
+		     c->note_count + 1, sizeof(*c->notes)))
 		return &ct_enomem;
 	va_list ap;
 	va_start(ap, fmt);

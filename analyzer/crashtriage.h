@@ -249,13 +249,8 @@ struct ct_case {
 	struct ct_match *matches; /* best first */
 	size_t match_count;
 	bool known;		/* the best match passes its threshold */
-	/* capacities of the arrays above */
-	size_t input_cap, fact_cap, backtrace_cap, event_cap, finding_cap,
-	       note_cap, match_cap;
-	/* open-addressing index of facts by (key, value): slot holds fact
-	 * index + 1, 0 when empty; private to case.c */
-	size_t *fact_slots;
-	size_t fact_slot_cap;
+	/* the library's bookkeeping (array capacities, the fact index) is
+	 * private: ct_case_create() allocates it around this struct */
 };
 
 /* Create an empty case named name.  Free with ct_case_destroy(). */

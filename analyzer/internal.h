@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "analyzer/crashtriage.h"
+#include "analyzer/strbuf.h"
 #include "analyzer/banned.h"
 
 #define CT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
@@ -31,10 +32,6 @@ enum {
 
 /* ---- allocation -------------------------------------------------------- */
 
-/* Grow *array (of elem_size elements, *cap allocated) so that it can hold
- * need elements; overflow-checked.  Returns false on OOM or overflow. */
-bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size);
-
 /* strndup that maps NUL bytes and control characters other than tab and
  * newline to '?' so that every string in the case model is printable C
  * text; keeps at most CT_MAX_FIELD_LEN bytes. */
@@ -45,58 +42,32 @@ struct ct_error *ct_case_add_factf(struct ct_case *c, const char *key,
 				   struct ct_origin o, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/* ---- growable string --------------------------------------------------- */
+/* ---- the private side of a case --------------------------------------- */
 
-struct ct_strbuf {
-	char *buf;	/* NUL-terminated when len > 0 or after any append */
-	size_t len;	/* bytes used, excluding the NUL */
-	size_t cap;	/* bytes allocated */
-	bool failed;	/* an append ran out of memory; contents truncated */
+/* What the library keeps of a case beside the public struct ct_case:
+ * ct_case_create() allocates this, callers only see &pub. */
+struct ct_case_private {
+	struct ct_case pub;	/* the public case; first member */
+	/* capacities of the arrays of pub */
+	size_t input_cap, fact_cap, backtrace_cap, event_cap, finding_cap,
+	       note_cap, match_cap;
+	/* open-addressing index of facts by (key, value): slot holds fact
+	 * index + 1, 0 when empty; case.c's */
+	size_t *fact_slots;
+	size_t fact_slot_cap;
 };
 
-#define CT_STRBUF_INIT { NULL, 0, 0, false }
+/* The private side of c (made by ct_case_create()). */
+static inline struct ct_case_private *ct_case_priv(struct ct_case *c)
+{
+	return (struct ct_case_private *)c;
+}
 
-void ct_strbuf_append(struct ct_strbuf *sb, const char *p, size_t n);
-void ct_strbuf_puts(struct ct_strbuf *sb, const char *s);
-void ct_strbuf_putc(struct ct_strbuf *sb, char c);
-void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-/* Append s as a JSON string literal (with quotes); s may be NULL -> null. */
-void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s);
-/*
- * ct_strbuf_put_visible - append s (a name or text from the evidence) so
- * that a terminal shows every character of it and nothing else: newline,
- * CR and tab as \n \r \t, other control bytes and bytes that are not
- * UTF-8 as \xNN, C1 controls, bidi overrides, embeddings, isolates and
- * marks (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C),
- * zero-width and other invisible format characters as \uNNNN (\UNNNNNNNN
- * beyond the BMP).  A file named with a newline cannot forge an output
- * line.  Printable text, backslashes included, is appended as it is.
- */
-void ct_strbuf_put_visible(struct ct_strbuf *sb, const char *s);
-/* Hand the buffer to the caller (never NULL unless failed), reset sb. */
-char *ct_strbuf_detach(struct ct_strbuf *sb);
-void ct_strbuf_deinit(struct ct_strbuf *sb);
-
-/* ---- lines of untrusted text ------------------------------------------- */
-
-/* A line of an input: not NUL-terminated, without its "\n" or "\r\n". */
-struct ct_line {
-	const char *p;
-	size_t len;
-	unsigned long number;	/* 1-based */
-};
-
-struct ct_line_reader {
-	const char *pos;
-	const char *end;
-	unsigned long number;	/* number of the last line returned */
-};
-
-void ct_line_reader_init(struct ct_line_reader *r, const char *buf,
-			 size_t len);
-/* Next line, false at the end. */
-bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret);
+static inline const struct ct_case_private *
+ct_case_priv_const(const struct ct_case *c)
+{
+	return (const struct ct_case_private *)c;
+}
 
 /* ---- small string helpers on (p, len) spans ---------------------------- */
 
@@ -116,7 +87,6 @@ bool ct_parse_hex(const char **p, const char *end, uint64_t *ret,
 		  bool *masked);
 /* Parse decimal digits at *p into ret (saturating). */
 bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
-bool ct_is_ident_char(int c);
 
 /* ---- little-endian fields of dumps -------------------------------------- */
 

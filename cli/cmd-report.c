@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
-#include "analyzer/internal.h"
+#include "analyzer/strbuf.h"
 #include "db/results.h"
 
 const char cmd_report_usage[] =

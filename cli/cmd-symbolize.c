@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "analyzer/internal.h"		/* ct_strbuf, ct_is_ident_char */
+#include "analyzer/strbuf.h"		/* ct_strbuf, ct_is_ident_char */
 #include "symbolizers/symbolize.h"	/* DWARF through libdwfl */
 #include "symbolizers/symtab-text.h"	/* System.map, symbol lists */
 #include "analyzer/dump/dump.h"		/* kallsyms of a kernel dump */

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "cli/cli.h"
-#include "analyzer/internal.h"
+#include "analyzer/strbuf.h"
 
 static const struct cli_command commands[] = {
 	{ "analyze", cmd_analyze,

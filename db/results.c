@@ -14,6 +14,7 @@
 
 #include <sqlite3.h>
 
+#include "analyzer/cluster.h"
 #include "analyzer/internal.h"
 #include "db/results.h"
 
@@ -100,13 +101,6 @@ static const char *const migrations[] = {
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-struct cluster {
-	int64_t id;
-	char hash[17];
-	char **frames;
-	size_t frame_count;
-};
-
 /* Statements kept prepared: the inserts of the case model, then two. */
 enum {
 	ST_INPUT, ST_FACT, ST_BT, ST_FRAME, ST_EVENT, ST_FIELD, ST_FINDING,
@@ -119,8 +113,7 @@ struct ct_results {
 	sqlite3_stmt *cached[CACHED_STATEMENTS]; /* prepared once, reused */
 	char *path;
 	int file_version;
-	struct cluster *clusters;	/* cache of the clusters table */
-	size_t cluster_count, cluster_cap;
+	struct ct_clusters clusters;	/* cache of the clusters table */
 	bool clusters_loaded;
 };
 
@@ -446,14 +439,7 @@ struct ct_error *ct_results_open(const char *path, struct ct_results **ret)
 
 static void clusters_clear(struct ct_results *db)
 {
-	for (size_t i = 0; i < db->cluster_count; i++) {
-		for (size_t j = 0; j < db->clusters[i].frame_count; j++)
-			free(db->clusters[i].frames[j]);
-		free(db->clusters[i].frames);
-	}
-	free(db->clusters);
-	db->clusters = NULL;
-	db->cluster_count = db->cluster_cap = 0;
+	ct_clusters_deinit(&db->clusters);
 	db->clusters_loaded = false;
 }
 
@@ -578,76 +564,7 @@ struct ct_error *ct_results_case_exists(struct ct_results *db,
 	return NULL;
 }
 
-/* ---- clustering --------------------------------------------------------- */
-
-double ct_frames_distance(char *const *a, size_t na, char *const *b,
-			  size_t nb)
-{
-	if (!na && !nb)
-		return 0.0;
-	if (na > CT_CLUSTER_FRAMES)
-		na = CT_CLUSTER_FRAMES;
-	if (nb > CT_CLUSTER_FRAMES)
-		nb = CT_CLUSTER_FRAMES;
-	size_t d[CT_CLUSTER_FRAMES + 1][CT_CLUSTER_FRAMES + 1];
-	for (size_t i = 0; i <= na; i++)
-		d[i][0] = i;
-	for (size_t j = 0; j <= nb; j++)
-		d[0][j] = j;
-	for (size_t i = 1; i <= na; i++)
-		for (size_t j = 1; j <= nb; j++) {
-			size_t cost = strcmp(a[i - 1], b[j - 1]) != 0;
-			size_t best = d[i - 1][j - 1] + cost;
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			d[i][j] = best;
-		}
-	size_t longer = na > nb ? na : nb;
-	if (!longer)
-		return 0.0;
-	return (double)d[na][nb] / (double)longer;
-}
-
-/* Split "a\nb\nc" into a new array of at most CT_CLUSTER_FRAMES strings. */
-static bool split_frames(const char *s, char ***ret, size_t *ret_count)
-{
-	char **v = calloc(CT_CLUSTER_FRAMES, sizeof(*v));
-	size_t n = 0;
-	if (!v)
-		return false;
-	while (s && *s && n < CT_CLUSTER_FRAMES) {
-		const char *nl = strchr(s, '\n');
-		size_t len = nl ? (size_t)(nl - s) : strlen(s);
-		if (!(v[n++] = strndup(s, len))) {
-			for (size_t i = 0; i < n; i++)
-				free(v[i]);
-			free(v);
-			return false;
-		}
-		s = nl ? nl + 1 : NULL;
-	}
-	*ret = v;
-	*ret_count = n;
-	return true;
-}
-
-static struct ct_error *cluster_cache_add(struct ct_results *db, int64_t id,
-					  const char *hash, const char *frames)
-{
-	if (!ct_grow((void **)&db->clusters, &db->cluster_cap,
-		     db->cluster_count + 1, sizeof(*db->clusters)))
-		return &ct_enomem;
-	struct cluster *k = &db->clusters[db->cluster_count];
-	memset(k, 0, sizeof(*k));
-	k->id = id;
-	snprintf(k->hash, sizeof(k->hash), "%s", hash ? hash : "");
-	if (!split_frames(frames, &k->frames, &k->frame_count))
-		return &ct_enomem;
-	db->cluster_count++;
-	return NULL;
-}
+/* ---- clusters (chosen by analyzer/cluster.c, stored here) -------------- */
 
 static struct ct_error *clusters_load(struct ct_results *db)
 {
@@ -661,8 +578,9 @@ static struct ct_error *clusters_load(struct ct_results *db)
 		return err;
 	int rc;
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
-		err = cluster_cache_add(db, sqlite3_column_int64(st, 0),
-					col_text(st, 1), col_text(st, 2));
+		err = ct_clusters_add(&db->clusters,
+				      sqlite3_column_int64(st, 0),
+				      col_text(st, 1), col_text(st, 2));
 	if (!err && rc != SQLITE_DONE)
 		err = db_error(db, "cannot read clusters");
 	sqlite3_finalize(st);
@@ -695,29 +613,8 @@ static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
 	struct ct_error *err = clusters_load(db);
 	if (err)
 		return err;
-	const struct cluster *best = NULL;
-	double best_d = 2.0;
-	for (size_t i = 0; i < db->cluster_count && best_d > 0.0; i++) {
-		const struct cluster *k = &db->clusters[i];
-		if (strcmp(k->hash, sig->hash) == 0) {
-			best = k;
-			best_d = 0.0;
-			break;
-		}
-	}
-	for (size_t i = 0; i < db->cluster_count && best_d > 0.0; i++) {
-		const struct cluster *k = &db->clusters[i];
-		double d = ct_frames_distance(k->frames, k->frame_count,
-					      sig->frames, sig->frame_count);
-		if (d < best_d) {
-			best_d = d;
-			best = k;
-		}
-	}
 	int64_t id;
-	if (best && best_d <= CT_CLUSTER_THRESHOLD) {
-		id = best->id;
-	} else {
+	if (!ct_clusters_find(&db->clusters, sig, &id)) {
 		char *frames = join_frames(sig->frames, sig->frame_count,
 					   CT_CLUSTER_FRAMES);
 		if (!frames)
@@ -727,7 +624,8 @@ static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
 			  frames, case_id);
 		if (!err) {
 			id = sqlite3_last_insert_rowid(db->h);
-			err = cluster_cache_add(db, id, sig->hash, frames);
+			err = ct_clusters_add(&db->clusters, id, sig->hash,
+					      frames);
 		}
 		free(frames);
 		if (err) {

@@ -41,21 +41,8 @@
 
 #define CT_RESULTS_SCHEMA_VERSION 3
 
-/*
- * Clustering of unknown cases (status "unknown": a signature, no passing
- * known issue).  A case joins the cluster of its exact signature hash if
- * there is one; else the cluster whose first case's top
- * CT_CLUSTER_FRAMES normalised signature frames are nearest, if the
- * distance is at most CT_CLUSTER_THRESHOLD; else it starts a new cluster.
- * Distance: Levenshtein distance between the two frame lists (a frame is
- * one symbol, equal when the names are equal) divided by the longer
- * list's length: 0 same frames, 1 nothing in common.  With five frames a
- * single frame inserted, removed or changed (0.2) joins; two (0.4) do
- * not.  Ties go to the oldest cluster.  Cases are clustered as they are
- * stored, in order, so results do not depend on later cases.
- */
-#define CT_CLUSTER_FRAMES 5
-#define CT_CLUSTER_THRESHOLD 0.34
+/* Clusters of unknown cases: chosen by analyzer/cluster.c (see
+ * analyzer/cluster.h), stored here. */
 
 struct ct_results;
 
@@ -82,10 +69,6 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 void ct_results_close(struct ct_results *db);
 /* Schema version of the file as opened (before migrations; 0 if new). */
 int ct_results_file_version(const struct ct_results *db);
-
-/* Normalised distance of two frame lists (see above), in [0, 1]. */
-double ct_frames_distance(char *const *a, size_t na, char *const *b,
-			  size_t nb);
 
 /* ---- inputs ------------------------------------------------------------- */
 

@@ -3,7 +3,7 @@
  * System.map, /proc/kallsyms, `nm` output and vmkernel-style lists of
  * (address, name, module).  No debug info needed: this is what turns the
  * raw addresses of a kernel oops or a PSOD into function names when all
- * one has is the map.  Private to libcrashtriage and the CLI.
+ * one has is the map.  Public: "crashtriage symbolize" uses it.
  *
  * Accepted line forms (blanks are spaces or tabs; '#' starts a comment
  * line; empty lines are skipped):

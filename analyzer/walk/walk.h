@@ -1,6 +1,7 @@
 /*
  * walk.h - type-driven structure walking over a user-space ELF core.
- * Private to libcrashtriage (used by "crashtriage walk").
+ * The walking API "crashtriage walk" drives (the engines share the
+ * private walk-internal.h).
  *
  * A walk session maps a core, opens its reader (core.h) and the DWARF of
  * the program that dumped it (libdw).  A walk starts at a root object (a

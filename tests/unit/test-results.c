@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "analyzer/cluster.h"
 #include "analyzer/internal.h"
 #include "db/results.h"
 #include "rules/match.h"

@@ -1,0 +1,1462 @@
+/*
+ * batch.c - the batch engine behind "crashtriage batch" (db/batch.h):
+ * listing and planning the inputs, reading them case by case, the
+ * analysis thread pool, and storing into the results database.
+ *
+ * The PATHs are listed on disk first.  Every unpacked support bundle
+ * folder (see ct_bundle_plan in analyzer/source.h) is one input; every
+ * other file (a loose log, an archive) is one input.  An input is known
+ * by its content hash (SHA-256 of the file, or of the names and hashes of
+ * a folder's files; a stat cache keyed by path, size, mtime and inode
+ * avoids reading stored files again: it trusts those four, and recheck
+ * hashes every file again).  A stored input is skipped.  Links in a
+ * folder to files outside it are not followed unless follow_links.
+ *
+ * A new input is read twice through analyzer/source.c: once for the
+ * names (to find the bundles in it), once for the data, one entry at a
+ * time.  Entries of a bundle go into one case, other entries are a case
+ * each; each case is analysed, matched and stored in its own transaction,
+ * and the input is marked done after its last case.  After a kill, the
+ * rerun skips the cases already stored and finishes the input.
+ *
+ * Inside a case, consecutive vm-support fragments NAME.FRAG-00000,
+ * NAME.FRAG-00001, ... are joined into one entry NAME before analysis (a
+ * split log line stays whole); fragments outside a bundle are cases of
+ * their own and are not joined.
+ *
+ * Inputs of any size are read in bounded memory (analyzer/source.h:
+ * big files mapped, big members spooled and mapped); what is not read
+ * (over max_member, nested too deep, no room to spool) is a failed
+ * case with its reason, or a note on its bundle, counted in the stats.
+ * Each step of a case's analysis runs in a thread the reader watches:
+ * over case_timeout, the case is stored failed and the thread is left to
+ * finish and free its job.
+ *
+ * With jobs > 1, that many threads analyse cases; the calling thread
+ * reads the inputs and is the only one that writes the database, storing
+ * cases in the order they were completed: the database is the same for
+ * every number of jobs.
+ *
+ * It lives in db/ because it is the stage that fills the results store:
+ * sources, extractors and the matcher are what it calls, results.c is
+ * where it writes.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/mman.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "analyzer/internal.h"
+#include "analyzer/source.h"
+#include "db/batch.h"
+#include "db/results.h"
+#include "rules/match.h"
+
+
+struct disk_file {
+	char *path;
+	uint64_t size;
+};
+
+/* A unit of work: one input. */
+struct unit {
+	char *path;		/* file, or bundle folder without trailing / */
+	const char *kind;	/* "file", "archive", "folder" */
+	const char *bundle;	/* bundle kind of a folder, else NULL */
+	size_t first, count;	/* its files in the disk list */
+};
+
+struct pool;
+
+struct ct_batch {
+	struct ct_results *db;
+	int lock_fd;		/* flock(2) held on the database file */
+	struct pool *pool;	/* analysis threads, NULL with one job */
+	char *db_path;		/* its files are never inputs */
+	const struct ct_kb *kb;
+	struct ct_batch_options opts;
+	bool recheck;		/* no stat cache lookups */
+	bool follow_links;
+	unsigned case_timeout;	/* seconds of analysis a case may take,
+				 * 0 = no limit */
+	uint64_t max_member;	/* 0 = the default */
+	struct ct_batch_stats st; /* totals */
+};
+
+/* Tell the caller how far the batch is. */
+static void show_progress(struct ct_batch *b, bool force)
+{
+	if (b->opts.progress)
+		b->opts.progress(b->opts.arg, &b->st, force);
+}
+
+/* Tell the caller about a PATH skipped or not readable. */
+static void warn(const struct ct_batch *b, const char *msg)
+{
+	if (b->opts.warn)
+		b->opts.warn(b->opts.arg, msg);
+}
+
+/* ---- listing the PATHs -------------------------------------------------- */
+
+struct disk_list {
+	const struct ct_batch *b;	/* told of links skipped */
+	const char *db_path;
+	struct stat db_st;	/* the database file: never an input, by any
+				 * name (a hard link, a link to it) */
+	bool db_st_valid;
+	struct disk_file *files;
+	size_t count, cap;
+};
+
+/* Whether path is the results database or one of its side files. */
+static bool is_database(const char *db_path, const char *path)
+{
+	const char *db_base = strrchr(db_path, '/');
+	const char *base = strrchr(path, '/');
+	db_base = db_base ? db_base + 1 : db_path;
+	base = base ? base + 1 : path;
+	size_t n = strlen(db_base);
+	if (strncmp(base, db_base, n) != 0)
+		return false;
+	const char *suffix = base + n;
+	if (*suffix && strcmp(suffix, "-wal") != 0 &&
+	    strcmp(suffix, "-shm") != 0 && strcmp(suffix, "-journal") != 0 &&
+	    strcmp(suffix, "-batch.lock") != 0)
+		return false;
+	char *a = realpath(db_path, NULL);
+	char *dir = strndup(path, (size_t)(base - path));
+	char *b = dir ? realpath(*dir ? dir : ".", NULL) : NULL;
+	bool same = false;
+	if (a && b) {
+		char *slash = strrchr(a, '/');
+		same = slash && strlen(b) == (size_t)(slash - a) &&
+		       strncmp(a, b, (size_t)(slash - a)) == 0;
+	}
+	free(a);
+	free(b);
+	free(dir);
+	return same;
+}
+
+static struct ct_error *list_file(void *arg, const struct ct_source_entry *e)
+{
+	struct disk_list *l = arg;
+	if (l->db_path && is_database(l->db_path, e->path))
+		return NULL;
+	struct stat st;
+	if (l->db_st_valid && stat(e->path, &st) == 0 &&
+	    st.st_dev == l->db_st.st_dev && st.st_ino == l->db_st.st_ino)
+		return NULL;
+	if (e->skipped == ct_source_skip_link) {
+		char *msg;
+		if (asprintf(&msg, "'%s': %s", e->path, e->skipped) < 0)
+			return &ct_enomem;
+		warn(l->b, msg);
+		free(msg);
+		return NULL;
+	}
+	if (!ct_grow((void **)&l->files, &l->cap, l->count + 1,
+		     sizeof(*l->files)))
+		return &ct_enomem;
+	l->files[l->count].path = strdup(e->path);
+	if (!l->files[l->count].path)
+		return &ct_enomem;
+	l->files[l->count].size = e->size;
+	l->count++;
+	return NULL;
+}
+
+/* Hash a file's content, through the stat cache. */
+static struct ct_error *file_hash(struct ct_batch *b, const char *path,
+				  char ret[65], const char **ret_kind)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_os(errno, path, "cannot open");
+	struct stat st;
+	if (fstat(fd, &st) != 0) {
+		int e = errno;
+		close(fd);
+		return ct_error_os(e, path, "cannot stat");
+	}
+	unsigned char head[512];
+	ssize_t n = pread(fd, head, sizeof(head), 0);
+	*ret_kind = n > 0 && ct_source_is_container(head, (size_t)n) ?
+		    "archive" : "file";
+	int64_t mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 +
+			   st.st_mtim.tv_nsec;
+	bool found = false;
+	/* the cache trusts path, size, mtime and inode; --recheck not */
+	struct ct_error *err = b->recheck ? NULL : ct_results_stat_lookup(
+		b->db, path, (uint64_t)st.st_size, mtime_ns,
+		(uint64_t)st.st_ino, ret, &found);
+	if (err || found) {
+		close(fd);
+		return err;
+	}
+	struct ct_sha256 h;
+	ct_sha256_init(&h);
+	static char buf[1 << 16];
+	for (;;) {
+		ssize_t r = read(fd, buf, sizeof(buf));
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			int e = errno;
+			close(fd);
+			return ct_error_os(e, path, "cannot read");
+		}
+		if (r == 0)
+			break;
+		ct_sha256_update(&h, buf, (size_t)r);
+	}
+	close(fd);
+	unsigned char d[32];
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, ret);
+	return ct_results_stat_store(b->db, path, (uint64_t)st.st_size,
+				     mtime_ns, (uint64_t)st.st_ino, ret);
+}
+
+/* ---- reading one input -------------------------------------------------- */
+
+/* A case being filled while its input is read.  With -j N > 1 the data of
+ * its entries is copied into the job (at most FLUSH_BYTES; beyond that the
+ * reader analyses what it holds itself), and the job is analysed by a
+ * worker thread; results are stored by this thread in the order the cases
+ * were completed, so the database is the same whatever N. */
+enum { FLUSH_BYTES = 64 << 20 };
+#define FRAG_MAX ((size_t)512 << 20)	/* bytes of joined fragments */
+
+struct pending {
+	char *path;
+	char *data;		/* NULL for an unread entry */
+	size_t len;
+	bool mapped;		/* data is a mapping (ct_map_fd), else
+				 * heap */
+	uint64_t size;
+	char *reason;		/* why unread (error or skipped) */
+	bool error;		/* reason is an error: also a note */
+};
+
+struct job {
+	char *key;		/* root prefix of a bundle, or entry path */
+	char *member;		/* key relative to the input */
+	const char *bundle;	/* bundle kind or NULL */
+	int64_t input_id;
+	struct ct_case *c;	/* the case being filled */
+	char *error;		/* a loose entry that could not be read */
+	struct pending *items;	/* entries not analysed yet, in order */
+	size_t item_count, item_cap;
+	size_t bytes;		/* data held in items */
+	struct ct_error *err;	/* analysis failed (no memory) */
+	char *frag_path;	/* vm-support NAME.FRAG-NNNNN being joined:
+				 * NAME, or NULL */
+	char *frag_data;	/* the fragments so far, in order */
+	size_t frag_len, frag_cap;
+	unsigned frag_next;	/* number of the next fragment */
+	bool frag_too_big;	/* the joined file passed the limit */
+	bool done;		/* analysed (by a worker) */
+	bool abandoned;		/* over the time limit: the worker frees it */
+	bool timed_out;		/* a replacement for an abandoned case:
+				 * later entries are dropped */
+	double spent;		/* seconds of analysis so far */
+	double started;		/* when a worker took it (monotonic), or 0 */
+	struct job *next;	/* work queue link */
+};
+
+struct pool {
+	pthread_mutex_t mu;
+	pthread_cond_t work;	/* a job was queued, or stop */
+	size_t live;		/* worker threads running */
+	size_t stuck;		/* of them, on an abandoned job */
+	pthread_cond_t done;	/* a job was analysed */
+	struct job *head, *tail; /* queued for a worker */
+	struct job **inflight;	/* submitted, not stored: FIFO ring */
+	size_t in_head, in_count, in_cap;
+	bool stop;
+	pthread_t *threads;
+	size_t nthreads;
+	const struct ct_kb *kb;
+};
+
+struct open_case {
+	char *key;		/* NULL once finished */
+	const struct ct_bundle_root *root; /* NULL for a loose entry */
+	struct job *job;	/* NULL when the case is already stored */
+	size_t seen;		/* entries handled */
+};
+
+struct input_run {
+	struct ct_batch *b;
+	const struct unit *u;
+	int64_t input_id;
+	struct ct_bundle_plan plan;
+	char **names;		/* names pass */
+	size_t name_count, name_cap;
+	struct open_case *open;	/* open cases in order of creation */
+	size_t open_count, open_cap;
+	char *first_error;	/* first error met in this input */
+	size_t entries;		/* entries of the data pass */
+};
+
+static void pending_deinit(struct pending *p)
+{
+	free(p->path);
+	if (p->mapped)
+		ct_unmap_file(p->data, p->len);
+	else
+		free(p->data);
+	p->data = NULL;
+	free(p->reason);
+}
+
+static void job_destroy(struct job *j)
+{
+	if (!j)
+		return;
+	for (size_t i = 0; i < j->item_count; i++)
+		pending_deinit(&j->items[i]);
+	free(j->items);
+	ct_case_destroy(j->c);
+	ct_error_destroy(j->err);
+	free(j->key);
+	free(j->member);
+	free(j->error);
+	free(j->frag_path);
+	free(j->frag_data);
+	free(j);
+}
+
+/* Analyse the entries a job still holds, in order. */
+static struct ct_error *job_flush(struct job *j)
+{
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < j->item_count; i++) {
+		struct pending *p = &j->items[i];
+		uint64_t lost;
+		if (!err && p->data) {
+			err = ct_case_add_text(j->c, p->path, p->data, p->len);
+			if (!err && p->mapped && ct_map_lost(p->data, &lost))
+				err = ct_case_add_note_lost(j->c, p->path, lost,
+							    p->len);
+		} else if (!err)
+			err = ct_case_add_unread(j->c, p->path, p->size,
+						 p->reason);
+		if (!err && p->error)
+			err = ct_case_add_note(j->c, "%s", p->reason);
+		pending_deinit(p);
+	}
+	j->item_count = 0;
+	j->bytes = 0;
+	return err;
+}
+
+/* Analyses given up (over --case-timeout) whose threads still run: they
+ * use the knowledge base, which must then outlive the batch. */
+static atomic_size_t abandoned_running;
+
+static double mono_now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* For tests only: CRASHTRIAGE_TEST_CASE_DELAY="TEXT:SECONDS" makes the
+ * analysis of every case whose name contains TEXT take SECONDS longer, a
+ * slow input on demand for the --case-timeout tests. */
+static void test_delay(const struct job *j)
+{
+	const char *v = getenv("CRASHTRIAGE_TEST_CASE_DELAY");
+	const char *colon = v ? strrchr(v, ':') : NULL;
+	if (!colon || !memmem(j->key, strlen(j->key), v, (size_t)(colon - v)))
+		return;
+	double secs = atof(colon + 1);
+	struct timespec t = { (time_t)secs,
+			      (long)((secs - (double)(time_t)secs) * 1e9) };
+	while (nanosleep(&t, &t) != 0 && errno == EINTR)
+		;
+}
+
+/* Everything after the last entry: flush, sign, match. */
+static void job_analyse(struct job *j, const struct ct_kb *kb)
+{
+	test_delay(j);
+	struct ct_error *err = job_flush(j);
+	if (!err && !j->error)
+		err = ct_case_finish(j->c);
+	if (!err && !j->error && kb)
+		err = ct_kb_match(kb, j->c);
+	j->err = err;
+}
+
+static void *worker(void *arg)
+{
+	struct pool *p = arg;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (!p->head && !p->stop)
+			pthread_cond_wait(&p->work, &p->mu);
+		if (!p->head)
+			break;
+		struct job *j = p->head;
+		p->head = j->next;
+		if (!p->head)
+			p->tail = NULL;
+		j->started = mono_now();
+		pthread_mutex_unlock(&p->mu);
+		job_analyse(j, p->kb);
+		pthread_mutex_lock(&p->mu);
+		if (j->abandoned) {
+			/* stored as timed out meanwhile: drop the result */
+			p->stuck--;
+			atomic_fetch_sub(&abandoned_running, 1);
+			pthread_mutex_unlock(&p->mu);
+			job_destroy(j);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
+		j->done = true;
+		pthread_cond_broadcast(&p->done);
+	}
+	p->live--;
+	pthread_cond_broadcast(&p->done);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* One more worker (detached: pool_stop waits for p->live). */
+static int worker_start(struct pool *p)
+{
+	pthread_t t;
+	int e = pthread_create(&t, NULL, worker, p);
+	if (e)
+		return e;
+	pthread_detach(t);
+	p->live++;
+	return 0;
+}
+
+static struct ct_error *pool_start(struct pool *p, size_t n,
+				   const struct ct_kb *kb)
+{
+	memset(p, 0, sizeof(*p));
+	p->kb = kb;
+	p->in_cap = 2 * n;
+	p->inflight = calloc(p->in_cap, sizeof(*p->inflight));
+	p->threads = calloc(n, sizeof(*p->threads));
+	if (!p->inflight || !p->threads)
+		return &ct_enomem;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->done, NULL);
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&p->mu);
+		int e = worker_start(p);
+		pthread_mutex_unlock(&p->mu);
+		if (e)
+			return ct_error_os(e, NULL, "cannot start a thread");
+		p->nthreads++;
+	}
+	return NULL;
+}
+
+/* Stop the workers after the queued jobs; free what was not stored. */
+static void pool_stop(struct pool *p)
+{
+	if (!p->threads)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	pthread_cond_broadcast(&p->work);
+	while (p->live > p->stuck)
+		pthread_cond_wait(&p->done, &p->mu);
+	bool stuck = p->stuck;
+	pthread_mutex_unlock(&p->mu);
+	/* workers on an abandoned case still use the pool: it lives on (the
+	 * process ends soon) */
+	if (stuck)
+		return;
+	for (size_t i = 0; i < p->in_count; i++)
+		job_destroy(p->inflight[(p->in_head + i) % p->in_cap]);
+	free(p->inflight);
+	free(p->threads);
+	if (p->nthreads || p->in_cap) {
+		pthread_mutex_destroy(&p->mu);
+		pthread_cond_destroy(&p->work);
+		pthread_cond_destroy(&p->done);
+	}
+	memset(p, 0, sizeof(*p));
+}
+
+/* Store an analysed job and free it. */
+static struct ct_error *job_store(struct ct_batch *b, struct job *j)
+{
+	struct ct_error *err = j->err;
+	j->err = NULL;
+	if (!err) {
+		struct ct_results_case rc = {
+			.input_id = j->input_id, .member = j->member,
+			.name = j->key, .bundle = j->bundle,
+			.error = j->error, .c = j->c,
+		};
+		err = ct_results_store_case(b->db, &rc);
+	}
+	if (!err) {
+		b->st.cases++;
+		if (j->error)
+			b->st.failed++;
+	}
+	job_destroy(j);
+	show_progress(b, false);
+	return err;
+}
+
+/* A failed job standing for j, whose analysis went over the time limit:
+ * the same case, no evidence, the reason. */
+static struct job *job_timed_out(const struct ct_batch *b, const struct job *j)
+{
+	struct job *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->input_id = j->input_id;
+	r->bundle = j->bundle;
+	r->timed_out = true;
+	r->done = true;
+	if (!(r->key = strdup(j->key)) || !(r->member = strdup(j->member)) ||
+	    asprintf(&r->error, "analysis took longer than %u s "
+		     "(--case-timeout): given up", b->case_timeout) < 0) {
+		r->error = NULL;
+		job_destroy(r);
+		return NULL;
+	}
+	struct ct_error *err = ct_case_create(r->key, &r->c);
+	if (err) {
+		ct_error_destroy(err);
+		job_destroy(r);
+		return NULL;
+	}
+	return r;
+}
+
+/* A run of job_flush (final: job_analyse) watched by the reader. */
+struct watch {
+	pthread_mutex_t mu;
+	pthread_cond_t cv;	/* done */
+	struct job *j;		/* the job, moved out of the caller's */
+	const struct ct_kb *kb;
+	bool final;		/* job_analyse, else job_flush */
+	bool done;		/* the run ended */
+	bool abandoned;		/* the reader gave up: the thread frees */
+	struct ct_error *err;	/* job_flush's error */
+};
+
+static void watch_free(struct watch *w)
+{
+	pthread_mutex_destroy(&w->mu);
+	pthread_cond_destroy(&w->cv);
+	free(w);
+}
+
+static void *watch_main(void *arg)
+{
+	struct watch *w = arg;
+	if (w->final)
+		job_analyse(w->j, w->kb);
+	else
+		w->err = job_flush(w->j);
+	pthread_mutex_lock(&w->mu);
+	w->done = true;
+	bool abandoned = w->abandoned;
+	pthread_cond_signal(&w->cv);
+	pthread_mutex_unlock(&w->mu);
+	if (abandoned) {
+		ct_error_destroy(w->err);
+		job_destroy(w->j);
+		watch_free(w);
+		atomic_fetch_sub(&abandoned_running, 1);
+	}
+	return NULL;
+}
+
+/* Analyse what j holds (final: and finish it) in this thread's stead,
+ * within what is left of the case's time limit.  Over the limit, the run
+ * is abandoned (its thread frees the old job when it ends) and j becomes
+ * a failed case whose later entries are dropped. */
+static struct ct_error *job_work(struct ct_batch *b, struct job *j, bool final)
+{
+	if (j->timed_out) {
+		for (size_t i = 0; i < j->item_count; i++)
+			pending_deinit(&j->items[i]);
+		j->item_count = 0;
+		j->bytes = 0;
+		return NULL;
+	}
+	if (!b->case_timeout) {
+		if (!final)
+			return job_flush(j);
+		job_analyse(j, b->kb);
+		return NULL;
+	}
+	struct watch *w = calloc(1, sizeof(*w));
+	struct job *moved = malloc(sizeof(*moved));
+	if (!w || !moved) {
+		free(w);
+		free(moved);
+		return &ct_enomem;
+	}
+	*moved = *j;
+	w->j = moved;
+	w->kb = b->kb;
+	w->final = final;
+	pthread_mutex_init(&w->mu, NULL);
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(&w->cv, &ca);
+	pthread_condattr_destroy(&ca);
+	double t0 = mono_now();
+	double left = (double)b->case_timeout - j->spent;
+	if (left < 0)
+		left = 0;
+	struct timespec until;
+	clock_gettime(CLOCK_MONOTONIC, &until);
+	until.tv_sec += (time_t)left;
+	until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
+	if (until.tv_nsec >= 1000000000) {
+		until.tv_sec++;
+		until.tv_nsec -= 1000000000;
+	}
+	pthread_t t;
+	int e = pthread_create(&t, NULL, watch_main, w);
+	if (e) {
+		watch_free(w);
+		free(moved);
+		return ct_error_os(e, NULL, "cannot start a thread");
+	}
+	pthread_mutex_lock(&w->mu);
+	while (!w->done)
+		if (pthread_cond_timedwait(&w->cv, &w->mu, &until) ==
+		    ETIMEDOUT)
+			break;
+	if (!w->done) {
+		struct job *r = job_timed_out(b, moved);
+		w->abandoned = true;
+		atomic_fetch_add(&abandoned_running, 1);
+		pthread_mutex_unlock(&w->mu);
+		pthread_detach(t);
+		if (!r) {
+			memset(j, 0, sizeof(*j));
+			return &ct_enomem;
+		}
+		*j = *r;
+		free(r);
+		return NULL;
+	}
+	pthread_mutex_unlock(&w->mu);
+	pthread_join(t, NULL);
+	*j = *moved;
+	free(moved);
+	j->spent += mono_now() - t0;
+	struct ct_error *err = w->err;
+	watch_free(w);
+	return err;
+}
+
+/* Store analysed jobs in order; with wait, until none is in flight, else
+ * until there is room for one more. */
+static struct ct_error *pool_drain(struct ct_batch *b, bool wait)
+{
+	struct pool *p = b->pool;
+	struct ct_error *err = NULL;
+	pthread_mutex_lock(&p->mu);
+	while (p->in_count && !err) {
+		struct job *j = p->inflight[p->in_head];
+		if (!j->done && b->case_timeout && j->started &&
+		    mono_now() - j->started + j->spent >=
+		    (double)b->case_timeout) {
+			/* over the limit: store it failed, and leave the
+			 * worker to finish and free it; another worker
+			 * takes its place */
+			struct job *r = job_timed_out(b, j);
+			if (!r) {
+				err = &ct_enomem;
+				break;
+			}
+			j->abandoned = true;
+			p->stuck++;
+			atomic_fetch_add(&abandoned_running, 1);
+			if (worker_start(p) != 0)
+				err = ct_error_os(errno, NULL, "cannot start a "
+						  "thread");
+			p->in_head = (p->in_head + 1) % p->in_cap;
+			p->in_count--;
+			pthread_mutex_unlock(&p->mu);
+			struct ct_error *e2 = job_store(b, r);
+			if (!err)
+				err = e2;
+			else
+				ct_error_destroy(e2);
+			pthread_mutex_lock(&p->mu);
+			continue;
+		}
+		if (!j->done) {
+			if (!wait && p->in_count < p->in_cap)
+				break;
+			if (!b->case_timeout) {
+				pthread_cond_wait(&p->done, &p->mu);
+				continue;
+			}
+			/* wake up to look at the clock */
+			struct timespec t;
+			clock_gettime(CLOCK_REALTIME, &t);
+			t.tv_nsec += 200000000;
+			if (t.tv_nsec >= 1000000000) {
+				t.tv_sec++;
+				t.tv_nsec -= 1000000000;
+			}
+			pthread_cond_timedwait(&p->done, &p->mu, &t);
+			continue;
+		}
+		p->in_head = (p->in_head + 1) % p->in_cap;
+		p->in_count--;
+		pthread_mutex_unlock(&p->mu);
+		err = job_store(b, j);
+		pthread_mutex_lock(&p->mu);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return err;
+}
+
+static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
+{
+	struct pool *p = b->pool;
+	struct ct_error *err = pool_drain(b, false);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	pthread_mutex_lock(&p->mu);
+	p->inflight[(p->in_head + p->in_count) % p->in_cap] = j;
+	p->in_count++;
+	j->next = NULL;
+	if (p->tail)
+		p->tail->next = j;
+	else
+		p->head = j;
+	p->tail = j;
+	pthread_cond_signal(&p->work);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+static struct ct_error *collect_name(void *arg,
+				     const struct ct_source_entry *e)
+{
+	struct input_run *r = arg;
+	if (!ct_grow((void **)&r->names, &r->name_cap, r->name_count + 1,
+		     sizeof(*r->names)))
+		return &ct_enomem;
+	if (!(r->names[r->name_count] = strdup(e->path)))
+		return &ct_enomem;
+	r->name_count++;
+	return ct_bundle_plan_add(&r->plan, e->path);
+}
+
+/* key relative to the input: "a/b.log" for "DIR/a/b.log", the input's
+ * base name when key is the input itself. */
+static char *member_of(const struct unit *u, const char *key)
+{
+	size_t n = strlen(u->path);
+	if (strncmp(key, u->path, n) == 0) {
+		const char *rest = key + n;
+		if (*rest == '/' || *rest == CT_SOURCE_SEP)
+			rest++;
+		if (*rest) {
+			size_t len = strlen(rest);
+			/* a bundle root ends with its separator */
+			if (rest[len - 1] == '/' || rest[len - 1] ==
+			    CT_SOURCE_SEP)
+				len--;
+			if (len)
+				return strndup(rest, len);
+		}
+	}
+	const char *slash = strrchr(u->path, '/');
+	return strdup(slash && slash[1] ? slash + 1 : u->path);
+}
+
+static void note_error(struct input_run *r, const char *msg)
+{
+	if (!r->first_error)
+		r->first_error = strdup(msg);
+}
+
+static struct ct_error *frag_flush(struct ct_batch *b, struct job *j);
+
+/* The case is complete: analyse it here (-j1) or hand it to a worker. */
+static struct ct_error *finish_case(struct input_run *r, struct open_case *oc)
+{
+	struct ct_batch *b = r->b;
+	struct job *j = oc->job;
+	oc->job = NULL;
+	free(oc->key);
+	oc->key = NULL;
+	if (!j)
+		return NULL;
+	struct ct_error *err = frag_flush(b, j);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	if (b->pool)
+		return pool_submit(b, j);
+	err = job_work(b, j, true);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	return job_store(b, j);
+}
+
+static struct ct_error *open_case_for(struct input_run *r, const char *key,
+				      const struct ct_bundle_root *root,
+				      struct open_case **ret)
+{
+	for (size_t i = r->open_count; i-- > 0;)
+		if (r->open[i].key && strcmp(r->open[i].key, key) == 0) {
+			*ret = &r->open[i];
+			return NULL;
+		}
+	if (!ct_grow((void **)&r->open, &r->open_cap, r->open_count + 1,
+		     sizeof(*r->open)))
+		return &ct_enomem;
+	struct open_case *oc = &r->open[r->open_count];
+	memset(oc, 0, sizeof(*oc));
+	oc->root = root;
+	if (!(oc->key = strdup(key)))
+		return &ct_enomem;
+	r->open_count++;
+	*ret = oc;
+	char *member = member_of(r->u, key);
+	if (!member)
+		return &ct_enomem;
+	bool stored;
+	struct ct_error *err = ct_results_case_exists(r->b->db, r->input_id,
+						      member, &stored);
+	if (err || stored) {
+		free(member);
+		return err;
+	}
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		free(member);
+		return &ct_enomem;
+	}
+	j->member = member;
+	j->input_id = r->input_id;
+	j->bundle = root ? root->kind : NULL;
+	if (!(j->key = strdup(key))) {
+		job_destroy(j);
+		return &ct_enomem;
+	}
+	err = ct_case_create(key, &j->c);
+	if (err) {
+		job_destroy(j);
+		return err;
+	}
+	oc->job = j;
+	return NULL;
+}
+
+/* vm-support splits big files into NAME.FRAG-00000, NAME.FRAG-00001, ...
+ * (concatenate in order): the length of NAME and the number, or false. */
+static bool frag_name(const char *path, size_t *ret_base, unsigned *ret_n)
+{
+	static const char tag[] = ".FRAG-";
+	size_t len = strlen(path);
+	if (len < sizeof(tag) - 1 + 5 + 1)
+		return false;
+	const char *digits = path + len - 5;
+	for (int i = 0; i < 5; i++)
+		if (digits[i] < '0' || digits[i] > '9')
+			return false;
+	if (memcmp(digits - (sizeof(tag) - 1), tag, sizeof(tag) - 1) != 0)
+		return false;
+	*ret_base = (size_t)(digits - (sizeof(tag) - 1) - path);
+	*ret_n = (unsigned)strtoul(digits, NULL, 10);
+	return true;
+}
+
+/* The joined fragments become one entry of the job, named NAME. */
+static struct ct_error *frag_flush(struct ct_batch *b, struct job *j)
+{
+	if (!j->frag_path)
+		return NULL;
+	if (!ct_grow((void **)&j->items, &j->item_cap, j->item_count + 1,
+		     sizeof(*j->items)))
+		return &ct_enomem;
+	struct pending *p = &j->items[j->item_count++];
+	memset(p, 0, sizeof(*p));
+	p->path = j->frag_path;
+	p->size = j->frag_len;
+	j->frag_path = NULL;
+	if (j->frag_too_big) {
+		free(j->frag_data);
+		if (!(p->reason = strdup("fragments larger than the entry "
+					 "size limit")))
+			return &ct_enomem;
+	} else {
+		p->data = j->frag_data ? j->frag_data : strdup("");
+		p->len = j->frag_len;
+		j->bytes += p->len;
+		if (!p->data)
+			return &ct_enomem;
+	}
+	j->frag_data = NULL;
+	j->frag_len = j->frag_cap = 0;
+	j->frag_too_big = false;
+	if (j->bytes > FLUSH_BYTES || !b->pool)
+		return job_work(b, j, false);
+	return NULL;
+}
+
+/* Join a fragment to the ones before it. */
+static struct ct_error *frag_take(struct job *j, const struct ct_source_entry *e,
+				  size_t base, unsigned n)
+{
+	if (!j->frag_path) {
+		if (!(j->frag_path = strndup(e->path, base)))
+			return &ct_enomem;
+		j->frag_next = n;
+	}
+	j->frag_next++;
+	if (j->frag_too_big)
+		return NULL;
+	if (e->len > FRAG_MAX - j->frag_len) {
+		j->frag_too_big = true;
+		return NULL;
+	}
+	if (!ct_grow((void **)&j->frag_data, &j->frag_cap,
+		     j->frag_len + e->len + 1, 1))
+		return &ct_enomem;
+	memcpy(j->frag_data + j->frag_len, e->data, e->len);
+	j->frag_len += e->len;
+	return NULL;
+}
+
+/* Keep an entry in the job (copying its data), or analyse it now. */
+static struct ct_error *job_take(struct ct_batch *b, struct job *j,
+				 const struct ct_source_entry *e)
+{
+	size_t base = 0;
+	unsigned n = 0;
+	bool frag = e->data && frag_name(e->path, &base, &n);
+	if (j->frag_path &&
+	    !(frag && n == j->frag_next && strlen(j->frag_path) == base &&
+	      strncmp(e->path, j->frag_path, base) == 0)) {
+		struct ct_error *err = frag_flush(b, j);
+		if (err)
+			return err;
+	}
+	if (frag)
+		return frag_take(j, e, base, n);
+	if (!b->pool && !b->case_timeout && e->data && !j->item_count) {
+		struct ct_error *err = ct_case_add_text(j->c, e->path, e->data,
+							e->len);
+		uint64_t lost;
+		if (!err && e->mapped && ct_map_lost(e->data, &lost))
+			err = ct_case_add_note_lost(j->c, e->path, lost,
+						    e->len);
+		return err;
+	}
+	if (!ct_grow((void **)&j->items, &j->item_cap, j->item_count + 1,
+		     sizeof(*j->items)))
+		return &ct_enomem;
+	struct pending *p = &j->items[j->item_count];
+	memset(p, 0, sizeof(*p));
+	p->size = e->size;
+	p->error = e->error || e->skipped;
+	if (!(p->path = strdup(e->path)))
+		return &ct_enomem;
+	if (e->data && e->mapped) {
+		/* a big file or spooled member: a mapping of our own */
+		void *map;
+		size_t len;
+		struct ct_error *err = ct_map_fd(e->fd, e->path, &map, &len);
+		if (err) {
+			free(p->path);
+			return err;
+		}
+		(void)madvise(map, len, MADV_SEQUENTIAL);
+		p->data = map;
+		p->len = len;
+		p->mapped = true;
+	} else if (e->data) {
+		p->data = malloc(e->len ? e->len : 1);
+		if (!p->data) {
+			free(p->path);
+			return &ct_enomem;
+		}
+		memcpy(p->data, e->data, e->len);
+		p->len = e->len;
+	} else if (!(p->reason = strdup(e->error ? e->error : e->skipped ?
+					 e->skipped : "not read"))) {
+		free(p->path);
+		return &ct_enomem;
+	}
+	j->item_count++;
+	if (!p->mapped)
+		j->bytes += e->len;
+	/* a big bundle is analysed as it comes: memory stays bounded */
+	if (j->bytes > FLUSH_BYTES || !b->pool)
+		return job_work(b, j, false);
+	return NULL;
+}
+
+static struct ct_error *take_entry(void *arg, const struct ct_source_entry *e)
+{
+	struct input_run *r = arg;
+	struct ct_batch *b = r->b;
+	struct ct_bundle_root *root = ct_bundle_plan_find(&r->plan, e->path);
+	struct open_case *oc;
+	struct ct_error *err = open_case_for(r, root ? root->prefix : e->path,
+					     root, &oc);
+	if (err)
+		return err;
+	oc->seen++;
+	r->entries++;
+	b->st.files++;
+	b->st.bytes += e->len;
+	b->st.disk_now = e->disk_bytes;
+	if (e->error)
+		note_error(r, e->error);
+	if (oc->job && !oc->job->timed_out) {
+		if (e->error && !root) {
+			if (!oc->job->error &&
+			    !(oc->job->error = strdup(e->error)))
+				return &ct_enomem;
+		} else if (e->skipped && !root) {
+			/* not triaged: a failed case, with the reason */
+			if (!oc->job->error &&
+			    asprintf(&oc->job->error, "'%s' not read: %s",
+				     e->path, e->skipped) < 0) {
+				oc->job->error = NULL;
+				return &ct_enomem;
+			}
+		} else {
+			if (e->skipped)
+				b->st.unread++;
+			err = job_take(b, oc->job, e);
+		}
+		if (err)
+			return err;
+	}
+	/* a loose entry is complete; a bundle after its last entry */
+	if (!root || oc->seen >= root->entries) {
+		err = finish_case(r, oc);
+		/* drop finished cases from the end of the list */
+		while (r->open_count && !r->open[r->open_count - 1].key)
+			r->open_count--;
+	}
+	show_progress(b, false);
+	return err;
+}
+
+static void input_run_deinit(struct input_run *r)
+{
+	for (size_t i = 0; i < r->name_count; i++)
+		free(r->names[i]);
+	free(r->names);
+	for (size_t i = 0; i < r->open_count; i++) {
+		job_destroy(r->open[i].job);
+		free(r->open[i].key);
+	}
+	free(r->open);
+	ct_bundle_plan_deinit(&r->plan);
+	free(r->first_error);
+}
+
+/* A failed case for the whole input (it could not be read at all). */
+static struct ct_error *fail_input(struct input_run *r, struct ct_error *why)
+{
+	char *msg = ct_error_format(why);
+	ct_error_destroy(why);
+	if (!msg)
+		return &ct_enomem;
+	struct open_case *oc;
+	struct ct_error *err = open_case_for(r, r->u->path, NULL, &oc);
+	if (!err && oc->job && !oc->job->error &&
+	    !(oc->job->error = strdup(msg)))
+		err = &ct_enomem;
+	note_error(r, msg);
+	free(msg);
+	if (!err)
+		err = finish_case(r, oc);
+	return err;
+}
+
+static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
+				  int64_t input_id)
+{
+	struct input_run r = { .b = b, .u = u, .input_id = input_id };
+	struct ct_source_options names = {
+		.names_only = true, .follow_links = b->follow_links,
+		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
+	};
+	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
+					      &r);
+	if (err && err != &ct_enomem) {
+		err = fail_input(&r, err);
+		goto done;
+	}
+	if (!err)
+		err = ct_bundle_plan_finish(&r.plan);
+	for (size_t i = 0; i < r.name_count && !err; i++) {
+		struct ct_bundle_root *root =
+			ct_bundle_plan_find(&r.plan, r.names[i]);
+		if (root)
+			root->entries++;
+	}
+	if (!err) {
+		struct ct_source_options data = {
+			.names_only = false, .follow_links = b->follow_links,
+			.max_entry = b->max_member,
+			.entry_timeout = b->case_timeout,
+		};
+		err = ct_source_walk(u->path, &data, take_entry, &r);
+		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
+			err = fail_input(&r, err);
+		/* nothing lost silently: an archive with no file in it */
+		if (!err && !r.entries)
+			err = fail_input(&r, ct_error_at(ct_error_create(
+				CT_ERROR_NOT_RECOGNISED, "no file in it (an "
+				"empty archive, or a compressed stream of "
+				"zeros read as an empty tar)"), u->path, 0, 0,
+				false));
+	}
+	/* bundles whose entries did not all come (the file changed) */
+	for (size_t i = 0; i < r.open_count && !err; i++)
+		if (r.open[i].key)
+			err = finish_case(&r, &r.open[i]);
+done:
+	/* every case of the input is stored before the input is done */
+	if (!err && b->pool)
+		err = pool_drain(b, true);
+	if (!err)
+		err = ct_results_input_finish(b->db, input_id, r.first_error);
+	input_run_deinit(&r);
+	return err;
+}
+
+/* ---- planning ----------------------------------------------------------- */
+
+static int compare_files(const void *a, const void *b)
+{
+	return strcmp(((const struct disk_file *)a)->path,
+		      ((const struct disk_file *)b)->path);
+}
+
+/* Content hash of a bundle folder: names and hashes of its files. */
+static struct ct_error *folder_hash(struct ct_batch *b, const struct unit *u,
+				    const struct disk_list *l, char ret[65])
+{
+	struct ct_sha256 h;
+	ct_sha256_init(&h);
+	size_t skip = strlen(u->path);
+	for (size_t i = u->first; i < u->first + u->count; i++) {
+		char sha[65];
+		const char *kind;
+		struct ct_error *err = file_hash(b, l->files[i].path, sha,
+						 &kind);
+		if (err && err != &ct_enomem) {
+			/* hash what we know: the name; reading reports it */
+			ct_error_destroy(err);
+			memset(sha, '0', 64);
+			sha[64] = '\0';
+		} else if (err) {
+			return err;
+		}
+		const char *rel = l->files[i].path + skip;
+		ct_sha256_update(&h, rel, strlen(rel) + 1);
+		ct_sha256_update(&h, sha, 65);
+	}
+	unsigned char d[32];
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, ret);
+	return NULL;
+}
+
+static struct ct_error *plan_units(const struct disk_list *l,
+				   struct unit **ret, size_t *ret_count)
+{
+	struct ct_bundle_plan plan = { 0 };
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < l->count && !err; i++)
+		err = ct_bundle_plan_add(&plan, l->files[i].path);
+	if (!err)
+		err = ct_bundle_plan_finish(&plan);
+	struct unit *units = NULL;
+	size_t count = 0, cap = 0;
+	for (size_t i = 0; i < l->count && !err; i++) {
+		const struct ct_bundle_root *root =
+			ct_bundle_plan_find(&plan, l->files[i].path);
+		size_t plen = root ? strlen(root->prefix) : 0;
+		if (root && count && units[count - 1].bundle &&
+		    strncmp(units[count - 1].path, root->prefix, plen - 1) ==
+		    0 && units[count - 1].path[plen - 1] == '\0') {
+			units[count - 1].count++;
+			continue;
+		}
+		if (!ct_grow((void **)&units, &cap, count + 1,
+			     sizeof(*units))) {
+			err = &ct_enomem;
+			break;
+		}
+		struct unit *u = &units[count];
+		memset(u, 0, sizeof(*u));
+		u->first = i;
+		u->count = 1;
+		if (root && plen > 1) {
+			u->path = strndup(root->prefix, plen - 1);
+			u->kind = "folder";
+			u->bundle = root->kind;
+		} else {
+			u->path = strdup(l->files[i].path);
+			u->kind = "file";
+		}
+		if (!u->path) {
+			err = &ct_enomem;
+			break;
+		}
+		count++;
+	}
+	ct_bundle_plan_deinit(&plan);
+	*ret = units;
+	*ret_count = count;
+	return err;
+}
+
+static void units_free(struct unit *units, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(units[i].path);
+	free(units);
+}
+
+/*
+ * An input that cannot be read at all (why: its error, consumed): stored
+ * as an input keyed by its path with one failed case, so that 'report'
+ * lists it.  *ret_done (may be NULL): it was stored by an earlier run.
+ */
+static struct ct_error *store_unreadable(struct ct_batch *b, const struct unit *u,
+					 const char *kind, struct ct_error *why,
+					 bool *ret_done)
+{
+	char *msg = ct_error_format(why);
+	ct_error_destroy(why);
+	if (!msg)
+		return &ct_enomem;
+	char sha[65];
+	struct ct_sha256 h;
+	unsigned char d[32];
+	ct_sha256_init(&h);
+	ct_sha256_update(&h, "unreadable:", 11);
+	ct_sha256_update(&h, u->path, strlen(u->path));
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, sha);
+	int64_t id;
+	bool done;
+	struct ct_error *err = ct_results_input_begin(b->db, sha, u->path, 0,
+						      kind, &id, &done);
+	if (!err && !done) {
+		struct input_run r = { .b = b, .u = u, .input_id = id };
+		err = fail_input(&r, ct_error_create(CT_ERROR_OS, "%s", msg));
+		if (!err)
+			err = ct_results_input_finish(b->db, id, msg);
+		input_run_deinit(&r);
+		b->st.inputs_new++;
+	} else if (!err) {
+		b->st.inputs_stored++;
+	}
+	if (ret_done)
+		*ret_done = done;
+	free(msg);
+	return err;
+}
+
+static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
+				    size_t npaths)
+{
+	struct disk_list l = { .b = b, .db_path = b->db_path };
+	l.db_st_valid = stat(b->db_path, &l.db_st) == 0;
+	struct ct_source_options disk = { .names_only = true,
+					  .disk_only = true,
+					  .follow_links = b->follow_links };
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < npaths && !err; i++) {
+		err = ct_source_walk(paths[i], &disk, list_file, &l);
+		if (err && err != &ct_enomem) {
+			/* a PATH that is not there, a FIFO, a folder we
+			 * cannot list: a failed input, counted every run */
+			char *msg = ct_error_format(err);
+			warn(b, msg ? msg : "out of memory");
+			free(msg);
+			struct unit u = { .path = paths[i], .kind = "file" };
+			bool done = false;
+			err = store_unreadable(b, &u, "file", err, &done);
+			if (!err && done)
+				b->st.failed++;
+		}
+	}
+	/* one stable order whatever the order of the arguments */
+	if (!err && l.count)
+		qsort(l.files, l.count, sizeof(*l.files), compare_files);
+	struct unit *units = NULL;
+	size_t count = 0;
+	if (!err)
+		err = plan_units(&l, &units, &count);
+	for (size_t i = 0; i < l.count; i++)
+		b->st.disk_total += l.files[i].size;
+	for (size_t i = 0; i < count && !err; i++) {
+		struct unit *u = &units[i];
+		b->st.disk_now = 0;
+		if (i) {
+			const struct unit *prev = &units[i - 1];
+			for (size_t f = prev->first;
+			     f < prev->first + prev->count; f++)
+				b->st.disk_done += l.files[f].size;
+		}
+		char sha[65];
+		const char *kind = u->kind;
+		if (u->bundle)
+			err = folder_hash(b, u, &l, sha);
+		else
+			err = file_hash(b, u->path, sha, &kind);
+		if (err && err != &ct_enomem) {
+			err = store_unreadable(b, u, kind, err, NULL);
+			continue;
+		}
+		if (err)
+			break;
+		int64_t id;
+		bool done;
+		err = ct_results_input_begin(b->db, sha, u->path,
+					     u->bundle ? 0 : l.files[u->first]
+							     .size,
+					     kind, &id, &done);
+		if (err)
+			break;
+		if (done) {
+			b->st.inputs_stored++;
+			continue;
+		}
+		b->st.inputs_new++;
+		err = run_input(b, u, id);
+	}
+	units_free(units, count);
+	for (size_t i = 0; i < l.count; i++)
+		free(l.files[i].path);
+	free(l.files);
+	return err;
+}
+
+/* ---- the API ------------------------------------------------------------ */
+
+struct ct_error *ct_batch_create(const char *db_path,
+				 const struct ct_batch_options *opts,
+				 struct ct_batch **ret)
+{
+	struct ct_batch *b = calloc(1, sizeof(*b));
+	if (!b || !(b->db_path = strdup(db_path))) {
+		free(b);
+		return &ct_enomem;
+	}
+	b->opts = *opts;
+	b->kb = opts->kb;
+	b->recheck = opts->recheck;
+	b->follow_links = opts->follow_links;
+	b->case_timeout = opts->case_timeout;
+	b->max_member = opts->max_member;
+	/* one batch writes a database at a time: a second one would only
+	 * wait for the write lock and store nothing new.  The lock is
+	 * flock(2) on the database file itself, so that every name of it
+	 * (a symlink, a hard link, another spelling) meets the same lock;
+	 * SQLite's own locks are fcntl(2) locks, which flock does not see */
+	struct ct_error *err = NULL;
+	b->lock_fd = open(db_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	if (b->lock_fd < 0)
+		err = ct_error_os(errno, NULL, "cannot open '%s'", db_path);
+	else if (flock(b->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		err = ct_error_create(CT_ERROR_OS, "another batch is writing "
+				      "to '%s'", db_path);
+	if (!err)
+		err = ct_results_open(db_path, &b->db);
+	if (err) {
+		if (b->lock_fd >= 0)
+			close(b->lock_fd);
+		free(b->db_path);
+		free(b);
+		return err;
+	}
+	*ret = b;
+	return NULL;
+}
+
+void ct_batch_destroy(struct ct_batch *b)
+{
+	if (!b)
+		return;
+	if (b->pool) {
+		pool_stop(b->pool);
+		/* workers on an abandoned case still use the pool: it lives
+		 * on (the process ends soon) */
+		if (!b->pool->threads)
+			free(b->pool);
+	}
+	ct_results_close(b->db);
+	close(b->lock_fd);	/* after SQLite closed: its locks stay whole */
+	free(b->db_path);
+	free(b);
+}
+
+struct ct_error *ct_batch_rematch(struct ct_batch *b, size_t *ret_count)
+{
+	return ct_results_rematch(b->db, b->kb, ret_count);
+}
+
+struct ct_error *ct_batch_add_paths(struct ct_batch *b, char *const *paths,
+				    size_t npaths)
+{
+	if (!b->pool && b->opts.jobs > 1 && npaths) {
+		b->pool = calloc(1, sizeof(*b->pool));
+		if (!b->pool)
+			return &ct_enomem;
+		struct ct_error *err = pool_start(b->pool, b->opts.jobs,
+						  b->kb);
+		if (err)
+			return err;
+	}
+	return batch_paths(b, paths, npaths);
+}
+
+void ct_batch_get_stats(const struct ct_batch *b, struct ct_batch_stats *ret)
+{
+	*ret = b->st;
+}
+
+bool ct_batch_has_abandoned(void)
+{
+	return atomic_load(&abandoned_running) != 0;
+}
