@@ -15,6 +15,7 @@
 
 #include "analyzer/internal.h"
 #include "db/kb.h"
+#include "db/sql.h"
 
 struct ct_kb_db {
 	sqlite3 *h;
@@ -135,73 +136,10 @@ static const char *const migrations[CT_KB_DB_SCHEMA_VERSION] = {
 /* bm25 weights of rule_fts's columns: id, title, text, frames, patterns. */
 #define FTS_RANK "bm25(rule_fts, 2.0, 3.0, 1.0, 8.0, 5.0)"
 
-static struct ct_error *db_error(sqlite3 *h, const char *path,
-				 const char *what)
-{
-	struct ct_error *err = ct_error_create(
-		CT_ERROR_CORRUPT, "%s: %s", what,
-		h ? sqlite3_errmsg(h) : "cannot allocate a database handle");
-	return ct_error_at(err, path, 0, 0, false);
-}
-
-static struct ct_error *exec(sqlite3 *h, const char *path, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK)
-		return NULL;
-	struct ct_error *err = ct_error_create(CT_ERROR_CORRUPT, "%s",
-					       msg ? msg : "sqlite error");
-	sqlite3_free(msg);
-	return ct_error_at(err, path, 0, 0, false);
-}
-
-static struct ct_error *prepare(sqlite3 *h, const char *path, const char *sql,
-				sqlite3_stmt **ret)
-{
-	if (sqlite3_prepare_v2(h, sql, -1, ret, NULL) != SQLITE_OK)
-		return db_error(h, path, "cannot prepare a statement");
-	return NULL;
-}
-
-/* Bind a string or NULL. */
-static int bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (!s)
-		return sqlite3_bind_null(st, i);
-	return sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-}
-
-/* Run an insert whose values are bound; resets it for the next row. */
-static struct ct_error *step_done(sqlite3 *h, const char *path,
-				  sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	if (rc != SQLITE_DONE)
-		return db_error(h, path, "cannot insert");
-	return NULL;
-}
-
 static struct ct_error *migrate(sqlite3 *h, const char *path, int from,
 				int to)
 {
-	struct ct_error *err = NULL;
-	sqlite3_stmt *st = NULL;
-	for (int v = from + 1; v <= to && !err; v++) {
-		err = exec(h, path, migrations[v - 1]);
-		if (err)
-			break;
-		err = prepare(h, path,
-			      "UPDATE schema_version SET version = ?", &st);
-		if (err)
-			break;
-		sqlite3_bind_int(st, 1, v);
-		err = step_done(h, path, st);
-		sqlite3_finalize(st);
-		st = NULL;
-	}
-	return err;
+	return ct_sql_migrate(h, path, migrations, from, to);
 }
 
 /* ------------------------------------------------------------------------
@@ -271,8 +209,8 @@ static struct ct_error *insert_items(sqlite3 *h, const char *path,
 		sqlite3_bind_int64(st, 1, rid);
 		sqlite3_bind_int(st, 2, seq);
 		sqlite3_bind_int64(st, 3, (sqlite3_int64)i);
-		bind_text(st, 4, items[i]);
-		err = step_done(h, path, st);
+		ct_sql_bind_text(st, 4, items[i]);
+		err = ct_sql_step_reset(h, path, st, "cannot insert");
 	}
 	return err;
 }
@@ -284,7 +222,7 @@ static struct ct_error *insert_signal(sqlite3 *h, const char *path,
 	sqlite3_stmt *q = st[ST_SIGNAL];
 	sqlite3_bind_int64(q, 1, rid);
 	sqlite3_bind_int(q, 2, seq);
-	bind_text(q, 3, ct_signal_kind_name(s->kind));
+	ct_sql_bind_text(q, 3, ct_signal_kind_name(s->kind));
 	sqlite3_bind_double(q, 4, s->weight);
 	sqlite3_bind_int(q, 5, s->required);
 	sqlite3_bind_int64(q, 6, (sqlite3_int64)s->line);
@@ -295,30 +233,30 @@ static struct ct_error *insert_signal(sqlite3 *h, const char *path,
 		sqlite3_bind_int(q, 9, (int)s->u.frames.min);
 		break;
 	case CT_SIGNAL_LOG:
-		bind_text(q, 10, s->u.log.event);
-		bind_text(q, 11, s->u.log.pattern.source);
+		ct_sql_bind_text(q, 10, s->u.log.event);
+		ct_sql_bind_text(q, 11, s->u.log.pattern.source);
 		sqlite3_bind_int(q, 12, (int)s->u.log.count);
-		bind_text(q, 13, s->u.log.same);
+		ct_sql_bind_text(q, 13, s->u.log.same);
 		break;
 	case CT_SIGNAL_PANIC:
-		bind_text(q, 14, s->u.panic.message.source);
-		bind_text(q, 15, s->u.panic.exception.source);
+		ct_sql_bind_text(q, 14, s->u.panic.message.source);
+		ct_sql_bind_text(q, 15, s->u.panic.exception.source);
 		break;
 	case CT_SIGNAL_FACT:
-		bind_text(q, 16, s->u.fact.key);
-		bind_text(q, 17, fact_ops[s->u.fact.op]);
-		bind_text(q, 18, s->u.fact.equals);
-		bind_text(q, 19, s->u.fact.matches.source);
+		ct_sql_bind_text(q, 16, s->u.fact.key);
+		ct_sql_bind_text(q, 17, fact_ops[s->u.fact.op]);
+		ct_sql_bind_text(q, 18, s->u.fact.equals);
+		ct_sql_bind_text(q, 19, s->u.fact.matches.source);
 		break;
 	case CT_SIGNAL_FINDING:
-		bind_text(q, 20, s->u.finding.kind);
-		bind_text(q, 21, s->u.finding.type);
-		bind_text(q, 22, s->u.finding.member);
+		ct_sql_bind_text(q, 20, s->u.finding.kind);
+		ct_sql_bind_text(q, 21, s->u.finding.type);
+		ct_sql_bind_text(q, 22, s->u.finding.member);
 		break;
 	default:
 		break;
 	}
-	struct ct_error *err = step_done(h, path, q);
+	struct ct_error *err = ct_sql_step_reset(h, path, q, "cannot insert");
 	if (!err && s->kind == CT_SIGNAL_FRAMES)
 		err = insert_items(h, path, st[ST_ITEM], rid, seq,
 				   s->u.frames.names, s->u.frames.count);
@@ -336,21 +274,21 @@ static struct ct_error *insert_walk(sqlite3 *h, const char *path,
 	sqlite3_bind_int64(q, 1, rid);
 	sqlite3_bind_int(q, 2, seq);
 	sqlite3_bind_int64(q, 3, (sqlite3_int64)k->line);
-	bind_text(q, 4, k->root);
-	bind_text(q, 5, k->type);
-	bind_text(q, 6, k->member);
-	bind_text(q, 7, k->elem_type);
-	bind_text(q, 8, k->link);
-	bind_text(q, 9, k->kind);
-	bind_text(q, 10, k->key);
-	struct ct_error *err = step_done(h, path, q);
+	ct_sql_bind_text(q, 4, k->root);
+	ct_sql_bind_text(q, 5, k->type);
+	ct_sql_bind_text(q, 6, k->member);
+	ct_sql_bind_text(q, 7, k->elem_type);
+	ct_sql_bind_text(q, 8, k->link);
+	ct_sql_bind_text(q, 9, k->kind);
+	ct_sql_bind_text(q, 10, k->key);
+	struct ct_error *err = ct_sql_step_reset(h, path, q, "cannot insert");
 	for (size_t i = 0; i < k->string_count && !err; i++) {
 		q = st[ST_WALK_STRING];
 		sqlite3_bind_int64(q, 1, rid);
 		sqlite3_bind_int(q, 2, seq);
 		sqlite3_bind_int64(q, 3, (sqlite3_int64)i);
-		bind_text(q, 4, k->strings[i]);
-		err = step_done(h, path, q);
+		ct_sql_bind_text(q, 4, k->strings[i]);
+		err = ct_sql_step_reset(h, path, q, "cannot insert");
 	}
 	return err;
 }
@@ -361,24 +299,24 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 {
 	sqlite3_stmt *q = st[ST_RULE];
 	sqlite3_bind_int64(q, 1, rid);
-	bind_text(q, 2, r->id);
-	bind_text(q, 3, r->title);
-	bind_text(q, 4, r->product);
-	bind_text(q, 5, r->component);
-	bind_text(q, 6, r->summary);
-	bind_text(q, 7, r->workaround);
-	bind_text(q, 8, r->resolution);
+	ct_sql_bind_text(q, 2, r->id);
+	ct_sql_bind_text(q, 3, r->title);
+	ct_sql_bind_text(q, 4, r->product);
+	ct_sql_bind_text(q, 5, r->component);
+	ct_sql_bind_text(q, 6, r->summary);
+	ct_sql_bind_text(q, 7, r->workaround);
+	ct_sql_bind_text(q, 8, r->resolution);
 	sqlite3_bind_double(q, 9, r->threshold);
-	bind_text(q, 10, r->source);
+	ct_sql_bind_text(q, 10, r->source);
 	sqlite3_bind_int64(q, 11, (sqlite3_int64)r->line);
 	sqlite3_bind_int(q, 12, r->fix_unknown);
-	struct ct_error *err = step_done(h, path, q);
+	struct ct_error *err = ct_sql_step_reset(h, path, q, "cannot insert");
 	for (size_t i = 0; i < r->reference_count && !err; i++) {
 		q = st[ST_REFERENCE];
 		sqlite3_bind_int64(q, 1, rid);
 		sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
-		bind_text(q, 3, r->references[i]);
-		err = step_done(h, path, q);
+		ct_sql_bind_text(q, 3, r->references[i]);
+		err = ct_sql_step_reset(h, path, q, "cannot insert");
 	}
 	for (size_t i = 0; i < r->signal_count && !err; i++)
 		err = insert_signal(h, path, st, rid, (int)i, &r->signals[i]);
@@ -387,19 +325,19 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 		q = st[ST_VERSION];
 		sqlite3_bind_int64(q, 1, rid);
 		sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
-		bind_text(q, 3, v->product);
-		bind_text(q, 4, ct_version_scheme_name(v->scheme));
-		bind_text(q, 5, v->fact);
-		err = step_done(h, path, q);
+		ct_sql_bind_text(q, 3, v->product);
+		ct_sql_bind_text(q, 4, ct_version_scheme_name(v->scheme));
+		ct_sql_bind_text(q, 5, v->fact);
+		err = ct_sql_step_reset(h, path, q, "cannot insert");
 		for (size_t j = 0; j < v->line_count && !err; j++) {
 			q = st[ST_LINE];
 			sqlite3_bind_int64(q, 1, rid);
 			sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
 			sqlite3_bind_int64(q, 3, (sqlite3_int64)j);
-			bind_text(q, 4, v->lines[j].line);
-			bind_text(q, 5, v->lines[j].introduced_in);
-			bind_text(q, 6, v->lines[j].fixed_in);
-			err = step_done(h, path, q);
+			ct_sql_bind_text(q, 4, v->lines[j].line);
+			ct_sql_bind_text(q, 5, v->lines[j].introduced_in);
+			ct_sql_bind_text(q, 6, v->lines[j].fixed_in);
+			err = ct_sql_step_reset(h, path, q, "cannot insert");
 		}
 	}
 	for (int counter = 0; counter < 2 && !err; counter++) {
@@ -411,8 +349,8 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 			sqlite3_bind_int64(q, 1, rid);
 			sqlite3_bind_int64(q, 2, (sqlite3_int64)i);
 			sqlite3_bind_int(q, 3, counter);
-			bind_text(q, 4, list[i]);
-			err = step_done(h, path, q);
+			ct_sql_bind_text(q, 4, list[i]);
+			err = ct_sql_step_reset(h, path, q, "cannot insert");
 		}
 	}
 	for (size_t i = 0; st[ST_WALK] && i < r->walk_count && !err; i++)
@@ -424,7 +362,7 @@ static struct ct_error *insert_rule(sqlite3 *h, const char *path,
 static struct ct_error *build_into(sqlite3 *h, const char *path,
 				   const struct ct_kb *kb, int version)
 {
-	struct ct_error *err = exec(h, path,
+	struct ct_error *err = ct_sql_exec(h, path,
 				    "PRAGMA application_id = 1129597762;"
 				    "BEGIN;"
 				    "CREATE TABLE schema_version ("
@@ -436,7 +374,7 @@ static struct ct_error *build_into(sqlite3 *h, const char *path,
 	sqlite3_stmt *st[ST_MAX] = { NULL };
 	for (int i = 0; i < ST_MAX && !err; i++)
 		if ((i != ST_WALK && i != ST_WALK_STRING) || version >= 4)
-			err = prepare(h, path,
+			err = ct_sql_prepare(h, path,
 				      i == ST_RULE && version < 3
 					      ? insert_rule_v1 : insert_sql[i],
 				      &st[i]);
@@ -446,9 +384,9 @@ static struct ct_error *build_into(sqlite3 *h, const char *path,
 	for (int i = 0; i < ST_MAX; i++)
 		sqlite3_finalize(st[i]);
 	if (!err && version >= 2)
-		err = exec(h, path, "DELETE FROM rule_fts;" FTS_POPULATE);
+		err = ct_sql_exec(h, path, "DELETE FROM rule_fts;" FTS_POPULATE);
 	if (!err)
-		err = exec(h, path, "COMMIT;");
+		err = ct_sql_exec(h, path, "COMMIT;");
 	else
 		(void)sqlite3_exec(h, "ROLLBACK;", NULL, NULL, NULL);
 	return err;
@@ -468,7 +406,7 @@ struct ct_error *ct_kb_db_build_version(const struct ct_kb *kb,
 	struct ct_error *err = NULL;
 	if (sqlite3_open_v2(tmp, &h, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-		err = db_error(h, tmp, "cannot create");
+		err = ct_sql_error(h, tmp, "cannot create");
 	if (!err)
 		err = build_into(h, tmp, kb, version);
 	if (sqlite3_close(h) != SQLITE_OK && !err)
@@ -560,13 +498,13 @@ struct ct_error *ct_kb_db_open(const char *path, struct ct_kb_db **ret)
 	struct ct_error *err = NULL;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READONLY, NULL) !=
 	    SQLITE_OK)
-		err = db_error(db->h, path, "cannot open");
+		err = ct_sql_error(db->h, path, "cannot open");
 	/* the file is input: no functions from its schema, no tricks */
 	if (!err)
 		(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1,
 					NULL);
 	if (!err)
-		err = exec(db->h, path, "PRAGMA trusted_schema = OFF;");
+		err = ct_sql_exec(db->h, path, "PRAGMA trusted_schema = OFF;");
 	if (!err)
 		err = read_version(db->h, path, &db->file_version);
 	if (!err && db->file_version > CT_KB_DB_SCHEMA_VERSION)
@@ -582,21 +520,21 @@ struct ct_error *ct_kb_db_open(const char *path, struct ct_kb_db **ret)
 		sqlite3 *mem = NULL;
 		if (sqlite3_open_v2(":memory:", &mem, SQLITE_OPEN_READWRITE,
 				    NULL) != SQLITE_OK)
-			err = db_error(mem, path, "cannot open memory");
+			err = ct_sql_error(mem, path, "cannot open memory");
 		sqlite3_backup *b = err ? NULL
 				    : sqlite3_backup_init(mem, "main", db->h,
 							  "main");
 		if (!err && (!b || sqlite3_backup_step(b, -1) != SQLITE_DONE))
-			err = db_error(mem, path, "cannot copy");
+			err = ct_sql_error(mem, path, "cannot copy");
 		if (b)
 			sqlite3_backup_finish(b);
 		if (!err)
-			err = exec(mem, path, "BEGIN;");
+			err = ct_sql_exec(mem, path, "BEGIN;");
 		if (!err)
 			err = migrate(mem, path, db->file_version,
 				      CT_KB_DB_SCHEMA_VERSION);
 		if (!err)
-			err = exec(mem, path, "COMMIT;");
+			err = ct_sql_exec(mem, path, "COMMIT;");
 		sqlite3_close(db->h);
 		db->h = mem;
 	}
@@ -617,7 +555,7 @@ struct ct_error *ct_kb_db_from_kb(const struct ct_kb *kb,
 	struct ct_error *err = NULL;
 	if (sqlite3_open_v2(":memory:", &db->h, SQLITE_OPEN_READWRITE, NULL) !=
 	    SQLITE_OK)
-		err = db_error(db->h, ":memory:", "cannot open");
+		err = ct_sql_error(db->h, ":memory:", "cannot open");
 	if (!err)
 		err = build_into(db->h, ":memory:", kb,
 				 CT_KB_DB_SCHEMA_VERSION);
@@ -700,7 +638,7 @@ static bool list_append(char ***list, size_t *count, size_t max, char *s)
 static struct ct_error *read_rules(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(
+	struct ct_error *err = ct_sql_prepare(
 		r->db->h, r->db->path,
 		"SELECT rid, id, title, product, component, summary, "
 		"workaround, resolution, threshold, source, line, fix_unknown "
@@ -710,7 +648,7 @@ static struct ct_error *read_rules(struct reader *r)
 		if (rc == SQLITE_DONE)
 			break;
 		if (rc != SQLITE_ROW) {
-			err = db_error(r->db->h, r->db->path, "cannot read");
+			err = ct_sql_error(r->db->h, r->db->path, "cannot read");
 			break;
 		}
 		if (!ct_grow((void **)&r->rules, &r->cap, r->count + 1,
@@ -751,7 +689,7 @@ static struct ct_error *read_rules(struct reader *r)
 static struct ct_error *read_references(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(r->db->h, r->db->path,
+	struct ct_error *err = ct_sql_prepare(r->db->h, r->db->path,
 				       "SELECT rid, text FROM reference "
 				       "ORDER BY rid, seq", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
@@ -780,7 +718,7 @@ static bool regex_source(sqlite3_stmt *st, int i, struct ct_regex *re)
 static struct ct_error *read_signals(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(
+	struct ct_error *err = ct_sql_prepare(
 		r->db->h, r->db->path,
 		"SELECT rid, seq, kind, weight, required, line, within, "
 		"max_gap, min, event, pattern, count, same, message, "
@@ -882,7 +820,7 @@ static struct ct_error *read_signals(struct reader *r)
 static struct ct_error *read_items(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(r->db->h, r->db->path,
+	struct ct_error *err = ct_sql_prepare(r->db->h, r->db->path,
 				       "SELECT rid, seq, value FROM "
 				       "signal_item ORDER BY rid, seq, pos",
 				       &st);
@@ -920,7 +858,7 @@ static struct ct_error *read_items(struct reader *r)
 static struct ct_error *read_versions(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(r->db->h, r->db->path,
+	struct ct_error *err = ct_sql_prepare(r->db->h, r->db->path,
 				       "SELECT rid, seq, product, scheme, fact "
 				       "FROM version ORDER BY rid, seq", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
@@ -951,7 +889,7 @@ static struct ct_error *read_versions(struct reader *r)
 	sqlite3_finalize(st);
 	if (err)
 		return err;
-	err = prepare(r->db->h, r->db->path,
+	err = ct_sql_prepare(r->db->h, r->db->path,
 		      "SELECT rid, vseq, line, introduced_in, fixed_in FROM "
 		      "version_line ORDER BY rid, vseq, pos", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
@@ -989,7 +927,7 @@ static struct ct_error *read_versions(struct reader *r)
 static struct ct_error *read_examples(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(r->db->h, r->db->path,
+	struct ct_error *err = ct_sql_prepare(r->db->h, r->db->path,
 				       "SELECT rid, counter, text FROM example "
 				       "ORDER BY rid, counter, seq", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
@@ -1018,7 +956,7 @@ static struct ct_error *read_examples(struct reader *r)
 static struct ct_error *read_walks(struct reader *r)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(r->db->h, r->db->path,
+	struct ct_error *err = ct_sql_prepare(r->db->h, r->db->path,
 				       "SELECT rid, line, root, type, member, "
 				       "elem_type, link, kind, key "
 				       "FROM walk ORDER BY rid, seq", &st);
@@ -1053,7 +991,7 @@ static struct ct_error *read_walks(struct reader *r)
 	if (err)
 		return err;
 	/* the walks of a rule were read in seq order: seq is their index */
-	err = prepare(r->db->h, r->db->path,
+	err = ct_sql_prepare(r->db->h, r->db->path,
 		      "SELECT rid, seq, text FROM walk_string "
 		      "ORDER BY rid, seq, pos", &st);
 	while (!err && sqlite3_step(st) == SQLITE_ROW) {
@@ -1230,7 +1168,7 @@ struct ct_error *ct_kb_db_search(struct ct_kb_db *db, const char *text,
 	if (!query)
 		return empty ? NULL : &ct_enomem;
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(
+	struct ct_error *err = ct_sql_prepare(
 		db->h, db->path,
 		"SELECT r.id, r.title, " FTS_RANK " AS rank, "
 		"snippet(rule_fts, -1, '[', ']', '...', 12) "
@@ -1262,7 +1200,7 @@ struct ct_error *ct_kb_db_search(struct ct_kb_db *db, const char *text,
 		}
 	}
 	if (!err && rc != SQLITE_DONE && rc != SQLITE_ROW)
-		err = db_error(db->h, db->path, "cannot search");
+		err = ct_sql_error(db->h, db->path, "cannot search");
 	sqlite3_finalize(st);
 	free(query);
 	if (err) {

@@ -17,6 +17,7 @@
 #include "analyzer/cluster.h"
 #include "analyzer/internal.h"
 #include "db/results.h"
+#include "db/sql.h"
 
 /* Schema: migrations[v - 1] takes a file from version v - 1 to v. */
 static const char *const migrations[] = {
@@ -119,85 +120,6 @@ struct ct_results {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-static struct ct_error *db_error(struct ct_results *db, const char *what)
-{
-	struct ct_error *err = ct_error_create(
-		CT_ERROR_CORRUPT, "%s: %s", what,
-		db->h ? sqlite3_errmsg(db->h) : "no database handle");
-	return ct_error_at(err, db->path, 0, 0, false);
-}
-
-static struct ct_error *exec(struct ct_results *db, const char *sql)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) == SQLITE_OK)
-		return NULL;
-	struct ct_error *err = ct_error_create(CT_ERROR_CORRUPT, "%s",
-					       msg ? msg : "sqlite error");
-	sqlite3_free(msg);
-	return ct_error_at(err, db->path, 0, 0, false);
-}
-
-static struct ct_error *prepare(struct ct_results *db, const char *sql,
-				sqlite3_stmt **ret)
-{
-	if (sqlite3_prepare_v2(db->h, sql, -1, ret, NULL) != SQLITE_OK)
-		return db_error(db, "cannot prepare a statement");
-	return NULL;
-}
-
-/*
- * Bind values described by types: 't' a string (NULL -> SQL NULL),
- * 'i' an int64_t, 'u' a uint64_t stored as its two's complement,
- * 'd' a double, 'n' NULL (no argument).
- */
-static void bindv(sqlite3_stmt *st, const char *types, va_list ap)
-{
-	for (int i = 1; *types; types++, i++) {
-		switch (*types) {
-		case 't': {
-			const char *s = va_arg(ap, const char *);
-			if (s)
-				sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-			else
-				sqlite3_bind_null(st, i);
-			break;
-		}
-		case 'i':
-			sqlite3_bind_int64(st, i, va_arg(ap, int64_t));
-			break;
-		case 'u':
-			sqlite3_bind_int64(st, i,
-					   (int64_t)va_arg(ap, uint64_t));
-			break;
-		case 'd':
-			sqlite3_bind_double(st, i, va_arg(ap, double));
-			break;
-		default:
-			sqlite3_bind_null(st, i);
-			break;
-		}
-	}
-}
-
-/* Prepare, bind, run and finalize one statement. */
-static struct ct_error *run(struct ct_results *db, const char *sql,
-			    const char *types, ...)
-{
-	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, sql, &st);
-	if (err)
-		return err;
-	va_list ap;
-	va_start(ap, types);
-	bindv(st, types, ap);
-	va_end(ap);
-	int rc = sqlite3_step(st);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		err = db_error(db, "cannot write");
-	sqlite3_finalize(st);
-	return err;
-}
 
 /* First column of the first row as int64; *ret_found false if no row. */
 static struct ct_error *query_int(struct ct_results *db, int64_t *ret,
@@ -205,19 +127,19 @@ static struct ct_error *query_int(struct ct_results *db, int64_t *ret,
 				  const char *types, ...)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, sql, &st);
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, sql, &st);
 	if (err)
 		return err;
 	va_list ap;
 	va_start(ap, types);
-	bindv(st, types, ap);
+	ct_sql_bindv(st, types, ap);
 	va_end(ap);
 	int rc = sqlite3_step(st);
 	*ret_found = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)
 		*ret = sqlite3_column_int64(st, 0);
 	else if (rc != SQLITE_DONE)
-		err = db_error(db, "cannot read");
+		err = ct_sql_error(db->h, db->path, "cannot read");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -299,25 +221,21 @@ static struct ct_error *harden(struct ct_results *db)
 {
 	(void)sqlite3_db_config(db->h, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
 	sqlite3_busy_timeout(db->h, 10000);
-	return exec(db, "PRAGMA trusted_schema = OFF;");
+	return ct_sql_exec(db->h, db->path, "PRAGMA trusted_schema = OFF;");
 }
 
 static struct ct_error *migrate(struct ct_results *db, int from, int to)
 {
-	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
 	if (err)
 		return err;
 	/* another writer may have migrated meanwhile: read again */
 	err = read_version(db, &from);
-	for (int v = from + 1; v <= to && !err; v++) {
-		err = exec(db, migrations[v - 1]);
-		if (!err)
-			err = run(db, "UPDATE schema_version SET version = ?",
-				  "i", (int64_t)v);
-	}
 	if (!err)
-		return exec(db, "COMMIT");
-	struct ct_error *e2 = exec(db, "ROLLBACK");
+		err = ct_sql_migrate(db->h, db->path, migrations, from, to);
+	if (!err)
+		return ct_sql_exec(db->h, db->path, "COMMIT");
+	struct ct_error *e2 = ct_sql_exec(db->h, db->path, "ROLLBACK");
 	ct_error_destroy(e2);
 	return err;
 
@@ -337,14 +255,14 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 	struct ct_error *err = NULL;
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
 			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-		err = db_error(db, "cannot open");
+		err = ct_sql_error(db->h, db->path, "cannot open");
 	if (!err)
 		err = harden(db);
 	/* before anything writes: a file that is not ours stays as it is */
 	if (!err)
 		err = read_version(db, &db->file_version);
 	if (!err)
-		err = exec(db, "PRAGMA journal_mode = WAL;"
+		err = ct_sql_exec(db->h, db->path, "PRAGMA journal_mode = WAL;"
 			   "PRAGMA synchronous = NORMAL;"
 			   "PRAGMA foreign_keys = ON;");
 	if (!err)
@@ -387,7 +305,7 @@ static struct ct_error *open_readonly(struct ct_results *db, const char *path,
 	/* never SQLITE_OPEN_CREATE: a missing file stays missing */
 	if (sqlite3_open_v2(uri ? uri : path, &db->h, SQLITE_OPEN_READONLY |
 			    (uri ? SQLITE_OPEN_URI : 0), NULL) != SQLITE_OK)
-		err = db_error(db, "cannot open");
+		err = ct_sql_error(db->h, db->path, "cannot open");
 	free(uri);
 	if (!err)
 		err = harden(db);
@@ -468,7 +386,7 @@ struct ct_error *ct_results_stat_lookup(struct ct_results *db,
 					char ret_sha[65], bool *ret_found)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, "SELECT sha256 FROM stat_cache "
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT sha256 FROM stat_cache "
 				       "WHERE path = ? AND size = ? AND "
 				       "mtime_ns = ? AND inode = ?", &st);
 	if (err)
@@ -486,7 +404,7 @@ struct ct_error *ct_results_stat_lookup(struct ct_results *db,
 			*ret_found = true;
 		}
 	} else if (rc != SQLITE_DONE) {
-		err = db_error(db, "cannot read");
+		err = ct_sql_error(db->h, db->path, "cannot read");
 	}
 	sqlite3_finalize(st);
 	return err;
@@ -497,7 +415,7 @@ struct ct_error *ct_results_stat_store(struct ct_results *db,
 				       int64_t mtime_ns, uint64_t inode,
 				       const char *sha)
 {
-	return run(db, "INSERT OR REPLACE INTO stat_cache (path, size, "
+	return ct_sql_run(db->h, db->path, "INSERT OR REPLACE INTO stat_cache (path, size, "
 		   "mtime_ns, inode, sha256) VALUES (?, ?, ?, ?, ?)", "tuiut",
 		   path, size, mtime_ns, inode, sha);
 }
@@ -508,7 +426,7 @@ struct ct_error *ct_results_input_begin(struct ct_results *db,
 					int64_t *ret_id, bool *ret_done)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, "SELECT id, status FROM inputs "
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT id, status FROM inputs "
 				       "WHERE sha256 = ?", &st);
 	if (err)
 		return err;
@@ -523,8 +441,8 @@ struct ct_error *ct_results_input_begin(struct ct_results *db,
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE)
-		return db_error(db, "cannot read");
-	err = run(db, "INSERT INTO inputs (sha256, path, size, kind, status, "
+		return ct_sql_error(db->h, db->path, "cannot read");
+	err = ct_sql_run(db->h, db->path, "INSERT INTO inputs (sha256, path, size, kind, status, "
 		  "added_at) VALUES (?, ?, ?, ?, 'reading', ?)", "ttuti", sha,
 		  path, size, kind, now());
 	if (err)
@@ -537,7 +455,7 @@ struct ct_error *ct_results_input_begin(struct ct_results *db,
 struct ct_error *ct_results_input_finish(struct ct_results *db, int64_t id,
 					 const char *error)
 {
-	return run(db, "UPDATE inputs SET status = 'done', error = ?, "
+	return ct_sql_run(db->h, db->path, "UPDATE inputs SET status = 'done', error = ?, "
 		   "done_at = ? WHERE id = ?", "tii", error, now(), id);
 }
 
@@ -546,7 +464,7 @@ struct ct_error *ct_results_case_exists(struct ct_results *db,
 					bool *ret)
 {
 	if (!db->cached[ST_EXISTS]) {
-		struct ct_error *err = prepare(db, "SELECT 1 FROM cases WHERE "
+		struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT 1 FROM cases WHERE "
 					       "input_id = ? AND member = ?",
 					       &db->cached[ST_EXISTS]);
 		if (err)
@@ -560,7 +478,7 @@ struct ct_error *ct_results_case_exists(struct ct_results *db,
 	sqlite3_reset(st);
 	sqlite3_clear_bindings(st);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(db, "cannot read");
+		return ct_sql_error(db->h, db->path, "cannot read");
 	return NULL;
 }
 
@@ -572,7 +490,7 @@ static struct ct_error *clusters_load(struct ct_results *db)
 		return NULL;
 	clusters_clear(db);
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, "SELECT id, signature_hash, frames "
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT id, signature_hash, frames "
 				       "FROM clusters ORDER BY id", &st);
 	if (err)
 		return err;
@@ -582,7 +500,7 @@ static struct ct_error *clusters_load(struct ct_results *db)
 				      sqlite3_column_int64(st, 0),
 				      col_text(st, 1), col_text(st, 2));
 	if (!err && rc != SQLITE_DONE)
-		err = db_error(db, "cannot read clusters");
+		err = ct_sql_error(db->h, db->path, "cannot read clusters");
 	sqlite3_finalize(st);
 	if (!err)
 		db->clusters_loaded = true;
@@ -619,7 +537,7 @@ static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
 					   CT_CLUSTER_FRAMES);
 		if (!frames)
 			return &ct_enomem;
-		err = run(db, "INSERT INTO clusters (signature_hash, frames, "
+		err = ct_sql_run(db->h, db->path, "INSERT INTO clusters (signature_hash, frames, "
 			  "first_case_id) VALUES (?, ?, ?)", "tti", sig->hash,
 			  frames, case_id);
 		if (!err) {
@@ -634,7 +552,7 @@ static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
 			return err;
 		}
 	}
-	return run(db, "UPDATE cases SET cluster_id = ? WHERE id = ?", "ii",
+	return ct_sql_run(db->h, db->path, "UPDATE cases SET cluster_id = ? WHERE id = ?", "ii",
 		   id, case_id);
 }
 
@@ -667,23 +585,6 @@ static void bind_origin(sqlite3_stmt *st, int i, const struct ct_case *c,
 	else
 		sqlite3_bind_null(st, i + 1);
 }
-
-static void bind_text(sqlite3_stmt *st, int i, const char *s)
-{
-	if (s)
-		sqlite3_bind_text(st, i, s, -1, SQLITE_STATIC);
-	else
-		sqlite3_bind_null(st, i);
-}
-
-static struct ct_error *step_reset(struct ct_results *db, sqlite3_stmt *st)
-{
-	int rc = sqlite3_step(st);
-	sqlite3_reset(st);
-	sqlite3_clear_bindings(st);
-	return rc == SQLITE_DONE ? NULL : db_error(db, "cannot write");
-}
-
 
 static const char *const insert_sql[ST_COUNT] = {
 	[ST_INPUT] = "INSERT INTO case_inputs (case_id, ord, path, size, "
@@ -728,15 +629,15 @@ static struct ct_error *store_matches(struct ct_results *db,
 			return &ct_enomem;
 		sqlite3_bind_int64(st, 1, id);
 		sqlite3_bind_int64(st, 2, (int64_t)i);
-		bind_text(st, 3, m->id ? m->id : "");
-		bind_text(st, 4, m->title);
+		ct_sql_bind_text(st, 3, m->id ? m->id : "");
+		ct_sql_bind_text(st, 4, m->title);
 		sqlite3_bind_double(st, 5, m->score);
 		sqlite3_bind_int(st, 6, m->passes);
-		bind_text(st, 7, m->verdict);
-		bind_text(st, 8, m->fixed_in);
-		bind_text(st, 9, m->workaround);
-		bind_text(st, 10, why);
-		err = step_reset(db, st);
+		ct_sql_bind_text(st, 7, m->verdict);
+		ct_sql_bind_text(st, 8, m->fixed_in);
+		ct_sql_bind_text(st, 9, m->workaround);
+		ct_sql_bind_text(st, 10, why);
+		err = ct_sql_step_reset(db->h, db->path, st, "cannot write");
 		free(why);
 	}
 	return err;
@@ -751,7 +652,7 @@ static struct ct_error *store_signature(struct ct_results *db, int64_t id,
 				   c->signature.frame_count, SIZE_MAX);
 	if (!frames)
 		return &ct_enomem;
-	struct ct_error *err = run(db, "INSERT INTO signatures (case_id, hash, "
+	struct ct_error *err = ct_sql_run(db->h, db->path, "INSERT INTO signatures (case_id, hash, "
 				   "title, frames) VALUES (?, ?, ?, ?)",
 				   "ittt", id, c->signature.hash,
 				   c->signature.title, frames);
@@ -768,29 +669,29 @@ static struct ct_error *store_model(struct ct_results *db,
 		const struct ct_input *in = &c->inputs[i];
 		sqlite3_bind_int64(st[ST_INPUT], 1, id);
 		sqlite3_bind_int64(st[ST_INPUT], 2, (int64_t)i);
-		bind_text(st[ST_INPUT], 3, in->path);
+		ct_sql_bind_text(st[ST_INPUT], 3, in->path);
 		sqlite3_bind_int64(st[ST_INPUT], 4, (int64_t)in->size);
 		sqlite3_bind_int64(st[ST_INPUT], 5, in->kinds);
-		bind_text(st[ST_INPUT], 6, in->error);
-		err = step_reset(db, st[ST_INPUT]);
+		ct_sql_bind_text(st[ST_INPUT], 6, in->error);
+		err = ct_sql_step_reset(db->h, db->path, st[ST_INPUT], "cannot write");
 	}
 	for (size_t i = 0; i < c->fact_count && !err; i++) {
 		const struct ct_fact *f = &c->facts[i];
 		sqlite3_bind_int64(st[ST_FACT], 1, id);
 		sqlite3_bind_int64(st[ST_FACT], 2, (int64_t)i);
-		bind_text(st[ST_FACT], 3, f->key);
-		bind_text(st[ST_FACT], 4, f->value ? f->value : "");
+		ct_sql_bind_text(st[ST_FACT], 3, f->key);
+		ct_sql_bind_text(st[ST_FACT], 4, f->value ? f->value : "");
 		bind_origin(st[ST_FACT], 5, c, f->origin);
-		err = step_reset(db, st[ST_FACT]);
+		err = ct_sql_step_reset(db->h, db->path, st[ST_FACT], "cannot write");
 	}
 	for (size_t i = 0; i < c->backtrace_count && !err; i++) {
 		const struct ct_backtrace *bt = &c->backtraces[i];
 		sqlite3_bind_int64(st[ST_BT], 1, id);
 		sqlite3_bind_int64(st[ST_BT], 2, (int64_t)i);
-		bind_text(st[ST_BT], 3, bt->label);
+		ct_sql_bind_text(st[ST_BT], 3, bt->label);
 		sqlite3_bind_int(st[ST_BT], 4, bt->crashing);
 		bind_origin(st[ST_BT], 5, c, bt->origin);
-		err = step_reset(db, st[ST_BT]);
+		err = ct_sql_step_reset(db->h, db->path, st[ST_BT], "cannot write");
 		for (size_t j = 0; j < bt->frame_count && !err; j++) {
 			const struct ct_frame *f = &bt->frames[j];
 			sqlite3_stmt *s = st[ST_FRAME];
@@ -802,10 +703,10 @@ static struct ct_error *store_model(struct ct_results *db,
 			sqlite3_bind_int64(s, 1, id);
 			sqlite3_bind_int64(s, 2, (int64_t)i);
 			sqlite3_bind_int64(s, 3, (int64_t)j);
-			bind_text(s, 4, f->function);
-			bind_text(s, 5, f->normalized);
-			bind_text(s, 6, f->module);
-			bind_text(s, 7, f->file);
+			ct_sql_bind_text(s, 4, f->function);
+			ct_sql_bind_text(s, 5, f->normalized);
+			ct_sql_bind_text(s, 6, f->module);
+			ct_sql_bind_text(s, 7, f->file);
 			sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
 			if (f->has_address)
 				sqlite3_bind_int64(s, 9, (int64_t)f->address);
@@ -813,27 +714,27 @@ static struct ct_error *store_model(struct ct_results *db,
 				sqlite3_bind_int64(s, 10, (int64_t)f->offset);
 			sqlite3_bind_int(s, 11, flags);
 			sqlite3_bind_int(s, 12, f->number);
-			err = step_reset(db, s);
+			err = ct_sql_step_reset(db->h, db->path, s, "cannot write");
 		}
 	}
 	for (size_t i = 0; i < c->event_count && !err; i++) {
 		const struct ct_event *ev = &c->events[i];
 		sqlite3_bind_int64(st[ST_EVENT], 1, id);
 		sqlite3_bind_int64(st[ST_EVENT], 2, (int64_t)i);
-		bind_text(st[ST_EVENT], 3, ev->kind ? ev->kind : "");
-		bind_text(st[ST_EVENT], 4, ev->timestamp);
-		bind_text(st[ST_EVENT], 5, ev->text);
+		ct_sql_bind_text(st[ST_EVENT], 3, ev->kind ? ev->kind : "");
+		ct_sql_bind_text(st[ST_EVENT], 4, ev->timestamp);
+		ct_sql_bind_text(st[ST_EVENT], 5, ev->text);
 		bind_origin(st[ST_EVENT], 6, c, ev->origin);
-		err = step_reset(db, st[ST_EVENT]);
+		err = ct_sql_step_reset(db->h, db->path, st[ST_EVENT], "cannot write");
 		for (size_t j = 0; j < ev->field_count && !err; j++) {
 			sqlite3_stmt *s = st[ST_FIELD];
 			sqlite3_bind_int64(s, 1, id);
 			sqlite3_bind_int64(s, 2, (int64_t)i);
 			sqlite3_bind_int64(s, 3, (int64_t)j);
-			bind_text(s, 4, ev->fields[j].name ?
+			ct_sql_bind_text(s, 4, ev->fields[j].name ?
 				  ev->fields[j].name : "");
-			bind_text(s, 5, ev->fields[j].value);
-			err = step_reset(db, s);
+			ct_sql_bind_text(s, 5, ev->fields[j].value);
+			err = ct_sql_step_reset(db->h, db->path, s, "cannot write");
 		}
 	}
 	for (size_t i = 0; i < c->finding_count && !err; i++) {
@@ -841,21 +742,21 @@ static struct ct_error *store_model(struct ct_results *db,
 		sqlite3_stmt *s = st[ST_FINDING];
 		sqlite3_bind_int64(s, 1, id);
 		sqlite3_bind_int64(s, 2, (int64_t)i);
-		bind_text(s, 3, f->kind);
-		bind_text(s, 4, f->type);
-		bind_text(s, 5, f->member);
+		ct_sql_bind_text(s, 3, f->kind);
+		ct_sql_bind_text(s, 4, f->type);
+		ct_sql_bind_text(s, 5, f->member);
 		sqlite3_bind_int64(s, 6, (int64_t)f->address);
 		sqlite3_bind_int64(s, 7, f->element);
-		bind_text(s, 8, f->reason);
+		ct_sql_bind_text(s, 8, f->reason);
 		bind_origin(s, 9, c, f->origin);
-		bind_text(s, 11, f->structure);
-		err = step_reset(db, s);
+		ct_sql_bind_text(s, 11, f->structure);
+		err = ct_sql_step_reset(db->h, db->path, s, "cannot write");
 	}
 	for (size_t i = 0; i < c->note_count && !err; i++) {
 		sqlite3_bind_int64(st[ST_NOTE], 1, id);
 		sqlite3_bind_int64(st[ST_NOTE], 2, (int64_t)i);
-		bind_text(st[ST_NOTE], 3, c->notes[i]);
-		err = step_reset(db, st[ST_NOTE]);
+		ct_sql_bind_text(st[ST_NOTE], 3, c->notes[i]);
+		err = ct_sql_step_reset(db->h, db->path, st[ST_NOTE], "cannot write");
 	}
 	if (!err)
 		err = store_signature(db, id, c);
@@ -909,7 +810,7 @@ static struct ct_error *prepare_all(struct ct_results *db, sqlite3_stmt **st)
 {
 	for (int i = 0; i < ST_COUNT; i++) {
 		if (!db->cached[i]) {
-			struct ct_error *err = prepare(db, insert_sql[i],
+			struct ct_error *err = ct_sql_prepare(db->h, db->path, insert_sql[i],
 						       &db->cached[i]);
 			if (err)
 				return err;
@@ -929,7 +830,7 @@ static void finalize_all(sqlite3_stmt **st)
 
 static struct ct_error *rollback(struct ct_results *db, struct ct_error *err)
 {
-	struct ct_error *e2 = exec(db, "ROLLBACK");
+	struct ct_error *e2 = ct_sql_exec(db->h, db->path, "ROLLBACK");
 	ct_error_destroy(e2);
 	db->clusters_loaded = false;
 	return err;
@@ -944,14 +845,14 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	char *version = NULL;
 	if (c)
 		case_version(c, &product, &version);
-	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
 	if (err) {
 		free(version);
 		return err;
 	}
 	sqlite3_stmt *st = db->cached[ST_CASE];
 	if (!st)
-		err = prepare(db, "INSERT INTO cases (input_id, member, name, "
+		err = ct_sql_prepare(db->h, db->path, "INSERT INTO cases (input_id, member, name, "
 			      "bundle, status, error, host, product, version, "
 			      "panic_kind, panic_message, panic_exception, "
 			      "panic_context, panic_cpu, panic_input, "
@@ -961,26 +862,26 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	st = db->cached[ST_CASE];
 	if (!err) {
 		sqlite3_bind_int64(st, 1, rc->input_id);
-		bind_text(st, 2, rc->member);
-		bind_text(st, 3, rc->name);
-		bind_text(st, 4, rc->bundle);
-		bind_text(st, 5, status);
-		bind_text(st, 6, rc->error);
+		ct_sql_bind_text(st, 2, rc->member);
+		ct_sql_bind_text(st, 3, rc->name);
+		ct_sql_bind_text(st, 4, rc->bundle);
+		ct_sql_bind_text(st, 5, status);
+		ct_sql_bind_text(st, 6, rc->error);
 		if (c) {
-			bind_text(st, 7, ct_case_fact(c, "host.name"));
-			bind_text(st, 8, product);
-			bind_text(st, 9, version);
-			bind_text(st, 10, c->panic.kind);
-			bind_text(st, 11, c->panic.message);
-			bind_text(st, 12, c->panic.exception);
-			bind_text(st, 13, c->panic.context);
-			bind_text(st, 14, c->panic.cpu);
+			ct_sql_bind_text(st, 7, ct_case_fact(c, "host.name"));
+			ct_sql_bind_text(st, 8, product);
+			ct_sql_bind_text(st, 9, version);
+			ct_sql_bind_text(st, 10, c->panic.kind);
+			ct_sql_bind_text(st, 11, c->panic.message);
+			ct_sql_bind_text(st, 12, c->panic.exception);
+			ct_sql_bind_text(st, 13, c->panic.context);
+			ct_sql_bind_text(st, 14, c->panic.cpu);
 			bind_origin(st, 15, c, c->panic.origin);
 		}
 		sqlite3_bind_int64(st, 17, now());
 		int r = sqlite3_step(st);
 		if (r != SQLITE_DONE)
-			err = db_error(db, "cannot store a case");
+			err = ct_sql_error(db->h, db->path, "cannot store a case");
 		sqlite3_reset(st);
 		sqlite3_clear_bindings(st);
 	}
@@ -998,7 +899,7 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	}
 	if (err)
 		return rollback(db, err);
-	err = exec(db, "COMMIT");
+	err = ct_sql_exec(db->h, db->path, "COMMIT");
 	if (err)
 		return rollback(db, err);
 	return NULL;
@@ -1029,7 +930,7 @@ static struct ct_error *each_row(struct ct_results *db, const char *sql,
 				 struct ct_case *c)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, sql, &st);
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, sql, &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
@@ -1039,7 +940,7 @@ static struct ct_error *each_row(struct ct_results *db, const char *sql,
 	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW)
 		err = row(c, st);
 	if (!err && rc != SQLITE_DONE)
-		err = db_error(db, "cannot read a case");
+		err = ct_sql_error(db->h, db->path, "cannot read a case");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -1120,7 +1021,7 @@ static struct ct_error *load_backtraces(struct ct_results *db, int64_t id,
 					struct ct_case *c)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, "SELECT ord, label, crashing, "
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT ord, label, crashing, "
 				       "input_ord, line FROM backtraces WHERE "
 				       "case_id = ? ORDER BY ord", &st);
 	if (err)
@@ -1141,7 +1042,7 @@ static struct ct_error *load_backtraces(struct ct_results *db, int64_t id,
 			       true, row_frame, c);
 	}
 	if (!err && rc != SQLITE_DONE)
-		err = db_error(db, "cannot read a case");
+		err = ct_sql_error(db->h, db->path, "cannot read a case");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -1150,7 +1051,7 @@ static struct ct_error *load_events(struct ct_results *db, int64_t id,
 				    struct ct_case *c)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, "SELECT ord, kind, timestamp, text, "
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT ord, kind, timestamp, text, "
 				       "input_ord, line FROM events WHERE "
 				       "case_id = ? ORDER BY ord", &st);
 	if (err)
@@ -1173,7 +1074,7 @@ static struct ct_error *load_events(struct ct_results *db, int64_t id,
 				       row_field, c);
 	}
 	if (!err && rc != SQLITE_DONE)
-		err = db_error(db, "cannot read a case");
+		err = ct_sql_error(db->h, db->path, "cannot read a case");
 	sqlite3_finalize(st);
 	return err;
 }
@@ -1182,7 +1083,7 @@ static struct ct_error *load_panic(struct ct_results *db, int64_t id,
 				   struct ct_case *c)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, "SELECT panic_kind, panic_message, "
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT panic_kind, panic_message, "
 				       "panic_exception, panic_context, "
 				       "panic_cpu, panic_input, panic_line "
 				       "FROM cases WHERE id = ?", &st);
@@ -1217,7 +1118,7 @@ struct ct_error *ct_results_load_case(struct ct_results *db, int64_t id,
 		return ct_error_create(CT_ERROR_NOT_FOUND, "no case %" PRId64,
 				       id);
 	sqlite3_stmt *st;
-	err = prepare(db, "SELECT name FROM cases WHERE id = ?", &st);
+	err = ct_sql_prepare(db->h, db->path, "SELECT name FROM cases WHERE id = ?", &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, id);
@@ -1226,7 +1127,7 @@ struct ct_error *ct_results_load_case(struct ct_results *db, int64_t id,
 		err = ct_case_create(col_text(st, 0) ? col_text(st, 0) : "",
 				     &c);
 	else
-		err = db_error(db, "cannot read a case");
+		err = ct_sql_error(db->h, db->path, "cannot read a case");
 	sqlite3_finalize(st);
 	if (err)
 		return err;
@@ -1273,12 +1174,12 @@ static struct ct_error *rematch_case(struct ct_results *db,
 	if (!err && kb)
 		err = ct_kb_match(kb, c);
 	if (!err)
-		err = run(db, "DELETE FROM signatures WHERE case_id = ?", "i",
+		err = ct_sql_run(db->h, db->path, "DELETE FROM signatures WHERE case_id = ?", "i",
 			  id);
 	if (!err)
-		err = run(db, "DELETE FROM matches WHERE case_id = ?", "i", id);
+		err = ct_sql_run(db->h, db->path, "DELETE FROM matches WHERE case_id = ?", "i", id);
 	if (!err)
-		err = run(db, "DELETE FROM notes WHERE case_id = ?", "i", id);
+		err = ct_sql_run(db->h, db->path, "DELETE FROM notes WHERE case_id = ?", "i", id);
 	for (size_t i = 0; i < c->note_count && !err; i++) {
 		bool dup = false;
 		for (size_t j = 0; j < i; j++)
@@ -1287,8 +1188,8 @@ static struct ct_error *rematch_case(struct ct_results *db,
 			continue;
 		sqlite3_bind_int64(sts[ST_NOTE], 1, id);
 		sqlite3_bind_int64(sts[ST_NOTE], 2, (int64_t)i);
-		bind_text(sts[ST_NOTE], 3, c->notes[i]);
-		err = step_reset(db, sts[ST_NOTE]);
+		ct_sql_bind_text(sts[ST_NOTE], 3, c->notes[i]);
+		err = ct_sql_step_reset(db->h, db->path, sts[ST_NOTE], "cannot write");
 	}
 	if (!err)
 		err = store_signature(db, id, c);
@@ -1297,7 +1198,7 @@ static struct ct_error *rematch_case(struct ct_results *db,
 	struct ct_results_case rc = { .c = c };
 	const char *status = case_status(&rc);
 	if (!err)
-		err = run(db, "UPDATE cases SET status = ?, cluster_id = NULL "
+		err = ct_sql_run(db->h, db->path, "UPDATE cases SET status = ?, cluster_id = NULL "
 			  "WHERE id = ?", "ti", status, id);
 	if (!err && strcmp(status, "unknown") == 0)
 		err = cluster_assign(db, id, &c->signature);
@@ -1308,11 +1209,11 @@ static struct ct_error *rematch_case(struct ct_results *db,
 struct ct_error *ct_results_rematch(struct ct_results *db,
 				    const struct ct_kb *kb, size_t *ret_count)
 {
-	struct ct_error *err = exec(db, "BEGIN IMMEDIATE");
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
 	if (err)
 		return err;
 	clusters_clear(db);
-	err = exec(db, "UPDATE cases SET cluster_id = NULL;"
+	err = ct_sql_exec(db->h, db->path, "UPDATE cases SET cluster_id = NULL;"
 		   "DELETE FROM clusters;");
 	db->clusters_loaded = true;	/* empty now */
 	sqlite3_stmt *sts[ST_COUNT];
@@ -1321,7 +1222,7 @@ struct ct_error *ct_results_rematch(struct ct_results *db,
 	if (err)
 		return rollback(db, err);
 	sqlite3_stmt *st = NULL;
-	err = prepare(db, "SELECT id FROM cases WHERE status != 'failed' "
+	err = ct_sql_prepare(db->h, db->path, "SELECT id FROM cases WHERE status != 'failed' "
 		      "ORDER BY id", &st);
 	size_t count = 0;
 	int rc = SQLITE_DONE;
@@ -1330,13 +1231,13 @@ struct ct_error *ct_results_rematch(struct ct_results *db,
 		count++;
 	}
 	if (!err && rc != SQLITE_DONE)
-		err = db_error(db, "cannot read cases");
+		err = ct_sql_error(db->h, db->path, "cannot read cases");
 	if (st)
 		sqlite3_finalize(st);
 	finalize_all(sts);
 	if (err)
 		return rollback(db, err);
-	err = exec(db, "COMMIT");
+	err = ct_sql_exec(db->h, db->path, "COMMIT");
 	if (err)
 		return rollback(db, err);
 	*ret_count = count;
@@ -1416,7 +1317,7 @@ struct ct_error *ct_results_view(struct ct_results *db,
 		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
 				       "no report view %d", (int)view);
 	sqlite3_stmt *st;
-	struct ct_error *err = prepare(db, view_sql[view], &st);
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, view_sql[view], &st);
 	if (err)
 		return err;
 	sqlite3_bind_int64(st, 1, limit && limit < INT64_MAX ?
@@ -1442,7 +1343,7 @@ struct ct_error *ct_results_view(struct ct_results *db,
 			break;
 	}
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		err = db_error(db, "cannot read the report");
+		err = ct_sql_error(db->h, db->path, "cannot read the report");
 	free(names);
 	free(values);
 	sqlite3_finalize(st);
