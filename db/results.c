@@ -120,20 +120,19 @@ struct ct_results {
 
 /* ---- helpers ------------------------------------------------------------ */
 
-
 /* First column of the first row as int64; *ret_found false if no row. */
 static struct ct_error *query_int(struct ct_results *db, int64_t *ret,
 				  bool *ret_found, const char *sql,
 				  const char *types, ...)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = ct_sql_prepare(db->h, db->path, sql, &st);
-	if (err)
-		return err;
 	va_list ap;
 	va_start(ap, types);
-	ct_sql_bindv(st, types, ap);
+	struct ct_error *err = ct_sql_prepare_bound(db->h, db->path, sql, &st,
+						    types, ap);
 	va_end(ap);
+	if (err)
+		return err;
 	int rc = sqlite3_step(st);
 	*ret_found = rc == SQLITE_ROW;
 	if (rc == SQLITE_ROW)

@@ -64,17 +64,27 @@ void ct_sql_bindv(sqlite3_stmt *st, const char *types, va_list ap)
 	}
 }
 
+struct ct_error *ct_sql_prepare_bound(sqlite3 *h, const char *path,
+				      const char *sql, sqlite3_stmt **ret,
+				      const char *types, va_list ap)
+{
+	struct ct_error *err = ct_sql_prepare(h, path, sql, ret);
+	if (!err)
+		ct_sql_bindv(*ret, types, ap);
+	return err;
+}
+
 struct ct_error *ct_sql_run(sqlite3 *h, const char *path, const char *sql,
 			    const char *types, ...)
 {
 	sqlite3_stmt *st;
-	struct ct_error *err = ct_sql_prepare(h, path, sql, &st);
-	if (err)
-		return err;
 	va_list ap;
 	va_start(ap, types);
-	ct_sql_bindv(st, types, ap);
+	struct ct_error *err = ct_sql_prepare_bound(h, path, sql, &st, types,
+						    ap);
 	va_end(ap);
+	if (err)
+		return err;
 	int rc = sqlite3_step(st);
 	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
 		err = ct_sql_error(h, path, "cannot write");

@@ -31,6 +31,11 @@ void ct_sql_bind_text(sqlite3_stmt *st, int i, const char *s);
  */
 void ct_sql_bindv(sqlite3_stmt *st, const char *types, va_list ap);
 
+/* Prepare one statement into *ret and bind ap as ct_sql_bindv does. */
+struct ct_error *ct_sql_prepare_bound(sqlite3 *h, const char *path,
+				      const char *sql, sqlite3_stmt **ret,
+				      const char *types, va_list ap);
+
 /* Prepare, bind (as ct_sql_bindv), run and finalize one statement;
  * failing to run is "cannot write". */
 struct ct_error *ct_sql_run(sqlite3 *h, const char *path, const char *sql,
