@@ -1,6 +1,7 @@
 /*
- * match.c - the knowledge base, its candidate index, and the matcher that
- * scores rules against a case and gives each candidate a version verdict.
+ * match.c - the matcher: scores rules against a case and gives each
+ * candidate a version verdict (the knowledge base is kb-load.c, its
+ * candidate index kb-index.c).
  * The scoring and verdict rules are documented in match.h.
  */
 #include <dirent.h>
@@ -10,535 +11,7 @@
 #include <sys/stat.h>
 
 #include "analyzer/internal.h"
-#include "rules/match.h"
-
-/* ------------------------------------------------------------------------
- * The index: key -> rules
- *
- * Keys are a one-byte kind and a name: 'f' frame name, 'e' event kind,
- * 'w' word of a log pattern's literal, 'p' word of a panic pattern's
- * literal, 'k' fact key, 'd' finding kind/type/member.
- * ------------------------------------------------------------------------ */
-
-struct posting {
-	char *key;		/* kind byte + name, NUL-terminated; NULL = free */
-	size_t len;		/* strlen(key) */
-	uint64_t hash;
-	uint32_t *rules;	/* indices into kb->rules, ascending */
-	size_t count;
-	size_t cap;
-};
-
-struct ct_kb_index {
-	struct posting *slots;	/* open addressing, linear probing */
-	size_t cap;		/* power of two */
-	size_t used;
-	uint32_t *always;	/* rules no key can find: always compared */
-	size_t always_count;
-	size_t always_cap;
-	bool kinds[128];	/* which key kinds exist */
-};
-
-static uint64_t hash_key(char kind, const char *s, size_t len)
-{
-	uint64_t h = 1469598103934665603ULL;
-	h = (h ^ (unsigned char)kind) * 1099511628211ULL;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
-}
-
-static struct posting *index_find(const struct ct_kb_index *ix, char kind,
-				  const char *s, size_t len)
-{
-	if (!ix->cap || !ix->kinds[(unsigned char)kind & 127])
-		return NULL;
-	uint64_t h = hash_key(kind, s, len);
-	for (size_t i = h & (ix->cap - 1);; i = (i + 1) & (ix->cap - 1)) {
-		struct posting *p = &ix->slots[i];
-		if (!p->key)
-			return NULL;
-		if (p->hash == h && p->len == len + 1 && p->key[0] == kind &&
-		    memcmp(p->key + 1, s, len) == 0)
-			return p;
-	}
-}
-
-static bool index_grow(struct ct_kb_index *ix)
-{
-	size_t cap = ix->cap ? ix->cap * 2 : 256;
-	struct posting *slots = calloc(cap, sizeof(*slots));
-	if (!slots)
-		return false;
-	for (size_t i = 0; i < ix->cap; i++) {
-		struct posting *p = &ix->slots[i];
-		if (!p->key)
-			continue;
-		size_t j = p->hash & (cap - 1);
-		while (slots[j].key)
-			j = (j + 1) & (cap - 1);
-		slots[j] = *p;
-	}
-	free(ix->slots);
-	ix->slots = slots;
-	ix->cap = cap;
-	return true;
-}
-
-static bool index_add(struct ct_kb_index *ix, char kind, const char *s,
-		      size_t len, uint32_t rule)
-{
-	ix->kinds[(unsigned char)kind & 127] = true;
-	struct posting *p = index_find(ix, kind, s, len);
-	if (!p) {
-		if ((ix->used + 1) * 2 > ix->cap && !index_grow(ix))
-			return false;
-		uint64_t h = hash_key(kind, s, len);
-		size_t i = h & (ix->cap - 1);
-		while (ix->slots[i].key)
-			i = (i + 1) & (ix->cap - 1);
-		p = &ix->slots[i];
-		char *key = malloc(len + 2);
-		if (!key)
-			return false;
-		key[0] = kind;
-		memcpy(key + 1, s, len);
-		key[len + 1] = '\0';
-		p->key = key;
-		p->len = len + 1;
-		p->hash = h;
-		ix->used++;
-	}
-	if (p->count && p->rules[p->count - 1] == rule)
-		return true;
-	if (!ct_grow((void **)&p->rules, &p->cap, p->count + 1,
-		     sizeof(*p->rules)))
-		return false;
-	p->rules[p->count++] = rule;
-	return true;
-}
-
-static void index_free(struct ct_kb_index *ix)
-{
-	if (!ix)
-		return;
-	for (size_t i = 0; i < ix->cap; i++) {
-		free(ix->slots[i].key);
-		free(ix->slots[i].rules);
-	}
-	free(ix->slots);
-	free(ix->always);
-	free(ix);
-}
-
-static bool is_word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
-}
-
-/* The longest word of a pattern's literal that is whole in every match:
- * bounded by non-word bytes inside the literal.  *ret_len is 0 if none. */
-static const char *literal_word(const char *lit, size_t *ret_len)
-{
-	const char *best = NULL;
-	size_t best_len = 0;
-	for (const char *p = lit; *p;) {
-		if (!is_word_char(*p)) {
-			p++;
-			continue;
-		}
-		const char *s = p;
-		while (is_word_char(*p))
-			p++;
-		bool whole = s > lit && *p; /* non-word bytes on both sides */
-		if (whole && (size_t)(p - s) >= 3 &&
-		    (size_t)(p - s) > best_len) {
-			best = s;
-			best_len = (size_t)(p - s);
-		}
-	}
-	*ret_len = best_len;
-	return best;
-}
-
-/* Index a pattern by its literal's best word; false if it has none. */
-static bool index_pattern(struct ct_kb_index *ix, char kind,
-			  const struct ct_regex *re, uint32_t rule, bool *oom)
-{
-	char *lit = ct_regex_literal(re->source);
-	if (!lit) {
-		*oom = true;
-		return false;
-	}
-	size_t len;
-	const char *w = literal_word(lit, &len);
-	bool ok = w != NULL;
-	if (ok && !index_add(ix, kind, w, len, rule))
-		*oom = true;
-	free(lit);
-	return ok;
-}
-
-/* Index one signal; false when nothing about it can be indexed. */
-static bool index_signal(struct ct_kb_index *ix, const struct ct_signal *s,
-			 uint32_t rule, bool *oom)
-{
-	switch (s->kind) {
-	case CT_SIGNAL_FRAMES:
-		for (size_t i = 0; i < s->u.frames.count && !*oom; i++)
-			if (!index_add(ix, 'f', s->u.frames.names[i],
-				       strlen(s->u.frames.names[i]), rule))
-				*oom = true;
-		return true;
-	case CT_SIGNAL_LOG:
-		if (s->u.log.event) {
-			if (!index_add(ix, 'e', s->u.log.event,
-				       strlen(s->u.log.event), rule))
-				*oom = true;
-			return true;
-		}
-		return index_pattern(ix, 'w', &s->u.log.pattern, rule, oom);
-	case CT_SIGNAL_PANIC: {
-		bool ok = true;
-		if (s->u.panic.message.source)
-			ok = index_pattern(ix, 'p', &s->u.panic.message, rule,
-					   oom);
-		if (s->u.panic.exception.source)
-			ok = index_pattern(ix, 'p', &s->u.panic.exception,
-					   rule, oom) && ok;
-		return ok;
-	}
-	case CT_SIGNAL_FACT:
-		if (strchr(s->u.fact.key, '*'))
-			return false;
-		if (!index_add(ix, 'k', s->u.fact.key, strlen(s->u.fact.key),
-			       rule))
-			*oom = true;
-		return true;
-	case CT_SIGNAL_FINDING: {
-		const struct ct_finding_signal *f = &s->u.finding;
-		const char *name = f->type ? f->type
-				   : f->kind ? f->kind : f->member;
-		if (!index_add(ix, 'd', name, strlen(name), rule))
-			*oom = true;
-		return true;
-	}
-	default:
-		return false;
-	}
-}
-
-/* A rule can be listed only through a non-fact signal, or through facts
- * alone when their weights reach the threshold (see match.h): so facts
- * need indexing only in that case. */
-static bool index_rule(struct ct_kb_index *ix, const struct ct_rule *r,
-		       uint32_t rule)
-{
-	double fact_weight = 0;
-	for (size_t i = 0; i < r->signal_count; i++)
-		if (r->signals[i].kind == CT_SIGNAL_FACT)
-			fact_weight += r->signals[i].weight;
-	bool facts_count = fact_weight + 1e-9 >= r->threshold;
-	bool always = false, oom = false;
-	for (size_t i = 0; i < r->signal_count && !oom; i++) {
-		const struct ct_signal *s = &r->signals[i];
-		if (s->kind == CT_SIGNAL_FACT && !facts_count)
-			continue;
-		if (!index_signal(ix, s, rule, &oom))
-			always = true;
-	}
-	if (!oom && always) {
-		if (!ct_grow((void **)&ix->always, &ix->always_cap,
-			     ix->always_count + 1, sizeof(*ix->always)))
-			return false;
-		ix->always[ix->always_count++] = rule;
-	}
-	return !oom;
-}
-
-/* ------------------------------------------------------------------------
- * The knowledge base
- * ------------------------------------------------------------------------ */
-
-struct ct_error *ct_kb_create(const char *source, struct ct_kb **ret)
-{
-	struct ct_kb *kb = calloc(1, sizeof(*kb));
-	if (!kb)
-		return &ct_enomem;
-	kb->source = strdup(source ? source : "");
-	kb->index = calloc(1, sizeof(*kb->index));
-	if (!kb->source || !kb->index) {
-		ct_kb_destroy(kb);
-		return &ct_enomem;
-	}
-	*ret = kb;
-	return NULL;
-}
-
-void ct_kb_destroy(struct ct_kb *kb)
-{
-	if (!kb)
-		return;
-	for (size_t i = 0; i < kb->count; i++)
-		ct_rule_destroy(kb->rules[i]);
-	free(kb->rules);
-	index_free(kb->index);
-	free(kb->source);
-	free(kb);
-}
-
-const struct ct_rule *ct_kb_find(const struct ct_kb *kb, const char *id)
-{
-	for (size_t i = 0; i < kb->count; i++)
-		if (strcmp(kb->rules[i]->id, id) == 0)
-			return kb->rules[i];
-	return NULL;
-}
-
-struct ct_error *ct_kb_add_rule(struct ct_kb *kb, struct ct_rule *rule)
-{
-	struct posting *p = index_find(kb->index, 'i', rule->id,
-				       strlen(rule->id));
-	if (p) {
-		const struct ct_rule *other = kb->rules[p->rules[0]];
-		return ct_error_create(CT_ERROR_CORRUPT,
-				       "%s: duplicate id '%s' (also in %s)",
-				       rule->source ? rule->source : "rule",
-				       rule->id,
-				       other->source ? other->source : "?");
-	}
-	if (kb->count >= UINT32_MAX - 1)
-		return ct_error_create(CT_ERROR_CORRUPT, "too many rules");
-	if (!ct_grow((void **)&kb->rules, &kb->cap, kb->count + 1,
-		     sizeof(*kb->rules)))
-		return &ct_enomem;
-	uint32_t n = (uint32_t)kb->count;
-	/* ids live in the same table under kind 'i' */
-	if (!index_add(kb->index, 'i', rule->id, strlen(rule->id), n) ||
-	    !index_rule(kb->index, rule, n))
-		return &ct_enomem; /* NEEDSWORK: partial postings stay */
-	kb->rules[kb->count++] = rule;
-	return NULL;
-}
-
-void ct_kb_problems_free(struct ct_error **problems, size_t count)
-{
-	for (size_t i = 0; i < count; i++)
-		ct_error_destroy(problems[i]);
-	free(problems);
-}
-
-/* Collects per-file problems for the loaders. */
-struct problems {
-	struct ct_error **list;
-	size_t count;
-	size_t cap;
-	bool wanted;
-};
-
-/* Keep err as a problem (or drop it if nobody wants the list). */
-static struct ct_error *problem(struct problems *p, struct ct_error *err)
-{
-	if (err == &ct_enomem)
-		return err;
-	if (!p->wanted) {
-		ct_error_destroy(err);
-		return NULL;
-	}
-	if (!ct_grow((void **)&p->list, &p->cap, p->count + 1,
-		     sizeof(*p->list))) {
-		ct_error_destroy(err);
-		return &ct_enomem;
-	}
-	p->list[p->count++] = err;
-	return NULL;
-}
-
-/* Parse one file's text and add its rule; problems are recorded. */
-static struct ct_error *load_one(struct ct_kb *kb, const char *path,
-				 const char *base, const char *buf, size_t len,
-				 struct problems *probs)
-{
-	struct ct_rule *r;
-	struct ct_error *err = ct_rule_parse(path, buf, len, &r);
-	if (err)
-		return problem(probs, err);
-	size_t idlen = strlen(r->id);
-	size_t blen = strlen(base);
-	if (blen != idlen + 5 || memcmp(base, r->id, idlen) != 0) {
-		err = ct_error_create(CT_ERROR_CORRUPT,
-				      "%s: id '%s' does not match the file "
-				      "name (want %s.yaml)", path, r->id,
-				      r->id);
-		ct_rule_destroy(r);
-		return problem(probs, err ? err : &ct_enomem);
-	}
-	err = ct_kb_add_rule(kb, r);
-	if (err) {
-		ct_rule_destroy(r);
-		return problem(probs, err);
-	}
-	return NULL;
-}
-
-static bool has_yaml_suffix(const char *name)
-{
-	size_t n = strlen(name);
-	return n > 5 && strcmp(name + n - 5, ".yaml") == 0 && name[0] != '.';
-}
-
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Read a whole small file; NULL on error with *ret_err set. */
-static char *read_file(const char *path, size_t *ret_len,
-		       struct ct_error **ret_err)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f) {
-		*ret_err = ct_error_os(errno, path, "cannot open");
-		return NULL;
-	}
-	char *buf = malloc(CT_RULE_MAX_FILE + 1);
-	if (!buf) {
-		fclose(f);
-		*ret_err = &ct_enomem;
-		return NULL;
-	}
-	size_t n = fread(buf, 1, CT_RULE_MAX_FILE + 1, f);
-	bool bad = ferror(f);
-	int e = errno;
-	fclose(f);
-	if (bad) {
-		free(buf);
-		*ret_err = ct_error_os(e, path, "cannot read");
-		return NULL;
-	}
-	if (n > CT_RULE_MAX_FILE) {
-		free(buf);
-		*ret_err = ct_error_create(CT_ERROR_CORRUPT,
-					   "%s: rule file larger than %d "
-					   "bytes", path, CT_RULE_MAX_FILE);
-		return NULL;
-	}
-	*ret_len = n;
-	return buf;
-}
-
-static struct ct_error *finish_load(struct ct_kb *kb, struct ct_error *err,
-				    struct problems *probs, struct ct_kb **ret,
-				    struct ct_error ***ret_problems,
-				    size_t *ret_problem_count)
-{
-	if (err) {
-		ct_kb_destroy(kb);
-		ct_kb_problems_free(probs->list, probs->count);
-		return err;
-	}
-	if (ret_problems) {
-		*ret_problems = probs->list;
-		*ret_problem_count = probs->count;
-	}
-	*ret = kb;
-	return NULL;
-}
-
-struct ct_error *ct_kb_load_dir(const char *dir, struct ct_kb **ret,
-				struct ct_error ***ret_problems,
-				size_t *ret_problem_count)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return ct_error_os(errno, dir, "cannot open folder");
-	struct ct_kb *kb;
-	struct ct_error *err = ct_kb_create(dir, &kb);
-	if (err) {
-		closedir(d);
-		return err;
-	}
-	struct problems probs = { .wanted = ret_problems != NULL };
-	char **names = NULL;
-	size_t count = 0, cap = 0;
-	struct dirent *de;
-	while ((de = readdir(d))) {
-		if (!has_yaml_suffix(de->d_name))
-			continue;
-		if (count >= 100000) {
-			err = ct_error_create(CT_ERROR_CORRUPT,
-					      "%s: more than 100000 rule "
-					      "files", dir);
-			break;
-		}
-		if (!ct_grow((void **)&names, &cap, count + 1,
-			     sizeof(*names)) ||
-		    !(names[count] = strdup(de->d_name))) {
-			err = &ct_enomem;
-			break;
-		}
-		count++;
-	}
-	closedir(d);
-	if (!err)
-		qsort(names, count, sizeof(*names), compare_names);
-	for (size_t i = 0; i < count && !err; i++) {
-		char *path;
-		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
-			err = &ct_enomem;
-			break;
-		}
-		size_t len;
-		struct ct_error *ferr = NULL;
-		char *buf = read_file(path, &len, &ferr);
-		if (!buf)
-			err = problem(&probs, ferr);
-		else
-			err = load_one(kb, path, names[i], buf, len, &probs);
-		free(buf);
-		free(path);
-	}
-	for (size_t i = 0; i < count; i++)
-		free(names[i]);
-	free(names);
-	return finish_load(kb, err, &probs, ret, ret_problems,
-			   ret_problem_count);
-}
-
-struct ct_error *ct_kb_load_files(const char *source,
-				  const struct ct_kb_file *files, size_t count,
-				  struct ct_kb **ret,
-				  struct ct_error ***ret_problems,
-				  size_t *ret_problem_count)
-{
-	struct ct_kb *kb;
-	struct ct_error *err = ct_kb_create(source, &kb);
-	if (err)
-		return err;
-	struct problems probs = { .wanted = ret_problems != NULL };
-	for (size_t i = 0; i < count && !err; i++) {
-		char *path;
-		if (asprintf(&path, "%s:%s", source, files[i].name) < 0) {
-			err = &ct_enomem;
-			break;
-		}
-		err = load_one(kb, path, files[i].name, files[i].text,
-			       files[i].len, &probs);
-		free(path);
-	}
-	return finish_load(kb, err, &probs, ret, ret_problems,
-			   ret_problem_count);
-}
-
-struct ct_error *ct_kb_load_embedded(struct ct_kb **ret,
-				     struct ct_error ***ret_problems,
-				     size_t *ret_problem_count)
-{
-	return ct_kb_load_files("embedded", ct_kb_embedded_files,
-				ct_kb_embedded_file_count, ret, ret_problems,
-				ret_problem_count);
-}
+#include "rules/match-internal.h"
 
 /* ------------------------------------------------------------------------
  * What a case offers the matcher
@@ -1412,7 +885,7 @@ static void mark_rule(struct cand_list *cl, uint32_t rule)
 	cl->list[cl->count++] = rule;
 }
 
-static void mark_posting(const struct posting *p, struct cand_list *cl)
+static void mark_posting(const struct ct_kb_posting *p, struct cand_list *cl)
 {
 	if (!p)
 		return;
@@ -1426,15 +899,15 @@ static void mark_words(const struct ct_kb_index *ix, char kind,
 	if (!s || !ix->kinds[(unsigned char)kind])
 		return;
 	for (const char *p = s; *p;) {
-		if (!is_word_char(*p)) {
+		if (!ct_kb_is_word_char(*p)) {
 			p++;
 			continue;
 		}
 		const char *w = p;
-		while (is_word_char(*p))
+		while (ct_kb_is_word_char(*p))
 			p++;
 		if (p - w >= 3)
-			mark_posting(index_find(ix, kind, w, (size_t)(p - w)),
+			mark_posting(ct_kb_index_find(ix, kind, w, (size_t)(p - w)),
 				     cl);
 	}
 }
@@ -1443,7 +916,7 @@ static void mark_name(const struct ct_kb_index *ix, char kind, const char *s,
 		      struct cand_list *cl)
 {
 	if (s)
-		mark_posting(index_find(ix, kind, s, strlen(s)), cl);
+		mark_posting(ct_kb_index_find(ix, kind, s, strlen(s)), cl);
 }
 
 /* Mark the rules indexed under each dotted prefix of s: a finding in
@@ -1453,7 +926,7 @@ static void mark_prefixes(const struct ct_kb_index *ix, const char *s,
 {
 	for (size_t i = 0; s && i <= n; i++)
 		if (i == n || s[i] == '.')
-			mark_posting(index_find(ix, 'd', s, i), cl);
+			mark_posting(ct_kb_index_find(ix, 'd', s, i), cl);
 }
 
 /* Mark every rule the index offers for the case. */
@@ -1501,7 +974,7 @@ static struct ct_error *collect_candidates(const struct ct_kb *kb,
 			const char *dot = strchr(f->structure, '.');
 			size_t n = dot ? (size_t)(dot - f->structure)
 				       : strlen(f->structure);
-			mark_posting(index_find(ix, 'd', f->structure, n), cl);
+			mark_posting(ct_kb_index_find(ix, 'd', f->structure, n), cl);
 			if (dot)
 				mark_prefixes(ix, dot + 1, strlen(dot + 1), cl);
 		}
