@@ -131,12 +131,6 @@ static void index_free(struct ct_kb_index *ix)
 	free(ix);
 }
 
-static bool is_word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
-}
-
 /* The longest word of a pattern's literal that is whole in every match:
  * bounded by non-word bytes inside the literal.  *ret_len is 0 if none. */
 static const char *literal_word(const char *lit, size_t *ret_len)
@@ -144,12 +138,12 @@ static const char *literal_word(const char *lit, size_t *ret_len)
 	const char *best = NULL;
 	size_t best_len = 0;
 	for (const char *p = lit; *p;) {
-		if (!is_word_char(*p)) {
+		if (!ct_is_word_char(*p)) {
 			p++;
 			continue;
 		}
 		const char *s = p;
-		while (is_word_char(*p))
+		while (ct_is_word_char(*p))
 			p++;
 		bool whole = s > lit && *p; /* non-word bytes on both sides */
 		if (whole && (size_t)(p - s) >= 3 &&
@@ -1426,12 +1420,12 @@ static void mark_words(const struct ct_kb_index *ix, char kind,
 	if (!s || !ix->kinds[(unsigned char)kind])
 		return;
 	for (const char *p = s; *p;) {
-		if (!is_word_char(*p)) {
+		if (!ct_is_word_char(*p)) {
 			p++;
 			continue;
 		}
 		const char *w = p;
-		while (is_word_char(*p))
+		while (ct_is_word_char(*p))
 			p++;
 		if (p - w >= 3)
 			mark_posting(index_find(ix, kind, w, (size_t)(p - w)),

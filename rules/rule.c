@@ -132,7 +132,7 @@ static size_t quantifier_len(const char *p, bool *min_zero)
 	} else if (*p == '{') {
 		const char *q = p + 1;
 		bool digits = false, zero = true;
-		while (*q >= '0' && *q <= '9') {
+		while (ct_is_digit(*q)) {
 			if (*q != '0')
 				zero = false;
 			digits = true;
@@ -140,7 +140,7 @@ static size_t quantifier_len(const char *p, bool *min_zero)
 		}
 		if (*q == ',') {
 			q++;
-			while (*q >= '0' && *q <= '9')
+			while (ct_is_digit(*q))
 				q++;
 		}
 		if (!digits || *q != '}')
@@ -233,8 +233,8 @@ static int escape_literal(const char *p, size_t *n)
 	default:
 		break;
 	}
-	if (c && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		   (c >= '0' && c <= '9')))
+	if (c && !(ct_is_alpha(c) ||
+		   ct_is_digit(c)))
 		return c;	/* \. \\ \( \- ... */
 	return -1;
 }
@@ -832,7 +832,7 @@ bool ct_rule_id_is_valid(const char *id)
 	if (n == 0 || n > CT_RULE_MAX_ID)
 		return false;
 	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		if (!(ct_is_lower(*p) || ct_is_digit(*p) ||
 		      *p == '-'))
 			return false;
 	return true;
@@ -856,8 +856,8 @@ static bool name_is_valid(const char *s, bool glob)
 	if (!*s || strlen(s) > 256)
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+		if (!(ct_is_alpha(*p) ||
+		      ct_is_digit(*p) || *p == '_' || *p == '.' ||
 		      *p == ':' || *p == '-' || (glob && *p == '*')))
 			return false;
 	return true;
@@ -1083,9 +1083,9 @@ static bool is_member_path(const char *s)
 			start = true;
 			continue;
 		}
-		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+		bool alpha = ct_is_alpha(*p)
 			     || *p == '_';
-		bool digit = *p >= '0' && *p <= '9';
+		bool digit = ct_is_digit(*p);
 		if (!alpha && !(digit && !start))
 			return false;
 		start = false;
