@@ -1,6 +1,7 @@
 /*
- * list.c - follow TAILQs and list_heads through a user-space core, with
- * every link checked.  Types, members, offsets and sizes come from the
+ * list.c - follow lists (TAILQ, STAILQ, LIST, SLIST, list_head, hlist)
+ * through a user-space core, with every link checked, by one engine that
+ * the link offsets drive (walk_links()).  Types, members, offsets and sizes come from the
  * program's DWARF (dwarf.c); memory comes through a struct
  * ct_walk_mem, so a pointer from the dump is only ever an address to look
  * up, never dereferenced.  See walk.h.
@@ -288,6 +289,53 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
+ * Walking back reached p, the back link naming the element at e: are p
+ * (check_size bytes) and the element readable?  If not, say so in
+ * r->recovered_stop.
+ */
+static bool back_ok(const struct ct_walk_mem *s, struct ct_walk_result *r,
+		    const struct ct_walk_links *l, uint64_t p, uint64_t e,
+		    uint64_t check_size)
+{
+	char why[120];
+	const char *kind;
+	bool good = ct_walk_check_ptr(s, p, check_size, l->align, &kind, why,
+				      sizeof(why));
+	if (good && l->elem_size)
+		good = ct_walk_check_ptr(s, e, l->elem_size, 1, &kind, why,
+					 sizeof(why));
+	if (good)
+		return true;
+	char from[48];
+	if (r->recovered_count)
+		snprintf(from, sizeof(from), "%s of 0x%" PRIx64, l->prev_name,
+			 r->recovered[r->recovered_count - 1]);
+	else
+		snprintf(from, sizeof(from), "the head's %s", l->last_name);
+	snprintf(r->recovered_stop, sizeof(r->recovered_stop), "%s: %s is %s",
+		 kind, from, why);
+	return false;
+}
+
+/*
+ * Brent saw a cycle of lam while walking back: keep each element once.
+ * The sequence is recovered[] then the element seen again, and the cycle
+ * starts at the first i where it repeats lam later.
+ */
+static void back_cycle(struct ct_walk_result *r, size_t lam)
+{
+	size_t n = r->recovered_count, mu = 0;
+	while (mu + lam < n && r->recovered[mu] != r->recovered[mu + lam])
+		mu++;
+	if (mu + lam < n)
+		r->recovered_count = mu + lam;
+	snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+		 "cycle: the back links of 0x%" PRIx64 " lead back to 0x%"
+		 PRIx64, r->recovered[r->recovered_count - 1],
+		 r->recovered[r->recovered_count - lam]);
+}
+
+/*
  * After the forward walk broke: follow the back links from the tail to
  * recover the elements after the break.  A back link points at
  * element + point_off (TAILQ: its tqe_next; list_head: its node), and
@@ -314,8 +362,6 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 	}
 	struct ct_walk_brent b = { 0, 1, 0 };
 	uint64_t p = tail;
-	char why[120];
-	const char *kind;
 	struct ct_error *err = NULL;
 	for (;;) {
 		if (p == head_mark) {
@@ -329,8 +375,11 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 			break;
 		}
 		uint64_t e = p - point_off;
-		if (sorted && bsearch(&e, sorted, r->count, sizeof(*sorted),
-				      cmp_u64)) {
+		if (sorted && ct_bsearch_find(&e, sorted, r->count,
+					      sizeof(*sorted),
+					      ct_bsearch_cmp_u64_field,
+					      NULL /* offset 0: the values */)
+		    < r->count) {
 			for (size_t i = 0; i < r->count; i++)
 				if (r->elements[i] == e) {
 					r->recovered_join = (long)i;
@@ -338,24 +387,8 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 				}
 			break;
 		}
-		bool good = ct_walk_check_ptr(s, p, check_size, l->align, &kind, why,
-				      sizeof(why));
-		if (good && l->elem_size)
-			good = ct_walk_check_ptr(s, e, l->elem_size, 1, &kind, why,
-					 sizeof(why));
-		if (!good) {
-			char from[48];
-			if (r->recovered_count)
-				snprintf(from, sizeof(from), "%s of 0x%" PRIx64,
-					 l->prev_name, r->recovered[
-					 r->recovered_count - 1]);
-			else
-				snprintf(from, sizeof(from), "the head's %s",
-					 l->last_name);
-			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
-				 "%s: %s is %s", kind, from, why);
+		if (!back_ok(s, r, l, p, e, check_size))
 			break;
-		}
 		char fwhy[120];
 		if (ct_walk_is_freed(s, e, l->elem_size ? l->elem_size
 				     : check_size, fwhy, sizeof(fwhy))) {
@@ -365,20 +398,7 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 			break;
 		}
 		if (r->recovered_count && ct_walk_brent_step(&b, e)) {
-			/* keep each element once: the sequence is recovered[]
-			 * then e, and a cycle of b.lam starts at the first
-			 * i where it repeats b.lam later */
-			size_t lam = b.lam, n = r->recovered_count, mu = 0;
-			while (mu + lam < n &&
-			       r->recovered[mu] != r->recovered[mu + lam])
-				mu++;
-			if (mu + lam < n)
-				r->recovered_count = mu + lam;
-			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
-				 "cycle: the back links of 0x%" PRIx64
-				 " lead back to 0x%" PRIx64,
-				 r->recovered[r->recovered_count - 1],
-				 r->recovered[r->recovered_count - lam]);
+			back_cycle(r, b.lam);
 			break;
 		}
 		if (!r->recovered_count)
