@@ -514,8 +514,7 @@ static enum trace_line trace_line_class(const char *m, size_t n)
 	/* a register or stack-word line: "RSP: 0018:ffff...", "x29: ffff...",
 	 * "7fa0: 00000000 ...", "ffff8801 00000000 ..." */
 	size_t w = 0;
-	while (w < n && w <= 12 && (isalnum((unsigned char)m[w]) ||
-				    m[w] == '_'))
+	while (w < n && w <= 12 && ct_is_word_char((unsigned char)m[w]))
 		w++;
 	size_t v = w;
 	while (v < n && m[v] == ' ')
