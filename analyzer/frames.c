@@ -132,9 +132,9 @@ static bool is_version_node(const char *p)
 	if (*p == '@')
 		p++;
 	const char *q = p;
-	while (*q >= 'A' && *q <= 'Z')
+	while (ct_is_upper(*q))
 		q++;
-	return q > p && q[0] == '_' && q[1] >= '0' && q[1] <= '9';
+	return q > p && q[0] == '_' && ct_is_digit(q[1]);
 }
 
 /* Length of name without what only tells overloads, clones and builds
@@ -182,7 +182,7 @@ static size_t strip_overload(const char *name, size_t len)
 	if (len > 19 && memcmp(name + len - 19, "::h", 3) == 0) {
 		bool hex = true;
 		for (size_t i = len - 16; i < len; i++)
-			if (!((name[i] >= '0' && name[i] <= '9') ||
+			if (!(ct_is_digit(name[i]) ||
 			      (name[i] >= 'a' && name[i] <= 'f')))
 				hex = false;
 		if (hex)

@@ -16,6 +16,8 @@
 #include "analyzer/crashtriage.h"
 #include "analyzer/strbuf.h"
 #include "analyzer/banned.h"
+#include "analyzer/bsearch.h"
+#include "analyzer/ctype.h"
 
 #define CT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -85,6 +87,10 @@ void ct_trim(const char **p, size_t *len);
  * ('*', '#') make *masked true and the value 0.  False if none. */
 bool ct_parse_hex(const char **p, const char *end, uint64_t *ret,
 		  bool *masked);
+/* Parse a 64-bit hex number (optional 0x, 1 to 16 digits, no masks) at
+ * *p; *p moves past it.  False, *p untouched, if there are no digits or
+ * more than 16. */
+bool ct_parse_hex_u64(const char **p, const char *end, uint64_t *ret);
 /* Parse decimal digits at *p into ret (saturating). */
 bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
 

@@ -158,7 +158,7 @@ static size_t quantifier_len(const char *p, bool *min_zero)
 	} else if (*p == '{') {
 		const char *q = p + 1;
 		bool digits = false, zero = true;
-		while (*q >= '0' && *q <= '9') {
+		while (ct_is_digit(*q)) {
 			if (*q != '0')
 				zero = false;
 			digits = true;
@@ -166,7 +166,7 @@ static size_t quantifier_len(const char *p, bool *min_zero)
 		}
 		if (*q == ',') {
 			q++;
-			while (*q >= '0' && *q <= '9')
+			while (ct_is_digit(*q))
 				q++;
 		}
 		if (!digits || *q != '}')
@@ -259,8 +259,7 @@ static int escape_literal(const char *p, size_t *n)
 	default:
 		break;
 	}
-	if (c && !((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		   (c >= '0' && c <= '9')))
+	if (c && !ct_is_alnum(c))
 		return c;	/* \. \\ \( \- ... */
 	return -1;
 }

@@ -292,7 +292,7 @@ static void message_of(const struct ct_line *line, const char **ret,
 	if (n >= sizeof(shape) - 1) {
 		bool stamp = true;
 		for (size_t i = 0; stamp && i < sizeof(shape) - 1; i++)
-			stamp = shape[i] == 'd' ? (m[i] >= '0' && m[i] <= '9')
+			stamp = shape[i] == 'd' ? ct_is_digit(m[i])
 						: m[i] == shape[i];
 		if (stamp) {
 			m += sizeof(shape) - 1;
@@ -455,12 +455,6 @@ enum trace_line {
 	TL_OTHER,	/* any other message */
 };
 
-static bool is_hex(char c)
-{
-	return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') ||
-	       (c >= 'A' && c <= 'F');
-}
-
 /* Lines of an oops dump that are not frames, by how they start. */
 static const char *const dump_heads[] = {
 	"Call Trace", "Call trace", "Hardware name:", "CPU:", "Workqueue:",
@@ -504,8 +498,7 @@ static enum trace_line trace_line_class(const char *m, size_t n)
 	/* a register or stack-word line: "RSP: 0018:ffff...", "x29: ffff...",
 	 * "7fa0: 00000000 ...", "ffff8801 00000000 ..." */
 	size_t w = 0;
-	while (w < n && w <= 12 && (isalnum((unsigned char)m[w]) ||
-				    m[w] == '_'))
+	while (w < n && w <= 12 && ct_is_word_char((unsigned char)m[w]))
 		w++;
 	size_t v = w;
 	while (v < n && m[v] == ' ')
@@ -515,20 +508,20 @@ static enum trace_line trace_line_class(const char *m, size_t n)
 		while (v < n && m[v] == ' ')
 			v++;
 		size_t h = v;
-		while (h < n && is_hex(m[h]))
+		while (h < n && ct_is_hex(m[h]))
 			h++;
 		if (h - v >= 4)
 			return TL_DUMP;
 	} else if (w == n || (w >= 8 && m[w] == ' ')) {
 		bool words = true;
 		for (size_t i = 0; i < w && words; i++)
-			words = is_hex(m[i]);
+			words = ct_is_hex(m[i]);
 		if (words)
 			return TL_DUMP;
 	}
 	if (ct_has_prefix(m, n, "? ") || ct_memstr(m, n, "+0x") ||
 	    ct_memstr(m, n, "[<") || ct_memstr(m, n, ") from [") ||
-	    (m[0] == '[' && n > 1 && is_hex(m[1]) && ct_memstr(m, n, "] [")))
+	    (m[0] == '[' && n > 1 && ct_is_hex(m[1]) && ct_memstr(m, n, "] [")))
 		return TL_FRAME;	/* ppc64: "[sp] [pc] 0xpc (unreliable)" */
 	return TL_OTHER;
 }
@@ -554,13 +547,13 @@ static double line_stamp(const struct ct_line *l)
 		p++;
 	double v = 0;
 	bool digits = false;
-	while (p < e && *p >= '0' && *p <= '9') {
+	while (p < e && ct_is_digit(*p)) {
 		v = v * 10 + (*p++ - '0');
 		digits = true;
 	}
 	if (!digits || p == e || *p != '.')
 		return -1;
-	for (double scale = 0.1; ++p < e && *p >= '0' && *p <= '9';
+	for (double scale = 0.1; ++p < e && ct_is_digit(*p);
 	     scale /= 10)
 		v += (*p - '0') * scale;
 	return v;
@@ -668,7 +661,7 @@ static long pid_of(const char *m, size_t n)
 		p++;
 	long pid = 0;
 	bool digits = false;
-	while (p < e && *p >= '0' && *p <= '9' && pid < 100000000) {
+	while (p < e && ct_is_digit(*p) && pid < 100000000) {
 		pid = pid * 10 + (*p++ - '0');
 		digits = true;
 	}
@@ -686,7 +679,7 @@ static bool trace_of_other_task(const struct ct_text *t, const struct found *f,
 	if (want < 0 && blocked) {
 		/* "INFO: task kworker/0:3:7985 blocked for more than ..." */
 		const char *d = blocked;
-		while (d > f->message && d[-1] >= '0' && d[-1] <= '9')
+		while (d > f->message && ct_is_digit(d[-1]))
 			d--;
 		if (d < blocked && d > f->message && d[-1] == ':')
 			want = strtol(d, NULL, 10);
@@ -805,7 +798,7 @@ static bool has_inner_stamp(const char *m, size_t n)
 		while (j < n && m[j] == ' ')
 			j++;
 		size_t d = j;
-		while (j < n && m[j] >= '0' && m[j] <= '9')
+		while (j < n && ct_is_digit(m[j]))
 			j++;
 		if (j > d && j < n && m[j] == '.')
 			return true;

@@ -39,13 +39,11 @@ static void append_masked(struct ct_strbuf *sb, const char *s)
 	while (*s) {
 		if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
 			s += 2;
-			while ((*s >= '0' && *s <= '9') ||
-			       (*s >= 'a' && *s <= 'f') ||
-			       (*s >= 'A' && *s <= 'F'))
+			while (ct_is_hex(*s))
 				s++;
 			ct_strbuf_putc(sb, 'N');
-		} else if (*s >= '0' && *s <= '9') {
-			while (*s >= '0' && *s <= '9')
+		} else if (ct_is_digit(*s)) {
+			while (ct_is_digit(*s))
 				s++;
 			ct_strbuf_putc(sb, 'N');
 		} else {

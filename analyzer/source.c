@@ -988,6 +988,19 @@ struct ct_error *ct_bundle_plan_finish(struct ct_bundle_plan *plan)
 	return NULL;
 }
 
+/* The first *(size_t *)arg bytes of path (key) against a root's prefix,
+ * for ct_bsearch_find(). */
+static int prefix_cmp(const void *key, const void *elem, void *arg)
+{
+	const char *path = key;
+	const char *pre = ((const struct ct_bundle_root *)elem)->prefix;
+	size_t n = *(const size_t *)arg;
+	int cmp = strncmp(pre, path, n);
+	if (cmp == 0)
+		cmp = pre[n] ? 1 : 0;
+	return -cmp;
+}
+
 struct ct_bundle_root *ct_bundle_plan_find(const struct ct_bundle_plan *plan,
 					   const char *path)
 {
@@ -999,20 +1012,10 @@ struct ct_bundle_root *ct_bundle_plan_find(const struct ct_bundle_plan *plan,
 	for (size_t i = len + 1; i-- > 0;) {
 		if (i && path[i - 1] != '/' && path[i - 1] != CT_SOURCE_SEP)
 			continue;
-		size_t lo = 0, hi = plan->count;
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-			const char *pre = plan->roots[mid].prefix;
-			int cmp = strncmp(pre, path, i);
-			if (cmp == 0)
-				cmp = pre[i] ? 1 : 0;
-			if (cmp == 0)
-				return &plan->roots[mid];
-			if (cmp < 0)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
+		size_t k = ct_bsearch_find(path, plan->roots, plan->count,
+					   sizeof(*plan->roots), prefix_cmp, &i);
+		if (k < plan->count)
+			return &plan->roots[k];
 	}
 	return NULL;
 }

@@ -298,11 +298,11 @@ static unsigned byte_commonness(unsigned char c)
 {
 	if (c == ' ')
 		return 9;
-	if (c >= 'a' && c <= 'z')
+	if (ct_is_lower(c))
 		return strchr("etaoinsrhldcum", c) ? 7 : 5;
-	if (c >= '0' && c <= '9')
+	if (ct_is_digit(c))
 		return 6;
-	if (c >= 'A' && c <= 'Z')
+	if (ct_is_upper(c))
 		return strchr("JQXZKV", c) ? 2 : 3;
 	if (strchr("[]():=.,_-/'\"", c))
 		return 4;
@@ -383,17 +383,11 @@ bool ct_parse_hex(const char **p, const char *end, uint64_t *ret, bool *masked)
 	uint64_t v = 0;
 	bool any = false, mask = false;
 	while (s < end) {
-		int c = (unsigned char)*s, d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else if (c == '*' || c == '#') {
+		int c = (unsigned char)*s, d = ct_hex_value(c);
+		if (c == '*' || c == '#') {
 			mask = true;
 			d = 0;
-		} else
+		} else if (d < 0)
 			break;
 		v = (v << 4) | (uint64_t)d;
 		any = true;
@@ -408,12 +402,28 @@ bool ct_parse_hex(const char **p, const char *end, uint64_t *ret, bool *masked)
 	return true;
 }
 
+bool ct_parse_hex_u64(const char **p, const char *end, uint64_t *ret)
+{
+	const char *s = *p;
+	if (end - s >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		s += 2;
+	const char *digits = s;
+	uint64_t v = 0;
+	for (; s < end && ct_is_hex((unsigned char)*s); s++)
+		v = (v << 4) | (uint64_t)ct_hex_value((unsigned char)*s);
+	if (s == digits || s - digits > 16)
+		return false;
+	*p = s;
+	*ret = v;
+	return true;
+}
+
 bool ct_parse_dec(const char **p, const char *end, unsigned long *ret)
 {
 	const char *s = *p;
 	unsigned long v = 0;
 	bool any = false;
-	while (s < end && *s >= '0' && *s <= '9') {
+	while (s < end && ct_is_digit(*s)) {
 		unsigned d = (unsigned)(*s - '0');
 		v = v > (~0UL - d) / 10 ? ~0UL : v * 10 + d;
 		any = true;
@@ -428,8 +438,7 @@ bool ct_parse_dec(const char **p, const char *end, unsigned long *ret)
 
 bool ct_is_ident_char(int c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_' || c == '$';
+	return ct_is_word_char(c) || c == '$';
 }
 
 /* ---- folders ---- */

@@ -207,28 +207,9 @@ static void put_text(struct ct_strbuf *sb, const struct answer *a)
 static bool parse_addr(const char *s, const char *end, uint64_t *ret,
 		       const char **ret_end)
 {
-	const char *p = s;
-	if (end - p >= 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X'))
-		p += 2;
-	const char *digits = p;
-	uint64_t v = 0;
-	while (p < end && p - digits < 17) {
-		int c = (unsigned char)*p, d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			break;
-		v = (v << 4) | (uint64_t)d;
-		p++;
-	}
-	if (p == digits || p - digits > 16)
+	if (!ct_parse_hex_u64(&s, end, ret))
 		return false;
-	*ret = v;
-	*ret_end = p;
+	*ret_end = s;
 	return true;
 }
 

@@ -607,19 +607,19 @@ static bool column_dup(sqlite3_stmt *st, int i, char **ret)
 	return *ret != NULL;
 }
 
+static int rid_cmp(const void *key, const void *elem, void *arg)
+{
+	sqlite3_int64 a = *(const sqlite3_int64 *)key;
+	sqlite3_int64 b = *(const sqlite3_int64 *)elem;
+	(void)arg;
+	return a < b ? -1 : a > b;
+}
+
 static struct ct_rule *find_rule(const struct reader *r, sqlite3_int64 rid)
 {
-	size_t lo = 0, hi = r->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (r->rids[mid] == rid)
-			return r->rules[mid];
-		if (r->rids[mid] < rid)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	size_t i = ct_bsearch_find(&rid, r->rids, r->count, sizeof(*r->rids),
+				   rid_cmp, NULL);
+	return i < r->count ? r->rules[i] : NULL;
 }
 
 /* Append s to a string list (count capped at max). */
@@ -1083,9 +1083,9 @@ static bool is_filler(const char *w, size_t n)
 	bool digit = false, hex = true;
 	for (size_t i = 0; i < n; i++) {
 		char c = w[i];
-		if (c >= '0' && c <= '9')
+		if (ct_is_digit(c))
 			digit = true;
-		else if (!((c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F')))
+		else if (!ct_is_hex(c))
 			hex = false;
 	}
 	/* numbers, addresses, and "0x..." */
@@ -1094,12 +1094,6 @@ static bool is_filler(const char *w, size_t n)
 	if (n > 2 && w[0] == '0' && (w[1] == 'x' || w[1] == 'X'))
 		return true;
 	return false;
-}
-
-static bool word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
 }
 
 /* Build the FTS5 query '"w1" OR "w2" ...'; NULL with *empty when the
@@ -1112,12 +1106,12 @@ static char *search_query(const char *text, bool *empty)
 	size_t words = 0;
 	*empty = false;
 	for (const char *p = text; *p && words < SEARCH_MAX_WORDS;) {
-		if (!word_char(*p)) {
+		if (!ct_is_word_char(*p)) {
 			p++;
 			continue;
 		}
 		const char *w = p;
-		while (word_char(*p))
+		while (ct_is_word_char(*p))
 			p++;
 		size_t n = (size_t)(p - w);
 		if (n < 3 || n > SEARCH_MAX_WORD || is_filler(w, n))

@@ -115,12 +115,12 @@ static const char *literal_word(const char *lit, size_t *ret_len)
 	const char *best = NULL;
 	size_t best_len = 0;
 	for (const char *p = lit; *p;) {
-		if (!ct_kb_is_word_char(*p)) {
+		if (!ct_is_word_char(*p)) {
 			p++;
 			continue;
 		}
 		const char *s = p;
-		while (ct_kb_is_word_char(*p))
+		while (ct_is_word_char(*p))
 			p++;
 		bool whole = s > lit && *p; /* non-word bytes on both sides */
 		if (whole && (size_t)(p - s) >= 3 &&

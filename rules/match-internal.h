@@ -44,10 +44,4 @@ void ct_kb_index_free(struct ct_kb_index *ix);
 bool ct_kb_index_rule(struct ct_kb_index *ix, const struct ct_rule *r,
 		       uint32_t rule);
 
-static inline bool ct_kb_is_word_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
-}
-
 #endif /* CT_RULES_MATCH_INTERNAL_H */

@@ -899,12 +899,12 @@ static void mark_words(const struct ct_kb_index *ix, char kind,
 	if (!s || !ix->kinds[(unsigned char)kind])
 		return;
 	for (const char *p = s; *p;) {
-		if (!ct_kb_is_word_char(*p)) {
+		if (!ct_is_word_char(*p)) {
 			p++;
 			continue;
 		}
 		const char *w = p;
-		while (ct_kb_is_word_char(*p))
+		while (ct_is_word_char(*p))
 			p++;
 		if (p - w >= 3)
 			mark_posting(ct_kb_index_find(ix, kind, w, (size_t)(p - w)),

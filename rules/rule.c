@@ -523,7 +523,7 @@ bool ct_rule_id_is_valid(const char *id)
 	if (n == 0 || n > CT_RULE_MAX_ID)
 		return false;
 	for (const char *p = id; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') ||
+		if (!(ct_is_lower(*p) || ct_is_digit(*p) ||
 		      *p == '-'))
 			return false;
 	return true;
@@ -547,8 +547,8 @@ static bool name_is_valid(const char *s, bool glob)
 	if (!*s || strlen(s) > 256)
 		return false;
 	for (const char *p = s; *p; p++)
-		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		      (*p >= '0' && *p <= '9') || *p == '_' || *p == '.' ||
+		if (!(ct_is_alpha(*p) ||
+		      ct_is_digit(*p) || *p == '_' || *p == '.' ||
 		      *p == ':' || *p == '-' || (glob && *p == '*')))
 			return false;
 	return true;
@@ -774,9 +774,9 @@ static bool is_member_path(const char *s)
 			start = true;
 			continue;
 		}
-		bool alpha = (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z')
+		bool alpha = ct_is_alpha(*p)
 			     || *p == '_';
-		bool digit = *p >= '0' && *p <= '9';
+		bool digit = ct_is_digit(*p);
 		if (!alpha && !(digit && !start))
 			return false;
 		start = false;

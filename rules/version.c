@@ -12,6 +12,7 @@
  * FORMATS-AND-FACTS.md section 6 for where the rules come from.
  */
 #include "rules/version.h"
+#include "analyzer/ctype.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -31,29 +32,9 @@ struct cur {
 
 /* ---- character classes (ASCII only, locale independent) ---- */
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_alpha(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_alnum(char c)
-{
-	return is_digit(c) || is_alpha(c);
-}
-
 static bool is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static char to_lower(char c)
-{
-	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
 }
 
 static struct span lit(const char *s)
@@ -123,13 +104,13 @@ static bool cur_peek_is(const struct cur *c, char ch)
 
 static bool cur_peek_digit(const struct cur *c)
 {
-	return c->p < c->end && is_digit(*c->p);
+	return c->p < c->end && ct_is_digit(*c->p);
 }
 
 /* True if the byte after the next one exists and is a digit. */
 static bool cur_peek2_digit(const struct cur *c)
 {
-	return c->end - c->p >= 2 && is_digit(c->p[1]);
+	return c->end - c->p >= 2 && ct_is_digit(c->p[1]);
 }
 
 /* Consume a run of digits into @ret; returns its length (0: none). */
@@ -137,7 +118,7 @@ static size_t cur_digits(struct cur *c, struct span *ret)
 {
 	const char *start = c->p;
 
-	while (c->p < c->end && is_digit(*c->p))
+	while (c->p < c->end && ct_is_digit(*c->p))
 		c->p++;
 	ret->p = start;
 	ret->n = (size_t)(c->p - start);
@@ -148,7 +129,7 @@ static size_t cur_alphas(struct cur *c, struct span *ret)
 {
 	const char *start = c->p;
 
-	while (c->p < c->end && is_alpha(*c->p))
+	while (c->p < c->end && ct_is_alpha(*c->p))
 		c->p++;
 	ret->p = start;
 	ret->n = (size_t)(c->p - start);
@@ -173,7 +154,7 @@ static bool cur_eat_ci(struct cur *c, const char *kw)
 	if ((size_t)(c->end - c->p) < n)
 		return false;
 	for (i = 0; i < n; i++)
-		if (to_lower(c->p[i]) != kw[i])
+		if (ct_to_lower(c->p[i]) != kw[i])
 			return false;
 	c->p += n;
 	return true;
@@ -238,7 +219,7 @@ static int alpha_cmp_ci(struct span a, struct span b)
 	size_t i;
 
 	for (i = 0; i < m; i++) {
-		char x = to_lower(a.p[i]), y = to_lower(b.p[i]);
+		char x = ct_to_lower(a.p[i]), y = ct_to_lower(b.p[i]);
 
 		if (x != y)
 			return x < y ? -1 : 1;
@@ -389,7 +370,7 @@ static bool dotted_split(struct span list, struct span *comps, size_t max,
 
 static bool seg_is_sep(char c)
 {
-	return !is_alnum(c) && c != '~' && c != '^';
+	return !ct_is_alnum(c) && c != '~' && c != '^';
 }
 
 /*
@@ -444,18 +425,18 @@ static int seg_cmp(struct span a, struct span b)
 		if (p == pe || q == qe)
 			break;
 
-		numeric = is_digit(*p);
+		numeric = ct_is_digit(*p);
 		sp.p = p;
 		sq.p = q;
 		if (numeric) {
-			while (p < pe && is_digit(*p))
+			while (p < pe && ct_is_digit(*p))
 				p++;
-			while (q < qe && is_digit(*q))
+			while (q < qe && ct_is_digit(*q))
 				q++;
 		} else {
-			while (p < pe && is_alpha(*p))
+			while (p < pe && ct_is_alpha(*p))
 				p++;
-			while (q < qe && is_alpha(*q))
+			while (q < qe && ct_is_alpha(*q))
 				q++;
 		}
 		sp.n = (size_t)(p - sp.p);
@@ -478,7 +459,7 @@ static bool span_chars_ok(struct span s, const char *extra)
 	size_t i;
 
 	for (i = 0; i < s.n; i++)
-		if (!is_alnum(s.p[i]) && !strchr(extra, s.p[i]))
+		if (!ct_is_alnum(s.p[i]) && !strchr(extra, s.p[i]))
 			return false;
 	return true;
 }
@@ -558,9 +539,9 @@ static void skip_label(struct cur *c)
 {
 	struct cur t = *c;
 
-	while (t.p < t.end && is_alpha(*t.p)) {
+	while (t.p < t.end && ct_is_alpha(*t.p)) {
 		while (t.p < t.end &&
-		       (is_alnum(*t.p) || *t.p == '_' || *t.p == '-'))
+		       (ct_is_alnum(*t.p) || *t.p == '_' || *t.p == '-'))
 			t.p++;
 		if (!cur_blanks(&t))
 			return;
@@ -856,7 +837,7 @@ static bool dpkg_parse(struct span in, struct dpkg_ver *v)
 		}
 	}
 	for (i = 0; i < v->epoch.n; i++)
-		if (!is_digit(v->epoch.p[i]))
+		if (!ct_is_digit(v->epoch.p[i]))
 			return false;
 
 	v->upstream = rest;
@@ -872,7 +853,7 @@ static bool dpkg_parse(struct span in, struct dpkg_ver *v)
 			break;
 		}
 	}
-	if (v->upstream.n == 0 || !is_digit(v->upstream.p[0]))
+	if (v->upstream.n == 0 || !ct_is_digit(v->upstream.p[0]))
 		return false;
 	return span_chars_ok(v->upstream, ".+~-") &&
 	       span_chars_ok(v->revision, ".+~");
@@ -881,9 +862,9 @@ static bool dpkg_parse(struct span in, struct dpkg_ver *v)
 /* Weight of the byte at @p in a non-digit run (policy 5.6.12). */
 static int dpkg_weight(const char *p, const char *end)
 {
-	if (p == end || is_digit(*p))
+	if (p == end || ct_is_digit(*p))
 		return 0;
-	if (is_alpha(*p))
+	if (ct_is_alpha(*p))
 		return (unsigned char)*p;
 	if (*p == '~')
 		return -1;
@@ -900,7 +881,7 @@ static int dpkg_part_cmp(struct span a, struct span b)
 		struct span dp, dq;
 		int r;
 
-		while ((p < pe && !is_digit(*p)) || (q < qe && !is_digit(*q))) {
+		while ((p < pe && !ct_is_digit(*p)) || (q < qe && !ct_is_digit(*q))) {
 			int wp = dpkg_weight(p, pe), wq = dpkg_weight(q, qe);
 
 			if (wp != wq)
@@ -910,11 +891,11 @@ static int dpkg_part_cmp(struct span a, struct span b)
 			q++;
 		}
 		dp.p = p;
-		while (p < pe && is_digit(*p))
+		while (p < pe && ct_is_digit(*p))
 			p++;
 		dp.n = (size_t)(p - dp.p);
 		dq.p = q;
-		while (q < qe && is_digit(*q))
+		while (q < qe && ct_is_digit(*q))
 			q++;
 		dq.n = (size_t)(q - dq.p);
 		r = num_cmp(dp, dq);
@@ -960,7 +941,7 @@ static struct span rpm_dist_tag(struct span rel)
 		struct cur c;
 		struct span d;
 
-		if (i > 0 && is_alnum(rel.p[i - 1]))
+		if (i > 0 && ct_is_alnum(rel.p[i - 1]))
 			continue;
 		if (rel.p[i] != 'e' || rel.p[i + 1] != 'l')
 			continue;
@@ -972,7 +953,7 @@ static struct span rpm_dist_tag(struct span rel)
 			c.p++;
 			cur_digits(&c, &d);
 		}
-		if (!cur_at_end(&c) && (is_alnum(*c.p) || *c.p == '_'))
+		if (!cur_at_end(&c) && (ct_is_alnum(*c.p) || *c.p == '_'))
 			continue;
 		none.p = rel.p + i;
 		none.n = (size_t)(c.p - none.p);
@@ -1080,7 +1061,7 @@ static const struct esxi_alias esxi_aliases[] = {
 
 static int letter_rank(char c)
 {
-	return c ? to_lower(c) - 'a' + 1 : 0;
+	return c ? ct_to_lower(c) - 'a' + 1 : 0;
 }
 
 static bool alias_same_update(const struct esxi_alias *e,
@@ -1193,7 +1174,7 @@ static bool esxi_parse_named(struct cur *c, struct esxi_ver *v)
 		c->p++;
 		if (!cur_digits(c, &v->update))
 			return false;
-		if (c->p < c->end && is_alpha(*c->p)) {
+		if (c->p < c->end && ct_is_alpha(*c->p)) {
 			v->letter = letter_rank(*c->p);
 			explicit_letter = true;
 			c->p++;
@@ -1220,7 +1201,7 @@ static bool esxi_parse_named(struct cur *c, struct esxi_ver *v)
 			/* "8.0GA" */
 			explicit_letter = true;
 			*c = t;
-		} else if (is_alpha(*c->p) && to_lower(*c->p) != 'u' &&
+		} else if (ct_is_alpha(*c->p) && ct_to_lower(*c->p) != 'u' &&
 			   (c->end - c->p == 1 || is_blank(c->p[1]))) {
 			/* "8.0b": a patch on the GA line ("8.0U" is a
 			 * truncated "8.0U3", not a patch "u") */
@@ -1237,7 +1218,7 @@ static bool esxi_parse_named(struct cur *c, struct esxi_ver *v)
 				cur_blanks(&t);
 				if (!cur_digits(&t, &v->update))
 					return false;
-				if (t.p < t.end && is_alpha(*t.p)) {
+				if (t.p < t.end && ct_is_alpha(*t.p)) {
 					v->letter = letter_rank(*t.p);
 					t.p++;
 				}

@@ -292,6 +292,13 @@ static int by_name_cmp(const void *a, const void *b, void *arg)
 	return c ? c : (x > y) - (x < y);
 }
 
+/* name (key) against the name of symbol *elem, for ct_bsearch_lower(). */
+static int name_cmp(const void *key, const void *elem, void *arg)
+{
+	const struct ct_kallsyms *ks = arg;
+	return strcmp(key, ks->pool + ks->syms[*(const size_t *)elem].name);
+}
+
 size_t ct_kallsyms_index(struct ct_kallsyms *ks, const char *name,
 			 const char *types)
 {
@@ -306,14 +313,8 @@ size_t ct_kallsyms_index(struct ct_kallsyms *ks, const char *name,
 	}
 	/* the first entry not below name, then on through the equal ones,
 	 * which are in kernel order */
-	size_t lo = 0, hi = ks->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (strcmp(ks->pool + ks->syms[ks->by_name[mid]].name, name) < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = ct_bsearch_lower(name, ks->by_name, ks->count,
+				     sizeof(*ks->by_name), name_cmp, ks);
 	for (; lo < ks->count; lo++) {
 		const struct ct_kallsyms_sym *s = &ks->syms[ks->by_name[lo]];
 		if (strcmp(ks->pool + s->name, name) != 0)

@@ -40,31 +40,16 @@ void ct_symtab_destroy(struct ct_symtab *t)
 static bool token_hex(const struct token *tk, uint64_t *ret)
 {
 	const char *s = tk->p, *end = tk->p + tk->len;
-	if (end - s >= 2 && s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
-		s += 2;
-	if (s == end || end - s > 16)
+	uint64_t v;
+	if (!ct_parse_hex_u64(&s, end, &v) || s != end)
 		return false;
-	uint64_t v = 0;
-	for (; s < end; s++) {
-		int c = (unsigned char)*s, d;
-		if (c >= '0' && c <= '9')
-			d = c - '0';
-		else if (c >= 'a' && c <= 'f')
-			d = c - 'a' + 10;
-		else if (c >= 'A' && c <= 'F')
-			d = c - 'A' + 10;
-		else
-			return false;
-		v = (v << 4) | (uint64_t)d;
-	}
 	*ret = v;
 	return true;
 }
 
 static bool token_is_type(const struct token *tk)
 {
-	return tk->len == 1 && ((tk->p[0] >= 'a' && tk->p[0] <= 'z') ||
-				(tk->p[0] >= 'A' && tk->p[0] <= 'Z'));
+	return tk->len == 1 && (ct_is_alpha(tk->p[0]));
 }
 
 /* Copy a name into the pool; *ret is its offset. */
@@ -297,14 +282,10 @@ bool ct_symtab_lookup(struct ct_symtab *t, uint64_t addr,
 {
 	ct_symtab_finish(t);
 	/* lo: first entry whose start is > addr */
-	size_t lo = 0, hi = t->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->syms[mid].address <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = ct_bsearch_upper(&addr, t->syms, t->count, sizeof(*t->syms),
+				     ct_bsearch_cmp_u64_field,
+				     CT_BSEARCH_FIELD(struct ct_symtab_entry,
+						      address));
 	if (lo == 0)
 		return false;
 	size_t next = lo;	/* first symbol after the hit's start */

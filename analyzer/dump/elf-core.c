@@ -731,14 +731,11 @@ static const struct ct_core_segment *segment_at(const struct ct_core *core,
 		     core->segments[h + 1].vaddr > addr))
 			return s;
 	}
-	size_t lo = 0, hi = core->segment_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (core->segments[mid].vaddr <= addr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = ct_bsearch_upper(&addr, core->segments, core->segment_count,
+				     sizeof(*core->segments),
+				     ct_bsearch_cmp_u64_field,
+				     CT_BSEARCH_FIELD(struct ct_core_segment,
+						      vaddr));
 	if (lo == 0)
 		return NULL;
 	const struct ct_core_segment *s = &core->segments[lo - 1];

@@ -77,21 +77,19 @@ void ct_vmcoreinfo_deinit(struct ct_vmcoreinfo *vi)
 	memset(vi, 0, sizeof(*vi));
 }
 
+/* key (a string) against an entry's key, for ct_bsearch_find(). */
+static int key_cmp(const void *key, const void *elem, void *arg)
+{
+	(void)arg;
+	return strcmp(key, ((const struct ct_vmcoreinfo_entry *)elem)->key);
+}
+
 const char *ct_vmcoreinfo_get(const struct ct_vmcoreinfo *vi,
 			      const char *key)
 {
-	size_t lo = 0, hi = vi->count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(vi->entries[mid].key, key);
-		if (c == 0)
-			return vi->entries[mid].value;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
+	size_t i = ct_bsearch_find(key, vi->entries, vi->count,
+				   sizeof(*vi->entries), key_cmp, NULL);
+	return i < vi->count ? vi->entries[i].value : NULL;
 }
 
 static const char *get_wrapped(const struct ct_vmcoreinfo *vi,
@@ -107,13 +105,9 @@ static const char *get_wrapped(const struct ct_vmcoreinfo *vi,
 static bool parse_hex_all(const char *s, uint64_t *ret)
 {
 	const char *p = s, *end = s + strlen(s);
-	bool masked = false;
 	uint64_t v;
-	/* ct_parse_hex keeps the last 16 digits of a longer number: more
-	 * is no 64-bit address, not a wrong one */
-	const char *d = strncmp(s, "0x", 2) == 0 ? s + 2 : s;
-	if (end - d > 16 ||
-	    !ct_parse_hex(&p, end, &v, &masked) || masked || p != end)
+	/* more than 16 digits is no 64-bit address, not a wrong one */
+	if (!ct_parse_hex_u64(&p, end, &v) || p != end)
 		return false;
 	*ret = v;
 	return true;
@@ -130,7 +124,7 @@ static bool parse_dec_all(const char *s, int64_t *ret)
 	if (*p < '0' || *p > '9')
 		return false;
 	uint64_t v = 0;
-	for (; *p >= '0' && *p <= '9'; p++) {
+	for (; ct_is_digit(*p); p++) {
 		if (v > (UINT64_MAX - 9) / 10)
 			return false;
 		v = v * 10 + (uint64_t)(*p - '0');
@@ -254,14 +248,10 @@ struct ct_error *ct_vmcore_add_prstatus(struct ct_vmcore *vc,
 static const struct ct_vmcore_segment *seg_at_phys(const struct ct_vmcore *vc,
 						   uint64_t paddr)
 {
-	size_t lo = 0, hi = vc->seg_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (vc->segs[mid].paddr <= paddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = ct_bsearch_upper(&paddr, vc->segs, vc->seg_count,
+				     sizeof(*vc->segs), ct_bsearch_cmp_u64_field,
+				     CT_BSEARCH_FIELD(struct ct_vmcore_segment,
+						      paddr));
 	for (size_t i = lo; i-- > 0;) {
 		const struct ct_vmcore_segment *s = &vc->segs[i];
 		if (s->max_end <= paddr)
@@ -275,14 +265,10 @@ static const struct ct_vmcore_segment *seg_at_phys(const struct ct_vmcore *vc,
 static const struct ct_vmcore_segment *seg_at_virt(const struct ct_vmcore *vc,
 						   uint64_t vaddr)
 {
-	size_t lo = 0, hi = vc->vseg_count;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (vc->vsegs[mid].vaddr <= vaddr)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	size_t lo = ct_bsearch_upper(&vaddr, vc->vsegs, vc->vseg_count,
+				     sizeof(*vc->vsegs), ct_bsearch_cmp_u64_field,
+				     CT_BSEARCH_FIELD(struct ct_vmcore_segment,
+						      vaddr));
 	if (lo == 0)
 		return NULL;
 	const struct ct_vmcore_segment *s = &vc->vsegs[lo - 1];

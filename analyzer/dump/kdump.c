@@ -256,14 +256,11 @@ static struct ct_error *extents_add(struct ct_kdump_flat *f, const char *path,
 static bool extents_cover(const struct ct_kdump_flat *f, uint64_t off,
 			  uint64_t n)
 {
-	size_t lo = 0, hi = f->extent_count;
-	while (lo < hi) {	/* first range starting after off */
-		size_t mid = lo + (hi - lo) / 2;
-		if (f->extents[mid].start <= off)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
+	/* the first range starting after off */
+	size_t lo = ct_bsearch_upper(&off, f->extents, f->extent_count,
+				     sizeof(*f->extents), ct_bsearch_cmp_u64_field,
+				     CT_BSEARCH_FIELD(struct ct_kdump_extent,
+						      start));
 	if (lo == 0)
 		return false;
 	const struct ct_kdump_extent *e = &f->extents[lo - 1];

@@ -127,30 +127,10 @@ struct field {
  * Small helpers on (p, end) spans
  * ------------------------------------------------------------------------ */
 
-static bool is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static bool is_lower(int c)
-{
-	return c >= 'a' && c <= 'z';
-}
-
 static bool all_hex(const char *p, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!is_hex((unsigned char)p[i]))
+		if (!ct_is_hex((unsigned char)p[i]))
 			return false;
 	return true;
 }
@@ -262,7 +242,7 @@ static bool key_value(const char *p, const char *end, size_t key_max,
 			return false;
 		q++;
 	}
-	if (q == p || q >= end || !is_alpha((unsigned char)*p))
+	if (q == p || q >= end || !ct_is_alpha((unsigned char)*p))
 		return false;
 	*ret_key = p;
 	*ret_key_len = (size_t)(q - p);
@@ -590,7 +570,7 @@ static bool command_line(struct facts *s, const char *b, const char *end,
 			 unsigned long line)
 {
 	int c = (unsigned char)*b;
-	if (c == '[' || is_alpha(c)) {
+	if (c == '[' || ct_is_alpha(c)) {
 		size_t w = min_size((size_t)(end - b), PROMPT_SCAN);
 		const char *host, *cmd;
 		size_t host_len;
@@ -624,7 +604,7 @@ static void normalize_bus(char *bus)
 {
 	if (strlen(bus) == 12 && all_hex(bus, 4) && bus[4] == ':' &&
 	    all_hex(bus + 5, 2) && bus[7] == ':' && all_hex(bus + 8, 2) &&
-	    bus[10] == ':' && is_hex((unsigned char)bus[11]))
+	    bus[10] == ':' && ct_is_hex((unsigned char)bus[11]))
 		bus[10] = '.';
 }
 
@@ -681,7 +661,7 @@ static bool ethtool_i_block(struct facts *s, struct ct_line_reader *r,
 			break;
 		const char *ne = next.p + next.len;
 		if (!key_value(next.p, ne, 32, &k, &kn, &v, &vn) ||
-		    !is_lower((unsigned char)*k) || span_is(k, kn, "driver"))
+		    !ct_is_lower((unsigned char)*k) || span_is(k, kn, "driver"))
 			break;
 		ct_line_next(r, &cur);
 	}
@@ -811,12 +791,12 @@ static bool feature_line(const char *p, const char *end, char *name, bool *on)
 	while (q < end && *q != ':') {
 		int ch = (unsigned char)*q;
 		if (q - p >= NAME_LEN ||
-		    !(is_lower(ch) || is_digit(ch) || ch == '-' || ch == '_' ||
+		    !(ct_is_lower(ch) || ct_is_digit(ch) || ch == '-' || ch == '_' ||
 		      ch == ' '))
 			return false;
 		q++;
 	}
-	if (q == p || q >= end || !is_lower((unsigned char)*p) || q[-1] == ' ')
+	if (q == p || q >= end || !ct_is_lower((unsigned char)*p) || q[-1] == ' ')
 		return false;
 	size_t n = (size_t)(q - p);
 	for (size_t i = 0; i < n; i++)
@@ -974,7 +954,7 @@ static bool feature_table(struct facts *s, struct ct_line_reader *r,
 		char feature[NAME_LEN + 1];
 		if (n < 2 || !memchr(cur.p, '|', cur.len) ||
 		    !take_name(feature, row[0].p, row[0].n) ||
-		    !is_lower((unsigned char)feature[0]))
+		    !ct_is_lower((unsigned char)feature[0]))
 			break;
 		ct_line_next(r, &cur);
 		for (size_t i = 1; i < n && i < ncells; i++) {
@@ -1019,10 +999,10 @@ static size_t pci_slot_len(const char *p, const char *end)
 	size_t n = (size_t)(end - p);
 	if (n >= 12 && all_hex(p, 4) && p[4] == ':' && all_hex(p + 5, 2) &&
 	    p[7] == ':' && all_hex(p + 8, 2) && p[10] == '.' &&
-	    is_hex((unsigned char)p[11]))
+	    ct_is_hex((unsigned char)p[11]))
 		return 12;
 	if (n >= 7 && all_hex(p, 2) && p[2] == ':' && all_hex(p + 3, 2) &&
-	    p[5] == '.' && is_hex((unsigned char)p[6]))
+	    p[5] == '.' && ct_is_hex((unsigned char)p[6]))
 		return 7;
 	return 0;
 }
@@ -1087,7 +1067,7 @@ static bool lspci_detail(const char *p, const char *end)
 		if (has_prefix(p, end, starts[i]))
 			return true;
 	const char *q = p;
-	if (q >= end || !is_alpha((unsigned char)*q))
+	if (q >= end || !ct_is_alpha((unsigned char)*q))
 		return false;
 	while (q < end && q - p <= 40) {
 		int ch = (unsigned char)*q;
@@ -1312,9 +1292,9 @@ static bool prev_token(const char *p, const char **end, const char **ret,
  * least one dot among the leading digits and dots. */
 static bool dotted(const char *p, size_t n)
 {
-	if (n == 0 || !is_digit((unsigned char)p[0]))
+	if (n == 0 || !ct_is_digit((unsigned char)p[0]))
 		return false;
-	for (size_t i = 0; i < n && (is_digit((unsigned char)p[i]) ||
+	for (size_t i = 0; i < n && (ct_is_digit((unsigned char)p[i]) ||
 				     p[i] == '.'); i++)
 		if (p[i] == '.')
 			return true;
@@ -1385,7 +1365,7 @@ static bool uname_line(struct facts *s, const struct ct_line *l,
 	const char *deb = ct_memstr(t3, (size_t)(vend - t3), "Debian ");
 	if (deb) {
 		const char *v = deb + 7, *ve = v;
-		while (ve < vend && (is_digit((unsigned char)*ve) || *ve == '.'))
+		while (ve < vend && (ct_is_digit((unsigned char)*ve) || *ve == '.'))
 			ve++;
 		while (ve > v && ve[-1] == '.')
 			ve--;
@@ -1434,7 +1414,7 @@ static bool vmware_version(struct facts *s, struct ct_line_reader *r,
 		size_t skip = has_prefix(nb, ne, "VMware ESXi ") ? 12
 			    : has_prefix(nb, ne, "VMware ESX ") ? 11 : 0;
 		if (skip && !ct_memstr(nb, (size_t)(ne - nb), "build-") &&
-		    nb + skip < ne && is_digit((unsigned char)nb[skip])) {
+		    nb + skip < ne && ct_is_digit((unsigned char)nb[skip])) {
 			ct_line_next(r, &next);
 			take_value(value, sizeof(value), nb + skip,
 				   (size_t)(ne - nb - skip));
@@ -1617,7 +1597,7 @@ static bool nsx_version(const char *version, char *ret, size_t cap)
 			if (i == 0 || version[i - 1] == '.' || i + 1 == n)
 				return false;
 			comps++;
-		} else if (!is_digit((unsigned char)version[i])) {
+		} else if (!ct_is_digit((unsigned char)version[i])) {
 			return false;
 		}
 	}
@@ -1781,7 +1761,7 @@ static bool vib_row(struct facts *s, const struct ct_line *l)
 	struct span vendor = row_token(p, end, 2);
 	char n[NAME_LEN + 1], v[VALUE_LEN];
 	if (!table_row_shape(l) || !vendor.n || !version.n ||
-	    !is_digit((unsigned char)version.p[0]) ||
+	    !ct_is_digit((unsigned char)version.p[0]) ||
 	    !memchr(version.p, '-', version.n) ||
 	    !take_name(n, name.p, name.n))
 		return false;
@@ -1814,7 +1794,7 @@ static bool module_name_line(struct facts *s, const struct ct_line *l)
 	const char *p = l->p;
 	size_t n = l->len;
 	ct_trim(&p, &n);
-	if (n == 0 || n > NAME_LEN || !is_alpha((unsigned char)p[0]))
+	if (n == 0 || n > NAME_LEN || !ct_is_alpha((unsigned char)p[0]))
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (!ct_is_ident_char((unsigned char)p[i]) && p[i] != '-')
@@ -1939,7 +1919,7 @@ static void dispatch(struct facts *s, struct ct_line_reader *r,
 	}
 
 	/* ethtool -k output without its header */
-	if (is_lower(c) && (context(s, FEATURE_COMMANDS, l->number) ||
+	if (ct_is_lower(c) && (context(s, FEATURE_COMMANDS, l->number) ||
 			    known_feature_start(b, end))) {
 		char name[NAME_LEN + 1];
 		bool on;
@@ -1954,7 +1934,7 @@ static void dispatch(struct facts *s, struct ct_line_reader *r,
 	    vib_rows(s, r, l))
 		return;
 
-	if (is_hex(c)) {
+	if (ct_is_hex(c)) {
 		size_t n = pci_slot_len(b, end);
 		if (!n)
 			return;

@@ -27,7 +27,7 @@ enum { SNIFF_WINDOW = 256 * 1024 };
 
 static bool is_letter(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
+	return ct_is_alpha(c) || c == '_';
 }
 
 /* Position of the next frame marker "#N " at or after p, or NULL.  A marker

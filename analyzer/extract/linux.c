@@ -90,24 +90,9 @@ enum {
  * Small span helpers
  * ------------------------------------------------------------------------ */
 
-static bool is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_upper(int c)
-{
-	return c >= 'A' && c <= 'Z';
-}
-
 static bool is_name_start(int c)
 {
-	return c == '_' || is_upper(c) || (c >= 'a' && c <= 'z');
+	return c == '_' || ct_is_alpha(c);
 }
 
 /* Does [p, end) start with s? */
@@ -583,7 +568,7 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 		f->has_address = !masked;
 		return 1;
 	}
-	if (is_digit(name[0]) || name[0] == '.')
+	if (ct_is_digit(name[0]) || name[0] == '.')
 		return 0;
 	bool offset = false;
 	if (starts(p, end, "+0x")) {
@@ -676,7 +661,7 @@ static bool parse_marker(const char **p, const char *end, enum section *ret)
 	if (closing)
 		q++;
 	const char *name = q;
-	while (q < end && (is_upper(*q) || *q == '#' || *q == '_') &&
+	while (q < end && (ct_is_upper(*q) || *q == '#' || *q == '_') &&
 	       q - name < 24)
 		q++;
 	if (q == name || q >= end || *q != '>')
@@ -819,7 +804,7 @@ static struct ct_error *upstream_fact(struct lx_state *s, const char *p,
 	const char *q = d + 7, *start = q;
 	for (int part = 0; part < 3; part++) {
 		const char *digits = q;
-		while (q < end && is_digit(*q) && q - digits < 6)
+		while (q < end && ct_is_digit(*q) && q - digits < 6)
 			q++;
 		if (q == digits)
 			return NULL;
@@ -891,7 +876,7 @@ static struct ct_error *taint_release(struct lx_state *s, const char *p,
 		q = ct_skip_blanks(p + 9, end);
 		if (q < end && *q == '[')
 			return NULL; /* 6.12 "Tainted: [W]=WARN" legend */
-		while (q < end && (is_upper(*q) || *q == ' ')) {
+		while (q < end && (ct_is_upper(*q) || *q == ' ')) {
 			if (*q != ' ' && nflags < sizeof(flags) - 1)
 				flags[nflags++] = *q;
 			q++;
@@ -904,7 +889,7 @@ static struct ct_error *taint_release(struct lx_state *s, const char *p,
 	if (nflags)
 		err = fact(s, "linux.tainted", flags);
 	q = ct_skip_blanks(q, end);
-	if (err || q >= end || !is_digit(*q))
+	if (err || q >= end || !ct_is_digit(*q))
 		return err;
 	const char *rel = q;
 	while (q < end && *q != ' ' && *q != '\t' && q - rel < 128)
@@ -921,7 +906,7 @@ static struct ct_error *linux_version_line(struct lx_state *s, const char *p,
 					   const char *end)
 {
 	const char *q = ct_skip_blanks(p + 14, end);
-	if (q >= end || !is_digit(*q))
+	if (q >= end || !ct_is_digit(*q))
 		return NULL;
 	const char *rel = q;
 	while (q < end && *q != ' ' && q - rel < 128)
@@ -936,7 +921,7 @@ static struct ct_error *linux_version_line(struct lx_state *s, const char *p,
 		else if (*q == ')' && depth > 0)
 			depth--;
 		else if (*q == '#' && depth == 0 && q[-1] == ' ' &&
-			 q + 1 < end && is_digit(q[1])) {
+			 q + 1 < end && ct_is_digit(q[1])) {
 			version = q;
 			break;
 		}
@@ -1803,7 +1788,7 @@ static bool is_pci_address(const char *p, const char *end)
 {
 	/* "0000:00:19.0" or "00:19.0" */
 	size_t n = (size_t)(end - p);
-	if (n < 7 || n > 16 || !is_hex(p[0]))
+	if (n < 7 || n > 16 || !ct_is_hex(p[0]))
 		return false;
 	bool colon = false, dot = false;
 	for (const char *q = p; q < end; q++) {
@@ -1811,7 +1796,7 @@ static bool is_pci_address(const char *p, const char *end)
 			colon = true;
 		else if (*q == '.')
 			dot = true;
-		else if (!is_hex(*q))
+		else if (!ct_is_hex(*q))
 			return false;
 	}
 	return colon && dot;
@@ -1876,7 +1861,7 @@ static void hang_field(struct hang *h, const char *name, const char *name_end,
 		if (sep)
 			key[n++] = '_';
 		sep = false;
-		key[n++] = (char)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch);
+		key[n++] = (char)ct_to_lower(ch);
 	}
 	key[n] = '\0';
 	if (n)
@@ -1901,8 +1886,7 @@ static bool hang_continuation(struct lx_state *s, const char *m,
 		if (q != e)
 			return false;
 	} else {
-		if (p >= e || !((*p >= 'A' && *p <= 'Z') ||
-				(*p >= 'a' && *p <= 'z')))
+		if (p >= e || !(ct_is_alpha(*p)))
 			return false;
 		const char *lt = p;
 		while (lt < e && *lt != '<' && lt - p < 48 &&
@@ -2036,7 +2020,7 @@ static void prefix_parse(const char *p, size_t len, struct ct_log_prefix *pfx)
 	if (!pfx->timestamp && !pfx->host && m < end &&
 	    (*m == ' ' || *m == '\t')) {
 		const char *q = ct_skip_blanks(m, end);
-		if (q < end && (*q == '[' || *q == '<' || is_upper(*q))) {
+		if (q < end && (*q == '[' || *q == '<' || ct_is_upper(*q))) {
 			struct ct_log_prefix again;
 			ct_log_prefix_parse(q, (size_t)(end - q), &again);
 			if (again.timestamp && !again.vmkernel) {
@@ -2122,9 +2106,9 @@ static bool driver_prefix(const char *m, const char *end)
 					    ? (size_t)(end - m) : 24);
 	if (!sp || end - sp < 8)
 		return false;
-	return is_hex(sp[1]) && is_hex(sp[2]) && (sp[3] == ':' ||
-						  (is_hex(sp[3]) &&
-						   is_hex(sp[4]) &&
+	return ct_is_hex(sp[1]) && ct_is_hex(sp[2]) && (sp[3] == ':' ||
+						  (ct_is_hex(sp[3]) &&
+						   ct_is_hex(sp[4]) &&
 						   sp[5] == ':'));
 }
 
@@ -2181,7 +2165,7 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 		if (starts(m, end, "Call Trace:") ||
 		    starts(m, end, "Call trace:"))
 			return call_trace(s);
-		if (starts(m, end, "CPU: ") && end - m > 5 && is_digit(m[5]))
+		if (starts(m, end, "CPU: ") && end - m > 5 && ct_is_digit(m[5]))
 			return cpu_line(s, m, end);
 		break;
 	case 'R':
@@ -2265,7 +2249,7 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 		}
 		return trace_line(s, m, end);
 	}
-	if (*m >= 'a' && *m <= 'z' && driver_prefix(m, end))
+	if (ct_is_lower(*m) && driver_prefix(m, end))
 		return driver_line(s, m, end, &pfx);
 	return NULL;
 }
@@ -2549,7 +2533,7 @@ static bool kernel_message(const char *p, const char *end, bool *ret_dmesg,
 		return true;
 	return (find(m, me, "Detected Hardware Unit Hang") ||
 		find(m, me, "Detected Tx Unit Hang")) &&
-	       *m >= 'a' && *m <= 'z';
+	       ct_is_lower(*m);
 }
 
 /* A dmesg stamp "[  541.633164]" inside the line [p, end), not at its

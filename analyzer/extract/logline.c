@@ -16,17 +16,12 @@
  */
 #include "analyzer/internal.h"
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 /* Skip ANSI escape sequences "ESC [ ... final" at p. */
 static const char *skip_ansi(const char *p, const char *end)
 {
 	while (end - p >= 2 && p[0] == 0x1b && p[1] == '[') {
 		const char *q = p + 2;
-		while (q < end && ((*q >= '0' && *q <= '9') || *q == ';'))
+		while (q < end && (ct_is_digit(*q) || *q == ';'))
 			q++;
 		if (q >= end)
 			return end;
@@ -42,7 +37,7 @@ static const char *iso_timestamp(const char *p, const char *end)
 	if (end - p < (ptrdiff_t)sizeof(shape) - 1)
 		return NULL;
 	for (size_t i = 0; i < sizeof(shape) - 1; i++) {
-		if (shape[i] == 'd' ? !is_digit(p[i])
+		if (shape[i] == 'd' ? !ct_is_digit(p[i])
 				    : (shape[i] == 'T' ? (p[i] != 'T' && p[i] != ' ')
 						       : p[i] != shape[i]))
 			return NULL;
@@ -50,16 +45,16 @@ static const char *iso_timestamp(const char *p, const char *end)
 	const char *q = p + sizeof(shape) - 1;
 	if (q < end && (*q == '.' || *q == ',')) {
 		q++;
-		while (q < end && is_digit(*q))
+		while (q < end && ct_is_digit(*q))
 			q++;
 	}
 	if (q < end && *q == 'Z')
 		q++;
-	else if (end - q >= 6 && (*q == '+' || *q == '-') && is_digit(q[1]) &&
-		 is_digit(q[2]) && q[3] == ':')
+	else if (end - q >= 6 && (*q == '+' || *q == '-') && ct_is_digit(q[1]) &&
+		 ct_is_digit(q[2]) && q[3] == ':')
 		q += 6;
-	else if (end - q >= 5 && (*q == '+' || *q == '-') && is_digit(q[1]) &&
-		 is_digit(q[2]) && is_digit(q[3]) && is_digit(q[4]))
+	else if (end - q >= 5 && (*q == '+' || *q == '-') && ct_is_digit(q[1]) &&
+		 ct_is_digit(q[2]) && ct_is_digit(q[3]) && ct_is_digit(q[4]))
 		q += 5;	/* journalctl -o short-iso: "+0100" */
 	return q;
 }
@@ -80,7 +75,7 @@ static const char *syslog_timestamp(const char *p, const char *end)
 		 * "févr. 14", "Okt 12" */
 		q = p;
 		while (q < end && q - p <= 12 &&
-		       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+		       (ct_is_alpha(*q) ||
 			(unsigned char)*q >= 0x80 || *q == '.'))
 			q++;
 		if (q - p < 3 || q - p > 12 || end - q < 12)
@@ -91,18 +86,18 @@ static const char *syslog_timestamp(const char *p, const char *end)
 	q++;
 	if (*q == ' ')
 		q++;
-	if (!is_digit(*q))
+	if (!ct_is_digit(*q))
 		return NULL;
-	while (q < end && is_digit(*q))
+	while (q < end && ct_is_digit(*q))
 		q++;
-	if (end - q < 9 || *q != ' ' || !is_digit(q[1]) || !is_digit(q[2]) ||
-	    q[3] != ':' || !is_digit(q[4]) || !is_digit(q[5]) ||
-	    q[6] != ':' || !is_digit(q[7]) || !is_digit(q[8]))
+	if (end - q < 9 || *q != ' ' || !ct_is_digit(q[1]) || !ct_is_digit(q[2]) ||
+	    q[3] != ':' || !ct_is_digit(q[4]) || !ct_is_digit(q[5]) ||
+	    q[6] != ':' || !ct_is_digit(q[7]) || !ct_is_digit(q[8]))
 		return NULL;
 	q += 9;
 	if (q < end && *q == '.') {
 		q++;
-		while (q < end && is_digit(*q))
+		while (q < end && ct_is_digit(*q))
 			q++;
 	}
 	return q;
@@ -116,12 +111,12 @@ const char *ct_log_dmesg_stamp(const char *p, const char *end)
 	while (q < end && *q == ' ')
 		q++;
 	const char *digits = q;
-	while (q < end && is_digit(*q))
+	while (q < end && ct_is_digit(*q))
 		q++;
 	if (q == digits || q >= end || *q != '.')
 		return NULL;
 	q++;
-	while (q < end && is_digit(*q))
+	while (q < end && ct_is_digit(*q))
 		q++;
 	if (q >= end || *q != ']')
 		return NULL;
@@ -265,7 +260,7 @@ static const char *facility_name(const char *p, const char *end)
 				continue;
 			q++;
 		}
-		if (q < end && ((*q >= 'a' && *q <= 'z') || is_digit(*q)))
+		if (q < end && (ct_is_lower(*q) || ct_is_digit(*q)))
 			continue;
 		return q;
 	}
@@ -285,7 +280,7 @@ static const char *level_name(const char *p, const char *end)
 		if ((size_t)(end - p) < n || memcmp(p, names[i], n) != 0)
 			continue;
 		const char *q = p + n;
-		if (q < end && *q >= 'a' && *q <= 'z')
+		if (q < end && ct_is_lower(*q))
 			continue;
 		return q;
 	}
@@ -335,10 +330,9 @@ static bool is_kernel_tag(const char *tag, const char *colon)
 static const char *node_name(const char *p, const char *end)
 {
 	const char *q = p;
-	while (q < end && q - p < 64 && (is_digit(*q) || *q == '.' ||
+	while (q < end && q - p < 64 && (ct_is_digit(*q) || *q == '.' ||
 					 *q == '-' || *q == '_' ||
-					 (*q >= 'a' && *q <= 'z') ||
-					 (*q >= 'A' && *q <= 'Z')))
+					 ct_is_alpha(*q)))
 		q++;
 	return q > p && q < end && *q == ':' ? q : NULL;
 }
@@ -456,8 +450,8 @@ static const char *weekday_timestamp(const char *p, const char *end)
 	if (!day)
 		return NULL;
 	const char *q = syslog_timestamp(p + 4, end);
-	if (!q || end - q < 5 || *q != ' ' || !is_digit(q[1]) ||
-	    !is_digit(q[2]) || !is_digit(q[3]) || !is_digit(q[4]))
+	if (!q || end - q < 5 || *q != ' ' || !ct_is_digit(q[1]) ||
+	    !ct_is_digit(q[2]) || !ct_is_digit(q[3]) || !ct_is_digit(q[4]))
 		return NULL;
 	return q + 5;
 }
@@ -468,7 +462,7 @@ static const char *any_weekday(const char *p, const char *end)
 {
 	const char *q = p;
 	while (q < end && q - p <= 12 &&
-	       ((*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') ||
+	       (ct_is_alpha(*q) ||
 		(unsigned char)*q >= 0x80 || *q == '.'))
 		q++;
 	if (q - p < 2 || q - p > 12 || q >= end || *q != ' ')
@@ -487,8 +481,8 @@ const char *ct_log_human_stamp(const char *p, const char *end)
 	if (!q) {
 		const char *d = any_weekday(p + 1, end);
 		q = d ? syslog_timestamp(d, end) : NULL;
-		if (!q || end - q < 5 || *q != ' ' || !is_digit(q[1]) ||
-		    !is_digit(q[2]) || !is_digit(q[3]) || !is_digit(q[4]))
+		if (!q || end - q < 5 || *q != ' ' || !ct_is_digit(q[1]) ||
+		    !ct_is_digit(q[2]) || !ct_is_digit(q[3]) || !ct_is_digit(q[4]))
 			return NULL;
 		q += 5;
 	}
@@ -497,7 +491,7 @@ const char *ct_log_human_stamp(const char *p, const char *end)
 		while (d < end && *d == ' ')
 			d++;
 		const char *digits = d;
-		while (d < end && (is_digit(*d) || *d == '.'))
+		while (d < end && (ct_is_digit(*d) || *d == '.'))
 			d++;
 		if (d == digits || d >= end || *d != '>')
 			return NULL;
@@ -509,14 +503,14 @@ const char *ct_log_human_stamp(const char *p, const char *end)
 /* "HH:MM:SS[.frac]" at p: the end of it, or NULL. */
 static const char *clock_time(const char *p, const char *end)
 {
-	if (end - p < 8 || !is_digit(p[0]) || !is_digit(p[1]) ||
-	    p[2] != ':' || !is_digit(p[3]) || !is_digit(p[4]) ||
-	    p[5] != ':' || !is_digit(p[6]) || !is_digit(p[7]))
+	if (end - p < 8 || !ct_is_digit(p[0]) || !ct_is_digit(p[1]) ||
+	    p[2] != ':' || !ct_is_digit(p[3]) || !ct_is_digit(p[4]) ||
+	    p[5] != ':' || !ct_is_digit(p[6]) || !ct_is_digit(p[7]))
 		return NULL;
 	const char *q = p + 8;
 	if (q < end && (*q == '.' || *q == ',')) {
 		q++;
-		while (q < end && is_digit(*q))
+		while (q < end && ct_is_digit(*q))
 			q++;
 	}
 	return q;
@@ -541,7 +535,7 @@ static const char *serial_stamp(const char *p, const char *end)
 	if (end - p > (ptrdiff_t)sizeof(go_date)) {
 		bool date = true;
 		for (size_t i = 0; date && i < sizeof(go_date) - 1; i++)
-			date = go_date[i] == 'd' ? is_digit(p[i])
+			date = go_date[i] == 'd' ? ct_is_digit(p[i])
 						 : p[i] == go_date[i];
 		if (date)
 			p += sizeof(go_date) - 1;
@@ -556,7 +550,7 @@ static const char *esx3_uptime(const char *p, const char *end)
 	const char *q = p;
 	for (int part = 0; part < 4; part++) {
 		const char *d = q;
-		while (q < end && is_digit(*q))
+		while (q < end && ct_is_digit(*q))
 			q++;
 		if (q == d || q >= end)
 			return NULL;
@@ -569,7 +563,7 @@ static const char *esx3_uptime(const char *p, const char *end)
 	if (*q != '.')
 		return NULL;
 	q++;
-	while (q < end && is_digit(*q))
+	while (q < end && ct_is_digit(*q))
 		q++;
 	return q < end && *q == ' ' ? q + 1 : NULL;
 }
@@ -578,9 +572,9 @@ static const char *esx3_uptime(const char *p, const char *end)
  * after it, or p. */
 static const char *skip_loglevel(const char *p, const char *end)
 {
-	if (end - p >= 3 && *p == '<' && is_digit(p[1])) {
+	if (end - p >= 3 && *p == '<' && ct_is_digit(p[1])) {
 		const char *q = p + 1;
-		while (q < end && is_digit(*q) && q - p < 5)
+		while (q < end && ct_is_digit(*q) && q - p < 5)
 			q++;
 		if (q < end && *q == '>')
 			return q + 1;
@@ -610,7 +604,7 @@ static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
 
 	if (p >= end)
 		goto after_stamp;
-	if (is_digit(*p) && (q = iso_timestamp(p, end))) {
+	if (ct_is_digit(*p) && (q = iso_timestamp(p, end))) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
 		if ((h = esxi8_header(q, end, r)))
@@ -622,26 +616,26 @@ static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
 			p = h;
 		else
 			p = ct_skip_blanks(q, end);
-	} else if (((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+	} else if ((ct_is_alpha(*p) ||
 		    (unsigned char)*p >= 0x80) &&
 		   (q = syslog_timestamp(p, end))) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
 		h = syslog_host_tag(q, end, r);
 		p = h ? h : ct_skip_blanks(q, end);
-	} else if (*p >= 'A' && *p <= 'Z' &&
+	} else if (ct_is_upper(*p) &&
 		   (q = weekday_timestamp(p, end))) {
 		/* OpenWrt logread: "Mon Jan  1 12:00:00 2024 kern.warn kernel:" */
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - p);
 		h = syslog_host_tag(q, end, r);
 		p = h ? h : ct_skip_blanks(q, end);
-	} else if (is_digit(*p) && (q = esx3_uptime(p, end)) &&
+	} else if (ct_is_digit(*p) && (q = esx3_uptime(p, end)) &&
 		   esxi_cpu_world(q, end, r)) {
 		r->timestamp = p;
 		r->timestamp_len = (size_t)(q - 1 - p);
 		p = q;
-	} else if ((*p == '[' || is_digit(*p)) && (q = serial_stamp(p, end))) {
+	} else if ((*p == '[' || ct_is_digit(*p)) && (q = serial_stamp(p, end))) {
 		const char *rest = ct_skip_blanks(q, end);
 		if (!nested) {
 			/* "[14:00:04.028] 2023-05-30T11:08:44.906Z cpu17:..." */
@@ -656,7 +650,7 @@ static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
 		r->timestamp_len = (size_t)(q - p);
 		serial = true;
 		p = rest;
-	} else if (*p >= 'a' && *p <= 'z' && facility_dot_level(p, end) &&
+	} else if (ct_is_lower(*p) && facility_dot_level(p, end) &&
 		   (h = syslog_header(p, end, r))) {
 		p = h;	/* "kern.err kernel: " with no stamp before it */
 	}
@@ -669,7 +663,7 @@ after_stamp:
 	if (b < end && *b == ' ' && !r->timestamp && !r->host)
 		b = ct_skip_blanks(b, end);
 	if (b < end && !r->vmkernel &&
-	    (is_digit(*b) || (*b >= 'a' && *b <= 'z'))) {
+	    (ct_is_digit(*b) || ct_is_lower(*b))) {
 		const char *node_end = NULL;
 		q = facility_colon_level(b, end);
 		if (!q && !r->timestamp && !r->host &&

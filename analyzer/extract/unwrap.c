@@ -32,11 +32,6 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-static bool is_digit(char c)
-{
-	return c >= '0' && c <= '9';
-}
-
 static bool starts(const char *p, const char *end, const char *s)
 {
 	size_t n = strlen(s);
@@ -186,7 +181,7 @@ static const char *more_prompt_end(const char *p, const char *end)
 			q = b + 1;
 		} else if (end - q >= 3 && q[0] == 0x1b && q[1] == '[') {
 			const char *e = q + 2;
-			while (e < end && (is_digit(*e) || *e == ';'))
+			while (e < end && (ct_is_digit(*e) || *e == ';'))
 				e++;
 			if (e >= end)
 				return end;
@@ -226,7 +221,7 @@ static bool pager_line(const char *p, const char *end)
 			return false;
 	}
 	q = ct_skip_blanks(q, end);
-	if (q < end && is_digit(*q)) {
+	if (q < end && ct_is_digit(*q)) {
 		(void)ct_parse_dec(&q, end, &n);
 		if (q >= end || *q != '%')
 			return false;
@@ -269,15 +264,13 @@ static size_t entity_at(const char *p, const char *end, char ret[4],
 		q++;
 		for (; q < end && digits < 7; q++, digits++) {
 			char c = *q;
-			int v = is_digit(c) ? c - '0'
-				: (c >= 'a' && c <= 'f') ? c - 'a' + 10
-				: (c >= 'A' && c <= 'F') ? c - 'A' + 10 : -1;
+			int v = ct_hex_value(c);
 			if (v < 0)
 				break;
 			cp = cp * 16 + (unsigned long)v;
 		}
 	} else {
-		for (; q < end && digits < 8 && is_digit(*q); q++, digits++)
+		for (; q < end && digits < 8 && ct_is_digit(*q); q++, digits++)
 			cp = cp * 10 + (unsigned long)(*q - '0');
 	}
 	/* NUL, and line ends: a reference must never add or split a line */

@@ -74,21 +74,6 @@ enum {
  * Small span helpers
  * ------------------------------------------------------------------------ */
 
-static bool is_digit(int c)
-{
-	return c >= '0' && c <= '9';
-}
-
-static bool is_hex(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
-}
-
-static bool is_alnum(int c)
-{
-	return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
 /* Does [p, end) start with s? */
 static bool starts(const char *p, const char *end, const char *s)
 {
@@ -114,10 +99,9 @@ static const char *skip_escapes(const char *p, const char *end)
 			q = p + 3;
 		else
 			return p;
-		while (q < end && (is_digit((unsigned char)*q) || *q == ';'))
+		while (q < end && (ct_is_digit((unsigned char)*q) || *q == ';'))
 			q++;
-		if (q >= end || !((*q >= 'a' && *q <= 'z') ||
-				  (*q >= 'A' && *q <= 'Z')))
+		if (q >= end || !(ct_is_alpha(*q)))
 			return p;
 		p = q + 1;
 	}
@@ -145,7 +129,7 @@ static void copy_span(char *dst, size_t n, const char *p, size_t len)
 
 static bool is_masked_digit(int c)
 {
-	return is_digit(c) || c == '#';
+	return ct_is_digit(c) || c == '#';
 }
 
 /* A timestamp a KB page masked or replaced by a placeholder, at p:
@@ -158,7 +142,7 @@ static const char *masked_stamp(const char *p, const char *end)
 	if (p >= end || !(is_masked_digit((unsigned char)*p) || *p == 'Y' ||
 			  *p == '<'))
 		return NULL;
-	while (q < end && q - p < 40 && (is_alnum((unsigned char)*q) ||
+	while (q < end && q - p < 40 && (ct_is_alnum((unsigned char)*q) ||
 					 *q == '#' || *q == '<' || *q == '>' ||
 					 *q == '-' || *q == ':' || *q == '.')) {
 		if (*q == '-')
@@ -223,8 +207,7 @@ static const char *masked_prefix(const char *p, const char *end,
 		return masked_cpu(p, end, ret);
 	q++;
 	bool header = false;
-	if (end - q >= 4 && q[0] >= 'A' && q[0] <= 'Z' && q[1] >= 'a' &&
-	    q[1] <= 'z' && q[2] == '(') {
+	if (end - q >= 4 && ct_is_upper(q[0]) && ct_is_lower(q[1]) && q[2] == '(') {
 		const char *h = q + 3;
 		while (h < end && h - q < 8 && is_masked_digit((unsigned char)*h))
 			h++;
@@ -306,14 +289,13 @@ static bool scan_address(const char **p, const char *end, uint64_t *ret,
 	const char *digits = s;
 	bool valid = true;
 	uint64_t v = 0;
-	while (s < end && (is_alnum((unsigned char)*s) || *s == '#' ||
+	while (s < end && (ct_is_alnum((unsigned char)*s) || *s == '#' ||
 			   *s == '*')) {
 		int c = (unsigned char)*s;
-		if (!is_hex(c))
+		if (!ct_is_hex(c))
 			valid = false;
 		else
-			v = (v << 4) | (uint64_t)(is_digit(c) ? c - '0'
-					: (c | 0x20) - 'a' + 10);
+			v = (v << 4) | (uint64_t)ct_hex_value(c);
 		s++;
 	}
 	if (s == digits)
@@ -342,7 +324,7 @@ static bool scan_masked_fp(const char **p, const char *end)
 	const char *s = *p;
 	if (s >= end || (*s != '#' && *s != '*'))
 		return false;
-	while (s < end && (is_hex((unsigned char)*s) || *s == '#' || *s == '*'))
+	while (s < end && (ct_is_hex((unsigned char)*s) || *s == '#' || *s == '*'))
 		s++;
 	*p = s;
 	return true;
@@ -472,10 +454,10 @@ static const char *clean_module(const char *m, size_t len, size_t *ret_len)
 /* A version worth a fact: starts with a digit, made of [0-9A-Za-z._-]. */
 static bool real_version(const char *v, size_t len)
 {
-	if (!v || len == 0 || len > MAX_FACT_LEN || !is_digit((unsigned char)v[0]))
+	if (!v || len == 0 || len > MAX_FACT_LEN || !ct_is_digit((unsigned char)v[0]))
 		return false;
 	for (size_t i = 0; i < len; i++)
-		if (!is_alnum((unsigned char)v[i]) && v[i] != '.' &&
+		if (!ct_is_alnum((unsigned char)v[i]) && v[i] != '.' &&
 		    v[i] != '_' && v[i] != '-')
 			return false;
 	return true;
@@ -490,16 +472,16 @@ static bool listing_frame(const char *p, const char *end,
 	if (p >= end || *p != '#')
 		return false;
 	const char *q = p + 1, *d = q;
-	while (q < end && q - d < 4 && is_digit((unsigned char)*q))
+	while (q < end && q - d < 4 && ct_is_digit((unsigned char)*q))
 		q++;
 	if (q == d || !ct_blank_len(q, end))
 		return false;
 	q = ct_skip_blanks(q, end);
 	const char *n = q;
-	if (q >= end || !((*q >= 'A' && *q <= 'Z') || (*q >= 'a' && *q <= 'z') ||
+	if (q >= end || !(ct_is_alpha(*q) ||
 			  *q == '_'))
 		return false;
-	while (q < end && q - n < 128 && (is_alnum((unsigned char)*q) ||
+	while (q < end && q - n < 128 && (ct_is_alnum((unsigned char)*q) ||
 					  *q == '_'))
 		q++;
 	const char *after = ct_skip_blanks(q, end);
@@ -572,7 +554,7 @@ static bool vmkernel_warning(const char *m, const char *me)
 		return memchr(m, ']', (size_t)(me - m)) != NULL;
 	/* "Module: NNN:" or "Module: " */
 	const char *q = m;
-	while (q < me && (is_alnum((unsigned char)*q) || *q == '_'))
+	while (q < me && (ct_is_alnum((unsigned char)*q) || *q == '_'))
 		q++;
 	return q > m && starts(q, me, ": ");
 }
@@ -805,7 +787,7 @@ static bool world_span(const char *p, const char *end, const char **ret,
 	}
 	size_t len = (size_t)(stop - w);
 	ct_trim(&w, &len);
-	if (len == 0 || !(is_digit((unsigned char)w[0]) || w[0] == '#'))
+	if (len == 0 || !(ct_is_digit((unsigned char)w[0]) || w[0] == '#'))
 		return false;
 	*ret = w;
 	*ret_len = len;
@@ -817,7 +799,7 @@ static const char *classify(char *buf, const char *p, const char *end)
 {
 	if (p < end && *p == '#') {
 		const char *q = p + 1;
-		while (q < end && q - p < 8 && *q >= 'A' && *q <= 'Z')
+		while (q < end && q - p < 8 && ct_is_upper(*q))
 			q++;
 		if (q - p >= 3) {
 			copy_span(buf, 32, p, (size_t)(q - p));
@@ -1163,7 +1145,7 @@ static struct ct_error *banner(struct vmk_state *s,
 		return NULL;
 	q++;
 	const char *ver = q;
-	while (q < limit && (is_digit((unsigned char)*q) || *q == '.'))
+	while (q < limit && (ct_is_digit((unsigned char)*q) || *q == '.'))
 		q++;
 	size_t ver_len = (size_t)(q - ver);
 	q = ct_skip_blanks(q, limit);
@@ -1177,7 +1159,7 @@ static struct ct_error *banner(struct vmk_state *s,
 	else
 		return NULL;
 	const char *build = q;
-	while (q < limit && is_digit((unsigned char)*q))
+	while (q < limit && ct_is_digit((unsigned char)*q))
 		q++;
 	if (q == build)
 		return NULL;
@@ -1186,7 +1168,7 @@ static struct ct_error *banner(struct vmk_state *s,
 	copy_span(value, sizeof(value), build, (size_t)(q - build));
 	if ((err = add_fact(s, "esxi.build", value, line)))
 		return err;
-	if (ver_len && is_digit((unsigned char)ver[0]) &&
+	if (ver_len && ct_is_digit((unsigned char)ver[0]) &&
 	    ver[ver_len - 1] != '.') {
 		copy_span(value, sizeof(value), ver, ver_len);
 		if ((err = add_fact(s, "esxi.version", value, line)))
@@ -1220,7 +1202,7 @@ static struct ct_error *driver_version(struct vmk_state *s, const char *p,
 	if (!colon || colon == p)
 		return NULL;
 	for (const char *q = p; q < colon; q++)
-		if (!is_alnum((unsigned char)*q) && *q != '_' && *q != '-')
+		if (!ct_is_alnum((unsigned char)*q) && *q != '_' && *q != '-')
 			return NULL;
 	const char *v = find(colon, end, "version ");
 	if (!v || !((v - colon >= 8 && memcmp(v - 8, "river - ", 8) == 0) ||
@@ -1231,7 +1213,7 @@ static struct ct_error *driver_version(struct vmk_state *s, const char *p,
 		return NULL;
 	s->version_lines++;
 	const char *ve = v;
-	while (ve < end && (is_alnum((unsigned char)*ve) || *ve == '.' ||
+	while (ve < end && (ct_is_alnum((unsigned char)*ve) || *ve == '.' ||
 			    *ve == '-' || *ve == '_'))
 		ve++;
 	if (!real_version(v, (size_t)(ve - v)) || colon - p > MAX_FACT_LEN)
@@ -1371,7 +1353,7 @@ static const char *next_record(const char *p, const char *end)
 			c--;
 		const char *h = c;
 		while (h > p && c - h < 24 &&
-		       (is_hex((unsigned char)h[-1]) || h[-1] == '#' ||
+		       (ct_is_hex((unsigned char)h[-1]) || h[-1] == '#' ||
 			h[-1] == '*'))
 			h--;
 		if (h == c || h - p < 2 || h[-1] != 'x' || h[-2] != '0')
@@ -1438,8 +1420,7 @@ static struct ct_error *segment(struct vmk_state *s, const char *lp,
 	for (int k = 0; k < 2; k++) {
 		if (!next_dv[k] || next_dv[k] >= le)
 			continue;
-		if (!err && next_dv[k] >= lp && m < me && *m >= 'a' &&
-		    *m <= 'z')
+		if (!err && next_dv[k] >= lp && m < me && ct_is_lower(*m))
 			err = driver_version(s, m, me, number);
 		next_dv[k] = find(le, end, dv_anchor[k]);
 	}
@@ -1600,7 +1581,7 @@ static const char *psod_type(const struct panic_state *ps, char *buf,
 		if (v < me && (*v == ' ' || *v == '('))
 			v++;
 		const char *ve = v;
-		while (ve < me && is_digit((unsigned char)*ve) && ve - v < 4)
+		while (ve < me && ct_is_digit((unsigned char)*ve) && ve - v < 4)
 			ve++;
 		if (e > b && ve > v) {
 			snprintf(buf, n, "PSOD: %.*s Exception %.*s",

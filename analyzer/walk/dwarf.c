@@ -384,7 +384,7 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 	const char *root = spec->root;
 	if (!root || !*root)
 		return ct_walk_error("no root given");
-	if ((root[0] >= '0' && root[0] <= '9')) {
+	if (ct_is_digit(root[0])) {
 		char *end;
 		errno = 0;
 		unsigned long long a = strtoull(root, &end, 0);

@@ -1,6 +1,7 @@
 /*
- * list.c - follow TAILQs and list_heads through a user-space core, with
- * every link checked.  Types, members, offsets and sizes come from the
+ * list.c - follow lists (TAILQ, STAILQ, LIST, SLIST, list_head, hlist)
+ * through a user-space core, with every link checked, by one engine that
+ * the link offsets drive (walk_links()).  Types, members, offsets and sizes come from the
  * program's DWARF (dwarf.c); memory comes through a struct
  * ct_walk_mem, so a pointer from the dump is only ever an address to look
  * up, never dereferenced.  See walk.h.
@@ -288,6 +289,53 @@ static int cmp_u64(const void *a, const void *b)
 }
 
 /*
+ * Walking back reached p, the back link naming the element at e: are p
+ * (check_size bytes) and the element readable?  If not, say so in
+ * r->recovered_stop.
+ */
+static bool back_ok(const struct ct_walk_mem *s, struct ct_walk_result *r,
+		    const struct ct_walk_links *l, uint64_t p, uint64_t e,
+		    uint64_t check_size)
+{
+	char why[120];
+	const char *kind;
+	bool good = ct_walk_check_ptr(s, p, check_size, l->align, &kind, why,
+				      sizeof(why));
+	if (good && l->elem_size)
+		good = ct_walk_check_ptr(s, e, l->elem_size, 1, &kind, why,
+					 sizeof(why));
+	if (good)
+		return true;
+	char from[48];
+	if (r->recovered_count)
+		snprintf(from, sizeof(from), "%s of 0x%" PRIx64, l->prev_name,
+			 r->recovered[r->recovered_count - 1]);
+	else
+		snprintf(from, sizeof(from), "the head's %s", l->last_name);
+	snprintf(r->recovered_stop, sizeof(r->recovered_stop), "%s: %s is %s",
+		 kind, from, why);
+	return false;
+}
+
+/*
+ * Brent saw a cycle of lam while walking back: keep each element once.
+ * The sequence is recovered[] then the element seen again, and the cycle
+ * starts at the first i where it repeats lam later.
+ */
+static void back_cycle(struct ct_walk_result *r, size_t lam)
+{
+	size_t n = r->recovered_count, mu = 0;
+	while (mu + lam < n && r->recovered[mu] != r->recovered[mu + lam])
+		mu++;
+	if (mu + lam < n)
+		r->recovered_count = mu + lam;
+	snprintf(r->recovered_stop, sizeof(r->recovered_stop),
+		 "cycle: the back links of 0x%" PRIx64 " lead back to 0x%"
+		 PRIx64, r->recovered[r->recovered_count - 1],
+		 r->recovered[r->recovered_count - lam]);
+}
+
+/*
  * After the forward walk broke: follow the back links from the tail to
  * recover the elements after the break.  A back link points at
  * element + point_off (TAILQ: its tqe_next; list_head: its node), and
@@ -314,8 +362,6 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 	}
 	struct ct_walk_brent b = { 0, 1, 0 };
 	uint64_t p = tail;
-	char why[120];
-	const char *kind;
 	struct ct_error *err = NULL;
 	for (;;) {
 		if (p == head_mark) {
@@ -329,8 +375,11 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 			break;
 		}
 		uint64_t e = p - point_off;
-		if (sorted && bsearch(&e, sorted, r->count, sizeof(*sorted),
-				      cmp_u64)) {
+		if (sorted && ct_bsearch_find(&e, sorted, r->count,
+					      sizeof(*sorted),
+					      ct_bsearch_cmp_u64_field,
+					      NULL /* offset 0: the values */)
+		    < r->count) {
 			for (size_t i = 0; i < r->count; i++)
 				if (r->elements[i] == e) {
 					r->recovered_join = (long)i;
@@ -338,24 +387,8 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 				}
 			break;
 		}
-		bool good = ct_walk_check_ptr(s, p, check_size, l->align, &kind, why,
-				      sizeof(why));
-		if (good && l->elem_size)
-			good = ct_walk_check_ptr(s, e, l->elem_size, 1, &kind, why,
-					 sizeof(why));
-		if (!good) {
-			char from[48];
-			if (r->recovered_count)
-				snprintf(from, sizeof(from), "%s of 0x%" PRIx64,
-					 l->prev_name, r->recovered[
-					 r->recovered_count - 1]);
-			else
-				snprintf(from, sizeof(from), "the head's %s",
-					 l->last_name);
-			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
-				 "%s: %s is %s", kind, from, why);
+		if (!back_ok(s, r, l, p, e, check_size))
 			break;
-		}
 		char fwhy[120];
 		if (ct_walk_is_freed(s, e, l->elem_size ? l->elem_size
 				     : check_size, fwhy, sizeof(fwhy))) {
@@ -365,20 +398,7 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 			break;
 		}
 		if (r->recovered_count && ct_walk_brent_step(&b, e)) {
-			/* keep each element once: the sequence is recovered[]
-			 * then e, and a cycle of b.lam starts at the first
-			 * i where it repeats b.lam later */
-			size_t lam = b.lam, n = r->recovered_count, mu = 0;
-			while (mu + lam < n &&
-			       r->recovered[mu] != r->recovered[mu + lam])
-				mu++;
-			if (mu + lam < n)
-				r->recovered_count = mu + lam;
-			snprintf(r->recovered_stop, sizeof(r->recovered_stop),
-				 "cycle: the back links of 0x%" PRIx64
-				 " lead back to 0x%" PRIx64,
-				 r->recovered[r->recovered_count - 1],
-				 r->recovered[r->recovered_count - lam]);
+			back_cycle(r, b.lam);
 			break;
 		}
 		if (!r->recovered_count)
@@ -412,496 +432,373 @@ static struct ct_error *walk_back(const struct ct_walk_mem *s,
 	return err;
 }
 
+
+/* ---- the engine ---------------------------------------------------------- */
+
+/*
+ * What the links of one kind of list promise, read off l once: the engine
+ * below walks every kind, and asks this wherever the kinds differ.
+ */
+struct shape {
+	bool ring;		/* list_head: the head is a node like the
+				 * others, a link names a node, the list ends
+				 * where a link comes back to the head */
+	bool back;		/* back links to check (TAILQ, LIST,
+				 * list_head, hlist) */
+	bool tail;		/* a tail pointer in the head (TAILQ, STAILQ,
+				 * list_head) */
+	bool two_way;		/* back links and a tail (TAILQ, list_head):
+				 * a broken walk is recovered from the tail,
+				 * not judged by the element it stopped on */
+	uint64_t first_off;	/* in the head: the link to the first */
+	uint64_t tail_off;	/* in the head: the tail pointer */
+	uint64_t end;		/* what the last link holds: 0, or the head */
+	uint64_t node_off;	/* from a link's target to its element */
+	const char *noun;	/* what a link names: "element", "node" */
+	const char *elem_type;	/* struct of findings on elements */
+};
+
+static void shape_of(const struct ct_walk_links *l,
+		     const struct ct_walk_result *r, uint64_t head,
+		     struct shape *sh)
+{
+	sh->ring = l->kind == CT_WALK_LIST_HEAD;
+	sh->back = l->kind != CT_WALK_SLIST && l->kind != CT_WALK_STAILQ;
+	sh->tail = l->kind == CT_WALK_TAILQ || l->kind == CT_WALK_STAILQ ||
+		   sh->ring;
+	sh->two_way = sh->back && sh->tail;
+	/* a list_head's head is a node: its next and prev are the links */
+	sh->first_off = sh->ring ? l->next_off : l->first_off;
+	sh->tail_off = sh->ring ? l->prev_off : l->last_off;
+	sh->end = sh->ring ? head : 0;
+	sh->node_off = node_kind(l) ? l->node_off : 0;
+	sh->noun = sh->ring ? "node" : "element";
+	/* the DWARF side always names a TAILQ's elements */
+	sh->elem_type = r->elem_type[0] || l->kind == CT_WALK_TAILQ
+		? r->elem_type : sh->ring ? "list_head"
+		: l->kind == CT_WALK_HLIST ? "hlist_node" : "element";
+}
+
 /*
  * The tail pointer last (tqh_last, stqh_last: the address of the last
- * next link, &first if empty) is not link_addr, where the walk ended.
- * Say what it points at when it is a link of the list, or that it is one
- * bit from the right one.
+ * next link, &first if empty; a list_head's prev: the last node, the head
+ * if empty) is not want, where the walk ended.  Say what it points at
+ * when it is a link of the list, or that it is one bit from the right one.
  */
 static struct ct_error *bad_tail(const struct ct_walk_env *e,
 				 const struct ct_walk_links *l,
-				 struct ct_walk_result *r, uint64_t head,
-				 uint64_t last, uint64_t link_addr, long holder)
+				 struct ct_walk_result *r,
+				 const struct shape *sh, uint64_t head,
+				 uint64_t last, uint64_t want, long holder)
 {
 	const struct ct_walk_mem *s = e->mem;
 	char at[96];
 	const char *k = ct_walk_link_kind(s, last, "bad-tail", at, sizeof(at));
-	int bit = one_bit(last, link_addr);
-	char empty[64];
-	snprintf(empty, sizeof(empty), "the list is empty: %s", l->first_name);
-	char lastnext[64];
-	snprintf(lastnext, sizeof(lastnext), "the last element's %s",
-		 l->next_name);
+	int bit = one_bit(last, want);
+	char where[80];	/* what the tail should name */
+	if (sh->ring)
+		snprintf(where, sizeof(where), "the last node");
+	else if (holder < 0)
+		snprintf(where, sizeof(where), "the list is empty: %s",
+			 l->first_name);
+	else
+		snprintf(where, sizeof(where), "the last element's %s",
+			 l->next_name);
 	if (bit >= 0 && strcmp(k, "poison") != 0 &&
-	    !real_link(s, l, last, true, 0))
+	    !real_link(s, l, last, !sh->ring, 0))
 		return ct_walk_add_finding(r, "bit-flip", -1,
-					   head + l->last_off, r->head_type,
+					   head + sh->tail_off, r->head_type,
 					   l->last_name, "0x%" PRIx64 " is one "
 					   "bit (bit %d) away from 0x%" PRIx64
-					   ", where %s is: a flipped bit", last,
-					   bit, link_addr,
-					   holder < 0 ? empty : lastnext);
-	if (last == head + l->first_off)
+					   ", %s%s%s: a flipped bit", last,
+					   bit, want, sh->ring ? "" : "where ",
+					   where, sh->ring ? "" : " is");
+	if (!sh->ring && last == head + l->first_off)
 		snprintf(at, sizeof(at), " (the head's %s)", l->first_name);
-	for (size_t i = 0; !at[0] && i < r->count; i++)
+	for (size_t i = 0; !sh->ring && !at[0] && i < r->count; i++)
 		if (r->elements[i] + l->next_off == last)
 			snprintf(at, sizeof(at), " (element %zu's %s)", i,
 				 l->next_name);
-	return ct_walk_add_finding(r, k, -1, head + l->last_off, r->head_type,
-				   l->last_name,
-				   "0x%" PRIx64 "%s, but %s is at 0x%" PRIx64,
-				   last, at, holder < 0 ? empty : lastnext,
-				   link_addr);
+	return ct_walk_add_finding(r, k, -1, head + sh->tail_off,
+				   r->head_type, l->last_name,
+				   "0x%" PRIx64 "%s, but %s%s 0x%" PRIx64,
+				   last, at, where,
+				   sh->ring ? " is" : " is at", want);
 }
 
-/* ---- TAILQ --------------------------------------------------------------- */
-
-static struct ct_error *walk_tailq(const struct ct_walk_env *e,
-				   struct ct_walk_result *r, uint64_t head,
-				   const struct ct_walk_links *l, size_t max)
+/* A back link explain_back() could not explain: prev where want should
+ * be, at element idx (target cur) reached through f. */
+static struct ct_error *bad_back(const struct ct_walk_mem *s,
+				 const struct ct_walk_links *l,
+				 struct ct_walk_result *r,
+				 const struct shape *sh, const struct from *f,
+				 long idx, uint64_t cur, uint64_t prev,
+				 uint64_t want)
 {
-	const struct ct_walk_mem *s = e->mem;
-	const char *ht = r->head_type, *et = r->elem_type;
-	uint64_t first_off = l->first_off, last_off = l->last_off;
-	char why[160];
-	const char *kind;
-	uint64_t link_addr = head + first_off; /* where cur was read from */
-	uint64_t cur;
-	enum ct_core_mem m = ct_walk_read_ptr(s, link_addr, &cur);
-	if (m != CT_CORE_MEM_OK)
-		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				     ct_walk_mem_reason(m));
-	struct ct_walk_brent b = { cur, 1, 0 };
-	struct ct_error *err = NULL;
-	long holder = -1;	/* element holding link_addr, -1: the head */
-	bool broken = false;	/* the forward walk stopped at a bad link */
-	bool too_long = false;	/* ... or at the element cap */
-	while (cur != 0) {
-		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
-			size_t lam = b.lam;
-			size_t mu = cycle_start(r, cur, &lam);
-			cut_at(r, mu + lam);
-			uint64_t at = r->elements[mu + lam - 1] + l->next_off;
-			err = ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
-					  et, l->next_name,
-					  "points back at element %zu (0x%"
-					  PRIx64 "): a cycle of %zu elements",
-					  mu, r->elements[mu], lam);
-			broken = true;
-			break;
-		}
-		struct from f = { holder, link_addr, holder < 0 ? ht : et,
-				  holder < 0 ? l->first_name : l->next_name };
-		bool good = ct_walk_check_ptr(s, cur, l->elem_size, l->align,
-					      &kind, why, sizeof(why));
-		const char *rg = good ? foreign_region(e, head, cur) : NULL;
-		if (!good || rg) {
-			unsigned fb;
-			uint64_t c;
-			if (find_flip(e, l, head, cur, true, link_addr, 0,
-				      link_addr, &fb, &c)) {
-				err = ct_walk_add_finding(r, "bit-flip",
-					holder, link_addr, f.type, f.field,
-					"0x%" PRIx64 " (%s) is one bit (bit %u) "
-					"away from 0x%" PRIx64 ", whose %s "
-					"points back here: a flipped bit; the "
-					"walk goes on at 0x%" PRIx64, cur,
-					good ? rg : kind, fb, c, l->prev_name, c);
-				if (err)
-					return err;
-				cur = c;
-			} else {
-				if (good)
-					err = ct_walk_add_finding(r, "foreign",
-						holder, link_addr, f.type,
-						f.field, "0x%" PRIx64 " is in %s, "
-						"not a list element", cur, rg);
-				else
-					err = ct_walk_add_finding(r, kind,
-						holder, link_addr, f.type,
-						f.field, "%s", why);
-				broken = true;
-				break;
-			}
-		}
-		if (r->count >= max) {
-			err = ct_walk_add_finding(r, "too-long", holder, link_addr,
-					  et, l->next_name,
-					  "more than %zu elements: walk "
-					  "stopped", max);
-			broken = true;
-			too_long = true;
-			break;
-		}
-		long idx = (long)r->count;
-		err = ct_walk_add_element(r, cur);
-		if (err)
-			return err;
-		uint64_t prev;
-		m = ct_walk_read_ptr(s, cur + l->prev_off, &prev);
-		if (m == CT_CORE_MEM_OK && prev != link_addr) {
-			uint64_t c;
-			enum explained x = explain_back(e, l, r, head, &f, idx,
-							cur, prev, link_addr,
-							true, 0, &c, &err);
-			if (err)
-				return err;
-			if (x == EXPLAINED_REFOLLOW) {
-				cur = c;
-				continue;
-			}
-			if (x == EXPLAINED_STOP) {
-				broken = true;
-				break;
-			}
-			if (x == EXPLAINED_NOT) {
-				char from[48], note[96];
-				if (holder < 0)
-					snprintf(from, sizeof(from),
-						 "the head's tqh_first");
-				else
-					snprintf(from, sizeof(from),
-						 "element %ld's tqe_next",
-						 holder);
-				const char *k = ct_walk_link_kind(s, prev,
-					"bad-back-link", note, sizeof(note));
-				err = ct_walk_add_finding(r, k, idx,
-					cur + l->prev_off, et, l->prev_name,
-					"0x%" PRIx64 "%s, but the link to this "
-					"element is %s at 0x%" PRIx64, prev,
-					note, from, link_addr);
-			}
-		}
-		if (err)
-			return err;
-		link_addr = cur + l->next_off;
-		holder = idx;
-		m = ct_walk_read_ptr(s, link_addr, &cur);
-		if (m != CT_CORE_MEM_OK)	/* checked by check_ptr */
-			return ct_walk_error("element at 0x%" PRIx64 " unreadable",
-					  cur);
-	}
-	if (err)
-		return err;
-	/* tqh_last: the address of the last tqe_next, &tqh_first if empty */
-	uint64_t last;
-	m = ct_walk_read_ptr(s, head + last_off, &last);
-	if (m != CT_CORE_MEM_OK)
-		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				  ct_walk_mem_reason(m));
-	if (broken) {
-		/* the last element is unknown: only tqh_last itself */
-		char note[96];
-		const char *k = ct_walk_link_kind(s, last, NULL, note, sizeof(note));
-		if (k)
-			err = ct_walk_add_finding(r, k, -1, head + last_off, ht,
-					  "tqh_last", "0x%" PRIx64 "%s", last,
-					  note);
-		else if (!too_long)	/* recover the rest from the tail */
-			err = walk_back(s, r, last, head + first_off,
-					l->next_off, l->prev_off, s->ptr_size,
-					l, max);
-	} else if (last != link_addr) {
-		err = bad_tail(e, l, r, head, last, link_addr, holder);
-	}
-	return err;
-}
-
-/* ---- list_head ----------------------------------------------------------- */
-
-static struct ct_error *walk_list(const struct ct_walk_env *e,
-				  struct ct_walk_result *r, uint64_t head,
-				  const struct ct_walk_links *l, size_t max)
-{
-	const struct ct_walk_mem *s = e->mem;
-	const char *ht = r->head_type, *et = r->elem_type[0] ? r->elem_type
-							      : "list_head";
-	char why[160];
-	const char *kind;
-	uint64_t prev_node = head;
-	uint64_t cur;
-	enum ct_core_mem m = ct_walk_read_ptr(s, head + l->next_off, &cur);
-	if (m != CT_CORE_MEM_OK)
-		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				     ct_walk_mem_reason(m));
-	struct ct_walk_brent b = { cur, 1, 0 };
-	long holder = -1;
-	bool broken = false;	/* the forward walk stopped at a bad link */
-	bool too_long = false;	/* ... or at the element cap */
-	struct ct_error *err = NULL;
-	while (cur != head) {
-		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
-			size_t lam = b.lam;
-			size_t mu = cycle_start(r, cur - l->node_off, &lam);
-			cut_at(r, mu + lam);
-			uint64_t at = r->elements[mu + lam - 1] + l->node_off +
-				      l->next_off;
-			err = ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
-					  et, "next",
-					  "points back at element %zu: a cycle "
-					  "of %zu elements that misses the head",
-					  mu, lam);
-			broken = true;
-			break;
-		}
-		uint64_t link_addr = prev_node + l->next_off;
-		struct from f = { holder, link_addr, holder < 0 ? ht : et,
-				  "next" };
-		/* the node must be readable, and so must its element */
-		uint64_t node_size = target_size(s, l);
-		bool good = ct_walk_check_ptr(s, cur, node_size, l->align, &kind, why,
-				      sizeof(why));
-		if (good && l->node_off <= cur && l->elem_size &&
-		    ct_walk_probe(s, cur - l->node_off, l->elem_size) != CT_CORE_MEM_OK)
-			good = ct_walk_check_ptr(s, cur - l->node_off, l->elem_size, 1,
-					 &kind, why, sizeof(why));
-		const char *rg = good ? foreign_region(e, head, cur) : NULL;
-		if (!good || rg) {
-			unsigned fb;
-			uint64_t c;
-			if (find_flip(e, l, head, cur, true, prev_node, head,
-				      prev_node, &fb, &c)) {
-				char in[64];
-				elem_note(l, c, in, sizeof(in));
-				err = ct_walk_add_finding(r, "bit-flip",
-					holder, link_addr, f.type, f.field,
-					"0x%" PRIx64 " (%s) is one bit (bit %u) "
-					"away from 0x%" PRIx64 "%s, whose prev "
-					"points back here: a flipped bit; the "
-					"walk goes on at 0x%" PRIx64, cur,
-					good ? rg : kind, fb, c, in, c);
-				if (err)
-					return err;
-				cur = c;
-				if (cur == head)
-					break;
-			} else {
-				if (good)
-					err = ct_walk_add_finding(r, "foreign",
-						holder, link_addr, f.type,
-						f.field, "0x%" PRIx64 " is in %s, "
-						"not a list node", cur, rg);
-				else
-					err = ct_walk_add_finding(r, kind,
-						holder, link_addr, f.type,
-						f.field, "%s", why);
-				broken = true;
-				break;
-			}
-		}
-		if (r->count >= max) {
-			err = ct_walk_add_finding(r, "too-long", holder, link_addr,
-					  et, "next", "more than %zu "
-					  "elements: walk stopped", max);
-			broken = true;
-			too_long = true;
-			break;
-		}
-		long idx = (long)r->count;
-		err = ct_walk_add_element(r, cur - l->node_off);
-		if (err)
-			return err;
-		uint64_t prev;
-		m = ct_walk_read_ptr(s, cur + l->prev_off, &prev);
-		if (m == CT_CORE_MEM_OK && prev != prev_node) {
-			uint64_t c;
-			enum explained x = explain_back(e, l, r, head, &f, idx,
-							cur, prev, prev_node,
-							false, head, &c, &err);
-			if (err)
-				return err;
-			if (x == EXPLAINED_REFOLLOW) {
-				cur = c;
-				continue;
-			}
-			if (x == EXPLAINED_STOP) {
-				broken = true;
-				break;
-			}
-			if (x == EXPLAINED_NOT) {
-				char note[96];
-				const char *k = ct_walk_link_kind(s, prev,
-					"bad-back-link", note, sizeof(note));
-				err = ct_walk_add_finding(r, k, idx,
-					cur + l->prev_off, et, "prev",
-					"0x%" PRIx64 "%s, but the previous "
-					"node is 0x%" PRIx64, prev, note,
-					prev_node);
-				if (err)
-					return err;
-			}
-		}
-		prev_node = cur;
-		holder = idx;
-		m = ct_walk_read_ptr(s, cur + l->next_off, &cur);
-		if (m != CT_CORE_MEM_OK)
-			return ct_walk_error("node at 0x%" PRIx64 " unreadable",
-					  prev_node);
-	}
-	if (err)
-		return err;
-	uint64_t hprev;
-	m = ct_walk_read_ptr(s, head + l->prev_off, &hprev);
-	if (m == CT_CORE_MEM_OK && broken) {
-		/* the last node is unknown: only the head's prev itself */
-		char note[96];
-		const char *k = ct_walk_link_kind(s, hprev, NULL, note, sizeof(note));
-		if (k)
-			err = ct_walk_add_finding(r, k, -1, head + l->prev_off, ht,
-					  "prev", "0x%" PRIx64 "%s", hprev,
-					  note);
-		else if (!too_long)	/* recover the rest from the tail */
-			err = walk_back(s, r, hprev, head, l->node_off,
-					l->node_off + l->prev_off,
-					target_size(s, l), l, max);
-	} else if (m == CT_CORE_MEM_OK && hprev != prev_node) {
-		char note[96];
-		const char *k = ct_walk_link_kind(s, hprev, "bad-tail", note,
+	char note[96];
+	const char *k = ct_walk_link_kind(s, prev, "bad-back-link", note,
 					  sizeof(note));
-		int bit = one_bit(hprev, prev_node);
-		if (bit >= 0 && strcmp(k, "poison") != 0 &&
-		    !real_link(s, l, hprev, false, 0))
-			err = ct_walk_add_finding(r, "bit-flip", -1,
-					  head + l->prev_off, ht, "prev",
-					  "0x%" PRIx64 " is one bit (bit %d) "
-					  "away from 0x%" PRIx64 ", the last "
-					  "node: a flipped bit", hprev, bit,
-					  prev_node);
-		else
-			err = ct_walk_add_finding(r, k, -1, head + l->prev_off, ht, "prev",
-				  "0x%" PRIx64 "%s, but the last node is 0x%"
-				  PRIx64, hprev, note, prev_node);
-	}
-	return err;
+	if (sh->ring)
+		return ct_walk_add_finding(r, k, idx, cur + l->prev_off,
+					   sh->elem_type, l->prev_name,
+					   "0x%" PRIx64 "%s, but the previous "
+					   "node is 0x%" PRIx64, prev, note,
+					   want);
+	char from[48];
+	if (f->holder < 0)
+		snprintf(from, sizeof(from), "the head's %s", l->first_name);
+	else
+		snprintf(from, sizeof(from), "element %ld's %s", f->holder,
+			 l->next_name);
+	return ct_walk_add_finding(r, k, idx, cur + l->prev_off,
+				   sh->elem_type, l->prev_name,
+				   "0x%" PRIx64 "%s, but the link to this "
+				   "element is %s at 0x%" PRIx64, prev, note,
+				   from, want);
 }
 
-/* ---- SLIST, LIST, STAILQ, hlist ------------------------------------------ */
+/* Where a forward walk is. */
+struct walk {
+	const struct ct_walk_env *e;
+	const struct ct_walk_links *l;
+	struct ct_walk_result *r;
+	struct shape sh;
+	uint64_t head;
+	size_t max;
+	uint64_t link_addr;	/* where the link being followed was read */
+	long holder;		/* element holding link_addr, -1: the head */
+	uint64_t holder_t;	/* the target holding link_addr */
+	struct from hf;		/* how holder was reached */
+	uint64_t want;		/* what a back link should hold: the link we
+				 * came from, or (ring) the node before */
+	bool broken;		/* the forward walk stopped at a bad link */
+	bool too_long;		/* ... or at the element cap */
+};
 
-/* The target of element el (inverse of elem_of). */
-static uint64_t target_of(const struct ct_walk_links *l, uint64_t el)
+/* How a link that is no good was taken. */
+enum bad_link {
+	BAD_LINK_FIXED,		/* a flipped bit: *cur corrected, go on */
+	BAD_LINK_END,		/* ... and the corrected link ends the list */
+	BAD_LINK_STOP,		/* a finding added: the walk is broken */
+};
+
+/* Brent saw cur again: cut the elements seen twice and say so. */
+static struct ct_error *add_cycle(struct walk *w, uint64_t cur, size_t lam)
 {
-	return node_kind(l) && l->elem_size ? el + l->node_off : el;
+	struct ct_walk_result *r = w->r;
+	size_t mu = cycle_start(r, elem_of(w->l, cur), &lam);
+	cut_at(r, mu + lam);
+	uint64_t at = r->elements[mu + lam - 1] + w->sh.node_off +
+		      w->l->next_off;
+	w->broken = true;
+	if (w->sh.ring)
+		return ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
+					   w->sh.elem_type, w->l->next_name,
+					   "points back at element %zu: a cycle "
+					   "of %zu elements that misses the "
+					   "head", mu, lam);
+	return ct_walk_add_finding(r, "cycle", (long)(mu + lam - 1), at,
+				   w->sh.elem_type, w->l->next_name,
+				   "points back at element %zu (0x%" PRIx64
+				   "): a cycle of %zu elements", mu,
+				   r->elements[mu], lam);
 }
 
 /*
- * The NULL-terminated kinds.  LIST and hlist have back links (le_prev,
- * pprev: the address of the link that points here), checked but not
- * walked back: without a tail there is nowhere to start.  STAILQ has a
- * tail pointer (stqh_last) checked like tqh_last.  SLIST has neither.
+ * The link at w->link_addr (reached through f) holds *cur, which is not a
+ * target to follow: kind and why say how (good: readable, but in the
+ * foreign region rg).  A flipped bit is corrected; else the holder may be
+ * freed memory; else the link itself is reported.
  */
-static struct ct_error *walk_plain(const struct ct_walk_env *e,
+static enum bad_link bad_link(struct walk *w, const struct from *f,
+			      uint64_t *cur, bool good, const char *rg,
+			      const char *kind, const char *why,
+			      struct ct_error **err)
+{
+	const struct ct_walk_links *l = w->l;
+	const struct ct_walk_mem *s = w->e->mem;
+	struct ct_walk_result *r = w->r;
+	unsigned fb;
+	uint64_t c;
+	char fwhy[160];
+	/* without back links, a readable pointer into code or a stack is
+	 * not taken for a flip */
+	if ((w->sh.back || !good) &&
+	    find_flip(w->e, l, w->head, *cur, w->sh.back, w->want, w->sh.end,
+		      w->want, &fb, &c)) {
+		if (w->sh.back)
+			snprintf(fwhy, sizeof(fwhy), "whose %s points back "
+				 "here", l->prev_name);
+		else
+			snprintf(fwhy, sizeof(fwhy), "a readable %s",
+				 w->sh.elem_type);
+		char in[64];
+		elem_note(l, c, in, sizeof(in));
+		*err = ct_walk_add_finding(r, "bit-flip", w->holder,
+			w->link_addr, f->type, f->field, "0x%" PRIx64 " (%s) "
+			"is one bit (bit %u) away from 0x%" PRIx64 "%s, %s: a "
+			"flipped bit; the walk goes on at 0x%" PRIx64, *cur,
+			good ? rg : kind, fb, c, in, fwhy, c);
+		*cur = c;
+		return c == w->sh.end ? BAD_LINK_END : BAD_LINK_FIXED;
+	}
+	w->broken = true;
+	if (!good && !w->sh.two_way && w->holder >= 0 &&
+	    ct_walk_is_freed(s, elem_of(l, w->holder_t), l->elem_size
+			     ? l->elem_size : target_size(s, l), fwhy,
+			     sizeof(fwhy))) {
+		/* the element we stand on is freed: the link that led
+		 * here is the bad one */
+		const struct from *hf = &w->hf;
+		r->count--;
+		*err = ct_walk_add_finding(r, "freed", hf->holder, hf->addr,
+			hf->type, hf->field, "0x%" PRIx64 " points into freed "
+			"memory (the object at 0x%" PRIx64 "): %s",
+			w->holder_t, elem_of(l, w->holder_t), fwhy);
+	} else if (good) {
+		*err = ct_walk_add_finding(r, "foreign", w->holder,
+			w->link_addr, f->type, f->field, "0x%" PRIx64 " is in "
+			"%s, not a list %s", *cur, rg, w->sh.noun);
+	} else {
+		*err = ct_walk_add_finding(r, kind, w->holder, w->link_addr,
+					   f->type, f->field, "%s", why);
+	}
+	return BAD_LINK_STOP;
+}
+
+/* Element idx, target cur, has back link prev, not w->want.  false:
+ * stop (the element was freed memory). */
+static bool check_back(struct walk *w, const struct from *f, long idx,
+		       uint64_t *cur, uint64_t prev, bool *refollow,
+		       struct ct_error **err)
+{
+	uint64_t c;
+	enum explained x = explain_back(w->e, w->l, w->r, w->head, f, idx,
+					*cur, prev, w->want, !w->sh.ring,
+					w->sh.end, &c, err);
+	if (*err)
+		return false;
+	if (x == EXPLAINED_REFOLLOW) {
+		*cur = c;
+		*refollow = true;
+	} else if (x == EXPLAINED_STOP) {
+		w->broken = true;
+		return false;
+	} else if (x == EXPLAINED_NOT) {
+		*err = bad_back(w->e->mem, w->l, w->r, &w->sh, f, idx, *cur,
+				prev, w->want);
+	}
+	return true;
+}
+
+/*
+ * After the forward walk: the tail pointer (tqh_last, stqh_last: the
+ * address of the last next link, &first if empty; a list_head's prev:
+ * the last node, the head if empty) checked against where the walk
+ * ended or, when the walk broke, followed back to recover the rest.
+ */
+static struct ct_error *check_tail(struct walk *w)
+{
+	const struct ct_walk_links *l = w->l;
+	const struct ct_walk_mem *s = w->e->mem;
+	const struct shape *sh = &w->sh;
+	if (!sh->tail)
+		return NULL;
+	uint64_t head = w->head, last;
+	enum ct_core_mem m = ct_walk_read_ptr(s, head + sh->tail_off, &last);
+	if (m != CT_CORE_MEM_OK)	/* a ring's head was read: no error */
+		return sh->ring ? NULL
+			: ct_walk_error("list head at 0x%" PRIx64 ": %s",
+					head, ct_walk_mem_reason(m));
+	if (!w->broken)
+		return last == w->want ? NULL
+			: bad_tail(w->e, l, w->r, sh, head, last, w->want,
+				   w->holder);
+	/* the last element is unknown: only the tail itself */
+	char note[96];
+	const char *k = ct_walk_link_kind(s, last, NULL, note, sizeof(note));
+	if (k)
+		return ct_walk_add_finding(w->r, k, -1, head + sh->tail_off,
+					   w->r->head_type, l->last_name,
+					   "0x%" PRIx64 "%s", last, note);
+	if (!sh->two_way || w->too_long)
+		return NULL;
+	/* a back link names the next link (TAILQ) or the node (ring) */
+	return walk_back(s, w->r, last, head + (sh->ring ? 0 : sh->first_off),
+			 (sh->ring ? 0 : l->next_off) + sh->node_off,
+			 sh->node_off + l->prev_off,
+			 sh->ring ? target_size(s, l) : s->ptr_size, l,
+			 w->max);
+}
+
+/* Is cur a target to follow?  If not, kind and why say why, or *rg names
+ * the foreign region it is in. */
+static bool target_good(const struct walk *w, uint64_t cur, const char **rg,
+			const char **kind, char *why, size_t whysize)
+{
+	const struct ct_walk_links *l = w->l;
+	const struct ct_walk_mem *s = w->e->mem;
+	*rg = NULL;
+	/* the target must be readable, and so must its element */
+	bool good = ct_walk_check_ptr(s, cur, target_size(s, l), l->align,
+				      kind, why, whysize);
+	if (good && node_kind(l) && l->elem_size && l->node_off <= cur &&
+	    ct_walk_probe(s, cur - l->node_off, l->elem_size) !=
+	    CT_CORE_MEM_OK)
+		good = ct_walk_check_ptr(s, cur - l->node_off, l->elem_size,
+					 1, kind, why, whysize);
+	if (good)
+		*rg = foreign_region(w->e, w->head, cur);
+	return good;
+}
+
+/*
+ * Walk any kind of list from the head at head: each link checked before
+ * it is followed (a flipped bit is corrected when a neighbour vouches for
+ * the right value), each back link checked against where the walk came
+ * from, cycles found (Brent), then the tail pointer checked or, when the
+ * walk broke, the rest recovered from the tail by the back links.
+ */
+static struct ct_error *walk_links(const struct ct_walk_env *e,
 				   struct ct_walk_result *r, uint64_t head,
 				   const struct ct_walk_links *l, size_t max)
 {
 	const struct ct_walk_mem *s = e->mem;
-	const char *ht = r->head_type;
-	const char *et = r->elem_type[0] ? r->elem_type
-		: l->kind == CT_WALK_HLIST ? "hlist_node" : "element";
-	bool back = l->kind == CT_WALK_LIST || l->kind == CT_WALK_HLIST;
-	char why[160];
-	const char *kind;
-	uint64_t link_addr = head + l->first_off;
+	struct walk w = { .e = e, .l = l, .r = r, .head = head, .max = max,
+			  .holder = -1, .holder_t = head };
+	shape_of(l, r, head, &w.sh);
+	w.link_addr = head + w.sh.first_off;
+	w.hf = (struct from){ -1, 0, r->head_type, l->first_name };
+	w.want = w.sh.ring ? w.holder_t : w.link_addr;
 	uint64_t cur;
-	enum ct_core_mem m = ct_walk_read_ptr(s, link_addr, &cur);
+	enum ct_core_mem m = ct_walk_read_ptr(s, w.link_addr, &cur);
 	if (m != CT_CORE_MEM_OK)
 		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
 				     ct_walk_mem_reason(m));
 	struct ct_walk_brent b = { cur, 1, 0 };
 	struct ct_error *err = NULL;
-	long holder = -1;
-	struct from hf = { -1, 0, ht, l->first_name }; /* how holder was reached */
-	uint64_t holder_t = 0;	/* the holder's target */
-	bool broken = false;
-	while (cur != 0) {
-		if (holder >= 0 && ct_walk_brent_step(&b, cur)) {
-			size_t lam = b.lam;
-			size_t mu = cycle_start(r, elem_of(l, cur), &lam);
-			cut_at(r, mu + lam);
-			uint64_t at = target_of(l, r->elements[mu + lam - 1]) +
-				      l->next_off;
-			err = ct_walk_add_finding(r, "cycle",
-				(long)(mu + lam - 1), at, et, l->next_name,
-				"points back at element %zu (0x%" PRIx64 "): "
-				"a cycle of %zu elements", mu,
-				r->elements[mu], lam);
-			broken = true;
+	while (cur != w.sh.end) {
+		if (w.holder >= 0 && ct_walk_brent_step(&b, cur)) {
+			err = add_cycle(&w, cur, b.lam);
 			break;
 		}
-		struct from f = { holder, link_addr, holder < 0 ? ht : et,
-				  holder < 0 ? l->first_name : l->next_name };
-		bool good = ct_walk_check_ptr(s, cur, target_size(s, l),
-					      l->align, &kind, why,
-					      sizeof(why));
-		if (good && node_kind(l) && l->elem_size && l->node_off <= cur &&
-		    ct_walk_probe(s, cur - l->node_off, l->elem_size) !=
-		    CT_CORE_MEM_OK)
-			good = ct_walk_check_ptr(s, cur - l->node_off,
-						 l->elem_size, 1, &kind, why,
-						 sizeof(why));
-		const char *rg = good ? foreign_region(e, head, cur) : NULL;
+		struct from f = { w.holder, w.link_addr,
+				  w.holder < 0 ? r->head_type : w.sh.elem_type,
+				  w.holder < 0 ? l->first_name : l->next_name };
+		const char *rg, *kind;
+		char why[160];
+		bool good = target_good(&w, cur, &rg, &kind, why, sizeof(why));
 		if (!good || rg) {
-			unsigned fb;
-			uint64_t c;
-			char fwhy[160];
-			/* without back links, a readable pointer into code
-			 * or a stack is not taken for a flip */
-			if ((back || !good) &&
-			    find_flip(e, l, head, cur, back, link_addr, 0,
-				      link_addr, &fb, &c)) {
-				if (back)
-					snprintf(fwhy, sizeof(fwhy), "whose %s "
-						 "points back here",
-						 l->prev_name);
-				else
-					snprintf(fwhy, sizeof(fwhy), "a "
-						 "readable %s", et);
-				char in[64];
-				elem_note(l, c, in, sizeof(in));
-				err = ct_walk_add_finding(r, "bit-flip",
-					holder, link_addr, f.type, f.field,
-					"0x%" PRIx64 " (%s) is one bit (bit %u) "
-					"away from 0x%" PRIx64 "%s, %s: a "
-					"flipped bit; the walk goes on at 0x%"
-					PRIx64, cur, good ? rg : kind, fb, c,
-					in, fwhy, c);
-				if (err)
-					return err;
-				cur = c;
-			} else if (!good && holder >= 0 &&
-				   ct_walk_is_freed(s, elem_of(l, holder_t),
-						    l->elem_size ? l->elem_size
-						    : target_size(s, l),
-						    fwhy, sizeof(fwhy))) {
-				/* the element we stand on is freed: the
-				 * link that led here is the bad one */
-				r->count--;
-				err = ct_walk_add_finding(r, "freed",
-					hf.holder, hf.addr, hf.type, hf.field,
-					"0x%" PRIx64 " points into freed "
-					"memory (the object at 0x%" PRIx64
-					"): %s", holder_t,
-					elem_of(l, holder_t), fwhy);
-				broken = true;
+			enum bad_link x = bad_link(&w, &f, &cur, good, rg, kind,
+						   why, &err);
+			if (err || x != BAD_LINK_FIXED)
 				break;
-			} else {
-				if (good)
-					err = ct_walk_add_finding(r, "foreign",
-						holder, link_addr, f.type,
-						f.field, "0x%" PRIx64 " is in %s, "
-						"not a list element", cur, rg);
-				else
-					err = ct_walk_add_finding(r, kind,
-						holder, link_addr, f.type,
-						f.field, "%s", why);
-				broken = true;
-				break;
-			}
 		}
 		if (r->count >= max) {
-			err = ct_walk_add_finding(r, "too-long", holder,
-				link_addr, f.type, f.field, "more than %zu "
+			w.broken = w.too_long = true;
+			err = ct_walk_add_finding(r, "too-long", w.holder,
+				w.link_addr, f.type, f.field, "more than %zu "
 				"elements: walk stopped", max);
-			broken = true;
 			break;
 		}
 		long idx = (long)r->count;
@@ -909,72 +806,28 @@ static struct ct_error *walk_plain(const struct ct_walk_env *e,
 		if (err)
 			return err;
 		uint64_t prev;
-		if (back && ct_walk_read_ptr(s, cur + l->prev_off, &prev) ==
-		    CT_CORE_MEM_OK && prev != link_addr) {
-			uint64_t c;
-			enum explained x = explain_back(e, l, r, head, &f, idx,
-							cur, prev, link_addr,
-							true, 0, &c, &err);
-			if (err)
-				return err;
-			if (x == EXPLAINED_REFOLLOW) {
-				cur = c;
-				continue;
-			}
-			if (x == EXPLAINED_STOP) {
-				broken = true;
-				break;
-			}
-			if (x == EXPLAINED_NOT) {
-				char from[48], note[96];
-				if (holder < 0)
-					snprintf(from, sizeof(from),
-						 "the head's %s", l->first_name);
-				else
-					snprintf(from, sizeof(from),
-						 "element %ld's %s", holder,
-						 l->next_name);
-				const char *k = ct_walk_link_kind(s, prev,
-					"bad-back-link", note, sizeof(note));
-				err = ct_walk_add_finding(r, k, idx,
-					cur + l->prev_off, et, l->prev_name,
-					"0x%" PRIx64 "%s, but the link to this "
-					"element is %s at 0x%" PRIx64, prev,
-					note, from, link_addr);
-				if (err)
-					return err;
-			}
-		}
-		hf = f;
-		holder_t = cur;
-		link_addr = cur + l->next_off;
-		holder = idx;
-		m = ct_walk_read_ptr(s, link_addr, &cur);
+		bool refollow = false;
+		if (w.sh.back && ct_walk_read_ptr(s, cur + l->prev_off, &prev) ==
+		    CT_CORE_MEM_OK && prev != w.want &&
+		    !check_back(&w, &f, idx, &cur, prev, &refollow, &err))
+			break;
+		if (err)
+			return err;
+		if (refollow)
+			continue;
+		w.hf = f;
+		w.holder_t = cur;
+		w.link_addr = cur + l->next_off;
+		w.want = w.sh.ring ? w.holder_t : w.link_addr;
+		w.holder = idx;
+		m = ct_walk_read_ptr(s, w.link_addr, &cur);
 		if (m != CT_CORE_MEM_OK)	/* checked above */
-			return ct_walk_error("element at 0x%" PRIx64
-					     " unreadable", holder_t);
+			return ct_walk_error("%s at 0x%" PRIx64 " unreadable",
+					     w.sh.noun, w.holder_t);
 	}
-	if (err || l->kind != CT_WALK_STAILQ)
+	if (err)
 		return err;
-	/* stqh_last: the address of the last stqe_next, &stqh_first if
-	 * empty */
-	uint64_t last;
-	m = ct_walk_read_ptr(s, head + l->last_off, &last);
-	if (m != CT_CORE_MEM_OK)
-		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				     ct_walk_mem_reason(m));
-	if (broken) {
-		char note[96];
-		const char *k = ct_walk_link_kind(s, last, NULL, note,
-						  sizeof(note));
-		if (k)
-			err = ct_walk_add_finding(r, k, -1, head + l->last_off,
-						  ht, l->last_name, "0x%" PRIx64
-						  "%s", last, note);
-	} else if (last != link_addr) {
-		err = bad_tail(e, l, r, head, last, link_addr, holder);
-	}
-	return err;
+	return check_tail(&w);
 }
 
 struct ct_error *ct_walk_engine_run(const struct ct_walk_env *e,
@@ -986,14 +839,12 @@ struct ct_error *ct_walk_engine_run(const struct ct_walk_env *e,
 	r->head = head;
 	switch (l->kind) {
 	case CT_WALK_TAILQ:
-		return walk_tailq(e, r, head, l, max);
 	case CT_WALK_LIST_HEAD:
-		return walk_list(e, r, head, l, max);
 	case CT_WALK_SLIST:
 	case CT_WALK_LIST:
 	case CT_WALK_STAILQ:
 	case CT_WALK_HLIST:
-		return walk_plain(e, r, head, l, max);
+		return walk_links(e, r, head, l, max);
 	default:
 		return ct_walk_error("no list kind to walk");
 	}

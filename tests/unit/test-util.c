@@ -1,6 +1,6 @@
 /*
- * test-util.c - strings, lines, hex parsing, SHA-256 and JSON escaping:
- * the helpers every parser stands on.
+ * test-util.c - strings, lines, character classes, hex parsing, binary search,
+ * SHA-256 and JSON escaping: the helpers every parser stands on.
  */
 #include <setjmp.h>
 #include <stdio.h>
@@ -185,10 +185,124 @@ static void test_error_format(void **state)
 	ct_error_destroy(NULL);
 }
 
+/* ctype.h: ASCII classes, no locale, a negative char in no class. */
+static void test_ctype(void **state)
+{
+	(void)state;
+	for (int c = -128; c < 256; c++) {
+		bool digit = c >= '0' && c <= '9';
+		bool lower = c >= 'a' && c <= 'z', upper = c >= 'A' && c <= 'Z';
+		bool hexl = c >= 'a' && c <= 'f', hexu = c >= 'A' && c <= 'F';
+		assert_int_equal(ct_is_digit(c), digit);
+		assert_int_equal(ct_is_lower(c), lower);
+		assert_int_equal(ct_is_upper(c), upper);
+		assert_int_equal(ct_is_alpha(c), lower || upper);
+		assert_int_equal(ct_is_alnum(c), digit || lower || upper);
+		assert_int_equal(ct_is_word_char(c),
+				 digit || lower || upper || c == '_');
+		assert_int_equal(ct_is_hex(c), digit || hexl || hexu);
+		assert_int_equal(ct_hex_value(c), digit ? c - '0'
+				 : hexl ? c - 'a' + 10 : hexu ? c - 'A' + 10
+				 : -1);
+		assert_int_equal(ct_to_lower(c), upper ? c + 32 : c);
+	}
+	assert_false(ct_is_digit((char)0xb9));	/* '¹' in Latin-1 */
+}
+
+static void test_parse_hex_u64(void **state)
+{
+	static const struct {
+		const char *in;
+		bool ok;
+		uint64_t v;
+		size_t used;
+	} cases[] = {
+		{ "0x1f", true, 0x1f, 4 },
+		{ "0XAbC ", true, 0xabc, 5 },
+		{ "ffffffffffffffff", true, UINT64_MAX, 16 },
+		{ "0x10000000000000000", false, 0, 0 },	/* 17 digits */
+		{ "0x", false, 0, 0 },
+		{ "", false, 0, 0 },
+		{ "g1", false, 0, 0 },
+		{ "12**", true, 0x12, 2 },	/* no masks */
+	};
+	(void)state;
+	for (size_t i = 0; i < CT_ARRAY_SIZE(cases); i++) {
+		const char *p = cases[i].in, *end = p + strlen(p);
+		uint64_t v = 42;
+		assert_int_equal(ct_parse_hex_u64(&p, end, &v), cases[i].ok);
+		if (cases[i].ok) {
+			assert_true(v == cases[i].v);
+			assert_int_equal(p - cases[i].in, cases[i].used);
+		} else {
+			assert_ptr_equal(p, cases[i].in);
+			assert_true(v == 42);
+		}
+	}
+}
+
+static int int_cmp(const void *key, const void *elem, void *arg)
+{
+	int a = *(const int *)key, b = *(const int *)elem;
+	(void)arg;
+	return (a > b) - (a < b);
+}
+
+struct seg {
+	uint32_t pad;
+	uint64_t start;
+};
+
+/* bsearch.h: bounds on runs of equal keys, ends, empty arrays, and the
+ * field comparator against a linear scan. */
+static void test_bsearch(void **state)
+{
+	static const int a[] = { 1, 3, 3, 3, 7, 9 };
+	size_t n = CT_ARRAY_SIZE(a);
+	(void)state;
+	for (int k = 0; k <= 10; k++) {
+		size_t lower = 0, upper = 0;
+		while (lower < n && a[lower] < k)
+			lower++;
+		while (upper < n && a[upper] <= k)
+			upper++;
+		assert_int_equal(ct_bsearch_lower(&k, a, n, sizeof(*a),
+						  int_cmp, NULL), lower);
+		assert_int_equal(ct_bsearch_upper(&k, a, n, sizeof(*a),
+						  int_cmp, NULL), upper);
+		size_t f = ct_bsearch_find(&k, a, n, sizeof(*a), int_cmp,
+					   NULL);
+		if (lower < n && a[lower] == k)
+			assert_int_equal(f, lower);
+		else
+			assert_int_equal(f, n);
+	}
+	int k = 3;
+	assert_int_equal(ct_bsearch_lower(&k, a, 0, sizeof(*a), int_cmp,
+					  NULL), 0);
+	assert_int_equal(ct_bsearch_find(&k, a, 0, sizeof(*a), int_cmp,
+					 NULL), 0);
+	static const struct seg segs[] = {
+		{ 0, 0x1000 }, { 0, 0x2000 }, { 0, UINT64_MAX },
+	};
+	uint64_t keys[] = { 0, 0x1000, 0x1fff, 0x2000, 0x2001, UINT64_MAX };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(keys); i++) {
+		size_t want = 0;
+		while (want < 3 && segs[want].start <= keys[i])
+			want++;
+		assert_int_equal(ct_bsearch_upper(&keys[i], segs, 3,
+				 sizeof(*segs), ct_bsearch_cmp_u64_field,
+				 CT_BSEARCH_FIELD(struct seg, start)), want);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sha256_vectors),
+		cmocka_unit_test(test_ctype),
+		cmocka_unit_test(test_parse_hex_u64),
+		cmocka_unit_test(test_bsearch),
 		cmocka_unit_test(test_sha256_million_a),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_hex),
