@@ -52,18 +52,19 @@ sanitizer_clean() {
 	! grep -q -e 'Sanitizer' -e 'runtime error' "$1"
 }
 
-# crashing-thread function names from crashtriage JSON, up to main
+# crashing-thread function names from crashtriage JSON, the whole stack
+# (past main: __libc_start_call_main, __libc_start_main, _start; for a
+# thread start_thread and clone3), where the thread-entry frames are
 ct_names() {
-	jq -r '.backtraces[] | select(.crashing) | .frames[] | .function // "??"' "$1" |
-		sed '/^main$/q'
+	jq -r '.backtraces[] | select(.crashing) | .frames[] | .function // "??"' "$1"
 }
 
-# eu-stack function names of thread TID, up to main (with inlined
+# eu-stack function names of thread TID, the whole stack (with inlined
 # frames when EU_FLAGS=-i)
 eu_names() { # core exe tid
 	eu-stack ${EU_FLAGS:-} --core="$1" -e "$2" 2>/dev/null | awk -v tid="$3" '
 		/^TID / { on = ($2 == tid ":") ; next }
-		on && /^#[0-9]/ { print ($3 == "" ? "??" : $3) }' | sed '/^main$/q'
+		on && /^#[0-9]/ { print ($3 == "" ? "??" : $3) }'
 }
 
 # gdb frames of thread LWP TID as "function file:line" (file:line may be
@@ -120,6 +121,13 @@ check_core() {
 		not_ok "$name: $first at line $line, CRASH-LINE is '$want'"
 	if command -v eu-stack >/dev/null 2>&1; then
 		eu_names "$core" "$exe" "$tid" >"$WORK/$name.eu"
+		if [ -n "${EU_FLAGS:-}" ]; then
+			# eu-stack -i names glibc's frames by their DWARF
+			# names (__libc_start_main_impl), where its plain
+			# mode and crashtriage use the symbol: up to main
+			sed -i '/^main$/q' "$WORK/$name.eu"
+			sed -i '/^main$/q' "$WORK/$name.ct"
+		fi
 		if [ -s "$WORK/$name.eu" ] && cmp -s "$WORK/$name.ct" "$WORK/$name.eu"; then
 			ok "$name: same frames as eu-stack ($(wc -l <"$WORK/$name.eu"))"
 		else
