@@ -18,7 +18,7 @@ command -v qemu-aarch64 >/dev/null 2>&1 || skip_all "qemu-user (qemu-aarch64) is
 for p in null thread; do
 	"$XCC" -g -O0 -fno-omit-frame-pointer -static -pthread \
 		"$FIX/crash-$p.c" -o "$BIN/crash-$p" ||
-		skip_all "cannot cross-compile crash-$p"
+		fail_all "cannot cross-compile crash-$p"
 done
 
 # a64_core NAME: run crash-NAME under qemu-aarch64 in $WORK/NAME; qemu
@@ -35,8 +35,8 @@ a64_core() {
 	done
 	return 1
 }
-a64_core null || skip_all "qemu-aarch64 wrote no core (core limit?)"
-a64_core thread || skip_all "qemu-aarch64 wrote no core for crash-thread"
+a64_core null || fail_all "qemu-aarch64 wrote no core for crash-null"
+a64_core thread || fail_all "qemu-aarch64 wrote no core for crash-thread"
 
 core="$WORK/null/a64.core"
 "$CRASHTRIAGE" analyze --json --exe "$BIN/crash-null" "$core" >"$WORK/null.json" 2>"$WORK/null.err"
@@ -59,7 +59,7 @@ if command -v gdb-multiarch >/dev/null 2>&1; then
 		ok "aarch64: the same functions and lines as gdb-multiarch" ||
 		not_ok "aarch64: gdb-multiarch says $(tr '\n' ' ' <"$WORK/gdb.txt"), crashtriage $(tr '\n' ' ' <"$WORK/ct.txt")"
 else
-	ok "aarch64: gdb-multiarch agrees # SKIP gdb-multiarch not installed"
+	skip "aarch64: gdb-multiarch agrees" "gdb-multiarch not installed"
 fi
 
 "$CRASHTRIAGE" analyze --json "$core" >"$WORK/noexe.json" 2>/dev/null

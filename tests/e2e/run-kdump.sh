@@ -82,7 +82,7 @@ is "seed VMCOREINFO" "OSRELEASE=6.1.0-seed" \
 dir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" 2>"$WORK/make-vmcore.err")
 rc=$?
 if [ $rc = 77 ]; then
-	ok "real kernel dumps # SKIP $(tail -n1 "$WORK/make-vmcore.err")"
+	skip "real kernel dumps" "$(tail -n1 "$WORK/make-vmcore.err")"
 	finish
 fi
 if [ $rc != 0 ] || [ ! -f "$dir/stamp" ]; then
@@ -106,7 +106,7 @@ if command -v makedumpfile >/dev/null 2>&1; then
 		cmp "$WORK/mine.dump" "$WORK/theirs.dump"
 	rm -f "$WORK/theirs.dump"
 else
-	ok "rearranged bytes equal makedumpfile -R's # SKIP makedumpfile not installed"
+	skip "rearranged bytes equal makedumpfile -R's" "makedumpfile not installed"
 fi
 check "the rearranged image starts with the diskdump signature" \
 	sh -c 'head -c 8 "$1" | grep -q "^KDUMP   $"' sh "$WORK/mine.dump"
@@ -191,7 +191,7 @@ if grep -q '^#define HAVE_LIBKDUMPFILE 1' "$top_builddir/config.h"; then
 		"same $pages differ 0 not_dumped 0 truncated 0 unmapped 0" \
 		"$(cat "$WORK/sweep-lib")"
 else
-	ok "pages through libkdumpfile # SKIP built without libkdumpfile"
+	skip "pages through libkdumpfile" "built without libkdumpfile"
 fi
 "$H" sweep "$WORK/mine.dump" "$PHYS" >"$WORK/sweep2" 2>&1
 is "the diskdump file reads the same" "$(cat "$WORK/sweep")" \

@@ -45,7 +45,7 @@ int main(int argc, char **argv)
 	return 0;
 }
 EOF
-"$CC" -g -O0 "$WORK/prog.c" -o "$WORK/prog" || skip_all "cannot build prog.c"
+"$CC" -g -O0 "$WORK/prog.c" -o "$WORK/prog" || fail_all "cannot build prog.c"
 nm "$WORK/prog" >"$WORK/prog.map"
 
 # ---- map lookups equal addr2line -f ----
@@ -163,8 +163,10 @@ then
 		jq_check "exe: stripped, --debug-dir: file:line by build-id" \
 			"$WORK/dbg.json" ".function == \"helper\" and .line == $want"
 	else
-		ok "# SKIP the linker wrote no build-id"
+		skip "exe: stripped, file:line by build-id" "the linker wrote no build-id"
 	fi
+else
+	skip "exe: stripped, file:line by build-id" "objcopy or readelf missing"
 fi
 
 # ---- stdin: an oops with [<address>] frames and a generated map ----

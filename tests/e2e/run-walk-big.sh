@@ -18,7 +18,7 @@ BRK=54321
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 "$CC" -g -O0 "$FIX/walk-big.c" -o "$BIN/walk-big" ||
-	skip_all "cannot build walk-big"
+	fail_all "cannot build walk-big"
 
 # ---- cores: the kernel's when core_pattern is a file name, else gcore ----
 core_method

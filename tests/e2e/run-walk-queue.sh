@@ -15,7 +15,7 @@ mkdir -p "$BIN"
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 "$CC" -g -O0 -fno-omit-frame-pointer "$FIX/walk-queue.c" -o "$BIN/walk-queue" ||
-	skip_all "cannot build walk-queue"
+	fail_all "cannot build walk-queue"
 core_method
 
 # make_core MODE [ENV...]: runs walk-queue MODE (with ENV), leaves

@@ -16,7 +16,7 @@ mkdir -p "$BIN"
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 "$CC" -g -O0 -fno-omit-frame-pointer "$FIX/walk-pf.c" -o "$BIN/walk-pf" ||
-	skip_all "cannot build walk-pf"
+	fail_all "cannot build walk-pf"
 core_method
 
 # make_core NAME ARGS...: runs walk-pf ARGS in $WORK/NAME, leaves core
@@ -108,7 +108,11 @@ d=$(paste "$WORK/e.txt" "$WORK/n.txt" | while read e n; do
 off=$(gdb -nx -batch -ex 'p (long)&((struct pfr_ktable *)0)->pfrkt_node' \
 	"$BIN/walk-pf" 2>/dev/null | sed -n 's/^\$1 = //p')
 if [ -z "$off" ]; then
-	ok "rb_node elements: container_of by pfrkt_node's offset # SKIP gdb gave no offset"
+	if command -v gdb >/dev/null 2>&1; then
+		not_ok "rb_node elements: gdb gave no offset of pfrkt_node"
+	else
+		skip "rb_node elements: container_of by pfrkt_node's offset" "gdb not installed"
+	fi
 elif [ "$(echo "$d" | wc -l)" -eq 1 ] && [ "$d" = "$off" ]; then
 	ok "rb_node elements: container_of by the DWARF offset of pfrkt_node ($d)"
 else

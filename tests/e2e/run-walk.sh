@@ -17,7 +17,7 @@ mkdir -p "$BIN"
 command -v jq >/dev/null 2>&1 || skip_all "jq is not installed"
 command -v "$CC" >/dev/null 2>&1 || skip_all "no C compiler ($CC)"
 "$CC" -g -O0 -fno-omit-frame-pointer "$FIX/walk-fqdn.c" -o "$BIN/walk-fqdn" ||
-	skip_all "cannot build walk-fqdn"
+	fail_all "cannot build walk-fqdn"
 
 # ---- cores: the kernel's when core_pattern is a file name, else gcore ----
 core_method
@@ -107,7 +107,7 @@ if [ $have_gdb = yes ]; then
 	jq_check "gdb: same first and fifth element" "$WORK/intact.json" \
 		".elements[0].address == \"$g0\" and .elements[4].address == \"$g4\""
 else
-	ok "gdb: same elements # SKIP gdb not installed"
+	skip "gdb: same elements" "gdb not installed"
 fi
 : "${NEXT:=16}" "${PREV:=24}"
 
@@ -169,7 +169,7 @@ if [ $use_kernel = yes ]; then
 	jq_check "notdumped: mapped but left out, not 'never mapped'" "$WORK/notdumped.json" \
 		'.findings[0].reason | test("left out of the dump")'
 else
-	ok "notdumped # SKIP gcore may dump the text"
+	skip "notdumped" "cores come from gcore, which may dump the text"
 fi
 
 walk misaligned misaligned --json $TQ
@@ -294,7 +294,7 @@ if [ $have_gdb = yes ]; then
 		ok "poison: recovered element 4 is tqh_last's element (gdb)" ||
 		not_ok "poison: recovered element 4 $got, tqh_last $t"
 else
-	ok "poison: gdb agrees # SKIP gdb not installed"
+	skip "poison: gdb agrees" "gdb not installed"
 fi
 walk twobreaks twobreaks --json $TQ
 jq_check "twobreaks: back walk recovers 4 and 3, stops at 3's unmapped tqe_prev, no indexes" \

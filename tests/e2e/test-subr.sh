@@ -10,10 +10,22 @@ trap 'rm -rf "$WORK"' EXIT
 # no debug server but the ones a test starts (Debian's profile names one)
 unset DEBUGINFOD_URLS
 tap_n=0
-failed=0
+tap_failed=0
+tap_skipped=0
 
 ok() { tap_n=$((tap_n + 1)); echo "ok $tap_n - $1"; }
-not_ok() { tap_n=$((tap_n + 1)); failed=$((failed + 1)); echo "not ok $tap_n - $1"; }
+not_ok() { tap_n=$((tap_n + 1)); tap_failed=$((tap_failed + 1)); echo "not ok $tap_n - $1"; }
+# skip NAME REASON: a check that cannot run here because an optional tool
+# (or a fact of this machine) is missing; counted as a TAP skip, so that
+# it shows in the totals and .ci/run's allow-list decides whether CI may
+# skip it.  Never for a fixture that failed to build or to crash.
+skip() { tap_n=$((tap_n + 1)); tap_skipped=$((tap_skipped + 1)); echo "ok $tap_n - $1 # SKIP $2"; }
+
+# is_json FILE: FILE holds exactly one JSON object ("jq -e ." alone
+# passes on an empty file)
+is_json() {
+	jq -e -s 'length == 1 and (.[0] | type) == "object"' "$1" >/dev/null 2>&1
+}
 
 # check NAME COMMAND...: the command's exit status decides
 check() {
@@ -41,10 +53,20 @@ jq_check() {
 	fi
 }
 
-# skip_all REASON: nothing in this script can run here
+# skip_all REASON: nothing in this script can run here because an
+# optional tool is missing.  A fixture that does not build, or does not
+# crash into a core, is no reason to skip: that is fail_all.
 skip_all() {
 	echo "1..0 # SKIP $1"
 	exit 0
+}
+
+# fail_all REASON: the script cannot go on (a fixture failed to build or
+# to dump core): a hard error, never a skip.  Checks already printed stay.
+fail_all() {
+	not_ok "$1"
+	echo "Bail out! $1"
+	exit 99
 }
 
 # core_method: how this machine can produce cores for the tests.  Sets
@@ -98,7 +120,11 @@ core_of() {
 	[ -f "$dir/core" ]
 }
 
+# finish: the plan; the exit status says whether any check failed, so a
+# script run by hand (outside tap-driver) fails too
 finish() {
 	echo "1..$tap_n"
+	[ $tap_skipped -eq 0 ] || echo "# $tap_skipped checks skipped"
+	[ $tap_failed -eq 0 ] || { echo "# $tap_failed checks failed"; exit 1; }
 	exit 0
 }

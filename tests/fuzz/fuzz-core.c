@@ -4,12 +4,15 @@
  * sniffs the bytes, opens them as a core (libelf's elf_memory over the
  * buffer), reports the modules and unwinds every thread with libdwfl,
  * symbolizes, signs, and the case is rendered as JSON.  Also the memory
- * reader directly, at addresses taken from the input.
+ * reader directly, at addresses taken from the input.  The case must have
+ * the properties of check-case.h, and a core that opens holds no more
+ * threads than its cap.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "analyzer/dump/dump.h"
+#include "tests/fuzz/check-case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -19,9 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ct_error *err = ct_analyze_buffer("fuzz", (const char *)data,
 						 size, &c);
 	if (!err) {
-		char *json = NULL;
-		err = ct_case_to_json(c, &json);
-		free(json);
+		fuzz_check_rendered(c, NULL, 0);
 		ct_case_destroy(c);
 	}
 	ct_error_destroy(err);
@@ -32,6 +33,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		ct_error_destroy(err);
 		return 0;
 	}
+	fuzz_require(core->thread_count <= core->thread_cap &&
+		     core->thread_count <= CT_CORE_MAX_THREADS);
 	for (size_t i = 0; i < core->thread_count && i < 8; i++) {
 		unsigned char buf[64];
 		size_t got;

@@ -3,13 +3,15 @@
  * text) fed to the source enumerator, the way `crashtriage batch` reads
  * an input: names first (with the support-bundle plan), then the data,
  * every entry analysed into one case.  Entries are capped small so that
- * a decompression bomb stays cheap.
+ * a decompression bomb stays cheap.  The case must have the properties of
+ * check-case.h, and no entry may be larger than the cap.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "analyzer/internal.h"
 #include "analyzer/source.h"
+#include "tests/fuzz/check-case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -21,6 +23,7 @@ static struct ct_error *plan_entry(void *arg, const struct ct_source_entry *e)
 static struct ct_error *case_entry(void *arg, const struct ct_source_entry *e)
 {
 	struct ct_case *c = arg;
+	fuzz_require(!e->data || e->len <= (1 << 20));
 	if (e->data)
 		return ct_case_add_text(c, e->path, e->data, e->len);
 	return ct_case_add_unread(c, e->path, e->size,
@@ -49,6 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	ct_error_destroy(err);
 	err = ct_case_finish(c);
 	ct_error_destroy(err);
+	fuzz_check_rendered(c, NULL, 0);
 	ct_case_destroy(c);
 	return 0;
 }

@@ -3,11 +3,14 @@
  * kind with -DFUZZ_KIND=<kind> (see tests/fuzz/build.sh), and once with
  * FUZZ_KIND unset, which runs sniffing and every extractor the bytes sniff
  * as, the way "crashtriage analyze" does, then signs and renders the case.
+ * The case must have the properties of check-case.h (well-formed JSON,
+ * a title with every hash, origins on lines the text has, ...).
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "analyzer/internal.h"
+#include "tests/fuzz/check-case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -31,10 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	}
 #endif
-	char *json = NULL;
-	err = ct_case_to_json(c, &json);
-	ct_error_destroy(err);
-	free(json);
+	fuzz_check_rendered(c, "fuzz", fuzz_count_lines(buf, size));
 	ct_case_destroy(c);
 	return 0;
 }

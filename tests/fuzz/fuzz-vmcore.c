@@ -5,13 +5,14 @@
  * Runs the ELF reader, the VMCOREINFO parser, the page-table walker, the
  * printk readers, the kallsyms decoder and the extractor, as "crashtriage
  * analyze" and "crashtriage dmesg" do, and the VMCOREINFO parser alone
- * over the raw bytes.
+ * over the raw bytes.  The case must have the properties of check-case.h.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
+#include "tests/fuzz/check-case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -41,9 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!ct_case_create("fuzz", &c)) {
 		ct_error_destroy(ct_vmcore_extract(c, vc));
 		ct_error_destroy(ct_case_sign(c));
-		char *json = NULL;
-		ct_error_destroy(ct_case_to_json(c, &json));
-		free(json);
+		fuzz_check_rendered(c, NULL, 0);
 		ct_case_destroy(c);
 	}
 	ct_vmcore_destroy(vc);
