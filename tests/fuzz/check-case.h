@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/crashtriage.h"
+#include "analyzer/internal.h"	/* the case's private capacities */
 
 static inline void fuzz_require(bool ok)
 {
@@ -186,13 +186,13 @@ static inline void fuzz_check_case(const struct ct_case *c, const char *path,
 	for (size_t i = 0; i < sig->alt_title_count; i++)
 		fuzz_require(fuzz_nonempty(sig->alt_titles[i]));
 
-	fuzz_require(c->input_count <= c->input_cap);
-	fuzz_require(c->fact_count <= c->fact_cap);
-	fuzz_require(c->backtrace_count <= c->backtrace_cap);
-	fuzz_require(c->event_count <= c->event_cap);
-	fuzz_require(c->finding_count <= c->finding_cap);
-	fuzz_require(c->note_count <= c->note_cap);
-	fuzz_require(c->match_count <= c->match_cap);
+	fuzz_require(c->input_count <= ct_case_priv_const(c)->input_cap);
+	fuzz_require(c->fact_count <= ct_case_priv_const(c)->fact_cap);
+	fuzz_require(c->backtrace_count <= ct_case_priv_const(c)->backtrace_cap);
+	fuzz_require(c->event_count <= ct_case_priv_const(c)->event_cap);
+	fuzz_require(c->finding_count <= ct_case_priv_const(c)->finding_cap);
+	fuzz_require(c->note_count <= ct_case_priv_const(c)->note_cap);
+	fuzz_require(c->match_count <= ct_case_priv_const(c)->match_cap);
 
 	const struct ct_backtrace *crashing = NULL;
 	for (size_t i = 0; i < c->backtrace_count; i++) {
