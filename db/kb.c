@@ -138,10 +138,9 @@ static const char *const migrations[CT_KB_DB_SCHEMA_VERSION] = {
 static struct ct_error *db_error(sqlite3 *h, const char *path,
 				 const char *what)
 {
-	struct ct_error *err = ct_error_create(
-		CT_ERROR_CORRUPT, "%s: %s", what,
-		h ? sqlite3_errmsg(h) : "cannot allocate a database handle");
-	return ct_error_at(err, path, 0, 0, false);
+	return ct_error_corrupt(path, 0, "%s: %s", what,
+				h ? sqlite3_errmsg(h)
+				  : "cannot allocate a database handle");
 }
 
 static struct ct_error *exec(sqlite3 *h, const char *path, const char *sql)
@@ -149,10 +148,10 @@ static struct ct_error *exec(sqlite3 *h, const char *path, const char *sql)
 	char *msg = NULL;
 	if (sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return NULL;
-	struct ct_error *err = ct_error_create(CT_ERROR_CORRUPT, "%s",
-					       msg ? msg : "sqlite error");
+	struct ct_error *err = ct_error_corrupt(path, 0, "%s",
+						msg ? msg : "sqlite error");
 	sqlite3_free(msg);
-	return ct_error_at(err, path, 0, 0, false);
+	return err;
 }
 
 static struct ct_error *prepare(sqlite3 *h, const char *path, const char *sql,
@@ -524,18 +523,13 @@ static struct ct_error *read_version(sqlite3 *h, const char *path,
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(h, "SELECT version FROM schema_version", -1,
 			       &st, NULL) != SQLITE_OK)
-		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-						   "not a crashtriage "
-						   "knowledge base (no "
-						   "schema_version table)"),
-				   path, 0, 0, false);
+		return ct_error_corrupt(path, 0, "not a crashtriage knowledge "
+					"base (no schema_version table)");
 	int rc = sqlite3_step(st);
 	int v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_finalize(st);
 	if (v < 1)
-		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-						   "bad schema version"),
-				   path, 0, 0, false);
+		return ct_error_corrupt(path, 0, "bad schema version");
 	*ret = v;
 	return NULL;
 }
@@ -647,11 +641,8 @@ struct reader {
 static struct ct_error *corrupt(const struct reader *r, const char *what,
 				sqlite3_int64 rid)
 {
-	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-					   "damaged knowledge base: %s "
-					   "(rule row %lld)", what,
-					   (long long)rid),
-			   r->db->path, 0, 0, false);
+	return ct_error_corrupt(r->db->path, 0, "damaged knowledge base: %s "
+				"(rule row %lld)", what, (long long)rid);
 }
 
 /* Column i as a new string (NULL for SQL NULL); false on OOM or when the

@@ -128,10 +128,9 @@ struct ct_results {
 
 static struct ct_error *db_error(struct ct_results *db, const char *what)
 {
-	struct ct_error *err = ct_error_create(
-		CT_ERROR_CORRUPT, "%s: %s", what,
-		db->h ? sqlite3_errmsg(db->h) : "no database handle");
-	return ct_error_at(err, db->path, 0, 0, false);
+	return ct_error_corrupt(db->path, 0, "%s: %s", what,
+				db->h ? sqlite3_errmsg(db->h)
+				      : "no database handle");
 }
 
 static struct ct_error *exec(struct ct_results *db, const char *sql)
@@ -139,10 +138,10 @@ static struct ct_error *exec(struct ct_results *db, const char *sql)
 	char *msg = NULL;
 	if (sqlite3_exec(db->h, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return NULL;
-	struct ct_error *err = ct_error_create(CT_ERROR_CORRUPT, "%s",
-					       msg ? msg : "sqlite error");
+	struct ct_error *err = ct_error_corrupt(db->path, 0, "%s",
+						msg ? msg : "sqlite error");
 	sqlite3_free(msg);
-	return ct_error_at(err, db->path, 0, 0, false);
+	return err;
 }
 
 static struct ct_error *prepare(struct ct_results *db, const char *sql,
@@ -256,10 +255,9 @@ static struct ct_error *read_version(struct ct_results *db, int *ret)
 		if (err)
 			return err;
 		if (n)
-			return ct_error_at(ct_error_create(
-				CT_ERROR_CORRUPT, "not a crashtriage results "
-				"database (no schema_version table)"),
-				db->path, 0, 0, false);
+			return ct_error_corrupt(db->path, 0, "not a "
+						"crashtriage results database "
+						"(no schema_version table)");
 		*ret = 0;
 		return NULL;
 	}
@@ -270,18 +268,15 @@ static struct ct_error *read_version(struct ct_results *db, int *ret)
 	if (err)
 		return err;
 	if (n != 2)
-		return ct_error_at(ct_error_create(
-			CT_ERROR_CORRUPT, "not a crashtriage results "
-			"database (no inputs and cases tables)"),
-			db->path, 0, 0, false);
+		return ct_error_corrupt(db->path, 0, "not a crashtriage "
+					"results database (no inputs and "
+					"cases tables)");
 	err = query_int(db, &n, &found, "SELECT version FROM schema_version",
 			"");
 	if (err)
 		return err;
 	if (!found || n < 0 || n > INT32_MAX)
-		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-						   "bad schema version"),
-				   db->path, 0, 0, false);
+		return ct_error_corrupt(db->path, 0, "bad schema version");
 	*ret = (int)n;
 	return NULL;
 }
@@ -426,9 +421,8 @@ struct ct_error *ct_results_open_readonly(const char *path,
 	}
 	free(wal);
 	if (!err && db->file_version == 0)
-		err = ct_error_at(ct_error_create(
-			CT_ERROR_CORRUPT, "not a crashtriage results "
-			"database (empty)"), path, 0, 0, false);
+		err = ct_error_corrupt(path, 0, "not a crashtriage results "
+				       "database (empty)");
 	if (!err)
 		err = refuse_newer(db, path);
 	if (err) {

@@ -45,9 +45,9 @@ struct ct_error *ct_regex_compile(struct ct_regex *re, const char *pattern)
 {
 	size_t len = strlen(pattern);
 	if (len > CT_RULE_MAX_PATTERN)
-		return ct_error_create(CT_ERROR_CORRUPT,
-				       "pattern longer than %d bytes",
-				       CT_RULE_MAX_PATTERN);
+		return ct_error_corrupt(NULL, 0,
+					"pattern longer than %d bytes",
+					CT_RULE_MAX_PATTERN);
 	int code;
 	PCRE2_SIZE offset;
 	pcre2_code *c = pcre2_compile((PCRE2_SPTR)pattern, len, 0, &code,
@@ -56,10 +56,10 @@ struct ct_error *ct_regex_compile(struct ct_regex *re, const char *pattern)
 		PCRE2_UCHAR msg[256];
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", code);
-		return ct_error_create(CT_ERROR_CORRUPT,
-				       "bad regular expression '%s' at offset "
-				       "%zu: %s", pattern, (size_t)offset,
-				       (char *)msg);
+		return ct_error_corrupt(NULL, 0,
+					"bad regular expression '%s' at offset "
+					"%zu: %s", pattern, (size_t)offset,
+					(char *)msg);
 	}
 	char *source = strdup(pattern);
 	if (!source) {
@@ -389,18 +389,17 @@ static bool failv(struct loader *l, struct where w, const char *fmt,
 		l->err = &ct_enomem;
 		return false;
 	}
+	/* the message names the file itself (as name:line:column), so the
+	 * error carries the line but no path to print a second time */
 	if (w.line && w.column)
-		l->err = ct_error_create(CT_ERROR_CORRUPT, "%s:%lu:%lu: %s",
-					 l->name, w.line, w.column, msg);
+		l->err = ct_error_corrupt(NULL, w.line, "%s:%lu:%lu: %s",
+					  l->name, w.line, w.column, msg);
 	else if (w.line)
-		l->err = ct_error_create(CT_ERROR_CORRUPT, "%s:%lu: %s",
-					 l->name, w.line, msg);
+		l->err = ct_error_corrupt(NULL, w.line, "%s:%lu: %s", l->name,
+					  w.line, msg);
 	else
-		l->err = ct_error_create(CT_ERROR_CORRUPT, "%s: %s", l->name,
-					 msg);
+		l->err = ct_error_corrupt(NULL, 0, "%s: %s", l->name, msg);
 	free(msg);
-	if (l->err != &ct_enomem)
-		l->err->line = w.line;
 	return false;
 }
 

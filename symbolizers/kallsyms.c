@@ -137,8 +137,8 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 				       "or kallsyms_relative_base cannot be "
 				       "read");
 	if (num == 0 || num > CT_KALLSYMS_MAX_SYMS)
-		return ct_error_create(CT_ERROR_CORRUPT, "kallsyms_num_syms "
-				       "is %u", num);
+		return ct_error_corrupt(NULL, 0, "kallsyms_num_syms "
+					"is %u", num);
 	/* the 256 token offsets and the token strings they point into */
 	unsigned char index_raw[512];
 	size_t got;

@@ -542,8 +542,7 @@ static struct ct_error *read_headers(struct ct_core *core)
 {
 	GElf_Ehdr eh;
 	if (!gelf_getehdr(core->elf, &eh))
-		return ct_error_create(CT_ERROR_CORRUPT, "bad ELF header: %s",
-				       elf_errmsg(-1));
+		return ct_error_libelf(core->path, "bad ELF header");
 	if (eh.e_type != ET_CORE)
 		return ct_error_create(CT_ERROR_NOT_RECOGNISED,
 				       "ELF file but no core (type %u)",
@@ -562,9 +561,11 @@ static struct ct_error *read_headers(struct ct_core *core)
 		phnum = CT_CORE_MAX_SEGMENTS;
 	core->phnum = (unsigned)phnum;
 	if (eh.e_phentsize != sizeof(Elf64_Phdr) && phnum)
-		return ct_error_create(CT_ERROR_CORRUPT, "program header size "
-				       "%u, expected %zu", eh.e_phentsize,
-				       sizeof(Elf64_Phdr));
+		return ct_error_corrupt_at(core->path,
+					   offsetof(Elf64_Ehdr, e_phentsize),
+					   "program header size %u, expected "
+					   "%zu", eh.e_phentsize,
+					   sizeof(Elf64_Phdr));
 	/* Read the program headers ourselves: libelf rejects a table that
 	 * is cut short, and its complete entries are still worth having. */
 	struct cursor c = { core->buf, core->buf, core->buf + core->len };
@@ -680,8 +681,7 @@ struct ct_error *ct_core_open_memory(const char *path, const void *buf,
 	core->elf = elf_memory((char *)buf, len);
 	struct ct_error *err;
 	if (!core->elf)
-		err = ct_error_create(CT_ERROR_CORRUPT, "libelf: %s",
-				      elf_errmsg(-1));
+		err = ct_error_libelf(path, "libelf");
 	else
 		err = read_headers(core);
 	if (err) {

@@ -630,10 +630,11 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 				   vc->path, 0, 0, false);
 	uint64_t phoff = ct_le64(p + 32);
 	uint64_t shoff = ct_le64(p + 40);
-	uint64_t phnum = ct_le16(p + 56);
+	uint64_t phnum = ct_le16(p + 56), phnum_at = 56;
 	if (ct_le16(p + 54) != sizeof(Elf64_Phdr))
-		return ct_error_corrupt(vc->path, 0, "program header size %u",
-					ct_le16(p + 54));
+		return ct_error_corrupt_at(vc->path, 54,
+					   "program header size %u",
+					   ct_le16(p + 54));
 	if (phnum == PN_XNUM) {
 		/* the real count is in section header 0's sh_info */
 		if (shoff > len || len - shoff < sizeof(Elf64_Shdr))
@@ -641,11 +642,13 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 				CT_ERROR_TRUNCATED, "section header 0 (with "
 				"the program header count) cut off"),
 				vc->path, 0, shoff, true);
-		phnum = ct_le32(p + shoff + 44);
+		phnum_at = shoff + 44;
+		phnum = ct_le32(p + phnum_at);
 	}
 	if (phnum > CT_VMCORE_MAX_SEGMENTS)
-		return ct_error_corrupt(vc->path, 0, "%llu program headers",
-					(unsigned long long)phnum);
+		return ct_error_corrupt_at(vc->path, phnum_at,
+					   "%llu program headers",
+					   (unsigned long long)phnum);
 	uint64_t have = phoff > len ? 0 : (len - phoff) / sizeof(Elf64_Phdr);
 	struct ct_error *err = NULL;
 	if (have < phnum) {

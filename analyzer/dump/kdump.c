@@ -151,7 +151,8 @@ static bool is_block_size(uint32_t v)
 	return v >= MIN_BLOCK_SIZE && v <= MAX_BLOCK_SIZE && !(v & (v - 1));
 }
 
-/* Every corruption report of this file, with the file offset. */
+/* Errors other than corruption (ct_error_corrupt_at()), with the file
+ * offset. */
 static struct ct_error *bad(const char *path, enum ct_error_code code,
 			    uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -159,17 +160,10 @@ static struct ct_error *bad(const char *path, enum ct_error_code code,
 static struct ct_error *bad(const char *path, enum ct_error_code code,
 			    uint64_t offset, const char *fmt, ...)
 {
-	char *msg;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
+	struct ct_error *err = ct_error_vcreate(code, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return &ct_enomem;
-	struct ct_error *err = code == CT_ERROR_CORRUPT ?
-		ct_error_corrupt(path, 0, "%s", msg) :
-		ct_error_create(code, "%s", msg);
-	free(msg);
 	return ct_error_at(err, path, 0, offset, true);
 }
 
@@ -332,12 +326,12 @@ struct ct_error *ct_kdump_flat_rearrange(const char *path, const void *buf,
 		if (off == UINT64_MAX)	/* END_FLAG_FLAT_HEADER */
 			break;
 		if ((int64_t)off < 0 || (int64_t)size < 0) {
-			err = bad(path, CT_ERROR_CORRUPT, pos,
+			err = ct_error_corrupt_at(path, pos,
 				  "flattened record with negative offset or size");
 			goto fail;
 		}
 		if (off > cap || size > cap - off) {
-			err = bad(path, CT_ERROR_CORRUPT, pos,
+			err = ct_error_corrupt_at(path, pos,
 				  "flattened record puts data at 0x%" PRIx64
 				  "+0x%" PRIx64 ", past what a %zu-byte stream can hold",
 				  off, size, len);
@@ -455,7 +449,7 @@ static struct ct_error *missing(const struct ct_kdump *k, uint64_t off,
 			   " bytes at 0x%" PRIx64 " of the dump image)",
 			   what, n, off);
 	if (k->flattened)
-		return bad(k->path, CT_ERROR_CORRUPT, 0,
+		return ct_error_corrupt_at(k->path, 0,
 			   "flattened dump never writes its %s (0x%" PRIx64
 			   " bytes at 0x%" PRIx64 " of the dump image)",
 			   what, n, off);
@@ -496,7 +490,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	if (err)
 		return err;
 	if (memcmp(h, "KDUMP   ", 8) != 0)
-		return bad(k->path, CT_ERROR_CORRUPT, 0,
+		return ct_error_corrupt_at(k->path, 0,
 			   "the dump image holds no diskdump header (\"KDUMP   \")");
 	/* The header is in the dumped machine's byte order: the version is a
 	 * small number in the right one. */
@@ -505,7 +499,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		k->bswap = true;
 		k->header_version = rd32(k, h + DD_VERSION);
 		if (k->header_version > 0xffff)
-			return bad(k->path, CT_ERROR_CORRUPT, DD_VERSION,
+			return ct_error_corrupt_at(k->path, DD_VERSION,
 				   "diskdump header version 0x%x",
 				   __builtin_bswap32(k->header_version));
 	}
@@ -527,7 +521,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	}
 	uint32_t block_size = rd32(k, h + DD_BLOCK_SIZE);
 	if (!is_block_size(block_size))
-		return bad(k->path, CT_ERROR_CORRUPT, DD_BLOCK_SIZE,
+		return ct_error_corrupt_at(k->path, DD_BLOCK_SIZE,
 			   "diskdump block size %" PRIu32, block_size);
 	k->page_size = block_size;
 	k->page_shift = (unsigned)__builtin_ctz(block_size);
@@ -540,7 +534,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	uint64_t sub_len = sub_blocks * block_size;
 	size_t want = sub_len < SUB_SIZE ? (size_t)sub_len : SUB_SIZE;
 	if (k->header_version >= 6 && want < SUB_SIZE)
-		return bad(k->path, CT_ERROR_CORRUPT, DD_SUB_HDR_SIZE,
+		return ct_error_corrupt_at(k->path, DD_SUB_HDR_SIZE,
 			   "kdump sub-header of %" PRIu64 " bytes is too short for version %" PRIu32,
 			   sub_len, k->header_version);
 	if (want > 0) {
@@ -562,11 +556,11 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	uint64_t bitmap_off = (1 + sub_blocks) * block_size;
 	uint64_t bitmap_len = bitmap_blocks * block_size / 2;
 	if (k->max_mapnr == 0)
-		return bad(k->path, CT_ERROR_CORRUPT, DD_MAX_MAPNR,
+		return ct_error_corrupt_at(k->path, DD_MAX_MAPNR,
 			   "kdump file describes no page frames");
 	uint64_t need = k->max_mapnr / 8 + !!(k->max_mapnr & 7);
 	if (need > bitmap_len)
-		return bad(k->path, CT_ERROR_CORRUPT, DD_BITMAP_BLOCKS,
+		return ct_error_corrupt_at(k->path, DD_BITMAP_BLOCKS,
 			   "kdump bitmaps of 0x%" PRIx64 " bytes cannot cover 0x%"
 			   PRIx64 " page frames", bitmap_len, k->max_mapnr);
 	if (need > CT_KDUMP_MAX_BITMAP)
@@ -631,7 +625,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		if (size == 0)
 			continue;
 		if (size > MAX_NOTE_BYTES)
-			return bad(k->path, CT_ERROR_CORRUPT,
+			return ct_error_corrupt_at(k->path,
 				   block_size + regions[i].size,
 				   "kdump sub-header gives its %s 0x%" PRIx64 " bytes",
 				   regions[i].what, size);

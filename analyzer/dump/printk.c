@@ -168,32 +168,32 @@ static struct ct_error *prb_layout_get(const struct ct_vmcoreinfo *vi,
 		}
 		/* no real offset is anywhere near this */
 		if (*dst > 1u << 20)
-			return ct_error_create(CT_ERROR_CORRUPT,
-					       "VMCOREINFO %s is %llu",
-					       keys[i].name,
-					       (unsigned long long)*dst);
+			return ct_error_corrupt(NULL, 0,
+						"VMCOREINFO %s is %llu",
+						keys[i].name,
+						(unsigned long long)*dst);
 	}
 	if (!ct_vmcoreinfo_offset(vi, "atomic_long_t.counter", &l->counter))
 		l->counter = 0;
 	if (l->counter > 64)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "atomic_long_t.counter is %llu",
-				       (unsigned long long)l->counter);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"atomic_long_t.counter is %llu",
+					(unsigned long long)l->counter);
 	if (l->desc_size == 0 || l->desc_size > MAX_DESC_SIZE ||
 	    l->desc_state + l->counter + 8 > l->desc_size ||
 	    l->desc_lpos + l->lpos_begin + 8 > l->desc_size ||
 	    l->desc_lpos + l->lpos_next + 8 > l->desc_size)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "prb_desc layout does not fit its "
-				       "size %llu",
-				       (unsigned long long)l->desc_size);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"prb_desc layout does not fit its "
+					"size %llu",
+					(unsigned long long)l->desc_size);
 	if (l->info_size == 0 || l->info_size > MAX_INFO_SIZE ||
 	    l->info_ts + 8 > l->info_size ||
 	    l->info_text_len + 2 > l->info_size)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "printk_info layout does not fit its "
-				       "size %llu",
-				       (unsigned long long)l->info_size);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"printk_info layout does not fit its "
+					"size %llu",
+					(unsigned long long)l->info_size);
 	return NULL;
 }
 
@@ -267,10 +267,10 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 		return err;
 	if (count_bits > MAX_COUNT_BITS || size_bits > MAX_SIZE_BITS ||
 	    size_bits < 4)
-		return ct_error_create(CT_ERROR_CORRUPT, "printk ring at "
-				       "0x%llx: count_bits %u, size_bits %u",
-				       (unsigned long long)rb, count_bits,
-				       size_bits);
+		return ct_error_corrupt(NULL, 0, "printk ring at "
+					"0x%llx: count_bits %u, size_bits %u",
+					(unsigned long long)rb, count_bits,
+					size_bits);
 	size_t count = (size_t)1 << count_bits;
 	size_t data_size = (size_t)1 << size_bits;
 	struct table descs, infos, data;
@@ -371,9 +371,9 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 		return missing_key("SIZE/OFFSET(printk_log...)");
 	if (hdr < MIN_OLD_RECORD || hdr > 256 || ts_off + 8 > hdr ||
 	    len_off + 2 > hdr || tlen_off + 2 > hdr)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "printk_log layout does not fit its "
-				       "size %llu", (unsigned long long)hdr);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"printk_log layout does not fit its "
+					"size %llu", (unsigned long long)hdr);
 	uint64_t buf_va;
 	uint32_t buf_len, first, next;
 	struct ct_error *err = read_u64(km, "log_buf", log_buf_sym, &buf_va);
@@ -386,8 +386,8 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 	if (err)
 		return err;
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF)
-		return ct_error_create(CT_ERROR_CORRUPT, "log_buf_len %u",
-				       buf_len);
+		return ct_error_corrupt(NULL, 0, "log_buf_len %u",
+					buf_len);
 	struct table t;
 	table_init(&t, km, buf_va, buf_len);
 	unsigned char *text = malloc(UINT16_MAX + 1);
