@@ -2128,38 +2128,14 @@ static bool driver_prefix(const char *m, const char *end)
 						   sp[5] == ':'));
 }
 
-static struct ct_error *handle_line(struct lx_state *s, const char *lp,
-				    size_t len)
+/* keyword_line() found no keyword it knows. */
+static struct ct_error not_keyword;
+
+/* A line known by its first word (r is the current report, or NULL):
+ * handled, or &not_keyword. */
+static struct ct_error *keyword_line(struct lx_state *s, struct report *r,
+				     const char *m, const char *end)
 {
-	struct ct_log_prefix pfx;
-	prefix_parse(lp, len, &pfx);
-	if (pfx.vmkernel)
-		return hang_finish(s);	/* an ESXi line is never ours */
-	struct ct_error *err = NULL;
-	if (kernel_tagged(&pfx)) {
-		s->kernel_lines++;
-		err = host_fact(s, &pfx);
-		if (err)
-			return err;
-	} else if (dmesg_stamped(&pfx)) {
-		s->kernel_lines++;
-	}
-	const char *m = pfx.message, *end = m + pfx.message_len;
-	if (s->hang.active) {
-		if (hang_continuation(s, m, end))
-			return NULL;
-		err = hang_finish(s);
-		if (err)
-			return err;
-	}
-	m = ct_skip_blanks(m, end);
-	if (m >= end)
-		return NULL;
-	const char *anchor;
-	enum headline hl = classify(m, end, &anchor);
-	if (hl != HL_NONE)
-		return headline(s, hl, anchor, end, &pfx);
-	struct report *r = current(s);
 	switch (*m) {
 	case '-':
 		if (starts(m, end, "---[ end ")) {
@@ -2251,6 +2227,45 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 	default:
 		break;
 	}
+	return &not_keyword;
+}
+
+static struct ct_error *handle_line(struct lx_state *s, const char *lp,
+				    size_t len)
+{
+	struct ct_log_prefix pfx;
+	prefix_parse(lp, len, &pfx);
+	if (pfx.vmkernel)
+		return hang_finish(s);	/* an ESXi line is never ours */
+	struct ct_error *err = NULL;
+	if (kernel_tagged(&pfx)) {
+		s->kernel_lines++;
+		err = host_fact(s, &pfx);
+		if (err)
+			return err;
+	} else if (dmesg_stamped(&pfx)) {
+		s->kernel_lines++;
+	}
+	const char *m = pfx.message, *end = m + pfx.message_len;
+	if (s->hang.active) {
+		if (hang_continuation(s, m, end))
+			return NULL;
+		err = hang_finish(s);
+		if (err)
+			return err;
+	}
+	m = ct_skip_blanks(m, end);
+	if (m >= end)
+		return NULL;
+	const char *anchor;
+	enum headline hl = classify(m, end, &anchor);
+	if (hl != HL_NONE)
+		return headline(s, hl, anchor, end, &pfx);
+	struct report *r = current(s);
+	err = keyword_line(s, r, m, end);
+	if (err != &not_keyword)
+		return err;
+	err = NULL;
 	if (pc_form_line(s, m, end, &err))
 		return err;
 	if (s->trace == TRACE_NONE && arm_trace_start(m, end)) {

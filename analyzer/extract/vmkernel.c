@@ -1613,45 +1613,13 @@ static const char *psod_type(const struct panic_state *ps, char *buf,
 
 /* Move the blocks from the scratch case into the case, decide which one
  * crashed, and record the panic. */
-static struct ct_error *commit(struct vmk_state *s)
+/* Copy the n scratch backtraces to the case, labelled by their CPU and
+ * world when they crashed. */
+static struct ct_error *copy_backtraces(struct vmk_state *s, size_t n)
 {
 	struct ct_case *sc = s->scratch, *c = s->c;
 	struct panic_state *ps = &s->panic;
-	size_t n = sc->backtrace_count;
 	struct ct_error *err = NULL;
-	bool frames_only = !ps->seen && n &&
-			   s->frame_lines * 2 >= s->text_lines;
-
-	size_t warn = n;
-	for (size_t i = 0; !ps->seen && i < n; i++)
-		if (s->meta[i].warning && sc->backtraces[i].frame_count) {
-			warn = i;
-			frames_only = false;	/* a warning's backtrace */
-			break;
-		}
-	if (!ps->seen && !frames_only && warn == n) {
-		if (n)
-			return ct_case_add_note(
-				c, "'%s': %zu backtrace(s) outside a panic "
-				"not recorded", s->t->path, n);
-		return NULL;
-	}
-	if (frames_only && n) {
-		s->meta[0].crashing = true;
-	} else if (warn < n) {
-		s->meta[warn].crashing = true;
-	} else if (!s->crash_chosen) {
-		/* only other CPUs' saved frames after the panic (heartbeat):
-		 * the first of them shows the CPU that hung */
-		for (size_t i = 0; i < n; i++) {
-			if (s->meta[i].after_panic &&
-			    sc->backtraces[i].frame_count) {
-				s->meta[i].crashing = true;
-				break;
-			}
-		}
-	}
-	size_t base = c->backtrace_count;
 	for (size_t i = 0; i < n && !err; i++) {
 		struct ct_backtrace *from = &sc->backtraces[i], *bt;
 		char label[LABEL_LEN];
@@ -1677,22 +1645,17 @@ static struct ct_error *commit(struct vmk_state *s)
 		if (!err)
 			ct_backtrace_mark_generic(bt, CT_FAMILY_ESXI);
 	}
-	if (err)
-		return err;
-	if (n && warn == n)
-		hand_over(s, c->backtraces + base, n);
-	/* a crashing block of nothing but panic plumbing names no frame:
-	 * the title comes from the panic message */
-	for (size_t i = 0; i < n; i++) {
-		struct ct_backtrace *bt = &c->backtraces[base + i];
-		if (!bt->crashing || has_real_frame(bt))
-			continue;
-		for (size_t j = 0; j < bt->frame_count; j++)
-			if (ct_frame_is_plumbing(bt->frames[j].normalized,
-						 CT_FAMILY_ESXI))
-				bt->frames[j].generic = true;
-	}
+	return err;
+}
 
+/* The panic (or the warning, warn < n) of the case from the n backtraces
+ * at base, and notes on what was not recorded. */
+static struct ct_error *set_psod(struct vmk_state *s, size_t n, size_t base,
+				 size_t warn)
+{
+	struct ct_case *sc = s->scratch, *c = s->c;
+	struct panic_state *ps = &s->panic;
+	struct ct_error *err;
 	char type[TYPE_LEN];
 	struct ct_panic panic = {
 		.kind = "PSOD",
@@ -1734,6 +1697,64 @@ static struct ct_error *commit(struct vmk_state *s)
 				       "off; its frame was not recorded",
 				       s->t->path);
 	return err;
+}
+
+static struct ct_error *commit(struct vmk_state *s)
+{
+	struct ct_case *sc = s->scratch, *c = s->c;
+	struct panic_state *ps = &s->panic;
+	size_t n = sc->backtrace_count;
+	struct ct_error *err = NULL;
+	bool frames_only = !ps->seen && n &&
+			   s->frame_lines * 2 >= s->text_lines;
+
+	size_t warn = n;
+	for (size_t i = 0; !ps->seen && i < n; i++)
+		if (s->meta[i].warning && sc->backtraces[i].frame_count) {
+			warn = i;
+			frames_only = false;	/* a warning's backtrace */
+			break;
+		}
+	if (!ps->seen && !frames_only && warn == n) {
+		if (n)
+			return ct_case_add_note(
+				c, "'%s': %zu backtrace(s) outside a panic "
+				"not recorded", s->t->path, n);
+		return NULL;
+	}
+	if (frames_only && n) {
+		s->meta[0].crashing = true;
+	} else if (warn < n) {
+		s->meta[warn].crashing = true;
+	} else if (!s->crash_chosen) {
+		/* only other CPUs' saved frames after the panic (heartbeat):
+		 * the first of them shows the CPU that hung */
+		for (size_t i = 0; i < n; i++) {
+			if (s->meta[i].after_panic &&
+			    sc->backtraces[i].frame_count) {
+				s->meta[i].crashing = true;
+				break;
+			}
+		}
+	}
+	size_t base = c->backtrace_count;
+	err = copy_backtraces(s, n);
+	if (err)
+		return err;
+	if (n && warn == n)
+		hand_over(s, c->backtraces + base, n);
+	/* a crashing block of nothing but panic plumbing names no frame:
+	 * the title comes from the panic message */
+	for (size_t i = 0; i < n; i++) {
+		struct ct_backtrace *bt = &c->backtraces[base + i];
+		if (!bt->crashing || has_real_frame(bt))
+			continue;
+		for (size_t j = 0; j < bt->frame_count; j++)
+			if (ct_frame_is_plumbing(bt->frames[j].normalized,
+						 CT_FAMILY_ESXI))
+				bt->frames[j].generic = true;
+	}
+	return set_psod(s, n, base, warn);
 }
 
 static struct ct_error *vmkernel_extract(struct ct_case *c,
