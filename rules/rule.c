@@ -1508,6 +1508,37 @@ static bool read_spec(struct loader *l, const struct node *n,
 	return validate_spec(l, at(n), spec);
 }
 
+/* A string member of a struct, read from the mapping key of its name. */
+struct string_field {
+	const char *key;
+	size_t offset;		/* of the char * in the struct */
+	bool required;
+};
+
+/* Read the string fields of mapping n into the struct at base; what
+ * prefixes the message of a missing field ("walks: "). */
+static bool read_string_fields(struct loader *l, const struct node *n,
+			       void *base, const char *what,
+			       const struct string_field *fields,
+			       size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		char **dst = (char **)((char *)base + fields[i].offset);
+		const struct node *v = lookup(n, fields[i].key);
+		if (!v) {
+			if (fields[i].required)
+				return fail(l, at(n), "%s%s is required", what,
+					    fields[i].key);
+			continue;
+		}
+		if (!(fields[i].required
+			      ? get_string(l, v, fields[i].key, dst)
+			      : get_opt_string(l, v, fields[i].key, dst)))
+			return false;
+	}
+	return true;
+}
+
 static bool read_walk(struct loader *l, const struct node *n,
 		      struct ct_rule_walk *k)
 {
@@ -1518,11 +1549,7 @@ static bool read_walk(struct loader *l, const struct node *n,
 	if (!check_keys(l, n, "a walk", keys, CT_ARRAY_SIZE(keys)))
 		return false;
 	k->line = at(n).line;
-	static const struct {
-		const char *key;
-		size_t offset;
-		bool required;
-	} strings[] = {
+	static const struct string_field strings[] = {
 		{ "root", offsetof(struct ct_rule_walk, root), true },
 		{ "member", offsetof(struct ct_rule_walk, member), false },
 		{ "type", offsetof(struct ct_rule_walk, type), false },
@@ -1531,19 +1558,10 @@ static bool read_walk(struct loader *l, const struct node *n,
 		{ "kind", offsetof(struct ct_rule_walk, kind), false },
 		{ "key", offsetof(struct ct_rule_walk, key), false },
 	};
+	if (!read_string_fields(l, n, k, "walks: ", strings,
+				CT_ARRAY_SIZE(strings)))
+		return false;
 	const struct node *v;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(strings); i++) {
-		char **dst = (char **)((char *)k + strings[i].offset);
-		if (!(v = lookup(n, strings[i].key))) {
-			if (strings[i].required)
-				return fail(l, at(n), "walks: %s is required",
-					    strings[i].key);
-			continue;
-		}
-		if (!(strings[i].required ? get_string(l, v, strings[i].key, dst)
-		      : get_opt_string(l, v, strings[i].key, dst)))
-			return false;
-	}
 	if ((v = lookup(n, "strings")) &&
 	    !get_string_list(l, v, "walks: strings", CT_RULE_MAX_WALK_STRINGS,
 			     &k->strings, &k->string_count))
@@ -1551,21 +1569,12 @@ static bool read_walk(struct loader *l, const struct node *n,
 	return validate_walk(l, at(n), k);
 }
 
-static bool read_rule(struct loader *l, const struct node *root,
-		      struct ct_rule *r)
+/* A rule's scalars: its strings (prose without a folded scalar's final
+ * newline), id, references, threshold and fix. */
+static bool read_rule_scalars(struct loader *l, const struct node *root,
+			      struct ct_rule *r)
 {
-	static const char *const keys[] = {
-		"id", "title", "product", "component", "references",
-		"summary", "workaround", "resolution", "threshold", "signals",
-		"versions", "examples", "counter_examples", "fix", "walks",
-	};
-	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)))
-		return false;
-	static const struct {
-		const char *key;
-		size_t offset;
-		bool required;
-	} strings[] = {
+	static const struct string_field strings[] = {
 		{ "id", offsetof(struct ct_rule, id), true },
 		{ "title", offsetof(struct ct_rule, title), true },
 		{ "product", offsetof(struct ct_rule, product), true },
@@ -1574,21 +1583,9 @@ static bool read_rule(struct loader *l, const struct node *root,
 		{ "workaround", offsetof(struct ct_rule, workaround), false },
 		{ "resolution", offsetof(struct ct_rule, resolution), false },
 	};
-	const struct node *v;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(strings); i++) {
-		char **dst = (char **)((char *)r + strings[i].offset);
-		v = lookup(root, strings[i].key);
-		if (!v) {
-			if (strings[i].required)
-				return fail(l, at(root), "%s is required",
-					    strings[i].key);
-			continue;
-		}
-		if (!(strings[i].required
-			      ? get_string(l, v, strings[i].key, dst)
-			      : get_opt_string(l, v, strings[i].key, dst)))
-			return false;
-	}
+	if (!read_string_fields(l, root, r, "", strings,
+				CT_ARRAY_SIZE(strings)))
+		return false;
 	/* folded and literal scalars ("workaround: >") end in a newline
 	 * that is no part of the text */
 	char *prose[] = { r->title, r->component, r->summary, r->workaround,
@@ -1599,7 +1596,7 @@ static bool read_rule(struct loader *l, const struct node *root,
 		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
 			t[--n] = '\0';
 	}
-	v = lookup(root, "id");
+	const struct node *v = lookup(root, "id");
 	if (!ct_rule_id_is_valid(r->id))
 		return fail(l, at(v), "id '%s' must be [a-z0-9-]+ (at most %d "
 			    "bytes)", r->id, CT_RULE_MAX_ID);
@@ -1626,6 +1623,15 @@ static bool read_rule(struct loader *l, const struct node *root,
 		if (!known)
 			return fail(l, at(v), "fix must be 'none' or 'unknown'");
 	}
+	return true;
+}
+
+/* A rule's lists: signals (at least one), versions, examples, counter
+ * examples and walks. */
+static bool read_rule_lists(struct loader *l, const struct node *root,
+			    struct ct_rule *r)
+{
+	const struct node *v;
 	if (!(v = lookup(root, "signals")))
 		return fail(l, at(root), "signals is required");
 	if (!want_list(l, v, "signals", CT_RULE_MAX_SIGNALS))
@@ -1675,6 +1681,20 @@ static bool read_rule(struct loader *l, const struct node *root,
 				return false;
 		}
 	}
+	return true;
+}
+
+static bool read_rule(struct loader *l, const struct node *root,
+		      struct ct_rule *r)
+{
+	static const char *const keys[] = {
+		"id", "title", "product", "component", "references",
+		"summary", "workaround", "resolution", "threshold", "signals",
+		"versions", "examples", "counter_examples", "fix", "walks",
+	};
+	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)) ||
+	    !read_rule_scalars(l, root, r) || !read_rule_lists(l, root, r))
+		return false;
 	const struct node *k = lookup_key(root, "signals");
 	return validate_rule(l, at(k ? k : root), r);
 }

@@ -229,6 +229,63 @@ static struct ct_error *read_u32(struct ct_kmem *km, const char *what,
 	return NULL;
 }
 
+/* The lockless ring's tables as read_lockless() walks them. */
+struct ring {
+	const struct prb_layout *l;
+	struct table descs, infos, data;
+	size_t count;			/* descriptors */
+	uint64_t data_size;		/* bytes of the text ring */
+	unsigned char *text;		/* UINT16_MAX + 1 bytes */
+};
+
+/* Print the record of descriptor id to out, or count it as skipped or
+ * uncommitted. */
+static void ring_record(struct ring *rg, uint64_t id, struct ct_strbuf *out,
+			struct ct_dmesg_stats *stats)
+{
+	const struct prb_layout *l = rg->l;
+	size_t i = (size_t)(id % rg->count);
+	size_t in = i * l->info_size;
+	unsigned char d[MAX_DESC_SIZE], ts_b[8], len_b[2];
+	if (!table_get(&rg->descs, i * l->desc_size, l->desc_size, d) ||
+	    !table_get(&rg->infos, in + l->info_ts, 8, ts_b) ||
+	    !table_get(&rg->infos, in + l->info_text_len, 2, len_b)) {
+		stats->skipped++;
+		return;
+	}
+	uint64_t sv = ct_le64(d + l->desc_state + l->counter);
+	unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
+	if ((sv & DESC_ID_MASK) != id ||
+	    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
+		stats->uncommitted++;
+		return;
+	}
+	uint64_t begin = ct_le64(d + l->desc_lpos + l->lpos_begin) %
+			 rg->data_size;
+	uint64_t end = ct_le64(d + l->desc_lpos + l->lpos_next) %
+		       rg->data_size;
+	uint64_t ts = ct_le64(ts_b);
+	size_t len = ct_le16(len_b);
+	if (begin == end) {	/* a record without text */
+		put_record(out, ts, NULL, 0);
+		stats->records++;
+		return;
+	}
+	if (begin > end)	/* the block wrapped to the start */
+		begin = 0;
+	begin += 8;		/* the block's id word */
+	if (begin > end)
+		len = 0;
+	else if (end - begin < len)
+		len = (size_t)(end - begin);
+	if (!table_get(&rg->data, (size_t)begin, len, rg->text)) {
+		stats->skipped++;
+		return;
+	}
+	put_record(out, ts, rg->text, len);
+	stats->records++;
+}
+
 static struct ct_error *read_lockless(struct ct_kmem *km,
 				      const struct ct_vmcoreinfo *vi,
 				      uint64_t prb_sym, struct ct_strbuf *out,
@@ -271,14 +328,17 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 					"0x%llx: count_bits %u, size_bits %u",
 					(unsigned long long)rb, count_bits,
 					size_bits);
-	size_t count = (size_t)1 << count_bits;
-	size_t data_size = (size_t)1 << size_bits;
-	struct table descs, infos, data;
-	table_init(&descs, km, descs_va, count * l.desc_size);
-	table_init(&infos, km, infos_va, count * l.info_size);
-	table_init(&data, km, data_va, data_size);
-	unsigned char *text = malloc(UINT16_MAX + 1);
-	if (!text)
+	struct ring rg = {
+		.l = &l,
+		.count = (size_t)1 << count_bits,
+		.data_size = (size_t)1 << size_bits,
+	};
+	size_t count = rg.count;
+	table_init(&rg.descs, km, descs_va, count * l.desc_size);
+	table_init(&rg.infos, km, infos_va, count * l.info_size);
+	table_init(&rg.data, km, data_va, (size_t)rg.data_size);
+	rg.text = malloc(UINT16_MAX + 1);
+	if (!rg.text)
 		return &ct_enomem;
 	/* tail .. head inclusive; a sane ring holds at most count records,
 	 * so a corrupt tail or head cannot make this loop run away */
@@ -287,60 +347,21 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 	/* each byte of the text ring is in one record of a sane ring and
 	 * prints as at most 4 ("\xNN"), plus a timestamp per record: a
 	 * corrupt ring whose records all name one block stops there */
-	uint64_t cap = 4 * (uint64_t)data_size + 32 * ((uint64_t)count + 1);
+	uint64_t cap = 4 * rg.data_size + 32 * ((uint64_t)count + 1);
 	size_t start = out->len;
 	for (size_t n = 0; n <= count; n++) {
 		if (out->len - start > cap) {
 			stats->skipped += count + 1 - n;
 			break;
 		}
-		size_t i = (size_t)(id % count);
-		size_t in = i * l.info_size;
-		unsigned char d[MAX_DESC_SIZE], ts_b[8], len_b[2];
-		if (!table_get(&descs, i * l.desc_size, l.desc_size, d) ||
-		    !table_get(&infos, in + l.info_ts, 8, ts_b) ||
-		    !table_get(&infos, in + l.info_text_len, 2, len_b)) {
-			stats->skipped++;
-			goto next;
-		}
-		uint64_t sv = ct_le64(d + l.desc_state + l.counter);
-		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
-		if ((sv & DESC_ID_MASK) != id ||
-		    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
-			stats->uncommitted++;
-			goto next;
-		}
-		uint64_t begin = ct_le64(d + l.desc_lpos + l.lpos_begin) %
-				 data_size;
-		uint64_t end = ct_le64(d + l.desc_lpos + l.lpos_next) %
-			       data_size;
-		uint64_t ts = ct_le64(ts_b);
-		size_t len = ct_le16(len_b);
-		if (begin == end) {	/* a record without text */
-			put_record(out, ts, NULL, 0);
-			stats->records++;
-			goto next;
-		}
-		if (begin > end)	/* the block wrapped to the start */
-			begin = 0;
-		begin += 8;		/* the block's id word */
-		if (begin > end)
-			len = 0;
-		else if (end - begin < len)
-			len = (size_t)(end - begin);
-		if (!table_get(&data, (size_t)begin, len, text)) {
-			stats->skipped++;
-			goto next;
-		}
-		put_record(out, ts, text, len);
-		stats->records++;
-next:
+		ring_record(&rg, id, out, stats);
 		if (id == head)
 			break;
 		id = (id + 1) & DESC_ID_MASK;
 	}
-	free(text);
-	stats->bytes_missing += descs.missing + infos.missing + data.missing;
+	free(rg.text);
+	stats->bytes_missing += rg.descs.missing + rg.infos.missing +
+				rg.data.missing;
 	stats->layout = "lockless";
 	return out->failed ? &ct_enomem : NULL;
 }
