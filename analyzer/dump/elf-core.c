@@ -538,6 +538,66 @@ static int compare_segments(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
+/* Read the program headers ourselves: libelf rejects a table that is
+ * cut short, and its complete entries are still worth having.  Memory
+ * segments are added and notes walked (within *budget notes). */
+static struct ct_error *read_phdrs(struct ct_core *core, uint64_t phoff,
+				   size_t *budget)
+{
+	struct cursor c = { core->buf, core->buf, core->buf + core->len };
+	if (phoff > core->len)
+		c.pos = c.end;
+	else
+		c.pos = core->buf + phoff;
+	struct ct_error *err = NULL;
+	for (unsigned i = 0; i < core->phnum && !err; i++) {
+		Elf64_Phdr raw;
+		if ((size_t)(c.end - c.pos) < sizeof(raw)) {
+			err = loss(core, "program headers cut off at file "
+				   "offset 0x%llx: %u of %u read, the memory "
+				   "and notes they describe are lost",
+				   (unsigned long long)cur_offset(&c), i,
+				   core->phnum);
+			break;
+		}
+		memcpy(&raw, c.pos, sizeof(raw));
+		c.pos += sizeof(raw);
+		core->phnum_read++;
+		GElf_Phdr ph = {
+			.p_type = raw.p_type, .p_flags = raw.p_flags,
+			.p_offset = raw.p_offset, .p_vaddr = raw.p_vaddr,
+			.p_paddr = raw.p_paddr, .p_filesz = raw.p_filesz,
+			.p_memsz = raw.p_memsz, .p_align = raw.p_align,
+		};
+		if (ph.p_type == PT_LOAD) {
+			err = add_segment(core, &ph);
+		} else if (ph.p_type == PT_NOTE) {
+			core->has_notes = true;
+			err = walk_notes(core, ph.p_offset, ph.p_filesz,
+					 budget);
+		}
+	}
+	return err;
+}
+
+/* Losses for what the notes did not give: threads, command. */
+static struct ct_error *note_missing(struct ct_core *core)
+{
+	struct ct_error *err = NULL;
+	if (!core->has_notes && !core->thread_count &&
+	    core->phnum_read == core->phnum)
+		err = loss(core, "no PT_NOTE segment: threads, registers and "
+			   "signal unknown");
+	if (!err && core->has_notes && core->thread_count == 0)
+		err = loss(core, "no NT_PRSTATUS note: no thread registers");
+	if (!err && core->has_notes && !core->has_prpsinfo)
+		err = loss(core, "no NT_PRPSINFO note: command unknown");
+	if (!err && core->threads_dropped)
+		err = loss(core, "more than %d threads: %zu not read",
+			   CT_CORE_MAX_THREADS, core->threads_dropped);
+	return err;
+}
+
 static struct ct_error *read_headers(struct ct_core *core)
 {
 	GElf_Ehdr eh;
@@ -566,42 +626,8 @@ static struct ct_error *read_headers(struct ct_core *core)
 					   "program header size %u, expected "
 					   "%zu", eh.e_phentsize,
 					   sizeof(Elf64_Phdr));
-	/* Read the program headers ourselves: libelf rejects a table that
-	 * is cut short, and its complete entries are still worth having. */
-	struct cursor c = { core->buf, core->buf, core->buf + core->len };
-	if (eh.e_phoff > core->len)
-		c.pos = c.end;
-	else
-		c.pos = core->buf + eh.e_phoff;
 	size_t budget = CT_CORE_MAX_NOTES;
-	struct ct_error *err = NULL;
-	for (unsigned i = 0; i < core->phnum && !err; i++) {
-		Elf64_Phdr raw;
-		if ((size_t)(c.end - c.pos) < sizeof(raw)) {
-			err = loss(core, "program headers cut off at file "
-				   "offset 0x%llx: %u of %u read, the memory "
-				   "and notes they describe are lost",
-				   (unsigned long long)cur_offset(&c), i,
-				   core->phnum);
-			break;
-		}
-		memcpy(&raw, c.pos, sizeof(raw));
-		c.pos += sizeof(raw);
-		core->phnum_read++;
-		GElf_Phdr ph = {
-			.p_type = raw.p_type, .p_flags = raw.p_flags,
-			.p_offset = raw.p_offset, .p_vaddr = raw.p_vaddr,
-			.p_paddr = raw.p_paddr, .p_filesz = raw.p_filesz,
-			.p_memsz = raw.p_memsz, .p_align = raw.p_align,
-		};
-		if (ph.p_type == PT_LOAD) {
-			err = add_segment(core, &ph);
-		} else if (ph.p_type == PT_NOTE) {
-			core->has_notes = true;
-			err = walk_notes(core, ph.p_offset, ph.p_filesz,
-					 &budget);
-		}
-	}
+	struct ct_error *err = read_phdrs(core, eh.e_phoff, &budget);
 	/* gdb's gcore ends its cores with section headers: not needed to
 	 * read the core, but a cut there is still a cut */
 	if (!err && eh.e_shoff && eh.e_shnum &&
@@ -628,18 +654,7 @@ static struct ct_error *read_headers(struct ct_core *core)
 		if (err)
 			return err;
 	}
-	if (!core->has_notes && !core->thread_count &&
-	    core->phnum_read == core->phnum)
-		err = loss(core, "no PT_NOTE segment: threads, registers and "
-			   "signal unknown");
-	if (!err && core->has_notes && core->thread_count == 0)
-		err = loss(core, "no NT_PRSTATUS note: no thread registers");
-	if (!err && core->has_notes && !core->has_prpsinfo)
-		err = loss(core, "no NT_PRPSINFO note: command unknown");
-	if (!err && core->threads_dropped)
-		err = loss(core, "more than %d threads: %zu not read",
-			   CT_CORE_MAX_THREADS, core->threads_dropped);
-	return err;
+	return note_missing(core);
 }
 
 struct ct_error *ct_core_open_memory(const char *path, const void *buf,

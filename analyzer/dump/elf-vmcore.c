@@ -613,8 +613,10 @@ struct ct_error *ct_vmcore_add_notes(struct ct_vmcore *vc,
 	return read_notes(vc, notes, len, 0, len, &info, &info_len);
 }
 
-static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
-				 size_t *info_len)
+/* The ELF header: machine, and where the program headers are and how
+ * many (a PN_XNUM count from section header 0). */
+static struct ct_error *read_ehdr(const struct ct_vmcore *vc,
+				  uint64_t *ret_phoff, uint64_t *ret_phnum)
 {
 	const unsigned char *p = vc->buf;
 	size_t len = vc->len;
@@ -649,8 +651,36 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 		return ct_error_corrupt_at(vc->path, phnum_at,
 					   "%llu program headers",
 					   (unsigned long long)phnum);
+	*ret_phoff = phoff;
+	*ret_phnum = phnum;
+	return NULL;
+}
+
+/* Sort the segments by address, and note how far the physical ones
+ * reach. */
+static void index_segments(struct ct_vmcore *vc)
+{
+	qsort(vc->segs, vc->seg_count, sizeof(*vc->segs), seg_paddr_cmp);
+	qsort(vc->vsegs, vc->vseg_count, sizeof(*vc->vsegs), seg_vaddr_cmp);
+	uint64_t max_end = 0;
+	for (size_t i = 0; i < vc->seg_count; i++) {
+		uint64_t e = vc->segs[i].paddr + vc->segs[i].memsz;
+		if (e > max_end)
+			max_end = e;
+		vc->segs[i].max_end = max_end;
+	}
+}
+
+static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
+				 size_t *info_len)
+{
+	const unsigned char *p = vc->buf;
+	size_t len = vc->len;
+	uint64_t phoff = 0, phnum = 0;
+	struct ct_error *err = read_ehdr(vc, &phoff, &phnum);
+	if (err)
+		return err;
 	uint64_t have = phoff > len ? 0 : (len - phoff) / sizeof(Elf64_Phdr);
-	struct ct_error *err = NULL;
 	if (have < phnum) {
 		err = ct_vmcore_add_loss(vc, "program headers cut off at "
 					 "offset 0x%zx: %llu of %llu read",
@@ -715,15 +745,7 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 					 "past the end of the file (0x%zx)",
 					 gone, (unsigned long long)bytes_gone,
 					 (unsigned long long)first_gone, len);
-	qsort(vc->segs, vc->seg_count, sizeof(*vc->segs), seg_paddr_cmp);
-	qsort(vc->vsegs, vc->vseg_count, sizeof(*vc->vsegs), seg_vaddr_cmp);
-	uint64_t max_end = 0;
-	for (size_t i = 0; i < vc->seg_count; i++) {
-		uint64_t e = vc->segs[i].paddr + vc->segs[i].memsz;
-		if (e > max_end)
-			max_end = e;
-		vc->segs[i].max_end = max_end;
-	}
+	index_segments(vc);
 	return err;
 }
 
