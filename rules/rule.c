@@ -498,6 +498,49 @@ static struct where offset_where(const char *buf, size_t len, size_t offset)
 	return w;
 }
 
+/* Record why libyaml could not parse buf. */
+static void parse_failed(struct loader *l, const yaml_parser_t *parser,
+			 const char *buf, size_t len)
+{
+	struct where w = { parser->problem_mark.line + 1,
+			   parser->problem_mark.column + 1 };
+	if (parser->error == YAML_READER_ERROR)
+		w = offset_where(buf, len, parser->problem_offset);
+	if (parser->error == YAML_MEMORY_ERROR)
+		oom(l);
+	else
+		fail(l, w, "YAML: %s%s%s",
+		     parser->problem ? parser->problem : "cannot parse",
+		     parser->context ? " " : "",
+		     parser->context ? parser->context : "");
+}
+
+/* A scalar node for ev (at w), or NULL; l->err says why it is unusable. */
+static struct node *scalar_node(struct loader *l, const yaml_event_t *ev,
+				struct where w)
+{
+	struct node *n = node_new(l, NODE_SCALAR, ev->start_mark);
+	if (!n)
+		return NULL;
+	if (ev->data.scalar.length > CT_RULE_MAX_STRING) {
+		fail(l, w, "value longer than %d bytes", CT_RULE_MAX_STRING);
+		return n;
+	}
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+		fail(l, w, "value contains a NUL byte");
+		return n;
+	}
+	n->value = strndup((const char *)ev->data.scalar.value,
+			   ev->data.scalar.length);
+	if (!n->value) {
+		oom(l);
+		return n;
+	}
+	n->len = ev->data.scalar.length;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return n;
+}
+
 /* Parse buf into a tree; returns the root (NULL on failure or when the
  * text holds no document). */
 static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
@@ -516,19 +559,7 @@ static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
 	while (!done && !l->err) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
-			struct where w = { parser.problem_mark.line + 1,
-					   parser.problem_mark.column + 1 };
-			if (parser.error == YAML_READER_ERROR)
-				w = offset_where(buf, len,
-						 parser.problem_offset);
-			if (parser.error == YAML_MEMORY_ERROR)
-				oom(l);
-			else
-				fail(l, w, "YAML: %s%s%s",
-				     parser.problem ? parser.problem
-						    : "cannot parse",
-				     parser.context ? " " : "",
-				     parser.context ? parser.context : "");
+			parse_failed(l, &parser, buf, len);
 			break;
 		}
 		struct where w = { ev.start_mark.line + 1,
@@ -548,28 +579,7 @@ static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
 			     "files");
 			break;
 		case YAML_SCALAR_EVENT:
-			n = node_new(l, NODE_SCALAR, ev.start_mark);
-			if (!n)
-				break;
-			if (ev.data.scalar.length > CT_RULE_MAX_STRING) {
-				fail(l, w, "value longer than %d bytes",
-				     CT_RULE_MAX_STRING);
-				break;
-			}
-			if (memchr(ev.data.scalar.value, '\0',
-				   ev.data.scalar.length)) {
-				fail(l, w, "value contains a NUL byte");
-				break;
-			}
-			n->value = strndup((const char *)ev.data.scalar.value,
-					   ev.data.scalar.length);
-			if (!n->value) {
-				oom(l);
-				break;
-			}
-			n->len = ev.data.scalar.length;
-			n->plain = ev.data.scalar.style ==
-				   YAML_PLAIN_SCALAR_STYLE;
+			n = scalar_node(l, &ev, w);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:

@@ -430,6 +430,58 @@ static const char *skip_space(const char *p, const char *end)
 	}
 }
 
+/* A frame's tail at q: " at FILE:LINE" (file and line into f) or " from
+ * LIB" (f->module); false on OOM. */
+static bool frame_where(const char *q, const char *end, struct ct_frame *f)
+{
+	q = skip_space(q, end);
+	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
+		q = ct_skip_blanks(q + 3, end);
+		const char *file = q;
+		const char *stop = q;
+		while (stop < end && *stop != ' ' && *stop != '\t' &&
+		       *stop != '\n')
+			stop++;
+		const char *colon = stop;
+		while (colon > file && colon[-1] != ':')
+			colon--;
+		const char *file_end = colon > file ? colon - 1 : stop;
+		if (colon > file) {
+			const char *l = colon;
+			unsigned long line;
+			if (ct_parse_dec(&l, stop, &line))
+				f->source_line = line;
+		}
+		/* a masked path "…/heap.c" keeps its base name only */
+		if (is_ellipsis(file, file_end))
+			file += 3;
+		if (file < file_end && *file == '/' && file[-1] != ' ')
+			file++;
+		if (file_end > file) {
+			f->file = ct_strndup_clean(file,
+						   (size_t)(file_end - file));
+			if (!f->file)
+				return false;
+		}
+	} else if (ct_has_prefix(q, (size_t)(end - q), "from ")) {
+		q = ct_skip_blanks(q + 5, end);
+		const char *stop = q;
+		while (stop < end && *stop != ' ' && *stop != '\t' &&
+		       *stop != '\n')
+			stop++;
+		const char *base = stop;
+		while (base > q && base[-1] != '/')
+			base--;
+		if (stop > base) {
+			f->module = ct_strndup_clean(base,
+						     (size_t)(stop - base));
+			if (!f->module)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* Parse one frame body [p, end) into f (strings malloc'd into f).  When
  * the body runs to the end of the text (a paste cut mid-line), a frame
  * without its argument list may have lost the end of its name: it is
@@ -488,52 +540,7 @@ static bool parse_frame(const char *p, const char *end, bool at_text_end,
 		f->reliable = false;
 	}
 	/* " at FILE:LINE" or " from LIB" */
-	q = skip_space(q, end);
-	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
-		q = ct_skip_blanks(q + 3, end);
-		const char *file = q;
-		const char *stop = q;
-		while (stop < end && *stop != ' ' && *stop != '\t' &&
-		       *stop != '\n')
-			stop++;
-		const char *colon = stop;
-		while (colon > file && colon[-1] != ':')
-			colon--;
-		const char *file_end = colon > file ? colon - 1 : stop;
-		if (colon > file) {
-			const char *l = colon;
-			unsigned long line;
-			if (ct_parse_dec(&l, stop, &line))
-				f->source_line = line;
-		}
-		/* a masked path "…/heap.c" keeps its base name only */
-		if (is_ellipsis(file, file_end))
-			file += 3;
-		if (file < file_end && *file == '/' && file[-1] != ' ')
-			file++;
-		if (file_end > file) {
-			f->file = ct_strndup_clean(file,
-						   (size_t)(file_end - file));
-			if (!f->file)
-				return false;
-		}
-	} else if (ct_has_prefix(q, (size_t)(end - q), "from ")) {
-		q = ct_skip_blanks(q + 5, end);
-		const char *stop = q;
-		while (stop < end && *stop != ' ' && *stop != '\t' &&
-		       *stop != '\n')
-			stop++;
-		const char *base = stop;
-		while (base > q && base[-1] != '/')
-			base--;
-		if (stop > base) {
-			f->module = ct_strndup_clean(base,
-						     (size_t)(stop - base));
-			if (!f->module)
-				return false;
-		}
-	}
-	return true;
+	return frame_where(q, end, f);
 }
 
 /* Names that say the frames are vmkernel's (a PSOD analysed in gdb). */

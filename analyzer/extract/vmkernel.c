@@ -1003,6 +1003,65 @@ static void saved_header(struct vmk_state *s, const char *p, const char *end)
 		copy_span(s->pending_saved, sizeof(s->pending_saved), q, len);
 }
 
+/* Open a new block for frame line fl (key: its CPU and world, or its own
+ * label), labelled by the header before it.  Past MAX_BLOCKS nothing is
+ * opened and s->in_block stays false. */
+static struct ct_error *open_block(struct vmk_state *s,
+				   const struct ct_log_prefix *pre,
+				   const struct frame_line *fl,
+				   unsigned long line, const char *key)
+{
+	struct ct_case *sc = s->scratch;
+	/* a header names the block that follows it closely */
+	if (line - s->pending_line > PENDING_LINES) {
+		s->pending_saved[0] = '\0';
+		s->pending_label[0] = '\0';
+	}
+	if (sc->backtrace_count >= MAX_BLOCKS) {
+		s->blocks_dropped = true;
+		s->in_block = false;
+		return NULL;
+	}
+	struct block_meta *m = &s->meta[sc->backtrace_count];
+	memset(m, 0, sizeof(*m));
+	m->saved = fl->label != NULL || s->pending_saved[0];
+	m->after_panic = s->panic.seen;
+	/* vmklinux WARN_ON and vmk_LogBacktraceMessage() print the
+	 * backtrace of a warning: it is the report when no panic is */
+	m->warning = !s->panic.seen &&
+		     ((s->warning &&
+		       line - s->warning_line <= PENDING_LINES) ||
+		      (fl->name && fl->name_len == 23 &&
+		       memcmp(fl->name, "vmk_LogBacktraceMessage",
+			      23) == 0));
+	char label[LABEL_LEN];
+	if (s->pending_saved[0])
+		snprintf(label, sizeof(label), "%s", s->pending_saved);
+	else if (fl->label || key[0])
+		snprintf(label, sizeof(label), "%s", key);
+	else if (s->pending_label[0])
+		snprintf(label, sizeof(label), "%s", s->pending_label);
+	else
+		label[0] = '\0';
+	if (!m->saved && s->panic.seen && !s->panic.frozen &&
+	    !s->crash_chosen) {
+		m->crashing = true;
+		s->crash_chosen = true;
+		prefix_context(s, pre);
+	}
+	struct ct_backtrace *bt;
+	struct ct_error *err = ct_case_add_backtrace(
+		sc, label[0] ? label : NULL,
+		(struct ct_origin){ s->t->path, line }, &bt);
+	if (err)
+		return err;
+	s->pending_saved[0] = '\0';
+	s->pending_label[0] = '\0';
+	snprintf(s->block_key, sizeof(s->block_key), "%s", key);
+	s->in_block = true;
+	return NULL;
+}
+
 /* Add a frame line to the current block or open a new block. */
 static struct ct_error *frame(struct vmk_state *s,
 			      const struct ct_log_prefix *pre,
@@ -1036,53 +1095,9 @@ static struct ct_error *frame(struct vmk_state *s,
 	 * line ends it (scan() clears in_block) */
 	bool continues = s->in_block && strcmp(key, s->block_key) == 0;
 	if (!continues) {
-		/* a header names the block that follows it closely */
-		if (line - s->pending_line > PENDING_LINES) {
-			s->pending_saved[0] = '\0';
-			s->pending_label[0] = '\0';
-		}
-		if (sc->backtrace_count >= MAX_BLOCKS) {
-			s->blocks_dropped = true;
-			s->in_block = false;
-			return NULL;
-		}
-		struct block_meta *m = &s->meta[sc->backtrace_count];
-		memset(m, 0, sizeof(*m));
-		m->saved = fl->label != NULL || s->pending_saved[0];
-		m->after_panic = s->panic.seen;
-		/* vmklinux WARN_ON and vmk_LogBacktraceMessage() print the
-		 * backtrace of a warning: it is the report when no panic is */
-		m->warning = !s->panic.seen &&
-			     ((s->warning &&
-			       line - s->warning_line <= PENDING_LINES) ||
-			      (fl->name && fl->name_len == 23 &&
-			       memcmp(fl->name, "vmk_LogBacktraceMessage",
-				      23) == 0));
-		char label[LABEL_LEN];
-		if (s->pending_saved[0])
-			snprintf(label, sizeof(label), "%s", s->pending_saved);
-		else if (fl->label || key[0])
-			snprintf(label, sizeof(label), "%s", key);
-		else if (s->pending_label[0])
-			snprintf(label, sizeof(label), "%s", s->pending_label);
-		else
-			label[0] = '\0';
-		if (!m->saved && s->panic.seen && !s->panic.frozen &&
-		    !s->crash_chosen) {
-			m->crashing = true;
-			s->crash_chosen = true;
-			prefix_context(s, pre);
-		}
-		struct ct_backtrace *bt;
-		struct ct_error *err = ct_case_add_backtrace(
-			sc, label[0] ? label : NULL,
-			(struct ct_origin){ s->t->path, line }, &bt);
-		if (err)
+		struct ct_error *err = open_block(s, pre, fl, line, key);
+		if (err || !s->in_block)
 			return err;
-		s->pending_saved[0] = '\0';
-		s->pending_label[0] = '\0';
-		snprintf(s->block_key, sizeof(s->block_key), "%s", key);
-		s->in_block = true;
 	}
 	struct ct_backtrace *bt = &sc->backtraces[sc->backtrace_count - 1];
 	if (bt->frame_count >= CT_MAX_FRAMES)
