@@ -430,6 +430,14 @@ static const char *skip_space(const char *p, const char *end)
 	}
 }
 
+/* The end of the word at q: the next blank or newline. */
+static const char *word_end(const char *q, const char *end)
+{
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\n')
+		q++;
+	return q;
+}
+
 /* A frame's tail at q: " at FILE:LINE" (file and line into f) or " from
  * LIB" (f->module); false on OOM. */
 static bool frame_where(const char *q, const char *end, struct ct_frame *f)
@@ -438,10 +446,7 @@ static bool frame_where(const char *q, const char *end, struct ct_frame *f)
 	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
 		q = ct_skip_blanks(q + 3, end);
 		const char *file = q;
-		const char *stop = q;
-		while (stop < end && *stop != ' ' && *stop != '\t' &&
-		       *stop != '\n')
-			stop++;
+		const char *stop = word_end(q, end);
 		const char *colon = stop;
 		while (colon > file && colon[-1] != ':')
 			colon--;
@@ -465,10 +470,7 @@ static bool frame_where(const char *q, const char *end, struct ct_frame *f)
 		}
 	} else if (ct_has_prefix(q, (size_t)(end - q), "from ")) {
 		q = ct_skip_blanks(q + 5, end);
-		const char *stop = q;
-		while (stop < end && *stop != ' ' && *stop != '\t' &&
-		       *stop != '\n')
-			stop++;
+		const char *stop = word_end(q, end);
 		const char *base = stop;
 		while (base > q && base[-1] != '/')
 			base--;
