@@ -855,6 +855,33 @@ static struct ct_error *store_signature(struct ct_results *db, int64_t id,
 	return err;
 }
 
+/* Frame j of backtrace i of case id, through statement s. */
+static struct ct_error *store_frame(struct ct_results *db, sqlite3_stmt *s,
+				    int64_t id, size_t i, size_t j,
+				    const struct ct_frame *f)
+{
+	int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
+		    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
+		    (f->reliable ? FRAME_RELIABLE : 0) |
+		    (f->generic ? FRAME_GENERIC : 0) |
+		    (f->inlined ? FRAME_INLINED : 0);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (int64_t)i);
+	sqlite3_bind_int64(s, 3, (int64_t)j);
+	bind_text(s, 4, f->function);
+	bind_text(s, 5, f->normalized);
+	bind_text(s, 6, f->module);
+	bind_text(s, 7, f->file);
+	sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
+	if (f->has_address)
+		sqlite3_bind_int64(s, 9, (int64_t)f->address);
+	if (f->has_offset)
+		sqlite3_bind_int64(s, 10, (int64_t)f->offset);
+	sqlite3_bind_int(s, 11, flags);
+	sqlite3_bind_int(s, 12, f->number);
+	return step_reset(db, s);
+}
+
 static struct ct_error *store_model(struct ct_results *db,
 				    sqlite3_stmt **st, int64_t id,
 				    const struct ct_case *c)
@@ -887,30 +914,9 @@ static struct ct_error *store_model(struct ct_results *db,
 		sqlite3_bind_int(st[ST_BT], 4, bt->crashing);
 		bind_origin(st[ST_BT], 5, c, bt->origin);
 		err = step_reset(db, st[ST_BT]);
-		for (size_t j = 0; j < bt->frame_count && !err; j++) {
-			const struct ct_frame *f = &bt->frames[j];
-			sqlite3_stmt *s = st[ST_FRAME];
-			int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
-				    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
-				    (f->reliable ? FRAME_RELIABLE : 0) |
-				    (f->generic ? FRAME_GENERIC : 0) |
-				    (f->inlined ? FRAME_INLINED : 0);
-			sqlite3_bind_int64(s, 1, id);
-			sqlite3_bind_int64(s, 2, (int64_t)i);
-			sqlite3_bind_int64(s, 3, (int64_t)j);
-			bind_text(s, 4, f->function);
-			bind_text(s, 5, f->normalized);
-			bind_text(s, 6, f->module);
-			bind_text(s, 7, f->file);
-			sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
-			if (f->has_address)
-				sqlite3_bind_int64(s, 9, (int64_t)f->address);
-			if (f->has_offset)
-				sqlite3_bind_int64(s, 10, (int64_t)f->offset);
-			sqlite3_bind_int(s, 11, flags);
-			sqlite3_bind_int(s, 12, f->number);
-			err = step_reset(db, s);
-		}
+		for (size_t j = 0; j < bt->frame_count && !err; j++)
+			err = store_frame(db, st[ST_FRAME], id, i, j,
+					  &bt->frames[j]);
 	}
 	for (size_t i = 0; i < c->event_count && !err; i++) {
 		const struct ct_event *ev = &c->events[i];
