@@ -347,6 +347,21 @@ static struct ct_error *read_stdin(char **ret, size_t *ret_len)
 	return NULL;
 }
 
+/* The hex addresses args[0..n) into addrs; false (after saying which)
+ * when one is none. */
+static bool parse_addrs(char **args, int n, uint64_t *addrs)
+{
+	for (int i = 0; i < n; i++) {
+		const char *end = args[i] + strlen(args[i]), *q;
+		if (!parse_addr(args[i], end, &addrs[i], &q) || q != end) {
+			cli_errorf("symbolize: '%s' is no hex address",
+				   args[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 /* Open what the options name: the ELF file's DWARF and the symbol lists. */
 static struct ct_error *open_symbolizers(const struct ct_unwind_options *uopts,
 					 const char **maps, size_t map_count,
@@ -457,15 +472,9 @@ int cmd_symbolize(int argc, char **argv)
 		rc = CLI_EXIT_FAILED;
 		goto out_args;
 	}
-	for (int i = optind; !from_stdin && i < argc; i++) {
-		const char *end = argv[i] + strlen(argv[i]), *q;
-		if (!parse_addr(argv[i], end, &addrs[i - optind], &q) ||
-		    q != end) {
-			cli_errorf("symbolize: '%s' is no hex address",
-				   argv[i]);
-			rc = CLI_EXIT_USAGE;
-			goto out_addrs;
-		}
+	if (!from_stdin && !parse_addrs(argv + optind, argc - optind, addrs)) {
+		rc = CLI_EXIT_USAGE;
+		goto out_addrs;
 	}
 	struct symbolizers s = { 0 };
 	struct ct_error *err = open_symbolizers(&uopts, maps, map_count, &s);
