@@ -218,9 +218,9 @@ struct ct_error *ct_case_add_backtrace(struct ct_case *c, const char *label,
 				       struct ct_backtrace **ret)
 {
 	if (c->backtrace_count >= CT_MAX_BACKTRACES)
-		return ct_error_create(CT_ERROR_CORRUPT,
-				       "more than %d backtraces",
-				       CT_MAX_BACKTRACES);
+		return ct_error_corrupt(NULL, 0,
+					"more than %d backtraces",
+					CT_MAX_BACKTRACES);
 	if (!ct_grow((void **)&c->backtraces, &ct_case_priv(c)->backtrace_cap,
 		     c->backtrace_count + 1, sizeof(*c->backtraces)))
 		return &ct_enomem;

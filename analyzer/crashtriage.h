@@ -46,6 +46,8 @@ struct ct_error {
 	bool has_offset;
 	unsigned long line;	/* 1-based line in path, 0 if unknown */
 	char *message;		/* lowercase, no trailing period */
+	const char *src_file;	/* library source that reported corruption */
+	int src_line;		/* its line there; 0 for other errors */
 };
 
 /* Returned when memory runs out; ct_error_destroy() ignores it. */

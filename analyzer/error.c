@@ -15,6 +15,10 @@ struct ct_error ct_enomem = {
 
 static struct ct_error *error_vcreate(enum ct_error_code code, int errnum,
 				      const char *fmt, va_list ap)
+	__attribute__((format(printf, 3, 0)));
+
+static struct ct_error *error_vcreate(enum ct_error_code code, int errnum,
+				      const char *fmt, va_list ap)
 {
 	struct ct_error *err = calloc(1, sizeof(*err));
 	if (!err)
@@ -46,14 +50,38 @@ struct ct_error *ct_error_os(int errnum, const char *path, const char *fmt, ...)
 	return ct_error_at(err, path, 0, 0, false);
 }
 
-struct ct_error *ct_error_corrupt(const char *path, unsigned long line,
-				  const char *fmt, ...)
+struct ct_error *ct_error_vcreate(enum ct_error_code code, const char *fmt,
+				  va_list ap)
+{
+	return error_vcreate(code, 0, fmt, ap);
+}
+
+/* The single breakpoint for corrupt input. */
+struct ct_error *ct_error_vcorrupt(const char *src_file, int src_line,
+				   const char *path, unsigned long line,
+				   uint64_t offset, bool has_offset,
+				   const char *fmt, va_list ap)
+{
+	struct ct_error *err = error_vcreate(CT_ERROR_CORRUPT, 0, fmt, ap);
+	if (err != &ct_enomem) {
+		err->src_file = src_file;
+		err->src_line = src_line;
+	}
+	return ct_error_at(err, path, line, offset, has_offset);
+}
+
+struct ct_error *ct_error_corrupt_where(const char *src_file, int src_line,
+					const char *path, unsigned long line,
+					uint64_t offset, bool has_offset,
+					const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
-	struct ct_error *err = error_vcreate(CT_ERROR_CORRUPT, 0, fmt, ap);
+	struct ct_error *err = ct_error_vcorrupt(src_file, src_line, path,
+						 line, offset, has_offset,
+						 fmt, ap);
 	va_end(ap);
-	return ct_error_at(err, path, line, 0, false);
+	return err;
 }
 
 struct ct_error *ct_error_at(struct ct_error *err, const char *path,
@@ -92,6 +120,11 @@ char *ct_error_format(const struct ct_error *err)
 	ct_strbuf_puts(&sb, err->message ? err->message : "unknown error");
 	if (err->code == CT_ERROR_OS && err->errnum)
 		ct_strbuf_appendf(&sb, ": %s", strerror(err->errnum));
+#ifdef CT_DEBUG_ERRORS
+	if (err->src_file)
+		ct_strbuf_appendf(&sb, " [%s:%d]", err->src_file,
+				  err->src_line);
+#endif
 	if (sb.failed) {
 		ct_strbuf_deinit(&sb);
 		return NULL;

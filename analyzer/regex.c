@@ -44,7 +44,7 @@ struct ct_error *ct_regex_compile(struct ct_regex *re, const char *pattern)
 		PCRE2_UCHAR msg[256];
 		if (pcre2_get_error_message(code, msg, sizeof(msg)) < 0)
 			snprintf((char *)msg, sizeof(msg), "error %d", code);
-		return ct_error_create(CT_ERROR_CORRUPT,
+		return ct_error_corrupt(NULL, 0,
 				       "bad regular expression '%s' at offset "
 				       "%zu: %s", pattern, (size_t)offset,
 				       (char *)msg);
@@ -264,37 +264,43 @@ static int escape_literal(const char *p, size_t *n)
 	return -1;
 }
 
-char *ct_regex_literal(const char *pattern)
+/* Whether pattern has a top-level alternation (then nothing is required)
+ * or a group that does not close. */
+static bool regex_has_alternation(const char *pattern)
 {
-	struct ct_strbuf run = CT_STRBUF_INIT, best = CT_STRBUF_INIT;
-	const char *p = pattern;
-	bool give_up = false;
-	/* top-level alternation: nothing is required */
-	for (const char *q = p; *q;) {
+	for (const char *q = pattern; *q;) {
 		if (*q == '\\' && q[1])
 			q += 2;
 		else if (*q == '[')
 			q = skip_class(q);
 		else if (*q == '(') {
 			q = skip_group(q);
-			if (!q) {
-				give_up = true;
-				break;
-			}
+			if (!q)
+				return true;
 		} else if (*q == '|') {
-			give_up = true;
-			break;
+			return true;
 		} else
 			q++;
 	}
-#define END_RUN()                                                           \
-	do {                                                                 \
-		if (run.len > best.len) {                                    \
-			best.len = 0;                                        \
-			ct_strbuf_append(&best, run.buf, run.len);           \
-		}                                                            \
-		run.len = 0;                                                 \
-	} while (0)
+	return false;
+}
+
+/* End the literal run: keep it in best when it is the longest yet. */
+static void end_run(struct ct_strbuf *run, struct ct_strbuf *best)
+{
+	if (run->len > best->len) {
+		best->len = 0;
+		ct_strbuf_append(best, run->buf, run->len);
+	}
+	run->len = 0;
+}
+
+char *ct_regex_literal(const char *pattern)
+{
+	struct ct_strbuf run = CT_STRBUF_INIT, best = CT_STRBUF_INIT;
+	const char *p = pattern;
+	/* top-level alternation: nothing is required */
+	bool give_up = regex_has_alternation(p);
 	while (!give_up && *p) {
 		bool min_zero;
 		size_t qn;
@@ -310,7 +316,7 @@ char *ct_regex_literal(const char *pattern)
 				ct_strbuf_append(&run, p + 2, len - 1);
 				if (!min_zero)
 					ct_strbuf_putc(&run, p[2 + len - 1]);
-				END_RUN();
+				end_run(&run, &best);
 			} else {
 				ct_strbuf_append(&run, p + 2, len);
 			}
@@ -322,19 +328,19 @@ char *ct_regex_literal(const char *pattern)
 				break;
 			lit = escape_literal(p, &n);
 		} else if (*p == '[') {
-			END_RUN();
+			end_run(&run, &best);
 			p = skip_class(p);
 			p += quantifier_len(p, &min_zero);
 			continue;
 		} else if (*p == '(') {
-			END_RUN();
+			end_run(&run, &best);
 			p = skip_group(p);
 			if (!p)
 				break;
 			p += quantifier_len(p, &min_zero);
 			continue;
 		} else if (*p == '.' || *p == '^' || *p == '$') {
-			END_RUN();
+			end_run(&run, &best);
 			p++;
 			p += quantifier_len(p, &min_zero);
 			continue;
@@ -343,18 +349,17 @@ char *ct_regex_literal(const char *pattern)
 		}
 		qn = quantifier_len(p + n, &min_zero);
 		if (lit < 0) {
-			END_RUN();
+			end_run(&run, &best);
 		} else if (qn) {
 			if (!min_zero)
 				ct_strbuf_putc(&run, (char)lit);
-			END_RUN();
+			end_run(&run, &best);
 		} else {
 			ct_strbuf_putc(&run, (char)lit);
 		}
 		p += n + qn;
 	}
-	END_RUN();
-#undef END_RUN
+	end_run(&run, &best);
 	ct_strbuf_deinit(&run);
 	if (best.failed) {
 		ct_strbuf_deinit(&best);

@@ -1246,6 +1246,142 @@ static long guilty_in(const struct report_type *rt,
 	return i;
 }
 
+/* The lines where a headline may stand: the whole text when it is short,
+ * the lines before each backtrace, and the lines extractors found. */
+static void collect_windows(const struct ct_case *c, const struct ct_text *t,
+			    size_t first_bt,
+			    const unsigned long *report_lines,
+			    size_t report_line_count, struct windows *ws)
+{
+	if (t->len <= WHOLE_TEXT)
+		add_window(ws, 1, ULONG_MAX);
+	for (size_t i = first_bt; i < c->backtrace_count; i++) {
+		unsigned long l = c->backtraces[i].origin.line;
+		add_window(ws, l > HEADLINE_LOOKBACK ? l - HEADLINE_LOOKBACK
+						      : 1, l);
+	}
+	for (size_t i = 0; i < report_line_count; i++)
+		add_window(ws, report_lines[i], report_lines[i]);
+}
+
+/* What choose_guilty() decided. */
+struct guilty {
+	const char *name;	/* the guilty function, or NULL */
+	char *owned;		/* what name may point into; caller frees */
+	bool named;		/* the report's text named it */
+	char sysbuf[MAX_GROUP];	/* a syscall's name, which name may be */
+};
+
+/* The guilty function of report f (type rt): the one its text names
+ * (guilty "func"), else the guilty frame of the first of the nc candidate
+ * backtraces that has one (setting ret->backtrace and guilty_frame), else
+ * the function the headline names, else the type's fallback line.  False
+ * on OOM (g->owned freed). */
+static bool choose_guilty(const struct ct_case *c, const struct ct_text *t,
+			  const struct found *f, const struct report_type *rt,
+			  pcre2_match_data *md, const size_t *cand, size_t nc,
+			  struct ct_linux_report *ret, struct guilty *g)
+{
+	const char *skip = rt->skip ? rt->skip : "";
+	if (strcmp(rt->guilty, "func") == 0) {
+		const char *fn = group(&f->groups, "func");
+		if (fn && *fn) {
+			g->owned = ct_frame_normalize(fn);
+			if (!g->owned)
+				return false;
+			if (!ct_guilty_skip_reason(g->owned, "linux", skip) &&
+			    !ct_frame_is_plumbing(g->owned, CT_FAMILY_LINUX))
+				g->name = g->owned;
+		}
+	}
+	g->named = g->name != NULL;
+	/* the report's backtrace: the first after the headline that has a
+	 * guilty frame (a WARNING's own site line comes before the trace a
+	 * panic_on_warn prints), else the first */
+	for (size_t k = 0; k < nc && !g->name; k++) {
+		const struct ct_backtrace *bt = &c->backtraces[cand[k]];
+		const char *name;
+		long i = guilty_in(rt, bt, g->sysbuf, sizeof(g->sysbuf),
+				   &name);
+		if (name)
+			g->name = name;
+		else if (i >= 0)
+			g->name = bt->frames[i].normalized;
+		if (g->name) {
+			ret->backtrace = cand[k];
+			ret->guilty_frame = i;
+		}
+	}
+	if (!g->name && strcmp(rt->guilty, "func") != 0) {
+		/* no trace to choose from: the function the headline names
+		 * (a sanitizer's catch, a WARNING's site) */
+		const char *fn = group(&f->groups, "func");
+		if (fn && *fn) {
+			free(g->owned);
+			g->owned = ct_frame_normalize(fn);
+			if (!g->owned)
+				return false;
+			if (!ct_guilty_skip_reason(g->owned, "linux", skip))
+				g->name = g->owned;
+		}
+	}
+	if (!g->name && compiled.fallback[f->type].code) {
+		free(g->owned);
+		g->owned = fallback_frame(t, f, &compiled.fallback[f->type],
+					  skip, md);
+		g->name = g->owned;
+	}
+	return true;
+}
+
+/* ret->guilty: the guilty function, or "guilty/callee" for a WARNING
+ * whose site is a kept callee: its sanity check fired on what the caller
+ * passed (a sanitizer catching the callee's access, a hang passing
+ * through it, say nothing of the caller's use).  False on OOM. */
+static bool set_guilty(struct ct_linux_report *ret, const char *guilty,
+		       const struct found *f, const struct report_type *rt)
+{
+	const char *callee = group(&f->groups, "func");
+	if (callee && (strcmp(rt->kind, "warning") != 0 ||
+		       !is_kept_callee(callee)))
+		callee = NULL;
+	char *both = NULL;
+	if (guilty && callee &&
+	    asprintf(&both, "%s/%s", guilty, callee) >= 0)
+		guilty = both;
+	if (!guilty)
+		return true;
+	ret->guilty = strdup(guilty);
+	free(both);
+	return ret->guilty != NULL;
+}
+
+/* A report whose trace is missing or cut to its own site line, or whose
+ * lines are mixed with another report's. */
+static bool report_corrupted(const struct ct_case *c,
+			     const struct ct_text *t, const struct found *f,
+			     pcre2_match_data *md,
+			     const struct ct_linux_report *ret, bool guilty,
+			     bool named)
+{
+	unsigned long from = ret->backtrace != SIZE_MAX
+				     ? c->backtraces[ret->backtrace].origin.line
+				     : 0;
+	size_t clean = from ? frames_before_interleave(t, f, from) : SIZE_MAX;
+	return !guilty || f->interleaved ||
+	       trace_header_empty(t, f) ||
+	       (ret->guilty_frame >= 0 &&
+		(size_t)ret->guilty_frame >= clean) ||
+	       (from && trace_of_other_task(t, f, from)) ||
+	       (!named && ret->backtrace != SIZE_MAX &&
+		headline_between(t, f,
+				 c->backtraces[ret->backtrace].origin.line,
+				 md)) ||
+	       (!named && (ret->backtrace == SIZE_MAX ||
+			   (c->backtraces[ret->backtrace].frame_count < 2 &&
+			    !has_trace_header(t, f))));
+}
+
 struct ct_error *ct_linux_report_classify(struct ct_case *c,
 					  const struct ct_text *t,
 					  size_t first_bt,
@@ -1262,25 +1398,16 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 				       "a report-types.txt pattern does not "
 				       "compile");
 	struct windows ws = { 0 };
-	if (t->len <= WHOLE_TEXT)
-		add_window(&ws, 1, ULONG_MAX);
-	for (size_t i = first_bt; i < c->backtrace_count; i++) {
-		unsigned long l = c->backtraces[i].origin.line;
-		add_window(&ws, l > HEADLINE_LOOKBACK ? l - HEADLINE_LOOKBACK
-						       : 1, l);
-	}
-	for (size_t i = 0; i < report_line_count; i++)
-		add_window(&ws, report_lines[i], report_lines[i]);
+	collect_windows(c, t, first_bt, report_lines, report_line_count,
+			&ws);
 	if (!ws.count)
 		return NULL;
 
 	struct found *f = calloc(1, sizeof(*f));
 	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
-	if (!f || !md) {
-		free(f);
-		pcre2_match_data_free(md);
-		return &ct_enomem;
-	}
+	struct guilty *g = calloc(1, sizeof(*g));
+	if (!f || !md || !g)
+		goto oom;
 	f->type = -1;
 	find_headline(t, &ws, t->len <= WHOLE_TEXT, md, f);
 	if (f->type < 0)
@@ -1300,11 +1427,7 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	ret->message = ct_strndup_clean(f->message, strlen(f->message));
 	if (!ret->message)
 		goto oom;
-	const char *skip = rt->skip ? rt->skip : "";
-	const char *guilty = NULL;
-	char *owned = NULL;
 	size_t cand[8];
-	char sysbuf[MAX_GROUP];
 	size_t nc = report_backtraces(c, first_bt, f->line, cand, 8);
 	ret->backtrace = nc ? cand[0] : SIZE_MAX;
 	if (strcmp(rt->guilty, "none") == 0) {
@@ -1316,100 +1439,26 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 				  !nc && !has_trace_header(t, f));
 		goto done;
 	}
-	if (strcmp(rt->guilty, "func") == 0) {
-		const char *fn = group(&f->groups, "func");
-		if (fn && *fn) {
-			owned = ct_frame_normalize(fn);
-			if (!owned)
-				goto oom;
-			if (!ct_guilty_skip_reason(owned, "linux", skip) &&
-			    !ct_frame_is_plumbing(owned, CT_FAMILY_LINUX))
-				guilty = owned;
-		}
-	}
-	bool named = guilty != NULL;	/* the report's text named it */
-	/* the report's backtrace: the first after the headline that has a
-	 * guilty frame (a WARNING's own site line comes before the trace a
-	 * panic_on_warn prints), else the first */
-	for (size_t k = 0; k < nc && !guilty; k++) {
-		const struct ct_backtrace *bt = &c->backtraces[cand[k]];
-		const char *name;
-		long i = guilty_in(rt, bt, sysbuf, sizeof(sysbuf), &name);
-		if (name)
-			guilty = name;
-		else if (i >= 0)
-			guilty = bt->frames[i].normalized;
-		if (guilty) {
-			ret->backtrace = cand[k];
-			ret->guilty_frame = i;
-		}
-	}
-	if (!guilty && strcmp(rt->guilty, "func") != 0) {
-		/* no trace to choose from: the function the headline names
-		 * (a sanitizer's catch, a WARNING's site) */
-		const char *fn = group(&f->groups, "func");
-		if (fn && *fn) {
-			free(owned);
-			owned = ct_frame_normalize(fn);
-			if (!owned)
-				goto oom;
-			if (!ct_guilty_skip_reason(owned, "linux", skip))
-				guilty = owned;
-		}
-	}
-	if (!guilty && compiled.fallback[f->type].code) {
-		free(owned);
-		owned = fallback_frame(t, f, &compiled.fallback[f->type], skip,
-				       md);
-		guilty = owned;
-	}
+	if (!choose_guilty(c, t, f, rt, md, cand, nc, ret, g))
+		goto oom;
 	ret->typed = true;
-	/* a WARNING whose site is a kept callee: its sanity check fired on
-	 * what the caller passed (a sanitizer catching the callee's access,
-	 * a hang passing through it, say nothing of the caller's use) */
-	const char *callee = group(&f->groups, "func");
-	if (callee && (strcmp(rt->kind, "warning") != 0 ||
-		       !is_kept_callee(callee)))
-		callee = NULL;
-	char *both = NULL;
-	if (guilty && callee &&
-	    asprintf(&both, "%s/%s", guilty, callee) >= 0)
-		guilty = both;
-	if (guilty) {
-		ret->guilty = strdup(guilty);
-		free(both);
-		if (!ret->guilty) {
-			free(owned);
-			goto oom;
-		}
+	if (!set_guilty(ret, g->name, f, rt)) {
+		free(g->owned);
+		goto oom;
 	}
-	/* a report whose trace is missing or cut to its own site line, or
-	 * whose lines are mixed with another report's */
-	unsigned long from = ret->backtrace != SIZE_MAX
-				     ? c->backtraces[ret->backtrace].origin.line
-				     : 0;
-	size_t clean = from ? frames_before_interleave(t, f, from) : SIZE_MAX;
-	ret->corrupted = !guilty || f->interleaved ||
-			 trace_header_empty(t, f) ||
-			 (ret->guilty_frame >= 0 &&
-			  (size_t)ret->guilty_frame >= clean) ||
-			 (from && trace_of_other_task(t, f, from)) ||
-			 (!named && ret->backtrace != SIZE_MAX &&
-			  headline_between(t, f,
-					   c->backtraces[ret->backtrace].origin.line,
-					   md)) ||
-			 (!named && (ret->backtrace == SIZE_MAX ||
-				     (c->backtraces[ret->backtrace].frame_count < 2 &&
-				      !has_trace_header(t, f))));
-	free(owned);
+	ret->corrupted = report_corrupted(c, t, f, md, ret, g->name != NULL,
+					  g->named);
+	free(g->owned);
 done:
 	ret->skip = rt->skip;
 out:
+	free(g);
 	free(f);
 	pcre2_match_data_free(md);
 	return NULL;
 oom:
 	ct_linux_report_deinit(ret);
+	free(g);
 	free(f);
 	pcre2_match_data_free(md);
 	return &ct_enomem;

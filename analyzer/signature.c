@@ -147,6 +147,62 @@ static struct ct_error *alt_titles(struct ct_signature *sig,
 	return NULL;
 }
 
+/* The frames of the signature, from bt's guilty frame (start, or -1
+ * when guilty is no frame) outwards, hashed into h; the frames above it
+ * are marked skipped. */
+static struct ct_error *sign_frames(struct ct_signature *sig,
+				    struct ct_backtrace *bt, long start,
+				    const char *guilty, struct ct_sha256 *h)
+{
+	/* the frames above the guilty one are machinery or helpers */
+	for (size_t i = 0; i < bt->frame_count; i++)
+		bt->frames[i].skipped = false;
+	for (long i = 0; i < start; i++)
+		if (frame_counts(&bt->frames[i]))
+			bt->frames[i].skipped = true;
+	sig->frames = calloc(SIGNATURE_FRAMES, sizeof(*sig->frames));
+	if (!sig->frames)
+		return &ct_enomem;
+	bool renamed = start >= 0 && guilty &&
+		       strcmp(bt->frames[start].normalized, guilty) != 0;
+	if ((start < 0 || renamed) && guilty) {
+		/* the guilty function is named otherwise than its frame, or
+		 * is no frame: its name leads */
+		char *copy = strdup(guilty);
+		if (!copy)
+			return &ct_enomem;
+		sig->frames[sig->frame_count++] = copy;
+		ct_sha256_update(h, copy, strlen(copy) + 1);
+	}
+	for (size_t i = start > 0 ? (size_t)start + renamed : renamed;
+	     i < bt->frame_count && sig->frame_count < SIGNATURE_FRAMES; i++) {
+		const struct ct_frame *f = &bt->frames[i];
+		if (!frame_counts(f) || f->skipped ||
+		    (start < 0 && guilty && strcmp(f->normalized, guilty) == 0))
+			continue;
+		char *copy = strdup(f->normalized);
+		if (!copy)
+			return &ct_enomem;
+		sig->frames[sig->frame_count++] = copy;
+		ct_sha256_update(h, copy, strlen(copy) + 1);
+	}
+	return NULL;
+}
+
+/* Hash the shape of a panic message (numbers masked); false on OOM. */
+static bool hash_message(struct ct_sha256 *h, const char *message)
+{
+	struct ct_strbuf masked = CT_STRBUF_INIT;
+	append_masked(&masked, message);
+	bool ok = !masked.failed;
+	if (ok) {
+		ct_sha256_update(h, "message:", 8);
+		ct_sha256_update(h, masked.buf, masked.len);
+	}
+	ct_strbuf_deinit(&masked);
+	return ok;
+}
+
 struct ct_error *ct_case_sign(struct ct_case *c)
 {
 	struct ct_signature *sig = &c->signature;
@@ -168,42 +224,10 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 		ct_sha256_update(&h, c->panic.report_type,
 				 strlen(c->panic.report_type) + 1);
 	}
-
 	if (bt) {
-		/* the frames above the guilty one are machinery or helpers */
-		for (size_t i = 0; i < bt->frame_count; i++)
-			bt->frames[i].skipped = false;
-		for (long i = 0; i < start; i++)
-			if (frame_counts(&bt->frames[i]))
-				bt->frames[i].skipped = true;
-		sig->frames = calloc(SIGNATURE_FRAMES, sizeof(*sig->frames));
-		if (!sig->frames)
-			return &ct_enomem;
-		bool renamed = start >= 0 && guilty &&
-			       strcmp(bt->frames[start].normalized, guilty) != 0;
-		if ((start < 0 || renamed) && guilty) {
-			/* the guilty function is named otherwise than its
-			 * frame, or is no frame: its name leads */
-			char *copy = strdup(guilty);
-			if (!copy)
-				return &ct_enomem;
-			sig->frames[sig->frame_count++] = copy;
-			ct_sha256_update(&h, copy, strlen(copy) + 1);
-		}
-		for (size_t i = start > 0 ? (size_t)start + renamed : renamed;
-		     i < bt->frame_count && sig->frame_count < SIGNATURE_FRAMES;
-		     i++) {
-			const struct ct_frame *f = &bt->frames[i];
-			if (!frame_counts(f) || f->skipped ||
-			    (start < 0 && guilty &&
-			     strcmp(f->normalized, guilty) == 0))
-				continue;
-			char *copy = strdup(f->normalized);
-			if (!copy)
-				return &ct_enomem;
-			sig->frames[sig->frame_count++] = copy;
-			ct_sha256_update(&h, copy, strlen(copy) + 1);
-		}
+		struct ct_error *err = sign_frames(sig, bt, start, guilty, &h);
+		if (err)
+			return err;
 	}
 
 	struct ct_strbuf title = CT_STRBUF_INIT;
@@ -212,17 +236,10 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 		ct_strbuf_puts(&title, c->panic.report_type);
 		if (guilty)
 			ct_strbuf_appendf(&title, " in %s", guilty);
-		if (!sig->frame_count && c->panic.message) {
-			ct_sha256_update(&h, "message:", 8);
-			struct ct_strbuf masked = CT_STRBUF_INIT;
-			append_masked(&masked, c->panic.message);
-			if (masked.failed) {
-				ct_strbuf_deinit(&masked);
-				ct_strbuf_deinit(&title);
-				return &ct_enomem;
-			}
-			ct_sha256_update(&h, masked.buf, masked.len);
-			ct_strbuf_deinit(&masked);
+		if (!sig->frame_count && c->panic.message &&
+		    !hash_message(&h, c->panic.message)) {
+			ct_strbuf_deinit(&title);
+			return &ct_enomem;
 		}
 	} else if (sig->frame_count) {
 		ct_strbuf_appendf(&title, "%s in ", kind);
@@ -234,15 +251,8 @@ struct ct_error *ct_case_sign(struct ct_case *c)
 		}
 	} else if (c->panic.message) {
 		/* a panic with no usable frames: sign the message's shape */
-		struct ct_strbuf masked = CT_STRBUF_INIT;
-		append_masked(&masked, c->panic.message);
-		if (masked.failed) {
-			ct_strbuf_deinit(&masked);
+		if (!hash_message(&h, c->panic.message))
 			return &ct_enomem;
-		}
-		ct_sha256_update(&h, "message:", 8);
-		ct_sha256_update(&h, masked.buf, masked.len);
-		ct_strbuf_deinit(&masked);
 		ct_strbuf_appendf(&title, "%s: %s", kind, c->panic.message);
 	} else {
 		return NULL; /* no crash in the evidence: no title, no hash */

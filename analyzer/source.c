@@ -227,6 +227,42 @@ static bool spool_write(int fd, const char *p, size_t n)
 	return true;
 }
 
+enum spool_end { SPOOL_OK, SPOOL_NO_ROOM, SPOOL_ENOMEM };
+
+/* Map m's finished spool file of total bytes as its buffer. */
+static enum spool_end spool_map(struct member *m, uint64_t total)
+{
+	/* a hole at the end needs the size set */
+	void *map;
+	size_t len;
+	if (ftruncate(m->fd, (off_t)total) != 0)
+		return SPOOL_NO_ROOM;
+	struct ct_error *err = ct_map_fd(m->fd, "spool file", &map, &len);
+	if (err == &ct_enomem)
+		return SPOOL_ENOMEM;
+	if (err) {
+		ct_error_destroy(err);
+		return SPOOL_NO_ROOM;
+	}
+	(void)madvise(map, len, MADV_SEQUENTIAL);
+	m->buf = map;
+	m->len = len;
+	return SPOOL_OK;
+}
+
+/* Drop what was read of m, keeping why it was dropped. */
+static void member_drop(struct member *m)
+{
+	char *why = m->why;
+	const char *error = m->error;
+	bool too_big = m->too_big;
+	m->why = NULL;
+	member_deinit(m);
+	m->why = why;
+	m->error = error;
+	m->too_big = too_big;
+}
+
 /* Read the data of the current member: into memory up to
  * CT_SOURCE_MAX_MEMORY, past that into a spool file that is then mapped,
  * at most w->max_entry bytes in all (else m->too_big, nothing kept).
@@ -309,22 +345,11 @@ static struct ct_error *read_member(struct walk *w, struct archive *a,
 		}
 	}
 	if (m->fd >= 0) {
-		/* a hole at the end needs the size set */
-		void *map;
-		size_t len;
-		struct ct_error *err = NULL;
-		if (ftruncate(m->fd, (off_t)total) != 0)
-			goto no_room;
-		err = ct_map_fd(m->fd, "spool file", &map, &len);
-		if (err == &ct_enomem)
+		enum spool_end end = spool_map(m, total);
+		if (end == SPOOL_ENOMEM)
 			goto enomem;
-		if (err) {
-			ct_error_destroy(err);
+		if (end == SPOOL_NO_ROOM)
 			goto no_room;
-		}
-		(void)madvise(map, len, MADV_SEQUENTIAL);
-		m->buf = map;
-		m->len = len;
 	}
 	return NULL;
 no_room:
@@ -333,16 +358,7 @@ no_room:
 		     CT_SOURCE_SPOOL_RESERVE >> 20) < 0)
 		goto enomem;
 drop:
-	{
-		char *why = m->why;
-		const char *error = m->error;
-		bool too_big = m->too_big;
-		m->why = NULL;
-		member_deinit(m);
-		m->why = why;
-		m->error = error;
-		m->too_big = too_big;
-	}
+	member_drop(m);
 	return NULL;
 enomem:
 	member_deinit(m);
@@ -400,6 +416,62 @@ static struct archive *archive_new(void)
 	return a;
 }
 
+/* Report an error about the archive path itself, not one member. */
+static struct ct_error *archive_error(struct walk *w, const char *path,
+				      int nesting, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static struct ct_error *archive_error(struct walk *w, const char *path,
+				      int nesting, const char *fmt, ...)
+{
+	char *where;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&where, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return &ct_enomem;
+	struct ct_source_entry e = {
+		.path = path, .error = where, .nesting = nesting,
+	};
+	struct ct_error *err = report(w, &e);
+	free(where);
+	return err;
+}
+
+/* Member e of archive path was not read (m says why): report it and get
+ * past the rest of it; *ret_stop when the archive is read no further. */
+static struct ct_error *report_skipped(struct walk *w, struct archive *a,
+				       const char *path, const char *member,
+				       bool raw, int nesting,
+				       struct ct_source_entry *e,
+				       const struct member *m, bool *ret_stop)
+{
+	char *where = NULL;
+	*ret_stop = true;
+	if (m->error && asprintf(&where, "cannot read archive '%s' at member "
+				 "'%s': %s", path, member, m->error) < 0)
+		return &ct_enomem;
+	e->error = where;
+	if (m->too_big)
+		e->skipped = "larger than the entry size limit";
+	else if (m->why)
+		e->skipped = m->why;
+	/* the rest of a skipped member: bounded work */
+	bool read_error = m->error != NULL;
+	bool stop = read_error || raw || !skip_member(w, a);
+	struct ct_error *err = report(w, e);
+	free(where);
+	if (!err && stop && !read_error && !raw)
+		err = archive_error(w, path, nesting, "cannot read archive "
+				    "'%s' after member '%s': skipping it would "
+				    "inflate more than %" PRIu64 " MiB of a "
+				    "compressed stream; the rest is not read",
+				    path, member, CT_SOURCE_MAX_SKIP >> 20);
+	*ret_stop = stop;
+	return err;
+}
+
 /* Enumerate the members of an opened archive named path. */
 static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 				     const char *path, int nesting)
@@ -412,36 +484,22 @@ static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 		if (r == ARCHIVE_EOF)
 			break;
 		if (r < ARCHIVE_WARN) {
-			char *where;
 			const char *msg = archive_error_string(a);
-			if (asprintf(&where, "cannot read archive '%s' after "
-				     "member '%s': %s", path,
-				     member ? member : "(start)",
-				     msg ? msg : "bad header") < 0)
-				return &ct_enomem;
-			struct ct_source_entry e = {
-				.path = path, .error = where,
-				.nesting = nesting,
-			};
-			err = report(w, &e);
-			free(where);
+			err = archive_error(w, path, nesting, "cannot read "
+					    "archive '%s' after member '%s': "
+					    "%s", path,
+					    member ? member : "(start)",
+					    msg ? msg : "bad header");
 			break;
 		}
 		const char *name = archive_entry_pathname(ae);
 		bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
 		/* raw without a decompressor: the magic bytes lied */
 		if (raw && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
-			char *where;
-			if (asprintf(&where, "cannot read archive '%s' before "
-				     "the first member: not an archive or "
-				     "compressed stream we read", path) < 0)
-				return &ct_enomem;
-			struct ct_source_entry e = {
-				.path = path, .error = where,
-				.nesting = nesting,
-			};
-			err = report(w, &e);
-			free(where);
+			err = archive_error(w, path, nesting, "cannot read "
+					    "archive '%s' before the first "
+					    "member: not an archive or "
+					    "compressed stream we read", path);
 			break;
 		}
 		free(member);
@@ -478,43 +536,10 @@ static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 			}
 		}
 		if (m.error || m.too_big || m.why) {
-			char *where = NULL;
-			if (m.error && asprintf(&where, "cannot read archive "
-						"'%s' at member '%s': %s", path,
-						member, m.error) < 0) {
-				member_deinit(&m);
-				free(child);
-				err = &ct_enomem;
-				break;
-			}
-			e.error = where;
-			if (m.too_big)
-				e.skipped = "larger than the entry size limit";
-			else if (m.why)
-				e.skipped = m.why;
-			/* the rest of a skipped member: bounded work */
-			bool read_error = m.error != NULL;
-			bool stop = read_error || raw || !skip_member(w, a);
-			err = report(w, &e);
-			free(where);
+			bool stop;
+			err = report_skipped(w, a, path, member, raw, nesting,
+					     &e, &m, &stop);
 			member_deinit(&m);
-			if (!err && stop && !read_error && !raw) {
-				if (asprintf(&where, "cannot read archive '%s' "
-					     "after member '%s': skipping it "
-					     "would inflate more than %" PRIu64
-					     " MiB of a compressed stream; the "
-					     "rest is not read", path, member,
-					     CT_SOURCE_MAX_SKIP >> 20) < 0) {
-					err = &ct_enomem;
-				} else {
-					struct ct_source_entry s2 = {
-						.path = path, .error = where,
-						.nesting = nesting,
-					};
-					err = report(w, &s2);
-					free(where);
-				}
-			}
 			free(child);
 			if (err || stop)
 				break;
@@ -530,19 +555,12 @@ static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 		if (err)
 			break;
 		if (partial && !pass_member(w, a)) {
-			char *where;
-			if (asprintf(&where, "cannot read archive '%s' after "
-				     "member '%s': getting past it took longer "
-				     "than %u s (the case time limit); the rest "
-				     "is not read", path, member,
-				     w->opts->entry_timeout) < 0)
-				return &ct_enomem;
-			struct ct_source_entry s2 = {
-				.path = path, .error = where,
-				.nesting = nesting,
-			};
-			err = report(w, &s2);
-			free(where);
+			err = archive_error(w, path, nesting, "cannot read "
+					    "archive '%s' after member '%s': "
+					    "getting past it took longer than "
+					    "%u s (the case time limit); the "
+					    "rest is not read", path, member,
+					    w->opts->entry_timeout);
 			break;
 		}
 	}

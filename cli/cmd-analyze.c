@@ -235,7 +235,25 @@ static void print_case(const struct ct_case *c)
 			printf("skipped  %s\n", cli_vis(c->inputs[i].error));
 }
 
-int cmd_analyze(int argc, char **argv)
+/* What the command line asks of analyze. */
+struct analyze_args {
+	struct ct_analyze_options aopts;	/* cores, symbol lists */
+	const char **debug_dirs;	/* aopts.debug_dirs, owned */
+	const char **maps;		/* aopts.maps, owned */
+	bool json;
+	const char *kb_path, *rules_dir;	/* kb */
+};
+
+static void analyze_args_deinit(struct analyze_args *a)
+{
+	free(a->debug_dirs);
+	free(a->maps);
+}
+
+/* Parse the options into a; -1 to go on, else the exit code (after
+ * analyze_args_deinit()).  argv outlives the run: the option strings are
+ * borrowed. */
+static int parse_options(int argc, char **argv, struct analyze_args *a)
 {
 	static const struct option options[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -249,127 +267,132 @@ int cmd_analyze(int argc, char **argv)
 		{ "follow-links", no_argument, NULL, 'L' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct ct_analyze_options aopts = { 0 };	/* cores */
-	const char **debug_dirs = calloc((size_t)argc, sizeof(*debug_dirs));
-	if (!debug_dirs) {
+	a->debug_dirs = calloc((size_t)argc, sizeof(*a->debug_dirs));
+	a->maps = calloc((size_t)argc, sizeof(*a->maps));
+	if (!a->debug_dirs || !a->maps) {
+		analyze_args_deinit(a);
 		cli_errorf("out of memory");
 		return CLI_EXIT_FAILED;
 	}
-	aopts.debug_dirs = debug_dirs;
-	/* argv outlives the run: the option strings are borrowed */
-	const char **maps = calloc((size_t)argc, sizeof(*maps));
-	if (!maps) {
-		free(debug_dirs);
-		cli_errorf("out of memory");
-		return CLI_EXIT_FAILED;
-	}
-	aopts.maps = maps;
-	bool json = false;
-	const char *kb_path = NULL, *rules_dir = NULL;	/* kb */
+	struct ct_analyze_options *aopts = &a->aopts;
+	aopts->debug_dirs = a->debug_dirs;
+	aopts->maps = a->maps;
 	int opt;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
 		switch (opt) {
 		case 'j':
-			json = true;
+			a->json = true;
 			break;
 		case 'k':	/* kb */
-			kb_path = optarg;
+			a->kb_path = optarg;
 			break;
 		case 'r':	/* kb */
-			rules_dir = optarg;
+			a->rules_dir = optarg;
 			break;
 		case 'e':	/* cores */
-			aopts.executable = optarg;
+			aopts->executable = optarg;
 			break;
 		case 'd':	/* cores */
-			debug_dirs[aopts.debug_dir_count++] = optarg;
+			a->debug_dirs[aopts->debug_dir_count++] = optarg;
 			break;
 		case 'm':
-			maps[aopts.map_count++] = optarg;
+			a->maps[aopts->map_count++] = optarg;
 			break;
 		case 'L':
-			aopts.follow_links = true;
+			aopts->follow_links = true;
 			break;
 		case 'u':	/* cores */
-			aopts.unwinder = optarg;
+			aopts->unwinder = optarg;
 			break;
 		case 'h':
-			free(debug_dirs);
-		free(maps);
+			analyze_args_deinit(a);
 			fputs(cmd_analyze_usage, stdout);
 			return CLI_EXIT_OK;
 		default:
-			free(debug_dirs);
-		free(maps);
+			analyze_args_deinit(a);
 			fputs(cmd_analyze_usage, stderr);
 			return CLI_EXIT_USAGE;
 		}
 	}
-	if (aopts.unwinder && strcmp(aopts.unwinder, "dwfl") != 0 &&
-	    strcmp(aopts.unwinder, "libunwind") != 0) {
+	if (aopts->unwinder && strcmp(aopts->unwinder, "dwfl") != 0 &&
+	    strcmp(aopts->unwinder, "libunwind") != 0) {
 		cli_errorf("analyze: unknown unwinder '%s' (dwfl, libunwind)",
-			   aopts.unwinder);
-		free(debug_dirs);
-		free(maps);
+			   aopts->unwinder);
+		analyze_args_deinit(a);
 		return CLI_EXIT_USAGE;
 	}
 	if (optind >= argc) {
-		free(debug_dirs);
-		free(maps);
+		analyze_args_deinit(a);
 		cli_errorf("analyze: no PATH given");
 		fputs(cmd_analyze_usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
+	return -1;
+}
+
+/* Analyze one PATH, walk and match it against kb, and print it (after a
+ * blank line unless first).  Sets *failed on errors, *usable when the case
+ * has something to show. */
+static void analyze_one(const char *path, const struct analyze_args *a,
+			const struct ct_kb *kb, bool first, bool *failed,
+			bool *usable)
+{
+	struct ct_case *c;
+	struct ct_error *err = ct_analyze_path_with(path, &a->aopts, &c);
+	if (err) {
+		cli_error(err);
+		*failed = true;
+		return;
+	}
+	for (size_t j = 0; j < c->input_count; j++)
+		if (c->inputs[j].error)
+			cli_errorf("%s", c->inputs[j].error);
+	if (ct_case_usable(c))
+		*usable = true;
+	/* structures the rules name, walked in cores, then match */
+	err = ct_kb_walk_cores(kb, c, &a->aopts);
+	if (!err)
+		err = ct_kb_match(kb, c);	/* kb */
+	if (err) {
+		cli_error(err);
+		*failed = true;
+	}
+	if (a->json) {
+		char *s;
+		err = ct_case_to_json(c, &s);
+		if (err) {
+			cli_error(err);
+			*failed = true;
+		} else {
+			puts(s);
+			free(s);
+		}
+	} else {
+		if (!first)
+			putchar('\n');
+		print_case(c);
+	}
+	ct_case_destroy(c);
+}
+
+int cmd_analyze(int argc, char **argv)
+{
+	struct analyze_args a = { 0 };
+	int rc = parse_options(argc, argv, &a);
+	if (rc >= 0)
+		return rc;
 	struct ct_kb *kb;	/* kb: the rules every case is matched with */
-	int rc = cli_kb_open(kb_path, rules_dir, &kb);
+	rc = cli_kb_open(a.kb_path, a.rules_dir, &kb);
 	if (rc) {
-		free(debug_dirs);
-		free(maps);
+		analyze_args_deinit(&a);
 		return rc;
 	}
 	bool failed = false, usable = false;
-	for (int i = optind; i < argc; i++) {
-		struct ct_case *c;
-		struct ct_error *err = ct_analyze_path_with(argv[i], &aopts, &c);
-		if (err) {
-			cli_error(err);
-			failed = true;
-			continue;
-		}
-		for (size_t j = 0; j < c->input_count; j++)
-			if (c->inputs[j].error)
-				cli_errorf("%s", c->inputs[j].error);
-		if (ct_case_usable(c))
-			usable = true;
-		/* structures the rules name, walked in cores, then match */
-		err = ct_kb_walk_cores(kb, c, &aopts);
-		if (!err)
-			err = ct_kb_match(kb, c);	/* kb */
-		if (err) {
-			cli_error(err);
-			failed = true;
-		}
-		if (json) {
-			char *s;
-			err = ct_case_to_json(c, &s);
-			if (err) {
-				cli_error(err);
-				failed = true;
-			} else {
-				puts(s);
-				free(s);
-			}
-		} else {
-			if (i > optind)
-				putchar('\n');
-			print_case(c);
-		}
-		ct_case_destroy(c);
-	}
+	for (int i = optind; i < argc; i++)
+		analyze_one(argv[i], &a, kb, i == optind, &failed, &usable);
 	ct_kb_destroy(kb);	/* kb */
-	free(debug_dirs);	/* cores */
-	free(maps);
+	analyze_args_deinit(&a);
 	/* write errors: cli_stdout_close() in main.c */
 	return failed || !usable ? CLI_EXIT_FAILED : CLI_EXIT_OK;
 }

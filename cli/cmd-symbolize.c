@@ -328,6 +328,69 @@ static struct ct_error *read_stdin(char **ret, size_t *ret_len)
 	return NULL;
 }
 
+/* The hex addresses args[0..n) into addrs; false (after saying which)
+ * when one is none. */
+static bool parse_addrs(char **args, int n, uint64_t *addrs)
+{
+	for (int i = 0; i < n; i++) {
+		const char *end = args[i] + strlen(args[i]), *q;
+		if (!parse_addr(args[i], end, &addrs[i], &q) || q != end) {
+			cli_errorf("symbolize: '%s' is no hex address",
+				   args[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
+/* Open what the options name: the ELF file's DWARF and the symbol lists. */
+static struct ct_error *open_symbolizers(const struct ct_unwind_options *uopts,
+					 const char **maps, size_t map_count,
+					 struct symbolizers *s)
+{
+	struct ct_error *err = NULL;
+	if (uopts->executable)
+		err = ct_dwfl_open_elf(uopts->executable, uopts, &s->dwfl);
+	if (!err && map_count)
+		err = ct_symtab_create(&s->tab);
+	for (size_t i = 0; !err && i < map_count; i++)
+		err = ct_symtab_add_dump_or_file(s->tab, maps[i]);
+	return err;
+}
+
+/* Print the answer for each of the n addresses; the exit code. */
+static int print_answers(struct symbolizers *s, const uint64_t *addrs,
+			 size_t n, bool json)
+{
+	int rc = CLI_EXIT_OK;
+	struct ct_error *err = NULL;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	for (size_t i = 0; i < n && !err; i++) {
+		struct answer a;
+		err = resolve(s, addrs[i], &a);
+		if (err)
+			break;
+		if (!a.found)
+			rc = CLI_EXIT_FAILED;
+		if (json)
+			put_json(&sb, &a);
+		else
+			put_text(&sb, &a);
+		answer_deinit(&a);
+		if (sb.failed)
+			err = &ct_enomem;
+		else if (sb.len)
+			fwrite(sb.buf, 1, sb.len, stdout);
+		sb.len = 0;
+	}
+	ct_strbuf_deinit(&sb);
+	if (err) {
+		cli_error(err);
+		rc = CLI_EXIT_FAILED;
+	}
+	return rc;
+}
+
 int cmd_symbolize(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -390,24 +453,12 @@ int cmd_symbolize(int argc, char **argv)
 		rc = CLI_EXIT_FAILED;
 		goto out_args;
 	}
-	for (int i = optind; !from_stdin && i < argc; i++) {
-		const char *end = argv[i] + strlen(argv[i]), *q;
-		if (!parse_addr(argv[i], end, &addrs[i - optind], &q) ||
-		    q != end) {
-			cli_errorf("symbolize: '%s' is no hex address",
-				   argv[i]);
-			rc = CLI_EXIT_USAGE;
-			goto out_addrs;
-		}
+	if (!from_stdin && !parse_addrs(argv + optind, argc - optind, addrs)) {
+		rc = CLI_EXIT_USAGE;
+		goto out_addrs;
 	}
 	struct symbolizers s = { 0 };
-	struct ct_error *err = NULL;
-	if (uopts.executable)
-		err = ct_dwfl_open_elf(uopts.executable, &uopts, &s.dwfl);
-	if (!err && map_count)
-		err = ct_symtab_create(&s.tab);
-	for (size_t i = 0; !err && i < map_count; i++)
-		err = ct_symtab_add_dump_or_file(s.tab, maps[i]);
+	struct ct_error *err = open_symbolizers(&uopts, maps, map_count, &s);
 	if (err) {
 		cli_error(err);
 		rc = CLI_EXIT_FAILED;
@@ -427,30 +478,7 @@ int cmd_symbolize(int argc, char **argv)
 		}
 		goto out_symbolizers;
 	}
-	struct ct_strbuf sb = CT_STRBUF_INIT;
-	for (int i = 0; i < argc - optind && !err; i++) {
-		struct answer a;
-		err = resolve(&s, addrs[i], &a);
-		if (err)
-			break;
-		if (!a.found)
-			rc = CLI_EXIT_FAILED;
-		if (json)
-			put_json(&sb, &a);
-		else
-			put_text(&sb, &a);
-		answer_deinit(&a);
-		if (sb.failed)
-			err = &ct_enomem;
-		else if (sb.len)
-			fwrite(sb.buf, 1, sb.len, stdout);
-		sb.len = 0;
-	}
-	ct_strbuf_deinit(&sb);
-	if (err) {
-		cli_error(err);
-		rc = CLI_EXIT_FAILED;
-	}
+	rc = print_answers(&s, addrs, (size_t)(argc - optind), json);
 out_symbolizers:
 	ct_dwfl_destroy(s.dwfl);
 	ct_symtab_destroy(s.tab);

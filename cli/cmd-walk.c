@@ -180,6 +180,47 @@ static int print_case(const char *core, const char *exe,
 	return CLI_EXIT_OK;
 }
 
+/* Walk spec in core (with exe's DWARF) and print the result as a case,
+ * as JSON or as text; the exit code. */
+static int run_walk(const char *core, const char *exe,
+		    const struct ct_walk_spec *spec, bool json, bool as_case)
+{
+	struct ct_walk_session *s;
+	struct ct_error *err = ct_walk_session_open(core, exe, &s);
+	if (err) {
+		cli_error(err);
+		return CLI_EXIT_FAILED;
+	}
+	struct ct_walk_result *r;
+	err = ct_walk_run(s, spec, &r);
+	if (err) {
+		cli_error(err);
+		ct_walk_session_destroy(s);
+		return CLI_EXIT_FAILED;
+	}
+	int rc = r->finding_count ? CLI_EXIT_FAILED : CLI_EXIT_OK;
+	if (as_case) {
+		int crc = print_case(core, exe, r, spec);
+		if (crc != CLI_EXIT_OK)
+			rc = crc;
+	} else if (json) {
+		char *out;
+		err = ct_walk_result_to_json(r, &out);
+		if (err) {
+			cli_error(err);
+			rc = CLI_EXIT_FAILED;
+		} else {
+			puts(out);
+			free(out);
+		}
+	} else {
+		print_text(r, spec);
+	}
+	ct_walk_result_destroy(r);
+	ct_walk_session_destroy(s);
+	return rc;
+}
+
 int cmd_walk(int argc, char **argv)
 {
 	enum { OPT_EXE = 256, OPT_TYPE, OPT_ROOT, OPT_MEMBER, OPT_ELEM,
@@ -254,39 +295,5 @@ int cmd_walk(int argc, char **argv)
 	}
 	if (!spec.member)
 		spec.member = "";	/* the root is the head */
-	const char *core = argv[optind];
-	struct ct_walk_session *s;
-	struct ct_error *err = ct_walk_session_open(core, exe, &s);
-	if (err) {
-		cli_error(err);
-		return CLI_EXIT_FAILED;
-	}
-	struct ct_walk_result *r;
-	err = ct_walk_run(s, &spec, &r);
-	if (err) {
-		cli_error(err);
-		ct_walk_session_destroy(s);
-		return CLI_EXIT_FAILED;
-	}
-	int rc = r->finding_count ? CLI_EXIT_FAILED : CLI_EXIT_OK;
-	if (as_case) {
-		int crc = print_case(core, exe, r, &spec);
-		if (crc != CLI_EXIT_OK)
-			rc = crc;
-	} else if (json) {
-		char *out;
-		err = ct_walk_result_to_json(r, &out);
-		if (err) {
-			cli_error(err);
-			rc = CLI_EXIT_FAILED;
-		} else {
-			puts(out);
-			free(out);
-		}
-	} else {
-		print_text(r, &spec);
-	}
-	ct_walk_result_destroy(r);
-	ct_walk_session_destroy(s);
-	return rc;
+	return run_walk(argv[optind], exe, &spec, json, as_case);
 }

@@ -462,18 +462,13 @@ static struct ct_error *read_version(sqlite3 *h, const char *path,
 	sqlite3_stmt *st;
 	if (sqlite3_prepare_v2(h, "SELECT version FROM schema_version", -1,
 			       &st, NULL) != SQLITE_OK)
-		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-						   "not a crashtriage "
-						   "knowledge base (no "
-						   "schema_version table)"),
-				   path, 0, 0, false);
+		return ct_error_corrupt(path, 0, "not a crashtriage knowledge "
+					"base (no schema_version table)");
 	int rc = sqlite3_step(st);
 	int v = rc == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
 	sqlite3_finalize(st);
 	if (v < 1)
-		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-						   "bad schema version"),
-				   path, 0, 0, false);
+		return ct_error_corrupt(path, 0, "bad schema version");
 	*ret = v;
 	return NULL;
 }
@@ -585,11 +580,8 @@ struct reader {
 static struct ct_error *corrupt(const struct reader *r, const char *what,
 				sqlite3_int64 rid)
 {
-	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-					   "damaged knowledge base: %s "
-					   "(rule row %lld)", what,
-					   (long long)rid),
-			   r->db->path, 0, 0, false);
+	return ct_error_corrupt(r->db->path, 0, "damaged knowledge base: %s "
+				"(rule row %lld)", what, (long long)rid);
 }
 
 /* Column i as a new string (NULL for SQL NULL); false on OOM or when the
@@ -715,6 +707,64 @@ static bool regex_source(sqlite3_stmt *st, int i, struct ct_regex *re)
 	return column_dup(st, i, &re->source);
 }
 
+/* The kind-specific values of signal s from its row; false when they are
+ * out of range or cannot be copied. */
+static bool signal_values(sqlite3_stmt *st, struct ct_signal *s)
+{
+	bool ok = true;
+	switch (s->kind) {
+	case CT_SIGNAL_FRAMES: {
+		int within = sqlite3_column_int(st, 6);
+		int gap = sqlite3_column_int(st, 7);
+		int min = sqlite3_column_int(st, 8);
+		ok = within >= 1 && within <= CT_MAX_FRAMES &&
+		     gap >= 0 && gap <= CT_MAX_FRAMES && min >= 0 &&
+		     min <= CT_RULE_MAX_SEQUENCE;
+		s->u.frames.within = (unsigned)within;
+		s->u.frames.max_gap = (unsigned)gap;
+		s->u.frames.min = (unsigned)min;
+		break;
+	}
+	case CT_SIGNAL_LOG: {
+		int count = sqlite3_column_int(st, 11);
+		ok = column_dup(st, 9, &s->u.log.event) &&
+		     regex_source(st, 10, &s->u.log.pattern) &&
+		     column_dup(st, 12, &s->u.log.same) &&
+		     count >= 1 && count <= 100000;
+		s->u.log.count = (unsigned)count;
+		break;
+	}
+	case CT_SIGNAL_PANIC:
+		ok = regex_source(st, 13, &s->u.panic.message) &&
+		     regex_source(st, 14, &s->u.panic.exception);
+		break;
+	case CT_SIGNAL_FACT: {
+		const char *op =
+			(const char *)sqlite3_column_text(st, 16);
+		int o = 0;
+		while (o < 4 && op && strcmp(op, fact_ops[o]) != 0)
+			o++;
+		ok = o < 4 && column_dup(st, 15, &s->u.fact.key) &&
+		     column_dup(st, 17, &s->u.fact.equals) &&
+		     regex_source(st, 18, &s->u.fact.matches);
+		s->u.fact.op = o < 4 ? (enum ct_fact_op)o
+				     : CT_FACT_PRESENT;
+		if (ok && s->u.fact.op == CT_FACT_MATCHES &&
+		    !s->u.fact.matches.source)
+			ok = false;
+		break;
+	}
+	case CT_SIGNAL_FINDING:
+		ok = column_dup(st, 19, &s->u.finding.kind) &&
+		     column_dup(st, 20, &s->u.finding.type) &&
+		     column_dup(st, 21, &s->u.finding.member);
+		break;
+	default:
+		break;
+	}
+	return ok;
+}
+
 static struct ct_error *read_signals(struct reader *r)
 {
 	sqlite3_stmt *st;
@@ -759,58 +809,7 @@ static struct ct_error *read_signals(struct reader *r)
 		s->required = sqlite3_column_int(st, 4) != 0;
 		sqlite3_int64 line = sqlite3_column_int64(st, 5);
 		s->line = line > 0 ? (unsigned long)line : 0;
-		bool ok = true;
-		switch (s->kind) {
-		case CT_SIGNAL_FRAMES: {
-			int within = sqlite3_column_int(st, 6);
-			int gap = sqlite3_column_int(st, 7);
-			int min = sqlite3_column_int(st, 8);
-			ok = within >= 1 && within <= CT_MAX_FRAMES &&
-			     gap >= 0 && gap <= CT_MAX_FRAMES && min >= 0 &&
-			     min <= CT_RULE_MAX_SEQUENCE;
-			s->u.frames.within = (unsigned)within;
-			s->u.frames.max_gap = (unsigned)gap;
-			s->u.frames.min = (unsigned)min;
-			break;
-		}
-		case CT_SIGNAL_LOG: {
-			int count = sqlite3_column_int(st, 11);
-			ok = column_dup(st, 9, &s->u.log.event) &&
-			     regex_source(st, 10, &s->u.log.pattern) &&
-			     column_dup(st, 12, &s->u.log.same) &&
-			     count >= 1 && count <= 100000;
-			s->u.log.count = (unsigned)count;
-			break;
-		}
-		case CT_SIGNAL_PANIC:
-			ok = regex_source(st, 13, &s->u.panic.message) &&
-			     regex_source(st, 14, &s->u.panic.exception);
-			break;
-		case CT_SIGNAL_FACT: {
-			const char *op =
-				(const char *)sqlite3_column_text(st, 16);
-			int o = 0;
-			while (o < 4 && op && strcmp(op, fact_ops[o]) != 0)
-				o++;
-			ok = o < 4 && column_dup(st, 15, &s->u.fact.key) &&
-			     column_dup(st, 17, &s->u.fact.equals) &&
-			     regex_source(st, 18, &s->u.fact.matches);
-			s->u.fact.op = o < 4 ? (enum ct_fact_op)o
-					     : CT_FACT_PRESENT;
-			if (ok && s->u.fact.op == CT_FACT_MATCHES &&
-			    !s->u.fact.matches.source)
-				ok = false;
-			break;
-		}
-		case CT_SIGNAL_FINDING:
-			ok = column_dup(st, 19, &s->u.finding.kind) &&
-			     column_dup(st, 20, &s->u.finding.type) &&
-			     column_dup(st, 21, &s->u.finding.member);
-			break;
-		default:
-			break;
-		}
-		if (!ok)
+		if (!signal_values(st, s))
 			err = corrupt(r, "bad signal values", rid);
 	}
 	sqlite3_finalize(st);

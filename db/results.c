@@ -170,10 +170,9 @@ static struct ct_error *read_version(struct ct_results *db, int *ret)
 		if (err)
 			return err;
 		if (n)
-			return ct_error_at(ct_error_create(
-				CT_ERROR_CORRUPT, "not a crashtriage results "
-				"database (no schema_version table)"),
-				db->path, 0, 0, false);
+			return ct_error_corrupt(db->path, 0, "not a "
+						"crashtriage results database "
+						"(no schema_version table)");
 		*ret = 0;
 		return NULL;
 	}
@@ -184,18 +183,15 @@ static struct ct_error *read_version(struct ct_results *db, int *ret)
 	if (err)
 		return err;
 	if (n != 2)
-		return ct_error_at(ct_error_create(
-			CT_ERROR_CORRUPT, "not a crashtriage results "
-			"database (no inputs and cases tables)"),
-			db->path, 0, 0, false);
+		return ct_error_corrupt(db->path, 0, "not a crashtriage "
+					"results database (no inputs and "
+					"cases tables)");
 	err = query_int(db, &n, &found, "SELECT version FROM schema_version",
 			"");
 	if (err)
 		return err;
 	if (!found || n < 0 || n > INT32_MAX)
-		return ct_error_at(ct_error_create(CT_ERROR_CORRUPT,
-						   "bad schema version"),
-				   db->path, 0, 0, false);
+		return ct_error_corrupt(db->path, 0, "bad schema version");
 	*ret = (int)n;
 	return NULL;
 }
@@ -336,9 +332,8 @@ struct ct_error *ct_results_open_readonly(const char *path,
 	}
 	free(wal);
 	if (!err && db->file_version == 0)
-		err = ct_error_at(ct_error_create(
-			CT_ERROR_CORRUPT, "not a crashtriage results "
-			"database (empty)"), path, 0, 0, false);
+		err = ct_error_corrupt(path, 0, "not a crashtriage results "
+				       "database (empty)");
 	if (!err)
 		err = refuse_newer(db, path);
 	if (err) {
@@ -659,6 +654,33 @@ static struct ct_error *store_signature(struct ct_results *db, int64_t id,
 	return err;
 }
 
+/* Frame j of backtrace i of case id, through statement s. */
+static struct ct_error *store_frame(struct ct_results *db, sqlite3_stmt *s,
+				    int64_t id, size_t i, size_t j,
+				    const struct ct_frame *f)
+{
+	int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
+		    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
+		    (f->reliable ? FRAME_RELIABLE : 0) |
+		    (f->generic ? FRAME_GENERIC : 0) |
+		    (f->inlined ? FRAME_INLINED : 0);
+	sqlite3_bind_int64(s, 1, id);
+	sqlite3_bind_int64(s, 2, (int64_t)i);
+	sqlite3_bind_int64(s, 3, (int64_t)j);
+	ct_sql_bind_text(s, 4, f->function);
+	ct_sql_bind_text(s, 5, f->normalized);
+	ct_sql_bind_text(s, 6, f->module);
+	ct_sql_bind_text(s, 7, f->file);
+	sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
+	if (f->has_address)
+		sqlite3_bind_int64(s, 9, (int64_t)f->address);
+	if (f->has_offset)
+		sqlite3_bind_int64(s, 10, (int64_t)f->offset);
+	sqlite3_bind_int(s, 11, flags);
+	sqlite3_bind_int(s, 12, f->number);
+	return ct_sql_step_reset(db->h, db->path, s, "cannot write");
+}
+
 static struct ct_error *store_model(struct ct_results *db,
 				    sqlite3_stmt **st, int64_t id,
 				    const struct ct_case *c)
@@ -691,30 +713,9 @@ static struct ct_error *store_model(struct ct_results *db,
 		sqlite3_bind_int(st[ST_BT], 4, bt->crashing);
 		bind_origin(st[ST_BT], 5, c, bt->origin);
 		err = ct_sql_step_reset(db->h, db->path, st[ST_BT], "cannot write");
-		for (size_t j = 0; j < bt->frame_count && !err; j++) {
-			const struct ct_frame *f = &bt->frames[j];
-			sqlite3_stmt *s = st[ST_FRAME];
-			int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
-				    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
-				    (f->reliable ? FRAME_RELIABLE : 0) |
-				    (f->generic ? FRAME_GENERIC : 0) |
-				    (f->inlined ? FRAME_INLINED : 0);
-			sqlite3_bind_int64(s, 1, id);
-			sqlite3_bind_int64(s, 2, (int64_t)i);
-			sqlite3_bind_int64(s, 3, (int64_t)j);
-			ct_sql_bind_text(s, 4, f->function);
-			ct_sql_bind_text(s, 5, f->normalized);
-			ct_sql_bind_text(s, 6, f->module);
-			ct_sql_bind_text(s, 7, f->file);
-			sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
-			if (f->has_address)
-				sqlite3_bind_int64(s, 9, (int64_t)f->address);
-			if (f->has_offset)
-				sqlite3_bind_int64(s, 10, (int64_t)f->offset);
-			sqlite3_bind_int(s, 11, flags);
-			sqlite3_bind_int(s, 12, f->number);
-			err = ct_sql_step_reset(db->h, db->path, s, "cannot write");
-		}
+		for (size_t j = 0; j < bt->frame_count && !err; j++)
+			err = store_frame(db, st[ST_FRAME], id, i, j,
+					  &bt->frames[j]);
 	}
 	for (size_t i = 0; i < c->event_count && !err; i++) {
 		const struct ct_event *ev = &c->events[i];

@@ -7,10 +7,9 @@
 
 struct ct_error *ct_sql_error(sqlite3 *h, const char *path, const char *what)
 {
-	struct ct_error *err = ct_error_create(
-		CT_ERROR_CORRUPT, "%s: %s", what,
-		h ? sqlite3_errmsg(h) : "cannot allocate a database handle");
-	return ct_error_at(err, path, 0, 0, false);
+	return ct_error_corrupt(path, 0, "%s: %s", what,
+				h ? sqlite3_errmsg(h)
+				  : "cannot allocate a database handle");
 }
 
 struct ct_error *ct_sql_exec(sqlite3 *h, const char *path, const char *sql)
@@ -18,10 +17,10 @@ struct ct_error *ct_sql_exec(sqlite3 *h, const char *path, const char *sql)
 	char *msg = NULL;
 	if (sqlite3_exec(h, sql, NULL, NULL, &msg) == SQLITE_OK)
 		return NULL;
-	struct ct_error *err = ct_error_create(CT_ERROR_CORRUPT, "%s",
-					       msg ? msg : "sqlite error");
+	struct ct_error *err = ct_error_corrupt(path, 0, "%s",
+						msg ? msg : "sqlite error");
 	sqlite3_free(msg);
-	return ct_error_at(err, path, 0, 0, false);
+	return err;
 }
 
 struct ct_error *ct_sql_prepare(sqlite3 *h, const char *path, const char *sql,

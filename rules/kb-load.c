@@ -55,14 +55,14 @@ struct ct_error *ct_kb_add_rule(struct ct_kb *kb, struct ct_rule *rule)
 				       strlen(rule->id));
 	if (p) {
 		const struct ct_rule *other = kb->rules[p->rules[0]];
-		return ct_error_create(CT_ERROR_CORRUPT,
+		return ct_error_corrupt(NULL, 0,
 				       "%s: duplicate id '%s' (also in %s)",
 				       rule->source ? rule->source : "rule",
 				       rule->id,
 				       other->source ? other->source : "?");
 	}
 	if (kb->count >= UINT32_MAX - 1)
-		return ct_error_create(CT_ERROR_CORRUPT, "too many rules");
+		return ct_error_corrupt(NULL, 0, "too many rules");
 	if (!ct_grow((void **)&kb->rules, &kb->cap, kb->count + 1,
 		     sizeof(*kb->rules)))
 		return &ct_enomem;
@@ -118,7 +118,7 @@ static struct ct_error *load_one(struct ct_kb *kb, const char *path,
 	size_t idlen = strlen(r->id);
 	size_t blen = strlen(base);
 	if (blen != idlen + 5 || memcmp(base, r->id, idlen) != 0) {
-		err = ct_error_create(CT_ERROR_CORRUPT,
+		err = ct_error_corrupt(NULL, 0,
 				      "%s: id '%s' does not match the file "
 				      "name (want %s.yaml)", path, r->id,
 				      r->id);
@@ -170,7 +170,7 @@ static char *read_file(const char *path, size_t *ret_len,
 	}
 	if (n > CT_RULE_MAX_FILE) {
 		free(buf);
-		*ret_err = ct_error_create(CT_ERROR_CORRUPT,
+		*ret_err = ct_error_corrupt(NULL, 0,
 					   "%s: rule file larger than %d "
 					   "bytes", path, CT_RULE_MAX_FILE);
 		return NULL;
@@ -218,7 +218,7 @@ struct ct_error *ct_kb_load_dir(const char *dir, struct ct_kb **ret,
 		if (!has_yaml_suffix(de->d_name))
 			continue;
 		if (count >= 100000) {
-			err = ct_error_create(CT_ERROR_CORRUPT,
+			err = ct_error_corrupt(NULL, 0,
 					      "%s: more than 100000 rule "
 					      "files", dir);
 			break;

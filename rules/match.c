@@ -718,6 +718,47 @@ static bool dup_opt(const char *s, char **ret)
 	return !s || *ret;
 }
 
+/* The version verdict of r for the case of v, its reasons in vwhy;
+ * *ret_unlisted when a version line the rule names lists no version. */
+static enum verdict version_verdict(const struct ct_rule *r,
+				    const struct view *v,
+				    struct ct_strbuf *vwhy, bool *ret_unlisted)
+{
+	enum verdict verdict = V_UNKNOWN;
+	bool has_fix = rule_has_fix(r);
+	bool any_fixed = false, any_affected = false, unlisted = false;
+	for (size_t i = 0; i < r->version_count; i++) {
+		struct ct_strbuf one = CT_STRBUF_INIT;
+		bool ul = false;
+		enum verdict sv = eval_spec(&r->versions[i], v->c, &one, &ul);
+		if (sv == V_FIXED)
+			any_fixed = true;
+		else if (sv == V_AFFECTED)
+			any_affected = true;
+		if (ul)
+			unlisted = true;
+		if (one.len)
+			ct_strbuf_appendf(vwhy, "%s%s", vwhy->len ? "; " : "",
+					  one.buf);
+		vwhy->failed |= one.failed;
+		ct_strbuf_deinit(&one);
+	}
+	if (any_fixed)
+		verdict = V_FIXED;
+	else if (any_affected || (!has_fix && !r->fix_unknown))
+		verdict = V_AFFECTED;
+	if (!has_fix && !any_fixed) {
+		vwhy->len = 0;
+		ct_strbuf_puts(vwhy, r->fix_unknown
+			? "a fix exists but no public version names it: "
+			  "check the vendor's release notes"
+			: "no fixed version is known: workaround only");
+		unlisted = false;
+	}
+	*ret_unlisted = unlisted;
+	return verdict;
+}
+
 /* Evaluate r against v into m; *listed and *note as in ct_kb_match().
  * A first pass only scores; the evidence, the verdict and the strings are
  * made only for a listed candidate, or always when full is set. */
@@ -774,39 +815,9 @@ static struct ct_error *evaluate(const struct ct_rule *r, const struct view *v,
 		}
 	}
 
-	/* version verdict */
-	enum verdict verdict = V_UNKNOWN;
-	bool has_fix = rule_has_fix(r);
-	bool any_fixed = false, any_affected = false, unlisted = false;
 	struct ct_strbuf vwhy = CT_STRBUF_INIT;
-	for (size_t i = 0; i < r->version_count; i++) {
-		struct ct_strbuf one = CT_STRBUF_INIT;
-		bool ul = false;
-		enum verdict sv = eval_spec(&r->versions[i], v->c, &one, &ul);
-		if (sv == V_FIXED)
-			any_fixed = true;
-		else if (sv == V_AFFECTED)
-			any_affected = true;
-		if (ul)
-			unlisted = true;
-		if (one.len)
-			ct_strbuf_appendf(&vwhy, "%s%s", vwhy.len ? "; " : "",
-					  one.buf);
-		vwhy.failed |= one.failed;
-		ct_strbuf_deinit(&one);
-	}
-	if (any_fixed)
-		verdict = V_FIXED;
-	else if (any_affected || (!has_fix && !r->fix_unknown))
-		verdict = V_AFFECTED;
-	if (!has_fix && !any_fixed) {
-		vwhy.len = 0;
-		ct_strbuf_puts(&vwhy, r->fix_unknown
-			? "a fix exists but no public version names it: "
-			  "check the vendor's release notes"
-			: "no fixed version is known: workaround only");
-		unlisted = false;
-	}
+	bool unlisted;
+	enum verdict verdict = version_verdict(r, v, &vwhy, &unlisted);
 	if (!add_why(m, &vwhy) || !add_why(m, &missing))
 		oom = true;
 	ct_strbuf_deinit(&vwhy);

@@ -27,7 +27,7 @@ static struct ct_error *compile_pattern(struct ct_regex *re,
 					const char *pattern)
 {
 	if (strlen(pattern) > CT_RULE_MAX_PATTERN)
-		return ct_error_create(CT_ERROR_CORRUPT,
+		return ct_error_corrupt(NULL, 0,
 				       "pattern longer than %d bytes",
 				       CT_RULE_MAX_PATTERN);
 	return ct_regex_compile(re, pattern);
@@ -80,18 +80,17 @@ static bool failv(struct loader *l, struct where w, const char *fmt,
 		l->err = &ct_enomem;
 		return false;
 	}
+	/* the message names the file itself (as name:line:column), so the
+	 * error carries the line but no path to print a second time */
 	if (w.line && w.column)
-		l->err = ct_error_create(CT_ERROR_CORRUPT, "%s:%lu:%lu: %s",
-					 l->name, w.line, w.column, msg);
+		l->err = ct_error_corrupt(NULL, w.line, "%s:%lu:%lu: %s",
+					  l->name, w.line, w.column, msg);
 	else if (w.line)
-		l->err = ct_error_create(CT_ERROR_CORRUPT, "%s:%lu: %s",
-					 l->name, w.line, msg);
+		l->err = ct_error_corrupt(NULL, w.line, "%s:%lu: %s", l->name,
+					  w.line, msg);
 	else
-		l->err = ct_error_create(CT_ERROR_CORRUPT, "%s: %s", l->name,
-					 msg);
+		l->err = ct_error_corrupt(NULL, 0, "%s: %s", l->name, msg);
 	free(msg);
-	if (l->err != &ct_enomem)
-		l->err->line = w.line;
 	return false;
 }
 
@@ -190,6 +189,49 @@ static struct where offset_where(const char *buf, size_t len, size_t offset)
 	return w;
 }
 
+/* Record why libyaml could not parse buf. */
+static void parse_failed(struct loader *l, const yaml_parser_t *parser,
+			 const char *buf, size_t len)
+{
+	struct where w = { parser->problem_mark.line + 1,
+			   parser->problem_mark.column + 1 };
+	if (parser->error == YAML_READER_ERROR)
+		w = offset_where(buf, len, parser->problem_offset);
+	if (parser->error == YAML_MEMORY_ERROR)
+		oom(l);
+	else
+		fail(l, w, "YAML: %s%s%s",
+		     parser->problem ? parser->problem : "cannot parse",
+		     parser->context ? " " : "",
+		     parser->context ? parser->context : "");
+}
+
+/* A scalar node for ev (at w), or NULL; l->err says why it is unusable. */
+static struct node *scalar_node(struct loader *l, const yaml_event_t *ev,
+				struct where w)
+{
+	struct node *n = node_new(l, NODE_SCALAR, ev->start_mark);
+	if (!n)
+		return NULL;
+	if (ev->data.scalar.length > CT_RULE_MAX_STRING) {
+		fail(l, w, "value longer than %d bytes", CT_RULE_MAX_STRING);
+		return n;
+	}
+	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
+		fail(l, w, "value contains a NUL byte");
+		return n;
+	}
+	n->value = strndup((const char *)ev->data.scalar.value,
+			   ev->data.scalar.length);
+	if (!n->value) {
+		oom(l);
+		return n;
+	}
+	n->len = ev->data.scalar.length;
+	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
+	return n;
+}
+
 /* Parse buf into a tree; returns the root (NULL on failure or when the
  * text holds no document). */
 static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
@@ -208,19 +250,7 @@ static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
 	while (!done && !l->err) {
 		yaml_event_t ev;
 		if (!yaml_parser_parse(&parser, &ev)) {
-			struct where w = { parser.problem_mark.line + 1,
-					   parser.problem_mark.column + 1 };
-			if (parser.error == YAML_READER_ERROR)
-				w = offset_where(buf, len,
-						 parser.problem_offset);
-			if (parser.error == YAML_MEMORY_ERROR)
-				oom(l);
-			else
-				fail(l, w, "YAML: %s%s%s",
-				     parser.problem ? parser.problem
-						    : "cannot parse",
-				     parser.context ? " " : "",
-				     parser.context ? parser.context : "");
+			parse_failed(l, &parser, buf, len);
 			break;
 		}
 		struct where w = { ev.start_mark.line + 1,
@@ -240,28 +270,7 @@ static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
 			     "files");
 			break;
 		case YAML_SCALAR_EVENT:
-			n = node_new(l, NODE_SCALAR, ev.start_mark);
-			if (!n)
-				break;
-			if (ev.data.scalar.length > CT_RULE_MAX_STRING) {
-				fail(l, w, "value longer than %d bytes",
-				     CT_RULE_MAX_STRING);
-				break;
-			}
-			if (memchr(ev.data.scalar.value, '\0',
-				   ev.data.scalar.length)) {
-				fail(l, w, "value contains a NUL byte");
-				break;
-			}
-			n->value = strndup((const char *)ev.data.scalar.value,
-					   ev.data.scalar.length);
-			if (!n->value) {
-				oom(l);
-				break;
-			}
-			n->len = ev.data.scalar.length;
-			n->plain = ev.data.scalar.style ==
-				   YAML_PLAIN_SCALAR_STYLE;
+			n = scalar_node(l, &ev, w);
 			break;
 		case YAML_SEQUENCE_START_EVENT:
 		case YAML_MAPPING_START_EVENT:
@@ -1200,6 +1209,37 @@ static bool read_spec(struct loader *l, const struct node *n,
 	return validate_spec(l, at(n), spec);
 }
 
+/* A string member of a struct, read from the mapping key of its name. */
+struct string_field {
+	const char *key;
+	size_t offset;		/* of the char * in the struct */
+	bool required;
+};
+
+/* Read the string fields of mapping n into the struct at base; what
+ * prefixes the message of a missing field ("walks: "). */
+static bool read_string_fields(struct loader *l, const struct node *n,
+			       void *base, const char *what,
+			       const struct string_field *fields,
+			       size_t count)
+{
+	for (size_t i = 0; i < count; i++) {
+		char **dst = (char **)((char *)base + fields[i].offset);
+		const struct node *v = lookup(n, fields[i].key);
+		if (!v) {
+			if (fields[i].required)
+				return fail(l, at(n), "%s%s is required", what,
+					    fields[i].key);
+			continue;
+		}
+		if (!(fields[i].required
+			      ? get_string(l, v, fields[i].key, dst)
+			      : get_opt_string(l, v, fields[i].key, dst)))
+			return false;
+	}
+	return true;
+}
+
 static bool read_walk(struct loader *l, const struct node *n,
 		      struct ct_rule_walk *k)
 {
@@ -1210,11 +1250,7 @@ static bool read_walk(struct loader *l, const struct node *n,
 	if (!check_keys(l, n, "a walk", keys, CT_ARRAY_SIZE(keys)))
 		return false;
 	k->line = at(n).line;
-	static const struct {
-		const char *key;
-		size_t offset;
-		bool required;
-	} strings[] = {
+	static const struct string_field strings[] = {
 		{ "root", offsetof(struct ct_rule_walk, root), true },
 		{ "member", offsetof(struct ct_rule_walk, member), false },
 		{ "type", offsetof(struct ct_rule_walk, type), false },
@@ -1223,19 +1259,10 @@ static bool read_walk(struct loader *l, const struct node *n,
 		{ "kind", offsetof(struct ct_rule_walk, kind), false },
 		{ "key", offsetof(struct ct_rule_walk, key), false },
 	};
+	if (!read_string_fields(l, n, k, "walks: ", strings,
+				CT_ARRAY_SIZE(strings)))
+		return false;
 	const struct node *v;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(strings); i++) {
-		char **dst = (char **)((char *)k + strings[i].offset);
-		if (!(v = lookup(n, strings[i].key))) {
-			if (strings[i].required)
-				return fail(l, at(n), "walks: %s is required",
-					    strings[i].key);
-			continue;
-		}
-		if (!(strings[i].required ? get_string(l, v, strings[i].key, dst)
-		      : get_opt_string(l, v, strings[i].key, dst)))
-			return false;
-	}
 	if ((v = lookup(n, "strings")) &&
 	    !get_string_list(l, v, "walks: strings", CT_RULE_MAX_WALK_STRINGS,
 			     &k->strings, &k->string_count))
@@ -1243,21 +1270,12 @@ static bool read_walk(struct loader *l, const struct node *n,
 	return validate_walk(l, at(n), k);
 }
 
-static bool read_rule(struct loader *l, const struct node *root,
-		      struct ct_rule *r)
+/* A rule's scalars: its strings (prose without a folded scalar's final
+ * newline), id, references, threshold and fix. */
+static bool read_rule_scalars(struct loader *l, const struct node *root,
+			      struct ct_rule *r)
 {
-	static const char *const keys[] = {
-		"id", "title", "product", "component", "references",
-		"summary", "workaround", "resolution", "threshold", "signals",
-		"versions", "examples", "counter_examples", "fix", "walks",
-	};
-	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)))
-		return false;
-	static const struct {
-		const char *key;
-		size_t offset;
-		bool required;
-	} strings[] = {
+	static const struct string_field strings[] = {
 		{ "id", offsetof(struct ct_rule, id), true },
 		{ "title", offsetof(struct ct_rule, title), true },
 		{ "product", offsetof(struct ct_rule, product), true },
@@ -1266,21 +1284,9 @@ static bool read_rule(struct loader *l, const struct node *root,
 		{ "workaround", offsetof(struct ct_rule, workaround), false },
 		{ "resolution", offsetof(struct ct_rule, resolution), false },
 	};
-	const struct node *v;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(strings); i++) {
-		char **dst = (char **)((char *)r + strings[i].offset);
-		v = lookup(root, strings[i].key);
-		if (!v) {
-			if (strings[i].required)
-				return fail(l, at(root), "%s is required",
-					    strings[i].key);
-			continue;
-		}
-		if (!(strings[i].required
-			      ? get_string(l, v, strings[i].key, dst)
-			      : get_opt_string(l, v, strings[i].key, dst)))
-			return false;
-	}
+	if (!read_string_fields(l, root, r, "", strings,
+				CT_ARRAY_SIZE(strings)))
+		return false;
 	/* folded and literal scalars ("workaround: >") end in a newline
 	 * that is no part of the text */
 	char *prose[] = { r->title, r->component, r->summary, r->workaround,
@@ -1291,7 +1297,7 @@ static bool read_rule(struct loader *l, const struct node *root,
 		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
 			t[--n] = '\0';
 	}
-	v = lookup(root, "id");
+	const struct node *v = lookup(root, "id");
 	if (!ct_rule_id_is_valid(r->id))
 		return fail(l, at(v), "id '%s' must be [a-z0-9-]+ (at most %d "
 			    "bytes)", r->id, CT_RULE_MAX_ID);
@@ -1318,6 +1324,15 @@ static bool read_rule(struct loader *l, const struct node *root,
 		if (!known)
 			return fail(l, at(v), "fix must be 'none' or 'unknown'");
 	}
+	return true;
+}
+
+/* A rule's lists: signals (at least one), versions, examples, counter
+ * examples and walks. */
+static bool read_rule_lists(struct loader *l, const struct node *root,
+			    struct ct_rule *r)
+{
+	const struct node *v;
 	if (!(v = lookup(root, "signals")))
 		return fail(l, at(root), "signals is required");
 	if (!want_list(l, v, "signals", CT_RULE_MAX_SIGNALS))
@@ -1367,6 +1382,20 @@ static bool read_rule(struct loader *l, const struct node *root,
 				return false;
 		}
 	}
+	return true;
+}
+
+static bool read_rule(struct loader *l, const struct node *root,
+		      struct ct_rule *r)
+{
+	static const char *const keys[] = {
+		"id", "title", "product", "component", "references",
+		"summary", "workaround", "resolution", "threshold", "signals",
+		"versions", "examples", "counter_examples", "fix", "walks",
+	};
+	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)) ||
+	    !read_rule_scalars(l, root, r) || !read_rule_lists(l, root, r))
+		return false;
 	const struct node *k = lookup_key(root, "signals");
 	return validate_rule(l, at(k ? k : root), r);
 }

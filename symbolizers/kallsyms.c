@@ -111,6 +111,158 @@ static struct ct_error *need(const struct ct_vmcoreinfo *vi, const char *name,
 			       "SYMBOL(%s): no kallsyms", name);
 }
 
+/* kallsyms_token_index's 256 offsets and the token strings they point
+ * into. */
+struct tokens {
+	uint16_t off[256];	/* token t starts at table[off[t]] */
+	unsigned char *table;	/* NUL-terminated strings, one more NUL */
+	size_t len;		/* bytes of table read */
+};
+
+static struct ct_error *read_tokens(struct ct_kmem *km, uint64_t index_va,
+				    uint64_t table_va, struct tokens *tok)
+{
+	unsigned char index_raw[512];
+	size_t got;
+	if (ct_kmem_read(km, index_va, index_raw, sizeof(index_raw), &got) !=
+	    CT_CORE_MEM_OK)
+		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_token_"
+				       "index at 0x%llx cannot be read",
+				       (unsigned long long)index_va);
+	size_t table_need = 0;
+	for (int i = 0; i < 256; i++) {
+		tok->off[i] = ct_le16(index_raw + 2 * i);
+		if (tok->off[i] > table_need)
+			table_need = tok->off[i];
+	}
+	table_need += 256;	/* the last token's bytes */
+	if (table_need > TOKEN_TABLE_MAX)
+		table_need = TOKEN_TABLE_MAX;
+	tok->table = calloc(1, table_need + 1);
+	if (!tok->table)
+		return &ct_enomem;
+	/* the table may end on a page the dump lacks: keep what came */
+	(void)ct_kmem_read(km, table_va, tok->table, table_need, &got);
+	tok->len = got;
+	if (tok->len == 0) {
+		free(tok->table);
+		tok->table = NULL;
+		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_token_"
+				       "table at 0x%llx cannot be read",
+				       (unsigned long long)table_va);
+	}
+	return NULL;
+}
+
+enum entry {
+	ENTRY_OK,
+	ENTRY_CUT,	/* the length bytes cannot be read */
+	ENTRY_BAD,	/* the tokens cannot be read or expand wrongly */
+};
+
+/* Decode the next kallsyms_names entry into name (type letter first, not
+ * NUL-terminated); *ret_len is its length, at least 2 on ENTRY_OK. */
+static enum entry decode_entry(struct stream *s, const struct tokens *tok,
+			       char name[CT_KALLSYMS_MAX_NAME + 1],
+			       size_t *ret_len)
+{
+	unsigned char b0, b1 = 0;
+	if (!stream_byte(s, &b0) || ((b0 & 0x80) && !stream_byte(s, &b1)))
+		return ENTRY_CUT;
+	size_t n = (b0 & 0x80) ? (size_t)((b0 & 0x7f) | b1 << 7) : b0;
+	size_t len = 0;
+	bool bad = false;
+	for (size_t k = 0; k < n; k++) {
+		unsigned char t;
+		if (!stream_byte(s, &t)) {
+			bad = true;
+			break;
+		}
+		size_t o = tok->off[t];
+		/* token strings are short; copy up to the NUL */
+		for (; o < tok->len && tok->table[o] && !bad; o++) {
+			if (len >= CT_KALLSYMS_MAX_NAME)
+				bad = true;
+			else
+				name[len++] = (char)tok->table[o];
+		}
+	}
+	if (bad || len < 2)
+		return ENTRY_BAD;
+	*ret_len = len;
+	return ENTRY_OK;
+}
+
+/* Append one decoded entry at offset off from kallsyms_relative_base. */
+static struct ct_error *add_symbol(struct ct_kallsyms *ks, const char *name,
+				   size_t len, int32_t off, uint64_t base)
+{
+	if (!ct_grow((void **)&ks->syms, &ks->cap, ks->count + 1,
+		     sizeof(*ks->syms)) ||
+	    !ct_grow((void **)&ks->pool, &ks->pool_cap, ks->pool_len + len, 1))
+		return &ct_enomem;
+	struct ct_kallsyms_sym *sym = &ks->syms[ks->count++];
+	sym->type = name[0];
+	sym->name = ks->pool_len;
+	memcpy(ks->pool + ks->pool_len, name + 1, len - 1);
+	ks->pool[ks->pool_len + len - 1] = '\0';
+	ks->pool_len += len;
+	if (ks->absolute_percpu)
+		sym->address = off >= 0 ? (uint64_t)off
+					: base - 1 - (uint64_t)off;
+	else
+		sym->address = base + (uint32_t)off;
+	return NULL;
+}
+
+/* Decode num entries of kallsyms_names at names_va; where the dump stops
+ * the table early, ks->loss says so.  Errors only for lack of memory. */
+static struct ct_error *decode_names(struct ct_kallsyms *ks,
+				     struct ct_kmem *km, struct offsets *offs,
+				     uint64_t names_va, uint32_t num,
+				     uint64_t base, const struct tokens *tok)
+{
+	struct stream *s = calloc(1, sizeof(*s));
+	if (!s)
+		return &ct_enomem;
+	s->km = km;
+	s->base = names_va;
+	char name[CT_KALLSYMS_MAX_NAME + 1];
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < num && !err; i++) {
+		int32_t off;
+		if (!offsets_get(offs, i, &off)) {
+			err = lost(ks, "kallsyms_offsets cut off after %zu of "
+				   "%u symbols", i, num);
+			break;
+		}
+		size_t len = 0;
+		enum entry e = decode_entry(s, tok, name, &len);
+		if (e == ENTRY_CUT) {
+			err = lost(ks, "kallsyms_names cut off at symbol %zu "
+				   "of %u (%s)", i, num,
+				   ct_kmem_status_name(s->st));
+			break;
+		}
+		if (e == ENTRY_BAD) {
+			err = lost(ks, "kallsyms_names entry %zu of %u cannot "
+				   "be decoded", i, num);
+			break;
+		}
+		/* tokens expand: short entries can name long symbols, so
+		 * the names decoded are capped, not only the table read */
+		if (ks->pool_len + len > CT_KALLSYMS_MAX_POOL) {
+			err = lost(ks, "kallsyms names past %u MiB: entries "
+				   "from %zu of %u not decoded",
+				   CT_KALLSYMS_MAX_POOL >> 20, i, num);
+			break;
+		}
+		err = add_symbol(ks, name, len, off, base);
+	}
+	free(s);
+	return err;
+}
+
 struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 				  const struct ct_vmcoreinfo *vi,
 				  struct ct_kallsyms **ret)
@@ -137,42 +289,16 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 				       "or kallsyms_relative_base cannot be "
 				       "read");
 	if (num == 0 || num > CT_KALLSYMS_MAX_SYMS)
-		return ct_error_create(CT_ERROR_CORRUPT, "kallsyms_num_syms "
-				       "is %u", num);
-	/* the 256 token offsets and the token strings they point into */
-	unsigned char index_raw[512];
-	size_t got;
-	if (ct_kmem_read(km, index_va, index_raw, sizeof(index_raw), &got) !=
-	    CT_CORE_MEM_OK)
-		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_token_"
-				       "index at 0x%llx cannot be read",
-				       (unsigned long long)index_va);
-	uint16_t tok_off[256];
-	size_t table_need = 0;
-	for (int i = 0; i < 256; i++) {
-		tok_off[i] = ct_le16(index_raw + 2 * i);
-		if (tok_off[i] > table_need)
-			table_need = tok_off[i];
-	}
-	table_need += 256;	/* the last token's bytes */
-	if (table_need > TOKEN_TABLE_MAX)
-		table_need = TOKEN_TABLE_MAX;
-	unsigned char *table = calloc(1, table_need + 1);
-	if (!table)
-		return &ct_enomem;
-	/* the table may end on a page the dump lacks: keep what came */
-	(void)ct_kmem_read(km, table_va, table, table_need, &got);
-	size_t table_len = got;
-	if (table_len == 0) {
-		free(table);
-		return ct_error_create(CT_ERROR_NOT_FOUND, "kallsyms_token_"
-				       "table at 0x%llx cannot be read",
-				       (unsigned long long)table_va);
-	}
+		return ct_error_corrupt(NULL, 0, "kallsyms_num_syms "
+					"is %u", num);
+	struct tokens tok;
+	err = read_tokens(km, index_va, table_va, &tok);
+	if (err)
+		return err;
 	struct ct_kallsyms *ks = calloc(1, sizeof(*ks));
 	struct offsets *offs = calloc(1, sizeof(*offs));
 	if (!ks || !offs) {
-		free(table);
+		free(tok.table);
 		free(ks);
 		free(offs);
 		return &ct_enomem;
@@ -190,83 +316,8 @@ struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 			break;
 		}
 	}
-	struct stream *s = calloc(1, sizeof(*s));
-	if (!s) {
-		err = &ct_enomem;
-		goto out;
-	}
-	s->km = km;
-	s->base = names_va;
-	char name[CT_KALLSYMS_MAX_NAME + 1];
-	size_t i;
-	for (i = 0; i < num && !err; i++) {
-		int32_t off;
-		if (!offsets_get(offs, i, &off)) {
-			err = lost(ks, "kallsyms_offsets cut off after %zu of "
-				   "%u symbols", i, num);
-			break;
-		}
-		unsigned char b0, b1 = 0;
-		if (!stream_byte(s, &b0) ||
-		    ((b0 & 0x80) && !stream_byte(s, &b1))) {
-			err = lost(ks, "kallsyms_names cut off at symbol %zu "
-				   "of %u (%s)", i, num,
-				   ct_kmem_status_name(s->st));
-			break;
-		}
-		size_t n = (b0 & 0x80) ? (size_t)((b0 & 0x7f) | b1 << 7) : b0;
-		size_t len = 0;
-		bool bad = false;
-		for (size_t k = 0; k < n; k++) {
-			unsigned char t;
-			if (!stream_byte(s, &t)) {
-				bad = true;
-				break;
-			}
-			size_t o = tok_off[t];
-			/* token strings are short; copy up to the NUL */
-			for (; o < table_len && table[o] && !bad; o++) {
-				if (len >= CT_KALLSYMS_MAX_NAME)
-					bad = true;
-				else
-					name[len++] = (char)table[o];
-			}
-		}
-		if (bad || len < 2) {
-			err = lost(ks, "kallsyms_names entry %zu of %u cannot "
-				   "be decoded", i, num);
-			break;
-		}
-		/* tokens expand: short entries can name long symbols, so
-		 * the names decoded are capped, not only the table read */
-		if (ks->pool_len + len > CT_KALLSYMS_MAX_POOL) {
-			err = lost(ks, "kallsyms names past %u MiB: entries "
-				   "from %zu of %u not decoded",
-				   CT_KALLSYMS_MAX_POOL >> 20, i, num);
-			break;
-		}
-		if (!ct_grow((void **)&ks->syms, &ks->cap, ks->count + 1,
-			     sizeof(*ks->syms)) ||
-		    !ct_grow((void **)&ks->pool, &ks->pool_cap,
-			     ks->pool_len + len, 1)) {
-			err = &ct_enomem;
-			break;
-		}
-		struct ct_kallsyms_sym *sym = &ks->syms[ks->count++];
-		sym->type = name[0];
-		sym->name = ks->pool_len;
-		memcpy(ks->pool + ks->pool_len, name + 1, len - 1);
-		ks->pool[ks->pool_len + len - 1] = '\0';
-		ks->pool_len += len;
-		if (ks->absolute_percpu)
-			sym->address = off >= 0 ? (uint64_t)off
-						: base - 1 - (uint64_t)off;
-		else
-			sym->address = base + (uint32_t)off;
-	}
-out:
-	free(s);
-	free(table);
+	err = decode_names(ks, km, offs, names_va, num, base, &tok);
+	free(tok.table);
 	free(offs);
 	if (err == &ct_enomem) {
 		ct_kallsyms_destroy(ks);

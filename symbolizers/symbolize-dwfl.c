@@ -17,13 +17,6 @@
 
 #include "symbolizers/symbolize.h"
 
-/* libdwfl errors are thread-local state: turn them into an error now. */
-static struct ct_error *dwfl_fail(const char *what)
-{
-	return ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
-			       dwfl_errmsg(-1));
-}
-
 /*
  * libdwfl's own search (build-id and debuglink under the debug path), then
  * its debuginfod client when DEBUGINFOD_URLS is set.  A file from
@@ -100,7 +93,7 @@ static struct ct_error *dwfl_new(const struct ct_unwind_options *opts,
 	d->callbacks.debuginfo_path = &d->debuginfo_path;
 	d->dwfl = dwfl_begin(&d->callbacks);
 	if (!d->dwfl) {
-		struct ct_error *err = dwfl_fail("dwfl_begin");
+		struct ct_error *err = ct_error_libdwfl(NULL, "dwfl_begin");
 		ct_dwfl_destroy(d);
 		return err;
 	}
@@ -151,11 +144,11 @@ struct ct_error *ct_dwfl_open(const struct ct_core *core,
 	if (d->module_count <= 0 && exe && report_program(d, core, exe))
 		d->module_count = 1;
 	if (dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
-		err = dwfl_fail("dwfl_report_end");
+		err = ct_error_libdwfl(NULL, "dwfl_report_end");
 		goto fail;
 	}
 	if (d->module_count < 0) {
-		err = dwfl_fail("no modules in the core");
+		err = ct_error_libdwfl(NULL, "no modules in the core");
 		goto fail;
 	}
 	*ret = d;
@@ -177,13 +170,12 @@ struct ct_error *ct_dwfl_open_elf(const char *path,
 	 * in nm and addr2line (dwfl_report_offline() would move it) */
 	Dwfl_Module *mod = dwfl_report_elf(d->dwfl, path, path, -1, 0, false);
 	if (!mod) {
-		err = ct_error_at(dwfl_fail("cannot read the ELF file"), path,
-				  0, 0, false);
+		err = ct_error_libdwfl(path, "cannot read the ELF file");
 		(void)dwfl_report_end(d->dwfl, NULL, NULL);
 		goto fail;
 	}
 	if (dwfl_report_end(d->dwfl, NULL, NULL) != 0) {
-		err = dwfl_fail("dwfl_report_end");
+		err = ct_error_libdwfl(NULL, "dwfl_report_end");
 		goto fail;
 	}
 	d->module_count = 1;

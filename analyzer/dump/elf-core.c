@@ -538,41 +538,17 @@ static int compare_segments(const void *a, const void *b)
 	return x->offset < y->offset ? -1 : x->offset > y->offset;
 }
 
-static struct ct_error *read_headers(struct ct_core *core)
+/* Read the program headers ourselves: libelf rejects a table that is
+ * cut short, and its complete entries are still worth having.  Memory
+ * segments are added and notes walked (within *budget notes). */
+static struct ct_error *read_phdrs(struct ct_core *core, uint64_t phoff,
+				   size_t *budget)
 {
-	GElf_Ehdr eh;
-	if (!gelf_getehdr(core->elf, &eh))
-		return ct_error_create(CT_ERROR_CORRUPT, "bad ELF header: %s",
-				       elf_errmsg(-1));
-	if (eh.e_type != ET_CORE)
-		return ct_error_create(CT_ERROR_NOT_RECOGNISED,
-				       "ELF file but no core (type %u)",
-				       eh.e_type);
-	if (eh.e_machine != EM_X86_64 && eh.e_machine != EM_AARCH64)
-		return ct_error_create(CT_ERROR_UNSUPPORTED,
-				       "core of machine %u: only x86_64 and "
-				       "aarch64 are read", eh.e_machine);
-	core->machine = eh.e_machine;
-	core->phoff = eh.e_phoff;
-	/* e_phnum as written: libelf's count stops where the file does */
-	size_t phnum = eh.e_phnum;
-	if (phnum == PN_XNUM && elf_getphdrnum(core->elf, &phnum) != 0)
-		phnum = 0;
-	if (phnum > CT_CORE_MAX_SEGMENTS)
-		phnum = CT_CORE_MAX_SEGMENTS;
-	core->phnum = (unsigned)phnum;
-	if (eh.e_phentsize != sizeof(Elf64_Phdr) && phnum)
-		return ct_error_create(CT_ERROR_CORRUPT, "program header size "
-				       "%u, expected %zu", eh.e_phentsize,
-				       sizeof(Elf64_Phdr));
-	/* Read the program headers ourselves: libelf rejects a table that
-	 * is cut short, and its complete entries are still worth having. */
 	struct cursor c = { core->buf, core->buf, core->buf + core->len };
-	if (eh.e_phoff > core->len)
+	if (phoff > core->len)
 		c.pos = c.end;
 	else
-		c.pos = core->buf + eh.e_phoff;
-	size_t budget = CT_CORE_MAX_NOTES;
+		c.pos = core->buf + phoff;
 	struct ct_error *err = NULL;
 	for (unsigned i = 0; i < core->phnum && !err; i++) {
 		Elf64_Phdr raw;
@@ -598,9 +574,60 @@ static struct ct_error *read_headers(struct ct_core *core)
 		} else if (ph.p_type == PT_NOTE) {
 			core->has_notes = true;
 			err = walk_notes(core, ph.p_offset, ph.p_filesz,
-					 &budget);
+					 budget);
 		}
 	}
+	return err;
+}
+
+/* Losses for what the notes did not give: threads, command. */
+static struct ct_error *note_missing(struct ct_core *core)
+{
+	struct ct_error *err = NULL;
+	if (!core->has_notes && !core->thread_count &&
+	    core->phnum_read == core->phnum)
+		err = loss(core, "no PT_NOTE segment: threads, registers and "
+			   "signal unknown");
+	if (!err && core->has_notes && core->thread_count == 0)
+		err = loss(core, "no NT_PRSTATUS note: no thread registers");
+	if (!err && core->has_notes && !core->has_prpsinfo)
+		err = loss(core, "no NT_PRPSINFO note: command unknown");
+	if (!err && core->threads_dropped)
+		err = loss(core, "more than %d threads: %zu not read",
+			   CT_CORE_MAX_THREADS, core->threads_dropped);
+	return err;
+}
+
+static struct ct_error *read_headers(struct ct_core *core)
+{
+	GElf_Ehdr eh;
+	if (!gelf_getehdr(core->elf, &eh))
+		return ct_error_libelf(core->path, "bad ELF header");
+	if (eh.e_type != ET_CORE)
+		return ct_error_create(CT_ERROR_NOT_RECOGNISED,
+				       "ELF file but no core (type %u)",
+				       eh.e_type);
+	if (eh.e_machine != EM_X86_64 && eh.e_machine != EM_AARCH64)
+		return ct_error_create(CT_ERROR_UNSUPPORTED,
+				       "core of machine %u: only x86_64 and "
+				       "aarch64 are read", eh.e_machine);
+	core->machine = eh.e_machine;
+	core->phoff = eh.e_phoff;
+	/* e_phnum as written: libelf's count stops where the file does */
+	size_t phnum = eh.e_phnum;
+	if (phnum == PN_XNUM && elf_getphdrnum(core->elf, &phnum) != 0)
+		phnum = 0;
+	if (phnum > CT_CORE_MAX_SEGMENTS)
+		phnum = CT_CORE_MAX_SEGMENTS;
+	core->phnum = (unsigned)phnum;
+	if (eh.e_phentsize != sizeof(Elf64_Phdr) && phnum)
+		return ct_error_corrupt_at(core->path,
+					   offsetof(Elf64_Ehdr, e_phentsize),
+					   "program header size %u, expected "
+					   "%zu", eh.e_phentsize,
+					   sizeof(Elf64_Phdr));
+	size_t budget = CT_CORE_MAX_NOTES;
+	struct ct_error *err = read_phdrs(core, eh.e_phoff, &budget);
 	/* gdb's gcore ends its cores with section headers: not needed to
 	 * read the core, but a cut there is still a cut */
 	if (!err && eh.e_shoff && eh.e_shnum &&
@@ -627,18 +654,7 @@ static struct ct_error *read_headers(struct ct_core *core)
 		if (err)
 			return err;
 	}
-	if (!core->has_notes && !core->thread_count &&
-	    core->phnum_read == core->phnum)
-		err = loss(core, "no PT_NOTE segment: threads, registers and "
-			   "signal unknown");
-	if (!err && core->has_notes && core->thread_count == 0)
-		err = loss(core, "no NT_PRSTATUS note: no thread registers");
-	if (!err && core->has_notes && !core->has_prpsinfo)
-		err = loss(core, "no NT_PRPSINFO note: command unknown");
-	if (!err && core->threads_dropped)
-		err = loss(core, "more than %d threads: %zu not read",
-			   CT_CORE_MAX_THREADS, core->threads_dropped);
-	return err;
+	return note_missing(core);
 }
 
 struct ct_error *ct_core_open_memory(const char *path, const void *buf,
@@ -680,8 +696,7 @@ struct ct_error *ct_core_open_memory(const char *path, const void *buf,
 	core->elf = elf_memory((char *)buf, len);
 	struct ct_error *err;
 	if (!core->elf)
-		err = ct_error_create(CT_ERROR_CORRUPT, "libelf: %s",
-				      elf_errmsg(-1));
+		err = ct_error_libelf(path, "libelf");
 	else
 		err = read_headers(core);
 	if (err) {

@@ -599,8 +599,10 @@ struct ct_error *ct_vmcore_add_notes(struct ct_vmcore *vc,
 	return read_notes(vc, notes, len, 0, len, &info, &info_len);
 }
 
-static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
-				 size_t *info_len)
+/* The ELF header: machine, and where the program headers are and how
+ * many (a PN_XNUM count from section header 0). */
+static struct ct_error *read_ehdr(const struct ct_vmcore *vc,
+				  uint64_t *ret_phoff, uint64_t *ret_phnum)
 {
 	const unsigned char *p = vc->buf;
 	size_t len = vc->len;
@@ -616,10 +618,11 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 				   vc->path, 0, 0, false);
 	uint64_t phoff = ct_le64(p + 32);
 	uint64_t shoff = ct_le64(p + 40);
-	uint64_t phnum = ct_le16(p + 56);
+	uint64_t phnum = ct_le16(p + 56), phnum_at = 56;
 	if (ct_le16(p + 54) != sizeof(Elf64_Phdr))
-		return ct_error_corrupt(vc->path, 0, "program header size %u",
-					ct_le16(p + 54));
+		return ct_error_corrupt_at(vc->path, 54,
+					   "program header size %u",
+					   ct_le16(p + 54));
 	if (phnum == PN_XNUM) {
 		/* the real count is in section header 0's sh_info */
 		if (shoff > len || len - shoff < sizeof(Elf64_Shdr))
@@ -627,13 +630,43 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 				CT_ERROR_TRUNCATED, "section header 0 (with "
 				"the program header count) cut off"),
 				vc->path, 0, shoff, true);
-		phnum = ct_le32(p + shoff + 44);
+		phnum_at = shoff + 44;
+		phnum = ct_le32(p + phnum_at);
 	}
 	if (phnum > CT_VMCORE_MAX_SEGMENTS)
-		return ct_error_corrupt(vc->path, 0, "%llu program headers",
-					(unsigned long long)phnum);
+		return ct_error_corrupt_at(vc->path, phnum_at,
+					   "%llu program headers",
+					   (unsigned long long)phnum);
+	*ret_phoff = phoff;
+	*ret_phnum = phnum;
+	return NULL;
+}
+
+/* Sort the segments by address, and note how far the physical ones
+ * reach. */
+static void index_segments(struct ct_vmcore *vc)
+{
+	qsort(vc->segs, vc->seg_count, sizeof(*vc->segs), seg_paddr_cmp);
+	qsort(vc->vsegs, vc->vseg_count, sizeof(*vc->vsegs), seg_vaddr_cmp);
+	uint64_t max_end = 0;
+	for (size_t i = 0; i < vc->seg_count; i++) {
+		uint64_t e = vc->segs[i].paddr + vc->segs[i].memsz;
+		if (e > max_end)
+			max_end = e;
+		vc->segs[i].max_end = max_end;
+	}
+}
+
+static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
+				 size_t *info_len)
+{
+	const unsigned char *p = vc->buf;
+	size_t len = vc->len;
+	uint64_t phoff = 0, phnum = 0;
+	struct ct_error *err = read_ehdr(vc, &phoff, &phnum);
+	if (err)
+		return err;
 	uint64_t have = phoff > len ? 0 : (len - phoff) / sizeof(Elf64_Phdr);
-	struct ct_error *err = NULL;
 	if (have < phnum) {
 		err = ct_vmcore_add_loss(vc, "program headers cut off at "
 					 "offset 0x%zx: %llu of %llu read",
@@ -698,15 +731,7 @@ static struct ct_error *read_elf(struct ct_vmcore *vc, const char **info,
 					 "past the end of the file (0x%zx)",
 					 gone, (unsigned long long)bytes_gone,
 					 (unsigned long long)first_gone, len);
-	qsort(vc->segs, vc->seg_count, sizeof(*vc->segs), seg_paddr_cmp);
-	qsort(vc->vsegs, vc->vseg_count, sizeof(*vc->vsegs), seg_vaddr_cmp);
-	uint64_t max_end = 0;
-	for (size_t i = 0; i < vc->seg_count; i++) {
-		uint64_t e = vc->segs[i].paddr + vc->segs[i].memsz;
-		if (e > max_end)
-			max_end = e;
-		vc->segs[i].max_end = max_end;
-	}
+	index_segments(vc);
 	return err;
 }
 

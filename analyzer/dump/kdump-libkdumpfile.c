@@ -25,11 +25,16 @@ struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 	if (st == KDUMP_OK)
 		st = kdump_open_fd(ctx, fd);
 	if (st != KDUMP_OK) {
-		err = ct_error_create(st == KDUMP_ERR_EOF ? CT_ERROR_TRUNCATED :
-				      st == KDUMP_ERR_NOTIMPL ?
-				      CT_ERROR_UNSUPPORTED : CT_ERROR_CORRUPT,
-				      "libkdumpfile cannot open it: %s",
-				      kdump_get_err(ctx));
+		const char *why = kdump_get_err(ctx);
+		if (st == KDUMP_ERR_EOF || st == KDUMP_ERR_NOTIMPL)
+			err = ct_error_create(st == KDUMP_ERR_EOF ?
+					      CT_ERROR_TRUNCATED :
+					      CT_ERROR_UNSUPPORTED,
+					      "libkdumpfile cannot open it: %s",
+					      why);
+		else
+			err = ct_error_corrupt(NULL, 0, "libkdumpfile cannot "
+					       "open it: %s", why);
 		goto fail;
 	}
 	const char *format = NULL;

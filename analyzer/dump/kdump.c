@@ -151,7 +151,8 @@ static bool is_block_size(uint32_t v)
 	return v >= MIN_BLOCK_SIZE && v <= MAX_BLOCK_SIZE && !(v & (v - 1));
 }
 
-/* Every corruption report of this file, with the file offset. */
+/* Errors other than corruption (ct_error_corrupt_at()), with the file
+ * offset. */
 static struct ct_error *bad(const char *path, enum ct_error_code code,
 			    uint64_t offset, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
@@ -159,17 +160,10 @@ static struct ct_error *bad(const char *path, enum ct_error_code code,
 static struct ct_error *bad(const char *path, enum ct_error_code code,
 			    uint64_t offset, const char *fmt, ...)
 {
-	char *msg;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
+	struct ct_error *err = ct_error_vcreate(code, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return &ct_enomem;
-	struct ct_error *err = code == CT_ERROR_CORRUPT ?
-		ct_error_corrupt(path, 0, "%s", msg) :
-		ct_error_create(code, "%s", msg);
-	free(msg);
 	return ct_error_at(err, path, 0, offset, true);
 }
 
@@ -329,12 +323,12 @@ struct ct_error *ct_kdump_flat_rearrange(const char *path, const void *buf,
 		if (off == UINT64_MAX)	/* END_FLAG_FLAT_HEADER */
 			break;
 		if ((int64_t)off < 0 || (int64_t)size < 0) {
-			err = bad(path, CT_ERROR_CORRUPT, pos,
+			err = ct_error_corrupt_at(path, pos,
 				  "flattened record with negative offset or size");
 			goto fail;
 		}
 		if (off > cap || size > cap - off) {
-			err = bad(path, CT_ERROR_CORRUPT, pos,
+			err = ct_error_corrupt_at(path, pos,
 				  "flattened record puts data at 0x%" PRIx64
 				  "+0x%" PRIx64 ", past what a %zu-byte stream can hold",
 				  off, size, len);
@@ -452,7 +446,7 @@ static struct ct_error *missing(const struct ct_kdump *k, uint64_t off,
 			   " bytes at 0x%" PRIx64 " of the dump image)",
 			   what, n, off);
 	if (k->flattened)
-		return bad(k->path, CT_ERROR_CORRUPT, 0,
+		return ct_error_corrupt_at(k->path, 0,
 			   "flattened dump never writes its %s (0x%" PRIx64
 			   " bytes at 0x%" PRIx64 " of the dump image)",
 			   what, n, off);
@@ -486,14 +480,27 @@ static uint64_t rank_below(const struct ct_kdump *k, uint64_t pfn)
 	return r;
 }
 
-static struct ct_error *read_headers(struct ct_kdump *k)
+/* Where read_headers() found things: what the diskdump header gives and
+ * the sub-header's first SUB_SIZE bytes (zeros past what it holds). */
+struct layout {
+	uint32_t block_size;	/* bytes per block, a power of two */
+	uint64_t sub_blocks;	/* blocks of the sub-header */
+	uint64_t bitmap_blocks;	/* blocks of both page bitmaps together */
+	size_t want;		/* bytes of sub read from the image */
+	unsigned char sub[SUB_SIZE];
+};
+
+/* The diskdump header: signature, byte order, version, machine, block
+ * size and the block counts of what follows. */
+static struct ct_error *read_disk_header(struct ct_kdump *k,
+					 struct layout *lay)
 {
 	unsigned char h[DD_HEADER_SIZE];
 	struct ct_error *err = image_get(k, 0, h, sizeof(h), "diskdump header");
 	if (err)
 		return err;
 	if (memcmp(h, "KDUMP   ", 8) != 0)
-		return bad(k->path, CT_ERROR_CORRUPT, 0,
+		return ct_error_corrupt_at(k->path, 0,
 			   "the dump image holds no diskdump header (\"KDUMP   \")");
 	/* The header is in the dumped machine's byte order: the version is a
 	 * small number in the right one. */
@@ -502,7 +509,7 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		k->bswap = true;
 		k->header_version = rd32(k, h + DD_VERSION);
 		if (k->header_version > 0xffff)
-			return bad(k->path, CT_ERROR_CORRUPT, DD_VERSION,
+			return ct_error_corrupt_at(k->path, DD_VERSION,
 				   "diskdump header version 0x%x",
 				   __builtin_bswap32(k->header_version));
 	}
@@ -524,27 +531,36 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	}
 	uint32_t block_size = rd32(k, h + DD_BLOCK_SIZE);
 	if (!is_block_size(block_size))
-		return bad(k->path, CT_ERROR_CORRUPT, DD_BLOCK_SIZE,
+		return ct_error_corrupt_at(k->path, DD_BLOCK_SIZE,
 			   "diskdump block size %" PRIu32, block_size);
 	k->page_size = block_size;
 	k->page_shift = (unsigned)__builtin_ctz(block_size);
-	uint64_t sub_blocks = rd32(k, h + DD_SUB_HDR_SIZE);
-	uint64_t bitmap_blocks = rd32(k, h + DD_BITMAP_BLOCKS);
+	lay->block_size = block_size;
+	lay->sub_blocks = rd32(k, h + DD_SUB_HDR_SIZE);
+	lay->bitmap_blocks = rd32(k, h + DD_BITMAP_BLOCKS);
 	k->max_mapnr = rd32(k, h + DD_MAX_MAPNR);
+	return NULL;
+}
 
-	/* The sub-header: block 1, sub_blocks blocks long. */
-	unsigned char sub[SUB_SIZE] = { 0 };
-	uint64_t sub_len = sub_blocks * block_size;
+/* The sub-header: block 1, sub_blocks blocks long; the page frame count
+ * (version 6 on) and a split dump's range of frames. */
+static struct ct_error *read_sub_header(struct ct_kdump *k,
+					struct layout *lay)
+{
+	uint64_t sub_len = lay->sub_blocks * lay->block_size;
 	size_t want = sub_len < SUB_SIZE ? (size_t)sub_len : SUB_SIZE;
 	if (k->header_version >= 6 && want < SUB_SIZE)
-		return bad(k->path, CT_ERROR_CORRUPT, DD_SUB_HDR_SIZE,
+		return ct_error_corrupt_at(k->path, DD_SUB_HDR_SIZE,
 			   "kdump sub-header of %" PRIu64 " bytes is too short for version %" PRIu32,
 			   sub_len, k->header_version);
+	lay->want = want;
 	if (want > 0) {
-		err = image_get(k, block_size, sub, want, "kdump sub-header");
+		struct ct_error *err = image_get(k, lay->block_size, lay->sub,
+						 want, "kdump sub-header");
 		if (err)
 			return err;
 	}
+	const unsigned char *sub = lay->sub;
 	k->start_pfn = 0;
 	k->end_pfn = UINT64_MAX;
 	if (k->header_version >= 6)
@@ -554,16 +570,23 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 		k->start_pfn = rd64(k, sub + (v6 ? SUB_START_PFN_64 : SUB_START_PFN));
 		k->end_pfn = rd64(k, sub + (v6 ? SUB_END_PFN_64 : SUB_END_PFN));
 	}
+	return NULL;
+}
 
-	/* The bitmaps: each is half of bitmap_blocks blocks. */
-	uint64_t bitmap_off = (1 + sub_blocks) * block_size;
-	uint64_t bitmap_len = bitmap_blocks * block_size / 2;
+/* The bitmaps, each half of bitmap_blocks blocks, and the rank table
+ * over the second; then where the page descriptors start. */
+static struct ct_error *read_bitmaps(struct ct_kdump *k,
+				     const struct layout *lay)
+{
+	uint64_t block_size = lay->block_size;
+	uint64_t bitmap_off = (1 + lay->sub_blocks) * block_size;
+	uint64_t bitmap_len = lay->bitmap_blocks * block_size / 2;
 	if (k->max_mapnr == 0)
-		return bad(k->path, CT_ERROR_CORRUPT, DD_MAX_MAPNR,
+		return ct_error_corrupt_at(k->path, DD_MAX_MAPNR,
 			   "kdump file describes no page frames");
 	uint64_t need = k->max_mapnr / 8 + !!(k->max_mapnr & 7);
 	if (need > bitmap_len)
-		return bad(k->path, CT_ERROR_CORRUPT, DD_BITMAP_BLOCKS,
+		return ct_error_corrupt_at(k->path, DD_BITMAP_BLOCKS,
 			   "kdump bitmaps of 0x%" PRIx64 " bytes cannot cover 0x%"
 			   PRIx64 " page frames", bitmap_len, k->max_mapnr);
 	if (need > CT_KDUMP_MAX_BITMAP)
@@ -588,7 +611,8 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	k->rank = calloc(rank_count, sizeof(*k->rank));
 	if (!k->bitmap1 || !k->bitmap2 || !k->rank)
 		return &ct_enomem;
-	err = image_read(k, bitmap_off, k->bitmap1, (size_t)need);
+	struct ct_error *err = image_read(k, bitmap_off, k->bitmap1,
+					  (size_t)need);
 	if (!err)
 		err = image_read(k, bitmap_off + bitmap_len, k->bitmap2,
 				 (size_t)need);
@@ -607,10 +631,15 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	if (k->start_pfn > k->max_mapnr)
 		k->start_pfn = k->max_mapnr;
 	k->start_rank = rank_below(k, k->start_pfn);
-	k->pd_offset = (1 + sub_blocks + bitmap_blocks) * block_size;
+	k->pd_offset = (1 + lay->sub_blocks + lay->bitmap_blocks) * block_size;
+	return NULL;
+}
 
-	/* What libkdumpfile reads at open (VMCOREINFO, ELF notes, erase info)
-	 * must lie in the image, with sizes it can allocate. */
+/* What libkdumpfile reads at open (VMCOREINFO, ELF notes, erase info)
+ * must lie in the image, with sizes it can allocate. */
+static struct ct_error *check_sub_regions(const struct ct_kdump *k,
+					  const struct layout *lay)
+{
 	static const struct {
 		uint32_t version, off, size;
 		const char *what;
@@ -621,56 +650,86 @@ static struct ct_error *read_headers(struct ct_kdump *k)
 	};
 	for (size_t i = 0; i < CT_ARRAY_SIZE(regions); i++) {
 		if (k->header_version < regions[i].version ||
-		    want < regions[i].size + 8u)
+		    lay->want < regions[i].size + 8u)
 			continue;
-		uint64_t off = rd64(k, sub + regions[i].off);
-		uint64_t size = rd64(k, sub + regions[i].size);
+		uint64_t off = rd64(k, lay->sub + regions[i].off);
+		uint64_t size = rd64(k, lay->sub + regions[i].size);
 		if (size == 0)
 			continue;
 		if (size > MAX_NOTE_BYTES)
-			return bad(k->path, CT_ERROR_CORRUPT,
-				   block_size + regions[i].size,
+			return ct_error_corrupt_at(k->path,
+				   lay->block_size + regions[i].size,
 				   "kdump sub-header gives its %s 0x%" PRIx64 " bytes",
 				   regions[i].what, size);
 		if (off > k->image_size || size > k->image_size - off)
 			return missing(k, off, size, regions[i].what);
 	}
-
-	/* The ELF notes, as the sub-header places them (version 4 on):
-	 * each CPU's NT_PRSTATUS.  Checked to lie in the image above. */
-	if (k->header_version >= 4 && want >= SUB_SIZE_NOTE + 8) {
-		uint64_t off = rd64(k, sub + SUB_OFFSET_NOTE);
-		uint64_t size = rd64(k, sub + SUB_SIZE_NOTE);
-		if (size > 0 && size <= MAX_NOTE_BYTES &&
-		    image_span(k, off, size) == SPAN_OK) {
-			k->notes = malloc(size);
-			if (!k->notes)
-				return &ct_enomem;
-			err = image_read(k, off, k->notes, size);
-			if (err)
-				return err;
-			k->notes_len = (size_t)size;
-		}
-	}
-
-	/* VMCOREINFO, as the sub-header places it (version 3 on). */
-	if (k->header_version >= 3 && want >= SUB_SIZE_VMCOREINFO + 8) {
-		uint64_t off = rd64(k, sub + SUB_OFFSET_VMCOREINFO);
-		uint64_t size = rd64(k, sub + SUB_SIZE_VMCOREINFO);
-		if (size > 0 && size <= CT_KDUMP_MAX_VMCOREINFO &&
-		    image_span(k, off, size) == SPAN_OK) {
-			k->vmcoreinfo = malloc(size + 1);
-			if (!k->vmcoreinfo)
-				return &ct_enomem;
-			err = image_read(k, off, k->vmcoreinfo, size);
-			if (err)
-				return err;
-			k->vmcoreinfo[size] = '\0';
-			/* text ends at the first NUL, as the kernel writes it */
-			k->vmcoreinfo_len = strlen(k->vmcoreinfo);
-		}
-	}
 	return NULL;
+}
+
+/* A blob the sub-header places at its off_at/size_at fields (version
+ * min_version on), read whole into a new NUL-terminated buffer when it
+ * lies in the image and is 1 to max bytes; else *ret stays NULL. */
+static struct ct_error *read_sub_blob(struct ct_kdump *k,
+				      const struct layout *lay,
+				      uint32_t min_version, size_t off_at,
+				      size_t size_at, uint64_t max,
+				      char **ret, size_t *ret_size)
+{
+	if (k->header_version < min_version || lay->want < size_at + 8)
+		return NULL;
+	uint64_t off = rd64(k, lay->sub + off_at);
+	uint64_t size = rd64(k, lay->sub + size_at);
+	if (size == 0 || size > max || image_span(k, off, size) != SPAN_OK)
+		return NULL;
+	char *buf = malloc(size + 1);
+	if (!buf)
+		return &ct_enomem;
+	struct ct_error *err = image_read(k, off, buf, size);
+	if (err) {
+		free(buf);
+		return err;
+	}
+	buf[size] = '\0';
+	*ret = buf;
+	*ret_size = (size_t)size;
+	return NULL;
+}
+
+/* The ELF notes (version 4 on): each CPU's NT_PRSTATUS; and VMCOREINFO
+ * (version 3 on), whose text ends at the first NUL, as the kernel writes
+ * it.  Checked to lie in the image by check_sub_regions(). */
+static struct ct_error *read_notes(struct ct_kdump *k,
+				   const struct layout *lay)
+{
+	char *notes = NULL;
+	struct ct_error *err = read_sub_blob(k, lay, 4, SUB_OFFSET_NOTE,
+					     SUB_SIZE_NOTE, MAX_NOTE_BYTES,
+					     &notes, &k->notes_len);
+	k->notes = (unsigned char *)notes;
+	if (!err)
+		err = read_sub_blob(k, lay, 3, SUB_OFFSET_VMCOREINFO,
+				    SUB_SIZE_VMCOREINFO,
+				    CT_KDUMP_MAX_VMCOREINFO, &k->vmcoreinfo,
+				    &k->vmcoreinfo_len);
+	if (k->vmcoreinfo)
+		k->vmcoreinfo_len = strlen(k->vmcoreinfo);
+	return err;
+}
+
+static struct ct_error *read_headers(struct ct_kdump *k)
+{
+	struct layout lay = { 0 };
+	struct ct_error *err = read_disk_header(k, &lay);
+	if (!err)
+		err = read_sub_header(k, &lay);
+	if (!err)
+		err = read_bitmaps(k, &lay);
+	if (!err)
+		err = check_sub_regions(k, &lay);
+	if (!err)
+		err = read_notes(k, &lay);
+	return err;
 }
 
 /* ---- opening ------------------------------------------------------------- */

@@ -47,10 +47,10 @@ struct ct_error *ct_kmem_set_page_tables(struct ct_kmem *km,
 {
 	if (init_top_pgt < CT_KMEM_START_KERNEL_MAP ||
 	    (init_top_pgt & (CT_KMEM_PAGE - 1)))
-		return ct_error_create(CT_ERROR_CORRUPT,
-				       "init_top_pgt 0x%llx is no page of the "
-				       "kernel image mapping",
-				       (unsigned long long)init_top_pgt);
+		return ct_error_corrupt(NULL, 0,
+					"init_top_pgt 0x%llx is no page of the "
+					"kernel image mapping",
+					(unsigned long long)init_top_pgt);
 	km->pgd = init_top_pgt - CT_KMEM_START_KERNEL_MAP + phys_base;
 	km->l5 = l5;
 	km->has_pgt = true;

@@ -168,32 +168,32 @@ static struct ct_error *prb_layout_get(const struct ct_vmcoreinfo *vi,
 		}
 		/* no real offset is anywhere near this */
 		if (*dst > 1u << 20)
-			return ct_error_create(CT_ERROR_CORRUPT,
-					       "VMCOREINFO %s is %llu",
-					       keys[i].name,
-					       (unsigned long long)*dst);
+			return ct_error_corrupt(NULL, 0,
+						"VMCOREINFO %s is %llu",
+						keys[i].name,
+						(unsigned long long)*dst);
 	}
 	if (!ct_vmcoreinfo_offset(vi, "atomic_long_t.counter", &l->counter))
 		l->counter = 0;
 	if (l->counter > 64)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "atomic_long_t.counter is %llu",
-				       (unsigned long long)l->counter);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"atomic_long_t.counter is %llu",
+					(unsigned long long)l->counter);
 	if (l->desc_size == 0 || l->desc_size > MAX_DESC_SIZE ||
 	    l->desc_state + l->counter + 8 > l->desc_size ||
 	    l->desc_lpos + l->lpos_begin + 8 > l->desc_size ||
 	    l->desc_lpos + l->lpos_next + 8 > l->desc_size)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "prb_desc layout does not fit its "
-				       "size %llu",
-				       (unsigned long long)l->desc_size);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"prb_desc layout does not fit its "
+					"size %llu",
+					(unsigned long long)l->desc_size);
 	if (l->info_size == 0 || l->info_size > MAX_INFO_SIZE ||
 	    l->info_ts + 8 > l->info_size ||
 	    l->info_text_len + 2 > l->info_size)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "printk_info layout does not fit its "
-				       "size %llu",
-				       (unsigned long long)l->info_size);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"printk_info layout does not fit its "
+					"size %llu",
+					(unsigned long long)l->info_size);
 	return NULL;
 }
 
@@ -227,6 +227,63 @@ static struct ct_error *read_u32(struct ct_kmem *km, const char *what,
 		return unreadable(what, addr, st);
 	*ret = ct_le32(b);
 	return NULL;
+}
+
+/* The lockless ring's tables as read_lockless() walks them. */
+struct ring {
+	const struct prb_layout *l;
+	struct table descs, infos, data;
+	size_t count;			/* descriptors */
+	uint64_t data_size;		/* bytes of the text ring */
+	unsigned char *text;		/* UINT16_MAX + 1 bytes */
+};
+
+/* Print the record of descriptor id to out, or count it as skipped or
+ * uncommitted. */
+static void ring_record(struct ring *rg, uint64_t id, struct ct_strbuf *out,
+			struct ct_dmesg_stats *stats)
+{
+	const struct prb_layout *l = rg->l;
+	size_t i = (size_t)(id % rg->count);
+	size_t in = i * l->info_size;
+	unsigned char d[MAX_DESC_SIZE], ts_b[8], len_b[2];
+	if (!table_get(&rg->descs, i * l->desc_size, l->desc_size, d) ||
+	    !table_get(&rg->infos, in + l->info_ts, 8, ts_b) ||
+	    !table_get(&rg->infos, in + l->info_text_len, 2, len_b)) {
+		stats->skipped++;
+		return;
+	}
+	uint64_t sv = ct_le64(d + l->desc_state + l->counter);
+	unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
+	if ((sv & DESC_ID_MASK) != id ||
+	    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
+		stats->uncommitted++;
+		return;
+	}
+	uint64_t begin = ct_le64(d + l->desc_lpos + l->lpos_begin) %
+			 rg->data_size;
+	uint64_t end = ct_le64(d + l->desc_lpos + l->lpos_next) %
+		       rg->data_size;
+	uint64_t ts = ct_le64(ts_b);
+	size_t len = ct_le16(len_b);
+	if (begin == end) {	/* a record without text */
+		put_record(out, ts, NULL, 0);
+		stats->records++;
+		return;
+	}
+	if (begin > end)	/* the block wrapped to the start */
+		begin = 0;
+	begin += 8;		/* the block's id word */
+	if (begin > end)
+		len = 0;
+	else if (end - begin < len)
+		len = (size_t)(end - begin);
+	if (!table_get(&rg->data, (size_t)begin, len, rg->text)) {
+		stats->skipped++;
+		return;
+	}
+	put_record(out, ts, rg->text, len);
+	stats->records++;
 }
 
 static struct ct_error *read_lockless(struct ct_kmem *km,
@@ -267,18 +324,21 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 		return err;
 	if (count_bits > MAX_COUNT_BITS || size_bits > MAX_SIZE_BITS ||
 	    size_bits < 4)
-		return ct_error_create(CT_ERROR_CORRUPT, "printk ring at "
-				       "0x%llx: count_bits %u, size_bits %u",
-				       (unsigned long long)rb, count_bits,
-				       size_bits);
-	size_t count = (size_t)1 << count_bits;
-	size_t data_size = (size_t)1 << size_bits;
-	struct table descs, infos, data;
-	table_init(&descs, km, descs_va, count * l.desc_size);
-	table_init(&infos, km, infos_va, count * l.info_size);
-	table_init(&data, km, data_va, data_size);
-	unsigned char *text = malloc(UINT16_MAX + 1);
-	if (!text)
+		return ct_error_corrupt(NULL, 0, "printk ring at "
+					"0x%llx: count_bits %u, size_bits %u",
+					(unsigned long long)rb, count_bits,
+					size_bits);
+	struct ring rg = {
+		.l = &l,
+		.count = (size_t)1 << count_bits,
+		.data_size = (size_t)1 << size_bits,
+	};
+	size_t count = rg.count;
+	table_init(&rg.descs, km, descs_va, count * l.desc_size);
+	table_init(&rg.infos, km, infos_va, count * l.info_size);
+	table_init(&rg.data, km, data_va, (size_t)rg.data_size);
+	rg.text = malloc(UINT16_MAX + 1);
+	if (!rg.text)
 		return &ct_enomem;
 	/* tail .. head inclusive; a sane ring holds at most count records,
 	 * so a corrupt tail or head cannot make this loop run away */
@@ -287,60 +347,21 @@ static struct ct_error *read_lockless(struct ct_kmem *km,
 	/* each byte of the text ring is in one record of a sane ring and
 	 * prints as at most 4 ("\xNN"), plus a timestamp per record: a
 	 * corrupt ring whose records all name one block stops there */
-	uint64_t cap = 4 * (uint64_t)data_size + 32 * ((uint64_t)count + 1);
+	uint64_t cap = 4 * rg.data_size + 32 * ((uint64_t)count + 1);
 	size_t start = out->len;
 	for (size_t n = 0; n <= count; n++) {
 		if (out->len - start > cap) {
 			stats->skipped += count + 1 - n;
 			break;
 		}
-		size_t i = (size_t)(id % count);
-		size_t in = i * l.info_size;
-		unsigned char d[MAX_DESC_SIZE], ts_b[8], len_b[2];
-		if (!table_get(&descs, i * l.desc_size, l.desc_size, d) ||
-		    !table_get(&infos, in + l.info_ts, 8, ts_b) ||
-		    !table_get(&infos, in + l.info_text_len, 2, len_b)) {
-			stats->skipped++;
-			goto next;
-		}
-		uint64_t sv = ct_le64(d + l.desc_state + l.counter);
-		unsigned state = (unsigned)(sv >> DESC_FLAGS_SHIFT);
-		if ((sv & DESC_ID_MASK) != id ||
-		    (state != DESC_COMMITTED && state != DESC_FINALIZED)) {
-			stats->uncommitted++;
-			goto next;
-		}
-		uint64_t begin = ct_le64(d + l.desc_lpos + l.lpos_begin) %
-				 data_size;
-		uint64_t end = ct_le64(d + l.desc_lpos + l.lpos_next) %
-			       data_size;
-		uint64_t ts = ct_le64(ts_b);
-		size_t len = ct_le16(len_b);
-		if (begin == end) {	/* a record without text */
-			put_record(out, ts, NULL, 0);
-			stats->records++;
-			goto next;
-		}
-		if (begin > end)	/* the block wrapped to the start */
-			begin = 0;
-		begin += 8;		/* the block's id word */
-		if (begin > end)
-			len = 0;
-		else if (end - begin < len)
-			len = (size_t)(end - begin);
-		if (!table_get(&data, (size_t)begin, len, text)) {
-			stats->skipped++;
-			goto next;
-		}
-		put_record(out, ts, text, len);
-		stats->records++;
-next:
+		ring_record(&rg, id, out, stats);
 		if (id == head)
 			break;
 		id = (id + 1) & DESC_ID_MASK;
 	}
-	free(text);
-	stats->bytes_missing += descs.missing + infos.missing + data.missing;
+	free(rg.text);
+	stats->bytes_missing += rg.descs.missing + rg.infos.missing +
+				rg.data.missing;
 	stats->layout = "lockless";
 	return out->failed ? &ct_enomem : NULL;
 }
@@ -371,9 +392,9 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 		return missing_key("SIZE/OFFSET(printk_log...)");
 	if (hdr < MIN_OLD_RECORD || hdr > 256 || ts_off + 8 > hdr ||
 	    len_off + 2 > hdr || tlen_off + 2 > hdr)
-		return ct_error_create(CT_ERROR_CORRUPT, "VMCOREINFO "
-				       "printk_log layout does not fit its "
-				       "size %llu", (unsigned long long)hdr);
+		return ct_error_corrupt(NULL, 0, "VMCOREINFO "
+					"printk_log layout does not fit its "
+					"size %llu", (unsigned long long)hdr);
 	uint64_t buf_va;
 	uint32_t buf_len, first, next;
 	struct ct_error *err = read_u64(km, "log_buf", log_buf_sym, &buf_va);
@@ -386,8 +407,8 @@ static struct ct_error *read_log_buf(struct ct_kmem *km,
 	if (err)
 		return err;
 	if (buf_len == 0 || buf_len > MAX_LOG_BUF)
-		return ct_error_create(CT_ERROR_CORRUPT, "log_buf_len %u",
-				       buf_len);
+		return ct_error_corrupt(NULL, 0, "log_buf_len %u",
+					buf_len);
 	struct table t;
 	table_init(&t, km, buf_va, buf_len);
 	unsigned char *text = malloc(UINT16_MAX + 1);

@@ -29,10 +29,8 @@ static struct ct_error *dwfl_unwind_open(const struct ct_core *core,
 	}
 	int n = dwfl_core_file_attach(s->d->dwfl, core->elf);
 	if (n < 0) {
-		err = ct_error_create(CT_ERROR_CORRUPT,
-				      "libdwfl cannot attach to the core: %s",
-				      dwfl_errmsg(-1) ? dwfl_errmsg(-1)
-						      : "no threads");
+		err = ct_error_libdwfl(NULL,
+				       "libdwfl cannot attach to the core");
 		ct_dwfl_destroy(s->d);
 		free(s);
 		return err;

@@ -69,8 +69,8 @@ static struct ct_error *lu_open(const struct ct_core *core,
 	struct ct_error *err = NULL;
 	s->ui = _UCD_create(core->path);
 	if (!s->ui) {
-		err = ct_error_create(CT_ERROR_CORRUPT,
-				      "libunwind cannot read the core");
+		err = ct_error_corrupt(NULL, 0,
+				       "libunwind cannot read the core");
 		goto fail;
 	}
 	s->nthreads = _UCD_get_num_threads(s->ui);
@@ -111,8 +111,8 @@ static struct ct_error *lu_thread(void *state, size_t i,
 	unw_cursor_t cur;
 	int rc = unw_init_remote(&cur, s->as, s->ui);
 	if (rc < 0)
-		return ct_error_create(CT_ERROR_CORRUPT, "unw_init_remote: %s",
-				       unw_strerror(rc));
+		return ct_error_corrupt(NULL, 0, "unw_init_remote: %s",
+					unw_strerror(rc));
 	bool activation = true;
 	struct ct_error *err = NULL;
 	for (size_t n = 0; n < CT_MAX_FRAMES && !err; n++) {

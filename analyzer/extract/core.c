@@ -296,6 +296,193 @@ static struct ct_error *note_err(struct ct_case *c, const char *path,
 	return err;
 }
 
+/* What ct_core_extract() works with while it unwinds one core. */
+struct extract {
+	struct ct_case *c;
+	const char *path;		/* the core's name, for the notes */
+	struct ct_core *core;
+	const struct ct_analyze_options *opts;	/* may be NULL */
+	struct ct_unwind_options uo;
+	const struct ct_unwinder_ops *u;	/* NULL if none opened */
+	void *state;			/* u's */
+	const char *forged;		/* a mapped FIFO or socket, or NULL */
+	struct ct_dwfl *sym;		/* for the frame-pointer last resort */
+	bool sym_tried, sym_borrowed;	/* sym opened once; u's own */
+	size_t fp_threads;		/* threads left to fp_walk() */
+	size_t first, count;		/* the threads' backtraces in c */
+};
+
+/* No process can map a FIFO or a socket, so a core that says it did is
+ * forged; the unwinders open the mapped files by name, and opening a FIFO
+ * would block.  Returns the first such file, or NULL. */
+static const char *forged_file(const struct ct_core *core)
+{
+	for (size_t i = 0; i < core->file_count; i++) {
+		struct stat st;
+		if (stat(core->files[i].path, &st) == 0 &&
+		    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+			return core->files[i].path;
+	}
+	return NULL;
+}
+
+/* Open the first unwinder that takes the core, in the order of
+ * unwinders[] (or the one opts names); each refusal becomes a note. */
+static struct ct_error *open_unwinder(struct extract *x)
+{
+	struct ct_error *err = NULL;
+	const struct ct_analyze_options *opts = x->opts;
+	for (size_t i = 0; !err && i < CT_ARRAY_SIZE(unwinders); i++) {
+		const struct ct_unwinder_ops *cand = unwinders[i];
+		if (opts && opts->unwinder &&
+		    strcmp(opts->unwinder, cand->name) != 0)
+			continue;
+		/* libunwind's core reader is not hardened against cut or
+		 * broken cores (it leaks and misreads): only when asked */
+		if (cand == &ct_unwinder_libunwind && x->core->loss_count &&
+		    !(opts && opts->unwinder))
+			continue;
+		if (!x->core->thread_count)
+			break;
+		struct ct_error *e = cand->open(x->core, &x->uo, &x->state);
+		if (!e) {
+			x->u = cand;
+			break;
+		}
+		char what[64];
+		snprintf(what, sizeof(what), "unwinder %s", cand->name);
+		err = note_err(x->c, x->path, what, e);
+	}
+	return err;
+}
+
+/* One backtrace per thread, added first so that the unwinder can fill
+ * them in one pass. */
+static struct ct_error *add_backtraces(struct extract *x, long crashing,
+				       struct ct_origin o)
+{
+	struct ct_case *c = x->c;
+	const struct ct_core *core = x->core;
+	struct ct_error *err = NULL;
+	x->first = c->backtrace_count;
+	x->count = 0;
+	for (size_t i = 0; !err && i < core->thread_count; i++) {
+		if (c->backtrace_count >= CT_MAX_BACKTRACES)
+			break;
+		char label[48];
+		snprintf(label, sizeof(label), "thread %d",
+			 core->threads[i].tid);
+		struct ct_backtrace *bt;
+		err = ct_case_add_backtrace(c, label, o, &bt);
+		if (!err) {
+			bt->crashing = (long)i == crashing;
+			x->count++;
+		}
+	}
+	if (!err && x->count < core->thread_count)
+		err = ct_case_add_note(c, "'%s': %zu threads over the cap of "
+				       "%d backtraces not unwound", x->path,
+				       core->thread_count - x->count,
+				       CT_MAX_BACKTRACES);
+	return err;
+}
+
+/* A thread the unwinder left at one frame: follow its frame-pointer
+ * chain, symbolized with the unwinder's session, else a new one (not for
+ * forged cores: it opens files). */
+static struct ct_error *fp_fallback(struct extract *x,
+				    const struct ct_core_thread *th,
+				    struct ct_backtrace *bt)
+{
+	struct ct_error *err = NULL;
+	if (!x->sym && !x->sym_tried && x->u && x->u->symbolizer &&
+	    (x->sym = x->u->symbolizer(x->state)))
+		x->sym_borrowed = true;
+	if (!x->sym && !x->sym_tried && !x->forged) {
+		x->sym_tried = true;
+		struct ct_error *e = ct_dwfl_open(x->core, &x->uo, &x->sym);
+		if (e && e != &ct_enomem)
+			ct_error_destroy(e);
+		else
+			err = e;
+	}
+	x->fp_threads++;
+	if (!err)
+		err = fp_walk(x->core, th, x->sym, bt);
+	return err;
+}
+
+/* Unwind every thread's backtrace, fall back to frame pointers where the
+ * unwinder gave up at once, and note what stopped or was cut. */
+static struct ct_error *unwind_threads(struct extract *x)
+{
+	struct ct_case *c = x->c;
+	size_t count = x->count;
+	struct ct_error *err = NULL;
+	struct ct_error **errs = NULL;
+	if (count) {
+		errs = calloc(count, sizeof(*errs));
+		if (!errs)
+			return &ct_enomem;
+	}
+	if (x->u && count)
+		err = x->u->unwind(x->state, count, &c->backtraces[x->first],
+				   errs);
+	size_t stopped = 0, capped = 0;
+	for (size_t i = 0; !err && i < count; i++) {
+		const struct ct_core_thread *th = &x->core->threads[i];
+		struct ct_backtrace *bt = &c->backtraces[x->first + i];
+		if (errs[i] && ++stopped <= 8) {
+			char what[80];
+			snprintf(what, sizeof(what), "thread %d (%s)",
+				 th->tid, x->u->name);
+			err = note_err(c, x->path, what, errs[i]);
+			errs[i] = NULL;
+		}
+		if (!err && bt->frame_count <= 1 && th->has_regs)
+			err = fp_fallback(x, th, bt);
+		if (!err)
+			mark_generic(bt);
+		if (!err && bt->frame_count >= CT_MAX_FRAMES && ++capped == 1)
+			err = ct_case_add_note(c, "'%s': thread %d has more "
+					       "than %d frames: the outermost "
+					       "are not kept", x->path,
+					       th->tid, CT_MAX_FRAMES);
+	}
+	for (size_t i = 0; errs && i < count; i++)
+		ct_error_destroy(errs[i]);
+	free(errs);
+	if (!err && stopped > 8)
+		err = ct_case_add_note(c, "'%s': %zu more threads stopped "
+				       "unwinding early", x->path,
+				       stopped - 8);
+	if (!err && x->fp_threads)
+		err = ct_case_add_note(c, "'%s': %zu of %zu threads not "
+				       "unwound past their first frame: "
+				       "frame-pointer chain or stack scan used "
+				       "(unreliable frames)", x->path,
+				       x->fp_threads, x->core->thread_count);
+	return err;
+}
+
+/* What the core reader lost on the way, as notes. */
+static struct ct_error *note_losses(struct extract *x)
+{
+	const struct ct_core *core = x->core;
+	struct ct_error *err = NULL;
+	for (size_t i = 0; !err && i < core->loss_count; i++)
+		err = ct_case_add_note(x->c, "'%s': %s", x->path,
+				       core->losses[i]);
+	if (!err && core->losses_dropped)
+		err = ct_case_add_note(x->c, "'%s': %zu more losses not "
+				       "listed", x->path,
+				       core->losses_dropped);
+	if (!err && core->thread_count == 0)
+		err = ct_case_add_note(x->c, "'%s': no thread could be read "
+				       "from the core", x->path);
+	return err;
+}
+
 struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
 				 const struct ct_analyze_options *opts)
 {
@@ -308,156 +495,43 @@ struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
 	long crashing = ct_core_crashing_thread(core);
 	err = add_facts(c, core, crashing, o);
 
-	struct ct_unwind_options uo = { 0 };
+	struct extract x = { .c = c, .path = t->path, .core = core,
+			     .opts = opts };
 	if (opts) {
-		uo.executable = opts->executable;
-		uo.debug_dirs = opts->debug_dirs;
-		uo.debug_dir_count = opts->debug_dir_count;
+		x.uo.executable = opts->executable;
+		x.uo.debug_dirs = opts->debug_dirs;
+		x.uo.debug_dir_count = opts->debug_dir_count;
 	}
-	const struct ct_unwinder_ops *u = NULL;
-	void *state = NULL;
-	/* No process can map a FIFO or a socket, so a core that says it did
-	 * is forged; the unwinders open the mapped files by name, and
-	 * opening a FIFO would block.  Leave them out. */
-	const char *forged = NULL;
-	for (size_t i = 0; !forged && i < core->file_count; i++) {
-		struct stat st;
-		if (stat(core->files[i].path, &st) == 0 &&
-		    (S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
-			forged = core->files[i].path;
-	}
-	if (!err && forged)
+	x.forged = forged_file(core);
+	if (!err && x.forged)
 		err = ct_case_add_note(c, "'%s': the core says '%s' (a FIFO or "
 				       "socket) was mapped: no unwinder used, "
 				       "frame-pointer chains only", t->path,
-				       forged);
-	for (size_t i = 0; !err && !forged && !u &&
-			   i < CT_ARRAY_SIZE(unwinders); i++) {
-		const struct ct_unwinder_ops *cand = unwinders[i];
-		if (opts && opts->unwinder &&
-		    strcmp(opts->unwinder, cand->name) != 0)
-			continue;
-		/* libunwind's core reader is not hardened against cut or
-		 * broken cores (it leaks and misreads): only when asked */
-		if (cand == &ct_unwinder_libunwind && core->loss_count &&
-		    !(opts && opts->unwinder))
-			continue;
-		if (!core->thread_count)
-			break;
-		struct ct_error *e = cand->open(core, &uo, &state);
-		if (!e) {
-			u = cand;
-			break;
-		}
-		char what[64];
-		snprintf(what, sizeof(what), "unwinder %s", cand->name);
-		err = note_err(c, t->path, what, e);
-	}
-	struct ct_dwfl *sym = NULL;	/* for the frame-pointer last resort */
-	size_t fp_threads = 0;
-	bool sym_tried = false, sym_borrowed = false;
-	/* one backtrace per thread, added first so that the unwinder can
-	 * fill them in one pass */
-	size_t first = c->backtrace_count, count = 0;
-	for (size_t i = 0; !err && i < core->thread_count; i++) {
-		if (c->backtrace_count >= CT_MAX_BACKTRACES)
-			break;
-		char label[48];
-		snprintf(label, sizeof(label), "thread %d",
-			 core->threads[i].tid);
-		struct ct_backtrace *bt;
-		err = ct_case_add_backtrace(c, label, o, &bt);
-		if (!err) {
-			bt->crashing = (long)i == crashing;
-			count++;
-		}
-	}
-	if (!err && count < core->thread_count)
-		err = ct_case_add_note(c, "'%s': %zu threads over the cap of "
-				       "%d backtraces not unwound", t->path,
-				       core->thread_count - count,
-				       CT_MAX_BACKTRACES);
-	struct ct_error **errs = NULL;
-	if (!err && count) {
-		errs = calloc(count, sizeof(*errs));
-		if (!errs)
-			err = &ct_enomem;
-	}
-	if (!err && u && count)
-		err = u->unwind(state, count, &c->backtraces[first], errs);
-	size_t stopped = 0, capped = 0;
-	for (size_t i = 0; !err && i < count; i++) {
-		const struct ct_core_thread *th = &core->threads[i];
-		struct ct_backtrace *bt = &c->backtraces[first + i];
-		if (errs[i] && ++stopped <= 8) {
-			char what[80];
-			snprintf(what, sizeof(what), "thread %d (%s)",
-				 th->tid, u->name);
-			err = note_err(c, t->path, what, errs[i]);
-			errs[i] = NULL;
-		}
-		if (!err && bt->frame_count <= 1 && th->has_regs) {
-			/* symbolize with the unwinder's session, else a new
-			 * one (not for forged cores: it opens files) */
-			if (!sym && !sym_tried && u && u->symbolizer &&
-			    (sym = u->symbolizer(state)))
-				sym_borrowed = true;
-			if (!sym && !sym_tried && !forged) {
-				sym_tried = true;
-				struct ct_error *e = ct_dwfl_open(core, &uo,
-								  &sym);
-				if (e && e != &ct_enomem)
-					ct_error_destroy(e);
-				else
-					err = e;
-			}
-			fp_threads++;
-			if (!err)
-				err = fp_walk(core, th, sym, bt);
-		}
-		if (!err)
-			mark_generic(bt);
-		if (!err && bt->frame_count >= CT_MAX_FRAMES && ++capped == 1)
-			err = ct_case_add_note(c, "'%s': thread %d has more "
-					       "than %d frames: the outermost "
-					       "are not kept", t->path,
-					       th->tid, CT_MAX_FRAMES);
-	}
-	for (size_t i = 0; errs && i < count; i++)
-		ct_error_destroy(errs[i]);
-	free(errs);
-	if (!err && stopped > 8)
-		err = ct_case_add_note(c, "'%s': %zu more threads stopped "
-				       "unwinding early", t->path,
-				       stopped - 8);
-	if (!err && fp_threads)
-		err = ct_case_add_note(c, "'%s': %zu of %zu threads not "
-				       "unwound past their first frame: "
-				       "frame-pointer chain or stack scan used "
-				       "(unreliable frames)", t->path,
-				       fp_threads, core->thread_count);
-	struct ct_dwfl *d = u && u->symbolizer ? u->symbolizer(state) : NULL;
+				       x.forged);
+	if (!err && !x.forged)
+		err = open_unwinder(&x);
+	x.first = c->backtrace_count;
+	if (!err)
+		err = add_backtraces(&x, crashing, o);
+	if (!err)
+		err = unwind_threads(&x);
+	const struct ct_unwinder_ops *u = x.u;
+	struct ct_dwfl *d = u && u->symbolizer ? u->symbolizer(x.state)
+					       : NULL;
 	if (!d)
-		d = sym;
-	if (sym_borrowed)
-		sym = NULL;	/* the unwinder's: closed with it */
+		d = x.sym;
+	if (x.sym_borrowed)
+		x.sym = NULL;	/* the unwinder's: closed with it */
 	uint64_t entry = 0;
 	if (!err && d) {
 		(void)ct_core_auxv(core, AT_ENTRY, &entry);
 		err = ct_dwfl_describe_modules(d, c, entry, o);
 	}
 	if (u)
-		u->close(state);
-	ct_dwfl_destroy(sym);
-	for (size_t i = 0; !err && i < core->loss_count; i++)
-		err = ct_case_add_note(c, "'%s': %s", t->path,
-				       core->losses[i]);
-	if (!err && core->losses_dropped)
-		err = ct_case_add_note(c, "'%s': %zu more losses not listed",
-				       t->path, core->losses_dropped);
-	if (!err && core->thread_count == 0)
-		err = ct_case_add_note(c, "'%s': no thread could be read from "
-				       "the core", t->path);
+		u->close(x.state);
+	ct_dwfl_destroy(x.sym);
+	if (!err)
+		err = note_losses(&x);
 	ct_core_destroy(core);
 	return err;
 }

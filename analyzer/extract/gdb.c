@@ -430,6 +430,60 @@ static const char *skip_space(const char *p, const char *end)
 	}
 }
 
+/* The end of the word at q: the next blank or newline. */
+static const char *word_end(const char *q, const char *end)
+{
+	while (q < end && *q != ' ' && *q != '\t' && *q != '\n')
+		q++;
+	return q;
+}
+
+/* A frame's tail at q: " at FILE:LINE" (file and line into f) or " from
+ * LIB" (f->module); false on OOM. */
+static bool frame_where(const char *q, const char *end, struct ct_frame *f)
+{
+	q = skip_space(q, end);
+	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
+		q = ct_skip_blanks(q + 3, end);
+		const char *file = q;
+		const char *stop = word_end(q, end);
+		const char *colon = stop;
+		while (colon > file && colon[-1] != ':')
+			colon--;
+		const char *file_end = colon > file ? colon - 1 : stop;
+		if (colon > file) {
+			const char *l = colon;
+			unsigned long line;
+			if (ct_parse_dec(&l, stop, &line))
+				f->source_line = line;
+		}
+		/* a masked path "…/heap.c" keeps its base name only */
+		if (is_ellipsis(file, file_end))
+			file += 3;
+		if (file < file_end && *file == '/' && file[-1] != ' ')
+			file++;
+		if (file_end > file) {
+			f->file = ct_strndup_clean(file,
+						   (size_t)(file_end - file));
+			if (!f->file)
+				return false;
+		}
+	} else if (ct_has_prefix(q, (size_t)(end - q), "from ")) {
+		q = ct_skip_blanks(q + 5, end);
+		const char *stop = word_end(q, end);
+		const char *base = stop;
+		while (base > q && base[-1] != '/')
+			base--;
+		if (stop > base) {
+			f->module = ct_strndup_clean(base,
+						     (size_t)(stop - base));
+			if (!f->module)
+				return false;
+		}
+	}
+	return true;
+}
+
 /* Parse one frame body [p, end) into f (strings malloc'd into f).  When
  * the body runs to the end of the text (a paste cut mid-line), a frame
  * without its argument list may have lost the end of its name: it is
@@ -488,52 +542,7 @@ static bool parse_frame(const char *p, const char *end, bool at_text_end,
 		f->reliable = false;
 	}
 	/* " at FILE:LINE" or " from LIB" */
-	q = skip_space(q, end);
-	if (ct_has_prefix(q, (size_t)(end - q), "at ")) {
-		q = ct_skip_blanks(q + 3, end);
-		const char *file = q;
-		const char *stop = q;
-		while (stop < end && *stop != ' ' && *stop != '\t' &&
-		       *stop != '\n')
-			stop++;
-		const char *colon = stop;
-		while (colon > file && colon[-1] != ':')
-			colon--;
-		const char *file_end = colon > file ? colon - 1 : stop;
-		if (colon > file) {
-			const char *l = colon;
-			unsigned long line;
-			if (ct_parse_dec(&l, stop, &line))
-				f->source_line = line;
-		}
-		/* a masked path "…/heap.c" keeps its base name only */
-		if (is_ellipsis(file, file_end))
-			file += 3;
-		if (file < file_end && *file == '/' && file[-1] != ' ')
-			file++;
-		if (file_end > file) {
-			f->file = ct_strndup_clean(file,
-						   (size_t)(file_end - file));
-			if (!f->file)
-				return false;
-		}
-	} else if (ct_has_prefix(q, (size_t)(end - q), "from ")) {
-		q = ct_skip_blanks(q + 5, end);
-		const char *stop = q;
-		while (stop < end && *stop != ' ' && *stop != '\t' &&
-		       *stop != '\n')
-			stop++;
-		const char *base = stop;
-		while (base > q && base[-1] != '/')
-			base--;
-		if (stop > base) {
-			f->module = ct_strndup_clean(base,
-						     (size_t)(stop - base));
-			if (!f->module)
-				return false;
-		}
-	}
-	return true;
+	return frame_where(q, end, f);
 }
 
 /* Names that say the frames are vmkernel's (a PSOD analysed in gdb). */
@@ -975,99 +984,98 @@ static struct ct_backtrace *choose_crashing(struct gdb_state *s,
 	return best;
 }
 
-static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
+/* A thread header in [region, m), the text before a frame marker, names
+ * the backtraces that follow. */
+static void take_thread_header(struct gdb_state *s, const char *region,
+			       const char *m)
 {
-	struct gdb_state s = {
-		.c = c, .t = t, .current_thread = -1, .signal_thread = -1,
-		.starred_thread = -1, .switched_lwp = -1,
-		.first_bt = c->backtrace_count,
-	};
-	const char *p = t->buf, *end = t->buf + t->len;
-	struct ct_error *err = NULL;
-	struct ct_panic panic = { 0 };
-	char *signal_line = NULL;
-	char exc[32];
-
-	/* a KB's bare "#N Func" listing of a vmkernel core: the vmkernel
-	 * extractor reads it, with what its frames say of the PSOD */
-	if (bare_listing(t->buf, t->len) &&
-	    ct_extractor_vmkernel.sniff(t->buf, t->len))
-		return NULL;
-
-	/* Pass over lines for headers and context; frames are found by marker
-	 * so that flattened pastes work the same as one frame per line. */
-	struct ct_line_reader r;
-	struct ct_line line;
-	ct_line_reader_init(&r, t->buf, t->len);
-	while (ct_line_next(&r, &line)) {
-		const char *lp = line.p, *le = line.p + line.len;
-		err = read_context(&s, lp, le, &signal_line);
-		if (err)
-			return err;
-		if (signal_line && !panic.origin.path)
-			panic.origin = (struct ct_origin){ t->path, line.number };
+	char label[64] = "";
+	for (const char *q = region; q < m;) {
+		const char *nl = memchr(q, '\n', (size_t)(m - q));
+		const char *le = nl ? nl : m;
+		const char *lp = ct_skip_blanks(q, le);
+		if (thread_header(lp, le, label, sizeof(label)))
+			snprintf(s->label, sizeof(s->label), "%s", label);
+		q = nl ? nl + 1 : m;
 	}
+}
 
+/* Where the frame text at body ends: at the next marker (or the end of
+ * the text), or at the end of the line once the argument list is
+ * closed. */
+static const char *frame_end(const char *body, const char *next,
+			     const char *end)
+{
+	const char *stop = next ? next : end;
+	const char *nl = memchr(body, '\n', (size_t)(stop - body));
+	if (nl) {
+		const char *open = memchr(body, '(', (size_t)(nl - body));
+		const char *close_end = open ? skip_args(open, stop) : NULL;
+		const char *eol = close_end
+			? memchr(close_end, '\n', (size_t)(stop - close_end))
+			: nl;
+		stop = eol ? continuation_end(eol, stop) : stop;
+	}
+	return stop;
+}
+
+/* Frame number (marker m, text [body, stop)) to the current backtrace,
+ * or to a new one when it starts one. */
+static struct ct_error *take_frame(struct gdb_state *s, const char *m,
+				   unsigned long number, bool own_line,
+				   const char *body, const char *stop,
+				   const char *end)
+{
+	struct ct_case *c = s->c;
+	struct ct_error *err = NULL;
+	struct ct_frame f = { .number = (int)number, .reliable = true };
+	bool parsed = parse_frame(body, stop, skip_space(stop, end) == end,
+				  &f);
+	if (number == 0 && parsed && s->bt && s->bt->frame_count == 1 &&
+	    s->bt_index + 1 == c->backtrace_count && !s->labelled &&
+	    same_frame(&s->bt->frames[0], &f)) {
+		/* gdb printed frame #0 when it loaded the core, then the
+		 * backtrace repeats it: one backtrace, not two */
+		err = relabel_backtrace(s);
+		s->expect = 0;
+	} else if (number == 0 || s->label[0] || !s->bt) {
+		err = start_backtrace(s, m);
+		s->expect = number;
+	}
+	/* a frame on its own line may skip numbers: "bt 12" then "bt -14"
+	 * leaves a gap, the backtrace goes on */
+	if (!err && parsed && (number == s->expect ||
+			       (own_line && number > s->expect))) {
+		s->bt = &c->backtraces[s->bt_index];
+		err = ct_backtrace_add_frame(s->bt, &f);
+		s->expect = number + 1;
+	}
+	ct_frame_deinit(&f);
+	return err;
+}
+
+/* Frames are found by marker so that flattened pastes work the same as
+ * one frame per line. */
+static struct ct_error *read_marked_frames(struct gdb_state *s)
+{
+	const char *p = s->t->buf, *end = s->t->buf + s->t->len;
+	struct ct_error *err = NULL;
 	unsigned long number;
 	const char *body;
 	struct marker_scan sc;
-	marker_scan_init(&sc, t->buf, end);
+	marker_scan_init(&sc, s->t->buf, end);
 	const char *m = find_frame_marker(&sc, p, NULL, &number, &body);
 	bool own_line = sc.own_line;
 	const char *region = p; /* text before the marker, for thread heads */
 	while (m && !err) {
-		/* a thread header between the previous frame and this one? */
-		char label[64] = "";
-		for (const char *q = region; q < m;) {
-			const char *nl = memchr(q, '\n', (size_t)(m - q));
-			const char *le = nl ? nl : m;
-			const char *lp = ct_skip_blanks(q, le);
-			if (thread_header(lp, le, label, sizeof(label)))
-				snprintf(s.label, sizeof(s.label), "%s", label);
-			q = nl ? nl + 1 : m;
-		}
+		take_thread_header(s, region, m);
 		unsigned long next_number;
 		const char *next_body;
 		const char *next = find_frame_marker(&sc, body, m, &next_number,
 						     &next_body);
 		bool next_own_line = sc.own_line;
-		/* the body ends at the next marker, or at the end of the line
-		 * once the argument list is closed */
-		const char *stop = next ? next : end;
-		const char *nl = memchr(body, '\n', (size_t)(stop - body));
-		if (nl) {
-			const char *open = memchr(body, '(',
-						  (size_t)(nl - body));
-			const char *close_end = open ? skip_args(open, stop)
-						     : NULL;
-			const char *eol = close_end
-				? memchr(close_end, '\n',
-					 (size_t)(stop - close_end)) : nl;
-			stop = eol ? continuation_end(eol, stop) : stop;
-		}
-		struct ct_frame f = { .number = (int)number, .reliable = true };
-		bool parsed = parse_frame(body, stop,
-					  skip_space(stop, end) == end, &f);
-		if (number == 0 && parsed && s.bt && s.bt->frame_count == 1 &&
-		    s.bt_index + 1 == c->backtrace_count && !s.labelled &&
-		    same_frame(&s.bt->frames[0], &f)) {
-			/* gdb printed frame #0 when it loaded the core, then
-			 * the backtrace repeats it: one backtrace, not two */
-			err = relabel_backtrace(&s);
-			s.expect = 0;
-		} else if (number == 0 || s.label[0] || !s.bt) {
-			err = start_backtrace(&s, m);
-			s.expect = number;
-		}
-		/* a frame on its own line may skip numbers: "bt 12" then
-		 * "bt -14" leaves a gap, the backtrace goes on */
-		if (!err && parsed && (number == s.expect ||
-				       (own_line && number > s.expect))) {
-			s.bt = &c->backtraces[s.bt_index];
-			err = ct_backtrace_add_frame(s.bt, &f);
-			s.expect = number + 1;
-		}
-		ct_frame_deinit(&f);
+		const char *stop = frame_end(body, next, end);
+		err = take_frame(s, m, number, own_line, body, stop, end);
 		region = stop;
 		m = next;
 		body = next_body;
@@ -1079,25 +1087,30 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 			own_line = sc.own_line;
 		}
 	}
-	if (!err && c->backtrace_count == s.first_bt)
-		err = extract_unmarked(&s);
-	if (err)
-		goto out;
+	return err;
+}
 
-	/* family and crashing thread */
+/* The family of the backtraces read, the crashing one and the panic its
+ * signal line tells of. */
+static struct ct_error *set_crash(struct gdb_state *s, char *signal_line,
+				  struct ct_panic *panic)
+{
+	struct ct_case *c = s->c;
+	struct ct_error *err = NULL;
+	char exc[32];
 	bool esxi = false;
-	for (size_t i = s.first_bt; i < c->backtrace_count; i++)
+	for (size_t i = s->first_bt; i < c->backtrace_count; i++)
 		if (looks_esxi(&c->backtraces[i]))
 			esxi = true;
-	for (size_t i = s.first_bt; i < c->backtrace_count; i++)
+	for (size_t i = s->first_bt; i < c->backtrace_count; i++)
 		ct_backtrace_mark_generic(&c->backtraces[i],
 					  esxi ? CT_FAMILY_ESXI
 					       : CT_FAMILY_USER);
-	struct ct_backtrace *crash = choose_crashing(&s, signal_line);
+	struct ct_backtrace *crash = choose_crashing(s, signal_line);
 	if (crash) {
 		crash->crashing = true;
-		panic.kind = esxi ? "PSOD" : "crash";
-		panic.message = signal_line;
+		panic->kind = esxi ? "PSOD" : "crash";
+		panic->message = signal_line;
 		if (signal_line) {
 			const char *sg = strstr(signal_line, "signal ");
 			if (!sg && (sg = strstr(signal_line, "reason: ")))
@@ -1107,17 +1120,53 @@ static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
 				for (sg += 7; *sg && *sg != ',' && k < 31; sg++)
 					exc[k++] = *sg;
 				exc[k] = '\0';
-				panic.exception = exc;
+				panic->exception = exc;
 			}
 		}
-		if (!panic.origin.path)
-			panic.origin = crash->origin;
-		err = ct_case_set_panic(c, &panic);
+		if (!panic->origin.path)
+			panic->origin = crash->origin;
+		err = ct_case_set_panic(c, panic);
 	}
 	if (!err && esxi)
 		err = ct_case_add_fact(c, "product", "esxi",
-				       (struct ct_origin){ t->path, 0 });
-out:
+				       (struct ct_origin){ s->t->path, 0 });
+	return err;
+}
+
+static struct ct_error *gdb_extract(struct ct_case *c, const struct ct_text *t)
+{
+	struct gdb_state s = {
+		.c = c, .t = t, .current_thread = -1, .signal_thread = -1,
+		.starred_thread = -1, .switched_lwp = -1,
+		.first_bt = c->backtrace_count,
+	};
+	struct ct_error *err = NULL;
+	struct ct_panic panic = { 0 };
+	char *signal_line = NULL;
+
+	/* a KB's bare "#N Func" listing of a vmkernel core: the vmkernel
+	 * extractor reads it, with what its frames say of the PSOD */
+	if (bare_listing(t->buf, t->len) &&
+	    ct_extractor_vmkernel.sniff(t->buf, t->len))
+		return NULL;
+
+	/* Pass over lines for headers and context. */
+	struct ct_line_reader r;
+	struct ct_line line;
+	ct_line_reader_init(&r, t->buf, t->len);
+	while (ct_line_next(&r, &line)) {
+		const char *lp = line.p, *le = line.p + line.len;
+		err = read_context(&s, lp, le, &signal_line);
+		if (err)
+			return err;
+		if (signal_line && !panic.origin.path)
+			panic.origin = (struct ct_origin){ t->path, line.number };
+	}
+	err = read_marked_frames(&s);
+	if (!err && c->backtrace_count == s.first_bt)
+		err = extract_unmarked(&s);
+	if (!err)
+		err = set_crash(&s, signal_line, &panic);
 	free(signal_line);
 	return err;
 }

@@ -511,11 +511,12 @@ static void address_frame(struct ct_frame *f, uint64_t addr)
  * address, parentheses, a location, "from" or an inlined mark.
  * Returns 1 with f filled (strings owned by f), 0 when the text is no
  * frame, -1 when memory ran out (f then holds nothing to free). */
-static int parse_frame(const char *p, const char *end, struct ct_frame *f)
+/* What comes before a frame's name: s390's "(", inlined markers, up to
+ * two "[<address>]", "? " (unreliable), "(" after an address (*ret_paren),
+ * "inline " and ppc64's "." of a function descriptor. */
+static const char *frame_head(const char *p, const char *end,
+			      struct ct_frame *f, bool *ret_paren)
 {
-	memset(f, 0, sizeof(*f));
-	f->number = -1;
-	f->reliable = true;
 	p = ct_skip_blanks(p, end);
 	if (end - p >= 3 && p[0] == '(' && p[1] == '[') {
 		f->reliable = false;	/* s390: "([<addr>] func+0x/0x)" */
@@ -550,6 +551,43 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 	/* ppc64 ELFv1 function descriptors: ".func" is func */
 	if (end - p >= 2 && p[0] == '.' && is_name_start(p[1]))
 		p++;
+	*ret_paren = paren;
+	return p;
+}
+
+/* "+0xOFF/0xSIZE" at *p, if there: 1 read (past it), 0 none, -1 bad. */
+static int frame_offset(const char **p, const char *end, struct ct_frame *f)
+{
+	if (!starts(*p, end, "+0x"))
+		return 0;
+	const char *q = *p + 1;
+	uint64_t off, size;
+	bool masked;
+	if (!ct_parse_hex(&q, end, &off, &masked))
+		return -1;
+	f->offset = off;
+	f->has_offset = !masked;
+	if (q < end && *q == '/') {
+		q++;
+		if (!ct_parse_hex(&q, end, &size, &masked))
+			return -1;
+		/* "? internal_add_timer+0x80/0x80": a return address past
+		 * the function's end is a stale stack word */
+		if (!f->reliable && !masked && off && off == size)
+			f->generic = true;
+	}
+	*p = q;
+	return 1;
+}
+
+static int parse_frame(const char *p, const char *end, struct ct_frame *f)
+{
+	memset(f, 0, sizeof(*f));
+	f->number = -1;
+	f->reliable = true;
+	bool paren;
+	p = frame_head(p, end, f, &paren);
+	uint64_t addr;
 	const char *name = p;
 	while (p < end && (ct_is_ident_char((unsigned char)*p) || *p == '.') &&
 	       p - name <= MAX_NAME)
@@ -570,27 +608,10 @@ static int parse_frame(const char *p, const char *end, struct ct_frame *f)
 	}
 	if (ct_is_digit(name[0]) || name[0] == '.')
 		return 0;
-	bool offset = false;
-	if (starts(p, end, "+0x")) {
-		const char *q = p + 1;
-		uint64_t off, size;
-		bool masked;
-		if (!ct_parse_hex(&q, end, &off, &masked))
-			return 0;
-		f->offset = off;
-		f->has_offset = !masked;
-		if (q < end && *q == '/') {
-			q++;
-			if (!ct_parse_hex(&q, end, &size, &masked))
-				return 0;
-			/* "? internal_add_timer+0x80/0x80": a return address
-			 * past the function's end is a stale stack word */
-			if (!f->reliable && !masked && off && off == size)
-				f->generic = true;
-		}
-		p = q;
-		offset = true;
-	}
+	int has_offset = frame_offset(&p, end, f);
+	if (has_offset < 0)
+		return 0;
+	bool offset = has_offset > 0;
 	if (paren) {
 		/* "(func [mod])", "(func+0x10/0x14 [mod])" */
 		if (frame_module(&p, end, f) < 0)
@@ -2112,38 +2133,14 @@ static bool driver_prefix(const char *m, const char *end)
 						   sp[5] == ':'));
 }
 
-static struct ct_error *handle_line(struct lx_state *s, const char *lp,
-				    size_t len)
+/* keyword_line() found no keyword it knows. */
+static struct ct_error not_keyword;
+
+/* A line known by its first word (r is the current report, or NULL):
+ * handled, or &not_keyword. */
+static struct ct_error *keyword_line(struct lx_state *s, struct report *r,
+				     const char *m, const char *end)
 {
-	struct ct_log_prefix pfx;
-	prefix_parse(lp, len, &pfx);
-	if (pfx.vmkernel)
-		return hang_finish(s);	/* an ESXi line is never ours */
-	struct ct_error *err = NULL;
-	if (kernel_tagged(&pfx)) {
-		s->kernel_lines++;
-		err = host_fact(s, &pfx);
-		if (err)
-			return err;
-	} else if (dmesg_stamped(&pfx)) {
-		s->kernel_lines++;
-	}
-	const char *m = pfx.message, *end = m + pfx.message_len;
-	if (s->hang.active) {
-		if (hang_continuation(s, m, end))
-			return NULL;
-		err = hang_finish(s);
-		if (err)
-			return err;
-	}
-	m = ct_skip_blanks(m, end);
-	if (m >= end)
-		return NULL;
-	const char *anchor;
-	enum headline hl = classify(m, end, &anchor);
-	if (hl != HL_NONE)
-		return headline(s, hl, anchor, end, &pfx);
-	struct report *r = current(s);
 	switch (*m) {
 	case '-':
 		if (starts(m, end, "---[ end ")) {
@@ -2235,6 +2232,45 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 	default:
 		break;
 	}
+	return &not_keyword;
+}
+
+static struct ct_error *handle_line(struct lx_state *s, const char *lp,
+				    size_t len)
+{
+	struct ct_log_prefix pfx;
+	prefix_parse(lp, len, &pfx);
+	if (pfx.vmkernel)
+		return hang_finish(s);	/* an ESXi line is never ours */
+	struct ct_error *err = NULL;
+	if (kernel_tagged(&pfx)) {
+		s->kernel_lines++;
+		err = host_fact(s, &pfx);
+		if (err)
+			return err;
+	} else if (dmesg_stamped(&pfx)) {
+		s->kernel_lines++;
+	}
+	const char *m = pfx.message, *end = m + pfx.message_len;
+	if (s->hang.active) {
+		if (hang_continuation(s, m, end))
+			return NULL;
+		err = hang_finish(s);
+		if (err)
+			return err;
+	}
+	m = ct_skip_blanks(m, end);
+	if (m >= end)
+		return NULL;
+	const char *anchor;
+	enum headline hl = classify(m, end, &anchor);
+	if (hl != HL_NONE)
+		return headline(s, hl, anchor, end, &pfx);
+	struct report *r = current(s);
+	err = keyword_line(s, r, m, end);
+	if (err != &not_keyword)
+		return err;
+	err = NULL;
 	if (pc_form_line(s, m, end, &err))
 		return err;
 	if (s->trace == TRACE_NONE && arm_trace_start(m, end)) {

@@ -584,10 +584,68 @@ static const char *skip_loglevel(const char *p, const char *end)
 
 /* ct_log_prefix_parse(); nested when called for what follows a capture
  * tool's stamp, which may be a whole log line with prefixes of its own. */
+/* After the stamp: dmesg -x "kern  :err   : ", or a container console's
+ * "kern:  err: " with its own "[2024-...Z]: " stamp, maybe after a node
+ * name, maybe indented by a paste.  Returns where the rest starts. */
+static const char *facility_prefix(const char *p, const char *end,
+				   struct ct_log_prefix *r)
+{
+	const char *q, *b = p;
+	if (b < end && *b == ' ' && !r->timestamp && !r->host)
+		b = ct_skip_blanks(b, end);
+	if (b < end && !r->vmkernel &&
+	    (ct_is_digit(*b) || ct_is_lower(*b))) {
+		const char *node_end = NULL;
+		q = facility_colon_level(b, end);
+		if (!q && !r->timestamp && !r->host &&
+		    (node_end = node_name(b, end)))
+			q = facility_colon_level(ct_skip_blanks(node_end + 1,
+								end), end);
+		if (q) {
+			if (node_end) {
+				r->host = b;
+				r->host_len = (size_t)(node_end - b);
+			}
+			p = q;
+			if (p < end && *p == '[' &&
+			    (q = iso_timestamp(p + 1, end)) &&
+			    end - q >= 2 && q[0] == ']' && q[1] == ':') {
+				r->timestamp = p + 1;
+				r->timestamp_len = (size_t)(q - p - 1);
+				p = ct_skip_blanks(q + 2, end);
+			}
+		}
+	}
+	return p;
+}
+
+/* Syslog may carry a dmesg stamp too: "kernel: [ 3139.70] ...", which
+ * overrides a weak (serial) stamp.  Returns where the rest starts. */
+static const char *dmesg_prefix(const char *p, const char *end,
+				struct ct_log_prefix *r, bool serial)
+{
+	const char *q;
+	const char *after_loglevel = skip_loglevel(p, end);
+	if ((q = ct_log_dmesg_stamp(after_loglevel, end)) ||
+	    (q = ct_log_human_stamp(after_loglevel, end))) {
+		if (!r->timestamp || serial) {
+			r->timestamp = after_loglevel;
+			r->timestamp_len = (size_t)(q - after_loglevel);
+		}
+		p = q;
+		const char *c = printk_caller(p, end, &r->cpu);
+		if (c)
+			p = c;
+		if (p < end && *p == ' ')
+			p++;
+	}
+	return p;
+}
+
 static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
 			 bool nested)
 {
-	const char *end = p + len, *q, *h, *b;
+	const char *end = p + len, *q, *h;
 	/* a weak stamp: a capture tool's, which a kernel stamp overrides */
 	bool serial = false;
 	memset(r, 0, sizeof(*r));
@@ -656,52 +714,8 @@ static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
 	}
 
 after_stamp:
-	/* dmesg -x "kern  :err   : ", or a container console's "kern:  err: "
-	 * with its own "[2024-...Z]: " stamp, maybe after a node name, maybe
-	 * indented by a paste */
-	b = p;
-	if (b < end && *b == ' ' && !r->timestamp && !r->host)
-		b = ct_skip_blanks(b, end);
-	if (b < end && !r->vmkernel &&
-	    (ct_is_digit(*b) || ct_is_lower(*b))) {
-		const char *node_end = NULL;
-		q = facility_colon_level(b, end);
-		if (!q && !r->timestamp && !r->host &&
-		    (node_end = node_name(b, end)))
-			q = facility_colon_level(ct_skip_blanks(node_end + 1,
-								end), end);
-		if (q) {
-			if (node_end) {
-				r->host = b;
-				r->host_len = (size_t)(node_end - b);
-			}
-			p = q;
-			if (p < end && *p == '[' &&
-			    (q = iso_timestamp(p + 1, end)) &&
-			    end - q >= 2 && q[0] == ']' && q[1] == ':') {
-				r->timestamp = p + 1;
-				r->timestamp_len = (size_t)(q - p - 1);
-				p = ct_skip_blanks(q + 2, end);
-			}
-		}
-	}
-
-	/* syslog may carry a dmesg stamp too: "kernel: [ 3139.70] ..." */
-	const char *after_loglevel = skip_loglevel(p, end);
-	if ((q = ct_log_dmesg_stamp(after_loglevel, end)) ||
-	    (q = ct_log_human_stamp(after_loglevel, end))) {
-		if (!r->timestamp || serial) {
-			r->timestamp = after_loglevel;
-			r->timestamp_len = (size_t)(q - after_loglevel);
-		}
-		p = q;
-		const char *c = printk_caller(p, end, &r->cpu);
-		if (c)
-			p = c;
-		if (p < end && *p == ' ')
-			p++;
-	}
-
+	p = facility_prefix(p, end, r);
+	p = dmesg_prefix(p, end, r, serial);
 	/* ESXi "cpuN:W)" after whatever came first */
 	if ((q = esxi_cpu_world(p, end, r)))
 		p = q;

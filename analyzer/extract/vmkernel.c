@@ -985,6 +985,65 @@ static void saved_header(struct vmk_state *s, const char *p, const char *end)
 		copy_span(s->pending_saved, sizeof(s->pending_saved), q, len);
 }
 
+/* Open a new block for frame line fl (key: its CPU and world, or its own
+ * label), labelled by the header before it.  Past MAX_BLOCKS nothing is
+ * opened and s->in_block stays false. */
+static struct ct_error *open_block(struct vmk_state *s,
+				   const struct ct_log_prefix *pre,
+				   const struct frame_line *fl,
+				   unsigned long line, const char *key)
+{
+	struct ct_case *sc = s->scratch;
+	/* a header names the block that follows it closely */
+	if (line - s->pending_line > PENDING_LINES) {
+		s->pending_saved[0] = '\0';
+		s->pending_label[0] = '\0';
+	}
+	if (sc->backtrace_count >= MAX_BLOCKS) {
+		s->blocks_dropped = true;
+		s->in_block = false;
+		return NULL;
+	}
+	struct block_meta *m = &s->meta[sc->backtrace_count];
+	memset(m, 0, sizeof(*m));
+	m->saved = fl->label != NULL || s->pending_saved[0];
+	m->after_panic = s->panic.seen;
+	/* vmklinux WARN_ON and vmk_LogBacktraceMessage() print the
+	 * backtrace of a warning: it is the report when no panic is */
+	m->warning = !s->panic.seen &&
+		     ((s->warning &&
+		       line - s->warning_line <= PENDING_LINES) ||
+		      (fl->name && fl->name_len == 23 &&
+		       memcmp(fl->name, "vmk_LogBacktraceMessage",
+			      23) == 0));
+	char label[LABEL_LEN];
+	if (s->pending_saved[0])
+		snprintf(label, sizeof(label), "%s", s->pending_saved);
+	else if (fl->label || key[0])
+		snprintf(label, sizeof(label), "%s", key);
+	else if (s->pending_label[0])
+		snprintf(label, sizeof(label), "%s", s->pending_label);
+	else
+		label[0] = '\0';
+	if (!m->saved && s->panic.seen && !s->panic.frozen &&
+	    !s->crash_chosen) {
+		m->crashing = true;
+		s->crash_chosen = true;
+		prefix_context(s, pre);
+	}
+	struct ct_backtrace *bt;
+	struct ct_error *err = ct_case_add_backtrace(
+		sc, label[0] ? label : NULL,
+		(struct ct_origin){ s->t->path, line }, &bt);
+	if (err)
+		return err;
+	s->pending_saved[0] = '\0';
+	s->pending_label[0] = '\0';
+	snprintf(s->block_key, sizeof(s->block_key), "%s", key);
+	s->in_block = true;
+	return NULL;
+}
+
 /* Add a frame line to the current block or open a new block. */
 static struct ct_error *frame(struct vmk_state *s,
 			      const struct ct_log_prefix *pre,
@@ -1018,53 +1077,9 @@ static struct ct_error *frame(struct vmk_state *s,
 	 * line ends it (scan() clears in_block) */
 	bool continues = s->in_block && strcmp(key, s->block_key) == 0;
 	if (!continues) {
-		/* a header names the block that follows it closely */
-		if (line - s->pending_line > PENDING_LINES) {
-			s->pending_saved[0] = '\0';
-			s->pending_label[0] = '\0';
-		}
-		if (sc->backtrace_count >= MAX_BLOCKS) {
-			s->blocks_dropped = true;
-			s->in_block = false;
-			return NULL;
-		}
-		struct block_meta *m = &s->meta[sc->backtrace_count];
-		memset(m, 0, sizeof(*m));
-		m->saved = fl->label != NULL || s->pending_saved[0];
-		m->after_panic = s->panic.seen;
-		/* vmklinux WARN_ON and vmk_LogBacktraceMessage() print the
-		 * backtrace of a warning: it is the report when no panic is */
-		m->warning = !s->panic.seen &&
-			     ((s->warning &&
-			       line - s->warning_line <= PENDING_LINES) ||
-			      (fl->name && fl->name_len == 23 &&
-			       memcmp(fl->name, "vmk_LogBacktraceMessage",
-				      23) == 0));
-		char label[LABEL_LEN];
-		if (s->pending_saved[0])
-			snprintf(label, sizeof(label), "%s", s->pending_saved);
-		else if (fl->label || key[0])
-			snprintf(label, sizeof(label), "%s", key);
-		else if (s->pending_label[0])
-			snprintf(label, sizeof(label), "%s", s->pending_label);
-		else
-			label[0] = '\0';
-		if (!m->saved && s->panic.seen && !s->panic.frozen &&
-		    !s->crash_chosen) {
-			m->crashing = true;
-			s->crash_chosen = true;
-			prefix_context(s, pre);
-		}
-		struct ct_backtrace *bt;
-		struct ct_error *err = ct_case_add_backtrace(
-			sc, label[0] ? label : NULL,
-			(struct ct_origin){ s->t->path, line }, &bt);
-		if (err)
+		struct ct_error *err = open_block(s, pre, fl, line, key);
+		if (err || !s->in_block)
 			return err;
-		s->pending_saved[0] = '\0';
-		s->pending_label[0] = '\0';
-		snprintf(s->block_key, sizeof(s->block_key), "%s", key);
-		s->in_block = true;
 	}
 	struct ct_backtrace *bt = &sc->backtraces[sc->backtrace_count - 1];
 	if (bt->frame_count >= CT_MAX_FRAMES)
@@ -1594,45 +1609,13 @@ static const char *psod_type(const struct panic_state *ps, char *buf,
 
 /* Move the blocks from the scratch case into the case, decide which one
  * crashed, and record the panic. */
-static struct ct_error *commit(struct vmk_state *s)
+/* Copy the n scratch backtraces to the case, labelled by their CPU and
+ * world when they crashed. */
+static struct ct_error *copy_backtraces(struct vmk_state *s, size_t n)
 {
 	struct ct_case *sc = s->scratch, *c = s->c;
 	struct panic_state *ps = &s->panic;
-	size_t n = sc->backtrace_count;
 	struct ct_error *err = NULL;
-	bool frames_only = !ps->seen && n &&
-			   s->frame_lines * 2 >= s->text_lines;
-
-	size_t warn = n;
-	for (size_t i = 0; !ps->seen && i < n; i++)
-		if (s->meta[i].warning && sc->backtraces[i].frame_count) {
-			warn = i;
-			frames_only = false;	/* a warning's backtrace */
-			break;
-		}
-	if (!ps->seen && !frames_only && warn == n) {
-		if (n)
-			return ct_case_add_note(
-				c, "'%s': %zu backtrace(s) outside a panic "
-				"not recorded", s->t->path, n);
-		return NULL;
-	}
-	if (frames_only && n) {
-		s->meta[0].crashing = true;
-	} else if (warn < n) {
-		s->meta[warn].crashing = true;
-	} else if (!s->crash_chosen) {
-		/* only other CPUs' saved frames after the panic (heartbeat):
-		 * the first of them shows the CPU that hung */
-		for (size_t i = 0; i < n; i++) {
-			if (s->meta[i].after_panic &&
-			    sc->backtraces[i].frame_count) {
-				s->meta[i].crashing = true;
-				break;
-			}
-		}
-	}
-	size_t base = c->backtrace_count;
 	for (size_t i = 0; i < n && !err; i++) {
 		struct ct_backtrace *from = &sc->backtraces[i], *bt;
 		char label[LABEL_LEN];
@@ -1658,22 +1641,17 @@ static struct ct_error *commit(struct vmk_state *s)
 		if (!err)
 			ct_backtrace_mark_generic(bt, CT_FAMILY_ESXI);
 	}
-	if (err)
-		return err;
-	if (n && warn == n)
-		hand_over(s, c->backtraces + base, n);
-	/* a crashing block of nothing but panic plumbing names no frame:
-	 * the title comes from the panic message */
-	for (size_t i = 0; i < n; i++) {
-		struct ct_backtrace *bt = &c->backtraces[base + i];
-		if (!bt->crashing || has_real_frame(bt))
-			continue;
-		for (size_t j = 0; j < bt->frame_count; j++)
-			if (ct_frame_is_plumbing(bt->frames[j].normalized,
-						 CT_FAMILY_ESXI))
-				bt->frames[j].generic = true;
-	}
+	return err;
+}
 
+/* The panic (or the warning, warn < n) of the case from the n backtraces
+ * at base, and notes on what was not recorded. */
+static struct ct_error *set_psod(struct vmk_state *s, size_t n, size_t base,
+				 size_t warn)
+{
+	struct ct_case *sc = s->scratch, *c = s->c;
+	struct panic_state *ps = &s->panic;
+	struct ct_error *err;
 	char type[TYPE_LEN];
 	struct ct_panic panic = {
 		.kind = "PSOD",
@@ -1715,6 +1693,64 @@ static struct ct_error *commit(struct vmk_state *s)
 				       "off; its frame was not recorded",
 				       s->t->path);
 	return err;
+}
+
+static struct ct_error *commit(struct vmk_state *s)
+{
+	struct ct_case *sc = s->scratch, *c = s->c;
+	struct panic_state *ps = &s->panic;
+	size_t n = sc->backtrace_count;
+	struct ct_error *err = NULL;
+	bool frames_only = !ps->seen && n &&
+			   s->frame_lines * 2 >= s->text_lines;
+
+	size_t warn = n;
+	for (size_t i = 0; !ps->seen && i < n; i++)
+		if (s->meta[i].warning && sc->backtraces[i].frame_count) {
+			warn = i;
+			frames_only = false;	/* a warning's backtrace */
+			break;
+		}
+	if (!ps->seen && !frames_only && warn == n) {
+		if (n)
+			return ct_case_add_note(
+				c, "'%s': %zu backtrace(s) outside a panic "
+				"not recorded", s->t->path, n);
+		return NULL;
+	}
+	if (frames_only && n) {
+		s->meta[0].crashing = true;
+	} else if (warn < n) {
+		s->meta[warn].crashing = true;
+	} else if (!s->crash_chosen) {
+		/* only other CPUs' saved frames after the panic (heartbeat):
+		 * the first of them shows the CPU that hung */
+		for (size_t i = 0; i < n; i++) {
+			if (s->meta[i].after_panic &&
+			    sc->backtraces[i].frame_count) {
+				s->meta[i].crashing = true;
+				break;
+			}
+		}
+	}
+	size_t base = c->backtrace_count;
+	err = copy_backtraces(s, n);
+	if (err)
+		return err;
+	if (n && warn == n)
+		hand_over(s, c->backtraces + base, n);
+	/* a crashing block of nothing but panic plumbing names no frame:
+	 * the title comes from the panic message */
+	for (size_t i = 0; i < n; i++) {
+		struct ct_backtrace *bt = &c->backtraces[base + i];
+		if (!bt->crashing || has_real_frame(bt))
+			continue;
+		for (size_t j = 0; j < bt->frame_count; j++)
+			if (ct_frame_is_plumbing(bt->frames[j].normalized,
+						 CT_FAMILY_ESXI))
+				bt->frames[j].generic = true;
+	}
+	return set_psod(s, n, base, warn);
 }
 
 static struct ct_error *vmkernel_extract(struct ct_case *c,

@@ -69,13 +69,6 @@ static struct ct_error *find_stacks(struct ct_walk_session *s)
 	return NULL;
 }
 
-static struct ct_error *dwarf_fail(const char *path, const char *what)
-{
-	return ct_error_at(ct_error_create(CT_ERROR_CORRUPT, "%s: %s", what,
-					   dwarf_errmsg(-1)),
-			   path, 0, 0, false);
-}
-
 /* ---- session ------------------------------------------------------------- */
 
 struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
@@ -133,7 +126,7 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 	}
 	s->dwarf = dwarf_begin(s->exe_fd, DWARF_C_READ);
 	if (!s->dwarf) {
-		err = dwarf_fail(s->exe, "no DWARF debug info");
+		err = ct_error_libdw(s->exe, "no DWARF debug info");
 		goto fail;
 	}
 	/* pointer size: the address size of the first unit */

@@ -236,15 +236,10 @@ void ct_walk_result_destroy(struct ct_walk_result *r)
 
 struct ct_error *ct_walk_error(const char *fmt, ...)
 {
-	char *msg;
 	va_list ap;
 	va_start(ap, fmt);
-	int n = vasprintf(&msg, fmt, ap);
+	struct ct_error *err = ct_error_vcreate(CT_ERROR_NOT_FOUND, fmt, ap);
 	va_end(ap);
-	if (n < 0)
-		return &ct_enomem;
-	struct ct_error *err = ct_error_create(CT_ERROR_NOT_FOUND, "%s", msg);
-	free(msg);
 	return err;
 }
 

@@ -770,15 +770,173 @@ static struct ct_error *tree_key(struct ct_walk_session *s,
 			     "array or a char pointer", spec->key, ename);
 }
 
+/* The layout of a BSD <sys/tree.h> RB_HEAD and its RB_ENTRY link; finds
+ * the element struct from rbh_root when spec gives none. */
+static struct ct_error *layout_bsd_rb(struct ct_walk_session *s,
+				      const struct ct_walk_spec *spec,
+				      Dwarf_Die *head, Dwarf_Die *elem,
+				      bool *have_elem,
+				      struct ct_walk_result *r, char *link,
+				      size_t link_size,
+				      struct ct_walk_tree_layout *l)
+{
+	Dwarf_Die rt;
+	if (!ct_walk_find_member(head, "rbh_root", &l->root_off, &rt, 0))
+		return ct_walk_error("struct %s has no rbh_root: not an "
+				     "RB_HEAD", r->head_type);
+	l->root_name = "rbh_root";
+	if (!*have_elem) {
+		if (dwarf_tag(&rt) != DW_TAG_pointer_type ||
+		    !ct_walk_die_type(&rt, elem) ||
+		    !ct_walk_is_struct(elem))
+			return ct_walk_error("rbh_root is not a pointer "
+					     "to a struct; give "
+					     "--elem-type");
+		*have_elem = true;
+	}
+	ct_walk_type_name(elem, r->elem_type, sizeof(r->elem_type));
+	Dwarf_Die et;
+	uint64_t eo;
+	if (spec->link) {
+		struct ct_walk_tval e = { 0, *elem };
+		struct ct_error *err = ct_walk_member_path(s, &e,
+							   spec->link);
+		if (err)
+			return err;
+		eo = e.addr;
+		et = e.type;
+		snprintf(link, link_size, "%s", spec->link);
+	} else {
+		int n = ct_walk_unique_member_with(elem, "rbe_left", &eo, &et,
+					   link, link_size);
+		if (n != 1)
+			return ct_walk_error("struct '%s' has %d RB_ENTRY "
+					     "members; give --link",
+					     r->elem_type, n);
+	}
+	uint64_t lo, ro, po, co;
+	Dwarf_Die t;
+	if (!ct_walk_find_member(&et, "rbe_left", &lo, &t, 0) ||
+	    !ct_walk_find_member(&et, "rbe_right", &ro, &t, 0) ||
+	    !ct_walk_find_member(&et, "rbe_parent", &po, &t, 0))
+		return ct_walk_error("link '%s' has no rbe_left, "
+				     "rbe_right and rbe_parent", link);
+	l->left_off = eo + lo;
+	l->right_off = eo + ro;
+	l->parent_off = eo + po;
+	l->left_name = "rbe_left";
+	l->right_name = "rbe_right";
+	l->parent_name = "rbe_parent";
+	if (ct_walk_find_member(&et, "rbe_color", &co, &t, 0)) {
+		l->color_off = eo + co;
+		l->color_size = (unsigned)ct_walk_type_size(&t);
+		if (l->color_size != 1 && l->color_size != 2 &&
+		    l->color_size != 4 && l->color_size != 8)
+			l->color_size = 4;
+		l->color_name = "rbe_color";
+	} else {
+		l->packed = true;
+		l->color_name = "rbe_parent";
+	}
+	l->elem_size = ct_walk_type_size(elem);
+	/* an element holds its links, whatever DWARF says its size
+	 * is */
+	uint64_t end = l->left_off > l->right_off ? l->left_off
+						 : l->right_off;
+	if (end < l->parent_off)
+		end = l->parent_off;
+	end += s->ptr_size;
+	if (!l->packed && end < l->color_off + l->color_size)
+		end = l->color_off + l->color_size;
+	if (l->elem_size < end)
+		l->elem_size = end;
+	l->node_size = l->elem_size;
+	return NULL;
+}
+
+/* The layout of a Linux rb_root or rb_root_cached, and of the element
+ * struct's rb_node member when spec names the element. */
+static struct ct_error *layout_linux_rb(struct ct_walk_session *s,
+					const struct ct_walk_spec *spec,
+					Dwarf_Die *head, Dwarf_Die *elem,
+					bool have_elem,
+					struct ct_walk_result *r, char *link,
+					size_t link_size,
+					struct ct_walk_tree_layout *l)
+{
+	Dwarf_Die rt, node;
+	uint64_t off;
+	if (!ct_walk_find_member(head, "rb_node", &l->root_off, &rt, 0)) {
+		/* rb_root_cached: its rb_root's rb_node */
+		Dwarf_Die rr;
+		uint64_t o2;
+		if (!ct_walk_find_member(head, "rb_root", &off, &rr, 0) ||
+		    !ct_walk_is_struct(&rr) ||
+		    !ct_walk_find_member(&rr, "rb_node", &o2, &rt, 0))
+			return ct_walk_error("struct %s has no rb_node: "
+					     "not an rb_root",
+					     r->head_type);
+		l->root_off = off + o2;
+		Dwarf_Die lt;
+		l->has_leftmost = ct_walk_find_member(head,
+						    "rb_leftmost",
+						    &l->leftmost_off,
+						    &lt, 0);
+	}
+	l->root_name = "rb_node";
+	if (dwarf_tag(&rt) != DW_TAG_pointer_type ||
+	    !ct_walk_die_type(&rt, &node) || !ct_walk_is_struct(&node))
+		return ct_walk_error("rb_node is not a pointer to a "
+				     "struct");
+	uint64_t lo, ro, po;
+	Dwarf_Die t;
+	if (!ct_walk_find_member(&node, "rb_left", &lo, &t, 0) ||
+	    !ct_walk_find_member(&node, "rb_right", &ro, &t, 0) ||
+	    !ct_walk_find_member(&node, "__rb_parent_color", &po, &t, 0))
+		return ct_walk_error("struct rb_node has no rb_left, "
+				     "rb_right and __rb_parent_color");
+	l->linux_rb = true;
+	l->left_off = lo;
+	l->right_off = ro;
+	l->parent_off = po;
+	l->left_name = "rb_left";
+	l->right_name = "rb_right";
+	l->parent_name = l->color_name = "__rb_parent_color";
+	l->node_size = ct_walk_type_size(&node);
+	if (l->node_size < 3 * (uint64_t)s->ptr_size)
+		l->node_size = 3 * (uint64_t)s->ptr_size;
+	if (have_elem) {
+		ct_walk_type_name(elem, r->elem_type,
+				  sizeof(r->elem_type));
+		Dwarf_Die et;
+		if (spec->link) {
+			struct ct_walk_tval e = { 0, *elem };
+			struct ct_error *err =
+				ct_walk_member_path(s, &e, spec->link);
+			if (err)
+				return err;
+			l->node_off = e.addr;
+			snprintf(link, link_size, "%s", spec->link);
+		} else if (ct_walk_unique_member_with(elem, "__rb_parent_color",
+					      &l->node_off, &et, link,
+					      link_size) != 1) {
+			return ct_walk_error("struct '%s' has no single "
+					     "rb_node member; give "
+					     "--link", r->elem_type);
+		}
+		l->elem_size = ct_walk_type_size(elem);
+	}
+	return NULL;
+}
+
 struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 				  const struct ct_walk_spec *spec,
 				  const struct ct_walk_tval *v,
 				  struct ct_walk_result *r, size_t max)
 {
 	struct ct_walk_tree_layout l = { 0 };
-	Dwarf_Die head = v->type, rt, elem, node;
+	Dwarf_Die head = v->type, elem;
 	bool have_elem = false;
-	uint64_t off;
 	char link[64] = "", first[64];
 	enum ct_walk_kind kind = spec->kind ? spec->kind
 				: ct_walk_tree_head_kind(&head);
@@ -792,150 +950,25 @@ struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 					     spec->elem_type);
 		have_elem = true;
 	}
-	if (kind == CT_WALK_RB) {
-		if (!ct_walk_find_member(&head, "rbh_root", &l.root_off, &rt, 0))
-			return ct_walk_error("struct %s has no rbh_root: not an "
-					     "RB_HEAD", r->head_type);
-		l.root_name = "rbh_root";
-		if (!have_elem) {
-			if (dwarf_tag(&rt) != DW_TAG_pointer_type ||
-			    !ct_walk_die_type(&rt, &elem) ||
-			    !ct_walk_is_struct(&elem))
-				return ct_walk_error("rbh_root is not a pointer "
-						     "to a struct; give "
-						     "--elem-type");
-			have_elem = true;
-		}
-		ct_walk_type_name(&elem, r->elem_type, sizeof(r->elem_type));
-		Dwarf_Die et;
-		uint64_t eo;
-		if (spec->link) {
-			struct ct_walk_tval e = { 0, elem };
-			struct ct_error *err = ct_walk_member_path(s, &e,
-								   spec->link);
-			if (err)
-				return err;
-			eo = e.addr;
-			et = e.type;
-			snprintf(link, sizeof(link), "%s", spec->link);
-		} else {
-			int n = ct_walk_unique_member_with(&elem, "rbe_left", &eo, &et,
-						   link, sizeof(link));
-			if (n != 1)
-				return ct_walk_error("struct '%s' has %d RB_ENTRY "
-						     "members; give --link",
-						     r->elem_type, n);
-		}
-		uint64_t lo, ro, po, co;
-		Dwarf_Die t;
-		if (!ct_walk_find_member(&et, "rbe_left", &lo, &t, 0) ||
-		    !ct_walk_find_member(&et, "rbe_right", &ro, &t, 0) ||
-		    !ct_walk_find_member(&et, "rbe_parent", &po, &t, 0))
-			return ct_walk_error("link '%s' has no rbe_left, "
-					     "rbe_right and rbe_parent", link);
-		l.left_off = eo + lo;
-		l.right_off = eo + ro;
-		l.parent_off = eo + po;
-		l.left_name = "rbe_left";
-		l.right_name = "rbe_right";
-		l.parent_name = "rbe_parent";
-		if (ct_walk_find_member(&et, "rbe_color", &co, &t, 0)) {
-			l.color_off = eo + co;
-			l.color_size = (unsigned)ct_walk_type_size(&t);
-			if (l.color_size != 1 && l.color_size != 2 &&
-			    l.color_size != 4 && l.color_size != 8)
-				l.color_size = 4;
-			l.color_name = "rbe_color";
-		} else {
-			l.packed = true;
-			l.color_name = "rbe_parent";
-		}
-		l.elem_size = ct_walk_type_size(&elem);
-		/* an element holds its links, whatever DWARF says its size
-		 * is */
-		uint64_t end = l.left_off > l.right_off ? l.left_off
-							 : l.right_off;
-		if (end < l.parent_off)
-			end = l.parent_off;
-		end += s->ptr_size;
-		if (!l.packed && end < l.color_off + l.color_size)
-			end = l.color_off + l.color_size;
-		if (l.elem_size < end)
-			l.elem_size = end;
-		l.node_size = l.elem_size;
-	} else if (kind == CT_WALK_LINUX_RB) {
-		if (!ct_walk_find_member(&head, "rb_node", &l.root_off, &rt, 0)) {
-			/* rb_root_cached: its rb_root's rb_node */
-			Dwarf_Die rr;
-			uint64_t o2;
-			if (!ct_walk_find_member(&head, "rb_root", &off, &rr, 0) ||
-			    !ct_walk_is_struct(&rr) ||
-			    !ct_walk_find_member(&rr, "rb_node", &o2, &rt, 0))
-				return ct_walk_error("struct %s has no rb_node: "
-						     "not an rb_root",
-						     r->head_type);
-			l.root_off = off + o2;
-			Dwarf_Die lt;
-			l.has_leftmost = ct_walk_find_member(&head,
-							    "rb_leftmost",
-							    &l.leftmost_off,
-							    &lt, 0);
-		}
-		l.root_name = "rb_node";
-		if (dwarf_tag(&rt) != DW_TAG_pointer_type ||
-		    !ct_walk_die_type(&rt, &node) || !ct_walk_is_struct(&node))
-			return ct_walk_error("rb_node is not a pointer to a "
-					     "struct");
-		uint64_t lo, ro, po;
-		Dwarf_Die t;
-		if (!ct_walk_find_member(&node, "rb_left", &lo, &t, 0) ||
-		    !ct_walk_find_member(&node, "rb_right", &ro, &t, 0) ||
-		    !ct_walk_find_member(&node, "__rb_parent_color", &po, &t, 0))
-			return ct_walk_error("struct rb_node has no rb_left, "
-					     "rb_right and __rb_parent_color");
-		l.linux_rb = true;
-		l.left_off = lo;
-		l.right_off = ro;
-		l.parent_off = po;
-		l.left_name = "rb_left";
-		l.right_name = "rb_right";
-		l.parent_name = l.color_name = "__rb_parent_color";
-		l.node_size = ct_walk_type_size(&node);
-		if (l.node_size < 3 * (uint64_t)s->ptr_size)
-			l.node_size = 3 * (uint64_t)s->ptr_size;
-		if (have_elem) {
-			ct_walk_type_name(&elem, r->elem_type,
-					  sizeof(r->elem_type));
-			Dwarf_Die et;
-			if (spec->link) {
-				struct ct_walk_tval e = { 0, elem };
-				struct ct_error *err =
-					ct_walk_member_path(s, &e, spec->link);
-				if (err)
-					return err;
-				l.node_off = e.addr;
-				snprintf(link, sizeof(link), "%s", spec->link);
-			} else if (ct_walk_unique_member_with(&elem, "__rb_parent_color",
-						      &l.node_off, &et, link,
-						      sizeof(link)) != 1) {
-				return ct_walk_error("struct '%s' has no single "
-						     "rb_node member; give "
-						     "--link", r->elem_type);
-			}
-			l.elem_size = ct_walk_type_size(&elem);
-		}
-	} else {
-		return ct_walk_error("'%s' (struct %s) is not a tree head",
-				     spec->member, r->head_type);
-	}
+	struct ct_error *err;
+	if (kind == CT_WALK_RB)
+		err = layout_bsd_rb(s, spec, &head, &elem, &have_elem, r,
+				    link, sizeof(link), &l);
+	else if (kind == CT_WALK_LINUX_RB)
+		err = layout_linux_rb(s, spec, &head, &elem, have_elem, r,
+				      link, sizeof(link), &l);
+	else
+		err = ct_walk_error("'%s' (struct %s) is not a tree head",
+				    spec->member, r->head_type);
+	if (err)
+		return err;
 	snprintf(r->link, sizeof(r->link), "%s", link);
 	l.elem_name = r->elem_type[0] ? r->elem_type : "rb_node";
 	if (spec->key) {
 		if (!have_elem)
 			return ct_walk_error("--key needs the element struct; "
 					     "give --elem-type and --link");
-		struct ct_error *err = tree_key(s, spec, &elem, r->elem_type,
-						&l);
+		err = tree_key(s, spec, &elem, r->elem_type, &l);
 		if (err)
 			return err;
 	}

@@ -296,6 +296,39 @@ static void test_bsearch(void **state)
 	}
 }
 
+static struct ct_error *vcreate(enum ct_error_code code, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct ct_error *err = ct_error_vcreate(code, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+/* Corruption reports carry the offset, and where in the library they
+ * were made; the va_list constructor formats as ct_error_create(). */
+static void test_error_corrupt_at(void **state)
+{
+	(void)state;
+	int line = __LINE__ + 1;
+	struct ct_error *err = ct_error_corrupt_at("vmcore", 0x36, "size %u",
+						   12u);
+	assert_int_equal(err->code, CT_ERROR_CORRUPT);
+	assert_true(err->has_offset);
+	assert_int_equal(err->offset, 0x36);
+	assert_string_equal(err->src_file, __FILE__);
+	assert_int_equal(err->src_line, line);
+	char *msg = ct_error_format(err);
+	assert_string_equal(msg, "'vmcore' at offset 0x36: size 12");
+	free(msg);
+	ct_error_destroy(err);
+	err = vcreate(CT_ERROR_NOT_FOUND, "no %s in %d", "key", 3);
+	assert_int_equal(err->code, CT_ERROR_NOT_FOUND);
+	assert_string_equal(err->message, "no key in 3");
+	assert_null(err->src_file);
+	ct_error_destroy(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -311,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_strndup_clean),
 		cmocka_unit_test(test_memstr),
 		cmocka_unit_test(test_error_format),
+		cmocka_unit_test(test_error_corrupt_at),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
