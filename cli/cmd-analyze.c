@@ -2,11 +2,11 @@
  * cmd-analyze.c - "crashtriage analyze PATH...": one case per PATH, printed
  * for a person or as one JSON object per line.
  */
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "rules/match.h"	/* kb: known-issue matching */
 #include "rules/autowalk.h"
 
@@ -238,16 +238,23 @@ static void print_case(const struct ct_case *c)
 /* What the command line asks of analyze. */
 struct analyze_args {
 	struct ct_analyze_options aopts;	/* cores, symbol lists */
-	const char **debug_dirs;	/* aopts.debug_dirs, owned */
-	const char **maps;		/* aopts.maps, owned */
+	struct cli_list debug_dirs;	/* aopts.debug_dirs */
+	struct cli_list maps;		/* aopts.maps */
 	bool json;
 	const char *kb_path, *rules_dir;	/* kb */
+	int first;			/* argv index of the first PATH */
 };
 
 static void analyze_args_deinit(struct analyze_args *a)
 {
-	free(a->debug_dirs);
-	free(a->maps);
+	cli_list_free(&a->debug_dirs);
+	cli_list_free(&a->maps);
+}
+
+static bool parse_unwinder(const char *value, void *target)
+{
+	*(const char **)target = value;
+	return strcmp(value, "dwfl") == 0 || strcmp(value, "libunwind") == 0;
 }
 
 /* Parse the options into a; -1 to go on, else the exit code (after
@@ -255,80 +262,33 @@ static void analyze_args_deinit(struct analyze_args *a)
  * borrowed. */
 static int parse_options(int argc, char **argv, struct analyze_args *a)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "kb", required_argument, NULL, 'k' },	/* kb */
-		{ "rules", required_argument, NULL, 'r' },	/* kb */
-		{ "help", no_argument, NULL, 'h' },
-		{ "exe", required_argument, NULL, 'e' },	/* cores */
-		{ "debug-dir", required_argument, NULL, 'd' },	/* cores */
-		{ "unwinder", required_argument, NULL, 'u' },	/* cores */
-		{ "map", required_argument, NULL, 'm' },	/* symbol lists */
-		{ "follow-links", no_argument, NULL, 'L' },
-		{ NULL, 0, NULL, 0 },
-	};
-	a->debug_dirs = calloc((size_t)argc, sizeof(*a->debug_dirs));
-	a->maps = calloc((size_t)argc, sizeof(*a->maps));
-	if (!a->debug_dirs || !a->maps) {
-		analyze_args_deinit(a);
-		cli_errorf("out of memory");
-		return CLI_EXIT_FAILED;
-	}
 	struct ct_analyze_options *aopts = &a->aopts;
-	aopts->debug_dirs = a->debug_dirs;
-	aopts->maps = a->maps;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			a->json = true;
-			break;
-		case 'k':	/* kb */
-			a->kb_path = optarg;
-			break;
-		case 'r':	/* kb */
-			a->rules_dir = optarg;
-			break;
-		case 'e':	/* cores */
-			aopts->executable = optarg;
-			break;
-		case 'd':	/* cores */
-			a->debug_dirs[aopts->debug_dir_count++] = optarg;
-			break;
-		case 'm':
-			a->maps[aopts->map_count++] = optarg;
-			break;
-		case 'L':
-			aopts->follow_links = true;
-			break;
-		case 'u':	/* cores */
-			aopts->unwinder = optarg;
-			break;
-		case 'h':
-			analyze_args_deinit(a);
-			fputs(cmd_analyze_usage, stdout);
-			return CLI_EXIT_OK;
-		default:
-			analyze_args_deinit(a);
-			fputs(cmd_analyze_usage, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (aopts->unwinder && strcmp(aopts->unwinder, "dwfl") != 0 &&
-	    strcmp(aopts->unwinder, "libunwind") != 0) {
-		cli_errorf("analyze: unknown unwinder '%s' (dwfl, libunwind)",
-			   aopts->unwinder);
-		analyze_args_deinit(a);
-		return CLI_EXIT_USAGE;
-	}
-	if (optind >= argc) {
-		analyze_args_deinit(a);
+	const struct cli_option options[] = {
+		CLI_FLAG("json", 0, &a->json),
+		CLI_STRING("kb", 0, &a->kb_path),		/* kb */
+		CLI_STRING("rules", 0, &a->rules_dir),		/* kb */
+		CLI_STRING("exe", 0, &aopts->executable),	/* cores */
+		CLI_LIST("debug-dir", 0, &a->debug_dirs),	/* cores */
+		CLI_CUSTOM("unwinder", 0, &aopts->unwinder,	/* cores */
+			   parse_unwinder),
+		CLI_LIST("map", 0, &a->maps),			/* symbol lists */
+		CLI_FLAG("follow-links", 0, &aopts->follow_links),
+		CLI_END,
+	};
+	int rc = cli_parse(argc, argv, options, cmd_analyze_usage, false,
+			   &a->first);
+	aopts->debug_dirs = a->debug_dirs.items;
+	aopts->debug_dir_count = a->debug_dirs.count;
+	aopts->maps = a->maps.items;
+	aopts->map_count = a->maps.count;
+	if (rc < 0 && a->first >= argc) {
 		cli_errorf("analyze: no PATH given");
 		fputs(cmd_analyze_usage, stderr);
-		return CLI_EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 	}
-	return -1;
+	if (rc >= 0)
+		analyze_args_deinit(a);
+	return rc;
 }
 
 /* Analyze one PATH, walk and match it against kb, and print it (after a
@@ -389,8 +349,8 @@ int cmd_analyze(int argc, char **argv)
 		return rc;
 	}
 	bool failed = false, usable = false;
-	for (int i = optind; i < argc; i++)
-		analyze_one(argv[i], &a, kb, i == optind, &failed, &usable);
+	for (int i = a.first; i < argc; i++)
+		analyze_one(argv[i], &a, kb, i == a.first, &failed, &usable);
 	ct_kb_destroy(kb);	/* kb */
 	analyze_args_deinit(&a);
 	/* write errors: cli_stdout_close() in main.c */

@@ -5,13 +5,13 @@
  * prints the summary and chooses the exit status.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "db/batch.h"
 #include "rules/match.h"
 
@@ -134,99 +134,48 @@ static bool parse_size(const char *s, uint64_t *ret)
 	return true;
 }
 
+static bool parse_size_option(const char *value, void *target)
+{
+	return parse_size(value, target);
+}
+
 int cmd_batch(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "kb", required_argument, NULL, 'k' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "rematch", no_argument, NULL, 'm' },
-		{ "case-timeout", required_argument, NULL, 't' },
-		{ "max-member-size", required_argument, NULL, 'M' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "recheck", no_argument, NULL, 'R' },
-		{ "follow-links", no_argument, NULL, 'L' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
 	bool rematch = false, quiet = false, recheck = false, follow = false;
-	long jobs = 1;
-	unsigned case_timeout = 300;
+	unsigned long jobs = 1, case_timeout = 300;
 	uint64_t max_member = 0;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "+j:qh", options, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			db_path = optarg;
-			break;
-		case 'k':
-			kb_path = optarg;
-			break;
-		case 'r':
-			rules_dir = optarg;
-			break;
-		case 'm':
-			rematch = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'R':
-			recheck = true;
-			break;
-		case 'L':
-			follow = true;
-			break;
-		case 't': {
-			char *end;
-			errno = 0;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || v > 86400 * 365 ||
-			    optarg[0] == '-') {
-				cli_errorf("bad --case-timeout '%s'", optarg);
-				return CLI_EXIT_USAGE;
-			}
-			case_timeout = (unsigned)v;
-			break;
-		}
-		case 'M':
-			if (!parse_size(optarg, &max_member)) {
-				cli_errorf("bad --max-member-size '%s'",
-					   optarg);
-				return CLI_EXIT_USAGE;
-			}
-			break;
-		case 'j': {
-			char *end;
-			jobs = strtol(optarg, &end, 10);
-			if (*end || jobs < 1 || jobs > 256) {
-				cli_errorf("bad -j '%s'", optarg);
-				return CLI_EXIT_USAGE;
-			}
-			break;
-		}
-		case 'h':
-			fputs(cmd_batch_usage, stdout);
-			return CLI_EXIT_OK;
-		default:
-			fputs(cmd_batch_usage, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	const struct cli_option options[] = {
+		CLI_STRING("db", 0, &db_path),
+		CLI_STRING("kb", 0, &kb_path),
+		CLI_STRING("rules", 0, &rules_dir),
+		CLI_FLAG("rematch", 0, &rematch),
+		CLI_UINT("case-timeout", 0, &case_timeout, 0, 86400 * 365),
+		CLI_CUSTOM("max-member-size", 0, &max_member, parse_size_option),
+		CLI_FLAG("quiet", 'q', &quiet),
+		CLI_FLAG("recheck", 0, &recheck),
+		CLI_FLAG("follow-links", 0, &follow),
+		CLI_UINT(NULL, 'j', &jobs, 1, 256),
+		CLI_END,
+	};
+	int optind;
+	int rc = cli_parse(argc, argv, options, cmd_batch_usage, true,
+			   &optind);
+	if (rc >= 0)
+		return rc;
 	if (!db_path || (optind >= argc && !rematch)) {
 		fputs(cmd_batch_usage, stderr);
 		return CLI_EXIT_USAGE;
 	}
 	struct ct_kb *kb = NULL;
-	int rc = cli_kb_open(kb_path, rules_dir, &kb);
+	rc = cli_kb_open(kb_path, rules_dir, &kb);
 	if (rc)
 		return rc;
 	struct progress pr = { .show = !quiet && isatty(STDERR_FILENO) };
 	clock_gettime(CLOCK_MONOTONIC, &pr.start);
 	struct ct_batch_options bo = {
 		.kb = kb, .jobs = (size_t)jobs, .recheck = recheck,
-		.follow_links = follow, .case_timeout = case_timeout,
+		.follow_links = follow, .case_timeout = (unsigned)case_timeout,
 		.max_member = max_member, .progress = show_progress,
 		.warn = warn, .arg = &pr,
 	};

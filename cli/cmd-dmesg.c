@@ -5,7 +5,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "analyzer/dump/dump.h"
 #include "symbolizers/kallsyms.h"
 
@@ -81,30 +81,17 @@ static int print_dmesg(struct ct_vmcore *vc, bool quiet)
 
 int cmd_dmesg(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "kallsyms", no_argument, NULL, 'k' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	bool kallsyms = false, quiet = false;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (opt) {
-		case 'k':
-			kallsyms = true;
-			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			fputs(cmd_dmesg_usage, stdout);
-			return CLI_EXIT_OK;
-		default:
-			fputs(cmd_dmesg_usage, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	const struct cli_option options[] = {
+		CLI_FLAG("kallsyms", 0, &kallsyms),
+		CLI_FLAG("quiet", 0, &quiet),
+		CLI_END,
+	};
+	int optind;
+	int rc = cli_parse(argc, argv, options, cmd_dmesg_usage, false,
+			   &optind);
+	if (rc >= 0)
+		return rc;
 	if (optind + 1 != argc) {
 		fputs(cmd_dmesg_usage, stderr);
 		return CLI_EXIT_USAGE;
@@ -117,7 +104,6 @@ int cmd_dmesg(int argc, char **argv)
 		cli_error(err);
 		return CLI_EXIT_FAILED;
 	}
-	int rc;
 	struct ct_vmcore *vc = NULL;
 	if (!ct_vmcore_sniff_any(map, len))
 		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,

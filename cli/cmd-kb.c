@@ -3,12 +3,12 @@
  * rules, from the binary, a folder of YAML rules or a compiled .sqlite file.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "db/kb.h"
 #include "rules/match.h"
 
@@ -580,48 +580,20 @@ static int kb_search(const char *kb_path, const char *rules_dir,
 
 int cmd_kb(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "kb", required_argument, NULL, 'k' },
-		{ "rules", required_argument, NULL, 'r' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "limit", required_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *kb_path = NULL, *rules_dir = NULL;
 	const char *output = "kb.sqlite";
-	size_t limit = 10;
-	int opt;
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "ho:n:", options, NULL)) != -1) {
-		switch (opt) {
-		case 'k':
-			kb_path = optarg;
-			break;
-		case 'r':
-			rules_dir = optarg;
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'n': {
-			char *end;
-			unsigned long v = strtoul(optarg, &end, 10);
-			if (*end || v == 0 || v > 1000) {
-				cli_errorf("kb: --limit wants 1..1000");
-				return CLI_EXIT_USAGE;
-			}
-			limit = v;
-			break;
-		}
-		case 'h':
-			fputs(cmd_kb_usage, stdout);
-			return CLI_EXIT_OK;
-		default:
-			fputs(cmd_kb_usage, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	unsigned long limit = 10;
+	const struct cli_option options[] = {
+		CLI_STRING("kb", 0, &kb_path),
+		CLI_STRING("rules", 0, &rules_dir),
+		CLI_STRING("output", 'o', &output),
+		CLI_UINT("limit", 'n', &limit, 1, 1000),
+		CLI_END,
+	};
+	int optind;
+	int rc = cli_parse(argc, argv, options, cmd_kb_usage, false, &optind);
+	if (rc >= 0)
+		return rc;
 	if (optind >= argc) {
 		cli_errorf("kb: no subcommand given");
 		fputs(cmd_kb_usage, stderr);
@@ -651,7 +623,8 @@ int cmd_kb(int argc, char **argv)
 			cli_errorf("kb search: no TEXT given");
 			return CLI_EXIT_USAGE;
 		}
-		return kb_search(kb_path, rules_dir, args, rest, limit);
+		return kb_search(kb_path, rules_dir, args, rest,
+				 (size_t)limit);
 	}
 	bool list = strcmp(sub, "list") == 0;
 	bool show = strcmp(sub, "show") == 0;
@@ -666,7 +639,7 @@ int cmd_kb(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	struct ct_kb *kb;
-	int rc = cli_kb_open(kb_path, rules_dir, &kb);
+	rc = cli_kb_open(kb_path, rules_dir, &kb);
 	if (rc)
 		return rc;
 	rc = list ? kb_list(kb) : kb_show(kb, args[0]);

@@ -5,13 +5,13 @@
  * HTML page (--html FILE) with inline SVG charts.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "analyzer/strbuf.h"
 #include "db/results.h"
 
@@ -532,51 +532,22 @@ static struct ct_error *report_html(struct ct_results *db,
 
 int cmd_report(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "db", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "csv", no_argument, NULL, 'C' },
-		{ "html", required_argument, NULL, 'H' },
-		{ "top", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	const char *db_path = NULL, *html = NULL;
 	bool json = false, csv = false;
-	size_t top = 20;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "+h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'd':
-			db_path = optarg;
-			break;
-		case 'J':
-			json = true;
-			break;
-		case 'C':
-			csv = true;
-			break;
-		case 'H':
-			html = optarg;
-			break;
-		case 't': {
-			char *end;
-			unsigned long n = strtoul(optarg, &end, 10);
-			if (*end || optarg[0] == '-') {
-				cli_errorf("bad --top '%s'", optarg);
-				return CLI_EXIT_USAGE;
-			}
-			top = n;
-			break;
-		}
-		case 'h':
-			fputs(cmd_report_usage, stdout);
-			return CLI_EXIT_OK;
-		default:
-			fputs(cmd_report_usage, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
+	unsigned long top = 20;
+	const struct cli_option options[] = {
+		CLI_STRING("db", 0, &db_path),
+		CLI_FLAG("json", 0, &json),
+		CLI_FLAG("csv", 0, &csv),
+		CLI_STRING("html", 0, &html),
+		CLI_UINT("top", 0, &top, 0, 0),
+		CLI_END,
+	};
+	int optind;
+	int rc = cli_parse(argc, argv, options, cmd_report_usage, true,
+			   &optind);
+	if (rc >= 0)
+		return rc;
 	if (!db_path || optind < argc || json + csv + (html != NULL) > 1) {
 		fputs(cmd_report_usage, stderr);
 		return CLI_EXIT_USAGE;

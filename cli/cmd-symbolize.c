@@ -6,12 +6,12 @@
  * backtrace on stdin and writes it back with every address annotated,
  * like the kernel's decode_stacktrace.sh.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "analyzer/strbuf.h"		/* ct_strbuf, ct_is_ident_char */
 #include "symbolizers/symbolize.h"	/* DWARF through libdwfl */
 #include "symbolizers/symtab-text.h"	/* System.map, symbol lists */
@@ -393,49 +393,26 @@ static int print_answers(struct symbolizers *s, const uint64_t *addrs,
 
 int cmd_symbolize(int argc, char **argv)
 {
-	static const struct option options[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "exe", required_argument, NULL, 'e' },
-		{ "debug-dir", required_argument, NULL, 'd' },
-		{ "map", required_argument, NULL, 'm' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char **debug_dirs = calloc((size_t)argc, sizeof(*debug_dirs));
-	const char **maps = calloc((size_t)argc, sizeof(*maps));
-	struct ct_unwind_options uopts = { .debug_dirs = debug_dirs };
-	size_t map_count = 0;
+	struct ct_unwind_options uopts = { 0 };
+	struct cli_list debug_dirs = { 0 }, map_list = { 0 };
 	bool json = false;
-	int rc = CLI_EXIT_OK, opt;
-	if (!debug_dirs || !maps) {
-		cli_errorf("out of memory");
-		rc = CLI_EXIT_FAILED;
+	const struct cli_option options[] = {
+		CLI_FLAG("json", 0, &json),
+		CLI_STRING("exe", 0, &uopts.executable),
+		CLI_LIST("debug-dir", 0, &debug_dirs),
+		CLI_LIST("map", 0, &map_list),
+		CLI_END,
+	};
+	int optind;
+	int rc = cli_parse(argc, argv, options, cmd_symbolize_usage, false,
+			   &optind);
+	uopts.debug_dirs = debug_dirs.items;
+	uopts.debug_dir_count = debug_dirs.count;
+	const char **maps = map_list.items;
+	size_t map_count = map_list.count;
+	if (rc >= 0)
 		goto out_args;
-	}
-	optind = 1;
-	while ((opt = getopt_long(argc, argv, "h", options, NULL)) != -1) {
-		switch (opt) {
-		case 'j':
-			json = true;
-			break;
-		case 'e':
-			uopts.executable = optarg;
-			break;
-		case 'd':
-			debug_dirs[uopts.debug_dir_count++] = optarg;
-			break;
-		case 'm':
-			maps[map_count++] = optarg;
-			break;
-		case 'h':
-			fputs(cmd_symbolize_usage, stdout);
-			goto out_args;
-		default:
-			fputs(cmd_symbolize_usage, stderr);
-			rc = CLI_EXIT_USAGE;
-			goto out_args;
-		}
-	}
+	rc = CLI_EXIT_OK;
 	if (optind >= argc) {
 		cli_errorf("symbolize: no ADDR (or '-') given");
 		rc = CLI_EXIT_USAGE;
@@ -485,7 +462,7 @@ out_symbolizers:
 out_addrs:
 	free(addrs);
 out_args:
-	free(maps);
-	free(debug_dirs);
+	cli_list_free(&map_list);
+	cli_list_free(&debug_dirs);
 	return rc;
 }

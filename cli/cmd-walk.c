@@ -3,12 +3,12 @@
  * through a core with every link checked, and print the elements and what
  * is wrong with them.
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/options.h"
 #include "analyzer/walk/walk.h"
 #include "rules/match.h"
 
@@ -221,79 +221,50 @@ static int run_walk(const char *core, const char *exe,
 	return rc;
 }
 
+static bool parse_kind(const char *value, void *target)
+{
+	enum ct_walk_kind *kind = target;
+	*kind = ct_walk_kind_from_name(value);
+	return *kind != CT_WALK_KIND_MAX;
+}
+
 int cmd_walk(int argc, char **argv)
 {
-	enum { OPT_EXE = 256, OPT_TYPE, OPT_ROOT, OPT_MEMBER, OPT_ELEM,
-	       OPT_LINK, OPT_KIND, OPT_MAX, OPT_CASE, OPT_STRING, OPT_KEY };
-	static const struct option longopts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "exe", required_argument, NULL, OPT_EXE },
-		{ "type", required_argument, NULL, OPT_TYPE },
-		{ "root", required_argument, NULL, OPT_ROOT },
-		{ "member", required_argument, NULL, OPT_MEMBER },
-		{ "elem-type", required_argument, NULL, OPT_ELEM },
-		{ "link", required_argument, NULL, OPT_LINK },
-		{ "kind", required_argument, NULL, OPT_KIND },
-		{ "max", required_argument, NULL, OPT_MAX },
-		{ "case", no_argument, NULL, OPT_CASE },
-		{ "string", required_argument, NULL, OPT_STRING },
-		{ "key", required_argument, NULL, OPT_KEY },
-		{ NULL, 0, NULL, 0 },
-	};
 	struct ct_walk_spec spec = { 0 };
-	const char *strings[CT_WALK_MAX_STRINGS];
-	spec.strings = strings;
+	struct cli_list strings = { .max = CT_WALK_MAX_STRINGS };
 	const char *exe = NULL;
 	bool json = false, as_case = false;
-	int opt;
-	while ((opt = getopt_long(argc, argv, "hj", longopts, NULL)) != -1) {
-		switch (opt) {
-		case 'j': json = true; break;
-		case 'h': fputs(cmd_walk_usage, stdout); return CLI_EXIT_OK;
-		case OPT_EXE: exe = optarg; break;
-		case OPT_TYPE: spec.type = optarg; break;
-		case OPT_ROOT: spec.root = optarg; break;
-		case OPT_MEMBER: spec.member = optarg; break;
-		case OPT_ELEM: spec.elem_type = optarg; break;
-		case OPT_LINK: spec.link = optarg; break;
-		case OPT_CASE: as_case = true; break;
-		case OPT_KEY: spec.key = optarg; break;
-		case OPT_STRING:
-			if (spec.string_count >= CT_WALK_MAX_STRINGS) {
-				cli_errorf("more than %d --string",
-					   CT_WALK_MAX_STRINGS);
-				return CLI_EXIT_USAGE;
-			}
-			strings[spec.string_count++] = optarg;
-			break;
-		case OPT_KIND:
-			spec.kind = ct_walk_kind_from_name(optarg);
-			if (spec.kind == CT_WALK_KIND_MAX) {
-				cli_errorf("unknown kind '%s'", optarg);
-				return CLI_EXIT_USAGE;
-			}
-			break;
-		case OPT_MAX: {
-			char *end;
-			unsigned long long n = strtoull(optarg, &end, 10);
-			if (*end || n == 0 || n > CT_WALK_MAX_ELEMENTS) {
-				cli_errorf("bad --max '%s'", optarg);
-				return CLI_EXIT_USAGE;
-			}
-			spec.max_elements = (size_t)n;
-			break;
-		}
-		default:
-			fputs(cmd_walk_usage, stderr);
-			return CLI_EXIT_USAGE;
-		}
-	}
-	if (optind + 1 != argc || !spec.root) {
+	unsigned long max = 0;
+	const struct cli_option options[] = {
+		CLI_FLAG("json", 'j', &json),
+		CLI_STRING("exe", 0, &exe),
+		CLI_STRING("type", 0, &spec.type),
+		CLI_STRING("root", 0, &spec.root),
+		CLI_STRING("member", 0, &spec.member),
+		CLI_STRING("elem-type", 0, &spec.elem_type),
+		CLI_STRING("link", 0, &spec.link),
+		CLI_CUSTOM("kind", 0, &spec.kind, parse_kind),
+		CLI_UINT("max", 0, &max, 1, CT_WALK_MAX_ELEMENTS),
+		CLI_FLAG("case", 0, &as_case),
+		CLI_LIST("string", 0, &strings),
+		CLI_STRING("key", 0, &spec.key),
+		CLI_END,
+	};
+	int optind;
+	int rc = cli_parse(argc, argv, options, cmd_walk_usage, false,
+			   &optind);
+	spec.strings = strings.items;
+	spec.string_count = strings.count;
+	spec.max_elements = (size_t)max;
+	if (rc < 0 && (optind + 1 != argc || !spec.root)) {
 		fputs(cmd_walk_usage, stderr);
-		return CLI_EXIT_USAGE;
+		rc = CLI_EXIT_USAGE;
 	}
-	if (!spec.member)
-		spec.member = "";	/* the root is the head */
-	return run_walk(argv[optind], exe, &spec, json, as_case);
+	if (rc < 0) {
+		if (!spec.member)
+			spec.member = "";	/* the root is the head */
+		rc = run_walk(argv[optind], exe, &spec, json, as_case);
+	}
+	cli_list_free(&strings);
+	return rc;
 }
