@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * analyze.c - from a path to a case: enumerate files, read each, sniff its
  * kinds by content, run the extractors, then sign the case.

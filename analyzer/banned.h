@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * banned.h - functions that invite overflows; use snprintf, memcpy with a
  * checked length, or the ct_strbuf helpers instead.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bsearch.c - the one binary search (bsearch.h): segment lookups in
  * cores and vmcores, symbol tables, vmcoreinfo keys, bundle roots and

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bsearch.h - the one binary search of libcrashtriage: where key falls in
  * a sorted array, as an index, so that a caller can take the exact match,

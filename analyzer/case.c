@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * case.c - the case model: creating, filling and freeing a case.
  * Extractors only add to a case; they never remove or rewrite evidence.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cluster.c - grouping unknown cases by their signatures (cluster.h): the
  * frame-list distance and the choice of a case's cluster.  Storage of the

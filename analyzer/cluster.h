@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cluster.h - grouping unknown cases by their signatures.  A signature
  * concern: the results store (db/results.c) keeps the clusters in its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * crashtriage.h - the public interface of libcrashtriage.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ctype.h - ASCII character classes and hex digits, locale independent:
  * what <ctype.h> would give in the "C" locale, without its undefined

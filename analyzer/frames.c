@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * frames.c - frame-name normalisation and the generic-frame lists.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * internal.h - helpers shared inside libcrashtriage: growable strings, line
  * iteration over untrusted text, small string utilities, and the extractor

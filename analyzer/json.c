@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * json.c - the case as one JSON object.  The key names are a contract with
  * other tools: add keys, never rename them.

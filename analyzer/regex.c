@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * regex.c - the one wrapper around PCRE2 (regex.h): patterns compiled once,
  * JIT-compiled where the platform has a JIT, and every match run with the

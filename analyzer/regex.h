@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * regex.h - regular expressions for the whole library: PCRE2 behind one
  * wrapper with match and depth limits (regex.c).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sha256.c - SHA-256 (FIPS 180-4), used for content hashes of inputs and
  * for signature hashes that must not change between releases.

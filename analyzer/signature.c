@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * signature.c - from backtraces to a title and a stable hash.
  *

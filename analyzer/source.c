@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * source.c - folders, files and archives as a stream of leaf entries
  * (see source.h).  Containers are recognised by their first bytes, never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * source.h - enumerate the entries of folders, files and archives through
  * libarchive, in place: nothing is extracted to disk.  Private to

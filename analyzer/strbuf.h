@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * strbuf.h - the small helpers libcrashtriage shares with its callers:
  * growable arrays and strings (JSON and terminal-safe appends), and lines

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * util.c - growable arrays and strings, line iteration and span helpers.
  * Everything here reads untrusted bytes: lengths are checked before use.

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench-batch.sh - `crashtriage batch` over a generated archive of N cases,
 # next to the floor a user would otherwise script (tar -xzf + grep -r over
 # the same archive), in the same run.

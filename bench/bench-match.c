@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * bench-match.c - how fast the matcher is with 10,000 rules, next to the
  * tool a user would reach for instead: `grep -F -f frames.txt` over the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench-scan.sh - how fast "crashtriage analyze" reads a large log, next to
 # "grep -c" over the same file in the same run (the floor a user would
 # otherwise reach for).  Not a test: nothing fails on a slow machine.

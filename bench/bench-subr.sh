@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # bench-subr.sh - sourced by the bench scripts that need a real core.
 
 # bench_core DIR PROG ARGS...: run DIR/PROG ARGS in DIR until it crashes

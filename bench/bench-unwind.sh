@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench-unwind.sh - time to unwind and symbolize every thread of a 64-thread
 # core: "crashtriage analyze" next to "eu-stack" and "gdb -batch -ex 'thread
 # apply all bt'" on the same core in the same run, with the ratios.  Not a

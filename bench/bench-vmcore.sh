@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench-vmcore.sh - time to print the kernel log of a real kernel crash dump:
 # "crashtriage dmesg" next to kexec-tools' "vmcore-dmesg" on the same QEMU
 # dump (paging: true, the only form vmcore-dmesg reads) in the same run,

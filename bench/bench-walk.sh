@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # bench-walk.sh - elements per second walking a TAILQ and a list_head of N
 # elements (default 1,000,000) through a user-space core with every link
 # checked: "crashtriage walk" next to drgn (validate_list_for_each_entry

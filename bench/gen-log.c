@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gen-log.c - write a large realistic log with a crash near its end, for
  * the scanning benchmarks.

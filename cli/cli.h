@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cli.h - what the subcommands of the crashtriage command share.
  * The CLI parses arguments, calls libcrashtriage, and prints; it is the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-analyze.c - "crashtriage analyze PATH...": one case per PATH, printed
  * for a person or as one JSON object per line.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-batch.c - "crashtriage batch PATH... --db FILE": classify folders,
  * files and archives into a results database.  The work is the batch

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-dmesg.c - "crashtriage dmesg DUMP": print the kernel log of a Linux
  * kernel crash dump the way vmcore-dmesg (kexec-tools) does, or with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-kb.c - "crashtriage kb list|show|check|build|search": the known-issue
  * rules, from the binary, a folder of YAML rules or a compiled .sqlite file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-report.c - "crashtriage report --db FILE": what a batch found, for
  * people (text), for programs (--json: one JSON object per case per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-symbolize.c - "crashtriage symbolize": addresses to function+offset,
  * module and file:line, from an ELF file's symbols and DWARF (--exe, like

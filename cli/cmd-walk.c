@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * cmd-walk.c - "crashtriage walk CORE": follow a TAILQ or list_head
  * through a core with every link checked, and print the elements and what

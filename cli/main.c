@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * main.c - the crashtriage command: global options and the dispatch table.
  * Each subcommand lives in its own cmd-*.c file.

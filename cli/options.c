@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.c - one option parser for every subcommand (options.h), on top
  * of getopt_long.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * options.h - the subcommands' options as tables (options.c): each
  * command lists its options with where each value goes, and one parser

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch.c - the batch engine behind "crashtriage batch" (db/batch.h):
  * listing and planning the inputs, reading them case by case, the

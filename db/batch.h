@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * batch.h - the batch engine: classify folders, files and archives into a
  * results database (db/results.h).  `crashtriage batch` parses its options,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kb.c - compile known-issue rules into SQLite, read them back, and search
  * them with FTS5.  The only file that includes sqlite3.h.

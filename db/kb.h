@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kb.h - the compiled knowledge base: known-issue rules in SQLite.
  *

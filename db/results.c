@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * results.c - the results store of `crashtriage batch` (see results.h):
  * schema and migrations, inputs and the stat cache, one transaction per

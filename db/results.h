@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * results.h - the results store of `crashtriage batch`: inputs, cases and
  * everything analysed from them, in one SQLite file.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sql.c - the SQLite helpers of db/ (sql.h).
  */

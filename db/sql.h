@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * sql.h - the SQLite helpers every file of db/ shares, private to db/
  * (the only code that includes sqlite3.h): errors that name the database

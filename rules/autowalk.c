@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * autowalk.c - run the walks rules name over a case's user-space cores.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * autowalk.h - the structure walks rules name, run over the user-space
  * cores of a case before it is matched (rules/SCHEMA.md, "walks").

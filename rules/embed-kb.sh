@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # embed-kb.sh DIR - print a C file that holds every DIR/*.yaml rule file as
 # a byte array, so that crashtriage knows its rules with no files
 # installed (see rules/match.h: ct_kb_embedded_files).  Run by make

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kb-index.c - the knowledge base's candidate index: every rule filed under
  * the frame names, event kinds, pattern words, fact keys and finding names

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kb-load.c - a knowledge base: rules loaded from a folder of YAML files,
  * from named files, or from the copy compiled into the binary, each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * match-internal.h - what the knowledge base (kb-load.c), its candidate
  * index (kb-index.c) and the matcher (match.c) share; private to rules/.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * match.c - the matcher: scores rules against a case and gives each
  * candidate a version verdict (the knowledge base is kb-load.c, its

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * match.h - the known-issue knowledge base and the matcher.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rule.c - load and validate known-issue rules (rules/SCHEMA.md).
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * rule.h - known-issue rules: the in-memory form of one rules/kb/<id>.yaml
  * file (see rules/SCHEMA.md), its loader and its validation.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kallsyms.c - decode the kernel's kallsyms tables from a dump
  * (kallsyms.h has the format).

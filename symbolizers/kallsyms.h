@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kallsyms.h - the kernel's own symbol table, decoded from a vmcore's
  * memory with the addresses VMCOREINFO gives (SYMBOL(kallsyms_names),

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symbolize-dwfl.c - the libdwfl symbolizer: reports the modules of a core
  * (link map in the core's memory, NT_FILE, build-ids) and turns addresses

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symbolize.h - address -> function, module, file:line for the modules of
  * an ELF core, through libdwfl: ELF symbol tables and DWARF (with inlined

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symtab-text.c - the text symbol-list symbolizer: reads System.map,
  * kallsyms, nm output and vmkernel-style symbol lists (forms documented in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * symtab-text.h - address -> symbol+offset from symbol lists given as text:
  * System.map, /proc/kallsyms, `nm` output and vmkernel-style lists of

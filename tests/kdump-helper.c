@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdump-helper.c - test driver for analyzer/dump/kdump.c, used by
  * tests/e2e/run-kdump.sh.  It sets a kdump dump beside an ELF dump of the

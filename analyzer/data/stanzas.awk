@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # stanzas.awk - turn "KEY VALUE" stanzas (blank-line separated, '#'
 # comments) into C initialisers, one string per key in the order of
 # -v keys="k1 k2 ..."; keys in -v required="..." must be present, the

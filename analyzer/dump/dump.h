@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dump.h - the dump readers, private to libcrashtriage: Linux user-space
  * ELF cores (elf-core.c) and their unwinders (unwind-*.c), kernel virtual

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * elf-vmcore.c - ELF kernel vmcores and VMCOREINFO (vmcore.h).
  *

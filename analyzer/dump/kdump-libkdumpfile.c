@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdump-libkdumpfile.c - the page backend of kdump.c: libkdumpfile opens
  * the diskdump image by file descriptor and reads (decompresses) pages by

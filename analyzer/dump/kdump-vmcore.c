@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdump-vmcore.c - kdump-compressed dumps (makedumpfile's diskdump and
  * flattened forms, QEMU's "kdump-zlib") into the vmcore pipeline: their

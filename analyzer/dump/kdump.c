@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kdump.c - kdump-compressed kernel dumps: makedumpfile's flattened stream
  * rearranged into a temporary diskdump image, the diskdump header, the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * kmem.c - kernel virtual memory over a dump's physical memory (kmem.h).
  *

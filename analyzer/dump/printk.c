@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * printk.c - the kernel log out of a vmcore's memory (vmcore.h).
  *

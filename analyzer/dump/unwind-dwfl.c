@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwind-dwfl.c - the libdwfl unwinder: dwfl_core_file_attach() gives
  * libdwfl the core's threads and registers, dwfl_getthread_frames() walks

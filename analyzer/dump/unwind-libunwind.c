@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwind-libunwind.c - the second unwinder: libunwind's coredump accessors
  * (_UCD_create) walk each thread of the core file; frames are symbolized

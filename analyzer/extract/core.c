@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * core.c - the "elf-core" input kind: a Linux user-space ELF core.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * events.c - the event catalogue (data/events.txt) and the scan that finds
  * its events in a text.

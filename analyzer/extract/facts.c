@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * facts.c - system facts from command output: "ethtool -i" and
  * "ethtool -k", "lspci -nn[v[v]]" (and ESXi "lspci -v"), "uname -a" (Linux

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * gdb.c - gdb backtraces: "bt", "bt full", "where", "thread apply
  * all bt", kgdb's "bt", and the flattened form where a paste put every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * linux.c - Linux kernel logs: dmesg and vmcore-dmesg.txt, journal
  * and syslog files, serial console captures, and oops texts pasted into

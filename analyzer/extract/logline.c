@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * logline.c - strip the prefixes that log writers put before a message:
  * ESXi vmkernel ("2018-06-17T17:41:52.760Z cpu50:66340)", 8.x syslog

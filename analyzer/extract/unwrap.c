@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * unwrap.c - take a pasted text out of what it was pasted into, before any
  * extractor sniffs it: e-mail and markdown quoting ("> ", "> > ", ">> ",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcore.c - the "linux-vmcore" input kind: a Linux kernel crash
  * dump in ELF form (/proc/vmcore saved by kdump, QEMU dump-guest-memory).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmkernel.c - ESXi vmkernel.log, vmkwarning.log, the vmkernel-log.N
  * that vmkdump_extract writes, the "Panic Details" summary of a zdump, and

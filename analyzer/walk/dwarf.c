@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * dwarf.c - the DWARF side of a walk: the session (the core's
  * mapping and reader, the program's DWARF, its load bias), looking up

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * list.c - follow lists (TAILQ, STAILQ, LIST, SLIST, list_head, hlist)
  * through a user-space core, with every link checked, by one engine that

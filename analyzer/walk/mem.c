@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * mem.c - what every walking engine shares: reading pointers through
  * a struct ct_walk_mem, classifying a pointer value before it is

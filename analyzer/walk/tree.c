@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * tree.c - follow red-black trees through a core with every
  * invariant checked: BSD sys/tree.h RB trees (rbe_left, rbe_right,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * walk-internal.h - what the walking engines share, private to
  * analyzer/walk/: reading memory and recording elements and findings

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * walk.h - type-driven structure walking over a user-space ELF core.
  * The walking API "crashtriage walk" drives (the engines share the

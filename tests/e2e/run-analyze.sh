@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-analyze.sh - the analyze command end to end: exit codes, JSON contract,
 # and the seeds.
 . "$top_srcdir/tests/e2e/test-subr.sh"

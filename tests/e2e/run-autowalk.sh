@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-autowalk.sh - rules that name structures: "crashtriage analyze" on a
 # real core walks what a rule's "walks:" names when the core's program
 # defines the root, puts the findings (with the structure they were found

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-batch.sh - `crashtriage batch` and `report` end to end: archives built
 # here from the corpus (zip, tar, tgz, tar.xz, a tgz nested in a tar, a
 # vm-support-like and a sosreport-like bundle, on disk and packed), every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-boundary.sh - the layering rules of the source tree, checked on the
 # sources themselves:
 #   - the library (analyzer/, symbolizers/, rules/, db/) never prints: no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-core-aarch64.sh - real aarch64 cores on an x86_64 machine: the
 # fixtures cross-compiled (static, with DWARF) and run under qemu-user,
 # which writes the guest's own ELF core (NT_PRSTATUS per thread, no

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-core.sh - ELF cores end to end: build the fixture programs in
 # tests/fixtures with debug info, let them crash into real cores (the
 # kernel's, or gdb's gcore where core_pattern pipes elsewhere), and check

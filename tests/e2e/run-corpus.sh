@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-corpus.sh - every input under tests/data/{gdb,vmkernel,linux,facts}
 # against its .expect sidecar (format in tests/data/README.md): kinds,
 # panic kind, crash frames, facts, event counts and the lines the panic and

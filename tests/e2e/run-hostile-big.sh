@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run-hostile-big.sh - big and changing inputs (issue 11, items 1, 2, 3, 12),
 # with bounded sizes and times; the big files are sparse, so they cost
 # little disk:

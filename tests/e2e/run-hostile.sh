@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-hostile.sh - probes of issue 11 as an attacker and an unlucky operator
 # would make them, each a regression test with bounded sizes and times:
 # CSV formula injection, names that forge lines or carry escape and bidi

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-html.sh - the batch report's HTML page in a real browser: headless
 # Chromium renders it, the charts are there as SVG, the tables are there,
 # and a hostile input name (<script>, quotes) shows as text, never as

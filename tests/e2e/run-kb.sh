@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-kb.sh - the knowledge base end to end: `kb check` on rules/kb (one TAP
 # line per rule), build/list/show/search, --kb/--rules/$CRASHTRIAGE_KB in
 # analyze, compiled and built-in rules agreeing, and refused inputs.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run-kdump.sh - kdump-compressed kernel dumps end to end, against a real
 # kernel crash: tests/fixtures/make-vmcore.sh boots Debian's cloud kernel
 # under QEMU, panics it and dumps the stopped guest three ways (cached in

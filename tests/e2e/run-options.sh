@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-options.sh - the option table every subcommand parses with
 # (cli/options.c): help on stdout with status 0, a usage error (status 2,
 # a message naming the option and the usage on stderr) for an unknown

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-real.sh - real third-party crash text under tests/data/real/ (format
 # in tests/data/real/README.md) against its .expect sidecar: the input kind
 # is recognised, the guilty function agrees with the triager's (or, for a

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-symbolize.sh - "crashtriage symbolize" against binutils: build a
 # small C program with -g, turn its `nm` output into a System.map-like
 # file, and check that the map answers the same function as `addr2line

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-syzkaller.sh - the guilty-frame agreement over the development half
 # of syzkaller's Linux report corpus (tests/data/syzkaller/, 374 console
 # logs with the titles a triager expects; see its README.md).  Prints the

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-unwrap.sh - every input of the corpus (gdb, vmkernel, linux, facts)
 # pasted the ways people paste it (e-mail and markdown quotes, code fences,
 # HTML escapes, pager noise, CRLF mail) must read the same as the file

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-variations.sh - known-issue recognition end to end: the four seeds,
 # and every file under tests/data/variations against its .expect sidecar
 # (format in tests/data/variations/README.md), with the embedded KB.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # run-vmcore.sh - real Linux kernel crash dumps end to end: a Debian cloud
 # kernel booted under QEMU and panicked with sysrq-c, dumped by QEMU as an
 # ELF vmcore with kernel virtual addresses (paging) and with physical

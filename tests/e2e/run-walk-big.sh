@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-walk-big.sh - "crashtriage walk" at size: tests/fixtures/walk-big.c
 # builds a TAILQ and a list_head of 100,000 elements each, spread over the
 # heap between other allocations, and dumps core.  Intact, both walk to

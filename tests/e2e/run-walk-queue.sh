@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-walk-queue.sh - "crashtriage walk" over every list kind at once:
 # tests/fixtures/walk-queue.c puts five items on a sys/queue.h SLIST,
 # LIST, STAILQ and TAILQ and on a Linux-style hlist and list_head, breaks

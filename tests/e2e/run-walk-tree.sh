@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-walk-tree.sh - "crashtriage walk" over red-black trees in real
 # cores: build tests/fixtures/walk-pf.c (pf's table of tables, kept in a
 # BSD RB tree with a separate colour, one with the colour packed into

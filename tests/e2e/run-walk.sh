@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-walk.sh - "crashtriage walk" over real cores: build
 # tests/fixtures/walk-fqdn.c with debug info, let it build an fqdn_node
 # whose domain_list TAILQ and addr_list list_head are intact or corrupted

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run-wrapped.sh - every known issue's examples (rules/kb/*.yaml), pasted
 # the ways people paste them (e-mail and markdown quotes, code blocks,
 # fences with prose, HTML-escaped <pre>, CRLF, a syslog relay, trailing

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """syzkaller-score.py - how often crashtriage names the guilty frame a
 triager expects, over syzkaller's report-parser test logs.
 

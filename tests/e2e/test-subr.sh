@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # test-subr.sh - sourced by tests/e2e/run-*.sh.  Emits TAP: each check is
 # one "ok"/"not ok" line; the plan is printed by finish.
 set -u

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """wrap-examples.py - every known issue's examples, pasted the ways people
 paste them, must still be recognised as that known issue.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # build.sh - build the libFuzzer targets.
 #
 #   tests/fuzz/build.sh [BUILD_DIR]      (default: build-fuzz)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * check-case.h - properties every analysed case has, whatever its input,
  * asserted by the fuzz targets that build a case (fuzz-text, fuzz-core,

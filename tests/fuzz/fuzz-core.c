@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-core.c - libFuzzer target for the ELF core reader, through the
  * public API as "crashtriage analyze" reads a core: ct_analyze_buffer()

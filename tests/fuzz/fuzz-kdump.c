@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-kdump.c - libFuzzer target for the kdump reader: the input is
  * opened as ct_kdump_open() opens a file (a flattened stream is rearranged

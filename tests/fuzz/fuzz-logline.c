@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-logline.c - libFuzzer target for the log-prefix parser: every span
  * it returns must lie inside the line.

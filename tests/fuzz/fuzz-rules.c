@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-rules.c - libFuzzer target for the YAML rule loader (rules/rule.c),
  * through its public entry point ct_rule_parse() on a memory buffer.

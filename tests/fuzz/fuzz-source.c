@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-source.c - bytes as an archive (or a compressed file, or plain
  * text) fed to the source enumerator, the way `crashtriage batch` reads

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-symtab.c - libFuzzer target for the text symbol-list parser
  * (System.map, kallsyms, nm output, vmkernel symbol lists): whatever the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-text.c - one libFuzzer target per text parser.  Built once per input
  * kind with -DFUZZ_KIND=<kind> (see tests/fuzz/build.sh), and once with

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-unwrap.c - libFuzzer target for the paste unwrapper and the log
  * prefix parser behind it: the unwrapped text is never longer than the

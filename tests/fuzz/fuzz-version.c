@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-version.c - libFuzzer target for rules/version.c.
  *

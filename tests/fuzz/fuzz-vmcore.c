@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-vmcore.c - libFuzzer target for Linux kernel vmcores: the input is
  * an ELF vmcore (seeds: tests/unit/test-vmcore --write-seeds, crafted

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-tree.c - libFuzzer target for the red-black tree walker
  * (tree.c) over random memory: no core and no DWARF, ct_walk_tree()

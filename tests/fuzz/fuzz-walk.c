@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * fuzz-walk.c - libFuzzer target for the list walkers (walk.c) over
  * random memory: no core and no DWARF, the engines straight through a

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """make-kdump-seeds.py - write small kdump files as fuzz seeds for
 tests/fuzz/corpus/kdump (developer tool; make check only replays the
 files it wrote).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * replay.c - run a libFuzzer target's LLVMFuzzerTestOneInput over saved
  * inputs without libFuzzer, so "make check" replays the corpus and every

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # run.sh - build every libFuzzer target from a copy of the tracked source
 # and run each for a while over a copy of its saved corpus ("make fuzz").
 #

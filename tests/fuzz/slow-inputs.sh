@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # slow-inputs.sh - inputs too big to keep in the corpus, generated here and
 # replayed through the fuzz targets under a time bound: each once took
 # seconds to minutes (a quadratic scan) and must stay linear.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * walk-image.h - the memory the walker fuzz targets walk: the fuzz input
  * laid out at BASE, its tail "not dumped", a page past it "truncated",

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * helpers.h - small questions tests ask of a case.  Static, so each test
  * program takes what it uses.

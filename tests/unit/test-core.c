@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-core.c - the ELF core reader on cores built here, byte by byte:
  * header checks, threads and registers from NT_PRSTATUS, the crashing

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-extract-facts.c - the system facts extractor: ethtool -i/-k, lspci,
  * uname -a, vmware -vl, esxcli/localcli tables, the seed 002 excerpts as

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-extract-linux.c - the Linux kernel log extractor: sniffing, every
  * report headline, prefix styles, frame forms, facts, driver hang dumps,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-extract-vmkernel.c - the ESXi vmkernel log / PSOD extractor: sniffing,
  * every era's frame form, every "@BlueScreen" variant, the "Panic Details"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-frame-lists.c - every entry of the two frame lists decides a
  * guilty frame.  For each entry of analyzer/data/generic-frames.txt and of

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-frames.c - frame names from gdb's C++ and Rust output: what the
  * extractor reads as one name, what normalisation keeps of it, and the

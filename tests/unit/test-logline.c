@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-logline.c - the per-line log prefixes ct_log_prefix_parse() strips,
  * one test per form, and the per-file wrappers ct_text_unwrap() takes a

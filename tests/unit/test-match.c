@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-match.c - the matcher (rules/match.c) and the compiled knowledge
  * base (db/kb.c): each signal kind positive and negative, partial credit,

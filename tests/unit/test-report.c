@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-report.c - Linux report types and the guilty frame (report.c, the
  * data in analyzer/data/report-types.txt and guilty-skip.txt).

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-results.c - the results store (db/results.c) on real SQLite files:
  * schema creation and migration, inputs by content hash, one case per

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-rules.c - the rule loader (rules/rule.c): every SCHEMA.md key is
  * read, every kind of mistake is refused with FILE:LINE:COLUMN, hostile

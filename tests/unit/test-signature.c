@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-signature.c - frame normalisation, generic-frame marking, and the
  * signature's stability across addresses, masks and paste styles.

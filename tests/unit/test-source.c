@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-source.c - entries of folders and archives (analyzer/source.c):
  * real tar, tgz, zip and nested archives written with libarchive in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-symtab.c - the text symbol-list symbolizer: every accepted line
  * form, lookups at symbol starts, middles, ends and before the first

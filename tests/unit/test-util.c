@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-util.c - strings, lines, character classes, hex parsing, binary search,
  * SHA-256 and JSON escaping: the helpers every parser stands on.

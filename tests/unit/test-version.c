@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-version.c - unit tests for rules/version.c (version schemes).
  *

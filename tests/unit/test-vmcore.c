@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-vmcore.c - kernel dumps over crafted memory: VMCOREINFO parsing,
  * x86_64 page-table translation (4 KiB, 2 MiB and 1 GiB pages, 4 and 5

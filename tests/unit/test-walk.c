@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * test-walk.c - the list engines and pointer classification without a
  * core: small memory images behind a struct ct_walk_mem, one list of four

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * vmcore-image.h - small crafted kernel memory images for the vmcore tests
  * and the fuzz seeds: a printk lockless ring with records of every kind
