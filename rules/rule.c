@@ -2,26 +2,17 @@
 /*
  * rule.c - load and validate known-issue rules (rules/SCHEMA.md).
  *
- * The YAML text is read with libyaml's event parser into a small bounded
- * tree (capped depth and node count, no aliases, one document), then the
+ * The YAML text is read into a bounded tree (rules/yaml-tree.c), then the
  * tree is walked against the schema.  Every field is checked where it is
  * read, so a problem is reported with the libyaml mark of the offending
  * node as "FILE:LINE:COLUMN: message".  The same validators check rules
  * filled from SQLite (ct_rule_finish()), where only the signal's line is
  * known.
  */
-#define PCRE2_CODE_UNIT_WIDTH 8
-#include <errno.h>
-#include <math.h>
-#include <pcre2.h>
-#include <pthread.h>
-#include <stdarg.h>
-#include <stdio.h>
-#include <yaml.h>
-
 #include "analyzer/internal.h"
 #include "analyzer/walk/walk.h"	/* the kinds a walk may name */
 #include "rules/rule.h"
+#include "rules/yaml-tree.h"
 
 /* A rule's regular expression, within the length a rule file may give. */
 static struct ct_error *compile_pattern(struct ct_regex *re,
@@ -32,495 +23,6 @@ static struct ct_error *compile_pattern(struct ct_regex *re,
 				       "pattern longer than %d bytes",
 				       CT_RULE_MAX_PATTERN);
 	return ct_regex_compile(re, pattern);
-}
-
-/* ------------------------------------------------------------------------
- * A bounded YAML tree
- * ------------------------------------------------------------------------ */
-
-enum node_type { NODE_SCALAR, NODE_SEQUENCE, NODE_MAPPING };
-
-struct node {
-	enum node_type type;
-	unsigned long line, column;	/* 1-based, from libyaml's mark */
-	char *value;			/* scalar text, NUL-terminated */
-	size_t len;			/* its length */
-	bool plain;			/* scalar was unquoted */
-	struct node **items;		/* children; mappings: key, value, ... */
-	size_t count;
-	size_t cap;
-};
-
-/* Everything the loader needs to report a problem. */
-struct loader {
-	const char *name;		/* file name for messages */
-	struct ct_error *err;		/* first problem, or NULL */
-	struct node **all;		/* every node, for freeing */
-	size_t node_count;
-	size_t node_cap;
-};
-
-/* Where a problem is: line and column, column 0 if unknown. */
-struct where {
-	unsigned long line, column;
-};
-
-static struct where at(const struct node *n)
-{
-	return (struct where){ n ? n->line : 0, n ? n->column : 0 };
-}
-
-/* Record a problem (the first one wins); always returns false. */
-static bool failv(struct loader *l, struct where w, const char *fmt,
-		  va_list ap)
-{
-	if (l->err)
-		return false;
-	char *msg;
-	if (vasprintf(&msg, fmt, ap) < 0) {
-		l->err = &ct_enomem;
-		return false;
-	}
-	/* the message names the file itself (as name:line:column), so the
-	 * error carries the line but no path to print a second time */
-	if (w.line && w.column)
-		l->err = ct_error_corrupt(NULL, w.line, "%s:%lu:%lu: %s",
-					  l->name, w.line, w.column, msg);
-	else if (w.line)
-		l->err = ct_error_corrupt(NULL, w.line, "%s:%lu: %s", l->name,
-					  w.line, msg);
-	else
-		l->err = ct_error_corrupt(NULL, 0, "%s: %s", l->name, msg);
-	free(msg);
-	return false;
-}
-
-static bool fail(struct loader *l, struct where w, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static bool fail(struct loader *l, struct where w, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	failv(l, w, fmt, ap);
-	va_end(ap);
-	return false;
-}
-
-static bool oom(struct loader *l)
-{
-	if (!l->err)
-		l->err = &ct_enomem;
-	return false;
-}
-
-static void tree_free(struct loader *l)
-{
-	for (size_t i = 0; i < l->node_count; i++) {
-		free(l->all[i]->value);
-		free(l->all[i]->items);
-		free(l->all[i]);
-	}
-	free(l->all);
-	l->all = NULL;
-	l->node_count = l->node_cap = 0;
-}
-
-static struct node *node_new(struct loader *l, enum node_type type,
-			     yaml_mark_t mark)
-{
-	struct where w = { mark.line + 1, mark.column + 1 };
-	if (l->node_count >= CT_RULE_MAX_NODES) {
-		fail(l, w, "more than %d YAML nodes", CT_RULE_MAX_NODES);
-		return NULL;
-	}
-	if (!ct_grow((void **)&l->all, &l->node_cap, l->node_count + 1,
-		     sizeof(*l->all))) {
-		oom(l);
-		return NULL;
-	}
-	struct node *n = calloc(1, sizeof(*n));
-	if (!n) {
-		oom(l);
-		return NULL;
-	}
-	n->type = type;
-	n->line = w.line;
-	n->column = w.column;
-	l->all[l->node_count++] = n;
-	return n;
-}
-
-static bool node_append(struct loader *l, struct node *parent,
-			struct node *child)
-{
-	if (parent->count >= 2 * (size_t)CT_RULE_MAX_NODES)
-		return fail(l, at(child), "too many items");
-	if (!ct_grow((void **)&parent->items, &parent->cap, parent->count + 1,
-		     sizeof(*parent->items)))
-		return oom(l);
-	parent->items[parent->count++] = child;
-	return true;
-}
-
-static const char *event_name(yaml_event_type_t t)
-{
-	switch (t) {
-	case YAML_SEQUENCE_START_EVENT:
-		return "sequence";
-	case YAML_MAPPING_START_EVENT:
-		return "mapping";
-	default:
-		return "value";
-	}
-}
-
-/* Line and column of a byte offset (libyaml's reader errors give only
- * the offset). */
-static struct where offset_where(const char *buf, size_t len, size_t offset)
-{
-	struct where w = { 1, 1 };
-	for (size_t i = 0; i < offset && i < len; i++) {
-		if (buf[i] == '\n') {
-			w.line++;
-			w.column = 1;
-		} else {
-			w.column++;
-		}
-	}
-	return w;
-}
-
-/* Record why libyaml could not parse buf. */
-static void parse_failed(struct loader *l, const yaml_parser_t *parser,
-			 const char *buf, size_t len)
-{
-	struct where w = { parser->problem_mark.line + 1,
-			   parser->problem_mark.column + 1 };
-	if (parser->error == YAML_READER_ERROR)
-		w = offset_where(buf, len, parser->problem_offset);
-	if (parser->error == YAML_MEMORY_ERROR)
-		oom(l);
-	else
-		fail(l, w, "YAML: %s%s%s",
-		     parser->problem ? parser->problem : "cannot parse",
-		     parser->context ? " " : "",
-		     parser->context ? parser->context : "");
-}
-
-/* A scalar node for ev (at w), or NULL; l->err says why it is unusable. */
-static struct node *scalar_node(struct loader *l, const yaml_event_t *ev,
-				struct where w)
-{
-	struct node *n = node_new(l, NODE_SCALAR, ev->start_mark);
-	if (!n)
-		return NULL;
-	if (ev->data.scalar.length > CT_RULE_MAX_STRING) {
-		fail(l, w, "value longer than %d bytes", CT_RULE_MAX_STRING);
-		return n;
-	}
-	if (memchr(ev->data.scalar.value, '\0', ev->data.scalar.length)) {
-		fail(l, w, "value contains a NUL byte");
-		return n;
-	}
-	n->value = strndup((const char *)ev->data.scalar.value,
-			   ev->data.scalar.length);
-	if (!n->value) {
-		oom(l);
-		return n;
-	}
-	n->len = ev->data.scalar.length;
-	n->plain = ev->data.scalar.style == YAML_PLAIN_SCALAR_STYLE;
-	return n;
-}
-
-/* Parse buf into a tree; returns the root (NULL on failure or when the
- * text holds no document). */
-static struct node *tree_parse(struct loader *l, const char *buf, size_t len)
-{
-	yaml_parser_t parser;
-	if (!yaml_parser_initialize(&parser)) {
-		oom(l);
-		return NULL;
-	}
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	struct node *stack[CT_RULE_MAX_DEPTH];
-	size_t depth = 0;
-	struct node *root = NULL;
-	int documents = 0;
-	bool done = false;
-	while (!done && !l->err) {
-		yaml_event_t ev;
-		if (!yaml_parser_parse(&parser, &ev)) {
-			parse_failed(l, &parser, buf, len);
-			break;
-		}
-		struct where w = { ev.start_mark.line + 1,
-				   ev.start_mark.column + 1 };
-		struct node *n = NULL;
-		switch (ev.type) {
-		case YAML_STREAM_END_EVENT:
-			done = true;
-			break;
-		case YAML_DOCUMENT_START_EVENT:
-			if (++documents > 1)
-				fail(l, w, "more than one YAML document: "
-				     "one rule per file");
-			break;
-		case YAML_ALIAS_EVENT:
-			fail(l, w, "YAML aliases are not allowed in rule "
-			     "files");
-			break;
-		case YAML_SCALAR_EVENT:
-			n = scalar_node(l, &ev, w);
-			break;
-		case YAML_SEQUENCE_START_EVENT:
-		case YAML_MAPPING_START_EVENT:
-			if (depth >= CT_RULE_MAX_DEPTH) {
-				fail(l, w, "%s nested deeper than %d levels",
-				     event_name(ev.type), CT_RULE_MAX_DEPTH);
-				break;
-			}
-			n = node_new(l, ev.type == YAML_SEQUENCE_START_EVENT
-					? NODE_SEQUENCE : NODE_MAPPING,
-				     ev.start_mark);
-			break;
-		case YAML_SEQUENCE_END_EVENT:
-		case YAML_MAPPING_END_EVENT:
-			if (depth)
-				depth--;
-			break;
-		default:
-			break;
-		}
-		if (n && !l->err) {
-			if (depth)
-				node_append(l, stack[depth - 1], n);
-			else if (!root)
-				root = n;
-			if (n->type != NODE_SCALAR && !l->err)
-				stack[depth++] = n;
-		}
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	return l->err ? NULL : root;
-}
-
-/* ------------------------------------------------------------------------
- * Reading typed values from nodes
- * ------------------------------------------------------------------------ */
-
-static bool is_null(const struct node *n)
-{
-	return n->type == NODE_SCALAR && n->plain &&
-	       (n->len == 0 || strcmp(n->value, "~") == 0 ||
-		strcmp(n->value, "null") == 0 ||
-		strcmp(n->value, "Null") == 0 || strcmp(n->value, "NULL") == 0);
-}
-
-static bool want_scalar(struct loader *l, const struct node *n,
-			const char *what)
-{
-	if (n->type == NODE_SCALAR)
-		return true;
-	return fail(l, at(n), "%s must be a single value, not a %s", what,
-		    n->type == NODE_SEQUENCE ? "list" : "mapping");
-}
-
-/* A non-empty string; *ret gets a copy. */
-static bool get_string(struct loader *l, const struct node *n,
-		       const char *what, char **ret)
-{
-	if (!want_scalar(l, n, what))
-		return false;
-	if (is_null(n) || n->len == 0)
-		return fail(l, at(n), "%s is empty", what);
-	char *s = strdup(n->value);
-	if (!s)
-		return oom(l);
-	free(*ret);
-	*ret = s;
-	return true;
-}
-
-/* Optional string: null leaves *ret NULL. */
-static bool get_opt_string(struct loader *l, const struct node *n,
-			   const char *what, char **ret)
-{
-	if (n->type == NODE_SCALAR && is_null(n))
-		return true;
-	return get_string(l, n, what, ret);
-}
-
-static bool get_number(struct loader *l, const struct node *n,
-		       const char *what, double *ret)
-{
-	if (!want_scalar(l, n, what))
-		return false;
-	if (!n->plain)
-		return fail(l, at(n), "%s must be a number, not a quoted "
-			    "string", what);
-	char *end;
-	errno = 0;
-	double v = strtod(n->value, &end);
-	if (errno || end == n->value || *end || !isfinite(v))
-		return fail(l, at(n), "%s must be a number, not '%s'", what,
-			    n->value);
-	*ret = v;
-	return true;
-}
-
-static bool get_uint(struct loader *l, const struct node *n, const char *what,
-		     unsigned min, unsigned max, unsigned *ret)
-{
-	if (!want_scalar(l, n, what))
-		return false;
-	const char *p = n->value;
-	unsigned long v = 0;
-	if (!n->plain || !*p)
-		return fail(l, at(n), "%s must be a whole number", what);
-	for (; *p; p++) {
-		if (*p < '0' || *p > '9')
-			return fail(l, at(n), "%s must be a whole number, not "
-				    "'%s'", what, n->value);
-		v = v * 10 + (unsigned long)(*p - '0');
-		if (v > max)
-			break;
-	}
-	if (v < min || v > max)
-		return fail(l, at(n), "%s must be between %u and %u", what,
-			    min, max);
-	*ret = (unsigned)v;
-	return true;
-}
-
-static bool get_bool(struct loader *l, const struct node *n, const char *what,
-		     bool *ret)
-{
-	if (!want_scalar(l, n, what))
-		return false;
-	static const char *const yes[] = { "true", "True", "TRUE" };
-	static const char *const no[] = { "false", "False", "FALSE" };
-	for (size_t i = 0; n->plain && i < CT_ARRAY_SIZE(yes); i++) {
-		if (strcmp(n->value, yes[i]) == 0) {
-			*ret = true;
-			return true;
-		}
-		if (strcmp(n->value, no[i]) == 0) {
-			*ret = false;
-			return true;
-		}
-	}
-	return fail(l, at(n), "%s must be true or false, not '%s'", what,
-		    n->value);
-}
-
-static bool want_list(struct loader *l, const struct node *n,
-		      const char *what, size_t max)
-{
-	if (n->type != NODE_SEQUENCE)
-		return fail(l, at(n), "%s must be a list", what);
-	if (n->count > max)
-		return fail(l, at(n), "%s has more than %zu items", what, max);
-	return true;
-}
-
-/* A list of non-empty strings. */
-static bool get_string_list(struct loader *l, const struct node *n,
-			    const char *what, size_t max, char ***ret,
-			    size_t *ret_count)
-{
-	if (!want_list(l, n, what, max))
-		return false;
-	char **v = calloc(n->count ? n->count : 1, sizeof(*v));
-	if (!v)
-		return oom(l);
-	/* hand over now so that the rule frees whatever was read */
-	*ret = v;
-	*ret_count = 0;
-	for (size_t i = 0; i < n->count; i++) {
-		if (!get_string(l, n->items[i], what, &v[i]))
-			return false;
-		(*ret_count)++;
-	}
-	return true;
-}
-
-/* Levenshtein distance of two short strings, capped at 3. */
-static unsigned edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	if (la > 31 || lb > 31)
-		return 3;
-	unsigned d[32][32];
-	for (size_t i = 0; i <= la; i++)
-		d[i][0] = (unsigned)i;
-	for (size_t j = 0; j <= lb; j++)
-		d[0][j] = (unsigned)j;
-	for (size_t i = 1; i <= la; i++)
-		for (size_t j = 1; j <= lb; j++) {
-			unsigned best = d[i - 1][j - 1] + (a[i - 1] != b[j - 1]);
-			if (d[i - 1][j] + 1 < best)
-				best = d[i - 1][j] + 1;
-			if (d[i][j - 1] + 1 < best)
-				best = d[i][j - 1] + 1;
-			d[i][j] = best;
-		}
-	return d[la][lb] > 3 ? 3 : d[la][lb];
-}
-
-/* Check a mapping's keys: scalars, known, no duplicates. */
-static bool check_keys(struct loader *l, const struct node *map,
-		       const char *what, const char *const *allowed,
-		       size_t allowed_count)
-{
-	if (map->type != NODE_MAPPING)
-		return fail(l, at(map), "%s must be a mapping of keys to "
-			    "values", what);
-	for (size_t i = 0; i + 1 < map->count; i += 2) {
-		const struct node *k = map->items[i];
-		if (k->type != NODE_SCALAR)
-			return fail(l, at(k), "keys of %s must be plain names",
-				    what);
-		bool known = false;
-		const char *near = NULL;
-		for (size_t j = 0; j < allowed_count && !known; j++)
-			known = strcmp(k->value, allowed[j]) == 0;
-		for (size_t j = 0; j < allowed_count && !known && !near; j++)
-			if (edit_distance(k->value, allowed[j]) <= 2)
-				near = allowed[j];
-		if (!known) {
-			if (near)
-				return fail(l, at(k), "unknown key '%s' in %s "
-					    "(did you mean '%s'?)", k->value,
-					    what, near);
-			return fail(l, at(k), "unknown key '%s' in %s",
-				    k->value, what);
-		}
-		for (size_t j = 0; j < i; j += 2)
-			if (strcmp(map->items[j]->value, k->value) == 0)
-				return fail(l, at(k), "duplicate key '%s' in "
-					    "%s", k->value, what);
-	}
-	return true;
-}
-
-/* Value of key in a checked mapping, or NULL. */
-static const struct node *lookup(const struct node *map, const char *key)
-{
-	for (size_t i = 0; i + 1 < map->count; i += 2)
-		if (strcmp(map->items[i]->value, key) == 0)
-			return map->items[i + 1];
-	return NULL;
-}
-
-/* Key node of key (for positions), or NULL. */
-static const struct node *lookup_key(const struct node *map, const char *key)
-{
-	for (size_t i = 0; i + 1 < map->count; i += 2)
-		if (strcmp(map->items[i]->value, key) == 0)
-			return map->items[i];
-	return NULL;
 }
 
 /* ------------------------------------------------------------------------
@@ -564,8 +66,8 @@ static bool name_is_valid(const char *s, bool glob)
 	return true;
 }
 
-static bool compile_at(struct loader *l, struct where w, struct ct_regex *re,
-		       const char *what)
+static bool compile_at(struct ct_yaml_tree *l, struct ct_yaml_where w,
+		       struct ct_regex *re, const char *what)
 {
 	if (!re->source || re->code)
 		return true;
@@ -574,88 +76,99 @@ static bool compile_at(struct loader *l, struct where w, struct ct_regex *re,
 	struct ct_error *err = compile_pattern(re, source);
 	free(source);
 	if (err == &ct_enomem)
-		return oom(l);
+		return ct_yaml_oom(l);
 	if (err) {
-		fail(l, w, "%s: %s", what, err->message);
+		ct_yaml_fail(l, w, "%s: %s", what, err->message);
 		ct_error_destroy(err);
 		return false;
 	}
 	return true;
 }
 
-static bool validate_frames(struct loader *l, struct where w,
+static bool validate_frames(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			    struct ct_frames_signal *f)
 {
 	if (f->count == 0)
-		return fail(l, w, "frames: sequence is empty");
+		return ct_yaml_fail(l, w, "frames: sequence is empty");
 	if (f->count > CT_RULE_MAX_SEQUENCE)
-		return fail(l, w, "frames: sequence has more than %d names",
-			    CT_RULE_MAX_SEQUENCE);
+		return ct_yaml_fail(l, w,
+				    "frames: sequence has more than %d names",
+				    CT_RULE_MAX_SEQUENCE);
 	for (size_t i = 0; i < f->count; i++)
 		for (const char *p = f->names[i]; *p; p++)
 			if (*p == ' ' || *p == '\t' || *p == '\n')
-				return fail(l, w, "frames: name '%s' contains "
-					    "a blank", f->names[i]);
+				return ct_yaml_fail(
+					l, w,
+					"frames: name '%s' contains "
+					"a blank",
+					f->names[i]);
 	if (!f->hashes) {
 		f->hashes = calloc(f->count, sizeof(*f->hashes));
 		if (!f->hashes)
-			return oom(l);
+			return ct_yaml_oom(l);
 	}
 	for (size_t i = 0; i < f->count; i++)
 		f->hashes[i] = ct_name_hash(f->names[i]);
 	if (f->min == 0)
 		f->min = (unsigned)f->count;
 	if (f->min > f->count)
-		return fail(l, w, "frames: min %u is more than the %zu names "
-			    "of the sequence", f->min, f->count);
+		return ct_yaml_fail(l, w,
+				    "frames: min %u is more than the %zu names "
+				    "of the sequence",
+				    f->min, f->count);
 	if (f->within == 0)
-		return fail(l, w, "frames: within must be at least 1");
+		return ct_yaml_fail(l, w, "frames: within must be at least 1");
 	return true;
 }
 
-static bool validate_log(struct loader *l, struct where w,
+static bool validate_log(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			 struct ct_log_signal *g)
 {
 	if (!g->event && !g->pattern.source)
-		return fail(l, w, "log: give an event, a pattern or both");
+		return ct_yaml_fail(l, w,
+				    "log: give an event, a pattern or both");
 	if (g->event && !name_is_valid(g->event, false))
-		return fail(l, w, "log: '%s' is no event kind", g->event);
+		return ct_yaml_fail(l, w, "log: '%s' is no event kind",
+				    g->event);
 	if (!compile_at(l, w, &g->pattern, "log: pattern"))
 		return false;
 	if (g->count == 0)
-		return fail(l, w, "log: count must be at least 1");
+		return ct_yaml_fail(l, w, "log: count must be at least 1");
 	if (g->same && !g->event && !ct_regex_has_group(&g->pattern, g->same))
-		return fail(l, w, "log: same: '%s' is no named group of the "
-			    "pattern", g->same);
+		return ct_yaml_fail(l, w,
+				    "log: same: '%s' is no named group of the "
+				    "pattern",
+				    g->same);
 	return true;
 }
 
-static bool validate_panic(struct loader *l, struct where w,
+static bool validate_panic(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			   struct ct_panic_signal *p)
 {
 	if (!p->message.source && !p->exception.source)
-		return fail(l, w, "panic: give a message, an exception or "
-			    "both");
+		return ct_yaml_fail(l, w,
+				    "panic: give a message, an exception or "
+				    "both");
 	return compile_at(l, w, &p->message, "panic: message") &&
 	       compile_at(l, w, &p->exception, "panic: exception");
 }
 
-static bool validate_fact(struct loader *l, struct where w,
+static bool validate_fact(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			  struct ct_fact_signal *f)
 {
 	if (!f->key || !name_is_valid(f->key, true))
-		return fail(l, w, "fact: '%s' is no fact key",
-			    f->key ? f->key : "");
+		return ct_yaml_fail(l, w, "fact: '%s' is no fact key",
+				    f->key ? f->key : "");
 	switch (f->op) {
 	case CT_FACT_EQUALS:
 		if (!f->equals)
-			return fail(l, w, "fact: equals has no value");
+			return ct_yaml_fail(l, w, "fact: equals has no value");
 		break;
 	case CT_FACT_MATCHES:
 		return compile_at(l, w, &f->matches, "fact: matches");
 	case CT_FACT_IN:
 		if (!f->in_count)
-			return fail(l, w, "fact: in is an empty list");
+			return ct_yaml_fail(l, w, "fact: in is an empty list");
 		break;
 	case CT_FACT_PRESENT:
 		break;
@@ -663,19 +176,21 @@ static bool validate_fact(struct loader *l, struct where w,
 	return true;
 }
 
-static bool validate_finding(struct loader *l, struct where w,
+static bool validate_finding(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			     const struct ct_finding_signal *f)
 {
 	if (!f->kind && !f->type && !f->member)
-		return fail(l, w, "finding: give a kind, a type or a member");
+		return ct_yaml_fail(l, w,
+				    "finding: give a kind, a type or a member");
 	return true;
 }
 
-static bool validate_signal(struct loader *l, struct where w,
+static bool validate_signal(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			    struct ct_signal *s)
 {
 	if (!(s->weight > 0 && s->weight <= 1))
-		return fail(l, w, "weight %g is not in (0, 1]", s->weight);
+		return ct_yaml_fail(l, w, "weight %g is not in (0, 1]",
+				    s->weight);
 	switch (s->kind) {
 	case CT_SIGNAL_FRAMES:
 		return validate_frames(l, w, &s->u.frames);
@@ -688,48 +203,54 @@ static bool validate_signal(struct loader *l, struct where w,
 	case CT_SIGNAL_FINDING:
 		return validate_finding(l, w, &s->u.finding);
 	default:
-		return fail(l, w, "unknown signal kind");
+		return ct_yaml_fail(l, w, "unknown signal kind");
 	}
 }
 
 /* One version of a line entry must parse and sit on the entry's line. */
-static bool validate_version(struct loader *l, struct where w,
+static bool validate_version(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			     const struct ct_version_spec *spec,
-			     const struct ct_version_line *vl,
-			     const char *what, const char *v)
+			     const struct ct_version_line *vl, const char *what,
+			     const char *v)
 {
 	char line[64];
 	if (!ct_version_line(spec->scheme, v, line, sizeof(line)))
-		return fail(l, w, "%s '%s' is no %s version", what, v,
-			    ct_version_scheme_name(spec->scheme));
+		return ct_yaml_fail(l, w, "%s '%s' is no %s version", what, v,
+				    ct_version_scheme_name(spec->scheme));
 	if (strcmp(vl->line, "*") != 0 && strcmp(vl->line, line) != 0) {
 		if (!line[0])
-			return fail(l, w, "%s '%s' is on no release line, not "
-				    "on line '%s'", what, v, vl->line);
-		return fail(l, w, "%s '%s' is on the '%s' line, not on line "
-			    "'%s'", what, v, line, vl->line);
+			return ct_yaml_fail(
+				l, w,
+				"%s '%s' is on no release line, not "
+				"on line '%s'",
+				what, v, vl->line);
+		return ct_yaml_fail(l, w,
+				    "%s '%s' is on the '%s' line, not on line "
+				    "'%s'",
+				    what, v, line, vl->line);
 	}
 	return true;
 }
 
 /* Schemes without release lines only take line "*". */
-static bool validate_line_name(struct loader *l, struct where w,
+static bool validate_line_name(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			       const struct ct_version_spec *spec,
 			       const struct ct_version_line *vl)
 {
 	if (!vl->line || !vl->line[0])
-		return fail(l, w, "versions: line is empty");
+		return ct_yaml_fail(l, w, "versions: line is empty");
 	bool lineless = spec->scheme == CT_VERSION_DOTTED ||
 			spec->scheme == CT_VERSION_DRIVER ||
 			spec->scheme == CT_VERSION_DPKG;
 	if (lineless && strcmp(vl->line, "*") != 0)
-		return fail(l, w, "versions: scheme '%s' has no release "
-			    "lines: write line: \"*\"",
-			    ct_version_scheme_name(spec->scheme));
+		return ct_yaml_fail(l, w,
+				    "versions: scheme '%s' has no release "
+				    "lines: write line: \"*\"",
+				    ct_version_scheme_name(spec->scheme));
 	return true;
 }
 
-static bool validate_line(struct loader *l, struct where w,
+static bool validate_line(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			  const struct ct_version_spec *spec,
 			  const struct ct_version_line *vl)
 {
@@ -746,29 +267,34 @@ static bool validate_line(struct loader *l, struct where w,
 		enum ct_version_order o = ct_version_compare(
 			spec->scheme, vl->introduced_in, vl->fixed_in);
 		if (o != CT_VERSION_LESS)
-			return fail(l, w, "introduced_in '%s' is not before "
-				    "fixed_in '%s'", vl->introduced_in,
-				    vl->fixed_in);
+			return ct_yaml_fail(l, w,
+					    "introduced_in '%s' is not before "
+					    "fixed_in '%s'",
+					    vl->introduced_in, vl->fixed_in);
 	}
 	return true;
 }
 
-static bool validate_spec(struct loader *l, struct where w,
+static bool validate_spec(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			  const struct ct_version_spec *spec)
 {
 	if (!spec->product || !spec->fact)
-		return fail(l, w, "versions: product and fact are required");
+		return ct_yaml_fail(l, w,
+				    "versions: product and fact are required");
 	if (!name_is_valid(spec->fact, false))
-		return fail(l, w, "versions: '%s' is no fact key", spec->fact);
+		return ct_yaml_fail(l, w, "versions: '%s' is no fact key",
+				    spec->fact);
 	if (!spec->line_count)
-		return fail(l, w, "versions: lines is empty");
+		return ct_yaml_fail(l, w, "versions: lines is empty");
 	for (size_t i = 0; i < spec->line_count; i++)
 		for (size_t j = 0; j < i; j++)
 			if (strcmp(spec->lines[i].line, spec->lines[j].line) ==
 			    0)
-				return fail(l, w, "versions: line '%s' listed "
-					    "twice for %s", spec->lines[i].line,
-					    spec->product);
+				return ct_yaml_fail(
+					l, w,
+					"versions: line '%s' listed "
+					"twice for %s",
+					spec->lines[i].line, spec->product);
 	return true;
 }
 
@@ -794,53 +320,61 @@ static bool is_member_path(const char *s)
 	return !start;
 }
 
-static bool validate_walk(struct loader *l, struct where w,
+static bool validate_walk(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			  const struct ct_rule_walk *k)
 {
 	if (!k->root)
-		return fail(l, w, "walks: root is required");
+		return ct_yaml_fail(l, w, "walks: root is required");
 	const char *paths[] = { k->root, k->member, k->type, k->elem_type,
 				k->link, k->key };
 	static const char *const names[] = { "root", "member", "type",
 					     "elem_type", "link", "key" };
 	for (size_t i = 0; i < CT_ARRAY_SIZE(paths); i++)
 		if (paths[i] && !is_member_path(paths[i]))
-			return fail(l, w, "walks: %s '%s' must be a C name or "
-				    "names joined by dots", names[i], paths[i]);
+			return ct_yaml_fail(
+				l, w,
+				"walks: %s '%s' must be a C name or "
+				"names joined by dots",
+				names[i], paths[i]);
 	for (size_t i = 0; i < k->string_count; i++)
 		if (!is_member_path(k->strings[i]) ||
 		    strchr(k->strings[i], '.'))
-			return fail(l, w, "walks: strings: '%s' must be a "
-				    "member name", k->strings[i]);
+			return ct_yaml_fail(l, w,
+					    "walks: strings: '%s' must be a "
+					    "member name",
+					    k->strings[i]);
 	if (k->string_count > CT_RULE_MAX_WALK_STRINGS)
-		return fail(l, w, "walks: more than %d strings",
-			    CT_RULE_MAX_WALK_STRINGS);
+		return ct_yaml_fail(l, w, "walks: more than %d strings",
+				    CT_RULE_MAX_WALK_STRINGS);
 	if (k->kind && ct_walk_kind_from_name(k->kind) == CT_WALK_KIND_MAX)
-		return fail(l, w, "walks: unknown kind '%s'", k->kind);
+		return ct_yaml_fail(l, w, "walks: unknown kind '%s'", k->kind);
 	return true;
 }
 
 /* Checks over the whole rule once its parts are valid. */
-static bool validate_rule(struct loader *l, struct where w,
+static bool validate_rule(struct ct_yaml_tree *l, struct ct_yaml_where w,
 			  const struct ct_rule *r)
 {
 	if (!r->id || !ct_rule_id_is_valid(r->id))
-		return fail(l, w, "id '%s' must be [a-z0-9-]+ (at most %d "
-			    "bytes)", r->id ? r->id : "", CT_RULE_MAX_ID);
+		return ct_yaml_fail(l, w,
+				    "id '%s' must be [a-z0-9-]+ (at most %d "
+				    "bytes)",
+				    r->id ? r->id : "", CT_RULE_MAX_ID);
 	if (!r->title || !r->product)
-		return fail(l, w, "title and product are required");
+		return ct_yaml_fail(l, w, "title and product are required");
 	if (!(r->threshold > 0 && r->threshold <= 1))
-		return fail(l, w, "threshold %g is not in (0, 1]",
-			    r->threshold);
+		return ct_yaml_fail(l, w, "threshold %g is not in (0, 1]",
+				    r->threshold);
 	if (!r->signal_count)
-		return fail(l, w, "a rule needs at least one signal");
+		return ct_yaml_fail(l, w, "a rule needs at least one signal");
 	double total = 0;
 	for (size_t i = 0; i < r->signal_count; i++)
 		total += r->signals[i].weight;
 	if (total + 1e-9 < r->threshold)
-		return fail(l, w, "the weights add up to %g, below the "
-			    "threshold %g: the rule can never match", total,
-			    r->threshold);
+		return ct_yaml_fail(l, w,
+				    "the weights add up to %g, below the "
+				    "threshold %g: the rule can never match",
+				    total, r->threshold);
 	return true;
 }
 
@@ -940,175 +474,186 @@ void ct_rule_destroy(struct ct_rule *r)
  * Walking the tree against the schema
  * ------------------------------------------------------------------------ */
 
-static bool read_pattern(struct loader *l, const struct node *n,
+static bool read_pattern(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 			 const char *what, struct ct_regex *re)
 {
 	char *src = NULL;
-	if (!get_string(l, n, what, &src))
+	if (!ct_yaml_get_string(l, n, what, &src))
 		return false;
 	struct ct_error *err = compile_pattern(re, src);
 	free(src);
 	if (err == &ct_enomem)
-		return oom(l);
+		return ct_yaml_oom(l);
 	if (err) {
-		fail(l, at(n), "%s: %s", what, err->message);
+		ct_yaml_fail(l, ct_yaml_at(n), "%s: %s", what, err->message);
 		ct_error_destroy(err);
 		return false;
 	}
 	return true;
 }
 
-static bool read_frames(struct loader *l, const struct node *n,
+static bool read_frames(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 			struct ct_frames_signal *f)
 {
 	static const char *const keys[] = { "sequence", "within", "max_gap",
 					    "min" };
-	if (!check_keys(l, n, "frames", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "frames", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
+	const struct ct_yaml_node *v;
 	f->within = CT_FRAMES_WITHIN_DEFAULT;
 	f->max_gap = CT_FRAMES_MAX_GAP_DEFAULT;
-	if (!(v = lookup(n, "sequence")))
-		return fail(l, at(n), "frames: sequence is required");
-	if (!get_string_list(l, v, "frames: sequence", CT_RULE_MAX_SEQUENCE,
-			     &f->names, &f->count))
+	if (!(v = ct_yaml_lookup(n, "sequence")))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "frames: sequence is required");
+	if (!ct_yaml_get_string_list(l, v, "frames: sequence",
+				     CT_RULE_MAX_SEQUENCE, &f->names,
+				     &f->count))
 		return false;
-	if ((v = lookup(n, "within")) &&
-	    !get_uint(l, v, "frames: within", 1, CT_MAX_FRAMES, &f->within))
+	if ((v = ct_yaml_lookup(n, "within")) &&
+	    !ct_yaml_get_uint(l, v, "frames: within", 1, CT_MAX_FRAMES,
+			      &f->within))
 		return false;
-	if ((v = lookup(n, "max_gap")) &&
-	    !get_uint(l, v, "frames: max_gap", 0, CT_MAX_FRAMES, &f->max_gap))
+	if ((v = ct_yaml_lookup(n, "max_gap")) &&
+	    !ct_yaml_get_uint(l, v, "frames: max_gap", 0, CT_MAX_FRAMES,
+			      &f->max_gap))
 		return false;
-	if ((v = lookup(n, "min"))) {
-		if (!get_uint(l, v, "frames: min", 1, CT_RULE_MAX_SEQUENCE,
-			      &f->min))
+	if ((v = ct_yaml_lookup(n, "min"))) {
+		if (!ct_yaml_get_uint(l, v, "frames: min", 1,
+				      CT_RULE_MAX_SEQUENCE, &f->min))
 			return false;
 		if (f->min > f->count)
-			return fail(l, at(v), "frames: min %u is more than the "
-				    "%zu names of the sequence", f->min,
-				    f->count);
+			return ct_yaml_fail(l, ct_yaml_at(v),
+					    "frames: min %u is more than the "
+					    "%zu names of the sequence",
+					    f->min, f->count);
 	}
-	return validate_frames(l, at(n), f);
+	return validate_frames(l, ct_yaml_at(n), f);
 }
 
-static bool read_log(struct loader *l, const struct node *n,
+static bool read_log(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 		     struct ct_log_signal *g)
 {
 	static const char *const keys[] = { "event", "pattern", "count",
 					    "same" };
-	if (!check_keys(l, n, "log", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "log", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
+	const struct ct_yaml_node *v;
 	g->count = 1;
-	if ((v = lookup(n, "event"))) {
-		if (!get_string(l, v, "log: event", &g->event))
+	if ((v = ct_yaml_lookup(n, "event"))) {
+		if (!ct_yaml_get_string(l, v, "log: event", &g->event))
 			return false;
 		if (!name_is_valid(g->event, false))
-			return fail(l, at(v), "log: '%s' is no event kind",
-				    g->event);
+			return ct_yaml_fail(l, ct_yaml_at(v),
+					    "log: '%s' is no event kind",
+					    g->event);
 	}
-	if ((v = lookup(n, "pattern")) &&
+	if ((v = ct_yaml_lookup(n, "pattern")) &&
 	    !read_pattern(l, v, "log: pattern", &g->pattern))
 		return false;
-	if ((v = lookup(n, "count")) &&
-	    !get_uint(l, v, "log: count", 1, 100000, &g->count))
+	if ((v = ct_yaml_lookup(n, "count")) &&
+	    !ct_yaml_get_uint(l, v, "log: count", 1, 100000, &g->count))
 		return false;
-	if ((v = lookup(n, "same"))) {
-		if (!get_string(l, v, "log: same", &g->same))
+	if ((v = ct_yaml_lookup(n, "same"))) {
+		if (!ct_yaml_get_string(l, v, "log: same", &g->same))
 			return false;
 		if (!g->event && !ct_regex_has_group(&g->pattern, g->same))
-			return fail(l, at(v), "log: same: '%s' is no named "
-				    "group of the pattern", g->same);
+			return ct_yaml_fail(l, ct_yaml_at(v),
+					    "log: same: '%s' is no named "
+					    "group of the pattern",
+					    g->same);
 	}
-	return validate_log(l, at(n), g);
+	return validate_log(l, ct_yaml_at(n), g);
 }
 
-static bool read_panic(struct loader *l, const struct node *n,
+static bool read_panic(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 		       struct ct_panic_signal *p)
 {
 	static const char *const keys[] = { "message", "exception" };
-	if (!check_keys(l, n, "panic", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "panic", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
-	if ((v = lookup(n, "message")) &&
+	const struct ct_yaml_node *v;
+	if ((v = ct_yaml_lookup(n, "message")) &&
 	    !read_pattern(l, v, "panic: message", &p->message))
 		return false;
-	if ((v = lookup(n, "exception")) &&
+	if ((v = ct_yaml_lookup(n, "exception")) &&
 	    !read_pattern(l, v, "panic: exception", &p->exception))
 		return false;
-	return validate_panic(l, at(n), p);
+	return validate_panic(l, ct_yaml_at(n), p);
 }
 
-static bool read_fact(struct loader *l, const struct node *n,
+static bool read_fact(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 		      struct ct_fact_signal *f)
 {
 	static const char *const keys[] = { "key", "equals", "matches", "in" };
-	if (!check_keys(l, n, "fact", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "fact", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
-	if (!(v = lookup(n, "key")))
-		return fail(l, at(n), "fact: key is required");
-	if (!get_string(l, v, "fact: key", &f->key))
+	const struct ct_yaml_node *v;
+	if (!(v = ct_yaml_lookup(n, "key")))
+		return ct_yaml_fail(l, ct_yaml_at(n), "fact: key is required");
+	if (!ct_yaml_get_string(l, v, "fact: key", &f->key))
 		return false;
 	if (!name_is_valid(f->key, true))
-		return fail(l, at(v), "fact: '%s' is no fact key", f->key);
+		return ct_yaml_fail(l, ct_yaml_at(v),
+				    "fact: '%s' is no fact key", f->key);
 	int ops = 0;
-	if ((v = lookup(n, "equals"))) {
+	if ((v = ct_yaml_lookup(n, "equals"))) {
 		ops++;
 		f->op = CT_FACT_EQUALS;
-		if (!get_string(l, v, "fact: equals", &f->equals))
+		if (!ct_yaml_get_string(l, v, "fact: equals", &f->equals))
 			return false;
 	}
-	if ((v = lookup(n, "matches"))) {
+	if ((v = ct_yaml_lookup(n, "matches"))) {
 		ops++;
 		f->op = CT_FACT_MATCHES;
 		if (!read_pattern(l, v, "fact: matches", &f->matches))
 			return false;
 	}
-	if ((v = lookup(n, "in"))) {
+	if ((v = ct_yaml_lookup(n, "in"))) {
 		ops++;
 		f->op = CT_FACT_IN;
-		if (!get_string_list(l, v, "fact: in", CT_RULE_MAX_LIST, &f->in,
-				     &f->in_count))
+		if (!ct_yaml_get_string_list(l, v, "fact: in", CT_RULE_MAX_LIST,
+					     &f->in, &f->in_count))
 			return false;
 	}
 	if (ops > 1)
-		return fail(l, at(n), "fact: give one of equals, matches and "
-			    "in");
-	return validate_fact(l, at(n), f);
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "fact: give one of equals, matches and "
+				    "in");
+	return validate_fact(l, ct_yaml_at(n), f);
 }
 
-static bool read_finding(struct loader *l, const struct node *n,
+static bool read_finding(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 			 struct ct_finding_signal *f)
 {
 	static const char *const keys[] = { "kind", "type", "member" };
-	if (!check_keys(l, n, "finding", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "finding", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
-	if ((v = lookup(n, "kind")) &&
-	    !get_string(l, v, "finding: kind", &f->kind))
+	const struct ct_yaml_node *v;
+	if ((v = ct_yaml_lookup(n, "kind")) &&
+	    !ct_yaml_get_string(l, v, "finding: kind", &f->kind))
 		return false;
-	if ((v = lookup(n, "type")) &&
-	    !get_string(l, v, "finding: type", &f->type))
+	if ((v = ct_yaml_lookup(n, "type")) &&
+	    !ct_yaml_get_string(l, v, "finding: type", &f->type))
 		return false;
-	if ((v = lookup(n, "member")) &&
-	    !get_string(l, v, "finding: member", &f->member))
+	if ((v = ct_yaml_lookup(n, "member")) &&
+	    !ct_yaml_get_string(l, v, "finding: member", &f->member))
 		return false;
-	return validate_finding(l, at(n), f);
+	return validate_finding(l, ct_yaml_at(n), f);
 }
 
-static bool read_signal(struct loader *l, const struct node *n,
+static bool read_signal(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 			struct ct_signal *s)
 {
 	static const char *const keys[] = { "frames", "log", "panic", "fact",
 					    "finding", "weight", "required" };
-	if (!check_keys(l, n, "signal", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "signal", keys, CT_ARRAY_SIZE(keys)))
 		return false;
 	s->line = n->line;
 	int kinds = 0;
-	const struct node *body = NULL;
+	const struct ct_yaml_node *body = NULL;
 	for (int k = 0; k < CT_SIGNAL_KIND_MAX; k++) {
-		const struct node *v = lookup(n, ct_signal_kind_name(k));
+		const struct ct_yaml_node *v = ct_yaml_lookup(
+			n, ct_signal_kind_name(k));
 		if (v) {
 			kinds++;
 			s->kind = k;
@@ -1116,18 +661,21 @@ static bool read_signal(struct loader *l, const struct node *n,
 		}
 	}
 	if (kinds != 1)
-		return fail(l, at(n), "a signal is exactly one of frames, log, "
-			    "panic, fact and finding (plus weight and "
-			    "required)");
-	const struct node *v = lookup(n, "weight");
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "a signal is exactly one of frames, log, "
+				    "panic, fact and finding (plus weight and "
+				    "required)");
+	const struct ct_yaml_node *v = ct_yaml_lookup(n, "weight");
 	if (!v)
-		return fail(l, at(n), "signal: weight is required");
-	if (!get_number(l, v, "weight", &s->weight))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "signal: weight is required");
+	if (!ct_yaml_get_number(l, v, "weight", &s->weight))
 		return false;
 	if (!(s->weight > 0 && s->weight <= 1))
-		return fail(l, at(v), "weight %g is not in (0, 1]", s->weight);
-	if ((v = lookup(n, "required")) &&
-	    !get_bool(l, v, "required", &s->required))
+		return ct_yaml_fail(l, ct_yaml_at(v),
+				    "weight %g is not in (0, 1]", s->weight);
+	if ((v = ct_yaml_lookup(n, "required")) &&
+	    !ct_yaml_get_bool(l, v, "required", &s->required))
 		return false;
 	switch (s->kind) {
 	case CT_SIGNAL_FRAMES:
@@ -1143,71 +691,79 @@ static bool read_signal(struct loader *l, const struct node *n,
 	}
 }
 
-static bool read_line(struct loader *l, const struct node *n,
+static bool read_line(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 		      const struct ct_version_spec *spec,
 		      struct ct_version_line *vl)
 {
 	static const char *const keys[] = { "line", "introduced_in",
 					    "fixed_in" };
-	if (!check_keys(l, n, "versions: lines", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "versions: lines", keys,
+				CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
-	if (!(v = lookup(n, "line")))
-		return fail(l, at(n), "versions: line is required");
-	if (!get_string(l, v, "versions: line", &vl->line) ||
-	    !validate_line_name(l, at(v), spec, vl))
+	const struct ct_yaml_node *v;
+	if (!(v = ct_yaml_lookup(n, "line")))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "versions: line is required");
+	if (!ct_yaml_get_string(l, v, "versions: line", &vl->line) ||
+	    !validate_line_name(l, ct_yaml_at(v), spec, vl))
 		return false;
-	if ((v = lookup(n, "introduced_in")) &&
-	    (!get_opt_string(l, v, "introduced_in", &vl->introduced_in) ||
+	if ((v = ct_yaml_lookup(n, "introduced_in")) &&
+	    (!ct_yaml_get_opt_string(l, v, "introduced_in",
+				     &vl->introduced_in) ||
 	     (vl->introduced_in &&
-	      !validate_version(l, at(v), spec, vl, "introduced_in",
+	      !validate_version(l, ct_yaml_at(v), spec, vl, "introduced_in",
 				vl->introduced_in))))
 		return false;
-	if ((v = lookup(n, "fixed_in")) &&
-	    (!get_opt_string(l, v, "fixed_in", &vl->fixed_in) ||
-	     (vl->fixed_in && !validate_version(l, at(v), spec, vl,
-						  "fixed_in", vl->fixed_in))))
+	if ((v = ct_yaml_lookup(n, "fixed_in")) &&
+	    (!ct_yaml_get_opt_string(l, v, "fixed_in", &vl->fixed_in) ||
+	     (vl->fixed_in && !validate_version(l, ct_yaml_at(v), spec, vl,
+						"fixed_in", vl->fixed_in))))
 		return false;
-	return validate_line(l, at(n), spec, vl);
+	return validate_line(l, ct_yaml_at(n), spec, vl);
 }
 
-static bool read_spec(struct loader *l, const struct node *n,
+static bool read_spec(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 		      struct ct_version_spec *spec)
 {
 	static const char *const keys[] = { "product", "scheme", "fact",
 					    "lines" };
-	if (!check_keys(l, n, "versions", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "versions", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	const struct node *v;
-	if (!(v = lookup(n, "product")))
-		return fail(l, at(n), "versions: product is required");
-	if (!get_string(l, v, "versions: product", &spec->product))
+	const struct ct_yaml_node *v;
+	if (!(v = ct_yaml_lookup(n, "product")))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "versions: product is required");
+	if (!ct_yaml_get_string(l, v, "versions: product", &spec->product))
 		return false;
-	if (!(v = lookup(n, "scheme")))
-		return fail(l, at(n), "versions: scheme is required");
-	if (!want_scalar(l, v, "versions: scheme"))
+	if (!(v = ct_yaml_lookup(n, "scheme")))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "versions: scheme is required");
+	if (!ct_yaml_want_scalar(l, v, "versions: scheme"))
 		return false;
 	if (!ct_version_scheme_from_name(v->value, &spec->scheme))
-		return fail(l, at(v), "versions: unknown scheme '%s' (dotted, "
-			    "driver, esxi, nsx, linux, dpkg or rpm)",
-			    v->value);
-	if (!(v = lookup(n, "fact")))
-		return fail(l, at(n), "versions: fact is required");
-	if (!get_string(l, v, "versions: fact", &spec->fact))
+		return ct_yaml_fail(l, ct_yaml_at(v),
+				    "versions: unknown scheme '%s' (dotted, "
+				    "driver, esxi, nsx, linux, dpkg or rpm)",
+				    v->value);
+	if (!(v = ct_yaml_lookup(n, "fact")))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "versions: fact is required");
+	if (!ct_yaml_get_string(l, v, "versions: fact", &spec->fact))
 		return false;
-	if (!(v = lookup(n, "lines")))
-		return fail(l, at(n), "versions: lines is required");
-	if (!want_list(l, v, "versions: lines", CT_RULE_MAX_LIST))
+	if (!(v = ct_yaml_lookup(n, "lines")))
+		return ct_yaml_fail(l, ct_yaml_at(n),
+				    "versions: lines is required");
+	if (!ct_yaml_want_list(l, v, "versions: lines", CT_RULE_MAX_LIST))
 		return false;
 	spec->lines = calloc(v->count ? v->count : 1, sizeof(*spec->lines));
 	if (!spec->lines)
-		return oom(l);
+		return ct_yaml_oom(l);
 	for (size_t i = 0; i < v->count; i++) {
 		spec->line_count++;
 		if (!read_line(l, v->items[i], spec, &spec->lines[i]))
 			return false;
 	}
-	return validate_spec(l, at(n), spec);
+	return validate_spec(l, ct_yaml_at(n), spec);
 }
 
 /* A string member of a struct, read from the mapping key of its name. */
@@ -1219,38 +775,40 @@ struct string_field {
 
 /* Read the string fields of mapping n into the struct at base; what
  * prefixes the message of a missing field ("walks: "). */
-static bool read_string_fields(struct loader *l, const struct node *n,
-			       void *base, const char *what,
-			       const struct string_field *fields,
-			       size_t count)
+static bool read_string_fields(struct ct_yaml_tree *l,
+			       const struct ct_yaml_node *n, void *base,
+			       const char *what,
+			       const struct string_field *fields, size_t count)
 {
 	for (size_t i = 0; i < count; i++) {
 		char **dst = (char **)((char *)base + fields[i].offset);
-		const struct node *v = lookup(n, fields[i].key);
+		const struct ct_yaml_node *v = ct_yaml_lookup(n, fields[i].key);
 		if (!v) {
 			if (fields[i].required)
-				return fail(l, at(n), "%s%s is required", what,
-					    fields[i].key);
+				return ct_yaml_fail(l, ct_yaml_at(n),
+						    "%s%s is required", what,
+						    fields[i].key);
 			continue;
 		}
 		if (!(fields[i].required
-			      ? get_string(l, v, fields[i].key, dst)
-			      : get_opt_string(l, v, fields[i].key, dst)))
+			      ? ct_yaml_get_string(l, v, fields[i].key, dst)
+			      : ct_yaml_get_opt_string(l, v, fields[i].key,
+						       dst)))
 			return false;
 	}
 	return true;
 }
 
-static bool read_walk(struct loader *l, const struct node *n,
+static bool read_walk(struct ct_yaml_tree *l, const struct ct_yaml_node *n,
 		      struct ct_rule_walk *k)
 {
 	static const char *const keys[] = {
 		"root", "type", "member", "elem_type", "link", "kind", "key",
 		"strings",
 	};
-	if (!check_keys(l, n, "a walk", keys, CT_ARRAY_SIZE(keys)))
+	if (!ct_yaml_check_keys(l, n, "a walk", keys, CT_ARRAY_SIZE(keys)))
 		return false;
-	k->line = at(n).line;
+	k->line = ct_yaml_at(n).line;
 	static const struct string_field strings[] = {
 		{ "root", offsetof(struct ct_rule_walk, root), true },
 		{ "member", offsetof(struct ct_rule_walk, member), false },
@@ -1263,17 +821,19 @@ static bool read_walk(struct loader *l, const struct node *n,
 	if (!read_string_fields(l, n, k, "walks: ", strings,
 				CT_ARRAY_SIZE(strings)))
 		return false;
-	const struct node *v;
-	if ((v = lookup(n, "strings")) &&
-	    !get_string_list(l, v, "walks: strings", CT_RULE_MAX_WALK_STRINGS,
-			     &k->strings, &k->string_count))
+	const struct ct_yaml_node *v;
+	if ((v = ct_yaml_lookup(n, "strings")) &&
+	    !ct_yaml_get_string_list(l, v, "walks: strings",
+				     CT_RULE_MAX_WALK_STRINGS, &k->strings,
+				     &k->string_count))
 		return false;
-	return validate_walk(l, at(n), k);
+	return validate_walk(l, ct_yaml_at(n), k);
 }
 
 /* A rule's scalars: its strings (prose without a folded scalar's final
  * newline), id, references, threshold and fix. */
-static bool read_rule_scalars(struct loader *l, const struct node *root,
+static bool read_rule_scalars(struct ct_yaml_tree *l,
+			      const struct ct_yaml_node *root,
 			      struct ct_rule *r)
 {
 	static const struct string_field strings[] = {
@@ -1298,51 +858,56 @@ static bool read_rule_scalars(struct loader *l, const struct node *root,
 		while (n && (t[n - 1] == '\n' || t[n - 1] == ' '))
 			t[--n] = '\0';
 	}
-	const struct node *v = lookup(root, "id");
+	const struct ct_yaml_node *v = ct_yaml_lookup(root, "id");
 	if (!ct_rule_id_is_valid(r->id))
-		return fail(l, at(v), "id '%s' must be [a-z0-9-]+ (at most %d "
-			    "bytes)", r->id, CT_RULE_MAX_ID);
-	if ((v = lookup(root, "references")) &&
-	    !get_string_list(l, v, "references", CT_RULE_MAX_LIST,
-			     &r->references, &r->reference_count))
+		return ct_yaml_fail(l, ct_yaml_at(v),
+				    "id '%s' must be [a-z0-9-]+ (at most %d "
+				    "bytes)",
+				    r->id, CT_RULE_MAX_ID);
+	if ((v = ct_yaml_lookup(root, "references")) &&
+	    !ct_yaml_get_string_list(l, v, "references", CT_RULE_MAX_LIST,
+				     &r->references, &r->reference_count))
 		return false;
 	r->threshold = CT_RULE_THRESHOLD_DEFAULT;
-	if ((v = lookup(root, "threshold"))) {
-		if (!get_number(l, v, "threshold", &r->threshold))
+	if ((v = ct_yaml_lookup(root, "threshold"))) {
+		if (!ct_yaml_get_number(l, v, "threshold", &r->threshold))
 			return false;
 		if (!(r->threshold > 0 && r->threshold <= 1))
-			return fail(l, at(v), "threshold %g is not in (0, 1]",
-				    r->threshold);
+			return ct_yaml_fail(l, ct_yaml_at(v),
+					    "threshold %g is not in (0, 1]",
+					    r->threshold);
 	}
-	if ((v = lookup(root, "fix"))) {
+	if ((v = ct_yaml_lookup(root, "fix"))) {
 		char *fix = NULL;
-		if (!get_string(l, v, "fix", &fix))
+		if (!ct_yaml_get_string(l, v, "fix", &fix))
 			return false;
 		bool known = strcmp(fix, "unknown") == 0 ||
 			     strcmp(fix, "none") == 0;
 		r->fix_unknown = strcmp(fix, "unknown") == 0;
 		free(fix);
 		if (!known)
-			return fail(l, at(v), "fix must be 'none' or 'unknown'");
+			return ct_yaml_fail(l, ct_yaml_at(v),
+					    "fix must be 'none' or 'unknown'");
 	}
 	return true;
 }
 
 /* A rule's lists: signals (at least one), versions, examples, counter
  * examples and walks. */
-static bool read_rule_lists(struct loader *l, const struct node *root,
-			    struct ct_rule *r)
+static bool read_rule_lists(struct ct_yaml_tree *l,
+			    const struct ct_yaml_node *root, struct ct_rule *r)
 {
-	const struct node *v;
-	if (!(v = lookup(root, "signals")))
-		return fail(l, at(root), "signals is required");
-	if (!want_list(l, v, "signals", CT_RULE_MAX_SIGNALS))
+	const struct ct_yaml_node *v;
+	if (!(v = ct_yaml_lookup(root, "signals")))
+		return ct_yaml_fail(l, ct_yaml_at(root), "signals is required");
+	if (!ct_yaml_want_list(l, v, "signals", CT_RULE_MAX_SIGNALS))
 		return false;
 	if (!v->count)
-		return fail(l, at(v), "a rule needs at least one signal");
+		return ct_yaml_fail(l, ct_yaml_at(v),
+				    "a rule needs at least one signal");
 	r->signals = calloc(v->count, sizeof(*r->signals));
 	if (!r->signals)
-		return oom(l);
+		return ct_yaml_oom(l);
 	for (size_t i = 0; i < v->count; i++) {
 		/* count first: a half-read signal must be freed too (its
 		 * kind is set before anything of it is allocated) */
@@ -1350,33 +915,34 @@ static bool read_rule_lists(struct loader *l, const struct node *root,
 		if (!read_signal(l, v->items[i], &r->signals[i]))
 			return false;
 	}
-	if ((v = lookup(root, "versions")) && !is_null(v)) {
-		if (!want_list(l, v, "versions", CT_RULE_MAX_LIST))
+	if ((v = ct_yaml_lookup(root, "versions")) && !ct_yaml_is_null(v)) {
+		if (!ct_yaml_want_list(l, v, "versions", CT_RULE_MAX_LIST))
 			return false;
 		r->versions = calloc(v->count ? v->count : 1,
 				     sizeof(*r->versions));
 		if (!r->versions)
-			return oom(l);
+			return ct_yaml_oom(l);
 		for (size_t i = 0; i < v->count; i++) {
 			r->version_count++;
 			if (!read_spec(l, v->items[i], &r->versions[i]))
 				return false;
 		}
 	}
-	if ((v = lookup(root, "examples")) &&
-	    !get_string_list(l, v, "examples", CT_RULE_MAX_LIST, &r->examples,
-			     &r->example_count))
+	if ((v = ct_yaml_lookup(root, "examples")) &&
+	    !ct_yaml_get_string_list(l, v, "examples", CT_RULE_MAX_LIST,
+				     &r->examples, &r->example_count))
 		return false;
-	if ((v = lookup(root, "counter_examples")) &&
-	    !get_string_list(l, v, "counter_examples", CT_RULE_MAX_LIST,
-			     &r->counter_examples, &r->counter_example_count))
+	if ((v = ct_yaml_lookup(root, "counter_examples")) &&
+	    !ct_yaml_get_string_list(l, v, "counter_examples", CT_RULE_MAX_LIST,
+				     &r->counter_examples,
+				     &r->counter_example_count))
 		return false;
-	if ((v = lookup(root, "walks")) && !is_null(v)) {
-		if (!want_list(l, v, "walks", CT_RULE_MAX_WALKS))
+	if ((v = ct_yaml_lookup(root, "walks")) && !ct_yaml_is_null(v)) {
+		if (!ct_yaml_want_list(l, v, "walks", CT_RULE_MAX_WALKS))
 			return false;
 		r->walks = calloc(v->count ? v->count : 1, sizeof(*r->walks));
 		if (!r->walks)
-			return oom(l);
+			return ct_yaml_oom(l);
 		for (size_t i = 0; i < v->count; i++) {
 			r->walk_count++;
 			if (!read_walk(l, v->items[i], &r->walks[i]))
@@ -1386,7 +952,7 @@ static bool read_rule_lists(struct loader *l, const struct node *root,
 	return true;
 }
 
-static bool read_rule(struct loader *l, const struct node *root,
+static bool read_rule(struct ct_yaml_tree *l, const struct ct_yaml_node *root,
 		      struct ct_rule *r)
 {
 	static const char *const keys[] = {
@@ -1394,41 +960,44 @@ static bool read_rule(struct loader *l, const struct node *root,
 		"summary", "workaround", "resolution", "threshold", "signals",
 		"versions", "examples", "counter_examples", "fix", "walks",
 	};
-	if (!check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)) ||
+	if (!ct_yaml_check_keys(l, root, "a rule", keys, CT_ARRAY_SIZE(keys)) ||
 	    !read_rule_scalars(l, root, r) || !read_rule_lists(l, root, r))
 		return false;
-	const struct node *k = lookup_key(root, "signals");
-	return validate_rule(l, at(k ? k : root), r);
+	const struct ct_yaml_node *k = ct_yaml_lookup_key(root, "signals");
+	return validate_rule(l, ct_yaml_at(k ? k : root), r);
 }
 
 struct ct_error *ct_rule_parse(const char *name, const char *buf, size_t len,
 			       struct ct_rule **ret)
 {
-	struct loader l = { .name = name ? name : "rule" };
+	struct ct_yaml_tree l = { .name = name ? name : "rule" };
 	if (len > CT_RULE_MAX_FILE) {
-		fail(&l, (struct where){ 0, 0 }, "rule file larger than %d "
-		     "bytes", CT_RULE_MAX_FILE);
+		ct_yaml_fail(&l, (struct ct_yaml_where){ 0, 0 },
+			     "rule file larger than %d "
+			     "bytes",
+			     CT_RULE_MAX_FILE);
 		return l.err;
 	}
-	struct node *root = tree_parse(&l, buf, len);
+	struct ct_yaml_node *root = ct_yaml_tree_parse(&l, buf, len);
 	if (!root) {
-		tree_free(&l);
+		ct_yaml_tree_deinit(&l);
 		if (!l.err)
-			fail(&l, (struct where){ 1, 1 }, "empty rule file");
+			ct_yaml_fail(&l, (struct ct_yaml_where){ 1, 1 },
+				     "empty rule file");
 		return l.err;
 	}
 	struct ct_rule *r = calloc(1, sizeof(*r));
 	if (!r) {
-		tree_free(&l);
+		ct_yaml_tree_deinit(&l);
 		return &ct_enomem;
 	}
 	r->line = 1;
 	r->source = strdup(l.name);
 	if (!r->source)
-		oom(&l);
+		ct_yaml_oom(&l);
 	else
 		read_rule(&l, root, r);
-	tree_free(&l);
+	ct_yaml_tree_deinit(&l);
 	if (l.err) {
 		ct_rule_destroy(r);
 		return l.err;
@@ -1439,15 +1008,16 @@ struct ct_error *ct_rule_parse(const char *name, const char *buf, size_t len,
 
 struct ct_error *ct_rule_finish(struct ct_rule *r)
 {
-	struct loader l = { .name = r->source ? r->source : "rule" };
-	struct where w = { r->line, 0 };
+	struct ct_yaml_tree l = { .name = r->source ? r->source : "rule" };
+	struct ct_yaml_where w = { r->line, 0 };
 	for (size_t i = 0; i < r->signal_count && !l.err; i++)
-		validate_signal(&l, (struct where){ r->signals[i].line, 0 },
+		validate_signal(&l,
+				(struct ct_yaml_where){ r->signals[i].line, 0 },
 				&r->signals[i]);
 	for (size_t i = 0; i < r->version_count && !l.err; i++) {
 		const struct ct_version_spec *spec = &r->versions[i];
 		if ((unsigned)spec->scheme >= CT_VERSION_SCHEME_MAX) {
-			fail(&l, w, "versions: bad scheme");
+			ct_yaml_fail(&l, w, "versions: bad scheme");
 			break;
 		}
 		for (size_t j = 0; j < spec->line_count && !l.err; j++)
@@ -1456,7 +1026,7 @@ struct ct_error *ct_rule_finish(struct ct_rule *r)
 			validate_spec(&l, w, spec);
 	}
 	for (size_t i = 0; i < r->walk_count && !l.err; i++)
-		validate_walk(&l, (struct where){ r->walks[i].line, 0 },
+		validate_walk(&l, (struct ct_yaml_where){ r->walks[i].line, 0 },
 			      &r->walks[i]);
 	if (!l.err)
 		validate_rule(&l, w, r);
