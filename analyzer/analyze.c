@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/frames.h"
 #include "symbolizers/symtab-text.h"
 #include "analyzer/dump/dump.h"
 

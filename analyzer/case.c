@@ -3,9 +3,13 @@
  * case.c - the case model: creating, filling and freeing a case.
  * Extractors only add to a case; they never remove or rewrite evidence.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/error.h"
+#include "analyzer/frames.h"
 
 struct ct_error *ct_case_create(const char *name, struct ct_case **ret)
 {

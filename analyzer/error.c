@@ -4,10 +4,12 @@
  */
 #include <errno.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 
 struct ct_error ct_enomem = {
 	.code = CT_ERROR_NO_MEMORY,

@@ -6,6 +6,9 @@
  * generic-frames.inc so that changing a list is a data change, not code.
  */
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/frames.h"
+#include "analyzer/span.h"
 
 enum generic_action { ACTION_SKIP, ACTION_CUT };
 

@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 #include "analyzer/regex.h"
 
 /* ------------------------------------------------------------------------

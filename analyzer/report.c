@@ -27,6 +27,11 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/frames.h"
+#include "analyzer/report.h"
+#include "analyzer/span.h"
 #include "analyzer/regex.h"
 
 enum {

@@ -4,6 +4,7 @@
  * for signature hashes that must not change between releases.
  */
 #include "analyzer/internal.h"
+#include "analyzer/sha256.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1,

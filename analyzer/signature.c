@@ -10,6 +10,8 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/report.h"
+#include "analyzer/sha256.h"
 
 enum {
 	SIGNATURE_FRAMES = 5,	/* frames hashed */

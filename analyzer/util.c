@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <sys/mman.h>
@@ -15,6 +16,8 @@
 #include <unistd.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/span.h"
 
 bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size)
 {

@@ -57,6 +57,7 @@
 #include <unistd.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/sha256.h"
 #include "analyzer/source.h"
 #include "db/batch.h"
 #include "db/results.h"

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 #include "db/kb.h"
 #include "db/sql.h"
 

@@ -17,6 +17,7 @@
 
 #include "analyzer/cluster.h"
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 #include "db/results.h"
 #include "db/sql.h"
 

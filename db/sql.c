@@ -2,9 +2,11 @@
 /*
  * sql.c - the SQLite helpers of db/ (sql.h).
  */
+#include <stdarg.h>
 #include <stdint.h>
 
 #include "db/sql.h"
+#include "analyzer/error.h"
 
 struct ct_error *ct_sql_error(sqlite3 *h, const char *path, const char *what)
 {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "rules/match-internal.h"
+#include "analyzer/error.h"
 
 /* ------------------------------------------------------------------------
  * The knowledge base

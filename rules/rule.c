@@ -10,6 +10,7 @@
  * known.
  */
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 #include "analyzer/walk/walk.h"	/* the kinds a walk may name */
 #include "rules/rule.h"
 #include "rules/yaml-tree.h"

@@ -15,6 +15,7 @@
 #include <yaml.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 #include "rules/rule.h" /* the CT_RULE_MAX_* caps */
 #include "rules/yaml-tree.h"
 

@@ -9,9 +9,12 @@
  * CT_KALLSYMS_MAX_NAME, so a corrupt table ends the decoding, never the
  * bounds.
  */
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "symbolizers/kallsyms.h"
+#include "analyzer/bytes.h"
+#include "analyzer/error.h"
 
 enum {
 	CHUNK = 64 * 1024,		/* names read at once */

@@ -17,6 +17,9 @@
 #include <unistd.h>
 
 #include "symbolizers/symbolize.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/error.h"
+#include "analyzer/frames.h"
 
 /*
  * libdwfl's own search (build-id and debuglink under the debug path), then

@@ -9,6 +9,7 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/error.h"
 #include "symbolizers/symtab-text.h"
 
 enum { MAX_TOKENS = 4 };

@@ -13,6 +13,7 @@
 #include <libelf.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
 
 /* ------------------------------------------------------------------------
  * Linux user-space ELF cores (elf-core.c) and the unwinders (unwind-*.c)

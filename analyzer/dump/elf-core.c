@@ -12,9 +12,13 @@
 #include <elf.h>
 #include <gelf.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/bytes.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/error.h"
 
 #ifndef NT_FILE
 #define NT_FILE 0x46494c45

@@ -10,9 +10,13 @@
  * when the writer filled p_vaddr (/proc/vmcore, QEMU paging: true).
  */
 #include <elf.h>
+#include <stdarg.h>
 #include <stdio.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/bytes.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/error.h"
 
 #define KERNEL_SPACE 0xffff800000000000ull
 

@@ -9,6 +9,7 @@
 #include <libkdumpfile/kdumpfile.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/error.h"
 
 struct ct_error *ct_kdump_backend_open(const char *path, int fd,
 				       void **ret_state)

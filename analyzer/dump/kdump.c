@@ -28,6 +28,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -36,6 +37,8 @@
 #include <zlib.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/error.h"
 
 enum {
 	FLAT_SIGNATURE_LEN = 16,

@@ -11,6 +11,8 @@
  * few tables.
  */
 #include "analyzer/dump/dump.h"
+#include "analyzer/bytes.h"
+#include "analyzer/error.h"
 
 #define PTE_PRESENT	0x1ull
 #define PTE_PSE		0x80ull

@@ -28,6 +28,8 @@
 #include <stdio.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/bytes.h"
+#include "analyzer/error.h"
 
 enum {
 	MAX_COUNT_BITS = 22,		/* 4M descriptors */

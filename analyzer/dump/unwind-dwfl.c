@@ -8,6 +8,7 @@
 #include <elfutils/libdwfl.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/error.h"
 #include "symbolizers/symbolize.h"
 
 struct dwfl_state {

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/error.h"
 #include "symbolizers/symbolize.h"
 
 struct lu_state {

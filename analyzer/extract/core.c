@@ -16,6 +16,9 @@
 #include <sys/stat.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/frames.h"
 #include "symbolizers/symbolize.h"
 
 static const struct ct_unwinder_ops *const unwinders[] = {

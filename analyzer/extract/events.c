@@ -15,6 +15,10 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/frames.h"
+#include "analyzer/span.h"
 #include "analyzer/regex.h"
 
 struct catalogue_entry {

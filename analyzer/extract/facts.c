@@ -44,6 +44,8 @@
 #include <strings.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/span.h"
 
 enum {
 	SNIFF_WINDOW = 4 * 1024 * 1024,	/* bytes sniff() reads */

@@ -20,6 +20,10 @@
 #include <stdio.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/frames.h"
+#include "analyzer/span.h"
 
 enum { SNIFF_WINDOW = 256 * 1024 };
 

@@ -16,6 +16,8 @@
  * costs a few comparisons.
  */
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/span.h"
 
 /* Skip ANSI escape sequences "ESC [ ... final" at p. */
 static const char *skip_ansi(const char *p, const char *end)

@@ -22,6 +22,8 @@
  * wrappers: ct_log_prefix_parse() reads them.
  */
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/span.h"
 
 /* Pastes are small: a text that shows no wrapper in its first SURVEY_WINDOW
  * bytes is a log file, read as it is, and a large log costs no more than

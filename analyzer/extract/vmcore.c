@@ -24,6 +24,10 @@
 #include <time.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/bytes.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/extract/extract.h"
+#include "analyzer/frames.h"
 #include "symbolizers/kallsyms.h"
 
 static struct ct_error *add_facts(struct ct_case *c,

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "analyzer/walk/walk-internal.h"
+#include "analyzer/error.h"
 
 /* ct_walk_mem over a core: the core's own reader. */
 static enum ct_core_mem core_mem_read(void *state, uint64_t addr, void *dst,

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "analyzer/walk/walk-internal.h"
+#include "analyzer/error.h"
 
 /* ---- reading the target -------------------------------------------------- */
 

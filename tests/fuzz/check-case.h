@@ -21,7 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "analyzer/internal.h"	/* the case's private capacities */
+#include "analyzer/internal.h"
+#include "analyzer/case-internal.h" /* the case's private capacities */
 
 static inline void fuzz_require(bool ok)
 {

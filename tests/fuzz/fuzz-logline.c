@@ -7,6 +7,7 @@
 #include <stdlib.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
 #include "tests/fuzz/check-case.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
 #include "tests/unit/helpers.h"
 
 /* ------------------------------------------------------------------------

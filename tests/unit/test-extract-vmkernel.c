@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
 #include "tests/unit/helpers.h"
 
 /* ---- helpers ----------------------------------------------------------- */

@@ -24,6 +24,8 @@
 #include <string.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/frames.h"
+#include "analyzer/report.h"
 
 struct generic_row {
 	const char *family, *action, *name;

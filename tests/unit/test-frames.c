@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/frames.h"
 #include "tests/unit/helpers.h"
 
 static void test_normalize_cxx_rust(void **state)

@@ -12,6 +12,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/extract/extract.h"
 
 /* Parse line; check the message, and the timestamp and host if given. */
 static void expect_prefix(const char *line, const char *message,

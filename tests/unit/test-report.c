@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/report.h"
 #include "tests/unit/helpers.h"
 
 struct report_case {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/frames.h"
 #include "tests/unit/helpers.h"
 
 static void test_normalize(void **state)

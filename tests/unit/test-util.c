@@ -11,6 +11,10 @@
 #include <cmocka.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/case-internal.h"
+#include "analyzer/error.h"
+#include "analyzer/sha256.h"
+#include "analyzer/span.h"
 
 static void test_sha256_vectors(void **state)
 {

@@ -1,0 +1,127 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * extract.h - the extractor interface, private to libcrashtriage: what
+ * the extractors of analyzer/extract/ and analyze.c share.  One input's
+ * bytes (struct ct_text), the ops every input kind implements and their
+ * table, log-line prefixes (logline.c), wrappers around pasted text
+ * (unwrap.c) and the event scan (events.c).
+ */
+#ifndef CT_EXTRACT_H
+#define CT_EXTRACT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "analyzer/crashtriage.h"
+#include "analyzer/frames.h"
+
+/* One input's bytes as an extractor sees them. */
+struct ct_text {
+	const char *path; /* owned by the case's input list */
+	const char *buf;  /* may contain NULs; not NUL-terminated */
+	size_t len;
+};
+
+/* One input kind.  sniff() looks at the content only; extract() adds
+ * whatever evidence it finds to the case and may be handed a text that
+ * holds other kinds too. */
+struct ct_extractor {
+	enum ct_input_kind kind;
+	bool (*sniff)(const char *buf, size_t len);
+	struct ct_error *(*extract)(struct ct_case *c, const struct ct_text *t);
+};
+
+extern const struct ct_extractor ct_extractor_gdb;
+extern const struct ct_extractor ct_extractor_vmkernel;
+extern const struct ct_extractor ct_extractor_linux;
+extern const struct ct_extractor ct_extractor_facts;
+
+/* All extractors, indexed by enum ct_input_kind. */
+extern const struct ct_extractor *const ct_extractors[CT_KIND_MAX];
+
+/* Run the extractors of kinds over t (used by analyze and by fuzzers). */
+struct ct_error *ct_extract_text(struct ct_case *c, const struct ct_text *t,
+				 unsigned kinds);
+
+/* What a log line's prefix says, and where its message starts. */
+struct ct_log_prefix {
+	const char *timestamp; /* span of the timestamp, or NULL */
+	size_t timestamp_len;
+	const char *host; /* syslog/journal host name span, or NULL */
+	size_t host_len;
+	const char *message; /* first byte after every prefix */
+	size_t message_len;
+	long cpu;	   /* ESXi "cpuN:" or printk "[C3]", -1 if none */
+	const char *world; /* ESXi world id span after "cpuN:", or NULL */
+	size_t world_len;
+	bool vmkernel;	   /* an ESXi "cpuN:W)" or 8.x syslog header */
+	bool continuation; /* ESXi 8.x "In(182)+" continuation marker */
+	bool kernel_tag;   /* a syslog, journal or RFC 5424 line tagged
+				 * "kernel" (with or without a host) */
+};
+
+/* Strip every known prefix from a line: ISO timestamps with an ESXi 8.x
+ * "In(182) vmkernel:" header and "cpuN:WORLD[ opID=..])", ESX 3.x uptime
+ * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:" (also with
+ * RFC 3339 stamps, busybox/OpenWrt "kern.warn" facility.level, and "Mon
+ * Jan  1 12:00:00 2024" logread stamps), RFC 5424 "<13>1 TS HOST APP - -
+ * - ", console loglevels "<4>", dmesg "[  123.456789]", "dmesg -T" "[Mon
+ * Jan  1 12:00:00 2024]", "dmesg -x" "kern  :err   : ", container
+ * consoles "kern:  err: [TS]: ", printk callers "[    T1]", serial-console
+ * stamps ("[2024-01-02 03:04:05]", "[03:04:05.123]", "12:34:56.789 "), and
+ * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
+void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
+
+/* The end of a dmesg stamp "[  123.456789]" at p (after its ']'), or
+ * NULL. */
+const char *ct_log_dmesg_stamp(const char *p, const char *end);
+
+/* The end of a "dmesg -T" stamp at p ("[Mon Jan  1 12:00:00 2024]", any
+ * locale, maybe with dmesg -d's " <    0.127615>" delta), or NULL. */
+const char *ct_log_human_stamp(const char *p, const char *end);
+
+/* ---- wrappers around a pasted text ------------------------------------- */
+
+/* What ct_text_unwrap() took a text out of (bits). */
+enum {
+	CT_WRAP_QUOTE = 1u << 0,      /* "> ", ">> ", "> > " quote markers */
+	CT_WRAP_PIPE_QUOTE = 1u << 1, /* "| " quotes most lines too */
+	CT_WRAP_FENCE = 1u << 2,      /* markdown code fences */
+	CT_WRAP_NOISE = 1u << 3,      /* <pre>/<details> markup lines, pager
+					 * prompts and status lines */
+	CT_WRAP_HTML = 1u << 4,	      /* HTML character references */
+	CT_WRAP_COMMENT = 1u << 5,    /* "// " or " * " source comments
+					 * (crash text kept in code) */
+};
+
+/* A text as the extractors should read it. */
+struct ct_unwrapped {
+	const char *buf; /* the input itself, or owned */
+	size_t len;
+	char *owned;	   /* malloc'd unwrapped copy, or NULL */
+	unsigned wrappers; /* CT_WRAP_* found; 0: buf is the input */
+};
+
+/* Decide from one pass over the lines of [buf, buf+len) which wrappers the
+ * file uses (quoting, fences, markup, pager noise, HTML references) and,
+ * if any, write the unwrapped text into one buffer with exactly the
+ * input's lines: line N of ret is line N of the input without its
+ * wrapper, empty for a wrapper-only line, so line numbers stay the
+ * input's.  Without wrappers ret->buf is buf and nothing is allocated.
+ * Release with ct_unwrapped_deinit(); on error (NO_MEMORY) ret holds the
+ * input unchanged. */
+struct ct_error *ct_text_unwrap(const char *buf, size_t len,
+				struct ct_unwrapped *ret);
+void ct_unwrapped_deinit(struct ct_unwrapped *u);
+
+/* ---- log events -------------------------------------------------------- */
+
+/* Scan t for every single-line event of the event catalogue
+ * (data/events.txt): one pass over the whole text looks for the
+ * catalogue's literals, then each candidate line is matched with its
+ * regular expression, and the named captures become event fields.  The
+ * catalogue entry says which families (esxi, linux, any) it applies to. */
+struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
+				enum ct_frame_family family);
+
+#endif /* CT_EXTRACT_H */

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * span.h - small helpers on (p, len) spans of untrusted text, private to
+ * libcrashtriage (util.c): search, prefixes, blanks (with UTF-8 no-break
+ * spaces), trimming, and hex and decimal numbers.  ct_parse_hex_u64()
+ * is declared in internal.h, which the CLI still reaches.
+ */
+#ifndef CT_SPAN_H
+#define CT_SPAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* First occurrence of needle in [p, p+len), or NULL. */
+const char *ct_memstr(const char *p, size_t len, const char *needle);
+bool ct_has_prefix(const char *p, size_t len, const char *prefix);
+/* Bytes of the blank at p: 1 for space or tab, 2 for a UTF-8 no-break
+ * space (pasted from web pages), 0 if p is no blank. */
+size_t ct_blank_len(const char *p, const char *end);
+/* Skip spaces, tabs and no-break spaces. */
+const char *ct_skip_blanks(const char *p, const char *end);
+/* Trim blanks and CR at both ends of the span in place. */
+void ct_trim(const char **p, size_t *len);
+/* Parse hex digits (optional 0x) at *p; *p moves past them.  Masked digits
+ * ('*', '#') make *masked true and the value 0.  False if none. */
+bool ct_parse_hex(const char **p, const char *end, uint64_t *ret, bool *masked);
+/* Parse decimal digits at *p into ret (saturating). */
+bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
+
+#endif /* CT_SPAN_H */
