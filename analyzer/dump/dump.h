@@ -81,13 +81,7 @@ struct ct_core_file {
 	char *path;		/* printable copy of the path */
 };
 
-/* How a memory read went. */
-enum ct_core_mem {
-	CT_CORE_MEM_OK = 0,	/* all bytes read */
-	CT_CORE_MEM_NOT_DUMPED,	/* mapped, left out by the writer */
-	CT_CORE_MEM_TRUNCATED,	/* mapped and dumped, but the file ends */
-	CT_CORE_MEM_UNMAPPED,	/* no segment covers the address */
-};
+/* enum ct_core_mem (how a memory read went): analyzer/crashtriage.h. */
 
 struct ct_core {
 	const char *path;	/* name for messages; borrowed */
