@@ -68,12 +68,11 @@ static int print_dmesg(struct ct_vmcore *vc, const char *path, bool quiet)
 	}
 	ct_strbuf_deinit(&out);
 	if (!quiet && st.skipped)
-		cli_errorf("'%s': %zu log records not read", path,
-			   st.skipped);
+		cli_errorf("'%s': %zu log records not read", path, st.skipped);
 	if (!quiet && st.bytes_missing)
 		cli_errorf("'%s': %llu bytes of the printk ring not in the "
-			   "dump", path,
-			   (unsigned long long)st.bytes_missing);
+			   "dump",
+			   path, (unsigned long long)st.bytes_missing);
 	return CLI_EXIT_OK;
 }
 

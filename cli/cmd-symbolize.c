@@ -49,7 +49,8 @@ const char cmd_symbolize_usage[] =
 enum { MAX_STDIN = 256 << 20 };	/* bytes of log read from stdin */
 
 /* " func+0xoff/0xsize [module] (file:line)" */
-static void put_annotation(struct ct_strbuf *sb, const struct ct_symbol_answer *a)
+static void put_annotation(struct ct_strbuf *sb,
+			   const struct ct_symbol_answer *a)
 {
 	/* names from symbol lists and debug files: made visible */
 	ct_strbuf_putc(sb, ' ');

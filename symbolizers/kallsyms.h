@@ -21,8 +21,7 @@
 #ifndef CT_KALLSYMS_H
 #define CT_KALLSYMS_H
 
-#include "analyzer/dump/dump.h"	/* and analyzer/vmcore.h, the public
-					 * side: ct_vmcore_kallsyms() */
+#include "analyzer/dump/dump.h"
 #include "analyzer/vmcore.h"	/* the public side: ct_vmcore_kallsyms() */
 #include "symbolizers/symtab-text.h"
 

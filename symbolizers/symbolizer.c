@@ -88,8 +88,7 @@ static struct ct_error *lookup_dwfl(struct ct_dwfl *d,
 	return NULL;
 }
 
-struct ct_error *ct_symbolizer_lookup(struct ct_symbolizer *s,
-				      uint64_t address,
+struct ct_error *ct_symbolizer_lookup(struct ct_symbolizer *s, uint64_t address,
 				      struct ct_symbol_answer *ret)
 {
 	memset(ret, 0, sizeof(*ret));

@@ -76,8 +76,7 @@ struct ct_symbol_answer {
  * out of memory or a broken debug file; deinit *ret with
  * ct_symbol_answer_deinit() in either case.
  */
-struct ct_error *ct_symbolizer_lookup(struct ct_symbolizer *s,
-				      uint64_t address,
+struct ct_error *ct_symbolizer_lookup(struct ct_symbolizer *s, uint64_t address,
 				      struct ct_symbol_answer *ret);
 /* Free what a answers with; a is zeroed. */
 void ct_symbol_answer_deinit(struct ct_symbol_answer *a);

@@ -140,8 +140,8 @@ const char *ct_vmcore_loss(const struct ct_vmcore *vc, size_t i)
 struct ct_error *ct_vmcore_kallsyms(struct ct_vmcore *vc,
 				    struct ct_kallsyms **ret)
 {
-	return ct_error_at(ct_kallsyms_read(vc->kmem, &vc->info, ret),
-			   vc->path, 0, 0, false);
+	return ct_error_at(ct_kallsyms_read(vc->kmem, &vc->info, ret), vc->path,
+			   0, 0, false);
 }
 
 struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
