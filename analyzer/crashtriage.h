@@ -69,6 +69,15 @@ char *ct_error_format(const struct ct_error *err);
 /* Free err; NULL and &ct_enomem are accepted. */
 void ct_error_destroy(struct ct_error *err);
 
+/* How a read of a dump's memory went (struct ct_walk_mem, the dump
+ * readers). */
+enum ct_core_mem {
+	CT_CORE_MEM_OK = 0,	/* all bytes read */
+	CT_CORE_MEM_NOT_DUMPED,	/* mapped, left out by the writer */
+	CT_CORE_MEM_TRUNCATED,	/* mapped and dumped, but the file ends */
+	CT_CORE_MEM_UNMAPPED,	/* no segment covers the address */
+};
+
 /* ------------------------------------------------------------------------
  * Input kinds
  * ------------------------------------------------------------------------ */

@@ -31,4 +31,7 @@ bool ct_name_matches(const char *pattern, const char *name);
 /* Is name (normalised) on the generic-frame list of family? */
 bool ct_frame_is_plumbing(const char *name, enum ct_frame_family family);
 
+/* Release the strings of one frame (used on error paths). */
+void ct_frame_deinit(struct ct_frame *f);
+
 #endif /* CT_FRAMES_H */

@@ -39,17 +39,6 @@ enum {
 	CT_MAX_DEPTH = 32,		/* folder nesting */
 };
 
-/* ---- kept here while the CLI still reaches them ------------------------ */
-/* NEEDSWORK: "crashtriage symbolize" uses these through dump/dump.h; they
- * move to span.h and case-internal.h once it has public entry points. */
-
-/* Parse a 64-bit hex number (optional 0x, 1 to 16 digits, no masks) at
- * *p; *p moves past it.  False, *p untouched, if there are no digits or
- * more than 16. */
-bool ct_parse_hex_u64(const char **p, const char *end, uint64_t *ret);
-/* Release the strings of one frame (used on error paths). */
-void ct_frame_deinit(struct ct_frame *f);
-
 /* ---- folders ----------------------------------------------------------- */
 
 /* The entry names of folder path (not "." or ".."), sorted so that every

@@ -3,7 +3,7 @@
  * span.h - small helpers on (p, len) spans of untrusted text, private to
  * libcrashtriage (util.c): search, prefixes, blanks (with UTF-8 no-break
  * spaces), trimming, and hex and decimal numbers.  ct_parse_hex_u64()
- * is declared in internal.h, which the CLI still reaches.
+ * is public, in strbuf.h (the CLI parses addresses with it).
  */
 #ifndef CT_SPAN_H
 #define CT_SPAN_H

@@ -13,6 +13,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* ---- allocation -------------------------------------------------------- */
 
@@ -75,5 +76,9 @@ bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret);
 
 /* Whether c may be part of a symbol name: [A-Za-z0-9_$]. */
 bool ct_is_ident_char(int c);
+/* Parse a 64-bit hex number (optional 0x, 1 to 16 digits, no masks) at
+ * *p; *p moves past it.  False, *p untouched, if there are no digits or
+ * more than 16.  (Also declared among internal.h's text helpers.) */
+bool ct_parse_hex_u64(const char **p, const char *end, uint64_t *ret);
 
 #endif /* CT_STRBUF_H */

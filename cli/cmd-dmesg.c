@@ -5,18 +5,12 @@
  * --kallsyms the kernel's symbol table the way /proc/kallsyms shows it.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <inttypes.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/options.h"
-#include "analyzer/dump/dump.h"
-#include "symbolizers/kallsyms.h"
+#include "analyzer/vmcore.h"
 
 const char cmd_dmesg_usage[] =
 	"usage: crashtriage dmesg DUMP [--kallsyms] [--quiet]\n"
@@ -37,24 +31,27 @@ const char cmd_dmesg_usage[] =
 	"exit status: 0 when the log (or symbol table) was printed, 1 when it\n"
 	"could not be read at all, 2 on usage errors\n";
 
-static int print_kallsyms(struct ct_vmcore *vc, bool quiet)
+static int print_kallsyms(struct ct_vmcore *vc, const char *path, bool quiet)
 {
 	struct ct_kallsyms *ks;
-	struct ct_error *err = ct_kallsyms_read(vc->kmem, &vc->info, &ks);
+	struct ct_error *err = ct_vmcore_kallsyms(vc, &ks);
 	if (err) {
-		cli_error(ct_error_at(err, vc->path, 0, 0, false));
+		cli_error(err);
 		return CLI_EXIT_FAILED;
 	}
-	for (size_t i = 0; i < ks->count; i++)
-		printf("%016" PRIx64 " %c %s\n", ks->syms[i].address,
-		       ks->syms[i].type, ct_kallsyms_name(ks, &ks->syms[i]));
-	if (!quiet && ks->loss)
-		cli_errorf("'%s': %s", vc->path, ks->loss);
+	size_t n = ct_kallsyms_count(ks);
+	for (size_t i = 0; i < n; i++) {
+		struct ct_kallsyms_entry e;
+		ct_kallsyms_get(ks, i, &e);
+		printf("%016" PRIx64 " %c %s\n", e.address, e.type, e.name);
+	}
+	if (!quiet && ct_kallsyms_loss(ks))
+		cli_errorf("'%s': %s", path, ct_kallsyms_loss(ks));
 	ct_kallsyms_destroy(ks);
 	return CLI_EXIT_OK;
 }
 
-static int print_dmesg(struct ct_vmcore *vc, bool quiet)
+static int print_dmesg(struct ct_vmcore *vc, const char *path, bool quiet)
 {
 	struct ct_strbuf out = CT_STRBUF_INIT;
 	struct ct_dmesg_stats st;
@@ -71,12 +68,11 @@ static int print_dmesg(struct ct_vmcore *vc, bool quiet)
 	}
 	ct_strbuf_deinit(&out);
 	if (!quiet && st.skipped)
-		cli_errorf("'%s': %zu log records not read", vc->path,
-			   st.skipped);
+		cli_errorf("'%s': %zu log records not read", path, st.skipped);
 	if (!quiet && st.bytes_missing)
 		cli_errorf("'%s': %llu bytes of the printk ring not in the "
-			   "dump", vc->path,
-			   (unsigned long long)st.bytes_missing);
+			   "dump",
+			   path, (unsigned long long)st.bytes_missing);
 	return CLI_EXIT_OK;
 }
 
@@ -98,32 +94,17 @@ int cmd_dmesg(int argc, char **argv)
 		return CLI_EXIT_USAGE;
 	}
 	const char *path = argv[optind];
-	void *map;
-	size_t len;
-	struct ct_error *err = ct_map_file(path, &map, &len);
+	struct ct_vmcore *vc;
+	struct ct_error *err = ct_vmcore_open_file(path, &vc);
 	if (err) {
 		cli_error(err);
-		return CLI_EXIT_FAILED;
-	}
-	struct ct_vmcore *vc = NULL;
-	if (!ct_vmcore_sniff_any(map, len))
-		err = ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
-						  "not a Linux kernel crash "
-						  "dump (ELF vmcore or "
-						  "kdump-compressed)"),
-				  path, 0, 0, false);
-	else
-		err = ct_vmcore_open_any(path, map, len, &vc);
-	if (err) {
-		cli_error(err);
-		ct_unmap_file(map, len);
 		return CLI_EXIT_FAILED;
 	}
 	if (!quiet)
-		for (size_t i = 0; i < vc->loss_count; i++)
-			cli_errorf("'%s': %s", path, vc->losses[i]);
-	rc = kallsyms ? print_kallsyms(vc, quiet) : print_dmesg(vc, quiet);
+		for (size_t i = 0; i < ct_vmcore_loss_count(vc); i++)
+			cli_errorf("'%s': %s", path, ct_vmcore_loss(vc, i));
+	rc = kallsyms ? print_kallsyms(vc, path, quiet)
+		      : print_dmesg(vc, path, quiet);
 	ct_vmcore_destroy(vc);
-	ct_unmap_file(map, len);
 	return rc;	/* write errors: cli_stdout_close() in main.c */
 }

@@ -14,9 +14,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "analyzer/strbuf.h"		/* ct_strbuf, ct_is_ident_char */
-#include "symbolizers/symbolize.h"	/* DWARF through libdwfl */
-#include "symbolizers/symtab-text.h"	/* System.map, symbol lists */
-#include "analyzer/dump/dump.h"		/* kallsyms of a kernel dump */
+#include "symbolizers/symbolizer.h"
 
 const char cmd_symbolize_usage[] =
 	"usage: crashtriage symbolize [--json] [--exe BINARY] [--debug-dir DIR]...\n"
@@ -50,77 +48,9 @@ const char cmd_symbolize_usage[] =
 
 enum { MAX_STDIN = 256 << 20 };	/* bytes of log read from stdin */
 
-struct symbolizers {
-	struct ct_dwfl *dwfl;		/* --exe, or NULL */
-	struct ct_symtab *tab;		/* --map files, or NULL */
-};
-
-/* What is known of one address. */
-struct answer {
-	uint64_t address;
-	bool found;
-	const char *function;
-	uint64_t offset;
-	bool has_offset;
-	uint64_t size;
-	bool has_size;
-	const char *module;
-	const char *file;	/* position in function (for an inlined */
-	unsigned long line;	/* call: of the call), or NULL and 0 */
-	/* DWARF: frames[0 .. count-2] are the functions inlined at the
-	 * address, innermost first, each with its own position */
-	struct ct_backtrace bt;
-};
-
-static void answer_deinit(struct answer *a)
-{
-	for (size_t i = 0; i < a->bt.frame_count; i++)
-		ct_frame_deinit(&a->bt.frames[i]);
-	free(a->bt.frames);
-	memset(a, 0, sizeof(*a));
-}
-
-static struct ct_error *resolve(struct symbolizers *s, uint64_t addr,
-				struct answer *a)
-{
-	memset(a, 0, sizeof(*a));
-	a->address = addr;
-	if (s->dwfl) {
-		struct ct_error *err = ct_dwfl_symbolize(s->dwfl, addr, true,
-							 &a->bt);
-		if (err)
-			return err;
-		size_t n = a->bt.frame_count;
-		const struct ct_frame *outer = n ? &a->bt.frames[n - 1] : NULL;
-		if (outer && outer->function) {
-			a->found = true;
-			a->function = outer->function;
-			a->offset = outer->offset;
-			a->has_offset = outer->has_offset;
-			a->module = outer->module;
-			a->file = outer->file;
-			a->line = outer->source_line;
-			return NULL;
-		}
-		for (size_t i = 0; i < n; i++)
-			ct_frame_deinit(&a->bt.frames[i]);
-		a->bt.frame_count = 0;
-	}
-	struct ct_symtab_hit hit;
-	if (s->tab && ct_symtab_lookup(s->tab, addr, &hit)) {
-		a->found = true;
-		a->function = hit.name;
-		a->offset = hit.offset;
-		a->has_offset = true;
-		a->size = hit.size;
-		a->has_size = hit.has_size;
-		a->module = hit.module;
-	}
-	return NULL;
-}
-
 /* " func+0xoff/0xsize [module] (file:line)" */
-static void put_annotation(struct ct_strbuf *sb, const struct answer *a)
+static void put_annotation(struct ct_strbuf *sb,
+			   const struct ct_symbol_answer *a)
 {
 	/* names from symbol lists and debug files: made visible */
 	ct_strbuf_putc(sb, ' ');
@@ -141,8 +71,8 @@ static void put_annotation(struct ct_strbuf *sb, const struct answer *a)
 			ct_strbuf_appendf(sb, ":%lu", a->line);
 		ct_strbuf_putc(sb, ')');
 	}
-	for (size_t i = 0; a->found && i + 1 < a->bt.frame_count; i++) {
-		const struct ct_frame *in = &a->bt.frames[i];
+	for (size_t i = 0; i < a->inlined_count; i++) {
+		const struct ct_frame *in = &a->inlined[i];
 		ct_strbuf_puts(sb, " [inlined: ");
 		ct_strbuf_put_visible(sb, in->function ? in->function : "??");
 		if (in->file) {
@@ -154,7 +84,7 @@ static void put_annotation(struct ct_strbuf *sb, const struct answer *a)
 	}
 }
 
-static void put_json(struct ct_strbuf *sb, const struct answer *a)
+static void put_json(struct ct_strbuf *sb, const struct ct_symbol_answer *a)
 {
 	ct_strbuf_appendf(sb, "{\"address\":\"0x%" PRIx64 "\",\"found\":%s,"
 			  "\"function\":", a->address,
@@ -177,8 +107,8 @@ static void put_json(struct ct_strbuf *sb, const struct answer *a)
 	else
 		ct_strbuf_puts(sb, ",\"line\":null");
 	ct_strbuf_puts(sb, ",\"inlined\":[");
-	for (size_t i = 0; a->found && i + 1 < a->bt.frame_count; i++) {
-		const struct ct_frame *f = &a->bt.frames[i];
+	for (size_t i = 0; i < a->inlined_count; i++) {
+		const struct ct_frame *f = &a->inlined[i];
 		ct_strbuf_puts(sb, i ? ",{\"function\":" : "{\"function\":");
 		ct_strbuf_json_string(sb, f->function);
 		ct_strbuf_puts(sb, ",\"file\":");
@@ -194,7 +124,7 @@ static void put_json(struct ct_strbuf *sb, const struct answer *a)
 
 /* "ADDR FUNC+0xOFF/0xSIZE [MODULE] (FILE:LINE) [inlined: F (FILE:LINE)]..."
  * on one line, or "ADDR ??". */
-static void put_text(struct ct_strbuf *sb, const struct answer *a)
+static void put_text(struct ct_strbuf *sb, const struct ct_symbol_answer *a)
 {
 	ct_strbuf_appendf(sb, "0x%" PRIx64, a->address);
 	if (!a->found) {
@@ -249,7 +179,7 @@ static bool address_token(const char *line, const char *p, const char *end,
 	return false;
 }
 
-static struct ct_error *rewrite(struct symbolizers *s, const char *buf,
+static struct ct_error *rewrite(struct ct_symbolizer *s, const char *buf,
 				size_t len, bool json, FILE *out)
 {
 	struct ct_line_reader r;
@@ -266,11 +196,11 @@ static struct ct_error *rewrite(struct symbolizers *s, const char *buf,
 				p++;
 				continue;
 			}
-			struct answer a;
-			err = resolve(s, addr, &a);
+			struct ct_symbol_answer a;
+			err = ct_symbolizer_lookup(s, addr, &a);
 			/* past the last map symbol: most likely no code */
 			bool use = !err && a.found &&
-				   (a.has_size || a.bt.frame_count);
+				   (a.has_size || a.from_exe);
 			if (use && json) {
 				put_json(&sb, &a);
 			} else if (use) {
@@ -279,7 +209,7 @@ static struct ct_error *rewrite(struct symbolizers *s, const char *buf,
 				put_annotation(&sb, &a);
 				copied = tend;
 			}
-			answer_deinit(&a);
+			ct_symbol_answer_deinit(&a);
 			p = tend;
 		}
 		if (!json) {
@@ -344,40 +274,27 @@ static bool parse_addrs(char **args, int n, uint64_t *addrs)
 	return true;
 }
 
-/* Open what the options name: the ELF file's DWARF and the symbol lists. */
-static struct ct_error *open_symbolizers(const struct ct_unwind_options *uopts,
-					 const char **maps, size_t map_count,
-					 struct symbolizers *s)
-{
-	struct ct_error *err = NULL;
-	if (uopts->executable)
-		err = ct_dwfl_open_elf(uopts->executable, uopts, &s->dwfl);
-	if (!err && map_count)
-		err = ct_symtab_create(&s->tab);
-	for (size_t i = 0; !err && i < map_count; i++)
-		err = ct_symtab_add_dump_or_file(s->tab, maps[i]);
-	return err;
-}
-
 /* Print the answer for each of the n addresses; the exit code. */
-static int print_answers(struct symbolizers *s, const uint64_t *addrs,
+static int print_answers(struct ct_symbolizer *s, const uint64_t *addrs,
 			 size_t n, bool json)
 {
 	int rc = CLI_EXIT_OK;
 	struct ct_error *err = NULL;
 	struct ct_strbuf sb = CT_STRBUF_INIT;
 	for (size_t i = 0; i < n && !err; i++) {
-		struct answer a;
-		err = resolve(s, addrs[i], &a);
-		if (err)
+		struct ct_symbol_answer a;
+		err = ct_symbolizer_lookup(s, addrs[i], &a);
+		if (err) {
+			ct_symbol_answer_deinit(&a);
 			break;
+		}
 		if (!a.found)
 			rc = CLI_EXIT_FAILED;
 		if (json)
 			put_json(&sb, &a);
 		else
 			put_text(&sb, &a);
-		answer_deinit(&a);
+		ct_symbol_answer_deinit(&a);
 		if (sb.failed)
 			err = &ct_enomem;
 		else if (sb.len)
@@ -394,12 +311,12 @@ static int print_answers(struct symbolizers *s, const uint64_t *addrs,
 
 int cmd_symbolize(int argc, char **argv)
 {
-	struct ct_unwind_options uopts = { 0 };
+	struct ct_symbolizer_options sopts = { 0 };
 	struct cli_list debug_dirs = { 0 }, map_list = { 0 };
 	bool json = false;
 	const struct cli_option options[] = {
 		CLI_FLAG("json", 0, &json),
-		CLI_STRING("exe", 0, &uopts.executable),
+		CLI_STRING("exe", 0, &sopts.executable),
 		CLI_LIST("debug-dir", 0, &debug_dirs),
 		CLI_LIST("map", 0, &map_list),
 		CLI_END,
@@ -407,10 +324,10 @@ int cmd_symbolize(int argc, char **argv)
 	int optind;
 	int rc = cli_parse(argc, argv, options, cmd_symbolize_usage, false,
 			   &optind);
-	uopts.debug_dirs = debug_dirs.items;
-	uopts.debug_dir_count = debug_dirs.count;
-	const char **maps = map_list.items;
-	size_t map_count = map_list.count;
+	sopts.debug_dirs = debug_dirs.items;
+	sopts.debug_dir_count = debug_dirs.count;
+	sopts.maps = map_list.items;
+	sopts.map_count = map_list.count;
 	if (rc >= 0)
 		goto out_args;
 	rc = CLI_EXIT_OK;
@@ -419,7 +336,7 @@ int cmd_symbolize(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out_args;
 	}
-	if (!uopts.executable && !map_count) {
+	if (!sopts.executable && !sopts.map_count) {
 		cli_errorf("symbolize: give --exe or --map");
 		rc = CLI_EXIT_USAGE;
 		goto out_args;
@@ -435,8 +352,8 @@ int cmd_symbolize(int argc, char **argv)
 		rc = CLI_EXIT_USAGE;
 		goto out_addrs;
 	}
-	struct symbolizers s = { 0 };
-	struct ct_error *err = open_symbolizers(&uopts, maps, map_count, &s);
+	struct ct_symbolizer *s = NULL;
+	struct ct_error *err = ct_symbolizer_create(&sopts, &s);
 	if (err) {
 		cli_error(err);
 		rc = CLI_EXIT_FAILED;
@@ -447,7 +364,7 @@ int cmd_symbolize(int argc, char **argv)
 		size_t len = 0;
 		err = read_stdin(&buf, &len);
 		if (!err) {
-			err = rewrite(&s, buf, len, json, stdout);
+			err = rewrite(s, buf, len, json, stdout);
 			free(buf);
 		}
 		if (err) {
@@ -456,10 +373,9 @@ int cmd_symbolize(int argc, char **argv)
 		}
 		goto out_symbolizers;
 	}
-	rc = print_answers(&s, addrs, (size_t)(argc - optind), json);
+	rc = print_answers(s, addrs, (size_t)(argc - optind), json);
 out_symbolizers:
-	ct_dwfl_destroy(s.dwfl);
-	ct_symtab_destroy(s.tab);
+	ct_symbolizer_destroy(s);
 out_addrs:
 	free(addrs);
 out_args:

@@ -9,6 +9,7 @@
  * CT_KALLSYMS_MAX_NAME, so a corrupt table ends the decoding, never the
  * bounds.
  */
+#include <assert.h>
 #include <stdarg.h>
 #include <stdio.h>
 
@@ -88,6 +89,25 @@ void ct_kallsyms_destroy(struct ct_kallsyms *ks)
 	free(ks->loss);
 	free(ks->by_name);
 	free(ks);
+}
+
+size_t ct_kallsyms_count(const struct ct_kallsyms *ks)
+{
+	return ks->count;
+}
+
+void ct_kallsyms_get(const struct ct_kallsyms *ks, size_t i,
+		     struct ct_kallsyms_entry *ret)
+{
+	assert(i < ks->count);
+	ret->address = ks->syms[i].address;
+	ret->type = ks->syms[i].type;
+	ret->name = ct_kallsyms_name(ks, &ks->syms[i]);
+}
+
+const char *ct_kallsyms_loss(const struct ct_kallsyms *ks)
+{
+	return ks->loss;
 }
 
 static struct ct_error *lost(struct ct_kallsyms *ks, const char *fmt, ...)

@@ -22,6 +22,7 @@
 #define CT_KALLSYMS_H
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/vmcore.h"	/* the public side: ct_vmcore_kallsyms() */
 #include "symbolizers/symtab-text.h"
 
 enum {
@@ -54,12 +55,11 @@ struct ct_kallsyms {
  * Fails with CT_ERROR_NOT_FOUND when a SYMBOL() is missing or the tables
  * cannot be read at all; a table cut part way (page not in the dump)
  * keeps the symbols before the cut and says so in loss.  Free with
- * ct_kallsyms_destroy().
+ * ct_kallsyms_destroy() (analyzer/vmcore.h).
  */
 struct ct_error *ct_kallsyms_read(struct ct_kmem *km,
 				  const struct ct_vmcoreinfo *vi,
 				  struct ct_kallsyms **ret);
-void ct_kallsyms_destroy(struct ct_kallsyms *ks);
 
 /* The name of sym. */
 static inline const char *ct_kallsyms_name(const struct ct_kallsyms *ks,

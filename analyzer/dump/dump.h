@@ -14,6 +14,7 @@
 
 #include "analyzer/internal.h"
 #include "analyzer/extract/extract.h"
+#include "analyzer/vmcore.h"
 
 /* ------------------------------------------------------------------------
  * Linux user-space ELF cores (elf-core.c) and the unwinders (unwind-*.c)
@@ -81,13 +82,7 @@ struct ct_core_file {
 	char *path;		/* printable copy of the path */
 };
 
-/* How a memory read went. */
-enum ct_core_mem {
-	CT_CORE_MEM_OK = 0,	/* all bytes read */
-	CT_CORE_MEM_NOT_DUMPED,	/* mapped, left out by the writer */
-	CT_CORE_MEM_TRUNCATED,	/* mapped and dumped, but the file ends */
-	CT_CORE_MEM_UNMAPPED,	/* no segment covers the address */
-};
+/* enum ct_core_mem (how a memory read went): analyzer/crashtriage.h. */
 
 struct ct_core {
 	const char *path;	/* name for messages; borrowed */
@@ -450,6 +445,10 @@ struct ct_vmcore {
 	 * reader): released by ct_vmcore_destroy() */
 	void (*release)(void *state);
 	void *release_state;
+	/* the file ct_vmcore_open_file() mapped, or NULL: unmapped by
+	 * ct_vmcore_destroy() */
+	void *map;
+	size_t map_len;
 };
 
 /* Does buf look like an ELF kernel vmcore (ET_CORE with a VMCOREINFO
@@ -477,7 +476,7 @@ struct ct_error *ct_vmcore_open_source(const char *path, const char *format,
 				       const char *info, size_t info_len,
 				       const struct ct_kmem_source *src,
 				       struct ct_vmcore **ret);
-void ct_vmcore_destroy(struct ct_vmcore *vc);
+/* ct_vmcore_destroy(): analyzer/vmcore.h. */
 
 /* Any kernel dump: an ELF vmcore or a kdump-compressed file (flattened or
  * diskdump, kdump-vmcore.c)? */
@@ -506,29 +505,7 @@ struct ct_error *ct_vmcore_add_loss(struct ct_vmcore *vc, const char *fmt,
 
 /* ---- the printk log (printk.c) ------------------------------------------ */
 
-/* What the log reader saw. */
-struct ct_dmesg_stats {
-	size_t records;		/* records printed */
-	size_t uncommitted;	/* records still being written (or reused)
-				 * at the crash: left out, as vmcore-dmesg
-				 * does */
-	size_t skipped;		/* records in pages the dump lacks */
-	uint64_t bytes_missing;	/* ring bytes that could not be read */
-	const char *layout;	/* "lockless" or "log_buf" */
-};
-
-/*
- * ct_vmcore_dmesg - append the kernel log to out, formatted as
- * vmcore-dmesg (kexec-tools) prints it: "[%5llu.%06llu] " and the text,
- * bytes that are neither printable nor space as "\xNN", one "\n" per
- * record.  The 5.10+ lockless ring (SYMBOL(prb)) is read, else the
- * variable-length log_buf of 3.5 .. 5.9.  Unreadable parts of the ring are
- * skipped and counted in *stats (may be NULL); fails with
- * CT_ERROR_NOT_FOUND when VMCOREINFO names neither ring, or when the ring
- * header itself cannot be read.
- */
-struct ct_error *ct_vmcore_dmesg(struct ct_vmcore *vc, struct ct_strbuf *out,
-				 struct ct_dmesg_stats *stats);
+/* struct ct_dmesg_stats and ct_vmcore_dmesg(): analyzer/vmcore.h. */
 
 /* Lower-level entry used by ct_vmcore_dmesg and fuzzers. */
 struct ct_error *ct_printk_read(struct ct_kmem *km,

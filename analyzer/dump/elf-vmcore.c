@@ -384,6 +384,7 @@ void ct_vmcore_destroy(struct ct_vmcore *vc)
 	for (size_t i = 0; i < vc->loss_count; i++)
 		free(vc->losses[i]);
 	free(vc->losses);
+	ct_unmap_file(vc->map, vc->map_len);
 	free(vc);
 }
 

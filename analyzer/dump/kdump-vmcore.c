@@ -7,9 +7,10 @@
  *
  * The CPUs' registers come from the ELF notes its sub-header places.
  *
- * Also here: a dump of either kind as a symbol list for --map, its
- * kallsyms decoded.
+ * Also here: a dump file of either kind opened for analyzer/vmcore.h,
+ * and as a symbol list for --map, its kallsyms decoded.
  */
+#include <assert.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -88,7 +89,60 @@ struct ct_error *ct_vmcore_open_any(const char *path, const void *buf,
 	return ct_vmcore_open_memory(path, buf, len, ret);
 }
 
-/* ---- kallsyms of a dump as a symbol list (--map DUMP) -------------------- */
+/* ---- a dump file, for analyzer/vmcore.h and --map -------------------------- */
+
+/* Open the kernel dump mapped at [map, map+len) from path; the vmcore
+ * takes the mapping over, also on failure (it is unmapped then). */
+static struct ct_error *open_mapped(const char *path, void *map, size_t len,
+				    struct ct_vmcore **ret)
+{
+	struct ct_vmcore *vc;
+	struct ct_error *err = ct_vmcore_open_any(path, map, len, &vc);
+	if (err) {
+		ct_unmap_file(map, len);
+		return err;
+	}
+	vc->map = map;
+	vc->map_len = len;
+	*ret = vc;
+	return NULL;
+}
+
+struct ct_error *ct_vmcore_open_file(const char *path, struct ct_vmcore **ret)
+{
+	void *map;
+	size_t len;
+	struct ct_error *err = ct_map_file(path, &map, &len);
+	if (err)
+		return err;
+	if (!ct_vmcore_sniff_any(map, len)) {
+		ct_unmap_file(map, len);
+		return ct_error_at(ct_error_create(CT_ERROR_NOT_RECOGNISED,
+						   "not a Linux kernel crash "
+						   "dump (ELF vmcore or "
+						   "kdump-compressed)"),
+				   path, 0, 0, false);
+	}
+	return open_mapped(path, map, len, ret);
+}
+
+size_t ct_vmcore_loss_count(const struct ct_vmcore *vc)
+{
+	return vc->loss_count;
+}
+
+const char *ct_vmcore_loss(const struct ct_vmcore *vc, size_t i)
+{
+	assert(i < vc->loss_count);
+	return vc->losses[i];
+}
+
+struct ct_error *ct_vmcore_kallsyms(struct ct_vmcore *vc,
+				    struct ct_kallsyms **ret)
+{
+	return ct_error_at(ct_kallsyms_read(vc->kmem, &vc->info, ret), vc->path,
+			   0, 0, false);
+}
 
 struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
 					    const char *path)
@@ -104,16 +158,13 @@ struct ct_error *ct_symtab_add_dump_or_file(struct ct_symtab *t,
 	}
 	struct ct_vmcore *vc;
 	struct ct_kallsyms *ks = NULL;
-	err = ct_vmcore_open_any(path, map, len, &vc);
+	err = open_mapped(path, map, len, &vc);
 	if (!err) {
-		err = ct_kallsyms_read(vc->kmem, &vc->info, &ks);
-		if (err && err != &ct_enomem)
-			err = ct_error_at(err, path, 0, 0, false);
+		err = ct_vmcore_kallsyms(vc, &ks);
 		if (!err)
 			err = ct_kallsyms_to_symtab(ks, t);
 		ct_kallsyms_destroy(ks);
 		ct_vmcore_destroy(vc);
 	}
-	ct_unmap_file(map, len);
 	return err;
 }

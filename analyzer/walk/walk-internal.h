@@ -10,6 +10,7 @@
 
 #include <elfutils/libdw.h>
 
+#include "analyzer/dump/dump.h"
 #include "analyzer/walk/walk.h"
 
 /* ------------------------------------------------------------------------

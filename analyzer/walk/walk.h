@@ -23,7 +23,12 @@
 #ifndef CT_WALK_H
 #define CT_WALK_H
 
-#include "analyzer/dump/dump.h"
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/crashtriage.h"	/* ct_error, ct_case, ct_origin,
+					 * enum ct_core_mem */
 
 enum {
 	CT_WALK_MAX_ELEMENTS = 10000000, /* default and highest element cap */

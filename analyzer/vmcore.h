@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * vmcore.h - Linux kernel crash dumps as "crashtriage dmesg" sees them:
+ * open an ELF vmcore (/proc/vmcore saved by kdump, QEMU
+ * dump-guest-memory) or a kdump-compressed file, say what of it could not
+ * be read, print its kernel log and list the kernel's own symbol table
+ * (kallsyms) decoded from its memory.  Public: the readers behind it are
+ * in analyzer/dump/.  Nothing here prints; text comes back in a strbuf or
+ * as borrowed strings.
+ */
+#ifndef CT_VMCORE_H
+#define CT_VMCORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "analyzer/crashtriage.h"
+#include "analyzer/strbuf.h"
+
+/* An open kernel dump; opaque. */
+struct ct_vmcore;
+
+/*
+ * ct_vmcore_open_file - map the file at path read-only and open it as a
+ * kernel crash dump of either kind.  path is borrowed and must outlive
+ * *ret.  A file cut short still opens with what it holds; what is lost is
+ * in ct_vmcore_loss().  Errors: CT_ERROR_OS when the file cannot be
+ * mapped, CT_ERROR_NOT_RECOGNISED (naming path) when it is no kernel
+ * dump, the readers' CORRUPT/UNSUPPORTED/TRUNCATED otherwise.  On failure
+ * *ret is left untouched.  Free *ret with ct_vmcore_destroy(), which also
+ * unmaps the file.
+ */
+struct ct_error *ct_vmcore_open_file(const char *path, struct ct_vmcore **ret);
+/* Free vc and what it holds (the mapping, when ct_vmcore_open_file()
+ * made it).  NULL does nothing. */
+void ct_vmcore_destroy(struct ct_vmcore *vc);
+
+/* The completeness record: how many remarks there are, and remark i
+ * (0 <= i < count), one line without a newline, e.g. "the file ends at
+ * offset 0x...: ...".  Valid until ct_vmcore_destroy(). */
+size_t ct_vmcore_loss_count(const struct ct_vmcore *vc);
+const char *ct_vmcore_loss(const struct ct_vmcore *vc, size_t i);
+
+/* ---- the kernel log -------------------------------------------------------- */
+
+/* What the log reader saw. */
+struct ct_dmesg_stats {
+	size_t records;		/* records printed */
+	size_t uncommitted;	/* records still being written (or reused)
+				 * at the crash: left out, as vmcore-dmesg
+				 * does */
+	size_t skipped;		/* records in pages the dump lacks */
+	uint64_t bytes_missing;	/* ring bytes that could not be read */
+	const char *layout;	/* "lockless" or "log_buf" (static) */
+};
+
+/*
+ * ct_vmcore_dmesg - append the kernel log to out, formatted as
+ * vmcore-dmesg (kexec-tools) prints it: "[%5llu.%06llu] " and the text,
+ * bytes that are neither printable nor space as "\xNN", one "\n" per
+ * record.  The 5.10+ lockless ring (SYMBOL(prb)) is read, else the
+ * variable-length log_buf of 3.5 .. 5.9.  Unreadable parts of the ring are
+ * skipped and counted in *stats (may be NULL); fails with
+ * CT_ERROR_NOT_FOUND when VMCOREINFO names neither ring, or when the ring
+ * header itself cannot be read.  The caller owns out (and deinits it on
+ * failure too).
+ */
+struct ct_error *ct_vmcore_dmesg(struct ct_vmcore *vc, struct ct_strbuf *out,
+				 struct ct_dmesg_stats *stats);
+
+/* ---- kallsyms -------------------------------------------------------------- */
+
+/* The kernel's symbol table decoded from a dump; opaque. */
+struct ct_kallsyms;
+
+/*
+ * ct_vmcore_kallsyms - decode the kernel's symbol table from vc's memory
+ * with the addresses VMCOREINFO gives (no vmlinux, no System.map).  Fails
+ * with CT_ERROR_NOT_FOUND (naming vc's file) when a table is not named or
+ * cannot be read at all; a table cut part way keeps the symbols before
+ * the cut and says so in ct_kallsyms_loss().  *ret does not depend on vc
+ * staying open; free it with ct_kallsyms_destroy().
+ */
+struct ct_error *ct_vmcore_kallsyms(struct ct_vmcore *vc,
+				    struct ct_kallsyms **ret);
+/* Free ks; NULL does nothing. */
+void ct_kallsyms_destroy(struct ct_kallsyms *ks);
+
+/* One symbol. */
+struct ct_kallsyms_entry {
+	uint64_t address;
+	char type;		/* nm type letter: 'T', 't', 'D', ... */
+	const char *name;	/* borrowed from ks: valid until
+				 * ct_kallsyms_destroy() */
+};
+
+/* How many symbols ks holds, in kernel order. */
+size_t ct_kallsyms_count(const struct ct_kallsyms *ks);
+/* Symbol i (0 <= i < ct_kallsyms_count()) into *ret. */
+void ct_kallsyms_get(const struct ct_kallsyms *ks, size_t i,
+		     struct ct_kallsyms_entry *ret);
+/* Why decoding stopped early (one line, valid until
+ * ct_kallsyms_destroy()), or NULL when the table was read whole. */
+const char *ct_kallsyms_loss(const struct ct_kallsyms *ks);
+
+#endif /* CT_VMCORE_H */
