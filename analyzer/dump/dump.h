@@ -21,7 +21,7 @@
  * ------------------------------------------------------------------------ */
 
 /*
- * core.h - reading Linux user-space ELF core files (kernel-written and
+ * Reading Linux user-space ELF core files (kernel-written and
  * gdb "gcore"-written), x86_64 and aarch64.  Private to libcrashtriage.
  *
  * A struct ct_core is a read-only view of a core image that stays in the
@@ -228,7 +228,7 @@ struct ct_error *ct_core_extract(struct ct_case *c, const struct ct_text *t,
  * ------------------------------------------------------------------------ */
 
 /*
- * kmem.h - reading the memory of a crashed Linux kernel (x86_64) from a
+ * Reading the memory of a crashed Linux kernel (x86_64) from a
  * dump of any format.  Private to libcrashtriage.
  *
  * A dump format supplies a physical-memory source (struct ct_kmem_source):
@@ -334,9 +334,10 @@ const char *ct_kmem_status_name(enum ct_core_mem status);
  * ------------------------------------------------------------------------ */
 
 /*
- * vmcore.h - Linux kernel crash dumps (x86_64): VMCOREINFO, per-CPU
- * registers, kernel memory, the printk log and kallsyms.  Private to
- * libcrashtriage.
+ * Linux kernel crash dumps (x86_64): VMCOREINFO, per-CPU registers,
+ * kernel memory, the printk log and kallsyms; the part of struct
+ * ct_vmcore the library reads (the CLI sees the opaque public side in
+ * analyzer/vmcore.h).
  *
  * Two ways in, one pipeline:
  *  - ct_vmcore_open_memory() reads an ELF vmcore (/proc/vmcore as saved by
@@ -527,7 +528,7 @@ struct ct_error *ct_vmcore_extract(struct ct_case *c, struct ct_vmcore *vc);
  * ------------------------------------------------------------------------ */
 
 /*
- * kdump.h - reading kdump-compressed Linux kernel dumps (makedumpfile's
+ * Reading kdump-compressed Linux kernel dumps (makedumpfile's
  * "KDUMP   " diskdump format, and its flattened stream form that QEMU's
  * dump-guest-memory format=kdump-* writes).  Private to libcrashtriage.
  *

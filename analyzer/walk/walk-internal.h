@@ -18,7 +18,7 @@
  * ------------------------------------------------------------------------ */
 
 /*
- * walk-internal.h - what the walking engines share (list.c, tree.c, the
+ * What the walking engines share (list.c, tree.c, the
  * fuzz target): pointer reads through a struct ct_walk_mem, one
  * classification of a pointer value (NULL, poison, misaligned, unmapped,
  * not dumped, truncated) before it is followed, the element and finding
@@ -148,7 +148,7 @@ struct ct_error *ct_walk_engine_run(const struct ct_walk_env *e,
  * ------------------------------------------------------------------------ */
 
 /*
- * walk-internal.h - the DWARF side of "crashtriage walk", private to the
+ * The DWARF side of "crashtriage walk", private to the
  * walk files (list.c, tree.c): the session, type and member lookup,
  * and root resolution.  The walking engines themselves only see a
  * struct ct_walk_mem (walk-internal.h), so they run without DWARF too.
@@ -232,7 +232,7 @@ const char *ct_walk_session_region(void *state, uint64_t addr);
  * ------------------------------------------------------------------------ */
 
 /*
- * walk-internal.h - red-black tree walks for "crashtriage walk" (tree.c),
+ * Red-black tree walks for "crashtriage walk" (tree.c),
  * private to the walk files.  The checking engine, ct_walk_tree(), sees
  * only a struct ct_walk_mem and a layout of offsets, so it runs without
  * DWARF; ct_walk_tree_run() fills the layout from DWARF.
