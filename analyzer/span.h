@@ -14,6 +14,12 @@
 
 /* First occurrence of needle in [p, p+len), or NULL. */
 const char *ct_memstr(const char *p, size_t len, const char *needle);
+/* The same search for a needle searched many times: ct_memstr_pick()
+ * chooses, once, the needle's rarest byte (its index) that
+ * ct_memstr_picked() looks for first. */
+size_t ct_memstr_pick(const char *needle, size_t n);
+const char *ct_memstr_picked(const char *p, size_t len, const char *needle,
+			     size_t n, size_t pick);
 bool ct_has_prefix(const char *p, size_t len, const char *prefix);
 /* Bytes of the blank at p: 1 for space or tab, 2 for a UTF-8 no-break
  * space (pasted from web pages), 0 if p is no blank. */

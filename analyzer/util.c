@@ -315,18 +315,23 @@ static unsigned byte_commonness(unsigned char c)
 	return c < 0x80 ? 1 : 0;
 }
 
-const char *ct_memstr(const char *p, size_t len, const char *needle)
+size_t ct_memstr_pick(const char *needle, size_t n)
 {
-	size_t n = strlen(needle);
-	if (n == 0)
-		return p;
-	if (len < n)
-		return NULL;
 	size_t pick = 0;
 	for (size_t i = 1; i < n; i++)
 		if (byte_commonness((unsigned char)needle[i]) <
 		    byte_commonness((unsigned char)needle[pick]))
 			pick = i;
+	return pick;
+}
+
+const char *ct_memstr_picked(const char *p, size_t len, const char *needle,
+			     size_t n, size_t pick)
+{
+	if (n == 0)
+		return p;
+	if (len < n)
+		return NULL;
 	const char *end = p + len;
 	/* the picked byte of a match sits in [p + pick, end - n + pick] */
 	const char *q = p + pick, *last = end - n + pick;
@@ -339,6 +344,12 @@ const char *ct_memstr(const char *p, size_t len, const char *needle)
 		q = hit + 1;
 	}
 	return NULL;
+}
+
+const char *ct_memstr(const char *p, size_t len, const char *needle)
+{
+	size_t n = strlen(needle);
+	return ct_memstr_picked(p, len, needle, n, ct_memstr_pick(needle, n));
 }
 
 bool ct_has_prefix(const char *p, size_t len, const char *prefix)

@@ -37,6 +37,8 @@ enum { ENTRY_COUNT = CT_ARRAY_SIZE(entries) };
 /* Compiled once per process; read-only afterwards, so threads may share. */
 static struct {
 	struct ct_regex regex[ENTRY_COUNT];
+	size_t literal_len[ENTRY_COUNT];
+	size_t literal_pick[ENTRY_COUNT]; /* ct_memstr_pick() of the literal */
 	struct ct_regex prefilter[3];	/* by family: any, esxi, linux */
 	char *error;			/* why compiling failed, or NULL */
 } compiled;
@@ -62,8 +64,12 @@ static void compile(struct ct_regex *re, const char *pattern)
 
 static void compile_all(void)
 {
-	for (size_t i = 0; i < ENTRY_COUNT; i++)
+	for (size_t i = 0; i < ENTRY_COUNT; i++) {
 		compile(&compiled.regex[i], entries[i].regex);
+		compiled.literal_len[i] = strlen(entries[i].literal);
+		compiled.literal_pick[i] = ct_memstr_pick(
+			entries[i].literal, compiled.literal_len[i]);
+	}
 	static const enum ct_frame_family families[3] = {
 		CT_FAMILY_ANY, CT_FAMILY_ESXI, CT_FAMILY_LINUX,
 	};
@@ -152,7 +158,9 @@ static struct ct_error *scan_line(struct ct_case *c, const struct ct_text *t,
 	for (size_t i = 0; i < ENTRY_COUNT; i++) {
 		if (!compiled.regex[i].code ||
 		    !family_wanted(entries[i].family, family) ||
-		    !ct_memstr(msg, msg_len, entries[i].literal))
+		    !ct_memstr_picked(msg, msg_len, entries[i].literal,
+				      compiled.literal_len[i],
+				      compiled.literal_pick[i]))
 			continue;
 		PCRE2_SIZE start = 0;
 		while (start < msg_len) {
@@ -209,6 +217,15 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 			q = nl + 1;
 		}
 		counted = ls;
+		if (c->event_count >= CT_MAX_EVENTS) {
+			/* the case holds no more: say so, read no further */
+			err = ct_case_add_note(c, "'%s': more than %d events; "
+					       "the rest from line %lu on was "
+					       "not scanned for events",
+					       t->path, CT_MAX_EVENTS,
+					       line_number);
+			break;
+		}
 		size_t len = (size_t)(le - ls);
 		if (len && ls[len - 1] == '\r')
 			len--;

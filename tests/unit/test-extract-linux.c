@@ -1312,6 +1312,24 @@ static void test_hostile_long_line(void **state)
 	free(line);
 }
 
+/* Events past the case's cap are not copied: the scan stops and says
+ * from which line on it did not look. */
+static void test_hostile_many_events(void **state)
+{
+	(void)state;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	for (int i = 0; i < CT_MAX_EVENTS + 5; i++)
+		ct_strbuf_appendf(&sb, "[ 1.0] e1000e 0000:00:19.0 eth0: NIC "
+				  "Link is Up 1000 Mbps Full Duplex\n");
+	assert_false(sb.failed);
+	struct ct_case *c = analyze_len(sb.buf, sb.len);
+	assert_int_equal(c->event_count, CT_MAX_EVENTS);
+	assert_true(has_note(c, "more than 100000 events"));
+	assert_true(has_note(c, "from line 100001 on"));
+	ct_case_destroy(c);
+	ct_strbuf_deinit(&sb);
+}
+
 static void test_hostile_many_frames(void **state)
 {
 	(void)state;
@@ -2032,6 +2050,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_nuls),
 		cmocka_unit_test(test_hostile_long_line),
 		cmocka_unit_test(test_hostile_many_frames),
+		cmocka_unit_test(test_hostile_many_events),
 		cmocka_unit_test(test_arch_x86_64_eras),
 		cmocka_unit_test(test_arch_i386),
 		cmocka_unit_test(test_arch_arm64_old),
