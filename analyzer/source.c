@@ -7,8 +7,6 @@
  * read through libarchive's raw format and given the name of the file
  * without its compression suffix.
  */
-#include <archive.h>
-#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -21,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "analyzer/archive-lazy.h"
 #include "analyzer/internal.h"
 #include "analyzer/sha256.h"
 #include "analyzer/source.h"
@@ -405,18 +404,24 @@ static bool pass_member(struct walk *w, struct archive *a)
 	}
 }
 
-static struct archive *archive_new(void)
+/* A reader for every format crashtriage opens, in *ret; loads libarchive
+ * the first time. */
+static struct ct_error *archive_new(struct archive **ret)
 {
+	struct ct_error *err = ct_archive_load();
+	if (err)
+		return err;
 	struct archive *a = archive_read_new();
 	if (!a)
-		return NULL;
+		return &ct_enomem;
 	archive_read_support_filter_all(a);
 	archive_read_support_format_tar(a);
 	archive_read_support_format_gnutar(a);
 	archive_read_support_format_zip(a);
 	archive_read_support_format_7zip(a);
 	archive_read_support_format_raw(a);	/* bids last: a lone .gz */
-	return a;
+	*ret = a;
+	return NULL;
 }
 
 /* Report an error about the archive path itself, not one member. */
@@ -599,10 +604,10 @@ static struct ct_error *walk_buffer(struct walk *w, const char *path,
 		e.skipped = "nested archives too large to hold in memory";
 		return report(w, &e);
 	}
-	struct archive *a = archive_new();
-	if (!a)
-		return &ct_enomem;
-	struct ct_error *err = NULL;
+	struct archive *a;
+	struct ct_error *err = archive_new(&a);
+	if (err)
+		return err;
 	int r = held ? archive_read_open_memory(a, buf, len)
 		     : lseek(fd, 0, SEEK_SET) == 0
 		     ? archive_read_open_fd(a, fd, CHUNK) : ARCHIVE_FATAL;
@@ -703,10 +708,11 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 	struct ct_error *err = NULL;
 	if (n > 0 && !w->opts->disk_only &&
 	    ct_source_is_container(head, (size_t)n)) {
-		struct archive *a = archive_new();
-		if (!a) {
+		struct archive *a;
+		err = archive_new(&a);
+		if (err) {
 			close(fd);
-			return &ct_enomem;
+			return err;
 		}
 		if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
 			char *msg;

@@ -13,6 +13,7 @@
 #include "analyzer/internal.h"
 #include "analyzer/case-internal.h"
 #include "analyzer/error.h"
+#include "analyzer/lazy.h"
 #include "analyzer/sha256.h"
 #include "analyzer/span.h"
 
@@ -334,6 +335,33 @@ static void test_error_corrupt_at(void **state)
 	ct_error_destroy(err);
 }
 
+/* A library loaded on first use that is not there: a clear error that
+ * names it and what it was for, the same every time. */
+static void test_lazy_missing_library(void **state)
+{
+	(void)state;
+	struct ct_lazy lib = { .soname = "libct-no-such-library.so.0",
+			       .what = "read the thing" };
+	assert_false(ct_lazy_open(&lib));
+	assert_null(ct_lazy_sym(&lib, "f"));
+	struct ct_error *err = ct_lazy_error(&lib);
+	assert_non_null(err);
+	assert_int_equal(err->code, CT_ERROR_UNSUPPORTED);
+	assert_non_null(strstr(err->message, "cannot read the thing: cannot "
+				"load libct-no-such-library.so.0"));
+	ct_error_destroy(err);
+	/* a library that is there but lacks a function */
+	struct ct_lazy libc = { .soname = "libc.so.6", .what = "x" };
+	assert_true(ct_lazy_open(&libc));
+	assert_non_null(ct_lazy_sym(&libc, "strlen"));
+	assert_null(ct_lazy_error(&libc));
+	assert_null(ct_lazy_sym(&libc, "ct_no_such_function"));
+	err = ct_lazy_error(&libc);
+	assert_non_null(err);
+	assert_non_null(strstr(err->message, "it has no ct_no_such_function"));
+	ct_error_destroy(err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -350,6 +378,7 @@ int main(void)
 		cmocka_unit_test(test_memstr),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_error_corrupt_at),
+		cmocka_unit_test(test_lazy_missing_library),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * lazy.h - shared libraries loaded on first use (lazy.c), private to
+ * libcrashtriage.  libarchive (archive-lazy.h) and libkdumpfile bring
+ * libxml2, ICU, libstdc++, snappy and LZO with them: mapping all of them
+ * at every start would make the command start three times slower, and
+ * most runs read no archive and no compressed dump.
+ *
+ * A library's functions are called through a struct of pointers that
+ * ct_lazy_sym() fills; the header of each library maps the functions'
+ * names onto that struct, so the code calling them reads as usual.
+ */
+#ifndef CT_LAZY_H
+#define CT_LAZY_H
+
+#include <stdbool.h>
+
+#include "analyzer/crashtriage.h"
+
+struct ct_lazy {
+	const char *soname;	/* "libarchive.so.13" */
+	const char *what;	/* what it is for: "read archives" */
+	void *handle;		/* dlopen()'s, kept for the process */
+	char error[256];	/* the first failure, "" while none */
+};
+
+/* dlopen lib->soname; false, with lib->error set, when it cannot. */
+bool ct_lazy_open(struct ct_lazy *lib);
+
+/* The address of name in lib (opened), or NULL with lib->error set (the
+ * first failure is kept). */
+void *ct_lazy_sym(struct ct_lazy *lib, const char *name);
+
+/* NULL when lib loaded whole; else CT_ERROR_UNSUPPORTED "cannot WHAT:
+ * cannot load SONAME (why)". */
+struct ct_error *ct_lazy_error(const struct ct_lazy *lib);
+
+/* Resolve every function f of a CT_..._FUNCTIONS(X) list into api.f. */
+#define CT_LAZY_RESOLVE(lib, api, f) \
+	*(void **)&(api).f = ct_lazy_sym((lib), #f);
+
+#endif /* CT_LAZY_H */
