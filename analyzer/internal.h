@@ -28,6 +28,17 @@
 
 #define CT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* FNV-1a over n bytes at p, continuing from h (start with CT_HASH_INIT):
+ * the one string hash of the hash tables (rule index, kallsyms names). */
+#define CT_HASH_INIT 1469598103934665603ULL
+static inline uint64_t ct_hash_bytes(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	for (size_t i = 0; i < n; i++)
+		h = (h ^ b[i]) * 1099511628211ULL;
+	return h;
+}
+
 /* Caps on what one input may add: a hostile log cannot exhaust memory. */
 enum {
 	CT_MAX_FRAMES = 512,		/* frames per backtrace */

@@ -19,11 +19,7 @@
 
 static uint64_t hash_key(char kind, const char *s, size_t len)
 {
-	uint64_t h = 1469598103934665603ULL;
-	h = (h ^ (unsigned char)kind) * 1099511628211ULL;
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
-	return h;
+	return ct_hash_bytes(ct_hash_bytes(CT_HASH_INIT, &kind, 1), s, len);
 }
 
 struct ct_kb_posting *ct_kb_index_find(const struct ct_kb_index *ix, char kind,

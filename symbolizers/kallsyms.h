@@ -46,8 +46,10 @@ struct ct_kallsyms {
 	size_t pool_len, pool_cap;
 	bool absolute_percpu;		/* the offsets' mode, as guessed */
 	char *loss;			/* why decoding stopped early, or NULL */
-	size_t *by_name;		/* syms indexes by name, then kernel
-					 * order; built on the first lookup */
+	size_t *by_name;		/* open-addressing hash of the names:
+					 * syms index + 1, 0 when empty;
+					 * built on the first lookup */
+	size_t by_name_cap;		/* slots, a power of two */
 };
 
 /*
