@@ -471,7 +471,6 @@ static const char *const dump_heads[] = {
 	"(ftrace buffer", "Not tainted", "Tainted:", "IP:", "EIP:", "RIP ",
 	"Mem abort info", "Data abort info", "ESR =", "FAR =", "pc :",
 	"lr :", "sp :", "Pid: ", "Rebooting in", "Kernel panic - not syncing",
-	"---[ end",
 };
 
 /* Step [*m, *m+*n) past its leading spaces and tabs. */
@@ -568,7 +567,10 @@ static double line_stamp(const struct ct_line *l)
 /* How many frames of the trace that starts at line from (at or after the
  * headline of f) come before a line printed at another time (a second
  * or more away from the frames: another CPU's message landed in the
- * middle of the dump) runs between its frames; SIZE_MAX when none does. */
+ * middle of the dump) runs between its frames; SIZE_MAX when none does.
+ * Frame lines are counted as this file classifies them, which is close
+ * to, not always equal to, the extractor's frame index (a "RIP:" frame
+ * inside an IRQ trace counts there, not here). */
 static size_t frames_before_interleave(const struct ct_text *t,
 				       const struct found *f,
 				       unsigned long from)
@@ -848,6 +850,8 @@ static bool context_holds(const struct ct_text *t, long i,
 {
 	const struct report_type *rt = &report_types[i];
 	if (rt->after) {
+		/* stops at the text's first non-blank byte: only the first
+		 * non-blank line can fail here, so the scan stays linear */
 		const char *p = t->buf;
 		while (p < l->p && isspace((unsigned char)*p))
 			p++;

@@ -3,6 +3,7 @@
  * options.c - one option parser for every subcommand (options.h), on top
  * of getopt_long.
  */
+#include <assert.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdint.h>
@@ -89,7 +90,7 @@ int cli_parse(int argc, char **argv, const struct cli_option *opts,
 	if (in_order)
 		shorts[ns++] = ':';	/* report a missing value ourselves */
 	shorts[ns++] = 'h';
-	for (; (opts[n].name || opts[n].short_name) && n < MAX_OPTIONS; n++) {
+	for (; n < MAX_OPTIONS && (opts[n].name || opts[n].short_name); n++) {
 		bool arg = opts[n].kind != CLI_OPT_FLAG;
 		if (opts[n].name)
 			longs[nl++] = (struct option){
@@ -102,6 +103,7 @@ int cli_parse(int argc, char **argv, const struct cli_option *opts,
 				shorts[ns++] = ':';
 		}
 	}
+	assert(n < MAX_OPTIONS);	/* a longer table: raise MAX_OPTIONS */
 	longs[nl++] = (struct option){ "help", no_argument, NULL, 'h' };
 	longs[nl] = (struct option){ NULL, 0, NULL, 0 };
 	shorts[ns] = '\0';

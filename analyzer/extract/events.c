@@ -219,9 +219,10 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 		counted = ls;
 		if (c->event_count >= CT_MAX_EVENTS) {
 			/* the case holds no more: say so, read no further */
-			err = ct_case_add_note(c, "'%s': more than %d events; "
-					       "the rest from line %lu on was "
-					       "not scanned for events",
+			err = ct_case_add_note(c, "'%s': the case holds its "
+					       "%d events; the rest from line "
+					       "%lu on was not scanned for "
+					       "events",
 					       t->path, CT_MAX_EVENTS,
 					       line_number);
 			break;
