@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* First occurrence of needle in [p, p+len), or NULL. */
 const char *ct_memstr(const char *p, size_t len, const char *needle);
@@ -20,7 +21,16 @@ const char *ct_memstr(const char *p, size_t len, const char *needle);
 size_t ct_memstr_pick(const char *needle, size_t n);
 const char *ct_memstr_picked(const char *p, size_t len, const char *needle,
 			     size_t n, size_t pick);
-bool ct_has_prefix(const char *p, size_t len, const char *prefix);
+/* Does [p, p+len) hold a or b?  One pass, for a per-line test. */
+bool ct_has_either(const char *p, size_t len, const char *a, const char *b);
+/* Inline, so that a literal prefix's length is known when compiling: the
+ * extractors test many prefixes on every line. */
+static inline bool ct_has_prefix(const char *p, size_t len,
+				 const char *prefix)
+{
+	size_t n = strlen(prefix);
+	return len >= n && memcmp(p, prefix, n) == 0;
+}
 /* Bytes of the blank at p: 1 for space or tab, 2 for a UTF-8 no-break
  * space (pasted from web pages), 0 if p is no blank. */
 size_t ct_blank_len(const char *p, const char *end);

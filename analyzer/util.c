@@ -3,6 +3,9 @@
  * util.c - growable arrays and strings, line iteration and span helpers.
  * Everything here reads untrusted bytes: lengths are checked before use.
  */
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -333,6 +336,29 @@ const char *ct_memstr_picked(const char *p, size_t len, const char *needle,
 	if (len < n)
 		return NULL;
 	const char *end = p + len;
+#ifdef __SSE2__
+	/* 16 starts at a time: those whose first byte and picked byte (or
+	 * last, when the first is the pick) both match, then memcmp; lines
+	 * are short, so one call must not cost more than a pass */
+	size_t b = pick ? pick : n - 1;
+	const __m128i first = _mm_set1_epi8(needle[0]);
+	const __m128i other = _mm_set1_epi8(needle[b]);
+	size_t starts = len - n + 1;
+	for (; starts >= 16; p += 16, starts -= 16) {
+		__m128i x = _mm_loadu_si128((const __m128i *)p);
+		__m128i y = _mm_loadu_si128((const __m128i *)(p + b));
+		unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(
+			_mm_cmpeq_epi8(x, first), _mm_cmpeq_epi8(y, other)));
+		while (mask) {
+			unsigned bit = (unsigned)__builtin_ctz(mask);
+			if (memcmp(p + bit, needle, n) == 0)
+				return p + bit;
+			mask &= mask - 1;
+		}
+	}
+	if (!starts)
+		return NULL;
+#endif
 	/* the picked byte of a match sits in [p + pick, end - n + pick] */
 	const char *q = p + pick, *last = end - n + pick;
 	while (q <= last) {
@@ -349,14 +375,53 @@ const char *ct_memstr_picked(const char *p, size_t len, const char *needle,
 const char *ct_memstr(const char *p, size_t len, const char *needle)
 {
 	size_t n = strlen(needle);
+#ifdef __SSE2__
+	/* the vector search filters on the first and last bytes: choosing
+	 * the rarest byte would cost more than it saves on a short span */
+	return ct_memstr_picked(p, len, needle, n, n ? n - 1 : 0);
+#else
 	return ct_memstr_picked(p, len, needle, n, ct_memstr_pick(needle, n));
+#endif
 }
 
-bool ct_has_prefix(const char *p, size_t len, const char *prefix)
+bool ct_has_either(const char *p, size_t len, const char *a, const char *b)
 {
-	size_t n = strlen(prefix);
-	return len >= n && memcmp(p, prefix, n) == 0;
+	size_t na = strlen(a), nb = strlen(b);
+#ifdef __SSE2__
+	/* one pass filtering both needles on their first and last bytes */
+	size_t longest = na > nb ? na : nb;
+	if (na && nb && len >= longest + 15) {
+		const __m128i a0 = _mm_set1_epi8(a[0]), a1 = _mm_set1_epi8(a[na - 1]);
+		const __m128i b0 = _mm_set1_epi8(b[0]), b1 = _mm_set1_epi8(b[nb - 1]);
+		size_t i = 0;
+		for (; i + longest + 15 <= len; i += 16) {
+			__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
+			__m128i ya = _mm_loadu_si128(
+				(const __m128i *)(p + i + na - 1));
+			__m128i yb = _mm_loadu_si128(
+				(const __m128i *)(p + i + nb - 1));
+			__m128i hit = _mm_or_si128(
+				_mm_and_si128(_mm_cmpeq_epi8(x, a0),
+					      _mm_cmpeq_epi8(ya, a1)),
+				_mm_and_si128(_mm_cmpeq_epi8(x, b0),
+					      _mm_cmpeq_epi8(yb, b1)));
+			unsigned mask = (unsigned)_mm_movemask_epi8(hit);
+			while (mask) {
+				unsigned bit = (unsigned)__builtin_ctz(mask);
+				if (memcmp(p + i + bit, a, na) == 0 ||
+				    memcmp(p + i + bit, b, nb) == 0)
+					return true;
+				mask &= mask - 1;
+			}
+		}
+		p += i;
+		len -= i;
+	}
+#endif
+	return ct_memstr_picked(p, len, a, na, na ? na - 1 : 0) ||
+	       ct_memstr_picked(p, len, b, nb, nb ? nb - 1 : 0);
 }
+
 
 size_t ct_blank_len(const char *p, const char *end)
 {

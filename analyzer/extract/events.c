@@ -3,9 +3,10 @@
  * events.c - the event catalogue (data/events.txt) and the scan that finds
  * its events in a text.
  *
- * One pass over the whole text with a JIT-compiled alternation of the
- * catalogue's literals finds candidate lines; only those lines are parsed
- * for prefixes and matched with the entries' own regular expressions.  A
+ * One pass over the whole text for every catalogue literal at once
+ * (multiscan.h, Vectorscan) finds candidate lines; only those lines are
+ * parsed for prefixes and matched with the entries' own regular
+ * expressions (PCRE2, for their named groups).  A
  * line may hold several messages run together (pasted from a web page), so
  * every entry is matched repeatedly along the line.
  */
@@ -18,6 +19,7 @@
 #include "analyzer/case-internal.h"
 #include "analyzer/extract/extract.h"
 #include "analyzer/frames.h"
+#include "analyzer/multiscan.h"
 #include "analyzer/span.h"
 #include "analyzer/regex.h"
 
@@ -39,7 +41,6 @@ static struct {
 	struct ct_regex regex[ENTRY_COUNT];
 	size_t literal_len[ENTRY_COUNT];
 	size_t literal_pick[ENTRY_COUNT]; /* ct_memstr_pick() of the literal */
-	struct ct_regex prefilter[3];	/* by family: any, esxi, linux */
 	char *error;			/* why compiling failed, or NULL */
 } compiled;
 static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
@@ -70,29 +71,14 @@ static void compile_all(void)
 		compiled.literal_pick[i] = ct_memstr_pick(
 			entries[i].literal, compiled.literal_len[i]);
 	}
-	static const enum ct_frame_family families[3] = {
-		CT_FAMILY_ANY, CT_FAMILY_ESXI, CT_FAMILY_LINUX,
-	};
-	for (int f = 0; f < 3; f++) {
-		struct ct_strbuf sb = CT_STRBUF_INIT;
-		for (size_t i = 0; i < ENTRY_COUNT; i++) {
-			if (!family_wanted(entries[i].family, families[f]))
-				continue;
-			if (sb.len)
-				ct_strbuf_putc(&sb, '|');
-			ct_strbuf_puts(&sb, "\\Q");
-			ct_strbuf_puts(&sb, entries[i].literal);
-			ct_strbuf_puts(&sb, "\\E");
-		}
-		if (!sb.failed && sb.len)
-			compile(&compiled.prefilter[f], sb.buf);
-		ct_strbuf_deinit(&sb);
-	}
 }
 
-static int family_index(enum ct_frame_family f)
+/* The literal set of multiscan.h that holds the family's entries. */
+static enum ct_scan_set family_set(enum ct_frame_family f)
 {
-	return f == CT_FAMILY_ESXI ? 1 : f == CT_FAMILY_LINUX ? 2 : 0;
+	return f == CT_FAMILY_ESXI	? CT_SCAN_EVENTS_ESXI
+	       : f == CT_FAMILY_LINUX ? CT_SCAN_EVENTS_LINUX
+				      : CT_SCAN_EVENTS_ANY;
 }
 
 static struct ct_error *add_field(void *ev, const char *name,
@@ -180,6 +166,57 @@ static struct ct_error *scan_line(struct ct_case *c, const struct ct_text *t,
 	return NULL;
 }
 
+/* The scan's state between hits. */
+struct scan {
+	struct ct_case *c;
+	const struct ct_text *t;
+	enum ct_frame_family family;
+	pcre2_match_data *md;
+	const char *done;		/* lines before it are scanned */
+	unsigned long line_number;	/* of the line at done */
+	struct ct_error *err;
+};
+
+/* A literal ends at end: scan its line, unless an earlier hit did. */
+static bool on_hit(void *arg, unsigned id, size_t end)
+{
+	(void)id;	/* scan_line() tries every entry the line holds */
+	struct scan *s = arg;
+	const char *buf = s->t->buf, *stop = buf + s->t->len;
+	const char *hit = buf + end - 1;
+	if (hit < s->done)
+		return true;
+	const char *ls = hit;
+	while (ls > s->done && ls[-1] != '\n')
+		ls--;
+	const char *le = memchr(hit, '\n', (size_t)(stop - hit));
+	if (!le)
+		le = stop;
+	s->line_number += ct_count_byte(s->done, (size_t)(ls - s->done), '\n');
+	s->done = ls;
+	if (s->c->event_count >= CT_MAX_EVENTS) {
+		/* the case holds no more: say so, read no further */
+		s->err = ct_case_add_note(s->c, "'%s': the case holds its %d "
+					  "events; the rest from line %lu on "
+					  "was not scanned for events",
+					  s->t->path, CT_MAX_EVENTS,
+					  s->line_number);
+		return false;
+	}
+	size_t len = (size_t)(le - ls);
+	if (len && ls[len - 1] == '\r')
+		len--;
+	s->err = scan_line(s->c, s->t, ls, len, s->line_number, s->family,
+			   s->md);
+	if (le < stop) {
+		s->done = le + 1;
+		s->line_number++;
+	} else {
+		s->done = stop;
+	}
+	return !s->err;
+}
+
 struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 				enum ct_frame_family family)
 {
@@ -187,54 +224,19 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 	if (compiled.error)
 		return ct_error_create(CT_ERROR_INVALID_ARGUMENT, "%s",
 				       compiled.error);
-	const struct ct_regex *pre = &compiled.prefilter[family_index(family)];
-	if (!pre->code)
-		return NULL;
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	if (!md)
 		return &ct_enomem;
-	struct ct_error *err = NULL;
-	const char *buf = t->buf, *end = t->buf + t->len;
-	const char *counted = buf;	/* line numbers are counted lazily */
-	unsigned long line_number = 1;
-	PCRE2_SIZE pos = 0;
-	while (pos < t->len) {
-		int rc = ct_regex_match(pre, buf, t->len, pos, md);
-		if (rc < 0)
-			break;
-		const char *hit = buf + pcre2_get_ovector_pointer(md)[0];
-		const char *ls = hit;
-		while (ls > buf && ls[-1] != '\n')
-			ls--;
-		const char *le = memchr(hit, '\n', (size_t)(end - hit));
-		if (!le)
-			le = end;
-		for (const char *q = counted; q < ls;) {
-			const char *nl = memchr(q, '\n', (size_t)(ls - q));
-			if (!nl)
-				break;
-			line_number++;
-			q = nl + 1;
-		}
-		counted = ls;
-		if (c->event_count >= CT_MAX_EVENTS) {
-			/* the case holds no more: say so, read no further */
-			err = ct_case_add_note(c, "'%s': the case holds its "
-					       "%d events; the rest from line "
-					       "%lu on was not scanned for "
-					       "events",
-					       t->path, CT_MAX_EVENTS,
-					       line_number);
-			break;
-		}
-		size_t len = (size_t)(le - ls);
-		if (len && ls[len - 1] == '\r')
-			len--;
-		err = scan_line(c, t, ls, len, line_number, family, md);
-		if (err)
-			break;
-		pos = (PCRE2_SIZE)(le - buf) + 1;
-	}
+	struct scan s = {
+		.c = c, .t = t, .family = family, .md = md,
+		.done = t->buf, .line_number = 1,
+	};
+	struct ct_error *err = ct_multiscan(family_set(family), t->buf,
+					    t->len, on_hit, &s);
 	pcre2_match_data_free(md);
-	return err;
+	if (err) {
+		ct_error_destroy(s.err);
+		return err;
+	}
+	return s.err;
 }

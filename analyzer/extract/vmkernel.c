@@ -57,6 +57,7 @@
 #include "analyzer/case-internal.h"
 #include "analyzer/extract/extract.h"
 #include "analyzer/frames.h"
+#include "analyzer/multiscan.h"
 #include "analyzer/span.h"
 
 enum {
@@ -580,10 +581,6 @@ static bool esxi_words(const char *p, const char *end)
 static bool vmkernel_sniff(const char *buf, size_t len)
 {
 	const char *end = buf + len;
-	/* panic text anywhere in the buffer: rare strings, cheap to find */
-	if (ct_memstr(buf, len, "@BlueScreen") ||
-	    ct_memstr(buf, len, "Panic Details:"))
-		return true;
 	const char *wend = buf + (len > SNIFF_WINDOW ? SNIFF_WINDOW : len);
 	if (find(buf, wend, "BlueScreen: "))
 		return true;
@@ -634,6 +631,10 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 				return true;
 		}
 	}
+	/* panic text anywhere in the buffer: rare strings, but a pass over
+	 * all of it each, so only once the window said nothing */
+	if (ct_has_either(buf, len, "@BlueScreen", "Panic Details:"))
+		return true;
 	/* vmkernel WARNING lines quoted without prefixes, in a text that
 	 * says it is about ESXi */
 	return warnings && esxi_words(buf, wend);
@@ -1334,13 +1335,18 @@ static struct ct_error *message(struct vmk_state *s,
  * and before end: a "[stamp ]cpuN:W)" prefix, or a frame "0xFP:[0xIP]"
  * (" : [", ":\\[") that no prefix or label leads.  end if none.
  * KB pages and mail flatten whole PSODs into one line. */
-static const char *next_record(const char *p, const char *end)
+static const char *next_record(const char *p, const char *end,
+			       struct ct_log_prefix *own)
 {
 	const char *best = end;
 	struct ct_log_prefix scratch;
 	/* the segment's own prefix is not a record of its own */
-	prefix_parse(p, (size_t)(end - p), &scratch);
-	p = ct_skip_blanks(scratch.message, end);
+	prefix_parse(p, (size_t)(end - p), own);
+	p = ct_skip_blanks(own->message, end);
+	/* most lines hold neither: one pass says so */
+	if (p + 1 >= end || !ct_has_either(p + 1, (size_t)(end - p - 1),
+					   "cpu", "[0x"))
+		return end;
 	for (const char *q = p + 1; q < best && (q = find(q, best, "cpu"));
 	     q += 3) {
 		memset(&scratch, 0, sizeof(scratch));
@@ -1394,18 +1400,66 @@ static const char *next_record(const char *p, const char *end)
 
 /* One segment of a line: a whole line, or one record of a flattened
  * paste.  last says it ends the text without a newline. */
+/* Where the rare markers the line loop handles occur: one pass over the
+ * whole text finds them all (multiscan.h), instead of a search per line.
+ * Past MARKS_KEPT occurrences of one, the rest are searched for. */
+enum { MARKS_KEPT = 1 << 16 };
+
+struct marks {
+	const char *buf, *end;
+	struct {
+		size_t *at;		/* offsets of the first count */
+		size_t count, cap, next; /* next: first not passed yet */
+		bool more;		/* some were not kept */
+	} m[CT_VMKERNEL_MARKER_COUNT];
+};
+
+static const char *const marker_text[] = CT_VMKERNEL_MARKERS;
+
+static bool keep_mark(void *arg, unsigned id, size_t end)
+{
+	struct marks *k = arg;
+	size_t len = strlen(marker_text[id]);
+	if (id >= CT_VMKERNEL_MARKER_COUNT || end < len)
+		return true;
+	if (k->m[id].more || k->m[id].count >= MARKS_KEPT ||
+	    !ct_grow((void **)&k->m[id].at, &k->m[id].cap,
+		     k->m[id].count + 1, sizeof(size_t)))
+		k->m[id].more = true;	/* searched for when needed */
+	else
+		k->m[id].at[k->m[id].count++] = end - len;
+	return true;
+}
+
+/* The first occurrence of marker id at or after from, or NULL. */
+static const char *mark_from(struct marks *k, unsigned id, const char *from)
+{
+	size_t off = (size_t)(from - k->buf);
+	while (k->m[id].next < k->m[id].count &&
+	       k->m[id].at[k->m[id].next] < off)
+		k->m[id].next++;
+	if (k->m[id].next < k->m[id].count)
+		return k->buf + k->m[id].at[k->m[id].next];
+	if (!k->m[id].more)
+		return NULL;
+	if (k->m[id].count && off <= k->m[id].at[k->m[id].count - 1])
+		off = k->m[id].at[k->m[id].count - 1] + 1;
+	return find(k->buf + off, k->end, marker_text[id]);
+}
+
 static struct ct_error *segment(struct vmk_state *s, const char *lp,
 				const char *le, unsigned long number,
-				bool last, const char **next_bs,
+				bool last, const struct ct_log_prefix *parsed,
+				struct marks *marks, const char **next_bs,
 				const char **next_banner,
 				const char *next_dv[2])
 {
-	static const char *const dv_anchor[2] = { "river - version ",
-						  "river version " };
-	const char *end = s->t->buf + s->t->len;
 	struct ct_log_prefix pre;
 	struct ct_error *err = NULL;
-	prefix_parse(lp, (size_t)(le - lp), &pre);
+	if (parsed)
+		pre = *parsed;	/* next_record() read [lp, le) already */
+	else
+		prefix_parse(lp, (size_t)(le - lp), &pre);
 	s->segment++;
 	const char *m = pre.message, *me = m + pre.message_len;
 	m = skip_escapes(ct_skip_blanks(m, me), me);
@@ -1442,17 +1496,17 @@ static struct ct_error *segment(struct vmk_state *s, const char *lp,
 			continue;
 		if (!err && next_dv[k] >= lp && m < me && ct_is_lower(*m))
 			err = driver_version(s, m, me, number);
-		next_dv[k] = find(le, end, dv_anchor[k]);
+		next_dv[k] = mark_from(marks, 2 + (unsigned)k, le);
 	}
 	if (*next_bs && *next_bs < le) {
 		if (!err && *next_bs >= lp)
 			err = bluescreen_line(s, &pre, *next_bs, le, number);
-		*next_bs = find(le, end, "BlueScreen:");
+		*next_bs = mark_from(marks, 0, le);
 	}
 	while (!err && *next_banner && *next_banner < le) {
 		if (*next_banner >= lp && banner_at(*next_banner, le))
 			err = banner(s, &pre, lp, *next_banner, le, number);
-		*next_banner = find(*next_banner + 10, end, "VMware ESX");
+		*next_banner = mark_from(marks, 1, *next_banner + 10);
 	}
 	return err;
 }
@@ -1462,13 +1516,17 @@ static struct ct_error *scan(struct vmk_state *s)
 {
 	const struct ct_text *t = s->t;
 	const char *end = t->buf + t->len;
-	const char *next_bs = find(t->buf, end, "BlueScreen:");
-	const char *next_banner = find(t->buf, end, "VMware ESX");
-	const char *next_dv[2] = { find(t->buf, end, "river - version "),
-				   find(t->buf, end, "river version ") };
+	struct marks marks = { .buf = t->buf, .end = end };
+	struct ct_error *err = ct_multiscan(CT_SCAN_VMKERNEL_MARKERS, t->buf,
+					    t->len, keep_mark, &marks);
+	if (err)
+		goto out;	/* nothing was read: the extractor says why */
+	const char *next_bs = mark_from(&marks, 0, t->buf);
+	const char *next_banner = mark_from(&marks, 1, t->buf);
+	const char *next_dv[2] = { mark_from(&marks, 2, t->buf),
+				   mark_from(&marks, 3, t->buf) };
 	struct ct_line_reader r;
 	struct ct_line line;
-	struct ct_error *err = NULL;
 	ct_line_reader_init(&r, t->buf, t->len);
 	while (!err && ct_line_next(&r, &line)) {
 		const char *lp = line.p, *le = line.p + line.len;
@@ -1477,16 +1535,24 @@ static struct ct_error *scan(struct vmk_state *s)
 		unsigned segments = 0;
 		while (!err) {
 			const char *se = le;
-			if (le - lp > SPLIT_MIN && segments < MAX_SEGMENTS)
-				se = next_record(lp, le);
+			struct ct_log_prefix own;
+			bool parsed = false;
+			if (le - lp > SPLIT_MIN && segments < MAX_SEGMENTS) {
+				se = next_record(lp, le, &own);
+				parsed = se == le;
+			}
 			segments++;
 			err = segment(s, lp, se, line.number, last && se == le,
-				      &next_bs, &next_banner, next_dv);
+				      parsed ? &own : NULL, &marks, &next_bs,
+				      &next_banner, next_dv);
 			if (se >= le)
 				break;
 			lp = se;
 		}
 	}
+out:
+	for (int k = 0; k < CT_VMKERNEL_MARKER_COUNT; k++)
+		free(marks.m[k].at);
 	return err;
 }
 
