@@ -2,7 +2,7 @@
 /*
  * multiscan.h - one pass over a text for many literals at once, private to
  * libcrashtriage (multiscan.c).  The literal sets are fixed at build time
- * (the event catalogue, the extractors' anchors): analyzer/data/gen-scandb.c
+ * (the event catalogue, the extractors' anchors): tools/gen-scandb.c
  * compiles them with Vectorscan into databases embedded in the library,
  * and a scan loads only Vectorscan's small runtime (libhs_runtime, plain
  * C), on first use, as lazy.h does for libarchive.
@@ -20,7 +20,7 @@
 
 #include "analyzer/crashtriage.h"
 
-/* The literal sets: one database each (see analyzer/data/gen-scandb.c.c). */
+/* The literal sets: one database each (tools/gen-scandb.c). */
 enum ct_scan_set {
 	CT_SCAN_EVENTS_ANY,	/* every catalogue literal */
 	CT_SCAN_EVENTS_ESXI,	/* entries of family esxi or any */

@@ -14,6 +14,7 @@
 #include "analyzer/case-internal.h"
 #include "analyzer/error.h"
 #include "analyzer/lazy.h"
+#include "analyzer/multiscan.h"
 #include "analyzer/sha256.h"
 #include "analyzer/span.h"
 
@@ -171,6 +172,131 @@ static void test_memstr(void **state)
 							   needles[j]), want);
 			}
 		}
+}
+
+/* A text made of pieces of the needles and noise, so that near misses,
+ * overlaps and matches at every alignment occur: seed picks the text. */
+static size_t piecewise_text(char *buf, size_t cap, unsigned seed,
+			     const char *const *pieces, size_t n)
+{
+	size_t len = 0;
+	while (len + 40 < cap) {
+		seed = seed * 1103515245u + 12345u;
+		unsigned r = (seed >> 16) & 0x7fff;
+		if (r % 3 == 0) {
+			const char *p = pieces[r % n];
+			size_t k = strlen(p);
+			/* a whole needle, or a cut one */
+			if (r % 7 == 0 && k > 1)
+				k = 1 + r % (k - 1);
+			memcpy(buf + len, p, k);
+			len += k;
+		} else {
+			buf[len++] = "ab \nc[0x@Bpu:"[r % 13];
+		}
+	}
+	return len;
+}
+
+/* The vector paths (16 bytes at a time, then a tail) against naive ones,
+ * on long texts at every cut. */
+static void test_memstr_long(void **state)
+{
+	(void)state;
+	static const char *const needles[] = {
+		"cpu", "[0x", "@BlueScreen", "Panic Details:", "ab", "b",
+		"VMware ESX", "aaaa",
+	};
+	static char buf[4096];
+	for (unsigned seed = 1; seed < 40; seed++) {
+		size_t len = piecewise_text(buf, sizeof(buf), seed, needles,
+					    CT_ARRAY_SIZE(needles));
+		for (size_t cut = 0; cut <= len; cut += 1 + cut / 8) {
+			size_t lines = 0;
+			for (size_t i = 0; i < cut; i++)
+				lines += buf[i] == '\n';
+			assert_int_equal(ct_count_byte(buf, cut, '\n'), lines);
+			for (size_t j = 0; j < CT_ARRAY_SIZE(needles); j++) {
+				const char *a = needles[j];
+				const char *b = needles[(j + 3) %
+						       CT_ARRAY_SIZE(needles)];
+				const char *want = memmem(buf, cut, a,
+							  strlen(a));
+				assert_ptr_equal(ct_memstr(buf, cut, a), want);
+				bool either = want ||
+					      memmem(buf, cut, b, strlen(b));
+				assert_int_equal(ct_has_either(buf, cut, a, b),
+						 either);
+			}
+		}
+	}
+}
+
+struct hits {
+	size_t count;
+	size_t last_end;
+	bool ordered;
+	size_t stop_after;
+	size_t at[4096];
+	unsigned id[4096];
+};
+
+static bool record_hit(void *arg, unsigned id, size_t end)
+{
+	struct hits *h = arg;
+	if (end < h->last_end)
+		h->ordered = false;
+	h->last_end = end;
+	if (h->count < CT_ARRAY_SIZE(h->at)) {
+		h->at[h->count] = end;
+		h->id[h->count] = id;
+	}
+	h->count++;
+	return h->count != h->stop_after;
+}
+
+/* ct_multiscan with the embedded vmkernel markers: every occurrence of
+ * every marker (overlapping ones too), in order of end, and a callback
+ * that says stop is obeyed. */
+static void test_multiscan(void **state)
+{
+	(void)state;
+	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	static char buf[8192];
+	static struct hits h;
+	for (unsigned seed = 1; seed < 20; seed++) {
+		size_t len = piecewise_text(buf, sizeof(buf), seed, markers,
+					    CT_ARRAY_SIZE(markers));
+		/* what a naive search finds, by end offset */
+		size_t want = 0;
+		for (size_t end = 1; end <= len; end++)
+			for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++) {
+				size_t n = strlen(markers[k]);
+				if (end >= n &&
+				    memcmp(buf + end - n, markers[k], n) == 0)
+					want++;
+			}
+		memset(&h, 0, sizeof(h));
+		h.ordered = true;
+		struct ct_error *err = ct_multiscan(CT_SCAN_VMKERNEL_MARKERS,
+						    buf, len, record_hit, &h);
+		assert_null(err);
+		assert_true(want > 0);
+		assert_int_equal(h.count, want);
+		assert_true(h.ordered);
+		for (size_t i = 0; i < h.count; i++) {
+			const char *m = markers[h.id[i]];
+			size_t n = strlen(m);
+			assert_true(h.at[i] >= n);
+			assert_memory_equal(buf + h.at[i] - n, m, n);
+		}
+		memset(&h, 0, sizeof(h));
+		h.ordered = true;
+		h.stop_after = 2;
+		assert_null(ct_multiscan(CT_SCAN_VMKERNEL_MARKERS, buf, len,
+					 record_hit, &h));
+		assert_int_equal(h.count, 2);
+	}
 }
 
 static void test_error_format(void **state)
@@ -376,6 +502,8 @@ int main(void)
 		cmocka_unit_test(test_put_visible),
 		cmocka_unit_test(test_strndup_clean),
 		cmocka_unit_test(test_memstr),
+		cmocka_unit_test(test_memstr_long),
+		cmocka_unit_test(test_multiscan),
 		cmocka_unit_test(test_error_format),
 		cmocka_unit_test(test_error_corrupt_at),
 		cmocka_unit_test(test_lazy_missing_library),
