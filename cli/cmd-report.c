@@ -545,7 +545,7 @@ int cmd_report(int argc, char **argv)
 		CLI_END,
 	};
 	int optind;
-	int rc = cli_parse(argc, argv, options, cmd_report_usage, true,
+	int rc = cli_parse(argc, argv, options, cmd_report_usage, false,
 			   &optind);
 	if (rc >= 0)
 		return rc;

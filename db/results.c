@@ -1351,3 +1351,55 @@ struct ct_error *ct_results_view(struct ct_results *db,
 	sqlite3_finalize(st);
 	return err;
 }
+
+/* ---- reclustering (merge) ----------------------------------------------- */
+
+struct ct_error *ct_results_recluster(struct ct_results *db,
+				      size_t *ret_count)
+{
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	clusters_clear(db);
+	err = ct_sql_exec(db->h, db->path, "UPDATE cases SET cluster_id = NULL;"
+			  "DELETE FROM clusters;");
+	db->clusters_loaded = true;	/* empty now */
+	sqlite3_stmt *st = NULL;
+	if (!err)
+		err = ct_sql_prepare(db->h, db->path, "SELECT c.id, s.hash, "
+				     "s.frames FROM cases c JOIN signatures s "
+				     "ON s.case_id = c.id WHERE c.status = "
+				     "'unknown' ORDER BY c.id", &st);
+	size_t count = 0;
+	int rc = SQLITE_DONE;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* the signature as stored: hash and frames, one a line */
+		struct ct_signature sig = { 0 };
+		const char *hash = col_text(st, 1);
+		char *frames = strdup(col_text(st, 2) ? col_text(st, 2) : "");
+		snprintf(sig.hash, sizeof(sig.hash), "%s", hash ? hash : "");
+		char *lines[CT_CLUSTER_FRAMES];
+		for (char *p = frames, *nl; p && *p &&
+		     sig.frame_count < CT_CLUSTER_FRAMES; p = nl) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl++ = '\0';
+			lines[sig.frame_count++] = p;
+		}
+		sig.frames = lines;
+		err = frames ? cluster_assign(db, sqlite3_column_int64(st, 0),
+					      &sig) : &ct_enomem;
+		free(frames);
+		count++;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = ct_sql_error(db->h, db->path, "cannot read cases");
+	if (st)
+		sqlite3_finalize(st);
+	if (!err)
+		err = ct_sql_exec(db->h, db->path, "COMMIT");
+	if (err)
+		return rollback(db, err);
+	*ret_count = count;
+	return NULL;
+}

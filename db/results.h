@@ -128,6 +128,14 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 struct ct_error *ct_results_rematch(struct ct_results *db,
 				    const struct ct_kb *kb, size_t *ret_count);
 
+/*
+ * ct_results_recluster - put every unknown case into clusters again, in
+ * order of case id, from its stored signature (no rebuild, no rules): what
+ * `crashtriage merge` does after folding shards.  *ret_count: the cases.
+ */
+struct ct_error *ct_results_recluster(struct ct_results *db,
+				      size_t *ret_count);
+
 /* Rebuild one stored case (for tests); free with ct_case_destroy(). */
 struct ct_error *ct_results_load_case(struct ct_results *db, int64_t case_id,
 				      struct ct_case **ret);
