@@ -176,8 +176,13 @@ static int print_cluster(void *arg, size_t ncols, const char *const *names,
 	if (!*any)
 		printf("\nlargest unknown clusters\n");
 	*any = true;
-	printf("  cluster %s: %s cases, first %s, last %s\n", v(values[0]),
-	       v(values[1]), v(values[2]), v(values[3]));
+	const char *from = ncols > 8 && values[8] ? values[8] : "stored";
+	printf("  cluster %s: %s cases, first %s, last %s (%s)\n",
+	       v(values[0]), v(values[1]), v(values[2]), v(values[3]),
+	       strcmp(from, "evidence") == 0 ? "crash times in the evidence" :
+	       strcmp(from, "mixed") == 0 ? "crash times in the evidence, "
+	       "storage times where it has none" : "storage times: no time "
+	       "in the evidence");
 	printf("    %s\n", v(values[6]));
 	if (values[4])
 		printf("    hosts: %s\n", v(values[4]));
@@ -512,7 +517,8 @@ static struct ct_error *report_html(struct ct_results *db,
 			html_table(f, "Totals", &totals);
 		html_chart(f, "Cases per known issue", &known, 0, 2);
 		html_chart(f, "Cases per product version", &versions, 0, 1);
-		html_chart(f, "Cases stored per day (last 60 days)",
+		html_chart(f, "Cases per day of the crash (its time in the "
+			   "evidence, else when stored; last 60 days)",
 			   &timeline, 0, 1);
 		html_table(f, "Known issues", &known);
 		html_table(f, "Largest unknown clusters", &clusters);
