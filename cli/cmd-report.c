@@ -36,7 +36,10 @@ const char cmd_report_usage[] =
 	"  -h, --help  show this help\n"
 	"\n"
 	"The database is opened read-only; a file that is no results\n"
-	"database is refused.\n"
+	"database is refused.  Clusters' first and last seen and the cases\n"
+	"per day are by the crash time in the evidence (a dump's crash time,\n"
+	"else the latest dated event), else by the time stored: the report\n"
+	"says which.  Options may come in any order; '--' ends them.\n"
 	"\n"
 	"exit status: 0 on success, 1 when the database cannot be read,\n"
 	"2 on usage errors\n";
