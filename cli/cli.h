@@ -34,6 +34,8 @@ int cmd_batch(int argc, char **argv);
 extern const char cmd_batch_usage[];
 int cmd_report(int argc, char **argv);
 extern const char cmd_report_usage[];
+int cmd_merge(int argc, char **argv);
+extern const char cmd_merge_usage[];
 int cmd_walk(int argc, char **argv);
 extern const char cmd_walk_usage[];
 int cmd_dmesg(int argc, char **argv);

@@ -20,7 +20,8 @@ const char cmd_batch_usage[] =
 	"usage: crashtriage batch --db FILE [-j N] [--kb PATH | --rules DIR]\n"
 	"                         [--rematch] [--recheck] [--follow-links]\n"
 	"                         [--case-timeout SECONDS]\n"
-	"                         [--max-member-size SIZE] [PATH...]\n"
+	"                         [--max-member-size SIZE] [--shard K/N]\n"
+	"                         [PATH...]\n"
 	"\n"
 	"Classify every crash in PATHs (folders, files, and .tar, .tgz,\n"
 	".tar.xz, .zip archives, also nested, read in place) into the results\n"
@@ -52,9 +53,16 @@ const char cmd_batch_usage[] =
 	"                do not read files or archive members larger than\n"
 	"                SIZE (K, M, G, T suffixes; default 256G): each is a\n"
 	"                failed case, or a member not read of its bundle\n"
+	"  --shard K/N   read and store only shard K of N (0 <= K < N): an\n"
+	"                input by its content hash, each case inside an\n"
+	"                archive by the archive's content hash and the\n"
+	"                member's name; every input and case is in exactly\n"
+	"                one shard.  Run each shard into its own database,\n"
+	"                then 'crashtriage merge' them\n"
 	"  -q, --quiet   no progress line\n"
 	"  -h, --help    show this help\n"
 	"\n"
+	"Options may come before or after the PATHs; '--' ends them.\n"
 	"A progress line (files, cases, bytes, rate) is shown when stderr is a\n"
 	"terminal.\n"
 	"\n"
@@ -140,13 +148,42 @@ static bool parse_size_option(const char *value, void *target)
 	return parse_size(value, target);
 }
 
+struct shard {
+	unsigned k, n;
+};
+
+/* "K/N", 0 <= K < N <= 65536. */
+static bool parse_shard(const char *value, void *target)
+{
+	struct shard *s = target;
+	char *end;
+	errno = 0;
+	if (value[0] < '0' || value[0] > '9')
+		goto bad;
+	unsigned long k = strtoul(value, &end, 10);
+	if (errno || *end != '/' || end[1] < '0' || end[1] > '9')
+		goto bad;
+	unsigned long n = strtoul(end + 1, &end, 10);
+	if (errno || *end || n < 1 || n > 65536 || k >= n)
+		goto bad;
+	s->k = (unsigned)k;
+	s->n = (unsigned)n;
+	return true;
+bad:
+	cli_errorf("--shard wants K/N with 0 <= K < N <= 65536, e.g. 0/4 "
+		   "(shards are counted from 0, as Slurm array tasks are)");
+	return false;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
 	bool rematch = false, quiet = false, recheck = false, follow = false;
 	unsigned long jobs = 1, case_timeout = 300;
 	uint64_t max_member = 0;
+	struct shard shard = { 0, 1 };
 	const struct cli_option options[] = {
+		CLI_CUSTOM("shard", 0, &shard, parse_shard),
 		CLI_STRING("db", 0, &db_path),
 		CLI_STRING("kb", 0, &kb_path),
 		CLI_STRING("rules", 0, &rules_dir),
@@ -160,7 +197,7 @@ int cmd_batch(int argc, char **argv)
 		CLI_END,
 	};
 	int optind;
-	int rc = cli_parse(argc, argv, options, cmd_batch_usage, true,
+	int rc = cli_parse(argc, argv, options, cmd_batch_usage, false,
 			   &optind);
 	if (rc >= 0)
 		return rc;
@@ -177,7 +214,8 @@ int cmd_batch(int argc, char **argv)
 	struct ct_batch_options bo = {
 		.kb = kb, .jobs = (size_t)jobs, .recheck = recheck,
 		.follow_links = follow, .case_timeout = (unsigned)case_timeout,
-		.max_member = max_member, .progress = show_progress,
+		.max_member = max_member, .shard = shard.k,
+		.shards = shard.n, .progress = show_progress,
 		.warn = warn, .arg = &pr,
 	};
 	struct ct_batch *b;

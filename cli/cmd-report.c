@@ -36,7 +36,10 @@ const char cmd_report_usage[] =
 	"  -h, --help  show this help\n"
 	"\n"
 	"The database is opened read-only; a file that is no results\n"
-	"database is refused.\n"
+	"database is refused.  Clusters' first and last seen and the cases\n"
+	"per day are by the crash time in the evidence (a dump's crash time,\n"
+	"else the latest dated event), else by the time stored: the report\n"
+	"says which.  Options may come in any order; '--' ends them.\n"
 	"\n"
 	"exit status: 0 on success, 1 when the database cannot be read,\n"
 	"2 on usage errors\n";
@@ -176,8 +179,13 @@ static int print_cluster(void *arg, size_t ncols, const char *const *names,
 	if (!*any)
 		printf("\nlargest unknown clusters\n");
 	*any = true;
-	printf("  cluster %s: %s cases, first %s, last %s\n", v(values[0]),
-	       v(values[1]), v(values[2]), v(values[3]));
+	const char *from = ncols > 8 && values[8] ? values[8] : "stored";
+	printf("  cluster %s: %s cases, first %s, last %s (%s)\n",
+	       v(values[0]), v(values[1]), v(values[2]), v(values[3]),
+	       strcmp(from, "evidence") == 0 ? "crash times in the evidence" :
+	       strcmp(from, "mixed") == 0 ? "crash times in the evidence, "
+	       "storage times where it has none" : "storage times: no time "
+	       "in the evidence");
 	printf("    %s\n", v(values[6]));
 	if (values[4])
 		printf("    hosts: %s\n", v(values[4]));
@@ -512,7 +520,8 @@ static struct ct_error *report_html(struct ct_results *db,
 			html_table(f, "Totals", &totals);
 		html_chart(f, "Cases per known issue", &known, 0, 2);
 		html_chart(f, "Cases per product version", &versions, 0, 1);
-		html_chart(f, "Cases stored per day (last 60 days)",
+		html_chart(f, "Cases per day of the crash (its time in the "
+			   "evidence, else when stored; last 60 days)",
 			   &timeline, 0, 1);
 		html_table(f, "Known issues", &known);
 		html_table(f, "Largest unknown clusters", &clusters);
@@ -545,7 +554,7 @@ int cmd_report(int argc, char **argv)
 		CLI_END,
 	};
 	int optind;
-	int rc = cli_parse(argc, argv, options, cmd_report_usage, true,
+	int rc = cli_parse(argc, argv, options, cmd_report_usage, false,
 			   &optind);
 	if (rc >= 0)
 		return rc;

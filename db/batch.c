@@ -310,6 +310,8 @@ struct input_run {
 	size_t open_count, open_cap;
 	char *first_error;	/* first error met in this input */
 	size_t entries;		/* entries of the data pass */
+	const char *sha;	/* content hash of an archive whose cases
+				 * are sharded one by one, else NULL */
 };
 
 static void pending_deinit(struct pending *p)
@@ -857,6 +859,10 @@ static struct ct_error *open_case_for(struct input_run *r, const char *key,
 	bool stored;
 	struct ct_error *err = ct_results_case_exists(r->b->db, r->input_id,
 						      member, &stored);
+	/* a case of another shard is left to it, as if stored */
+	if (!err && r->sha && r->b->opts.shards > 1)
+		stored = ct_batch_shard_of(r->sha, member, r->b->opts.shards) !=
+			 r->b->opts.shard;
 	if (err || stored) {
 		free(member);
 		return err;
@@ -1110,9 +1116,10 @@ static struct ct_error *fail_input(struct input_run *r, struct ct_error *why)
 }
 
 static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
-				  int64_t input_id)
+				  int64_t input_id, const char *archive_sha)
 {
-	struct input_run r = { .b = b, .u = u, .input_id = input_id };
+	struct input_run r = { .b = b, .u = u, .input_id = input_id,
+			       .sha = archive_sha };
 	struct ct_source_options names = {
 		.names_only = true, .follow_links = b->follow_links,
 		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
@@ -1278,6 +1285,13 @@ static struct ct_error *store_unreadable(struct ct_batch *b, const struct unit *
 	ct_sha256_update(&h, u->path, strlen(u->path));
 	ct_sha256_final(&h, d);
 	ct_sha256_hex(d, sha);
+	if (ret_done)
+		*ret_done = false;
+	if (b->opts.shards > 1 &&
+	    ct_batch_shard_of(sha, NULL, b->opts.shards) != b->opts.shard) {
+		free(msg);
+		return NULL;	/* another shard's */
+	}
 	int64_t id;
 	bool done;
 	struct ct_error *err = ct_results_input_begin(b->db, sha, u->path, 0,
@@ -1352,6 +1366,11 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 		}
 		if (err)
 			break;
+		bool archive = strcmp(kind, "archive") == 0;
+		if (b->opts.shards > 1 && !archive &&
+		    ct_batch_shard_of(sha, NULL, b->opts.shards) !=
+		    b->opts.shard)
+			continue;	/* another shard's input */
 		int64_t id;
 		bool done;
 		err = ct_results_input_begin(b->db, sha, u->path,
@@ -1365,7 +1384,7 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 			continue;
 		}
 		b->st.inputs_new++;
-		err = run_input(b, u, id);
+		err = run_input(b, u, id, archive ? sha : NULL);
 	}
 	units_free(units, count);
 	for (size_t i = 0; i < l.count; i++)
@@ -1456,6 +1475,28 @@ struct ct_error *ct_batch_add_paths(struct ct_batch *b, char *const *paths,
 void ct_batch_get_stats(const struct ct_batch *b, struct ct_batch_stats *ret)
 {
 	*ret = b->st;
+}
+
+unsigned ct_batch_shard_of(const char *sha, const char *member,
+			   unsigned shards)
+{
+	char hex[17];
+	if (member) {
+		/* a case of an archive: by the archive and the member name */
+		struct ct_sha256 h;
+		unsigned char d[32];
+		char full[65];
+		ct_sha256_init(&h);
+		ct_sha256_update(&h, sha, strlen(sha) + 1);
+		ct_sha256_update(&h, member, strlen(member));
+		ct_sha256_final(&h, d);
+		ct_sha256_hex(d, full);
+		memcpy(hex, full, 16);
+	} else {
+		memcpy(hex, sha, 16);
+	}
+	hex[16] = '\0';
+	return shards > 1 ? (unsigned)(strtoull(hex, NULL, 16) % shards) : 0;
 }
 
 bool ct_batch_has_abandoned(void)

@@ -58,6 +58,15 @@ struct ct_batch_options {
 				 * one member) may take, 0 = no limit */
 	uint64_t max_member;	/* largest file or member read, 0 = the
 				 * default of analyzer/source.h */
+	/* Shard shard of shards (0 <= shard < shards; shards <= 1: all):
+	 * only this share of the inputs is read and stored.  An input is
+	 * in shard SHA % shards (SHA: the first 64 bits of its content
+	 * hash, the one the store keys it by); an archive is read by every
+	 * shard, and each case in it (a member, a bundle, a folder) is in
+	 * shard H(archive's content hash, member name) % shards, since a
+	 * member's content is not known before it is read.  Every input
+	 * and case is in exactly one shard, whatever machine runs it. */
+	unsigned shard, shards;
 	/* Called on the calling thread as the batch goes (after each entry
 	 * and case), with final false; may be NULL.  The callee decides
 	 * how often to show anything. */
@@ -107,6 +116,12 @@ struct ct_error *ct_batch_add_paths(struct ct_batch *b, char *const *paths,
 /* ct_batch_get_stats - the totals so far, into *ret. */
 void ct_batch_get_stats(const struct ct_batch *b,
 			struct ct_batch_stats *ret);
+
+/* ct_batch_shard_of - the shard (of shards) an input of content hash
+ * sha (64 hex digits) is in, or with member, the shard of that case of
+ * an archive (see ct_batch_options.shard). */
+unsigned ct_batch_shard_of(const char *sha, const char *member,
+			   unsigned shards);
 
 /* ct_batch_has_abandoned - whether analyses given up over case_timeout
  * still run in their threads: their knowledge base must not be freed. */

@@ -1248,6 +1248,21 @@ struct ct_error *ct_results_rematch(struct ct_results *db,
 
 /* ---- report views ------------------------------------------------------- */
 
+/* When a case's crash happened, by its evidence (evidence_time, Unix
+ * seconds, NULL when the evidence has no wall-clock time): a kernel
+ * dump's crash time (vmcore.crash_time), else its latest event with a
+ * date and time (ISO 8601 stamps; a syslog stamp has no year and a dmesg
+ * stamp counts from boot, so neither is one); seen is that, or the time
+ * the case was stored when there is none. */
+#define CASE_SEEN \
+	"SELECT id, cluster_id, added_at, evidence_time," \
+	" coalesce(evidence_time, added_at) AS seen FROM (SELECT id," \
+	" cluster_id, added_at, coalesce((SELECT unixepoch(max(f.value))" \
+	" FROM facts f WHERE f.case_id = cases.id" \
+	" AND f.key = 'vmcore.crash_time'), (SELECT max(unixepoch(" \
+	" e.timestamp)) FROM events e WHERE e.case_id = cases.id))" \
+	" AS evidence_time FROM cases)"
+
 static const char *const view_sql[CT_VIEW_MAX] = {
 	[CT_VIEW_TOTALS] =
 	"SELECT (SELECT count(*) FROM inputs) AS inputs,"
@@ -1272,8 +1287,8 @@ static const char *const view_sql[CT_VIEW_MAX] = {
 	" GROUP BY m.rule_id ORDER BY cases DESC, m.rule_id LIMIT ?",
 	[CT_VIEW_CLUSTERS] =
 	"SELECT k.id AS cluster, count(c.id) AS size,"
-	" datetime(min(c.added_at), 'unixepoch') AS first_seen,"
-	" datetime(max(c.added_at), 'unixepoch') AS last_seen,"
+	" datetime(min(c.seen), 'unixepoch') AS first_seen,"
+	" datetime(max(c.seen), 'unixepoch') AS last_seen,"
 	" (SELECT group_concat(h, ', ') FROM (SELECT DISTINCT host AS h"
 	"  FROM cases WHERE cluster_id = k.id AND host IS NOT NULL"
 	"  ORDER BY h)) AS hosts,"
@@ -1285,8 +1300,10 @@ static const char *const view_sql[CT_VIEW_MAX] = {
 	" (SELECT group_concat(r, ', ') FROM (SELECT m.rule_id AS r"
 	"  FROM matches m JOIN cases c2 ON c2.id = m.case_id"
 	"  WHERE c2.cluster_id = k.id GROUP BY m.rule_id"
-	"  ORDER BY max(m.score) DESC, m.rule_id LIMIT 3)) AS nearest"
-	" FROM clusters k JOIN cases c ON c.cluster_id = k.id"
+	"  ORDER BY max(m.score) DESC, m.rule_id LIMIT 3)) AS nearest,"
+	" CASE sum(c.evidence_time IS NOT NULL) WHEN count(c.id)"
+	"  THEN 'evidence' WHEN 0 THEN 'stored' ELSE 'mixed' END AS seen_from"
+	" FROM clusters k JOIN (" CASE_SEEN ") c ON c.cluster_id = k.id"
 	" GROUP BY k.id ORDER BY size DESC, k.id LIMIT ?",
 	[CT_VIEW_FAILED] =
 	"SELECT i.path AS input, c.name AS 'case', c.error"
@@ -1307,8 +1324,9 @@ static const char *const view_sql[CT_VIEW_MAX] = {
 	" FROM cases WHERE status IN ('known', 'unknown')"
 	" GROUP BY 1 ORDER BY cases DESC, 1 LIMIT ?",
 	[CT_VIEW_TIMELINE] =
-	"SELECT date(added_at, 'unixepoch') AS day, count(*) AS cases"
-	" FROM cases GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
+	"SELECT date(seen, 'unixepoch') AS day, count(*) AS cases,"
+	" sum(evidence_time IS NOT NULL) AS from_evidence"
+	" FROM (" CASE_SEEN ") GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
 };
 
 struct ct_error *ct_results_view(struct ct_results *db,
@@ -1350,4 +1368,56 @@ struct ct_error *ct_results_view(struct ct_results *db,
 	free(values);
 	sqlite3_finalize(st);
 	return err;
+}
+
+/* ---- reclustering (merge) ----------------------------------------------- */
+
+struct ct_error *ct_results_recluster(struct ct_results *db,
+				      size_t *ret_count)
+{
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+	if (err)
+		return err;
+	clusters_clear(db);
+	err = ct_sql_exec(db->h, db->path, "UPDATE cases SET cluster_id = NULL;"
+			  "DELETE FROM clusters;");
+	db->clusters_loaded = true;	/* empty now */
+	sqlite3_stmt *st = NULL;
+	if (!err)
+		err = ct_sql_prepare(db->h, db->path, "SELECT c.id, s.hash, "
+				     "s.frames FROM cases c JOIN signatures s "
+				     "ON s.case_id = c.id WHERE c.status = "
+				     "'unknown' ORDER BY c.id", &st);
+	size_t count = 0;
+	int rc = SQLITE_DONE;
+	while (!err && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+		/* the signature as stored: hash and frames, one a line */
+		struct ct_signature sig = { 0 };
+		const char *hash = col_text(st, 1);
+		char *frames = strdup(col_text(st, 2) ? col_text(st, 2) : "");
+		snprintf(sig.hash, sizeof(sig.hash), "%s", hash ? hash : "");
+		char *lines[CT_CLUSTER_FRAMES];
+		for (char *p = frames, *nl; p && *p &&
+		     sig.frame_count < CT_CLUSTER_FRAMES; p = nl) {
+			nl = strchr(p, '\n');
+			if (nl)
+				*nl++ = '\0';
+			lines[sig.frame_count++] = p;
+		}
+		sig.frames = lines;
+		err = frames ? cluster_assign(db, sqlite3_column_int64(st, 0),
+					      &sig) : &ct_enomem;
+		free(frames);
+		count++;
+	}
+	if (!err && rc != SQLITE_DONE)
+		err = ct_sql_error(db->h, db->path, "cannot read cases");
+	if (st)
+		sqlite3_finalize(st);
+	if (!err)
+		err = ct_sql_exec(db->h, db->path, "COMMIT");
+	if (err)
+		return rollback(db, err);
+	*ret_count = count;
+	return NULL;
 }

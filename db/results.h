@@ -128,6 +128,14 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 struct ct_error *ct_results_rematch(struct ct_results *db,
 				    const struct ct_kb *kb, size_t *ret_count);
 
+/*
+ * ct_results_recluster - put every unknown case into clusters again, in
+ * order of case id, from its stored signature (no rebuild, no rules): what
+ * `crashtriage merge` does after folding shards.  *ret_count: the cases.
+ */
+struct ct_error *ct_results_recluster(struct ct_results *db,
+				      size_t *ret_count);
+
 /* Rebuild one stored case (for tests); free with ct_case_destroy(). */
 struct ct_error *ct_results_load_case(struct ct_results *db, int64_t case_id,
 				      struct ct_case **ret);
@@ -140,14 +148,22 @@ enum ct_results_view {
 	CT_VIEW_KNOWN,		/* rule_id, title, cases, affected, fixed,
 				 * version_unknown */
 	CT_VIEW_CLUSTERS,	/* cluster, size, first_seen, last_seen,
-				 * hosts, versions, title, nearest */
+				 * hosts, versions, title, nearest,
+				 * seen_from: "evidence" when first and
+				 * last seen are the crash times in the
+				 * evidence (a dump's crash time, else the
+				 * latest dated event), "stored" when they
+				 * are storage times (no case had a time),
+				 * "mixed" */
 	CT_VIEW_FAILED,		/* input, case, error */
 	CT_VIEW_CASES,		/* one row per case: id, input, name,
 				 * bundle, status, error, host, product,
 				 * version, signature, title, rule_id,
 				 * verdict, score, cluster, added_at */
 	CT_VIEW_VERSIONS,	/* version, cases */
-	CT_VIEW_TIMELINE,	/* day (stored), cases */
+	CT_VIEW_TIMELINE,	/* day (of the crash by the evidence, else
+				 * of storage), cases, from_evidence (of
+				 * them, dated by their evidence) */
 	CT_VIEW_MAX,
 };
 

@@ -14,7 +14,7 @@ run() {
 }
 rc() { cat "$WORK/rc"; }
 
-for cmd in analyze batch report kb walk dmesg symbolize; do
+for cmd in analyze batch report merge kb walk dmesg symbolize; do
 	run "$cmd" --help
 	check "$cmd --help: status 0, usage on stdout" \
 		sh -c "[ $(rc) -eq 0 ] && grep -qi usage '$WORK/o.txt' && [ ! -s '$WORK/e.txt' ]"
@@ -61,4 +61,18 @@ check "options after the operands are read (--json last gives JSON)" \
 check "each repeated --map is used (alpha from one, beta from the other)" \
 	sh -c "grep -q '\"function\":\"alpha\"' '$WORK/o.txt' && grep -q '\"function\":\"beta\"' '$WORK/o.txt'"
 
+# batch and report take options anywhere too, as analyze does; -- ends them
+cp "$DATA/linux/linux61_kasan_uaf.log" "$WORK/k.log"
+run batch "$WORK/k.log" --db "$WORK/any.sqlite" -q
+check "batch PATH --db FILE: options after the path" \
+	sh -c "[ $(rc) -eq 0 ] && [ -s '$WORK/any.sqlite' ]"
+run report --db "$WORK/any.sqlite" --json
+check "report --db FILE --json" sh -c "[ $(rc) -eq 0 ] && head -c1 '$WORK/o.txt' | grep -q '{'"
+run report --json --db "$WORK/any.sqlite" --top 3
+check "report in another order" sh -c "[ $(rc) -eq 0 ]"
+(cd "$WORK" && "$CRASHTRIAGE" batch --db any.sqlite -- --json >/dev/null 2>&1)
+check "batch -- --json: after --, an operand (a path named --json)" \
+	sh -c "sqlite3 '$WORK/any.sqlite' \"SELECT count(*) FROM inputs WHERE path = '--json'\" | grep -q 1"
+run report --db "$WORK/any.sqlite" extra
+check "report with an operand is a usage error" sh -c "[ $(rc) -eq 2 ]"
 finish

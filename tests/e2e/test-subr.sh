@@ -129,3 +129,27 @@ finish() {
 	[ $tap_failed -eq 0 ] || { echo "# $tap_failed checks failed"; exit 1; }
 	exit 0
 }
+
+# results_canon DB: a results database's content in an order that depends
+# on content only (no row ids, no storage times): per case its input's
+# content hash, member, status, error, host, version, signature, first
+# match, counts of its model's rows, and the members of its cluster.
+# Two databases with the same cases, analysed alike, print the same.
+results_canon() {
+	sqlite3 -batch -noheader "$1" "SELECT i.sha256, c.member, c.status,
+	  coalesce(c.error, ''), coalesce(c.host, ''), coalesce(c.version, ''),
+	  coalesce(s.hash, ''), coalesce(s.title, ''),
+	  coalesce((SELECT rule_id || ' ' || coalesce(verdict, '') FROM matches
+	            WHERE case_id = c.id AND ord = 0), ''),
+	  (SELECT count(*) FROM frames WHERE case_id = c.id),
+	  (SELECT count(*) FROM events WHERE case_id = c.id),
+	  (SELECT count(*) FROM facts WHERE case_id = c.id),
+	  (SELECT count(*) FROM findings WHERE case_id = c.id),
+	  (SELECT count(*) FROM case_inputs WHERE case_id = c.id),
+	  coalesce((SELECT group_concat(m, ',') FROM (SELECT i2.sha256 || ':' ||
+	            c2.member AS m FROM cases c2 JOIN inputs i2 ON i2.id = c2.input_id
+	            WHERE c2.cluster_id = c.cluster_id ORDER BY m)), '')
+	  FROM cases c JOIN inputs i ON i.id = c.input_id
+	  LEFT JOIN signatures s ON s.case_id = c.id ORDER BY 1, 2;
+	  SELECT 'input', sha256, path, size, kind, status FROM inputs ORDER BY 2;"
+}
