@@ -38,6 +38,8 @@ int cmd_merge(int argc, char **argv);
 extern const char cmd_merge_usage[];
 int cmd_walk(int argc, char **argv);
 extern const char cmd_walk_usage[];
+int cmd_serve(int argc, char **argv);
+extern const char cmd_serve_usage[];
 int cmd_dmesg(int argc, char **argv);
 extern const char cmd_dmesg_usage[];
 int cmd_symbolize(int argc, char **argv);

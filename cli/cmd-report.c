@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "cli/options.h"
 #include "analyzer/strbuf.h"
+#include "cli/html.h"
 #include "db/results.h"
 
 const char cmd_report_usage[] =
@@ -231,140 +232,6 @@ static struct ct_error *report_text(struct ct_results *db, size_t top)
 
 /* ---- HTML --------------------------------------------------------------- */
 
-/* Write s escaped for HTML text and attribute values, made visible first
- * (cli_vis: a bidi override in a file name does not reorder the page). */
-static void html_escape(FILE *f, const char *s)
-{
-	if (s)
-		s = cli_vis(s);
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '<': fputs("&lt;", f); break;
-		case '>': fputs("&gt;", f); break;
-		case '&': fputs("&amp;", f); break;
-		case '"': fputs("&quot;", f); break;
-		case '\'': fputs("&#39;", f); break;
-		default: fputc(*s, f); break;
-		}
-	}
-}
-
-/* Rows of a view kept for the page. */
-struct table {
-	size_t ncols;
-	char **names;
-	char ***rows;
-	size_t count, cap;
-	bool failed;
-};
-
-static int keep_row(void *arg, size_t ncols, const char *const *names,
-		    const char *const *values)
-{
-	struct table *t = arg;
-	if (!t->names) {
-		t->ncols = ncols;
-		t->names = calloc(ncols ? ncols : 1, sizeof(*t->names));
-		if (!t->names)
-			goto nomem;
-		for (size_t i = 0; i < ncols; i++)
-			if (!(t->names[i] = strdup(names[i])))
-				goto nomem;
-	}
-	if (!ct_grow((void **)&t->rows, &t->cap, t->count + 1,
-		     sizeof(*t->rows)))
-		goto nomem;
-	char **row = calloc(ncols ? ncols : 1, sizeof(*row));
-	if (!row)
-		goto nomem;
-	t->rows[t->count++] = row;
-	for (size_t i = 0; i < ncols; i++)
-		if (values[i] && !(row[i] = strdup(values[i])))
-			goto nomem;
-	return 0;
-nomem:
-	t->failed = true;
-	return 1;
-}
-
-static void table_free(struct table *t)
-{
-	for (size_t r = 0; r < t->count; r++) {
-		for (size_t i = 0; i < t->ncols; i++)
-			free(t->rows[r][i]);
-		free(t->rows[r]);
-	}
-	free(t->rows);
-	if (t->names)
-		for (size_t i = 0; i < t->ncols; i++)
-			free(t->names[i]);
-	free(t->names);
-}
-
-/* A horizontal bar chart of (label column, value column). */
-static void html_chart(FILE *f, const char *title, const struct table *t,
-		       size_t label_col, size_t value_col)
-{
-	enum { BAR_H = 22, LABEL_W = 320, BAR_W = 400 };
-	double max = 0;
-	for (size_t r = 0; r < t->count; r++) {
-		double x = t->rows[r][value_col] ?
-			   strtod(t->rows[r][value_col], NULL) : 0;
-		if (x > max)
-			max = x;
-	}
-	fprintf(f, "<h2>");
-	html_escape(f, title);
-	fprintf(f, "</h2>\n");
-	if (!t->count) {
-		fputs("<p>none</p>\n", f);
-		return;
-	}
-	fprintf(f, "<svg class=\"chart\" xmlns=\"http://www.w3.org/2000/svg\" "
-		"width=\"%d\" height=\"%zu\" role=\"img\">\n",
-		LABEL_W + BAR_W + 60, t->count * BAR_H + 4);
-	for (size_t r = 0; r < t->count; r++) {
-		const char *label = t->rows[r][label_col];
-		const char *val = t->rows[r][value_col];
-		double x = val ? strtod(val, NULL) : 0;
-		int w = max > 0 ? (int)(x / max * BAR_W) : 0;
-		size_t y = r * BAR_H + 2;
-		fprintf(f, "<text x=\"%d\" y=\"%zu\" text-anchor=\"end\">",
-			LABEL_W - 6, y + 15);
-		html_escape(f, label ? label : "-");
-		fprintf(f, "</text><rect x=\"%d\" y=\"%zu\" width=\"%d\" "
-			"height=\"%d\" fill=\"#4a78b5\"/><text x=\"%d\" "
-			"y=\"%zu\">", LABEL_W, y, w > 0 ? w : 1, BAR_H - 6,
-			LABEL_W + (w > 0 ? w : 1) + 4, y + 15);
-		html_escape(f, val ? val : "0");
-		fputs("</text>\n", f);
-	}
-	fputs("</svg>\n", f);
-}
-
-static void html_table(FILE *f, const char *title, const struct table *t)
-{
-	fprintf(f, "<h2>");
-	html_escape(f, title);
-	fprintf(f, "</h2>\n<table class=\"sortable\"><thead><tr>");
-	for (size_t i = 0; i < t->ncols; i++) {
-		fputs("<th>", f);
-		html_escape(f, t->names[i]);
-		fputs("</th>", f);
-	}
-	fputs("</tr></thead><tbody>\n", f);
-	for (size_t r = 0; r < t->count; r++) {
-		fputs("<tr>", f);
-		for (size_t i = 0; i < t->ncols; i++) {
-			fputs("<td>", f);
-			html_escape(f, t->rows[r][i]);
-			fputs("</td>", f);
-		}
-		fputs("</tr>\n", f);
-	}
-	fputs("</tbody></table>\n", f);
-}
-
 static const char html_head[] =
 	"<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
 	"<title>crashtriage report</title>\n<style>\n"
@@ -486,26 +353,26 @@ static struct ct_error *report_html(struct ct_results *db,
 				    const char *db_path, const char *out,
 				    size_t top)
 {
-	struct table totals = { 0 }, known = { 0 }, clusters = { 0 },
+	struct cli_table totals = { 0 }, known = { 0 }, clusters = { 0 },
 		     failed = { 0 }, versions = { 0 }, cases = { 0 },
 		     timeline = { 0 };
 	struct ct_error *err = ct_results_view(db, CT_VIEW_TOTALS, 0,
-					       keep_row, &totals);
+					       cli_table_keep_row, &totals);
 	if (!err)
-		err = ct_results_view(db, CT_VIEW_KNOWN, 0, keep_row, &known);
+		err = ct_results_view(db, CT_VIEW_KNOWN, 0, cli_table_keep_row, &known);
 	if (!err)
-		err = ct_results_view(db, CT_VIEW_CLUSTERS, top, keep_row,
+		err = ct_results_view(db, CT_VIEW_CLUSTERS, top, cli_table_keep_row,
 				      &clusters);
 	if (!err)
-		err = ct_results_view(db, CT_VIEW_FAILED, 0, keep_row,
+		err = ct_results_view(db, CT_VIEW_FAILED, 0, cli_table_keep_row,
 				      &failed);
 	if (!err)
-		err = ct_results_view(db, CT_VIEW_VERSIONS, top, keep_row,
+		err = ct_results_view(db, CT_VIEW_VERSIONS, top, cli_table_keep_row,
 				      &versions);
 	if (!err)
-		err = ct_results_view(db, CT_VIEW_CASES, 0, keep_row, &cases);
+		err = ct_results_view(db, CT_VIEW_CASES, 0, cli_table_keep_row, &cases);
 	if (!err)
-		err = ct_results_view(db, CT_VIEW_TIMELINE, 60, keep_row,
+		err = ct_results_view(db, CT_VIEW_TIMELINE, 60, cli_table_keep_row,
 				      &timeline);
 	if (!err && (timeline.failed || totals.failed || known.failed || clusters.failed ||
 		     failed.failed || versions.failed || cases.failed))
@@ -517,26 +384,26 @@ static struct ct_error *report_html(struct ct_results *db,
 	if (!err) {
 		fputs(html_head, f);
 		if (totals.count)
-			html_table(f, "Totals", &totals);
-		html_chart(f, "Cases per known issue", &known, 0, 2);
-		html_chart(f, "Cases per product version", &versions, 0, 1);
-		html_chart(f, "Cases per day of the crash (its time in the "
+			cli_html_table(f, "Totals", &totals, NULL);
+		cli_html_chart(f, "Cases per known issue", &known, 0, 2);
+		cli_html_chart(f, "Cases per product version", &versions, 0, 1);
+		cli_html_chart(f, "Cases per day of the crash (its time in the "
 			   "evidence, else when stored; last 60 days)",
 			   &timeline, 0, 1);
-		html_table(f, "Known issues", &known);
-		html_table(f, "Largest unknown clusters", &clusters);
-		html_table(f, "Failed inputs", &failed);
-		html_table(f, "Cases", &cases);
+		cli_html_table(f, "Known issues", &known, NULL);
+		cli_html_table(f, "Largest unknown clusters", &clusters, NULL);
+		cli_html_table(f, "Failed inputs", &failed, NULL);
+		cli_html_table(f, "Cases", &cases, NULL);
 		fputs(html_tail, f);
 		err = output_close(out, f, tmp);
 	}
-	table_free(&totals);
-	table_free(&known);
-	table_free(&clusters);
-	table_free(&failed);
-	table_free(&versions);
-	table_free(&cases);
-	table_free(&timeline);
+	cli_table_free(&totals);
+	cli_table_free(&known);
+	cli_table_free(&clusters);
+	cli_table_free(&failed);
+	cli_table_free(&versions);
+	cli_table_free(&cases);
+	cli_table_free(&timeline);
 	return err;
 }
 

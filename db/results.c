@@ -19,6 +19,7 @@
 #include "analyzer/internal.h"
 #include "analyzer/error.h"
 #include "db/results.h"
+#include "db/results-internal.h"
 #include "db/sql.h"
 
 /* Schema: migrations[v - 1] takes a file from version v - 1 to v. */
@@ -1329,22 +1330,13 @@ static const char *const view_sql[CT_VIEW_MAX] = {
 	" FROM (" CASE_SEEN ") GROUP BY 1 ORDER BY 1 DESC LIMIT ?",
 };
 
-struct ct_error *ct_results_view(struct ct_results *db,
-				 enum ct_results_view view, size_t limit,
-				 ct_results_row_fn fn, void *arg)
+/* Step st to its end, calling fn with the first ncols columns of each
+ * row; finalizes st. */
+static struct ct_error *each_view_row(struct ct_results *db, sqlite3_stmt *st,
+				      size_t ncols, ct_results_row_fn fn,
+				      void *arg)
 {
-	if ((unsigned)view >= CT_VIEW_MAX)
-		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
-				       "no report view %d", (int)view);
-	sqlite3_stmt *st;
-	struct ct_error *err = ct_sql_prepare(db->h, db->path, view_sql[view], &st);
-	if (err)
-		return err;
-	sqlite3_bind_int64(st, 1, limit && limit < INT64_MAX ?
-			   (int64_t)limit : -1);
-	size_t ncols = (size_t)sqlite3_column_count(st);
-	if (view == CT_VIEW_TOTALS)
-		ncols--;	/* the unused parameter column */
+	struct ct_error *err = NULL;
 	const char **names = calloc(ncols + 1, sizeof(*names));
 	const char **values = calloc(ncols + 1, sizeof(*values));
 	if (!names || !values) {
@@ -1368,6 +1360,46 @@ struct ct_error *ct_results_view(struct ct_results *db,
 	free(values);
 	sqlite3_finalize(st);
 	return err;
+}
+
+struct ct_error *ct_results_view(struct ct_results *db,
+				 enum ct_results_view view, size_t limit,
+				 ct_results_row_fn fn, void *arg)
+{
+	if ((unsigned)view >= CT_VIEW_MAX)
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
+				       "no report view %d", (int)view);
+	sqlite3_stmt *st;
+	struct ct_error *err = ct_sql_prepare(db->h, db->path, view_sql[view], &st);
+	if (err)
+		return err;
+	sqlite3_bind_int64(st, 1, limit && limit < INT64_MAX ?
+			   (int64_t)limit : -1);
+	size_t ncols = (size_t)sqlite3_column_count(st);
+	if (view == CT_VIEW_TOTALS)
+		ncols--;	/* the unused parameter column */
+	return each_view_row(db, st, ncols, fn, arg);
+}
+
+const char *ct_results_view_sql(enum ct_results_view view)
+{
+	return (unsigned)view < CT_VIEW_MAX ? view_sql[view] : NULL;
+}
+
+struct ct_error *ct_results_select(struct ct_results *db,
+				   ct_results_row_fn fn, void *arg,
+				   const char *sql, const char *types, ...)
+{
+	sqlite3_stmt *st;
+	va_list ap;
+	va_start(ap, types);
+	struct ct_error *err = ct_sql_prepare_bound(db->h, db->path, sql, &st,
+						    types, ap);
+	va_end(ap);
+	if (err)
+		return err;
+	return each_view_row(db, st, (size_t)sqlite3_column_count(st), fn,
+			     arg);
 }
 
 /* ---- reclustering (merge) ----------------------------------------------- */

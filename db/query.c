@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * query.c - the dashboard's read-only queries (see query.h).  Every query
+ * is one statement with the same five parameters, so that one runner
+ * binds them all: ?1 the key, ?2 the number, ?3 the row limit (-1: all),
+ * ?4 the offset, and the next "?" (the row limit inside a report view
+ * wrapped whole) -1.  The report views are used as they are, one page at
+ * a time, so that a page and `report --json` show the same columns.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "analyzer/internal.h"
+#include "analyzer/error.h"
+#include "db/query.h"
+#include "db/results-internal.h"
+
+/* Binds ?1..?4 by name first, so that the "?" of a wrapped view is ?5. */
+#define ARGS "WITH args (k, n, l, o) AS (SELECT ?1, ?2, ?3, ?4) "
+#define PAGE " LIMIT ?3 OFFSET ?4"
+#define DAY "86400"
+#define WEEK "604800"
+
+struct query {
+	enum ct_results_view view; /* wrapped whole, or CT_VIEW_MAX */
+	const char *sql;	/* the query, or around the view: before */
+	const char *after;	/* around the view: after */
+};
+
+static const struct query queries[CT_QUERY_MAX] = {
+	[CT_QUERY_NEW] = { CT_VIEW_MAX, ARGS
+		"SELECT"
+		" (SELECT count(*) FROM cases WHERE added_at > ?2 - " DAY ")"
+		"  AS cases_day,"
+		" (SELECT count(*) FROM cases WHERE added_at > ?2 - " WEEK ")"
+		"  AS cases_week,"
+		" (SELECT count(*) FROM cases WHERE status = 'known'"
+		"  AND added_at > ?2 - " DAY ") AS known_day,"
+		" (SELECT count(*) FROM cases WHERE status = 'known'"
+		"  AND added_at > ?2 - " WEEK ") AS known_week,"
+		" (SELECT count(*) FROM cases WHERE status = 'unknown'"
+		"  AND added_at > ?2 - " DAY ") AS unknown_day,"
+		" (SELECT count(*) FROM cases WHERE status = 'unknown'"
+		"  AND added_at > ?2 - " WEEK ") AS unknown_week,"
+		" (SELECT count(*) FROM clusters k JOIN cases c"
+		"  ON c.id = k.first_case_id WHERE c.added_at > ?2 - " DAY ")"
+		"  AS clusters_day,"
+		" (SELECT count(*) FROM clusters k JOIN cases c"
+		"  ON c.id = k.first_case_id WHERE c.added_at > ?2 - " WEEK ")"
+		"  AS clusters_week,"
+		" (SELECT count(*) FROM (SELECT m.rule_id FROM matches m"
+		"  JOIN cases c ON c.id = m.case_id WHERE m.ord = 0"
+		"  AND m.passes = 1 AND c.status = 'known' GROUP BY m.rule_id"
+		"  HAVING min(c.added_at) > ?2 - " WEEK ")) AS issues_week",
+		NULL },
+	[CT_QUERY_KNOWN] = { CT_VIEW_KNOWN, ARGS "SELECT * FROM (", ")" PAGE },
+	[CT_QUERY_ISSUE] = { CT_VIEW_KNOWN, ARGS "SELECT * FROM (",
+		") WHERE rule_id = ?1" },
+	[CT_QUERY_ISSUE_CASES] = { CT_VIEW_MAX, ARGS
+		"SELECT c.id, c.name, c.host, c.version, m.verdict, m.score,"
+		" s.title, c.added_at FROM matches m"
+		" JOIN cases c ON c.id = m.case_id"
+		" LEFT JOIN signatures s ON s.case_id = c.id"
+		" WHERE m.rule_id = ?1 AND m.ord = 0 AND m.passes = 1"
+		" AND c.status = 'known' ORDER BY c.id DESC" PAGE, NULL },
+	[CT_QUERY_CLUSTERS] = { CT_VIEW_CLUSTERS, ARGS "SELECT * FROM (",
+		")" PAGE },
+	[CT_QUERY_CLUSTER] = { CT_VIEW_CLUSTERS, ARGS "SELECT v.*,"
+		" (SELECT frames FROM clusters WHERE id = ?2) AS frames"
+		" FROM (", ") v WHERE v.cluster = ?2" },
+	[CT_QUERY_CLUSTER_CASES] = { CT_VIEW_MAX, ARGS
+		"SELECT c.id, c.name, c.host, c.version, s.title, c.added_at"
+		" FROM cases c LEFT JOIN signatures s ON s.case_id = c.id"
+		" WHERE c.cluster_id = ?2 ORDER BY c.id DESC" PAGE, NULL },
+	[CT_QUERY_FAILED] = { CT_VIEW_MAX, ARGS
+		"SELECT c.id, i.path AS input, c.name AS 'case', c.error"
+		" FROM cases c JOIN inputs i ON i.id = c.input_id"
+		" WHERE c.status = 'failed' ORDER BY c.id DESC" PAGE, NULL },
+	[CT_QUERY_CASES] = { CT_VIEW_CASES, ARGS "SELECT * FROM (",
+		") ORDER BY id DESC" PAGE },
+	/* the view's columns for one case, without scanning the view */
+	[CT_QUERY_CASE] = { CT_VIEW_MAX, ARGS
+		"SELECT c.id, i.path AS input, c.name, c.bundle, c.status,"
+		" c.error, c.host, c.product, c.version, s.hash AS signature,"
+		" s.title, m.rule_id, m.verdict, m.score,"
+		" c.cluster_id AS cluster, c.added_at"
+		" FROM cases c JOIN inputs i ON i.id = c.input_id"
+		" LEFT JOIN signatures s ON s.case_id = c.id"
+		" LEFT JOIN matches m ON m.case_id = c.id AND m.ord = 0"
+		"  AND m.passes = 1 AND c.status = 'known'"
+		" WHERE c.id = ?2", NULL },
+	[CT_QUERY_CASE_MATCHES] = { CT_VIEW_MAX, ARGS
+		"SELECT rule_id, title, score, passes, verdict, fixed_in,"
+		" workaround, why FROM matches WHERE case_id = ?2"
+		" ORDER BY ord" PAGE, NULL },
+	[CT_QUERY_SAME_SIGNATURE] = { CT_VIEW_MAX, ARGS
+		"SELECT c.id, c.name, c.status, s.title,"
+		" c.cluster_id AS cluster FROM signatures s"
+		" JOIN cases c ON c.id = s.case_id WHERE s.hash = ?1"
+		" ORDER BY c.id DESC" PAGE, NULL },
+};
+
+struct ct_error *ct_results_query(struct ct_results *db, enum ct_query q,
+				  const struct ct_query_args *args,
+				  ct_results_row_fn fn, void *arg)
+{
+	if ((unsigned)q >= CT_QUERY_MAX)
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT,
+				       "no dashboard query %d", (int)q);
+	const struct query *qu = &queries[q];
+	char *sql = NULL;
+	if (qu->view != CT_VIEW_MAX &&
+	    asprintf(&sql, "%s%s%s", qu->sql, ct_results_view_sql(qu->view),
+		     qu->after) < 0)
+		return &ct_enomem;
+	int64_t limit = args->limit && args->limit < INT64_MAX ?
+			(int64_t)args->limit : -1;
+	int64_t offset = args->offset < INT64_MAX ? (int64_t)args->offset : 0;
+	struct ct_error *err = ct_results_select(db, fn, arg,
+						 sql ? sql : qu->sql, "tiiii",
+						 args->key, args->num, limit,
+						 offset, (int64_t)-1);
+	free(sql);
+	return err;
+}

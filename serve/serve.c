@@ -1,0 +1,1083 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * serve.c - the dashboard's HTTP side and pages (see serve.h).  A request
+ * is routed by exact path shapes only ("/case/<digits>", "/issue/<rule
+ * id>"): nothing from a URL is ever a file name.  Pages are written into
+ * a memory stream and sent whole; lists show PAGE_ROWS rows per ?page=N.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netinet/in.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <time.h>
+
+#include "cli/cli.h"
+#include "cli/html.h"
+#include "analyzer/strbuf.h"
+#include "db/kb.h"
+#include "db/query.h"
+#include "db/results.h"
+#include "rules/match.h"
+#include "serve/serve.h"
+
+enum {
+	PAGE_ROWS = 50,			/* rows per page of a list */
+	MAX_PAGE = 1000000,		/* ?page= above this is refused */
+	MAX_BODY = 1 << 20,		/* bytes of a POST body (search) */
+	MAX_SEARCH_HITS = 10,		/* known issues a search shows */
+};
+
+struct ct_server {
+	struct MHD_Daemon *mhd;
+	struct ct_server_options opts;
+	char csrf[33];			/* the forms' token, hex */
+};
+
+/* One request's state between calls of the access handler. */
+struct request {
+	char *body;			/* POST body so far, NUL-terminated */
+	size_t len;
+	bool too_big;			/* over MAX_BODY: answered 413 */
+};
+
+/* ---- small helpers ---------------------------------------------------- */
+
+static void random_hex(char *out, size_t bytes)
+{
+	unsigned char buf[32];
+	if (bytes > sizeof(buf))
+		bytes = sizeof(buf);
+	size_t got = 0;
+	while (got < bytes) {
+		ssize_t n = getrandom(buf + got, bytes - got, 0);
+		if (n < 0 && errno != EINTR)
+			abort();	/* no randomness: no safe nonce */
+		if (n > 0)
+			got += (size_t)n;
+	}
+	for (size_t i = 0; i < bytes; i++)
+		snprintf(out + 2 * i, 3, "%02x", buf[i]);
+}
+
+/* Compare secrets in time independent of where they differ. */
+static bool secret_equal(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	unsigned char d = la != lb;
+	for (size_t i = 0; i < la; i++)
+		d |= (unsigned char)a[i] ^ (unsigned char)b[i % (lb ? lb : 1)];
+	return d == 0;
+}
+
+/* A decimal id in s (digits only, no sign, <= 18 digits), or -1. */
+static int64_t parse_id(const char *s)
+{
+	size_t n = strlen(s);
+	if (n == 0 || n > 18 || strspn(s, "0123456789") != n)
+		return -1;
+	return strtoll(s, NULL, 10);
+}
+
+/* Whether s is a rule id as rules/ allows them (letters, digits, . _ -). */
+static bool is_rule_id(const char *s)
+{
+	size_t n = strlen(s);
+	return n > 0 && n <= 200 &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			 "0123456789._-") == n;
+}
+
+/* Decode application/x-www-form-urlencoded field name of body into a new
+ * string, or NULL when absent. */
+static char *form_field(const char *body, const char *name)
+{
+	size_t nl = strlen(name);
+	for (const char *p = body; p && *p; ) {
+		const char *end = strchr(p, '&');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len > nl && strncmp(p, name, nl) == 0 && p[nl] == '=') {
+			char *out = malloc(len - nl);
+			if (!out)
+				return NULL;
+			size_t o = 0;
+			for (const char *q = p + nl + 1; q < p + len; q++) {
+				unsigned hi, lo;
+				if (*q == '+') {
+					out[o++] = ' ';
+				} else if (*q == '%' && p + len - q > 2 &&
+					   sscanf(q + 1, "%1x%1x", &hi, &lo) == 2) {
+					out[o++] = (char)(hi << 4 | lo);
+					q += 2;
+				} else {
+					out[o++] = *q;
+				}
+			}
+			out[o] = '\0';
+			return out;
+		}
+		p = end ? end + 1 : NULL;
+	}
+	return NULL;
+}
+
+/* ---- responses ----------------------------------------------------------- */
+
+/* A page being written: the stream and the response's nonce. */
+struct page {
+	FILE *f;
+	char *buf;
+	size_t len;
+	char nonce[33];
+	bool json;
+	int64_t page;			/* ?page=, from 1 */
+};
+
+static bool page_open(struct page *pg, bool json)
+{
+	memset(pg, 0, sizeof(*pg));
+	pg->json = json;
+	random_hex(pg->nonce, 16);
+	pg->f = open_memstream(&pg->buf, &pg->len);
+	return pg->f != NULL;
+}
+
+static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status,
+				const char *type, char *buf, size_t len,
+				const char *nonce, const char *cookie)
+{
+	struct MHD_Response *r = MHD_create_response_from_buffer(
+		len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return MHD_NO;
+	}
+	char csp[256];
+	snprintf(csp, sizeof(csp), "default-src 'none'; style-src 'nonce-%s'; "
+		 "script-src 'nonce-%s'; img-src data:; form-action 'self'; "
+		 "frame-ancestors 'none'; base-uri 'none'", nonce, nonce);
+	MHD_add_response_header(r, "Content-Type", type);
+	MHD_add_response_header(r, "Content-Security-Policy", csp);
+	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	MHD_add_response_header(r, "X-Frame-Options", "DENY");
+	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
+	MHD_add_response_header(r, "Cache-Control", "no-store");
+	if (cookie)
+		MHD_add_response_header(r, "Set-Cookie", cookie);
+	enum MHD_Result ret = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result page_send(struct MHD_Connection *conn,
+				 struct page *pg, unsigned status)
+{
+	if (fclose(pg->f) != 0) {
+		free(pg->buf);
+		return MHD_NO;
+	}
+	return send_buf(conn, status, pg->json ? "application/json" :
+			"text/html; charset=utf-8", pg->buf, pg->len,
+			pg->nonce, NULL);
+}
+
+static const char style[] =
+	"body{font-family:sans-serif;margin:1.5em;color:#222}"
+	"nav a{margin-right:1em}table{border-collapse:collapse;margin-bottom:"
+	"1.5em}th,td{border:1px solid #ccc;padding:3px 6px;text-align:left;"
+	"font-size:13px;vertical-align:top}th{background:#eee}"
+	"svg text{font-size:12px}pre{background:#f6f6f6;padding:6px;"
+	"white-space:pre-wrap}.generic,.skipped{color:#888}"
+	".unreliable{font-style:italic;color:#a60}.why{color:#363}"
+	"textarea{width:100%;height:14em}";
+
+/* Sorting by a click on a header, allowed by the response's nonce. */
+static const char sort_script[] =
+	"document.querySelectorAll('table.sortable th').forEach(function(th){"
+	"th.addEventListener('click',function(){"
+	"var t=th.closest('table'),b=t.tBodies[0],"
+	"i=Array.prototype.indexOf.call(th.parentNode.children,th),"
+	"asc=th.dataset.asc!=='1';th.dataset.asc=asc?'1':'0';"
+	"var r=Array.prototype.slice.call(b.rows);r.sort(function(x,y){"
+	"var p=x.cells[i].textContent,q=y.cells[i].textContent,"
+	"np=parseFloat(p),nq=parseFloat(q);"
+	"var c=(!isNaN(np)&&!isNaN(nq))?np-nq:p.localeCompare(q);"
+	"return asc?c:-c;});r.forEach(function(x){b.appendChild(x);});});});";
+
+static void html_begin(struct page *pg, const char *title)
+{
+	FILE *f = pg->f;
+	fprintf(f, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta "
+		"charset=\"utf-8\"><title>");
+	cli_html_escape(f, title);
+	fprintf(f, " - crashtriage</title><style nonce=\"%s\">%s</style>"
+		"</head><body>\n<nav><a href=\"/\">Overview</a><a href=\""
+		"/issues\">Known issues</a><a href=\"/clusters\">Clusters</a>"
+		"<a href=\"/cases\">Cases</a><a href=\"/failed\">Failed inputs"
+		"</a><a href=\"/search\">Search</a></nav>\n<h1>", pg->nonce,
+		style);
+	cli_html_escape(f, title);
+	fputs("</h1>\n", f);
+}
+
+static void html_end(struct page *pg)
+{
+	fprintf(pg->f, "<script nonce=\"%s\">%s</script>\n</body></html>\n",
+		pg->nonce, sort_script);
+}
+
+static enum MHD_Result send_error(struct MHD_Connection *conn,
+				  unsigned status, const char *what)
+{
+	struct page pg;
+	if (!page_open(&pg, false))
+		return MHD_NO;
+	html_begin(&pg, what);
+	fputs("<p><a href=\"/\">back to the overview</a></p>", pg.f);
+	fputs("</body></html>\n", pg.f);
+	return page_send(conn, &pg, status);
+}
+
+/* ---- JSON ---------------------------------------------------------------- */
+
+/* Columns written as JSON numbers (the rest are strings or null). */
+static bool numeric_column(const char *name)
+{
+	static const char *const numeric[] = {
+		"id", "score", "cluster", "added_at", "cases", "affected",
+		"fixed", "version_unknown", "size", "inputs",
+		"inputs_unfinished", "known", "unknown", "no_crash",
+		"unrecognised", "failed", "clusters", "passes",
+		"from_evidence", "issues_week",
+	};
+	size_t n = strlen(name);
+	if ((n > 4 && strcmp(name + n - 4, "_day") == 0) ||
+	    (n > 5 && strcmp(name + n - 5, "_week") == 0))
+		return true;
+	for (size_t i = 0; i < sizeof(numeric) / sizeof(numeric[0]); i++)
+		if (strcmp(name, numeric[i]) == 0)
+			return true;
+	return false;
+}
+
+static void json_string(FILE *f, const char *s)
+{
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_json_string(&sb, s);
+	fputs(sb.failed ? "null" : sb.buf, f);
+	ct_strbuf_deinit(&sb);
+}
+
+static void json_row(FILE *f, const struct cli_table *t, size_t r)
+{
+	fputc('{', f);
+	for (size_t i = 0; i < t->ncols; i++) {
+		const char *v = t->rows[r][i];
+		if (i)
+			fputc(',', f);
+		json_string(f, t->names[i]);
+		fputc(':', f);
+		if (v && numeric_column(t->names[i]) &&
+		    strspn(v, "0123456789.-e+") == strlen(v) && *v)
+			fputs(v, f);
+		else
+			json_string(f, v);
+	}
+	fputc('}', f);
+}
+
+/* "name":[rows] (rows up to max) */
+static void json_rows(FILE *f, const char *name, const struct cli_table *t,
+		      size_t max)
+{
+	json_string(f, name);
+	fputs(":[", f);
+	for (size_t r = 0; r < t->count && r < max; r++) {
+		if (r)
+			fputc(',', f);
+		json_row(f, t, r);
+	}
+	fputc(']', f);
+}
+
+/* ---- sections -------------------------------------------------------------- */
+
+/* Where cells of a column link to. */
+static const char *link_of(const char *column)
+{
+	if (strcmp(column, "id") == 0)
+		return "/case/";
+	if (strcmp(column, "rule_id") == 0)
+		return "/issue/";
+	if (strcmp(column, "cluster") == 0)
+		return "/cluster/";
+	return NULL;
+}
+
+/* Run query q (a page of it when paged) into t. */
+static struct ct_error *run_query(struct ct_server *s, enum ct_query q,
+				  const char *key, int64_t num, bool paged,
+				  int64_t page, struct cli_table *t)
+{
+	struct ct_query_args a = { .key = key, .num = num };
+	if (paged) {
+		a.limit = PAGE_ROWS + 1;	/* one more: is there a next? */
+		a.offset = (size_t)(page - 1) * PAGE_ROWS;
+	}
+	struct ct_error *err = ct_results_query(s->opts.db, q, &a,
+						cli_table_keep_row, t);
+	if (!err && t->failed)
+		err = &ct_enomem;
+	return err;
+}
+
+/* A list section: a table (or JSON array) with links to the next and
+ * previous pages. */
+static void section(struct page *pg, const char *name, const char *title,
+		    struct cli_table *t, bool paged, const char *base)
+{
+	bool more = paged && t->count > PAGE_ROWS;
+	size_t shown = more ? PAGE_ROWS : t->count;
+	if (pg->json) {
+		json_rows(pg->f, name, t, shown);
+		if (paged)
+			fprintf(pg->f, ",\"page\":%lld,\"more\":%s",
+				(long long)pg->page, more ? "true" : "false");
+		return;
+	}
+	size_t count = t->count;
+	t->count = shown;
+	if (shown)
+		cli_html_table(pg->f, title, t, link_of);
+	else
+		fprintf(pg->f, "<h2>%s</h2><p>none</p>\n", title);
+	t->count = count;
+	if (paged && (pg->page > 1 || more)) {
+		fputs("<p>", pg->f);
+		if (pg->page > 1)
+			fprintf(pg->f, "<a href=\"%s?page=%lld\">previous</a> ",
+				base, (long long)pg->page - 1);
+		fprintf(pg->f, "page %lld", (long long)pg->page);
+		if (more)
+			fprintf(pg->f, " <a href=\"%s?page=%lld\">next</a>",
+				base, (long long)pg->page + 1);
+		fputs("</p>\n", pg->f);
+	}
+}
+
+/* ---- pages ----------------------------------------------------------------- */
+
+static struct ct_error *page_overview(struct ct_server *s, struct page *pg)
+{
+	struct cli_table totals = { 0 }, fresh = { 0 }, known = { 0 },
+			 versions = { 0 }, timeline = { 0 };
+	struct ct_error *err = ct_results_view(s->opts.db, CT_VIEW_TOTALS, 0,
+					       cli_table_keep_row, &totals);
+	if (!err)
+		err = run_query(s, CT_QUERY_NEW, NULL, (int64_t)time(NULL),
+				false, 1, &fresh);
+	if (!err)
+		err = ct_results_view(s->opts.db, CT_VIEW_KNOWN, 20,
+				      cli_table_keep_row, &known);
+	if (!err)
+		err = ct_results_view(s->opts.db, CT_VIEW_VERSIONS, 20,
+				      cli_table_keep_row, &versions);
+	if (!err)
+		err = ct_results_view(s->opts.db, CT_VIEW_TIMELINE, 60,
+				      cli_table_keep_row, &timeline);
+	if (!err && (totals.failed || known.failed || versions.failed ||
+		     timeline.failed))
+		err = &ct_enomem;
+	if (!err && pg->json) {
+		fputc('{', pg->f);
+		json_rows(pg->f, "totals", &totals, 1);
+		fputc(',', pg->f);
+		json_rows(pg->f, "new", &fresh, 1);
+		fputc(',', pg->f);
+		json_rows(pg->f, "known", &known, SIZE_MAX);
+		fputc(',', pg->f);
+		json_rows(pg->f, "versions", &versions, SIZE_MAX);
+		fputc(',', pg->f);
+		json_rows(pg->f, "timeline", &timeline, SIZE_MAX);
+		fputs("}\n", pg->f);
+	} else if (!err) {
+		html_begin(pg, "Overview");
+		cli_html_table(pg->f, "Totals", &totals, NULL);
+		cli_html_table(pg->f, "New: stored in the last day and week",
+			       &fresh, NULL);
+		cli_html_chart(pg->f, "Cases per known issue", &known, 0, 2);
+		cli_html_chart(pg->f, "Cases per product version", &versions,
+			       0, 1);
+		cli_html_chart(pg->f, "Cases per day of the crash (its time in "
+			       "the evidence, else when stored)", &timeline,
+			       0, 1);
+		html_end(pg);
+	}
+	cli_table_free(&totals);
+	cli_table_free(&fresh);
+	cli_table_free(&known);
+	cli_table_free(&versions);
+	cli_table_free(&timeline);
+	return err;
+}
+
+/* A page that is one paged list. */
+static struct ct_error *page_list(struct ct_server *s, struct page *pg,
+				  enum ct_query q, const char *title,
+				  const char *base)
+{
+	struct cli_table t = { 0 };
+	struct ct_error *err = run_query(s, q, NULL, 0, true, pg->page, &t);
+	if (!err) {
+		if (pg->json)
+			fputc('{', pg->f);
+		else
+			html_begin(pg, title);
+		section(pg, "rows", title, &t, true, base);
+		if (pg->json)
+			fputs("}\n", pg->f);
+		else
+			html_end(pg);
+	}
+	cli_table_free(&t);
+	return err;
+}
+
+/* One known issue or one cluster: its row, then its cases.  *ret_found
+ * false: no such issue or cluster. */
+static struct ct_error *page_one(struct ct_server *s, struct page *pg,
+				 enum ct_query head_q, enum ct_query cases_q,
+				 const char *key, int64_t num,
+				 const char *title, const char *base,
+				 bool *ret_found)
+{
+	struct cli_table head = { 0 }, cases = { 0 };
+	struct ct_error *err = run_query(s, head_q, key, num, false, 1, &head);
+	if (!err)
+		err = run_query(s, cases_q, key, num, true, pg->page, &cases);
+	*ret_found = !err && head.count > 0;
+	if (*ret_found) {
+		if (pg->json) {
+			fputc('{', pg->f);
+			json_rows(pg->f, "summary", &head, 1);
+			fputc(',', pg->f);
+		} else {
+			html_begin(pg, title);
+			cli_html_table(pg->f, "Summary", &head, link_of);
+			for (size_t i = 0; i < head.ncols; i++)
+				if (strcmp(head.names[i], "frames") == 0 &&
+				    head.rows[0][i]) {
+					fputs("<h2>Shared frames</h2><pre>",
+					      pg->f);
+					cli_html_escape(pg->f,
+							head.rows[0][i]);
+					fputs("</pre>\n", pg->f);
+				}
+		}
+		section(pg, "cases", "Cases", &cases, true, base);
+		if (pg->json)
+			fputs("}\n", pg->f);
+		else
+			html_end(pg);
+	}
+	cli_table_free(&head);
+	cli_table_free(&cases);
+	return err;
+}
+
+/* "path:line" of an origin, as text. */
+static void html_origin(FILE *f, const struct ct_origin *o)
+{
+	if (!o->path)
+		return;
+	cli_html_escape(f, o->path);
+	if (o->line)
+		fprintf(f, ":%lu", o->line);
+}
+
+/* A table row of escaped cells; the last cell is an origin when o. */
+static void html_row(FILE *f, const char *const *cells, size_t n,
+		     const struct ct_origin *o)
+{
+	fputs("<tr>", f);
+	for (size_t i = 0; i < n; i++) {
+		fputs("<td>", f);
+		cli_html_escape(f, cells[i]);
+		fputs("</td>", f);
+	}
+	if (o) {
+		fputs("<td>", f);
+		html_origin(f, o);
+		fputs("</td>", f);
+	}
+	fputs("</tr>\n", f);
+}
+
+/* "<a href=/issue/ID>ID</a> TITLE" */
+static void html_issue(FILE *f, const char *id, const char *title)
+{
+	fputs("<a href=\"/issue/", f);
+	cli_url_encode(f, id);
+	fputs("\">", f);
+	cli_html_escape(f, id);
+	fputs("</a> ", f);
+	cli_html_escape(f, title);
+}
+
+static void html_case_model(FILE *f, const struct ct_case *c)
+{
+	if (c->panic.message) {
+		fputs("<h2>Panic</h2><pre>", f);
+		cli_html_escape(f, c->panic.message);
+		fputs("</pre>\n", f);
+	}
+	for (size_t b = 0; b < c->backtrace_count; b++) {
+		const struct ct_backtrace *bt = &c->backtraces[b];
+		fputs("<h2>Backtrace ", f);
+		cli_html_escape(f, bt->label ? bt->label : "");
+		fprintf(f, "%s</h2><p>", bt->crashing ? " (crashing)" : "");
+		html_origin(f, &bt->origin);
+		fputs("</p><table><thead><tr><th>#</th><th>function</th><th>"
+		      "module</th><th>source</th><th>marks</th></tr></thead>"
+		      "<tbody>\n", f);
+		for (size_t i = 0; i < bt->frame_count; i++) {
+			const struct ct_frame *fr = &bt->frames[i];
+			const char *cls = fr->generic ? "generic" :
+					  fr->skipped ? "skipped" :
+					  !fr->reliable ? "unreliable" : "";
+			fprintf(f, "<tr class=\"%s\"><td>%zu</td><td>", cls, i);
+			cli_html_escape(f, fr->function ? fr->function : "??");
+			fputs("</td><td>", f);
+			cli_html_escape(f, fr->module);
+			fputs("</td><td>", f);
+			cli_html_escape(f, fr->file);
+			if (fr->file && fr->source_line)
+				fprintf(f, ":%lu", fr->source_line);
+			fprintf(f, "</td><td>%s%s%s</td></tr>\n",
+				fr->generic ? "generic " : "",
+				fr->skipped ? "helper " : "",
+				fr->reliable ? "" : "unreliable");
+		}
+		fputs("</tbody></table>\n", f);
+	}
+	fputs("<h2>Facts</h2><table><thead><tr><th>key</th><th>value</th>"
+	      "<th>source</th></tr></thead><tbody>\n", f);
+	for (size_t i = 0; i < c->fact_count; i++) {
+		const char *cells[] = { c->facts[i].key, c->facts[i].value };
+		html_row(f, cells, 2, &c->facts[i].origin);
+	}
+	fputs("</tbody></table>\n<h2>Events</h2><table><thead><tr><th>kind"
+	      "</th><th>time</th><th>text</th><th>source</th></tr></thead>"
+	      "<tbody>\n", f);
+	for (size_t i = 0; i < c->event_count; i++) {
+		const struct ct_event *ev = &c->events[i];
+		const char *cells[] = { ev->kind, ev->timestamp, ev->text };
+		html_row(f, cells, 3, &ev->origin);
+	}
+	fputs("</tbody></table>\n", f);
+	if (c->finding_count) {
+		fputs("<h2>Findings</h2><ul>", f);
+		for (size_t i = 0; i < c->finding_count; i++) {
+			fputs("<li>", f);
+			cli_html_escape(f, c->findings[i].kind);
+			fputs(": ", f);
+			cli_html_escape(f, c->findings[i].reason);
+			fputs("</li>", f);
+		}
+		fputs("</ul>\n", f);
+	}
+	fputs("<h2>Notes</h2><ul>", f);
+	for (size_t i = 0; i < c->note_count; i++) {
+		fputs("<li>", f);
+		cli_html_escape(f, c->notes[i]);
+		fputs("</li>", f);
+	}
+	fputs("</ul>\n<h2>Inputs</h2><ul>", f);
+	for (size_t i = 0; i < c->input_count; i++) {
+		fputs("<li>", f);
+		cli_html_escape(f, c->inputs[i].path);
+		if (c->inputs[i].error) {
+			fputs(": ", f);
+			cli_html_escape(f, c->inputs[i].error);
+		}
+		fputs("</li>", f);
+	}
+	fputs("</ul>\n", f);
+}
+
+/* Matches with their why lines (one a line in the column "why"). */
+static void html_matches(FILE *f, const struct cli_table *m)
+{
+	fputs("<h2>Matches</h2>\n", f);
+	if (!m->count)
+		fputs("<p>none</p>\n", f);
+	for (size_t r = 0; r < m->count && m->ncols >= 8; r++) {
+		char **v = m->rows[r];
+		fputs("<h3>", f);
+		html_issue(f, v[0], v[1]);
+		fputs("</h3><p>score ", f);
+		cli_html_escape(f, v[2]);
+		fputs(v[3] && strcmp(v[3], "1") == 0 ? " (passes) " :
+		      " (below threshold) ", f);
+		cli_html_escape(f, v[4]);
+		fputs("</p>", f);
+		if (v[5]) {
+			fputs("<p>fixed in ", f);
+			cli_html_escape(f, v[5]);
+			fputs("</p>", f);
+		}
+		if (v[6]) {
+			fputs("<p>until then: ", f);
+			cli_html_escape(f, v[6]);
+			fputs("</p>", f);
+		}
+		fputs("<ul class=\"why\">", f);
+		for (const char *p = v[7]; p && *p; ) {
+			const char *nl = strchr(p, '\n');
+			size_t n = nl ? (size_t)(nl - p) : strlen(p);
+			char *line = strndup(p, n);
+			fputs("<li>why ", f);
+			cli_html_escape(f, line);
+			fputs("</li>", f);
+			free(line);
+			p = nl ? nl + 1 : p + n;
+		}
+		fputs("</ul>\n", f);
+	}
+}
+
+static struct ct_error *page_case(struct ct_server *s, struct page *pg,
+				  int64_t id, bool *ret_found)
+{
+	struct cli_table head = { 0 }, matches = { 0 };
+	struct ct_case *c = NULL;
+	struct ct_error *err = run_query(s, CT_QUERY_CASE, NULL, id, false, 1,
+					 &head);
+	*ret_found = !err && head.count > 0;
+	if (!*ret_found)
+		goto out;
+	err = run_query(s, CT_QUERY_CASE_MATCHES, NULL, id, false, 1,
+			&matches);
+	if (!err)
+		err = ct_results_load_case(s->opts.db, id, &c);
+	if (!err)	/* marks the helpers above the guilty frame again */
+		err = ct_case_sign(c);
+	if (err)
+		goto out;
+	if (pg->json) {
+		/* the stored model as analyze --json shows it, with the
+		 * stored matches and the row of report --json */
+		for (size_t r = 0; r < matches.count && !err; r++) {
+			char **v = matches.rows[r];
+			size_t nwhy = 0;
+			char *whys[64];
+			char *why = v[7] ? strdup(v[7]) : NULL;
+			for (char *p = why, *save = NULL;
+			     (p = strtok_r(p, "\n", &save)) && nwhy < 64;
+			     p = NULL)
+				whys[nwhy++] = p;
+			struct ct_match m = {
+				.id = v[0], .title = v[1],
+				.score = v[2] ? strtod(v[2], NULL) : 0,
+				.passes = v[3] && strcmp(v[3], "1") == 0,
+				.verdict = v[4], .fixed_in = v[5],
+				.workaround = v[6], .why = whys,
+				.why_count = nwhy,
+			};
+			err = ct_case_add_match(c, &m);
+			free(why);
+		}
+		c->known = !err && head.rows[0][4] &&
+			   strcmp(head.rows[0][4], "known") == 0;
+		char *json = NULL;
+		if (!err)
+			err = ct_case_to_json(c, &json);
+		if (!err) {
+			fprintf(pg->f, "{\"case\":%s,", json);
+			json_rows(pg->f, "row", &head, 1);
+			fputs("}\n", pg->f);
+		}
+		free(json);
+		goto out;
+	}
+	const char *title = head.ncols > 10 && head.rows[0][10] ?
+			    head.rows[0][10] : "(no crash title)";
+	html_begin(pg, title);
+	cli_html_table(pg->f, "Case", &head, link_of);
+	html_matches(pg->f, &matches);
+	html_case_model(pg->f, c);
+	html_end(pg);
+out:
+	ct_case_destroy(c);
+	cli_table_free(&head);
+	cli_table_free(&matches);
+	return err;
+}
+
+static void search_form(struct ct_server *s, FILE *f, const char *text)
+{
+	fprintf(f, "<form method=\"post\" action=\"/search\"><input type="
+		"\"hidden\" name=\"csrf\" value=\"%s\"><p>Paste a backtrace or "
+		"a log excerpt:</p><textarea name=\"text\">", s->csrf);
+	cli_html_escape(f, text);
+	fputs("</textarea><p><button type=\"submit\">Analyse</button></p>"
+	      "</form>\n", f);
+}
+
+static struct ct_error *page_search(struct ct_server *s, struct page *pg,
+				    const char *text)
+{
+	if (!text) {
+		html_begin(pg, "Search");
+		search_form(s, pg->f, NULL);
+		html_end(pg);
+		return NULL;
+	}
+	struct ct_case *c = NULL;
+	struct ct_kb_hit *hits = NULL;
+	size_t nhits = 0;
+	struct cli_table same = { 0 };
+	struct ct_error *err = ct_analyze_buffer("pasted text", text,
+						 strlen(text), &c);
+	if (!err && s->opts.kb)
+		err = ct_kb_match(s->opts.kb, c);
+	if (!err && s->opts.kb_db) {
+		/* the crashing frames and event kinds first, as kb search */
+		struct ct_strbuf q = CT_STRBUF_INIT;
+		for (size_t i = 0; i < c->signature.frame_count; i++)
+			ct_strbuf_appendf(&q, "%s ", c->signature.frames[i]);
+		for (size_t i = 0; i < c->event_count; i++)
+			ct_strbuf_appendf(&q, "%s ", c->events[i].kind);
+		ct_strbuf_puts(&q, text);
+		err = q.failed ? &ct_enomem :
+		      ct_kb_db_search(s->opts.kb_db, q.buf, MAX_SEARCH_HITS,
+				      &hits, &nhits);
+		ct_strbuf_deinit(&q);
+	}
+	if (!err && c->signature.hash[0])
+		err = run_query(s, CT_QUERY_SAME_SIGNATURE, c->signature.hash,
+				0, true, 1, &same);
+	if (err)
+		goto out;
+	const struct ct_match *best = c->match_count ? &c->matches[0] : NULL;
+	if (pg->json) {
+		char *json = NULL;
+		err = ct_case_to_json(c, &json);
+		if (err)
+			goto out;
+		fprintf(pg->f, "{\"case\":%s,\"nearest\":[", json);
+		free(json);
+		for (size_t i = 0; i < nhits; i++) {
+			fputs(i ? ",{\"id\":" : "{\"id\":", pg->f);
+			json_string(pg->f, hits[i].id);
+			fputs(",\"title\":", pg->f);
+			json_string(pg->f, hits[i].title);
+			fputc('}', pg->f);
+		}
+		fputs("],", pg->f);
+		json_rows(pg->f, "same_signature", &same, PAGE_ROWS);
+		fputs("}\n", pg->f);
+		goto out;
+	}
+	html_begin(pg, "Search");
+	FILE *f = pg->f;
+	fputs("<h2>Verdict</h2><p>", f);
+	if (c->known && best) {
+		fputs("KNOWN ", f);
+		html_issue(f, best->id, best->title);
+		fputs(" (", f);
+		cli_html_escape(f, best->verdict);
+		fputs(")", f);
+	} else {
+		fputs("UNKNOWN", f);
+	}
+	fputs("</p><p>title: ", f);
+	cli_html_escape(f, c->signature.title ? c->signature.title :
+			"(no crash found)");
+	fprintf(f, "</p><p>signature: %s</p>\n", c->signature.hash[0] ?
+		c->signature.hash : "none");
+	for (size_t i = 0; i < c->match_count && c->known; i++) {
+		fputs("<ul class=\"why\">", f);
+		for (size_t w = 0; w < c->matches[i].why_count; w++) {
+			fputs("<li>why ", f);
+			cli_html_escape(f, c->matches[i].why[w]);
+			fputs("</li>", f);
+		}
+		fputs("</ul>\n", f);
+		break;
+	}
+	fputs("<h2>Nearest known issues</h2><ol>", f);
+	for (size_t i = 0; i < nhits; i++) {
+		fputs("<li>", f);
+		html_issue(f, hits[i].id, hits[i].title);
+		fputs("</li>", f);
+	}
+	fputs("</ol>\n", f);
+	section(pg, "same_signature", "Stored cases with the same signature",
+		&same, false, "/search");
+	search_form(s, f, text);
+	html_end(pg);
+out:
+	ct_kb_hits_free(hits, nhits);
+	cli_table_free(&same);
+	ct_case_destroy(c);
+	return err;
+}
+
+static enum MHD_Result page_login(struct ct_server *s,
+				  struct MHD_Connection *conn)
+{
+	(void)s;
+	struct page pg;
+	if (!page_open(&pg, false))
+		return MHD_NO;
+	html_begin(&pg, "Log in");
+	fputs("<form method=\"post\" action=\"/login\"><p>Token: <input "
+	      "type=\"password\" name=\"token\" autocomplete=\"off\"></p><p>"
+	      "<button type=\"submit\">Log in</button></p></form>\n", pg.f);
+	fputs("</body></html>\n", pg.f);
+	return page_send(conn, &pg, MHD_HTTP_UNAUTHORIZED);
+}
+
+/* ---- routing ---------------------------------------------------------------- */
+
+/* Whether the request carries the token (bearer, or the login cookie). */
+static bool is_authorized(struct ct_server *s, struct MHD_Connection *conn)
+{
+	if (!s->opts.token)
+		return true;
+	const char *auth = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       "Authorization");
+	if (auth && strncmp(auth, "Bearer ", 7) == 0 &&
+	    secret_equal(auth + 7, s->opts.token))
+		return true;
+	const char *cookie = MHD_lookup_connection_value(
+		conn, MHD_COOKIE_KIND, "ct_token");
+	return cookie && secret_equal(cookie, s->opts.token);
+}
+
+static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
+			     const char *url, bool post, const char *body)
+{
+	if (s->opts.token && post && strcmp(url, "/login") == 0) {
+		char *tok = form_field(body, "token");
+		bool good = tok && secret_equal(tok, s->opts.token);
+		free(tok);
+		if (!good)
+			return page_login(s, conn);
+		char *cookie = NULL, *buf = strdup("<!DOCTYPE html><p><a "
+						   "href=\"/\">logged in</a>"
+						   "</p>\n");
+		char nonce[33];
+		random_hex(nonce, 16);
+		if (!buf || asprintf(&cookie, "ct_token=%s; Path=/; HttpOnly; "
+				     "SameSite=Strict", s->opts.token) < 0) {
+			free(buf);
+			return MHD_NO;
+		}
+		enum MHD_Result r = send_buf(conn, MHD_HTTP_OK,
+					     "text/html; charset=utf-8", buf,
+					     strlen(buf), nonce, cookie);
+		free(cookie);
+		return r;
+	}
+	if (!is_authorized(s, conn))
+		return page_login(s, conn);
+
+	bool json = strncmp(url, "/api/", 5) == 0;
+	const char *path = json ? url + 4 : url;
+	struct page pg;
+	if (!page_open(&pg, json))
+		return MHD_NO;
+	const char *p = MHD_lookup_connection_value(conn,
+						    MHD_GET_ARGUMENT_KIND,
+						    "page");
+	pg.page = p ? parse_id(p) : 1;
+	if (pg.page < 1 || pg.page > MAX_PAGE) {
+		fclose(pg.f);
+		free(pg.buf);
+		return send_error(conn, MHD_HTTP_BAD_REQUEST, "Bad page number");
+	}
+	struct ct_error *err = NULL;
+	bool found = true;
+	if (strcmp(path, "/search") == 0) {
+		if (!post) {
+			err = page_search(s, &pg, NULL);
+		} else {
+			char *csrf = form_field(body, "csrf");
+			char *text = form_field(body, "text");
+			bool ok = csrf && secret_equal(csrf, s->csrf);
+			free(csrf);
+			if (!ok) {
+				free(text);
+				fclose(pg.f);
+				free(pg.buf);
+				return send_error(conn, MHD_HTTP_FORBIDDEN,
+						  "Bad or missing CSRF token");
+			}
+			err = page_search(s, &pg, text ? text : "");
+			free(text);
+		}
+	} else if (post) {
+		fclose(pg.f);
+		free(pg.buf);
+		return send_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+				  "Method not allowed");
+	} else if (strcmp(path, "/") == 0 || strcmp(path, "/overview") == 0) {
+		err = page_overview(s, &pg);
+	} else if (strcmp(path, "/issues") == 0) {
+		err = page_list(s, &pg, CT_QUERY_KNOWN, "Known issues",
+				"/issues");
+	} else if (strcmp(path, "/clusters") == 0) {
+		err = page_list(s, &pg, CT_QUERY_CLUSTERS,
+				"Clusters of unknown crashes", "/clusters");
+	} else if (strcmp(path, "/cases") == 0) {
+		err = page_list(s, &pg, CT_QUERY_CASES, "Cases", "/cases");
+	} else if (strcmp(path, "/failed") == 0) {
+		err = page_list(s, &pg, CT_QUERY_FAILED, "Failed inputs",
+				"/failed");
+	} else if (strncmp(path, "/issue/", 7) == 0 && is_rule_id(path + 7)) {
+		err = page_one(s, &pg, CT_QUERY_ISSUE, CT_QUERY_ISSUE_CASES,
+			       path + 7, 0, path + 7, url, &found);
+	} else if (strncmp(path, "/cluster/", 9) == 0 &&
+		   parse_id(path + 9) >= 0) {
+		char title[48];
+		snprintf(title, sizeof(title), "Cluster %s", path + 9);
+		err = page_one(s, &pg, CT_QUERY_CLUSTER, CT_QUERY_CLUSTER_CASES,
+			       NULL, parse_id(path + 9), title, url, &found);
+	} else if (strncmp(path, "/case/", 6) == 0 && parse_id(path + 6) >= 0) {
+		err = page_case(s, &pg, parse_id(path + 6), &found);
+	} else {
+		found = false;
+	}
+	if (err || !found) {
+		fclose(pg.f);
+		free(pg.buf);
+		if (err) {
+			ct_error_destroy(err);
+			return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+					  "The database could not be read");
+		}
+		return send_error(conn, MHD_HTTP_NOT_FOUND, "Not found");
+	}
+	return page_send(conn, &pg, MHD_HTTP_OK);
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
+				  const char *url, const char *method,
+				  const char *version, const char *upload,
+				  size_t *upload_size, void **con_cls)
+{
+	struct ct_server *s = cls;
+	struct request *rq = *con_cls;
+	bool post = strcmp(method, MHD_HTTP_METHOD_POST) == 0;
+	if (!rq) {
+		if (!post && strcmp(method, MHD_HTTP_METHOD_GET) != 0 &&
+		    strcmp(method, MHD_HTTP_METHOD_HEAD) != 0)
+			return send_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+					  "Method not allowed");
+		/* HTTP/1.1 requires Host (RFC 9112 3.2); MHD lets it go */
+		if (strcmp(version, MHD_HTTP_VERSION_1_1) == 0 &&
+		    !MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						 "Host"))
+			return send_error(conn, MHD_HTTP_BAD_REQUEST,
+					  "Bad request: no Host header");
+		rq = calloc(1, sizeof(*rq));
+		if (!rq)
+			return MHD_NO;
+		*con_cls = rq;
+		const char *cl = MHD_lookup_connection_value(
+			conn, MHD_HEADER_KIND, "Content-Length");
+		if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
+			rq->too_big = true;
+			return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+					  "Request body too large");
+		}
+		return MHD_YES;
+	}
+	if (*upload_size) {
+		size_t n = *upload_size;
+		*upload_size = 0;
+		if (rq->too_big || MAX_BODY - rq->len < n) {
+			rq->too_big = true;
+			return MHD_YES;		/* drained, answered below */
+		}
+		char *b = realloc(rq->body, rq->len + n + 1);
+		if (!b)
+			return MHD_NO;
+		memcpy(b + rq->len, upload, n);
+		rq->body = b;
+		rq->len += n;
+		rq->body[rq->len] = '\0';
+		return MHD_YES;
+	}
+	if (rq->too_big)
+		return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				  "Request body too large");
+	if (rq->body && strlen(rq->body) != rq->len)
+		return send_error(conn, MHD_HTTP_BAD_REQUEST,
+				  "NUL byte in the body");
+	return route(s, conn, url, post, rq->body ? rq->body : "");
+}
+
+static void on_completed(void *cls, struct MHD_Connection *conn,
+			 void **con_cls, enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)conn;
+	(void)toe;
+	struct request *rq = *con_cls;
+	if (rq) {
+		free(rq->body);
+		free(rq);
+		*con_cls = NULL;
+	}
+}
+
+struct ct_error *ct_server_start(const struct ct_server_options *opts,
+				 struct ct_server **ret, uint16_t *ret_port)
+{
+	struct ct_server *s = calloc(1, sizeof(*s));
+	if (!s)
+		return &ct_enomem;
+	s->opts = *opts;
+	random_hex(s->csrf, 16);
+	struct sockaddr_in sa = {
+		.sin_family = AF_INET,
+		.sin_port = htons(opts->port),
+		.sin_addr.s_addr = htonl(opts->addr),
+	};
+	s->mhd = MHD_start_daemon(
+		MHD_USE_AUTO_INTERNAL_THREAD, opts->port, NULL, NULL,
+		on_request, s,
+		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
+		MHD_OPTION_CONNECTION_LIMIT,
+		opts->max_connections ? opts->max_connections : 64u,
+		MHD_OPTION_PER_IP_CONNECTION_LIMIT, 0u,
+		MHD_OPTION_CONNECTION_TIMEOUT,
+		opts->timeout ? opts->timeout : 10u,
+		MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+		MHD_OPTION_NOTIFY_COMPLETED, on_completed, s,
+		MHD_OPTION_END);
+	if (!s->mhd) {
+		int e = errno ? errno : EADDRINUSE;
+		free(s);
+		return ct_error_os(e, NULL, "cannot listen on port %u",
+				   (unsigned)opts->port);
+	}
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(
+		s->mhd, MHD_DAEMON_INFO_BIND_PORT);
+	*ret_port = info ? info->port : opts->port;
+	*ret = s;
+	return NULL;
+}
+
+void ct_server_stop(struct ct_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->mhd);
+	free(s);
+}

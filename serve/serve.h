@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * serve.h - the team dashboard of `crashtriage serve`: a small HTTP server
+ * (libmicrohttpd, one internal polling thread, so one thread touches the
+ * database and the knowledge base) rendering a results database as
+ * server-rendered HTML pages and JSON under /api/.  Read-only: the
+ * database is opened with ct_results_open_readonly().
+ *
+ * Safe by default: bounded connections, time per connection, header
+ * memory and body size; every string from the evidence escaped; a
+ * Content-Security-Policy with a per-response nonce; no path from a URL
+ * ever reaches the file system; changes (search) are POST with a CSRF
+ * token; with a token, every request needs it (Authorization: Bearer or
+ * the cookie the login form sets).
+ */
+#ifndef CT_SERVE_H
+#define CT_SERVE_H
+
+#include <stdint.h>
+
+#include "analyzer/crashtriage.h"
+
+struct ct_results;
+struct ct_kb;
+struct ct_kb_db;
+struct ct_server;
+
+struct ct_server_options {
+	struct ct_results *db;		/* borrowed, read-only */
+	const struct ct_kb *kb;		/* borrowed: search verdicts */
+	struct ct_kb_db *kb_db;		/* borrowed: search ranking */
+	uint32_t addr;			/* IPv4, host byte order */
+	uint16_t port;			/* 0: any free port */
+	const char *token;		/* required token, or NULL */
+	unsigned max_connections;	/* 0: 64 */
+	unsigned timeout;		/* seconds per connection, 0: 10 */
+};
+
+/*
+ * ct_server_start - listen and serve on a thread of libmicrohttpd's
+ * until ct_server_stop().  *ret_port: the port bound.  Return NULL with
+ * *ret set, or a CT_ERROR_OS error when the address cannot be bound.
+ */
+struct ct_error *ct_server_start(const struct ct_server_options *opts,
+				 struct ct_server **ret, uint16_t *ret_port);
+/* Stop serving and free the server; NULL does nothing. */
+void ct_server_stop(struct ct_server *s);
+
+#endif /* CT_SERVE_H */
