@@ -562,6 +562,31 @@ static void plan_add(struct ct_walk_mplan *p, const struct ct_walk_mcheck *c)
 static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
 		      Dwarf_Die *t, uint64_t off, const char *path, int depth);
 
+/* Is st the links of some list or tree (an entry or a head of one of the
+ * kinds walk follows)?  Those are left to a walk of their own list, which
+ * classifies better (a bit flip, a back link) than one pointer can. */
+static bool is_link_struct(Dwarf_Die *st)
+{
+	static const char *const types[] = {
+		"list_head", "hlist_node", "hlist_head", "rb_node", "rb_root",
+		"rb_root_cached",
+	};
+	static const char *const members[] = {
+		"tqe_next", "le_next", "sle_next", "stqe_next", "rbe_left",
+		"tqh_first", "lh_first", "slh_first", "stqh_first", "rbh_root",
+	};
+	const char *n = dwarf_diename(st);
+	for (size_t i = 0; n && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(n, types[i]) == 0)
+			return true;
+	uint64_t off;
+	Dwarf_Die t;
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if (ct_walk_find_member(st, members[i], &off, &t, 0))
+			return true;
+	return false;
+}
+
 /* The members of struct st at base, their paths under prefix. */
 static void plan_struct(struct ct_walk_mplan *p, unsigned ptr_size,
 			Dwarf_Die *st, uint64_t base, const char *prefix,
@@ -653,7 +678,13 @@ static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
 		return;
 	}
 	case DW_TAG_structure_type:
-		plan_struct(p, ptr_size, t, off, path, depth);
+		if (is_link_struct(t)) {
+			/* the walked link is not news */
+			if (!plan_skipped(p, off, ct_walk_type_size(t)))
+				p->links_skipped++;
+		} else {
+			plan_struct(p, ptr_size, t, off, path, depth);
+		}
 		return;
 	case DW_TAG_union_type:
 		plan_union(p, ptr_size, t, off, path);
@@ -687,6 +718,7 @@ void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
 	ret->count = 0;
 	ret->capped = false;
 	ret->unions_skipped = 0;
+	ret->links_skipped = 0;
 	plan_struct(ret, ptr_size, elem, 0, "", 0);
 }
 

@@ -1049,12 +1049,14 @@ static bool member_plan(struct ct_walk_session *s,
 		}
 	}
 	ct_walk_member_plan(&elem, s->ptr_size, p);
-	if (p->capped || p->unions_skipped)
+	if (p->capped || p->unions_skipped || p->links_skipped)
 		snprintf(r->member_note, sizeof(r->member_note),
-			 "struct %s: %s%zu pointer members checked%s",
+			 "struct %s: %s%zu pointer members checked%s%s",
 			 r->elem_type, p->capped ? "only the first " : "",
 			 p->count, p->unions_skipped ? "; unions holding "
-			 "non-pointers not checked" : "");
+			 "non-pointers not checked" : "",
+			 p->links_skipped ? "; other list and tree links "
+			 "left to their own walks" : "");
 	return p->count > 0;
 }
 

@@ -230,6 +230,8 @@ struct ct_walk_mplan {
 	bool capped;		/* more than CT_WALK_MAX_MEMBERS */
 	size_t unions_skipped;	/* unions whose variants are not all
 				 * pointers */
+	size_t links_skipped;	/* other list or tree entries and heads
+				 * embedded (left to their own walks) */
 	/* byte ranges of the element left out (the link, --string
 	 * members): set by the caller before ct_walk_member_plan() */
 	struct {
@@ -244,8 +246,11 @@ struct ct_walk_mplan {
  * levels): their offsets, paths and what their targets need.  A union
  * gives one check only when every variant is a pointer at its start
  * (then the least demanding: smallest alignment and size, a string only
- * when all are char *); otherwise it is skipped and counted.  Members
- * overlapping ret->skip[] are left out.  ptr_size: the target's.
+ * when all are char *); otherwise it is skipped and counted.  Embedded
+ * list and tree entries and heads other than the walked link (list_head,
+ * hlist_node, rb_node, TAILQ_ENTRY, ...) are skipped and counted too:
+ * their own walk classifies them better.  Members overlapping
+ * ret->skip[] are left out.  ptr_size: the target's.
  */
 void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
 			 struct ct_walk_mplan *ret);

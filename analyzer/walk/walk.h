@@ -150,7 +150,7 @@ struct ct_walk_result {
 	bool recovered_indexed;
 	char recovered_stop[200]; /* why the back walk stopped, or "" */
 	/* what the member checks left out (capped, skipped), or "" */
-	char member_note[200];
+	char member_note[256];
 };
 
 struct ct_walk_session;
