@@ -18,7 +18,7 @@ const char cmd_walk_usage[] =
 	"       [--member M] [--elem-type E --link F]\n"
 	"       [--kind tailq|slist|list|stailq|list_head|hlist|rb|linux-rb]\n"
 	"       [--key K]\n"
-	"       [--string S]... [--max N] [--case] [--json]\n"
+	"       [--string S]... [--no-members] [--max N] [--case] [--json]\n"
 	"\n"
 	"Walk the list whose head is member M of the root object in the\n"
 	"user-space core CORE, with types and offsets from the DWARF of the\n"
@@ -46,6 +46,19 @@ const char cmd_walk_usage[] =
 	"(1: black); an rb_root_cached's rb_leftmost must be the first node\n"
 	"(bad-leftmost).\n"
 	"\n"
+	"Every pointer member of every element is checked too (the element\n"
+	"struct's members as DWARF names them, embedded structs, unions and\n"
+	"arrays followed within bounds; the link and --string members have\n"
+	"their own checks): NULL or a pointer that is not poison, aligned for\n"
+	"its target, into mapped memory (one past the end allowed) that is not\n"
+	"freed; a char * also a terminated, printable string (UTF-8 and line\n"
+	"ends allowed); a function pointer into executable memory.  Memory\n"
+	"mapped but left out of the dump passes (read-only data usually is).\n"
+	"A union is checked only when all its variants are pointers, against\n"
+	"the least demanding one.  Findings name the member path (name,\n"
+	"addr.host); at most 64 pointers per element and 256 findings, with a\n"
+	"note when capped.\n"
+	"\n"
 	"  --root ROOT  a global variable, VAR.MEMBER.MEMBER, or an address\n"
 	"             (then --type names its struct); pointers are followed\n"
 	"  --type T   struct of the root object (checked for a variable)\n"
@@ -66,6 +79,7 @@ const char cmd_walk_usage[] =
 	"             like the links), a NUL within 4096 bytes or the array\n"
 	"             (else 'unterminated'), every byte printable (else\n"
 	"             'unprintable', with the offset of the first bad byte)\n"
+	"  --no-members  check the links and --string members only\n"
 	"  --exe BINARY  the program that dumped core (default: the file the\n"
 	"             core names)\n"
 	"  --max N    stop after N elements (default and at most 10000000)\n"
@@ -116,6 +130,8 @@ static void print_text(const struct ct_walk_result *r,
 	}
 	if (r->findings_dropped)
 		printf("findings %zu more not kept\n", r->findings_dropped);
+	if (r->member_note[0])
+		printf("note     %s\n", cli_vis(r->member_note));
 	if (!r->back_walked)
 		return;
 	printf("recovered %zu from the tail", r->recovered_count);
@@ -249,6 +265,7 @@ int cmd_walk(int argc, char **argv)
 		CLI_FLAG("case", 0, &as_case),
 		CLI_LIST("string", 0, &strings),
 		CLI_STRING("key", 0, &spec.key),
+		CLI_FLAG("no-members", 0, &spec.no_members),
 		CLI_END,
 	};
 	int optind;

@@ -435,6 +435,293 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 	return NULL;
 }
 
+/* ---- pointer members of an element --------------------------------------- */
+
+enum {
+	MPLAN_DEPTH = 4,	/* embedded struct levels followed */
+	MPLAN_ARRAY = 8,	/* entries of an array checked */
+};
+
+/* The byte offset of member m in its struct, false when DWARF gives a
+ * location expression (not handled) or a bogus offset; 0 when absent
+ * (a union's variants). */
+static bool member_offset(Dwarf_Die *m, uint64_t *ret)
+{
+	Dwarf_Word off = 0;
+	Dwarf_Attribute a;
+	if (dwarf_attr(m, DW_AT_data_member_location, &a) &&
+	    dwarf_formudata(&a, &off) != 0)
+		return false;
+	if (off > CT_WALK_MAX_OBJECT)
+		return false;
+	*ret = off;
+	return true;
+}
+
+/* The alignment a pointer to t can be held to: the natural one, at most
+ * ptr_size (malloc promises no more to a program that packs its own);
+ * 1 for void, functions, declarations, bit-fields' holders and packed
+ * structs (a member off its natural alignment, or a size that is not a
+ * multiple of it), so that a packed layout is never called misaligned. */
+static uint64_t type_align(Dwarf_Die *t, unsigned ptr_size, int depth)
+{
+	Dwarf_Word a;
+	Dwarf_Attribute at;
+	if (dwarf_attr_integrate(t, DW_AT_alignment, &at) &&
+	    dwarf_formudata(&at, &a) == 0 && a)
+		return a < ptr_size ? a : ptr_size;
+	switch (dwarf_tag(t)) {
+	case DW_TAG_base_type:
+	case DW_TAG_enumeration_type: {
+		uint64_t n = ct_walk_type_size(t);
+		if (n == 0 || (n & (n - 1)))
+			return 1;
+		return n < ptr_size ? n : ptr_size;
+	}
+	case DW_TAG_pointer_type:
+		return ptr_size;
+	case DW_TAG_array_type: {
+		Dwarf_Die e;
+		return depth <= MPLAN_DEPTH && ct_walk_die_type(t, &e)
+			? type_align(&e, ptr_size, depth + 1) : 1;
+	}
+	case DW_TAG_structure_type:
+	case DW_TAG_union_type:
+		break;
+	default:
+		return 1;
+	}
+	Dwarf_Die m;
+	if (depth > MPLAN_DEPTH || dwarf_hasattr(t, DW_AT_declaration) ||
+	    dwarf_child(t, &m) != 0)
+		return 1;
+	uint64_t al = 1;
+	do {
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		Dwarf_Die mt;
+		uint64_t off;
+		if (dwarf_hasattr(&m, DW_AT_bit_size) ||
+		    !ct_walk_die_type(&m, &mt) || !member_offset(&m, &off))
+			return 1;
+		uint64_t ma = type_align(&mt, ptr_size, depth + 1);
+		if (off % ma)
+			return 1;	/* packed */
+		if (ma > al)
+			al = ma;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	uint64_t size = ct_walk_type_size(t);
+	return size % al ? 1 : al;
+}
+
+/* What a pointer of type t (DW_TAG_pointer_type) must point at. */
+static void pointer_check(Dwarf_Die *t, unsigned ptr_size,
+			  struct ct_walk_mcheck *c)
+{
+	Dwarf_Die tt;
+	c->align = 1;
+	c->size = 0;
+	c->string = c->func = c->list_node = false;
+	if (!ct_walk_die_type(t, &tt))
+		return;		/* void * */
+	int tag = dwarf_tag(&tt);
+	if (tag == DW_TAG_subroutine_type) {
+		c->func = true;
+		return;
+	}
+	const char *n = dwarf_diename(&tt);
+	c->list_node = tag == DW_TAG_pointer_type ||
+		       (ct_walk_is_struct(&tt) && n &&
+			(strcmp(n, "list_head") == 0 ||
+			 strcmp(n, "hlist_node") == 0));
+	/* plain char only: unsigned char * and uint8_t * are bytes */
+	c->string = tag == DW_TAG_base_type && n && strcmp(n, "char") == 0;
+	c->align = type_align(&tt, ptr_size, 0);
+	c->size = ct_walk_type_size(&tt);
+}
+
+static bool plan_skipped(const struct ct_walk_mplan *p, uint64_t off,
+			 uint64_t n)
+{
+	for (size_t i = 0; i < p->skip_count; i++)
+		if (off < p->skip[i].off + p->skip[i].size &&
+		    p->skip[i].off < off + n)
+			return true;
+	return false;
+}
+
+static void plan_add(struct ct_walk_mplan *p, const struct ct_walk_mcheck *c)
+{
+	if (p->count == CT_WALK_MAX_MEMBERS) {
+		p->capped = true;
+		return;
+	}
+	p->m[p->count++] = *c;
+}
+
+static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
+		      Dwarf_Die *t, uint64_t off, const char *path, int depth);
+
+/* Is st the links of some list or tree (an entry or a head of one of the
+ * kinds walk follows)?  Those are left to a walk of their own list, which
+ * classifies better (a bit flip, a back link) than one pointer can. */
+static bool is_link_struct(Dwarf_Die *st)
+{
+	static const char *const types[] = {
+		"list_head", "hlist_node", "hlist_head", "rb_node", "rb_root",
+		"rb_root_cached",
+	};
+	static const char *const members[] = {
+		"tqe_next", "le_next", "sle_next", "stqe_next", "rbe_left",
+		"tqh_first", "lh_first", "slh_first", "stqh_first", "rbh_root",
+	};
+	const char *n = dwarf_diename(st);
+	for (size_t i = 0; n && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(n, types[i]) == 0)
+			return true;
+	uint64_t off;
+	Dwarf_Die t;
+	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
+		if (ct_walk_find_member(st, members[i], &off, &t, 0))
+			return true;
+	return false;
+}
+
+/* The members of struct st at base, their paths under prefix. */
+static void plan_struct(struct ct_walk_mplan *p, unsigned ptr_size,
+			Dwarf_Die *st, uint64_t base, const char *prefix,
+			int depth)
+{
+	Dwarf_Die m;
+	if (depth > MPLAN_DEPTH || dwarf_child(st, &m) != 0)
+		return;
+	do {
+		Dwarf_Die mt;
+		uint64_t off;
+		if (dwarf_tag(&m) != DW_TAG_member ||
+		    dwarf_hasattr(&m, DW_AT_bit_size) ||
+		    !ct_walk_die_type(&m, &mt) || !member_offset(&m, &off))
+			continue;
+		const char *n = dwarf_diename(&m);
+		char path[64];
+		if (!n)
+			snprintf(path, sizeof(path), "%s", prefix);
+		else
+			snprintf(path, sizeof(path), "%s%s%s", prefix,
+				 prefix[0] ? "." : "", n);
+		plan_type(p, ptr_size, &mt, base + off, path, depth + 1);
+	} while (dwarf_siblingof(&m, &m) == 0);
+}
+
+/* A union at base: one check when every variant is a pointer at its
+ * start (all data or all functions), against the least demanding
+ * variant; otherwise nothing, counted. */
+static void plan_union(struct ct_walk_mplan *p, unsigned ptr_size,
+		       Dwarf_Die *u, uint64_t base, const char *path)
+{
+	Dwarf_Die m;
+	struct ct_walk_mcheck c = { .off = base };
+	int variants = 0;
+	const char *first = NULL;
+	if (dwarf_child(u, &m) != 0)
+		return;
+	do {
+		Dwarf_Die mt;
+		uint64_t off;
+		if (dwarf_tag(&m) != DW_TAG_member)
+			continue;
+		if (!ct_walk_die_type(&m, &mt) || !member_offset(&m, &off) ||
+		    off != 0 || dwarf_tag(&mt) != DW_TAG_pointer_type) {
+			p->unions_skipped++;
+			return;
+		}
+		struct ct_walk_mcheck v;
+		pointer_check(&mt, ptr_size, &v);
+		if (variants++ == 0) {
+			c = v;
+			c.off = base;
+			first = dwarf_diename(&m);
+			continue;
+		}
+		if (v.func != c.func) {
+			p->unions_skipped++;
+			return;
+		}
+		if (v.align < c.align)
+			c.align = v.align;
+		if (v.size < c.size)
+			c.size = v.size;
+		c.string = c.string && v.string;
+		c.list_node = c.list_node || v.list_node;
+	} while (dwarf_siblingof(&m, &m) == 0);
+	if (!variants || plan_skipped(p, base, ptr_size))
+		return;
+	if (path[0])
+		snprintf(c.path, sizeof(c.path), "%s", path);
+	else
+		snprintf(c.path, sizeof(c.path), "%s", first ? first : "?");
+	plan_add(p, &c);
+}
+
+/* A member of (peeled) type t at off, named path. */
+static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
+		      Dwarf_Die *t, uint64_t off, const char *path, int depth)
+{
+	switch (dwarf_tag(t)) {
+	case DW_TAG_pointer_type: {
+		if (plan_skipped(p, off, ptr_size))
+			return;
+		struct ct_walk_mcheck c = { .off = off };
+		pointer_check(t, ptr_size, &c);
+		snprintf(c.path, sizeof(c.path), "%s", path);
+		plan_add(p, &c);
+		return;
+	}
+	case DW_TAG_structure_type:
+		if (is_link_struct(t)) {
+			/* the walked link is not news */
+			if (!plan_skipped(p, off, ct_walk_type_size(t)))
+				p->links_skipped++;
+		} else {
+			plan_struct(p, ptr_size, t, off, path, depth);
+		}
+		return;
+	case DW_TAG_union_type:
+		plan_union(p, ptr_size, t, off, path);
+		return;
+	case DW_TAG_array_type: {
+		Dwarf_Die e;
+		if (depth > MPLAN_DEPTH || !ct_walk_die_type(t, &e))
+			return;
+		int et = dwarf_tag(&e);
+		if (et != DW_TAG_pointer_type && !ct_walk_is_struct(&e))
+			return;
+		uint64_t es = ct_walk_type_size(&e), n = ct_walk_type_size(t);
+		if (!es || !n)
+			return;	/* flexible array: no count */
+		n /= es;
+		for (uint64_t i = 0; i < n && i < MPLAN_ARRAY; i++) {
+			char sub[64];
+			snprintf(sub, sizeof(sub), "%s[%" PRIu64 "]", path, i);
+			plan_type(p, ptr_size, &e, off + i * es, sub, depth + 1);
+		}
+		return;
+	}
+	default:
+		return;
+	}
+}
+
+void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
+			 struct ct_walk_mplan *ret)
+{
+	ret->count = 0;
+	ret->capped = false;
+	ret->unions_skipped = 0;
+	ret->links_skipped = 0;
+	plan_struct(ret, ptr_size, elem, 0, "", 0);
+}
+
 /* ---- what kind of memory ------------------------------------------------- */
 
 const char *ct_walk_session_region(void *state, uint64_t addr)

@@ -897,30 +897,27 @@ static struct ct_error *string_members(struct ct_walk_session *s,
 	return NULL;
 }
 
-/* A byte a name may hold: printable ASCII, tab, or UTF-8 (>= 0x80). */
+/* A byte a name may hold: printable ASCII, tab, or UTF-8 (>= 0x80).
+ * The default member checks (text) also take line ends: a char * that
+ * was not named with --string may hold a message. */
 static bool printable(unsigned char c)
 {
 	return (c >= 0x20 && c != 0x7f) || c == '\t';
 }
 
-/* Check string member sm of the element at elem (index idx). */
-static struct ct_error *check_string1(const struct ct_walk_mem *s,
+/* The C string at str (a char[array] member when array, else what a
+ * char * at field points at) of element idx: terminated within the
+ * array or CT_WALK_STRING_BOUND bytes, and printable; a finding on the
+ * member name if not. */
+static struct ct_error *check_cstring(const struct ct_walk_mem *s,
 				      struct ct_walk_result *r, long idx,
-				      uint64_t elem, const struct strmember *sm)
+				      uint64_t field, const char *name,
+				      uint64_t str, uint64_t array, bool text)
 {
 	const char *et = r->elem_type;
-	uint64_t field = elem + sm->off;
-	uint64_t str = field, bound = sm->array;
-	char why[160];
-	const char *kind;
-	if (!sm->array) {
-		if (ct_walk_read_ptr(s, field, &str) != CT_CORE_MEM_OK)
-			return NULL;	/* the element was readable */
-		if (!ct_walk_check_ptr(s, str, 1, 1, &kind, why, sizeof(why)))
-			return ct_walk_add_finding(r, kind, idx, field, et, sm->name,
-					   "%s", why);
-		bound = CT_WALK_STRING_BOUND;
-	}
+	uint64_t bound = array ? array : CT_WALK_STRING_BOUND;
+	const struct strmember one = { name, 0, array };
+	const struct strmember *sm = &one;
 	unsigned char buf[CT_WALK_STRING_BOUND];
 	if (bound > sizeof(buf))
 		bound = sizeof(buf);	/* a longer array: its first bytes */
@@ -949,7 +946,7 @@ static struct ct_error *check_string1(const struct ct_walk_mem *s,
 				   sm->array ? " (the whole array)" : "");
 	}
 	for (unsigned char *p = buf; p < nul; p++)
-		if (!printable(*p))
+		if (!printable(*p) && !(text && (*p == '\n' || *p == '\r')))
 			return ct_walk_add_finding(r, "unprintable", idx, field, et,
 					   sm->name, "string at 0x%" PRIx64
 					   ": byte 0x%02x at offset %zu "
@@ -957,6 +954,26 @@ static struct ct_error *check_string1(const struct ct_walk_mem *s,
 					   str, *p, (size_t)(p - buf),
 					   str + (uint64_t)(p - buf));
 	return NULL;
+}
+
+/* Check string member sm of the element at elem (index idx). */
+static struct ct_error *check_string1(const struct ct_walk_mem *s,
+				      struct ct_walk_result *r, long idx,
+				      uint64_t elem, const struct strmember *sm)
+{
+	uint64_t field = elem + sm->off;
+	uint64_t str = field;
+	char why[160];
+	const char *kind;
+	if (!sm->array) {
+		if (ct_walk_read_ptr(s, field, &str) != CT_CORE_MEM_OK)
+			return NULL;	/* the element was readable */
+		if (!ct_walk_check_ptr(s, str, 1, 1, &kind, why, sizeof(why)))
+			return ct_walk_add_finding(r, kind, idx, field,
+						   r->elem_type, sm->name,
+						   "%s", why);
+	}
+	return check_cstring(s, r, idx, field, sm->name, str, sm->array, false);
 }
 
 /* check_string1, and mark its finding as the element's own member. */
@@ -990,6 +1007,150 @@ static struct ct_error *check_strings(struct ct_walk_session *s,
 		for (size_t j = 0; !err && j < spec->string_count; j++)
 			err = check_string(&s->mem, r, r->recovered_join + 1 +
 					   (long)i, r->recovered[i], &sm[j]);
+	return err;
+}
+
+/* ---- every pointer member (unless --no-members) --------------------------- */
+
+/* The checks for r's element struct: its pointer members less the link
+ * and the --string members.  false when there is nothing to check. */
+static bool member_plan(struct ct_walk_session *s,
+			const struct ct_walk_spec *spec,
+			struct ct_walk_result *r, struct ct_walk_mplan *p)
+{
+	Dwarf_Die elem;
+	if (!r->elem_type[0] ||
+	    !ct_walk_find_global(s->dwarf, r->elem_type, DW_TAG_structure_type,
+				 &elem))
+		return false;
+	p->skip_count = 0;
+	if (r->link[0]) {
+		struct ct_walk_tval v = { 0, elem };
+		struct ct_error *err = ct_walk_member_path(s, &v, r->link);
+		if (err) {
+			ct_error_destroy(err);
+			snprintf(r->member_note, sizeof(r->member_note),
+				 "members not checked: link '%s' not found "
+				 "in struct %s", r->link, r->elem_type);
+			return false;
+		}
+		p->skip[p->skip_count].off = v.addr;
+		p->skip[p->skip_count++].size = ct_walk_type_size(&v.type);
+	}
+	for (size_t i = 0; i < spec->string_count &&
+	     p->skip_count < sizeof(p->skip) / sizeof(p->skip[0]); i++) {
+		uint64_t off;
+		Dwarf_Die t;
+		if (ct_walk_find_member(&elem, spec->strings[i], &off, &t, 0)) {
+			p->skip[p->skip_count].off = off;
+			p->skip[p->skip_count++].size =
+				dwarf_tag(&t) == DW_TAG_pointer_type
+				? s->ptr_size : ct_walk_type_size(&t);
+		}
+	}
+	ct_walk_member_plan(&elem, s->ptr_size, p);
+	if (p->capped || p->unions_skipped || p->links_skipped)
+		snprintf(r->member_note, sizeof(r->member_note),
+			 "struct %s: %s%zu pointer members checked%s%s",
+			 r->elem_type, p->capped ? "only the first " : "",
+			 p->count, p->unions_skipped ? "; unions holding "
+			 "non-pointers not checked" : "",
+			 p->links_skipped ? "; other list and tree links "
+			 "left to their own walks" : "");
+	return p->count > 0;
+}
+
+/* Member c of the element at elem (index idx): a finding if its pointer
+ * is bad. */
+static struct ct_error *check_member(struct ct_walk_session *s,
+				     struct ct_walk_result *r, long idx,
+				     uint64_t elem, const struct ct_walk_mcheck *c)
+{
+	const struct ct_walk_mem *m = &s->mem;
+	const char *et = r->elem_type;
+	uint64_t field = elem + c->off, v;
+	if (ct_walk_read_ptr(m, field, &v) != CT_CORE_MEM_OK || v == 0)
+		return NULL;	/* the element was readable; NULL is allowed */
+	const char *p = ct_walk_poison_name(v);
+	if (p) {
+		/* list_del() leaves LIST_POISON in an entry it removed */
+		if (c->list_node && strncmp(p, "LIST_POISON", 11) == 0)
+			return NULL;
+		return ct_walk_add_finding(r, "poison", idx, field, et, c->path,
+					   "0x%" PRIx64 " is %s", v, p);
+	}
+	if (c->align > 1 && v % c->align)
+		return ct_walk_add_finding(r, "misaligned", idx, field, et,
+					   c->path, "0x%" PRIx64 " is not "
+					   "aligned to %" PRIu64 " bytes, as "
+					   "its type needs", v, c->align);
+	enum ct_core_mem mm = ct_walk_probe(m, v, 1);
+	if (mm == CT_CORE_MEM_UNMAPPED) {
+		/* one past the end of an object at the end of a mapping */
+		if (ct_walk_probe(m, v - 1, 1) != CT_CORE_MEM_UNMAPPED)
+			return NULL;
+		return ct_walk_add_finding(r, "unmapped", idx, field, et,
+					   c->path, "0x%" PRIx64 ": %s", v,
+					   ct_walk_mem_reason(mm));
+	}
+	if (mm != CT_CORE_MEM_OK)
+		return NULL;	/* mapped but not in the dump: unseen */
+	if (c->func) {
+		if (ct_core_is_executable(s->core, v))
+			return NULL;
+		return ct_walk_add_finding(r, "foreign", idx, field, et,
+					   c->path, "function pointer 0x%"
+					   PRIx64 " points at memory that is "
+					   "not executable", v);
+	}
+	char why[160];
+	uint64_t fsize = c->string ? 64 : c->size;
+	if (fsize >= 16 && ct_walk_is_freed(m, v, fsize, why, sizeof(why)))
+		return ct_walk_add_finding(r, "freed", idx, field, et, c->path,
+					   "0x%" PRIx64 " points at freed "
+					   "memory: %s", v, why);
+	if (c->string)
+		return check_cstring(m, r, idx, field, c->path, v, 0, true);
+	return NULL;
+}
+
+/* Check the pointer members of every element reached (and recovered,
+ * when their indexes are known), at most CT_WALK_MAX_MEMBER_FINDINGS
+ * findings. */
+static struct ct_error *check_members(struct ct_walk_session *s,
+				      const struct ct_walk_spec *spec,
+				      struct ct_walk_result *r)
+{
+	struct ct_walk_mplan *p = calloc(1, sizeof(*p));
+	if (!p)
+		return &ct_enomem;
+	struct ct_error *err = NULL;
+	if (!member_plan(s, spec, r, p))
+		goto out;
+	size_t total = r->count + (r->recovered_indexed ? r->recovered_count
+							: 0);
+	size_t start = r->finding_count + r->findings_dropped;
+	for (size_t i = 0; !err && i < total; i++) {
+		long idx = i < r->count ? (long)i
+			   : r->recovered_join + 1 + (long)(i - r->count);
+		uint64_t e = i < r->count ? r->elements[i]
+			     : r->recovered[i - r->count];
+		for (size_t j = 0; !err && j < p->count; j++) {
+			size_t before = r->finding_count;
+			err = check_member(s, r, idx, e, &p->m[j]);
+			if (r->finding_count > before)
+				r->findings[before].own_member = true;
+		}
+		if (r->finding_count + r->findings_dropped - start >=
+		    CT_WALK_MAX_MEMBER_FINDINGS && i + 1 < total) {
+			snprintf(r->member_note, sizeof(r->member_note),
+				 "member checks stopped at element %ld after "
+				 "%d findings", idx, CT_WALK_MAX_MEMBER_FINDINGS);
+			break;
+		}
+	}
+out:
+	free(p);
 	return err;
 }
 
@@ -1242,6 +1403,8 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 strings:
 	if (!err)
 		err = check_strings(s, spec, r);
+	if (!err && !spec->no_members)
+		err = check_members(s, spec, r);
 	if (err)
 		goto fail;
 	*ret = r;
@@ -1287,6 +1450,10 @@ struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,
 	}
 	ct_strbuf_appendf(&sb, "],\"findings_dropped\":%zu",
 			  r->findings_dropped);
+	if (r->member_note[0]) {
+		ct_strbuf_puts(&sb, ",\"member_note\":");
+		ct_strbuf_json_string(&sb, r->member_note);
+	}
 	if (r->back_walked) {
 		/* the broken segment: after the last element the forward walk
 		 * reached, before the first one recovered from the tail */

@@ -210,6 +210,51 @@ void ct_walk_type_name(Dwarf_Die *t, char *buf, size_t size);
 /* A one-byte base type (char, signed char, unsigned char)? */
 bool ct_walk_is_char(Dwarf_Die *t);
 
+/* One pointer member of an element to check (ct_walk_member_plan). */
+struct ct_walk_mcheck {
+	char path[32];		/* "name", "addr.host", "slots[2]" */
+	uint64_t off;		/* in the element */
+	uint64_t align;		/* the target's alignment (1: any) */
+	uint64_t size;		/* bytes of the target, 0 unknown (void) */
+	bool string;		/* a char *: a C string */
+	bool func;		/* a function pointer: mapped, executable */
+	bool list_node;		/* to a list node (list_head, hlist_node,
+				 * a pointer to a pointer): LIST_POISON is a
+				 * deleted entry, not corruption */
+};
+
+/* The pointer members of one element struct, found once per walk. */
+struct ct_walk_mplan {
+	struct ct_walk_mcheck m[CT_WALK_MAX_MEMBERS];
+	size_t count;
+	bool capped;		/* more than CT_WALK_MAX_MEMBERS */
+	size_t unions_skipped;	/* unions whose variants are not all
+				 * pointers */
+	size_t links_skipped;	/* other list or tree entries and heads
+				 * embedded (left to their own walks) */
+	/* byte ranges of the element left out (the link, --string
+	 * members): set by the caller before ct_walk_member_plan() */
+	struct {
+		uint64_t off, size;
+	} skip[CT_WALK_MAX_STRINGS + 1];
+	size_t skip_count;
+};
+
+/*
+ * ct_walk_member_plan - the pointer members of struct elem, recursing
+ * into embedded structs, unions and arrays (at most 8 entries each, 4
+ * levels): their offsets, paths and what their targets need.  A union
+ * gives one check only when every variant is a pointer at its start
+ * (then the least demanding: smallest alignment and size, a string only
+ * when all are char *); otherwise it is skipped and counted.  Embedded
+ * list and tree entries and heads other than the walked link (list_head,
+ * hlist_node, rb_node, TAILQ_ENTRY, ...) are skipped and counted too:
+ * their own walk classifies them better.  Members overlapping
+ * ret->skip[] are left out.  ptr_size: the target's.
+ */
+void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
+			 struct ct_walk_mplan *ret);
+
 /* Follow pointers (read from the core) until v is a struct. */
 struct ct_error *ct_walk_deref_to_struct(struct ct_walk_session *s,
 					 struct ct_walk_tval *v,

@@ -39,6 +39,8 @@ enum {
 	CT_WALK_MAX_OBJECT = 1 << 20,	/* member offsets and struct sizes
 					 * DWARF may claim; larger is bogus */
 	CT_WALK_TREE_MAX_DEPTH = 128,	/* tree levels followed */
+	CT_WALK_MAX_MEMBERS = 64,	/* pointer members checked per element */
+	CT_WALK_MAX_MEMBER_FINDINGS = 256, /* member findings per walk */
 };
 
 /* Where a walk reads target memory: a core, or (in the fuzz target) an image. */
@@ -91,6 +93,10 @@ struct ct_walk_spec {
 	 * bytes (or the array), printable */
 	const char *const *strings;
 	size_t string_count;	/* at most CT_WALK_MAX_STRINGS */
+	/* true: check only the links and the strings named above.  false
+	 * (the default): also every pointer member of elem_type, in every
+	 * element (see ct_walk_run) */
+	bool no_members;
 };
 
 /* One invariant that does not hold. */
@@ -109,8 +115,9 @@ struct ct_walk_finding {
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */
 	char type[64];		/* struct holding field (head or element) */
 	char reason[200];
-	bool own_member;	/* field is a member of the element itself
-				 * (a --string member), not of its link */
+	bool own_member;	/* field is a member path of the element
+				 * itself (a pointer or --string member,
+				 * "name", "addr.host"), not of its link */
 };
 
 struct ct_walk_result {
@@ -142,6 +149,8 @@ struct ct_walk_result {
 	long recovered_join;
 	bool recovered_indexed;
 	char recovered_stop[200]; /* why the back walk stopped, or "" */
+	/* what the member checks left out (capped, skipped), or "" */
+	char member_note[256];
 };
 
 struct ct_walk_session;
@@ -157,7 +166,18 @@ struct ct_error *ct_walk_session_open(const char *core_path, const char *exe,
 void ct_walk_session_destroy(struct ct_walk_session *s);
 
 /*
- * ct_walk_run - resolve spec against the DWARF and walk the list.  Errors
+ * ct_walk_run - resolve spec against the DWARF and walk the list.  Unless
+ * spec->no_members, every element reached (and every recovered element
+ * whose index is known) then has its pointer members checked, as the
+ * DWARF of elem_type names them (embedded structs, unions and arrays
+ * followed within bounds; the link member and --string members left to
+ * their own checks): each non-NULL data pointer must not be poison, be
+ * aligned for its target, point at mapped memory (or one past it) that
+ * does not look freed; a char * must also be a terminated, printable
+ * string; a function pointer must point at mapped, executable memory.
+ * Memory that is mapped but not in the dump passes (it cannot be seen).
+ * Unions are conservative: checked only when every variant is a pointer,
+ * and then against the least demanding of them.  Errors
  * are for a walk that cannot start (unknown type, member, symbol; the
  * root or head unreadable); corruption found on the way is in the
  * result's findings.  Free *ret with ct_walk_result_destroy().
