@@ -838,6 +838,17 @@ static struct ct_error *rollback(struct ct_results *db, struct ct_error *err)
 	return err;
 }
 
+struct ct_error *ct_results_begin(struct ct_results *db)
+{
+	return ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+}
+
+struct ct_error *ct_results_commit(struct ct_results *db)
+{
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "COMMIT");
+	return err ? rollback(db, err) : NULL;
+}
+
 struct ct_error *ct_results_store_case(struct ct_results *db,
 				       const struct ct_results_case *rc)
 {
@@ -847,7 +858,9 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	char *version = NULL;
 	if (c)
 		case_version(c, &product, &version);
-	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+	/* in the caller's transaction (ct_results_begin), else in its own */
+	bool own = sqlite3_get_autocommit(db->h) != 0;
+	struct ct_error *err = own ? ct_results_begin(db) : NULL;
 	if (err) {
 		free(version);
 		return err;
@@ -901,10 +914,7 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	}
 	if (err)
 		return rollback(db, err);
-	err = ct_sql_exec(db->h, db->path, "COMMIT");
-	if (err)
-		return rollback(db, err);
-	return NULL;
+	return own ? ct_results_commit(db) : NULL;
 }
 
 /* ---- rebuilding and rematching ------------------------------------------ */
