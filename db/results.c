@@ -104,11 +104,13 @@ static const char *const migrations[] = {
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-/* Statements kept prepared: the inserts of the case model, then two. */
+/* Statements kept prepared: the inserts of the case model, then the
+ * others run once per case. */
 enum {
 	ST_INPUT, ST_FACT, ST_BT, ST_FRAME, ST_EVENT, ST_FIELD, ST_FINDING,
 	ST_NOTE, ST_MATCH, ST_COUNT,
-	ST_CASE = ST_COUNT, ST_EXISTS, CACHED_STATEMENTS,
+	ST_CASE = ST_COUNT, ST_EXISTS, ST_SIGNATURE, ST_CLUSTER_SET,
+	CACHED_STATEMENTS,
 };
 
 struct ct_results {
@@ -250,8 +252,10 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 		return &ct_enomem;
 	}
 	struct ct_error *err = NULL;
+	/* no mutex of SQLite's: the caller serialises (see results.h) */
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
 		err = ct_sql_error(db->h, db->path, "cannot open");
 	if (!err)
 		err = harden(db);
@@ -261,6 +265,7 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 	if (!err)
 		err = ct_sql_exec(db->h, db->path, "PRAGMA journal_mode = WAL;"
 			   "PRAGMA synchronous = NORMAL;"
+			   "PRAGMA cache_size = -32768;"
 			   "PRAGMA foreign_keys = ON;");
 	if (!err)
 		err = refuse_newer(db, path);
@@ -548,8 +553,9 @@ static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
 			return err;
 		}
 	}
-	return ct_sql_run(db->h, db->path, "UPDATE cases SET cluster_id = ? WHERE id = ?", "ii",
-		   id, case_id);
+	return ct_sql_run_cached(db->h, db->path, &db->cached[ST_CLUSTER_SET],
+				 "UPDATE cases SET cluster_id = ? WHERE id = ?",
+				 "ii", id, case_id);
 }
 
 /* ---- storing a case ----------------------------------------------------- */
@@ -648,10 +654,11 @@ static struct ct_error *store_signature(struct ct_results *db, int64_t id,
 				   c->signature.frame_count, SIZE_MAX);
 	if (!frames)
 		return &ct_enomem;
-	struct ct_error *err = ct_sql_run(db->h, db->path, "INSERT INTO signatures (case_id, hash, "
-				   "title, frames) VALUES (?, ?, ?, ?)",
-				   "ittt", id, c->signature.hash,
-				   c->signature.title, frames);
+	struct ct_error *err = ct_sql_run_cached(
+		db->h, db->path, &db->cached[ST_SIGNATURE],
+		"INSERT INTO signatures (case_id, hash, title, frames) "
+		"VALUES (?, ?, ?, ?)", "ittt", id, c->signature.hash,
+		c->signature.title, frames);
 	free(frames);
 	return err;
 }

@@ -55,7 +55,10 @@ struct ct_results;
 
 /*
  * ct_results_open - open (create if missing) a results database for
- * writing.  Sets WAL mode and a busy timeout; migrates an older schema;
+ * writing.  The handle may pass between threads but never be used by two
+ * at once (SQLite's own mutexes are off: the caller serialises, as batch
+ * does for its reader and writer).
+ * Sets WAL mode and a busy timeout; migrates an older schema;
  * a newer schema gives CT_ERROR_UNSUPPORTED; a file that is no results
  * database gives CT_ERROR_CORRUPT.  Free with ct_results_close().
  */
