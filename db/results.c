@@ -265,7 +265,6 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 	if (!err)
 		err = ct_sql_exec(db->h, db->path, "PRAGMA journal_mode = WAL;"
 			   "PRAGMA synchronous = NORMAL;"
-			   "PRAGMA cache_size = -32768;"
 			   "PRAGMA foreign_keys = ON;");
 	if (!err)
 		err = refuse_newer(db, path);
