@@ -54,6 +54,7 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -270,6 +271,8 @@ static struct ct_error *file_hash(struct ct_batch *b, const char *path,
  * thread; the writer stores results in the order the cases were
  * completed, so the database is the same whatever the number of jobs. */
 enum { FLUSH_BYTES = 64 << 20 };
+/* Data the jobs waiting for a worker may hold (at least one job). */
+#define QUEUED_BYTES ((uint64_t)2 * FLUSH_BYTES)
 #define FRAG_MAX ((size_t)512 << 20)	/* bytes of joined fragments */
 
 struct pending {
@@ -308,6 +311,7 @@ struct job {
 	double started;		/* when a worker took it (monotonic), or 0 */
 	bool input_done;	/* not a case: the mark that input_id is
 				 * done (error: its first error) */
+	size_t held;		/* bytes counted in queued_bytes */
 	struct job *next;	/* work queue link */
 };
 
@@ -324,11 +328,17 @@ struct pool {
 	pthread_cond_t work;	/* a job was queued, or stop */
 	size_t live;		/* worker threads running */
 	size_t stuck;		/* of them, on an abandoned job */
-	pthread_cond_t done;	/* a job was analysed or submitted, flush
-				 * or stop: the writer looks */
-	pthread_cond_t room;	/* the writer took a job off the ring,
-				 * committed or failed: the reader looks */
+	pthread_cond_t done;	/* the ring was empty, the reader waits,
+				 * flush or stop: the writer looks (it
+				 * also looks every POLL_SECONDS) */
+	pthread_cond_t room;	/* the reader may go on (relieved()), or
+				 * the writer committed or failed */
 	struct job *head, *tail; /* queued for a worker */
+	size_t idle;		/* workers waiting for a job */
+	size_t queued;		/* jobs submitted and not analysed yet */
+	size_t queued_max;	/* the reader waits at this many... */
+	uint64_t queued_bytes;	/* ...or this much data held by them */
+	bool reader_waiting;	/* until relieved(): signal room */
 	struct job **inflight;	/* submitted, not stored: FIFO ring */
 	size_t in_head, in_count, in_cap;
 	bool stop;		/* no more jobs: threads end when idle */
@@ -477,13 +487,42 @@ static void job_analyse(struct job *j, const struct ct_kb *kb)
 	j->err = err;
 }
 
+/* Whether the reader, waiting for room, may go on: the ring has room and
+ * the workers' queue is down to half (the reader then submits a run of
+ * jobs instead of waking for each one).  p->mu held. */
+static bool relieved(const struct pool *p)
+{
+	return p->in_count < p->in_cap && p->queued <= p->queued_max / 2 &&
+	       (!p->queued || p->queued_bytes <= QUEUED_BYTES / 2);
+}
+
+/* Whether the reader must wait before submitting.  p->mu held. */
+static bool pool_full(const struct pool *p)
+{
+	return p->in_count == p->in_cap || p->queued >= p->queued_max ||
+	       (p->queued && p->queued_bytes > QUEUED_BYTES);
+}
+
+/* j is analysed (or given up): off the workers' queue count.  p->mu
+ * held. */
+static void unqueue(struct pool *p, struct job *j)
+{
+	p->queued--;
+	p->queued_bytes -= j->held;
+	if (p->reader_waiting && relieved(p))
+		pthread_cond_signal(&p->room);
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->head && !p->stop)
+		while (!p->head && !p->stop) {
+			p->idle++;
 			pthread_cond_wait(&p->work, &p->mu);
+			p->idle--;
+		}
 		if (!p->head)
 			break;
 		struct job *j = p->head;
@@ -494,6 +533,8 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->mu);
 		job_analyse(j, p->b->kb);
 		pthread_mutex_lock(&p->mu);
+		if (!j->abandoned)
+			unqueue(p, j);
 		if (j->abandoned) {
 			/* stored as timed out meanwhile: drop the result */
 			p->stuck--;
@@ -503,8 +544,8 @@ static void *worker(void *arg)
 			pthread_mutex_lock(&p->mu);
 			continue;
 		}
+		/* the writer finds it when it looks */
 		j->done = true;
-		pthread_cond_broadcast(&p->done);
 	}
 	p->live--;
 	pthread_cond_broadcast(&p->done);
@@ -585,6 +626,8 @@ static struct job *job_timed_out(const struct ct_batch *b, const struct job *j)
  * at most the open group, never part of a case. */
 enum { GROUP_CASES = 64 };
 #define GROUP_SECONDS 0.1
+/* How often the writer looks at the ring while jobs are in it. */
+#define POLL_SECONDS 0.01
 
 /* Whether the writer gives up waiting for j (over the time limit). */
 static bool over_time(const struct ct_batch *b, const struct job *j)
@@ -650,6 +693,7 @@ static struct ct_error *give_up(struct ct_batch *b, struct job *j)
 	if (!r)
 		return &ct_enomem;
 	j->abandoned = true;
+	unqueue(p, j);
 	p->stuck++;
 	atomic_fetch_add(&abandoned_running, 1);
 	p->inflight[p->in_head] = r;
@@ -679,7 +723,8 @@ static void *writer_main(void *arg)
 			p->in_head = (p->in_head + 1) % p->in_cap;
 			p->in_count--;
 			p->uncommitted = true;
-			pthread_cond_broadcast(&p->room);
+			if (p->reader_waiting && relieved(p))
+				pthread_cond_signal(&p->room);
 			bool failed = p->failed;
 			pthread_mutex_unlock(&p->mu);
 			if (failed)
@@ -697,14 +742,17 @@ static void *writer_main(void *arg)
 		} else if (!err) {
 			if (p->stop && !p->in_count && !p->group_open)
 				break;
-			if (p->group_open)
-				wait_until(p, &p->done, p->group_since +
-					   GROUP_SECONDS);
-			else if (j && b->case_timeout)
-				/* wake up to look at the clock */
-				wait_until(p, &p->done, mono_now() + 0.2);
-			else
+			/* with jobs in the ring, look every POLL_SECONDS (for
+			 * what is done, and at the clock) rather than be woken
+			 * for each job */
+			double at = p->in_count ? mono_now() + POLL_SECONDS
+						: HUGE_VAL;
+			if (p->group_open && p->group_since + GROUP_SECONDS < at)
+				at = p->group_since + GROUP_SECONDS;
+			if (at == HUGE_VAL)
 				pthread_cond_wait(&p->done, &p->mu);
+			else
+				wait_until(p, &p->done, at);
 		}
 		if (err) {
 			if (!p->failed) {
@@ -728,7 +776,9 @@ static struct ct_error *pool_start(struct ct_batch *b, size_t n)
 	struct pool *p = b->pool;
 	memset(p, 0, sizeof(*p));
 	p->b = b;
-	p->in_cap = 2 * n + 2;
+	/* analysed cases wait in the ring between the writer's looks */
+	p->in_cap = 2 * n + 128;
+	p->queued_max = 4 * n + 4;
 	p->inflight = calloc(p->in_cap, sizeof(*p->inflight));
 	if (!p->inflight)
 		return &ct_enomem;
@@ -809,8 +859,13 @@ static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
 {
 	struct pool *p = b->pool;
 	pthread_mutex_lock(&p->mu);
-	while (p->in_count == p->in_cap && !p->failed)
-		pthread_cond_wait(&p->room, &p->mu);
+	if (pool_full(p) && !p->failed) {
+		p->reader_waiting = true;
+		pthread_cond_signal(&p->done);
+		while (!relieved(p) && !p->failed)
+			pthread_cond_wait(&p->room, &p->mu);
+		p->reader_waiting = false;
+	}
 	struct ct_error *err = pool_error(p);
 	if (err) {
 		pthread_mutex_unlock(&p->mu);
@@ -818,7 +873,8 @@ static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
 		return err;
 	}
 	p->inflight[(p->in_head + p->in_count) % p->in_cap] = j;
-	p->in_count++;
+	if (!p->in_count++)
+		pthread_cond_signal(&p->done);	/* the writer may sleep */
 	j->next = NULL;
 	if (!j->done) {
 		if (p->tail)
@@ -826,9 +882,12 @@ static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
 		else
 			p->head = j;
 		p->tail = j;
-		pthread_cond_signal(&p->work);
+		j->held = j->bytes;
+		p->queued++;
+		p->queued_bytes += j->held;
+		if (p->idle)
+			pthread_cond_signal(&p->work);
 	}
-	pthread_cond_broadcast(&p->done);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
