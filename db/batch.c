@@ -377,6 +377,8 @@ struct input_run {
 	size_t open_count, open_cap;
 	char *first_error;	/* first error met in this input */
 	size_t entries;		/* entries of the data pass */
+	bool resumed;		/* cases of it may be stored (by an earlier
+				 * run): look each one up */
 };
 
 static void pending_deinit(struct pending *p)
@@ -581,13 +583,6 @@ static struct ct_error *job_store(struct ct_batch *b, struct job *j)
 		};
 		err = ct_results_store_case(b->db, &rc);
 	}
-	if (!err && !j->input_done) {
-		pthread_mutex_lock(&b->pool->mu);
-		b->st.cases++;
-		if (j->error)
-			b->st.failed++;
-		pthread_mutex_unlock(&b->pool->mu);
-	}
 	job_destroy(j);
 	return err;
 }
@@ -726,12 +721,19 @@ static void *writer_main(void *arg)
 			if (p->reader_waiting && relieved(p))
 				pthread_cond_signal(&p->room);
 			bool failed = p->failed;
+			bool is_case = !j->input_done;
+			bool failed_case = j->error != NULL;
 			pthread_mutex_unlock(&p->mu);
 			if (failed)
 				job_destroy(j);
 			else
 				err = group_store(b, j);
 			pthread_mutex_lock(&p->mu);
+			if (!failed && !err && is_case) {
+				b->st.cases++;
+				if (failed_case)
+					b->st.failed++;
+			}
 		} else if (!err && p->group_open &&
 			   (mono_now() - p->group_since >= GROUP_SECONDS ||
 			    (p->flush && !p->in_count))) {
@@ -1113,11 +1115,14 @@ static struct ct_error *open_case_for(struct input_run *r, const char *key,
 	char *member = member_of(r->u, key);
 	if (!member)
 		return &ct_enomem;
-	bool stored;
-	db_lock(r->b);
-	struct ct_error *err = ct_results_case_exists(r->b->db, r->input_id,
-						      member, &stored);
-	db_unlock(r->b);
+	bool stored = false;
+	struct ct_error *err = NULL;
+	if (r->resumed) {
+		db_lock(r->b);
+		err = ct_results_case_exists(r->b->db, r->input_id, member,
+					     &stored);
+		db_unlock(r->b);
+	}
 	if (err || stored) {
 		free(member);
 		return err;
@@ -1365,12 +1370,17 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 				  int64_t input_id)
 {
 	struct input_run r = { .b = b, .u = u, .input_id = input_id };
+	db_lock(b);
+	struct ct_error *err = ct_results_input_has_cases(b->db, input_id,
+							  &r.resumed);
+	db_unlock(b);
+	if (err)
+		return err;
 	struct ct_source_options names = {
 		.names_only = true, .follow_links = b->follow_links,
 		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
 	};
-	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
-					      &r);
+	err = ct_source_walk(u->path, &names, collect_name, &r);
 	if (err && err != &ct_enomem) {
 		err = fail_input(&r, err);
 		goto done;
@@ -1534,7 +1544,8 @@ static struct ct_error *store_unreadable(struct ct_batch *b, const struct unit *
 						      kind, &id, &done);
 	db_unlock(b);
 	if (!err && !done) {
-		struct input_run r = { .b = b, .u = u, .input_id = id };
+		struct input_run r = { .b = b, .u = u, .input_id = id,
+				       .resumed = true };
 		err = fail_input(&r, ct_error_create(CT_ERROR_OS, "%s", msg));
 		if (!err)
 			err = submit_input_done(b, id, msg);

@@ -482,6 +482,14 @@ struct ct_error *ct_results_case_exists(struct ct_results *db,
 	return NULL;
 }
 
+struct ct_error *ct_results_input_has_cases(struct ct_results *db,
+					    int64_t input_id, bool *ret)
+{
+	int64_t one;
+	return query_int(db, &one, ret, "SELECT 1 FROM cases WHERE "
+			 "input_id = ? LIMIT 1", "i", input_id);
+}
+
 /* ---- clusters (chosen by analyzer/cluster.c, stored here) -------------- */
 
 static struct ct_error *clusters_load(struct ct_results *db)

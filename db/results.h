@@ -109,6 +109,10 @@ struct ct_error *ct_results_input_finish(struct ct_results *db, int64_t id,
 struct ct_error *ct_results_case_exists(struct ct_results *db,
 					int64_t input_id, const char *member,
 					bool *ret);
+/* Whether any case is stored for the input (none: no case of it need be
+ * looked up with ct_results_case_exists). */
+struct ct_error *ct_results_input_has_cases(struct ct_results *db,
+					    int64_t input_id, bool *ret);
 
 /* What the store needs to know about a case besides the case model. */
 struct ct_results_case {
