@@ -14,9 +14,10 @@
  * hashes every file again).  A stored input is skipped.  Links in a
  * folder to files outside it are not followed unless follow_links.
  *
- * A new input is read twice through analyzer/source.c: once for the
- * names (to find the bundles in it), once for the data, one entry at a
- * time.  Entries of a bundle go into one case, other entries are a case
+ * A new input is read through analyzer/source.c, its names (to find the
+ * bundles in it) before its data, one entry at a time: a folder is walked
+ * twice, an archive once, its entries kept in a spool file until all its
+ * names are known (see "an archive read once" below).  Entries of a bundle go into one case, other entries are a case
  * each; each case is analysed, matched and stored whole, and the input is
  * marked done after its last case, in the same transaction or a later
  * one.  After a kill, the rerun skips the cases already stored and
@@ -61,6 +62,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1366,8 +1368,197 @@ static struct ct_error *fail_input(struct input_run *r, struct ct_error *why)
 	return err;
 }
 
+/* ---- an archive read once ----------------------------------------------- */
+
+/*
+ * An input's names are needed before its data (the bundles in it decide
+ * how its entries group into cases), and a compressed archive (a tgz) is
+ * inflated whole to list it as much as to read it.  So an archive is
+ * walked once, with its data, and what the walk gives is kept: the names
+ * in the input_run, each entry's bytes appended to one unlinked spool
+ * file in $TMPDIR.  The cases are then made by replaying the kept entries
+ * as the data walk would give them.  The data is walked a second time (as
+ * for a folder) when a member is big enough for the walk to spool it
+ * itself, past HOLD_ENTRIES entries, or past HOLD_BYTES or half the free
+ * space of $TMPDIR above the walk's own reserve; on a read error the
+ * input is read as a folder is, names then data, from the start.
+ */
+enum { HOLD_ENTRIES = 1 << 20 };
+#define HOLD_BYTES ((uint64_t)2 << 30)
+
+struct held_entry {
+	char *path;
+	uint64_t off;		/* its bytes in the spool */
+	size_t len;
+	bool has_data;		/* else it was skipped (no data) */
+	uint64_t size;		/* as the archive says */
+	char *skipped;		/* why not read, or NULL */
+};
+
+struct hold {
+	struct input_run *r;	/* the names go there */
+	int fd;			/* the spool, or -1 */
+	uint64_t used, limit;	/* bytes in the spool, and allowed */
+	struct held_entry *items;
+	size_t count, cap;
+	bool given_up;		/* the data is walked again */
+	bool read_error;	/* everything is walked again */
+	uint64_t disk_bytes;	/* progress of the walk at its end */
+};
+
+static void hold_drop(struct hold *h)
+{
+	for (size_t i = 0; i < h->count; i++) {
+		free(h->items[i].path);
+		free(h->items[i].skipped);
+	}
+	free(h->items);
+	h->items = NULL;
+	h->count = h->cap = 0;
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+}
+
+/* Bytes the spool may take in $TMPDIR, 0 when it cannot be used. */
+static uint64_t hold_limit(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct statvfs sv;
+	if (statvfs(dir && *dir ? dir : "/tmp", &sv) != 0)
+		return 0;
+	uint64_t free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (free_bytes <= CT_SOURCE_SPOOL_RESERVE)
+		return 0;
+	uint64_t half = (free_bytes - CT_SOURCE_SPOOL_RESERVE) / 2;
+	return half < HOLD_BYTES ? half : HOLD_BYTES;
+}
+
+/* Append e's bytes to the spool; false when they do not fit. */
+static bool hold_write(struct hold *h, const struct ct_source_entry *e)
+{
+	if (e->len > h->limit - h->used)
+		return false;
+	for (size_t done = 0; done < e->len;) {
+		ssize_t n = write(h->fd, e->data + done, e->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	h->used += e->len;
+	return true;
+}
+
+static struct ct_error *hold_entry(void *arg, const struct ct_source_entry *e)
+{
+	struct hold *h = arg;
+	struct ct_batch *b = h->r->b;
+	if (e->error) {
+		/* read again from the start, as a folder is */
+		h->read_error = true;
+		return ct_error_create(CT_ERROR_OS, "read error");
+	}
+	struct ct_error *err = collect_name(h->r, e);
+	if (err)
+		return err;
+	h->disk_bytes = b->st.disk_now = e->disk_bytes;
+	show_progress(b, false);
+	if (h->given_up)
+		return NULL;
+	if (e->mapped || h->count == HOLD_ENTRIES ||
+	    !ct_grow((void **)&h->items, &h->cap, h->count + 1,
+		     sizeof(*h->items))) {
+		hold_drop(h);
+		h->given_up = true;
+		return NULL;
+	}
+	struct held_entry *he = &h->items[h->count];
+	memset(he, 0, sizeof(*he));
+	he->off = h->used;
+	he->len = e->len;
+	he->has_data = e->data != NULL;
+	he->size = e->size;
+	if (!(he->path = strdup(e->path)) ||
+	    (e->skipped && !(he->skipped = strdup(e->skipped)))) {
+		free(he->path);
+		return &ct_enomem;
+	}
+	h->count++;
+	if (e->data && !hold_write(h, e)) {
+		hold_drop(h);
+		h->given_up = true;
+	}
+	return NULL;
+}
+
+/*
+ * Walk the archive of r once, keeping its names in r and its entries in
+ * h (h->fd < 0 when none are kept).  *ret_named: r's names are complete
+ * (else they are walked for as for a folder).
+ */
+static struct ct_error *hold_walk(struct input_run *r, struct hold *h,
+				  bool *ret_named)
+{
+	struct ct_batch *b = r->b;
+	const char *dir = getenv("TMPDIR");
+	*ret_named = false;
+	h->r = r;
+	h->limit = hold_limit();
+	h->fd = h->limit ? open(dir && *dir ? dir : "/tmp",
+				O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+	if (h->fd < 0)
+		return NULL;
+	struct ct_source_options data = {
+		.names_only = false, .follow_links = b->follow_links,
+		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
+	};
+	struct ct_error *err = ct_source_walk(r->u->path, &data, hold_entry,
+					      h);
+	if (err == &ct_enomem)
+		return err;
+	if (err || h->read_error) {
+		ct_error_destroy(err);
+		hold_drop(h);
+		for (size_t i = 0; i < r->name_count; i++)
+			free(r->names[i]);
+		r->name_count = 0;
+		ct_bundle_plan_deinit(&r->plan);
+		memset(&r->plan, 0, sizeof(r->plan));
+		return NULL;
+	}
+	*ret_named = true;
+	return NULL;
+}
+
+/* Make the cases of the kept entries, as the data walk would. */
+static struct ct_error *hold_replay(struct hold *h)
+{
+	void *map = NULL;
+	size_t map_len = 0;
+	struct ct_error *err = NULL;
+	if (h->used)
+		err = ct_map_fd(h->fd, h->r->u->path, &map, &map_len);
+	for (size_t i = 0; i < h->count && !err; i++) {
+		const struct held_entry *he = &h->items[i];
+		struct ct_source_entry e = {
+			.path = he->path, .len = he->len, .fd = -1,
+			.size = he->size, .skipped = he->skipped,
+			.disk_bytes = h->disk_bytes,
+		};
+		if (he->has_data)
+			e.data = he->len ? (const char *)map + he->off : "";
+		err = take_entry(h->r, &e);
+	}
+	ct_unmap_file(map, map_len);
+	return err;
+}
+
+/* Read input u (kind: what its first bytes say, "archive" or else) and
+ * submit its cases, then its done mark. */
 static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
-				  int64_t input_id)
+				  const char *kind, int64_t input_id)
 {
 	struct input_run r = { .b = b, .u = u, .input_id = input_id };
 	db_lock(b);
@@ -1376,14 +1567,21 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 	db_unlock(b);
 	if (err)
 		return err;
-	struct ct_source_options names = {
-		.names_only = true, .follow_links = b->follow_links,
-		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
-	};
-	err = ct_source_walk(u->path, &names, collect_name, &r);
-	if (err && err != &ct_enomem) {
-		err = fail_input(&r, err);
-		goto done;
+	struct hold h = { .fd = -1 };
+	bool named = false;
+	if (strcmp(kind, "archive") == 0)
+		err = hold_walk(&r, &h, &named);
+	if (!err && !named) {
+		struct ct_source_options names = {
+			.names_only = true, .follow_links = b->follow_links,
+			.max_entry = b->max_member,
+			.entry_timeout = b->case_timeout,
+		};
+		err = ct_source_walk(u->path, &names, collect_name, &r);
+		if (err && err != &ct_enomem) {
+			err = fail_input(&r, err);
+			goto done;
+		}
 	}
 	if (!err)
 		err = ct_bundle_plan_finish(&r.plan);
@@ -1393,7 +1591,9 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 		if (root)
 			root->entries++;
 	}
-	if (!err) {
+	if (!err && h.fd >= 0) {
+		err = hold_replay(&h);
+	} else if (!err) {
 		struct ct_source_options data = {
 			.names_only = false, .follow_links = b->follow_links,
 			.max_entry = b->max_member,
@@ -1402,19 +1602,19 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 		err = ct_source_walk(u->path, &data, take_entry, &r);
 		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
 			err = fail_input(&r, err);
-		/* nothing lost silently: an archive with no file in it */
-		if (!err && !r.entries)
-			err = fail_input(&r, ct_error_at(ct_error_create(
-				CT_ERROR_NOT_RECOGNISED, "no file in it (an "
-				"empty archive, or a compressed stream of "
-				"zeros read as an empty tar)"), u->path, 0, 0,
-				false));
 	}
+	/* nothing lost silently: an archive with no file in it */
+	if (!err && !r.entries)
+		err = fail_input(&r, ct_error_at(ct_error_create(
+			CT_ERROR_NOT_RECOGNISED, "no file in it (an empty "
+			"archive, or a compressed stream of zeros read as an "
+			"empty tar)"), u->path, 0, 0, false));
 	/* bundles whose entries did not all come (the file changed) */
 	for (size_t i = 0; i < r.open_count && !err; i++)
 		if (r.open[i].key)
 			err = finish_case(&r, &r.open[i]);
 done:
+	hold_drop(&h);
 	if (!err)
 		err = submit_input_done(b, input_id, r.first_error);
 	input_run_deinit(&r);
@@ -1632,7 +1832,7 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 			continue;
 		}
 		b->st.inputs_new++;
-		err = run_input(b, u, id);
+		err = run_input(b, u, kind, id);
 	}
 	units_free(units, count);
 	for (size_t i = 0; i < l.count; i++)

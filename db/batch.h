@@ -8,7 +8,8 @@
  * folder is one input; every other file (a loose log, an archive) is one
  * input.  An input is known by its content hash, through a stat cache; a
  * stored input is skipped.  A new input is read through analyzer/source.c
- * (names first, to find its bundles, then the data), its entries grouped
+ * (names first, to find its bundles, then the data; an archive is
+ * inflated once, its entries kept in a spool file), its entries grouped
  * into cases (a bundle is one case, any other entry a case of its own,
  * vm-support NAME.FRAG-NNNNN fragments joined), each case analysed,
  * matched and stored whole.  The calling thread reads inputs; jobs
