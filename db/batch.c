@@ -17,11 +17,11 @@
  * A new input is read through analyzer/source.c, its names (to find the
  * bundles in it) before its data, one entry at a time: a folder is walked
  * twice, an archive once, its entries kept in a spool file until all its
- * names are known (see "an archive read once" below).  Entries of a bundle go into one case, other entries are a case
- * each; each case is analysed, matched and stored whole, and the input is
- * marked done after its last case, in the same transaction or a later
- * one.  After a kill, the rerun skips the cases already stored and
- * finishes the input.
+ * names are known (see "an archive read once" below).  Entries of a
+ * bundle go into one case, other entries are a case each; each case is
+ * analysed, matched and stored whole, and the input is marked done after
+ * its last case, in the same transaction or a later one.  After a kill,
+ * the rerun skips the cases already stored and finishes the input.
  *
  * Inside a case, consecutive vm-support fragments NAME.FRAG-00000,
  * NAME.FRAG-00001, ... are joined into one entry NAME before analysis (a
@@ -230,8 +230,8 @@ static struct ct_error *file_hash(struct ct_batch *b, const char *path,
 	if (!b->recheck) {
 		db_lock(b);
 		err = ct_results_stat_lookup(b->db, path, (uint64_t)st.st_size,
-					     mtime_ns, (uint64_t)st.st_ino,
-					     ret, &found);
+					     mtime_ns, (uint64_t)st.st_ino, ret,
+					     &found);
 		db_unlock(b);
 	}
 	if (err || found) {
@@ -446,8 +446,18 @@ static double mono_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A condition variable whose timed waits are on CLOCK_MONOTONIC. */
+static void cond_init_mono(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
 /* CLOCK_MONOTONIC time secs from now (none when secs < 0), for a
- * condition variable on that clock. */
+ * condition variable made by cond_init_mono(). */
 static struct timespec mono_deadline(double secs)
 {
 	struct timespec t;
@@ -789,11 +799,7 @@ static struct ct_error *pool_start(struct ct_batch *b, size_t n)
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->work, NULL);
 	pthread_cond_init(&p->room, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&p->done, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_mono(&p->done);
 	p->started = true;
 	int e = pthread_create(&p->writer, NULL, writer_main, b);
 	if (e)
@@ -989,11 +995,7 @@ static struct ct_error *job_work(struct ct_batch *b, struct job *j)
 	*moved = *j;
 	w->j = moved;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_mono(&w->cv);
 	double t0 = mono_now();
 	struct timespec until = mono_deadline((double)b->case_timeout -
 					      j->spent);
@@ -1514,8 +1516,7 @@ static struct ct_error *hold_walk(struct input_run *r, struct hold *h,
 		.names_only = false, .follow_links = b->follow_links,
 		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
 	};
-	struct ct_error *err = ct_source_walk(r->u->path, &data, hold_entry,
-					      h);
+	struct ct_error *err = ct_source_walk(r->u->path, &data, hold_entry, h);
 	if (err == &ct_enomem)
 		return err;
 	if (err || h->read_error) {
@@ -1914,8 +1915,8 @@ struct ct_error *ct_batch_add_paths(struct ct_batch *b, char *const *paths,
 		b->pool = calloc(1, sizeof(*b->pool));
 		if (!b->pool)
 			return &ct_enomem;
-		struct ct_error *err = pool_start(b, b->opts.jobs > 1 ?
-						  b->opts.jobs : 1);
+		struct ct_error *err = pool_start(
+			b, b->opts.jobs > 1 ? b->opts.jobs : 1);
 		if (err)
 			return err;
 	}
