@@ -1385,7 +1385,7 @@ static struct ct_error *fail_input(struct input_run *r, struct ct_error *why)
  * space of $TMPDIR above the walk's own reserve; on a read error the
  * input is read as a folder is, names then data, from the start.
  */
-enum { HOLD_ENTRIES = 1 << 20 };
+enum { HOLD_ENTRIES = 1 << 20, HOLD_DROP = 8 << 20 };
 #define HOLD_BYTES ((uint64_t)2 << 30)
 
 struct held_entry {
@@ -1541,6 +1541,7 @@ static struct ct_error *hold_replay(struct hold *h)
 	struct ct_error *err = NULL;
 	if (h->used)
 		err = ct_map_fd(h->fd, h->r->u->path, &map, &map_len);
+	uint64_t dropped = 0;	/* pages of the spool let go of */
 	for (size_t i = 0; i < h->count && !err; i++) {
 		const struct held_entry *he = &h->items[i];
 		struct ct_source_entry e = {
@@ -1551,6 +1552,14 @@ static struct ct_error *hold_replay(struct hold *h)
 		if (he->has_data)
 			e.data = he->len ? (const char *)map + he->off : "";
 		err = take_entry(h->r, &e);
+		/* the cases copied what they keep: the resident set stays
+		 * small whatever the archive's size */
+		uint64_t done = (he->off + he->len) & ~(uint64_t)(HOLD_DROP - 1);
+		if (done - dropped >= HOLD_DROP) {
+			(void)madvise((char *)map + dropped, done - dropped,
+				      MADV_DONTNEED);
+			dropped = done;
+		}
 	}
 	ct_unmap_file(map, map_len);
 	return err;
