@@ -1,71 +1,147 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# bench-batch.sh - `crashtriage batch` over a generated archive of N cases,
-# next to the floor a user would otherwise script (tar -xzf + grep -r over
-# the same archive), in the same run.
+# bench-batch.sh - `crashtriage batch` over generated archives, next to the
+# floor a user would otherwise script (tar -xzf + grep -r over the same
+# archive), in the same run.
 #
-#   bench/bench-batch.sh [N] [JOBS...]     (default N=1000, JOBS="1 2")
-#   CRASHTRIAGE=build/crashtriage PAD=2000 bench/bench-batch.sh 10000 1 2
+#   bench/bench-batch.sh                 the issue's two shapes, -j1 and -j2
+#   bench/bench-batch.sh N [PAD]         one shape: N cases, PAD noise lines
+#   bench/bench-batch.sh flat [N...]     per-case cost at N cases (default
+#                                        1000 10000), -j1 and -j2
 #
-# PAD (default 200) lines of ordinary log noise are added to every case, as
-# real logs are mostly noise; PAD=2000 gives about 200 KB per case (the
-# issue's 10,000 cases in ~2 GB).
+#   CRASHTRIAGE=path/to/crashtriage  REPEAT=3 (runs per figure; medians)
 #
-# The archive (.tgz) holds N cases of mixed kinds made from the test corpus
+# The two shapes: 10,000 small cases (PAD=200, ~20 KB each, 205 MiB) and
+# 2,000 big ones (PAD=2000, ~180 KB each, 348 MiB).  PAD lines of ordinary
+# log noise are added to every case, as real logs are mostly noise.
+#
+# An archive (.tgz) holds N cases of mixed kinds made from the test corpus
 # (Linux oopses, gdb backtraces, vmkernel logs, one vm-support-like bundle
 # folder per 50 cases), each file made unique (host, counter) so that no
-# two inputs are equal.  Prints cases/second, wall time and peak RSS
-# (/usr/bin/time -v) for each -j, and the ratios to the floor.
+# two inputs are equal.  For each figure the runs alternate (floor, -j1,
+# -j2, ...) and the median is shown: wall time, cases/s, CPU seconds (user
+# + system) and peak RSS.  The floor's grep counts matches (-c) into a
+# pipe, so it reads every file whole (grep -l, or grep to /dev/null, stops
+# at the first match).  Ratios: floor/j1 is j1's time over the floor's
+# (goal <= 1.5), j2/j1 is j2's speed over j1's (goal >= 1.7 on 2 cores).
+# The machine's load average is printed: other work skews the figures.
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
-N=${1:-1000}
-shift 2>/dev/null || true
-JOBS=${*:-1 2}
-PAD=${PAD:-200}
 CT=${CRASHTRIAGE:-$src/crashtriage}
+REPEAT=${REPEAT:-3}
 [ -x "$CT" ] || { echo "bench-batch: set CRASHTRIAGE to the built crashtriage" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "bench-batch: needs /usr/bin/time (GNU time)" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/ct-bench-batch.XXXXXX")
 trap 'rm -rf "$work"' EXIT
-D=$src/tests/data
 
-# ---- generate (bench/gen-cases.sh) ------------------------------------------
-PAD=$PAD "$src/bench/gen-cases.sh" "$N" "$work/cases.tgz"
-size=$(wc -c <"$work/cases.tgz")
-raw=$(gzip -dc "$work/cases.tgz" | wc -c)
-echo "archive: $N cases, $(awk -v s="$size" -v r="$raw" 'BEGIN { printf "%.1f MiB compressed, %.1f MiB of files", s / 1048576, r / 1048576 }')"
+# gen N PAD: $work/cases.tgz (bench/gen-cases.sh)
+gen() {
+	rm -f "$work/cases.tgz"
+	PAD=$2 "$src/bench/gen-cases.sh" "$1" "$work/cases.tgz"
+}
 
-# ---- measure ------------------------------------------------------------------
-# run LABEL COMMAND...: sets secs and rss (KiB)
+# run LABEL COMMAND...: appends "wall cpu rss" to $work/LABEL
 run() {
 	label=$1
 	shift
-	/usr/bin/time -v -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
+	/usr/bin/time -f '%e %U %S %M' -o "$work/time" "$@" >"$work/out" 2>"$work/err" || {
 		st=$?
 		# batch exits 3 when some case failed; anything else is an error
 		[ "$label" != floor ] && [ $st -eq 3 ] || { cat "$work/err" >&2; exit 1; }
 	}
-	secs=$(awk -F': ' '/Elapsed \(wall clock\)/ { n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }' "$work/time")
-	rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time")
+	awk '{ printf "%s %.2f %s\n", $1, $2 + $3, $4 }' "$work/time" >>"$work/$label"
 }
 
-mkdir -p "$work/x"
-run floor sh -c "tar -xzf '$work/cases.tgz' -C '$work/x' && grep -rlE 'BUG:|Oops|general protection|PSOD|#PF|SIGSEGV|SIGABRT|Hang|MDD' '$work/x' | wc -l"
-floor=$secs
-floor_rss=$rss
-printf '%-28s %8.2f s  %10.0f cases/s  peak RSS %7d KiB\n' "tar -xzf + grep -r" \
-	"$floor" "$(awk -v n="$N" -v s="$floor" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$floor_rss"
-rm -rf "$work/x"
+# median COLUMN LABEL
+median() {
+	awk -v c="$1" '{ print $c }' "$work/$2" | sort -n |
+		awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
 
-for j in $JOBS; do
+floor_run() {
+	rm -rf "$work/x"
+	mkdir "$work/x"
+	run floor sh -c "tar -xzf '$work/cases.tgz' -C '$work/x' && grep -rcE 'BUG:|Oops|general protection|PSOD|#PF|SIGSEGV|SIGABRT|Hang|MDD' '$work/x' | wc -l"
+	rm -rf "$work/x"
+}
+
+batch_run() { # JOBS
 	rm -f "$work/r.sqlite"*
-	run batch "$CT" batch -q -j "$j" --db "$work/r.sqlite" "$work/cases.tgz"
-	cases=$(sqlite3 "$work/r.sqlite" "SELECT count(*) FROM cases" 2>/dev/null || echo "$N")
-	printf '%-28s %8.2f s  %10.0f cases/s  peak RSS %7d KiB  (%s cases, %.1fx the floor'"'"'s time)\n' \
-		"crashtriage batch -j$j" "$secs" \
-		"$(awk -v n="$cases" -v s="$secs" 'BEGIN { print (s > 0 ? n / s : 0) }')" "$rss" "$cases" \
-		"$(awk -v a="$secs" -v b="$floor" 'BEGIN { print (b > 0 ? a / b : 0) }')"
-	# the rerun reads nothing: it is the cost of listing and hashing
-	run batch "$CT" batch -q -j "$j" --db "$work/r.sqlite" "$work/cases.tgz"
-	printf '%-28s %8.2f s\n' "  rerun (nothing new)" "$secs"
-done
+	run "j$1" "$CT" batch -q -j "$1" --db "$work/r.sqlite" "$work/cases.tgz"
+	got=$(sqlite3 "$work/r.sqlite" "SELECT count(*) FROM cases" 2>/dev/null || echo "?")
+}
+
+# line LABEL N: the median figures of LABEL for N cases
+line() {
+	w=$(median 1 "$1")
+	printf '%-32s %8.2f %10.0f %8.2f %10d\n' "$3" "$w" \
+		"$(awk -v n="$2" -v s="$w" 'BEGIN { print (s > 0 ? n / s : 0) }')" \
+		"$(median 2 "$1")" "$(median 3 "$1")"
+}
+
+header() {
+	printf '%-32s %8s %10s %8s %10s\n' "" "wall s" "cases/s" "CPU s" "RSS KiB"
+}
+
+# shape N PAD: floor, -j1, -j2 and the ratios
+shape() {
+	n=$1
+	gen "$1" "$2"
+	size=$(wc -c <"$work/cases.tgz")
+	raw=$(gzip -dc "$work/cases.tgz" | wc -c)
+	echo
+	echo "shape: $n cases, PAD=$2: $(awk -v s="$size" -v r="$raw" 'BEGIN { printf "%.1f MiB compressed, %.1f MiB of files", s / 1048576, r / 1048576 }') (load $(cut -d' ' -f1 /proc/loadavg))"
+	rm -f "$work/floor" "$work/j1" "$work/j2"
+	i=0
+	while [ $i -lt "$REPEAT" ]; do
+		floor_run
+		batch_run 1
+		batch_run 2
+		i=$((i + 1))
+	done
+	[ "$got" = "$n" ] || echo "warning: $got cases stored, $n expected"
+	header
+	line floor "$n" "tar -xzf + grep -rc (floor)"
+	line j1 "$n" "crashtriage batch -j1"
+	line j2 "$n" "crashtriage batch -j2"
+	# the rerun reads nothing: the cost of listing and hashing
+	rm -f "$work/rerun"
+	run rerun "$CT" batch -q -j 2 --db "$work/r.sqlite" "$work/cases.tgz"
+	printf '%-32s %8.2f\n' "  rerun (nothing new)" "$(median 1 rerun)"
+	awk -v f="$(median 1 floor)" -v a="$(median 1 j1)" -v b="$(median 1 j2)" 'BEGIN {
+		printf "ratios (load %s): floor/j1 = %.2f (goal <= 1.5)   j2/j1 = %.2f (goal >= 1.7)\n", "'"$(cut -d' ' -f1 /proc/loadavg)"'", a / f, a / b }'
+}
+
+# flat N...: per-case cost as the archive grows
+flat() {
+	echo "flatness: PAD=200, ms per case (median of $REPEAT)"
+	printf '%-10s %10s %10s %12s %12s\n' cases "j1 ms" "j2 ms" "j1 CPU ms" "j2 CPU ms"
+	for n in "$@"; do
+		gen "$n" 200
+		rm -f "$work/j1" "$work/j2"
+		i=0
+		while [ $i -lt "$REPEAT" ]; do
+			batch_run 1
+			batch_run 2
+			i=$((i + 1))
+		done
+		awk -v n="$n" -v a="$(median 1 j1)" -v b="$(median 1 j2)" \
+			-v c="$(median 2 j1)" -v d="$(median 2 j2)" 'BEGIN {
+			printf "%-10d %10.3f %10.3f %12.3f %12.3f\n", n, a * 1000 / n, b * 1000 / n, c * 1000 / n, d * 1000 / n }'
+	done
+}
+
+case ${1:-} in
+flat)
+	shift
+	[ $# -gt 0 ] || set -- 1000 10000
+	flat "$@"
+	;;
+'')
+	shape 10000 200
+	shape 2000 2000
+	;;
+*)
+	shape "$1" "${2:-200}"
+	;;
+esac

@@ -2,7 +2,8 @@
 /*
  * batch.c - the batch engine behind "crashtriage batch" (db/batch.h):
  * listing and planning the inputs, reading them case by case, the
- * analysis thread pool, and storing into the results database.
+ * analysis workers, and the writer thread that stores into the results
+ * database.
  *
  * The PATHs are listed on disk first.  Every unpacked support bundle
  * folder (see ct_bundle_plan in analyzer/source.h) is one input; every
@@ -13,12 +14,14 @@
  * hashes every file again).  A stored input is skipped.  Links in a
  * folder to files outside it are not followed unless follow_links.
  *
- * A new input is read twice through analyzer/source.c: once for the
- * names (to find the bundles in it), once for the data, one entry at a
- * time.  Entries of a bundle go into one case, other entries are a case
- * each; each case is analysed, matched and stored in its own transaction,
- * and the input is marked done after its last case.  After a kill, the
- * rerun skips the cases already stored and finishes the input.
+ * A new input is read through analyzer/source.c, its names (to find the
+ * bundles in it) before its data, one entry at a time: a folder is walked
+ * twice, an archive once, its entries kept in a spool file until all its
+ * names are known (see "an archive read once" below).  Entries of a
+ * bundle go into one case, other entries are a case each; each case is
+ * analysed, matched and stored whole, and the input is marked done after
+ * its last case, in the same transaction or a later one.  After a kill,
+ * the rerun skips the cases already stored and finishes the input.
  *
  * Inside a case, consecutive vm-support fragments NAME.FRAG-00000,
  * NAME.FRAG-00001, ... are joined into one entry NAME before analysis (a
@@ -29,14 +32,19 @@
  * big files mapped, big members spooled and mapped); what is not read
  * (over max_member, nested too deep, no room to spool) is a failed
  * case with its reason, or a note on its bundle, counted in the stats.
- * Each step of a case's analysis runs in a thread the reader watches:
- * over case_timeout, the case is stored failed and the thread is left to
+ * A case's analysis runs on a worker the writer watches (and the part of
+ * a big bundle the reader analyses itself, on a thread it watches): over
+ * case_timeout, the case is stored failed and the thread is left to
  * finish and free its job.
  *
- * With jobs > 1, that many threads analyse cases; the calling thread
- * reads the inputs and is the only one that writes the database, storing
- * cases in the order they were completed: the database is the same for
- * every number of jobs.
+ * Three stages run at once: the calling thread reads the inputs and
+ * groups their entries into cases; jobs (at least one) worker threads
+ * analyse and match them; one writer thread stores them in the order
+ * they were completed (the database is the same for every number of
+ * jobs), GROUP_CASES cases or GROUP_SECONDS to a transaction, so that
+ * commits cost little per case.  A kill -9 loses at most the group not
+ * committed yet, never part of a case; the reader's own few statements
+ * (stat cache, new inputs) are serialised with the writer's by db_mu.
  *
  * It lives in db/ because it is the stage that fills the results store:
  * sources, extractors and the matcher are what it calls, results.c is
@@ -47,12 +55,14 @@
 #include <sys/file.h>
 #include <sys/mman.h>
 #include <inttypes.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -81,8 +91,10 @@ struct pool;
 
 struct ct_batch {
 	struct ct_results *db;
+	pthread_mutex_t db_mu;	/* db is used by the reader and the writer */
 	int lock_fd;		/* flock(2) held on the database file */
-	struct pool *pool;	/* analysis threads, NULL with one job */
+	struct pool *pool;	/* analysis and writer threads, NULL until
+				 * the first ct_batch_add_paths() */
 	char *db_path;		/* its files are never inputs */
 	const struct ct_kb *kb;
 	struct ct_batch_options opts;
@@ -97,8 +109,23 @@ struct ct_batch {
 /* Tell the caller how far the batch is. */
 static void show_progress(struct ct_batch *b, bool force)
 {
-	if (b->opts.progress)
-		b->opts.progress(b->opts.arg, &b->st, force);
+	if (!b->opts.progress)
+		return;
+	struct ct_batch_stats st;
+	ct_batch_get_stats(b, &st);
+	b->opts.progress(b->opts.arg, &st, force);
+}
+
+/* The reader's use of the database, between the writer's cases (it may
+ * join the writer's open group transaction: a statement is whole). */
+static void db_lock(struct ct_batch *b)
+{
+	pthread_mutex_lock(&b->db_mu);
+}
+
+static void db_unlock(struct ct_batch *b)
+{
+	pthread_mutex_unlock(&b->db_mu);
 }
 
 /* Tell the caller about a PATH skipped or not readable. */
@@ -199,9 +226,14 @@ static struct ct_error *file_hash(struct ct_batch *b, const char *path,
 			   st.st_mtim.tv_nsec;
 	bool found = false;
 	/* the cache trusts path, size, mtime and inode; --recheck not */
-	struct ct_error *err = b->recheck ? NULL : ct_results_stat_lookup(
-		b->db, path, (uint64_t)st.st_size, mtime_ns,
-		(uint64_t)st.st_ino, ret, &found);
+	struct ct_error *err = NULL;
+	if (!b->recheck) {
+		db_lock(b);
+		err = ct_results_stat_lookup(b->db, path, (uint64_t)st.st_size,
+					     mtime_ns, (uint64_t)st.st_ino, ret,
+					     &found);
+		db_unlock(b);
+	}
 	if (err || found) {
 		close(fd);
 		return err;
@@ -226,18 +258,23 @@ static struct ct_error *file_hash(struct ct_batch *b, const char *path,
 	unsigned char d[32];
 	ct_sha256_final(&h, d);
 	ct_sha256_hex(d, ret);
-	return ct_results_stat_store(b->db, path, (uint64_t)st.st_size,
-				     mtime_ns, (uint64_t)st.st_ino, ret);
+	db_lock(b);
+	err = ct_results_stat_store(b->db, path, (uint64_t)st.st_size,
+				    mtime_ns, (uint64_t)st.st_ino, ret);
+	db_unlock(b);
+	return err;
 }
 
 /* ---- reading one input -------------------------------------------------- */
 
-/* A case being filled while its input is read.  With -j N > 1 the data of
- * its entries is copied into the job (at most FLUSH_BYTES; beyond that the
- * reader analyses what it holds itself), and the job is analysed by a
- * worker thread; results are stored by this thread in the order the cases
- * were completed, so the database is the same whatever N. */
+/* A case being filled while its input is read.  The data of its entries
+ * is copied into the job (at most FLUSH_BYTES; beyond that the reader
+ * analyses what it holds itself), and the job is analysed by a worker
+ * thread; the writer stores results in the order the cases were
+ * completed, so the database is the same whatever the number of jobs. */
 enum { FLUSH_BYTES = 64 << 20 };
+/* Data the jobs waiting for a worker may hold (at least one job). */
+#define QUEUED_BYTES ((uint64_t)2 * FLUSH_BYTES)
 #define FRAG_MAX ((size_t)512 << 20)	/* bytes of joined fragments */
 
 struct pending {
@@ -274,22 +311,54 @@ struct job {
 				 * later entries are dropped */
 	double spent;		/* seconds of analysis so far */
 	double started;		/* when a worker took it (monotonic), or 0 */
+	bool input_done;	/* not a case: the mark that input_id is
+				 * done (error: its first error) */
+	size_t held;		/* bytes counted in queued_bytes */
 	struct job *next;	/* work queue link */
 };
 
+/*
+ * The pipeline: the reader (the calling thread) submits each case, and
+ * each input's done mark after its cases, into a ring in the order they
+ * were completed; workers analyse the cases; the writer thread stores
+ * the ring in order, committing groups of cases.
+ */
 struct pool {
-	pthread_mutex_t mu;
+	struct ct_batch *b;
+	pthread_mutex_t mu;	/* guards what follows, and b->st's cases
+				 * and failed */
 	pthread_cond_t work;	/* a job was queued, or stop */
 	size_t live;		/* worker threads running */
 	size_t stuck;		/* of them, on an abandoned job */
-	pthread_cond_t done;	/* a job was analysed */
+	pthread_cond_t done;	/* the ring was empty, the reader waits,
+				 * flush or stop: the writer looks (it
+				 * also looks every POLL_SECONDS) */
+	pthread_cond_t room;	/* the reader may go on (relieved()), or
+				 * the writer committed or failed */
 	struct job *head, *tail; /* queued for a worker */
+	size_t idle;		/* workers waiting for a job */
+	size_t queued;		/* jobs submitted and not analysed yet */
+	size_t queued_max;	/* the reader waits at this many... */
+	uint64_t queued_bytes;	/* ...or this much data held by them */
+	bool reader_waiting;	/* until relieved(): signal room */
 	struct job **inflight;	/* submitted, not stored: FIFO ring */
 	size_t in_head, in_count, in_cap;
-	bool stop;
-	pthread_t *threads;
-	size_t nthreads;
-	const struct ct_kb *kb;
+	bool stop;		/* no more jobs: threads end when idle */
+	bool flush;		/* the reader waits: commit when the ring
+				 * is empty */
+	bool started;		/* pool_start ran: there is something to
+				 * stop */
+	pthread_t writer;
+	bool writer_live;	/* writer was created: join it */
+	bool failed;		/* the writer met an error: it stores
+				 * nothing more */
+	struct ct_error *err;	/* that error, until the reader takes it */
+	bool uncommitted;	/* stored cases not committed yet (the
+				 * writer's group_open, for the reader) */
+	/* the writer's own: */
+	bool group_open;	/* a group transaction is open */
+	size_t group_cases;	/* jobs stored in it */
+	double group_since;	/* when it began (monotonic) */
 };
 
 struct open_case {
@@ -312,6 +381,8 @@ struct input_run {
 	size_t entries;		/* entries of the data pass */
 	const char *sha;	/* content hash of an archive whose cases
 				 * are sharded one by one, else NULL */
+	bool resumed;		/* cases of it may be stored (by an earlier
+				 * run): look each one up */
 };
 
 static void pending_deinit(struct pending *p)
@@ -377,6 +448,33 @@ static double mono_now(void)
 	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
 }
 
+/* A condition variable whose timed waits are on CLOCK_MONOTONIC. */
+static void cond_init_mono(pthread_cond_t *cv)
+{
+	pthread_condattr_t ca;
+	pthread_condattr_init(&ca);
+	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
+	pthread_cond_init(cv, &ca);
+	pthread_condattr_destroy(&ca);
+}
+
+/* CLOCK_MONOTONIC time secs from now (none when secs < 0), for a
+ * condition variable made by cond_init_mono(). */
+static struct timespec mono_deadline(double secs)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (secs < 0)
+		secs = 0;
+	t.tv_sec += (time_t)secs;
+	t.tv_nsec += (long)((secs - (double)(time_t)secs) * 1e9);
+	if (t.tv_nsec >= 1000000000) {
+		t.tv_sec++;
+		t.tv_nsec -= 1000000000;
+	}
+	return t;
+}
+
 /* For tests only: CRASHTRIAGE_TEST_CASE_DELAY="TEXT:SECONDS" makes the
  * analysis of every case whose name contains TEXT take SECONDS longer, a
  * slow input on demand for the --case-timeout tests. */
@@ -405,13 +503,42 @@ static void job_analyse(struct job *j, const struct ct_kb *kb)
 	j->err = err;
 }
 
+/* Whether the reader, waiting for room, may go on: the ring has room and
+ * the workers' queue is down to half (the reader then submits a run of
+ * jobs instead of waking for each one).  p->mu held. */
+static bool relieved(const struct pool *p)
+{
+	return p->in_count < p->in_cap && p->queued <= p->queued_max / 2 &&
+	       (!p->queued || p->queued_bytes <= QUEUED_BYTES / 2);
+}
+
+/* Whether the reader must wait before submitting.  p->mu held. */
+static bool pool_full(const struct pool *p)
+{
+	return p->in_count == p->in_cap || p->queued >= p->queued_max ||
+	       (p->queued && p->queued_bytes > QUEUED_BYTES);
+}
+
+/* j is analysed (or given up): off the workers' queue count.  p->mu
+ * held. */
+static void unqueue(struct pool *p, struct job *j)
+{
+	p->queued--;
+	p->queued_bytes -= j->held;
+	if (p->reader_waiting && relieved(p))
+		pthread_cond_signal(&p->room);
+}
+
 static void *worker(void *arg)
 {
 	struct pool *p = arg;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (!p->head && !p->stop)
+		while (!p->head && !p->stop) {
+			p->idle++;
 			pthread_cond_wait(&p->work, &p->mu);
+			p->idle--;
+		}
 		if (!p->head)
 			break;
 		struct job *j = p->head;
@@ -420,8 +547,10 @@ static void *worker(void *arg)
 			p->tail = NULL;
 		j->started = mono_now();
 		pthread_mutex_unlock(&p->mu);
-		job_analyse(j, p->kb);
+		job_analyse(j, p->b->kb);
 		pthread_mutex_lock(&p->mu);
+		if (!j->abandoned)
+			unqueue(p, j);
 		if (j->abandoned) {
 			/* stored as timed out meanwhile: drop the result */
 			p->stuck--;
@@ -431,8 +560,8 @@ static void *worker(void *arg)
 			pthread_mutex_lock(&p->mu);
 			continue;
 		}
+		/* the writer finds it when it looks */
 		j->done = true;
-		pthread_cond_broadcast(&p->done);
 	}
 	p->live--;
 	pthread_cond_broadcast(&p->done);
@@ -440,7 +569,7 @@ static void *worker(void *arg)
 	return NULL;
 }
 
-/* One more worker (detached: pool_stop waits for p->live). */
+/* One more worker (detached: pool_stop waits for p->live); p->mu held. */
 static int worker_start(struct pool *p)
 {
 	pthread_t t;
@@ -452,64 +581,15 @@ static int worker_start(struct pool *p)
 	return 0;
 }
 
-static struct ct_error *pool_start(struct pool *p, size_t n,
-				   const struct ct_kb *kb)
-{
-	memset(p, 0, sizeof(*p));
-	p->kb = kb;
-	p->in_cap = 2 * n;
-	p->inflight = calloc(p->in_cap, sizeof(*p->inflight));
-	p->threads = calloc(n, sizeof(*p->threads));
-	if (!p->inflight || !p->threads)
-		return &ct_enomem;
-	pthread_mutex_init(&p->mu, NULL);
-	pthread_cond_init(&p->work, NULL);
-	pthread_cond_init(&p->done, NULL);
-	for (size_t i = 0; i < n; i++) {
-		pthread_mutex_lock(&p->mu);
-		int e = worker_start(p);
-		pthread_mutex_unlock(&p->mu);
-		if (e)
-			return ct_error_os(e, NULL, "cannot start a thread");
-		p->nthreads++;
-	}
-	return NULL;
-}
-
-/* Stop the workers after the queued jobs; free what was not stored. */
-static void pool_stop(struct pool *p)
-{
-	if (!p->threads)
-		return;
-	pthread_mutex_lock(&p->mu);
-	p->stop = true;
-	pthread_cond_broadcast(&p->work);
-	while (p->live > p->stuck)
-		pthread_cond_wait(&p->done, &p->mu);
-	bool stuck = p->stuck;
-	pthread_mutex_unlock(&p->mu);
-	/* workers on an abandoned case still use the pool: it lives on (the
-	 * process ends soon) */
-	if (stuck)
-		return;
-	for (size_t i = 0; i < p->in_count; i++)
-		job_destroy(p->inflight[(p->in_head + i) % p->in_cap]);
-	free(p->inflight);
-	free(p->threads);
-	if (p->nthreads || p->in_cap) {
-		pthread_mutex_destroy(&p->mu);
-		pthread_cond_destroy(&p->work);
-		pthread_cond_destroy(&p->done);
-	}
-	memset(p, 0, sizeof(*p));
-}
-
-/* Store an analysed job and free it. */
+/* Store an analysed job (or mark its input done) and free it; on the
+ * writer thread, in the group transaction. */
 static struct ct_error *job_store(struct ct_batch *b, struct job *j)
 {
 	struct ct_error *err = j->err;
 	j->err = NULL;
-	if (!err) {
+	if (!err && j->input_done) {
+		err = ct_results_input_finish(b->db, j->input_id, j->error);
+	} else if (!err) {
 		struct ct_results_case rc = {
 			.input_id = j->input_id, .member = j->member,
 			.name = j->key, .bundle = j->bundle,
@@ -517,13 +597,7 @@ static struct ct_error *job_store(struct ct_batch *b, struct job *j)
 		};
 		err = ct_results_store_case(b->db, &rc);
 	}
-	if (!err) {
-		b->st.cases++;
-		if (j->error)
-			b->st.failed++;
-	}
 	job_destroy(j);
-	show_progress(b, false);
 	return err;
 }
 
@@ -554,13 +628,320 @@ static struct job *job_timed_out(const struct ct_batch *b, const struct job *j)
 	return r;
 }
 
-/* A run of job_flush (final: job_analyse) watched by the reader. */
+/* ---- the writer --------------------------------------------------------- */
+
+/* Cases committed together: at most GROUP_CASES, or what GROUP_SECONDS
+ * after the group's first brought, whichever comes first.  A kill loses
+ * at most the open group, never part of a case. */
+enum { GROUP_CASES = 64 };
+#define GROUP_SECONDS 0.1
+/* How often the writer looks at the ring while jobs are in it. */
+#define POLL_SECONDS 0.01
+
+/* Whether the writer gives up waiting for j (over the time limit). */
+static bool over_time(const struct ct_batch *b, const struct job *j)
+{
+	return !j->done && b->case_timeout && j->started &&
+	       mono_now() - j->started + j->spent >= (double)b->case_timeout;
+}
+
+/* Wait on cv with p->mu held, until at most `at` (monotonic seconds). */
+static void wait_until(struct pool *p, pthread_cond_t *cv, double at)
+{
+	double left = at - mono_now();
+	if (left <= 0)
+		return;
+	struct timespec t = mono_deadline(left);
+	pthread_cond_timedwait(cv, &p->mu, &t);
+}
+
+/* The writer's group transaction: open, or commit it.  Called with
+ * p->mu not held; takes the database lock. */
+static struct ct_error *group_commit(struct ct_batch *b)
+{
+	struct pool *p = b->pool;
+	pthread_mutex_lock(&b->db_mu);
+	struct ct_error *err = ct_results_commit(b->db);
+	pthread_mutex_unlock(&b->db_mu);
+	p->group_cases = 0;
+	p->group_open = false;
+	return err;
+}
+
+static struct ct_error *group_store(struct ct_batch *b, struct job *j)
+{
+	struct pool *p = b->pool;
+	struct ct_error *err = NULL;
+	pthread_mutex_lock(&b->db_mu);
+	if (!p->group_open) {
+		err = ct_results_begin(b->db);
+		p->group_open = !err;
+		p->group_since = mono_now();
+	}
+	if (!err) {
+		err = job_store(b, j);
+		j = NULL;
+		/* a failed store rolled the group back */
+		p->group_open = !err;
+		p->group_cases++;
+	}
+	pthread_mutex_unlock(&b->db_mu);
+	job_destroy(j);
+	if (!err && p->group_cases >= GROUP_CASES)
+		err = group_commit(b);
+	return err;
+}
+
+/* The head of the ring is over the time limit: store it failed in its
+ * place, and leave the worker to finish and free it; another worker
+ * takes its place.  p->mu held. */
+static struct ct_error *give_up(struct ct_batch *b, struct job *j)
+{
+	struct pool *p = b->pool;
+	struct job *r = job_timed_out(b, j);
+	if (!r)
+		return &ct_enomem;
+	j->abandoned = true;
+	unqueue(p, j);
+	p->stuck++;
+	atomic_fetch_add(&abandoned_running, 1);
+	p->inflight[p->in_head] = r;
+	int e = worker_start(p);
+	return e ? ct_error_os(e, NULL, "cannot start a thread") : NULL;
+}
+
+/*
+ * The writer thread: store the jobs of the ring in the order they were
+ * submitted (the database is the same for every number of jobs), in
+ * groups of cases per transaction.  After an error it stores nothing
+ * more, and frees what comes; the reader takes the error.
+ */
+static void *writer_main(void *arg)
+{
+	struct ct_batch *b = arg;
+	struct pool *p = b->pool;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		struct job *j = p->in_count ? p->inflight[p->in_head] : NULL;
+		struct ct_error *err = NULL;
+		if (j && over_time(b, j)) {
+			err = give_up(b, j);
+			j = p->inflight[p->in_head];
+		}
+		if (!err && j && j->done) {
+			p->in_head = (p->in_head + 1) % p->in_cap;
+			p->in_count--;
+			p->uncommitted = true;
+			if (p->reader_waiting && relieved(p))
+				pthread_cond_signal(&p->room);
+			bool failed = p->failed;
+			bool is_case = !j->input_done;
+			bool failed_case = j->error != NULL;
+			pthread_mutex_unlock(&p->mu);
+			if (failed)
+				job_destroy(j);
+			else
+				err = group_store(b, j);
+			pthread_mutex_lock(&p->mu);
+			if (!failed && !err && is_case) {
+				b->st.cases++;
+				if (failed_case)
+					b->st.failed++;
+			}
+		} else if (!err && p->group_open &&
+			   (mono_now() - p->group_since >= GROUP_SECONDS ||
+			    (p->flush && !p->in_count))) {
+			pthread_mutex_unlock(&p->mu);
+			err = group_commit(b);
+			pthread_mutex_lock(&p->mu);
+			pthread_cond_broadcast(&p->room);
+		} else if (!err) {
+			if (p->stop && !p->in_count && !p->group_open)
+				break;
+			/* with jobs in the ring, look every POLL_SECONDS (for
+			 * what is done, and at the clock) rather than be woken
+			 * for each job */
+			double at = p->in_count ? mono_now() + POLL_SECONDS
+						: HUGE_VAL;
+			if (p->group_open && p->group_since + GROUP_SECONDS < at)
+				at = p->group_since + GROUP_SECONDS;
+			if (at == HUGE_VAL)
+				pthread_cond_wait(&p->done, &p->mu);
+			else
+				wait_until(p, &p->done, at);
+		}
+		if (err) {
+			if (!p->failed) {
+				p->failed = true;
+				p->err = err;
+			} else {
+				ct_error_destroy(err);
+			}
+			pthread_cond_broadcast(&p->room);
+		}
+		p->uncommitted = p->group_open;
+	}
+	pthread_cond_broadcast(&p->room);
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Start n analysis threads and the writer. */
+static struct ct_error *pool_start(struct ct_batch *b, size_t n)
+{
+	struct pool *p = b->pool;
+	memset(p, 0, sizeof(*p));
+	p->b = b;
+	/* analysed cases wait in the ring between the writer's looks */
+	p->in_cap = 2 * n + 128;
+	p->queued_max = 4 * n + 4;
+	p->inflight = calloc(p->in_cap, sizeof(*p->inflight));
+	if (!p->inflight)
+		return &ct_enomem;
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->work, NULL);
+	pthread_cond_init(&p->room, NULL);
+	cond_init_mono(&p->done);
+	p->started = true;
+	int e = pthread_create(&p->writer, NULL, writer_main, b);
+	if (e)
+		return ct_error_os(e, NULL, "cannot start a thread");
+	p->writer_live = true;
+	for (size_t i = 0; i < n; i++) {
+		pthread_mutex_lock(&p->mu);
+		e = worker_start(p);
+		pthread_mutex_unlock(&p->mu);
+		if (e)
+			return ct_error_os(e, NULL, "cannot start a thread");
+	}
+	return NULL;
+}
+
+/* Stop the writer after the ring and the workers after the queue; free
+ * what was not stored. */
+static void pool_stop(struct pool *p)
+{
+	if (!p->started)
+		return;
+	pthread_mutex_lock(&p->mu);
+	p->stop = true;
+	p->flush = true;
+	pthread_cond_broadcast(&p->work);
+	pthread_cond_broadcast(&p->done);
+	pthread_mutex_unlock(&p->mu);
+	if (p->writer_live)
+		pthread_join(p->writer, NULL);
+	pthread_mutex_lock(&p->mu);
+	while (p->live > p->stuck)
+		pthread_cond_wait(&p->done, &p->mu);
+	bool stuck = p->stuck;
+	pthread_mutex_unlock(&p->mu);
+	ct_error_destroy(p->err);
+	p->err = NULL;
+	/* workers on an abandoned case still use the pool: it lives on (the
+	 * process ends soon) */
+	if (stuck)
+		return;
+	for (size_t i = 0; i < p->in_count; i++)
+		job_destroy(p->inflight[(p->in_head + i) % p->in_cap]);
+	free(p->inflight);
+	pthread_mutex_destroy(&p->mu);
+	pthread_cond_destroy(&p->work);
+	pthread_cond_destroy(&p->done);
+	pthread_cond_destroy(&p->room);
+	memset(p, 0, sizeof(*p));
+}
+
+/* The writer's error, once (p->mu held); later calls give a generic one
+ * so that the reader stops. */
+static struct ct_error *pool_error(struct pool *p)
+{
+	if (!p->failed)
+		return NULL;
+	struct ct_error *err = p->err;
+	p->err = NULL;
+	return err ? err : ct_error_create(CT_ERROR_OS, "the results "
+					   "database could not be written");
+}
+
+/* Hand j to the writer (behind every job submitted before it) and, unless
+ * it is done already (a mark or a failed case), to a worker.  Waits while
+ * the ring is full. */
+static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
+{
+	struct pool *p = b->pool;
+	pthread_mutex_lock(&p->mu);
+	if (pool_full(p) && !p->failed) {
+		p->reader_waiting = true;
+		pthread_cond_signal(&p->done);
+		while (!relieved(p) && !p->failed)
+			pthread_cond_wait(&p->room, &p->mu);
+		p->reader_waiting = false;
+	}
+	struct ct_error *err = pool_error(p);
+	if (err) {
+		pthread_mutex_unlock(&p->mu);
+		job_destroy(j);
+		return err;
+	}
+	p->inflight[(p->in_head + p->in_count) % p->in_cap] = j;
+	if (!p->in_count++)
+		pthread_cond_signal(&p->done);	/* the writer may sleep */
+	j->next = NULL;
+	if (!j->done) {
+		if (p->tail)
+			p->tail->next = j;
+		else
+			p->head = j;
+		p->tail = j;
+		j->held = j->bytes;
+		p->queued++;
+		p->queued_bytes += j->held;
+		if (p->idle)
+			pthread_cond_signal(&p->work);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* Wait until everything submitted is stored and committed. */
+static struct ct_error *pool_sync(struct ct_batch *b)
+{
+	struct pool *p = b->pool;
+	if (!p || !p->started)
+		return NULL;
+	pthread_mutex_lock(&p->mu);
+	p->flush = true;
+	pthread_cond_broadcast(&p->done);
+	while ((p->in_count || p->uncommitted) && !p->failed)
+		pthread_cond_wait(&p->room, &p->mu);
+	p->flush = false;
+	struct ct_error *err = pool_error(p);
+	pthread_mutex_unlock(&p->mu);
+	return err;
+}
+
+/* Mark the input done behind its cases: the mark is committed with the
+ * last of them or after it, so a rerun after a kill finishes the input. */
+static struct ct_error *submit_input_done(struct ct_batch *b, int64_t id,
+					  const char *error)
+{
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j || (error && !(j->error = strdup(error)))) {
+		free(j);
+		return &ct_enomem;
+	}
+	j->input_id = id;
+	j->input_done = true;
+	j->done = true;
+	return pool_submit(b, j);
+}
+
+/* A run of job_flush watched by the reader. */
 struct watch {
 	pthread_mutex_t mu;
 	pthread_cond_t cv;	/* done */
 	struct job *j;		/* the job, moved out of the caller's */
-	const struct ct_kb *kb;
-	bool final;		/* job_analyse, else job_flush */
 	bool done;		/* the run ended */
 	bool abandoned;		/* the reader gave up: the thread frees */
 	struct ct_error *err;	/* job_flush's error */
@@ -576,10 +957,7 @@ static void watch_free(struct watch *w)
 static void *watch_main(void *arg)
 {
 	struct watch *w = arg;
-	if (w->final)
-		job_analyse(w->j, w->kb);
-	else
-		w->err = job_flush(w->j);
+	w->err = job_flush(w->j);
 	pthread_mutex_lock(&w->mu);
 	w->done = true;
 	bool abandoned = w->abandoned;
@@ -594,11 +972,11 @@ static void *watch_main(void *arg)
 	return NULL;
 }
 
-/* Analyse what j holds (final: and finish it) in this thread's stead,
- * within what is left of the case's time limit.  Over the limit, the run
- * is abandoned (its thread frees the old job when it ends) and j becomes
- * a failed case whose later entries are dropped. */
-static struct ct_error *job_work(struct ct_batch *b, struct job *j, bool final)
+/* Analyse what j holds (a bundle bigger than FLUSH_BYTES) in this
+ * thread's stead, within what is left of the case's time limit.  Over the
+ * limit, the run is abandoned (its thread frees the old job when it ends)
+ * and j becomes a failed case whose later entries are dropped. */
+static struct ct_error *job_work(struct ct_batch *b, struct job *j)
 {
 	if (j->timed_out) {
 		for (size_t i = 0; i < j->item_count; i++)
@@ -607,12 +985,8 @@ static struct ct_error *job_work(struct ct_batch *b, struct job *j, bool final)
 		j->bytes = 0;
 		return NULL;
 	}
-	if (!b->case_timeout) {
-		if (!final)
-			return job_flush(j);
-		job_analyse(j, b->kb);
-		return NULL;
-	}
+	if (!b->case_timeout)
+		return job_flush(j);
 	struct watch *w = calloc(1, sizeof(*w));
 	struct job *moved = malloc(sizeof(*moved));
 	if (!w || !moved) {
@@ -622,26 +996,11 @@ static struct ct_error *job_work(struct ct_batch *b, struct job *j, bool final)
 	}
 	*moved = *j;
 	w->j = moved;
-	w->kb = b->kb;
-	w->final = final;
 	pthread_mutex_init(&w->mu, NULL);
-	pthread_condattr_t ca;
-	pthread_condattr_init(&ca);
-	pthread_condattr_setclock(&ca, CLOCK_MONOTONIC);
-	pthread_cond_init(&w->cv, &ca);
-	pthread_condattr_destroy(&ca);
+	cond_init_mono(&w->cv);
 	double t0 = mono_now();
-	double left = (double)b->case_timeout - j->spent;
-	if (left < 0)
-		left = 0;
-	struct timespec until;
-	clock_gettime(CLOCK_MONOTONIC, &until);
-	until.tv_sec += (time_t)left;
-	until.tv_nsec += (long)((left - (double)(time_t)left) * 1e9);
-	if (until.tv_nsec >= 1000000000) {
-		until.tv_sec++;
-		until.tv_nsec -= 1000000000;
-	}
+	struct timespec until = mono_deadline((double)b->case_timeout -
+					      j->spent);
 	pthread_t t;
 	int e = pthread_create(&t, NULL, watch_main, w);
 	if (e) {
@@ -676,93 +1035,6 @@ static struct ct_error *job_work(struct ct_batch *b, struct job *j, bool final)
 	struct ct_error *err = w->err;
 	watch_free(w);
 	return err;
-}
-
-/* Store analysed jobs in order; with wait, until none is in flight, else
- * until there is room for one more. */
-static struct ct_error *pool_drain(struct ct_batch *b, bool wait)
-{
-	struct pool *p = b->pool;
-	struct ct_error *err = NULL;
-	pthread_mutex_lock(&p->mu);
-	while (p->in_count && !err) {
-		struct job *j = p->inflight[p->in_head];
-		if (!j->done && b->case_timeout && j->started &&
-		    mono_now() - j->started + j->spent >=
-		    (double)b->case_timeout) {
-			/* over the limit: store it failed, and leave the
-			 * worker to finish and free it; another worker
-			 * takes its place */
-			struct job *r = job_timed_out(b, j);
-			if (!r) {
-				err = &ct_enomem;
-				break;
-			}
-			j->abandoned = true;
-			p->stuck++;
-			atomic_fetch_add(&abandoned_running, 1);
-			if (worker_start(p) != 0)
-				err = ct_error_os(errno, NULL, "cannot start a "
-						  "thread");
-			p->in_head = (p->in_head + 1) % p->in_cap;
-			p->in_count--;
-			pthread_mutex_unlock(&p->mu);
-			struct ct_error *e2 = job_store(b, r);
-			if (!err)
-				err = e2;
-			else
-				ct_error_destroy(e2);
-			pthread_mutex_lock(&p->mu);
-			continue;
-		}
-		if (!j->done) {
-			if (!wait && p->in_count < p->in_cap)
-				break;
-			if (!b->case_timeout) {
-				pthread_cond_wait(&p->done, &p->mu);
-				continue;
-			}
-			/* wake up to look at the clock */
-			struct timespec t;
-			clock_gettime(CLOCK_REALTIME, &t);
-			t.tv_nsec += 200000000;
-			if (t.tv_nsec >= 1000000000) {
-				t.tv_sec++;
-				t.tv_nsec -= 1000000000;
-			}
-			pthread_cond_timedwait(&p->done, &p->mu, &t);
-			continue;
-		}
-		p->in_head = (p->in_head + 1) % p->in_cap;
-		p->in_count--;
-		pthread_mutex_unlock(&p->mu);
-		err = job_store(b, j);
-		pthread_mutex_lock(&p->mu);
-	}
-	pthread_mutex_unlock(&p->mu);
-	return err;
-}
-
-static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
-{
-	struct pool *p = b->pool;
-	struct ct_error *err = pool_drain(b, false);
-	if (err) {
-		job_destroy(j);
-		return err;
-	}
-	pthread_mutex_lock(&p->mu);
-	p->inflight[(p->in_head + p->in_count) % p->in_cap] = j;
-	p->in_count++;
-	j->next = NULL;
-	if (p->tail)
-		p->tail->next = j;
-	else
-		p->head = j;
-	p->tail = j;
-	pthread_cond_signal(&p->work);
-	pthread_mutex_unlock(&p->mu);
-	return NULL;
 }
 
 static struct ct_error *collect_name(void *arg,
@@ -809,7 +1081,7 @@ static void note_error(struct input_run *r, const char *msg)
 
 static struct ct_error *frag_flush(struct ct_batch *b, struct job *j);
 
-/* The case is complete: analyse it here (-j1) or hand it to a worker. */
+/* The case is complete: hand it to a worker (and the writer). */
 static struct ct_error *finish_case(struct input_run *r, struct open_case *oc)
 {
 	struct ct_batch *b = r->b;
@@ -824,14 +1096,7 @@ static struct ct_error *finish_case(struct input_run *r, struct open_case *oc)
 		job_destroy(j);
 		return err;
 	}
-	if (b->pool)
-		return pool_submit(b, j);
-	err = job_work(b, j, true);
-	if (err) {
-		job_destroy(j);
-		return err;
-	}
-	return job_store(b, j);
+	return pool_submit(b, j);
 }
 
 static struct ct_error *open_case_for(struct input_run *r, const char *key,
@@ -856,11 +1121,16 @@ static struct ct_error *open_case_for(struct input_run *r, const char *key,
 	char *member = member_of(r->u, key);
 	if (!member)
 		return &ct_enomem;
-	bool stored;
-	struct ct_error *err = ct_results_case_exists(r->b->db, r->input_id,
-						      member, &stored);
+	bool stored = false;
+	struct ct_error *err = NULL;
+	if (r->resumed) {
+		db_lock(r->b);
+		err = ct_results_case_exists(r->b->db, r->input_id, member,
+					     &stored);
+		db_unlock(r->b);
+	}
 	/* a case of another shard is left to it, as if stored */
-	if (!err && r->sha && r->b->opts.shards > 1)
+	if (!err && !stored && r->sha && r->b->opts.shards > 1)
 		stored = ct_batch_shard_of(r->sha, member, r->b->opts.shards) !=
 			 r->b->opts.shard;
 	if (err || stored) {
@@ -935,8 +1205,8 @@ static struct ct_error *frag_flush(struct ct_batch *b, struct job *j)
 	j->frag_data = NULL;
 	j->frag_len = j->frag_cap = 0;
 	j->frag_too_big = false;
-	if (j->bytes > FLUSH_BYTES || !b->pool)
-		return job_work(b, j, false);
+	if (j->bytes > FLUSH_BYTES)
+		return job_work(b, j);
 	return NULL;
 }
 
@@ -980,15 +1250,6 @@ static struct ct_error *job_take(struct ct_batch *b, struct job *j,
 	}
 	if (frag)
 		return frag_take(j, e, base, n);
-	if (!b->pool && !b->case_timeout && e->data && !j->item_count) {
-		struct ct_error *err = ct_case_add_text(j->c, e->path, e->data,
-							e->len);
-		uint64_t lost;
-		if (!err && e->mapped && ct_map_lost(e->data, &lost))
-			err = ct_case_add_note_lost(j->c, e->path, lost,
-						    e->len);
-		return err;
-	}
 	if (!ct_grow((void **)&j->items, &j->item_cap, j->item_count + 1,
 		     sizeof(*j->items)))
 		return &ct_enomem;
@@ -1028,8 +1289,8 @@ static struct ct_error *job_take(struct ct_batch *b, struct job *j,
 	if (!p->mapped)
 		j->bytes += e->len;
 	/* a big bundle is analysed as it comes: memory stays bounded */
-	if (j->bytes > FLUSH_BYTES || !b->pool)
-		return job_work(b, j, false);
+	if (j->bytes > FLUSH_BYTES)
+		return job_work(b, j);
 	return NULL;
 }
 
@@ -1115,20 +1376,230 @@ static struct ct_error *fail_input(struct input_run *r, struct ct_error *why)
 	return err;
 }
 
+/* ---- an archive read once ----------------------------------------------- */
+
+/*
+ * An input's names are needed before its data (the bundles in it decide
+ * how its entries group into cases), and a compressed archive (a tgz) is
+ * inflated whole to list it as much as to read it.  So an archive is
+ * walked once, with its data, and what the walk gives is kept: the names
+ * in the input_run, each entry's bytes appended to one unlinked spool
+ * file in $TMPDIR.  The cases are then made by replaying the kept entries
+ * as the data walk would give them.  The data is walked a second time (as
+ * for a folder) when a member is big enough for the walk to spool it
+ * itself, past HOLD_ENTRIES entries, or past HOLD_BYTES or half the free
+ * space of $TMPDIR above the walk's own reserve; on a read error the
+ * input is read as a folder is, names then data, from the start.
+ */
+enum { HOLD_ENTRIES = 1 << 20, HOLD_DROP = 8 << 20 };
+#define HOLD_BYTES ((uint64_t)2 << 30)
+
+struct held_entry {
+	char *path;
+	uint64_t off;		/* its bytes in the spool */
+	size_t len;
+	bool has_data;		/* else it was skipped (no data) */
+	uint64_t size;		/* as the archive says */
+	char *skipped;		/* why not read, or NULL */
+};
+
+struct hold {
+	struct input_run *r;	/* the names go there */
+	int fd;			/* the spool, or -1 */
+	uint64_t used, limit;	/* bytes in the spool, and allowed */
+	struct held_entry *items;
+	size_t count, cap;
+	bool given_up;		/* the data is walked again */
+	bool read_error;	/* everything is walked again */
+	uint64_t disk_bytes;	/* progress of the walk at its end */
+};
+
+static void hold_drop(struct hold *h)
+{
+	for (size_t i = 0; i < h->count; i++) {
+		free(h->items[i].path);
+		free(h->items[i].skipped);
+	}
+	free(h->items);
+	h->items = NULL;
+	h->count = h->cap = 0;
+	if (h->fd >= 0)
+		close(h->fd);
+	h->fd = -1;
+}
+
+/* Bytes the spool may take in $TMPDIR, 0 when it cannot be used. */
+static uint64_t hold_limit(void)
+{
+	const char *dir = getenv("TMPDIR");
+	struct statvfs sv;
+	if (statvfs(dir && *dir ? dir : "/tmp", &sv) != 0)
+		return 0;
+	uint64_t free_bytes = (uint64_t)sv.f_bavail * sv.f_frsize;
+	if (free_bytes <= CT_SOURCE_SPOOL_RESERVE)
+		return 0;
+	uint64_t half = (free_bytes - CT_SOURCE_SPOOL_RESERVE) / 2;
+	return half < HOLD_BYTES ? half : HOLD_BYTES;
+}
+
+/* Append e's bytes to the spool; false when they do not fit. */
+static bool hold_write(struct hold *h, const struct ct_source_entry *e)
+{
+	if (e->len > h->limit - h->used)
+		return false;
+	for (size_t done = 0; done < e->len;) {
+		ssize_t n = write(h->fd, e->data + done, e->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		done += (size_t)n;
+	}
+	h->used += e->len;
+	return true;
+}
+
+static struct ct_error *hold_entry(void *arg, const struct ct_source_entry *e)
+{
+	struct hold *h = arg;
+	struct ct_batch *b = h->r->b;
+	if (e->error) {
+		/* read again from the start, as a folder is */
+		h->read_error = true;
+		return ct_error_create(CT_ERROR_OS, "read error");
+	}
+	struct ct_error *err = collect_name(h->r, e);
+	if (err)
+		return err;
+	h->disk_bytes = b->st.disk_now = e->disk_bytes;
+	show_progress(b, false);
+	if (h->given_up)
+		return NULL;
+	if (e->mapped || h->count == HOLD_ENTRIES ||
+	    !ct_grow((void **)&h->items, &h->cap, h->count + 1,
+		     sizeof(*h->items))) {
+		hold_drop(h);
+		h->given_up = true;
+		return NULL;
+	}
+	struct held_entry *he = &h->items[h->count];
+	memset(he, 0, sizeof(*he));
+	he->off = h->used;
+	he->len = e->len;
+	he->has_data = e->data != NULL;
+	he->size = e->size;
+	if (!(he->path = strdup(e->path)) ||
+	    (e->skipped && !(he->skipped = strdup(e->skipped)))) {
+		free(he->path);
+		return &ct_enomem;
+	}
+	h->count++;
+	if (e->data && !hold_write(h, e)) {
+		hold_drop(h);
+		h->given_up = true;
+	}
+	return NULL;
+}
+
+/*
+ * Walk the archive of r once, keeping its names in r and its entries in
+ * h (h->fd < 0 when none are kept).  *ret_named: r's names are complete
+ * (else they are walked for as for a folder).
+ */
+static struct ct_error *hold_walk(struct input_run *r, struct hold *h,
+				  bool *ret_named)
+{
+	struct ct_batch *b = r->b;
+	const char *dir = getenv("TMPDIR");
+	*ret_named = false;
+	h->r = r;
+	h->limit = hold_limit();
+	h->fd = h->limit ? open(dir && *dir ? dir : "/tmp",
+				O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+	if (h->fd < 0)
+		return NULL;
+	struct ct_source_options data = {
+		.names_only = false, .follow_links = b->follow_links,
+		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
+	};
+	struct ct_error *err = ct_source_walk(r->u->path, &data, hold_entry, h);
+	if (err == &ct_enomem)
+		return err;
+	if (err || h->read_error) {
+		ct_error_destroy(err);
+		hold_drop(h);
+		for (size_t i = 0; i < r->name_count; i++)
+			free(r->names[i]);
+		r->name_count = 0;
+		ct_bundle_plan_deinit(&r->plan);
+		memset(&r->plan, 0, sizeof(r->plan));
+		return NULL;
+	}
+	*ret_named = true;
+	return NULL;
+}
+
+/* Make the cases of the kept entries, as the data walk would. */
+static struct ct_error *hold_replay(struct hold *h)
+{
+	void *map = NULL;
+	size_t map_len = 0;
+	struct ct_error *err = NULL;
+	if (h->used)
+		err = ct_map_fd(h->fd, h->r->u->path, &map, &map_len);
+	uint64_t dropped = 0;	/* pages of the spool let go of */
+	for (size_t i = 0; i < h->count && !err; i++) {
+		const struct held_entry *he = &h->items[i];
+		struct ct_source_entry e = {
+			.path = he->path, .len = he->len, .fd = -1,
+			.size = he->size, .skipped = he->skipped,
+			.disk_bytes = h->disk_bytes,
+		};
+		if (he->has_data)
+			e.data = he->len ? (const char *)map + he->off : "";
+		err = take_entry(h->r, &e);
+		/* the cases copied what they keep: the resident set stays
+		 * small whatever the archive's size */
+		uint64_t done = (he->off + he->len) & ~(uint64_t)(HOLD_DROP - 1);
+		if (done - dropped >= HOLD_DROP) {
+			(void)madvise((char *)map + dropped, done - dropped,
+				      MADV_DONTNEED);
+			dropped = done;
+		}
+	}
+	ct_unmap_file(map, map_len);
+	return err;
+}
+
+/* Read input u (kind: what its first bytes say, "archive" or else) and
+ * submit its cases, then its done mark. */
 static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
-				  int64_t input_id, const char *archive_sha)
+				  const char *kind, int64_t input_id,
+				  const char *archive_sha)
 {
 	struct input_run r = { .b = b, .u = u, .input_id = input_id,
 			       .sha = archive_sha };
-	struct ct_source_options names = {
-		.names_only = true, .follow_links = b->follow_links,
-		.max_entry = b->max_member, .entry_timeout = b->case_timeout,
-	};
-	struct ct_error *err = ct_source_walk(u->path, &names, collect_name,
-					      &r);
-	if (err && err != &ct_enomem) {
-		err = fail_input(&r, err);
-		goto done;
+	db_lock(b);
+	struct ct_error *err = ct_results_input_has_cases(b->db, input_id,
+							  &r.resumed);
+	db_unlock(b);
+	if (err)
+		return err;
+	struct hold h = { .fd = -1 };
+	bool named = false;
+	if (strcmp(kind, "archive") == 0)
+		err = hold_walk(&r, &h, &named);
+	if (!err && !named) {
+		struct ct_source_options names = {
+			.names_only = true, .follow_links = b->follow_links,
+			.max_entry = b->max_member,
+			.entry_timeout = b->case_timeout,
+		};
+		err = ct_source_walk(u->path, &names, collect_name, &r);
+		if (err && err != &ct_enomem) {
+			err = fail_input(&r, err);
+			goto done;
+		}
 	}
 	if (!err)
 		err = ct_bundle_plan_finish(&r.plan);
@@ -1138,7 +1609,9 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 		if (root)
 			root->entries++;
 	}
-	if (!err) {
+	if (!err && h.fd >= 0) {
+		err = hold_replay(&h);
+	} else if (!err) {
 		struct ct_source_options data = {
 			.names_only = false, .follow_links = b->follow_links,
 			.max_entry = b->max_member,
@@ -1147,24 +1620,21 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 		err = ct_source_walk(u->path, &data, take_entry, &r);
 		if (err && err != &ct_enomem && err->code == CT_ERROR_OS)
 			err = fail_input(&r, err);
-		/* nothing lost silently: an archive with no file in it */
-		if (!err && !r.entries)
-			err = fail_input(&r, ct_error_at(ct_error_create(
-				CT_ERROR_NOT_RECOGNISED, "no file in it (an "
-				"empty archive, or a compressed stream of "
-				"zeros read as an empty tar)"), u->path, 0, 0,
-				false));
 	}
+	/* nothing lost silently: an archive with no file in it */
+	if (!err && !r.entries)
+		err = fail_input(&r, ct_error_at(ct_error_create(
+			CT_ERROR_NOT_RECOGNISED, "no file in it (an empty "
+			"archive, or a compressed stream of zeros read as an "
+			"empty tar)"), u->path, 0, 0, false));
 	/* bundles whose entries did not all come (the file changed) */
 	for (size_t i = 0; i < r.open_count && !err; i++)
 		if (r.open[i].key)
 			err = finish_case(&r, &r.open[i]);
 done:
-	/* every case of the input is stored before the input is done */
-	if (!err && b->pool)
-		err = pool_drain(b, true);
+	hold_drop(&h);
 	if (!err)
-		err = ct_results_input_finish(b->db, input_id, r.first_error);
+		err = submit_input_done(b, input_id, r.first_error);
 	input_run_deinit(&r);
 	return err;
 }
@@ -1294,13 +1764,16 @@ static struct ct_error *store_unreadable(struct ct_batch *b, const struct unit *
 	}
 	int64_t id;
 	bool done;
+	db_lock(b);
 	struct ct_error *err = ct_results_input_begin(b->db, sha, u->path, 0,
 						      kind, &id, &done);
+	db_unlock(b);
 	if (!err && !done) {
-		struct input_run r = { .b = b, .u = u, .input_id = id };
+		struct input_run r = { .b = b, .u = u, .input_id = id,
+				       .resumed = true };
 		err = fail_input(&r, ct_error_create(CT_ERROR_OS, "%s", msg));
 		if (!err)
-			err = ct_results_input_finish(b->db, id, msg);
+			err = submit_input_done(b, id, msg);
 		input_run_deinit(&r);
 		b->st.inputs_new++;
 	} else if (!err) {
@@ -1332,8 +1805,11 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 			struct unit u = { .path = paths[i], .kind = "file" };
 			bool done = false;
 			err = store_unreadable(b, &u, "file", err, &done);
-			if (!err && done)
+			if (!err && done) {
+				pthread_mutex_lock(&b->pool->mu);
 				b->st.failed++;
+				pthread_mutex_unlock(&b->pool->mu);
+			}
 		}
 	}
 	/* one stable order whatever the order of the arguments */
@@ -1373,10 +1849,12 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 			continue;	/* another shard's input */
 		int64_t id;
 		bool done;
+		db_lock(b);
 		err = ct_results_input_begin(b->db, sha, u->path,
 					     u->bundle ? 0 : l.files[u->first]
 							     .size,
 					     kind, &id, &done);
+		db_unlock(b);
 		if (err)
 			break;
 		if (done) {
@@ -1384,7 +1862,7 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 			continue;
 		}
 		b->st.inputs_new++;
-		err = run_input(b, u, id, archive ? sha : NULL);
+		err = run_input(b, u, kind, id, archive ? sha : NULL);
 	}
 	units_free(units, count);
 	for (size_t i = 0; i < l.count; i++)
@@ -1431,6 +1909,7 @@ struct ct_error *ct_batch_create(const char *db_path,
 		free(b);
 		return err;
 	}
+	pthread_mutex_init(&b->db_mu, NULL);
 	*ret = b;
 	return NULL;
 }
@@ -1443,11 +1922,12 @@ void ct_batch_destroy(struct ct_batch *b)
 		pool_stop(b->pool);
 		/* workers on an abandoned case still use the pool: it lives
 		 * on (the process ends soon) */
-		if (!b->pool->threads)
+		if (!b->pool->started)
 			free(b->pool);
 	}
 	ct_results_close(b->db);
 	close(b->lock_fd);	/* after SQLite closed: its locks stay whole */
+	pthread_mutex_destroy(&b->db_mu);
 	free(b->db_path);
 	free(b);
 }
@@ -1460,21 +1940,33 @@ struct ct_error *ct_batch_rematch(struct ct_batch *b, size_t *ret_count)
 struct ct_error *ct_batch_add_paths(struct ct_batch *b, char *const *paths,
 				    size_t npaths)
 {
-	if (!b->pool && b->opts.jobs > 1 && npaths) {
+	if (!b->pool) {
 		b->pool = calloc(1, sizeof(*b->pool));
 		if (!b->pool)
 			return &ct_enomem;
-		struct ct_error *err = pool_start(b->pool, b->opts.jobs,
-						  b->kb);
+		struct ct_error *err = pool_start(
+			b, b->opts.jobs > 1 ? b->opts.jobs : 1);
 		if (err)
 			return err;
 	}
-	return batch_paths(b, paths, npaths);
+	struct ct_error *err = batch_paths(b, paths, npaths);
+	/* what was stored is committed, even when the batch stopped */
+	struct ct_error *e2 = pool_sync(b);
+	if (!err)
+		return e2;
+	ct_error_destroy(e2);
+	return err;
 }
 
 void ct_batch_get_stats(const struct ct_batch *b, struct ct_batch_stats *ret)
 {
-	*ret = b->st;
+	if (b->pool && b->pool->started) {
+		pthread_mutex_lock(&b->pool->mu);
+		*ret = b->st;
+		pthread_mutex_unlock(&b->pool->mu);
+	} else {
+		*ret = b->st;
+	}
 }
 
 unsigned ct_batch_shard_of(const char *sha, const char *member,

@@ -8,13 +8,16 @@
  * folder is one input; every other file (a loose log, an archive) is one
  * input.  An input is known by its content hash, through a stat cache; a
  * stored input is skipped.  A new input is read through analyzer/source.c
- * (names first, to find its bundles, then the data), its entries grouped
+ * (names first, to find its bundles, then the data; an archive is
+ * inflated once, its entries kept in a spool file), its entries grouped
  * into cases (a bundle is one case, any other entry a case of its own,
  * vm-support NAME.FRAG-NNNNN fragments joined), each case analysed,
- * matched and stored in its own transaction.  With jobs > 1, that many
- * threads analyse cases while the calling thread reads inputs and is the
- * only one writing the database, in the order cases were completed: the
- * database is the same for every number of jobs.  A case whose analysis
+ * matched and stored whole.  The calling thread reads inputs; jobs
+ * threads (at least one) analyse cases; one writer thread stores them in
+ * the order they were completed (the database is the same for every
+ * number of jobs), committing groups of cases in one transaction: a kill
+ * loses at most the last group, never part of a case, and an input is
+ * marked done only with or after its last case.  A case whose analysis
  * goes over case_timeout is stored failed and its thread left to finish.
  *
  * A batch is used by one thread (the one that created it).
@@ -51,7 +54,7 @@ struct ct_batch_options {
 	 * ct_batch_has_abandoned() is false (a given-up analysis may still
 	 * use it after ct_batch_destroy()) */
 	const struct ct_kb *kb;
-	size_t jobs;		/* analysis threads; <= 1: the calling one */
+	size_t jobs;		/* analysis threads; 0 counts as 1 */
 	bool recheck;		/* hash every input, no stat cache lookups */
 	bool follow_links;	/* follow links in a folder to files outside */
 	unsigned case_timeout;	/* seconds a case's analysis (or the read of

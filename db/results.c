@@ -105,11 +105,13 @@ static const char *const migrations[] = {
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-/* Statements kept prepared: the inserts of the case model, then two. */
+/* Statements kept prepared: the inserts of the case model, then the
+ * others run once per case. */
 enum {
 	ST_INPUT, ST_FACT, ST_BT, ST_FRAME, ST_EVENT, ST_FIELD, ST_FINDING,
 	ST_NOTE, ST_MATCH, ST_COUNT,
-	ST_CASE = ST_COUNT, ST_EXISTS, CACHED_STATEMENTS,
+	ST_CASE = ST_COUNT, ST_EXISTS, ST_SIGNATURE, ST_CLUSTER_SET,
+	CACHED_STATEMENTS,
 };
 
 struct ct_results {
@@ -251,8 +253,10 @@ struct ct_error *ct_results_open_version(const char *path, int version,
 		return &ct_enomem;
 	}
 	struct ct_error *err = NULL;
+	/* no mutex of SQLite's: the caller serialises (see results.h) */
 	if (sqlite3_open_v2(path, &db->h, SQLITE_OPEN_READWRITE |
-			    SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+			    SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+			    NULL) != SQLITE_OK)
 		err = ct_sql_error(db->h, db->path, "cannot open");
 	if (!err)
 		err = harden(db);
@@ -479,6 +483,14 @@ struct ct_error *ct_results_case_exists(struct ct_results *db,
 	return NULL;
 }
 
+struct ct_error *ct_results_input_has_cases(struct ct_results *db,
+					    int64_t input_id, bool *ret)
+{
+	int64_t one;
+	return query_int(db, &one, ret, "SELECT 1 FROM cases WHERE "
+			 "input_id = ? LIMIT 1", "i", input_id);
+}
+
 /* ---- clusters (chosen by analyzer/cluster.c, stored here) -------------- */
 
 static struct ct_error *clusters_load(struct ct_results *db)
@@ -549,8 +561,9 @@ static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
 			return err;
 		}
 	}
-	return ct_sql_run(db->h, db->path, "UPDATE cases SET cluster_id = ? WHERE id = ?", "ii",
-		   id, case_id);
+	return ct_sql_run_cached(db->h, db->path, &db->cached[ST_CLUSTER_SET],
+				 "UPDATE cases SET cluster_id = ? WHERE id = ?",
+				 "ii", id, case_id);
 }
 
 /* ---- storing a case ----------------------------------------------------- */
@@ -649,10 +662,11 @@ static struct ct_error *store_signature(struct ct_results *db, int64_t id,
 				   c->signature.frame_count, SIZE_MAX);
 	if (!frames)
 		return &ct_enomem;
-	struct ct_error *err = ct_sql_run(db->h, db->path, "INSERT INTO signatures (case_id, hash, "
-				   "title, frames) VALUES (?, ?, ?, ?)",
-				   "ittt", id, c->signature.hash,
-				   c->signature.title, frames);
+	struct ct_error *err = ct_sql_run_cached(
+		db->h, db->path, &db->cached[ST_SIGNATURE],
+		"INSERT INTO signatures (case_id, hash, title, frames) "
+		"VALUES (?, ?, ?, ?)", "ittt", id, c->signature.hash,
+		c->signature.title, frames);
 	free(frames);
 	return err;
 }
@@ -839,6 +853,17 @@ static struct ct_error *rollback(struct ct_results *db, struct ct_error *err)
 	return err;
 }
 
+struct ct_error *ct_results_begin(struct ct_results *db)
+{
+	return ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+}
+
+struct ct_error *ct_results_commit(struct ct_results *db)
+{
+	struct ct_error *err = ct_sql_exec(db->h, db->path, "COMMIT");
+	return err ? rollback(db, err) : NULL;
+}
+
 struct ct_error *ct_results_store_case(struct ct_results *db,
 				       const struct ct_results_case *rc)
 {
@@ -848,7 +873,9 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	char *version = NULL;
 	if (c)
 		case_version(c, &product, &version);
-	struct ct_error *err = ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+	/* in the caller's transaction (ct_results_begin), else in its own */
+	bool own = sqlite3_get_autocommit(db->h) != 0;
+	struct ct_error *err = own ? ct_results_begin(db) : NULL;
 	if (err) {
 		free(version);
 		return err;
@@ -902,10 +929,7 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 	}
 	if (err)
 		return rollback(db, err);
-	err = ct_sql_exec(db->h, db->path, "COMMIT");
-	if (err)
-		return rollback(db, err);
-	return NULL;
+	return own ? ct_results_commit(db) : NULL;
 }
 
 /* ---- rebuilding and rematching ------------------------------------------ */

@@ -22,10 +22,16 @@
  *   matches       known-issue candidates with score, verdict, fix
  *   clusters      groups of unknown cases (see ct_results_store_case)
  *
- * Durability: WAL mode; one connection writes; each case is stored in one
- * transaction, and an input is marked done in its own transaction after
- * its last case.  A process killed at any moment leaves whole cases only:
- * the rerun skips the cases already stored and finishes the input.
+ * Durability: WAL mode with synchronous = NORMAL; one connection writes.
+ * A case is stored in one transaction, its own or a group's the caller
+ * opened (ct_results_begin); an input is marked done in the same
+ * transaction as its last case or a later one.  A process killed at any
+ * moment (kill -9) leaves every committed transaction and whole cases
+ * only: the rerun skips the cases already stored and finishes the input.
+ * On power loss or an OS crash, the transactions committed since the
+ * last checkpoint may be lost (NORMAL does not sync the WAL at each
+ * commit), always the latest ones and whole: the file stays consistent
+ * and the rerun redoes them.
  *
  * This is, with kb.c, the only code that includes sqlite3.h; all SQL binds
  * its parameters.
@@ -49,7 +55,10 @@ struct ct_results;
 
 /*
  * ct_results_open - open (create if missing) a results database for
- * writing.  Sets WAL mode and a busy timeout; migrates an older schema;
+ * writing.  The handle may pass between threads but never be used by two
+ * at once (SQLite's own mutexes are off: the caller serialises, as batch
+ * does for its reader and writer).
+ * Sets WAL mode and a busy timeout; migrates an older schema;
  * a newer schema gives CT_ERROR_UNSUPPORTED; a file that is no results
  * database gives CT_ERROR_CORRUPT.  Free with ct_results_close().
  */
@@ -100,6 +109,10 @@ struct ct_error *ct_results_input_finish(struct ct_results *db, int64_t id,
 struct ct_error *ct_results_case_exists(struct ct_results *db,
 					int64_t input_id, const char *member,
 					bool *ret);
+/* Whether any case is stored for the input (none: no case of it need be
+ * looked up with ct_results_case_exists). */
+struct ct_error *ct_results_input_has_cases(struct ct_results *db,
+					    int64_t input_id, bool *ret);
 
 /* What the store needs to know about a case besides the case model. */
 struct ct_results_case {
@@ -112,10 +125,22 @@ struct ct_results_case {
 };
 
 /*
+ * ct_results_begin - open a transaction (BEGIN IMMEDIATE) that the stores
+ * and input marks after it join, until ct_results_commit(): a group of
+ * cases costs one commit.  Error: the database's (busy, I/O).
+ */
+struct ct_error *ct_results_begin(struct ct_results *db);
+/* ct_results_commit - commit the transaction; on failure it is rolled
+ * back (nothing of it is stored) and the error returned. */
+struct ct_error *ct_results_commit(struct ct_results *db);
+
+/*
  * ct_results_store_case - store a case, its model, signature, matches and
- * cluster in one transaction.  Status: "failed" when rc->error, else
- * "known" when c->known, "unknown" when c has a signature, "no-crash"
- * when something was recognised, else "unrecognised".
+ * cluster in one transaction: its own, or the one ct_results_begin()
+ * opened.  Status: "failed" when rc->error, else "known" when c->known,
+ * "unknown" when c has a signature, "no-crash" when something was
+ * recognised, else "unrecognised".  On error the transaction is rolled
+ * back, a group's too: no case is ever stored in part.
  */
 struct ct_error *ct_results_store_case(struct ct_results *db,
 				       const struct ct_results_case *rc);

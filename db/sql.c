@@ -94,6 +94,22 @@ struct ct_error *ct_sql_run(sqlite3 *h, const char *path, const char *sql,
 	return err;
 }
 
+struct ct_error *ct_sql_run_cached(sqlite3 *h, const char *path,
+				   sqlite3_stmt **slot, const char *sql,
+				   const char *types, ...)
+{
+	if (!*slot) {
+		struct ct_error *err = ct_sql_prepare(h, path, sql, slot);
+		if (err)
+			return err;
+	}
+	va_list ap;
+	va_start(ap, types);
+	ct_sql_bindv(*slot, types, ap);
+	va_end(ap);
+	return ct_sql_step_reset(h, path, *slot, "cannot write");
+}
+
 struct ct_error *ct_sql_step_reset(sqlite3 *h, const char *path,
 				   sqlite3_stmt *st, const char *what)
 {

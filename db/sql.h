@@ -42,6 +42,12 @@ struct ct_error *ct_sql_prepare_bound(sqlite3 *h, const char *path,
 struct ct_error *ct_sql_run(sqlite3 *h, const char *path, const char *sql,
 			    const char *types, ...);
 
+/* Same, through a statement prepared on first use into *slot and kept
+ * there (the caller finalizes it), for statements run once per case. */
+struct ct_error *ct_sql_run_cached(sqlite3 *h, const char *path,
+				   sqlite3_stmt **slot, const char *sql,
+				   const char *types, ...);
+
 /* Step a statement whose values are bound, expecting SQLITE_DONE, then
  * reset it and clear its bindings for the next row; what names the
  * failure ("cannot insert"). */

@@ -309,6 +309,26 @@ rm -rf "$K/gen"
 t0=$(date +%s.%N)
 "$CRASHTRIAGE" batch --db "$K/ref.sqlite" "$K/in" >/dev/null 2>&1
 t1=$(date +%s.%N)
+# killed KILLED: what a batch killed mid-run left is whole, compared with
+# the uninterrupted run: every case stored has all its rows (cases are
+# committed in groups, never in part), and no input is marked done before
+# all its cases are committed (a rerun would skip the rest)
+killed_whole() {
+	sqlite3 -batch -noheader "$1" "ATTACH '$K/ref.sqlite' AS r;
+	SELECT 'half-stored case', c.member FROM cases c
+	  JOIN inputs i ON i.id = c.input_id JOIN r.inputs ri ON ri.sha256 = i.sha256
+	  JOIN r.cases rc ON rc.input_id = ri.id AND rc.member = c.member
+	  WHERE c.status != rc.status
+	  OR (SELECT count(*) FROM case_inputs WHERE case_id = c.id) != (SELECT count(*) FROM r.case_inputs WHERE case_id = rc.id)
+	  OR (SELECT count(*) FROM facts WHERE case_id = c.id) != (SELECT count(*) FROM r.facts WHERE case_id = rc.id)
+	  OR (SELECT count(*) FROM frames WHERE case_id = c.id) != (SELECT count(*) FROM r.frames WHERE case_id = rc.id)
+	  OR (SELECT count(*) FROM events WHERE case_id = c.id) != (SELECT count(*) FROM r.events WHERE case_id = rc.id)
+	  OR (SELECT count(*) FROM matches WHERE case_id = c.id) != (SELECT count(*) FROM r.matches WHERE case_id = rc.id)
+	  OR (SELECT count(*) FROM signatures WHERE case_id = c.id) != (SELECT count(*) FROM r.signatures WHERE case_id = rc.id);
+	SELECT 'done too early', i.path FROM inputs i JOIN r.inputs ri ON ri.sha256 = i.sha256
+	  WHERE i.status = 'done' AND (SELECT count(*) FROM cases WHERE input_id = i.id) != (SELECT count(*) FROM r.cases WHERE input_id = ri.id);" 2>&1
+}
+
 # kill at fractions of the uninterrupted run's time, whatever the build's
 # speed (an -O2 build reads these 800 cases several times faster than ASan)
 delays=$(echo "$t0 $t1" | awk '{ d = $2 - $1; for (f = 0.15; f < 1; f += 0.15) printf "%.3f ", d * f }')
@@ -328,6 +348,9 @@ for delay in $delays; do
 done
 [ $killed = yes ] && ok "batch killed mid-run with $n cases stored" ||
 	not_ok "batch killed mid-run (it finished too fast)"
+got=$(killed_whole "$K/killed.sqlite")
+[ -z "$got" ] && ok "killed: every stored case whole, no input done before its cases" ||
+	{ not_ok "killed: every stored case whole, no input done before its cases"; echo "$got" | head -5 | sed 's/^/# /'; }
 "$CRASHTRIAGE" batch --db "$K/killed.sqlite" "$K/in" >"$WORK/resume.out" 2>&1
 dump "$K/ref.sqlite" >"$WORK/ref.dump"
 dump "$K/killed.sqlite" >"$WORK/killed.dump"
@@ -348,6 +371,9 @@ pid=$!
 sleep "$(echo "$t0 $t1" | awk '{ printf "%.3f", ($2 - $1) / 2 }')"
 kill -9 $pid 2>/dev/null
 wait $pid 2>/dev/null
+got=$(killed_whole "$K/killed.sqlite")
+[ -z "$got" ] && ok "-j2 killed: every stored case whole, no input done before its cases" ||
+	{ not_ok "-j2 killed: every stored case whole, no input done before its cases"; echo "$got" | head -5 | sed 's/^/# /'; }
 "$CRASHTRIAGE" batch -j2 --db "$K/killed.sqlite" "$K/in" >/dev/null 2>&1
 dump "$K/killed.sqlite" >"$WORK/killed2.dump"
 cmp -s "$WORK/ref.dump" "$WORK/killed2.dump" &&

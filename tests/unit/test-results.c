@@ -286,6 +286,54 @@ static int count_row(void *arg, size_t ncols, const char *const *names,
 	return 0;
 }
 
+/* Cases stored in a group transaction (ct_results_begin) are committed
+ * together with the input's done mark; a store that fails rolls the whole
+ * group back, so that no case is ever stored in part. */
+static void test_group(void **state)
+{
+	(void)state;
+	struct ct_results *db;
+	assert_null(ct_results_open(db_path, &db));
+	int64_t input;
+	bool done, exists;
+	assert_null(ct_results_input_begin(db, "g", "group", 0, "archive",
+					   &input, &done));
+	struct ct_case *a = analyse("a.txt", "parse_header_line",
+				    "parse_headers");
+	struct ct_results_case rc = { .input_id = input, .member = "a.txt",
+				      .name = "a.txt", .c = a };
+	assert_null(ct_results_begin(db));
+	assert_null(ct_results_store_case(db, &rc));
+	rc.member = rc.name = "b.txt";
+	assert_null(ct_results_store_case(db, &rc));
+	assert_null(ct_results_input_finish(db, input, NULL));
+	assert_null(ct_results_commit(db));
+	assert_null(ct_results_case_exists(db, input, "b.txt", &exists));
+	assert_true(exists);
+	assert_null(ct_results_input_begin(db, "g", "group", 0, "archive",
+					   &input, &done));
+	assert_true(done);
+
+	/* a second group: c is stored, then a duplicate fails */
+	assert_null(ct_results_begin(db));
+	rc.member = rc.name = "c.txt";
+	assert_null(ct_results_store_case(db, &rc));
+	rc.member = rc.name = "a.txt";
+	struct ct_error *err = ct_results_store_case(db, &rc);
+	assert_non_null(err);
+	ct_error_destroy(err);
+	assert_null(ct_results_case_exists(db, input, "c.txt", &exists));
+	assert_false(exists);
+	/* the group is over: a store stands alone again */
+	rc.member = rc.name = "d.txt";
+	assert_null(ct_results_store_case(db, &rc));
+	size_t n = 0;
+	assert_null(ct_results_view(db, CT_VIEW_CASES, 0, count_row, &n));
+	assert_int_equal(n, 3);
+	ct_case_destroy(a);
+	ct_results_close(db);
+}
+
 /* report's open: read-only, never creates, never migrates, refuses what
  * is not ours (issue 11 item 8) */
 static void test_open_readonly(void **state)
@@ -338,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_inputs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_store_load_cluster,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_group, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_open_readonly, setup,
 						teardown),
 	};
