@@ -22,6 +22,7 @@
 #include "analyzer/frames.h"
 #include "symbolizers/symtab-text.h"
 #include "analyzer/dump/dump.h"
+#include "analyzer/source.h"
 
 const struct ct_extractor *const ct_extractors[CT_KIND_MAX] = {
 	[CT_KIND_GDB_BACKTRACE] = &ct_extractor_gdb,
@@ -407,6 +408,110 @@ struct ct_error *ct_analyze_path_with(const char *path,
 	}
 	*ret = c;
 	return NULL;
+}
+
+struct case_listing {
+	char **names;
+	size_t count, cap;
+	struct ct_bundle_plan plan;
+};
+
+static struct ct_error *list_name(void *arg, const struct ct_source_entry *e)
+{
+	struct case_listing *l = arg;
+	if (e->skipped == ct_source_skip_link)
+		return NULL;	/* not read by analyze either */
+	if (!ct_grow((void **)&l->names, &l->cap, l->count + 1,
+		     sizeof(*l->names)) ||
+	    !(l->names[l->count] = strdup(e->path)))
+		return &ct_enomem;
+	l->count++;
+	return ct_bundle_plan_add(&l->plan, e->path);
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Append the case path p (a copy of its first len bytes) unless it is
+ * the last one appended. */
+static bool add_case_path(char ***paths, size_t *count, size_t *cap,
+			  const char *p, size_t len)
+{
+	if (*count && strlen((*paths)[*count - 1]) == len &&
+	    strncmp((*paths)[*count - 1], p, len) == 0)
+		return true;
+	if (!ct_grow((void **)paths, cap, *count + 1, sizeof(**paths)))
+		return false;
+	if (!((*paths)[*count] = strndup(p, len)))
+		return false;
+	(*count)++;
+	return true;
+}
+
+struct ct_error *ct_case_paths(const char *path, bool follow_links,
+			       char ***ret_paths, size_t *ret_count)
+{
+	char **paths = NULL;
+	size_t count = 0, cap = 0;
+	struct stat st;
+	struct case_listing l = { 0 };
+	struct ct_error *err = NULL;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+		struct ct_source_options names = {
+			.names_only = true, .disk_only = true,
+			.follow_links = follow_links,
+		};
+		err = ct_source_walk(path, &names, list_name, &l);
+		if (!err)
+			err = ct_bundle_plan_finish(&l.plan);
+		size_t base = strlen(path);
+		while (base > 1 && path[base - 1] == '/')
+			base--;
+		if (!err && l.count)
+			qsort(l.names, l.count, sizeof(*l.names),
+			      compare_names);
+		if (!err)
+			err = ct_bundle_plan_group(&l.plan, l.names, l.count,
+						   base + 1, false);
+		for (size_t i = 0; i < l.count && !err; i++) {
+			const struct ct_bundle_root *root =
+				ct_bundle_plan_find(&l.plan, l.names[i]);
+			const char *p = root ? root->prefix : l.names[i];
+			size_t len = strlen(p);
+			if (root && len > 1)
+				len--;	/* a folder, without its '/' */
+			/* the folder itself is one case: name it as given */
+			if (root && len == base) {
+				p = path;
+				len = strlen(path);
+			}
+			if (!add_case_path(&paths, &count, &cap, p, len))
+				err = &ct_enomem;
+		}
+	}
+	for (size_t i = 0; i < l.count; i++)
+		free(l.names[i]);
+	free(l.names);
+	ct_bundle_plan_deinit(&l.plan);
+	if (!err && !count && !add_case_path(&paths, &count, &cap, path,
+					     strlen(path)))
+		err = &ct_enomem;
+	if (err) {
+		ct_case_paths_free(paths, count);
+		return err;
+	}
+	*ret_paths = paths;
+	*ret_count = count;
+	return NULL;
+}
+
+void ct_case_paths_free(char **paths, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(paths[i]);
+	free(paths);
 }
 
 struct ct_error *ct_analyze_buffer(const char *name, const char *buf,

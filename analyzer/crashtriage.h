@@ -341,6 +341,24 @@ struct ct_error *ct_analyze_path_with(const char *path,
 				      const struct ct_analyze_options *opts,
 				      struct ct_case **ret);
 
+/*
+ * ct_case_paths - the cases a path holds, by the one rule batch follows
+ * too (analyzer/source.h, ct_bundle_plan_group): a file is one case; a
+ * folder is one case unless it is a container, holding a support bundle
+ * or an archive somewhere below it; then each bundle, each folder below
+ * that holds none, and each other file is a case of its own.
+ * @path:	a file or folder
+ * @follow_links: follow links to files outside the folder
+ * @ret_paths:	set to the cases' paths (path itself when it is one case),
+ *		in name order, for ct_analyze_path_with() one by one
+ * @ret_count:	set to their number (at least 1)
+ * Return: NULL, or an error from listing the folder.  Free the paths with
+ * ct_case_paths_free().
+ */
+struct ct_error *ct_case_paths(const char *path, bool follow_links,
+			       char ***ret_paths, size_t *ret_count);
+void ct_case_paths_free(char **paths, size_t count);
+
 /* Same for a buffer already in memory, named name. */
 struct ct_error *ct_analyze_buffer(const char *name, const char *buf,
 				   size_t len, struct ct_case **ret);

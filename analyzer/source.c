@@ -1047,6 +1047,135 @@ struct ct_bundle_root *ct_bundle_plan_find(const struct ct_bundle_plan *plan,
 	return NULL;
 }
 
+bool ct_is_archive_name(const char *path)
+{
+	static const char *const suffixes[] = {
+		".tar", ".tgz", ".tar.gz", ".tar.xz", ".txz", ".tar.bz2",
+		".tbz2", ".tbz", ".tar.zst", ".tzst", ".zip", ".7z",
+	};
+	size_t len = strlen(path);
+	for (size_t i = 0; i < CT_ARRAY_SIZE(suffixes); i++) {
+		size_t n = strlen(suffixes[i]);
+		if (len > n && strcasecmp(path + len - n, suffixes[i]) == 0)
+			return true;
+	}
+	return false;
+}
+
+static int compare_strings(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Is any marker (sorted) below the prefix [p, p+len)? */
+static bool has_marker(char *const *markers, size_t count, const char *p,
+		       size_t len)
+{
+	size_t lo = 0, hi = count;
+	while (lo < hi) {	/* the first marker not before the prefix */
+		size_t mid = lo + (hi - lo) / 2;
+		if (strncmp(markers[mid], p, len) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < count && strncmp(markers[lo], p, len) == 0 &&
+	       markers[lo][len] != '\0';
+}
+
+struct ct_error *ct_bundle_plan_group(struct ct_bundle_plan *plan,
+				      char *const *names, size_t count,
+				      size_t base, bool base_container)
+{
+	/* what makes a folder a container: a bundle's root, a nested
+	 * archive's path (up to its separator), an archive's name */
+	char **markers = NULL;
+	size_t n = 0, cap = 0;
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < plan->count + count && !err; i++) {
+		const char *m;
+		size_t len;
+		if (i < plan->count) {
+			m = plan->roots[i].prefix;
+			len = strlen(m);
+		} else {
+			m = names[i - plan->count];
+			const char *sep = strlen(m) > base
+				? strchr(m + base, CT_SOURCE_SEP) : NULL;
+			if (sep)
+				len = (size_t)(sep - m) + 1;
+			else if (ct_is_archive_name(m))
+				len = strlen(m);
+			else
+				continue;
+		}
+		if (!ct_grow((void **)&markers, &cap, n + 1, sizeof(*markers)) ||
+		    !(markers[n] = strndup(m, len)))
+			err = &ct_enomem;
+		else
+			n++;
+	}
+	if (!err && n)
+		qsort(markers, n, sizeof(*markers), compare_strings);
+	/* each entry's folder case, when it has one; added at the end, so
+	 * that the plan holds only bundles while entries are judged */
+	char **cases = NULL;
+	size_t case_count = 0, case_cap = 0;
+	for (size_t i = 0; i < count && !err; i++) {
+		const char *name = names[i];
+		if (strlen(name) <= base || ct_bundle_plan_find(plan, name))
+			continue;	/* a bundle's entry: the bundle */
+		size_t pos = base, len = 0;
+		if (!base_container && !has_marker(markers, n, name, base))
+			len = base;	/* the whole folder is one case */
+		while (!len) {
+			const char *sep = name + pos;
+			while (*sep && *sep != '/' && *sep != CT_SOURCE_SEP)
+				sep++;
+			if (!*sep)
+				break;	/* a file in a container: its own case */
+			size_t end = (size_t)(sep - name) + 1;
+			if (*sep == '/' && !has_marker(markers, n, name, end))
+				len = end;	/* a folder that is one case */
+			pos = end;	/* else a container: look inside */
+		}
+		if (!len || (case_count &&
+			     strlen(cases[case_count - 1]) == len &&
+			     strncmp(cases[case_count - 1], name, len) == 0))
+			continue;
+		if (!ct_grow((void **)&cases, &case_cap, case_count + 1,
+			     sizeof(*cases)) ||
+		    !(cases[case_count] = strndup(name, len)))
+			err = &ct_enomem;
+		else
+			case_count++;
+	}
+	if (!err && case_count)
+		qsort(cases, case_count, sizeof(*cases), compare_strings);
+	for (size_t i = 0; i < case_count; i++) {
+		bool again = i && strcmp(cases[i], cases[i - 1]) == 0;
+		if (!err && !again && !ct_grow((void **)&plan->roots,
+					       &plan->cap, plan->count + 1,
+					       sizeof(*plan->roots)))
+			err = &ct_enomem;
+		if (!err && !again) {
+			plan->roots[plan->count++] = (struct ct_bundle_root){
+				.prefix = cases[i], .kind = NULL,
+			};
+			continue;
+		}
+		free(cases[i]);
+	}
+	free(cases);
+	if (!err && plan->count)
+		qsort(plan->roots, plan->count, sizeof(*plan->roots),
+		      compare_roots);
+	for (size_t i = 0; i < n; i++)
+		free(markers[i]);
+	free(markers);
+	return err;
+}
+
 void ct_bundle_plan_deinit(struct ct_bundle_plan *plan)
 {
 	for (size_t i = 0; i < plan->count; i++)

@@ -153,4 +153,29 @@ struct ct_bundle_root *ct_bundle_plan_find(const struct ct_bundle_plan *plan,
 					   const char *path);
 void ct_bundle_plan_deinit(struct ct_bundle_plan *plan);
 
+/*
+ * The one rule for what is one case, used by analyze and batch alike:
+ *  - a support bundle (a root of the plan) is one case;
+ *  - a folder the user names, or a folder at the top of an archive, is
+ *    one case, unless it is a container: a bundle or an archive lies
+ *    somewhere below it (an archive is known by its name, see
+ *    ct_is_archive_name);
+ *  - in a container, and at the top of an archive (always a container),
+ *    each file is a case, each archive a container of its own and each
+ *    folder is judged by this same rule.
+ * ct_bundle_plan_group() adds to the finished plan a root of kind NULL for
+ * each folder that is one case; ct_bundle_plan_find() then names every
+ * entry's case: its root, or none (the entry is a case of its own).
+ * names: every entry's path (the plan's bundles came from them); base:
+ * the length of the prefix the rule starts at (a folder's path and its
+ * '/', or an archive's path and CT_SOURCE_SEP); base_container: that
+ * prefix is a container by itself (an archive), else a folder.
+ */
+struct ct_error *ct_bundle_plan_group(struct ct_bundle_plan *plan,
+				      char *const *names, size_t count,
+				      size_t base, bool base_container);
+/* A name that says "archive": .tar, .tgz, .tar.gz, .tar.xz, .txz,
+ * .tar.bz2, .tbz2, .tbz, .tar.zst, .zip, .7z (a lone .gz is a log). */
+bool ct_is_archive_name(const char *path);
+
 #endif /* CT_SOURCE_H */

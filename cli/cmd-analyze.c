@@ -349,9 +349,25 @@ int cmd_analyze(int argc, char **argv)
 		analyze_args_deinit(&a);
 		return rc;
 	}
-	bool failed = false, usable = false;
-	for (int i = a.first; i < argc; i++)
-		analyze_one(argv[i], &a, kb, i == a.first, &failed, &usable);
+	bool failed = false, usable = false, first = true;
+	for (int i = a.first; i < argc; i++) {
+		/* a folder of bundles holds several cases, as in batch */
+		char **paths;
+		size_t count;
+		struct ct_error *err = ct_case_paths(argv[i],
+						     a.aopts.follow_links,
+						     &paths, &count);
+		if (err) {
+			cli_error(err);
+			failed = true;
+			continue;
+		}
+		for (size_t k = 0; k < count; k++) {
+			analyze_one(paths[k], &a, kb, first, &failed, &usable);
+			first = false;
+		}
+		ct_case_paths_free(paths, count);
+	}
 	ct_kb_destroy(kb);	/* kb */
 	analyze_args_deinit(&a);
 	/* write errors: cli_stdout_close() in main.c */

@@ -1603,6 +1603,16 @@ static struct ct_error *run_input(struct ct_batch *b, const struct unit *u,
 	}
 	if (!err)
 		err = ct_bundle_plan_finish(&r.plan);
+	/* one case or many, by the rule analyze follows: a folder input
+	 * that is no bundle is one case; an archive is a container */
+	if (!err && !u->bundle) {
+		bool archive = strcmp(kind, "archive") == 0;
+		if (archive || strcmp(u->kind, "folder") == 0)
+			err = ct_bundle_plan_group(&r.plan, r.names,
+						   r.name_count,
+						   strlen(u->path) + 1,
+						   archive);
+	}
 	for (size_t i = 0; i < r.name_count && !err; i++) {
 		struct ct_bundle_root *root =
 			ct_bundle_plan_find(&r.plan, r.names[i]);
@@ -1677,7 +1687,34 @@ static struct ct_error *folder_hash(struct ct_batch *b, const struct unit *u,
 	return NULL;
 }
 
+/* The files of l (sorted) under the folder dir: [*first, *first + n). */
+static size_t files_under(const struct disk_list *l, const char *dir,
+			  size_t *first)
+{
+	size_t len = strlen(dir);
+	size_t lo = 0, hi = l->count;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(l->files[mid].path, dir) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	size_t end = lo;
+	while (end < l->count && strncmp(l->files[end].path, dir, len) == 0)
+		end++;
+	*first = lo;
+	return end - lo;
+}
+
+/*
+ * Inputs from the listed files, by the one rule for what is one case
+ * (ct_bundle_plan_group in analyzer/source.h, the rule analyze follows):
+ * a bundle, or a folder named on the command line that is no container,
+ * is one input read as one case; every other file is an input of its own.
+ */
 static struct ct_error *plan_units(const struct disk_list *l,
+				   char *const *paths, size_t npaths,
 				   struct unit **ret, size_t *ret_count)
 {
 	struct ct_bundle_plan plan = { 0 };
@@ -1686,13 +1723,35 @@ static struct ct_error *plan_units(const struct disk_list *l,
 		err = ct_bundle_plan_add(&plan, l->files[i].path);
 	if (!err)
 		err = ct_bundle_plan_finish(&plan);
+	for (size_t i = 0; i < npaths && !err; i++) {
+		struct stat st;
+		if (stat(paths[i], &st) != 0 || !S_ISDIR(st.st_mode))
+			continue;
+		char *dir;
+		size_t len = strlen(paths[i]);
+		while (len > 1 && paths[i][len - 1] == '/')
+			len--;	/* "cases/" is listed as "cases/x" */
+		if (asprintf(&dir, "%.*s/", (int)len, paths[i]) < 0)
+			return &ct_enomem;
+		size_t first, n = files_under(l, dir, &first);
+		char **names = malloc((n ? n : 1) * sizeof(*names));
+		if (!names)
+			err = &ct_enomem;
+		for (size_t k = 0; k < n && names; k++)
+			names[k] = l->files[first + k].path;
+		if (!err)
+			err = ct_bundle_plan_group(&plan, names, n, len + 1,
+						   false);
+		free(names);
+		free(dir);
+	}
 	struct unit *units = NULL;
 	size_t count = 0, cap = 0;
 	for (size_t i = 0; i < l->count && !err; i++) {
 		const struct ct_bundle_root *root =
 			ct_bundle_plan_find(&plan, l->files[i].path);
 		size_t plen = root ? strlen(root->prefix) : 0;
-		if (root && count && units[count - 1].bundle &&
+		if (root && count && strcmp(units[count - 1].kind, "folder") == 0 &&
 		    strncmp(units[count - 1].path, root->prefix, plen - 1) ==
 		    0 && units[count - 1].path[plen - 1] == '\0') {
 			units[count - 1].count++;
@@ -1710,7 +1769,7 @@ static struct ct_error *plan_units(const struct disk_list *l,
 		if (root && plen > 1) {
 			u->path = strndup(root->prefix, plen - 1);
 			u->kind = "folder";
-			u->bundle = root->kind;
+			u->bundle = root->kind;	/* NULL: a folder case */
 		} else {
 			u->path = strdup(l->files[i].path);
 			u->kind = "file";
@@ -1818,7 +1877,7 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 	struct unit *units = NULL;
 	size_t count = 0;
 	if (!err)
-		err = plan_units(&l, &units, &count);
+		err = plan_units(&l, paths, npaths, &units, &count);
 	for (size_t i = 0; i < l.count; i++)
 		b->st.disk_total += l.files[i].size;
 	for (size_t i = 0; i < count && !err; i++) {
@@ -1832,7 +1891,8 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 		}
 		char sha[65];
 		const char *kind = u->kind;
-		if (u->bundle)
+		bool folder = strcmp(u->kind, "folder") == 0;
+		if (folder)
 			err = folder_hash(b, u, &l, sha);
 		else
 			err = file_hash(b, u->path, sha, &kind);
@@ -1851,7 +1911,7 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 		bool done;
 		db_lock(b);
 		err = ct_results_input_begin(b->db, sha, u->path,
-					     u->bundle ? 0 : l.files[u->first]
+					     folder ? 0 : l.files[u->first]
 							     .size,
 					     kind, &id, &done);
 		db_unlock(b);

@@ -111,7 +111,7 @@ grep -q "cases: 2 stored, 2 failed" "$WORK/out2" &&
 	{ not_ok "the summary counts them failed"; sed 's/^/# /' "$WORK/out2"; }
 mkdir -p "$WORK/in2b"
 yes '[    1.000000] filler' | head -c 2097152 >"$WORK/in2b/two-mib.log"
-"$CRASHTRIAGE" batch -q --max-member-size 1M --db "$DB2" "$WORK/in2b" \
+"$CRASHTRIAGE" batch -q --max-member-size 1M --db "$DB2" "$WORK/in2b/two-mib.log" \
 	>"$WORK/out2" 2>"$WORK/err2"
 rc=$?
 [ $rc -eq 3 ] && ok "a file over --max-member-size: exit 3" ||
@@ -184,7 +184,7 @@ for j in 1 3; do
 	DB3=$WORK/slow-$j.sqlite
 	start=$(date +%s)
 	CRASHTRIAGE_TEST_CASE_DELAY="a-slow:60" timeout 50 "$CRASHTRIAGE" \
-		batch -q -j $j --case-timeout 2 --db "$DB3" "$IN3" \
+		batch -q -j $j --case-timeout 2 --db "$DB3" "$IN3"/* \
 		>"$WORK/out3" 2>"$WORK/err3"
 	rc=$?
 	secs=$(( $(date +%s) - start ))

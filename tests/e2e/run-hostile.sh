@@ -303,7 +303,7 @@ raw_in() {
 	{ not_ok "analyze: escape sequences and bidi overrides in names are shown escaped"; sed 's/^/# /' "$WORK/n5.out" | cat -A | tail -5; }
 # batch (summary and errors) and report text
 printf '\037\213junk' >"$WORK/n5/case/z${NL}verdict  KNOWN  esxi-i40en-mdd  forged${RLO}.gz"
-"$CRASHTRIAGE" batch -q --db "$WORK/n5.sqlite" "$WORK/n5/case" "$WORK/n5/gone${ESC}[2J" \
+"$CRASHTRIAGE" batch -q --db "$WORK/n5.sqlite" "$WORK/n5/case"/* "$WORK/n5/gone${ESC}[2J" \
 	>"$WORK/n5b.out" 2>"$WORK/n5b.err"
 "$CRASHTRIAGE" report --db "$WORK/n5.sqlite" >"$WORK/n5r.out" 2>&1
 ! raw_in "$WORK/n5b.out" && ! raw_in "$WORK/n5b.err" && ! raw_in "$WORK/n5r.out" &&
@@ -344,7 +344,7 @@ grep -q "^verdict  KNOWN  esxi-nsx-fqdn-domain-list" "$WORK/l.out" &&
 "$CRASHTRIAGE" batch -q --db "$L/r.sqlite" "$L/in" >/dev/null 2>"$WORK/l.err"
 [ "$(q "$L/r.sqlite" "SELECT count(*) FROM cases WHERE name LIKE '%link.txt%' OR status = 'known'")" = 0 ] &&
 	[ "$(q "$L/r.sqlite" "SELECT count(*) FROM case_inputs WHERE path LIKE '%b/link.txt' AND error LIKE 'a link out of the folder%'")" = 1 ] &&
-	[ "$(q "$L/r.sqlite" "SELECT count(*) FROM cases WHERE name LIKE '%inside.txt'")" = 1 ] &&
+	[ "$(q "$L/r.sqlite" "SELECT count(*) FROM case_inputs ci JOIN cases c ON c.id = ci.case_id WHERE c.name LIKE '%/loose/' AND ci.path LIKE '%loose/inside.txt'")" = 1 ] &&
 	grep -q "loose/link.txt': a link out of the folder" "$WORK/l.err" &&
 	ok "batch does not follow links out of the folder, says so, follows links inside" ||
 	not_ok "batch does not follow links out of the folder, says so, follows links inside"

@@ -19,7 +19,7 @@ cp "$SEEDS/003_9f4b66f313771443.txt" "$in/fqdn.txt"
 cp "$DATA/linux/linux510_gpf_noncanonical.log" "$in/gpf.log"
 hostile='x<script>alert(1)<b onmouseover=alert(2)>"q.txt' # no '/': a path
 cp "$SEEDS/001_f33d63936764796f.txt" "$in/$hostile"
-"$CRASHTRIAGE" batch -q --db "$WORK/r.sqlite" "$in" >/dev/null 2>&1
+"$CRASHTRIAGE" batch -q --db "$WORK/r.sqlite" "$in"/* >/dev/null 2>&1
 "$CRASHTRIAGE" report --db "$WORK/r.sqlite" --html "$WORK/report.html" \
 	>/dev/null 2>&1
 [ -s "$WORK/report.html" ] && ok "report --html wrote a page" ||

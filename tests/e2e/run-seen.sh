@@ -12,7 +12,7 @@ for i in 1 2; do
 	{ echo "# copy $i"; cat "$DATA/vmkernel/esxi65_mdd_then_psod_rbp.log"; } >"$WORK/in/esx$i.log"
 	{ echo "# copy $i"; cat "$DATA/gdb/segv_core_userspace.txt"; } >"$WORK/in/gdb$i.txt"
 done
-"$CRASHTRIAGE" batch -q --rules "$WORK/norules" --db "$WORK/r.sqlite" "$WORK/in" >/dev/null 2>&1
+"$CRASHTRIAGE" batch -q --rules "$WORK/norules" --db "$WORK/r.sqlite" "$WORK/in"/* >/dev/null 2>&1
 "$CRASHTRIAGE" report --db "$WORK/r.sqlite" >"$WORK/report.txt" 2>&1
 check "a cluster of logs with dated events: first and last seen from the evidence" \
 	grep -q "2 cases, first 2019-02-08 22:03:41, last 2019-02-08 22:03:41 (crash times in the evidence)" "$WORK/report.txt"

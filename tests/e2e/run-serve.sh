@@ -26,7 +26,7 @@ hostile='x<script>alert(1)<b onmouseover=alert(2)>"q'"'"'javascript:alert(2).txt
   echo '2024-01-01T00:00:00Z <script>alert(1)</script> "quoted" <a href="javascript:alert(3)">x</a>'
 } > "$in/$hostile"
 printf 'not a crash at all\n' > "$in/plain.txt"
-"$CRASHTRIAGE" batch -q --db "$WORK/r.sqlite" "$in" >/dev/null 2>&1
+"$CRASHTRIAGE" batch -q --db "$WORK/r.sqlite" "$in"/* >/dev/null 2>&1
 [ -s "$WORK/r.sqlite" ] && ok "batch made a database" ||
 	not_ok "batch made a database"
 
