@@ -71,6 +71,7 @@
 #include "analyzer/source.h"
 #include "db/batch.h"
 #include "db/results.h"
+#include "rules/autowalk.h"
 #include "rules/match.h"
 
 
@@ -314,7 +315,17 @@ struct job {
 	bool input_done;	/* not a case: the mark that input_id is
 				 * done (error: its first error) */
 	size_t held;		/* bytes counted in queued_bytes */
+	bool walks;		/* the rules name structure walks */
+	struct core_spool *spools; /* cores from archives, on disk for them */
+	size_t spool_count;
 	struct job *next;	/* work queue link */
+};
+
+/* A core read from an archive, written to a temporary file because a
+ * rule's structure walk opens a core by its path (libdw reads it). */
+struct core_spool {
+	size_t input;		/* the case's input */
+	char *path;		/* removed when the walks are done */
 };
 
 /*
@@ -396,10 +407,99 @@ static void pending_deinit(struct pending *p)
 	free(p->reason);
 }
 
+static void spools_remove(struct job *j)
+{
+	for (size_t i = 0; i < j->spool_count; i++) {
+		unlink(j->spools[i].path);
+		free(j->spools[i].path);
+	}
+	free(j->spools);
+	j->spools = NULL;
+	j->spool_count = 0;
+}
+
+/*
+ * The entry just added to j's case is a core read from an archive, and
+ * rules name walks: write its bytes to a temporary file in $TMPDIR for
+ * them, if they fit (the spool reserve of analyzer/source.h stays free);
+ * else a note says why the walks did not run.
+ */
+static struct ct_error *spool_core(struct job *j, const struct pending *p)
+{
+	size_t input = j->c->input_count - 1;
+	const char *dir = getenv("TMPDIR");
+	if (!dir || !*dir)
+		dir = "/tmp";
+	struct statvfs sv;
+	uint64_t room = statvfs(dir, &sv) == 0
+		? (uint64_t)sv.f_bavail * sv.f_frsize : 0;
+	if (room < CT_SOURCE_SPOOL_RESERVE ||
+	    p->len > room - CT_SOURCE_SPOOL_RESERVE)
+		return ct_case_add_note(j->c, "structure walks not run on %s: "
+					"no room in %s to spool it", p->path,
+					dir);
+	char *path;
+	if (asprintf(&path, "%s/crashtriage-core.XXXXXX", dir) < 0)
+		return &ct_enomem;
+	int fd = mkstemp(path);
+	bool ok = fd >= 0;
+	for (size_t done = 0; ok && done < p->len;) {
+		ssize_t n = write(fd, p->data + done, p->len - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		ok = n > 0;
+		done += ok ? (size_t)n : 0;
+	}
+	if (fd >= 0 && close(fd) != 0)
+		ok = false;
+	if (!ok) {
+		int e = errno;
+		if (fd >= 0)
+			unlink(path);
+		free(path);
+		return ct_case_add_note(j->c, "structure walks not run on %s: "
+					"cannot spool it in %s: %s", p->path,
+					dir, strerror(e));
+	}
+	struct core_spool *grown = realloc(j->spools, (j->spool_count + 1) *
+						      sizeof(*j->spools));
+	if (!grown) {
+		unlink(path);
+		free(path);
+		return &ct_enomem;
+	}
+	j->spools = grown;
+	j->spools[j->spool_count++] = (struct core_spool){ input, path };
+	return NULL;
+}
+
+/* Run the rules' walks over the case's cores: read from their spool file
+ * or, on disk, from where they are. */
+static struct ct_error *job_walk(struct job *j, const struct ct_kb *kb)
+{
+	struct ct_error *err = NULL;
+	for (size_t i = 0; i < j->c->input_count && !err; i++) {
+		const struct ct_input *in = &j->c->inputs[i];
+		if (!(in->kinds & (1u << CT_KIND_ELF_CORE)) || in->error)
+			continue;
+		const char *file = NULL;
+		for (size_t k = 0; k < j->spool_count; k++)
+			if (j->spools[k].input == i)
+				file = j->spools[k].path;
+		if (!file && !strchr(in->path, CT_SOURCE_SEP))
+			file = in->path;
+		if (file)
+			err = ct_kb_walk_core_file(kb, j->c, i, file, NULL);
+	}
+	spools_remove(j);
+	return err;
+}
+
 static void job_destroy(struct job *j)
 {
 	if (!j)
 		return;
+	spools_remove(j);
 	for (size_t i = 0; i < j->item_count; i++)
 		pending_deinit(&j->items[i]);
 	free(j->items);
@@ -422,6 +522,12 @@ static struct ct_error *job_flush(struct job *j)
 		uint64_t lost;
 		if (!err && p->data) {
 			err = ct_case_add_text(j->c, p->path, p->data, p->len);
+			const struct ct_input *in =
+				&j->c->inputs[j->c->input_count - 1];
+			if (!err && j->walks &&
+			    (in->kinds & (1u << CT_KIND_ELF_CORE)) &&
+			    strchr(p->path, CT_SOURCE_SEP))
+				err = spool_core(j, p);
 			if (!err && p->mapped && ct_map_lost(p->data, &lost))
 				err = ct_case_add_note_lost(j->c, p->path, lost,
 							    p->len);
@@ -498,6 +604,9 @@ static void job_analyse(struct job *j, const struct ct_kb *kb)
 	struct ct_error *err = job_flush(j);
 	if (!err && !j->error)
 		err = ct_case_finish(j->c);
+	/* structures the rules name, walked in cores, then match */
+	if (!err && !j->error && kb && j->walks)
+		err = job_walk(j, kb);
 	if (!err && !j->error && kb)
 		err = ct_kb_match(kb, j->c);
 	j->err = err;
@@ -1144,6 +1253,7 @@ static struct ct_error *open_case_for(struct input_run *r, const char *key,
 	}
 	j->member = member;
 	j->input_id = r->input_id;
+	j->walks = ct_kb_has_walks(r->b->kb);
 	j->bundle = root ? root->kind : NULL;
 	if (!(j->key = strdup(key))) {
 		job_destroy(j);

@@ -112,9 +112,10 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 	return err;
 }
 
-static struct ct_error *walk_core(const struct ct_kb *kb, struct ct_case *c,
-				  size_t input,
-				  const struct ct_analyze_options *opts)
+struct ct_error *ct_kb_walk_core_file(const struct ct_kb *kb,
+				      struct ct_case *c, size_t input,
+				      const char *file,
+				      const struct ct_analyze_options *opts)
 {
 	struct ct_walk_session *s = NULL;
 	struct ct_error *err = NULL;
@@ -129,7 +130,7 @@ static struct ct_error *walk_core(const struct ct_kb *kb, struct ct_case *c,
 			if (!opened) {
 				opened = true;
 				err = ct_walk_session_open(
-					in->path, opts ? opts->executable : NULL,
+					file, opts ? opts->executable : NULL,
 					&s);
 				if (err == &ct_enomem)
 					return err;
@@ -155,16 +156,23 @@ static struct ct_error *walk_core(const struct ct_kb *kb, struct ct_case *c,
 	return err;
 }
 
+bool ct_kb_has_walks(const struct ct_kb *kb)
+{
+	for (size_t i = 0; kb && i < kb->count; i++)
+		if (kb->rules[i]->walk_count > 0)
+			return true;
+	return false;
+}
+
 struct ct_error *ct_kb_walk_cores(const struct ct_kb *kb, struct ct_case *c,
 				  const struct ct_analyze_options *opts)
 {
-	bool any = false;
-	for (size_t i = 0; i < kb->count && !any; i++)
-		any = kb->rules[i]->walk_count > 0;
+	bool any = ct_kb_has_walks(kb);
 	struct ct_error *err = NULL;
 	for (size_t i = 0; any && i < c->input_count && !err; i++)
 		if ((c->inputs[i].kinds & (1u << CT_KIND_ELF_CORE)) &&
 		    !c->inputs[i].error)
-			err = walk_core(kb, c, i, opts);
+			err = ct_kb_walk_core_file(kb, c, i, c->inputs[i].path,
+						   opts);
 	return err;
 }

@@ -21,4 +21,18 @@
 struct ct_error *ct_kb_walk_cores(const struct ct_kb *kb, struct ct_case *c,
 				  const struct ct_analyze_options *opts);
 
+/* Does any rule of kb name a walk? */
+bool ct_kb_has_walks(const struct ct_kb *kb);
+
+/*
+ * ct_kb_walk_core_file - the walks of ct_kb_walk_cores() for one input of
+ * c, a core whose bytes are in file (another path than the input's: a
+ * member of an archive spooled to a temporary file); notes and findings
+ * name the input.
+ */
+struct ct_error *ct_kb_walk_core_file(const struct ct_kb *kb,
+				      struct ct_case *c, size_t input,
+				      const char *file,
+				      const struct ct_analyze_options *opts);
+
 #endif /* CT_RULES_AUTOWALK_H */

@@ -97,6 +97,26 @@ analyze namebad namebad-db --kb "$WORK/walk.sqlite"
 jq_check "--kb: the compiled walk finds the same" "$WORK/namebad-db.json" \
 	'.matches[0].id == "test-fqdn-walk" and ([.findings[] | select(.member == "name" and .element == 2)] | length == 1)'
 
+# batch walks too: a core on disk where it is, a core inside an archive
+# from a temporary copy that is removed after; the findings and the match
+# are those analyze gives
+mkdir -p "$WORK/bw/disk" "$WORK/bw/tmp"
+cp "$WORK/namebad/core" "$WORK/bw/disk/core"
+tar -czf "$WORK/bw/cores.tgz" -C "$WORK/namebad" core
+TMPDIR="$WORK/bw/tmp" "$CRASHTRIAGE" batch -q --rules "$RULES" --db "$WORK/bw/r.sqlite" \
+	"$WORK/bw/disk/core" "$WORK/bw/cores.tgz" >/dev/null 2>&1
+for where in "bw/disk/core" "cores.tgz!core"; do
+	got=$(sqlite3 "$WORK/bw/r.sqlite" "SELECT (SELECT count(*) FROM findings f WHERE f.case_id = c.id
+		AND f.kind = 'unmapped' AND f.member = 'name' AND f.element = 2) || ' ' ||
+		coalesce((SELECT rule_id FROM matches m WHERE m.case_id = c.id AND m.ord = 0), '-')
+		FROM cases c WHERE c.name LIKE '%$where'")
+	[ "$got" = "1 test-fqdn-walk" ] && ok "batch walks a core ($where): the finding, the match" ||
+		not_ok "batch walks a core ($where): got '$got'"
+done
+left=$(find "$WORK/bw/tmp" -type f | wc -l)
+[ "$left" = 0 ] && ok "batch leaves no spooled core behind" ||
+	not_ok "batch leaves no spooled core behind ($left files)"
+
 # a bad walk in a rule is an error naming file and line
 mkdir -p "$WORK/badrules"
 { sed '/^walks:/,$d' "$RULES/test-fqdn-walk.yaml"
