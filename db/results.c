@@ -18,6 +18,7 @@
 #include "analyzer/cluster.h"
 #include "analyzer/internal.h"
 #include "analyzer/error.h"
+#include "analyzer/frames.h"
 #include "db/results.h"
 #include "db/results-internal.h"
 #include "db/sql.h"
@@ -100,6 +101,14 @@ static const char *const migrations[] = {
 	"CREATE INDEX matches_rule ON matches (rule_id);",
 	/* 3: the structure a walk finding was found in */
 	"ALTER TABLE findings ADD COLUMN structure TEXT;",
+	/* 4: the report's type as the extractor read it from the text (a
+	 * rebuilt case has no text to read it from again) */
+	"ALTER TABLE cases ADD COLUMN panic_report_type TEXT;"
+	"ALTER TABLE cases ADD COLUMN panic_guilty TEXT;"
+	"ALTER TABLE cases ADD COLUMN panic_flags INTEGER;"
+	"ALTER TABLE cases ADD COLUMN panic_guilty_frame INTEGER;"
+	/* ... and the frame-name family each backtrace was marked with */
+	"ALTER TABLE backtraces ADD COLUMN family TEXT;",
 };
 
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
@@ -602,7 +611,7 @@ static const char *const insert_sql[ST_COUNT] = {
 	[ST_FACT] = "INSERT INTO facts (case_id, ord, key, value, input_ord, "
 		    "line) VALUES (?, ?, ?, ?, ?, ?)",
 	[ST_BT] = "INSERT INTO backtraces (case_id, ord, label, crashing, "
-		  "input_ord, line) VALUES (?, ?, ?, ?, ?, ?)",
+		  "input_ord, line, family) VALUES (?, ?, ?, ?, ?, ?, ?)",
 	[ST_FRAME] = "INSERT INTO frames (case_id, bt_ord, ord, function, "
 		     "normalized, module, file, source_line, address, offset, "
 		     "flags, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -729,6 +738,7 @@ static struct ct_error *store_model(struct ct_results *db,
 		ct_sql_bind_text(st[ST_BT], 3, bt->label);
 		sqlite3_bind_int(st[ST_BT], 4, bt->crashing);
 		bind_origin(st[ST_BT], 5, c, bt->origin);
+		ct_sql_bind_text(st[ST_BT], 7, bt->family);
 		err = ct_sql_step_reset(db->h, db->path, st[ST_BT], "cannot write");
 		for (size_t j = 0; j < bt->frame_count && !err; j++)
 			err = store_frame(db, st[ST_FRAME], id, i, j,
@@ -886,8 +896,10 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 			      "bundle, status, error, host, product, version, "
 			      "panic_kind, panic_message, panic_exception, "
 			      "panic_context, panic_cpu, panic_input, "
-			      "panic_line, added_at) VALUES (?, ?, ?, ?, ?, ?, "
-			      "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			      "panic_line, added_at, panic_report_type, "
+			      "panic_guilty, panic_flags, panic_guilty_frame) "
+			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+			      "?, ?, ?, ?, ?, ?, ?, ?)",
 			      &db->cached[ST_CASE]);
 	st = db->cached[ST_CASE];
 	if (!err) {
@@ -907,6 +919,11 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 			ct_sql_bind_text(st, 13, c->panic.context);
 			ct_sql_bind_text(st, 14, c->panic.cpu);
 			bind_origin(st, 15, c, c->panic.origin);
+			ct_sql_bind_text(st, 18, c->panic.report_type);
+			ct_sql_bind_text(st, 19, c->panic.guilty);
+			sqlite3_bind_int(st, 20, (c->panic.typed ? 1 : 0) |
+						 (c->panic.corrupted ? 2 : 0));
+			sqlite3_bind_int64(st, 21, c->panic.guilty_frame);
 		}
 		sqlite3_bind_int64(st, 17, now());
 		int r = sqlite3_step(st);
@@ -1049,7 +1066,8 @@ static struct ct_error *load_backtraces(struct ct_results *db, int64_t id,
 {
 	sqlite3_stmt *st;
 	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT ord, label, crashing, "
-				       "input_ord, line FROM backtraces WHERE "
+				       "input_ord, line, family FROM backtraces "
+				       "WHERE "
 				       "case_id = ? ORDER BY ord", &st);
 	if (err)
 		return err;
@@ -1067,6 +1085,22 @@ static struct ct_error *load_backtraces(struct ct_results *db, int64_t id,
 			       "FROM frames WHERE case_id = ? AND bt_ord = ? "
 			       "ORDER BY ord", id, sqlite3_column_int64(st, 0),
 			       true, row_frame, c);
+		/* marked as the extractor marked it: the family decides
+		 * which frames the guilty-frame rules skip */
+		const char *family = col_text(st, 5);
+		static const struct {
+			const char *name;
+			enum ct_frame_family family;
+		} families[] = {
+			{ "esxi", CT_FAMILY_ESXI }, { "linux", CT_FAMILY_LINUX },
+			{ "user", CT_FAMILY_USER },
+		};
+		for (size_t k = 0; !err && family && k < CT_ARRAY_SIZE(families);
+		     k++)
+			if (strcmp(family, families[k].name) == 0)
+				ct_backtrace_mark_generic(
+					&c->backtraces[c->backtrace_count - 1],
+					families[k].family);
 	}
 	if (!err && rc != SQLITE_DONE)
 		err = ct_sql_error(db->h, db->path, "cannot read a case");
@@ -1112,7 +1146,9 @@ static struct ct_error *load_panic(struct ct_results *db, int64_t id,
 	sqlite3_stmt *st;
 	struct ct_error *err = ct_sql_prepare(db->h, db->path, "SELECT panic_kind, panic_message, "
 				       "panic_exception, panic_context, "
-				       "panic_cpu, panic_input, panic_line "
+				       "panic_cpu, panic_input, panic_line, "
+				       "panic_report_type, panic_guilty, "
+				       "panic_flags, panic_guilty_frame "
 				       "FROM cases WHERE id = ?", &st);
 	if (err)
 		return err;
@@ -1125,6 +1161,11 @@ static struct ct_error *load_panic(struct ct_results *db, int64_t id,
 			.context = (char *)col_text(st, 3),
 			.cpu = (char *)col_text(st, 4),
 			.origin = origin_at(c, st, 5),
+			.report_type = (char *)col_text(st, 7),
+			.guilty = (char *)col_text(st, 8),
+			.typed = sqlite3_column_int(st, 9) & 1,
+			.corrupted = (sqlite3_column_int(st, 9) & 2) != 0,
+			.guilty_frame = (long)sqlite3_column_int64(st, 10),
 		};
 		err = ct_case_set_panic(c, &p);
 	}

@@ -239,6 +239,7 @@ rm "$IN/new.log"
 
 # --- rematch ------------------------------------------------------------------
 q "SELECT case_id, ord, rule_id, passes, verdict, score FROM matches ORDER BY 1, 2" >"$WORK/m1"
+q "SELECT case_id, hash, title FROM signatures ORDER BY 1" >"$WORK/sig1"
 dump "$DB" | grep -E '^(case_input|fact|bt|frame|event|field|finding)[|]' >"$WORK/model1"
 mkdir "$WORK/rules"
 cp "$top_srcdir"/rules/kb/*.yaml "$WORK/rules/"
@@ -257,6 +258,12 @@ got=$(q "SELECT status FROM cases WHERE name LIKE '%sosreport-host2.tar.xz!%'")
 q "SELECT case_id, ord, rule_id, passes, verdict, score FROM matches ORDER BY 1, 2" >"$WORK/m2"
 cmp -s "$WORK/m1" "$WORK/m2" && ok "rematch with the built-in rules restores every match" ||
 	{ not_ok "rematch with the built-in rules restores every match"; diff "$WORK/m1" "$WORK/m2" | head | sed 's/^/# /'; }
+q "SELECT case_id, hash, title FROM signatures ORDER BY 1" >"$WORK/sig2"
+# a rebuilt case keeps the report type read from its text ("BUG: corrupted
+# list in X" does not become "oops in X")
+grep -q 'corrupted list\|KASAN' "$WORK/sig1" && cmp -s "$WORK/sig1" "$WORK/sig2" &&
+	ok "rematch keeps every signature and title" ||
+	{ not_ok "rematch keeps every signature and title"; diff "$WORK/sig1" "$WORK/sig2" | head | sed 's/^/# /'; }
 model() { dump "$DB" | grep -E '^(case_input|fact|bt|frame|event|field|finding)[|]'; }
 model >"$WORK/model2"
 cmp -s "$WORK/model1" "$WORK/model2" && [ -s "$WORK/model1" ] &&
