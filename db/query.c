@@ -98,6 +98,17 @@ static const struct query queries[CT_QUERY_MAX] = {
 		" c.cluster_id AS cluster FROM signatures s"
 		" JOIN cases c ON c.id = s.case_id WHERE s.hash = ?1"
 		" ORDER BY c.id DESC" PAGE, NULL },
+	[CT_QUERY_INPUT_BY_SHA] = { CT_VIEW_MAX, ARGS
+		"SELECT id AS input_id, path, kind, size, status, error,"
+		" added_at FROM inputs WHERE sha256 = ?1", NULL },
+	[CT_QUERY_INPUT] = { CT_VIEW_MAX, ARGS
+		"SELECT id AS input_id, path, kind, size, status, error,"
+		" added_at FROM inputs WHERE id = ?2", NULL },
+	[CT_QUERY_INPUT_CASES] = { CT_VIEW_MAX, ARGS
+		"SELECT c.id, c.name, c.status, s.title,"
+		" c.cluster_id AS cluster FROM cases c"
+		" LEFT JOIN signatures s ON s.case_id = c.id"
+		" WHERE c.input_id = ?2 ORDER BY c.id" PAGE, NULL },
 };
 
 struct ct_error *ct_results_query(struct ct_results *db, enum ct_query q,

@@ -41,6 +41,12 @@ enum ct_query {
 				 * workaround, why (one line each) */
 	CT_QUERY_SAME_SIGNATURE, /* cases whose signature hash is key: id,
 				 * name, status, title, cluster */
+	CT_QUERY_INPUT_BY_SHA,	/* the input of content hash key (sha256,
+				 * hex): input_id, path, kind, size, status,
+				 * error, added_at */
+	CT_QUERY_INPUT,		/* the same row of input num */
+	CT_QUERY_INPUT_CASES,	/* cases of input num, in order: id, name,
+				 * status, title, cluster */
 	CT_QUERY_MAX,
 };
 

@@ -7,16 +7,22 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/html.h"
+#include "analyzer/sha256.h"
+#include "analyzer/source.h"
 #include "analyzer/strbuf.h"
+#include "db/batch.h"
 #include "db/kb.h"
 #include "db/query.h"
 #include "db/results.h"
@@ -28,12 +34,29 @@ enum {
 	MAX_PAGE = 1000000,		/* ?page= above this is refused */
 	MAX_BODY = 1 << 20,		/* bytes of a POST body (search) */
 	MAX_SEARCH_HITS = 10,		/* known issues a search shows */
+	UPLOAD_BUFFER = 16 * 1024,	/* the post processor's buffer */
+	MAX_UPLOAD_NAME = 128,		/* bytes of an upload's file name */
 };
 
 struct ct_server {
 	struct MHD_Daemon *mhd;
 	struct ct_server_options opts;
 	char csrf[33];			/* the forms' token, hex */
+	pthread_mutex_t upload_lock;	/* one upload classified at a time */
+};
+
+/* An upload arriving (POST /upload): its file part streamed to disk. */
+struct upload {
+	struct ct_server *s;
+	struct MHD_PostProcessor *pp;
+	char csrf[65];			/* the csrf field so far */
+	size_t csrf_len;
+	unsigned status;		/* refused: 400, 403, 413; 0: fine */
+	char *dir;			/* the temporary folder, or NULL */
+	char *path;			/* the file in it, or NULL */
+	int fd;				/* open on path while it arrives */
+	uint64_t bytes;			/* of the file so far */
+	struct ct_sha256 sha;		/* of the file so far */
 };
 
 /* One request's state between calls of the access handler. */
@@ -41,6 +64,7 @@ struct request {
 	char *body;			/* POST body so far, NUL-terminated */
 	size_t len;
 	bool too_big;			/* over MAX_BODY: answered 413 */
+	struct upload *up;		/* an upload's state, or NULL */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -146,7 +170,8 @@ static bool page_open(struct page *pg, bool json)
 
 static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status,
 				const char *type, char *buf, size_t len,
-				const char *nonce, const char *cookie)
+				const char *nonce, const char *hname,
+				const char *hvalue)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 		len, buf, MHD_RESPMEM_MUST_FREE);
@@ -164,8 +189,8 @@ static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status,
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (cookie)
-		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (hname)
+		MHD_add_response_header(r, hname, hvalue);
 	enum MHD_Result ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -180,7 +205,7 @@ static enum MHD_Result page_send(struct MHD_Connection *conn,
 	}
 	return send_buf(conn, status, pg->json ? "application/json" :
 			"text/html; charset=utf-8", pg->buf, pg->len,
-			pg->nonce, NULL);
+			pg->nonce, NULL, NULL);
 }
 
 static const char style[] =
@@ -216,7 +241,8 @@ static void html_begin(struct page *pg, const char *title)
 		"</head><body>\n<nav><a href=\"/\">Overview</a><a href=\""
 		"/issues\">Known issues</a><a href=\"/clusters\">Clusters</a>"
 		"<a href=\"/cases\">Cases</a><a href=\"/failed\">Failed inputs"
-		"</a><a href=\"/search\">Search</a></nav>\n<h1>", pg->nonce,
+		"</a><a href=\"/search\">Search</a><a href=\"/upload\">Upload</a>"
+		"</nav>\n<h1>", pg->nonce,
 		style);
 	cli_html_escape(f, title);
 	fputs("</h1>\n", f);
@@ -246,8 +272,8 @@ static enum MHD_Result send_error(struct MHD_Connection *conn,
 static bool numeric_column(const char *name)
 {
 	static const char *const numeric[] = {
-		"id", "score", "cluster", "added_at", "cases", "affected",
-		"fixed", "version_unknown", "size", "inputs",
+		"id", "input_id", "score", "cluster", "added_at", "cases",
+		"affected", "fixed", "version_unknown", "size", "inputs",
 		"inputs_unfinished", "known", "unknown", "no_crash",
 		"unrecognised", "failed", "clusters", "passes",
 		"from_evidence", "issues_week",
@@ -858,6 +884,321 @@ static bool is_authorized(struct ct_server *s, struct MHD_Connection *conn)
 	return cookie && secret_equal(cookie, s->opts.token);
 }
 
+/* ---- upload ----------------------------------------------------------------- */
+
+static void upload_form(struct ct_server *s, FILE *f)
+{
+	fprintf(f, "<form method=\"post\" action=\"/upload\" enctype=\""
+		"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" "
+		"value=\"%s\"><p>A support bundle, an archive of crashes or a "
+		"log (at most %llu MiB): <input type=\"file\" name=\"file\" "
+		"required> <button type=\"submit\">Upload and classify</button>"
+		"</p></form>\n", s->csrf,
+		(unsigned long long)(s->opts.max_upload >> 20));
+}
+
+/* The upload's file name made safe for a folder of its own: its last
+ * component, bytes other than letters, digits and ._+- as '_', no
+ * leading dot, at most MAX_UPLOAD_NAME bytes. */
+static void upload_name(const char *filename, char *out)
+{
+	const char *base = filename ? filename : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	size_t n = 0;
+	for (; base[n] && n < MAX_UPLOAD_NAME; n++) {
+		char c = base[n];
+		out[n] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+				"TUVWXYZ0123456789._+-", c) ? c : '_';
+	}
+	out[n] = '\0';
+	if (out[0] == '.')
+		out[0] = '_';
+	if (n == 0)
+		memcpy(out, "upload", sizeof("upload"));
+}
+
+/* Remove the upload's file and folder, if any. */
+static void upload_discard(struct upload *up)
+{
+	if (up->fd >= 0)
+		close(up->fd);
+	up->fd = -1;
+	if (up->path)
+		unlink(up->path);
+	if (up->dir)
+		rmdir(up->dir);
+	free(up->path);
+	free(up->dir);
+	up->path = up->dir = NULL;
+}
+
+static void upload_free(struct upload *up)
+{
+	if (!up)
+		return;
+	if (up->pp)
+		MHD_destroy_post_processor(up->pp);
+	upload_discard(up);
+	free(up);
+}
+
+/* Create the temporary folder and file for filename. */
+static bool upload_open(struct upload *up, const char *filename)
+{
+	const char *tmp = up->s->opts.tmp_dir ? up->s->opts.tmp_dir :
+			  getenv("TMPDIR");
+	char name[MAX_UPLOAD_NAME + 1];
+	upload_name(filename, name);
+	if (asprintf(&up->dir, "%s/crashtriage-upload.XXXXXX",
+		     tmp && *tmp ? tmp : "/tmp") < 0) {
+		up->dir = NULL;
+		return false;
+	}
+	if (!mkdtemp(up->dir)) {
+		free(up->dir);
+		up->dir = NULL;
+		return false;
+	}
+	if (asprintf(&up->path, "%s/%s", up->dir, name) < 0) {
+		up->path = NULL;
+		return false;
+	}
+	up->fd = open(up->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		      O_NOFOLLOW, 0600);
+	return up->fd >= 0;
+}
+
+/* The post processor's callback: the csrf field, then the file's bytes
+ * as they arrive.  MHD_NO stops processing (up->status says why). */
+static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
+				    const char *key, const char *filename,
+				    const char *content_type,
+				    const char *transfer_encoding,
+				    const char *data, uint64_t off, size_t size)
+{
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct upload *up = cls;
+	if (strcmp(key, "csrf") == 0) {
+		if (up->path || sizeof(up->csrf) - 1 - up->csrf_len < size) {
+			up->status = MHD_HTTP_FORBIDDEN;
+			return MHD_NO;
+		}
+		memcpy(up->csrf + up->csrf_len, data, size);
+		up->csrf_len += size;
+		up->csrf[up->csrf_len] = '\0';
+		return MHD_YES;
+	}
+	if (strcmp(key, "file") != 0)
+		return MHD_YES;			/* other fields: ignored */
+	if (!up->path) {
+		/* the token must come first: nothing is written without */
+		if (!secret_equal(up->csrf, up->s->csrf)) {
+			up->status = MHD_HTTP_FORBIDDEN;
+			return MHD_NO;
+		}
+		if (!upload_open(up, filename)) {
+			up->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			return MHD_NO;
+		}
+		ct_sha256_init(&up->sha);
+	} else if (off == 0 && up->bytes > 0) {
+		up->status = MHD_HTTP_BAD_REQUEST;	/* a second file */
+		return MHD_NO;
+	}
+	if (up->s->opts.max_upload - up->bytes < size) {
+		up->status = MHD_HTTP_CONTENT_TOO_LARGE;
+		upload_discard(up);
+		return MHD_NO;
+	}
+	ct_sha256_update(&up->sha, data, size);
+	up->bytes += size;
+	for (size_t done = 0; done < size; ) {
+		ssize_t n = write(up->fd, data + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			up->status = MHD_HTTP_INSUFFICIENT_STORAGE;
+			upload_discard(up);
+			return MHD_NO;
+		}
+		done += (size_t)n;
+	}
+	return MHD_YES;
+}
+
+/* Classify the arrived file into the database as `batch` does, then
+ * remove it.  *ret_input: its input's id (a file stored before is found
+ * by its content hash), or -1. */
+static struct ct_error *upload_classify(struct ct_server *s,
+					struct upload *up, int64_t *ret_input)
+{
+	*ret_input = -1;
+	close(up->fd);
+	up->fd = -1;
+	unsigned char digest[32];
+	char sha[65];
+	ct_sha256_final(&up->sha, digest);
+	ct_sha256_hex(digest, sha);
+	struct ct_batch_options bo = {
+		.kb = s->opts.kb, .jobs = 1,
+		.case_timeout = s->opts.case_timeout,
+	};
+	struct ct_batch *b = NULL;
+	pthread_mutex_lock(&s->upload_lock);
+	struct ct_error *err = ct_batch_create(s->opts.db_path, &bo, &b);
+	if (!err)
+		err = ct_batch_add_paths(b, &up->path, 1);
+	ct_batch_destroy(b);
+	pthread_mutex_unlock(&s->upload_lock);
+	upload_discard(up);
+	if (err)
+		return err;
+	struct cli_table t = { 0 };
+	err = run_query(s, CT_QUERY_INPUT_BY_SHA, sha, 0, false, 1, &t);
+	if (!err && t.count)
+		*ret_input = parse_id(t.rows[0][0]);
+	cli_table_free(&t);
+	return err;
+}
+
+/* One input: its row and its cases (the page an upload leads to). */
+static struct ct_error *page_input(struct ct_server *s, struct page *pg,
+				   int64_t id, bool *ret_found)
+{
+	char title[48], base[40];
+	snprintf(title, sizeof(title), "Input %lld", (long long)id);
+	snprintf(base, sizeof(base), "/input/%lld", (long long)id);
+	return page_one(s, pg, CT_QUERY_INPUT, CT_QUERY_INPUT_CASES, NULL, id,
+			title, base, ret_found);
+}
+
+/* The end of an upload: refuse it, or classify it and answer 303 to its
+ * case (or its input's page), or JSON for /api/upload. */
+static enum MHD_Result upload_finish(struct ct_server *s,
+				     struct MHD_Connection *conn,
+				     struct upload *up, bool json)
+{
+	if (!up->status && MHD_post_process(up->pp, NULL, 0) == MHD_NO &&
+	    !up->status)
+		up->status = MHD_HTTP_BAD_REQUEST;
+	if (!up->status && !up->path)
+		up->status = MHD_HTTP_BAD_REQUEST;	/* no file */
+	switch (up->status) {
+	case 0:
+		break;
+	case MHD_HTTP_FORBIDDEN:
+		return send_error(conn, up->status, "Bad or missing CSRF token");
+	case MHD_HTTP_CONTENT_TOO_LARGE:
+		return send_error(conn, up->status, "Upload too large");
+	case MHD_HTTP_BAD_REQUEST:
+		return send_error(conn, up->status, "Bad upload: one file "
+				  "field \"file\" after \"csrf\" expected");
+	default:
+		return send_error(conn, up->status,
+				  "The upload could not be stored");
+	}
+	int64_t input;
+	struct ct_error *err = upload_classify(s, up, &input);
+	if (err) {
+		bool busy = err->code == CT_ERROR_OS;
+		ct_error_destroy(err);
+		return send_error(conn, busy ? MHD_HTTP_SERVICE_UNAVAILABLE :
+				  MHD_HTTP_INTERNAL_SERVER_ERROR, busy ?
+				  "The database is busy (a batch is writing it)"
+				  : "The upload could not be classified");
+	}
+	struct cli_table cases = { 0 };
+	if (input >= 0)
+		err = run_query(s, CT_QUERY_INPUT_CASES, NULL, input, false, 1,
+				&cases);
+	if (err || input < 0) {
+		ct_error_destroy(err);
+		cli_table_free(&cases);
+		return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				  "The upload's input was not stored");
+	}
+	struct page pg;
+	if (!page_open(&pg, json)) {
+		cli_table_free(&cases);
+		return MHD_NO;
+	}
+	pg.page = 1;
+	char location[64];
+	if (cases.count == 1)
+		snprintf(location, sizeof(location), "/case/%s",
+			 cases.rows[0][0]);
+	else
+		snprintf(location, sizeof(location), "/input/%lld",
+			 (long long)input);
+	cli_table_free(&cases);
+	if (json) {
+		bool found;
+		err = page_input(s, &pg, input, &found);
+		if (err || fclose(pg.f) != 0) {
+			ct_error_destroy(err);
+			free(pg.buf);
+			return MHD_NO;
+		}
+		return send_buf(conn, MHD_HTTP_OK, "application/json", pg.buf,
+				pg.len, pg.nonce, "Location", location);
+	}
+	fputs("<!DOCTYPE html><p><a href=\"", pg.f);
+	cli_html_escape(pg.f, location);
+	fputs("\">classified</a></p>\n", pg.f);
+	if (fclose(pg.f) != 0) {
+		free(pg.buf);
+		return MHD_NO;
+	}
+	return send_buf(conn, MHD_HTTP_SEE_OTHER, "text/html; charset=utf-8",
+			pg.buf, pg.len, pg.nonce, "Location", location);
+}
+
+/* Whether url is where uploads go. */
+static bool is_upload_url(const char *url)
+{
+	return strcmp(url, "/upload") == 0 || strcmp(url, "/api/upload") == 0;
+}
+
+/* The first call of an upload request: refuse it early (no token, too
+ * large by its Content-Length, not multipart), else set up its state. */
+static enum MHD_Result upload_begin(struct ct_server *s,
+				    struct MHD_Connection *conn,
+				    struct request *rq)
+{
+	if (!is_authorized(s, conn))
+		return page_login(s, conn);
+	if (!s->opts.db_path)
+		return send_error(conn, MHD_HTTP_FORBIDDEN,
+				  "Uploads are switched off");
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > s->opts.max_upload + 64 * 1024) {
+		rq->too_big = true;	/* the file and its multipart frame */
+		return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				  "Upload too large");
+	}
+	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       "Content-Type");
+	if (!type || strncasecmp(type, "multipart/form-data", 19) != 0)
+		return send_error(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				  "An upload is multipart/form-data");
+	rq->up = calloc(1, sizeof(*rq->up));
+	if (!rq->up)
+		return MHD_NO;
+	rq->up->s = s;
+	rq->up->fd = -1;
+	rq->up->pp = MHD_create_post_processor(conn, UPLOAD_BUFFER,
+					       upload_field, rq->up);
+	if (!rq->up->pp)
+		return send_error(conn, MHD_HTTP_BAD_REQUEST,
+				  "Bad multipart/form-data");
+	return MHD_YES;
+}
+
 static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 			     const char *url, bool post, const char *body)
 {
@@ -879,7 +1220,8 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		}
 		enum MHD_Result r = send_buf(conn, MHD_HTTP_OK,
 					     "text/html; charset=utf-8", buf,
-					     strlen(buf), nonce, cookie);
+					     strlen(buf), nonce, "Set-Cookie",
+					     cookie);
 		free(cookie);
 		return r;
 	}
@@ -920,7 +1262,11 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 			err = page_search(s, &pg, text ? text : "");
 			free(text);
 		}
-	} else if (post) {
+	} else if (strcmp(path, "/upload") == 0 && !post && !json) {
+		html_begin(&pg, "Upload");
+		upload_form(s, pg.f);
+		html_end(&pg);
+	} else if (post || strcmp(path, "/upload") == 0) {
 		fclose(pg.f);
 		free(pg.buf);
 		return send_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -947,6 +1293,9 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		snprintf(title, sizeof(title), "Cluster %s", path + 9);
 		err = page_one(s, &pg, CT_QUERY_CLUSTER, CT_QUERY_CLUSTER_CASES,
 			       NULL, parse_id(path + 9), title, url, &found);
+	} else if (strncmp(path, "/input/", 7) == 0 &&
+		   parse_id(path + 7) >= 0) {
+		err = page_input(s, &pg, parse_id(path + 7), &found);
 	} else if (strncmp(path, "/case/", 6) == 0 && parse_id(path + 6) >= 0) {
 		err = page_case(s, &pg, parse_id(path + 6), &found);
 	} else {
@@ -988,6 +1337,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (!rq)
 			return MHD_NO;
 		*con_cls = rq;
+		if (post && is_upload_url(url))
+			return upload_begin(s, conn, rq);
 		const char *cl = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
@@ -995,6 +1346,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 					  "Request body too large");
 		}
+		return MHD_YES;
+	}
+	if (rq->up) {
+		struct upload *up = rq->up;
+		if (!*upload_size)
+			return upload_finish(s, conn, up,
+					     strncmp(url, "/api/", 5) == 0);
+		if (!up->status &&
+		    MHD_post_process(up->pp, upload, *upload_size) == MHD_NO &&
+		    !up->status)
+			up->status = MHD_HTTP_BAD_REQUEST;
+		/* once refused, the rest is read and dropped: libmicrohttpd
+		 * queues no answer before the body's end */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (is_upload_url(url) && post) {
+		*upload_size = 0;	/* refused in upload_begin() */
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -1030,6 +1399,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	(void)toe;
 	struct request *rq = *con_cls;
 	if (rq) {
+		upload_free(rq->up);
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;
@@ -1043,6 +1413,9 @@ struct ct_error *ct_server_start(const struct ct_server_options *opts,
 	if (!s)
 		return &ct_enomem;
 	s->opts = *opts;
+	if (!s->opts.max_upload)
+		s->opts.max_upload = CT_SERVE_MAX_UPLOAD;
+	pthread_mutex_init(&s->upload_lock, NULL);
 	random_hex(s->csrf, 16);
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
@@ -1063,6 +1436,7 @@ struct ct_error *ct_server_start(const struct ct_server_options *opts,
 		MHD_OPTION_END);
 	if (!s->mhd) {
 		int e = errno ? errno : EADDRINUSE;
+		pthread_mutex_destroy(&s->upload_lock);
 		free(s);
 		return ct_error_os(e, NULL, "cannot listen on port %u",
 				   (unsigned)opts->port);
@@ -1079,5 +1453,6 @@ void ct_server_stop(struct ct_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->mhd);
+	pthread_mutex_destroy(&s->upload_lock);
 	free(s);
 }

@@ -17,7 +17,7 @@ for tool in curl python3 jq; do
 done
 
 in="$WORK/in"
-mkdir -p "$in"
+mkdir -p "$in" "$WORK/spool"
 cp "$SEEDS/003_9f4b66f313771443.txt" "$in/fqdn.txt"
 cp "$DATA/linux/linux510_gpf_noncanonical.log" "$in/gpf.log"
 # no '/' in a file name: the log line holds the closing tag
@@ -35,7 +35,8 @@ pids=""
 start_server() {
 	local name=$1
 	shift
-	"$CRASHTRIAGE" serve --db "$WORK/r.sqlite" --listen 127.0.0.1:0 "$@" \
+	TMPDIR="$WORK/spool" "$CRASHTRIAGE" serve --db "$WORK/r.sqlite" \
+		--listen 127.0.0.1:0 "$@" \
 		>"$WORK/$name.out" 2>"$WORK/$name.err" &
 	pids="$pids $!"
 	port=
@@ -184,6 +185,66 @@ curl -s --data-urlencode "csrf=$csrf" \
 jq_check "search JSON: verdict, nearest issue, the stored case of that signature" \
 	"$WORK/search.json" '.case.verdict == "known" and .nearest[0].id == "esxi-nsx-fqdn-domain-list" and (.same_signature | length) == 1'
 
+# ---- upload ----------------------------------------------------------------------
+# one log: 303 to its case, which the lists then show
+up="$WORK/up"
+mkdir -p "$up/bundle"
+sed 's/esx-[a-z0-9-]*/uploaded-host-1/g' "$SEEDS/002_"*.txt > "$up/one.log"
+ncases() { curl -s "$base/api/" | jq '.totals[0].cases'; }
+ninputs() { curl -s "$base/api/" | jq '.totals[0].inputs'; }
+before=$(ncases)
+loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+	-F "csrf=$csrf" -F "file=@$up/one.log" "$base/upload")
+if [[ $loc =~ ^303\ $base/case/([0-9]+)$ ]]; then
+	ok "upload of a log: 303 to its case"
+	up_id=${BASH_REMATCH[1]}
+	[ "$(code "/case/$up_id")" = 200 ] && curl -s "$base/api/cases" |
+		jq -e --argjson id "$up_id" '.rows[] | select(.id == $id and (.name | endswith("one.log")))' >/dev/null &&
+		ok "the uploaded case is in /cases and has its page" ||
+		not_ok "the uploaded case is in /cases and has its page"
+else
+	not_ok "upload of a log: 303 to its case (got $loc)"
+fi
+[ "$(ncases)" = $((before + 1)) ] && ok "upload stored one case" ||
+	not_ok "upload stored one case ($before -> $(ncases))"
+# an archive of two crashes made from tests/data: 303 to its input's page
+cp "$DATA/linux/linux515_list_del_bug.log" "$DATA/gdb/segv_core_userspace.txt" "$up/bundle/"
+tar -C "$up" -czf "$up/two.tgz" bundle
+loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+	-F "csrf=$csrf" -F "file=@$up/two.tgz" "$base/upload")
+if [[ $loc =~ ^303\ $base/input/([0-9]+)$ ]]; then
+	input=${BASH_REMATCH[1]}
+	curl -s "$base/api/input/$input" > "$WORK/input.json"
+	jq_check "upload of an archive: 303 to its input, its two cases classified" \
+		"$WORK/input.json" '(.cases | length) == 2 and ([.cases[].status] | all(. == "unknown" or . == "known"))'
+	cid=$(jq -r '.cases[0].id' "$WORK/input.json")
+	curl -s "$base/cases" | grep -q "href=\"/case/$cid\"" &&
+		ok "the archive's cases are listed in /cases" ||
+		not_ok "the archive's cases are listed in /cases"
+else
+	not_ok "upload of an archive: 303 to its input (got $loc)"
+fi
+curl -s -F "csrf=$csrf" -F "file=@$up/one.log" "$base/api/upload" > "$WORK/up.json"
+jq_check "the same file again: stored once, /api/upload names its case" \
+	"$WORK/up.json" ".cases[0].id == ${up_id:-0} and (.cases | length) == 1"
+before=$(ninputs)
+[ "$(code /upload -F "file=@$up/one.log")" = 403 ] &&
+	ok "upload without CSRF token: 403" || not_ok "upload without CSRF token: 403"
+[ "$(code /upload -F "file=@$up/one.log" -F "csrf=$csrf")" = 403 ] &&
+	ok "upload with the token after the file: 403" ||
+	not_ok "upload with the token after the file: 403"
+[ "$(code /upload -F csrf=0123 -F "file=@$up/one.log")" = 403 ] &&
+	ok "upload with a wrong CSRF token: 403" || not_ok "upload with a wrong CSRF token: 403"
+[ "$(code /upload --data-binary @"$up/one.log")" = 415 ] &&
+	ok "upload not multipart: 415" || not_ok "upload not multipart: 415"
+[ "$(code /upload -F "csrf=$csrf")" = 400 ] &&
+	ok "upload without a file: 400" || not_ok "upload without a file: 400"
+[ "$(code /api/upload)" = 405 ] && ok "GET /api/upload: 405" || not_ok "GET /api/upload: 405"
+[ "$(ninputs)" = "$before" ] && ok "refused uploads store nothing" ||
+	not_ok "refused uploads store nothing ($before -> $(ninputs))"
+[ -z "$(ls -A "$WORK/spool")" ] && ok "upload temporary files removed" ||
+	{ not_ok "upload temporary files removed"; ls -lR "$WORK/spool" | sed 's/^/# /'; }
+
 # ---- raw sockets: malformed HTTP, a slow client -------------------------------------
 cat > "$WORK/raw.py" <<'EOF'
 import socket, sys, time, urllib.request
@@ -246,6 +307,24 @@ echo "# load: 50 clients, $total requests of /cases, $bad failed, $rps requests/
 [ "$total" -gt 50 ] && [ "$bad" -eq 0 ] &&
 	ok "load test: $total requests, none failed" ||
 	not_ok "load test: $total requests, $bad failed"
+
+# ---- upload size cap ------------------------------------------------------------------
+mainbase=$base
+start_server small --max-upload 64K || not_ok "serve --max-upload 64K starts"
+base="http://127.0.0.1:$port"
+scsrf=$(curl -s "$base/upload" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+before=$(ninputs)
+head -c 200000 /dev/urandom | base64 > "$up/big.log"
+[ "$(code /upload -F "csrf=$scsrf" -F "file=@$up/big.log")" = 413 ] &&
+	ok "upload over --max-upload (Content-Length): 413" ||
+	not_ok "upload over --max-upload (Content-Length): 413"
+[ "$(code /upload -H 'Transfer-Encoding: chunked' -F "csrf=$scsrf" -F "file=@$up/big.log")" = 413 ] &&
+	ok "chunked upload over --max-upload: 413" ||
+	not_ok "chunked upload over --max-upload: 413"
+[ "$(ninputs)" = "$before" ] && [ -z "$(ls -A "$WORK/spool")" ] &&
+	ok "oversize uploads: nothing stored, no temporary file left" ||
+	not_ok "oversize uploads: nothing stored, no temporary file left"
+base=$mainbase
 
 # ---- token ---------------------------------------------------------------------------
 "$CRASHTRIAGE" serve --db "$WORK/r.sqlite" --listen 0.0.0.0:0 \
