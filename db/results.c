@@ -100,6 +100,10 @@ static const char *const migrations[] = {
 	"CREATE INDEX matches_rule ON matches (rule_id);",
 	/* 3: the structure a walk finding was found in */
 	"ALTER TABLE findings ADD COLUMN structure TEXT;",
+	/* 4: a known issue's cases newest first, a page at a time (serve's
+	 * /issue/ID: 40 -> 1 ms for 13k cases of one issue) */
+	"CREATE INDEX matches_best ON matches (rule_id, case_id)"
+	" WHERE ord = 0 AND passes = 1;",
 };
 
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,

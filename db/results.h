@@ -40,7 +40,7 @@
 #include "analyzer/crashtriage.h"
 #include "rules/match.h"
 
-#define CT_RESULTS_SCHEMA_VERSION 3
+#define CT_RESULTS_SCHEMA_VERSION 4
 
 /* Clusters of unknown cases: chosen by analyzer/cluster.c (see
  * analyzer/cluster.h), stored here. */

@@ -38,11 +38,37 @@ enum {
 	MAX_UPLOAD_NAME = 128,		/* bytes of an upload's file name */
 };
 
+/*
+ * The whole-database report views the pages show, kept between requests
+ * while the database does not change (PRAGMA data_version, checked once
+ * per request): at 100k cases each takes 50-600 ms to compute (the
+ * clusters' and the timeline's crash times in the evidence are a lookup
+ * of facts and events per case), a kept one nothing.  The first page
+ * after a commit (a batch, an upload) pays for the views it shows.
+ */
+enum cache_kind {
+	CACHE_TOTALS,		/* CT_VIEW_TOTALS */
+	CACHE_NEW,		/* CT_QUERY_NEW, a minute at most */
+	CACHE_KNOWN,		/* CT_VIEW_KNOWN, every issue */
+	CACHE_VERSIONS,		/* CT_VIEW_VERSIONS, the top 20 */
+	CACHE_TIMELINE,		/* CT_VIEW_TIMELINE, 60 days */
+	CACHE_CLUSTERS,		/* CT_VIEW_CLUSTERS, every cluster */
+	CACHE_MAX,
+};
+
+struct cache {
+	struct cli_table t;	/* the rows */
+	bool valid;		/* t is computed */
+	time_t at;		/* when */
+};
+
 struct ct_server {
 	struct MHD_Daemon *mhd;
 	struct ct_server_options opts;
 	char csrf[33];			/* the forms' token, hex */
 	pthread_mutex_t upload_lock;	/* one upload classified at a time */
+	int64_t data_version;		/* of the kept views */
+	struct cache cache[CACHE_MAX];	/* whole-database views */
 };
 
 /* An upload arriving (POST /upload): its file part streamed to disk. */
@@ -395,121 +421,271 @@ static void section(struct page *pg, const char *name, const char *title,
 
 /* ---- pages ----------------------------------------------------------------- */
 
-static struct ct_error *page_overview(struct ct_server *s, struct page *pg)
+/* ---- the whole-database views, kept between changes --------------------- */
+
+/* Rows [from, from + n) of t (fewer at its end), sharing its memory. */
+static struct cli_table table_slice(const struct cli_table *t, size_t from,
+				    size_t n)
 {
-	struct cli_table totals = { 0 }, fresh = { 0 }, known = { 0 },
-			 versions = { 0 }, timeline = { 0 };
-	struct ct_error *err = ct_results_view(s->opts.db, CT_VIEW_TOTALS, 0,
-					       cli_table_keep_row, &totals);
-	if (!err)
-		err = run_query(s, CT_QUERY_NEW, NULL, (int64_t)time(NULL),
-				false, 1, &fresh);
-	if (!err)
-		err = ct_results_view(s->opts.db, CT_VIEW_KNOWN, 20,
-				      cli_table_keep_row, &known);
-	if (!err)
-		err = ct_results_view(s->opts.db, CT_VIEW_VERSIONS, 20,
-				      cli_table_keep_row, &versions);
-	if (!err)
-		err = ct_results_view(s->opts.db, CT_VIEW_TIMELINE, 60,
-				      cli_table_keep_row, &timeline);
-	if (!err && (totals.failed || known.failed || versions.failed ||
-		     timeline.failed))
-		err = &ct_enomem;
-	if (!err && pg->json) {
-		fputc('{', pg->f);
-		json_rows(pg->f, "totals", &totals, 1);
-		fputc(',', pg->f);
-		json_rows(pg->f, "new", &fresh, 1);
-		fputc(',', pg->f);
-		json_rows(pg->f, "known", &known, SIZE_MAX);
-		fputc(',', pg->f);
-		json_rows(pg->f, "versions", &versions, SIZE_MAX);
-		fputc(',', pg->f);
-		json_rows(pg->f, "timeline", &timeline, SIZE_MAX);
-		fputs("}\n", pg->f);
-	} else if (!err) {
-		html_begin(pg, "Overview");
-		cli_html_table(pg->f, "Totals", &totals, NULL);
-		cli_html_table(pg->f, "New: stored in the last day and week",
-			       &fresh, NULL);
-		cli_html_chart(pg->f, "Cases per known issue", &known, 0, 2);
-		cli_html_chart(pg->f, "Cases per product version", &versions,
-			       0, 1);
-		cli_html_chart(pg->f, "Cases per day of the crash (its time in "
-			       "the evidence, else when stored)", &timeline,
-			       0, 1);
-		html_end(pg);
+	struct cli_table v = { .ncols = t->ncols, .names = t->names };
+	if (from < t->count) {
+		v.rows = t->rows + from;
+		v.count = t->count - from < n ? t->count - from : n;
 	}
-	cli_table_free(&totals);
-	cli_table_free(&fresh);
-	cli_table_free(&known);
-	cli_table_free(&versions);
-	cli_table_free(&timeline);
-	return err;
+	return v;
 }
 
-/* A page that is one paged list. */
+/* The first row of t whose column col is value, as a table of that row
+ * alone (sharing t's memory; empty when there is none). */
+static struct cli_table table_find(const struct cli_table *t,
+				   const char *col, const char *value)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (strcmp(t->names[i], col) != 0)
+			continue;
+		for (size_t r = 0; r < t->count; r++)
+			if (t->rows[r][i] && strcmp(t->rows[r][i], value) == 0)
+				return table_slice(t, r, 1);
+	}
+	return table_slice(t, t->count, 0);
+}
+
+/* Forget the kept views when another connection (a batch, an upload)
+ * has committed since they were computed. */
+static struct ct_error *cache_check(struct ct_server *s)
+{
+	struct cli_table t = { 0 };
+	struct ct_error *err = run_query(s, CT_QUERY_DATA_VERSION, NULL, 0,
+					 false, 1, &t);
+	int64_t version = !err && t.count && t.rows[0][0] ?
+			  strtoll(t.rows[0][0], NULL, 10) : -1;
+	cli_table_free(&t);
+	if (err || version == s->data_version)
+		return err;
+	for (size_t k = 0; k < CACHE_MAX; k++) {
+		cli_table_free(&s->cache[k].t);
+		s->cache[k].valid = false;
+	}
+	s->data_version = version;
+	return NULL;
+}
+
+/* The view k, computed when not kept (CACHE_NEW also after a minute: it
+ * counts from now).  *ret stays valid until the next cache_check(). */
+static struct ct_error *cache_get(struct ct_server *s, enum cache_kind k,
+				  const struct cli_table **ret)
+{
+	static const struct {
+		enum ct_results_view view;
+		size_t limit;
+	} views[CACHE_MAX] = {
+		[CACHE_TOTALS] = { CT_VIEW_TOTALS, 0 },
+		[CACHE_KNOWN] = { CT_VIEW_KNOWN, 0 },
+		[CACHE_VERSIONS] = { CT_VIEW_VERSIONS, 20 },
+		[CACHE_TIMELINE] = { CT_VIEW_TIMELINE, 60 },
+		[CACHE_CLUSTERS] = { CT_VIEW_CLUSTERS, 0 },
+	};
+	struct cache *c = &s->cache[k];
+	time_t now = time(NULL);
+	if (c->valid && k == CACHE_NEW && now - c->at >= 60) {
+		cli_table_free(&c->t);
+		c->valid = false;
+	}
+	if (!c->valid) {
+		struct ct_error *err = k == CACHE_NEW ?
+			run_query(s, CT_QUERY_NEW, NULL, (int64_t)now, false,
+				  1, &c->t) :
+			ct_results_view(s->opts.db, views[k].view,
+					views[k].limit, cli_table_keep_row,
+					&c->t);
+		if (!err && c->t.failed)
+			err = &ct_enomem;
+		if (err) {
+			cli_table_free(&c->t);
+			return err;
+		}
+		c->valid = true;
+		c->at = now;
+	}
+	*ret = &c->t;
+	return NULL;
+}
+
+/* Compute every view not kept (at start, after an upload), so that the
+ * next page need not; an error is left for that page to meet. */
+static void cache_warm(struct ct_server *s)
+{
+	struct ct_error *err = cache_check(s);
+	for (size_t k = 0; k < CACHE_MAX && !err; k++) {
+		const struct cli_table *t;
+		err = cache_get(s, (enum cache_kind)k, &t);
+	}
+	ct_error_destroy(err);
+}
+
+/* ---- pages ----------------------------------------------------------------- */
+
+static struct ct_error *page_overview(struct ct_server *s, struct page *pg)
+{
+	const struct cli_table *totals, *fresh, *known, *versions, *timeline;
+	struct ct_error *err = cache_get(s, CACHE_TOTALS, &totals);
+	if (!err)
+		err = cache_get(s, CACHE_NEW, &fresh);
+	if (!err)
+		err = cache_get(s, CACHE_KNOWN, &known);
+	if (!err)
+		err = cache_get(s, CACHE_VERSIONS, &versions);
+	if (!err)
+		err = cache_get(s, CACHE_TIMELINE, &timeline);
+	if (err)
+		return err;
+	/* the top 20 known issues, as the view's limit did */
+	struct cli_table top = table_slice(known, 0, 20);
+	if (pg->json) {
+		fputc('{', pg->f);
+		json_rows(pg->f, "totals", totals, 1);
+		fputc(',', pg->f);
+		json_rows(pg->f, "new", fresh, 1);
+		fputc(',', pg->f);
+		json_rows(pg->f, "known", &top, SIZE_MAX);
+		fputc(',', pg->f);
+		json_rows(pg->f, "versions", versions, SIZE_MAX);
+		fputc(',', pg->f);
+		json_rows(pg->f, "timeline", timeline, SIZE_MAX);
+		fputs("}\n", pg->f);
+		return NULL;
+	}
+	html_begin(pg, "Overview");
+	cli_html_table(pg->f, "Totals", totals, NULL);
+	cli_html_table(pg->f, "New: stored in the last day and week", fresh,
+		       NULL);
+	cli_html_chart(pg->f, "Cases per known issue", &top, 0, 2);
+	cli_html_chart(pg->f, "Cases per product version", versions, 0, 1);
+	cli_html_chart(pg->f, "Cases per day of the crash (its time in the "
+		       "evidence, else when stored)", timeline, 0, 1);
+	html_end(pg);
+	return NULL;
+}
+
+/* A page of a list: t (one row more than a page when there is a next). */
+static void list_page(struct page *pg, const char *title, const char *base,
+		      struct cli_table *t)
+{
+	if (pg->json)
+		fputc('{', pg->f);
+	else
+		html_begin(pg, title);
+	section(pg, "rows", title, t, true, base);
+	if (pg->json)
+		fputs("}\n", pg->f);
+	else
+		html_end(pg);
+}
+
+/* A page that is one paged query. */
 static struct ct_error *page_list(struct ct_server *s, struct page *pg,
 				  enum ct_query q, const char *title,
 				  const char *base)
 {
 	struct cli_table t = { 0 };
 	struct ct_error *err = run_query(s, q, NULL, 0, true, pg->page, &t);
-	if (!err) {
-		if (pg->json)
-			fputc('{', pg->f);
-		else
-			html_begin(pg, title);
-		section(pg, "rows", title, &t, true, base);
-		if (pg->json)
-			fputs("}\n", pg->f);
-		else
-			html_end(pg);
-	}
+	if (!err)
+		list_page(pg, title, base, &t);
 	cli_table_free(&t);
 	return err;
 }
 
-/* One known issue or one cluster: its row, then its cases.  *ret_found
- * false: no such issue or cluster. */
+/* A page of a kept view. */
+static struct ct_error *page_kept(struct ct_server *s, struct page *pg,
+				  enum cache_kind k, const char *title,
+				  const char *base)
+{
+	const struct cli_table *all;
+	struct ct_error *err = cache_get(s, k, &all);
+	if (err)
+		return err;
+	struct cli_table t = table_slice(all, (size_t)(pg->page - 1) *
+					 PAGE_ROWS, PAGE_ROWS + 1);
+	list_page(pg, title, base, &t);
+	return NULL;
+}
+
+/* One known issue, cluster or input: its row head (none: *ret_found
+ * false), frames (or NULL) and its cases. */
 static struct ct_error *page_one(struct ct_server *s, struct page *pg,
-				 enum ct_query head_q, enum ct_query cases_q,
+				 const struct cli_table *head,
+				 const char *frames, enum ct_query cases_q,
 				 const char *key, int64_t num,
 				 const char *title, const char *base,
 				 bool *ret_found)
 {
-	struct cli_table head = { 0 }, cases = { 0 };
-	struct ct_error *err = run_query(s, head_q, key, num, false, 1, &head);
-	if (!err)
-		err = run_query(s, cases_q, key, num, true, pg->page, &cases);
-	*ret_found = !err && head.count > 0;
-	if (*ret_found) {
-		if (pg->json) {
-			fputc('{', pg->f);
-			json_rows(pg->f, "summary", &head, 1);
-			fputc(',', pg->f);
-		} else {
-			html_begin(pg, title);
-			cli_html_table(pg->f, "Summary", &head, link_of);
-			for (size_t i = 0; i < head.ncols; i++)
-				if (strcmp(head.names[i], "frames") == 0 &&
-				    head.rows[0][i]) {
-					fputs("<h2>Shared frames</h2><pre>",
-					      pg->f);
-					cli_html_escape(pg->f,
-							head.rows[0][i]);
-					fputs("</pre>\n", pg->f);
-				}
+	*ret_found = head->count > 0;
+	if (!*ret_found)
+		return NULL;
+	struct cli_table cases = { 0 };
+	struct ct_error *err = run_query(s, cases_q, key, num, true, pg->page,
+					 &cases);
+	if (err)
+		goto out;
+	if (pg->json) {
+		fputc('{', pg->f);
+		json_rows(pg->f, "summary", head, 1);
+		if (frames) {
+			fputs(",\"frames\":", pg->f);
+			json_string(pg->f, frames);
 		}
-		section(pg, "cases", "Cases", &cases, true, base);
-		if (pg->json)
-			fputs("}\n", pg->f);
-		else
-			html_end(pg);
+		fputc(',', pg->f);
+	} else {
+		html_begin(pg, title);
+		cli_html_table(pg->f, "Summary", head, link_of);
+		if (frames) {
+			fputs("<h2>Shared frames</h2><pre>", pg->f);
+			cli_html_escape(pg->f, frames);
+			fputs("</pre>\n", pg->f);
+		}
 	}
-	cli_table_free(&head);
+	section(pg, "cases", "Cases", &cases, true, base);
+	if (pg->json)
+		fputs("}\n", pg->f);
+	else
+		html_end(pg);
+out:
 	cli_table_free(&cases);
+	return err;
+}
+
+static struct ct_error *page_issue(struct ct_server *s, struct page *pg,
+				   const char *id, const char *base,
+				   bool *ret_found)
+{
+	const struct cli_table *known;
+	struct ct_error *err = cache_get(s, CACHE_KNOWN, &known);
+	if (err)
+		return err;
+	struct cli_table head = table_find(known, "rule_id", id);
+	return page_one(s, pg, &head, NULL, CT_QUERY_ISSUE_CASES, id, 0, id,
+			base, ret_found);
+}
+
+static struct ct_error *page_cluster(struct ct_server *s, struct page *pg,
+				     const char *id, const char *base,
+				     bool *ret_found)
+{
+	const struct cli_table *clusters;
+	struct cli_table row = { 0 };
+	struct ct_error *err = cache_get(s, CACHE_CLUSTERS, &clusters);
+	if (!err)
+		err = run_query(s, CT_QUERY_CLUSTER, NULL, parse_id(id), false,
+				1, &row);
+	if (!err) {
+		char title[48];
+		snprintf(title, sizeof(title), "Cluster %s", id);
+		struct cli_table head = table_find(clusters, "cluster", id);
+		err = page_one(s, pg, &head, row.count ? row.rows[0][1] : NULL,
+			       CT_QUERY_CLUSTER_CASES, NULL, parse_id(id),
+			       title, base, ret_found);
+	}
+	cli_table_free(&row);
 	return err;
 }
 
@@ -1072,8 +1248,14 @@ static struct ct_error *page_input(struct ct_server *s, struct page *pg,
 	char title[48], base[40];
 	snprintf(title, sizeof(title), "Input %lld", (long long)id);
 	snprintf(base, sizeof(base), "/input/%lld", (long long)id);
-	return page_one(s, pg, CT_QUERY_INPUT, CT_QUERY_INPUT_CASES, NULL, id,
-			title, base, ret_found);
+	struct cli_table head = { 0 };
+	struct ct_error *err = run_query(s, CT_QUERY_INPUT, NULL, id, false, 1,
+					 &head);
+	if (!err)
+		err = page_one(s, pg, &head, NULL, CT_QUERY_INPUT_CASES, NULL,
+			       id, title, base, ret_found);
+	cli_table_free(&head);
+	return err;
 }
 
 /* The end of an upload: refuse it, or classify it and answer 303 to its
@@ -1111,6 +1293,7 @@ static enum MHD_Result upload_finish(struct ct_server *s,
 				  "The database is busy (a batch is writing it)"
 				  : "The upload could not be classified");
 	}
+	cache_warm(s);		/* the lists change: not on the next page */
 	struct cli_table cases = { 0 };
 	if (input >= 0)
 		err = run_query(s, CT_QUERY_INPUT_CASES, NULL, input, false, 1,
@@ -1242,9 +1425,11 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		free(pg.buf);
 		return send_error(conn, MHD_HTTP_BAD_REQUEST, "Bad page number");
 	}
-	struct ct_error *err = NULL;
+	struct ct_error *err = cache_check(s);
 	bool found = true;
-	if (strcmp(path, "/search") == 0) {
+	if (err) {
+		/* answered 500 below */
+	} else if (strcmp(path, "/search") == 0) {
 		if (!post) {
 			err = page_search(s, &pg, NULL);
 		} else {
@@ -1274,10 +1459,10 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 	} else if (strcmp(path, "/") == 0 || strcmp(path, "/overview") == 0) {
 		err = page_overview(s, &pg);
 	} else if (strcmp(path, "/issues") == 0) {
-		err = page_list(s, &pg, CT_QUERY_KNOWN, "Known issues",
+		err = page_kept(s, &pg, CACHE_KNOWN, "Known issues",
 				"/issues");
 	} else if (strcmp(path, "/clusters") == 0) {
-		err = page_list(s, &pg, CT_QUERY_CLUSTERS,
+		err = page_kept(s, &pg, CACHE_CLUSTERS,
 				"Clusters of unknown crashes", "/clusters");
 	} else if (strcmp(path, "/cases") == 0) {
 		err = page_list(s, &pg, CT_QUERY_CASES, "Cases", "/cases");
@@ -1285,14 +1470,10 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		err = page_list(s, &pg, CT_QUERY_FAILED, "Failed inputs",
 				"/failed");
 	} else if (strncmp(path, "/issue/", 7) == 0 && is_rule_id(path + 7)) {
-		err = page_one(s, &pg, CT_QUERY_ISSUE, CT_QUERY_ISSUE_CASES,
-			       path + 7, 0, path + 7, url, &found);
+		err = page_issue(s, &pg, path + 7, url, &found);
 	} else if (strncmp(path, "/cluster/", 9) == 0 &&
 		   parse_id(path + 9) >= 0) {
-		char title[48];
-		snprintf(title, sizeof(title), "Cluster %s", path + 9);
-		err = page_one(s, &pg, CT_QUERY_CLUSTER, CT_QUERY_CLUSTER_CASES,
-			       NULL, parse_id(path + 9), title, url, &found);
+		err = page_cluster(s, &pg, path + 9, url, &found);
 	} else if (strncmp(path, "/input/", 7) == 0 &&
 		   parse_id(path + 7) >= 0) {
 		err = page_input(s, &pg, parse_id(path + 7), &found);
@@ -1417,6 +1598,7 @@ struct ct_error *ct_server_start(const struct ct_server_options *opts,
 		s->opts.max_upload = CT_SERVE_MAX_UPLOAD;
 	pthread_mutex_init(&s->upload_lock, NULL);
 	random_hex(s->csrf, 16);
+	cache_warm(s);
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
 		.sin_port = htons(opts->port),
@@ -1453,6 +1635,8 @@ void ct_server_stop(struct ct_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->mhd);
+	for (size_t k = 0; k < CACHE_MAX; k++)
+		cli_table_free(&s->cache[k].t);
 	pthread_mutex_destroy(&s->upload_lock);
 	free(s);
 }
