@@ -87,6 +87,21 @@ static const char *const queries[CT_QUERY_MAX] = {
 		" c.cluster_id AS cluster FROM signatures s"
 		" JOIN cases c ON c.id = s.case_id WHERE s.hash = ?1"
 		" ORDER BY c.id DESC" PAGE,
+	[CT_QUERY_ISSUE_VERSIONS] = ARGS
+		"SELECT coalesce(c.version, 'unknown') AS version,"
+		" count(*) AS cases, sum(m.verdict = 'affected') AS affected,"
+		" sum(m.verdict = 'fixed') AS fixed,"
+		" sum(m.verdict = 'version-unknown') AS version_unknown"
+		" FROM matches m JOIN cases c ON c.id = m.case_id"
+		" WHERE m.rule_id = ?1 AND m.ord = 0 AND m.passes = 1"
+		" AND c.status = 'known' GROUP BY 1 ORDER BY 2 DESC, 1" PAGE,
+	[CT_QUERY_ISSUES_VERSIONS] = ARGS
+		"SELECT rule_id, group_concat(v, ', ') AS versions FROM"
+		" (SELECT DISTINCT m.rule_id, c.version AS v FROM matches m"
+		"  JOIN cases c ON c.id = m.case_id WHERE m.ord = 0"
+		"  AND m.passes = 1 AND c.status = 'known'"
+		"  AND c.version IS NOT NULL ORDER BY 1, 2)"
+		" GROUP BY rule_id",
 	[CT_QUERY_INPUT_BY_SHA] = ARGS
 		"SELECT id AS input_id, path, kind, size, status, error,"
 		" added_at FROM inputs WHERE sha256 = ?1",

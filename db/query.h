@@ -43,6 +43,11 @@ enum ct_query {
 				 * workaround, why (one line each) */
 	CT_QUERY_SAME_SIGNATURE, /* cases whose signature hash is key: id,
 				 * name, status, title, cluster */
+	CT_QUERY_ISSUE_VERSIONS, /* versions of the cases of rule key: version
+				 * (or "unknown"), cases, affected, fixed,
+				 * version_unknown; most cases first */
+	CT_QUERY_ISSUES_VERSIONS, /* every known issue's versions: rule_id,
+				 * versions (", "-separated, sorted) */
 	CT_QUERY_INPUT_BY_SHA,	/* the input of content hash key (sha256,
 				 * hex): input_id, path, kind, size, status,
 				 * error, added_at */

@@ -11,6 +11,7 @@
 #include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -27,6 +28,7 @@
 #include "db/query.h"
 #include "db/results.h"
 #include "rules/match.h"
+#include "rules/rule.h"
 #include "serve/serve.h"
 
 enum {
@@ -49,7 +51,8 @@ enum {
 enum cache_kind {
 	CACHE_TOTALS,		/* CT_VIEW_TOTALS */
 	CACHE_NEW,		/* CT_QUERY_NEW, a minute at most */
-	CACHE_KNOWN,		/* CT_VIEW_KNOWN, every issue */
+	CACHE_KNOWN,		/* CT_VIEW_KNOWN, every issue, with versions,
+				 * fixed_in and workaround */
 	CACHE_VERSIONS,		/* CT_VIEW_VERSIONS, the top 20 */
 	CACHE_TIMELINE,		/* CT_VIEW_TIMELINE, 60 days */
 	CACHE_CLUSTERS,		/* CT_VIEW_CLUSTERS, every cluster */
@@ -421,6 +424,23 @@ static void section(struct page *pg, const char *name, const char *title,
 
 /* ---- pages ----------------------------------------------------------------- */
 
+/* Write text escaped, its newlines kept (for a <pre>). */
+static void html_escape_lines(FILE *f, const char *text)
+{
+	for (const char *p = text; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, n);
+		if (!line)
+			return;
+		cli_html_escape(f, line);
+		free(line);
+		if (nl)
+			fputc('\n', f);
+		p += n + (nl != NULL);
+	}
+}
+
 /* ---- the whole-database views, kept between changes --------------------- */
 
 /* Rows [from, from + n) of t (fewer at its end), sharing its memory. */
@@ -470,6 +490,9 @@ static struct ct_error *cache_check(struct ct_server *s)
 	return NULL;
 }
 
+static struct ct_error *known_issues(struct ct_server *s,
+				     struct cli_table *t);
+
 /* The view k, computed when not kept (CACHE_NEW also after a minute: it
  * counts from now).  *ret stays valid until the next cache_check(). */
 static struct ct_error *cache_get(struct ct_server *s, enum cache_kind k,
@@ -480,7 +503,6 @@ static struct ct_error *cache_get(struct ct_server *s, enum cache_kind k,
 		size_t limit;
 	} views[CACHE_MAX] = {
 		[CACHE_TOTALS] = { CT_VIEW_TOTALS, 0 },
-		[CACHE_KNOWN] = { CT_VIEW_KNOWN, 0 },
 		[CACHE_VERSIONS] = { CT_VIEW_VERSIONS, 20 },
 		[CACHE_TIMELINE] = { CT_VIEW_TIMELINE, 60 },
 		[CACHE_CLUSTERS] = { CT_VIEW_CLUSTERS, 0 },
@@ -495,6 +517,7 @@ static struct ct_error *cache_get(struct ct_server *s, enum cache_kind k,
 		struct ct_error *err = k == CACHE_NEW ?
 			run_query(s, CT_QUERY_NEW, NULL, (int64_t)now, false,
 				  1, &c->t) :
+			k == CACHE_KNOWN ? known_issues(s, &c->t) :
 			ct_results_view(s->opts.db, views[k].view,
 					views[k].limit, cli_table_keep_row,
 					&c->t);
@@ -610,11 +633,17 @@ static struct ct_error *page_kept(struct ct_server *s, struct page *pg,
 	return NULL;
 }
 
+/* What a page of one thing shows between its summary and its cases: in
+ * HTML sections, in JSON members each followed by a comma. */
+typedef struct ct_error *(*extra_fn)(struct ct_server *s, struct page *pg,
+				      const char *key);
+
 /* One known issue, cluster or input: its row head (none: *ret_found
- * false), frames (or NULL) and its cases. */
+ * false), frames (or NULL), extra (or NULL) and its cases. */
 static struct ct_error *page_one(struct ct_server *s, struct page *pg,
 				 const struct cli_table *head,
-				 const char *frames, enum ct_query cases_q,
+				 const char *frames, extra_fn extra,
+				 enum ct_query cases_q,
 				 const char *key, int64_t num,
 				 const char *title, const char *base,
 				 bool *ret_found)
@@ -640,10 +669,12 @@ static struct ct_error *page_one(struct ct_server *s, struct page *pg,
 		cli_html_table(pg->f, "Summary", head, link_of);
 		if (frames) {
 			fputs("<h2>Shared frames</h2><pre>", pg->f);
-			cli_html_escape(pg->f, frames);
+			html_escape_lines(pg->f, frames);
 			fputs("</pre>\n", pg->f);
 		}
 	}
+	if (extra && (err = extra(s, pg, key)))
+		goto out;
 	section(pg, "cases", "Cases", &cases, true, base);
 	if (pg->json)
 		fputs("}\n", pg->f);
@@ -652,19 +683,6 @@ static struct ct_error *page_one(struct ct_server *s, struct page *pg,
 out:
 	cli_table_free(&cases);
 	return err;
-}
-
-static struct ct_error *page_issue(struct ct_server *s, struct page *pg,
-				   const char *id, const char *base,
-				   bool *ret_found)
-{
-	const struct cli_table *known;
-	struct ct_error *err = cache_get(s, CACHE_KNOWN, &known);
-	if (err)
-		return err;
-	struct cli_table head = table_find(known, "rule_id", id);
-	return page_one(s, pg, &head, NULL, CT_QUERY_ISSUE_CASES, id, 0, id,
-			base, ret_found);
 }
 
 static struct ct_error *page_cluster(struct ct_server *s, struct page *pg,
@@ -682,7 +700,7 @@ static struct ct_error *page_cluster(struct ct_server *s, struct page *pg,
 		snprintf(title, sizeof(title), "Cluster %s", id);
 		struct cli_table head = table_find(clusters, "cluster", id);
 		err = page_one(s, pg, &head, row.count ? row.rows[0][1] : NULL,
-			       CT_QUERY_CLUSTER_CASES, NULL, parse_id(id),
+			       NULL, CT_QUERY_CLUSTER_CASES, NULL, parse_id(id),
 			       title, base, ret_found);
 	}
 	cli_table_free(&row);
@@ -726,6 +744,251 @@ static void html_issue(FILE *f, const char *id, const char *title)
 	cli_html_escape(f, id);
 	fputs("</a> ", f);
 	cli_html_escape(f, title);
+}
+
+/* ---- known issues: the rule beside the counts ---------------------------- */
+
+/* Append a column name to t, row r's value from value(arg, t, r) (a new
+ * string, or NULL for none).  False when out of memory (t unchanged but
+ * for rows grown). */
+static bool table_add_column(struct cli_table *t, const char *name,
+			     char *(*value)(void *arg,
+					    const struct cli_table *t,
+					    size_t r),
+			     void *arg)
+{
+	char **names = realloc(t->names, (t->ncols + 1) * sizeof(*names));
+	if (!names)
+		return false;
+	t->names = names;
+	if (!(names[t->ncols] = strdup(name)))
+		return false;
+	for (size_t r = 0; r < t->count; r++) {
+		char **row = realloc(t->rows[r], (t->ncols + 1) * sizeof(*row));
+		if (!row)
+			goto fail;
+		t->rows[r] = row;
+		row[t->ncols] = NULL;
+	}
+	/* values after the rows have room, so that a failure frees alike */
+	for (size_t r = 0; r < t->count; r++)
+		t->rows[r][t->ncols] = value(arg, t, r);
+	t->ncols++;
+	return true;
+fail:
+	free(names[t->ncols]);
+	return false;
+}
+
+/* The value of column col of row r of t, or NULL. */
+static const char *table_cell(const struct cli_table *t, size_t r,
+			      const char *col)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->names[i], col) == 0)
+			return t->rows[r][i];
+	return NULL;
+}
+
+/* The rule of row r of t (column rule_id) in the server's knowledge base. */
+static const struct ct_rule *row_rule(struct ct_server *s,
+				      const struct cli_table *t, size_t r)
+{
+	const char *id = table_cell(t, r, "rule_id");
+	return id && s->opts.kb ? ct_kb_find(s->opts.kb, id) : NULL;
+}
+
+static char *column_versions(void *arg, const struct cli_table *t, size_t r)
+{
+	const struct cli_table *versions = arg;
+	struct cli_table v = table_find(versions, "rule_id",
+					table_cell(t, r, "rule_id"));
+	return v.count && v.rows[0][1] ? strdup(v.rows[0][1]) : NULL;
+}
+
+static char *column_fixed_in(void *arg, const struct cli_table *t, size_t r)
+{
+	const struct ct_rule *rule = row_rule(arg, t, r);
+	char *fixed = NULL;
+	if (rule)
+		ct_error_destroy(ct_rule_fixed_in(rule, &fixed));
+	return fixed;
+}
+
+static char *column_workaround(void *arg, const struct cli_table *t,
+			       size_t r)
+{
+	const struct ct_rule *rule = row_rule(arg, t, r);
+	return rule && rule->workaround ? strdup(rule->workaround) : NULL;
+}
+
+/* CT_VIEW_KNOWN's rows with versions (of their cases), fixed_in (per
+ * release line, from the rule) and workaround, into t. */
+static struct ct_error *known_issues(struct ct_server *s, struct cli_table *t)
+{
+	struct cli_table versions = { 0 };
+	struct ct_error *err = ct_results_view(s->opts.db, CT_VIEW_KNOWN, 0,
+					       cli_table_keep_row, t);
+	if (!err)
+		err = run_query(s, CT_QUERY_ISSUES_VERSIONS, NULL, 0, false, 1,
+				&versions);
+	if (!err && (t->failed ||
+		     !table_add_column(t, "versions", column_versions,
+				       &versions) ||
+		     !table_add_column(t, "fixed_in", column_fixed_in, s) ||
+		     !table_add_column(t, "workaround", column_workaround, s)))
+		err = &ct_enomem;
+	cli_table_free(&versions);
+	return err;
+}
+
+/* The YAML of a rule: from the files compiled in, or its file when it
+ * was loaded from one (at most 256 KiB); NULL when there is none (a
+ * compiled knowledge base keeps no text).  The caller frees it. */
+static char *rule_text(const struct ct_rule *r)
+{
+	if (!r->source)
+		return NULL;
+	const char *base = r->source;
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == ':')
+			base = p + 1;
+	if (strncmp(r->source, "embedded", 8) == 0) {
+		for (size_t i = 0; i < ct_kb_embedded_file_count; i++)
+			if (strcmp(ct_kb_embedded_files[i].name, base) == 0)
+				return strndup(ct_kb_embedded_files[i].text,
+					       ct_kb_embedded_files[i].len);
+		return NULL;
+	}
+	FILE *f = fopen(r->source, "re");
+	if (!f)
+		return NULL;
+	char *text = calloc(1, 256 * 1024 + 1);
+	size_t n = text ? fread(text, 1, 256 * 1024, f) : 0;
+	bool whole = text && feof(f) && !ferror(f);
+	fclose(f);
+	if (!whole || memchr(text, '\0', n)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The rule of a known issue: its texts, fix per release line,
+ * references (links only when http(s)) and YAML. */
+static void html_rule(FILE *f, const struct ct_rule *r)
+{
+	static const struct {
+		const char *label;
+		size_t offset;
+	} texts[] = {
+		{ "What happens", offsetof(struct ct_rule, summary) },
+		{ "Workaround", offsetof(struct ct_rule, workaround) },
+		{ "Resolution", offsetof(struct ct_rule, resolution) },
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const char *t = *(char *const *)((const char *)r +
+						 texts[i].offset);
+		if (!t)
+			continue;
+		fprintf(f, "<h2>%s</h2><p>", texts[i].label);
+		cli_html_escape(f, t);
+		fputs("</p>\n", f);
+	}
+	fputs("<h2>Fixed in, per release line</h2><table><thead><tr><th>"
+	      "product</th><th>line</th><th>introduced in</th><th>fixed in"
+	      "</th></tr></thead><tbody>\n", f);
+	for (size_t i = 0; i < r->version_count; i++)
+		for (size_t j = 0; j < r->versions[i].line_count; j++) {
+			const struct ct_version_line *l =
+				&r->versions[i].lines[j];
+			const char *cells[] = {
+				r->versions[i].product, l->line,
+				l->introduced_in, l->fixed_in ? l->fixed_in :
+				r->fix_unknown ? "(a fix, version not public)" :
+				"no fix: workaround only",
+			};
+			html_row(f, cells, 4, NULL);
+		}
+	fputs("</tbody></table>\n<h2>References</h2><ul>", f);
+	for (size_t i = 0; i < r->reference_count; i++) {
+		const char *ref = r->references[i];
+		fputs("<li>", f);
+		bool link = strncmp(ref, "https://", 8) == 0 ||
+			    strncmp(ref, "http://", 7) == 0;
+		if (link) {
+			fputs("<a rel=\"noreferrer\" href=\"", f);
+			cli_html_escape(f, ref);
+			fputs("\">", f);
+		}
+		cli_html_escape(f, ref);
+		fputs(link ? "</a></li>" : "</li>", f);
+	}
+	fputs("</ul>\n", f);
+	char *text = rule_text(r);
+	if (text) {
+		fputs("<h2>Rule</h2><p>", f);
+		cli_html_escape(f, r->source);
+		fputs("</p><pre>", f);
+		html_escape_lines(f, text);
+		fputs("</pre>\n", f);
+		free(text);
+	}
+}
+
+/* A known issue's versions and rule (page_one's extra). */
+static struct ct_error *issue_extra(struct ct_server *s, struct page *pg,
+				    const char *id)
+{
+	struct cli_table versions = { 0 };
+	struct ct_error *err = run_query(s, CT_QUERY_ISSUE_VERSIONS, id, 0,
+					 false, 1, &versions);
+	if (err)
+		return err;
+	const struct ct_rule *r = s->opts.kb ? ct_kb_find(s->opts.kb, id) :
+				  NULL;
+	if (pg->json) {
+		json_rows(pg->f, "versions", &versions, SIZE_MAX);
+		if (r) {
+			fputs(",\"rule\":{\"source\":", pg->f);
+			json_string(pg->f, r->source);
+			fputs(",\"summary\":", pg->f);
+			json_string(pg->f, r->summary);
+			fputs(",\"resolution\":", pg->f);
+			json_string(pg->f, r->resolution);
+			fputs(",\"references\":[", pg->f);
+			for (size_t i = 0; i < r->reference_count; i++) {
+				if (i)
+					fputc(',', pg->f);
+				json_string(pg->f, r->references[i]);
+			}
+			fputs("]}", pg->f);
+		}
+		fputc(',', pg->f);
+	} else {
+		cli_html_table(pg->f, "Versions of its cases", &versions,
+			       NULL);
+		if (r)
+			html_rule(pg->f, r);
+		else
+			fputs("<p>This rule is not in the server's knowledge "
+			      "base.</p>\n", pg->f);
+	}
+	cli_table_free(&versions);
+	return NULL;
+}
+
+static struct ct_error *page_issue(struct ct_server *s, struct page *pg,
+				   const char *id, const char *base,
+				   bool *ret_found)
+{
+	const struct cli_table *known;
+	struct ct_error *err = cache_get(s, CACHE_KNOWN, &known);
+	if (err)
+		return err;
+	struct cli_table head = table_find(known, "rule_id", id);
+	return page_one(s, pg, &head, NULL, issue_extra, CT_QUERY_ISSUE_CASES,
+			id, 0, id, base, ret_found);
 }
 
 static void html_case_model(FILE *f, const struct ct_case *c)
@@ -1252,8 +1515,8 @@ static struct ct_error *page_input(struct ct_server *s, struct page *pg,
 	struct ct_error *err = run_query(s, CT_QUERY_INPUT, NULL, id, false, 1,
 					 &head);
 	if (!err)
-		err = page_one(s, pg, &head, NULL, CT_QUERY_INPUT_CASES, NULL,
-			       id, title, base, ret_found);
+		err = page_one(s, pg, &head, NULL, NULL, CT_QUERY_INPUT_CASES,
+			       NULL, id, title, base, ret_found);
 	cli_table_free(&head);
 	return err;
 }

@@ -117,6 +117,28 @@ curl -s "$base/api/case/$case_id" > "$WORK/case.json"
 jq_check "/api/case has analyze --json's keys and the stored matches" \
 	"$WORK/case.json" '.case | has("title") and has("backtraces") and has("fact_list") and (.matches | length > 0)'
 
+# ---- known issues and clusters ------------------------------------------------
+curl -s "$base/api/issues" > "$WORK/issues.json"
+jq_check "/api/issues: verdict counts, versions, fixed_in per line, workaround" \
+	"$WORK/issues.json" '.rows[] | select(.rule_id == "esxi-nsx-fqdn-domain-list") | has("affected") and has("fixed") and has("version_unknown") and has("versions") and (.fixed_in | test("4.2.3.3.*9.0.2")) and (.workaround | length > 0)'
+curl -s "$base/issue/esxi-nsx-fqdn-domain-list" > "$WORK/issue.html"
+for want in '<h2>Versions of its cases</h2>' '<h2>Workaround</h2>' \
+	    '<h2>Fixed in, per release line</h2>' '<td>nsx</td><td>4.2</td><td></td><td>4.2.3.3</td>' \
+	    '<li><a rel="noreferrer" href="https://knowledge.broadcom.com/' \
+	    '<pre>id: esxi-nsx-fqdn-domain-list'; do
+	grep -qF -- "$want" "$WORK/issue.html" && ok "issue page shows '$want'" ||
+		not_ok "issue page shows '$want'"
+done
+curl -s "$base/api/issue/esxi-nsx-fqdn-domain-list" > "$WORK/issue.json"
+jq_check "/api/issue: versions and the rule's references" "$WORK/issue.json" \
+	'(.versions | length) > 0 and (.rule.references | length) > 0 and .rule.source != null'
+curl -s "$base/api/clusters" > "$WORK/clusters.json"
+jq_check "/api/clusters: first/last seen with seen_from, hosts, versions, nearest" \
+	"$WORK/clusters.json" '.rows[0] | has("first_seen") and has("last_seen") and (.seen_from | IN("evidence", "stored", "mixed")) and has("hosts") and has("versions") and has("nearest")'
+curl -s "$base/cluster/$cluster" | grep -qzE '<h2>Shared frames</h2><pre>[^<]+
+' && ok "cluster page: shared frames one a line" ||
+	not_ok "cluster page: shared frames one a line"
+
 # ---- pagination -------------------------------------------------------------
 [ "$(code '/cases?page=2')" = 200 ] && ok "?page=2 is served" ||
 	not_ok "?page=2 is served"
