@@ -66,6 +66,9 @@ static const char *const queries[CT_QUERY_MAX] = {
 		" AND c.status = 'known' ORDER BY m.case_id DESC" PAGE,
 	[CT_QUERY_CLUSTER] = ARGS
 		"SELECT id AS cluster, frames FROM clusters WHERE id = ?2",
+	[CT_QUERY_CLUSTER_FRAMES] = ARGS
+		"SELECT id AS cluster, signature_hash AS hash, frames"
+		" FROM clusters ORDER BY id",
 	[CT_QUERY_CLUSTER_CASES] = ARGS
 		"SELECT c.id, c.name, c.host, c.version, s.title, c.added_at"
 		" FROM cases c LEFT JOIN signatures s ON s.case_id = c.id"

@@ -32,6 +32,9 @@ enum ct_query {
 				 * added_at */
 	CT_QUERY_CLUSTER,	/* cluster num: cluster, frames (its shared
 				 * top frames, one a line) */
+	CT_QUERY_CLUSTER_FRAMES, /* every cluster, oldest first: cluster,
+				 * hash (its first case's signature hash),
+				 * frames (its top frames, one a line) */
 	CT_QUERY_CLUSTER_CASES,	/* cases of cluster num: id, name, host,
 				 * version, title, added_at */
 	CT_QUERY_FAILED,	/* CT_VIEW_FAILED, a page, plus id */

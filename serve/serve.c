@@ -20,6 +20,7 @@
 
 #include "cli/cli.h"
 #include "cli/html.h"
+#include "analyzer/cluster.h"
 #include "analyzer/sha256.h"
 #include "analyzer/source.h"
 #include "analyzer/strbuf.h"
@@ -36,6 +37,7 @@ enum {
 	MAX_PAGE = 1000000,		/* ?page= above this is refused */
 	MAX_BODY = 1 << 20,		/* bytes of a POST body (search) */
 	MAX_SEARCH_HITS = 10,		/* known issues a search shows */
+	MAX_NEAR_CLUSTERS = 5,		/* clusters a search shows */
 	UPLOAD_BUFFER = 16 * 1024,	/* the post processor's buffer */
 	MAX_UPLOAD_NAME = 128,		/* bytes of an upload's file name */
 };
@@ -302,6 +304,7 @@ static bool numeric_column(const char *name)
 {
 	static const char *const numeric[] = {
 		"id", "input_id", "score", "cluster", "added_at", "cases",
+		"distance",
 		"affected", "fixed", "version_unknown", "size", "inputs",
 		"inputs_unfinished", "known", "unknown", "no_crash",
 		"unrecognised", "failed", "clusters", "passes",
@@ -1181,12 +1184,92 @@ out:
 	return err;
 }
 
+/* A stored cluster near a searched case. */
+struct near {
+	int64_t id;
+	double distance;	/* ct_frames_distance(), 0 for the same hash */
+};
+
+static int near_cmp(const void *a, const void *b)
+{
+	const struct near *x = a, *y = b;
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;	/* oldest first */
+}
+
+/* The stored clusters nearest to sig, by the distance the clustering
+ * uses (analyzer/cluster.h): at most MAX_NEAR_CLUSTERS into ret, nearest
+ * first; *ret_count of them. */
+static struct ct_error *nearest_clusters(struct ct_server *s,
+					 const struct ct_signature *sig,
+					 struct near *ret, size_t *ret_count)
+{
+	*ret_count = 0;
+	if (!sig->hash[0])
+		return NULL;
+	struct cli_table t = { 0 };
+	struct ct_clusters k = CT_CLUSTERS_INIT;
+	struct ct_error *err = run_query(s, CT_QUERY_CLUSTER_FRAMES, NULL, 0,
+					 false, 1, &t);
+	for (size_t r = 0; r < t.count && !err; r++)
+		err = ct_clusters_add(&k, parse_id(t.rows[r][0]),
+				      t.rows[r][1] ? t.rows[r][1] : "",
+				      t.rows[r][2] ? t.rows[r][2] : "");
+	cli_table_free(&t);
+	for (size_t i = 0; i < k.count && !err; i++) {
+		const struct ct_cluster *c = &k.v[i];
+		struct near n = {
+			c->id, strcmp(c->hash, sig->hash) == 0 ? 0.0 :
+			ct_frames_distance(c->frames, c->frame_count,
+					   sig->frames, sig->frame_count),
+		};
+		/* keep the best MAX_NEAR_CLUSTERS, sorted */
+		if (*ret_count == MAX_NEAR_CLUSTERS &&
+		    near_cmp(&n, &ret[MAX_NEAR_CLUSTERS - 1]) >= 0)
+			continue;
+		if (*ret_count < MAX_NEAR_CLUSTERS)
+			(*ret_count)++;
+		ret[*ret_count - 1] = n;
+		qsort(ret, *ret_count, sizeof(*ret), near_cmp);
+	}
+	ct_clusters_deinit(&k);
+	return err;
+}
+
+/* The nearest clusters as a table of cluster, distance, joins (whether
+ * the case would join it), size, title (from the kept clusters view). */
+static struct ct_error *near_table(struct ct_server *s, const struct near *n,
+				   size_t count, struct cli_table *t)
+{
+	const struct cli_table *all;
+	struct ct_error *err = cache_get(s, CACHE_CLUSTERS, &all);
+	static const char *const names[] = {
+		"cluster", "distance", "joins", "size", "title",
+	};
+	for (size_t i = 0; i < count && !err; i++) {
+		char id[24], d[16];
+		snprintf(id, sizeof(id), "%lld", (long long)n[i].id);
+		snprintf(d, sizeof(d), "%.2f", n[i].distance);
+		struct cli_table row = table_find(all, "cluster", id);
+		const char *values[] = {
+			id, d, n[i].distance <= CT_CLUSTER_THRESHOLD ? "yes" :
+			"no", row.count ? table_cell(&row, 0, "size") : NULL,
+			row.count ? table_cell(&row, 0, "title") : NULL,
+		};
+		cli_table_keep_row(t, 5, names, values);
+		if (t->failed)
+			err = &ct_enomem;
+	}
+	return err;
+}
+
 static void search_form(struct ct_server *s, FILE *f, const char *text)
 {
 	fprintf(f, "<form method=\"post\" action=\"/search\"><input type="
 		"\"hidden\" name=\"csrf\" value=\"%s\"><p>Paste a backtrace or "
 		"a log excerpt:</p><textarea name=\"text\">", s->csrf);
-	cli_html_escape(f, text);
+	html_escape_lines(f, text);
 	fputs("</textarea><p><button type=\"submit\">Analyse</button></p>"
 	      "</form>\n", f);
 }
@@ -1203,7 +1286,9 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 	struct ct_case *c = NULL;
 	struct ct_kb_hit *hits = NULL;
 	size_t nhits = 0;
-	struct cli_table same = { 0 };
+	struct cli_table same = { 0 }, near = { 0 };
+	struct near nearest[MAX_NEAR_CLUSTERS];
+	size_t nnear = 0;
 	struct ct_error *err = ct_analyze_buffer("pasted text", text,
 						 strlen(text), &c);
 	if (!err && s->opts.kb)
@@ -1224,6 +1309,10 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 	if (!err && c->signature.hash[0])
 		err = run_query(s, CT_QUERY_SAME_SIGNATURE, c->signature.hash,
 				0, true, 1, &same);
+	if (!err)
+		err = nearest_clusters(s, &c->signature, nearest, &nnear);
+	if (!err)
+		err = near_table(s, nearest, nnear, &near);
 	if (err)
 		goto out;
 	const struct ct_match *best = c->match_count ? &c->matches[0] : NULL;
@@ -1243,6 +1332,8 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 		}
 		fputs("],", pg->f);
 		json_rows(pg->f, "same_signature", &same, PAGE_ROWS);
+		fputc(',', pg->f);
+		json_rows(pg->f, "nearest_clusters", &near, SIZE_MAX);
 		fputs("}\n", pg->f);
 		goto out;
 	}
@@ -1282,11 +1373,15 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 	fputs("</ol>\n", f);
 	section(pg, "same_signature", "Stored cases with the same signature",
 		&same, false, "/search");
+	section(pg, "nearest_clusters", "Nearest clusters (distance of the "
+		"top frames: 0 the same, 1 nothing shared; joins: within the "
+		"clustering's threshold)", &near, false, "/search");
 	search_form(s, f, text);
 	html_end(pg);
 out:
 	ct_kb_hits_free(hits, nhits);
 	cli_table_free(&same);
+	cli_table_free(&near);
 	ct_case_destroy(c);
 	return err;
 }

@@ -207,6 +207,23 @@ curl -s --data-urlencode "csrf=$csrf" \
 jq_check "search JSON: verdict, nearest issue, the stored case of that signature" \
 	"$WORK/search.json" '.case.verdict == "known" and .nearest[0].id == "esxi-nsx-fqdn-domain-list" and (.same_signature | length) == 1'
 
+# the gpf log with its guilty function renamed: one of five frames differs
+sed 's/mlx5e_tc_del_fdb_flow/mlx5e_tc_del_other_flow/g' "$in/gpf.log" > "$WORK/near.log"
+gpf_cluster=$(curl -s "$base/api/case/$gpf_id" | jq '.row[0].cluster')
+curl -s --data-urlencode "csrf=$csrf" --data-urlencode "text@$WORK/near.log" \
+	"$base/api/search" > "$WORK/near.json"
+jq_check "search: a look-alike's nearest cluster is the original's (distance 0.2, joins)" \
+	"$WORK/near.json" "(.same_signature | length) == 0 and .nearest_clusters[0].cluster == $gpf_cluster and .nearest_clusters[0].distance == 0.2 and .nearest_clusters[0].joins == \"yes\""
+curl -s --data-urlencode "csrf=$csrf" --data-urlencode "text@$WORK/near.log" \
+	"$base/search" > "$WORK/near.html"
+grep -q "<h2>Nearest clusters" "$WORK/near.html" &&
+	grep -q "<td><a href=\"/cluster/$gpf_cluster\">$gpf_cluster</a></td><td>0.20</td><td>yes</td>" "$WORK/near.html" &&
+	ok "search page links the nearest cluster" || not_ok "search page links the nearest cluster"
+grep -qzF "$(printf '<textarea name="text">[181230.118204]')" "$WORK/near.html" &&
+	! grep -qF 'deleting offloaded rule\n[' "$WORK/near.html" &&
+	ok "the search form keeps the text's newlines" ||
+	not_ok "the search form keeps the text's newlines"
+
 # ---- upload ----------------------------------------------------------------------
 # one log: 303 to its case, which the lists then show
 up="$WORK/up"
