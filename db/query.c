@@ -6,11 +6,16 @@
  * ?4 the offset.  A case list has the columns of the report view
  * CT_VIEW_CASES, so that a page and `report --json` show the same keys.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "analyzer/internal.h"
 #include "analyzer/error.h"
+#include "analyzer/sha256.h"
+#include "analyzer/source.h"
 #include "db/query.h"
 #include "db/results-internal.h"
 
@@ -130,4 +135,48 @@ struct ct_error *ct_results_query(struct ct_results *db, enum ct_query q,
 	int64_t offset = args->offset < INT64_MAX ? (int64_t)args->offset : 0;
 	return ct_results_select(db, fn, arg, queries[q], "tiii", args->key,
 				 args->num, limit, offset);
+}
+
+/* A ct_results_row_fn keeping the first column of the first row as an
+ * id in *(int64_t *)arg. */
+static int first_id(void *arg, size_t ncols, const char *const *names,
+		    const char *const *values)
+{
+	(void)names;
+	if (ncols && values[0])
+		*(int64_t *)arg = strtoll(values[0], NULL, 10);
+	return 1;
+}
+
+struct ct_error *ct_results_input_of_file(struct ct_results *db,
+					  const char *path, int64_t *ret_id)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return ct_error_os(errno, path, "cannot open");
+	struct ct_sha256 h;
+	ct_sha256_init(&h);
+	char buf[1 << 16];
+	for (;;) {
+		ssize_t n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			close(fd);
+			return ct_error_os(e, path, "cannot read");
+		}
+		if (n == 0)
+			break;
+		ct_sha256_update(&h, buf, (size_t)n);
+	}
+	close(fd);
+	unsigned char d[32];
+	char sha[65];
+	ct_sha256_final(&h, d);
+	ct_sha256_hex(d, sha);
+	*ret_id = -1;
+	struct ct_query_args a = { .key = sha };
+	return ct_results_query(db, CT_QUERY_INPUT_BY_SHA, &a, first_id,
+				ret_id);
 }

@@ -78,4 +78,13 @@ struct ct_error *ct_results_query(struct ct_results *db, enum ct_query q,
 				  const struct ct_query_args *args,
 				  ct_results_row_fn fn, void *arg);
 
+/*
+ * ct_results_input_of_file - the stored input whose content is the file
+ * at path (by its SHA-256, as batch keys inputs): *ret_id, or -1 when no
+ * input has that content.  Return: NULL, a CT_ERROR_OS error naming path
+ * when it cannot be read, or the database's error.
+ */
+struct ct_error *ct_results_input_of_file(struct ct_results *db,
+					  const char *path, int64_t *ret_id);
+
 #endif /* CT_DB_QUERY_H */

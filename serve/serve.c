@@ -21,8 +21,6 @@
 #include "cli/cli.h"
 #include "cli/html.h"
 #include "analyzer/cluster.h"
-#include "analyzer/sha256.h"
-#include "analyzer/source.h"
 #include "analyzer/strbuf.h"
 #include "db/batch.h"
 #include "db/kb.h"
@@ -87,7 +85,6 @@ struct upload {
 	char *path;			/* the file in it, or NULL */
 	int fd;				/* open on path while it arrives */
 	uint64_t bytes;			/* of the file so far */
-	struct ct_sha256 sha;		/* of the file so far */
 };
 
 /* One request's state between calls of the access handler. */
@@ -1538,7 +1535,6 @@ static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
 			up->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
 			return MHD_NO;
 		}
-		ct_sha256_init(&up->sha);
 	} else if (off == 0 && up->bytes > 0) {
 		up->status = MHD_HTTP_BAD_REQUEST;	/* a second file */
 		return MHD_NO;
@@ -1548,7 +1544,6 @@ static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
 		upload_discard(up);
 		return MHD_NO;
 	}
-	ct_sha256_update(&up->sha, data, size);
 	up->bytes += size;
 	for (size_t done = 0; done < size; ) {
 		ssize_t n = write(up->fd, data + done, size - done);
@@ -1566,17 +1561,13 @@ static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
 
 /* Classify the arrived file into the database as `batch` does, then
  * remove it.  *ret_input: its input's id (a file stored before is found
- * by its content hash), or -1. */
+ * by its content), or -1. */
 static struct ct_error *upload_classify(struct ct_server *s,
 					struct upload *up, int64_t *ret_input)
 {
 	*ret_input = -1;
 	close(up->fd);
 	up->fd = -1;
-	unsigned char digest[32];
-	char sha[65];
-	ct_sha256_final(&up->sha, digest);
-	ct_sha256_hex(digest, sha);
 	struct ct_batch_options bo = {
 		.kb = s->opts.kb, .jobs = 1,
 		.case_timeout = s->opts.case_timeout,
@@ -1588,14 +1579,9 @@ static struct ct_error *upload_classify(struct ct_server *s,
 		err = ct_batch_add_paths(b, &up->path, 1);
 	ct_batch_destroy(b);
 	pthread_mutex_unlock(&s->upload_lock);
+	if (!err)
+		err = ct_results_input_of_file(s->opts.db, up->path, ret_input);
 	upload_discard(up);
-	if (err)
-		return err;
-	struct cli_table t = { 0 };
-	err = run_query(s, CT_QUERY_INPUT_BY_SHA, sha, 0, false, 1, &t);
-	if (!err && t.count)
-		*ret_input = parse_id(t.rows[0][0]);
-	cli_table_free(&t);
 	return err;
 }
 
