@@ -9,7 +9,9 @@
 # for malformed HTTP, a slow client that does not stall the others, and a
 # bounded load test (50 concurrent clients, a few seconds, no failure;
 # figures printed).  Screenshots of the overview and a case page with
-# headless Chromium go to $SERVE_SHOTS (default tests/e2e/serve-shots/).
+# headless Chromium go to $SERVE_SHOTS (default tests/e2e/serve-shots/);
+# Chromium driven over DevTools (serve-browser.py) follows the overview's
+# links to a case and submits the search form.
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 for tool in curl python3 jq; do
@@ -419,6 +421,20 @@ else
 	grep -qF '&lt;script&gt;alert(1)' "$WORK/dom.html" && ! grep -qF '<script>alert' "$WORK/dom.html" &&
 		ok "chromium shows the hostile name as text" ||
 		not_ok "chromium shows the hostile name as text"
+	# a browser driven over DevTools: links followed, the form submitted
+	timeout 120 python3 "$top_srcdir/tests/e2e/serve-browser.py" "$browser" \
+		"$base" "$WORK/profile-cdp" "$SEEDS/003_9f4b66f313771443.txt" \
+		esxi-nsx-fqdn-domain-list > "$WORK/browser.out" 2> "$WORK/browser.err"
+	n=0
+	while read -r line; do
+		n=$((n + 1))
+		case $line in
+		"ok - "*) ok "${line#ok - }" ;;
+		*) not_ok "${line#not ok - }" ;;
+		esac
+	done < "$WORK/browser.out"
+	[ "$n" -eq 4 ] && ok "the browser ran its four checks" ||
+		{ not_ok "the browser ran its four checks ($n)"; tail -5 "$WORK/browser.err" | sed 's/^/# /'; }
 fi
 
 finish
