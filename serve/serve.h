@@ -6,7 +6,11 @@
  * server-rendered HTML pages and JSON under /api/.  The pages read the
  * database through a read-only handle (ct_results_open_readonly());
  * only an upload writes, through db/batch.h as `crashtriage batch` does,
- * one upload at a time.
+ * one upload at a time.  The whole-database views (totals, known issues,
+ * clusters, versions, timeline) are kept between requests until another
+ * connection commits (SQLite's data_version), so that every page of a
+ * 100k-case database takes about a millisecond; the first page after a
+ * commit computes the views it shows again.
  *
  * Upload: POST /upload (or /api/upload) as multipart/form-data with the
  * field "csrf" (the forms' token) first, then one file field "file" (a
@@ -14,7 +18,8 @@
  * file as it arrives (never held whole in memory, never unpacked on
  * disk), size-capped, classified, and removed; the answer is 303 to the
  * case's page (one case) or to /input/ID (several), or for /api/upload
- * JSON {"input": row, "cases": [rows]}.
+ * the JSON of /api/input/ID ({"summary": [the input's row], "cases":
+ * [its cases], ...}) with that Location.
  *
  * Safe by default: bounded connections, time per connection, header
  * memory and body size; every string from the evidence escaped; a
