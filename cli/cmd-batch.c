@@ -121,33 +121,6 @@ static void warn(void *arg, const char *msg)
 	cli_errorf("%s", msg);
 }
 
-/* "123", "64K", "512M", "2G", "1T" -> bytes (nonzero). */
-static bool parse_size(const char *s, uint64_t *ret)
-{
-	char *end;
-	errno = 0;
-	if (s[0] < '0' || s[0] > '9')
-		return false;
-	unsigned long long v = strtoull(s, &end, 10);
-	unsigned shift = 0;
-	switch (*end) {
-	case 'K': case 'k': shift = 10; end++; break;
-	case 'M': case 'm': shift = 20; end++; break;
-	case 'G': case 'g': shift = 30; end++; break;
-	case 'T': case 't': shift = 40; end++; break;
-	default: break;
-	}
-	if (errno || *end || !v || v > (UINT64_MAX >> shift))
-		return false;
-	*ret = (uint64_t)v << shift;
-	return true;
-}
-
-static bool parse_size_option(const char *value, void *target)
-{
-	return parse_size(value, target);
-}
-
 struct shard {
 	unsigned k, n;
 };
@@ -189,7 +162,7 @@ int cmd_batch(int argc, char **argv)
 		CLI_STRING("rules", 0, &rules_dir),
 		CLI_FLAG("rematch", 0, &rematch),
 		CLI_UINT("case-timeout", 0, &case_timeout, 0, 86400 * 365),
-		CLI_CUSTOM("max-member-size", 0, &max_member, parse_size_option),
+		CLI_CUSTOM("max-member-size", 0, &max_member, cli_parse_size),
 		CLI_FLAG("quiet", 'q', &quiet),
 		CLI_FLAG("recheck", 0, &recheck),
 		CLI_FLAG("follow-links", 0, &follow),

@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "db/batch.h"
 #include "db/kb.h"
 #include "db/results.h"
 #include "rules/match.h"
@@ -22,15 +23,20 @@
 const char cmd_serve_usage[] =
 	"usage: crashtriage serve --db FILE [--listen ADDR:PORT] [--kb PATH]\n"
 	"                         [--rules DIR] [--token FILE]\n"
+	"                         [--max-upload SIZE]\n"
 	"\n"
 	"Serve the results database FILE (written by 'crashtriage batch') as\n"
 	"a small web application for a team: an overview, the known issues\n"
 	"and their cases, clusters of unknown crashes, every case with its\n"
 	"backtrace, facts, events and matches, the failed inputs, and a search\n"
-	"form that analyses a pasted backtrace or log excerpt on the spot.\n"
+	"form that analyses a pasted backtrace or log excerpt on the spot, and\n"
+	"an upload form: a bundle, archive or log POSTed to /upload is\n"
+	"classified into FILE as 'crashtriage batch' would.\n"
 	"Every page is also JSON under /api/ (/api/cases, /api/case/ID, ...).\n"
 	"\n"
-	"  --db FILE          the results database, opened read-only\n"
+	"  --db FILE          the results database: the pages read it through\n"
+	"                     a read-only handle; an upload writes it as batch\n"
+	"                     does (its write lock, one upload at a time)\n"
 	"  --listen ADDR:PORT IPv4 address and port (default 127.0.0.1:8080;\n"
 	"                     port 0 picks a free one); an address that is not\n"
 	"                     loopback needs --token\n"
@@ -39,11 +45,17 @@ const char cmd_serve_usage[] =
 	"  --token FILE       the first line of FILE is a token every request\n"
 	"                     must carry (Authorization: Bearer TOKEN, or the\n"
 	"                     cookie the /login form sets)\n"
+	"  --max-upload SIZE  largest upload (K, M, G suffixes; default 256M):\n"
+	"                     a larger one is refused with 413, nothing stored\n"
 	"  -h, --help         show this help\n"
 	"\n"
 	"It prints 'listening on http://ADDR:PORT/' and serves until SIGINT\n"
 	"or SIGTERM.  Limits: 64 connections, 10 s per idle connection, 1 MiB\n"
-	"per request body.\n"
+	"per request body but uploads.  An upload is multipart/form-data with\n"
+	"the field csrf (the token of the forms) first, then one file field\n"
+	"named file; it is streamed to a temporary file under $TMPDIR (never\n"
+	"unpacked on disk), classified, removed, and answered with 303 to its\n"
+	"case (or its input's page when it held several cases).\n"
 	"\n"
 	"exit status: 0 after a signal, 1 when the database, the token or the\n"
 	"address cannot be used, 2 on usage errors\n";
@@ -98,12 +110,14 @@ int cmd_serve(int argc, char **argv)
 {
 	const char *db_path = NULL, *listen = "127.0.0.1:8080",
 		   *kb_path = NULL, *rules_dir = NULL, *token_file = NULL;
+	uint64_t max_upload = CT_SERVE_MAX_UPLOAD;
 	const struct cli_option options[] = {
 		CLI_STRING("db", 0, &db_path),
 		CLI_STRING("listen", 0, &listen),
 		CLI_STRING("kb", 0, &kb_path),
 		CLI_STRING("rules", 0, &rules_dir),
 		CLI_STRING("token", 0, &token_file),
+		CLI_CUSTOM("max-upload", 0, &max_upload, cli_parse_size),
 		CLI_END,
 	};
 	int optind;
@@ -144,6 +158,9 @@ int cmd_serve(int argc, char **argv)
 	if (err)
 		goto out;
 	so.db = db;
+	so.db_path = db_path;
+	so.max_upload = max_upload;
+	so.case_timeout = 300;	/* as batch's default */
 	so.kb = kb;
 	so.kb_db = kb_db;
 	/* the signals are taken by sigwait, in this thread only: block
@@ -172,7 +189,8 @@ out:
 		cli_error(err);
 	ct_server_stop(server);
 	ct_kb_db_close(kb_db);
-	ct_kb_destroy(kb);
+	if (!ct_batch_has_abandoned())	/* an upload's analysis may use it */
+		ct_kb_destroy(kb);
 	ct_results_close(db);
 	free(token);
 	return rc;

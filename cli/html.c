@@ -68,6 +68,7 @@ void cli_table_free(struct cli_table *t)
 		for (size_t i = 0; i < t->ncols; i++)
 			free(t->names[i]);
 	free(t->names);
+	*t = (struct cli_table){ 0 };	/* empty, as html.h says */
 }
 
 /* A horizontal bar chart of (label column, value column). */

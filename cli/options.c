@@ -15,6 +15,28 @@
 
 enum { MAX_OPTIONS = 32 };
 
+/* "123", "64K", "512M", "2G", "1T" -> bytes (nonzero). */
+bool cli_parse_size(const char *s, void *target)
+{
+	char *end;
+	errno = 0;
+	if (s[0] < '0' || s[0] > '9')
+		return false;
+	unsigned long long v = strtoull(s, &end, 10);
+	unsigned shift = 0;
+	switch (*end) {
+	case 'K': case 'k': shift = 10; end++; break;
+	case 'M': case 'm': shift = 20; end++; break;
+	case 'G': case 'g': shift = 30; end++; break;
+	case 'T': case 't': shift = 40; end++; break;
+	default: break;
+	}
+	if (errno || *end || !v || v > (UINT64_MAX >> shift))
+		return false;
+	*(uint64_t *)target = (uint64_t)v << shift;
+	return true;
+}
+
 void cli_list_free(struct cli_list *l)
 {
 	free(l->items);

@@ -65,4 +65,8 @@ int cli_parse(int argc, char **argv, const struct cli_option *opts,
 
 void cli_list_free(struct cli_list *l);
 
+/* A CLI_CUSTOM parser of sizes: "123", "64K", "512M", "2G", "1T" (K, M, G,
+ * T: powers of 1024) into the uint64_t *target; zero is refused. */
+bool cli_parse_size(const char *value, void *target);
+
 #endif /* CT_CLI_OPTIONS_H */

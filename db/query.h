@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * query.h - the read-only queries of the team dashboard (crashtriage
- * serve) over a results database (db/results.h): the report views one page
- * at a time, and the rows behind one known issue, one cluster and one
- * case.  Every query binds its parameters; rows come through the same
+ * serve) over a results database (db/results.h): the case lists a page at
+ * a time (the ids of the page first, so that a deep page costs a walk of
+ * ids, not of joined rows), and the rows behind one known issue, one
+ * cluster, one input and one case.  The whole-database report views are
+ * ct_results_view()'s, which serve keeps between changes.  Every query binds its parameters; rows come through the same
  * callback as ct_results_view(), with the same column names where a
  * report view has them (report --json keys).
  */
@@ -22,25 +24,39 @@ enum ct_query {
 				 * (cases stored since num - 1 day / 7 days;
 				 * clusters whose first case is that new;
 				 * known issues first met this week) */
-	CT_QUERY_KNOWN,		/* CT_VIEW_KNOWN, a page */
-	CT_QUERY_ISSUE,		/* the CT_VIEW_KNOWN row of rule key */
+	CT_QUERY_DATA_VERSION,	/* one row: data_version (PRAGMA
+				 * data_version: changes when another
+				 * connection commits) */
 	CT_QUERY_ISSUE_CASES,	/* cases of rule key, newest first: id, name,
 				 * host, version, verdict, score, title,
 				 * added_at */
-	CT_QUERY_CLUSTERS,	/* CT_VIEW_CLUSTERS, a page */
-	CT_QUERY_CLUSTER,	/* the CT_VIEW_CLUSTERS row of cluster num,
-				 * plus frames (its shared top frames, one
-				 * a line) */
+	CT_QUERY_CLUSTER,	/* cluster num: cluster, frames (its shared
+				 * top frames, one a line) */
+	CT_QUERY_CLUSTER_FRAMES, /* every cluster, oldest first: cluster,
+				 * hash (its first case's signature hash),
+				 * frames (its top frames, one a line) */
 	CT_QUERY_CLUSTER_CASES,	/* cases of cluster num: id, name, host,
 				 * version, title, added_at */
 	CT_QUERY_FAILED,	/* CT_VIEW_FAILED, a page, plus id */
-	CT_QUERY_CASES,		/* CT_VIEW_CASES, a page, newest first */
+	CT_QUERY_CASES,		/* CT_VIEW_CASES's columns, a page, newest
+				 * first */
 	CT_QUERY_CASE,		/* the CT_VIEW_CASES row of case num */
 	CT_QUERY_CASE_MATCHES,	/* matches of case num, best first: rule_id,
 				 * title, score, passes, verdict, fixed_in,
 				 * workaround, why (one line each) */
 	CT_QUERY_SAME_SIGNATURE, /* cases whose signature hash is key: id,
 				 * name, status, title, cluster */
+	CT_QUERY_ISSUE_VERSIONS, /* versions of the cases of rule key: version
+				 * (or "unknown"), cases, affected, fixed,
+				 * version_unknown; most cases first */
+	CT_QUERY_ISSUES_VERSIONS, /* every known issue's versions: rule_id,
+				 * versions (", "-separated, sorted) */
+	CT_QUERY_INPUT_BY_SHA,	/* the input of content hash key (sha256,
+				 * hex): input_id, path, kind, size, status,
+				 * error, added_at */
+	CT_QUERY_INPUT,		/* the same row of input num */
+	CT_QUERY_INPUT_CASES,	/* cases of input num, in order: id, name,
+				 * status, title, cluster */
 	CT_QUERY_MAX,
 };
 
@@ -61,5 +77,14 @@ struct ct_query_args {
 struct ct_error *ct_results_query(struct ct_results *db, enum ct_query q,
 				  const struct ct_query_args *args,
 				  ct_results_row_fn fn, void *arg);
+
+/*
+ * ct_results_input_of_file - the stored input whose content is the file
+ * at path (by its SHA-256, as batch keys inputs): *ret_id, or -1 when no
+ * input has that content.  Return: NULL, a CT_ERROR_OS error naming path
+ * when it cannot be read, or the database's error.
+ */
+struct ct_error *ct_results_input_of_file(struct ct_results *db,
+					  const char *path, int64_t *ret_id);
 
 #endif /* CT_DB_QUERY_H */

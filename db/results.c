@@ -109,6 +109,10 @@ static const char *const migrations[] = {
 	"ALTER TABLE cases ADD COLUMN panic_guilty_frame INTEGER;"
 	/* ... and the frame-name family each backtrace was marked with */
 	"ALTER TABLE backtraces ADD COLUMN family TEXT;",
+	/* 5: a known issue's cases newest first, a page at a time (serve's
+	 * /issue/ID: 40 -> 1 ms for 13k cases of one issue) */
+	"CREATE INDEX matches_best ON matches (rule_id, case_id)"
+	" WHERE ord = 0 AND passes = 1;",
 };
 
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,

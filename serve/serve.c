@@ -7,20 +7,27 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "cli/html.h"
+#include "analyzer/cluster.h"
 #include "analyzer/strbuf.h"
+#include "db/batch.h"
 #include "db/kb.h"
 #include "db/query.h"
 #include "db/results.h"
 #include "rules/match.h"
+#include "rules/rule.h"
 #include "serve/serve.h"
 
 enum {
@@ -28,12 +35,56 @@ enum {
 	MAX_PAGE = 1000000,		/* ?page= above this is refused */
 	MAX_BODY = 1 << 20,		/* bytes of a POST body (search) */
 	MAX_SEARCH_HITS = 10,		/* known issues a search shows */
+	MAX_NEAR_CLUSTERS = 5,		/* clusters a search shows */
+	UPLOAD_BUFFER = 16 * 1024,	/* the post processor's buffer */
+	MAX_UPLOAD_NAME = 128,		/* bytes of an upload's file name */
+};
+
+/*
+ * The whole-database report views the pages show, kept between requests
+ * while the database does not change (PRAGMA data_version, checked once
+ * per request): at 100k cases each takes 50-600 ms to compute (the
+ * clusters' and the timeline's crash times in the evidence are a lookup
+ * of facts and events per case), a kept one nothing.  The first page
+ * after a commit (a batch, an upload) pays for the views it shows.
+ */
+enum cache_kind {
+	CACHE_TOTALS,		/* CT_VIEW_TOTALS */
+	CACHE_NEW,		/* CT_QUERY_NEW, a minute at most */
+	CACHE_KNOWN,		/* CT_VIEW_KNOWN, every issue, with versions,
+				 * fixed_in and workaround */
+	CACHE_VERSIONS,		/* CT_VIEW_VERSIONS, the top 20 */
+	CACHE_TIMELINE,		/* CT_VIEW_TIMELINE, 60 days */
+	CACHE_CLUSTERS,		/* CT_VIEW_CLUSTERS, every cluster */
+	CACHE_MAX,
+};
+
+struct cache {
+	struct cli_table t;	/* the rows */
+	bool valid;		/* t is computed */
+	time_t at;		/* when */
 };
 
 struct ct_server {
 	struct MHD_Daemon *mhd;
 	struct ct_server_options opts;
 	char csrf[33];			/* the forms' token, hex */
+	pthread_mutex_t upload_lock;	/* one upload classified at a time */
+	int64_t data_version;		/* of the kept views */
+	struct cache cache[CACHE_MAX];	/* whole-database views */
+};
+
+/* An upload arriving (POST /upload): its file part streamed to disk. */
+struct upload {
+	struct ct_server *s;
+	struct MHD_PostProcessor *pp;
+	char csrf[65];			/* the csrf field so far */
+	size_t csrf_len;
+	unsigned status;		/* refused: 400, 403, 413; 0: fine */
+	char *dir;			/* the temporary folder, or NULL */
+	char *path;			/* the file in it, or NULL */
+	int fd;				/* open on path while it arrives */
+	uint64_t bytes;			/* of the file so far */
 };
 
 /* One request's state between calls of the access handler. */
@@ -41,6 +92,7 @@ struct request {
 	char *body;			/* POST body so far, NUL-terminated */
 	size_t len;
 	bool too_big;			/* over MAX_BODY: answered 413 */
+	struct upload *up;		/* an upload's state, or NULL */
 };
 
 /* ---- small helpers ---------------------------------------------------- */
@@ -146,7 +198,8 @@ static bool page_open(struct page *pg, bool json)
 
 static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status,
 				const char *type, char *buf, size_t len,
-				const char *nonce, const char *cookie)
+				const char *nonce, const char *hname,
+				const char *hvalue)
 {
 	struct MHD_Response *r = MHD_create_response_from_buffer(
 		len, buf, MHD_RESPMEM_MUST_FREE);
@@ -164,8 +217,8 @@ static enum MHD_Result send_buf(struct MHD_Connection *conn, unsigned status,
 	MHD_add_response_header(r, "X-Frame-Options", "DENY");
 	MHD_add_response_header(r, "Referrer-Policy", "no-referrer");
 	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (cookie)
-		MHD_add_response_header(r, "Set-Cookie", cookie);
+	if (hname)
+		MHD_add_response_header(r, hname, hvalue);
 	enum MHD_Result ret = MHD_queue_response(conn, status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -180,7 +233,7 @@ static enum MHD_Result page_send(struct MHD_Connection *conn,
 	}
 	return send_buf(conn, status, pg->json ? "application/json" :
 			"text/html; charset=utf-8", pg->buf, pg->len,
-			pg->nonce, NULL);
+			pg->nonce, NULL, NULL);
 }
 
 static const char style[] =
@@ -216,7 +269,8 @@ static void html_begin(struct page *pg, const char *title)
 		"</head><body>\n<nav><a href=\"/\">Overview</a><a href=\""
 		"/issues\">Known issues</a><a href=\"/clusters\">Clusters</a>"
 		"<a href=\"/cases\">Cases</a><a href=\"/failed\">Failed inputs"
-		"</a><a href=\"/search\">Search</a></nav>\n<h1>", pg->nonce,
+		"</a><a href=\"/search\">Search</a><a href=\"/upload\">Upload</a>"
+		"</nav>\n<h1>", pg->nonce,
 		style);
 	cli_html_escape(f, title);
 	fputs("</h1>\n", f);
@@ -246,8 +300,9 @@ static enum MHD_Result send_error(struct MHD_Connection *conn,
 static bool numeric_column(const char *name)
 {
 	static const char *const numeric[] = {
-		"id", "score", "cluster", "added_at", "cases", "affected",
-		"fixed", "version_unknown", "size", "inputs",
+		"id", "input_id", "score", "cluster", "added_at", "cases",
+		"distance",
+		"affected", "fixed", "version_unknown", "size", "inputs",
 		"inputs_unfinished", "known", "unknown", "no_crash",
 		"unrecognised", "failed", "clusters", "passes",
 		"from_evidence", "issues_week",
@@ -369,121 +424,286 @@ static void section(struct page *pg, const char *name, const char *title,
 
 /* ---- pages ----------------------------------------------------------------- */
 
-static struct ct_error *page_overview(struct ct_server *s, struct page *pg)
+/* Write text escaped, its newlines kept (for a <pre>). */
+static void html_escape_lines(FILE *f, const char *text)
 {
-	struct cli_table totals = { 0 }, fresh = { 0 }, known = { 0 },
-			 versions = { 0 }, timeline = { 0 };
-	struct ct_error *err = ct_results_view(s->opts.db, CT_VIEW_TOTALS, 0,
-					       cli_table_keep_row, &totals);
-	if (!err)
-		err = run_query(s, CT_QUERY_NEW, NULL, (int64_t)time(NULL),
-				false, 1, &fresh);
-	if (!err)
-		err = ct_results_view(s->opts.db, CT_VIEW_KNOWN, 20,
-				      cli_table_keep_row, &known);
-	if (!err)
-		err = ct_results_view(s->opts.db, CT_VIEW_VERSIONS, 20,
-				      cli_table_keep_row, &versions);
-	if (!err)
-		err = ct_results_view(s->opts.db, CT_VIEW_TIMELINE, 60,
-				      cli_table_keep_row, &timeline);
-	if (!err && (totals.failed || known.failed || versions.failed ||
-		     timeline.failed))
-		err = &ct_enomem;
-	if (!err && pg->json) {
-		fputc('{', pg->f);
-		json_rows(pg->f, "totals", &totals, 1);
-		fputc(',', pg->f);
-		json_rows(pg->f, "new", &fresh, 1);
-		fputc(',', pg->f);
-		json_rows(pg->f, "known", &known, SIZE_MAX);
-		fputc(',', pg->f);
-		json_rows(pg->f, "versions", &versions, SIZE_MAX);
-		fputc(',', pg->f);
-		json_rows(pg->f, "timeline", &timeline, SIZE_MAX);
-		fputs("}\n", pg->f);
-	} else if (!err) {
-		html_begin(pg, "Overview");
-		cli_html_table(pg->f, "Totals", &totals, NULL);
-		cli_html_table(pg->f, "New: stored in the last day and week",
-			       &fresh, NULL);
-		cli_html_chart(pg->f, "Cases per known issue", &known, 0, 2);
-		cli_html_chart(pg->f, "Cases per product version", &versions,
-			       0, 1);
-		cli_html_chart(pg->f, "Cases per day of the crash (its time in "
-			       "the evidence, else when stored)", &timeline,
-			       0, 1);
-		html_end(pg);
+	for (const char *p = text; p && *p; ) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = strndup(p, n);
+		if (!line)
+			return;
+		cli_html_escape(f, line);
+		free(line);
+		if (nl)
+			fputc('\n', f);
+		p += n + (nl != NULL);
 	}
-	cli_table_free(&totals);
-	cli_table_free(&fresh);
-	cli_table_free(&known);
-	cli_table_free(&versions);
-	cli_table_free(&timeline);
-	return err;
 }
 
-/* A page that is one paged list. */
+/* ---- the whole-database views, kept between changes --------------------- */
+
+/* Rows [from, from + n) of t (fewer at its end), sharing its memory. */
+static struct cli_table table_slice(const struct cli_table *t, size_t from,
+				    size_t n)
+{
+	struct cli_table v = { .ncols = t->ncols, .names = t->names };
+	if (from < t->count) {
+		v.rows = t->rows + from;
+		v.count = t->count - from < n ? t->count - from : n;
+	}
+	return v;
+}
+
+/* The first row of t whose column col is value, as a table of that row
+ * alone (sharing t's memory; empty when there is none). */
+static struct cli_table table_find(const struct cli_table *t,
+				   const char *col, const char *value)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (strcmp(t->names[i], col) != 0)
+			continue;
+		for (size_t r = 0; r < t->count; r++)
+			if (t->rows[r][i] && strcmp(t->rows[r][i], value) == 0)
+				return table_slice(t, r, 1);
+	}
+	return table_slice(t, t->count, 0);
+}
+
+/* Forget the kept views when another connection (a batch, an upload)
+ * has committed since they were computed. */
+static struct ct_error *cache_check(struct ct_server *s)
+{
+	struct cli_table t = { 0 };
+	struct ct_error *err = run_query(s, CT_QUERY_DATA_VERSION, NULL, 0,
+					 false, 1, &t);
+	int64_t version = !err && t.count && t.rows[0][0] ?
+			  strtoll(t.rows[0][0], NULL, 10) : -1;
+	cli_table_free(&t);
+	if (err || version == s->data_version)
+		return err;
+	for (size_t k = 0; k < CACHE_MAX; k++) {
+		cli_table_free(&s->cache[k].t);
+		s->cache[k].valid = false;
+	}
+	s->data_version = version;
+	return NULL;
+}
+
+static struct ct_error *known_issues(struct ct_server *s,
+				     struct cli_table *t);
+
+/* The view k, computed when not kept (CACHE_NEW also after a minute: it
+ * counts from now).  *ret stays valid until the next cache_check(). */
+static struct ct_error *cache_get(struct ct_server *s, enum cache_kind k,
+				  const struct cli_table **ret)
+{
+	static const struct {
+		enum ct_results_view view;
+		size_t limit;
+	} views[CACHE_MAX] = {
+		[CACHE_TOTALS] = { CT_VIEW_TOTALS, 0 },
+		[CACHE_VERSIONS] = { CT_VIEW_VERSIONS, 20 },
+		[CACHE_TIMELINE] = { CT_VIEW_TIMELINE, 60 },
+		[CACHE_CLUSTERS] = { CT_VIEW_CLUSTERS, 0 },
+	};
+	struct cache *c = &s->cache[k];
+	time_t now = time(NULL);
+	if (c->valid && k == CACHE_NEW && now - c->at >= 60) {
+		cli_table_free(&c->t);
+		c->valid = false;
+	}
+	if (!c->valid) {
+		struct ct_error *err = k == CACHE_NEW ?
+			run_query(s, CT_QUERY_NEW, NULL, (int64_t)now, false,
+				  1, &c->t) :
+			k == CACHE_KNOWN ? known_issues(s, &c->t) :
+			ct_results_view(s->opts.db, views[k].view,
+					views[k].limit, cli_table_keep_row,
+					&c->t);
+		if (!err && c->t.failed)
+			err = &ct_enomem;
+		if (err) {
+			cli_table_free(&c->t);
+			return err;
+		}
+		c->valid = true;
+		c->at = now;
+	}
+	*ret = &c->t;
+	return NULL;
+}
+
+/* Compute every view not kept (at start, after an upload), so that the
+ * next page need not; an error is left for that page to meet. */
+static void cache_warm(struct ct_server *s)
+{
+	struct ct_error *err = cache_check(s);
+	for (size_t k = 0; k < CACHE_MAX && !err; k++) {
+		const struct cli_table *t;
+		err = cache_get(s, (enum cache_kind)k, &t);
+	}
+	ct_error_destroy(err);
+}
+
+/* ---- pages ----------------------------------------------------------------- */
+
+static struct ct_error *page_overview(struct ct_server *s, struct page *pg)
+{
+	const struct cli_table *totals, *fresh, *known, *versions, *timeline;
+	struct ct_error *err = cache_get(s, CACHE_TOTALS, &totals);
+	if (!err)
+		err = cache_get(s, CACHE_NEW, &fresh);
+	if (!err)
+		err = cache_get(s, CACHE_KNOWN, &known);
+	if (!err)
+		err = cache_get(s, CACHE_VERSIONS, &versions);
+	if (!err)
+		err = cache_get(s, CACHE_TIMELINE, &timeline);
+	if (err)
+		return err;
+	/* the top 20 known issues, as the view's limit did */
+	struct cli_table top = table_slice(known, 0, 20);
+	if (pg->json) {
+		fputc('{', pg->f);
+		json_rows(pg->f, "totals", totals, 1);
+		fputc(',', pg->f);
+		json_rows(pg->f, "new", fresh, 1);
+		fputc(',', pg->f);
+		json_rows(pg->f, "known", &top, SIZE_MAX);
+		fputc(',', pg->f);
+		json_rows(pg->f, "versions", versions, SIZE_MAX);
+		fputc(',', pg->f);
+		json_rows(pg->f, "timeline", timeline, SIZE_MAX);
+		fputs("}\n", pg->f);
+		return NULL;
+	}
+	html_begin(pg, "Overview");
+	cli_html_table(pg->f, "Totals", totals, NULL);
+	cli_html_table(pg->f, "New: stored in the last day and week", fresh,
+		       NULL);
+	cli_html_chart(pg->f, "Cases per known issue", &top, 0, 2);
+	cli_html_chart(pg->f, "Cases per product version", versions, 0, 1);
+	cli_html_chart(pg->f, "Cases per day of the crash (its time in the "
+		       "evidence, else when stored)", timeline, 0, 1);
+	html_end(pg);
+	return NULL;
+}
+
+/* A page of a list: t (one row more than a page when there is a next). */
+static void list_page(struct page *pg, const char *title, const char *base,
+		      struct cli_table *t)
+{
+	if (pg->json)
+		fputc('{', pg->f);
+	else
+		html_begin(pg, title);
+	section(pg, "rows", title, t, true, base);
+	if (pg->json)
+		fputs("}\n", pg->f);
+	else
+		html_end(pg);
+}
+
+/* A page that is one paged query. */
 static struct ct_error *page_list(struct ct_server *s, struct page *pg,
 				  enum ct_query q, const char *title,
 				  const char *base)
 {
 	struct cli_table t = { 0 };
 	struct ct_error *err = run_query(s, q, NULL, 0, true, pg->page, &t);
-	if (!err) {
-		if (pg->json)
-			fputc('{', pg->f);
-		else
-			html_begin(pg, title);
-		section(pg, "rows", title, &t, true, base);
-		if (pg->json)
-			fputs("}\n", pg->f);
-		else
-			html_end(pg);
-	}
+	if (!err)
+		list_page(pg, title, base, &t);
 	cli_table_free(&t);
 	return err;
 }
 
-/* One known issue or one cluster: its row, then its cases.  *ret_found
- * false: no such issue or cluster. */
+/* A page of a kept view. */
+static struct ct_error *page_kept(struct ct_server *s, struct page *pg,
+				  enum cache_kind k, const char *title,
+				  const char *base)
+{
+	const struct cli_table *all;
+	struct ct_error *err = cache_get(s, k, &all);
+	if (err)
+		return err;
+	struct cli_table t = table_slice(all, (size_t)(pg->page - 1) *
+					 PAGE_ROWS, PAGE_ROWS + 1);
+	list_page(pg, title, base, &t);
+	return NULL;
+}
+
+/* What a page of one thing shows between its summary and its cases: in
+ * HTML sections, in JSON members each followed by a comma. */
+typedef struct ct_error *(*extra_fn)(struct ct_server *s, struct page *pg,
+				      const char *key);
+
+/* One known issue, cluster or input: its row head (none: *ret_found
+ * false), frames (or NULL), extra (or NULL) and its cases. */
 static struct ct_error *page_one(struct ct_server *s, struct page *pg,
-				 enum ct_query head_q, enum ct_query cases_q,
+				 const struct cli_table *head,
+				 const char *frames, extra_fn extra,
+				 enum ct_query cases_q,
 				 const char *key, int64_t num,
 				 const char *title, const char *base,
 				 bool *ret_found)
 {
-	struct cli_table head = { 0 }, cases = { 0 };
-	struct ct_error *err = run_query(s, head_q, key, num, false, 1, &head);
-	if (!err)
-		err = run_query(s, cases_q, key, num, true, pg->page, &cases);
-	*ret_found = !err && head.count > 0;
-	if (*ret_found) {
-		if (pg->json) {
-			fputc('{', pg->f);
-			json_rows(pg->f, "summary", &head, 1);
-			fputc(',', pg->f);
-		} else {
-			html_begin(pg, title);
-			cli_html_table(pg->f, "Summary", &head, link_of);
-			for (size_t i = 0; i < head.ncols; i++)
-				if (strcmp(head.names[i], "frames") == 0 &&
-				    head.rows[0][i]) {
-					fputs("<h2>Shared frames</h2><pre>",
-					      pg->f);
-					cli_html_escape(pg->f,
-							head.rows[0][i]);
-					fputs("</pre>\n", pg->f);
-				}
+	*ret_found = head->count > 0;
+	if (!*ret_found)
+		return NULL;
+	struct cli_table cases = { 0 };
+	struct ct_error *err = run_query(s, cases_q, key, num, true, pg->page,
+					 &cases);
+	if (err)
+		goto out;
+	if (pg->json) {
+		fputc('{', pg->f);
+		json_rows(pg->f, "summary", head, 1);
+		if (frames) {
+			fputs(",\"frames\":", pg->f);
+			json_string(pg->f, frames);
 		}
-		section(pg, "cases", "Cases", &cases, true, base);
-		if (pg->json)
-			fputs("}\n", pg->f);
-		else
-			html_end(pg);
+		fputc(',', pg->f);
+	} else {
+		html_begin(pg, title);
+		cli_html_table(pg->f, "Summary", head, link_of);
+		if (frames) {
+			fputs("<h2>Shared frames</h2><pre>", pg->f);
+			html_escape_lines(pg->f, frames);
+			fputs("</pre>\n", pg->f);
+		}
 	}
-	cli_table_free(&head);
+	if (extra && (err = extra(s, pg, key)))
+		goto out;
+	section(pg, "cases", "Cases", &cases, true, base);
+	if (pg->json)
+		fputs("}\n", pg->f);
+	else
+		html_end(pg);
+out:
 	cli_table_free(&cases);
+	return err;
+}
+
+static struct ct_error *page_cluster(struct ct_server *s, struct page *pg,
+				     const char *id, const char *base,
+				     bool *ret_found)
+{
+	const struct cli_table *clusters;
+	struct cli_table row = { 0 };
+	struct ct_error *err = cache_get(s, CACHE_CLUSTERS, &clusters);
+	if (!err)
+		err = run_query(s, CT_QUERY_CLUSTER, NULL, parse_id(id), false,
+				1, &row);
+	if (!err) {
+		char title[48];
+		snprintf(title, sizeof(title), "Cluster %s", id);
+		struct cli_table head = table_find(clusters, "cluster", id);
+		err = page_one(s, pg, &head, row.count ? row.rows[0][1] : NULL,
+			       NULL, CT_QUERY_CLUSTER_CASES, NULL, parse_id(id),
+			       title, base, ret_found);
+	}
+	cli_table_free(&row);
 	return err;
 }
 
@@ -524,6 +744,251 @@ static void html_issue(FILE *f, const char *id, const char *title)
 	cli_html_escape(f, id);
 	fputs("</a> ", f);
 	cli_html_escape(f, title);
+}
+
+/* ---- known issues: the rule beside the counts ---------------------------- */
+
+/* Append a column name to t, row r's value from value(arg, t, r) (a new
+ * string, or NULL for none).  False when out of memory (t unchanged but
+ * for rows grown). */
+static bool table_add_column(struct cli_table *t, const char *name,
+			     char *(*value)(void *arg,
+					    const struct cli_table *t,
+					    size_t r),
+			     void *arg)
+{
+	char **names = realloc(t->names, (t->ncols + 1) * sizeof(*names));
+	if (!names)
+		return false;
+	t->names = names;
+	if (!(names[t->ncols] = strdup(name)))
+		return false;
+	for (size_t r = 0; r < t->count; r++) {
+		char **row = realloc(t->rows[r], (t->ncols + 1) * sizeof(*row));
+		if (!row)
+			goto fail;
+		t->rows[r] = row;
+		row[t->ncols] = NULL;
+	}
+	/* values after the rows have room, so that a failure frees alike */
+	for (size_t r = 0; r < t->count; r++)
+		t->rows[r][t->ncols] = value(arg, t, r);
+	t->ncols++;
+	return true;
+fail:
+	free(names[t->ncols]);
+	return false;
+}
+
+/* The value of column col of row r of t, or NULL. */
+static const char *table_cell(const struct cli_table *t, size_t r,
+			      const char *col)
+{
+	for (size_t i = 0; i < t->ncols; i++)
+		if (strcmp(t->names[i], col) == 0)
+			return t->rows[r][i];
+	return NULL;
+}
+
+/* The rule of row r of t (column rule_id) in the server's knowledge base. */
+static const struct ct_rule *row_rule(struct ct_server *s,
+				      const struct cli_table *t, size_t r)
+{
+	const char *id = table_cell(t, r, "rule_id");
+	return id && s->opts.kb ? ct_kb_find(s->opts.kb, id) : NULL;
+}
+
+static char *column_versions(void *arg, const struct cli_table *t, size_t r)
+{
+	const struct cli_table *versions = arg;
+	struct cli_table v = table_find(versions, "rule_id",
+					table_cell(t, r, "rule_id"));
+	return v.count && v.rows[0][1] ? strdup(v.rows[0][1]) : NULL;
+}
+
+static char *column_fixed_in(void *arg, const struct cli_table *t, size_t r)
+{
+	const struct ct_rule *rule = row_rule(arg, t, r);
+	char *fixed = NULL;
+	if (rule)
+		ct_error_destroy(ct_rule_fixed_in(rule, &fixed));
+	return fixed;
+}
+
+static char *column_workaround(void *arg, const struct cli_table *t,
+			       size_t r)
+{
+	const struct ct_rule *rule = row_rule(arg, t, r);
+	return rule && rule->workaround ? strdup(rule->workaround) : NULL;
+}
+
+/* CT_VIEW_KNOWN's rows with versions (of their cases), fixed_in (per
+ * release line, from the rule) and workaround, into t. */
+static struct ct_error *known_issues(struct ct_server *s, struct cli_table *t)
+{
+	struct cli_table versions = { 0 };
+	struct ct_error *err = ct_results_view(s->opts.db, CT_VIEW_KNOWN, 0,
+					       cli_table_keep_row, t);
+	if (!err)
+		err = run_query(s, CT_QUERY_ISSUES_VERSIONS, NULL, 0, false, 1,
+				&versions);
+	if (!err && (t->failed ||
+		     !table_add_column(t, "versions", column_versions,
+				       &versions) ||
+		     !table_add_column(t, "fixed_in", column_fixed_in, s) ||
+		     !table_add_column(t, "workaround", column_workaround, s)))
+		err = &ct_enomem;
+	cli_table_free(&versions);
+	return err;
+}
+
+/* The YAML of a rule: from the files compiled in, or its file when it
+ * was loaded from one (at most 256 KiB); NULL when there is none (a
+ * compiled knowledge base keeps no text).  The caller frees it. */
+static char *rule_text(const struct ct_rule *r)
+{
+	if (!r->source)
+		return NULL;
+	const char *base = r->source;
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == ':')
+			base = p + 1;
+	if (strncmp(r->source, "embedded", 8) == 0) {
+		for (size_t i = 0; i < ct_kb_embedded_file_count; i++)
+			if (strcmp(ct_kb_embedded_files[i].name, base) == 0)
+				return strndup(ct_kb_embedded_files[i].text,
+					       ct_kb_embedded_files[i].len);
+		return NULL;
+	}
+	FILE *f = fopen(r->source, "re");
+	if (!f)
+		return NULL;
+	char *text = calloc(1, 256 * 1024 + 1);
+	size_t n = text ? fread(text, 1, 256 * 1024, f) : 0;
+	bool whole = text && feof(f) && !ferror(f);
+	fclose(f);
+	if (!whole || memchr(text, '\0', n)) {
+		free(text);
+		return NULL;
+	}
+	return text;
+}
+
+/* The rule of a known issue: its texts, fix per release line,
+ * references (links only when http(s)) and YAML. */
+static void html_rule(FILE *f, const struct ct_rule *r)
+{
+	static const struct {
+		const char *label;
+		size_t offset;
+	} texts[] = {
+		{ "What happens", offsetof(struct ct_rule, summary) },
+		{ "Workaround", offsetof(struct ct_rule, workaround) },
+		{ "Resolution", offsetof(struct ct_rule, resolution) },
+	};
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++) {
+		const char *t = *(char *const *)((const char *)r +
+						 texts[i].offset);
+		if (!t)
+			continue;
+		fprintf(f, "<h2>%s</h2><p>", texts[i].label);
+		cli_html_escape(f, t);
+		fputs("</p>\n", f);
+	}
+	fputs("<h2>Fixed in, per release line</h2><table><thead><tr><th>"
+	      "product</th><th>line</th><th>introduced in</th><th>fixed in"
+	      "</th></tr></thead><tbody>\n", f);
+	for (size_t i = 0; i < r->version_count; i++)
+		for (size_t j = 0; j < r->versions[i].line_count; j++) {
+			const struct ct_version_line *l =
+				&r->versions[i].lines[j];
+			const char *cells[] = {
+				r->versions[i].product, l->line,
+				l->introduced_in, l->fixed_in ? l->fixed_in :
+				r->fix_unknown ? "(a fix, version not public)" :
+				"no fix: workaround only",
+			};
+			html_row(f, cells, 4, NULL);
+		}
+	fputs("</tbody></table>\n<h2>References</h2><ul>", f);
+	for (size_t i = 0; i < r->reference_count; i++) {
+		const char *ref = r->references[i];
+		fputs("<li>", f);
+		bool link = strncmp(ref, "https://", 8) == 0 ||
+			    strncmp(ref, "http://", 7) == 0;
+		if (link) {
+			fputs("<a rel=\"noreferrer\" href=\"", f);
+			cli_html_escape(f, ref);
+			fputs("\">", f);
+		}
+		cli_html_escape(f, ref);
+		fputs(link ? "</a></li>" : "</li>", f);
+	}
+	fputs("</ul>\n", f);
+	char *text = rule_text(r);
+	if (text) {
+		fputs("<h2>Rule</h2><p>", f);
+		cli_html_escape(f, r->source);
+		fputs("</p><pre>", f);
+		html_escape_lines(f, text);
+		fputs("</pre>\n", f);
+		free(text);
+	}
+}
+
+/* A known issue's versions and rule (page_one's extra). */
+static struct ct_error *issue_extra(struct ct_server *s, struct page *pg,
+				    const char *id)
+{
+	struct cli_table versions = { 0 };
+	struct ct_error *err = run_query(s, CT_QUERY_ISSUE_VERSIONS, id, 0,
+					 false, 1, &versions);
+	if (err)
+		return err;
+	const struct ct_rule *r = s->opts.kb ? ct_kb_find(s->opts.kb, id) :
+				  NULL;
+	if (pg->json) {
+		json_rows(pg->f, "versions", &versions, SIZE_MAX);
+		if (r) {
+			fputs(",\"rule\":{\"source\":", pg->f);
+			json_string(pg->f, r->source);
+			fputs(",\"summary\":", pg->f);
+			json_string(pg->f, r->summary);
+			fputs(",\"resolution\":", pg->f);
+			json_string(pg->f, r->resolution);
+			fputs(",\"references\":[", pg->f);
+			for (size_t i = 0; i < r->reference_count; i++) {
+				if (i)
+					fputc(',', pg->f);
+				json_string(pg->f, r->references[i]);
+			}
+			fputs("]}", pg->f);
+		}
+		fputc(',', pg->f);
+	} else {
+		cli_html_table(pg->f, "Versions of its cases", &versions,
+			       NULL);
+		if (r)
+			html_rule(pg->f, r);
+		else
+			fputs("<p>This rule is not in the server's knowledge "
+			      "base.</p>\n", pg->f);
+	}
+	cli_table_free(&versions);
+	return NULL;
+}
+
+static struct ct_error *page_issue(struct ct_server *s, struct page *pg,
+				   const char *id, const char *base,
+				   bool *ret_found)
+{
+	const struct cli_table *known;
+	struct ct_error *err = cache_get(s, CACHE_KNOWN, &known);
+	if (err)
+		return err;
+	struct cli_table head = table_find(known, "rule_id", id);
+	return page_one(s, pg, &head, NULL, issue_extra, CT_QUERY_ISSUE_CASES,
+			id, 0, id, base, ret_found);
 }
 
 static void html_case_model(FILE *f, const struct ct_case *c)
@@ -716,12 +1181,92 @@ out:
 	return err;
 }
 
+/* A stored cluster near a searched case. */
+struct near {
+	int64_t id;
+	double distance;	/* ct_frames_distance(), 0 for the same hash */
+};
+
+static int near_cmp(const void *a, const void *b)
+{
+	const struct near *x = a, *y = b;
+	if (x->distance != y->distance)
+		return x->distance < y->distance ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;	/* oldest first */
+}
+
+/* The stored clusters nearest to sig, by the distance the clustering
+ * uses (analyzer/cluster.h): at most MAX_NEAR_CLUSTERS into ret, nearest
+ * first; *ret_count of them. */
+static struct ct_error *nearest_clusters(struct ct_server *s,
+					 const struct ct_signature *sig,
+					 struct near *ret, size_t *ret_count)
+{
+	*ret_count = 0;
+	if (!sig->hash[0])
+		return NULL;
+	struct cli_table t = { 0 };
+	struct ct_clusters k = CT_CLUSTERS_INIT;
+	struct ct_error *err = run_query(s, CT_QUERY_CLUSTER_FRAMES, NULL, 0,
+					 false, 1, &t);
+	for (size_t r = 0; r < t.count && !err; r++)
+		err = ct_clusters_add(&k, parse_id(t.rows[r][0]),
+				      t.rows[r][1] ? t.rows[r][1] : "",
+				      t.rows[r][2] ? t.rows[r][2] : "");
+	cli_table_free(&t);
+	for (size_t i = 0; i < k.count && !err; i++) {
+		const struct ct_cluster *c = &k.v[i];
+		struct near n = {
+			c->id, strcmp(c->hash, sig->hash) == 0 ? 0.0 :
+			ct_frames_distance(c->frames, c->frame_count,
+					   sig->frames, sig->frame_count),
+		};
+		/* keep the best MAX_NEAR_CLUSTERS, sorted */
+		if (*ret_count == MAX_NEAR_CLUSTERS &&
+		    near_cmp(&n, &ret[MAX_NEAR_CLUSTERS - 1]) >= 0)
+			continue;
+		if (*ret_count < MAX_NEAR_CLUSTERS)
+			(*ret_count)++;
+		ret[*ret_count - 1] = n;
+		qsort(ret, *ret_count, sizeof(*ret), near_cmp);
+	}
+	ct_clusters_deinit(&k);
+	return err;
+}
+
+/* The nearest clusters as a table of cluster, distance, joins (whether
+ * the case would join it), size, title (from the kept clusters view). */
+static struct ct_error *near_table(struct ct_server *s, const struct near *n,
+				   size_t count, struct cli_table *t)
+{
+	const struct cli_table *all;
+	struct ct_error *err = cache_get(s, CACHE_CLUSTERS, &all);
+	static const char *const names[] = {
+		"cluster", "distance", "joins", "size", "title",
+	};
+	for (size_t i = 0; i < count && !err; i++) {
+		char id[24], d[16];
+		snprintf(id, sizeof(id), "%lld", (long long)n[i].id);
+		snprintf(d, sizeof(d), "%.2f", n[i].distance);
+		struct cli_table row = table_find(all, "cluster", id);
+		const char *values[] = {
+			id, d, n[i].distance <= CT_CLUSTER_THRESHOLD ? "yes" :
+			"no", row.count ? table_cell(&row, 0, "size") : NULL,
+			row.count ? table_cell(&row, 0, "title") : NULL,
+		};
+		cli_table_keep_row(t, 5, names, values);
+		if (t->failed)
+			err = &ct_enomem;
+	}
+	return err;
+}
+
 static void search_form(struct ct_server *s, FILE *f, const char *text)
 {
 	fprintf(f, "<form method=\"post\" action=\"/search\"><input type="
 		"\"hidden\" name=\"csrf\" value=\"%s\"><p>Paste a backtrace or "
 		"a log excerpt:</p><textarea name=\"text\">", s->csrf);
-	cli_html_escape(f, text);
+	html_escape_lines(f, text);
 	fputs("</textarea><p><button type=\"submit\">Analyse</button></p>"
 	      "</form>\n", f);
 }
@@ -738,7 +1283,9 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 	struct ct_case *c = NULL;
 	struct ct_kb_hit *hits = NULL;
 	size_t nhits = 0;
-	struct cli_table same = { 0 };
+	struct cli_table same = { 0 }, near = { 0 };
+	struct near nearest[MAX_NEAR_CLUSTERS];
+	size_t nnear = 0;
 	struct ct_error *err = ct_analyze_buffer("pasted text", text,
 						 strlen(text), &c);
 	if (!err && s->opts.kb)
@@ -759,6 +1306,10 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 	if (!err && c->signature.hash[0])
 		err = run_query(s, CT_QUERY_SAME_SIGNATURE, c->signature.hash,
 				0, true, 1, &same);
+	if (!err)
+		err = nearest_clusters(s, &c->signature, nearest, &nnear);
+	if (!err)
+		err = near_table(s, nearest, nnear, &near);
 	if (err)
 		goto out;
 	const struct ct_match *best = c->match_count ? &c->matches[0] : NULL;
@@ -778,6 +1329,8 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 		}
 		fputs("],", pg->f);
 		json_rows(pg->f, "same_signature", &same, PAGE_ROWS);
+		fputc(',', pg->f);
+		json_rows(pg->f, "nearest_clusters", &near, SIZE_MAX);
 		fputs("}\n", pg->f);
 		goto out;
 	}
@@ -817,11 +1370,15 @@ static struct ct_error *page_search(struct ct_server *s, struct page *pg,
 	fputs("</ol>\n", f);
 	section(pg, "same_signature", "Stored cases with the same signature",
 		&same, false, "/search");
+	section(pg, "nearest_clusters", "Nearest clusters (distance of the "
+		"top frames: 0 the same, 1 nothing shared; joins: within the "
+		"clustering's threshold)", &near, false, "/search");
 	search_form(s, f, text);
 	html_end(pg);
 out:
 	ct_kb_hits_free(hits, nhits);
 	cli_table_free(&same);
+	cli_table_free(&near);
 	ct_case_destroy(c);
 	return err;
 }
@@ -858,6 +1415,317 @@ static bool is_authorized(struct ct_server *s, struct MHD_Connection *conn)
 	return cookie && secret_equal(cookie, s->opts.token);
 }
 
+/* ---- upload ----------------------------------------------------------------- */
+
+static void upload_form(struct ct_server *s, FILE *f)
+{
+	fprintf(f, "<form method=\"post\" action=\"/upload\" enctype=\""
+		"multipart/form-data\"><input type=\"hidden\" name=\"csrf\" "
+		"value=\"%s\"><p>A support bundle, an archive of crashes or a "
+		"log (at most %llu MiB): <input type=\"file\" name=\"file\" "
+		"required> <button type=\"submit\">Upload and classify</button>"
+		"</p></form>\n", s->csrf,
+		(unsigned long long)(s->opts.max_upload >> 20));
+}
+
+/* The upload's file name made safe for a folder of its own: its last
+ * component, bytes other than letters, digits and ._+- as '_', no
+ * leading dot, at most MAX_UPLOAD_NAME bytes. */
+static void upload_name(const char *filename, char *out)
+{
+	const char *base = filename ? filename : "";
+	for (const char *p = base; *p; p++)
+		if (*p == '/' || *p == '\\')
+			base = p + 1;
+	size_t n = 0;
+	for (; base[n] && n < MAX_UPLOAD_NAME; n++) {
+		char c = base[n];
+		out[n] = strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRS"
+				"TUVWXYZ0123456789._+-", c) ? c : '_';
+	}
+	out[n] = '\0';
+	if (out[0] == '.')
+		out[0] = '_';
+	if (n == 0)
+		memcpy(out, "upload", sizeof("upload"));
+}
+
+/* Remove the upload's file and folder, if any. */
+static void upload_discard(struct upload *up)
+{
+	if (up->fd >= 0)
+		close(up->fd);
+	up->fd = -1;
+	if (up->path)
+		unlink(up->path);
+	if (up->dir)
+		rmdir(up->dir);
+	free(up->path);
+	free(up->dir);
+	up->path = up->dir = NULL;
+}
+
+static void upload_free(struct upload *up)
+{
+	if (!up)
+		return;
+	if (up->pp)
+		MHD_destroy_post_processor(up->pp);
+	upload_discard(up);
+	free(up);
+}
+
+/* Create the temporary folder and file for filename. */
+static bool upload_open(struct upload *up, const char *filename)
+{
+	const char *tmp = up->s->opts.tmp_dir ? up->s->opts.tmp_dir :
+			  getenv("TMPDIR");
+	char name[MAX_UPLOAD_NAME + 1];
+	upload_name(filename, name);
+	if (asprintf(&up->dir, "%s/crashtriage-upload.XXXXXX",
+		     tmp && *tmp ? tmp : "/tmp") < 0) {
+		up->dir = NULL;
+		return false;
+	}
+	if (!mkdtemp(up->dir)) {
+		free(up->dir);
+		up->dir = NULL;
+		return false;
+	}
+	if (asprintf(&up->path, "%s/%s", up->dir, name) < 0) {
+		up->path = NULL;
+		return false;
+	}
+	up->fd = open(up->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC |
+		      O_NOFOLLOW, 0600);
+	return up->fd >= 0;
+}
+
+/* The post processor's callback: the csrf field, then the file's bytes
+ * as they arrive.  MHD_NO stops processing (up->status says why). */
+static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
+				    const char *key, const char *filename,
+				    const char *content_type,
+				    const char *transfer_encoding,
+				    const char *data, uint64_t off, size_t size)
+{
+	(void)kind;
+	(void)content_type;
+	(void)transfer_encoding;
+	struct upload *up = cls;
+	if (strcmp(key, "csrf") == 0) {
+		if (up->path || sizeof(up->csrf) - 1 - up->csrf_len < size) {
+			up->status = MHD_HTTP_FORBIDDEN;
+			return MHD_NO;
+		}
+		memcpy(up->csrf + up->csrf_len, data, size);
+		up->csrf_len += size;
+		up->csrf[up->csrf_len] = '\0';
+		return MHD_YES;
+	}
+	if (strcmp(key, "file") != 0)
+		return MHD_YES;			/* other fields: ignored */
+	if (!up->path) {
+		/* the token must come first: nothing is written without */
+		if (!secret_equal(up->csrf, up->s->csrf)) {
+			up->status = MHD_HTTP_FORBIDDEN;
+			return MHD_NO;
+		}
+		if (!upload_open(up, filename)) {
+			up->status = MHD_HTTP_INTERNAL_SERVER_ERROR;
+			return MHD_NO;
+		}
+	} else if (off == 0 && up->bytes > 0) {
+		up->status = MHD_HTTP_BAD_REQUEST;	/* a second file */
+		return MHD_NO;
+	}
+	if (up->s->opts.max_upload - up->bytes < size) {
+		up->status = MHD_HTTP_CONTENT_TOO_LARGE;
+		upload_discard(up);
+		return MHD_NO;
+	}
+	up->bytes += size;
+	for (size_t done = 0; done < size; ) {
+		ssize_t n = write(up->fd, data + done, size - done);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			up->status = MHD_HTTP_INSUFFICIENT_STORAGE;
+			upload_discard(up);
+			return MHD_NO;
+		}
+		done += (size_t)n;
+	}
+	return MHD_YES;
+}
+
+/* Classify the arrived file into the database as `batch` does, then
+ * remove it.  *ret_input: its input's id (a file stored before is found
+ * by its content), or -1. */
+static struct ct_error *upload_classify(struct ct_server *s,
+					struct upload *up, int64_t *ret_input)
+{
+	*ret_input = -1;
+	close(up->fd);
+	up->fd = -1;
+	struct ct_batch_options bo = {
+		.kb = s->opts.kb, .jobs = 1,
+		.case_timeout = s->opts.case_timeout,
+	};
+	struct ct_batch *b = NULL;
+	pthread_mutex_lock(&s->upload_lock);
+	struct ct_error *err = ct_batch_create(s->opts.db_path, &bo, &b);
+	if (!err)
+		err = ct_batch_add_paths(b, &up->path, 1);
+	ct_batch_destroy(b);
+	pthread_mutex_unlock(&s->upload_lock);
+	if (!err)
+		err = ct_results_input_of_file(s->opts.db, up->path, ret_input);
+	upload_discard(up);
+	return err;
+}
+
+/* One input: its row and its cases (the page an upload leads to). */
+static struct ct_error *page_input(struct ct_server *s, struct page *pg,
+				   int64_t id, bool *ret_found)
+{
+	char title[48], base[40];
+	snprintf(title, sizeof(title), "Input %lld", (long long)id);
+	snprintf(base, sizeof(base), "/input/%lld", (long long)id);
+	struct cli_table head = { 0 };
+	struct ct_error *err = run_query(s, CT_QUERY_INPUT, NULL, id, false, 1,
+					 &head);
+	if (!err)
+		err = page_one(s, pg, &head, NULL, NULL, CT_QUERY_INPUT_CASES,
+			       NULL, id, title, base, ret_found);
+	cli_table_free(&head);
+	return err;
+}
+
+/* The end of an upload: refuse it, or classify it and answer 303 to its
+ * case (or its input's page), or JSON for /api/upload. */
+static enum MHD_Result upload_finish(struct ct_server *s,
+				     struct MHD_Connection *conn,
+				     struct upload *up, bool json)
+{
+	if (!up->status && MHD_post_process(up->pp, NULL, 0) == MHD_NO &&
+	    !up->status)
+		up->status = MHD_HTTP_BAD_REQUEST;
+	if (!up->status && !up->path)
+		up->status = MHD_HTTP_BAD_REQUEST;	/* no file */
+	switch (up->status) {
+	case 0:
+		break;
+	case MHD_HTTP_FORBIDDEN:
+		return send_error(conn, up->status, "Bad or missing CSRF token");
+	case MHD_HTTP_CONTENT_TOO_LARGE:
+		return send_error(conn, up->status, "Upload too large");
+	case MHD_HTTP_BAD_REQUEST:
+		return send_error(conn, up->status, "Bad upload: one file "
+				  "field \"file\" after \"csrf\" expected");
+	default:
+		return send_error(conn, up->status,
+				  "The upload could not be stored");
+	}
+	int64_t input;
+	struct ct_error *err = upload_classify(s, up, &input);
+	if (err) {
+		bool busy = err->code == CT_ERROR_OS;
+		ct_error_destroy(err);
+		return send_error(conn, busy ? MHD_HTTP_SERVICE_UNAVAILABLE :
+				  MHD_HTTP_INTERNAL_SERVER_ERROR, busy ?
+				  "The database is busy (a batch is writing it)"
+				  : "The upload could not be classified");
+	}
+	cache_warm(s);		/* the lists change: not on the next page */
+	struct cli_table cases = { 0 };
+	if (input >= 0)
+		err = run_query(s, CT_QUERY_INPUT_CASES, NULL, input, false, 1,
+				&cases);
+	if (err || input < 0) {
+		ct_error_destroy(err);
+		cli_table_free(&cases);
+		return send_error(conn, MHD_HTTP_INTERNAL_SERVER_ERROR,
+				  "The upload's input was not stored");
+	}
+	struct page pg;
+	if (!page_open(&pg, json)) {
+		cli_table_free(&cases);
+		return MHD_NO;
+	}
+	pg.page = 1;
+	char location[64];
+	if (cases.count == 1)
+		snprintf(location, sizeof(location), "/case/%s",
+			 cases.rows[0][0]);
+	else
+		snprintf(location, sizeof(location), "/input/%lld",
+			 (long long)input);
+	cli_table_free(&cases);
+	if (json) {
+		bool found;
+		err = page_input(s, &pg, input, &found);
+		if (err || fclose(pg.f) != 0) {
+			ct_error_destroy(err);
+			free(pg.buf);
+			return MHD_NO;
+		}
+		return send_buf(conn, MHD_HTTP_OK, "application/json", pg.buf,
+				pg.len, pg.nonce, "Location", location);
+	}
+	fputs("<!DOCTYPE html><p><a href=\"", pg.f);
+	cli_html_escape(pg.f, location);
+	fputs("\">classified</a></p>\n", pg.f);
+	if (fclose(pg.f) != 0) {
+		free(pg.buf);
+		return MHD_NO;
+	}
+	return send_buf(conn, MHD_HTTP_SEE_OTHER, "text/html; charset=utf-8",
+			pg.buf, pg.len, pg.nonce, "Location", location);
+}
+
+/* Whether url is where uploads go. */
+static bool is_upload_url(const char *url)
+{
+	return strcmp(url, "/upload") == 0 || strcmp(url, "/api/upload") == 0;
+}
+
+/* The first call of an upload request: refuse it early (no token, too
+ * large by its Content-Length, not multipart), else set up its state. */
+static enum MHD_Result upload_begin(struct ct_server *s,
+				    struct MHD_Connection *conn,
+				    struct request *rq)
+{
+	if (!is_authorized(s, conn))
+		return page_login(s, conn);
+	if (!s->opts.db_path)
+		return send_error(conn, MHD_HTTP_FORBIDDEN,
+				  "Uploads are switched off");
+	const char *cl = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						     "Content-Length");
+	if (cl && strtoull(cl, NULL, 10) > s->opts.max_upload + 64 * 1024) {
+		rq->too_big = true;	/* the file and its multipart frame */
+		return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
+				  "Upload too large");
+	}
+	const char *type = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+						       "Content-Type");
+	if (!type || strncasecmp(type, "multipart/form-data", 19) != 0)
+		return send_error(conn, MHD_HTTP_UNSUPPORTED_MEDIA_TYPE,
+				  "An upload is multipart/form-data");
+	rq->up = calloc(1, sizeof(*rq->up));
+	if (!rq->up)
+		return MHD_NO;
+	rq->up->s = s;
+	rq->up->fd = -1;
+	rq->up->pp = MHD_create_post_processor(conn, UPLOAD_BUFFER,
+					       upload_field, rq->up);
+	if (!rq->up->pp)
+		return send_error(conn, MHD_HTTP_BAD_REQUEST,
+				  "Bad multipart/form-data");
+	return MHD_YES;
+}
+
 static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 			     const char *url, bool post, const char *body)
 {
@@ -879,7 +1747,8 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		}
 		enum MHD_Result r = send_buf(conn, MHD_HTTP_OK,
 					     "text/html; charset=utf-8", buf,
-					     strlen(buf), nonce, cookie);
+					     strlen(buf), nonce, "Set-Cookie",
+					     cookie);
 		free(cookie);
 		return r;
 	}
@@ -900,9 +1769,11 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		free(pg.buf);
 		return send_error(conn, MHD_HTTP_BAD_REQUEST, "Bad page number");
 	}
-	struct ct_error *err = NULL;
+	struct ct_error *err = cache_check(s);
 	bool found = true;
-	if (strcmp(path, "/search") == 0) {
+	if (err) {
+		/* answered 500 below */
+	} else if (strcmp(path, "/search") == 0) {
 		if (!post) {
 			err = page_search(s, &pg, NULL);
 		} else {
@@ -920,7 +1791,11 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 			err = page_search(s, &pg, text ? text : "");
 			free(text);
 		}
-	} else if (post) {
+	} else if (strcmp(path, "/upload") == 0 && !post && !json) {
+		html_begin(&pg, "Upload");
+		upload_form(s, pg.f);
+		html_end(&pg);
+	} else if (post || strcmp(path, "/upload") == 0) {
 		fclose(pg.f);
 		free(pg.buf);
 		return send_error(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
@@ -928,10 +1803,10 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 	} else if (strcmp(path, "/") == 0 || strcmp(path, "/overview") == 0) {
 		err = page_overview(s, &pg);
 	} else if (strcmp(path, "/issues") == 0) {
-		err = page_list(s, &pg, CT_QUERY_KNOWN, "Known issues",
+		err = page_kept(s, &pg, CACHE_KNOWN, "Known issues",
 				"/issues");
 	} else if (strcmp(path, "/clusters") == 0) {
-		err = page_list(s, &pg, CT_QUERY_CLUSTERS,
+		err = page_kept(s, &pg, CACHE_CLUSTERS,
 				"Clusters of unknown crashes", "/clusters");
 	} else if (strcmp(path, "/cases") == 0) {
 		err = page_list(s, &pg, CT_QUERY_CASES, "Cases", "/cases");
@@ -939,14 +1814,13 @@ static enum MHD_Result route(struct ct_server *s, struct MHD_Connection *conn,
 		err = page_list(s, &pg, CT_QUERY_FAILED, "Failed inputs",
 				"/failed");
 	} else if (strncmp(path, "/issue/", 7) == 0 && is_rule_id(path + 7)) {
-		err = page_one(s, &pg, CT_QUERY_ISSUE, CT_QUERY_ISSUE_CASES,
-			       path + 7, 0, path + 7, url, &found);
+		err = page_issue(s, &pg, path + 7, url, &found);
 	} else if (strncmp(path, "/cluster/", 9) == 0 &&
 		   parse_id(path + 9) >= 0) {
-		char title[48];
-		snprintf(title, sizeof(title), "Cluster %s", path + 9);
-		err = page_one(s, &pg, CT_QUERY_CLUSTER, CT_QUERY_CLUSTER_CASES,
-			       NULL, parse_id(path + 9), title, url, &found);
+		err = page_cluster(s, &pg, path + 9, url, &found);
+	} else if (strncmp(path, "/input/", 7) == 0 &&
+		   parse_id(path + 7) >= 0) {
+		err = page_input(s, &pg, parse_id(path + 7), &found);
 	} else if (strncmp(path, "/case/", 6) == 0 && parse_id(path + 6) >= 0) {
 		err = page_case(s, &pg, parse_id(path + 6), &found);
 	} else {
@@ -988,6 +1862,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 		if (!rq)
 			return MHD_NO;
 		*con_cls = rq;
+		if (post && is_upload_url(url))
+			return upload_begin(s, conn, rq);
 		const char *cl = MHD_lookup_connection_value(
 			conn, MHD_HEADER_KIND, "Content-Length");
 		if (cl && strtoull(cl, NULL, 10) > MAX_BODY) {
@@ -995,6 +1871,24 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *conn,
 			return send_error(conn, MHD_HTTP_CONTENT_TOO_LARGE,
 					  "Request body too large");
 		}
+		return MHD_YES;
+	}
+	if (rq->up) {
+		struct upload *up = rq->up;
+		if (!*upload_size)
+			return upload_finish(s, conn, up,
+					     strncmp(url, "/api/", 5) == 0);
+		if (!up->status &&
+		    MHD_post_process(up->pp, upload, *upload_size) == MHD_NO &&
+		    !up->status)
+			up->status = MHD_HTTP_BAD_REQUEST;
+		/* once refused, the rest is read and dropped: libmicrohttpd
+		 * queues no answer before the body's end */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (is_upload_url(url) && post) {
+		*upload_size = 0;	/* refused in upload_begin() */
 		return MHD_YES;
 	}
 	if (*upload_size) {
@@ -1030,6 +1924,7 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 	(void)toe;
 	struct request *rq = *con_cls;
 	if (rq) {
+		upload_free(rq->up);
 		free(rq->body);
 		free(rq);
 		*con_cls = NULL;
@@ -1043,7 +1938,11 @@ struct ct_error *ct_server_start(const struct ct_server_options *opts,
 	if (!s)
 		return &ct_enomem;
 	s->opts = *opts;
+	if (!s->opts.max_upload)
+		s->opts.max_upload = CT_SERVE_MAX_UPLOAD;
+	pthread_mutex_init(&s->upload_lock, NULL);
 	random_hex(s->csrf, 16);
+	cache_warm(s);
 	struct sockaddr_in sa = {
 		.sin_family = AF_INET,
 		.sin_port = htons(opts->port),
@@ -1063,6 +1962,7 @@ struct ct_error *ct_server_start(const struct ct_server_options *opts,
 		MHD_OPTION_END);
 	if (!s->mhd) {
 		int e = errno ? errno : EADDRINUSE;
+		pthread_mutex_destroy(&s->upload_lock);
 		free(s);
 		return ct_error_os(e, NULL, "cannot listen on port %u",
 				   (unsigned)opts->port);
@@ -1079,5 +1979,8 @@ void ct_server_stop(struct ct_server *s)
 	if (!s)
 		return;
 	MHD_stop_daemon(s->mhd);
+	for (size_t k = 0; k < CACHE_MAX; k++)
+		cli_table_free(&s->cache[k].t);
+	pthread_mutex_destroy(&s->upload_lock);
 	free(s);
 }

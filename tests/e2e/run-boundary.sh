@@ -6,8 +6,9 @@
 #     stdout/stderr, printf, puts, putchar, perror in its code (comments
 #     aside); the CLI formats and prints;
 #   - only db/ includes sqlite3.h;
-#   - cli/ includes only public headers, and the public headers it
-#     includes include no private one (followed one level).  A header is
+#   - cli/ and serve/ (the command) include only public headers, and
+#     the public headers they include include no private one (followed
+#     one level).  A header is
 #     private when it is analyzer/internal.h or analyzer/banned.h, when
 #     its name ends in -internal.h, or when its opening comment says
 #     "private to".
@@ -77,8 +78,8 @@ private_includes() {
 		done
 	done
 }
-private_includes cli/*.c cli/*.h > "$WORK/private"
-check "cli/ includes only public headers (and they only public ones)" \
+private_includes cli/*.c cli/*.h serve/*.c serve/*.h > "$WORK/private"
+check "cli/ and serve/ include only public headers (and they only public ones)" \
 	test ! -s "$WORK/private"
 sed 's/^/# /' "$WORK/private"
 

@@ -9,7 +9,9 @@
 # for malformed HTTP, a slow client that does not stall the others, and a
 # bounded load test (50 concurrent clients, a few seconds, no failure;
 # figures printed).  Screenshots of the overview and a case page with
-# headless Chromium go to $SERVE_SHOTS (default tests/e2e/serve-shots/).
+# headless Chromium go to $SERVE_SHOTS (default tests/e2e/serve-shots/);
+# Chromium driven over DevTools (serve-browser.py) follows the overview's
+# links to a case and submits the search form.
 . "$top_srcdir/tests/e2e/test-subr.sh"
 
 for tool in curl python3 jq; do
@@ -17,7 +19,7 @@ for tool in curl python3 jq; do
 done
 
 in="$WORK/in"
-mkdir -p "$in"
+mkdir -p "$in" "$WORK/spool"
 cp "$SEEDS/003_9f4b66f313771443.txt" "$in/fqdn.txt"
 cp "$DATA/linux/linux510_gpf_noncanonical.log" "$in/gpf.log"
 # no '/' in a file name: the log line holds the closing tag
@@ -35,7 +37,8 @@ pids=""
 start_server() {
 	local name=$1
 	shift
-	"$CRASHTRIAGE" serve --db "$WORK/r.sqlite" --listen 127.0.0.1:0 "$@" \
+	TMPDIR="$WORK/spool" "$CRASHTRIAGE" serve --db "$WORK/r.sqlite" \
+		--listen 127.0.0.1:0 "$@" \
 		>"$WORK/$name.out" 2>"$WORK/$name.err" &
 	pids="$pids $!"
 	port=
@@ -116,6 +119,28 @@ curl -s "$base/api/case/$case_id" > "$WORK/case.json"
 jq_check "/api/case has analyze --json's keys and the stored matches" \
 	"$WORK/case.json" '.case | has("title") and has("backtraces") and has("fact_list") and (.matches | length > 0)'
 
+# ---- known issues and clusters ------------------------------------------------
+curl -s "$base/api/issues" > "$WORK/issues.json"
+jq_check "/api/issues: verdict counts, versions, fixed_in per line, workaround" \
+	"$WORK/issues.json" '.rows[] | select(.rule_id == "esxi-nsx-fqdn-domain-list") | has("affected") and has("fixed") and has("version_unknown") and has("versions") and (.fixed_in | test("4.2.3.3.*9.0.2")) and (.workaround | length > 0)'
+curl -s "$base/issue/esxi-nsx-fqdn-domain-list" > "$WORK/issue.html"
+for want in '<h2>Versions of its cases</h2>' '<h2>Workaround</h2>' \
+	    '<h2>Fixed in, per release line</h2>' '<td>nsx</td><td>4.2</td><td></td><td>4.2.3.3</td>' \
+	    '<li><a rel="noreferrer" href="https://knowledge.broadcom.com/' \
+	    '<pre>id: esxi-nsx-fqdn-domain-list'; do
+	grep -qF -- "$want" "$WORK/issue.html" && ok "issue page shows '$want'" ||
+		not_ok "issue page shows '$want'"
+done
+curl -s "$base/api/issue/esxi-nsx-fqdn-domain-list" > "$WORK/issue.json"
+jq_check "/api/issue: versions and the rule's references" "$WORK/issue.json" \
+	'(.versions | length) > 0 and (.rule.references | length) > 0 and .rule.source != null'
+curl -s "$base/api/clusters" > "$WORK/clusters.json"
+jq_check "/api/clusters: first/last seen with seen_from, hosts, versions, nearest" \
+	"$WORK/clusters.json" '.rows[0] | has("first_seen") and has("last_seen") and (.seen_from | IN("evidence", "stored", "mixed")) and has("hosts") and has("versions") and has("nearest")'
+curl -s "$base/cluster/$cluster" | grep -qzE '<h2>Shared frames</h2><pre>[^<]+
+' && ok "cluster page: shared frames one a line" ||
+	not_ok "cluster page: shared frames one a line"
+
 # ---- pagination -------------------------------------------------------------
 [ "$(code '/cases?page=2')" = 200 ] && ok "?page=2 is served" ||
 	not_ok "?page=2 is served"
@@ -184,6 +209,83 @@ curl -s --data-urlencode "csrf=$csrf" \
 jq_check "search JSON: verdict, nearest issue, the stored case of that signature" \
 	"$WORK/search.json" '.case.verdict == "known" and .nearest[0].id == "esxi-nsx-fqdn-domain-list" and (.same_signature | length) == 1'
 
+# the gpf log with its guilty function renamed: one of five frames differs
+sed 's/mlx5e_tc_del_fdb_flow/mlx5e_tc_del_other_flow/g' "$in/gpf.log" > "$WORK/near.log"
+gpf_cluster=$(curl -s "$base/api/case/$gpf_id" | jq '.row[0].cluster')
+curl -s --data-urlencode "csrf=$csrf" --data-urlencode "text@$WORK/near.log" \
+	"$base/api/search" > "$WORK/near.json"
+jq_check "search: a look-alike's nearest cluster is the original's (distance 0.2, joins)" \
+	"$WORK/near.json" "(.same_signature | length) == 0 and .nearest_clusters[0].cluster == $gpf_cluster and .nearest_clusters[0].distance == 0.2 and .nearest_clusters[0].joins == \"yes\""
+curl -s --data-urlencode "csrf=$csrf" --data-urlencode "text@$WORK/near.log" \
+	"$base/search" > "$WORK/near.html"
+grep -q "<h2>Nearest clusters" "$WORK/near.html" &&
+	grep -q "<td><a href=\"/cluster/$gpf_cluster\">$gpf_cluster</a></td><td>0.20</td><td>yes</td>" "$WORK/near.html" &&
+	ok "search page links the nearest cluster" || not_ok "search page links the nearest cluster"
+grep -qzF "$(printf '<textarea name="text">[181230.118204]')" "$WORK/near.html" &&
+	! grep -qF 'deleting offloaded rule\n[' "$WORK/near.html" &&
+	ok "the search form keeps the text's newlines" ||
+	not_ok "the search form keeps the text's newlines"
+
+# ---- upload ----------------------------------------------------------------------
+# one log: 303 to its case, which the lists then show
+up="$WORK/up"
+mkdir -p "$up/bundle"
+sed 's/esx-[a-z0-9-]*/uploaded-host-1/g' "$SEEDS/002_"*.txt > "$up/one.log"
+ncases() { curl -s "$base/api/" | jq '.totals[0].cases'; }
+ninputs() { curl -s "$base/api/" | jq '.totals[0].inputs'; }
+before=$(ncases)
+loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+	-F "csrf=$csrf" -F "file=@$up/one.log" "$base/upload")
+if [[ $loc =~ ^303\ $base/case/([0-9]+)$ ]]; then
+	ok "upload of a log: 303 to its case"
+	up_id=${BASH_REMATCH[1]}
+	[ "$(code "/case/$up_id")" = 200 ] && curl -s "$base/api/cases" |
+		jq -e --argjson id "$up_id" '.rows[] | select(.id == $id and (.name | endswith("one.log")))' >/dev/null &&
+		ok "the uploaded case is in /cases and has its page" ||
+		not_ok "the uploaded case is in /cases and has its page"
+else
+	not_ok "upload of a log: 303 to its case (got $loc)"
+fi
+[ "$(ncases)" = $((before + 1)) ] && ok "upload stored one case" ||
+	not_ok "upload stored one case ($before -> $(ncases))"
+# an archive of two crashes made from tests/data: 303 to its input's page
+cp "$DATA/linux/linux515_list_del_bug.log" "$DATA/gdb/segv_core_userspace.txt" "$up/bundle/"
+tar -C "$up" -czf "$up/two.tgz" bundle
+loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
+	-F "csrf=$csrf" -F "file=@$up/two.tgz" "$base/upload")
+if [[ $loc =~ ^303\ $base/input/([0-9]+)$ ]]; then
+	input=${BASH_REMATCH[1]}
+	curl -s "$base/api/input/$input" > "$WORK/input.json"
+	jq_check "upload of an archive: 303 to its input, its two cases classified" \
+		"$WORK/input.json" '(.cases | length) == 2 and ([.cases[].status] | all(. == "unknown" or . == "known"))'
+	cid=$(jq -r '.cases[0].id' "$WORK/input.json")
+	curl -s "$base/cases" | grep -q "href=\"/case/$cid\"" &&
+		ok "the archive's cases are listed in /cases" ||
+		not_ok "the archive's cases are listed in /cases"
+else
+	not_ok "upload of an archive: 303 to its input (got $loc)"
+fi
+curl -s -F "csrf=$csrf" -F "file=@$up/one.log" "$base/api/upload" > "$WORK/up.json"
+jq_check "the same file again: stored once, /api/upload names its case" \
+	"$WORK/up.json" ".cases[0].id == ${up_id:-0} and (.cases | length) == 1"
+before=$(ninputs)
+[ "$(code /upload -F "file=@$up/one.log")" = 403 ] &&
+	ok "upload without CSRF token: 403" || not_ok "upload without CSRF token: 403"
+[ "$(code /upload -F "file=@$up/one.log" -F "csrf=$csrf")" = 403 ] &&
+	ok "upload with the token after the file: 403" ||
+	not_ok "upload with the token after the file: 403"
+[ "$(code /upload -F csrf=0123 -F "file=@$up/one.log")" = 403 ] &&
+	ok "upload with a wrong CSRF token: 403" || not_ok "upload with a wrong CSRF token: 403"
+[ "$(code /upload --data-binary @"$up/one.log")" = 415 ] &&
+	ok "upload not multipart: 415" || not_ok "upload not multipart: 415"
+[ "$(code /upload -F "csrf=$csrf")" = 400 ] &&
+	ok "upload without a file: 400" || not_ok "upload without a file: 400"
+[ "$(code /api/upload)" = 405 ] && ok "GET /api/upload: 405" || not_ok "GET /api/upload: 405"
+[ "$(ninputs)" = "$before" ] && ok "refused uploads store nothing" ||
+	not_ok "refused uploads store nothing ($before -> $(ninputs))"
+[ -z "$(ls -A "$WORK/spool")" ] && ok "upload temporary files removed" ||
+	{ not_ok "upload temporary files removed"; ls -lR "$WORK/spool" | sed 's/^/# /'; }
+
 # ---- raw sockets: malformed HTTP, a slow client -------------------------------------
 cat > "$WORK/raw.py" <<'EOF'
 import socket, sys, time, urllib.request
@@ -247,6 +349,24 @@ echo "# load: 50 clients, $total requests of /cases, $bad failed, $rps requests/
 	ok "load test: $total requests, none failed" ||
 	not_ok "load test: $total requests, $bad failed"
 
+# ---- upload size cap ------------------------------------------------------------------
+mainbase=$base
+start_server small --max-upload 64K || not_ok "serve --max-upload 64K starts"
+base="http://127.0.0.1:$port"
+scsrf=$(curl -s "$base/upload" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+before=$(ninputs)
+head -c 200000 /dev/urandom | base64 > "$up/big.log"
+[ "$(code /upload -F "csrf=$scsrf" -F "file=@$up/big.log")" = 413 ] &&
+	ok "upload over --max-upload (Content-Length): 413" ||
+	not_ok "upload over --max-upload (Content-Length): 413"
+[ "$(code /upload -H 'Transfer-Encoding: chunked' -F "csrf=$scsrf" -F "file=@$up/big.log")" = 413 ] &&
+	ok "chunked upload over --max-upload: 413" ||
+	not_ok "chunked upload over --max-upload: 413"
+[ "$(ninputs)" = "$before" ] && [ -z "$(ls -A "$WORK/spool")" ] &&
+	ok "oversize uploads: nothing stored, no temporary file left" ||
+	not_ok "oversize uploads: nothing stored, no temporary file left"
+base=$mainbase
+
 # ---- token ---------------------------------------------------------------------------
 "$CRASHTRIAGE" serve --db "$WORK/r.sqlite" --listen 0.0.0.0:0 \
 	>/dev/null 2>"$WORK/nontoken.err" &
@@ -301,6 +421,20 @@ else
 	grep -qF '&lt;script&gt;alert(1)' "$WORK/dom.html" && ! grep -qF '<script>alert' "$WORK/dom.html" &&
 		ok "chromium shows the hostile name as text" ||
 		not_ok "chromium shows the hostile name as text"
+	# a browser driven over DevTools: links followed, the form submitted
+	timeout 120 python3 "$top_srcdir/tests/e2e/serve-browser.py" "$browser" \
+		"$base" "$WORK/profile-cdp" "$SEEDS/003_9f4b66f313771443.txt" \
+		esxi-nsx-fqdn-domain-list > "$WORK/browser.out" 2> "$WORK/browser.err"
+	n=0
+	while read -r line; do
+		n=$((n + 1))
+		case $line in
+		"ok - "*) ok "${line#ok - }" ;;
+		*) not_ok "${line#not ok - }" ;;
+		esac
+	done < "$WORK/browser.out"
+	[ "$n" -eq 4 ] && ok "the browser ran its four checks" ||
+		{ not_ok "the browser ran its four checks ($n)"; tail -5 "$WORK/browser.err" | sed 's/^/# /'; }
 fi
 
 finish
