@@ -250,7 +250,8 @@ fi
 	not_ok "upload stored one case ($before -> $(ncases))"
 # an archive of two crashes made from tests/data: 303 to its input's page
 cp "$DATA/linux/linux515_list_del_bug.log" "$DATA/gdb/segv_core_userspace.txt" "$up/bundle/"
-tar -C "$up" -czf "$up/two.tgz" bundle
+# two files at the archive's top: two cases (a top-level folder would be one)
+tar -C "$up/bundle" -czf "$up/two.tgz" linux515_list_del_bug.log segv_core_userspace.txt
 loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
 	-F "csrf=$csrf" -F "file=@$up/two.tgz" "$base/upload")
 if [[ $loc =~ ^303\ $base/input/([0-9]+)$ ]]; then
