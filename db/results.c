@@ -24,6 +24,18 @@
 #include "db/sql.h"
 
 /* Schema: migrations[v - 1] takes a file from version v - 1 to v. */
+/* When a case's crash happened, by its evidence (Unix seconds, NULL when
+ * the evidence has no wall-clock time): a kernel dump's crash time
+ * (vmcore.crash_time), else its latest event with a date and time (ISO
+ * 8601 stamps; a syslog stamp has no year and a dmesg stamp counts from
+ * boot, so neither is one).  Stored with the case (cases.evidence_time),
+ * so that views need not read every case's events again. */
+#define EVIDENCE_TIME(id)                                                    \
+	"coalesce((SELECT unixepoch(max(f.value)) FROM facts f"              \
+	" WHERE f.case_id = " id " AND f.key = 'vmcore.crash_time'),"        \
+	" (SELECT max(unixepoch(e.timestamp)) FROM events e"                 \
+	" WHERE e.case_id = " id "))"
+
 static const char *const migrations[] = {
 	/* 1: everything */
 	"CREATE TABLE schema_version (version INTEGER NOT NULL);"
@@ -113,6 +125,9 @@ static const char *const migrations[] = {
 	 * /issue/ID: 40 -> 1 ms for 13k cases of one issue) */
 	"CREATE INDEX matches_best ON matches (rule_id, case_id)"
 	" WHERE ord = 0 AND passes = 1;",
+	/* 6: the evidence's own time of each case, stored (EVIDENCE_TIME) */
+	"ALTER TABLE cases ADD COLUMN evidence_time INTEGER;"
+	"UPDATE cases SET evidence_time = " EVIDENCE_TIME("cases.id") ";",
 };
 
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
@@ -124,6 +139,7 @@ enum {
 	ST_INPUT, ST_FACT, ST_BT, ST_FRAME, ST_EVENT, ST_FIELD, ST_FINDING,
 	ST_NOTE, ST_MATCH, ST_COUNT,
 	ST_CASE = ST_COUNT, ST_EXISTS, ST_SIGNATURE, ST_CLUSTER_SET,
+	ST_EVIDENCE_TIME,
 	CACHED_STATEMENTS,
 };
 
@@ -945,6 +961,11 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 			err = store_model(db, sts, id, c);
 			finalize_all(sts);
 		}
+		if (!err)
+			err = ct_sql_run_cached(
+				db->h, db->path, &db->cached[ST_EVIDENCE_TIME],
+				"UPDATE cases SET evidence_time = "
+				EVIDENCE_TIME("?1") " WHERE id = ?1", "i", id);
 		if (!err && strcmp(status, "unknown") == 0)
 			err = cluster_assign(db, id, &c->signature);
 	}
@@ -1318,20 +1339,11 @@ struct ct_error *ct_results_rematch(struct ct_results *db,
 
 /* ---- report views ------------------------------------------------------- */
 
-/* When a case's crash happened, by its evidence (evidence_time, Unix
- * seconds, NULL when the evidence has no wall-clock time): a kernel
- * dump's crash time (vmcore.crash_time), else its latest event with a
- * date and time (ISO 8601 stamps; a syslog stamp has no year and a dmesg
- * stamp counts from boot, so neither is one); seen is that, or the time
- * the case was stored when there is none. */
+/* Each case's time: the evidence's (evidence_time, EVIDENCE_TIME), or
+ * the time it was stored when the evidence has none. */
 #define CASE_SEEN \
 	"SELECT id, cluster_id, added_at, evidence_time," \
-	" coalesce(evidence_time, added_at) AS seen FROM (SELECT id," \
-	" cluster_id, added_at, coalesce((SELECT unixepoch(max(f.value))" \
-	" FROM facts f WHERE f.case_id = cases.id" \
-	" AND f.key = 'vmcore.crash_time'), (SELECT max(unixepoch(" \
-	" e.timestamp)) FROM events e WHERE e.case_id = cases.id))" \
-	" AS evidence_time FROM cases)"
+	" coalesce(evidence_time, added_at) AS seen FROM cases"
 
 static const char *const view_sql[CT_VIEW_MAX] = {
 	[CT_VIEW_TOTALS] =

@@ -46,7 +46,7 @@
 #include "analyzer/crashtriage.h"
 #include "rules/match.h"
 
-#define CT_RESULTS_SCHEMA_VERSION 5
+#define CT_RESULTS_SCHEMA_VERSION 6
 
 /* Clusters of unknown cases: chosen by analyzer/cluster.c (see
  * analyzer/cluster.h), stored here. */
