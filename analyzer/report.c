@@ -882,7 +882,8 @@ static bool context_holds(const struct ct_text *t, long i,
 static void find_headline(const struct ct_text *t, struct windows *ws,
 			  bool whole, pcre2_match_data *md, struct found *ret)
 {
-	qsort(ws->w, ws->count, sizeof(ws->w[0]), window_cmp);
+	if (ws->count > 1)
+		qsort(ws->w, ws->count, sizeof(ws->w[0]), window_cmp);
 	struct ct_line_reader lr;
 	struct ct_line line;
 	ct_line_reader_init(&lr, t->buf, t->len);

@@ -234,7 +234,7 @@ struct ct_error *ct_kb_load_dir(const char *dir, struct ct_kb **ret,
 		count++;
 	}
 	closedir(d);
-	if (!err)
+	if (!err && count)
 		qsort(names, count, sizeof(*names), compare_names);
 	for (size_t i = 0; i < count && !err; i++) {
 		char *path;

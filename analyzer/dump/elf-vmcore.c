@@ -652,8 +652,14 @@ static struct ct_error *read_ehdr(const struct ct_vmcore *vc,
  * reach. */
 static void index_segments(struct ct_vmcore *vc)
 {
-	qsort(vc->segs, vc->seg_count, sizeof(*vc->segs), seg_paddr_cmp);
-	qsort(vc->vsegs, vc->vseg_count, sizeof(*vc->vsegs), seg_vaddr_cmp);
+	/* (qsort wants a pointer even for no element: a phys-only dump has
+	 * no virtual segments) */
+	if (vc->seg_count > 1)
+		qsort(vc->segs, vc->seg_count, sizeof(*vc->segs),
+		      seg_paddr_cmp);
+	if (vc->vseg_count > 1)
+		qsort(vc->vsegs, vc->vseg_count, sizeof(*vc->vsegs),
+		      seg_vaddr_cmp);
 	uint64_t max_end = 0;
 	for (size_t i = 0; i < vc->seg_count; i++) {
 		uint64_t e = vc->segs[i].paddr + vc->segs[i].memsz;
