@@ -889,6 +889,10 @@ static void *writer_main(void *arg)
 			pthread_cond_broadcast(&p->room);
 		}
 		p->uncommitted = p->group_open;
+		/* pool_sync() waits for this; a group that filled up was
+		 * committed inside group_store(), with no broadcast there */
+		if (p->flush && !p->in_count && !p->uncommitted)
+			pthread_cond_broadcast(&p->room);
 	}
 	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->mu);

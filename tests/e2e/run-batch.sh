@@ -306,6 +306,25 @@ grep -q '<svg' "$WORK/report.html" && grep -q 'hostile&lt;script&gt;' "$WORK/rep
 	! grep -q 'hostile<script>' "$WORK/report.html" && ok "--html: svg charts, values escaped" ||
 	not_ok "--html: svg charts, values escaped"
 
+# --- a last group that fills up exactly ---------------------------------------
+# 32 inputs of one case each are 64 rows of the writer's group (a case and
+# its input's done mark), the group size: it is committed as it fills, and
+# the batch must still end (it once waited for a commit signal forever)
+G=$WORK/group64
+mkdir -p "$G"
+i=1
+while [ $i -le 32 ]; do
+	{ echo "# $i"; cat "$DATA/linux/linux61_kasan_uaf.log"; } >"$G/f$i.log"
+	i=$((i + 1))
+done
+for j in 1 2; do
+	timeout 60 "$CRASHTRIAGE" batch -q -j $j --db "$WORK/g64-$j.sqlite" "$G"/* >/dev/null 2>&1
+	rc=$?
+	got=$(sqlite3 -batch -noheader "$WORK/g64-$j.sqlite" "SELECT count(*) FROM cases")
+	[ $rc -eq 0 ] && [ "$got" = 32 ] && ok "-j $j: a last group of exactly 64 rows ends the batch (32 cases)" ||
+		not_ok "-j $j: a last group of exactly 64 rows ends the batch (exit $rc, $got cases)"
+done
+
 # --- SIGKILL mid-run, then rerun == uninterrupted run -------------------------
 K=$WORK/kill
 mkdir -p "$K/gen" "$K/in"
