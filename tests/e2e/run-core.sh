@@ -278,7 +278,7 @@ debuginfod_check() {
 	# the server scans its folder in the background: ask until it
 	# answers (each try with its own client cache: misses are cached)
 	tries=0
-	while [ $tries -lt 40 ]; do
+	while [ $tries -lt 120 ]; do	# up to a minute on a loaded machine
 		tries=$((tries + 1))
 		DEBUGINFOD_URLS=http://127.0.0.1:$port \
 			DEBUGINFOD_CACHE_PATH="$WORK/dcache$tries" \
