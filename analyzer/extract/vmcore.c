@@ -207,26 +207,6 @@ struct text_range {
 	uint64_t start, end;	/* _stext .. _etext, end 0 when unknown */
 };
 
-/* Does the instruction before ret look like a call (so that ret is a
- * return address)?  call rel32 (e8, 5 bytes) or an indirect call through
- * a register or memory (ff /2, 2, 3, 6 or 7 bytes). */
-static bool after_call(struct ct_kmem *km, uint64_t ret)
-{
-	unsigned char b[8];
-	size_t got;
-	if (ct_kmem_read(km, ret - 8, b, sizeof(b), &got) != CT_CORE_MEM_OK)
-		return false;
-	if (b[3] == 0xe8)
-		return true;
-	static const int lens[] = { 2, 3, 6, 7 };
-	for (size_t i = 0; i < CT_ARRAY_SIZE(lens); i++) {
-		const unsigned char *op = b + 8 - lens[i];
-		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
-			return true;
-	}
-	return false;
-}
-
 /*
  * A CPU's short backtrace: the pc of its registers, then the words of its
  * stack (from sp, within the sp's 16 KiB stack, at most STACK_WORDS) that
@@ -267,7 +247,7 @@ static struct ct_error *cpu_frames(struct ct_backtrace *bt, struct ct_kmem *km,
 	for (size_t w = 0; w < words && !err &&
 	     bt->frame_count < STACK_FRAMES; w++) {
 		uint64_t v = ct_le64(stack + w * 8);
-		if (v < text->start || v >= text->end || !after_call(km, v) ||
+		if (v < text->start || v >= text->end || !ct_kmem_is_after_call(km, v) ||
 		    !ct_symtab_lookup(t, v, &hit))
 			continue;
 		struct ct_frame sf = {

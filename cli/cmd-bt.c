@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * cmd-bt.c - "crashtriage bt DUMP": kernel stacks of a Linux kernel crash
+ * dump unwound with the kernel's own ORC tables and named with its
+ * kallsyms, no debug package (crash's bt, without the vmlinux).
+ */
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/options.h"
+#include "analyzer/strbuf.h"
+#include "analyzer/vmcore.h"
+
+const char cmd_bt_usage[] =
+	"usage: crashtriage bt DUMP [--all | --pid N | --state S] [--json]\n"
+	"       [--quiet]\n"
+	"\n"
+	"Unwind kernel stacks of the Linux kernel crash dump DUMP with the\n"
+	"kernel's own ORC unwind tables and name the frames with its kallsyms\n"
+	"(no vmlinux, no debug package).  The panicking task starts from its\n"
+	"CPU's registers in the dump's notes, others from their saved stack\n"
+	"pointer.  Frames ORC found are reliable; where ORC cannot go on\n"
+	"(module code), the rest of the stack is scanned and those frames are\n"
+	"marked '?', as the kernel marks them.  Each stack ends with how it\n"
+	"ended.  Without an option: the panicking task (else every task that\n"
+	"was running on a CPU).\n"
+	"\n"
+	"  --all      every task\n"
+	"  --pid N    the task with pid N\n"
+	"  --state S  the tasks in state S (R, S, D, I, T, Z, ...)\n"
+	"  --json     one JSON object: stacks[] (task, start, frames[] with\n"
+	"             pc, function, offset, reliable; end, complete, scanned)\n"
+	"             and notes[]\n"
+	"  --quiet    say nothing on stderr about what could not be read\n"
+	"  -h, --help show this help\n"
+	"\n"
+	"exit status: 0 when the stacks were printed, 1 when the dump cannot\n"
+	"be read, its kernel has no BTF or ORC, or no task matched, 2 on\n"
+	"usage errors\n";
+
+static void frame_text(const struct ct_kframe *f, size_t n)
+{
+	printf(" #%-2zu %s0x%016llx", n, f->reliable ? "  " : "? ",
+	       (unsigned long long)f->pc);
+	if (f->function)
+		printf(" %s+0x%llx", cli_vis(f->function),
+		       (unsigned long long)f->offset);
+	fputs(f->regs ? "  <pt_regs>\n" : "\n", stdout);
+}
+
+static void stack_json(struct ct_strbuf *sb, const struct ct_ktask *t,
+		       const struct ct_kstack *s, const char *why)
+{
+	ct_strbuf_puts(sb, "{\"task\":");
+	cli_ktask_json(sb, t);
+	if (why) {
+		ct_strbuf_puts(sb, ",\"error\":");
+		ct_strbuf_json_string(sb, why);
+		ct_strbuf_putc(sb, '}');
+		return;
+	}
+	ct_strbuf_puts(sb, ",\"start\":");
+	ct_strbuf_json_string(sb, s->start);
+	if (s->regs_cpu >= 0)
+		ct_strbuf_appendf(sb, ",\"regs_cpu\":%d", s->regs_cpu);
+	ct_strbuf_puts(sb, ",\"frames\":[");
+	for (size_t i = 0; i < s->count; i++) {
+		const struct ct_kframe *f = &s->frames[i];
+		ct_strbuf_appendf(sb, "%s{\"pc\":\"0x%llx\",\"function\":",
+				  i ? "," : "", (unsigned long long)f->pc);
+		if (f->function)
+			ct_strbuf_json_string(sb, f->function);
+		else
+			ct_strbuf_puts(sb, "null");
+		ct_strbuf_appendf(sb, ",\"offset\":%llu,\"reliable\":%s,"
+				  "\"regs\":%s}",
+				  (unsigned long long)f->offset,
+				  f->reliable ? "true" : "false",
+				  f->regs ? "true" : "false");
+	}
+	ct_strbuf_puts(sb, "],\"end\":");
+	ct_strbuf_json_string(sb, s->end ? s->end : "");
+	ct_strbuf_appendf(sb, ",\"complete\":%s,\"scanned\":%s}",
+			  s->complete ? "true" : "false",
+			  s->scanned ? "true" : "false");
+}
+
+int cmd_bt(int argc, char **argv)
+{
+	bool json = false, quiet = false, all = false;
+	unsigned long pid = 0;
+	const char *state = NULL;
+	const struct cli_option options[] = {
+		CLI_FLAG("all", 'a', &all),
+		CLI_UINT("pid", 'p', &pid, 0, 0x7fffffff),
+		CLI_STRING("state", 0, &state),
+		CLI_FLAG("json", 0, &json),
+		CLI_FLAG("quiet", 0, &quiet),
+		CLI_END,
+	};
+	int optind;
+	bool has_pid = false;
+	for (int i = 1; i < argc; i++)
+		if (strcmp(argv[i], "--pid") == 0 || strcmp(argv[i], "-p") == 0 ||
+		    strncmp(argv[i], "--pid=", 6) == 0)
+			has_pid = true;
+	int rc = cli_parse(argc, argv, options, cmd_bt_usage, false, &optind);
+	if (rc >= 0)
+		return rc;
+	if (optind + 1 != argc || (all + has_pid + (state != NULL)) > 1 ||
+	    (state && strlen(state) != 1)) {
+		fputs(cmd_bt_usage, stderr);
+		return CLI_EXIT_USAGE;
+	}
+	const char *path = argv[optind];
+	struct ct_vmcore *vc;
+	struct ct_kernel *k;
+	const struct ct_ktask *tasks;
+	size_t n;
+	rc = cli_kernel_open(path, quiet, &vc, &k, &tasks, &n);
+	if (rc != CLI_EXIT_OK)
+		return rc;
+	bool any_panicking = false;
+	for (size_t i = 0; i < n; i++)
+		any_panicking |= tasks[i].panicking;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	if (json)
+		ct_strbuf_puts(&sb, "{\"stacks\":[");
+	size_t shown = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct ct_ktask *t = &tasks[i];
+		bool want = all ? true
+			  : has_pid ? (unsigned long)t->pid == pid
+			  : state ? t->state == state[0]
+			  : any_panicking ? t->panicking : t->on_cpu;
+		if (!want)
+			continue;
+		struct ct_kstack s;
+		struct ct_error *err = ct_kernel_unwind(k, i, &s);
+		const char *why = NULL;
+		if (err)
+			why = err->message;
+		if (json) {
+			if (shown)
+				ct_strbuf_putc(&sb, ',');
+			stack_json(&sb, t, &s, why);
+		} else {
+			printf("%sPID: %-6d TASK: 0x%llx  CPU: %d  STATE: %c  "
+			       "COMMAND: \"%s\"%s\n", shown ? "\n" : "",
+			       t->pid, (unsigned long long)t->address, t->cpu,
+			       t->state, cli_vis(t->comm),
+			       t->panicking ? "  (panicking)" : "");
+			if (why) {
+				printf(" (no stack: %s)\n", cli_vis(why));
+			} else {
+				if (s.regs_cpu >= 0)
+					printf(" from the registers of cpu%d\n",
+					       s.regs_cpu);
+				else
+					printf(" from its %s\n", s.start);
+				for (size_t f = 0; f < s.count; f++)
+					frame_text(&s.frames[f], f);
+				printf(" -- %s\n", cli_vis(s.end ? s.end : ""));
+			}
+		}
+		shown++;
+		if (err)
+			ct_error_destroy(err);
+		else
+			ct_kstack_deinit(&s);
+	}
+	if (json) {
+		ct_strbuf_puts(&sb, "],");
+		cli_kernel_notes_json(&sb, vc, k);
+		ct_strbuf_puts(&sb, "}\n");
+		fwrite(sb.buf, 1, sb.len, stdout);
+	} else if (!quiet) {
+		cli_kernel_notes(path, vc, k);
+	}
+	ct_strbuf_deinit(&sb);
+	ct_kernel_destroy(k);
+	ct_vmcore_destroy(vc);
+	if (!shown) {
+		cli_errorf("'%s': no task matched", path);
+		return CLI_EXIT_FAILED;
+	}
+	return CLI_EXIT_OK;
+}
