@@ -1,0 +1,94 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""ktasks-compare.py - compare "crashtriage ps/bt --json" with what the
+guest kernel printed itself (tests/e2e/run-vmcore-tasks.sh).
+
+  ktasks-compare.py ps TASKS-TRUTH PS.json
+      every task of the guest's /proc stat lines (pid, comm, state) is in
+      ps with the same comm; prints one line per difference, then
+      "tasks N same_comm N same_state N extra N"
+  ktasks-compare.py bt SYSRQ-T BT.json
+      every task's stack the guest printed with sysrq-t (its reliable
+      frames: lines without "? ") against bt's reliable frames, function
+      names in order; prints one line per differing task, then
+      "stacks N equal N"
+"""
+import json
+import re
+import sys
+
+
+def ps(truth_path, ps_path):
+    want = {}
+    for line in open(truth_path, errors="replace"):
+        m = re.match(r"^(\d+) \((.*)\) (\S) ", line)
+        if m:
+            want[int(m.group(1))] = (m.group(2), m.group(3))
+    got = {t["pid"]: t for t in json.load(open(ps_path))["tasks"]}
+    same_comm = same_state = 0
+    for pid, (comm, state) in sorted(want.items()):
+        t = got.get(pid)
+        if t is None:
+            print("missing pid %d (%s)" % (pid, comm))
+            continue
+        # comm is at most 15 bytes in the kernel; /proc prints the
+        # kthread's full name for some (6.1: "rcu_tasks_kthread") and a
+        # workqueue worker's with its work's description ("kworker/0:0-
+        # rcu_gp", "+" for a rescuer)
+        if comm[:15] == t["comm"] or (comm.startswith("kworker/") and
+                                      re.match(re.escape(t["comm"]) +
+                                               r"[-+]", comm)):
+            same_comm += 1
+        else:
+            print("pid %d: comm %r, ps says %r" % (pid, comm, t["comm"]))
+        if state == t["state"]:
+            same_state += 1
+        else:
+            print("pid %d (%s): state %s, ps says %s" % (pid, comm, state,
+                                                       t["state"]))
+    extra = [p for p in got if p not in want and p != 0]
+    print("tasks %d same_comm %d same_state %d extra %d" %
+          (len(want), same_comm, same_state, len(extra)))
+
+
+def sysrq_stacks(path):
+    stacks = {}
+    pid = None
+    for line in open(path, errors="replace"):
+        line = re.sub(r"^\[\s*\d+\.\d+\] ", "", line.rstrip("\n"))
+        m = re.match(r"^task:.*\bpid:(\d+)", line)
+        if m:
+            pid = int(m.group(1))
+            stacks[pid] = []
+            continue
+        if pid is None:
+            continue
+        m = re.match(r"^ ([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+", line)
+        if m:
+            stacks[pid].append(m.group(1))
+    return stacks
+
+
+def bt(sysrq_path, bt_path):
+    want = sysrq_stacks(sysrq_path)
+    got = {}
+    for s in json.load(open(bt_path))["stacks"]:
+        got[s["task"]["pid"]] = [f["function"] for f in s.get("frames", [])
+                                 if f["reliable"]]
+    equal = 0
+    for pid, frames in sorted(want.items()):
+        if pid not in got:
+            print("pid %d: no stack from bt" % pid)
+            continue
+        if frames == got[pid]:
+            equal += 1
+        else:
+            print("pid %d: guest %s" % (pid, " ".join(frames)))
+            print("pid %d: bt    %s" % (pid, " ".join(str(f) for f in got[pid])))
+    print("stacks %d equal %d" % (len(want), equal))
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 4 or sys.argv[1] not in ("ps", "bt"):
+        sys.exit(__doc__)
+    (ps if sys.argv[1] == "ps" else bt)(sys.argv[2], sys.argv[3])

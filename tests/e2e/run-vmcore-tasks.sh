@@ -1,0 +1,138 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run-vmcore-tasks.sh - "crashtriage ps" and "crashtriage bt" on real Linux
+# kernel dumps with no debug package: task_struct's layout from the
+# kernel's BTF in the dump, stacks unwound with its ORC tables
+# (tests/fixtures/make-vmcore.sh makes and caches the dumps: Debian's 6.1
+# cloud kernel under QEMU, panicked with sysrq-c by init).
+#
+#  - ps lists swapper/0, init (pid 1, panicking, on its CPU) and kthreadd
+#    (pid 2, sleeping), the same from all three dump formats;
+#  - bt of the panicking task holds, from panic on, exactly the reliable
+#    frames of the guest's own Call Trace in serial.log; a kthread's ends
+#    in ret_from_fork; every stack ends by ORC (no scan);
+#  - on the second set (make-vmcore.sh --tasks), whose guest printed its
+#    task list and every task's stack (sysrq-t) just before the panic: ps
+#    holds every task the guest listed with its name and state, and bt
+#    --all gives every stack the guest printed, function names in order
+#    (init's differs: it printed them, then panicked).
+. "$(dirname "$0")/test-subr.sh"
+command -v jq >/dev/null || skip_all "jq not installed"
+command -v python3 >/dev/null || skip_all "python3 not installed"
+compare="$top_srcdir/tests/e2e/ktasks-compare.py"
+
+dir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" 2>"$WORK/make.err")
+rc=$?
+if [ $rc = 77 ]; then
+	skip_all "$(tail -n1 "$WORK/make.err")"
+fi
+if [ $rc != 0 ] || [ ! -f "$dir/vmcore-paging.elf" ]; then
+	not_ok "make-vmcore.sh made the dumps (exit $rc)"
+	sed 's/^/# /' "$WORK/make.err" | tail -20
+	finish
+fi
+
+# ps: the same tasks from every format
+for f in vmcore-paging.elf vmcore-phys.elf vmcore.kdump-flat; do
+	"$CRASHTRIAGE" ps --json "$dir/$f" >"$WORK/ps-$f.json" 2>"$WORK/ps-$f.err"
+	check "ps reads the tasks of $f, saying nothing is lost" \
+		test $? = 0 -a ! -s "$WORK/ps-$f.err"
+done
+p=$WORK/ps-vmcore-paging.elf.json
+cmp -s "$p" "$WORK/ps-vmcore-phys.elf.json" &&
+cmp -s "$p" "$WORK/ps-vmcore.kdump-flat.json" &&
+	ok "ps is the same for the paging, physical and kdump dumps" ||
+	not_ok "ps is the same for the paging, physical and kdump dumps"
+jq_check "ps: swapper/0 is pid 0, the first" "$p" \
+	'.tasks[0].pid == 0 and .tasks[0].comm == "swapper/0"'
+jq_check "ps: init is pid 1, running on cpu 0, and panicking (it wrote to sysrq-trigger)" "$p" \
+	'[.tasks[] | select(.pid == 1)][0] | .comm == "init" and
+	 .state == "R" and .on_cpu and .panicking and .cpu == 0 and
+	 (.kthread | not)'
+jq_check "ps: kthreadd is pid 2, a sleeping kernel thread" "$p" \
+	'[.tasks[] | select(.pid == 2)][0] | .comm == "kthreadd" and
+	 .state == "S" and .kthread and (.panicking | not)'
+jq_check "ps: one panicking task, no notes" "$p" \
+	'([.tasks[] | select(.panicking)] | length == 1) and
+	 (.notes | length == 0) and (.tasks | length > 30)'
+"$CRASHTRIAGE" ps "$dir/vmcore-paging.elf" >"$WORK/ps.txt" 2>&1
+grep -Eq '^ +1 +1 +0 R !> init$' "$WORK/ps.txt" &&
+	ok "ps text: init marked panicking and on its CPU" ||
+	not_ok "ps text: init marked panicking and on its CPU"
+
+# bt: the panicking task's stack against the guest's own Call Trace
+b=$WORK/bt.json
+"$CRASHTRIAGE" bt --json "$dir/vmcore-paging.elf" >"$b" 2>"$WORK/bt.err"
+jq_check "bt: the panicking task, from cpu0's registers, complete" "$b" \
+	'(.stacks | length == 1) and .stacks[0].task.pid == 1 and
+	 .stacks[0].start == "registers" and .stacks[0].regs_cpu == 0 and
+	 .stacks[0].complete and (.stacks[0].end | test("user mode"))'
+# the guest's trace: the reliable frames of the panic's Call Trace
+sed -n '/Kernel panic - not syncing/,/<\/TASK>/p' "$dir/serial.log" |
+	sed -n 's/^\[ *[0-9.]*\]  \([A-Za-z_][A-Za-z0-9_.]*\)+0x.*/\1/p' \
+	>"$WORK/guest-panic.txt"
+# dump_stack_lvl had returned when the dump was taken: compare from panic
+sed -n '/^panic$/,$p' "$WORK/guest-panic.txt" >"$WORK/want.txt"
+jq -r '.stacks[0].frames[] | select(.reliable) | .function' "$b" |
+	sed -n '/^panic$/,$p' >"$WORK/got.txt"
+if [ -s "$WORK/want.txt" ] && cmp -s "$WORK/want.txt" "$WORK/got.txt"; then
+	ok "bt: from panic on, the guest's Call Trace ($(wc -l <"$WORK/want.txt") frames, in order)"
+else
+	not_ok "bt: from panic on, the guest's Call Trace"
+	diff "$WORK/want.txt" "$WORK/got.txt" | sed 's/^/# /'
+fi
+jq_check "bt: the sysrq panic path, named from kallsyms" "$b" \
+	'[.stacks[0].frames[].function] | index("sysrq_handle_crash") != null
+	 and index("write_sysrq_trigger") != null'
+"$CRASHTRIAGE" bt --pid 2 --json "$dir/vmcore-paging.elf" >"$WORK/bt2.json"
+jq_check "bt --pid 2: kthreadd from its saved stack pointer, ends in ret_from_fork" "$WORK/bt2.json" \
+	'.stacks[0].start == "saved stack pointer" and .stacks[0].complete and
+	 .stacks[0].frames[-1].function == "ret_from_fork" and
+	 ([.stacks[0].frames[].function] | index("kthreadd") != null)'
+"$CRASHTRIAGE" bt --all --json "$dir/vmcore.kdump-flat" >"$WORK/all.json"
+jq_check "bt --all (kdump): every task's stack ends by ORC, none scanned" "$WORK/all.json" \
+	'(.stacks | length) == ([.stacks[] | select(.complete and
+	 (.scanned | not))] | length) and (.stacks | length > 30)'
+jq_check "bt --all: every kernel thread ends in ret_from_fork" "$WORK/all.json" \
+	'[.stacks[] | select(.task.kthread and .task.pid != 0)
+	  | .frames[-1].function == "ret_from_fork"] | all'
+"$CRASHTRIAGE" bt --state S --json "$dir/vmcore.kdump-flat" >"$WORK/s.json"
+jq_check "bt --state S: sleeping tasks only, kthreadd among them" "$WORK/s.json" \
+	'([.stacks[].task.state] | unique == ["S"]) and
+	 ([.stacks[].task.pid] | index(2) != null)'
+"$CRASHTRIAGE" bt --pid 99999 "$dir/vmcore.kdump-flat" >/dev/null 2>"$WORK/none.err"
+check "bt --pid of no task: exit 1, says so" \
+	test $? = 1 -a -n "$(grep 'no task matched' "$WORK/none.err")"
+
+# The second set: the guest's own task list and stacks before the panic
+tdir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" --tasks 2>"$WORK/make-tasks.err")
+rc=$?
+if [ $rc != 0 ] || [ ! -f "$tdir/vmcore.kdump-flat" ]; then
+	not_ok "make-vmcore.sh --tasks made the dump (exit $rc)"
+	sed 's/^/# /' "$WORK/make-tasks.err" | tail -20
+	finish
+fi
+td=$tdir/vmcore.kdump-flat
+"$CRASHTRIAGE" ps --json "$td" >"$WORK/tps.json" 2>/dev/null
+python3 "$compare" ps "$tdir/tasks-truth.txt" "$WORK/tps.json" >"$WORK/tps.txt"
+sum=$(tail -n1 "$WORK/tps.txt")
+set -- $sum
+if [ "$2" -gt 30 ] && [ "$2" = "$4" ] && [ "$2" = "$6" ]; then
+	ok "ps: every task the guest listed, with its name and state ($sum)"
+else
+	not_ok "ps: every task the guest listed, with its name and state ($sum)"
+	sed 's/^/# /' "$WORK/tps.txt" | head -20
+fi
+"$CRASHTRIAGE" bt --all --json "$td" >"$WORK/tbt.json" 2>/dev/null
+python3 "$compare" bt "$tdir/sysrq-t.txt" "$WORK/tbt.json" >"$WORK/tbt.txt"
+sum=$(tail -n1 "$WORK/tbt.txt")
+set -- $sum
+# init printed the stacks from sysrq-t, then panicked: its own differs
+if [ "$2" -gt 30 ] && [ "$4" = $(($2 - 1)) ] &&
+   grep -q '^pid 1: guest' "$WORK/tbt.txt"; then
+	ok "bt --all: every other task's stack equals the guest's sysrq-t ($sum)"
+else
+	not_ok "bt --all: every other task's stack equals the guest's sysrq-t ($sum)"
+	sed 's/^/# /' "$WORK/tbt.txt" | head -20
+fi
+finish
