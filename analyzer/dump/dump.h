@@ -670,7 +670,8 @@ struct ct_symtab;
 struct ct_kernel {
 	struct ct_vmcore *vc;	/* borrowed */
 	struct ct_kmem *km;	/* vc's */
-	struct ct_kallsyms *ks;	/* owned */
+	struct ct_kallsyms *ks;	/* owned when owns_ks */
+	bool owns_ks;
 	struct ct_symtab *syms;	/* kallsyms' text symbols, for names */
 	uint64_t text_lo, text_hi; /* _stext .. _etext */
 	uint64_t init_lo, init_hi; /* _sinittext .. _einittext */
@@ -687,6 +688,10 @@ struct ct_kernel {
 	size_t note_count, note_cap;
 };
 
+/* ct_kernel_open() with kallsyms already decoded: ks is borrowed and must
+ * outlive *ret. */
+struct ct_error *ct_kernel_open_ks(struct ct_vmcore *vc, struct ct_kallsyms *ks,
+				   struct ct_kernel **ret);
 /* Add a remark to k's notes (capped). */
 struct ct_error *ct_kernel_add_note(struct ct_kernel *k, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

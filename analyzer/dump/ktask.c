@@ -79,7 +79,8 @@ void ct_kernel_destroy(struct ct_kernel *k)
 {
 	if (!k)
 		return;
-	ct_kallsyms_destroy(k->ks);
+	if (k->owns_ks)
+		ct_kallsyms_destroy(k->ks);
 	ct_symtab_destroy(k->syms);
 	ct_kbtf_destroy(k->btf);
 	ct_orc_deinit(&k->orc);
@@ -245,19 +246,30 @@ out:
 
 struct ct_error *ct_kernel_open(struct ct_vmcore *vc, struct ct_kernel **ret)
 {
+	struct ct_kallsyms *ks;
+	struct ct_error *err = ct_vmcore_kallsyms(vc, &ks);
+	if (err)
+		return err;
+	err = ct_kernel_open_ks(vc, ks, ret);
+	if (err)
+		ct_kallsyms_destroy(ks);
+	else
+		(*ret)->owns_ks = true;
+	return err;
+}
+
+struct ct_error *ct_kernel_open_ks(struct ct_vmcore *vc, struct ct_kallsyms *ks,
+				   struct ct_kernel **ret)
+{
 	struct ct_kernel *k = calloc(1, sizeof(*k));
 	if (!k)
 		return &ct_enomem;
 	k->vc = vc;
 	k->km = vc->kmem;
+	k->ks = ks;
 	k->panic_cpu = -1;
 	k->panic_task = SIZE_MAX;
-	struct ct_error *err = ct_vmcore_kallsyms(vc, &k->ks);
-	if (err) {
-		free(k);
-		return err;
-	}
-	err = ct_symtab_create(&k->syms);
+	struct ct_error *err = ct_symtab_create(&k->syms);
 	if (!err)
 		err = ct_kallsyms_to_symtab(k->ks, k->syms);
 	if (err)

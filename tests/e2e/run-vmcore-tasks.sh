@@ -104,6 +104,20 @@ jq_check "bt --state S: sleeping tasks only, kthreadd among them" "$WORK/s.json"
 check "bt --pid of no task: exit 1, says so" \
 	test $? = 1 -a -n "$(grep 'no task matched' "$WORK/none.err")"
 
+# analyze: the panicking task's ORC stack joins the case
+"$CRASHTRIAGE" analyze --json "$dir/vmcore-paging.elf" >"$WORK/an.json" 2>/dev/null
+jq_check "analyze: the panicking task's ORC stack is a backtrace of reliable frames" "$WORK/an.json" \
+	'[.backtraces[] | select(.label == "pid 1 (init) panicking, ORC")][0]
+	 | ([.frames[] | select(.reliable) | .function]
+	    | index("sysrq_handle_crash") != null and
+	      index("entry_SYSCALL_64_after_hwframe") != null)'
+jq_check "analyze: signature still from the log's trace; BTF, ORC and task facts" "$WORK/an.json" \
+	'.signature.frames[0] == "sysrq_handle_crash" and
+	 (.facts["vmcore.tasks"] | tonumber) > 30 and
+	 (.facts["vmcore.btf_types"] | tonumber) > 10000 and
+	 (.facts["vmcore.orc_entries"] | tonumber) > 10000 and
+	 ([.notes[] | select(test("BTF|ORC|task list"))] | length == 0)'
+
 # The second set: the guest's own task list and stacks before the panic
 tdir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" --tasks 2>"$WORK/make-tasks.err")
 rc=$?
