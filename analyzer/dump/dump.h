@@ -665,6 +665,11 @@ struct ct_ktask_layout {
 	uint64_t frame_size;	/* sizeof(struct inactive_task_frame) */
 };
 
+/* Fill l from BTF; false, with *ret_missing naming the first member BTF
+ * lacks, when task_struct cannot be read with it. */
+bool ct_ktask_layout_read(const struct ct_kbtf *b, struct ct_ktask_layout *l,
+			  const char **ret_missing);
+
 struct ct_symtab;
 
 struct ct_kernel {

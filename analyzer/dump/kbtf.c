@@ -177,18 +177,25 @@ static const struct btf_type *strip(const struct ct_kbtf *b, __u32 *id)
 	return NULL;
 }
 
-/* Find member name in the composite t (id tid), looking into anonymous
- * struct and union members; *ret_bits gets its bit offset from the start
- * of t and *ret_type its type id.  depth caps the recursion. */
+enum { MEMBERS_VISITED_MAX = 1 << 16 };	/* per lookup */
+
+/* Find member name in the composite t, looking into anonymous struct and
+ * union members; *ret_bits gets its bit offset from the start of t and
+ * *ret_type its type id.  depth caps the recursion and *budget the members
+ * visited: hostile BTF can nest one struct with many anonymous members in
+ * itself. */
 static bool find_member(const struct ct_kbtf *b, const struct btf_type *t,
 			const char *name, size_t name_len, int depth,
-			uint64_t *ret_bits, __u32 *ret_type,
+			size_t *budget, uint64_t *ret_bits, __u32 *ret_type,
 			__u32 *ret_bitfield)
 {
 	if (depth > 8 || !btf_is_composite(t))
 		return false;
 	const struct btf_member *m = btf_members(t);
 	for (__u16 i = 0; i < btf_vlen(t); i++, m++) {
+		if (!*budget)
+			return false;
+		--*budget;
 		const char *mn = bpf.btf__name_by_offset(b->btf, m->name_off);
 		__u32 off = btf_member_bit_offset(t, i);
 		if (mn && mn[0]) {
@@ -203,8 +210,8 @@ static bool find_member(const struct ct_kbtf *b, const struct btf_type *t,
 		__u32 mid = m->type;
 		const struct btf_type *mt = strip(b, &mid);
 		uint64_t inner;
-		if (mt && find_member(b, mt, name, name_len, depth + 1, &inner,
-				      ret_type, ret_bitfield)) {
+		if (mt && find_member(b, mt, name, name_len, depth + 1, budget,
+				      &inner, ret_type, ret_bitfield)) {
 			*ret_bits = off + inner;
 			return true;
 		}
@@ -233,11 +240,13 @@ bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 	uint64_t bits = 0;
 	__u32 mtype = 0, bitfield = 0;
 	const char *p = path;
+	size_t budget = MEMBERS_VISITED_MAX;
 	for (int depth = 0; t && depth < 8; depth++) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
 		uint64_t off;
-		if (!find_member(b, t, p, n, 0, &off, &mtype, &bitfield))
+		if (!find_member(b, t, p, n, 0, &budget, &off, &mtype,
+				 &bitfield))
 			return false;
 		bits += off;
 		if (!dot)

@@ -102,11 +102,11 @@ static bool sym_addr(struct ct_kernel *k, const char *name, uint64_t *ret)
 
 /* ---- the layout from BTF --------------------------------------------------- */
 
-static bool field(struct ct_kernel *k, const char *type, const char *path,
-		  uint64_t *ret, const char **missing)
+static bool field(const struct ct_kbtf *b, const char *type,
+		  const char *path, uint64_t *ret, const char **missing)
 {
 	struct ct_kbtf_field f;
-	if (!ct_kbtf_member(k->btf, type, path, &f)) {
+	if (!ct_kbtf_member(b, type, path, &f)) {
 		if (!*missing)
 			*missing = path;
 		return false;
@@ -115,34 +115,35 @@ static bool field(struct ct_kernel *k, const char *type, const char *path,
 	return true;
 }
 
-static struct ct_error *read_layout(struct ct_kernel *k)
+bool ct_ktask_layout_read(const struct ct_kbtf *b, struct ct_ktask_layout *l,
+			  const char **ret_missing)
 {
-	struct ct_ktask_layout *l = &k->lay;
 	const char *missing = NULL;
 	struct ct_kbtf_field f;
-	field(k, "task_struct", "tasks", &l->tasks, &missing);
-	field(k, "task_struct", "pid", &l->pid, &missing);
-	field(k, "task_struct", "tgid", &l->tgid, &missing);
-	field(k, "task_struct", "comm", &l->comm, &missing);
-	field(k, "task_struct", "exit_state", &l->exit_state, &missing);
-	field(k, "task_struct", "flags", &l->flags, &missing);
-	field(k, "task_struct", "stack", &l->stack, &missing);
-	field(k, "task_struct", "thread.sp", &l->thread_sp, &missing);
+	memset(l, 0, sizeof(*l));
+	field(b, "task_struct", "tasks", &l->tasks, &missing);
+	field(b, "task_struct", "pid", &l->pid, &missing);
+	field(b, "task_struct", "tgid", &l->tgid, &missing);
+	field(b, "task_struct", "comm", &l->comm, &missing);
+	field(b, "task_struct", "exit_state", &l->exit_state, &missing);
+	field(b, "task_struct", "flags", &l->flags, &missing);
+	field(b, "task_struct", "stack", &l->stack, &missing);
+	field(b, "task_struct", "thread.sp", &l->thread_sp, &missing);
 	/* __state since 5.14, state before */
-	if (ct_kbtf_member(k->btf, "task_struct", "__state", &f) ||
-	    ct_kbtf_member(k->btf, "task_struct", "state", &f)) {
+	if (ct_kbtf_member(b, "task_struct", "__state", &f) ||
+	    ct_kbtf_member(b, "task_struct", "state", &f)) {
 		l->state = f.offset;
 		l->state_size = f.size;
 	} else if (!missing) {
 		missing = "__state";
 	}
 	/* thread_info.cpu since 5.16, task_struct.cpu before */
-	if (ct_kbtf_member(k->btf, "task_struct", "thread_info.cpu", &f) ||
-	    ct_kbtf_member(k->btf, "task_struct", "cpu", &f)) {
+	if (ct_kbtf_member(b, "task_struct", "thread_info.cpu", &f) ||
+	    ct_kbtf_member(b, "task_struct", "cpu", &f)) {
 		l->cpu = f.offset;
 		l->has_cpu = f.size == 4;
 	}
-	if (ct_kbtf_member(k->btf, "task_struct", "thread_group", &f)) {
+	if (ct_kbtf_member(b, "task_struct", "thread_group", &f)) {
 		l->thread_group = f.offset;
 		l->has_thread_group = true;
 	}
@@ -151,20 +152,27 @@ static struct ct_error *read_layout(struct ct_kernel *k)
 	l->frame_bp = 40;
 	l->frame_ret = 48;
 	l->frame_size = 56;
-	if (ct_kbtf_member(k->btf, "inactive_task_frame", "bp", &f))
+	if (ct_kbtf_member(b, "inactive_task_frame", "bp", &f))
 		l->frame_bp = f.offset;
-	if (ct_kbtf_member(k->btf, "inactive_task_frame", "ret_addr", &f))
+	if (ct_kbtf_member(b, "inactive_task_frame", "ret_addr", &f))
 		l->frame_ret = f.offset;
 	uint64_t size;
-	if (ct_kbtf_struct_size(k->btf, "inactive_task_frame", &size))
+	if (ct_kbtf_struct_size(b, "inactive_task_frame", &size))
 		l->frame_size = size;
-	if (missing)
+	*ret_missing = missing;
+	return !missing;
+}
+
+static struct ct_error *read_layout(struct ct_kernel *k)
+{
+	const char *missing;
+	if (!ct_ktask_layout_read(k->btf, &k->lay, &missing))
 		return ct_kernel_add_note(k, "BTF has no task_struct member "
 					  "'%s': no tasks", missing);
-	if (l->state_size != 4 && l->state_size != 8)
+	if (k->lay.state_size != 4 && k->lay.state_size != 8)
 		return ct_kernel_add_note(k, "task_struct's state is %llu "
 					  "bytes: no tasks",
-					  (unsigned long long)l->state_size);
+					  (unsigned long long)k->lay.state_size);
 	k->has_layout = true;
 	return NULL;
 }
