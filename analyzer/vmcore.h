@@ -132,7 +132,7 @@ size_t ct_kernel_note_count(const struct ct_kernel *k);
 const char *ct_kernel_note(const struct ct_kernel *k, size_t i);
 /* Does k hold BTF types / ORC tables?  (Their sizes, for reports.) */
 bool ct_kernel_has_btf(const struct ct_kernel *k, size_t *ret_types);
-bool ct_kernel_has_orc(const struct ct_kernel *k, size_t *ret_entries,
+bool ct_kernel_has_orc(struct ct_kernel *k, size_t *ret_entries,
 		       int *ret_version);
 
 /* One task (a thread: the kernel's task_struct). */

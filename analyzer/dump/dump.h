@@ -677,13 +677,15 @@ struct ct_kernel {
 	struct ct_kmem *km;	/* vc's */
 	struct ct_kallsyms *ks;	/* owned when owns_ks */
 	bool owns_ks;
-	struct ct_symtab *syms;	/* kallsyms' text symbols, for names */
+	struct ct_symtab *syms;	/* kallsyms' text symbols, for names (made
+				 * with orc on the first unwind) */
 	uint64_t text_lo, text_hi; /* _stext .. _etext */
 	uint64_t init_lo, init_hi; /* _sinittext .. _einittext */
 	struct ct_kbtf *btf;	/* NULL when the kernel has none */
 	bool has_layout;	/* lay was filled from btf */
 	struct ct_ktask_layout lay;
 	struct ct_orc orc;	/* count 0 when not read */
+	bool unwind_ready;	/* orc and syms were made (first unwind) */
 	int panic_cpu;		/* -1 when unknown */
 	struct ct_ktask *tasks;	/* read by ct_kernel_tasks() */
 	size_t task_count, task_cap;

@@ -65,9 +65,34 @@ bool ct_kernel_has_btf(const struct ct_kernel *k, size_t *ret_types)
 	return k->btf != NULL;
 }
 
-bool ct_kernel_has_orc(const struct ct_kernel *k, size_t *ret_entries,
+static struct ct_error *read_orc(struct ct_kernel *k);
+
+/* What only unwinding needs, made on its first use: ORC read, kallsyms'
+ * text symbols sorted for names (ps needs neither). */
+static struct ct_error *prepare_unwind(struct ct_kernel *k)
+{
+	if (k->unwind_ready)
+		return NULL;
+	struct ct_error *err = ct_symtab_create(&k->syms);
+	if (!err)
+		err = ct_kallsyms_to_symtab(k->ks, k->syms);
+	if (!err) {
+		ct_symtab_finish(k->syms);
+		err = read_orc(k);
+	}
+	if (!err)
+		k->unwind_ready = true;
+	return err;
+}
+
+bool ct_kernel_has_orc(struct ct_kernel *k, size_t *ret_entries,
 		       int *ret_version)
 {
+	struct ct_error *err = prepare_unwind(k);
+	if (err) {
+		ct_error_destroy(err);
+		return false;
+	}
 	if (k->orc.count && ret_entries)
 		*ret_entries = k->orc.count;
 	if (k->orc.count && ret_version)
@@ -277,12 +302,7 @@ struct ct_error *ct_kernel_open_ks(struct ct_vmcore *vc, struct ct_kallsyms *ks,
 	k->ks = ks;
 	k->panic_cpu = -1;
 	k->panic_task = SIZE_MAX;
-	struct ct_error *err = ct_symtab_create(&k->syms);
-	if (!err)
-		err = ct_kallsyms_to_symtab(k->ks, k->syms);
-	if (err)
-		goto fail;
-	ct_symtab_finish(k->syms);
+	struct ct_error *err = NULL;
 	if (!sym_addr(k, "_stext", &k->text_lo) ||
 	    !sym_addr(k, "_etext", &k->text_hi))
 		k->text_lo = k->text_hi = 0;
@@ -300,8 +320,6 @@ struct ct_error *ct_kernel_open_ks(struct ct_vmcore *vc, struct ct_kallsyms *ks,
 	} else {
 		err = read_layout(k);
 	}
-	if (!err)
-		err = read_orc(k);
 	if (err)
 		goto fail;
 	uint32_t pc;
@@ -638,6 +656,9 @@ struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
 	if (!k->tasks_read || i >= k->task_count)
 		return ct_error_create(CT_ERROR_INVALID_ARGUMENT, "no task %zu",
 				       i);
+	struct ct_error *perr = prepare_unwind(k);
+	if (perr)
+		return perr;
 	if (!k->orc.count)
 		return ct_error_create(CT_ERROR_NOT_FOUND, "no ORC: stacks "
 				       "cannot be unwound");
