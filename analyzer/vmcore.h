@@ -163,11 +163,38 @@ struct ct_error *ct_kernel_tasks(struct ct_kernel *k,
 				 const struct ct_ktask **ret,
 				 size_t *ret_count);
 
+/* One loaded module. */
+struct ct_kmodule {
+	uint64_t address;	/* of its struct module */
+	char name[57];		/* printable */
+	char version[64];	/* MODULE_VERSION, "" when none */
+	char srcversion[64];	/* "" when none */
+	const char *state;	/* "live", "coming", "going", "unformed" */
+	uint64_t taints;	/* TAINT_* bits it brought */
+	uint64_t text_lo, text_hi; /* its code, 0, 0 when unknown */
+	size_t orc_entries;	/* of its own ORC table, 0 when none */
+	size_t symbols;		/* of its own symbols, in its code */
+};
+
+/*
+ * ct_kernel_modules - the loaded modules, in the kernel's list order
+ * (newest first), read with struct module's offsets from BTF.  A list
+ * broken part way gives the modules before the break and a note.  *ret
+ * stays valid until ct_kernel_destroy().  Fails only on lack of memory;
+ * with no BTF the list is empty and a note says why.
+ */
+struct ct_error *ct_kernel_modules(struct ct_kernel *k,
+				   const struct ct_kmodule **ret,
+				   size_t *ret_count);
+
 /* One frame of a kernel stack. */
 struct ct_kframe {
 	uint64_t pc;
-	const char *function;	/* from kallsyms, NULL when unknown;
-				 * valid until ct_kernel_destroy() */
+	const char *function;	/* from kallsyms or the module's symbols,
+				 * NULL when unknown; valid until
+				 * ct_kernel_destroy() */
+	const char *module;	/* the module whose code pc is in, or NULL
+				 * for the kernel's own */
 	uint64_t offset;	/* pc - function's start */
 	bool reliable;		/* found by ORC; false for scanned words */
 	bool regs;		/* an interrupt or exception's pt_regs lie

@@ -66,6 +66,11 @@ void cli_kernel_notes(const char *path, struct ct_vmcore *vc,
 /* The same as a JSON member "notes":[...]. */
 void cli_kernel_notes_json(struct ct_strbuf *sb, struct ct_vmcore *vc,
 			   struct ct_kernel *k);
+/* End a ps or bt output: with json, "notes":[...]} after what sb holds,
+ * all printed; else, unless quiet, the notes on stderr.  Frees sb. */
+void cli_kernel_finish(struct ct_strbuf *sb, bool json, bool quiet,
+		       const char *path, struct ct_vmcore *vc,
+		       struct ct_kernel *k);
 /* One task as a JSON object. */
 void cli_ktask_json(struct ct_strbuf *sb, const struct ct_ktask *t);
 

@@ -20,7 +20,7 @@ const char cmd_bt_usage[] =
 	"(no vmlinux, no debug package).  The panicking task starts from its\n"
 	"CPU's registers in the dump's notes, others from their saved stack\n"
 	"pointer.  Frames ORC found are reliable; where ORC cannot go on\n"
-	"(module code), the rest of the stack is scanned and those frames are\n"
+	"(code of a module without its ORC), the rest of the stack is scanned and those frames are\n"
 	"marked '?', as the kernel marks them.  Each stack ends with how it\n"
 	"ended.  Without an option: the panicking task (else every task that\n"
 	"was running on a CPU).\n"
@@ -45,6 +45,8 @@ static void frame_text(const struct ct_kframe *f, size_t n)
 	if (f->function)
 		printf(" %s+0x%llx", cli_vis(f->function),
 		       (unsigned long long)f->offset);
+	if (f->module)
+		printf(" [%s]", cli_vis(f->module));
 	fputs(f->regs ? "  <pt_regs>\n" : "\n", stdout);
 }
 
@@ -72,6 +74,10 @@ static void stack_json(struct ct_strbuf *sb, const struct ct_ktask *t,
 			ct_strbuf_json_string(sb, f->function);
 		else
 			ct_strbuf_puts(sb, "null");
+		if (f->module) {
+			ct_strbuf_puts(sb, ",\"module\":");
+			ct_strbuf_json_string(sb, f->module);
+		}
 		ct_strbuf_appendf(sb, ",\"offset\":%llu,\"reliable\":%s,"
 				  "\"regs\":%s}",
 				  (unsigned long long)f->offset,
@@ -169,15 +175,9 @@ int cmd_bt(int argc, char **argv)
 		else
 			ct_kstack_deinit(&s);
 	}
-	if (json) {
+	if (json)
 		ct_strbuf_puts(&sb, "],");
-		cli_kernel_notes_json(&sb, vc, k);
-		ct_strbuf_puts(&sb, "}\n");
-		fwrite(sb.buf, 1, sb.len, stdout);
-	} else if (!quiet) {
-		cli_kernel_notes(path, vc, k);
-	}
-	ct_strbuf_deinit(&sb);
+	cli_kernel_finish(&sb, json, quiet, path, vc, k);
 	ct_kernel_destroy(k);
 	ct_vmcore_destroy(vc);
 	if (!shown) {

@@ -12,7 +12,7 @@
 #include "analyzer/vmcore.h"
 
 const char cmd_ps_usage[] =
-	"usage: crashtriage ps DUMP [--json] [--quiet]\n"
+	"usage: crashtriage ps DUMP [--modules] [--json] [--quiet]\n"
 	"\n"
 	"List the tasks of the Linux kernel crash dump DUMP (ELF vmcore or\n"
 	"kdump-compressed) with no debug package: the layout of task_struct\n"
@@ -24,8 +24,12 @@ const char cmd_ps_usage[] =
 	"([bracketed] for kernel threads).  What could not be read is said on\n"
 	"stderr.\n"
 	"\n"
+	"  --modules  list the loaded modules instead: name, version (when\n"
+	"             the module has one), srcversion, state, taints, where\n"
+	"             its code is, its ORC entries and symbols\n"
 	"  --json     one JSON object: tasks[] (pid, tgid, cpu, state, comm,\n"
-	"             kthread, on_cpu, panicking, address) and notes[]\n"
+	"             kthread, on_cpu, panicking, address) or modules[], and\n"
+	"             notes[]\n"
 	"  --quiet    say nothing on stderr about what could not be read\n"
 	"  -h, --help show this help\n"
 	"\n"
@@ -88,6 +92,20 @@ void cli_kernel_notes_json(struct ct_strbuf *sb, struct ct_vmcore *vc,
 	ct_strbuf_putc(sb, ']');
 }
 
+void cli_kernel_finish(struct ct_strbuf *sb, bool json, bool quiet,
+		       const char *path, struct ct_vmcore *vc,
+		       struct ct_kernel *k)
+{
+	if (json) {
+		cli_kernel_notes_json(sb, vc, k);
+		ct_strbuf_puts(sb, "}\n");
+		fwrite(sb->buf, 1, sb->len, stdout);
+	} else if (!quiet) {
+		cli_kernel_notes(path, vc, k);
+	}
+	ct_strbuf_deinit(sb);
+}
+
 void cli_ktask_json(struct ct_strbuf *sb, const struct ct_ktask *t)
 {
 	ct_strbuf_appendf(sb, "{\"pid\":%d,\"tgid\":%d,\"cpu\":%d,"
@@ -102,10 +120,55 @@ void cli_ktask_json(struct ct_strbuf *sb, const struct ct_ktask *t)
 			  (unsigned long long)t->address);
 }
 
+static void print_modules(struct ct_kernel *k, bool json,
+			  struct ct_strbuf *sb)
+{
+	const struct ct_kmodule *m;
+	size_t n;
+	struct ct_error *err = ct_kernel_modules(k, &m, &n);
+	if (err) {
+		cli_error(err);
+		n = 0;
+	}
+	if (json)
+		ct_strbuf_puts(sb, "{\"modules\":[");
+	else
+		printf("MODULE                   VERSION      STATE    TAINTS "
+		       "ORC    SYMBOLS  CODE\n");
+	for (size_t i = 0; i < n; i++) {
+		if (!json) {
+			printf("%-24s %-12s %-8s %6llx %-6zu %-8zu "
+			       "0x%llx-0x%llx\n", cli_vis(m[i].name),
+			       m[i].version[0] ? cli_vis(m[i].version) : "-",
+			       m[i].state, (unsigned long long)m[i].taints,
+			       m[i].orc_entries, m[i].symbols,
+			       (unsigned long long)m[i].text_lo,
+			       (unsigned long long)m[i].text_hi);
+			continue;
+		}
+		ct_strbuf_puts(sb, i ? ",{\"name\":" : "{\"name\":");
+		ct_strbuf_json_string(sb, m[i].name);
+		ct_strbuf_puts(sb, ",\"version\":");
+		ct_strbuf_json_string(sb, m[i].version);
+		ct_strbuf_puts(sb, ",\"srcversion\":");
+		ct_strbuf_json_string(sb, m[i].srcversion);
+		ct_strbuf_appendf(sb, ",\"state\":\"%s\",\"taints\":%llu,"
+				  "\"orc_entries\":%zu,\"symbols\":%zu,"
+				  "\"text\":[\"0x%llx\",\"0x%llx\"]}",
+				  m[i].state, (unsigned long long)m[i].taints,
+				  m[i].orc_entries, m[i].symbols,
+				  (unsigned long long)m[i].text_lo,
+				  (unsigned long long)m[i].text_hi);
+	}
+	if (json)
+		ct_strbuf_puts(sb, "],");
+}
+
 int cmd_ps(int argc, char **argv)
 {
-	bool json = false, quiet = false;
+	bool json = false, quiet = false, modules = false;
 	const struct cli_option options[] = {
+		CLI_FLAG("modules", 0, &modules),
 		CLI_FLAG("json", 0, &json),
 		CLI_FLAG("quiet", 0, &quiet),
 		CLI_END,
@@ -126,7 +189,11 @@ int cmd_ps(int argc, char **argv)
 	rc = cli_kernel_open(path, quiet, &vc, &k, &tasks, &n);
 	if (rc != CLI_EXIT_OK)
 		return rc;
-	if (json) {
+	if (modules) {
+		struct ct_strbuf sb = CT_STRBUF_INIT;
+		print_modules(k, json, &sb);
+		cli_kernel_finish(&sb, json, quiet, path, vc, k);
+	} else if (json) {
 		struct ct_strbuf sb = CT_STRBUF_INIT;
 		ct_strbuf_puts(&sb, "{\"tasks\":[");
 		for (size_t i = 0; i < n; i++) {

@@ -527,6 +527,7 @@ enum {
 	CT_ORC_MAX_STACK = 64u << 10,	/* bytes of one stack read at once */
 	CT_KTASK_MAX = 1u << 20,	/* tasks walked */
 	CT_KERNEL_MAX_NOTES = 64,	/* remarks kept */
+	CT_KMOD_MAX = 1u << 14,		/* modules walked */
 };
 
 /* Module space on x86_64 (MODULES_VADDR .. MODULES_END). */
@@ -604,6 +605,12 @@ void ct_orc_deinit(struct ct_orc *o);
 bool ct_orc_find(const struct ct_orc *o, uint64_t ip,
 		 struct ct_orc_entry *ret);
 
+/* A module's code and its ORC table. */
+struct ct_orc_text {
+	uint64_t lo, hi;
+	const struct ct_orc *orc;
+};
+
 /* Where a walk starts and what it may read. */
 struct ct_orc_walk_input {
 	const struct ct_orc *orc;
@@ -615,6 +622,9 @@ struct ct_orc_walk_input {
 	uint64_t text_lo, text_hi; /* vmlinux text (_stext .. _etext) */
 	uint64_t init_lo, init_hi; /* and its init text (_sinittext ..
 				 * _einittext): what the ORC table covers */
+	const struct ct_orc_text *modules; /* modules' code with their own
+				 * ORC, or NULL */
+	size_t module_count;
 };
 
 struct ct_orc_frame {
@@ -670,6 +680,30 @@ struct ct_ktask_layout {
 bool ct_ktask_layout_read(const struct ct_kbtf *b, struct ct_ktask_layout *l,
 			  const char **ret_missing);
 
+/* One of a module's symbols. */
+struct ct_kmod_sym {
+	uint64_t address;
+	size_t name;		/* offset in the module's strtab copy */
+};
+
+/* A module as read (kmod.c). */
+struct ct_kmod_data {
+	struct ct_kmodule mod;	/* what ct_kernel_modules() shows */
+	struct ct_orc orc;	/* its own ORC table, count 0 when none */
+	struct ct_kmod_sym *syms; /* its code's symbols, by address */
+	size_t sym_count;
+	char *strtab;		/* NUL-terminated copy */
+	size_t strtab_len;
+};
+
+/* The module whose code holds addr, or NULL (modules read). */
+const struct ct_kmod_data *ct_kernel_module_at(const struct ct_kernel *k,
+					       uint64_t addr);
+/* The name of the module symbol at or before addr, *ret_offset from it. */
+const char *ct_kmod_symbol(const struct ct_kmod_data *d, uint64_t addr,
+			   uint64_t *ret_offset);
+void ct_kmod_data_deinit(struct ct_kmod_data *d);
+
 struct ct_symtab;
 
 struct ct_kernel {
@@ -686,6 +720,12 @@ struct ct_kernel {
 	struct ct_ktask_layout lay;
 	struct ct_orc orc;	/* count 0 when not read */
 	bool unwind_ready;	/* orc and syms were made (first unwind) */
+	struct ct_kmod_data *mods; /* ct_kernel_modules(): list order */
+	size_t mod_count, mod_cap;
+	bool mods_read;
+	struct ct_kmodule *mod_view; /* the public part, mod_count */
+	struct ct_orc_text *mod_orc; /* modules with ORC, for walks */
+	size_t mod_orc_count;
 	int panic_cpu;		/* -1 when unknown */
 	struct ct_ktask *tasks;	/* read by ct_kernel_tasks() */
 	size_t task_count, task_cap;

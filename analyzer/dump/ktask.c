@@ -80,6 +80,22 @@ static struct ct_error *prepare_unwind(struct ct_kernel *k)
 		ct_symtab_finish(k->syms);
 		err = read_orc(k);
 	}
+	const struct ct_kmodule *mods;
+	size_t n;
+	if (!err)
+		err = ct_kernel_modules(k, &mods, &n);
+	if (!err && k->mod_count) {
+		k->mod_orc = calloc(k->mod_count, sizeof(*k->mod_orc));
+		if (!k->mod_orc)
+			err = &ct_enomem;
+		for (size_t i = 0; !err && i < k->mod_count; i++)
+			if (k->mods[i].orc.count)
+				k->mod_orc[k->mod_orc_count++] =
+					(struct ct_orc_text){
+						.lo = k->mods[i].mod.text_lo,
+						.hi = k->mods[i].mod.text_hi,
+						.orc = &k->mods[i].orc };
+	}
 	if (!err)
 		k->unwind_ready = true;
 	return err;
@@ -109,6 +125,11 @@ void ct_kernel_destroy(struct ct_kernel *k)
 	ct_symtab_destroy(k->syms);
 	ct_kbtf_destroy(k->btf);
 	ct_orc_deinit(&k->orc);
+	for (size_t i = 0; i < k->mod_count; i++)
+		ct_kmod_data_deinit(&k->mods[i]);
+	free(k->mods);
+	free(k->mod_view);
+	free(k->mod_orc);
 	free(k->tasks);
 	for (size_t i = 0; i < k->note_count; i++)
 		free(k->notes[i]);
@@ -667,6 +688,7 @@ struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
 		.orc = &k->orc, .km = k->km,
 		.text_lo = k->text_lo, .text_hi = k->text_hi,
 		.init_lo = k->init_lo, .init_hi = k->init_hi,
+		.modules = k->mod_orc, .module_count = k->mod_orc_count,
 	};
 	uint64_t stack;
 	if (ct_kmem_read_u64(k->km, t->address + k->lay.stack, &stack) &&
@@ -722,7 +744,11 @@ struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
 		kf->reliable = tr.frames[f].reliable;
 		kf->regs = tr.frames[f].regs;
 		struct ct_symtab_hit hit;
-		if (((kf->pc >= k->text_lo && kf->pc < k->text_hi) ||
+		const struct ct_kmod_data *md = ct_kernel_module_at(k, kf->pc);
+		if (md) {
+			kf->module = md->mod.name;
+			kf->function = ct_kmod_symbol(md, kf->pc, &kf->offset);
+		} else if (((kf->pc >= k->text_lo && kf->pc < k->text_hi) ||
 		     (kf->pc >= k->init_lo && kf->pc < k->init_hi)) &&
 		    ct_symtab_lookup(k->syms, kf->pc, &hit)) {
 			kf->function = hit.name;

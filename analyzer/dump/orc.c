@@ -193,6 +193,18 @@ static bool is_vmlinux_text(const struct ct_orc_walk_input *in, uint64_t v)
 	       (v >= in->init_lo && v < in->init_hi);
 }
 
+/* The ORC table covering ip: the kernel's or a module's; NULL if none. */
+static const struct ct_orc *orc_for(const struct ct_orc_walk_input *in,
+				    uint64_t ip)
+{
+	if (is_vmlinux_text(in, ip))
+		return in->orc;
+	for (size_t i = 0; i < in->module_count; i++)
+		if (ip >= in->modules[i].lo && ip < in->modules[i].hi)
+			return in->modules[i].orc;
+	return NULL;
+}
+
 static bool is_text(const struct ct_orc_walk_input *in, uint64_t v)
 {
 	return is_vmlinux_text(in, v) ||
@@ -252,16 +264,16 @@ static struct ct_error *walk_frames(struct walk *w)
 			return ended(t, true, "end of stack");
 		struct ct_orc_entry e;
 		uint64_t look = signal ? ip : ip - 1;
-		bool in_table = is_vmlinux_text(in, look) &&
-				ct_orc_find(in->orc, look, &e);
+		const struct ct_orc *orc = orc_for(in, look);
+		bool in_table = orc && ct_orc_find(orc, look, &e);
 		if (!in_table) {
 			bool module = look >= CT_KERNEL_MODULES_LO &&
 				      look < CT_KERNEL_MODULES_HI;
 			err = ended(t, false, "no ORC for 0x%llx%s: the rest of "
 				    "the stack scanned",
 				    (unsigned long long)ip,
-				    module ? " (module code: its ORC is not "
-					     "read)" : "");
+				    module ? " (module code without a readable "
+					     "ORC table)" : "");
 			return err ? err : scan(w, sp);
 		}
 		if (e.type == CT_ORC_TYPE_END_OF_STACK)

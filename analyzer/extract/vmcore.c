@@ -322,6 +322,7 @@ static struct ct_error *add_task_stack(struct ct_case *c, struct ct_kernel *k,
 			.function = (char *)s.frames[f].function,
 			.offset = s.frames[f].offset,
 			.has_offset = s.frames[f].function != NULL,
+			.module = (char *)s.frames[f].module,
 		};
 		err = ct_backtrace_add_frame(bt, &fr);
 	}
@@ -362,6 +363,27 @@ static struct ct_error *add_task_stacks(struct ct_case *c,
 					orc_entries);
 	if (!err && !terr)
 		err = ct_case_add_factf(c, "vmcore.tasks", o, "%zu", n);
+	const struct ct_kmodule *mods;
+	size_t nmods = 0;
+	if (!err && k->btf)
+		err = ct_kernel_modules(k, &mods, &nmods);
+	if (!err && k->btf)
+		err = ct_case_add_factf(c, "vmcore.modules", o, "%zu", nmods);
+	for (size_t i = 0; i < nmods && !err; i++) {
+		char key[96];
+		if (mods[i].version[0]) {
+			snprintf(key, sizeof(key), "driver.%s.version",
+				 mods[i].name);
+			err = ct_case_add_factf(c, key, o, "%s",
+						mods[i].version);
+		}
+		if (!err && mods[i].srcversion[0]) {
+			snprintf(key, sizeof(key), "driver.%s.srcversion",
+				 mods[i].name);
+			err = ct_case_add_factf(c, key, o, "%s",
+						mods[i].srcversion);
+		}
+	}
 	const char *kind = c->panic.kind;
 	bool blocked = kind && (strcmp(kind, "hung-task") == 0 ||
 				strcmp(kind, "lockup") == 0);

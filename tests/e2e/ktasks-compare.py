@@ -8,9 +8,11 @@ guest kernel printed itself (tests/e2e/run-vmcore-tasks.sh).
       ps with the same comm; prints one line per difference, then
       "tasks N same_comm N same_state N extra N"
   ktasks-compare.py bt SYSRQ-T BT.json
-      every task's stack the guest printed with sysrq-t (its reliable
-      frames: lines without "? ") against bt's reliable frames, function
-      names in order; prints one line per differing task, then
+      every task's stack the guest printed ("task:... pid:N" and its Call
+      Trace up to </TASK>, as sysrq-t and the hung-task detector print
+      them; its reliable frames: lines without "? ") against bt's reliable
+      frames, function names in order; prints one line per differing
+      task, then
       "stacks N equal N"
 """
 import json
@@ -62,6 +64,9 @@ def sysrq_stacks(path):
             stacks[pid] = []
             continue
         if pid is None:
+            continue
+        if line.strip() == "</TASK>":
+            pid = None
             continue
         m = re.match(r"^ ([A-Za-z_][\w.]*)\+0x[0-9a-f]+/0x[0-9a-f]+", line)
         if m:

@@ -15,11 +15,33 @@
 #    task list and every task's stack (sysrq-t) just before the panic: ps
 #    holds every task the guest listed with its name and state, and bt
 #    --all gives every stack the guest printed, function names in order
-#    (init's differs: it printed them, then panicked).
+#    (init's differs: it printed them, then panicked);
+#  - on the third set (make-vmcore.sh --hung), where a test module's
+#    kernel threads block on a mutex until the hung-task detector panics:
+#    the module list with the module's version and its own ORC, the
+#    blocked tasks' stacks through the module's code equal to the
+#    detector's own reports, and analyze adds them as backtraces with the
+#    module's version as a fact.
 . "$(dirname "$0")/test-subr.sh"
 command -v jq >/dev/null || skip_all "jq not installed"
 command -v python3 >/dev/null || skip_all "python3 not installed"
 compare="$top_srcdir/tests/e2e/ktasks-compare.py"
+
+# more_dumps MODE: make-vmcore.sh --MODE's set into $more; false after a
+# skip (it cannot run here: exit 77) or a failure (it should have).
+more_dumps() {
+	more=$("$top_srcdir/tests/fixtures/make-vmcore.sh" --$1 2>"$WORK/make-$1.err")
+	rc=$?
+	if [ $rc = 77 ]; then
+		skip "the --$1 dump's checks" "$(tail -n1 "$WORK/make-$1.err")"
+		return 1
+	fi
+	if [ $rc != 0 ] || [ ! -f "$more/vmcore.kdump-flat" ]; then
+		not_ok "make-vmcore.sh --$1 made the dump (exit $rc)"
+		sed 's/^/# /' "$WORK/make-$1.err" | tail -20
+		return 1
+	fi
+}
 
 dir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" 2>"$WORK/make.err")
 rc=$?
@@ -119,13 +141,8 @@ jq_check "analyze: signature still from the log's trace; BTF, ORC and task facts
 	 ([.notes[] | select(test("BTF|ORC|task list"))] | length == 0)'
 
 # The second set: the guest's own task list and stacks before the panic
-tdir=$("$top_srcdir/tests/fixtures/make-vmcore.sh" --tasks 2>"$WORK/make-tasks.err")
-rc=$?
-if [ $rc != 0 ] || [ ! -f "$tdir/vmcore.kdump-flat" ]; then
-	not_ok "make-vmcore.sh --tasks made the dump (exit $rc)"
-	sed 's/^/# /' "$WORK/make-tasks.err" | tail -20
-	finish
-fi
+if more_dumps tasks; then
+tdir=$more
 td=$tdir/vmcore.kdump-flat
 "$CRASHTRIAGE" ps --json "$td" >"$WORK/tps.json" 2>/dev/null
 python3 "$compare" ps "$tdir/tasks-truth.txt" "$WORK/tps.json" >"$WORK/tps.txt"
@@ -148,5 +165,42 @@ if [ "$2" -gt 30 ] && [ "$4" = $(($2 - 1)) ] &&
 else
 	not_ok "bt --all: every other task's stack equals the guest's sysrq-t ($sum)"
 	sed 's/^/# /' "$WORK/tbt.txt" | head -20
+fi
+
+fi
+
+# The third set: a hung-task panic with kernel threads blocked in a module
+if more_dumps hung; then
+hdir=$more
+hd=$hdir/vmcore.kdump-flat
+"$CRASHTRIAGE" ps --modules --json "$hd" >"$WORK/mods.json" 2>/dev/null
+jq_check "ps --modules: ct_hang 1.2.3 with its own ORC and symbols, and qemu_fw_cfg" "$WORK/mods.json" \
+	'([.modules[] | select(.name == "ct_hang")][0] | .version == "1.2.3"
+	  and .state == "live" and .orc_entries > 0 and .symbols >= 2) and
+	 ([.modules[].name] | index("qemu_fw_cfg") != null)'
+"$CRASHTRIAGE" bt --state D --json "$hd" >"$WORK/hbt.json" 2>/dev/null
+jq_check "bt --state D: the three blocked threads, through the module by ORC" "$WORK/hbt.json" \
+	'(.stacks | length == 3) and
+	 ([.stacks[] | .complete and (.scanned | not) and
+	   ([.frames[] | select(.module == "ct_hang") | .function]
+	    == ["ct_hang_wait", "ct_hang_worker"])] | all)'
+python3 "$compare" bt "$hdir/serial.log" "$WORK/hbt.json" >"$WORK/hbt.txt"
+sum=$(tail -n1 "$WORK/hbt.txt")
+[ "$sum" = "stacks 3 equal 3" ] &&
+	ok "bt: the blocked stacks equal the hung-task detector's reports ($sum)" || {
+	not_ok "bt: the blocked stacks equal the hung-task detector's reports ($sum)"
+	sed 's/^/# /' "$WORK/hbt.txt" | head -20
+}
+"$CRASHTRIAGE" analyze --json "$hd" >"$WORK/han.json" 2>/dev/null
+jq_check "analyze: hung task; the blocked tasks' ORC stacks; the module's version fact" "$WORK/han.json" \
+	'.panic.kind == "hung-task" and
+	 ([.backtraces[] | select(.label | test("blocked, ORC$"))] | length == 3) and
+	 ([.backtraces[] | select(.label | test("blocked, ORC$"))][0]
+	  | [.frames[].function] | index("ct_hang_wait") != null) and
+	 .facts["driver.ct_hang.version"] == "1.2.3" and
+	 .facts["vmcore.modules"] == "2"'
+jq_check "analyze: the panicking task is khungtaskd" "$WORK/han.json" \
+	'[.backtraces[].label] | index("pid 23 (khungtaskd) panicking, ORC") != null
+	 or (map(select(test("khungtaskd. panicking, ORC"))) | length == 1)'
 fi
 finish
