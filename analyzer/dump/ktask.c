@@ -486,14 +486,18 @@ static struct ct_error *walk_list(struct ct_kernel *k, struct seen *seen,
 		}
 		if (next == head)
 			break;
-		if ((next & 7) || next < off) {
+		bool poison = (next >> 48) == 0xdead; /* LIST_POISON1/2 */
+		if (poison || (next & 7) || next < off) {
 			return ct_kernel_add_note(k, "%s broken after %zu "
 						  "tasks (at 0x%llx%s%s): next "
-						  "is 0x%llx", what, n,
+						  "is 0x%llx%s", what, n,
 						  (unsigned long long)prev,
 						  last ? ", after " : "",
 						  last ? last->comm : "",
-						  (unsigned long long)next);
+						  (unsigned long long)next,
+						  poison ? ", list poison (a "
+							   "deleted entry)"
+							 : "");
 		}
 		uint64_t back;
 		if (ct_kmem_read_u64(k->km, next + 8, &back) && back != prev &&
@@ -571,8 +575,15 @@ static struct ct_error *mark_current(struct ct_kernel *k, struct seen *seen)
 		uint64_t off, cur;
 		if (!ct_kmem_read_u64(k->km, per_cpu + 8 * (uint64_t)cpu,
 				      &off) ||
-		    !ct_kmem_read_u64(k->km, off + cur_off, &cur) || !cur)
+		    !ct_kmem_read_u64(k->km, off + cur_off, &cur) || !cur) {
+			err = ct_kernel_add_note(k, "cpu%u's current task "
+						 "cannot be read (its per-CPU "
+						 "area is not in the dump)%s",
+						 cpu, (int)cpu == k->panic_cpu
+						 ? ": the panicking task is "
+						   "unknown" : "");
 			continue;
+		}
 		size_t i = 0;
 		while (i < k->task_count && k->tasks[i].address != cur)
 			i++;

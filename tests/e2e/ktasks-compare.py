@@ -14,6 +14,11 @@ guest kernel printed itself (tests/e2e/run-vmcore-tasks.sh).
       frames, function names in order; prints one line per differing
       task, then
       "stacks N equal N"
+  ktasks-compare.py corrupt DUMP PS.json I MODE
+      in DUMP (an ELF vmcore with kernel virtual addresses, written in
+      place) make task I's tasks.next (the member that links init_task
+      and init both ways) either "poison" (0xdead000000000100,
+      LIST_POISON1) or "loop" (task I-3's list_head); prints the offset
 """
 import json
 import re
@@ -93,7 +98,54 @@ def bt(sysrq_path, bt_path):
     print("stacks %d equal %d" % (len(want), equal))
 
 
+def corrupt(dump, ps_path, index, mode):
+    import struct
+    tasks = json.load(open(ps_path))["tasks"]
+    with open(dump, "r+b") as f:
+        hdr = f.read(64)
+        phoff, = struct.unpack_from("<Q", hdr, 32)
+        phentsize, phnum = struct.unpack_from("<HH", hdr, 54)
+        loads = []
+        for i in range(phnum):
+            f.seek(phoff + i * phentsize)
+            ph = f.read(56)
+            typ, = struct.unpack_from("<I", ph, 0)
+            off, vaddr, _, filesz = struct.unpack_from("<QQQQ", ph, 8)
+            if typ == 1:
+                loads.append((vaddr, off, filesz))
+
+        def offset_of(va):
+            for vaddr, off, filesz in loads:
+                if vaddr <= va < vaddr + filesz:
+                    return off + va - vaddr
+            sys.exit("0x%x is not in the dump" % va)
+
+        def u64(va):
+            f.seek(offset_of(va))
+            return struct.unpack("<Q", f.read(8))[0]
+
+        # init_task's tasks.next is init's tasks: no other list links
+        # them at the same member both ways
+        t0 = int(tasks[0]["address"], 16)
+        t1 = int(tasks[1]["address"], 16)
+        for member in range(0, 8192, 8):
+            if (u64(t0 + member) == t1 + member and
+                    u64(t1 + member + 8) == t0 + member):
+                break
+        else:
+            sys.exit("no tasks member found")
+        a = int(tasks[index]["address"], 16)
+        bad = (0xdead000000000100 if mode == "poison" else
+               int(tasks[index - 3]["address"], 16) + member)
+        f.seek(offset_of(a + member))
+        f.write(struct.pack("<Q", bad))
+        print(member)
+
+
 if __name__ == "__main__":
-    if len(sys.argv) != 4 or sys.argv[1] not in ("ps", "bt"):
+    if len(sys.argv) == 6 and sys.argv[1] == "corrupt":
+        corrupt(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
+    elif len(sys.argv) != 4 or sys.argv[1] not in ("ps", "bt"):
         sys.exit(__doc__)
-    (ps if sys.argv[1] == "ps" else bt)(sys.argv[2], sys.argv[3])
+    else:
+        (ps if sys.argv[1] == "ps" else bt)(sys.argv[2], sys.argv[3])

@@ -126,6 +126,36 @@ jq_check "bt --state S: sleeping tasks only, kthreadd among them" "$WORK/s.json"
 check "bt --pid of no task: exit 1, says so" \
 	test $? = 1 -a -n "$(grep 'no task matched' "$WORK/none.err")"
 
+# A broken task list, on a copy: task 10's next poisoned, then looping
+cp "$dir/vmcore-paging.elf" "$WORK/broken.elf"
+if python3 "$compare" corrupt "$WORK/broken.elf" "$p" 10 poison >"$WORK/member" 2>&1; then
+	"$CRASHTRIAGE" ps --json "$WORK/broken.elf" >"$WORK/broken.json" 2>/dev/null
+	jq_check "broken list: the tasks before the break, and where it broke" "$WORK/broken.json" \
+		'(.tasks | length) == 11 + ([.tasks[] | select(.comm | test("^swapper/[1-9]"))] | length)
+		 and ([.notes[] | select(test("the task list broken after 10 tasks .*after mm_percpu_wq.*next is 0xdead000000000100, list poison"))] | length == 1)'
+	cp "$dir/vmcore-paging.elf" "$WORK/broken.elf"
+	python3 "$compare" corrupt "$WORK/broken.elf" "$p" 10 loop >/dev/null
+	"$CRASHTRIAGE" ps --json "$WORK/broken.elf" >"$WORK/loop.json" 2>/dev/null
+	jq_check "looping list: stopped, the loop said" "$WORK/loop.json" \
+		'[.notes[] | select(test("the task list: the back link|loops back to the task at 0x[0-9a-f]+ after 10 tasks"))]
+		 | length >= 1 and (map(select(test("loops back"))) | length == 1)'
+else
+	not_ok "the copy's task list can be corrupted"
+	sed 's/^/# /' "$WORK/member"
+fi
+# A dump cut at 60%: tasks still listed, what is lost said
+head -c $(( $(stat -c %s "$dir/vmcore-paging.elf") * 60 / 100 )) \
+	"$dir/vmcore-paging.elf" >"$WORK/broken.elf"
+"$CRASHTRIAGE" ps --json "$WORK/broken.elf" >"$WORK/cut.json" 2>/dev/null
+jq_check "cut dump: the tasks listed, the cut and the unknown panicking task said" "$WORK/cut.json" \
+	'(.tasks | length > 30) and
+	 ([.notes[] | select(test("cut off"))] | length >= 1) and
+	 ([.notes[] | select(test("panicking task is unknown"))] | length == 1)'
+"$CRASHTRIAGE" bt --all --json "$WORK/broken.elf" >"$WORK/cutbt.json" 2>/dev/null
+jq_check "cut dump: bt --all gives every stack, each saying how it ended" "$WORK/cutbt.json" \
+	'(.stacks | length > 30) and ([.stacks[] | .end | length > 0] | all)'
+rm -f "$WORK/broken.elf"
+
 # analyze: the panicking task's ORC stack joins the case
 "$CRASHTRIAGE" analyze --json "$dir/vmcore-paging.elf" >"$WORK/an.json" 2>/dev/null
 jq_check "analyze: the panicking task's ORC stack is a backtrace of reliable frames" "$WORK/an.json" \
