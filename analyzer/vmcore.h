@@ -226,4 +226,13 @@ struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
 				  struct ct_kstack *ret);
 void ct_kstack_deinit(struct ct_kstack *s);
 
+/* The CPUs whose registers the dump holds (its NT_PRSTATUS notes, in
+ * order: QEMU's are vCPU numbers). */
+size_t ct_kernel_cpu_count(const struct ct_kernel *k);
+/* Unwind from CPU cpu's registers with ORC, with no task behind it: what
+ * is left when the kernel has no BTF (no tasks).  CT_ERROR_NOT_FOUND when
+ * the dump has no registers for it or the kernel no ORC. */
+struct ct_error *ct_kernel_unwind_cpu(struct ct_kernel *k, size_t cpu,
+				      struct ct_kstack *ret);
+
 #endif /* CT_VMCORE_H */

@@ -56,10 +56,12 @@ struct ct_ktask;
 struct ct_strbuf;
 /* Open the kernel dump path, its tasks' reader and its tasks (cmd-ps.c),
  * printing the error (and, unless quiet, what could not be read) on
- * failure: CLI_EXIT_OK with all set, else an exit code. */
-int cli_kernel_open(const char *path, bool quiet, struct ct_vmcore **ret_vc,
-		    struct ct_kernel **ret_k, const struct ct_ktask **ret_tasks,
-		    size_t *ret_count);
+ * failure: CLI_EXIT_OK with all set, else an exit code.  Without
+ * need_tasks, tasks that cannot be read (no BTF) are said (unless quiet)
+ * and leave *ret_count 0. */
+int cli_kernel_open(const char *path, bool quiet, bool need_tasks,
+		    struct ct_vmcore **ret_vc, struct ct_kernel **ret_k,
+		    const struct ct_ktask **ret_tasks, size_t *ret_count);
 /* Say on stderr what of the dump and its kernel could not be read. */
 void cli_kernel_notes(const char *path, struct ct_vmcore *vc,
 		      struct ct_kernel *k);

@@ -23,7 +23,8 @@ const char cmd_bt_usage[] =
 	"(code of a module without its ORC), the rest of the stack is scanned and those frames are\n"
 	"marked '?', as the kernel marks them.  Each stack ends with how it\n"
 	"ended.  Without an option: the panicking task (else every task that\n"
-	"was running on a CPU).\n"
+	"was running on a CPU).  A kernel without BTF has no tasks to show:\n"
+	"then every CPU's stack is unwound from its registers instead.\n"
 	"\n"
 	"  --all      every task\n"
 	"  --pid N    the task with pid N\n"
@@ -53,8 +54,12 @@ static void frame_text(const struct ct_kframe *f, size_t n)
 static void stack_json(struct ct_strbuf *sb, const struct ct_ktask *t,
 		       const struct ct_kstack *s, const char *why)
 {
-	ct_strbuf_puts(sb, "{\"task\":");
-	cli_ktask_json(sb, t);
+	if (t) {
+		ct_strbuf_puts(sb, "{\"task\":");
+		cli_ktask_json(sb, t);
+	} else {
+		ct_strbuf_puts(sb, "{\"task\":null");
+	}
 	if (why) {
 		ct_strbuf_puts(sb, ",\"error\":");
 		ct_strbuf_json_string(sb, why);
@@ -91,6 +96,68 @@ static void stack_json(struct ct_strbuf *sb, const struct ct_ktask *t,
 			  s->scanned ? "true" : "false");
 }
 
+/* Print stack s (or why there is none) under a header already printed. */
+static void stack_text(const struct ct_kstack *s, const char *why)
+{
+	if (why) {
+		printf(" (no stack: %s)\n", cli_vis(why));
+		return;
+	}
+	if (s->regs_cpu >= 0)
+		printf(" from the registers of cpu%d\n", s->regs_cpu);
+	else
+		printf(" from its %s\n", s->start);
+	for (size_t f = 0; f < s->count; f++)
+		frame_text(&s->frames[f], f);
+	printf(" -- %s\n", cli_vis(s->end ? s->end : ""));
+}
+
+/* Show the nth stack shown: s, or err when there is none (freed here,
+ * as s is), of task t, or of CPU cpu when t is NULL. */
+static void show_stack(struct ct_strbuf *sb, bool json, size_t nth,
+		       const struct ct_ktask *t, size_t cpu,
+		       struct ct_kstack *s, struct ct_error *err)
+{
+	const char *why = err ? err->message : NULL;
+	if (json) {
+		if (nth)
+			ct_strbuf_putc(sb, ',');
+		stack_json(sb, t, s, why);
+	} else if (t) {
+		printf("%sPID: %-6d TASK: 0x%llx  CPU: %d  STATE: %c  "
+		       "COMMAND: \"%s\"%s\n", nth ? "\n" : "", t->pid,
+		       (unsigned long long)t->address, t->cpu, t->state,
+		       cli_vis(t->comm), t->panicking ? "  (panicking)" : "");
+		stack_text(s, why);
+	} else {
+		printf("%sCPU %zu (no task: no BTF)\n", nth ? "\n" : "", cpu);
+		stack_text(s, why);
+	}
+	if (err)
+		ct_error_destroy(err);
+	else
+		ct_kstack_deinit(s);
+}
+
+/* Every CPU's stack from its registers, for a kernel without tasks. */
+static int cpu_stacks(struct ct_vmcore *vc, struct ct_kernel *k, bool json,
+		      bool quiet, const char *path)
+{
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	size_t n = ct_kernel_cpu_count(k);
+	if (json)
+		ct_strbuf_puts(&sb, "{\"stacks\":[");
+	for (size_t c = 0; c < n; c++) {
+		struct ct_kstack s;
+		struct ct_error *err = ct_kernel_unwind_cpu(k, c, &s);
+		show_stack(&sb, json, c, NULL, c, &s, err);
+	}
+	if (json)
+		ct_strbuf_puts(&sb, "],");
+	cli_kernel_finish(&sb, json, quiet, path, vc, k);
+	return n ? CLI_EXIT_OK : CLI_EXIT_FAILED;
+}
+
 int cmd_bt(int argc, char **argv)
 {
 	bool json = false, quiet = false, all = false;
@@ -123,9 +190,15 @@ int cmd_bt(int argc, char **argv)
 	struct ct_kernel *k;
 	const struct ct_ktask *tasks;
 	size_t n;
-	rc = cli_kernel_open(path, quiet, &vc, &k, &tasks, &n);
+	rc = cli_kernel_open(path, quiet, false, &vc, &k, &tasks, &n);
 	if (rc != CLI_EXIT_OK)
 		return rc;
+	if (!n) {	/* no tasks (no BTF): the CPUs' registers */
+		rc = cpu_stacks(vc, k, json, quiet, path);
+		ct_kernel_destroy(k);
+		ct_vmcore_destroy(vc);
+		return rc;
+	}
 	bool any_panicking = false;
 	for (size_t i = 0; i < n; i++)
 		any_panicking |= tasks[i].panicking;
@@ -143,37 +216,8 @@ int cmd_bt(int argc, char **argv)
 			continue;
 		struct ct_kstack s;
 		struct ct_error *err = ct_kernel_unwind(k, i, &s);
-		const char *why = NULL;
-		if (err)
-			why = err->message;
-		if (json) {
-			if (shown)
-				ct_strbuf_putc(&sb, ',');
-			stack_json(&sb, t, &s, why);
-		} else {
-			printf("%sPID: %-6d TASK: 0x%llx  CPU: %d  STATE: %c  "
-			       "COMMAND: \"%s\"%s\n", shown ? "\n" : "",
-			       t->pid, (unsigned long long)t->address, t->cpu,
-			       t->state, cli_vis(t->comm),
-			       t->panicking ? "  (panicking)" : "");
-			if (why) {
-				printf(" (no stack: %s)\n", cli_vis(why));
-			} else {
-				if (s.regs_cpu >= 0)
-					printf(" from the registers of cpu%d\n",
-					       s.regs_cpu);
-				else
-					printf(" from its %s\n", s.start);
-				for (size_t f = 0; f < s.count; f++)
-					frame_text(&s.frames[f], f);
-				printf(" -- %s\n", cli_vis(s.end ? s.end : ""));
-			}
-		}
+		show_stack(&sb, json, shown, t, 0, &s, err);
 		shown++;
-		if (err)
-			ct_error_destroy(err);
-		else
-			ct_kstack_deinit(&s);
 	}
 	if (json)
 		ct_strbuf_puts(&sb, "],");

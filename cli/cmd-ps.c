@@ -36,9 +36,9 @@ const char cmd_ps_usage[] =
 	"exit status: 0 when the tasks were listed, 1 when the dump cannot be\n"
 	"read or its kernel has no BTF, 2 on usage errors\n";
 
-int cli_kernel_open(const char *path, bool quiet, struct ct_vmcore **ret_vc,
-		    struct ct_kernel **ret_k, const struct ct_ktask **ret_tasks,
-		    size_t *ret_count)
+int cli_kernel_open(const char *path, bool quiet, bool need_tasks,
+		    struct ct_vmcore **ret_vc, struct ct_kernel **ret_k,
+		    const struct ct_ktask **ret_tasks, size_t *ret_count)
 {
 	struct ct_vmcore *vc;
 	struct ct_error *err = ct_vmcore_open_file(path, &vc);
@@ -50,10 +50,17 @@ int cli_kernel_open(const char *path, bool quiet, struct ct_vmcore **ret_vc,
 	err = ct_kernel_open(vc, &k);
 	if (!err) {
 		err = ct_kernel_tasks(k, ret_tasks, ret_count);
-		if (err && !quiet)
-			cli_kernel_notes(path, vc, k);
-		if (err)
+		if (err && !need_tasks) {
+			if (!quiet)
+				cli_error(err);
+			*ret_tasks = NULL;
+			*ret_count = 0;
+			err = NULL;
+		} else if (err) {
+			if (!quiet)
+				cli_kernel_notes(path, vc, k);
 			ct_kernel_destroy(k);
+		}
 	}
 	if (err) {
 		cli_error(err);
@@ -186,7 +193,7 @@ int cmd_ps(int argc, char **argv)
 	struct ct_kernel *k;
 	const struct ct_ktask *tasks;
 	size_t n;
-	rc = cli_kernel_open(path, quiet, &vc, &k, &tasks, &n);
+	rc = cli_kernel_open(path, quiet, true, &vc, &k, &tasks, &n);
 	if (rc != CLI_EXIT_OK)
 		return rc;
 	if (modules) {

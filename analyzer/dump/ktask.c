@@ -682,66 +682,50 @@ static const struct ct_vmcore_cpu *cpu_regs(struct ct_kernel *k, int cpu,
 	return NULL;
 }
 
-struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
-				  struct ct_kstack *ret)
+/* The walk's tables: the kernel's ORC and its modules'. */
+static struct ct_error *walk_input(struct ct_kernel *k,
+				   struct ct_orc_walk_input *in)
 {
-	if (!k->tasks_read || i >= k->task_count)
-		return ct_error_create(CT_ERROR_INVALID_ARGUMENT, "no task %zu",
-				       i);
-	struct ct_error *perr = prepare_unwind(k);
-	if (perr)
-		return perr;
+	struct ct_error *err = prepare_unwind(k);
+	if (err)
+		return err;
 	if (!k->orc.count)
 		return ct_error_create(CT_ERROR_NOT_FOUND, "no ORC: stacks "
 				       "cannot be unwound");
-	const struct ct_ktask *t = &k->tasks[i];
-	struct ct_orc_walk_input in = {
+	*in = (struct ct_orc_walk_input){
 		.orc = &k->orc, .km = k->km,
 		.text_lo = k->text_lo, .text_hi = k->text_hi,
 		.init_lo = k->init_lo, .init_hi = k->init_hi,
 		.modules = k->mod_orc, .module_count = k->mod_orc_count,
 	};
-	uint64_t stack;
-	if (ct_kmem_read_u64(k->km, t->address + k->lay.stack, &stack) &&
-	    stack && !(stack & 7)) {
-		in.stack_lo = stack;
-		in.stack_hi = stack + THREAD_SIZE;
+	return NULL;
+}
+
+/* Start in from a CPU's registers (cpu: its number, for ret). */
+static void start_from_regs(struct ct_orc_walk_input *in,
+			    const struct ct_vmcore_cpu *regs, int cpu,
+			    struct ct_kstack *ret)
+{
+	in->ip = regs->pc;
+	in->sp = regs->sp;
+	in->bp = regs->fp;
+	in->signal = true;
+	ret->start = "registers";
+	ret->regs_cpu = cpu;
+	/* the CPU may be on another stack (interrupt, exception) */
+	if (in->sp < in->stack_lo || in->sp >= in->stack_hi) {
+		in->stack_lo = in->sp & ~(uint64_t)(THREAD_SIZE - 1);
+		in->stack_hi = in->stack_lo + THREAD_SIZE;
 	}
-	memset(ret, 0, sizeof(*ret));
-	ret->regs_cpu = -1;
-	const struct ct_vmcore_cpu *regs =
-		t->on_cpu ? cpu_regs(k, t->current_cpu, t) : NULL;
-	if (regs) {
-		in.ip = regs->pc;
-		in.sp = regs->sp;
-		in.bp = regs->fp;
-		in.signal = true;
-		ret->start = "registers";
-		ret->regs_cpu = t->current_cpu;
-		/* the CPU may be on another stack (interrupt, exception) */
-		if (in.sp < in.stack_lo || in.sp >= in.stack_hi) {
-			in.stack_lo = in.sp & ~(uint64_t)(THREAD_SIZE - 1);
-			in.stack_hi = in.stack_lo + THREAD_SIZE;
-		}
-	} else {
-		uint64_t sp, rf;
-		if (!ct_kmem_read_u64(k->km, t->address + k->lay.thread_sp,
-				      &sp) ||
-		    !ct_kmem_read_u64(k->km, sp + k->lay.frame_bp, &in.bp) ||
-		    !ct_kmem_read_u64(k->km, sp + k->lay.frame_ret, &rf))
-			return ct_error_create(CT_ERROR_NOT_FOUND, "the saved "
-					       "stack pointer of pid %d cannot "
-					       "be read", t->pid);
-		in.ip = rf;
-		in.sp = sp + k->lay.frame_size;
-		uint64_t rff;
-		in.signal = sym_addr(k, "ret_from_fork", &rff) && rf == rff;
-		ret->start = t->on_cpu ? "saved stack pointer (running: no "
-					 "registers for its CPU, stale)"
-				       : "saved stack pointer";
-	}
+}
+
+/* Walk from in and name the frames into ret (start, regs_cpu set). */
+static struct ct_error *walk_named(struct ct_kernel *k,
+				   const struct ct_orc_walk_input *in,
+				   struct ct_kstack *ret)
+{
 	struct ct_orc_trace tr;
-	struct ct_error *err = ct_orc_walk(&in, &tr);
+	struct ct_error *err = ct_orc_walk(in, &tr);
 	if (err)
 		return err;
 	ret->frames = calloc(tr.count ? tr.count : 1, sizeof(*ret->frames));
@@ -773,4 +757,67 @@ struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
 	ret->scanned = tr.scanned;
 	ct_orc_trace_deinit(&tr);
 	return NULL;
+}
+
+struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
+				  struct ct_kstack *ret)
+{
+	if (!k->tasks_read || i >= k->task_count)
+		return ct_error_create(CT_ERROR_INVALID_ARGUMENT, "no task %zu",
+				       i);
+	struct ct_orc_walk_input in;
+	struct ct_error *err = walk_input(k, &in);
+	if (err)
+		return err;
+	const struct ct_ktask *t = &k->tasks[i];
+	uint64_t stack;
+	if (ct_kmem_read_u64(k->km, t->address + k->lay.stack, &stack) &&
+	    stack && !(stack & 7)) {
+		in.stack_lo = stack;
+		in.stack_hi = stack + THREAD_SIZE;
+	}
+	memset(ret, 0, sizeof(*ret));
+	ret->regs_cpu = -1;
+	const struct ct_vmcore_cpu *regs =
+		t->on_cpu ? cpu_regs(k, t->current_cpu, t) : NULL;
+	if (regs) {
+		start_from_regs(&in, regs, t->current_cpu, ret);
+	} else {
+		uint64_t sp, rf;
+		if (!ct_kmem_read_u64(k->km, t->address + k->lay.thread_sp,
+				      &sp) ||
+		    !ct_kmem_read_u64(k->km, sp + k->lay.frame_bp, &in.bp) ||
+		    !ct_kmem_read_u64(k->km, sp + k->lay.frame_ret, &rf))
+			return ct_error_create(CT_ERROR_NOT_FOUND, "the saved "
+					       "stack pointer of pid %d cannot "
+					       "be read", t->pid);
+		in.ip = rf;
+		in.sp = sp + k->lay.frame_size;
+		uint64_t rff;
+		in.signal = sym_addr(k, "ret_from_fork", &rff) && rf == rff;
+		ret->start = t->on_cpu ? "saved stack pointer (running: no "
+					 "registers for its CPU, stale)"
+				       : "saved stack pointer";
+	}
+	return walk_named(k, &in, ret);
+}
+
+size_t ct_kernel_cpu_count(const struct ct_kernel *k)
+{
+	return k->vc->cpu_count;
+}
+
+struct ct_error *ct_kernel_unwind_cpu(struct ct_kernel *k, size_t cpu,
+				      struct ct_kstack *ret)
+{
+	if (cpu >= k->vc->cpu_count || !k->vc->cpus[cpu].has_regs)
+		return ct_error_create(CT_ERROR_NOT_FOUND, "no registers for "
+				       "cpu%zu in the dump", cpu);
+	struct ct_orc_walk_input in;
+	struct ct_error *err = walk_input(k, &in);
+	if (err)
+		return err;
+	memset(ret, 0, sizeof(*ret));
+	start_from_regs(&in, &k->vc->cpus[cpu], (int)cpu, ret);
+	return walk_named(k, &in, ret);
 }

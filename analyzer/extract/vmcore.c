@@ -300,13 +300,15 @@ static struct ct_error *add_cpus(struct ct_case *c, struct ct_vmcore *vc,
 
 enum { BLOCKED_STACKS_MAX = 32 };	/* D-state stacks added to a case */
 
-/* Task i's ORC-unwound stack as a backtrace labelled label. */
+/* Task i's ORC-unwound stack (or, with no tasks, cpu i's: cpu) as a
+ * backtrace labelled label. */
 static struct ct_error *add_task_stack(struct ct_case *c, struct ct_kernel *k,
-				       size_t i, const char *label,
+				       size_t i, bool cpu, const char *label,
 				       struct ct_origin o)
 {
 	struct ct_kstack s;
-	struct ct_error *err = ct_kernel_unwind(k, i, &s);
+	struct ct_error *err = cpu ? ct_kernel_unwind_cpu(k, i, &s)
+				   : ct_kernel_unwind(k, i, &s);
 	if (err) {
 		if (err == &ct_enomem)
 			return err;
@@ -404,7 +406,13 @@ static struct ct_error *add_task_stacks(struct ct_case *c,
 		} else {
 			continue;
 		}
-		err = add_task_stack(c, k, i, label, o);
+		err = add_task_stack(c, k, i, false, label, o);
+	}
+	/* no tasks (no BTF): ORC still unwinds the CPUs' registers */
+	for (size_t i = 0; terr && !err && i < ct_kernel_cpu_count(k); i++) {
+		char label[64];
+		snprintf(label, sizeof(label), "cpu%zu registers, ORC", i);
+		err = add_task_stack(c, k, i, true, label, o);
 	}
 	if (!err && dropped)
 		err = ct_case_add_note(c, "'%s': %zu more blocked tasks' stacks "

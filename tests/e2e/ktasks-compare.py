@@ -19,9 +19,12 @@ guest kernel printed itself (tests/e2e/run-vmcore-tasks.sh).
       place) make task I's tasks.next (the member that links init_task
       and init both ways) either "poison" (0xdead000000000100,
       LIST_POISON1) or "loop" (task I-3's list_head); prints the offset
+  ktasks-compare.py poke DUMP VADDR VALUE
+      write the u64 VALUE at kernel virtual address VADDR of DUMP
 """
 import json
 import re
+import struct
 import sys
 
 
@@ -98,27 +101,43 @@ def bt(sysrq_path, bt_path):
     print("stacks %d equal %d" % (len(want), equal))
 
 
+def elf_loads(f):
+    """The PT_LOADs of the ELF file f: (vaddr, offset, filesz)."""
+    f.seek(0)
+    hdr = f.read(64)
+    phoff, = struct.unpack_from("<Q", hdr, 32)
+    phentsize, phnum = struct.unpack_from("<HH", hdr, 54)
+    loads = []
+    for i in range(phnum):
+        f.seek(phoff + i * phentsize)
+        ph = f.read(56)
+        typ, = struct.unpack_from("<I", ph, 0)
+        off, vaddr, _, filesz = struct.unpack_from("<QQQQ", ph, 8)
+        if typ == 1:
+            loads.append((vaddr, off, filesz))
+    return loads
+
+
+def file_offset(loads, va):
+    for vaddr, off, filesz in loads:
+        if vaddr <= va < vaddr + filesz:
+            return off + va - vaddr
+    sys.exit("0x%x is not in the dump" % va)
+
+
+def poke(dump, va, value):
+    with open(dump, "r+b") as f:
+        f.seek(file_offset(elf_loads(f), va))
+        f.write(struct.pack("<Q", value))
+
+
 def corrupt(dump, ps_path, index, mode):
-    import struct
     tasks = json.load(open(ps_path))["tasks"]
     with open(dump, "r+b") as f:
-        hdr = f.read(64)
-        phoff, = struct.unpack_from("<Q", hdr, 32)
-        phentsize, phnum = struct.unpack_from("<HH", hdr, 54)
-        loads = []
-        for i in range(phnum):
-            f.seek(phoff + i * phentsize)
-            ph = f.read(56)
-            typ, = struct.unpack_from("<I", ph, 0)
-            off, vaddr, _, filesz = struct.unpack_from("<QQQQ", ph, 8)
-            if typ == 1:
-                loads.append((vaddr, off, filesz))
+        loads = elf_loads(f)
 
         def offset_of(va):
-            for vaddr, off, filesz in loads:
-                if vaddr <= va < vaddr + filesz:
-                    return off + va - vaddr
-            sys.exit("0x%x is not in the dump" % va)
+            return file_offset(loads, va)
 
         def u64(va):
             f.seek(offset_of(va))
@@ -143,7 +162,9 @@ def corrupt(dump, ps_path, index, mode):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) == 6 and sys.argv[1] == "corrupt":
+    if len(sys.argv) == 5 and sys.argv[1] == "poke":
+        poke(sys.argv[2], int(sys.argv[3], 16), int(sys.argv[4], 16))
+    elif len(sys.argv) == 6 and sys.argv[1] == "corrupt":
         corrupt(sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5])
     elif len(sys.argv) != 4 or sys.argv[1] not in ("ps", "bt"):
         sys.exit(__doc__)

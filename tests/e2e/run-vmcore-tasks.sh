@@ -143,6 +143,25 @@ else
 	not_ok "the copy's task list can be corrupted"
 	sed 's/^/# /' "$WORK/member"
 fi
+# BTF that does not parse (its magic overwritten): said plainly; bt and
+# analyze unwind the CPUs' registers instead of tasks
+cp "$dir/vmcore-paging.elf" "$WORK/broken.elf"
+btf=$("$CRASHTRIAGE" dmesg --kallsyms "$dir/vmcore-paging.elf" |
+	awk '$3 == "__start_BTF" { print $1 }')
+python3 "$compare" poke "$WORK/broken.elf" "$btf" 0
+"$CRASHTRIAGE" ps "$WORK/broken.elf" >/dev/null 2>"$WORK/nobtf.err"
+check "no BTF: ps fails, saying the BTF does not parse" \
+	test $? = 1 -a -n "$(grep 'no tasks: the BTF blob of .* does not parse' "$WORK/nobtf.err")"
+"$CRASHTRIAGE" bt --json "$WORK/broken.elf" >"$WORK/nobtf.json" 2>/dev/null
+jq_check "no BTF: bt unwinds cpu0 from its registers, through the sysrq path" "$WORK/nobtf.json" \
+	'.stacks[0].task == null and .stacks[0].regs_cpu == 0 and
+	 .stacks[0].complete and
+	 ([.stacks[0].frames[].function] | index("sysrq_handle_crash") != null)'
+"$CRASHTRIAGE" analyze --json "$WORK/broken.elf" >"$WORK/nobtf-an.json" 2>/dev/null
+jq_check "no BTF: analyze has cpu0's ORC stack and says why there are no tasks" "$WORK/nobtf-an.json" \
+	'([.backtraces[].label] | index("cpu0 registers, ORC") != null) and
+	 ([.notes[] | select(test("does not parse"))] | length >= 1)'
+
 # A dump cut at 60%: tasks still listed, what is lost said
 head -c $(( $(stat -c %s "$dir/vmcore-paging.elf") * 60 / 100 )) \
 	"$dir/vmcore-paging.elf" >"$WORK/broken.elf"
