@@ -542,6 +542,8 @@ struct ct_kbtf;
 struct ct_kbtf_field {
 	uint64_t offset;
 	uint64_t size;
+	const char *type_name;	/* its struct or union's name, NULL for
+				 * other types; valid while the BTF is */
 };
 
 /* Parse the raw BTF blob [data, data+len) (copied: data may go) with

@@ -264,5 +264,9 @@ bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 		return false;
 	ret->offset = bits / 8;
 	ret->size = (uint64_t)size;
+	const struct btf_type *mt = strip(b, &mtype);
+	const char *name = mt && btf_is_composite(mt)
+		? bpf.btf__name_by_offset(b->btf, mt->name_off) : NULL;
+	ret->type_name = name && name[0] ? name : NULL;
 	return true;
 }

@@ -133,6 +133,11 @@ if python3 "$compare" corrupt "$WORK/broken.elf" "$p" 10 poison >"$WORK/member" 
 	jq_check "broken list: the tasks before the break, and where it broke" "$WORK/broken.json" \
 		'(.tasks | length) == 11 + ([.tasks[] | select(.comm | test("^swapper/[1-9]"))] | length)
 		 and ([.notes[] | select(test("the task list broken after 10 tasks .*after mm_percpu_wq.*next is 0xdead000000000100, list poison"))] | length == 1)'
+	"$CRASHTRIAGE" walk --json "$WORK/broken.elf" --root init_task --type task_struct \
+		--member tasks --elem-type task_struct --link tasks >"$WORK/bwalk.json" 2>/dev/null
+	jq_check "walk (BTF): the poisoned next found at element 9, the rest recovered from the tail" "$WORK/bwalk.json" \
+		'.count == 10 and .findings[0].kind == "poison" and
+		 .findings[0].element == 9 and .recovered.count > 20 and .recovered.joined == 9'
 	cp "$dir/vmcore-paging.elf" "$WORK/broken.elf"
 	python3 "$compare" corrupt "$WORK/broken.elf" "$p" 10 loop >/dev/null
 	"$CRASHTRIAGE" ps --json "$WORK/broken.elf" >"$WORK/loop.json" 2>/dev/null
@@ -143,6 +148,22 @@ else
 	not_ok "the copy's task list can be corrupted"
 	sed 's/^/# /' "$WORK/member"
 fi
+# walk: kernel lists and trees with the engines of user cores, BTF offsets
+"$CRASHTRIAGE" walk --json "$dir/vmcore-paging.elf" --root init_task --type task_struct \
+	--member tasks --elem-type task_struct --link tasks >"$WORK/walk.json" 2>"$WORK/walk.err"
+check "walk init_task.tasks: exit 0" test $? = 0
+n=$(jq '[.tasks[] | select(.pid != 0)] | length' "$p")
+jq_check "walk init_task.tasks: every task ps lists but init_task, no findings" "$WORK/walk.json" \
+	".count == $n and (.findings | length == 0) and .kind == \"list_head\""
+"$CRASHTRIAGE" walk --json "$dir/vmcore-paging.elf" --root init_task --type task_struct \
+	--member children --elem-type task_struct --link sibling >"$WORK/children.json" 2>/dev/null
+jq_check "walk init_task.children: init and kthreadd" "$WORK/children.json" \
+	'.count == 2 and (.findings | length == 0)'
+"$CRASHTRIAGE" walk --json "$dir/vmcore-paging.elf" --root vmap_area_root \
+	--kind linux-rb --elem-type vmap_area --link rb_node >"$WORK/rb.json" 2>/dev/null
+jq_check "walk vmap_area_root: a red-black tree checked in order, clean" "$WORK/rb.json" \
+	'.kind == "linux-rb" and .count > 10 and (.findings | length == 0)'
+
 # BTF that does not parse (its magic overwritten): said plainly; bt and
 # analyze unwind the CPUs' registers instead of tasks
 cp "$dir/vmcore-paging.elf" "$WORK/broken.elf"
@@ -223,6 +244,10 @@ if more_dumps hung; then
 hdir=$more
 hd=$hdir/vmcore.kdump-flat
 "$CRASHTRIAGE" ps --modules --json "$hd" >"$WORK/mods.json" 2>/dev/null
+"$CRASHTRIAGE" walk --json "$hd" --root modules --elem-type module --link list \
+	>"$WORK/mwalk.json" 2>/dev/null
+jq_check "walk modules: both modules, the list clean" "$WORK/mwalk.json" \
+	'.count == 2 and (.findings | length == 0)'
 jq_check "ps --modules: ct_hang 1.2.3 with its own ORC and symbols, and qemu_fw_cfg" "$WORK/mods.json" \
 	'([.modules[] | select(.name == "ct_hang")][0] | .version == "1.2.3"
 	  and .state == "live" and .orc_entries > 0 and .symbols >= 2) and
