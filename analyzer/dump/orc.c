@@ -330,20 +330,20 @@ static struct ct_error *walk_frames(struct walk *w)
 				    (unsigned long long)ip, e.sp_reg);
 			return err ? err : scan(w, sp);
 		}
-		uint64_t nip, nregs = 0;
+		uint64_t nip, nregs = 0, isp = 0; /* isp: the interrupted sp */
 		bool nfull = false, nsignal;
 		if (e.type == CT_ORC_TYPE_CALL) {
 			ok = read_word(w, nsp - 8, &nip);
 			nsignal = e.signal;
 		} else if (e.type == CT_ORC_TYPE_REGS) {
 			ok = read_word(w, nsp + PTREGS_IP, &nip) &&
-			     read_word(w, nsp + PTREGS_SP, &v);
+			     read_word(w, nsp + PTREGS_SP, &isp);
 			nregs = nsp;
 			nfull = true;
 			nsignal = true;
 		} else {	/* regs-partial: an iret frame at nsp */
 			ok = read_word(w, nsp, &nip) &&
-			     read_word(w, nsp + PTREGS_SP - PTREGS_IP, &v);
+			     read_word(w, nsp + PTREGS_SP - PTREGS_IP, &isp);
 			nregs = nsp - IRET_FRAME_OFFSET;
 			nsignal = true;
 		}
@@ -379,7 +379,7 @@ static struct ct_error *walk_frames(struct walk *w)
 			return err ? err : scan(w, sp);
 		}
 		if (e.type != CT_ORC_TYPE_CALL)
-			nsp = v;	/* the interrupted stack pointer */
+			nsp = isp;	/* the interrupted stack pointer */
 		else if (nsp <= sp) {
 			err = ended(t, false, "the stack pointer goes down at "
 				    "0x%llx (0x%llx to 0x%llx): a loop or "

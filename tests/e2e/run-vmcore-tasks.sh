@@ -265,6 +265,25 @@ sum=$(tail -n1 "$WORK/hbt.txt")
 	not_ok "bt: the blocked stacks equal the hung-task detector's reports ($sum)"
 	sed 's/^/# /' "$WORK/hbt.txt" | head -20
 }
+"$CRASHTRIAGE" bt --all --json "$hd" >"$WORK/hall.json" 2>/dev/null
+jq_check "bt (2 CPUs): cpu0's idle task from its registers, through the reboot IPI's pt_regs and the IRQ stack, to start_kernel" "$WORK/hall.json" \
+	'[.stacks[] | select(.task.pid == 0)][0] | .regs_cpu == 0 and .complete
+	 and ([.frames[] | select(.regs) | .function] == ["asm_sysvec_reboot"])
+	 and ([.frames[].function] | index("do_idle") != null and
+	      index("start_kernel") != null)'
+jq_check "bt --all (2 CPUs): every stack complete by ORC" "$WORK/hall.json" \
+	'[.stacks[] | .complete and (.scanned | not)] | all'
+sed -n '/Kernel panic - not syncing/,/<\/TASK>/p' "$hdir/serial.log" |
+	sed -n 's/^\[ *[0-9.]*\]  \([A-Za-z_][A-Za-z0-9_.]*\)+0x.*/\1/p' |
+	sed -n '/^panic$/,$p' >"$WORK/hwant.txt"
+jq -r '.stacks[] | select(.task.panicking) | .frames[] | select(.reliable)
+	| .function' "$WORK/hall.json" | sed -n '/^panic$/,$p' >"$WORK/hgot.txt"
+if [ -s "$WORK/hwant.txt" ] && cmp -s "$WORK/hwant.txt" "$WORK/hgot.txt"; then
+	ok "bt: khungtaskd on cpu1, from panic on, the guest's Call Trace"
+else
+	not_ok "bt: khungtaskd on cpu1, from panic on, the guest's Call Trace"
+	diff "$WORK/hwant.txt" "$WORK/hgot.txt" | sed 's/^/# /'
+fi
 "$CRASHTRIAGE" analyze --json "$hd" >"$WORK/han.json" 2>/dev/null
 jq_check "analyze: hung task; the blocked tasks' ORC stacks; the module's version fact" "$WORK/han.json" \
 	'.panic.kind == "hung-task" and

@@ -149,6 +149,20 @@ def orc_seeds():
                      0x7ffc0000)
     seeds["regs-user-v3"] = orc_input(3, 1, TEXT_VA + 0x20, STACK_VA + 0x100,
                                       0, table, bytes(stack))
+    # version 1: an interrupt's pt_regs in kernel mode, then the
+    # interrupted function's caller (the frame pointer in pt_regs is no
+    # stack pointer)
+    table = [(TEXT_VA, orc_entry(1, REG_SP, 0, REG_UNDEF, 0, "regs")),
+             (TEXT_VA + 0x100, orc_entry(1, REG_SP, 8, REG_UNDEF, 0, "call")),
+             (TEXT_VA + 0x200, orc_entry(1, 0, 0, 0, 0, "end"))]
+    stack = bytearray(16384)
+    struct.pack_into("<Q", stack, 0x100 + 32, 0x4000)           # bp
+    struct.pack_into("<QQQQ", stack, 0x100 + 128, TEXT_VA + 0x110, 0x10,
+                     0x246, STACK_VA + 0x400)                   # ip cs fl sp
+    struct.pack_into("<Q", stack, 0x400, TEXT_VA + 0x210)
+    seeds["regs-kernel-v1"] = orc_input(1, 1, TEXT_VA + 0x10,
+                                        STACK_VA + 0x100, 0, table,
+                                        bytes(stack))
     # a stack pointer that goes down: the walk must stop
     table = [(TEXT_VA, orc_entry(1, REG_SP, -64, REG_UNDEF, 0, "call"))]
     stack = bytearray(4096)

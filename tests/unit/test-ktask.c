@@ -165,6 +165,16 @@ static void test_orc_regs_and_loops(void **state)
 	assert_non_null(strstr(t.end, "user mode"));
 	ct_orc_trace_deinit(&t);
 
+	/* kernel-mode pt_regs: the walk goes on at the interrupted sp,
+	 * not at the frame pointer saved in pt_regs */
+	walk_seed("orc/regs-kernel-v1", &t);
+	assert_int_equal(t.count, 3);
+	assert_true(t.frames[0].regs);
+	assert_true(t.frames[1].pc == TEXT_VA + 0x110);
+	assert_true(t.frames[2].pc == TEXT_VA + 0x210);
+	assert_true(t.complete);
+	ct_orc_trace_deinit(&t);
+
 	walk_seed("orc/loop-v1", &t);
 	assert_false(t.complete);
 	assert_non_null(strstr(t.end, "goes down"));
