@@ -544,8 +544,35 @@ static struct ct_error *walk_list(struct ct_kernel *k, struct seen *seen,
 	return NULL;
 }
 
+/* The index of the task at addr in k->tasks, read and added when the
+ * lists did not hold it (an idle task); SIZE_MAX, said in a note, when
+ * it cannot be read. */
+static struct ct_error *task_index(struct ct_kernel *k, struct seen *seen,
+				   uint64_t addr, const char *what,
+				   size_t *ret)
+{
+	size_t i = 0;
+	while (i < k->task_count && k->tasks[i].address != addr)
+		i++;
+	*ret = i;
+	if (i < k->task_count)
+		return NULL;
+	*ret = SIZE_MAX;
+	bool dup;
+	struct ct_ktask t;
+	struct ct_error *err = seen_add(seen, addr, &dup);
+	if (err || dup)
+		return err;
+	if (!read_task(k, addr, &t))
+		return ct_kernel_add_note(k, "%s at 0x%llx cannot be read",
+					  what, (unsigned long long)addr);
+	*ret = k->task_count;
+	return add_task(k, &t);
+}
+
 /* The CPUs' current tasks: on_cpu, current_cpu, panicking; the ones the
- * list did not hold (other CPUs' idle tasks) are added. */
+ * list did not hold (other CPUs' idle tasks), and every CPU's idle task
+ * (idle_threads), are added. */
 static struct ct_error *mark_current(struct ct_kernel *k, struct seen *seen)
 {
 	uint64_t per_cpu, cur_off, nr_va;
@@ -584,19 +611,10 @@ static struct ct_error *mark_current(struct ct_kernel *k, struct seen *seen)
 						   "unknown" : "");
 			continue;
 		}
-		size_t i = 0;
-		while (i < k->task_count && k->tasks[i].address != cur)
-			i++;
-		if (i == k->task_count) {
-			bool dup;
-			struct ct_ktask t;
-			err = seen_add(seen, cur, &dup);
-			if (err || !read_task(k, cur, &t))
-				continue;
-			err = add_task(k, &t);
-			if (err)
-				break;
-		}
+		size_t i;
+		err = task_index(k, seen, cur, "a CPU's current task", &i);
+		if (err || i == SIZE_MAX)
+			continue;
 		k->tasks[i].on_cpu = true;
 		k->tasks[i].current_cpu = (int)cpu;
 		if ((int)cpu == k->panic_cpu) {
@@ -604,6 +622,14 @@ static struct ct_error *mark_current(struct ct_kernel *k, struct seen *seen)
 			k->panic_task = i;
 		}
 	}
+	uint64_t idle_off, off, idle;
+	size_t i;
+	if (!sym_addr(k, "idle_threads", &idle_off))
+		return err;
+	for (uint32_t cpu = 0; cpu < nr && !err; cpu++)
+		if (ct_kmem_read_u64(k->km, per_cpu + 8 * (uint64_t)cpu, &off) &&
+		    ct_kmem_read_u64(k->km, off + idle_off, &idle) && idle)
+			err = task_index(k, seen, idle, "an idle task", &i);
 	return err;
 }
 

@@ -271,6 +271,13 @@ jq_check "bt (2 CPUs): cpu0's idle task from its registers, through the reboot I
 	 and ([.frames[] | select(.regs) | .function] == ["asm_sysvec_reboot"])
 	 and ([.frames[].function] | index("do_idle") != null and
 	      index("start_kernel") != null)'
+"$CRASHTRIAGE" ps --json "$hd" >"$WORK/hps.json" 2>/dev/null
+jq_check "ps (2 CPUs): both idle tasks, swapper/1 from idle_threads" "$WORK/hps.json" \
+	'([.tasks[] | select(.pid == 0) | .comm] | sort == ["swapper/0", "swapper/1"])
+	 and ([.tasks[] | select(.comm == "swapper/1")][0] | .cpu == 1 and .state == "R")'
+jq_check "bt --all (2 CPUs): swapper/1 from its saved stack pointer, in do_idle" "$WORK/hall.json" \
+	'[.stacks[] | select(.task.comm == "swapper/1")][0]
+	 | .complete and ([.frames[].function] | index("do_idle") != null)'
 jq_check "bt --all (2 CPUs): every stack complete by ORC" "$WORK/hall.json" \
 	'[.stacks[] | .complete and (.scanned | not)] | all'
 sed -n '/Kernel panic - not syncing/,/<\/TASK>/p' "$hdir/serial.log" |
