@@ -119,18 +119,30 @@ static struct ct_error *read_symbols(struct ct_kernel *k,
 	if (num > MOD_SYMS_MAX)
 		num = MOD_SYMS_MAX;
 	unsigned char *raw = malloc((size_t)num * ELF64_SYM_SIZE + 1);
-	char *str = malloc(MOD_STRTAB_MAX + 1);
 	d->syms = calloc(num ? num : 1, sizeof(*d->syms));
-	if (!raw || !str || !d->syms) {
+	if (!raw || !d->syms) {
 		free(raw);
-		free(str);
 		return &ct_enomem;
 	}
 	size_t got, str_len;
 	(void)ct_kmem_read(k->km, symtab, raw, (size_t)num * ELF64_SYM_SIZE,
 			   &got);
 	num = (uint32_t)(got / ELF64_SYM_SIZE);
-	(void)ct_kmem_read(k->km, strtab, str, MOD_STRTAB_MAX, &str_len);
+	/* the strtab has no stored length: read up to the last name the
+	 * symbols use, and a name's worth more */
+	size_t want = 0;
+	for (uint32_t i = 0; i < num; i++)
+		if (ct_le32(raw + (size_t)i * ELF64_SYM_SIZE) > want)
+			want = ct_le32(raw + (size_t)i * ELF64_SYM_SIZE);
+	want += CT_KALLSYMS_MAX_NAME;
+	if (want > MOD_STRTAB_MAX)
+		want = MOD_STRTAB_MAX;
+	char *str = malloc(want + 1);
+	if (!str) {
+		free(raw);
+		return &ct_enomem;
+	}
+	(void)ct_kmem_read(k->km, strtab, str, want, &str_len);
 	str[str_len] = '\0';
 	for (uint32_t i = 0; i < num; i++) {
 		const unsigned char *s = raw + (size_t)i * ELF64_SYM_SIZE;
