@@ -825,7 +825,12 @@ struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
 					 "registers for its CPU, stale)"
 				       : "saved stack pointer";
 	}
-	return walk_named(k, &in, ret);
+	err = walk_named(k, &in, ret);
+	/* a running task's saved state is from before it last ran: what
+	 * it unwinds to is history, not its stack */
+	for (size_t f = 0; !err && !regs && t->on_cpu && f < ret->count; f++)
+		ret->frames[f].reliable = false;
+	return err;
 }
 
 size_t ct_kernel_cpu_count(const struct ct_kernel *k)
