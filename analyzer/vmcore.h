@@ -104,4 +104,135 @@ void ct_kallsyms_get(const struct ct_kallsyms *ks, size_t i,
  * ct_kallsyms_destroy()), or NULL when the table was read whole. */
 const char *ct_kallsyms_loss(const struct ct_kallsyms *ks);
 
+/* ---- tasks and their stacks ------------------------------------------------ */
+
+/*
+ * The kernel's tasks and stacks read from a dump with nothing else: types
+ * from the kernel's own BTF, the task list walked from init_task, every
+ * stack unwound with the kernel's own ORC tables and named with kallsyms.
+ * What could not be done (no BTF in this kernel, the task list broken at
+ * task N, a stack ORC could not finish) is said in the notes.
+ */
+struct ct_kernel;
+
+/*
+ * ct_kernel_open - prepare to read vc's tasks and stacks: decode kallsyms,
+ * read BTF and ORC.  vc is borrowed and must outlive *ret.  Fails only
+ * when kallsyms cannot be read (nothing can be named) or on lack of
+ * memory; a kernel without BTF or ORC opens, with a note saying so, and
+ * ct_kernel_tasks() then fails.  Free with ct_kernel_destroy().
+ */
+struct ct_error *ct_kernel_open(struct ct_vmcore *vc, struct ct_kernel **ret);
+/* Free k; NULL does nothing. */
+void ct_kernel_destroy(struct ct_kernel *k);
+
+/* Remarks on what could not be read, one line each (valid until
+ * ct_kernel_destroy()). */
+size_t ct_kernel_note_count(const struct ct_kernel *k);
+const char *ct_kernel_note(const struct ct_kernel *k, size_t i);
+/* Does k hold BTF types / ORC tables?  (Their sizes, for reports.) */
+bool ct_kernel_has_btf(const struct ct_kernel *k, size_t *ret_types);
+bool ct_kernel_has_orc(struct ct_kernel *k, size_t *ret_entries,
+		       int *ret_version);
+
+/* One task (a thread: the kernel's task_struct). */
+struct ct_ktask {
+	uint64_t address;	/* of its task_struct */
+	int pid;		/* the thread's id */
+	int tgid;		/* its process's */
+	char comm[17];		/* printable, NUL-terminated */
+	char state;		/* 'R', 'S', 'D', 'T', 't', 'X', 'Z', 'P',
+				 * 'I' as ps shows it, '?' unreadable */
+	int cpu;		/* the CPU it last ran on, -1 unknown */
+	bool kthread;		/* PF_KTHREAD */
+	bool on_cpu;		/* the current task of a CPU at the dump */
+	int current_cpu;	/* that CPU when on_cpu, else -1 */
+	bool panicking;		/* the current task of the panicking CPU */
+};
+
+/*
+ * ct_kernel_tasks - the tasks: init_task first, then the task list in
+ * its order with each process's threads after it, then the CPUs' current
+ * tasks the list does not hold (idle tasks).  A list broken part way
+ * gives the tasks before the break and a note saying where it broke.
+ * *ret (count in *ret_count) stays valid until ct_kernel_destroy().
+ * Fails with CT_ERROR_NOT_FOUND when the kernel has no BTF (or BTF lacks
+ * what is needed) or init_task cannot be read.
+ */
+struct ct_error *ct_kernel_tasks(struct ct_kernel *k,
+				 const struct ct_ktask **ret,
+				 size_t *ret_count);
+
+/* One loaded module. */
+struct ct_kmodule {
+	uint64_t address;	/* of its struct module */
+	char name[57];		/* printable */
+	char version[64];	/* MODULE_VERSION, "" when none */
+	char srcversion[64];	/* "" when none */
+	const char *state;	/* "live", "coming", "going", "unformed" */
+	uint64_t taints;	/* TAINT_* bits it brought */
+	uint64_t text_lo, text_hi; /* its code, 0, 0 when unknown */
+	size_t orc_entries;	/* of its own ORC table, 0 when none */
+	size_t symbols;		/* of its own symbols, in its code */
+};
+
+/*
+ * ct_kernel_modules - the loaded modules, in the kernel's list order
+ * (newest first), read with struct module's offsets from BTF.  A list
+ * broken part way gives the modules before the break and a note.  *ret
+ * stays valid until ct_kernel_destroy().  Fails only on lack of memory;
+ * with no BTF the list is empty and a note says why.
+ */
+struct ct_error *ct_kernel_modules(struct ct_kernel *k,
+				   const struct ct_kmodule **ret,
+				   size_t *ret_count);
+
+/* One frame of a kernel stack. */
+struct ct_kframe {
+	uint64_t pc;
+	const char *function;	/* from kallsyms or the module's symbols,
+				 * NULL when unknown; valid until
+				 * ct_kernel_destroy() */
+	const char *module;	/* the module whose code pc is in, or NULL
+				 * for the kernel's own */
+	uint64_t offset;	/* pc - function's start */
+	bool reliable;		/* found by ORC; false for scanned words */
+	bool regs;		/* an interrupt or exception's pt_regs lie
+				 * between this frame and the next */
+};
+
+/* One task's stack. */
+struct ct_kstack {
+	struct ct_kframe *frames;
+	size_t count;
+	const char *start;	/* where the walk started (static text):
+				 * "registers", "saved stack pointer" */
+	int regs_cpu;		/* the CPU whose registers, or -1 */
+	char *end;		/* how it ended, one line */
+	bool complete;		/* ORC reached the end of the stack or user
+				 * mode */
+	bool scanned;		/* ORC could not go on: the rest of the
+				 * stack was scanned (unreliable frames) */
+};
+
+/*
+ * ct_kernel_unwind - unwind task i (of ct_kernel_tasks()) with ORC: from
+ * its CPU's registers (the dump's NT_PRSTATUS) when it was running, else
+ * from its saved stack pointer (thread.sp, the inactive_task_frame
+ * there).  Fails with CT_ERROR_NOT_FOUND when the kernel has no ORC or
+ * the start cannot be read.  Deinit *ret with ct_kstack_deinit().
+ */
+struct ct_error *ct_kernel_unwind(struct ct_kernel *k, size_t i,
+				  struct ct_kstack *ret);
+void ct_kstack_deinit(struct ct_kstack *s);
+
+/* The CPUs whose registers the dump holds (its NT_PRSTATUS notes, in
+ * order: QEMU's are vCPU numbers). */
+size_t ct_kernel_cpu_count(const struct ct_kernel *k);
+/* Unwind from CPU cpu's registers with ORC, with no task behind it: what
+ * is left when the kernel has no BTF (no tasks).  CT_ERROR_NOT_FOUND when
+ * the dump has no registers for it or the kernel no ORC. */
+struct ct_error *ct_kernel_unwind_cpu(struct ct_kernel *k, size_t cpu,
+				      struct ct_kstack *ret);
+
 #endif /* CT_VMCORE_H */

@@ -8,6 +8,7 @@
 #define CT_CLI_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "analyzer/crashtriage.h"
@@ -44,6 +45,36 @@ int cmd_dmesg(int argc, char **argv);
 extern const char cmd_dmesg_usage[];
 int cmd_symbolize(int argc, char **argv);
 extern const char cmd_symbolize_usage[];
+int cmd_ps(int argc, char **argv);
+extern const char cmd_ps_usage[];
+int cmd_bt(int argc, char **argv);
+extern const char cmd_bt_usage[];
+
+struct ct_vmcore;
+struct ct_kernel;
+struct ct_ktask;
+struct ct_strbuf;
+/* Open the kernel dump path, its tasks' reader and its tasks (cmd-ps.c),
+ * printing the error (and, unless quiet, what could not be read) on
+ * failure: CLI_EXIT_OK with all set, else an exit code.  Without
+ * need_tasks, tasks that cannot be read (no BTF) are said (unless quiet)
+ * and leave *ret_count 0. */
+int cli_kernel_open(const char *path, bool quiet, bool need_tasks,
+		    struct ct_vmcore **ret_vc, struct ct_kernel **ret_k,
+		    const struct ct_ktask **ret_tasks, size_t *ret_count);
+/* Say on stderr what of the dump and its kernel could not be read. */
+void cli_kernel_notes(const char *path, struct ct_vmcore *vc,
+		      struct ct_kernel *k);
+/* The same as a JSON member "notes":[...]. */
+void cli_kernel_notes_json(struct ct_strbuf *sb, struct ct_vmcore *vc,
+			   struct ct_kernel *k);
+/* End a ps or bt output: with json, "notes":[...]} after what sb holds,
+ * all printed; else, unless quiet, the notes on stderr.  Frees sb. */
+void cli_kernel_finish(struct ct_strbuf *sb, bool json, bool quiet,
+		       const char *path, struct ct_vmcore *vc,
+		       struct ct_kernel *k);
+/* One task as a JSON object. */
+void cli_ktask_json(struct ct_strbuf *sb, const struct ct_ktask *t);
 
 struct ct_kb;
 /*

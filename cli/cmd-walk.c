@@ -10,6 +10,7 @@
 
 #include "cli/cli.h"
 #include "cli/options.h"
+#include "analyzer/vmcore.h"
 #include "analyzer/walk/walk.h"
 #include "rules/match.h"
 
@@ -88,6 +89,13 @@ const char cmd_walk_usage[] =
 	"  --json     one JSON object: count, elements[], findings[],\n"
 	"             recovered{} when the walk broke\n"
 	"  -h, --help show this help\n"
+	"\n"
+	"CORE may also be a Linux kernel crash dump (any format dmesg reads):\n"
+	"offsets then come from the kernel's own BTF in it, ROOT is a\n"
+	"kallsyms symbol or 0x... of struct --type (without --type and\n"
+	"--member, the head itself), --member a path of embedded members,\n"
+	"and list_head, hlist and linux-rb are walked with the same checks;\n"
+	"pointer members, --string and --key are not checked there yet.\n"
 	"\n"
 	"exit status: 0 when the walk found nothing wrong, 1 when it found\n"
 	"corruption or could not walk, 2 on usage errors\n";
@@ -202,17 +210,26 @@ static int print_case(const char *core, const char *exe,
 static int run_walk(const char *core, const char *exe,
 		    const struct ct_walk_spec *spec, bool json, bool as_case)
 {
-	struct ct_walk_session *s;
-	struct ct_error *err = ct_walk_session_open(core, exe, &s);
-	if (err) {
-		cli_error(err);
-		return CLI_EXIT_FAILED;
-	}
+	struct ct_walk_session *s = NULL;
+	struct ct_vmcore *vc = NULL;
+	struct ct_kernel *k = NULL;
 	struct ct_walk_result *r;
-	err = ct_walk_run(s, spec, &r);
+	struct ct_error *err;
+	/* a kernel dump: types from its BTF */
+	if (!ct_vmcore_open_file(core, &vc)) {
+		err = ct_kernel_open(vc, &k);
+		if (!err)
+			err = ct_walk_kernel_run(k, spec, &r);
+	} else {
+		err = ct_walk_session_open(core, exe, &s);
+		if (!err)
+			err = ct_walk_run(s, spec, &r);
+	}
 	if (err) {
 		cli_error(err);
 		ct_walk_session_destroy(s);
+		ct_kernel_destroy(k);
+		ct_vmcore_destroy(vc);
 		return CLI_EXIT_FAILED;
 	}
 	int rc = r->finding_count ? CLI_EXIT_FAILED : CLI_EXIT_OK;
@@ -235,6 +252,8 @@ static int run_walk(const char *core, const char *exe,
 	}
 	ct_walk_result_destroy(r);
 	ct_walk_session_destroy(s);
+	ct_kernel_destroy(k);
+	ct_vmcore_destroy(vc);
 	return rc;
 }
 

@@ -504,6 +504,247 @@ struct ct_error *ct_vmcore_add_notes(struct ct_vmcore *vc,
 struct ct_error *ct_vmcore_add_loss(struct ct_vmcore *vc, const char *fmt,
 				    ...) __attribute__((format(printf, 2, 3)));
 
+
+/* ------------------------------------------------------------------------
+ * The kernel's types, tasks and stacks (kbtf.c, ktask.c, orc.c)
+ * ------------------------------------------------------------------------ */
+
+/*
+ * What a triager asks of a kernel dump after its log: the tasks and their
+ * stacks, with nothing but the dump.  The kernel's types come from its own
+ * BTF (kbtf.c: __start_BTF..__stop_BTF, parsed by libbpf), the task list
+ * is walked from init_task with those offsets (ktask.c), and every task's
+ * stack is unwound with the kernel's own ORC tables (orc.c), named with
+ * kallsyms.  struct ct_kernel (public side: analyzer/vmcore.h) holds all
+ * of it for one open dump.
+ */
+
+enum {
+	CT_KBTF_MAX_BYTES = 64u << 20,	/* a 6.1 kernel's BTF: ~4 MiB */
+	CT_ORC_ENTRY_SIZE = 6,		/* bytes of one struct orc_entry */
+	CT_ORC_MAX_ENTRIES = 1u << 23,	/* a 6.1 kernel: ~370k */
+	CT_ORC_MAX_FRAMES = 128,	/* frames of one stack */
+	CT_ORC_MAX_STACK = 64u << 10,	/* bytes of one stack read at once */
+	CT_KTASK_MAX = 1u << 20,	/* tasks walked */
+	CT_KERNEL_MAX_NOTES = 64,	/* remarks kept */
+	CT_KMOD_MAX = 1u << 14,		/* modules walked */
+};
+
+/* Module space on x86_64 (MODULES_VADDR .. MODULES_END). */
+#define CT_KERNEL_MODULES_LO 0xffffffffc0000000ull
+#define CT_KERNEL_MODULES_HI 0xffffffffff000000ull
+
+/* ---- BTF (kbtf.c) ---- */
+
+struct ct_kbtf;
+
+/* A member's place in its struct: byte offset and size. */
+struct ct_kbtf_field {
+	uint64_t offset;
+	uint64_t size;
+	const char *type_name;	/* its struct or union's name, NULL for
+				 * other types; valid while the BTF is */
+};
+
+/* Parse the raw BTF blob [data, data+len) (copied: data may go) with
+ * libbpf, loaded on first use.  Errors: CT_ERROR_UNSUPPORTED when libbpf
+ * cannot be loaded or len is over CT_KBTF_MAX_BYTES, CT_ERROR_CORRUPT when
+ * libbpf rejects the blob.  Free with ct_kbtf_destroy(). */
+struct ct_error *ct_kbtf_parse(const void *data, size_t len,
+			       struct ct_kbtf **ret);
+/* Read the kernel's BTF from km, between kallsyms' __start_BTF and
+ * __stop_BTF.  CT_ERROR_NOT_FOUND, saying why, when there is none. */
+struct ct_error *ct_kbtf_read(struct ct_kmem *km, struct ct_kallsyms *ks,
+			      struct ct_kbtf **ret);
+void ct_kbtf_destroy(struct ct_kbtf *b);
+size_t ct_kbtf_type_count(const struct ct_kbtf *b);
+size_t ct_kbtf_bytes(const struct ct_kbtf *b);
+/* The size of struct (or union) name. */
+bool ct_kbtf_struct_size(const struct ct_kbtf *b, const char *name,
+			 uint64_t *ret);
+/* The member at path ("tasks", "thread.sp", "thread_info.cpu": members
+ * of anonymous structs and unions are found through them) of struct type.
+ * False when a part is missing or the member is a bit field. */
+bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
+		    const char *path, struct ct_kbtf_field *ret);
+
+/* ---- ORC (orc.c) ---- */
+
+/* Entry types, in the version-3 numbering every version is decoded to. */
+enum ct_orc_type {
+	CT_ORC_TYPE_UNDEFINED = 0,
+	CT_ORC_TYPE_END_OF_STACK = 1,
+	CT_ORC_TYPE_CALL = 2,
+	CT_ORC_TYPE_REGS = 3,
+	CT_ORC_TYPE_REGS_PARTIAL = 4,
+};
+
+/* One ORC entry, decoded. */
+struct ct_orc_entry {
+	int16_t sp_offset, bp_offset;
+	unsigned sp_reg, bp_reg;	/* ORC_REG_* */
+	unsigned type;			/* enum ct_orc_type, or more: bad */
+	bool signal;			/* look up ip, not ip - 1, next */
+};
+
+/* The kernel's ORC table, read. */
+struct ct_orc {
+	uint64_t *ips;		/* absolute addresses, sorted */
+	unsigned char *entries;	/* CT_ORC_ENTRY_SIZE bytes each */
+	size_t count;
+	int version;		/* 1, 2 or 3 (orc.c's header) */
+};
+
+/* Take count entries: ip_table (4 bytes each, relative to ip_table_va +
+ * 4 * i) and entries (CT_ORC_ENTRY_SIZE each), both copied.  Fails with
+ * CT_ERROR_CORRUPT when the ips are not sorted. */
+struct ct_error *ct_orc_init(struct ct_orc *o, const unsigned char *ip_table,
+			     uint64_t ip_table_va,
+			     const unsigned char *entries, size_t count,
+			     int version);
+void ct_orc_deinit(struct ct_orc *o);
+/* The entry covering ip; false before the first. */
+bool ct_orc_find(const struct ct_orc *o, uint64_t ip,
+		 struct ct_orc_entry *ret);
+
+/* A module's code and its ORC table. */
+struct ct_orc_text {
+	uint64_t lo, hi;
+	const struct ct_orc *orc;
+};
+
+/* Where a walk starts and what it may read. */
+struct ct_orc_walk_input {
+	const struct ct_orc *orc;
+	struct ct_kmem *km;
+	uint64_t ip, sp, bp;	/* the first frame */
+	bool signal;		/* ip is exact (registers), not a return */
+	uint64_t stack_lo, stack_hi; /* the task's stack, for reading and
+				 * the scan; 0, 0 when unknown */
+	uint64_t text_lo, text_hi; /* vmlinux text (_stext .. _etext) */
+	uint64_t init_lo, init_hi; /* and its init text (_sinittext ..
+				 * _einittext): what the ORC table covers */
+	const struct ct_orc_text *modules; /* modules' code with their own
+				 * ORC, or NULL */
+	size_t module_count;
+};
+
+struct ct_orc_frame {
+	uint64_t pc;
+	bool reliable;		/* found by ORC, not by the scan */
+	bool regs;		/* a pt_regs frame is between this frame
+				 * and the next (interrupt, exception) */
+};
+
+struct ct_orc_trace {
+	struct ct_orc_frame *frames;
+	size_t count, cap;
+	char *end;		/* how the walk ended, one line */
+	bool complete;		/* it reached the end of the stack or user
+				 * mode by ORC alone */
+	bool scanned;		/* frames after the ORC ones were scanned */
+	bool capped;		/* over CT_ORC_MAX_FRAMES */
+};
+
+/* Unwind from in; *ret is filled (deinit it) unless out of memory. */
+struct ct_error *ct_orc_walk(const struct ct_orc_walk_input *in,
+			     struct ct_orc_trace *ret);
+void ct_orc_trace_deinit(struct ct_orc_trace *t);
+
+/* Does the instruction before ret look like a call (call rel32, or an
+ * indirect call through a register or memory), so that ret is a return
+ * address?  For stack scans. */
+bool ct_kmem_is_after_call(struct ct_kmem *km, uint64_t ret);
+
+/* ---- tasks (ktask.c) ---- */
+
+/* Offsets of what is read of a task, from BTF. */
+struct ct_ktask_layout {
+	uint64_t tasks;		/* task_struct.tasks (list_head) */
+	uint64_t pid, tgid;	/* int */
+	uint64_t comm;		/* char[16] */
+	uint64_t state;		/* __state (unsigned int) or state (long) */
+	uint64_t state_size;	/* 4 or 8 */
+	uint64_t exit_state;	/* int */
+	uint64_t flags;		/* unsigned int: PF_KTHREAD */
+	uint64_t cpu;		/* thread_info.cpu or cpu, when has_cpu */
+	bool has_cpu;
+	uint64_t stack;		/* void *stack */
+	uint64_t thread_sp;	/* thread.sp */
+	uint64_t thread_group;	/* thread_group list_head, when has_tg */
+	bool has_thread_group;
+	uint64_t frame_bp, frame_ret; /* inactive_task_frame bp, ret_addr */
+	uint64_t frame_size;	/* sizeof(struct inactive_task_frame) */
+};
+
+/* Fill l from BTF; false, with *ret_missing naming the first member BTF
+ * lacks, when task_struct cannot be read with it. */
+bool ct_ktask_layout_read(const struct ct_kbtf *b, struct ct_ktask_layout *l,
+			  const char **ret_missing);
+
+/* One of a module's symbols. */
+struct ct_kmod_sym {
+	uint64_t address;
+	size_t name;		/* offset in the module's strtab copy */
+};
+
+/* A module as read (kmod.c). */
+struct ct_kmod_data {
+	struct ct_kmodule mod;	/* what ct_kernel_modules() shows */
+	struct ct_orc orc;	/* its own ORC table, count 0 when none */
+	struct ct_kmod_sym *syms; /* its code's symbols, by address */
+	size_t sym_count;
+	char *strtab;		/* NUL-terminated copy */
+	size_t strtab_len;
+};
+
+/* The module whose code holds addr, or NULL (modules read). */
+const struct ct_kmod_data *ct_kernel_module_at(const struct ct_kernel *k,
+					       uint64_t addr);
+/* The name of the module symbol at or before addr, *ret_offset from it. */
+const char *ct_kmod_symbol(const struct ct_kmod_data *d, uint64_t addr,
+			   uint64_t *ret_offset);
+void ct_kmod_data_deinit(struct ct_kmod_data *d);
+
+struct ct_symtab;
+
+struct ct_kernel {
+	struct ct_vmcore *vc;	/* borrowed */
+	struct ct_kmem *km;	/* vc's */
+	struct ct_kallsyms *ks;	/* owned when owns_ks */
+	bool owns_ks;
+	struct ct_symtab *syms;	/* kallsyms' text symbols, for names (made
+				 * with orc on the first unwind) */
+	uint64_t text_lo, text_hi; /* _stext .. _etext */
+	uint64_t init_lo, init_hi; /* _sinittext .. _einittext */
+	struct ct_kbtf *btf;	/* NULL when the kernel has none */
+	bool has_layout;	/* lay was filled from btf */
+	struct ct_ktask_layout lay;
+	struct ct_orc orc;	/* count 0 when not read */
+	bool unwind_ready;	/* orc and syms were made (first unwind) */
+	struct ct_kmod_data *mods; /* ct_kernel_modules(): list order */
+	size_t mod_count, mod_cap;
+	bool mods_read;
+	struct ct_kmodule *mod_view; /* the public part, mod_count */
+	struct ct_orc_text *mod_orc; /* modules with ORC, for walks */
+	size_t mod_orc_count;
+	int panic_cpu;		/* -1 when unknown */
+	struct ct_ktask *tasks;	/* read by ct_kernel_tasks() */
+	size_t task_count, task_cap;
+	bool tasks_read;
+	size_t panic_task;	/* index, or SIZE_MAX */
+	char **notes;		/* what could not be done, one line each */
+	size_t note_count, note_cap;
+};
+
+/* ct_kernel_open() with kallsyms already decoded: ks is borrowed and must
+ * outlive *ret. */
+struct ct_error *ct_kernel_open_ks(struct ct_vmcore *vc, struct ct_kallsyms *ks,
+				   struct ct_kernel **ret);
+/* Add a remark to k's notes (capped). */
+struct ct_error *ct_kernel_add_note(struct ct_kernel *k, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* ---- the printk log (printk.c) ------------------------------------------ */
 
 /* struct ct_dmesg_stats and ct_vmcore_dmesg(): analyzer/vmcore.h. */

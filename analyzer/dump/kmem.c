@@ -234,3 +234,22 @@ const char *ct_kmem_status_name(enum ct_core_mem status)
 	}
 	return "unreadable";
 }
+
+bool ct_kmem_is_after_call(struct ct_kmem *km, uint64_t ret)
+{
+	unsigned char b[8];
+	size_t got;
+	if (ret < 8 || ct_kmem_read(km, ret - 8, b, sizeof(b), &got) !=
+			       CT_CORE_MEM_OK)
+		return false;
+	if (b[3] == 0xe8)	/* call rel32: 5 bytes */
+		return true;
+	/* ff /2: call through a register or memory, 2, 3, 6 or 7 bytes */
+	static const int lens[] = { 2, 3, 6, 7 };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(lens); i++) {
+		const unsigned char *op = b + 8 - lens[i];
+		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
+			return true;
+	}
+	return false;
+}

@@ -207,26 +207,6 @@ struct text_range {
 	uint64_t start, end;	/* _stext .. _etext, end 0 when unknown */
 };
 
-/* Does the instruction before ret look like a call (so that ret is a
- * return address)?  call rel32 (e8, 5 bytes) or an indirect call through
- * a register or memory (ff /2, 2, 3, 6 or 7 bytes). */
-static bool after_call(struct ct_kmem *km, uint64_t ret)
-{
-	unsigned char b[8];
-	size_t got;
-	if (ct_kmem_read(km, ret - 8, b, sizeof(b), &got) != CT_CORE_MEM_OK)
-		return false;
-	if (b[3] == 0xe8)
-		return true;
-	static const int lens[] = { 2, 3, 6, 7 };
-	for (size_t i = 0; i < CT_ARRAY_SIZE(lens); i++) {
-		const unsigned char *op = b + 8 - lens[i];
-		if (op[0] == 0xff && ((op[1] >> 3) & 7) == 2)
-			return true;
-	}
-	return false;
-}
-
 /*
  * A CPU's short backtrace: the pc of its registers, then the words of its
  * stack (from sp, within the sp's 16 KiB stack, at most STACK_WORDS) that
@@ -267,7 +247,7 @@ static struct ct_error *cpu_frames(struct ct_backtrace *bt, struct ct_kmem *km,
 	for (size_t w = 0; w < words && !err &&
 	     bt->frame_count < STACK_FRAMES; w++) {
 		uint64_t v = ct_le64(stack + w * 8);
-		if (v < text->start || v >= text->end || !after_call(km, v) ||
+		if (v < text->start || v >= text->end || !ct_kmem_is_after_call(km, v) ||
 		    !ct_symtab_lookup(t, v, &hit))
 			continue;
 		struct ct_frame sf = {
@@ -315,6 +295,135 @@ static struct ct_error *add_cpus(struct ct_case *c, struct ct_vmcore *vc,
 		if (!err)
 			ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
 	}
+	return err;
+}
+
+enum { BLOCKED_STACKS_MAX = 32 };	/* D-state stacks added to a case */
+
+/* Task i's ORC-unwound stack (or, with no tasks, cpu i's: cpu) as a
+ * backtrace labelled label. */
+static struct ct_error *add_task_stack(struct ct_case *c, struct ct_kernel *k,
+				       size_t i, bool cpu, const char *label,
+				       struct ct_origin o)
+{
+	struct ct_kstack s;
+	struct ct_error *err = cpu ? ct_kernel_unwind_cpu(k, i, &s)
+				   : ct_kernel_unwind(k, i, &s);
+	if (err) {
+		if (err == &ct_enomem)
+			return err;
+		ct_error_destroy(err);
+		return NULL;	/* said in the kernel's notes or below */
+	}
+	struct ct_backtrace *bt;
+	err = ct_case_add_backtrace(c, label, o, &bt);
+	for (size_t f = 0; f < s.count && !err; f++) {
+		struct ct_frame fr = {
+			.address = s.frames[f].pc, .has_address = true,
+			.reliable = s.frames[f].reliable, .number = (int)f,
+			.function = (char *)s.frames[f].function,
+			.offset = s.frames[f].offset,
+			.has_offset = s.frames[f].function != NULL,
+			.module = (char *)s.frames[f].module,
+		};
+		err = ct_backtrace_add_frame(bt, &fr);
+	}
+	if (!err)
+		ct_backtrace_mark_generic(bt, CT_FAMILY_LINUX);
+	if (!err && !s.complete)
+		err = ct_case_add_note(c, "'%s': %s: %s", o.path, label,
+				       s.end ? s.end : "unwinding stopped");
+	ct_kstack_deinit(&s);
+	return err;
+}
+
+/*
+ * The tasks' stacks unwound with the kernel's ORC, types from its BTF:
+ * the panicking task's, and for a hung task, lockup or RCU stall the
+ * blocked (D) tasks' too, each a backtrace after the log's, so that
+ * signatures (which take the log's first) stay as they were and rules
+ * see the rest.  What cannot be done is a note.
+ */
+static struct ct_error *add_task_stacks(struct ct_case *c,
+					struct ct_vmcore *vc,
+					struct ct_kallsyms *ks,
+					struct ct_origin o)
+{
+	struct ct_kernel *k;
+	struct ct_error *err = ct_kernel_open_ks(vc, ks, &k);
+	if (err)
+		return err == &ct_enomem ? err : (ct_error_destroy(err), NULL);
+	const struct ct_ktask *tasks;
+	size_t n = 0;
+	struct ct_error *terr = ct_kernel_tasks(k, &tasks, &n);
+	size_t btf_types = 0, orc_entries = 0;
+	if (ct_kernel_has_btf(k, &btf_types))
+		err = ct_case_add_factf(c, "vmcore.btf_types", o, "%zu",
+					btf_types);
+	if (!err && ct_kernel_has_orc(k, &orc_entries, NULL))
+		err = ct_case_add_factf(c, "vmcore.orc_entries", o, "%zu",
+					orc_entries);
+	if (!err && !terr)
+		err = ct_case_add_factf(c, "vmcore.tasks", o, "%zu", n);
+	const struct ct_kmodule *mods;
+	size_t nmods = 0;
+	if (!err && k->btf)
+		err = ct_kernel_modules(k, &mods, &nmods);
+	if (!err && k->btf)
+		err = ct_case_add_factf(c, "vmcore.modules", o, "%zu", nmods);
+	for (size_t i = 0; i < nmods && !err; i++) {
+		char key[96];
+		if (mods[i].version[0]) {
+			snprintf(key, sizeof(key), "driver.%s.version",
+				 mods[i].name);
+			err = ct_case_add_factf(c, key, o, "%s",
+						mods[i].version);
+		}
+		if (!err && mods[i].srcversion[0]) {
+			snprintf(key, sizeof(key), "driver.%s.srcversion",
+				 mods[i].name);
+			err = ct_case_add_factf(c, key, o, "%s",
+						mods[i].srcversion);
+		}
+	}
+	const char *kind = c->panic.kind;
+	bool blocked = kind && (strcmp(kind, "hung-task") == 0 ||
+				strcmp(kind, "lockup") == 0);
+	size_t added = 0, dropped = 0;
+	for (size_t i = 0; i < n && !err && !terr; i++) {
+		const struct ct_ktask *t = &tasks[i];
+		char label[96];
+		if (t->panicking) {
+			snprintf(label, sizeof(label), "pid %d (%s) panicking, "
+				 "ORC", t->pid, t->comm);
+		} else if (blocked && t->state == 'D') {
+			if (added++ >= BLOCKED_STACKS_MAX) {
+				dropped++;
+				continue;
+			}
+			snprintf(label, sizeof(label), "pid %d (%s) blocked, "
+				 "ORC", t->pid, t->comm);
+		} else {
+			continue;
+		}
+		err = add_task_stack(c, k, i, false, label, o);
+	}
+	/* no tasks (no BTF): ORC still unwinds the CPUs' registers */
+	for (size_t i = 0; terr && !err && i < ct_kernel_cpu_count(k); i++) {
+		char label[64];
+		snprintf(label, sizeof(label), "cpu%zu registers, ORC", i);
+		err = add_task_stack(c, k, i, true, label, o);
+	}
+	if (!err && dropped)
+		err = ct_case_add_note(c, "'%s': %zu more blocked tasks' stacks "
+				       "not added", vc->path, dropped);
+	for (size_t i = 0; i < ct_kernel_note_count(k) && !err; i++)
+		err = ct_case_add_note(c, "'%s': %s", vc->path,
+				       ct_kernel_note(k, i));
+	if (terr) {
+		ct_error_destroy(terr);
+	}
+	ct_kernel_destroy(k);
 	return err;
 }
 
@@ -379,6 +488,8 @@ struct ct_error *ct_vmcore_extract(struct ct_case *c,
 		err = name_frames(c, t, ks, first_bt, vc->path);
 	if (!err)
 		err = add_cpus(c, vc, t, ks, o);
+	if (!err && ks)
+		err = add_task_stacks(c, vc, ks, o);
 	if (!err && !have_log && !c->panic.kind) {
 		struct ct_panic p = { .kind = "vmcore",
 				      .message = "kernel crash dump without a "

@@ -187,6 +187,21 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 			     struct ct_walk_result **ret);
 void ct_walk_result_destroy(struct ct_walk_result *r);
 
+struct ct_kernel;
+/*
+ * ct_walk_kernel_run - walk spec in a Linux kernel dump (k:
+ * ct_kernel_open(), analyzer/vmcore.h) with the same engines, offsets
+ * from the kernel's BTF: spec->root is a kallsyms symbol or "0x..." of
+ * struct spec->type (without --type and --member: the head itself),
+ * spec->member a path of embedded members to the head; kinds list_head,
+ * hlist and linux-rb (auto: from the head's struct).  Pointer members,
+ * --string and --key are not checked yet (r->member_note says so).
+ * Errors as ct_walk_run()'s, and for a kernel without BTF.
+ */
+struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
+				    const struct ct_walk_spec *spec,
+				    struct ct_walk_result **ret);
+
 /* One JSON object: count, elements[], findings[] (and kind, root, head).
  * The caller frees *ret. */
 struct ct_error *ct_walk_result_to_json(const struct ct_walk_result *r,

@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * kmod.c - the loaded modules of a kernel dump (analyzer/vmcore.h): the
+ * list at kallsyms' "modules" walked with struct module's offsets from
+ * BTF (bounded, loops stopped), each module's name, version and
+ * srcversion (MODULE_VERSION, when it has one), state and taints, the
+ * range of its code, its own ORC table (module.arch: num_orcs,
+ * orc_unwind_ip, orc_unwind; sorted by the kernel at load) and its own
+ * symbols (module.kallsyms: Elf64_Sym and strtab), so that stacks unwind
+ * through module code and its frames have names.
+ *
+ * Module code lies where struct module says: core_layout (before 6.4) or
+ * mem[MOD_TEXT] (6.4 on).
+ */
+#include <stdio.h>
+
+#include "analyzer/dump/dump.h"
+#include "analyzer/bytes.h"
+#include "analyzer/error.h"
+#include "symbolizers/kallsyms.h"
+
+enum {
+	MODULE_NAME_LEN = 56,
+	MOD_STRING_MAX = 64,	/* bytes of a version string kept */
+	ELF64_SYM_SIZE = 24,
+	MOD_SYMS_MAX = 1u << 16, /* symbols of one module read */
+	MOD_STRTAB_MAX = 1u << 20, /* bytes of its strtab read */
+	MOD_TEXT_MAX = 1u << 30, /* a module's code, at most */
+};
+
+/* struct module's offsets, from BTF. */
+struct mod_layout {
+	uint64_t list, name, version, srcversion, state, taints;
+	uint64_t text_base, text_size;	/* core_layout or mem[MOD_TEXT] */
+	uint64_t num_orcs, orc_ip, orc;	/* arch */
+	uint64_t kallsyms;		/* struct mod_kallsyms * */
+	uint64_t ks_symtab, ks_num, ks_strtab;
+	bool has_orc, has_kallsyms;
+};
+
+static bool mod_layout(const struct ct_kbtf *b, struct mod_layout *l)
+{
+	struct ct_kbtf_field f, g;
+#define MEMBER(path, dst) \
+	(ct_kbtf_member(b, "module", (path), &f) ? ((dst) = f.offset, true) \
+						  : false)
+	if (!MEMBER("list", l->list) || !MEMBER("name", l->name) ||
+	    !MEMBER("state", l->state))
+		return false;
+	(void)MEMBER("version", l->version);
+	(void)MEMBER("srcversion", l->srcversion);
+	(void)MEMBER("taints", l->taints);
+	if (MEMBER("core_layout.base", l->text_base)) {
+		if (!MEMBER("core_layout.text_size", l->text_size))
+			return false;
+	} else if (ct_kbtf_member(b, "module", "mem", &f) &&
+		   ct_kbtf_member(b, "module_memory", "base", &g)) {
+		l->text_base = f.offset + g.offset;	/* mem[MOD_TEXT] */
+		if (!ct_kbtf_member(b, "module_memory", "size", &g))
+			return false;
+		l->text_size = f.offset + g.offset;
+	} else {
+		return false;
+	}
+	l->has_orc = MEMBER("arch.num_orcs", l->num_orcs) &&
+		     MEMBER("arch.orc_unwind_ip", l->orc_ip) &&
+		     MEMBER("arch.orc_unwind", l->orc);
+	l->has_kallsyms = MEMBER("kallsyms", l->kallsyms);
+#undef MEMBER
+	if (l->has_kallsyms) {
+		l->has_kallsyms =
+			ct_kbtf_member(b, "mod_kallsyms", "symtab", &f) &&
+			(l->ks_symtab = f.offset, true) &&
+			ct_kbtf_member(b, "mod_kallsyms", "num_symtab", &f) &&
+			(l->ks_num = f.offset, true) &&
+			ct_kbtf_member(b, "mod_kallsyms", "strtab", &f) &&
+			(l->ks_strtab = f.offset, true);
+	}
+	return true;
+}
+
+/* A NUL-terminated string at the pointer stored at addr, printable. */
+static void read_string_at(struct ct_kmem *km, uint64_t addr, char *dst,
+			   size_t max)
+{
+	uint64_t p;
+	dst[0] = '\0';
+	if (!ct_kmem_read_u64(km, addr, &p) || !p)
+		return;
+	size_t got;
+	(void)ct_kmem_read(km, p, dst, max - 1, &got);
+	dst[got] = '\0';
+	for (size_t i = 0; i < got; i++) {
+		if (!dst[i])
+			break;
+		if ((unsigned char)dst[i] < 0x20 || (unsigned char)dst[i] >= 0x7f)
+			dst[i] = '?';
+	}
+}
+
+static int sym_cmp(const void *a, const void *b)
+{
+	const struct ct_kmod_sym *x = a, *y = b;
+	return x->address < y->address ? -1 : x->address > y->address;
+}
+
+/* The module's own symbols that lie in its code. */
+static struct ct_error *read_symbols(struct ct_kernel *k,
+				     const struct mod_layout *l,
+				     struct ct_kmod_data *d)
+{
+	uint64_t ks, symtab, strtab;
+	uint32_t num;
+	if (!ct_kmem_read_u64(k->km, d->mod.address + l->kallsyms, &ks) ||
+	    !ks || !ct_kmem_read_u64(k->km, ks + l->ks_symtab, &symtab) ||
+	    !ct_kmem_read_u32(k->km, ks + l->ks_num, &num) ||
+	    !ct_kmem_read_u64(k->km, ks + l->ks_strtab, &strtab))
+		return NULL;
+	if (num > MOD_SYMS_MAX)
+		num = MOD_SYMS_MAX;
+	unsigned char *raw = malloc((size_t)num * ELF64_SYM_SIZE + 1);
+	d->syms = calloc(num ? num : 1, sizeof(*d->syms));
+	if (!raw || !d->syms) {
+		free(raw);
+		return &ct_enomem;
+	}
+	size_t got, str_len;
+	(void)ct_kmem_read(k->km, symtab, raw, (size_t)num * ELF64_SYM_SIZE,
+			   &got);
+	num = (uint32_t)(got / ELF64_SYM_SIZE);
+	/* the strtab has no stored length: read up to the last name the
+	 * symbols use, and a name's worth more */
+	size_t want = 0;
+	for (uint32_t i = 0; i < num; i++)
+		if (ct_le32(raw + (size_t)i * ELF64_SYM_SIZE) > want)
+			want = ct_le32(raw + (size_t)i * ELF64_SYM_SIZE);
+	want += CT_KALLSYMS_MAX_NAME;
+	if (want > MOD_STRTAB_MAX)
+		want = MOD_STRTAB_MAX;
+	char *str = malloc(want + 1);
+	if (!str) {
+		free(raw);
+		return &ct_enomem;
+	}
+	(void)ct_kmem_read(k->km, strtab, str, want, &str_len);
+	str[str_len] = '\0';
+	for (uint32_t i = 0; i < num; i++) {
+		const unsigned char *s = raw + (size_t)i * ELF64_SYM_SIZE;
+		uint32_t name = ct_le32(s);
+		uint64_t value = ct_le64(s + 8);
+		if (!name || name >= str_len || !str[name] ||
+		    value < d->mod.text_lo || value >= d->mod.text_hi)
+			continue;
+		d->syms[d->sym_count++] = (struct ct_kmod_sym){
+			.address = value, .name = name };
+	}
+	qsort(d->syms, d->sym_count, sizeof(*d->syms), sym_cmp);
+	d->strtab = str;
+	d->strtab_len = str_len;
+	d->mod.symbols = d->sym_count;
+	free(raw);
+	return NULL;
+}
+
+/* The module's ORC table, when it has one. */
+static struct ct_error *read_module_orc(struct ct_kernel *k,
+					const struct mod_layout *l,
+					struct ct_kmod_data *d)
+{
+	uint32_t n;
+	uint64_t ip_va, orc_va;
+	uint64_t m = d->mod.address;
+	if (!ct_kmem_read_u32(k->km, m + l->num_orcs, &n) || !n ||
+	    n > CT_ORC_MAX_ENTRIES ||
+	    !ct_kmem_read_u64(k->km, m + l->orc_ip, &ip_va) ||
+	    !ct_kmem_read_u64(k->km, m + l->orc, &orc_va))
+		return NULL;
+	unsigned char *ips = malloc((size_t)n * 4);
+	unsigned char *ents = malloc((size_t)n * CT_ORC_ENTRY_SIZE);
+	struct ct_error *err = NULL;
+	size_t g1, g2;
+	if (!ips || !ents) {
+		err = &ct_enomem;
+	} else if (ct_kmem_read(k->km, ip_va, ips, (size_t)n * 4, &g1) ==
+			   CT_CORE_MEM_OK &&
+		   ct_kmem_read(k->km, orc_va, ents,
+				(size_t)n * CT_ORC_ENTRY_SIZE, &g2) ==
+			   CT_CORE_MEM_OK) {
+		struct ct_error *e = ct_orc_init(&d->orc, ips, ip_va, ents, n,
+						 k->orc.version ? k->orc.version
+								: 1);
+		if (e == &ct_enomem)
+			err = e;
+		else if (e)
+			err = ct_kernel_add_note(k, "module %s: ORC: %s",
+						 d->mod.name, e->message);
+		if (e && e != &ct_enomem)
+			ct_error_destroy(e);
+		d->mod.orc_entries = d->orc.count;
+	} else {
+		err = ct_kernel_add_note(k, "module %s: its ORC table cannot "
+					 "be read", d->mod.name);
+	}
+	free(ips);
+	free(ents);
+	return err;
+}
+
+static const char *state_name(uint32_t s)
+{
+	static const char *const names[] = { "live", "coming", "going",
+					     "unformed" };
+	return s < 4 ? names[s] : "?";
+}
+
+static struct ct_error *read_module(struct ct_kernel *k,
+				    const struct mod_layout *l, uint64_t m)
+{
+	if (!ct_grow((void **)&k->mods, &k->mod_cap, k->mod_count + 1,
+		     sizeof(*k->mods)))
+		return &ct_enomem;
+	struct ct_kmod_data *d = &k->mods[k->mod_count];
+	memset(d, 0, sizeof(*d));
+	d->mod.address = m;
+	size_t got;
+	char name[MODULE_NAME_LEN];
+	if (ct_kmem_read(k->km, m + l->name, name, sizeof(name), &got) !=
+	    CT_CORE_MEM_OK)
+		return ct_kernel_add_note(k, "the module at 0x%llx cannot be "
+					  "read", (unsigned long long)m);
+	size_t n = 0;
+	for (; n < sizeof(name) && name[n]; n++)
+		d->mod.name[n] = (name[n] > 0x20 && name[n] < 0x7f) ? name[n]
+								    : '?';
+	d->mod.name[n] = '\0';
+	if (l->version)
+		read_string_at(k->km, m + l->version, d->mod.version,
+			       sizeof(d->mod.version));
+	if (l->srcversion)
+		read_string_at(k->km, m + l->srcversion, d->mod.srcversion,
+			       sizeof(d->mod.srcversion));
+	uint32_t st = 0;
+	(void)ct_kmem_read_u32(k->km, m + l->state, &st);
+	d->mod.state = state_name(st);
+	if (l->taints)
+		(void)ct_kmem_read_u64(k->km, m + l->taints, &d->mod.taints);
+	uint64_t base;
+	uint32_t size;
+	if (ct_kmem_read_u64(k->km, m + l->text_base, &base) &&
+	    ct_kmem_read_u32(k->km, m + l->text_size, &size) &&
+	    size <= MOD_TEXT_MAX && base + size > base) {
+		d->mod.text_lo = base;
+		d->mod.text_hi = base + size;
+	}
+	k->mod_count++;
+	struct ct_error *err = NULL;
+	if (l->has_orc && d->mod.text_hi)
+		err = read_module_orc(k, l, d);
+	if (!err && l->has_kallsyms && d->mod.text_hi)
+		err = read_symbols(k, l, d);
+	return err;
+}
+
+struct ct_error *ct_kernel_modules(struct ct_kernel *k,
+				   const struct ct_kmodule **ret,
+				   size_t *ret_count)
+{
+	if (!k->mods_read) {
+		k->mods_read = true;
+		struct mod_layout l = { 0 };
+		uint64_t head, next;
+		struct ct_error *err = NULL;
+		if (!k->btf || !mod_layout(k->btf, &l)) {
+			err = ct_kernel_add_note(k, "no module list: %s",
+						 k->btf ? "BTF lacks struct "
+							  "module's members"
+							: "no BTF");
+		} else if (!ct_kallsyms_find(k->ks, "modules")) {
+			err = ct_kernel_add_note(k, "no module list: kallsyms "
+						 "has no 'modules'");
+		} else {
+			head = ct_kallsyms_find(k->ks, "modules")->address;
+			uint64_t prev = head;
+			for (size_t n = 0;; n++) {
+				if (!ct_kmem_read_u64(k->km, prev, &next)) {
+					err = ct_kernel_add_note(
+						k, "the module list is broken "
+						"after %zu modules: 0x%llx "
+						"cannot be read", n,
+						(unsigned long long)prev);
+					break;
+				}
+				if (next == head)
+					break;
+				if (n >= CT_KMOD_MAX || (next & 7)) {
+					err = ct_kernel_add_note(
+						k, "the module list is broken "
+						"or loops after %zu modules "
+						"(next 0x%llx)", n,
+						(unsigned long long)next);
+					break;
+				}
+				err = read_module(k, &l, next - l.list);
+				if (err)
+					break;
+				prev = next;
+			}
+		}
+		if (err)
+			return err;
+		if (k->mod_count) {
+			k->mod_view = calloc(k->mod_count, sizeof(*k->mod_view));
+			if (!k->mod_view)
+				return &ct_enomem;
+			for (size_t i = 0; i < k->mod_count; i++)
+				k->mod_view[i] = k->mods[i].mod;
+		}
+	}
+	*ret = k->mod_view;
+	*ret_count = k->mod_count;
+	return NULL;
+}
+
+const struct ct_kmod_data *ct_kernel_module_at(const struct ct_kernel *k,
+					       uint64_t addr)
+{
+	for (size_t i = 0; i < k->mod_count; i++)
+		if (addr >= k->mods[i].mod.text_lo &&
+		    addr < k->mods[i].mod.text_hi)
+			return &k->mods[i];
+	return NULL;
+}
+
+const char *ct_kmod_symbol(const struct ct_kmod_data *d, uint64_t addr,
+			   uint64_t *ret_offset)
+{
+	size_t lo = 0, hi = d->sym_count;
+	if (!hi || addr < d->syms[0].address)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->syms[mid].address <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	*ret_offset = addr - d->syms[lo].address;
+	return d->strtab + d->syms[lo].name;
+}
+
+void ct_kmod_data_deinit(struct ct_kmod_data *d)
+{
+	ct_orc_deinit(&d->orc);
+	free(d->syms);
+	free(d->strtab);
+}

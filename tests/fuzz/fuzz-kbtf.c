@@ -1,0 +1,35 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * fuzz-kbtf.c - libFuzzer target for a kernel dump's BTF: the input is the
+ * raw blob read between __start_BTF and __stop_BTF (seeds: make-btf-seeds.py,
+ * small task_struct-like types).  Runs libbpf's parser as crashtriage
+ * loads it and every lookup ps and bt make (nested and anonymous members,
+ * typedef chains), which must stay bounded on hostile types.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "analyzer/dump/dump.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct ct_kbtf *b;
+	struct ct_error *err = ct_kbtf_parse(data, size, &b);
+	if (err) {
+		ct_error_destroy(err);
+		return 0;
+	}
+	(void)ct_kbtf_type_count(b);
+	struct ct_ktask_layout l;
+	const char *missing;
+	(void)ct_ktask_layout_read(b, &l, &missing);
+	struct ct_kbtf_field f;
+	uint64_t size_out;
+	(void)ct_kbtf_member(b, "task_struct", "a.b.c.d.e.f.g.h.i.j", &f);
+	(void)ct_kbtf_member(b, "pcpu_hot", "current_task", &f);
+	(void)ct_kbtf_struct_size(b, "task_struct", &size_out);
+	ct_kbtf_destroy(b);
+	return 0;
+}
