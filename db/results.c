@@ -340,6 +340,12 @@ static struct ct_error *open_readonly(struct ct_results *db, const char *path,
 	free(uri);
 	if (!err)
 		err = harden(db);
+	/* readers (report, serve) scan whole tables: map the file instead
+	 * of a pread per page through SQLite's 2 MB cache (serve's summaries
+	 * of 100k cases spent two fifths of their time in pread) */
+	if (!err)
+		err = ct_sql_run(db->h, db->path, "PRAGMA mmap_size = 1073741824",
+				 "");
 	if (!err)
 		err = read_version(db, &db->file_version);
 	return err;
