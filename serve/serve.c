@@ -8,7 +8,6 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stddef.h>
@@ -26,6 +25,7 @@
 #include "db/kb.h"
 #include "db/query.h"
 #include "db/results.h"
+#include "serve/mhd-lazy.h"
 #include "rules/match.h"
 #include "rules/rule.h"
 #include "serve/serve.h"
@@ -1934,6 +1934,9 @@ static void on_completed(void *cls, struct MHD_Connection *conn,
 struct ct_error *ct_server_start(const struct ct_server_options *opts,
 				 struct ct_server **ret, uint16_t *ret_port)
 {
+	struct ct_error *err = ct_mhd_load();
+	if (err)
+		return err;
 	struct ct_server *s = calloc(1, sizeof(*s));
 	if (!s)
 		return &ct_enomem;
