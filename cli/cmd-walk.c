@@ -214,13 +214,14 @@ static int run_walk(const char *core, const char *exe,
 	struct ct_vmcore *vc = NULL;
 	struct ct_kernel *k = NULL;
 	struct ct_walk_result *r;
-	struct ct_error *err;
-	/* a kernel dump: types from its BTF */
-	if (!ct_vmcore_open_file(core, &vc)) {
+	/* a kernel dump: types from its BTF; else a user core */
+	struct ct_error *err = ct_vmcore_open_file(core, &vc);
+	if (!err) {
 		err = ct_kernel_open(vc, &k);
 		if (!err)
 			err = ct_walk_kernel_run(k, spec, &r);
 	} else {
+		ct_error_destroy(err);
 		err = ct_walk_session_open(core, exe, &s);
 		if (!err)
 			err = ct_walk_run(s, spec, &r);
