@@ -233,6 +233,22 @@ mkdir -p "$up/bundle"
 sed 's/esx-[a-z0-9-]*/uploaded-host-1/g' "$SEEDS/002_"*.txt > "$up/one.log"
 ncases() { curl -s "$base/api/" | jq '.totals[0].cases'; }
 ninputs() { curl -s "$base/api/" | jq '.totals[0].inputs'; }
+# another process writes (a batch): pages go on with the views kept, a
+# thread recomputes them, and the overview shows the new case soon after
+before=$(ncases)
+{ echo "# written by another process"; cat "$DATA/linux/linux515_list_del_bug.log"; } >"$WORK/outside.log"
+"$CRASHTRIAGE" batch -q --db "$WORK/r.sqlite" "$WORK/outside.log" >/dev/null 2>&1
+got=$(ncases)
+case $got in ''|null) not_ok "a page right after another process wrote answers (got '$got')" ;;
+	*) ok "a page right after another process wrote answers ($got cases)" ;; esac
+for _ in $(seq 100); do
+	got=$(ncases)
+	[ "$got" = $((before + 1)) ] && break
+	sleep 0.1
+done
+[ "$got" = $((before + 1)) ] &&
+	ok "the overview shows another process's new case once recomputed" ||
+	not_ok "the overview shows another process's new case ($before -> $got)"
 before=$(ncases)
 loc=$(curl -s -o /dev/null -w '%{http_code} %{redirect_url}' \
 	-F "csrf=$csrf" -F "file=@$up/one.log" "$base/upload")
