@@ -23,7 +23,8 @@
 	X(MHD_lookup_connection_value) X(MHD_add_response_header)            \
 	X(MHD_create_response_from_buffer) X(MHD_queue_response)             \
 	X(MHD_destroy_response) X(MHD_create_post_processor)                 \
-	X(MHD_post_process) X(MHD_destroy_post_processor)
+	X(MHD_post_process) X(MHD_destroy_post_processor)                    \
+	X(MHD_suspend_connection) X(MHD_resume_connection)
 
 struct ct_mhd_api {
 #define CT_MHD_POINTER(f) __typeof__(f) *f;
@@ -55,6 +56,8 @@ struct ct_error *ct_mhd_load(void);
 #define MHD_create_post_processor ct_mhd_api.MHD_create_post_processor
 #define MHD_post_process ct_mhd_api.MHD_post_process
 #define MHD_destroy_post_processor ct_mhd_api.MHD_destroy_post_processor
+#define MHD_suspend_connection ct_mhd_api.MHD_suspend_connection
+#define MHD_resume_connection ct_mhd_api.MHD_resume_connection
 #endif
 
 #endif /* CT_SERVE_MHD_LAZY_H */

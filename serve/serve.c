@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,7 @@ struct refresh {
 
 struct ct_server {
 	struct MHD_Daemon *mhd;
+	atomic_int classifying;		/* uploads on their thread */
 	struct ct_server_options opts;
 	char csrf[33];			/* the forms' token, hex */
 	pthread_mutex_t upload_lock;	/* one upload classified at a time */
@@ -104,6 +106,13 @@ struct upload {
 	char *path;			/* the file in it, or NULL */
 	int fd;				/* open on path while it arrives */
 	uint64_t bytes;			/* of the file so far */
+	/* classified on a thread of its own, the connection suspended
+	 * meanwhile, so that other clients are answered */
+	pthread_t thread;
+	bool classifying;		/* the thread was started */
+	atomic_bool classified;		/* it ended: err says how */
+	struct ct_error *err;
+	struct MHD_Connection *conn;	/* to resume */
 };
 
 /* One request's state between calls of the access handler. */
@@ -1717,10 +1726,12 @@ static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
 /* Classify the arrived file into the database as `batch` does, then
  * remove it.  *ret_input: its input's id (a file stored before is found
  * by its content), or -1. */
-static struct ct_error *upload_classify(struct ct_server *s,
-					struct upload *up, int64_t *ret_input)
+/* Classify the upload into the database as batch would (one upload at a
+ * time: the batch's write lock).  On the upload's own thread. */
+static void *upload_classify(void *arg)
 {
-	*ret_input = -1;
+	struct upload *up = arg;
+	struct ct_server *s = up->s;
 	close(up->fd);
 	up->fd = -1;
 	struct ct_batch_options bo = {
@@ -1734,10 +1745,11 @@ static struct ct_error *upload_classify(struct ct_server *s,
 		err = ct_batch_add_paths(b, &up->path, 1);
 	ct_batch_destroy(b);
 	pthread_mutex_unlock(&s->upload_lock);
-	if (!err)
-		err = ct_results_input_of_file(s->opts.db, up->path, ret_input);
-	upload_discard(up);
-	return err;
+	up->err = err;
+	atomic_store(&up->classified, true);
+	MHD_resume_connection(up->conn);
+	atomic_fetch_sub(&s->classifying, 1);
+	return NULL;
 }
 
 /* One input: its row and its cases (the page an upload leads to). */
@@ -1782,8 +1794,31 @@ static enum MHD_Result upload_finish(struct ct_server *s,
 		return send_error(conn, up->status,
 				  "The upload could not be stored");
 	}
-	int64_t input;
-	struct ct_error *err = upload_classify(s, up, &input);
+	if (!up->classifying) {
+		/* classify on a thread; this request waits, suspended, and
+		 * comes back here when the thread resumes it */
+		up->conn = conn;
+		up->classifying = true;
+		atomic_fetch_add(&s->classifying, 1);
+		MHD_suspend_connection(conn);
+		if (pthread_create(&up->thread, NULL, upload_classify, up)) {
+			atomic_fetch_sub(&s->classifying, 1);
+			MHD_resume_connection(conn);
+			up->classifying = false;
+			return send_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+					  "The upload could not be classified");
+		}
+		return MHD_YES;
+	}
+	if (!atomic_load(&up->classified))
+		return MHD_YES;	/* not resumed by the thread: keep waiting */
+	pthread_join(up->thread, NULL);
+	int64_t input = -1;
+	struct ct_error *err = up->err;
+	up->err = NULL;
+	if (!err)
+		err = ct_results_input_of_file(s->opts.db, up->path, &input);
+	upload_discard(up);
 	if (err) {
 		bool busy = err->code == CT_ERROR_OS;
 		ct_error_destroy(err);
@@ -2108,7 +2143,8 @@ struct ct_error *ct_server_start(const struct ct_server_options *opts,
 		.sin_addr.s_addr = htonl(opts->addr),
 	};
 	s->mhd = MHD_start_daemon(
-		MHD_USE_AUTO_INTERNAL_THREAD, opts->port, NULL, NULL,
+		MHD_USE_AUTO_INTERNAL_THREAD | MHD_ALLOW_SUSPEND_RESUME,
+		opts->port, NULL, NULL,
 		on_request, s,
 		MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&sa,
 		MHD_OPTION_CONNECTION_LIMIT,
@@ -2140,6 +2176,10 @@ void ct_server_stop(struct ct_server *s)
 {
 	if (!s)
 		return;
+	/* libmicrohttpd must not stop with a connection suspended: let the
+	 * uploads being classified end first */
+	while (atomic_load(&s->classifying) > 0)
+		usleep(10000);
 	MHD_stop_daemon(s->mhd);
 	if (s->refresh.started)
 		pthread_join(s->refresh.thread, NULL);

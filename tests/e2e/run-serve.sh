@@ -347,6 +347,26 @@ awk '/^while-slow/ { exit !($2 == 200 && $3 < 2) }' "$WORK/raw.out" &&
 	ok "five slow clients do not stall a request" ||
 	not_ok "five slow clients do not stall a request"
 
+# an upload is classified on a thread of its own: a slow one (3 s more per
+# case, on demand for tests) does not stall the other clients
+mainport=$port
+CRASHTRIAGE_TEST_CASE_DELAY=slowupload:3 start_server slowup ||
+	not_ok "a second server for the slow upload"
+sbase="http://127.0.0.1:$port"
+ucsrf=$(curl -s "$sbase/upload" | sed -n 's/.*name="csrf" value="\([0-9a-f]*\)".*/\1/p')
+{ echo "# slow upload"; cat "$DATA/linux/linux61_kasan_uaf.log"; } >"$WORK/slowupload.log"
+curl -s -o /dev/null -w '%{http_code}' -F "csrf=$ucsrf" \
+	-F "file=@$WORK/slowupload.log" "$sbase/upload" >"$WORK/slowup.code" &
+upid=$!
+sleep 1
+t=$(curl -s -o /dev/null -w '%{http_code} %{time_total}' "$sbase/cases")
+wait $upid
+echo "# while an upload is classified: /cases $t; the upload: $(cat "$WORK/slowup.code")"
+echo "$t" | awk '{ exit !($1 == 200 && $2 < 1.5) }' && [ "$(cat "$WORK/slowup.code")" = 303 ] &&
+	ok "a slow upload being classified does not stall another request" ||
+	not_ok "a slow upload being classified does not stall another request (/cases: $t, upload: $(cat "$WORK/slowup.code"))"
+port=$mainport
+
 # ---- load: 50 concurrent clients for 3 seconds ----------------------------------------
 cat > "$WORK/load.sh" <<EOF
 end=\$((\$(date +%s) + 3))
