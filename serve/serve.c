@@ -685,29 +685,10 @@ static struct ct_error *cache_get(struct ct_server *s, enum cache_kind k,
 	return NULL;
 }
 
-/* Compute every view not kept (at start, after an upload), so that the
+/* Compute every view not kept (at start), so that the
  * next page need not; an error is left for that page to meet. */
 static void cache_warm(struct ct_server *s)
 {
-	/* this request wrote: the next page must show it, so any refresh
-	 * (of older data) is waited for and dropped, and the views made
-	 * again here */
-	struct refresh *r = &s->refresh;
-	if (r->started) {
-		pthread_join(r->thread, NULL);
-		r->started = false;
-	}
-	pthread_mutex_lock(&r->mu);
-	r->ready = false;
-	ct_error_destroy(r->err);
-	r->err = NULL;
-	pthread_mutex_unlock(&r->mu);
-	for (size_t k = 0; k < CACHE_MAX; k++) {
-		cli_table_free(&r->tables[k]);
-		cli_table_free(&s->cache[k].t);
-		s->cache[k].valid = false;
-	}
-	cli_table_free(&r->versions);
 	struct ct_error *err = cache_check(s);
 	for (size_t k = 0; k < CACHE_MAX && !err; k++) {
 		const struct cli_table *t;
@@ -1827,7 +1808,8 @@ static enum MHD_Result upload_finish(struct ct_server *s,
 				  "The database is busy (a batch is writing it)"
 				  : "The upload could not be classified");
 	}
-	cache_warm(s);		/* the lists change: not on the next page */
+	/* the lists change: the next request's cache_check() has them
+	 * recomputed on the refresh thread, as for a batch */
 	struct cli_table cases = { 0 };
 	if (input >= 0)
 		err = run_query(s, CT_QUERY_INPUT_CASES, NULL, input, false, 1,

@@ -262,6 +262,8 @@ if [[ $loc =~ ^303\ $base/case/([0-9]+)$ ]]; then
 else
 	not_ok "upload of a log: 303 to its case (got $loc)"
 fi
+# (the overview's totals are recomputed on a thread: poll a little)
+for _ in $(seq 50); do [ "$(ncases)" = $((before + 1)) ] && break; sleep 0.1; done
 [ "$(ncases)" = $((before + 1)) ] && ok "upload stored one case" ||
 	not_ok "upload stored one case ($before -> $(ncases))"
 # an archive of two crashes made from tests/data: 303 to its input's page
