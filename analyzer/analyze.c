@@ -429,11 +429,6 @@ static struct ct_error *list_name(void *arg, const struct ct_source_entry *e)
 	return ct_bundle_plan_add(&l->plan, e->path);
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Append the case path p (a copy of its first len bytes) unless it is
  * the last one appended. */
 static bool add_case_path(char ***paths, size_t *count, size_t *cap,
@@ -471,7 +466,7 @@ struct ct_error *ct_case_paths(const char *path, bool follow_links,
 			base--;
 		if (!err && l.count)
 			qsort(l.names, l.count, sizeof(*l.names),
-			      compare_names);
+			      ct_strptr_cmp);
 		if (!err)
 			err = ct_bundle_plan_group(&l.plan, l.names, l.count,
 						   base + 1, false);

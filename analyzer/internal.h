@@ -28,6 +28,9 @@
 
 #define CT_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+/* qsort() comparator of an array of C strings (char *), by strcmp. */
+int ct_strptr_cmp(const void *a, const void *b);
+
 /* FNV-1a over n bytes at p, continuing from h (start with CT_HASH_INIT):
  * the one string hash of the hash tables (rule index, kallsyms names). */
 #define CT_HASH_INIT 1469598103934665603ULL

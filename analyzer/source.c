@@ -1062,11 +1062,6 @@ bool ct_is_archive_name(const char *path)
 	return false;
 }
 
-static int compare_strings(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Is any marker (sorted) below the prefix [p, p+len)? */
 static bool has_marker(char *const *markers, size_t count, const char *p,
 		       size_t len)
@@ -1116,7 +1111,7 @@ struct ct_error *ct_bundle_plan_group(struct ct_bundle_plan *plan,
 			n++;
 	}
 	if (!err && n)
-		qsort(markers, n, sizeof(*markers), compare_strings);
+		qsort(markers, n, sizeof(*markers), ct_strptr_cmp);
 	/* each entry's folder case, when it has one; added at the end, so
 	 * that the plan holds only bundles while entries are judged */
 	char **cases = NULL;
@@ -1151,7 +1146,7 @@ struct ct_error *ct_bundle_plan_group(struct ct_bundle_plan *plan,
 			case_count++;
 	}
 	if (!err && case_count)
-		qsort(cases, case_count, sizeof(*cases), compare_strings);
+		qsort(cases, case_count, sizeof(*cases), ct_strptr_cmp);
 	for (size_t i = 0; i < case_count; i++) {
 		bool again = i && strcmp(cases[i], cases[i - 1]) == 0;
 		if (!err && !again && !ct_grow((void **)&plan->roots,

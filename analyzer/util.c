@@ -523,7 +523,7 @@ bool ct_is_ident_char(int c)
 
 /* ---- folders ---- */
 
-static int compare_names(const void *a, const void *b)
+int ct_strptr_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -552,7 +552,7 @@ struct ct_error *ct_dir_names(const char *path, size_t max, char ***ret,
 	}
 	closedir(dir);
 	if (count)
-		qsort(names, count, sizeof(*names), compare_names);
+		qsort(names, count, sizeof(*names), ct_strptr_cmp);
 	*ret = names;
 	*ret_count = count;
 	return NULL;

@@ -4,6 +4,7 @@
  * dump unwound with the kernel's own ORC tables and named with its
  * kallsyms, no debug package (crash's bt, without the vmlinux).
  */
+#include <limits.h>
 #include <string.h>
 
 #include "cli/cli.h"
@@ -158,10 +159,13 @@ static int cpu_stacks(struct ct_vmcore *vc, struct ct_kernel *k, bool json,
 	return n ? CLI_EXIT_OK : CLI_EXIT_FAILED;
 }
 
+/* No --pid given (out of CLI_UINT's range below). */
+#define NO_PID ULONG_MAX
+
 int cmd_bt(int argc, char **argv)
 {
 	bool json = false, quiet = false, all = false;
-	unsigned long pid = 0;
+	unsigned long pid = NO_PID;	/* pid 0 is the idle task */
 	const char *state = NULL;
 	const struct cli_option options[] = {
 		CLI_FLAG("all", 'a', &all),
@@ -172,14 +176,10 @@ int cmd_bt(int argc, char **argv)
 		CLI_END,
 	};
 	int optind;
-	bool has_pid = false;
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--pid") == 0 || strcmp(argv[i], "-p") == 0 ||
-		    strncmp(argv[i], "--pid=", 6) == 0)
-			has_pid = true;
 	int rc = cli_parse(argc, argv, options, cmd_bt_usage, false, &optind);
 	if (rc >= 0)
 		return rc;
+	bool has_pid = pid != NO_PID;
 	if (optind + 1 != argc || (all + has_pid + (state != NULL)) > 1 ||
 	    (state && strlen(state) != 1)) {
 		fputs(cmd_bt_usage, stderr);

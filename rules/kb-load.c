@@ -141,11 +141,6 @@ static bool has_yaml_suffix(const char *name)
 	return n > 5 && strcmp(name + n - 5, ".yaml") == 0 && name[0] != '.';
 }
 
-static int compare_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Read a whole small file; NULL on error with *ret_err set. */
 static char *read_file(const char *path, size_t *ret_len,
 		       struct ct_error **ret_err)
@@ -235,7 +230,7 @@ struct ct_error *ct_kb_load_dir(const char *dir, struct ct_kb **ret,
 	}
 	closedir(d);
 	if (!err && count)
-		qsort(names, count, sizeof(*names), compare_names);
+		qsort(names, count, sizeof(*names), ct_strptr_cmp);
 	for (size_t i = 0; i < count && !err; i++) {
 		char *path;
 		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {

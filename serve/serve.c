@@ -573,9 +573,8 @@ static void *refresh_main(void *arg)
 	return NULL;
 }
 
-/* Take a finished refresh in (on the server's thread).  Returns whether
- * the views now are those of r->version. */
-static bool refresh_take(struct ct_server *s);
+/* Take a finished refresh in (on the server's thread). */
+static void refresh_take(struct ct_server *s);
 
 /* Keep the views current: when the database changed, recompute them on
  * the refresh thread and go on showing the kept ones; a view never
@@ -593,8 +592,7 @@ static struct ct_error *cache_check(struct ct_server *s)
 	if (err)
 		return err;
 	struct refresh *r = &s->refresh;
-	if (refresh_take(s) && version == s->data_version)
-		return NULL;
+	refresh_take(s);
 	if (version == s->data_version)
 		return NULL;
 	pthread_mutex_lock(&r->mu);
@@ -631,7 +629,7 @@ static struct ct_error *cache_check(struct ct_server *s)
 static struct ct_error *known_columns(struct ct_server *s, struct cli_table *t,
 				      struct cli_table *versions);
 
-static bool refresh_take(struct ct_server *s)
+static void refresh_take(struct ct_server *s)
 {
 	struct refresh *r = &s->refresh;
 	pthread_mutex_lock(&r->mu);
@@ -639,7 +637,7 @@ static bool refresh_take(struct ct_server *s)
 	r->ready = false;
 	pthread_mutex_unlock(&r->mu);
 	if (!ready)
-		return false;
+		return;
 	for (size_t k = 0; k < CACHE_MAX; k++) {
 		cli_table_free(&s->cache[k].t);
 		s->cache[k].t = r->tables[k];
@@ -653,7 +651,6 @@ static bool refresh_take(struct ct_server *s)
 	}
 	cli_table_free(&r->versions);
 	s->data_version = r->version;
-	return true;
 }
 
 /* The view k, computed when not kept (CACHE_NEW also after a minute: it
@@ -1783,11 +1780,12 @@ static enum MHD_Result upload_finish(struct ct_server *s,
 		atomic_fetch_add(&s->classifying, 1);
 		MHD_suspend_connection(conn);
 		if (pthread_create(&up->thread, NULL, upload_classify, up)) {
+			/* no response may be queued on a connection that
+			 * was suspended in this call: close it */
 			atomic_fetch_sub(&s->classifying, 1);
 			MHD_resume_connection(conn);
 			up->classifying = false;
-			return send_error(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
-					  "The upload could not be classified");
+			return MHD_NO;
 		}
 		return MHD_YES;
 	}

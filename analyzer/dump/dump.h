@@ -724,6 +724,8 @@ struct ct_kernel {
 	bool unwind_ready;	/* orc and syms were made (first unwind) */
 	struct ct_kmod_data *mods; /* ct_kernel_modules(): list order */
 	size_t mod_count, mod_cap;
+	size_t mod_orc_entries;	/* of every module so far: one budget of
+				 * CT_ORC_MAX_ENTRIES for them all */
 	bool mods_read;
 	struct ct_kmodule *mod_view; /* the public part, mod_count */
 	struct ct_orc_text *mod_orc; /* modules with ORC, for walks */

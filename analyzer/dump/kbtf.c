@@ -241,6 +241,7 @@ bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 	__u32 mtype = 0, bitfield = 0;
 	const char *p = path;
 	size_t budget = MEMBERS_VISITED_MAX;
+	bool whole = false;	/* every part of path was found */
 	for (int depth = 0; t && depth < 8; depth++) {
 		const char *dot = strchr(p, '.');
 		size_t n = dot ? (size_t)(dot - p) : strlen(p);
@@ -249,14 +250,18 @@ bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 				 &bitfield))
 			return false;
 		bits += off;
-		if (!dot)
+		if (!dot) {
+			whole = true;
 			break;
+		}
 		p = dot + 1;
 		id = mtype;
 		t = strip(b, &id);
 		if (!t || !btf_is_composite(t))
 			return false;
 	}
+	if (!whole)
+		return false;	/* a path of more than 8 parts */
 	if (bitfield || (bits & 7))
 		return false;	/* the readers take whole bytes only */
 	__s64 size = bpf.btf__resolve_size(b->btf, mtype);

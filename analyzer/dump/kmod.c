@@ -170,8 +170,10 @@ static struct ct_error *read_module_orc(struct ct_kernel *k,
 	uint32_t n;
 	uint64_t ip_va, orc_va;
 	uint64_t m = d->mod.address;
+	/* one budget for all modules: a crafted dump cannot make each of
+	 * thousands of modules hold a table as large as the kernel's */
 	if (!ct_kmem_read_u32(k->km, m + l->num_orcs, &n) || !n ||
-	    n > CT_ORC_MAX_ENTRIES ||
+	    n > CT_ORC_MAX_ENTRIES - k->mod_orc_entries ||
 	    !ct_kmem_read_u64(k->km, m + l->orc_ip, &ip_va) ||
 	    !ct_kmem_read_u64(k->km, m + l->orc, &orc_va))
 		return NULL;
@@ -197,6 +199,7 @@ static struct ct_error *read_module_orc(struct ct_kernel *k,
 		if (e && e != &ct_enomem)
 			ct_error_destroy(e);
 		d->mod.orc_entries = d->orc.count;
+		k->mod_orc_entries += d->orc.count;
 	} else {
 		err = ct_kernel_add_note(k, "module %s: its ORC table cannot "
 					 "be read", d->mod.name);
@@ -239,7 +242,7 @@ static struct ct_error *read_module(struct ct_kernel *k,
 	if (l->srcversion)
 		read_string_at(k->km, m + l->srcversion, d->mod.srcversion,
 			       sizeof(d->mod.srcversion));
-	uint32_t st = 0;
+	uint32_t st = UINT32_MAX;	/* unread: "?" */
 	(void)ct_kmem_read_u32(k->km, m + l->state, &st);
 	d->mod.state = state_name(st);
 	if (l->taints)
@@ -292,7 +295,14 @@ struct ct_error *ct_kernel_modules(struct ct_kernel *k,
 				}
 				if (next == head)
 					break;
-				if (n >= CT_KMOD_MAX || (next & 7)) {
+				/* a link back to a module read already loops
+				 * (checked against each: at most CT_KMOD_MAX) */
+				bool again = next == prev;
+				for (size_t i = 0; !again && i < k->mod_count;
+				     i++)
+					again = k->mods[i].mod.address ==
+						next - l.list;
+				if (n >= CT_KMOD_MAX || (next & 7) || again) {
 					err = ct_kernel_add_note(
 						k, "the module list is broken "
 						"or loops after %zu modules "

@@ -73,6 +73,12 @@ static struct ct_error *prepare_unwind(struct ct_kernel *k)
 {
 	if (k->unwind_ready)
 		return NULL;
+	/* a failed try (out of memory) leaves what it made: start over */
+	ct_symtab_destroy(k->syms);
+	k->syms = NULL;
+	free(k->mod_orc);
+	k->mod_orc = NULL;
+	k->mod_orc_count = 0;
 	struct ct_error *err = ct_symtab_create(&k->syms);
 	if (!err)
 		err = ct_kallsyms_to_symtab(k->ks, k->syms);
@@ -357,6 +363,19 @@ fail:
 
 /* ---- tasks ----------------------------------------------------------------- */
 
+/* The slot of addr in a table of cap (a power of two) slots: the
+ * address mixed (splitmix64's finaliser) so that addresses that differ
+ * only in high bits, as a crafted dump may place them, spread out. */
+static size_t seen_slot(uint64_t addr, size_t cap)
+{
+	addr ^= addr >> 30;
+	addr *= 0xbf58476d1ce4e5b9ull;
+	addr ^= addr >> 27;
+	addr *= 0x94d049bb133111ebull;
+	addr ^= addr >> 31;
+	return (size_t)addr & (cap - 1);
+}
+
 /* A set of task_struct addresses, for loop checks. */
 struct seen {
 	uint64_t *slots;	/* 0 = empty */
@@ -374,8 +393,7 @@ static struct ct_error *seen_add(struct seen *s, uint64_t addr, bool *ret_dup)
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slots[i])
 				continue;
-			size_t j = (s->slots[i] >> 6) * 0x9e3779b97f4a7c15ull &
-				   (cap - 1);
+			size_t j = seen_slot(s->slots[i], cap);
 			while (n[j])
 				j = (j + 1) & (cap - 1);
 			n[j] = s->slots[i];
@@ -384,7 +402,7 @@ static struct ct_error *seen_add(struct seen *s, uint64_t addr, bool *ret_dup)
 		s->slots = n;
 		s->cap = cap;
 	}
-	size_t j = (addr >> 6) * 0x9e3779b97f4a7c15ull & (s->cap - 1);
+	size_t j = seen_slot(addr, s->cap);
 	while (s->slots[j]) {
 		if (s->slots[j] == addr) {
 			*ret_dup = true;

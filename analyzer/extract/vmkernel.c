@@ -1419,8 +1419,10 @@ static const char *const marker_text[] = CT_VMKERNEL_MARKERS;
 static bool keep_mark(void *arg, unsigned id, size_t end)
 {
 	struct marks *k = arg;
+	if (id >= CT_VMKERNEL_MARKER_COUNT)
+		return true;
 	size_t len = strlen(marker_text[id]);
-	if (id >= CT_VMKERNEL_MARKER_COUNT || end < len)
+	if (end < len)
 		return true;
 	if (k->m[id].more || k->m[id].count >= MARKS_KEPT ||
 	    !ct_grow((void **)&k->m[id].at, &k->m[id].cap,
