@@ -94,8 +94,8 @@ const char cmd_walk_usage[] =
 	"offsets then come from the kernel's own BTF in it, ROOT is a\n"
 	"kallsyms symbol or 0x... of struct --type (without --type and\n"
 	"--member, the head itself), --member a path of embedded members,\n"
-	"and list_head, hlist and linux-rb are walked with the same checks;\n"
-	"pointer members, --string and --key are not checked there yet.\n"
+	"and list_head, hlist and linux-rb are walked with the same checks,\n"
+	"pointer members and --string too (--key is not supported there).\n"
 	"\n"
 	"exit status: 0 when the walk found nothing wrong, 1 when it found\n"
 	"corruption or could not walk, 2 on usage errors\n";

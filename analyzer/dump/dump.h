@@ -544,6 +544,7 @@ struct ct_kbtf_field {
 	uint64_t size;
 	const char *type_name;	/* its struct or union's name, NULL for
 				 * other types; valid while the BTF is */
+	uint32_t type_id;	/* its type, typedefs not skipped */
 };
 
 /* Parse the raw BTF blob [data, data+len) (copied: data may go) with
@@ -567,6 +568,22 @@ bool ct_kbtf_struct_size(const struct ct_kbtf *b, const char *name,
  * False when a part is missing or the member is a bit field. */
 bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 		    const char *path, struct ct_kbtf_field *ret);
+
+/* For code that walks types itself (a member plan, walk/kernel.c) with
+ * libbpf's inline helpers of <bpf/btf.h>: */
+struct btf_type;
+/* The type of id (0 is void: NULL), or NULL. */
+const struct btf_type *ct_kbtf_type_at(const struct ct_kbtf *b, uint32_t id);
+/* The type of *id with typedefs and qualifiers skipped (*id updated), or
+ * NULL (void, a bad id, a loop of typedefs). */
+const struct btf_type *ct_kbtf_strip(const struct ct_kbtf *b, uint32_t *id);
+/* A name from the string section ("" when none). */
+const char *ct_kbtf_name(const struct ct_kbtf *b, uint32_t name_off);
+/* Bytes of type id, negative when it has no size. */
+int64_t ct_kbtf_type_size(const struct ct_kbtf *b, uint32_t id);
+/* The struct (or union) called name. */
+bool ct_kbtf_find_struct(const struct ct_kbtf *b, const char *name,
+			 uint32_t *ret_id);
 
 /* ---- ORC (orc.c) ---- */
 

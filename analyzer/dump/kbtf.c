@@ -141,6 +141,22 @@ struct ct_error *ct_kbtf_read(struct ct_kmem *km, struct ct_kallsyms *ks,
 	return err;
 }
 
+const struct btf_type *ct_kbtf_type_at(const struct ct_kbtf *b, uint32_t id)
+{
+	return bpf.btf__type_by_id(b->btf, id);
+}
+
+const char *ct_kbtf_name(const struct ct_kbtf *b, uint32_t name_off)
+{
+	const char *n = bpf.btf__name_by_offset(b->btf, name_off);
+	return n ? n : "";
+}
+
+int64_t ct_kbtf_type_size(const struct ct_kbtf *b, uint32_t id)
+{
+	return bpf.btf__resolve_size(b->btf, id);
+}
+
 size_t ct_kbtf_type_count(const struct ct_kbtf *b)
 {
 	return bpf.btf__type_cnt(b->btf);
@@ -164,8 +180,7 @@ static const struct btf_type *find_composite(const struct ct_kbtf *b,
 	return bpf.btf__type_by_id(b->btf, (__u32)id);
 }
 
-/* Skip typedefs and qualifiers: at most a few dozen of them. */
-static const struct btf_type *strip(const struct ct_kbtf *b, __u32 *id)
+const struct btf_type *ct_kbtf_strip(const struct ct_kbtf *b, uint32_t *id)
 {
 	const struct btf_type *t = bpf.btf__type_by_id(b->btf, *id);
 	for (int depth = 0; t && depth < 32; depth++) {
@@ -208,7 +223,7 @@ static bool find_member(const struct ct_kbtf *b, const struct btf_type *t,
 			return true;
 		}
 		__u32 mid = m->type;
-		const struct btf_type *mt = strip(b, &mid);
+		const struct btf_type *mt = ct_kbtf_strip(b, &mid);
 		uint64_t inner;
 		if (mt && find_member(b, mt, name, name_len, depth + 1, budget,
 				      &inner, ret_type, ret_bitfield)) {
@@ -217,6 +232,12 @@ static bool find_member(const struct ct_kbtf *b, const struct btf_type *t,
 		}
 	}
 	return false;
+}
+
+bool ct_kbtf_find_struct(const struct ct_kbtf *b, const char *name,
+			 uint32_t *ret_id)
+{
+	return find_composite(b, name, ret_id) != NULL;
 }
 
 bool ct_kbtf_struct_size(const struct ct_kbtf *b, const char *name,
@@ -256,7 +277,7 @@ bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 		}
 		p = dot + 1;
 		id = mtype;
-		t = strip(b, &id);
+		t = ct_kbtf_strip(b, &id);
 		if (!t || !btf_is_composite(t))
 			return false;
 	}
@@ -269,7 +290,8 @@ bool ct_kbtf_member(const struct ct_kbtf *b, const char *type,
 		return false;
 	ret->offset = bits / 8;
 	ret->size = (uint64_t)size;
-	const struct btf_type *mt = strip(b, &mtype);
+	ret->type_id = mtype;
+	const struct btf_type *mt = ct_kbtf_strip(b, &mtype);
 	const char *name = mt && btf_is_composite(mt)
 		? bpf.btf__name_by_offset(b->btf, mt->name_off) : NULL;
 	ret->type_name = name && name[0] ? name : NULL;

@@ -330,7 +330,7 @@ struct ct_error *ct_walk_deref_to_struct(struct ct_walk_session *s,
 		enum ct_core_mem m = ct_walk_read_ptr(&s->mem, v->addr, &p);
 		if (m != CT_CORE_MEM_OK)
 			return ct_walk_error("'%s' at 0x%" PRIx64 ": %s", what,
-					  v->addr, ct_walk_mem_reason(m));
+					  v->addr, ct_walk_mem_reason(&s->mem, m));
 		if (p == 0)
 			return ct_walk_error("'%s' is NULL", what);
 		Dwarf_Die t;
@@ -540,25 +540,6 @@ static void pointer_check(Dwarf_Die *t, unsigned ptr_size,
 	c->size = ct_walk_type_size(&tt);
 }
 
-static bool plan_skipped(const struct ct_walk_mplan *p, uint64_t off,
-			 uint64_t n)
-{
-	for (size_t i = 0; i < p->skip_count; i++)
-		if (off < p->skip[i].off + p->skip[i].size &&
-		    p->skip[i].off < off + n)
-			return true;
-	return false;
-}
-
-static void plan_add(struct ct_walk_mplan *p, const struct ct_walk_mcheck *c)
-{
-	if (p->count == CT_WALK_MAX_MEMBERS) {
-		p->capped = true;
-		return;
-	}
-	p->m[p->count++] = *c;
-}
-
 static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
 		      Dwarf_Die *t, uint64_t off, const char *path, int depth);
 
@@ -567,22 +548,13 @@ static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
  * classifies better (a bit flip, a back link) than one pointer can. */
 static bool is_link_struct(Dwarf_Die *st)
 {
-	static const char *const types[] = {
-		"list_head", "hlist_node", "hlist_head", "rb_node", "rb_root",
-		"rb_root_cached",
-	};
-	static const char *const members[] = {
-		"tqe_next", "le_next", "sle_next", "stqe_next", "rbe_left",
-		"tqh_first", "lh_first", "slh_first", "stqh_first", "rbh_root",
-	};
-	const char *n = dwarf_diename(st);
-	for (size_t i = 0; n && i < sizeof(types) / sizeof(types[0]); i++)
-		if (strcmp(n, types[i]) == 0)
-			return true;
+	if (ct_walk_is_link_type(dwarf_diename(st)))
+		return true;
 	uint64_t off;
 	Dwarf_Die t;
-	for (size_t i = 0; i < sizeof(members) / sizeof(members[0]); i++)
-		if (ct_walk_find_member(st, members[i], &off, &t, 0))
+	for (size_t i = 0; i < ct_walk_link_member_count; i++)
+		if (ct_walk_find_member(st, ct_walk_link_members[i], &off, &t,
+					0))
 			return true;
 	return false;
 }
@@ -643,24 +615,18 @@ static void plan_union(struct ct_walk_mplan *p, unsigned ptr_size,
 			first = dwarf_diename(&m);
 			continue;
 		}
-		if (v.func != c.func) {
+		if (!ct_walk_mcheck_merge(&c, &v)) {
 			p->unions_skipped++;
 			return;
 		}
-		if (v.align < c.align)
-			c.align = v.align;
-		if (v.size < c.size)
-			c.size = v.size;
-		c.string = c.string && v.string;
-		c.list_node = c.list_node || v.list_node;
 	} while (dwarf_siblingof(&m, &m) == 0);
-	if (!variants || plan_skipped(p, base, ptr_size))
+	if (!variants || ct_walk_plan_skipped(p, base, ptr_size))
 		return;
 	if (path[0])
 		snprintf(c.path, sizeof(c.path), "%s", path);
 	else
 		snprintf(c.path, sizeof(c.path), "%s", first ? first : "?");
-	plan_add(p, &c);
+	ct_walk_plan_add(p, &c);
 }
 
 /* A member of (peeled) type t at off, named path. */
@@ -669,18 +635,18 @@ static void plan_type(struct ct_walk_mplan *p, unsigned ptr_size,
 {
 	switch (dwarf_tag(t)) {
 	case DW_TAG_pointer_type: {
-		if (plan_skipped(p, off, ptr_size))
+		if (ct_walk_plan_skipped(p, off, ptr_size))
 			return;
 		struct ct_walk_mcheck c = { .off = off };
 		pointer_check(t, ptr_size, &c);
 		snprintf(c.path, sizeof(c.path), "%s", path);
-		plan_add(p, &c);
+		ct_walk_plan_add(p, &c);
 		return;
 	}
 	case DW_TAG_structure_type:
 		if (is_link_struct(t)) {
 			/* the walked link is not news */
-			if (!plan_skipped(p, off, ct_walk_type_size(t)))
+			if (!ct_walk_plan_skipped(p, off, ct_walk_type_size(t)))
 				p->links_skipped++;
 		} else {
 			plan_struct(p, ptr_size, t, off, path, depth);
@@ -723,6 +689,12 @@ void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
 }
 
 /* ---- what kind of memory ------------------------------------------------- */
+
+bool ct_walk_session_is_code(void *state, uint64_t addr)
+{
+	const struct ct_walk_session *s = state;
+	return ct_core_is_executable(s->core, addr);
+}
 
 const char *ct_walk_session_region(void *state, uint64_t addr)
 {

@@ -11,10 +11,16 @@
  * walked); --member is a path of embedded members (BTF has no types for
  * global variables, and members behind pointers are not followed here).
  *
- * NEEDSWORK: the element's pointer members and --string members are
- * checked from DWARF only (ct_walk_member_plan()); a BTF member plan
- * would give kernel walks the same checks.  Tree keys likewise.
+ * Each element's pointer members are checked as in user cores (members.c)
+ * with a plan made here from BTF: the same rules as dwarf.c's plan, with
+ * alignment derived from the types (BTF records none).  Pointers into the
+ * user half of the address space are not checked: a kernel struct holds
+ * __user pointers and per-CPU offsets that BTF from GCC does not mark.
+ *
+ * NEEDSWORK: tree keys (--key) are read from DWARF only.
  */
+#include <bpf/btf.h>
+#include <inttypes.h>
 #include <stdio.h>
 
 #include "analyzer/error.h"
@@ -35,6 +41,216 @@ static const char *kernel_region(void *state, uint64_t addr)
 	    (addr >= k->init_lo && addr < k->init_hi))
 		return "the kernel's code";
 	return NULL;
+}
+
+/* x86_64: the user half ends here; kernel pointers are above the hole. */
+#define USER_HALF_END 0x0000800000000000ull
+
+/* Code: the kernel's, or in the module area (module code, BPF programs;
+ * module.init still points at its init code after the kernel freed it). */
+static bool kernel_is_code(void *state, uint64_t addr)
+{
+	const struct ct_kernel *k = state;
+	return (addr >= k->text_lo && addr < k->text_hi) ||
+	       (addr >= k->init_lo && addr < k->init_hi) ||
+	       (addr >= CT_KERNEL_MODULES_LO && addr < CT_KERNEL_MODULES_HI);
+}
+
+/* ---- a member plan from BTF ---------------------------------------------- */
+
+enum {
+	KPLAN_DEPTH = 4,	/* embedded struct levels followed */
+	KPLAN_ARRAY = 8,	/* entries of an array checked */
+};
+
+/* The alignment a pointer to type id can be held to, as dwarf.c's
+ * type_align(): natural, at most 8; 1 for void, functions, declarations,
+ * structs with bit fields and packed structs. */
+static uint64_t btf_align(const struct ct_kbtf *b, uint32_t id, int depth)
+{
+	const struct btf_type *t = ct_kbtf_strip(b, &id);
+	if (!t || depth > KPLAN_DEPTH)
+		return 1;
+	switch (btf_kind(t)) {
+	case BTF_KIND_INT:
+	case BTF_KIND_ENUM:
+	case BTF_KIND_FLOAT:
+		if (t->size == 0 || (t->size & (t->size - 1)))
+			return 1;
+		return t->size < 8 ? t->size : 8;
+	case BTF_KIND_PTR:
+		return 8;
+	case BTF_KIND_ARRAY:
+		return btf_align(b, btf_array(t)->type, depth + 1);
+	case BTF_KIND_STRUCT:
+	case BTF_KIND_UNION:
+		break;
+	default:
+		return 1;
+	}
+	uint64_t al = 1;
+	const struct btf_member *m = btf_members(t);
+	for (__u16 i = 0; i < btf_vlen(t); i++, m++) {
+		uint32_t bits = btf_member_bit_offset(t, i);
+		if (btf_member_bitfield_size(t, i) || (bits & 7))
+			return 1;
+		uint64_t ma = btf_align(b, m->type, depth + 1);
+		if ((bits / 8) % ma)
+			return 1;	/* packed */
+		if (ma > al)
+			al = ma;
+	}
+	return t->size % al ? 1 : al;
+}
+
+/* What a pointer to type target must point at (dwarf.c's pointer_check). */
+static void btf_pointer_check(const struct ct_kbtf *b, uint32_t target,
+			      struct ct_walk_mcheck *c)
+{
+	c->align = 1;
+	c->size = 0;
+	c->string = c->func = c->list_node = false;
+	uint32_t id = target;
+	const struct btf_type *t = ct_kbtf_strip(b, &id);
+	if (!t || btf_kind(t) == BTF_KIND_UNKN)
+		return;		/* void * */
+	if (btf_is_func_proto(t)) {
+		c->func = true;
+		return;
+	}
+	const char *n = ct_kbtf_name(b, t->name_off);
+	c->list_node = btf_is_ptr(t) ||
+		       (btf_is_composite(t) && (strcmp(n, "list_head") == 0 ||
+						strcmp(n, "hlist_node") == 0));
+	/* plain char only: u8 * and unsigned char * are bytes */
+	c->string = btf_is_int(t) && strcmp(n, "char") == 0;
+	if (btf_is_fwd(t))
+		return;
+	/* a scalar's address need not be aligned in the kernel: a module's
+	 * .orc_unwind_ip (int) lies where its loader packed it */
+	c->align = btf_is_composite(t) ? btf_align(b, id, 0) : 1;
+	int64_t size = ct_kbtf_type_size(b, id);
+	c->size = size > 0 ? (uint64_t)size : 0;
+}
+
+static void kplan_type(const struct ct_kbtf *b, struct ct_walk_mplan *p,
+		       uint32_t id, uint64_t off, const char *path, int depth);
+
+/* Pointer members the kernel leaves dangling on purpose, not checked. */
+static const struct {
+	const char *type, *member, *why;
+} dangling[] = {
+	{ "module", "init", "a module's init code is freed once it ran; "
+			    "module.init keeps pointing there" },
+};
+
+static void kplan_struct(const struct ct_kbtf *b, struct ct_walk_mplan *p,
+			 const struct btf_type *st, uint64_t base,
+			 const char *prefix, int depth)
+{
+	if (depth > KPLAN_DEPTH)
+		return;
+	const struct btf_member *m = btf_members(st);
+	for (__u16 i = 0; i < btf_vlen(st); i++, m++) {
+		uint32_t bits = btf_member_bit_offset(st, i);
+		if (btf_member_bitfield_size(st, i) || (bits & 7))
+			continue;
+		const char *n = ct_kbtf_name(b, m->name_off);
+		char path[64];
+		if (!n[0])
+			snprintf(path, sizeof(path), "%s", prefix);
+		else
+			snprintf(path, sizeof(path), "%s%s%s", prefix,
+				 prefix[0] ? "." : "", n);
+		kplan_type(b, p, m->type, base + bits / 8, path, depth + 1);
+	}
+}
+
+/* A union: one check when every variant is a pointer at its start, as in
+ * dwarf.c's plan_union. */
+static void kplan_union(const struct ct_kbtf *b, struct ct_walk_mplan *p,
+			const struct btf_type *u, uint64_t base,
+			const char *path)
+{
+	struct ct_walk_mcheck c = { .off = base };
+	const struct btf_member *m = btf_members(u);
+	const char *first = NULL;
+	int variants = 0;
+	for (__u16 i = 0; i < btf_vlen(u); i++, m++) {
+		uint32_t id = m->type;
+		const struct btf_type *mt = ct_kbtf_strip(b, &id);
+		if (!mt || btf_member_bit_offset(u, i) != 0 ||
+		    btf_member_bitfield_size(u, i) || !btf_is_ptr(mt)) {
+			p->unions_skipped++;
+			return;
+		}
+		struct ct_walk_mcheck v;
+		btf_pointer_check(b, mt->type, &v);
+		if (variants++ == 0) {
+			c = v;
+			c.off = base;
+			first = ct_kbtf_name(b, m->name_off);
+			continue;
+		}
+		if (!ct_walk_mcheck_merge(&c, &v)) {
+			p->unions_skipped++;
+			return;
+		}
+	}
+	if (!variants || ct_walk_plan_skipped(p, base, 8))
+		return;
+	snprintf(c.path, sizeof(c.path), "%s",
+		 path[0] ? path : first && first[0] ? first : "?");
+	ct_walk_plan_add(p, &c);
+}
+
+static void kplan_type(const struct ct_kbtf *b, struct ct_walk_mplan *p,
+		       uint32_t id, uint64_t off, const char *path, int depth)
+{
+	const struct btf_type *t = ct_kbtf_strip(b, &id);
+	if (!t)
+		return;
+	switch (btf_kind(t)) {
+	case BTF_KIND_PTR: {
+		if (ct_walk_plan_skipped(p, off, 8))
+			return;
+		struct ct_walk_mcheck c = { .off = off };
+		btf_pointer_check(b, t->type, &c);
+		snprintf(c.path, sizeof(c.path), "%s", path);
+		ct_walk_plan_add(p, &c);
+		return;
+	}
+	case BTF_KIND_STRUCT:
+		if (ct_walk_is_link_type(ct_kbtf_name(b, t->name_off))) {
+			/* the walked link is not news */
+			if (!ct_walk_plan_skipped(p, off, t->size))
+				p->links_skipped++;
+		} else {
+			kplan_struct(b, p, t, off, path, depth);
+		}
+		return;
+	case BTF_KIND_UNION:
+		kplan_union(b, p, t, off, path);
+		return;
+	case BTF_KIND_ARRAY: {
+		const struct btf_array *a = btf_array(t);
+		uint32_t eid = a->type;
+		const struct btf_type *e = ct_kbtf_strip(b, &eid);
+		int64_t es = ct_kbtf_type_size(b, eid);
+		if (depth > KPLAN_DEPTH || !e || es <= 0 ||
+		    (!btf_is_ptr(e) && !btf_is_composite(e)))
+			return;
+		for (uint32_t i = 0; i < a->nelems && i < KPLAN_ARRAY; i++) {
+			char sub[64];
+			snprintf(sub, sizeof(sub), "%s[%" PRIu32 "]", path, i);
+			kplan_type(b, p, eid, off + (uint64_t)i * (uint64_t)es,
+				   sub, depth + 1);
+		}
+		return;
+	}
+	default:
+		return;
+	}
 }
 
 /* The field at path of struct type, or an error naming what is missing. */
@@ -72,6 +288,86 @@ static struct ct_error *element(struct ct_kernel *k,
 	snprintf(r->elem_type, sizeof(r->elem_type), "%s", spec->elem_type);
 	snprintf(r->link, sizeof(r->link), "%s", spec->link);
 	return NULL;
+}
+
+/* The --string members of r's element struct: char * or char[N]. */
+static struct ct_error *string_members(const struct ct_kbtf *b,
+				       const struct ct_walk_spec *spec,
+				       const struct ct_walk_result *r,
+				       struct ct_walk_strmember *sm)
+{
+	struct ct_error *err = ct_walk_strings_wanted(spec, r);
+	if (err)
+		return err;
+	for (size_t i = 0; i < spec->string_count; i++) {
+		const char *n = spec->strings[i];
+		struct ct_kbtf_field f;
+		if (!ct_kbtf_member(b, r->elem_type, n, &f))
+			return ct_walk_error("struct '%s' has no member '%s'",
+					     r->elem_type, n);
+		sm[i] = (struct ct_walk_strmember){ .name = n, .off = f.offset };
+		uint32_t id = f.type_id;
+		const struct btf_type *t = ct_kbtf_strip(b, &id), *c = NULL;
+		if (t && btf_is_ptr(t)) {
+			id = t->type;
+			c = ct_kbtf_strip(b, &id);
+		} else if (t && btf_is_array(t)) {
+			id = btf_array(t)->type;
+			c = ct_kbtf_strip(b, &id);
+			sm[i].array = btf_array(t)->nelems;
+		}
+		if (!c || !btf_is_int(c) || c->size != 1 ||
+		    (t && btf_is_array(t) && !sm[i].array))
+			return ct_walk_error("member '%s' of struct '%s' is not "
+					     "a char pointer or a char array",
+					     n, r->elem_type);
+	}
+	return NULL;
+}
+
+/* The --string members and (unless --no-members) every pointer member of
+ * every element of r, with a plan from BTF. */
+static struct ct_error *check_elements(const struct ct_kbtf *b,
+				       const struct ct_walk_spec *spec,
+				       const struct ct_walk_env *env,
+				       struct ct_walk_result *r)
+{
+	struct ct_walk_strmember sm[CT_WALK_MAX_STRINGS];
+	struct ct_error *err = NULL;
+	uint32_t id;
+	if (spec->string_count) {
+		err = string_members(b, spec, r, sm);
+		if (!err)
+			err = ct_walk_check_strings(env->mem, sm,
+						    spec->string_count, r);
+	}
+	if (err || spec->no_members || !r->elem_type[0] ||
+	    !ct_kbtf_find_struct(b, r->elem_type, &id))
+		return err;
+	struct ct_walk_mplan *p = calloc(1, sizeof(*p));
+	if (!p)
+		return &ct_enomem;
+	struct ct_kbtf_field f;
+	if (r->link[0] && ct_kbtf_member(b, r->elem_type, r->link, &f)) {
+		p->skip[p->skip_count].off = f.offset;
+		p->skip[p->skip_count++].size = f.size;
+	}
+	for (size_t i = 0; i < spec->string_count; i++) {
+		p->skip[p->skip_count].off = sm[i].off;
+		p->skip[p->skip_count++].size = sm[i].array ? sm[i].array : 8;
+	}
+	for (size_t i = 0; i < sizeof(dangling) / sizeof(dangling[0]); i++)
+		if (strcmp(r->elem_type, dangling[i].type) == 0 &&
+		    ct_kbtf_member(b, r->elem_type, dangling[i].member, &f)) {
+			p->skip[p->skip_count].off = f.offset;
+			p->skip[p->skip_count++].size = f.size;
+		}
+	kplan_struct(b, p, ct_kbtf_type_at(b, id), 0, "", 0);
+	ct_walk_plan_note(p, r);
+	if (p->count)
+		err = ct_walk_check_members(env, p, r);
+	free(p);
+	return err;
 }
 
 static uint64_t offset_or(struct ct_kernel *k, const char *type,
@@ -150,9 +446,6 @@ struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
 	if (!k->btf)
 		return ct_walk_error("no BTF in this kernel: kernel "
 				     "structures cannot be walked");
-	if (spec->string_count)
-		return ct_walk_error("--string is not supported on kernel "
-				     "dumps yet");
 	enum ct_walk_kind kind = spec->kind;
 	uint64_t root;
 	char *end;
@@ -212,14 +505,12 @@ struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
 			   : kind == CT_WALK_HLIST ? "hlist_head"
 			   : kind == CT_WALK_LINUX_RB ? "rb_root"
 						      : "list_head");
-	if (!spec->no_members && spec->elem_type)
-		snprintf(r->member_note, sizeof(r->member_note),
-			 "pointer members not checked: kernel dumps have BTF, "
-			 "and the member checks read DWARF");
 	struct ct_walk_mem m = { .read = kmem_read, .state = k->km,
-				 .ptr_size = 8 };
+				 .ptr_size = 8, .kernel = true };
 	struct ct_walk_env env = { .mem = &m, .region = kernel_region,
-				   .region_state = k };
+				   .is_code = kernel_is_code,
+				   .region_state = k,
+				   .unchecked_below = USER_HALF_END };
 	size_t max = spec->max_elements ? spec->max_elements
 					: CT_WALK_MAX_ELEMENTS;
 	struct ct_error *err =
@@ -228,6 +519,8 @@ struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
 				   strcmp(r->head_type, "rb_root_cached") == 0,
 				   max, r)
 			: run_list(k, spec, &env, head, max, r);
+	if (!err)
+		err = check_elements(k->btf, spec, &env, r);
 	if (err) {
 		ct_walk_result_destroy(r);
 		return err;

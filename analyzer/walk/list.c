@@ -710,7 +710,7 @@ static struct ct_error *check_tail(struct walk *w)
 	if (m != CT_CORE_MEM_OK)	/* a ring's head was read: no error */
 		return sh->ring ? NULL
 			: ct_walk_error("list head at 0x%" PRIx64 ": %s",
-					head, ct_walk_mem_reason(m));
+					head, ct_walk_mem_reason(s, m));
 	if (!w->broken)
 		return last == w->want ? NULL
 			: bad_tail(w->e, l, w->r, sh, head, last, w->want,
@@ -775,7 +775,7 @@ static struct ct_error *walk_links(const struct ct_walk_env *e,
 	enum ct_core_mem m = ct_walk_read_ptr(s, w.link_addr, &cur);
 	if (m != CT_CORE_MEM_OK)
 		return ct_walk_error("list head at 0x%" PRIx64 ": %s", head,
-				     ct_walk_mem_reason(m));
+				     ct_walk_mem_reason(s, m));
 	struct ct_walk_brent b = { cur, 1, 0 };
 	struct ct_error *err = NULL;
 	while (cur != w.sh.end) {
@@ -853,23 +853,14 @@ struct ct_error *ct_walk_engine_run(const struct ct_walk_env *e,
 
 /* ---- string members ------------------------------------------------------ */
 
-struct strmember {
-	const char *name;
-	uint64_t off;		/* in the element */
-	uint64_t array;		/* char[N]: N; 0 for a char pointer */
-};
-
 static struct ct_error *string_members(struct ct_walk_session *s,
 				       const struct ct_walk_spec *spec,
 				       const struct ct_walk_result *r,
-				       struct strmember *sm)
+				       struct ct_walk_strmember *sm)
 {
-	if (spec->string_count > CT_WALK_MAX_STRINGS)
-		return ct_walk_error("more than %d string members",
-				  CT_WALK_MAX_STRINGS);
-	if (!r->elem_type[0])
-		return ct_walk_error("string members need an element struct; "
-				  "give --elem-type and --link");
+	struct ct_error *err = ct_walk_strings_wanted(spec, r);
+	if (err)
+		return err;
 	Dwarf_Die elem;
 	if (!ct_walk_find_global(s->dwarf, r->elem_type, DW_TAG_structure_type, &elem))
 		return ct_walk_error("no struct '%s' in the debug info",
@@ -897,97 +888,6 @@ static struct ct_error *string_members(struct ct_walk_session *s,
 	return NULL;
 }
 
-/* A byte a name may hold: printable ASCII, tab, or UTF-8 (>= 0x80).
- * The default member checks (text) also take line ends: a char * that
- * was not named with --string may hold a message. */
-static bool printable(unsigned char c)
-{
-	return (c >= 0x20 && c != 0x7f) || c == '\t';
-}
-
-/* The C string at str (a char[array] member when array, else what a
- * char * at field points at) of element idx: terminated within the
- * array or CT_WALK_STRING_BOUND bytes, and printable; a finding on the
- * member name if not. */
-static struct ct_error *check_cstring(const struct ct_walk_mem *s,
-				      struct ct_walk_result *r, long idx,
-				      uint64_t field, const char *name,
-				      uint64_t str, uint64_t array, bool text)
-{
-	const char *et = r->elem_type;
-	uint64_t bound = array ? array : CT_WALK_STRING_BOUND;
-	const struct strmember one = { name, 0, array };
-	const struct strmember *sm = &one;
-	unsigned char buf[CT_WALK_STRING_BOUND];
-	if (bound > sizeof(buf))
-		bound = sizeof(buf);	/* a longer array: its first bytes */
-	/* in growing chunks: names are short, the bound is not */
-	size_t got = 0, chunk = 64;
-	enum ct_core_mem m = CT_CORE_MEM_OK;
-	unsigned char *nul = NULL;
-	while (!nul && m == CT_CORE_MEM_OK && got < bound) {
-		size_t n = bound - got < chunk ? (size_t)bound - got : chunk;
-		size_t g = 0;
-		m = s->read(s->state, str + got, buf + got, n, &g);
-		nul = memchr(buf + got, 0, g);
-		got += g;
-		chunk *= 2;
-	}
-	if (!nul) {
-		if (m != CT_CORE_MEM_OK)
-			return ct_walk_add_finding(r, "unterminated", idx, field, et,
-					   sm->name, "string at 0x%" PRIx64
-					   ": no NUL in the %zu bytes before "
-					   "0x%" PRIx64 ", which is %s", str,
-					   got, str + got, ct_walk_mem_reason(m));
-		return ct_walk_add_finding(r, "unterminated", idx, field, et,
-				   sm->name, "string at 0x%" PRIx64 ": no NUL "
-				   "in %" PRIu64 " bytes%s", str, bound,
-				   sm->array ? " (the whole array)" : "");
-	}
-	for (unsigned char *p = buf; p < nul; p++)
-		if (!printable(*p) && !(text && (*p == '\n' || *p == '\r')))
-			return ct_walk_add_finding(r, "unprintable", idx, field, et,
-					   sm->name, "string at 0x%" PRIx64
-					   ": byte 0x%02x at offset %zu "
-					   "(0x%" PRIx64 ") is not printable",
-					   str, *p, (size_t)(p - buf),
-					   str + (uint64_t)(p - buf));
-	return NULL;
-}
-
-/* Check string member sm of the element at elem (index idx). */
-static struct ct_error *check_string1(const struct ct_walk_mem *s,
-				      struct ct_walk_result *r, long idx,
-				      uint64_t elem, const struct strmember *sm)
-{
-	uint64_t field = elem + sm->off;
-	uint64_t str = field;
-	char why[160];
-	const char *kind;
-	if (!sm->array) {
-		if (ct_walk_read_ptr(s, field, &str) != CT_CORE_MEM_OK)
-			return NULL;	/* the element was readable */
-		if (!ct_walk_check_ptr(s, str, 1, 1, &kind, why, sizeof(why)))
-			return ct_walk_add_finding(r, kind, idx, field,
-						   r->elem_type, sm->name,
-						   "%s", why);
-	}
-	return check_cstring(s, r, idx, field, sm->name, str, sm->array, false);
-}
-
-/* check_string1, and mark its finding as the element's own member. */
-static struct ct_error *check_string(const struct ct_walk_mem *s,
-				     struct ct_walk_result *r, long idx,
-				     uint64_t elem, const struct strmember *sm)
-{
-	size_t before = r->finding_count;
-	struct ct_error *err = check_string1(s, r, idx, elem, sm);
-	if (r->finding_count > before)
-		r->findings[before].own_member = true;
-	return err;
-}
-
 /* Check every string member of every element reached (and recovered,
  * when their indexes are known). */
 static struct ct_error *check_strings(struct ct_walk_session *s,
@@ -996,17 +896,10 @@ static struct ct_error *check_strings(struct ct_walk_session *s,
 {
 	if (!spec->string_count)
 		return NULL;
-	struct strmember sm[CT_WALK_MAX_STRINGS];
+	struct ct_walk_strmember sm[CT_WALK_MAX_STRINGS];
 	struct ct_error *err = string_members(s, spec, r, sm);
-	for (size_t i = 0; !err && i < r->count; i++)
-		for (size_t j = 0; !err && j < spec->string_count; j++)
-			err = check_string(&s->mem, r, (long)i, r->elements[i],
-					   &sm[j]);
-	for (size_t i = 0; !err && r->recovered_indexed &&
-	     i < r->recovered_count; i++)
-		for (size_t j = 0; !err && j < spec->string_count; j++)
-			err = check_string(&s->mem, r, r->recovered_join + 1 +
-					   (long)i, r->recovered[i], &sm[j]);
+	if (!err)
+		err = ct_walk_check_strings(&s->mem, sm, spec->string_count, r);
 	return err;
 }
 
@@ -1049,74 +942,11 @@ static bool member_plan(struct ct_walk_session *s,
 		}
 	}
 	ct_walk_member_plan(&elem, s->ptr_size, p);
-	if (p->capped || p->unions_skipped || p->links_skipped)
-		snprintf(r->member_note, sizeof(r->member_note),
-			 "struct %s: %s%zu pointer members checked%s%s",
-			 r->elem_type, p->capped ? "only the first " : "",
-			 p->count, p->unions_skipped ? "; unions holding "
-			 "non-pointers not checked" : "",
-			 p->links_skipped ? "; other list and tree links "
-			 "left to their own walks" : "");
+	ct_walk_plan_note(p, r);
 	return p->count > 0;
 }
 
-/* Member c of the element at elem (index idx): a finding if its pointer
- * is bad. */
-static struct ct_error *check_member(struct ct_walk_session *s,
-				     struct ct_walk_result *r, long idx,
-				     uint64_t elem, const struct ct_walk_mcheck *c)
-{
-	const struct ct_walk_mem *m = &s->mem;
-	const char *et = r->elem_type;
-	uint64_t field = elem + c->off, v;
-	if (ct_walk_read_ptr(m, field, &v) != CT_CORE_MEM_OK || v == 0)
-		return NULL;	/* the element was readable; NULL is allowed */
-	const char *p = ct_walk_poison_name(v);
-	if (p) {
-		/* list_del() leaves LIST_POISON in an entry it removed */
-		if (c->list_node && strncmp(p, "LIST_POISON", 11) == 0)
-			return NULL;
-		return ct_walk_add_finding(r, "poison", idx, field, et, c->path,
-					   "0x%" PRIx64 " is %s", v, p);
-	}
-	if (c->align > 1 && v % c->align)
-		return ct_walk_add_finding(r, "misaligned", idx, field, et,
-					   c->path, "0x%" PRIx64 " is not "
-					   "aligned to %" PRIu64 " bytes, as "
-					   "its type needs", v, c->align);
-	enum ct_core_mem mm = ct_walk_probe(m, v, 1);
-	if (mm == CT_CORE_MEM_UNMAPPED) {
-		/* one past the end of an object at the end of a mapping */
-		if (ct_walk_probe(m, v - 1, 1) != CT_CORE_MEM_UNMAPPED)
-			return NULL;
-		return ct_walk_add_finding(r, "unmapped", idx, field, et,
-					   c->path, "0x%" PRIx64 ": %s", v,
-					   ct_walk_mem_reason(mm));
-	}
-	if (mm != CT_CORE_MEM_OK)
-		return NULL;	/* mapped but not in the dump: unseen */
-	if (c->func) {
-		if (ct_core_is_executable(s->core, v))
-			return NULL;
-		return ct_walk_add_finding(r, "foreign", idx, field, et,
-					   c->path, "function pointer 0x%"
-					   PRIx64 " points at memory that is "
-					   "not executable", v);
-	}
-	char why[160];
-	uint64_t fsize = c->string ? 64 : c->size;
-	if (fsize >= 16 && ct_walk_is_freed(m, v, fsize, why, sizeof(why)))
-		return ct_walk_add_finding(r, "freed", idx, field, et, c->path,
-					   "0x%" PRIx64 " points at freed "
-					   "memory: %s", v, why);
-	if (c->string)
-		return check_cstring(m, r, idx, field, c->path, v, 0, true);
-	return NULL;
-}
-
-/* Check the pointer members of every element reached (and recovered,
- * when their indexes are known), at most CT_WALK_MAX_MEMBER_FINDINGS
- * findings. */
+/* Check the pointer members of every element (members.c). */
 static struct ct_error *check_members(struct ct_walk_session *s,
 				      const struct ct_walk_spec *spec,
 				      struct ct_walk_result *r)
@@ -1125,31 +955,15 @@ static struct ct_error *check_members(struct ct_walk_session *s,
 	if (!p)
 		return &ct_enomem;
 	struct ct_error *err = NULL;
-	if (!member_plan(s, spec, r, p))
-		goto out;
-	size_t total = r->count + (r->recovered_indexed ? r->recovered_count
-							: 0);
-	size_t start = r->finding_count + r->findings_dropped;
-	for (size_t i = 0; !err && i < total; i++) {
-		long idx = i < r->count ? (long)i
-			   : r->recovered_join + 1 + (long)(i - r->count);
-		uint64_t e = i < r->count ? r->elements[i]
-			     : r->recovered[i - r->count];
-		for (size_t j = 0; !err && j < p->count; j++) {
-			size_t before = r->finding_count;
-			err = check_member(s, r, idx, e, &p->m[j]);
-			if (r->finding_count > before)
-				r->findings[before].own_member = true;
-		}
-		if (r->finding_count + r->findings_dropped - start >=
-		    CT_WALK_MAX_MEMBER_FINDINGS && i + 1 < total) {
-			snprintf(r->member_note, sizeof(r->member_note),
-				 "member checks stopped at element %ld after "
-				 "%d findings", idx, CT_WALK_MAX_MEMBER_FINDINGS);
-			break;
-		}
+	if (member_plan(s, spec, r, p)) {
+		struct ct_walk_env env = {
+			.mem = &s->mem,
+			.region = ct_walk_session_region,
+			.is_code = ct_walk_session_is_code,
+			.region_state = s,
+		};
+		err = ct_walk_check_members(&env, p, r);
 	}
-out:
 	free(p);
 	return err;
 }
@@ -1396,6 +1210,7 @@ struct ct_error *ct_walk_run(struct ct_walk_session *s,
 		struct ct_walk_env env = {
 			.mem = &s->mem,
 			.region = ct_walk_session_region,
+			.is_code = ct_walk_session_is_code,
 			.region_state = s,
 		};
 		err = ct_walk_engine_run(&env, &l, v.addr, max, r);

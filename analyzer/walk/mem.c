@@ -77,15 +77,20 @@ const char *ct_walk_mem_kind(enum ct_core_mem m)
 	}
 }
 
-const char *ct_walk_mem_reason(enum ct_core_mem m)
+const char *ct_walk_mem_reason(const struct ct_walk_mem *s,
+			       enum ct_core_mem m)
 {
 	switch (m) {
 	case CT_CORE_MEM_NOT_DUMPED:
-		return "mapped in the process but left out of the dump";
+		return s->kernel ? "mapped in the kernel but left out of the "
+				   "dump"
+				 : "mapped in the process but left out of the "
+				   "dump";
 	case CT_CORE_MEM_TRUNCATED:
 		return "mapped and dumped, but the core file ends before it";
 	case CT_CORE_MEM_UNMAPPED:
-		return "never mapped in the process";
+		return s->kernel ? "not mapped in the kernel's page tables"
+				 : "never mapped in the process";
 	default:
 		return "readable";
 	}
@@ -153,7 +158,7 @@ bool ct_walk_check_ptr(const struct ct_walk_mem *s, uint64_t v,
 	if (m != CT_CORE_MEM_OK) {
 		*kind = ct_walk_mem_kind(m);
 		snprintf(why, whysize, "0x%" PRIx64 " (%" PRIu64
-			 " bytes): %s", v, size, ct_walk_mem_reason(m));
+			 " bytes): %s", v, size, ct_walk_mem_reason(s, m));
 		return false;
 	}
 	return true;
@@ -183,7 +188,7 @@ const char *ct_walk_link_kind(const struct ct_walk_mem *s, uint64_t v,
 	}
 	enum ct_core_mem m = ct_walk_probe(s, v, s->ptr_size);
 	if (m != CT_CORE_MEM_OK) {
-		snprintf(note, n, " is %s", ct_walk_mem_reason(m));
+		snprintf(note, n, " is %s", ct_walk_mem_reason(s, m));
 		return ct_walk_mem_kind(m);
 	}
 	return dflt;

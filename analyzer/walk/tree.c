@@ -639,7 +639,7 @@ struct ct_error *ct_walk_tree(const struct ct_walk_mem *m,
 	enum ct_core_mem mm = ct_walk_read_ptr(m, head + l->root_off, &root);
 	if (mm != CT_CORE_MEM_OK)
 		return ct_walk_error("tree head at 0x%" PRIx64 ": %s", head,
-				     ct_walk_mem_reason(mm));
+				     ct_walk_mem_reason(m, mm));
 	if (root == 0)
 		return check_leftmost(m, l, head, r, 0);
 	struct tree_walk w = { .m = m, .l = l, .r = r, .max = max };

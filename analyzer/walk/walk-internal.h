@@ -38,7 +38,8 @@ enum ct_core_mem ct_walk_probe(const struct ct_walk_mem *s, uint64_t addr,
 /* "not-dumped", "truncated", "unmapped" ("ok" for CT_CORE_MEM_OK). */
 const char *ct_walk_mem_kind(enum ct_core_mem m);
 /* The same for a support engineer: "never mapped in the process", ... */
-const char *ct_walk_mem_reason(enum ct_core_mem m);
+const char *ct_walk_mem_reason(const struct ct_walk_mem *s,
+			       enum ct_core_mem m);
 /* A known poison or fill value (LIST_POISON1, 0x6b..., 0xdeadbeef...),
  * or NULL. */
 const char *ct_walk_poison_name(uint64_t v);
@@ -93,7 +94,12 @@ struct ct_walk_env {
 	 * executable mapping", "a thread's stack"; NULL for data.  NULL
 	 * function: nothing is known (the fuzz target) */
 	const char *(*region)(void *state, uint64_t addr);
-	void *region_state;
+	/* is addr code (for function pointer members)?  NULL: not known */
+	bool (*is_code)(void *state, uint64_t addr);
+	void *region_state;	/* of region and is_code */
+	/* pointer members below this are not checked: a kernel's members
+	 * may hold user-space (__user) addresses and per-CPU offsets */
+	uint64_t unchecked_below;
 };
 
 /* ct_walk_env's region for addr, or NULL. */
@@ -236,7 +242,8 @@ struct ct_walk_mplan {
 	 * members): set by the caller before ct_walk_member_plan() */
 	struct {
 		uint64_t off, size;
-	} skip[CT_WALK_MAX_STRINGS + 1];
+	} skip[CT_WALK_MAX_STRINGS + 4]; /* the link, the --string members
+					   * and a few known dangling ones */
 	size_t skip_count;
 };
 
@@ -267,6 +274,8 @@ struct ct_error *ct_walk_resolve_root(struct ct_walk_session *s,
 				      const struct ct_walk_spec *spec,
 				      struct ct_walk_tval *ret);
 
+/* ct_walk_env's is_code for a session (state): an executable mapping. */
+bool ct_walk_session_is_code(void *state, uint64_t addr);
 /* ct_walk_env's region for a session (state): "an executable mapping
  * (program code)", "a thread's stack" (the segment holding a thread's
  * stack pointer, up to 1 MiB above it), or NULL. */
@@ -351,5 +360,58 @@ struct ct_error *ct_walk_tree_run(struct ct_walk_session *s,
 
 /* Is the struct t a tree head, and which kind (CT_WALK_AUTO if not)? */
 enum ct_walk_kind ct_walk_tree_head_kind(Dwarf_Die *t);
+
+/* ------------------------------------------------------------------------
+ * Each element's own members, whatever gave the types (members.c)
+ * ------------------------------------------------------------------------ */
+
+/* Structs that are the links of a list or tree (list_head, rb_node, ...)
+ * and the members that mark a BSD entry or head (tqe_next, rbh_root,
+ * ...): a member plan leaves those to their own walks. */
+bool ct_walk_is_link_type(const char *name);
+extern const char *const ct_walk_link_members[];
+extern const size_t ct_walk_link_member_count;
+
+/* Is [off, off+n) of the element left out of plan p (p->skip)? */
+bool ct_walk_plan_skipped(const struct ct_walk_mplan *p, uint64_t off,
+			  uint64_t n);
+/* Add c to p (counted in p->capped past CT_WALK_MAX_MEMBERS). */
+void ct_walk_plan_add(struct ct_walk_mplan *p, const struct ct_walk_mcheck *c);
+/* Fold union variant v into check c (the least demanding of the two);
+ * false when one is a function pointer and the other not. */
+bool ct_walk_mcheck_merge(struct ct_walk_mcheck *c,
+			  const struct ct_walk_mcheck *v);
+/* r->member_note for what p leaves out, if anything. */
+void ct_walk_plan_note(const struct ct_walk_mplan *p, struct ct_walk_result *r);
+
+/* A --string member of the element struct. */
+struct ct_walk_strmember {
+	const char *name;
+	uint64_t off;		/* in the element */
+	uint64_t array;		/* char[N]: N; 0 for a char pointer */
+};
+
+/* Can spec's --string members be checked on r (an element struct known,
+ * not too many)?  An error saying why not. */
+struct ct_error *ct_walk_strings_wanted(const struct ct_walk_spec *spec,
+				       const struct ct_walk_result *r);
+/*
+ * ct_walk_check_strings - check the n string members sm of every element
+ * of r (and the recovered ones, when their indexes are known): a pointer
+ * that is good, a string terminated within CT_WALK_STRING_BOUND bytes (or
+ * its array) and printable; findings marked own_member.
+ */
+struct ct_error *ct_walk_check_strings(const struct ct_walk_mem *m,
+				       const struct ct_walk_strmember *sm,
+				       size_t n, struct ct_walk_result *r);
+/*
+ * ct_walk_check_members - check the pointer members of plan p in every
+ * element of r (and the recovered ones, when their indexes are known),
+ * at most CT_WALK_MAX_MEMBER_FINDINGS findings (r->member_note says when
+ * it stopped); findings marked own_member.
+ */
+struct ct_error *ct_walk_check_members(const struct ct_walk_env *e,
+				       const struct ct_walk_mplan *p,
+				       struct ct_walk_result *r);
 
 #endif /* CT_WALK_INTERNAL_H */

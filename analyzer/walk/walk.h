@@ -52,6 +52,8 @@ struct ct_walk_mem {
 	 * all there, else NULL (read() then says why) -- lets a walk check
 	 * an element without copying it */
 	const void *(*span)(void *state, uint64_t addr, size_t n);
+	bool kernel;		/* a kernel's memory, not a process's (for
+				 * messages) */
 };
 
 enum ct_walk_kind {

@@ -163,6 +163,19 @@ jq_check "walk init_task.children: init and kthreadd" "$WORK/children.json" \
 	--kind linux-rb --elem-type vmap_area --link rb_node >"$WORK/rb.json" 2>/dev/null
 jq_check "walk vmap_area_root: a red-black tree checked in order, clean" "$WORK/rb.json" \
 	'.kind == "linux-rb" and .count > 10 and (.findings | length == 0)'
+jq_check "walk init_task.tasks: every pointer member checked from BTF" "$WORK/walk.json" \
+	'.member_note | test("^struct task_struct: only the first 64 pointer members checked")'
+# every pointer member and each cache's name (--string) of 150-odd real
+# kmem_caches, from BTF: a real kernel's pointers give no false finding
+"$CRASHTRIAGE" walk --json "$dir/vmcore-paging.elf" --root slab_caches \
+	--elem-type kmem_cache --link list --string name >"$WORK/slab.json" 2>/dev/null
+jq_check "walk slab_caches --string name: >100 caches, no finding" "$WORK/slab.json" \
+	'.count > 100 and (.findings | length == 0) and
+	 (.member_note | test("pointer members checked"))'
+"$CRASHTRIAGE" walk --json "$dir/vmcore-paging.elf" --root slab_caches \
+	--elem-type kmem_cache --link list --string size >/dev/null 2>"$WORK/slab.err"
+check "walk --string on a number: refused, saying why" \
+	grep -q "member 'size' of struct 'kmem_cache' is not a char pointer" "$WORK/slab.err"
 
 # BTF that does not parse (its magic overwritten): said plainly; bt and
 # analyze unwind the CPUs' registers instead of tasks
@@ -246,8 +259,9 @@ hd=$hdir/vmcore.kdump-flat
 "$CRASHTRIAGE" ps --modules --json "$hd" >"$WORK/mods.json" 2>/dev/null
 "$CRASHTRIAGE" walk --json "$hd" --root modules --elem-type module --link list \
 	>"$WORK/mwalk.json" 2>/dev/null
-jq_check "walk modules: both modules, the list clean" "$WORK/mwalk.json" \
-	'.count == 2 and (.findings | length == 0)'
+jq_check "walk modules: both modules, the list and their pointers clean (module.init, which dangles by design, left out)" "$WORK/mwalk.json" \
+	'.count == 2 and (.findings | length == 0) and
+	 (.member_note | test("50 pointer members checked"))'
 jq_check "ps --modules: ct_hang 1.2.3 with its own ORC and symbols, and qemu_fw_cfg" "$WORK/mods.json" \
 	'([.modules[] | select(.name == "ct_hang")][0] | .version == "1.2.3"
 	  and .state == "live" and .orc_entries > 0 and .symbols >= 2) and

@@ -71,7 +71,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	};
 	im.dumped = flags & 4 ? im.len - im.len / 4 : im.len;
 	struct ct_walk_mem mem = { image_read, &im, 8, NULL };
-	struct ct_walk_env env = { &mem, image_region, &im };
+	struct ct_walk_env env = { .mem = &mem, .region = image_region,
+				   .region_state = &im };
 	struct ct_walk_links l = {
 		.kind = kinds[k],
 		.first_off = u16(data + 2) % 64,

@@ -61,7 +61,7 @@ static void setup_kind(struct fixture *f, enum ct_walk_kind k)
 {
 	memset(f, 0, sizeof(*f));
 	f->mem = (struct ct_walk_mem){ image_read, &f->im, 8, NULL };
-	f->env = (struct ct_walk_env){ &f->mem, NULL, NULL };
+	f->env = (struct ct_walk_env){ .mem = &f->mem };
 	bool node = k == CT_WALK_LIST_HEAD || k == CT_WALK_HLIST;
 	bool pprev = k == CT_WALK_TAILQ || k == CT_WALK_LIST ||
 		     k == CT_WALK_HLIST;
