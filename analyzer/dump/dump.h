@@ -553,6 +553,11 @@ struct ct_kbtf_field {
  * libbpf rejects the blob.  Free with ct_kbtf_destroy(). */
 struct ct_error *ct_kbtf_parse(const void *data, size_t len,
 			       struct ct_kbtf **ret);
+/* Parse a module's BTF [data, data+len), split BTF on base (which must
+ * outlive it).  Errors as ct_kbtf_parse()'s; libbpf is loaded already. */
+struct ct_error *ct_kbtf_parse_split(const void *data, size_t len,
+				     const struct ct_kbtf *base,
+				     struct ct_kbtf **ret);
 /* Read the kernel's BTF from km, between kallsyms' __start_BTF and
  * __stop_BTF.  CT_ERROR_NOT_FOUND, saying why, when there is none. */
 struct ct_error *ct_kbtf_read(struct ct_kmem *km, struct ct_kallsyms *ks,
@@ -713,6 +718,8 @@ struct ct_kmod_data {
 	size_t sym_count;
 	char *strtab;		/* NUL-terminated copy */
 	size_t strtab_len;
+	struct ct_kbtf *btf;	/* its own types, split on the kernel's;
+				 * NULL when it has none (ct_kernel_btf_for) */
 };
 
 /* The module whose code holds addr, or NULL (modules read). */
@@ -722,6 +729,15 @@ const struct ct_kmod_data *ct_kernel_module_at(const struct ct_kernel *k,
 const char *ct_kmod_symbol(const struct ct_kmod_data *d, uint64_t addr,
 			   uint64_t *ret_offset);
 void ct_kmod_data_deinit(struct ct_kmod_data *d);
+/* The address of symbol name: kallsyms', else a module's (code or data;
+ * the modules are read first). */
+bool ct_kernel_symbol(struct ct_kernel *k, const char *name,
+		      uint64_t *ret_address);
+/* The BTF that holds struct (or union) name: the kernel's, else a loaded
+ * module's own (read once from the kernel's btf_modules list, where it
+ * keeps each module's .BTF, and parsed split on the kernel's); NULL when
+ * none has it.  What could not be read goes to k's notes. */
+const struct ct_kbtf *ct_kernel_btf_for(struct ct_kernel *k, const char *name);
 
 struct ct_symtab;
 
@@ -744,6 +760,7 @@ struct ct_kernel {
 	size_t mod_orc_entries;	/* of every module so far: one budget of
 				 * CT_ORC_MAX_ENTRIES for them all */
 	bool mods_read;
+	bool mod_btf_read;	/* ct_kernel_btf_for() read the modules' */
 	struct ct_kmodule *mod_view; /* the public part, mod_count */
 	struct ct_orc_text *mod_orc; /* modules with ORC, for walks */
 	size_t mod_orc_count;

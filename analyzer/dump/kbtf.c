@@ -16,6 +16,8 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "analyzer/dump/dump.h"
 #include "analyzer/error.h"
@@ -28,7 +30,7 @@
 
 /* The libbpf functions called here (btf.h's inline helpers need none). */
 #define CT_BPF_FUNCTIONS(X)                                                  \
-	X(btf__new) X(btf__free) X(btf__type_cnt) X(btf__type_by_id)         \
+	X(btf__new) X(btf__parse_raw_split) X(btf__free) X(btf__type_cnt) X(btf__type_by_id)         \
 	X(btf__name_by_offset) X(btf__find_by_name_kind)                     \
 	X(btf__resolve_size) X(libbpf_set_print)
 
@@ -88,6 +90,46 @@ struct ct_error *ct_kbtf_parse(const void *data, size_t len,
 		free(b);
 		return ct_error_corrupt(NULL, 0, "the BTF blob of %zu bytes "
 					"does not parse (libbpf: %s)", len,
+					strerror(e ? e : EINVAL));
+	}
+	b->bytes = len;
+	*ret = b;
+	return NULL;
+}
+
+struct ct_error *ct_kbtf_parse_split(const void *data, size_t len,
+				     const struct ct_kbtf *base,
+				     struct ct_kbtf **ret)
+{
+	if (len > CT_KBTF_MAX_BYTES)
+		return ct_error_create(CT_ERROR_UNSUPPORTED, "BTF of %zu bytes "
+				       "is over the cap of %u MiB", len,
+				       CT_KBTF_MAX_BYTES >> 20);
+	struct ct_kbtf *b = calloc(1, sizeof(*b));
+	if (!b)
+		return &ct_enomem;
+	/* Debian 12's libbpf 1.1 parses split BTF from a file only
+	 * (btf__new_split() came later): hand it an anonymous one */
+	int fd = memfd_create("ct-module-btf", MFD_CLOEXEC);
+	if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
+		int e = errno;
+		if (fd >= 0)
+			close(fd);
+		free(b);
+		return ct_error_os(e, NULL, "cannot hold a module's BTF in "
+				   "memory");
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	errno = 0;
+	/* libbpf reads the base, never changes it */
+	b->btf = bpf.btf__parse_raw_split(path, base->btf);
+	int e = errno;
+	close(fd);
+	if (!b->btf) {
+		free(b);
+		return ct_error_corrupt(NULL, 0, "the split BTF blob of %zu "
+					"bytes does not parse (libbpf: %s)", len,
 					strerror(e ? e : EINVAL));
 	}
 	b->bytes = len;

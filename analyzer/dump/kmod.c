@@ -26,6 +26,7 @@ enum {
 	MOD_SYMS_MAX = 1u << 16, /* symbols of one module read */
 	MOD_STRTAB_MAX = 1u << 20, /* bytes of its strtab read */
 	MOD_TEXT_MAX = 1u << 30, /* a module's code, at most */
+	SYM_TYPE_MAX = 2,	/* symbol types kept: STT_NOTYPE, _OBJECT, _FUNC */
 };
 
 /* struct module's offsets, from BTF. */
@@ -144,20 +145,24 @@ static struct ct_error *read_symbols(struct ct_kernel *k,
 	}
 	(void)ct_kmem_read(k->km, strtab, str, want, &str_len);
 	str[str_len] = '\0';
+	size_t code = 0;
 	for (uint32_t i = 0; i < num; i++) {
 		const unsigned char *s = raw + (size_t)i * ELF64_SYM_SIZE;
 		uint32_t name = ct_le32(s);
+		unsigned type = s[4] & 0xf;	/* ELF64_ST_TYPE(st_info) */
 		uint64_t value = ct_le64(s + 8);
-		if (!name || name >= str_len || !str[name] ||
-		    value < d->mod.text_lo || value >= d->mod.text_hi)
+		if (!name || name >= str_len || !str[name] || !value ||
+		    type > SYM_TYPE_MAX)
 			continue;
+		/* code for names of frames, data for walks' roots */
+		code += value >= d->mod.text_lo && value < d->mod.text_hi;
 		d->syms[d->sym_count++] = (struct ct_kmod_sym){
 			.address = value, .name = name };
 	}
 	qsort(d->syms, d->sym_count, sizeof(*d->syms), sym_cmp);
 	d->strtab = str;
 	d->strtab_len = str_len;
-	d->mod.symbols = d->sym_count;
+	d->mod.symbols = code;
 	free(raw);
 	return NULL;
 }
@@ -354,12 +359,145 @@ const char *ct_kmod_symbol(const struct ct_kmod_data *d, uint64_t addr,
 		else
 			hi = mid;
 	}
+	/* the symbols hold data too: a code address needs a code symbol */
+	if ((addr >= d->mod.text_lo && addr < d->mod.text_hi) !=
+	    (d->syms[lo].address >= d->mod.text_lo &&
+	     d->syms[lo].address < d->mod.text_hi))
+		return NULL;
 	*ret_offset = addr - d->syms[lo].address;
 	return d->strtab + d->syms[lo].name;
 }
 
+bool ct_kernel_symbol(struct ct_kernel *k, const char *name,
+		      uint64_t *ret_address)
+{
+	const struct ct_kallsyms_sym *s = ct_kallsyms_find(k->ks, name);
+	if (s) {
+		*ret_address = s->address;
+		return true;
+	}
+	const struct ct_kmodule *view;
+	size_t n;
+	struct ct_error *err = ct_kernel_modules(k, &view, &n);
+	if (err) {
+		ct_error_destroy(err);
+		return false;
+	}
+	for (size_t i = 0; i < k->mod_count; i++) {
+		const struct ct_kmod_data *d = &k->mods[i];
+		for (size_t j = 0; j < d->sym_count; j++)
+			if (strcmp(d->strtab + d->syms[j].name, name) == 0) {
+				*ret_address = d->syms[j].address;
+				return true;
+			}
+	}
+	return false;
+}
+
+/* The kernel's copy of each module's .BTF (kernel/bpf/btf.c: struct
+ * btf_module { list, module, btf } on btf_modules; struct btf's data and
+ * data_size), parsed as split BTF into the module's d->btf. */
+static struct ct_error *read_module_btf(struct ct_kernel *k)
+{
+	struct ct_kbtf_field f;
+	uint64_t l_list, l_mod, l_btf, b_data, b_size;
+#define OFF(type, path, dst) \
+	(ct_kbtf_member(k->btf, (type), (path), &f) ? ((dst) = f.offset, true) \
+						     : false)
+	if (!OFF("btf_module", "list", l_list) ||
+	    !OFF("btf_module", "module", l_mod) ||
+	    !OFF("btf_module", "btf", l_btf) || !OFF("btf", "data", b_data) ||
+	    !OFF("btf", "data_size", b_size))
+		return ct_kernel_add_note(k, "no module BTF: the kernel's BTF "
+					  "lacks struct btf_module or btf");
+#undef OFF
+	uint64_t head;
+	if (!ct_kernel_symbol(k, "btf_modules", &head))
+		return ct_kernel_add_note(k, "no module BTF: kallsyms has no "
+					  "btf_modules");
+	uint64_t link = head, next;
+	for (size_t n = 0;; n++) {
+		if (!ct_kmem_read_u64(k->km, link, &next))
+			return ct_kernel_add_note(k, "the module BTF list is "
+						  "broken after %zu entries",
+						  n);
+		if (next == head)
+			return NULL;
+		if (n >= CT_KMOD_MAX || (next & 7))
+			return ct_kernel_add_note(k, "the module BTF list is "
+						  "broken or loops after %zu "
+						  "entries", n);
+		link = next;
+		uint64_t e = next - l_list, mod, btf, data;
+		uint32_t size;
+		struct ct_kmod_data *d = NULL;
+		if (!ct_kmem_read_u64(k->km, e + l_mod, &mod) ||
+		    !ct_kmem_read_u64(k->km, e + l_btf, &btf))
+			continue;
+		for (size_t i = 0; i < k->mod_count && !d; i++)
+			if (k->mods[i].mod.address == mod && !k->mods[i].btf)
+				d = &k->mods[i];
+		if (!d || !ct_kmem_read_u64(k->km, btf + b_data, &data) ||
+		    !ct_kmem_read_u32(k->km, btf + b_size, &size))
+			continue;
+		if (!size || size > CT_KBTF_MAX_BYTES) {
+			struct ct_error *err = ct_kernel_add_note(
+				k, "module %s: BTF of %u bytes not read",
+				d->mod.name, size);
+			if (err)
+				return err;
+			continue;
+		}
+		unsigned char *buf = malloc(size);
+		if (!buf)
+			return &ct_enomem;
+		size_t got;
+		enum ct_core_mem st = ct_kmem_read(k->km, data, buf, size, &got);
+		struct ct_error *e2 = st == CT_CORE_MEM_OK
+			? ct_kbtf_parse_split(buf, size, k->btf, &d->btf)
+			: ct_error_create(CT_ERROR_NOT_FOUND, "byte %zu of "
+					  "%u is %s", got, size,
+					  ct_kmem_status_name(st));
+		free(buf);
+		if (e2 == &ct_enomem)
+			return e2;
+		if (e2) {
+			struct ct_error *err = ct_kernel_add_note(
+				k, "module %s: its BTF: %s", d->mod.name,
+				e2->message);
+			ct_error_destroy(e2);
+			if (err)
+				return err;
+		}
+	}
+}
+
+const struct ct_kbtf *ct_kernel_btf_for(struct ct_kernel *k, const char *name)
+{
+	uint32_t id;
+	if (!k->btf)
+		return NULL;
+	if (ct_kbtf_find_struct(k->btf, name, &id))
+		return k->btf;
+	if (!k->mod_btf_read) {
+		const struct ct_kmodule *view;
+		size_t n;
+		struct ct_error *err = ct_kernel_modules(k, &view, &n);
+		if (!err)
+			err = read_module_btf(k);
+		k->mod_btf_read = err != &ct_enomem;
+		ct_error_destroy(err);
+	}
+	for (size_t i = 0; i < k->mod_count; i++)
+		if (k->mods[i].btf && ct_kbtf_find_struct(k->mods[i].btf, name,
+							   &id))
+			return k->mods[i].btf;
+	return NULL;
+}
+
 void ct_kmod_data_deinit(struct ct_kmod_data *d)
 {
+	ct_kbtf_destroy(d->btf);
 	ct_orc_deinit(&d->orc);
 	free(d->syms);
 	free(d->strtab);

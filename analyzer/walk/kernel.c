@@ -254,13 +254,14 @@ static void kplan_type(const struct ct_kbtf *b, struct ct_walk_mplan *p,
 }
 
 /* The field at path of struct type, or an error naming what is missing. */
-static struct ct_error *member(struct ct_kernel *k, const char *type,
+static struct ct_error *member(const struct ct_kbtf *b, const char *type,
 			       const char *path, struct ct_kbtf_field *ret)
 {
 	uint64_t size;
-	if (!ct_kbtf_struct_size(k->btf, type, &size))
-		return ct_walk_error("no struct '%s' in the kernel's BTF", type);
-	if (!ct_kbtf_member(k->btf, type, path, ret))
+	if (!ct_kbtf_struct_size(b, type, &size))
+		return ct_walk_error("no struct '%s' in the BTF of the kernel "
+				     "or its modules", type);
+	if (!ct_kbtf_member(b, type, path, ret))
 		return ct_walk_error("struct %s has no member '%s' (members "
 				     "behind pointers are not followed in "
 				     "kernel dumps)", type, path);
@@ -268,7 +269,7 @@ static struct ct_error *member(struct ct_kernel *k, const char *type,
 }
 
 /* The element struct and the link in it: node_off, elem_size. */
-static struct ct_error *element(struct ct_kernel *k,
+static struct ct_error *element(const struct ct_kbtf *b,
 				const struct ct_walk_spec *spec,
 				struct ct_walk_result *r, uint64_t *ret_node_off,
 				uint64_t *ret_elem_size)
@@ -280,10 +281,10 @@ static struct ct_error *element(struct ct_kernel *k,
 	if (!spec->link)
 		return ct_walk_error("--elem-type needs --link");
 	struct ct_kbtf_field f;
-	struct ct_error *err = member(k, spec->elem_type, spec->link, &f);
+	struct ct_error *err = member(b, spec->elem_type, spec->link, &f);
 	if (err)
 		return err;
-	ct_kbtf_struct_size(k->btf, spec->elem_type, ret_elem_size);
+	ct_kbtf_struct_size(b, spec->elem_type, ret_elem_size);
 	*ret_node_off = f.offset;
 	snprintf(r->elem_type, sizeof(r->elem_type), "%s", spec->elem_type);
 	snprintf(r->link, sizeof(r->link), "%s", spec->link);
@@ -370,14 +371,14 @@ static struct ct_error *check_elements(const struct ct_kbtf *b,
 	return err;
 }
 
-static uint64_t offset_or(struct ct_kernel *k, const char *type,
+static uint64_t offset_or(const struct ct_kbtf *b, const char *type,
 			  const char *m, uint64_t dflt)
 {
 	struct ct_kbtf_field f;
-	return ct_kbtf_member(k->btf, type, m, &f) ? f.offset : dflt;
+	return ct_kbtf_member(b, type, m, &f) ? f.offset : dflt;
 }
 
-static struct ct_error *run_list(struct ct_kernel *k,
+static struct ct_error *run_list(const struct ct_kbtf *b,
 				 const struct ct_walk_spec *spec,
 				 const struct ct_walk_env *env, uint64_t head,
 				 size_t max, struct ct_walk_result *r)
@@ -387,26 +388,26 @@ static struct ct_error *run_list(struct ct_kernel *k,
 					      : CT_WALK_LIST_HEAD,
 				   .align = 8 };
 	if (hl) {
-		l.first_off = offset_or(k, "hlist_head", "first", 0);
-		l.next_off = offset_or(k, "hlist_node", "next", 0);
-		l.prev_off = offset_or(k, "hlist_node", "pprev", 8);
+		l.first_off = offset_or(b, "hlist_head", "first", 0);
+		l.next_off = offset_or(b, "hlist_node", "next", 0);
+		l.prev_off = offset_or(b, "hlist_node", "pprev", 8);
 		l.first_name = "first";
 		l.last_name = "";
 		l.next_name = "next";
 		l.prev_name = "pprev";
 	} else {
-		l.first_off = l.next_off = offset_or(k, "list_head", "next", 0);
-		l.last_off = l.prev_off = offset_or(k, "list_head", "prev", 8);
+		l.first_off = l.next_off = offset_or(b, "list_head", "next", 0);
+		l.last_off = l.prev_off = offset_or(b, "list_head", "prev", 8);
 		l.first_name = l.next_name = "next";
 		l.last_name = l.prev_name = "prev";
 	}
-	struct ct_error *err = element(k, spec, r, &l.node_off, &l.elem_size);
+	struct ct_error *err = element(b, spec, r, &l.node_off, &l.elem_size);
 	if (!err)
 		err = ct_walk_engine_run(env, &l, head, max, r);
 	return err;
 }
 
-static struct ct_error *run_tree(struct ct_kernel *k,
+static struct ct_error *run_tree(const struct ct_kbtf *b,
 				 const struct ct_walk_spec *spec,
 				 const struct ct_walk_mem *m, uint64_t head,
 				 bool cached, size_t max,
@@ -417,14 +418,14 @@ static struct ct_error *run_tree(struct ct_kernel *k,
 				     "yet");
 	struct ct_walk_tree_layout l = {
 		.linux_rb = true,
-		.parent_off = offset_or(k, "rb_node", "__rb_parent_color", 0),
-		.right_off = offset_or(k, "rb_node", "rb_right", 8),
-		.left_off = offset_or(k, "rb_node", "rb_left", 16),
+		.parent_off = offset_or(b, "rb_node", "__rb_parent_color", 0),
+		.right_off = offset_or(b, "rb_node", "rb_right", 8),
+		.left_off = offset_or(b, "rb_node", "rb_left", 16),
 		.node_size = 24, .align = 8,
-		.root_off = cached ? offset_or(k, "rb_root_cached",
+		.root_off = cached ? offset_or(b, "rb_root_cached",
 					       "rb_root.rb_node", 0) : 0,
 		.has_leftmost = cached,
-		.leftmost_off = offset_or(k, "rb_root_cached", "rb_leftmost",
+		.leftmost_off = offset_or(b, "rb_root_cached", "rb_leftmost",
 					  8),
 		.left_name = "rb_left", .right_name = "rb_right",
 		.parent_name = "__rb_parent_color", .color_name = "",
@@ -433,7 +434,7 @@ static struct ct_error *run_tree(struct ct_kernel *k,
 		.head_name = cached ? "rb_root_cached" : "rb_root",
 		.first_member = "",
 	};
-	struct ct_error *err = element(k, spec, r, &l.node_off, &l.elem_size);
+	struct ct_error *err = element(b, spec, r, &l.node_off, &l.elem_size);
 	if (!err)
 		err = ct_walk_tree(m, &l, head, r, max);
 	return err;
@@ -455,12 +456,20 @@ struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
 		root = strtoull(spec->root, &end, 16);
 		if (*end)
 			return ct_walk_error("'%s' is no address", spec->root);
-	} else {
-		const struct ct_kallsyms_sym *s =
-			ct_kallsyms_find(k->ks, spec->root);
-		if (!s)
-			return ct_walk_error("kallsyms has no '%s'", spec->root);
-		root = s->address;
+	} else if (!ct_kernel_symbol(k, spec->root, &root)) {
+		return ct_walk_error("kallsyms has no '%s', nor has any "
+				     "module", spec->root);
+	}
+	/* the types' BTF: the kernel's, or the module's that defines them
+	 * (a module's split BTF holds the kernel's types too) */
+	const struct ct_kbtf *b = k->btf;
+	const char *const named[] = { spec->type, spec->elem_type };
+	for (size_t i = 0; i < 2; i++) {
+		uint32_t id;
+		const struct ct_kbtf *mb;
+		if (named[i] && !ct_kbtf_find_struct(k->btf, named[i], &id) &&
+		    (mb = ct_kernel_btf_for(k, named[i])))
+			b = mb;
 	}
 	const char *member_path = spec->member ? spec->member : "";
 	uint64_t head = root;
@@ -471,7 +480,7 @@ struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
 					     "kernel's BTF has no types of "
 					     "its global variables");
 		struct ct_kbtf_field f;
-		struct ct_error *err = member(k, spec->type, member_path, &f);
+		struct ct_error *err = member(b, spec->type, member_path, &f);
 		if (err)
 			return err;
 		head += f.offset;
@@ -515,12 +524,12 @@ struct ct_error *ct_walk_kernel_run(struct ct_kernel *k,
 					: CT_WALK_MAX_ELEMENTS;
 	struct ct_error *err =
 		kind == CT_WALK_LINUX_RB
-			? run_tree(k, spec, &m, head,
+			? run_tree(b, spec, &m, head,
 				   strcmp(r->head_type, "rb_root_cached") == 0,
 				   max, r)
-			: run_list(k, spec, &env, head, max, r);
+			: run_list(b, spec, &env, head, max, r);
 	if (!err)
-		err = check_elements(k->btf, spec, &env, r);
+		err = check_elements(b, spec, &env, r);
 	if (err) {
 		ct_walk_result_destroy(r);
 		return err;

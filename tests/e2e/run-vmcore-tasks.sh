@@ -262,6 +262,12 @@ hd=$hdir/vmcore.kdump-flat
 jq_check "walk modules: both modules, the list and their pointers clean (module.init, which dangles by design, left out)" "$WORK/mwalk.json" \
 	'.count == 2 and (.findings | length == 0) and
 	 (.member_note | test("50 pointer members checked"))'
+# a module's own data symbol as the root: the mutex ct_hang's threads
+# block on, its wait list of the three blocked workers' mutex_waiters
+"$CRASHTRIAGE" walk --json "$hd" --root ct_hang_lock --type mutex --member wait_list \
+	--elem-type mutex_waiter --link list >"$WORK/mutex.json" 2>/dev/null
+jq_check "walk ct_hang_lock.wait_list (a module's symbol): the 3 blocked workers, clean" "$WORK/mutex.json" \
+	'.count == 3 and (.findings | length == 0)'
 jq_check "ps --modules: ct_hang 1.2.3 with its own ORC and symbols, and qemu_fw_cfg" "$WORK/mods.json" \
 	'([.modules[] | select(.name == "ct_hang")][0] | .version == "1.2.3"
 	  and .state == "live" and .orc_entries > 0 and .symbols >= 2) and
