@@ -176,6 +176,11 @@ struct ct_kmodule {
 	size_t symbols;		/* of its own symbols, in its code */
 };
 
+/* The address of symbol name: kallsyms', else a loaded module's (code
+ * or data; the module list is read first). */
+bool ct_kernel_symbol(struct ct_kernel *k, const char *name,
+		      uint64_t *ret_address);
+
 /*
  * ct_kernel_modules - the loaded modules, in the kernel's list order
  * (newest first), read with struct module's offsets from BTF.  A list

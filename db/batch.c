@@ -480,7 +480,7 @@ static struct ct_error *job_walk(struct job *j, const struct ct_kb *kb)
 	struct ct_error *err = NULL;
 	for (size_t i = 0; i < j->c->input_count && !err; i++) {
 		const struct ct_input *in = &j->c->inputs[i];
-		if (!(in->kinds & (1u << CT_KIND_ELF_CORE)) || in->error)
+		if (!ct_kb_walk_input(in))
 			continue;
 		const char *file = NULL;
 		for (size_t k = 0; k < j->spool_count; k++)
@@ -524,8 +524,7 @@ static struct ct_error *job_flush(struct job *j)
 			err = ct_case_add_text(j->c, p->path, p->data, p->len);
 			const struct ct_input *in =
 				&j->c->inputs[j->c->input_count - 1];
-			if (!err && j->walks &&
-			    (in->kinds & (1u << CT_KIND_ELF_CORE)) &&
+			if (!err && j->walks && ct_kb_walk_input(in) &&
 			    strchr(p->path, CT_SOURCE_SEP))
 				err = spool_core(j, p);
 			if (!err && p->mapped && ct_map_lost(p->data, &lost))

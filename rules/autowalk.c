@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * autowalk.c - run the walks rules name over a case's user-space cores.
+ * autowalk.c - run the walks rules name over a case's user-space cores
+ * and Linux kernel dumps.
  *
  * A rule's walk is only tried where it can apply: the root's first name
  * must be a global variable in the core program's DWARF (a rule for NSX's
- * vsip module says nothing about a crashed shell).  Two rules naming the
+ * vsip module says nothing about a crashed shell), or in a kernel dump a
+ * kallsyms or module symbol (types then come from BTF: the root is the
+ * symbol itself, its struct is the rule's type).  Two rules naming the
  * same walk share one run.  Everything that happens is said in the case's
  * notes, so a user can tell "walked, intact" from "not walked".
  */
@@ -12,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "analyzer/vmcore.h"
 #include "analyzer/walk/walk.h"
 #include "rules/autowalk.h"
 
@@ -60,7 +64,13 @@ static void root_variable(const char *root, char *buf, size_t size)
 	buf[n] = '\0';
 }
 
-static struct ct_error *run_walk(struct ct_walk_session *s,
+/* Where a walk runs: a user core's session or a kernel dump. */
+struct target {
+	struct ct_walk_session *s;
+	struct ct_kernel *k;
+};
+
+static struct ct_error *run_walk(const struct target *t,
 				 const struct ct_rule *r,
 				 const struct ct_rule_walk *w,
 				 struct ct_case *c, const struct ct_input *in)
@@ -85,7 +95,8 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 					"this build walks no kind '%s'",
 					in->path, what, r->id, w->kind);
 	struct ct_walk_result *res = NULL;
-	struct ct_error *err = ct_walk_run(s, &spec, &res);
+	struct ct_error *err = t->k ? ct_walk_kernel_run(t->k, &spec, &res)
+				    : ct_walk_run(t->s, &spec, &res);
 	if (err == &ct_enomem)
 		return err;
 	if (err) {
@@ -112,12 +123,38 @@ static struct ct_error *run_walk(struct ct_walk_session *s,
 	return err;
 }
 
+/* Open what file holds for walks: a kernel dump when input is one. */
+static struct ct_error *target_open(const struct ct_input *in, const char *file,
+				    const struct ct_analyze_options *opts,
+				    struct ct_vmcore **vc, struct target *t)
+{
+	if (!(in->kinds & (1u << CT_KIND_LINUX_VMCORE)))
+		return ct_walk_session_open(file, opts ? opts->executable
+						       : NULL, &t->s);
+	struct ct_error *err = ct_vmcore_open_file(file, vc);
+	if (!err)
+		err = ct_kernel_open(*vc, &t->k);
+	return err;
+}
+
+/* Can walk w apply here: is its root's first name a global there? */
+static bool target_has_root(const struct target *t, const char *root)
+{
+	char var[256];
+	root_variable(root, var, sizeof(var));
+	if (!t->k)
+		return ct_walk_session_has_global(t->s, var);
+	uint64_t addr;
+	return ct_kernel_symbol(t->k, var, &addr);
+}
+
 struct ct_error *ct_kb_walk_core_file(const struct ct_kb *kb,
 				      struct ct_case *c, size_t input,
 				      const char *file,
 				      const struct ct_analyze_options *opts)
 {
-	struct ct_walk_session *s = NULL;
+	struct target t = { 0 };
+	struct ct_vmcore *vc = NULL;
 	struct ct_error *err = NULL;
 	bool opened = false;
 	for (size_t ri = 0; ri < kb->count && !err; ri++) {
@@ -129,11 +166,9 @@ struct ct_error *ct_kb_walk_core_file(const struct ct_kb *kb,
 			const struct ct_input *in = &c->inputs[input];
 			if (!opened) {
 				opened = true;
-				err = ct_walk_session_open(
-					file, opts ? opts->executable : NULL,
-					&s);
+				err = target_open(in, file, opts, &vc, &t);
 				if (err == &ct_enomem)
-					return err;
+					goto out;
 				if (err) {
 					char *msg = ct_error_format(err);
 					ct_error_destroy(err);
@@ -142,18 +177,24 @@ struct ct_error *ct_kb_walk_core_file(const struct ct_kb *kb,
 						"%s: %s", in->path,
 						msg ? msg : "?");
 					free(msg);
-					return err;
+					goto out;
 				}
 			}
-			char var[256];
-			root_variable(r->walks[wi].root, var, sizeof(var));
-			if (!ct_walk_session_has_global(s, var))
-				continue;
-			err = run_walk(s, r, &r->walks[wi], c, in);
+			if (target_has_root(&t, r->walks[wi].root))
+				err = run_walk(&t, r, &r->walks[wi], c, in);
 		}
 	}
-	ct_walk_session_destroy(s);
+out:
+	ct_walk_session_destroy(t.s);
+	ct_kernel_destroy(t.k);
+	ct_vmcore_destroy(vc);
 	return err;
+}
+
+bool ct_kb_walk_input(const struct ct_input *in)
+{
+	return (in->kinds & (1u << CT_KIND_ELF_CORE |
+			     1u << CT_KIND_LINUX_VMCORE)) && !in->error;
 }
 
 bool ct_kb_has_walks(const struct ct_kb *kb)
@@ -170,8 +211,7 @@ struct ct_error *ct_kb_walk_cores(const struct ct_kb *kb, struct ct_case *c,
 	bool any = ct_kb_has_walks(kb);
 	struct ct_error *err = NULL;
 	for (size_t i = 0; any && i < c->input_count && !err; i++)
-		if ((c->inputs[i].kinds & (1u << CT_KIND_ELF_CORE)) &&
-		    !c->inputs[i].error)
+		if (ct_kb_walk_input(&c->inputs[i]))
 			err = ct_kb_walk_core_file(kb, c, i, c->inputs[i].path,
 						   opts);
 	return err;

@@ -729,10 +729,6 @@ const struct ct_kmod_data *ct_kernel_module_at(const struct ct_kernel *k,
 const char *ct_kmod_symbol(const struct ct_kmod_data *d, uint64_t addr,
 			   uint64_t *ret_offset);
 void ct_kmod_data_deinit(struct ct_kmod_data *d);
-/* The address of symbol name: kallsyms', else a module's (code or data;
- * the modules are read first). */
-bool ct_kernel_symbol(struct ct_kernel *k, const char *name,
-		      uint64_t *ret_address);
 /* The BTF that holds struct (or union) name: the kernel's, else a loaded
  * module's own (read once from the kernel's btf_modules list, where it
  * keeps each module's .BTF, and parsed split on the kernel's); NULL when

@@ -151,8 +151,11 @@ static struct ct_error *name_frames(struct ct_case *c, struct ct_symtab *t,
 							     "tTwW");
 				uint64_t size = k == SIZE_MAX ? 0
 						: sym_size(ks, k);
+				/* offset == size is a return address after
+				 * a call that does not return: the kernel's
+				 * %pB names the call's function */
 				if (k == SIZE_MAX ||
-				    (size && f->offset >= size)) {
+				    (size && f->offset > size)) {
 					contradicted++;
 					continue;
 				}

@@ -268,6 +268,42 @@ jq_check "walk modules: both modules, the list and their pointers clean (module.
 	--elem-type mutex_waiter --link list >"$WORK/mutex.json" 2>/dev/null
 jq_check "walk ct_hang_lock.wait_list (a module's symbol): the 3 blocked workers, clean" "$WORK/mutex.json" \
 	'.count == 3 and (.findings | length == 0)'
+# a rule's walk runs on a kernel dump too, in analyze and in batch
+mkdir -p "$WORK/kb"
+cat >"$WORK/kb/test-ct-hang-waiters.yaml" <<'EOF'
+id: test-ct-hang-waiters
+title: "test: a freed waiter on ct_hang's mutex"
+product: linux
+component: "tests/fixtures/ct-hang"
+references:
+  - "tests/e2e/run-vmcore-tasks.sh"
+summary: >
+  A test rule: the waiters of ct_hang_lock, walked with BTF.
+workaround: >
+  None.
+threshold: 0.5
+signals:
+  - finding:
+      kind: freed
+      type: mutex_waiter
+    weight: 1.0
+walks:
+  - root: ct_hang_lock
+    type: mutex
+    member: wait_list
+    elem_type: mutex_waiter
+    link: list
+  - root: no_such_symbol_anywhere
+    type: mutex
+    member: wait_list
+EOF
+CRASHTRIAGE_KB="$WORK/kb" "$CRASHTRIAGE" analyze --json "$hd" >"$WORK/rwalk.json" 2>/dev/null
+jq_check "analyze: a rule's walk on the kernel dump (module symbol, BTF), the one rooted nowhere not tried" "$WORK/rwalk.json" \
+	'([.notes[] | select(test("walked ct_hang_lock.wait_list for rule test-ct-hang-waiters: 3 elements, 0 findings"))] | length == 1)
+	 and ([.notes[] | select(test("no_such_symbol"))] | length == 0)'
+CRASHTRIAGE_KB="$WORK/kb" "$CRASHTRIAGE" batch --db "$WORK/rwalk.sqlite" "$hd" >/dev/null 2>&1
+check "batch: the same walk on the kernel dump, noted in the stored case" \
+	test "$(sqlite3 "$WORK/rwalk.sqlite" "SELECT count(*) FROM notes WHERE text LIKE '%walked ct_hang_lock.wait_list for rule test-ct-hang-waiters: 3 elements, 0 findings%'" 2>&1)" = 1
 jq_check "ps --modules: ct_hang 1.2.3 with its own ORC and symbols, and qemu_fw_cfg" "$WORK/mods.json" \
 	'([.modules[] | select(.name == "ct_hang")][0] | .version == "1.2.3"
 	  and .state == "live" and .orc_entries > 0 and .symbols >= 2) and
