@@ -355,6 +355,21 @@ jq_check "analyze: hung task; the blocked tasks' ORC stacks; the module's versio
 	  | [.frames[].function] | index("ct_hang_wait") != null) and
 	 .facts["driver.ct_hang.version"] == "1.2.3" and
 	 .facts["vmcore.modules"] == "2"'
+# the same dump as makedumpfile writes it (diskdump, not flattened): the
+# same tasks and the same blocked stacks
+if command -v makedumpfile >/dev/null &&
+   makedumpfile -R "$WORK/hung.kdump" <"$hd" >/dev/null 2>&1; then
+	"$CRASHTRIAGE" bt --state D --json "$WORK/hung.kdump" >"$WORK/dbt.json" 2>/dev/null
+	"$CRASHTRIAGE" ps --json "$WORK/hung.kdump" >"$WORK/dps.json" 2>/dev/null
+	check "makedumpfile -R's diskdump: ps and bt --state D equal the flattened dump's" \
+		test "$(jq -c '[.tasks[] | [.pid, .state, .comm]]' "$WORK/dps.json")" = \
+		"$(jq -c '[.tasks[] | [.pid, .state, .comm]]' "$WORK/hps.json")" -a \
+		"$(jq -c '[.stacks[] | [.frames[].function]]' "$WORK/dbt.json")" = \
+		"$(jq -c '[.stacks[] | [.frames[].function]]' "$WORK/hbt.json")" -a \
+		"$(jq '.stacks | length' "$WORK/dbt.json")" = 3
+else
+	not_ok "makedumpfile -R rearranges the flattened dump"
+fi
 jq_check "analyze: the panicking task is khungtaskd" "$WORK/han.json" \
 	'[.backtraces[].label] | index("pid 23 (khungtaskd) panicking, ORC") != null
 	 or (map(select(test("khungtaskd. panicking, ORC"))) | length == 1)'
