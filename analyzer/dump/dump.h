@@ -528,6 +528,7 @@ enum {
 	CT_KTASK_MAX = 1u << 20,	/* tasks walked */
 	CT_KERNEL_MAX_NOTES = 64,	/* remarks kept */
 	CT_KMOD_MAX = 1u << 14,		/* modules walked */
+	CT_KMOD_MAX_SYM_BYTES = 64u << 20, /* modules' symbols read, in all */
 };
 
 /* Module space on x86_64 (MODULES_VADDR .. MODULES_END). */
@@ -722,6 +723,9 @@ struct ct_kmod_data {
 				 * NULL when it has none (ct_kernel_btf_for) */
 };
 
+/* The kernel's ORC format version (1, 2 or 3: orc.c), from its symbols
+ * and OSRELEASE; modules' tables have the kernel's. */
+int ct_kernel_orc_version(const struct ct_kernel *k);
 /* The module whose code holds addr, or NULL (modules read). */
 const struct ct_kmod_data *ct_kernel_module_at(const struct ct_kernel *k,
 					       uint64_t addr);
@@ -755,6 +759,8 @@ struct ct_kernel {
 	size_t mod_count, mod_cap;
 	size_t mod_orc_entries;	/* of every module so far: one budget of
 				 * CT_ORC_MAX_ENTRIES for them all */
+	size_t mod_sym_bytes;	/* symbols and strtabs of every module so
+				 * far: one budget of CT_KMOD_MAX_SYM_BYTES */
 	bool mods_read;
 	bool mod_btf_read;	/* ct_kernel_btf_for() read the modules' */
 	struct ct_kmodule *mod_view; /* the public part, mod_count */

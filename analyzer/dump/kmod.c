@@ -105,7 +105,7 @@ static int sym_cmp(const void *a, const void *b)
 	return x->address < y->address ? -1 : x->address > y->address;
 }
 
-/* The module's own symbols that lie in its code. */
+/* The module's own symbols, code (frames' names) and data (walks' roots). */
 static struct ct_error *read_symbols(struct ct_kernel *k,
 				     const struct mod_layout *l,
 				     struct ct_kmod_data *d)
@@ -119,6 +119,14 @@ static struct ct_error *read_symbols(struct ct_kernel *k,
 		return NULL;
 	if (num > MOD_SYMS_MAX)
 		num = MOD_SYMS_MAX;
+	/* one budget for all modules, as for ORC: a crafted dump cannot
+	 * make thousands of modules each claim the most */
+	size_t left = CT_KMOD_MAX_SYM_BYTES - k->mod_sym_bytes;
+	if ((size_t)num * ELF64_SYM_SIZE + MOD_STRTAB_MAX > left)
+		return ct_kernel_add_note(k, "module %s: its symbols not read "
+					  "(the modules' budget of %u MiB is "
+					  "spent)", d->mod.name,
+					  CT_KMOD_MAX_SYM_BYTES >> 20);
 	unsigned char *raw = malloc((size_t)num * ELF64_SYM_SIZE + 1);
 	d->syms = calloc(num ? num : 1, sizeof(*d->syms));
 	if (!raw || !d->syms) {
@@ -162,6 +170,7 @@ static struct ct_error *read_symbols(struct ct_kernel *k,
 	qsort(d->syms, d->sym_count, sizeof(*d->syms), sym_cmp);
 	d->strtab = str;
 	d->strtab_len = str_len;
+	k->mod_sym_bytes += (size_t)num * ELF64_SYM_SIZE + str_len;
 	d->mod.symbols = code;
 	free(raw);
 	return NULL;
@@ -194,8 +203,7 @@ static struct ct_error *read_module_orc(struct ct_kernel *k,
 				(size_t)n * CT_ORC_ENTRY_SIZE, &g2) ==
 			   CT_CORE_MEM_OK) {
 		struct ct_error *e = ct_orc_init(&d->orc, ips, ip_va, ents, n,
-						 k->orc.version ? k->orc.version
-								: 1);
+						 ct_kernel_orc_version(k));
 		if (e == &ct_enomem)
 			err = e;
 		else if (e)
@@ -257,6 +265,16 @@ static struct ct_error *read_module(struct ct_kernel *k,
 	if (ct_kmem_read_u64(k->km, m + l->text_base, &base) &&
 	    ct_kmem_read_u32(k->km, m + l->text_size, &size) &&
 	    size <= MOD_TEXT_MAX && base + size > base) {
+		if (base < CT_KERNEL_MODULES_LO ||
+		    base + size > CT_KERNEL_MODULES_HI) {
+			k->mod_count++;
+			return ct_kernel_add_note(k, "module %s: its code "
+						  "0x%llx+0x%x is outside the "
+						  "module area: not used",
+						  d->mod.name,
+						  (unsigned long long)base,
+						  size);
+		}
 		d->mod.text_lo = base;
 		d->mod.text_hi = base + size;
 	}
@@ -276,6 +294,7 @@ struct ct_error *ct_kernel_modules(struct ct_kernel *k,
 	if (!k->mods_read) {
 		k->mods_read = true;
 		struct mod_layout l = { 0 };
+		const struct ct_kallsyms_sym *sym;
 		uint64_t head, next;
 		struct ct_error *err = NULL;
 		if (!k->btf || !mod_layout(k->btf, &l)) {
@@ -283,11 +302,11 @@ struct ct_error *ct_kernel_modules(struct ct_kernel *k,
 						 k->btf ? "BTF lacks struct "
 							  "module's members"
 							: "no BTF");
-		} else if (!ct_kallsyms_find(k->ks, "modules")) {
+		} else if (!(sym = ct_kallsyms_find(k->ks, "modules"))) {
 			err = ct_kernel_add_note(k, "no module list: kallsyms "
 						 "has no 'modules'");
 		} else {
-			head = ct_kallsyms_find(k->ks, "modules")->address;
+			head = sym->address;
 			uint64_t prev = head;
 			for (size_t n = 0;; n++) {
 				if (!ct_kmem_read_u64(k->km, prev, &next)) {
@@ -321,8 +340,17 @@ struct ct_error *ct_kernel_modules(struct ct_kernel *k,
 				prev = next;
 			}
 		}
-		if (err)
+		if (err) {
+			/* out of memory: drop the half list, so that a
+			 * retry starts over */
+			for (size_t i = 0; i < k->mod_count; i++)
+				ct_kmod_data_deinit(&k->mods[i]);
+			k->mod_count = 0;
+			k->mod_orc_entries = 0;
+			k->mod_sym_bytes = 0;
+			k->mods_read = false;
 			return err;
+		}
 		if (k->mod_count) {
 			k->mod_view = calloc(k->mod_count, sizeof(*k->mod_view));
 			if (!k->mod_view)

@@ -232,7 +232,7 @@ static struct ct_error *read_layout(struct ct_kernel *k)
 /* ---- ORC ----------------------------------------------------------------- */
 
 /* The ORC format version: a header (6.4 on) means 3; else OSRELEASE. */
-static int orc_version(struct ct_kernel *k)
+int ct_kernel_orc_version(const struct ct_kernel *k)
 {
 	if (ct_kallsyms_find(k->ks, "__start_orc_header"))
 		return 3;
@@ -290,7 +290,7 @@ static struct ct_error *read_orc(struct ct_kernel *k)
 		goto out;
 	}
 	struct ct_error *oerr = ct_orc_init(&k->orc, ips, ip_lo, ents, count,
-					    orc_version(k));
+					    ct_kernel_orc_version(k));
 	if (oerr == &ct_enomem) {
 		err = oerr;
 	} else if (oerr) {
