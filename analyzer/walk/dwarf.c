@@ -570,6 +570,10 @@ static void plan_struct(struct ct_walk_mplan *p, unsigned ptr_size,
 	do {
 		Dwarf_Die mt;
 		uint64_t off;
+		if (p->capped || ++p->visits > CT_WALK_MAX_PLAN_VISITS) {
+			p->capped = true;	/* bounded, as from BTF */
+			return;
+		}
 		if (dwarf_tag(&m) != DW_TAG_member ||
 		    dwarf_hasattr(&m, DW_AT_bit_size) ||
 		    !ct_walk_die_type(&m, &mt) || !member_offset(&m, &off))
@@ -685,6 +689,7 @@ void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
 	ret->capped = false;
 	ret->unions_skipped = 0;
 	ret->links_skipped = 0;
+	ret->visits = 0;
 	plan_struct(ret, ptr_size, elem, 0, "", 0);
 }
 

@@ -152,6 +152,11 @@ static void kplan_struct(const struct ct_kbtf *b, struct ct_walk_mplan *p,
 		return;
 	const struct btf_member *m = btf_members(st);
 	for (__u16 i = 0; i < btf_vlen(st); i++, m++) {
+		/* hostile BTF nests wide structs in each other: bounded */
+		if (p->capped || ++p->visits > CT_WALK_MAX_PLAN_VISITS) {
+			p->capped = true;
+			return;
+		}
 		uint32_t bits = btf_member_bit_offset(st, i);
 		if (btf_member_bitfield_size(st, i) || (bits & 7))
 			continue;
@@ -251,6 +256,17 @@ static void kplan_type(const struct ct_kbtf *b, struct ct_walk_mplan *p,
 	default:
 		return;
 	}
+}
+
+void ct_walk_btf_plan(const struct ct_kbtf *b, uint32_t id,
+		      struct ct_walk_mplan *ret)
+{
+	ret->count = ret->unions_skipped = ret->links_skipped = 0;
+	ret->visits = 0;
+	ret->capped = false;
+	const struct btf_type *t = ct_kbtf_strip(b, &id);
+	if (t && btf_is_composite(t))
+		kplan_struct(b, ret, t, 0, "", 0);
 }
 
 /* The field at path of struct type, or an error naming what is missing. */
@@ -363,7 +379,7 @@ static struct ct_error *check_elements(const struct ct_kbtf *b,
 			p->skip[p->skip_count].off = f.offset;
 			p->skip[p->skip_count++].size = f.size;
 		}
-	kplan_struct(b, p, ct_kbtf_type_at(b, id), 0, "", 0);
+	ct_walk_btf_plan(b, id, p);
 	ct_walk_plan_note(p, r);
 	if (p->count)
 		err = ct_walk_check_members(env, p, r);

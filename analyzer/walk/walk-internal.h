@@ -238,6 +238,8 @@ struct ct_walk_mplan {
 				 * pointers */
 	size_t links_skipped;	/* other list or tree entries and heads
 				 * embedded (left to their own walks) */
+	size_t visits;		/* members looked at, at most
+				 * CT_WALK_MAX_PLAN_VISITS (then capped) */
 	/* byte ranges of the element left out (the link, --string
 	 * members): set by the caller before ct_walk_member_plan() */
 	struct {
@@ -261,6 +263,16 @@ struct ct_walk_mplan {
  */
 void ct_walk_member_plan(Dwarf_Die *elem, unsigned ptr_size,
 			 struct ct_walk_mplan *ret);
+
+/*
+ * ct_walk_btf_plan - ct_walk_member_plan() from BTF (kernel.c): the
+ * pointer members of struct (or union) id of b, with the same rules;
+ * alignment derived from the types, and required only of pointers to
+ * structs (a kernel packs scalar tables).  ret->skip as for
+ * ct_walk_member_plan().
+ */
+void ct_walk_btf_plan(const struct ct_kbtf *b, uint32_t id,
+		      struct ct_walk_mplan *ret);
 
 /* Follow pointers (read from the core) until v is a struct. */
 struct ct_error *ct_walk_deref_to_struct(struct ct_walk_session *s,

@@ -40,6 +40,7 @@ enum {
 					 * DWARF may claim; larger is bogus */
 	CT_WALK_TREE_MAX_DEPTH = 128,	/* tree levels followed */
 	CT_WALK_MAX_MEMBERS = 64,	/* pointer members checked per element */
+	CT_WALK_MAX_PLAN_VISITS = 1 << 16, /* members looked at for a plan */
 	CT_WALK_MAX_MEMBER_FINDINGS = 256, /* member findings per walk */
 };
 

@@ -4,12 +4,14 @@
  * raw blob read between __start_BTF and __stop_BTF (seeds: make-btf-seeds.py,
  * small task_struct-like types).  Runs libbpf's parser as crashtriage
  * loads it and every lookup ps and bt make (nested and anonymous members,
- * typedef chains), which must stay bounded on hostile types.
+ * typedef chains), and the member plan kernel walks make of each struct
+ * (walk/kernel.c), which must stay bounded on hostile types.
  */
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "analyzer/dump/dump.h"
+#include "analyzer/walk/walk-internal.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -30,6 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	(void)ct_kbtf_member(b, "task_struct", "a.b.c.d.e.f.g.h.i.j", &f);
 	(void)ct_kbtf_member(b, "pcpu_hot", "current_task", &f);
 	(void)ct_kbtf_struct_size(b, "task_struct", &size_out);
+	/* the pointer member plan of the first structs */
+	static struct ct_walk_mplan plan;
+	size_t n = ct_kbtf_type_count(b);
+	for (uint32_t id = 1; id < n && id <= 16; id++) {
+		plan.skip_count = 0;
+		ct_walk_btf_plan(b, id, &plan);
+	}
 	ct_kbtf_destroy(b);
 	return 0;
 }
