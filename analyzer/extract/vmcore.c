@@ -343,7 +343,8 @@ static struct ct_error *add_task_stack(struct ct_case *c, struct ct_kernel *k,
 /*
  * The tasks' stacks unwound with the kernel's ORC, types from its BTF:
  * the panicking task's, and for a hung task, lockup or RCU stall the
- * blocked (D) tasks' too, each a backtrace after the log's, so that
+ * blocked (D) tasks' too, and for a lockup or RCU stall every CPU's
+ * current task (but the idle ones), each a backtrace after the log's, so that
  * signatures (which take the log's first) stay as they were and rules
  * see the rest.  What cannot be done is a note.
  */
@@ -390,8 +391,8 @@ static struct ct_error *add_task_stacks(struct ct_case *c,
 		}
 	}
 	const char *kind = c->panic.kind;
-	bool blocked = kind && (strcmp(kind, "hung-task") == 0 ||
-				strcmp(kind, "lockup") == 0);
+	bool lockup = kind && strcmp(kind, "lockup") == 0;
+	bool blocked = lockup || (kind && strcmp(kind, "hung-task") == 0);
 	size_t added = 0, dropped = 0;
 	for (size_t i = 0; i < n && !err && !terr; i++) {
 		const struct ct_ktask *t = &tasks[i];
@@ -399,6 +400,11 @@ static struct ct_error *add_task_stacks(struct ct_case *c,
 		if (t->panicking) {
 			snprintf(label, sizeof(label), "pid %d (%s) panicking, "
 				 "ORC", t->pid, t->comm);
+		} else if (lockup && t->on_cpu && t->pid != 0) {
+			/* a stuck CPU's task: what it spins in is the
+			 * lockup, whichever CPU reported it */
+			snprintf(label, sizeof(label), "pid %d (%s) on cpu%d, "
+				 "ORC", t->pid, t->comm, t->current_cpu);
 		} else if (blocked && t->state == 'D') {
 			if (added++ >= BLOCKED_STACKS_MAX) {
 				dropped++;
