@@ -6,11 +6,11 @@
  *
  * The task list is walked from init_task.tasks, forward, bounded by
  * CT_KTASK_MAX and checked for loops (every task_struct address is kept
- * in a hash set) and for back links that do not point at the task before;
- * each process's threads come from its thread_group list, walked the same
- * way.  The tasks running at the dump are found through each CPU's
- * current_task (per-CPU, __per_cpu_offset[]), the panicking CPU through
- * panic_cpu.
+ * in a hash set, with its index in the task array) and for back links
+ * that do not point at the task before; each process's threads come from
+ * its thread_group list, walked the same way.  The tasks running at the
+ * dump are found through each CPU's current_task (per-CPU,
+ * __per_cpu_offset[]), the panicking CPU through panic_cpu.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -376,20 +376,29 @@ static size_t seen_slot(uint64_t addr, size_t cap)
 	return (size_t)addr & (cap - 1);
 }
 
-/* A set of task_struct addresses, for loop checks. */
+/* The task_struct addresses met, for loop checks and to find a task's
+ * index by its address. */
 struct seen {
-	uint64_t *slots;	/* 0 = empty */
+	uint64_t *slots; /* addresses; 0 = empty */
+	size_t *index;	 /* slots[i]'s in k->tasks; SIZE_MAX: unread */
 	size_t cap, count;
 };
 
-/* Add addr; false (and *ret_dup) when it was there already. */
-static struct ct_error *seen_add(struct seen *s, uint64_t addr, bool *ret_dup)
+/* Add addr (index SIZE_MAX) unless it is there; *ret_dup says whether it
+ * was, *ret_index is its index's slot, to be set once the task is added
+ * (valid until the next seen_add()). */
+static struct ct_error *seen_add(struct seen *s, uint64_t addr, bool *ret_dup,
+				 size_t **ret_index)
 {
 	if (2 * (s->count + 1) > s->cap) {
 		size_t cap = s->cap ? 2 * s->cap : 256;
 		uint64_t *n = calloc(cap, sizeof(*n));
-		if (!n)
+		size_t *ni = malloc(cap * sizeof(*ni));
+		if (!n || !ni) {
+			free(n);
+			free(ni);
 			return &ct_enomem;
+		}
 		for (size_t i = 0; i < s->cap; i++) {
 			if (!s->slots[i])
 				continue;
@@ -397,23 +406,35 @@ static struct ct_error *seen_add(struct seen *s, uint64_t addr, bool *ret_dup)
 			while (n[j])
 				j = (j + 1) & (cap - 1);
 			n[j] = s->slots[i];
+			ni[j] = s->index[i];
 		}
 		free(s->slots);
+		free(s->index);
 		s->slots = n;
+		s->index = ni;
 		s->cap = cap;
 	}
 	size_t j = seen_slot(addr, s->cap);
 	while (s->slots[j]) {
 		if (s->slots[j] == addr) {
 			*ret_dup = true;
+			*ret_index = &s->index[j];
 			return NULL;
 		}
 		j = (j + 1) & (s->cap - 1);
 	}
 	s->slots[j] = addr;
+	s->index[j] = SIZE_MAX;
 	s->count++;
 	*ret_dup = false;
+	*ret_index = &s->index[j];
 	return NULL;
+}
+
+static void seen_deinit(struct seen *s)
+{
+	free(s->slots);
+	free(s->index);
 }
 
 static char state_letter(uint64_t state, uint32_t exit_state)
@@ -531,7 +552,8 @@ static struct ct_error *walk_list(struct ct_kernel *k, struct seen *seen,
 			return err;
 		uint64_t task = next - off;
 		bool dup;
-		err = seen_add(seen, task, &dup);
+		size_t *index;
+		err = seen_add(seen, task, &dup, &index);
 		if (err)
 			return err;
 		if (dup) {
@@ -554,6 +576,7 @@ static struct ct_error *walk_list(struct ct_kernel *k, struct seen *seen,
 		err = add_task(k, &t);
 		if (err)
 			return err;
+		*index = k->task_count - 1;
 		last = &k->tasks[k->task_count - 1];
 		n++;
 		prev = next;
@@ -562,30 +585,31 @@ static struct ct_error *walk_list(struct ct_kernel *k, struct seen *seen,
 	return NULL;
 }
 
-/* The index of the task at addr in k->tasks, read and added when the
- * lists did not hold it (an idle task); SIZE_MAX, said in a note, when
- * it cannot be read. */
+/* The index of the task at addr in k->tasks (looked up in seen), read
+ * and added when the lists did not hold it (an idle task); SIZE_MAX when
+ * it cannot be read (said in a note the first time). */
 static struct ct_error *task_index(struct ct_kernel *k, struct seen *seen,
 				   uint64_t addr, const char *what,
 				   size_t *ret)
 {
-	size_t i = 0;
-	while (i < k->task_count && k->tasks[i].address != addr)
-		i++;
-	*ret = i;
-	if (i < k->task_count)
-		return NULL;
 	*ret = SIZE_MAX;
 	bool dup;
-	struct ct_ktask t;
-	struct ct_error *err = seen_add(seen, addr, &dup);
-	if (err || dup)
+	size_t *index;
+	struct ct_error *err = seen_add(seen, addr, &dup, &index);
+	if (err)
 		return err;
+	if (dup) {
+		*ret = *index;
+		return NULL;
+	}
+	struct ct_ktask t;
 	if (!read_task(k, addr, &t))
 		return ct_kernel_add_note(k, "%s at 0x%llx cannot be read",
 					  what, (unsigned long long)addr);
-	*ret = k->task_count;
-	return add_task(k, &t);
+	err = add_task(k, &t);
+	if (!err)
+		*ret = *index = k->task_count - 1;
+	return err;
 }
 
 /* The CPUs' current tasks: on_cpu, current_cpu, panicking; the ones the
@@ -615,39 +639,39 @@ static struct ct_error *mark_current(struct ct_kernel *k, struct seen *seen)
 		(void)ct_kmem_read_u32(k->km, nr_va, &nr);
 	if (nr == 0 || nr > MAX_CPUS)
 		nr = 1;
+	uint64_t idle_off = 0;
+	bool has_idle = sym_addr(k, "idle_threads", &idle_off);
 	struct ct_error *err = NULL;
+	/* each CPU's __per_cpu_offset[] read once, for both */
 	for (uint32_t cpu = 0; cpu < nr && !err; cpu++) {
-		uint64_t off, cur;
-		if (!ct_kmem_read_u64(k->km, per_cpu + 8 * (uint64_t)cpu,
-				      &off) ||
-		    !ct_kmem_read_u64(k->km, off + cur_off, &cur) || !cur) {
+		uint64_t off, cur, idle;
+		bool has_off = ct_kmem_read_u64(
+			k->km, per_cpu + 8 * (uint64_t)cpu, &off);
+		size_t i;
+		if (!has_off || !ct_kmem_read_u64(k->km, off + cur_off, &cur) ||
+		    !cur) {
 			err = ct_kernel_add_note(k, "cpu%u's current task "
 						 "cannot be read (its per-CPU "
 						 "area is not in the dump)%s",
 						 cpu, (int)cpu == k->panic_cpu
 						 ? ": the panicking task is "
 						   "unknown" : "");
-			continue;
+		} else {
+			err = task_index(k, seen, cur, "a CPU's current task",
+					 &i);
+			if (!err && i != SIZE_MAX) {
+				k->tasks[i].on_cpu = true;
+				k->tasks[i].current_cpu = (int)cpu;
+				if ((int)cpu == k->panic_cpu) {
+					k->tasks[i].panicking = true;
+					k->panic_task = i;
+				}
+			}
 		}
-		size_t i;
-		err = task_index(k, seen, cur, "a CPU's current task", &i);
-		if (err || i == SIZE_MAX)
-			continue;
-		k->tasks[i].on_cpu = true;
-		k->tasks[i].current_cpu = (int)cpu;
-		if ((int)cpu == k->panic_cpu) {
-			k->tasks[i].panicking = true;
-			k->panic_task = i;
-		}
-	}
-	uint64_t idle_off, off, idle;
-	size_t i;
-	if (!sym_addr(k, "idle_threads", &idle_off))
-		return err;
-	for (uint32_t cpu = 0; cpu < nr && !err; cpu++)
-		if (ct_kmem_read_u64(k->km, per_cpu + 8 * (uint64_t)cpu, &off) &&
+		if (!err && has_idle && has_off &&
 		    ct_kmem_read_u64(k->km, off + idle_off, &idle) && idle)
 			err = task_index(k, seen, idle, "an idle task", &i);
+	}
 	return err;
 }
 
@@ -668,9 +692,12 @@ struct ct_error *ct_kernel_tasks(struct ct_kernel *k,
 					       "init_task cannot be read");
 		struct seen seen = { 0 };
 		bool dup;
-		struct ct_error *err = seen_add(&seen, init, &dup);
+		size_t *index;
+		struct ct_error *err = seen_add(&seen, init, &dup, &index);
 		if (!err)
 			err = add_task(k, &t);
+		if (!err)
+			*index = 0;
 		size_t added;
 		if (!err)
 			err = walk_list(k, &seen, init + k->lay.tasks,
@@ -690,7 +717,7 @@ struct ct_error *ct_kernel_tasks(struct ct_kernel *k,
 		}
 		if (!err)
 			err = mark_current(k, &seen);
-		free(seen.slots);
+		seen_deinit(&seen);
 		if (err)
 			return err;
 		k->tasks_read = true;
