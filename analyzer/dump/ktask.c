@@ -11,6 +11,10 @@
  * its thread_group list, walked the same way.  The tasks running at the
  * dump are found through each CPU's current_task (per-CPU,
  * __per_cpu_offset[]), the panicking CPU through panic_cpu.
+ *
+ * What is read is kept in the struct ct_kernel for the next call; a read
+ * that fails (out of memory) keeps nothing of itself, notes included, so
+ * that a retry starts over.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -48,6 +52,19 @@ struct ct_error *ct_kernel_add_note(struct ct_kernel *k, const char *fmt, ...)
 	return NULL;
 }
 
+/* Drop notes [from, to): what a failed read said, to be said again when
+ * it is retried. */
+static void drop_notes(struct ct_kernel *k, size_t from, size_t to)
+{
+	if (from == to) /* k->notes may be NULL: no memmove */
+		return;
+	for (size_t i = from; i < to; i++)
+		free(k->notes[i]);
+	memmove(k->notes + from, k->notes + to,
+		(k->note_count - to) * sizeof(*k->notes));
+	k->note_count -= to - from;
+}
+
 size_t ct_kernel_note_count(const struct ct_kernel *k)
 {
 	return k->note_count;
@@ -73,12 +90,7 @@ static struct ct_error *prepare_unwind(struct ct_kernel *k)
 {
 	if (k->unwind_ready)
 		return NULL;
-	/* a failed try (out of memory) leaves what it made: start over */
-	ct_symtab_destroy(k->syms);
-	k->syms = NULL;
-	free(k->mod_orc);
-	k->mod_orc = NULL;
-	k->mod_orc_count = 0;
+	size_t orc_notes = k->note_count;
 	struct ct_error *err = ct_symtab_create(&k->syms);
 	if (!err)
 		err = ct_kallsyms_to_symtab(k->ks, k->syms);
@@ -86,6 +98,7 @@ static struct ct_error *prepare_unwind(struct ct_kernel *k)
 		ct_symtab_finish(k->syms);
 		err = read_orc(k);
 	}
+	size_t orc_notes_end = k->note_count;
 	const struct ct_kmodule *mods;
 	size_t n;
 	if (!err)
@@ -102,9 +115,20 @@ static struct ct_error *prepare_unwind(struct ct_kernel *k)
 						.hi = k->mods[i].mod.text_hi,
 						.orc = &k->mods[i].orc };
 	}
-	if (!err)
-		k->unwind_ready = true;
-	return err;
+	if (err) {
+		/* out of memory: nothing half made is kept; the modules
+		 * (kmod.c) keep what they read, and their notes */
+		ct_symtab_destroy(k->syms);
+		k->syms = NULL;
+		ct_orc_deinit(&k->orc);
+		free(k->mod_orc);
+		k->mod_orc = NULL;
+		k->mod_orc_count = 0;
+		drop_notes(k, orc_notes, orc_notes_end);
+		return err;
+	}
+	k->unwind_ready = true;
+	return NULL;
 }
 
 bool ct_kernel_has_orc(struct ct_kernel *k, size_t *ret_entries,
@@ -690,6 +714,7 @@ struct ct_error *ct_kernel_tasks(struct ct_kernel *k,
 		    !read_task(k, init, &t))
 			return ct_error_create(CT_ERROR_NOT_FOUND, "no tasks: "
 					       "init_task cannot be read");
+		size_t notes = k->note_count;
 		struct seen seen = { 0 };
 		bool dup;
 		size_t *index;
@@ -718,8 +743,15 @@ struct ct_error *ct_kernel_tasks(struct ct_kernel *k,
 		if (!err)
 			err = mark_current(k, &seen);
 		seen_deinit(&seen);
-		if (err)
+		if (err) {
+			/* out of memory: a retry reads them all again */
+			free(k->tasks);
+			k->tasks = NULL;
+			k->task_count = k->task_cap = 0;
+			k->panic_task = SIZE_MAX;
+			drop_notes(k, notes, k->note_count);
 			return err;
+		}
 		k->tasks_read = true;
 	}
 	*ret = k->tasks;

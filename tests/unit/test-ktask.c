@@ -10,7 +10,10 @@
  * task list of a crafted kernel image (that seed's BTF, a task list,
  * thread lists, per-CPU current and idle tasks): the CPUs' tasks found by
  * address, in time that does not grow with tasks x CPUs, each CPU's
- * __per_cpu_offset[] entry read once.
+ * __per_cpu_offset[] entry read once, and a read that
+ * runs out of memory at each of its allocations in turn (malloc, calloc
+ * and realloc are wrapped: -Wl,--wrap in Makefile.am) retried to the same
+ * tasks and notes as a read that did not.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -207,6 +210,40 @@ static void test_orc_init_checks(void **state)
 	assert_true(ct_orc_find(&o, TEXT_VA + 100, &e));
 	assert_int_equal(e.type, CT_ORC_TYPE_UNDEFINED);	/* all zero */
 	ct_orc_deinit(&o);
+}
+
+/* ---- out of memory on demand ------------------------------------------ */
+
+void *__real_malloc(size_t n);
+void *__real_calloc(size_t n, size_t size);
+void *__real_realloc(void *p, size_t n);
+void *__wrap_malloc(size_t n);
+void *__wrap_calloc(size_t n, size_t size);
+void *__wrap_realloc(void *p, size_t n);
+
+/* Allocations left before one fails (once); -1: none fails. */
+static long fail_in = -1;
+
+static bool alloc_fails(void)
+{
+	if (fail_in < 0)
+		return false;
+	return fail_in-- == 0;
+}
+
+void *__wrap_malloc(size_t n)
+{
+	return alloc_fails() ? NULL : __real_malloc(n);
+}
+
+void *__wrap_calloc(size_t n, size_t size)
+{
+	return alloc_fails() ? NULL : __real_calloc(n, size);
+}
+
+void *__wrap_realloc(void *p, size_t n)
+{
+	return alloc_fails() ? NULL : __real_realloc(p, n);
 }
 
 /* ---- a crafted kernel: tasks and CPUs ----------------------------------- */
@@ -461,6 +498,97 @@ static void test_tasks_many_cpus(void **state)
 	assert_true(many < 4 * one + 0.05);
 }
 
+/* What a read leaves, to compare: the tasks and the notes. */
+struct snapshot {
+	struct ct_ktask tasks[16];
+	size_t count, panic_task;
+	char notes[4][200];
+	size_t note_count;
+};
+
+static void snap(struct fake *f, struct snapshot *ret)
+{
+	const struct ct_ktask *t;
+	memset(ret, 0, sizeof(*ret));
+	assert_null(ct_kernel_tasks(f->k, &t, &ret->count));
+	assert_true(ret->count <= 16);
+	memcpy(ret->tasks, t, ret->count * sizeof(*t));
+	ret->panic_task = f->k->panic_task;
+	ret->note_count = ct_kernel_note_count(f->k);
+	assert_true(ret->note_count <= 4);
+	for (size_t i = 0; i < ret->note_count; i++)
+		snprintf(ret->notes[i], sizeof(ret->notes[i]), "%s",
+			 ct_kernel_note(f->k, i));
+}
+
+/* Out of memory at each allocation of a task read in turn: the read
+ * fails, and a retry gives what a read that never failed gives (no task
+ * twice, no note twice, the right panicking task). */
+static void test_tasks_retry_after_oom(void **state)
+{
+	(void)state;
+	struct fake f;
+	struct snapshot want, got;
+	fake_open(&f, 3, 3, 5, 2);
+	snap(&f, &want);
+	fake_close(&f);
+	size_t failures = 0;
+	for (long at = 0;; at++) {
+		fake_open(&f, 3, 3, 5, 2);
+		const struct ct_ktask *t;
+		size_t n;
+		fail_in = at;
+		struct ct_error *err = ct_kernel_tasks(f.k, &t, &n);
+		bool injected = fail_in < 0;
+		fail_in = -1;
+		if (err) {
+			assert_ptr_equal(err, &ct_enomem);
+			failures++;
+		}
+		snap(&f, &got);
+		assert_int_equal(got.count, want.count);
+		assert_memory_equal(got.tasks, want.tasks,
+				    want.count * sizeof(*got.tasks));
+		assert_int_equal(got.panic_task, want.panic_task);
+		assert_int_equal(got.note_count, want.note_count);
+		for (size_t i = 0; i < want.note_count; i++)
+			assert_string_equal(got.notes[i], want.notes[i]);
+		fake_close(&f);
+		if (!injected)
+			break;
+	}
+	assert_true(failures >= 4); /* tasks, seen set, notes grown */
+}
+
+/* The same for what unwinding prepares (the symbol table, ORC, the
+ * modules' ORC): none of its notes said twice after a retry, even when
+ * the failure comes after them (in the modules' reader). */
+static void test_unwind_retry_after_oom(void **state)
+{
+	(void)state;
+	for (long at = 0;; at++) {
+		struct fake f;
+		fake_open(&f, 3, 3, 5, 2);
+		/* seven notes said before: the eighth (ORC's) fills the
+		 * array, and the ninth (the modules') must grow it */
+		while (ct_kernel_note_count(f.k) < 7)
+			assert_null(ct_kernel_add_note(f.k, "filler"));
+		fail_in = at;
+		(void)ct_kernel_has_orc(f.k, NULL, NULL);
+		bool injected = fail_in < 0;
+		fail_in = -1;
+		assert_false(ct_kernel_has_orc(f.k, NULL, NULL));
+		size_t no_orc = 0;
+		for (size_t i = 0; i < ct_kernel_note_count(f.k); i++)
+			no_orc += strstr(ct_kernel_note(f.k, i),
+					 "no ORC in this kernel") != NULL;
+		assert_int_equal(no_orc, 1);
+		fake_close(&f);
+		if (!injected)
+			break;
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -470,6 +598,8 @@ int main(void)
 		cmocka_unit_test(test_orc_init_checks),
 		cmocka_unit_test(test_tasks_by_address),
 		cmocka_unit_test(test_tasks_many_cpus),
+		cmocka_unit_test(test_tasks_retry_after_oom),
+		cmocka_unit_test(test_unwind_retry_after_oom),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
