@@ -106,6 +106,12 @@ enum ct_core_mem ct_kmem_translate(struct ct_kmem *km, uint64_t vaddr,
 {
 	if (!km->has_pgt)
 		return CT_CORE_MEM_UNMAPPED;
+	/* a non-canonical address (the bits above the top level's not all
+	 * equal: a flipped high bit, say) faults on x86_64; the tables,
+	 * which ignore those bits, would find another address's page */
+	int64_t high = (int64_t)vaddr >> (km->l5 ? 56 : 47);
+	if (high != 0 && high != -1)
+		return CT_CORE_MEM_UNMAPPED;
 	uint64_t vpage = vaddr & ~(uint64_t)(CT_KMEM_PAGE - 1);
 	struct ct_kmem_tlb_entry *te =
 		&km->tlb[(vpage >> 12) % CT_KMEM_TLB];

@@ -117,7 +117,7 @@ struct ct_walk_finding {
 	uint64_t address;	/* address of field */
 	char field[32];		/* "tqh_last", "tqe_next", "prev", ... */
 	char type[64];		/* struct holding field (head or element) */
-	char reason[200];
+	char reason[320];	/* a bit flip's explanation runs long */
 	bool own_member;	/* field is a member path of the element
 				 * itself (a pointer or --string member,
 				 * "name", "addr.host"), not of its link */

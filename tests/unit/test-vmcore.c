@@ -147,6 +147,12 @@ static void check_walks(struct ct_kmem *km)
 			 CT_CORE_MEM_UNMAPPED);
 	assert_int_equal(got, 16);
 	assert_memory_equal(buf, "0123456789abcdef", 16);
+	/* one high bit flipped: non-canonical, a fault on x86_64, though the
+	 * tables (which ignore bits 48-63) would map it */
+	assert_int_equal(ct_kmem_translate(km, VA_4K ^ (1ull << 56), &pa),
+			 CT_CORE_MEM_UNMAPPED);
+	assert_int_equal(ct_kmem_read(km, VA_4K ^ (1ull << 50), buf, 4, &got),
+			 CT_CORE_MEM_UNMAPPED);
 	/* the top of the address space does not wrap around */
 	assert_int_not_equal(ct_kmem_read(km, UINT64_MAX - 2, buf, 8, &got),
 			     CT_CORE_MEM_OK);
