@@ -95,7 +95,8 @@ const char cmd_walk_usage[] =
 	"kallsyms symbol or 0x... of struct --type (without --type and\n"
 	"--member, the head itself), --member a path of embedded members,\n"
 	"and list_head, hlist and linux-rb are walked with the same checks,\n"
-	"pointer members and --string too (--key is not supported there).\n"
+	"pointer members, --string and --key too; ROOT may be a loaded\n"
+	"module's symbol and the types a module's own BTF.\n"
 	"\n"
 	"exit status: 0 when the walk found nothing wrong, 1 when it found\n"
 	"corruption or could not walk, 2 on usage errors\n";

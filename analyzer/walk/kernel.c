@@ -17,7 +17,6 @@
  * user half of the address space are not checked: a kernel struct holds
  * __user pointers and per-CPU offsets that BTF from GCC does not mark.
  *
- * NEEDSWORK: tree keys (--key) are read from DWARF only.
  */
 #include <bpf/btf.h>
 #include <inttypes.h>
@@ -423,15 +422,58 @@ static struct ct_error *run_list(const struct ct_kbtf *b,
 	return err;
 }
 
+/* The --key member of the element struct (tree.c's tree_key() from BTF):
+ * an integer, a char array or a char pointer. */
+static struct ct_error *tree_key(const struct ct_kbtf *b,
+				 const struct ct_walk_spec *spec,
+				 struct ct_walk_tree_layout *l)
+{
+	if (!spec->elem_type)
+		return ct_walk_error("--key needs --elem-type and --link");
+	struct ct_kbtf_field f;
+	struct ct_error *err = member(b, spec->elem_type, spec->key, &f);
+	if (err)
+		return err;
+	l->key_off = f.offset;
+	l->key_name = spec->key;
+	uint32_t id = f.type_id;
+	const struct btf_type *t = ct_kbtf_strip(b, &id), *c = NULL;
+	if (t && (btf_is_int(t) || btf_is_enum(t)) && t->size >= 1 &&
+	    t->size <= 8 && !(t->size & (t->size - 1))) {
+		l->key_size = t->size;
+		l->key_kind = btf_is_enum(t) ||
+				      (btf_int_encoding(t) & BTF_INT_SIGNED)
+			? CT_WALK_KEY_INT : CT_WALK_KEY_UINT;
+		return NULL;
+	}
+	if (t && btf_is_ptr(t)) {
+		id = t->type;
+		c = ct_kbtf_strip(b, &id);
+		if (c && btf_is_int(c) && c->size == 1) {
+			l->key_kind = CT_WALK_KEY_PTR;
+			return NULL;
+		}
+	}
+	if (t && btf_is_array(t)) {
+		id = btf_array(t)->type;
+		c = ct_kbtf_strip(b, &id);
+		if (c && btf_is_int(c) && c->size == 1 &&
+		    (l->key_size = btf_array(t)->nelems) > 0) {
+			l->key_kind = CT_WALK_KEY_ARRAY;
+			return NULL;
+		}
+	}
+	return ct_walk_error("key '%s' of struct '%s' is not an integer, a char "
+			     "array or a char pointer", spec->key,
+			     spec->elem_type);
+}
+
 static struct ct_error *run_tree(const struct ct_kbtf *b,
 				 const struct ct_walk_spec *spec,
 				 const struct ct_walk_mem *m, uint64_t head,
 				 bool cached, size_t max,
 				 struct ct_walk_result *r)
 {
-	if (spec->key)
-		return ct_walk_error("--key is not supported on kernel dumps "
-				     "yet");
 	struct ct_walk_tree_layout l = {
 		.linux_rb = true,
 		.parent_off = offset_or(b, "rb_node", "__rb_parent_color", 0),
@@ -451,6 +493,8 @@ static struct ct_error *run_tree(const struct ct_kbtf *b,
 		.first_member = "",
 	};
 	struct ct_error *err = element(b, spec, r, &l.node_off, &l.elem_size);
+	if (!err && spec->key)
+		err = tree_key(b, spec, &l);
 	if (!err)
 		err = ct_walk_tree(m, &l, head, r, max);
 	return err;

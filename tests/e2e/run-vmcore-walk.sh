@@ -112,7 +112,13 @@ jq_check "intact list, --string name: every name a string" \
 walk ct_tree_good --kind linux-rb --link node
 check "intact rb tree: the guest's 7 nodes, in key order" same_elements ct_tree_good
 jq_check "intact rb tree: no finding" "$WORK/ct_tree_good.json" '.findings | length == 0'
-walk ct_tree_bad --kind linux-rb --link node
+walk ct_tree_good --kind linux-rb --link node --key id
+jq_check "intact rb tree, --key id (from the module's BTF): in order, no finding" \
+	"$WORK/ct_tree_good.json" '(.findings | length == 0) and .count == 7'
+walk ct_tree_good --kind linux-rb --link node --key name
+jq_check "intact rb tree, --key name (not its key): out of order, said" \
+	"$WORK/ct_tree_good.json" '[.findings[] | select(.kind == "order")] | length > 0'
+walk ct_tree_bad --kind linux-rb --link node --key id
 at=$(corrupt ct_tree_bad at)
 jq_check "rb tree with a bad parent: that node's __rb_parent_color, at its address" \
 	"$WORK/ct_tree_bad.json" \
