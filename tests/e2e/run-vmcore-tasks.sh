@@ -322,9 +322,10 @@ sum=$(tail -n1 "$WORK/hbt.txt")
 	sed 's/^/# /' "$WORK/hbt.txt" | head -20
 }
 "$CRASHTRIAGE" bt --all --json "$hd" >"$WORK/hall.json" 2>/dev/null
-jq_check "bt (2 CPUs): cpu0's idle task from its registers, through the reboot IPI's pt_regs and the IRQ stack, to start_kernel" "$WORK/hall.json" \
+jq_check "bt (2 CPUs): cpu0's idle task from its registers, through the reboot IPI's pt_regs (and any interrupt it came in), the IRQ stack, to start_kernel" "$WORK/hall.json" \
 	'[.stacks[] | select(.task.pid == 0)][0] | .regs_cpu == 0 and .complete
-	 and ([.frames[] | select(.regs) | .function] == ["asm_sysvec_reboot"])
+	 and ([.frames[] | select(.regs) | .function]
+	      | .[0] == "asm_sysvec_reboot" and all(startswith("asm_")))
 	 and ([.frames[].function] | index("do_idle") != null and
 	      index("start_kernel") != null)'
 "$CRASHTRIAGE" ps --json "$hd" >"$WORK/hps.json" 2>/dev/null
