@@ -172,6 +172,13 @@ jq_check "walk init_task.tasks: every pointer member checked from BTF" "$WORK/wa
 jq_check "walk slab_caches --string name: >100 caches, no finding" "$WORK/slab.json" \
 	'.count > 100 and (.findings | length == 0) and
 	 (.member_note | test("pointer members checked"))'
+for f in vmcore-phys.elf vmcore.kdump-flat; do
+	"$CRASHTRIAGE" walk --json "$dir/$f" --root slab_caches --elem-type kmem_cache \
+		--link list --string name >"$WORK/slab-$f.json" 2>/dev/null
+	check "walk slab_caches on $f: the same caches and findings as on the paging ELF" \
+		test "$(jq -c '[.elements, .findings]' "$WORK/slab-$f.json")" = \
+		"$(jq -c '[.elements, .findings]' "$WORK/slab.json")"
+done
 "$CRASHTRIAGE" walk --json "$dir/vmcore-paging.elf" --root slab_caches \
 	--elem-type kmem_cache --link list --string size >/dev/null 2>"$WORK/slab.err"
 check "walk --string on a number: refused, saying why" \
