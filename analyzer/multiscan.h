@@ -25,32 +25,46 @@ enum ct_scan_set {
 	CT_SCAN_EVENTS_ANY,	/* every catalogue literal */
 	CT_SCAN_EVENTS_ESXI,	/* entries of family esxi or any */
 	CT_SCAN_EVENTS_LINUX,	/* entries of family linux or any */
-	CT_SCAN_VMKERNEL_MARKERS, /* CT_VMKERNEL_MARKERS, ids in order */
+	CT_SCAN_VMKERNEL_MARKERS, /* CT_VMKERNEL_MARKERS */
 	CT_SCAN_SET_COUNT
 };
 
-/* The rare markers the vmkernel extractor handles where they occur, by
- * id: a PSOD line, a banner, two spellings of a driver's version line. */
+/* The rare markers the vmkernel extractor handles wherever they occur in
+ * a line: a PSOD line, a banner, two spellings of a driver's version
+ * line.  A line without one is read only when its prefix or the first
+ * words of its message ask for it (extract/vmkernel.c). */
 #define CT_VMKERNEL_MARKERS                                                  \
 	{ "BlueScreen:", "VMware ESX", "river - version ", "river version " }
 enum { CT_VMKERNEL_MARKER_COUNT = 4 };
 
-/* Called for each hit, in order of end offset: id is the literal's id in
- * its set, end the offset just past it.  Return false to stop the scan. */
-typedef bool ct_scan_hit_fn(void *arg, unsigned id, size_t end);
+/* A line of a scanned text, cut as ct_line_next() cuts it. */
+struct ct_scan_line {
+	const char *p;		/* its first byte */
+	size_t len;		/* up to its '\n', without a '\r' before it */
+	unsigned long number;	/* from 1 */
+	bool hit;		/* a literal of the set lies in it (past
+				 * thousands of hits in a few hundred KB,
+				 * lines near them count as hit too) */
+	bool last;		/* the text ends in it, with no '\n' */
+};
+
+/* Called for lines in order.  Return false to stop the scan. */
+typedef bool ct_scan_line_fn(void *arg, const struct ct_scan_line *line);
 
 /*
- * ct_multiscan - call hit for every occurrence of every literal of set in
- * [buf, buf+len), overlapping ones included; any length (scanned in
- * chunks as one stream, so a literal across a chunk edge is found).
- * Return: NULL (also when hit stopped it); CT_ERROR_UNSUPPORTED naming
+ * ct_multiscan_lines - one pass over [buf, buf+len) for every literal of
+ * set, that hands the text's lines to fn in order: every line when
+ * every_line, else only the lines a literal hits.  The text is scanned in
+ * chunks as one stream (a literal across a chunk edge is found), and a
+ * chunk's lines are cut while it is still in cache: the lines cost no
+ * second read of the text, and a line nothing hits costs a few
+ * instructions (none at all when !every_line).
+ * Return: NULL (also when fn stopped it); CT_ERROR_UNSUPPORTED naming
  * the library when Vectorscan's runtime cannot be loaded or refuses the
  * embedded database (built for another CPU); &ct_enomem.
  */
-struct ct_error *ct_multiscan(enum ct_scan_set set, const char *buf,
-			      size_t len, ct_scan_hit_fn *hit, void *arg);
-
-/* Bytes equal to c in [p, p+n): counts lines at memory speed. */
-size_t ct_count_byte(const char *p, size_t n, char c);
+struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
+				    size_t len, bool every_line,
+				    ct_scan_line_fn *fn, void *arg);
 
 #endif /* CT_MULTISCAN_H */

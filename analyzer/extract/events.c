@@ -166,54 +166,30 @@ static struct ct_error *scan_line(struct ct_case *c, const struct ct_text *t,
 	return NULL;
 }
 
-/* The scan's state between hits. */
+/* The scan's state between lines. */
 struct scan {
 	struct ct_case *c;
 	const struct ct_text *t;
 	enum ct_frame_family family;
 	pcre2_match_data *md;
-	const char *done;		/* lines before it are scanned */
-	unsigned long line_number;	/* of the line at done */
 	struct ct_error *err;
 };
 
-/* A literal ends at end: scan its line, unless an earlier hit did. */
-static bool on_hit(void *arg, unsigned id, size_t end)
+/* A literal lies in the line: scan it. */
+static bool on_line(void *arg, const struct ct_scan_line *line)
 {
-	(void)id;	/* scan_line() tries every entry the line holds */
 	struct scan *s = arg;
-	const char *buf = s->t->buf, *stop = buf + s->t->len;
-	const char *hit = buf + end - 1;
-	if (hit < s->done)
-		return true;
-	const char *ls = hit;
-	while (ls > s->done && ls[-1] != '\n')
-		ls--;
-	const char *le = memchr(hit, '\n', (size_t)(stop - hit));
-	if (!le)
-		le = stop;
-	s->line_number += ct_count_byte(s->done, (size_t)(ls - s->done), '\n');
-	s->done = ls;
 	if (s->c->event_count >= CT_MAX_EVENTS) {
 		/* the case holds no more: say so, read no further */
 		s->err = ct_case_add_note(s->c, "'%s': the case holds its %d "
 					  "events; the rest from line %lu on "
 					  "was not scanned for events",
 					  s->t->path, CT_MAX_EVENTS,
-					  s->line_number);
+					  line->number);
 		return false;
 	}
-	size_t len = (size_t)(le - ls);
-	if (len && ls[len - 1] == '\r')
-		len--;
-	s->err = scan_line(s->c, s->t, ls, len, s->line_number, s->family,
-			   s->md);
-	if (le < stop) {
-		s->done = le + 1;
-		s->line_number++;
-	} else {
-		s->done = stop;
-	}
+	s->err = scan_line(s->c, s->t, line->p, line->len, line->number,
+			   s->family, s->md);
 	return !s->err;
 }
 
@@ -227,12 +203,9 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
 	if (!md)
 		return &ct_enomem;
-	struct scan s = {
-		.c = c, .t = t, .family = family, .md = md,
-		.done = t->buf, .line_number = 1,
-	};
-	struct ct_error *err = ct_multiscan(family_set(family), t->buf,
-					    t->len, on_hit, &s);
+	struct scan s = { .c = c, .t = t, .family = family, .md = md };
+	struct ct_error *err = ct_multiscan_lines(family_set(family), t->buf,
+						  t->len, false, on_line, &s);
 	pcre2_match_data_free(md);
 	if (err) {
 		ct_error_destroy(s.err);

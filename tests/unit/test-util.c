@@ -212,10 +212,6 @@ static void test_memstr_long(void **state)
 		size_t len = piecewise_text(buf, sizeof(buf), seed, needles,
 					    CT_ARRAY_SIZE(needles));
 		for (size_t cut = 0; cut <= len; cut += 1 + cut / 8) {
-			size_t lines = 0;
-			for (size_t i = 0; i < cut; i++)
-				lines += buf[i] == '\n';
-			assert_int_equal(ct_count_byte(buf, cut, '\n'), lines);
 			for (size_t j = 0; j < CT_ARRAY_SIZE(needles); j++) {
 				const char *a = needles[j];
 				const char *b = needles[(j + 3) %
@@ -232,71 +228,109 @@ static void test_memstr_long(void **state)
 	}
 }
 
-struct hits {
-	size_t count;
-	size_t last_end;
-	bool ordered;
-	size_t stop_after;
-	size_t at[4096];
-	unsigned id[4096];
+/* What ct_multiscan_lines() handed over so far, against ct_line_next()
+ * and a naive search for the vmkernel markers. */
+struct seen {
+	const char *buf;
+	size_t len;
+	struct ct_line_reader r;
+	bool every_line;
+	size_t lines, stop_after;
 };
 
-static bool record_hit(void *arg, unsigned id, size_t end)
+static bool has_marker(const char *p, size_t len)
 {
-	struct hits *h = arg;
-	if (end < h->last_end)
-		h->ordered = false;
-	h->last_end = end;
-	if (h->count < CT_ARRAY_SIZE(h->at)) {
-		h->at[h->count] = end;
-		h->id[h->count] = id;
-	}
-	h->count++;
-	return h->count != h->stop_after;
+	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++)
+		if (memmem(p, len, markers[k], strlen(markers[k])))
+			return true;
+	return false;
 }
 
-/* ct_multiscan with the embedded vmkernel markers: every occurrence of
- * every marker (overlapping ones too), in order of end, and a callback
- * that says stop is obeyed. */
+static bool check_line(void *arg, const struct ct_scan_line *l)
+{
+	struct seen *s = arg;
+	struct ct_line want;
+	bool hit;
+	/* the lines before it were not handed over: no marker lies in them */
+	for (;;) {
+		assert_true(ct_line_next(&s->r, &want));
+		hit = has_marker(want.p, want.len);
+		if (want.p >= l->p)
+			break;
+		assert_false(s->every_line || hit);
+	}
+	assert_ptr_equal(l->p, want.p);
+	assert_int_equal(l->len, want.len);
+	assert_int_equal(l->number, want.number);
+	if (hit)	/* a line nothing hits may count as hit, rarely */
+		assert_true(l->hit);
+	assert_int_equal(l->last, s->r.pos >= s->buf + s->len &&
+				  s->buf[s->len - 1] != '\n');
+	s->lines++;
+	return s->lines != s->stop_after;
+}
+
+/* Scan buf both ways, to its end and stopped after 2 lines. */
+static void check_multiscan(const char *buf, size_t len)
+{
+	for (int every = 0; every < 2; every++) {
+		struct seen s = { .buf = buf, .len = len,
+				  .every_line = every };
+		ct_line_reader_init(&s.r, buf, len);
+		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL_MARKERS, buf,
+					       len, every, check_line, &s));
+		/* nor in those after the last one */
+		struct ct_line rest;
+		while (ct_line_next(&s.r, &rest))
+			assert_false(every || has_marker(rest.p, rest.len));
+		size_t all = s.lines;
+		memset(&s, 0, sizeof(s));
+		s = (struct seen){ .buf = buf, .len = len, .every_line = every,
+				   .stop_after = 2 };
+		ct_line_reader_init(&s.r, buf, len);
+		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL_MARKERS, buf,
+					       len, every, check_line, &s));
+		assert_int_equal(s.lines, all < 2 ? all : 2);
+	}
+}
+
+/* ct_multiscan_lines with the embedded vmkernel markers: the lines of
+ * ct_line_next(), each marked when a marker lies in it, in texts small
+ * and large (lines and markers across the scan's chunks, thousands of
+ * hits in one chunk), ending with or without a newline. */
 static void test_multiscan(void **state)
 {
 	(void)state;
 	static const char *const markers[] = CT_VMKERNEL_MARKERS;
 	static char buf[8192];
-	static struct hits h;
 	for (unsigned seed = 1; seed < 20; seed++) {
 		size_t len = piecewise_text(buf, sizeof(buf), seed, markers,
 					    CT_ARRAY_SIZE(markers));
-		/* what a naive search finds, by end offset */
-		size_t want = 0;
-		for (size_t end = 1; end <= len; end++)
-			for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++) {
-				size_t n = strlen(markers[k]);
-				if (end >= n &&
-				    memcmp(buf + end - n, markers[k], n) == 0)
-					want++;
-			}
-		memset(&h, 0, sizeof(h));
-		h.ordered = true;
-		struct ct_error *err = ct_multiscan(CT_SCAN_VMKERNEL_MARKERS,
-						    buf, len, record_hit, &h);
-		assert_null(err);
-		assert_true(want > 0);
-		assert_int_equal(h.count, want);
-		assert_true(h.ordered);
-		for (size_t i = 0; i < h.count; i++) {
-			const char *m = markers[h.id[i]];
-			size_t n = strlen(m);
-			assert_true(h.at[i] >= n);
-			assert_memory_equal(buf + h.at[i] - n, m, n);
-		}
-		memset(&h, 0, sizeof(h));
-		h.ordered = true;
-		h.stop_after = 2;
-		assert_null(ct_multiscan(CT_SCAN_VMKERNEL_MARKERS, buf, len,
-					 record_hit, &h));
-		assert_int_equal(h.count, 2);
+		for (size_t cut = 0; cut <= len; cut += 1 + cut / 4)
+			check_multiscan(buf, cut);
+		buf[len] = '\r';
+		check_multiscan(buf, len + 1);
 	}
+	enum { BIG = 3 << 20 };
+	char *big = malloc(BIG);
+	assert_non_null(big);
+	size_t len = 0;
+	for (unsigned i = 0; len + 320000 < BIG; i++) {
+		if (i % 7 == 3) {	/* a line longer than a chunk */
+			memset(big + len, 'x', 300000);
+			len += 300000;
+		}
+		len += piecewise_text(big + len, 4096, i, markers,
+				      CT_ARRAY_SIZE(markers));
+		if (i % 5 == 0)		/* a crowd of hits */
+			for (int k = 0; k < 300; k++)
+				len += (size_t)snprintf(big + len, BIG - len,
+							"%s%s", markers[k % 4],
+							k % 3 ? "\r\n" : "");
+	}
+	check_multiscan(big, len);
+	free(big);
 }
 
 static void test_error_format(void **state)
