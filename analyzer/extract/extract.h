@@ -72,6 +72,13 @@ struct ct_log_prefix {
  * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
 
+/* The message of a line whose prefix is the plain ESXi one,
+ * "2025-02-03T10:00:00.123Z cpu7:2097733)" (a 'T', milliseconds, 'Z', no
+ * opID), where ct_log_prefix_parse() finds it (no host, vmkernel), or
+ * NULL for any other line: a fast path for the millions of lines of a
+ * large vmkernel.log that a scan only counts. */
+const char *ct_log_plain_vmkernel(const char *p, const char *end);
+
 /* The end of a dmesg stamp "[  123.456789]" at p (after its ']'), or
  * NULL. */
 const char *ct_log_dmesg_stamp(const char *p, const char *end);

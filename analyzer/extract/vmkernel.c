@@ -1246,6 +1246,37 @@ static struct ct_error *driver_version(struct vmk_state *s, const char *p,
 	return add_fact(s, key, value, line);
 }
 
+/* Could message() do anything with [m, me)?  Its first words say: a
+ * frame line, a listing frame, or a word of its switch.  Cheap, so that a
+ * line whose message says nothing need not be parsed (plain_line()). */
+static bool message_may_act(const char *m, const char *me)
+{
+	switch (*m) {
+	case '0':
+	case 'p':
+		return starts(m, me, "0x") || starts(m, me, "pcpu ");
+	case '#':
+	case '*':
+	case '[':
+	case '\\':
+		return true;
+	case 'W':
+		return starts(m, me, "WARNING: at ");
+	case 'P':
+		return starts(m, me, "Panic") || starts(m, me, "PCPU ");
+	case 'S':
+		return starts(m, me, "Saved backtrace");
+	case 'C':
+		return starts(m, me, "Code start: ");
+	case 'B':
+		return starts(m, me, "Backtrace for ");
+	case 'E':
+		return starts(m, me, "EXCVEC");
+	default:
+		return false;
+	}
+}
+
 /* One message (after the log prefix and blanks), at least one byte. */
 static struct ct_error *message(struct vmk_state *s,
 				const struct ct_log_prefix *pre,
@@ -1253,6 +1284,8 @@ static struct ct_error *message(struct vmk_state *s,
 				unsigned long line, bool last_line)
 {
 	struct frame_line fl;
+	if (!message_may_act(m, me))
+		return NULL;
 	/* frame lines: "0xFP:[...", "pcpu N ...: 0x...", masked "####:[...",
 	 * bare "[0xIP]Func@module" and markdown's "\\[0xIP\\]" */
 	if ((starts(m, me, "0x") || starts(m, me, "pcpu ") || *m == '#' ||
@@ -1494,14 +1527,40 @@ static struct ct_error *read_line(struct vmk_state *s,
 	return err;
 }
 
+/* The common line of a large log, "2025-02-03T10:00:00.123Z
+ * cpu7:2097733)ScsiDeviceIO: ...", when no marker lies in it and its
+ * message is none that message() acts on: segment() would only count it,
+ * so it is counted so, without being parsed.  segment() also skips
+ * blanks and escapes at the start of a message, reads a masked
+ * "cpu#:#)" there as a prefix, keeps a block open for "@" and "stack:"
+ * (the rest of a frame line split in two), and next_record() cuts other
+ * records out of a long line: those go the long way. */
+static bool plain_line(struct vmk_state *s, const char *lp, const char *le)
+{
+	const char *m = ct_log_plain_vmkernel(lp, le);
+	unsigned char c = m && m < le ? (unsigned char)*m : 0;
+	if (c <= ' ' || c >= 0x7f || c == '^' || c == 'c' || c == '@' ||
+	    starts(m, le, "stack:") ||
+	    message_may_act(m, le) ||
+	    (le - lp > SPLIT_MIN && may_hold_records(m, le)))
+		return false;
+	s->segment++;
+	s->saw_vmkernel = true;
+	s->text_lines++;
+	s->in_block = false;
+	return true;
+}
+
 static bool on_line(void *arg, const struct ct_scan_line *line)
 {
 	struct vmk_state *s = arg;
+	if (!line->hit && plain_line(s, line->p, line->p + line->len))
+		return true;
 	s->err = read_line(s, line);
 	return !s->err;
 }
 
-/* Walk the lines once. */
+/* Walk the lines once, parsing only those that may matter. */
 static struct ct_error *scan(struct vmk_state *s)
 {
 	struct ct_error *err = ct_multiscan_lines(CT_SCAN_VMKERNEL_MARKERS,

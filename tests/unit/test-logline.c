@@ -45,6 +45,54 @@ static void expect_prefix(const char *line, const char *message,
 	assert_int_equal(r.kernel_tag, kernel_tag);
 }
 
+/* Where ct_log_plain_vmkernel() finds a message, ct_log_prefix_parse()
+ * finds the same one, with no host: true when it found one. */
+static bool plain_agrees(const char *line, size_t len)
+{
+	const char *m = ct_log_plain_vmkernel(line, line + len);
+	if (!m)
+		return false;
+	struct ct_log_prefix r;
+	ct_log_prefix_parse(line, len, &r);
+	assert_true(r.vmkernel);
+	assert_null(r.host);
+	assert_ptr_equal(r.message, m);
+	return true;
+}
+
+/* The fast path for plain vmkernel lines, on the line it is for and on
+ * every one-byte change of it. */
+static void test_plain_vmkernel(void **state)
+{
+	(void)state;
+	static const char line[] =
+		"2025-02-03T10:00:00.123Z cpu17:2097733)ScsiDeviceIO: 4176";
+	assert_true(plain_agrees(line, sizeof(line) - 1));
+	assert_string_equal(ct_log_plain_vmkernel(line, line + sizeof(line) - 1),
+			    "ScsiDeviceIO: 4176");
+	static const char *const not_plain[] = {
+		"2025-02-03T10:00:00.123Z cpu17:2097733 opID=1)x",
+		"2025-02-03T10:00:00Z cpu17:2097733)ScsiDeviceIO: 4176 ab",
+		"2025-02-03 10:00:00.123Z cpu17:2097733)ScsiDeviceIO: 4176",
+		"2025-02-03T10:00:00.123Z cpu17:2097733)\x1b[1mBlueScreen x",
+		"2025-02-03T10:00:00.123Z host vmkernel: cpu17:2097733)x",
+		"2025-02-03T10:00:00.123Z cpu17:)ScsiDeviceIO: 4176 abcd",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(not_plain); i++)
+		assert_false(plain_agrees(not_plain[i], strlen(not_plain[i])));
+	/* an empty message */
+	assert_true(plain_agrees(line, 39));
+	static const char swaps[] = "0a9:. -TZ)c\x1b[\n#";
+	char copy[sizeof(line)];
+	for (size_t at = 0; at < sizeof(line) - 1; at++)
+		for (size_t k = 0; k < sizeof(swaps) - 1; k++) {
+			memcpy(copy, line, sizeof(line));
+			copy[at] = swaps[k];
+			plain_agrees(copy, sizeof(line) - 1);
+			plain_agrees(copy, at + 1);
+		}
+}
+
 static void test_syslog(void **state)
 {
 	(void)state;
@@ -422,6 +470,7 @@ static void test_unwrap_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_vmkernel),
 		cmocka_unit_test(test_syslog),
 		cmocka_unit_test(test_syslog_localized),
 		cmocka_unit_test(test_syslog_iso),
