@@ -31,8 +31,7 @@ static const struct {
 				  sizeof(scandb_events_esxi) },
 	[CT_SCAN_EVENTS_LINUX] = { scandb_events_linux,
 				   sizeof(scandb_events_linux) },
-	[CT_SCAN_VMKERNEL_MARKERS] = { scandb_vmkernel_markers,
-				       sizeof(scandb_vmkernel_markers) },
+	[CT_SCAN_VMKERNEL] = { scandb_vmkernel, sizeof(scandb_vmkernel) },
 };
 
 #define CT_HS_FUNCTIONS(X)                                                   \

@@ -25,7 +25,8 @@ enum ct_scan_set {
 	CT_SCAN_EVENTS_ANY,	/* every catalogue literal */
 	CT_SCAN_EVENTS_ESXI,	/* entries of family esxi or any */
 	CT_SCAN_EVENTS_LINUX,	/* entries of family linux or any */
-	CT_SCAN_VMKERNEL_MARKERS, /* CT_VMKERNEL_MARKERS */
+	CT_SCAN_VMKERNEL,	/* CT_VMKERNEL_MARKERS and the esxi events:
+				 * a vmkernel.log is read once for both */
 	CT_SCAN_SET_COUNT
 };
 

@@ -14,12 +14,16 @@
 
 #include "analyzer/crashtriage.h"
 #include "analyzer/frames.h"
+#include "analyzer/multiscan.h"
 
 /* One input's bytes as an extractor sees them. */
 struct ct_text {
 	const char *path; /* owned by the case's input list */
 	const char *buf;  /* may contain NULs; not NUL-terminated */
 	size_t len;
+	/* when set, the text's only extractor feeds its events to this scan
+	 * on its own pass (ct_event_scan_line): a vmkernel.log's */
+	struct ct_event_scan *events;
 };
 
 /* One input kind.  sniff() looks at the content only; extract() adds
@@ -127,8 +131,28 @@ void ct_unwrapped_deinit(struct ct_unwrapped *u);
  * (data/events.txt): one pass over the whole text looks for the
  * catalogue's literals, then each candidate line is matched with its
  * regular expression, and the named captures become event fields.  The
- * catalogue entry says which families (esxi, linux, any) it applies to. */
+ * catalogue entry says which families (esxi, linux, any) it applies to.
+ * When the case holds CT_MAX_EVENTS, a note says from which line on the
+ * text was not scanned. */
 struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 				enum ct_frame_family family);
+
+/* The same scan fed line by line, by an extractor whose own pass over t
+ * finds the lines (t->events): it hands over, in order, at least every
+ * line that a literal of ct_event_scan_set() lies in, so that a big log
+ * is read once.  ct_event_scan_line() returns false once it wants no
+ * more lines (the case is full, or an error it keeps);
+ * ct_event_scan_finish() adds the note and frees the scan, returning its
+ * error.  create fails as ct_events_scan() would (NO_MEMORY, a catalogue
+ * pattern that does not compile). */
+struct ct_event_scan;
+struct ct_error *ct_event_scan_create(struct ct_case *c,
+				      const struct ct_text *t,
+				      enum ct_frame_family family,
+				      struct ct_event_scan **ret);
+enum ct_scan_set ct_event_scan_set(const struct ct_event_scan *es);
+bool ct_event_scan_line(struct ct_event_scan *es,
+			const struct ct_scan_line *line);
+struct ct_error *ct_event_scan_finish(struct ct_event_scan *es);
 
 #endif /* CT_EXTRACT_H */

@@ -51,6 +51,7 @@
  * the title reads "TYPE in GUILTY"; a crashing block of nothing but panic
  * plumbing names no frame, and the title is the type (or the message).
  */
+#include <assert.h>
 #include <stdio.h>
 
 #include "analyzer/internal.h"
@@ -708,6 +709,7 @@ struct vmk_state {
 	unsigned long last_frame_segment; /* segment of the last frame */
 	unsigned long line;		/* number of the line being read */
 	struct ct_error *err;		/* what stopped the line pass */
+	bool events_done;		/* t->events wants no more lines */
 };
 
 static struct ct_error *add_fact(struct vmk_state *s, const char *key,
@@ -1554,18 +1556,24 @@ static bool plain_line(struct vmk_state *s, const char *lp, const char *le)
 static bool on_line(void *arg, const struct ct_scan_line *line)
 {
 	struct vmk_state *s = arg;
+	if (line->hit && s->t->events && !s->events_done)
+		s->events_done = !ct_event_scan_line(s->t->events, line);
 	if (!line->hit && plain_line(s, line->p, line->p + line->len))
 		return true;
 	s->err = read_line(s, line);
 	return !s->err;
 }
 
-/* Walk the lines once, parsing only those that may matter. */
+/* Walk the lines once, parsing only those that may matter; the text's
+ * events on the same pass when analyze_text() asks (t->events).  A line
+ * an event literal hits is read in full too: that costs nothing worth a
+ * second pass. */
 static struct ct_error *scan(struct vmk_state *s)
 {
-	struct ct_error *err = ct_multiscan_lines(CT_SCAN_VMKERNEL_MARKERS,
-						  s->t->buf, s->t->len, true,
-						  on_line, s);
+	assert(!s->t->events ||
+	       ct_event_scan_set(s->t->events) == CT_SCAN_EVENTS_ESXI);
+	struct ct_error *err = ct_multiscan_lines(CT_SCAN_VMKERNEL, s->t->buf,
+						  s->t->len, true, on_line, s);
 	return err ? err : s->err;
 }
 
@@ -1860,8 +1868,8 @@ static struct ct_error *vmkernel_extract(struct ct_case *c,
 	if (!err && (s->saw_vmkernel || s->panic.seen ||
 		     s->scratch->backtrace_count))
 		err = add_fact(s, "product", "esxi", 0);
-	/* events: analyze_text() runs ct_events_scan() once per text, with
-	 * the ESXi family when this is the only kind of the text */
+	/* events: analyze_text() runs ct_events_scan() once per text, or,
+	 * when this is the only kind of the text, scan() feeds t->events */
 out:
 	ct_case_destroy(s->scratch);
 	free(s->panic.message);

@@ -229,7 +229,7 @@ static void test_memstr_long(void **state)
 }
 
 /* What ct_multiscan_lines() handed over so far, against ct_line_next()
- * and a naive search for the vmkernel markers. */
+ * and a naive search for the literals of CT_SCAN_VMKERNEL. */
 struct seen {
 	const char *buf;
 	size_t len;
@@ -238,11 +238,23 @@ struct seen {
 	size_t lines, stop_after;
 };
 
+/* Does a literal of CT_SCAN_VMKERNEL lie in [p, p+len)?  The markers,
+ * and the catalogue entries of family esxi or any. */
 static bool has_marker(const char *p, size_t len)
 {
 	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	static const struct {
+		const char *kind, *family, *literal, *regex;
+	} entries[] = {
+#include "analyzer/events.inc"
+	};
 	for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++)
 		if (memmem(p, len, markers[k], strlen(markers[k])))
+			return true;
+	for (size_t k = 0; k < CT_ARRAY_SIZE(entries); k++)
+		if (strcmp(entries[k].family, "linux") != 0 &&
+		    memmem(p, len, entries[k].literal,
+			   strlen(entries[k].literal)))
 			return true;
 	return false;
 }
@@ -278,7 +290,7 @@ static void check_multiscan(const char *buf, size_t len)
 		struct seen s = { .buf = buf, .len = len,
 				  .every_line = every };
 		ct_line_reader_init(&s.r, buf, len);
-		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL_MARKERS, buf,
+		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, buf,
 					       len, every, check_line, &s));
 		/* nor in those after the last one */
 		struct ct_line rest;
@@ -289,20 +301,23 @@ static void check_multiscan(const char *buf, size_t len)
 		s = (struct seen){ .buf = buf, .len = len, .every_line = every,
 				   .stop_after = 2 };
 		ct_line_reader_init(&s.r, buf, len);
-		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL_MARKERS, buf,
+		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, buf,
 					       len, every, check_line, &s));
 		assert_int_equal(s.lines, all < 2 ? all : 2);
 	}
 }
 
-/* ct_multiscan_lines with the embedded vmkernel markers: the lines of
- * ct_line_next(), each marked when a marker lies in it, in texts small
+/* ct_multiscan_lines with the embedded vmkernel set: the lines of
+ * ct_line_next(), each marked when a literal lies in it, in texts small
  * and large (lines and markers across the scan's chunks, thousands of
  * hits in one chunk), ending with or without a newline. */
 static void test_multiscan(void **state)
 {
 	(void)state;
-	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	static const char *const markers[] = {
+		"BlueScreen:", "VMware ESX", "river - version ",
+		"river version ", "APD", "MCA:", "Importing",
+	};
 	static char buf[8192];
 	for (unsigned seed = 1; seed < 20; seed++) {
 		size_t len = piecewise_text(buf, sizeof(buf), seed, markers,
@@ -326,7 +341,7 @@ static void test_multiscan(void **state)
 		if (i % 5 == 0)		/* a crowd of hits */
 			for (int k = 0; k < 300; k++)
 				len += (size_t)snprintf(big + len, BIG - len,
-							"%s%s", markers[k % 4],
+							"%s%s", markers[k % 7],
 							k % 3 ? "\r\n" : "");
 	}
 	check_multiscan(big, len);
