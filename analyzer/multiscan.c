@@ -32,6 +32,7 @@ static const struct {
 	[CT_SCAN_EVENTS_LINUX] = { scandb_events_linux,
 				   sizeof(scandb_events_linux) },
 	[CT_SCAN_VMKERNEL] = { scandb_vmkernel, sizeof(scandb_vmkernel) },
+	[CT_SCAN_LINUX] = { scandb_linux, sizeof(scandb_linux) },
 };
 
 #define CT_HS_FUNCTIONS(X)                                                   \

@@ -27,6 +27,7 @@ enum ct_scan_set {
 	CT_SCAN_EVENTS_LINUX,	/* entries of family linux or any */
 	CT_SCAN_VMKERNEL,	/* CT_VMKERNEL_MARKERS and the esxi events:
 				 * a vmkernel.log is read once for both */
+	CT_SCAN_LINUX,		/* CT_LINUX_MARKERS */
 	CT_SCAN_SET_COUNT
 };
 
@@ -37,6 +38,15 @@ enum ct_scan_set {
 #define CT_VMKERNEL_MARKERS                                                  \
 	{ "BlueScreen:", "VMware ESX", "river - version ", "river version " }
 enum { CT_VMKERNEL_MARKER_COUNT = 4 };
+
+/* What the Linux extractor searches a line for wherever it is: " from "
+ * (an arm unwinder line, "func from caller+0x10/0x20") and a driver's
+ * hang or reset (driver_line()).  A line without one is spared those
+ * searches (extract/linux.c). */
+#define CT_LINUX_MARKERS                                                     \
+	{ " from ", "Detected Hardware Unit Hang", "Detected Tx Unit Hang",   \
+	  "Reset adapter unexpectedly" }
+enum { CT_LINUX_MARKER_COUNT = 4 };
 
 /* A line of a scanned text, cut as ct_line_next() cuts it. */
 struct ct_scan_line {

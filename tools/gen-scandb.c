@@ -99,11 +99,18 @@ int main(void)
 	_Static_assert(sizeof(markers) / sizeof(markers[0]) ==
 			       CT_VMKERNEL_MARKER_COUNT,
 		       "CT_VMKERNEL_MARKER_COUNT");
+	static const char *const linux_markers[] = CT_LINUX_MARKERS;
+	static const unsigned linux_ids[] = { 0, 1, 2, 3 };
+	_Static_assert(sizeof(linux_markers) / sizeof(linux_markers[0]) ==
+			       CT_LINUX_MARKER_COUNT,
+		       "CT_LINUX_MARKER_COUNT");
 	if (emit_events("scandb_events_any", NULL, NULL, 0) ||
 	    emit_events("scandb_events_esxi", "esxi", NULL, 0) ||
 	    emit_events("scandb_events_linux", "linux", NULL, 0) ||
 	    emit_events("scandb_vmkernel", "esxi", markers,
-			CT_VMKERNEL_MARKER_COUNT))
+			CT_VMKERNEL_MARKER_COUNT) ||
+	    emit("scandb_linux", linux_markers, linux_ids,
+		 CT_LINUX_MARKER_COUNT))
 		return 1;
 	return fflush(stdout) == 0 ? 0 : 1;
 }

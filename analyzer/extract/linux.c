@@ -74,6 +74,7 @@
 #include "analyzer/case-internal.h"
 #include "analyzer/extract/extract.h"
 #include "analyzer/frames.h"
+#include "analyzer/multiscan.h"
 #include "analyzer/report.h"
 #include "analyzer/span.h"
 
@@ -776,6 +777,7 @@ struct lx_state {
 	bool arch_x86, arch_arm64;
 	unsigned long kernel_lines; /* lines with a dmesg or kernel: prefix */
 	unsigned long line;	/* number of the line being read */
+	struct ct_error *err;	/* what stopped the line pass */
 };
 
 static struct report *current(struct lx_state *s)
@@ -1681,11 +1683,13 @@ static bool pc_form_line(struct lx_state *s, const char *m, const char *end,
 /* A line that starts an arm stack dump without a "Call Trace:" header:
  * "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (show_stack+0x10/
  * 0x14)", "unwind_backtrace from show_stack+0x10/0x14", and "Backtrace:"
- * (frame pointer unwinder). */
-static bool arm_trace_start(const char *m, const char *end)
+ * (frame pointer unwinder).  marked: a marker may lie in the line. */
+static bool arm_trace_start(const char *m, const char *end, bool marked)
 {
 	if (starts(m, end, "Backtrace:"))
 		return true;
+	if (!marked)
+		return false;	/* " from " is a marker: not in this line */
 	const char *from = find(m, end, " from ");
 	if (!from || (*m != '[' && !is_name_start(*m)))
 		return false;
@@ -2241,8 +2245,9 @@ static struct ct_error *keyword_line(struct lx_state *s, struct report *r,
 	return &not_keyword;
 }
 
+/* A line; marked says a marker (CT_LINUX_MARKERS) may lie in it. */
 static struct ct_error *handle_line(struct lx_state *s, const char *lp,
-				    size_t len)
+				    size_t len, bool marked)
 {
 	struct ct_log_prefix pfx;
 	prefix_parse(lp, len, &pfx);
@@ -2279,7 +2284,7 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 	err = NULL;
 	if (pc_form_line(s, m, end, &err))
 		return err;
-	if (s->trace == TRACE_NONE && arm_trace_start(m, end)) {
+	if (s->trace == TRACE_NONE && arm_trace_start(m, end, marked)) {
 		err = call_trace(s);
 		if (err || starts(m, end, "Backtrace:"))
 			return err;
@@ -2291,7 +2296,8 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 		}
 		return trace_line(s, m, end);
 	}
-	if (ct_is_lower(*m) && driver_prefix(m, end))
+	/* driver_line() looks for markers */
+	if (marked && ct_is_lower(*m) && driver_prefix(m, end))
 		return driver_line(s, m, end, &pfx);
 	return NULL;
 }
@@ -2488,6 +2494,15 @@ static struct ct_error *finish(struct lx_state *s)
 	return err;
 }
 
+static bool on_line(void *arg, const struct ct_scan_line *line)
+{
+	struct lx_state *s = arg;
+	s->line = line->number;
+	s->err = handle_line(s, line->p, line->len, line->hit);
+	return !s->err;
+}
+
+/* One pass over the lines (multiscan.h), which finds the markers too. */
 static struct ct_error *linux_extract(struct ct_case *c,
 				      const struct ct_text *t)
 {
@@ -2499,14 +2514,10 @@ static struct ct_error *linux_extract(struct ct_case *c,
 	s->cur = NONE;
 	s->aux_bt = NONE;
 	s->first_bt = c->backtrace_count;
-	struct ct_error *err = NULL;
-	struct ct_line_reader lr;
-	struct ct_line line;
-	ct_line_reader_init(&lr, t->buf, t->len);
-	while (!err && ct_line_next(&lr, &line)) {
-		s->line = line.number;
-		err = handle_line(s, line.p, line.len);
-	}
+	struct ct_error *err = ct_multiscan_lines(CT_SCAN_LINUX, t->buf, t->len,
+						  true, on_line, s);
+	if (!err)
+		err = s->err;
 	if (!err)
 		err = finish(s);
 	if (s->hang.active) {
@@ -2538,7 +2549,8 @@ static bool arch_sniff_line(const char *m, const char *end)
 	else if (starts(m, end, "EIP is at "))
 		body = m + 10;
 	else
-		return !starts(m, end, "Backtrace:") && arm_trace_start(m, end);
+		return !starts(m, end, "Backtrace:") &&
+		       arm_trace_start(m, end, true);
 	/* "PC is at home" is no frame: an offset or an address is */
 	struct ct_frame f;
 	if (pc_frame(body, end, &f) <= 0)
