@@ -7,13 +7,11 @@
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "analyzer/internal.h"
 #include "analyzer/lazy.h"
 #include "analyzer/multiscan.h"
+#include "analyzer/span.h"
 
 #ifndef CT_LIBHS_RUNTIME_SONAME
 #define CT_LIBHS_RUNTIME_SONAME "libhs_runtime.so.5"
@@ -117,40 +115,6 @@ static int on_match(unsigned int id, unsigned long long from,
 	return 0;
 }
 
-/* Bit i set when p[i] is a newline, for the n <= 64 bytes at p. */
-static uint64_t newline_mask(const char *p, size_t n)
-{
-	uint64_t m = 0;
-	size_t i = 0;
-#ifdef __SSE2__
-	const __m128i nl = _mm_set1_epi8('\n');
-	if (n == 64) {
-		uint64_t w[4];
-		for (int k = 0; k < 4; k++)
-			w[k] = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
-				_mm_loadu_si128((const __m128i *)p + k), nl));
-		return w[0] | w[1] << 16 | w[2] << 32 | w[3] << 48;
-	}
-	for (; i + 16 <= n; i += 16) {
-		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(
-			     _mm_cmpeq_epi8(v, nl)) << i;
-	}
-#endif
-	for (; i < n; i++)
-		m |= (uint64_t)(p[i] == '\n') << i;
-	return m;
-}
-
-/* Set bits in m (popcount without asking for a CPU that has it). */
-static unsigned bit_count(uint64_t m)
-{
-	m -= (m >> 1) & 0x5555555555555555u;
-	m = (m & 0x3333333333333333u) + ((m >> 2) & 0x3333333333333333u);
-	m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0fu;
-	return (unsigned)((m * 0x0101010101010101u) >> 56);
-}
-
 /* The line [line_start, nl) is complete: hand it to fn if it should be. */
 static void emit(struct walk *w, size_t nl, bool last)
 {
@@ -182,13 +146,13 @@ static void walk_lines(struct walk *w)
 	size_t to = w->scanned;
 	for (size_t b = w->line_start; b < to && !w->stopped; b += 64) {
 		size_t n = to - b < 64 ? to - b : 64;
-		uint64_t m = newline_mask(w->buf + b, n);
+		uint64_t m = ct_newline_mask(w->buf + b, n);
 		/* no line ending here is wanted: count them */
 		if (!w->every_line && w->flood_from == SIZE_MAX &&
 		    (w->hit_next == w->hit_count ||
 		     w->hits[w->hit_next] >= b + n)) {
 			if (m) {
-				w->number += bit_count(m);
+				w->number += ct_bit_count(m);
 				w->line_start = b + 64 -
 						(size_t)__builtin_clzll(m);
 			}

@@ -889,10 +889,17 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 	ct_line_reader_init(&lr, t->buf, t->len);
 	size_t wi = 0;
 	struct groups gs;
-	/* a whole text is scanned for the gate in one pass; windows of a big
-	 * log line by line, so nothing past the last window is read */
-	while (wi < ws->count && (!whole || skip_to_gate(&lr, md)) &&
-	       ct_line_next(&lr, &line)) {
+	/* a whole text is scanned for the gate in one pass; a big log goes
+	 * from window to window, line by line only inside them, so nothing
+	 * past the last window is read and the lines before a window are
+	 * only counted */
+	while (wi < ws->count) {
+		if (whole && !skip_to_gate(&lr, md))
+			break;
+		if (!whole)
+			ct_line_skip(&lr, ws->w[wi].from);
+		if (!ct_line_next(&lr, &line))
+			break;
 		while (wi < ws->count && line.number > ws->w[wi].to)
 			wi++;
 		if (wi == ws->count)

@@ -295,6 +295,26 @@ bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret)
 	return true;
 }
 
+void ct_line_skip(struct ct_line_reader *r, unsigned long number)
+{
+	while (r->number + 1 < number && r->pos < r->end) {
+		size_t n = r->end - r->pos < 64 ? (size_t)(r->end - r->pos)
+						 : 64;
+		uint64_t m = ct_newline_mask(r->pos, n);
+		unsigned k = ct_bit_count(m);
+		if (r->number + 1 + k >= number) {
+			/* the newline that ends line number - 1 is here */
+			for (unsigned long i = r->number + 2; i < number; i++)
+				m &= m - 1;
+			r->pos += __builtin_ctzll(m) + 1;
+			r->number = number - 1;
+			return;
+		}
+		r->number += k;
+		r->pos += n;
+	}
+}
+
 /* ---- spans ---- */
 
 /* How common a byte is in logs and backtraces, 0 (rare) to 9 (space): the

@@ -81,6 +81,44 @@ static void test_lines(void **state)
 	assert_false(ct_line_next(&r, &l));
 }
 
+/* ct_line_skip() lands where ct_line_next() line by line would, from
+ * any line to any later one, in texts with lines short and long. */
+static void test_line_skip(void **state)
+{
+	(void)state;
+	static char buf[6000];
+	for (unsigned seed = 1; seed < 6; seed++) {
+		size_t len = 0;
+		unsigned r = seed;
+		while (len < sizeof(buf)) {
+			r = r * 1103515245u + 12345u;
+			buf[len++] = (r >> 16) % (seed * 7) == 0 ? '\n' : 'x';
+		}
+		struct ct_line_reader all;
+		static struct ct_line want[6001];
+		size_t n = 0;
+		ct_line_reader_init(&all, buf, len);
+		while (ct_line_next(&all, &want[n + 1]))
+			n++;
+		for (size_t from = 0; from <= n; from += 1 + from / 3)
+			for (size_t to = from + 1; to <= n + 2; to += 1 + to / 5) {
+				struct ct_line_reader lr;
+				struct ct_line got;
+				ct_line_reader_init(&lr, buf, len);
+				for (size_t i = 0; i < from; i++)
+					assert_true(ct_line_next(&lr, &got));
+				ct_line_skip(&lr, to);
+				if (to > n) {
+					assert_false(ct_line_next(&lr, &got));
+					continue;
+				}
+				assert_true(ct_line_next(&lr, &got));
+				assert_int_equal(got.number, to);
+				assert_ptr_equal(got.p, want[to].p);
+			}
+	}
+}
+
 static void test_hex(void **state)
 {
 	(void)state;
@@ -546,6 +584,7 @@ int main(void)
 		cmocka_unit_test(test_bsearch),
 		cmocka_unit_test(test_sha256_million_a),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_line_skip),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_put_visible),
