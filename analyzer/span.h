@@ -90,4 +90,35 @@ static inline unsigned ct_bit_count(uint64_t m)
  * has fewer lines.  A reader already past it stays. */
 void ct_line_skip(struct ct_line_reader *r, unsigned long number);
 
+/* Where some lines of a text start, noted on a pass over it, so that a
+ * later reader gets to a line without counting every newline from the
+ * text's start (ct_line_seek()): a mark every `every` lines, which
+ * doubles when the marks are full, so a log of any size costs this
+ * struct and no more. */
+enum { CT_LINE_MARKS = 256 };
+struct ct_line_marks {
+	unsigned long every;	/* lines from one mark to the next */
+	size_t count;
+	struct {
+		unsigned long number;
+		const char *p;
+	} at[CT_LINE_MARKS];
+};
+
+void ct_line_marks_init(struct ct_line_marks *lm);
+void ct_line_marks_keep(struct ct_line_marks *lm, unsigned long number,
+			const char *p);
+/* Line number starts at p: to be called for every line, in order. */
+static inline void ct_line_mark(struct ct_line_marks *lm,
+				unsigned long number, const char *p)
+{
+	if (number % lm->every == 0)
+		ct_line_marks_keep(lm, number, p);
+}
+/* ct_line_skip() from the last mark of lm (may be NULL) before line
+ * number, when r has not reached it: r reads the text the marks were
+ * taken on. */
+void ct_line_seek(struct ct_line_reader *r, const struct ct_line_marks *lm,
+		  unsigned long number);
+
 #endif /* CT_SPAN_H */

@@ -315,6 +315,46 @@ void ct_line_skip(struct ct_line_reader *r, unsigned long number)
 	}
 }
 
+void ct_line_marks_init(struct ct_line_marks *lm)
+{
+	lm->every = 4096;
+	lm->count = 0;
+}
+
+void ct_line_marks_keep(struct ct_line_marks *lm, unsigned long number,
+			const char *p)
+{
+	if (lm->count == CT_LINE_MARKS) {
+		/* full: keep every other mark, and mark half as often */
+		lm->every *= 2;
+		size_t kept = 0;
+		for (size_t i = 0; i < lm->count; i++)
+			if (lm->at[i].number % lm->every == 0)
+				lm->at[kept++] = lm->at[i];
+		lm->count = kept;
+		if (number % lm->every)
+			return;
+	}
+	lm->at[lm->count].number = number;
+	lm->at[lm->count].p = p;
+	lm->count++;
+}
+
+void ct_line_seek(struct ct_line_reader *r, const struct ct_line_marks *lm,
+		  unsigned long number)
+{
+	for (size_t i = lm ? lm->count : 0; i-- > 0;) {
+		if (lm->at[i].number > number)
+			continue;
+		if (lm->at[i].number > r->number + 1) {
+			r->pos = lm->at[i].p;
+			r->number = lm->at[i].number - 1;
+		}
+		break;
+	}
+	ct_line_skip(r, number);
+}
+
 /* ---- spans ---- */
 
 /* How common a byte is in logs and backtraces, 0 (rare) to 9 (space): the

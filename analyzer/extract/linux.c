@@ -778,6 +778,7 @@ struct lx_state {
 	unsigned long kernel_lines; /* lines with a dmesg or kernel: prefix */
 	unsigned long line;	/* number of the line being read */
 	struct ct_error *err;	/* what stopped the line pass */
+	struct ct_line_marks marks; /* where some lines start, for report.c */
 };
 
 static struct report *current(struct lx_state *s)
@@ -2422,7 +2423,8 @@ static struct ct_error *set_crash(struct lx_state *s)
 	}
 	struct ct_linux_report typed;
 	struct ct_error *err = ct_linux_report_classify(
-		s->c, s->t, s->first_bt, lines, s->report_count, &typed);
+		s->c, s->t, s->first_bt, lines, s->report_count, &s->marks,
+		&typed);
 	free(lines);
 	if (err)
 		return err;
@@ -2498,6 +2500,7 @@ static bool on_line(void *arg, const struct ct_scan_line *line)
 {
 	struct lx_state *s = arg;
 	s->line = line->number;
+	ct_line_mark(&s->marks, line->number, line->p);
 	s->err = handle_line(s, line->p, line->len, line->hit);
 	return !s->err;
 }
@@ -2514,6 +2517,7 @@ static struct ct_error *linux_extract(struct ct_case *c,
 	s->cur = NONE;
 	s->aux_bt = NONE;
 	s->first_bt = c->backtrace_count;
+	ct_line_marks_init(&s->marks);
 	struct ct_error *err = ct_multiscan_lines(CT_SCAN_LINUX, t->buf, t->len,
 						  true, on_line, s);
 	if (!err)

@@ -119,6 +119,38 @@ static void test_line_skip(void **state)
 	}
 }
 
+/* ct_line_seek() from the marks of a pass: to any line from any line
+ * before it, past the marks' first doubling (two million lines). */
+static void test_line_seek(void **state)
+{
+	(void)state;
+	enum { LINES = 2000000 };
+	char *buf = malloc(2 * LINES);
+	assert_non_null(buf);
+	for (size_t i = 0; i < LINES; i++)
+		memcpy(buf + 2 * i, "x\n", 2);
+	struct ct_line_marks *lm = malloc(sizeof(*lm));
+	assert_non_null(lm);
+	ct_line_marks_init(lm);
+	for (unsigned long n = 1; n <= LINES; n++)
+		ct_line_mark(lm, n, buf + 2 * (n - 1));
+	assert_true(lm->count <= CT_LINE_MARKS);
+	assert_true(lm->every > 4096);
+	for (unsigned long from = 0; from < LINES; from += 77777)
+		for (unsigned long to = from + 1; to <= LINES; to += 99991) {
+			struct ct_line_reader lr;
+			struct ct_line got;
+			ct_line_reader_init(&lr, buf, 2 * LINES);
+			ct_line_skip(&lr, from + 1);
+			ct_line_seek(&lr, lm, to);
+			assert_true(ct_line_next(&lr, &got));
+			assert_int_equal(got.number, to);
+			assert_ptr_equal(got.p, buf + 2 * (to - 1));
+		}
+	free(lm);
+	free(buf);
+}
+
 static void test_hex(void **state)
 {
 	(void)state;
@@ -585,6 +617,7 @@ int main(void)
 		cmocka_unit_test(test_sha256_million_a),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_line_skip),
+		cmocka_unit_test(test_line_seek),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_put_visible),
