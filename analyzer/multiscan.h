@@ -40,13 +40,13 @@ enum ct_scan_set {
 enum { CT_VMKERNEL_MARKER_COUNT = 4 };
 
 /* What the Linux extractor searches a line for wherever it is: " from "
- * (an arm unwinder line, "func from caller+0x10/0x20") and a driver's
- * hang or reset (driver_line()).  A line without one is spared those
- * searches (extract/linux.c). */
+ * (an arm unwinder line, "func from caller+0x10/0x20"), a driver's hang
+ * or reset (driver_line()) and a host's " kernel: " after a stamp.  A
+ * line without one is spared those searches (extract/linux.c). */
 #define CT_LINUX_MARKERS                                                     \
 	{ " from ", "Detected Hardware Unit Hang", "Detected Tx Unit Hang",   \
-	  "Reset adapter unexpectedly" }
-enum { CT_LINUX_MARKER_COUNT = 4 };
+	  "Reset adapter unexpectedly", " kernel: " }
+enum { CT_LINUX_MARKER_COUNT = 5 };
 
 /* A line of a scanned text, cut as ct_line_next() cuts it. */
 struct ct_scan_line {

@@ -112,7 +112,7 @@ void ct_line_marks_keep(struct ct_line_marks *lm, unsigned long number,
 static inline void ct_line_mark(struct ct_line_marks *lm,
 				unsigned long number, const char *p)
 {
-	if (number % lm->every == 0)
+	if ((number & (lm->every - 1)) == 0)	/* every: a power of 2 */
 		ct_line_marks_keep(lm, number, p);
 }
 /* ct_line_skip() from the last mark of lm (may be NULL) before line

@@ -100,7 +100,7 @@ int main(void)
 			       CT_VMKERNEL_MARKER_COUNT,
 		       "CT_VMKERNEL_MARKER_COUNT");
 	static const char *const linux_markers[] = CT_LINUX_MARKERS;
-	static const unsigned linux_ids[] = { 0, 1, 2, 3 };
+	static const unsigned linux_ids[] = { 0, 1, 2, 3, 4 };
 	_Static_assert(sizeof(linux_markers) / sizeof(linux_markers[0]) ==
 			       CT_LINUX_MARKER_COUNT,
 		       "CT_LINUX_MARKER_COUNT");

@@ -83,6 +83,10 @@ void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
  * large vmkernel.log that a scan only counts. */
 const char *ct_log_plain_vmkernel(const char *p, const char *end);
 
+/* The same for a kernel log's "[  12.345678] ": the message after it and
+ * one blank, with no host, not vmkernel. */
+const char *ct_log_plain_dmesg(const char *p, const char *end);
+
 /* The end of a dmesg stamp "[  123.456789]" at p (after its ']'), or
  * NULL. */
 const char *ct_log_dmesg_stamp(const char *p, const char *end);

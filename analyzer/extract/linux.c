@@ -2246,6 +2246,79 @@ static struct ct_error *keyword_line(struct lx_state *s, struct report *r,
 	return &not_keyword;
 }
 
+/* Could classify(), keyword_line() or pc_form_line() know message m?
+ * Their first words, all in one switch: most lines of a big log start
+ * with none, and are then spared the three.  (Only the prefix of a word
+ * needs to be here: the functions check the rest.) */
+static bool may_be_keyword(const char *m, const char *end)
+{
+	switch (*m) {
+	case 'A':
+		return starts(m, end, "Allocated by task ");
+	case 'B':
+		return starts(m, end, "BUG: ");
+	case 'C':
+		return starts(m, end, "Call ") || starts(m, end, "CPU: ");
+	case 'D':
+		return starts(m, end, "DMI: ");
+	case 'E':
+		return starts(m, end, "EIP");
+	case 'F':
+		return starts(m, end, "Freed by task ");
+	case 'H':
+		return starts(m, end, "Hardware name: ");
+	case 'I':
+		return starts(m, end, "Internal error: ") ||
+		       starts(m, end, "INFO: ") || starts(m, end, "IP: ");
+	case 'K':
+		return starts(m, end, "Kernel ") || starts(m, end, "Krnl ");
+	case 'L':
+		return starts(m, end, "Linux version ") ||
+		       starts(m, end, "Last potentially ");
+	case 'M':
+		return starts(m, end, "Modules linked in:");
+	case 'N':
+		return starts(m, end, "NMI watchdog: ") ||
+		       starts(m, end, "Not tainted ") || starts(m, end, "NIP ");
+	case 'O':
+		return starts(m, end, "Oops: ");
+	case 'P':
+		return starts(m, end, "PC is at ");
+	case 'R':
+		return starts(m, end, "RIP: ");
+	case 'S':
+		return starts(m, end, "Second to last ");
+	case 'T':
+		return starts(m, end, "Tainted: ");
+	case 'U':
+		return starts(m, end, "UBSAN: ") || starts(m, end, "Unable ");
+	case 'W':
+		return starts(m, end, "WARNING: ") || starts(m, end, "Watchdog ");
+	case '-':
+		return starts(m, end, "---");
+	case 'b':
+		return starts(m, end, "backtrace:");
+	case 'e':
+		return starts(m, end, "epc");
+	case 'g':
+		return starts(m, end, "general protection fault");
+	case 'i':
+		return starts(m, end, "invalid opcode: ");
+	case 'k':
+		return starts(m, end, "kernel BUG at ");
+	case 'l':
+		return starts(m, end, "list_");
+	case 'p':
+		return starts(m, end, "pc : ") || starts(m, end, "pstate: ");
+	case 'r':
+		return starts(m, end, "rcu: ");
+	case 'w':
+		return starts(m, end, "watchdog: ");
+	default:
+		return false;
+	}
+}
+
 /* A line; marked says a marker (CT_LINUX_MARKERS) may lie in it. */
 static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 				    size_t len, bool marked)
@@ -2274,17 +2347,19 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 	m = ct_skip_blanks(m, end);
 	if (m >= end)
 		return NULL;
-	const char *anchor;
-	enum headline hl = classify(m, end, &anchor);
-	if (hl != HL_NONE)
-		return headline(s, hl, anchor, end, &pfx);
 	struct report *r = current(s);
-	err = keyword_line(s, r, m, end);
-	if (err != &not_keyword)
-		return err;
-	err = NULL;
-	if (pc_form_line(s, m, end, &err))
-		return err;
+	if (may_be_keyword(m, end)) {
+		const char *anchor;
+		enum headline hl = classify(m, end, &anchor);
+		if (hl != HL_NONE)
+			return headline(s, hl, anchor, end, &pfx);
+		err = keyword_line(s, r, m, end);
+		if (err != &not_keyword)
+			return err;
+		err = NULL;
+		if (pc_form_line(s, m, end, &err))
+			return err;
+	}
 	if (s->trace == TRACE_NONE && arm_trace_start(m, end, marked)) {
 		err = call_trace(s);
 		if (err || starts(m, end, "Backtrace:"))
@@ -2496,11 +2571,38 @@ static struct ct_error *finish(struct lx_state *s)
 	return err;
 }
 
+/* The common line of a big kernel log, "[  12.345678] usb 1-1: new
+ * device", when no marker lies in it, no trace or hang dump is being
+ * read, and its message is none that handle_line() acts on: it is only
+ * counted, as handle_line() would count it, without being parsed.
+ * prefix_parse() also reads a second stamp or "kernel:" at the start of
+ * the message (a " kernel: " further on is a marker), and blanks are
+ * skipped: those go the long way. */
+static bool plain_line(struct lx_state *s, const struct ct_scan_line *line)
+{
+	const char *lp = line->p, *le = lp + line->len;
+	if (line->hit || s->hang.active || s->trace != TRACE_NONE)
+		return false;
+	const char *m = ct_log_plain_dmesg(lp, le);
+	unsigned char c = m && m < le ? (unsigned char)*m : 0;
+	if (c <= ' ' || c >= 0x7f || c == '[' || starts(m, le, "kernel:") ||
+	    may_be_keyword(m, le) || arm_trace_start(m, le, false))
+		return false;
+	struct ct_log_prefix pfx = {
+		.timestamp = lp, .timestamp_len = (size_t)(m - 1 - lp),
+	};
+	if (dmesg_stamped(&pfx))
+		s->kernel_lines++;
+	return true;
+}
+
 static bool on_line(void *arg, const struct ct_scan_line *line)
 {
 	struct lx_state *s = arg;
 	s->line = line->number;
 	ct_line_mark(&s->marks, line->number, line->p);
+	if (plain_line(s, line))
+		return true;
 	s->err = handle_line(s, line->p, line->len, line->hit);
 	return !s->err;
 }

@@ -779,6 +779,20 @@ const char *ct_log_plain_vmkernel(const char *p, const char *end)
 	return end - q >= 2 && q[0] == 0x1b && q[1] == '[' ? NULL : q;
 }
 
+const char *ct_log_plain_dmesg(const char *p, const char *end)
+{
+	/* no other stamp parse_prefix() knows starts like a dmesg stamp */
+	const char *q = ct_log_dmesg_stamp(p, end);
+	if (!q || q >= end || *q != ' ')
+		return NULL;	/* printk_caller() may follow */
+	q++;
+	/* esxi_cpu_world() and skip_ansi() would read on */
+	if ((end - q >= 3 && memcmp(q, "cpu", 3) == 0) ||
+	    (end - q >= 2 && q[0] == 0x1b && q[1] == '['))
+		return NULL;
+	return q;
+}
+
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 {
 	parse_prefix(p, len, r, false);
