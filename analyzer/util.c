@@ -453,8 +453,14 @@ bool ct_has_either(const char *p, size_t len, const char *a, const char *b)
 	if (na && nb && len >= longest + 15) {
 		const __m128i a0 = _mm_set1_epi8(a[0]), a1 = _mm_set1_epi8(a[na - 1]);
 		const __m128i b0 = _mm_set1_epi8(b[0]), b1 = _mm_set1_epi8(b[nb - 1]);
-		size_t i = 0;
-		for (; i + longest + 15 <= len; i += 16) {
+		/* the last 16 starts that fit are tested too, again if the
+		 * loop tested some: a yes-or-no search may look twice */
+		size_t last = len - longest - 15, i = 0;
+		for (bool tail = false; !tail; i += 16) {
+			if (i >= last) {
+				i = last;
+				tail = true;
+			}
 			__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
 			__m128i ya = _mm_loadu_si128(
 				(const __m128i *)(p + i + na - 1));
@@ -474,8 +480,9 @@ bool ct_has_either(const char *p, size_t len, const char *a, const char *b)
 				mask &= mask - 1;
 			}
 		}
-		p += i;
-		len -= i;
+		/* the shorter needle may also start where the longer cannot */
+		p += last + 16;
+		len -= last + 16;
 	}
 #endif
 	return ct_memstr_picked(p, len, a, na, na ? na - 1 : 0) ||
