@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * multiscan.c - many literals in one pass, with Vectorscan's runtime
- * loaded on first use (multiscan.h).
+ * multiscan.c - many literals and the lines they lie in, in one pass, with
+ * Vectorscan's runtime loaded on first use (multiscan.h).
  */
 #include <hs/hs_runtime.h>
 #include <pthread.h>
@@ -73,7 +73,7 @@ static void load(void)
 
 enum {
 	/* bytes scanned before their lines are cut: still in cache then */
-	CHUNK = 1024 * 1024,
+	CHUNK = 256 * 1024,
 	/* hits kept per chunk; past them, every line up to the chunk's end
 	 * counts as hit (more work for fn, never a line missed) */
 	HITS_MAX = 4096,

@@ -1,16 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * multiscan.h - one pass over a text for many literals at once, private to
- * libcrashtriage (multiscan.c).  The literal sets are fixed at build time
- * (the event catalogue, the extractors' anchors): tools/gen-scandb.c
- * compiles them with Vectorscan into databases embedded in the library,
- * and a scan loads only Vectorscan's small runtime (libhs_runtime, plain
- * C), on first use, as lazy.h does for libarchive.
+ * multiscan.h - one pass over a text for many literals at once, that
+ * also cuts the text into lines; private to libcrashtriage (multiscan.c).
+ * The literal sets are fixed at build time (the event catalogue, the
+ * extractors' markers): tools/gen-scandb.c compiles them with Vectorscan
+ * into databases embedded in the library, and a scan loads only
+ * Vectorscan's small runtime (libhs_runtime, plain C), on first use, as
+ * lazy.h does for libarchive.
  *
  * Measured on this project's 2-core machine (bench/bench-scan.sh), one
- * Vectorscan pass for the 32 catalogue literals reads 2.8 GB/s, like
- * ripgrep given the same literals; the PCRE2 alternation it replaces read
- * about 1.1 GB/s, and libhs itself would map libstdc++ at every start.
+ * Vectorscan pass for the 25 literals of a vmkernel.log's set costs 0.3 s
+ * a GB, and cutting the lines from newline masks while each 256 KB chunk
+ * is in cache 0.15 s more; the PCRE2 alternation it replaces read about
+ * 1.1 GB/s, and libhs itself would map libstdc++ at every start.
  */
 #ifndef CT_MULTISCAN_H
 #define CT_MULTISCAN_H

@@ -4,10 +4,12 @@
  * and syslog files, serial console captures, and oops texts pasted into
  * tickets and web pages with or without their log prefixes.
  *
- * The work is one pass over the lines.  Each line loses its prefixes
- * (ct_log_prefix_parse) and its message is classified by its first byte, so
- * the common uninteresting line costs a memchr, the prefix parse and one
- * switch.  What is read (../shared/kb-facts/FORMATS-AND-FACTS.md sections 3
+ * The work is one pass over the lines (multiscan.h), which also finds the
+ * few words searched for anywhere in a line (CT_LINUX_MARKERS).  Each line
+ * loses its prefixes (ct_log_prefix_parse) and its message is classified
+ * by its first byte; the common uninteresting line of a big log, a plain
+ * "[  12.345678] " and a message no reader knows, is only counted
+ * (plain_line()).  What is read (../shared/kb-facts/FORMATS-AND-FACTS.md sections 3
  * and 4):
  *
  *  - reports: every headline of section 3.1 opens a report.  The CPU line,

@@ -28,9 +28,12 @@
  * which analyze_text() runs over every text; this file adds none itself.
  *
  * The work is one pass over the lines (multiscan.h), which also finds the
- * rare markers ("BlueScreen", "VMware ESX") wherever they are: a line
- * costs a prefix parse and a switch on the first byte of its message, and
- * the markers are looked for only on the lines that hold one.
+ * rare markers ("BlueScreen", "VMware ESX") wherever they are, and the
+ * text's events when it is only a vmkernel.log (t->events): a line costs a
+ * prefix parse and a switch on the first byte of its message, the markers
+ * are looked for only on the lines that hold one, and the common line of
+ * a big log, a plain prefix and a message nothing acts on, is only
+ * counted (plain_line()).
  *
  * Which backtrace crashed: the first block of frame lines after the first
  * panic marker of the text (a later block from "Saved backtrace" or "pcpu N
