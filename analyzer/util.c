@@ -299,7 +299,7 @@ void ct_line_skip(struct ct_line_reader *r, unsigned long number)
 {
 	while (r->number + 1 < number && r->pos < r->end) {
 		size_t n = r->end - r->pos < 64 ? (size_t)(r->end - r->pos)
-						 : 64;
+						: 64;
 		uint64_t m = ct_newline_mask(r->pos, n);
 		unsigned k = ct_bit_count(m);
 		if (r->number + 1 + k >= number) {

@@ -221,11 +221,11 @@ struct ct_error *ct_event_scan_finish(struct ct_event_scan *es)
 {
 	struct ct_error *err = es->err;
 	if (!err && es->full_at)
-		err = ct_case_add_note(es->c, "'%s': the case holds its %d "
+		err = ct_case_add_note(es->c,
+				       "'%s': the case holds its %d "
 				       "events; the rest from line %lu on "
 				       "was not scanned for events",
-				       es->t->path, CT_MAX_EVENTS,
-				       es->full_at);
+				       es->t->path, CT_MAX_EVENTS, es->full_at);
 	pcre2_match_data_free(es->md);
 	free(es);
 	return err;
@@ -243,8 +243,8 @@ struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 	struct ct_error *err = ct_event_scan_create(c, t, family, &es);
 	if (err)
 		return err;
-	err = ct_multiscan_lines(ct_event_scan_set(es), t->buf, t->len,
-				 false, on_line, es);
+	err = ct_multiscan_lines(ct_event_scan_set(es), t->buf, t->len, false,
+				 on_line, es);
 	struct ct_error *scan_err = ct_event_scan_finish(es);
 	if (err) {
 		ct_error_destroy(scan_err);

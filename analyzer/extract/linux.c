@@ -2295,7 +2295,8 @@ static bool may_be_keyword(const char *m, const char *end)
 	case 'U':
 		return starts(m, end, "UBSAN: ") || starts(m, end, "Unable ");
 	case 'W':
-		return starts(m, end, "WARNING: ") || starts(m, end, "Watchdog ");
+		return starts(m, end, "WARNING: ") ||
+		       starts(m, end, "Watchdog ");
 	case '-':
 		return starts(m, end, "---");
 	case 'b':
@@ -2499,9 +2500,9 @@ static struct ct_error *set_crash(struct lx_state *s)
 			lines[i] = s->reports[i].line;
 	}
 	struct ct_linux_report typed;
-	struct ct_error *err = ct_linux_report_classify(
-		s->c, s->t, s->first_bt, lines, s->report_count, &s->marks,
-		&typed);
+	struct ct_error *err = ct_linux_report_classify(s->c, s->t, s->first_bt,
+							lines, s->report_count,
+							&s->marks, &typed);
 	free(lines);
 	if (err)
 		return err;
@@ -2591,7 +2592,8 @@ static bool plain_line(struct lx_state *s, const struct ct_scan_line *line)
 	    may_be_keyword(m, le) || arm_trace_start(m, le, false))
 		return false;
 	struct ct_log_prefix pfx = {
-		.timestamp = lp, .timestamp_len = (size_t)(m - 1 - lp),
+		.timestamp = lp,
+		.timestamp_len = (size_t)(m - 1 - lp),
 	};
 	if (dmesg_stamped(&pfx))
 		s->kernel_lines++;

@@ -1448,9 +1448,8 @@ static const char *next_record(const char *p, const char *end,
  * paste.  last says it ends the text without a newline, marked that a
  * marker lies in its line. */
 static struct ct_error *segment(struct vmk_state *s, const char *lp,
-				const char *le, unsigned long number,
-				bool last, bool marked,
-				const struct ct_log_prefix *parsed)
+				const char *le, unsigned long number, bool last,
+				bool marked, const struct ct_log_prefix *parsed)
 {
 	struct ct_log_prefix pre;
 	struct ct_error *err = NULL;
@@ -1493,7 +1492,7 @@ static struct ct_error *segment(struct vmk_state *s, const char *lp,
 	 * segment; none spans two (a record starts at a stamp's digit, 'Y'
 	 * or '<', at "cpu" or at "0x": no marker holds one) */
 	static const char *const versions[] = { "river - version ",
-						 "river version " };
+						"river version " };
 	for (size_t k = 0; k < CT_ARRAY_SIZE(versions); k++)
 		if (!err && m < me && ct_is_lower(*m) &&
 		    find(lp, le, versions[k]))
@@ -1545,8 +1544,7 @@ static bool plain_line(struct vmk_state *s, const char *lp, const char *le)
 	const char *m = ct_log_plain_vmkernel(lp, le);
 	unsigned char c = m && m < le ? (unsigned char)*m : 0;
 	if (c <= ' ' || c >= 0x7f || c == '^' || c == 'c' || c == '@' ||
-	    starts(m, le, "stack:") ||
-	    message_may_act(m, le) ||
+	    starts(m, le, "stack:") || message_may_act(m, le) ||
 	    (le - lp > SPLIT_MIN && may_hold_records(m, le)))
 		return false;
 	s->segment++;
