@@ -168,14 +168,28 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 	struct ct_text t = { .path = in->path, .buf = u.buf, .len = u.len };
 	unsigned kinds = in->kinds;
 	struct ct_error *err;
+	/* a vmkernel.log's extractor finds its events on its own pass: a big
+	 * log is read once (if the scan cannot start, the one below says
+	 * why) */
+	if (kinds == 1u << CT_KIND_VMKERNEL_LOG)
+		ct_error_destroy(ct_event_scan_create(
+			c, &t, events_family(kinds), &t.events));
 	if (kinds == 1u << CT_KIND_ELF_CORE)	/* options; no text events */
 		err = ct_core_extract(c, &t, opts);
 	else
 		err = ct_extract_text(c, &t, kinds);
-	/* binary dumps: a vmcore's extractor scans the log it extracts */
-	if (!err && kinds != 1u << CT_KIND_ELF_CORE &&
-	    kinds != 1u << CT_KIND_LINUX_VMCORE)
+	if (t.events) {
+		struct ct_error *events_err = ct_event_scan_finish(t.events);
+		if (err)
+			ct_error_destroy(events_err);
+		else
+			err = events_err;
+	} else if (!err && kinds != 1u << CT_KIND_ELF_CORE &&
+		   kinds != 1u << CT_KIND_LINUX_VMCORE) {
+		/* binary dumps: a vmcore's extractor scans the log it
+		 * extracts */
 		err = ct_events_scan(c, &t, events_family(kinds));
+	}
 	ct_unwrapped_deinit(&u);
 	if (err)
 		return input_fail(&c->inputs[input_index],

@@ -1,19 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * multiscan.c - many literals in one pass, with Vectorscan's runtime
- * loaded on first use (multiscan.h).
+ * multiscan.c - many literals and the lines they lie in, in one pass, with
+ * Vectorscan's runtime loaded on first use (multiscan.h).
  */
 #include <hs/hs_runtime.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdint.h>
-#ifdef __SSE2__
-#include <emmintrin.h>
-#endif
 
 #include "analyzer/internal.h"
 #include "analyzer/lazy.h"
 #include "analyzer/multiscan.h"
+#include "analyzer/span.h"
 
 #ifndef CT_LIBHS_RUNTIME_SONAME
 #define CT_LIBHS_RUNTIME_SONAME "libhs_runtime.so.5"
@@ -31,8 +29,8 @@ static const struct {
 				  sizeof(scandb_events_esxi) },
 	[CT_SCAN_EVENTS_LINUX] = { scandb_events_linux,
 				   sizeof(scandb_events_linux) },
-	[CT_SCAN_VMKERNEL_MARKERS] = { scandb_vmkernel_markers,
-				       sizeof(scandb_vmkernel_markers) },
+	[CT_SCAN_VMKERNEL] = { scandb_vmkernel, sizeof(scandb_vmkernel) },
+	[CT_SCAN_LINUX] = { scandb_linux, sizeof(scandb_linux) },
 };
 
 #define CT_HS_FUNCTIONS(X)                                                   \
@@ -73,78 +71,149 @@ static void load(void)
 	}
 }
 
-struct scan {
-	ct_scan_hit_fn *hit;
+enum {
+	/* bytes scanned before their lines are cut: still in cache then */
+	CHUNK = 256 * 1024,
+	/* hits kept per chunk; past them, every line up to the chunk's end
+	 * counts as hit (more work for fn, never a line missed) */
+	HITS_MAX = 4096,
+};
+
+/* The scan's state: the hits of the chunk scanned last and the line the
+ * walk has reached. */
+struct walk {
+	const char *buf;
+	size_t len;
+	ct_scan_line_fn *fn;
 	void *arg;
+	bool every_line;
+	bool stopped;		/* fn said stop */
+	size_t *hits;		/* end offsets, ascending, of hits not yet
+				 * passed by the walk */
+	size_t hit_count, hit_next;
+	size_t flood_from;	/* a hit was not kept here: lines from it */
+	size_t flood_to;	/* to here count as hit; SIZE_MAX: none */
+	size_t scanned;		/* bytes scanned so far */
+	size_t line_start;	/* offset of the next line */
+	unsigned long number;	/* of the next line */
 };
 
 static int on_match(unsigned int id, unsigned long long from,
 		    unsigned long long to, unsigned int flags, void *ctx)
 {
+	(void)id;
 	(void)from;
 	(void)flags;
-	struct scan *s = ctx;
-	return s->hit(s->arg, id, (size_t)to) ? 0 : 1;
+	struct walk *w = ctx;
+	if (w->hit_count < HITS_MAX) {
+		w->hits[w->hit_count++] = (size_t)to;
+		return 0;
+	}
+	if (w->flood_from == SIZE_MAX)
+		w->flood_from = (size_t)to;
+	w->flood_to = w->scanned;	/* the end of this chunk */
+	return 0;
 }
 
-/* hs_scan_stream takes an unsigned length: big texts go in chunks. */
-enum { CHUNK = 1u << 30 };
+/* The line [line_start, nl) is complete: hand it to fn if it should be. */
+static void emit(struct walk *w, size_t nl, bool last)
+{
+	size_t ls = w->line_start;
+	bool hit = w->flood_from != SIZE_MAX && nl >= w->flood_from &&
+		   ls < w->flood_to;
+	while (w->hit_next < w->hit_count && w->hits[w->hit_next] <= nl) {
+		hit = true;	/* no literal holds a newline: it is in here */
+		w->hit_next++;
+	}
+	if (hit || w->every_line) {
+		size_t e = nl;
+		if (e > ls && w->buf[e - 1] == '\r')
+			e--;
+		struct ct_scan_line line = {
+			.p = w->buf + ls, .len = e - ls, .number = w->number,
+			.hit = hit, .last = last,
+		};
+		w->stopped = !w->fn(w->arg, &line);
+	}
+	w->line_start = nl + 1;
+	w->number++;
+}
 
-struct ct_error *ct_multiscan(enum ct_scan_set set, const char *buf,
-			      size_t len, ct_scan_hit_fn *hit, void *arg)
+/* Cut the lines that end in the bytes scanned so far; at the text's end,
+ * its last line too. */
+static void walk_lines(struct walk *w)
+{
+	size_t to = w->scanned;
+	for (size_t b = w->line_start; b < to && !w->stopped; b += 64) {
+		size_t n = to - b < 64 ? to - b : 64;
+		uint64_t m = ct_newline_mask(w->buf + b, n);
+		/* no line ending here is wanted: count them */
+		if (!w->every_line && w->flood_from == SIZE_MAX &&
+		    (w->hit_next == w->hit_count ||
+		     w->hits[w->hit_next] >= b + n)) {
+			if (m) {
+				w->number += ct_bit_count(m);
+				w->line_start = b + 64 -
+						(size_t)__builtin_clzll(m);
+			}
+			continue;
+		}
+		for (; m && !w->stopped; m &= m - 1)
+			emit(w, b + (size_t)__builtin_ctzll(m), false);
+		if (w->flood_from != SIZE_MAX && w->line_start >= w->flood_to)
+			w->flood_from = SIZE_MAX;
+	}
+	if (to == w->len && w->line_start < to && !w->stopped)
+		emit(w, to, true);
+	/* keep the hits of the line not yet complete */
+	memmove(w->hits, w->hits + w->hit_next,
+		(w->hit_count - w->hit_next) * sizeof(*w->hits));
+	w->hit_count -= w->hit_next;
+	w->hit_next = 0;
+}
+
+struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
+				    size_t len, bool every_line,
+				    ct_scan_line_fn *fn, void *arg)
 {
 	pthread_once(&load_once, load);
 	struct ct_error *err = ct_lazy_error(&lib);
 	if (err)
 		return err;
 	hs_database_t *db = databases[set];
+	struct walk w = {
+		.buf = buf, .len = len, .fn = fn, .arg = arg,
+		.every_line = every_line, .flood_from = SIZE_MAX,
+		.number = 1, .hits = malloc(HITS_MAX * sizeof(size_t)),
+	};
 	hs_scratch_t *scratch = NULL;
-	if (hs.hs_alloc_scratch(db, &scratch) != HS_SUCCESS)
-		return &ct_enomem;
 	hs_stream_t *stream = NULL;
-	if (hs.hs_open_stream(db, 0, &stream) != HS_SUCCESS) {
-		hs.hs_free_scratch(scratch);
-		return &ct_enomem;
+	if (!w.hits || hs.hs_alloc_scratch(db, &scratch) != HS_SUCCESS ||
+	    hs.hs_open_stream(db, 0, &stream) != HS_SUCCESS) {
+		err = &ct_enomem;
+		goto out;
 	}
-	struct scan s = { hit, arg };
-	bool stopped = false;
-	for (size_t off = 0; off < len && !stopped; off += CHUNK) {
+	while (w.scanned < len && !w.stopped) {
+		size_t off = w.scanned;
 		size_t n = len - off < CHUNK ? len - off : CHUNK;
+		w.scanned = off + n;
 		hs_error_t rc = hs.hs_scan_stream(stream, buf + off,
 						  (unsigned)n, 0, scratch,
-						  on_match, &s);
-		if (rc == HS_SCAN_TERMINATED)
-			stopped = true;
-		else if (rc != HS_SUCCESS && !err)
+						  on_match, &w);
+		if (rc != HS_SUCCESS) {
 			err = ct_error_create(CT_ERROR_UNSUPPORTED,
 					      "log scan failed (Vectorscan "
 					      "error %d)", (int)rc);
+			break;
+		}
+		walk_lines(&w);
 	}
 	/* closing reports matches that end at the stream's end: none for
 	 * literals, so no callback is needed */
 	hs.hs_close_stream(stream, scratch, NULL, NULL);
-	hs.hs_free_scratch(scratch);
+out:
+	if (scratch)
+		hs.hs_free_scratch(scratch);
+	free(w.hits);
 	return err;
-}
-
-size_t ct_count_byte(const char *p, size_t n, char c)
-{
-	size_t count = 0, i = 0;
-#ifdef __SSE2__
-	/* per-byte counters (0 - matches) summed every 255 blocks */
-	const __m128i needle = _mm_set1_epi8(c), zero = _mm_setzero_si128();
-	while (i + 16 <= n) {
-		__m128i acc = zero;
-		for (int k = 0; k < 255 && i + 16 <= n; k++, i += 16) {
-			__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
-			acc = _mm_sub_epi8(acc, _mm_cmpeq_epi8(v, needle));
-		}
-		__m128i sums = _mm_sad_epu8(acc, zero);
-		count += (size_t)_mm_cvtsi128_si32(sums) +
-			 (size_t)_mm_cvtsi128_si32(_mm_srli_si128(sums, 8));
-	}
-#endif
-	for (; i < n; i++)
-		count += p[i] == c;
-	return count;
 }

@@ -880,7 +880,8 @@ static bool context_holds(const struct ct_text *t, long i,
  * warning, bug or hang yields to a later fatal report (a production log
  * keeps harmless WARNINGs long before the oops that took the host down). */
 static void find_headline(const struct ct_text *t, struct windows *ws,
-			  bool whole, pcre2_match_data *md, struct found *ret)
+			  bool whole, const struct ct_line_marks *marks,
+			  pcre2_match_data *md, struct found *ret)
 {
 	if (ws->count > 1)
 		qsort(ws->w, ws->count, sizeof(ws->w[0]), window_cmp);
@@ -889,10 +890,17 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 	ct_line_reader_init(&lr, t->buf, t->len);
 	size_t wi = 0;
 	struct groups gs;
-	/* a whole text is scanned for the gate in one pass; windows of a big
-	 * log line by line, so nothing past the last window is read */
-	while (wi < ws->count && (!whole || skip_to_gate(&lr, md)) &&
-	       ct_line_next(&lr, &line)) {
+	/* a whole text is scanned for the gate in one pass; a big log goes
+	 * from window to window, line by line only inside them, so nothing
+	 * past the last window is read and the lines before a window are at
+	 * most counted */
+	while (wi < ws->count) {
+		if (whole && !skip_to_gate(&lr, md))
+			break;
+		if (!whole)
+			ct_line_seek(&lr, marks, ws->w[wi].from);
+		if (!ct_line_next(&lr, &line))
+			break;
 		while (wi < ws->count && line.number > ws->w[wi].to)
 			wi++;
 		if (wi == ws->count)
@@ -1398,6 +1406,7 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 					  size_t first_bt,
 					  const unsigned long *report_lines,
 					  size_t report_line_count,
+					  const struct ct_line_marks *marks,
 					  struct ct_linux_report *ret)
 {
 	memset(ret, 0, sizeof(*ret));
@@ -1420,7 +1429,7 @@ struct ct_error *ct_linux_report_classify(struct ct_case *c,
 	if (!f || !md || !g)
 		goto oom;
 	f->type = -1;
-	find_headline(t, &ws, t->len <= WHOLE_TEXT, md, f);
+	find_headline(t, &ws, t->len <= WHOLE_TEXT, marks, md, f);
 	if (f->type < 0)
 		goto out;
 	const struct report_type *rt = &report_types[f->type];

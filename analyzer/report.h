@@ -41,15 +41,20 @@ struct ct_linux_report {
 				 * (a panic after the cause the text lost) */
 };
 
+struct ct_line_marks;
+
 /* Find the first report of text t that a report type names, searching the
  * lines before each backtrace of t (c->backtraces from first_bt on) and
  * the report_lines the extractor opened reports at; fill *ret (free with
- * ct_linux_report_deinit()).  Errors only for lack of memory. */
+ * ct_linux_report_deinit()).  marks (may be NULL) say where some lines of
+ * t start: a big log's lines are then not counted from its start.  Errors
+ * only for lack of memory. */
 struct ct_error *ct_linux_report_classify(struct ct_case *c,
 					  const struct ct_text *t,
 					  size_t first_bt,
 					  const unsigned long *report_lines,
 					  size_t report_line_count,
+					  const struct ct_line_marks *marks,
 					  struct ct_linux_report *ret);
 void ct_linux_report_deinit(struct ct_linux_report *r);
 /* Does the message [m, m+n) (log prefixes stripped) hold a headline that a

@@ -12,6 +12,11 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
+struct ct_line_reader;
 
 /* First occurrence of needle in [p, p+len), or NULL. */
 const char *ct_memstr(const char *p, size_t len, const char *needle);
@@ -43,5 +48,77 @@ void ct_trim(const char **p, size_t *len);
 bool ct_parse_hex(const char **p, const char *end, uint64_t *ret, bool *masked);
 /* Parse decimal digits at *p into ret (saturating). */
 bool ct_parse_dec(const char **p, const char *end, unsigned long *ret);
+
+/* Bit i set when p[i] is a newline, for the n <= 64 bytes at p: lines are
+ * cut 64 bytes at a time (the scan of multiscan.c, ct_line_skip()).
+ * Inline: it runs once per 64 bytes of a big log. */
+static inline uint64_t ct_newline_mask(const char *p, size_t n)
+{
+	uint64_t m = 0;
+	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i nl = _mm_set1_epi8('\n');
+	if (n == 64) {
+		uint64_t w[4];
+		for (int k = 0; k < 4; k++)
+			w[k] = (uint16_t)_mm_movemask_epi8(_mm_cmpeq_epi8(
+				_mm_loadu_si128((const __m128i *)p + k), nl));
+		return w[0] | w[1] << 16 | w[2] << 32 | w[3] << 48;
+	}
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(p + i));
+		m |= (uint64_t)(uint16_t)_mm_movemask_epi8(
+			     _mm_cmpeq_epi8(v, nl)) << i;
+	}
+#endif
+	for (; i < n; i++)
+		m |= (uint64_t)(p[i] == '\n') << i;
+	return m;
+}
+
+/* Bits set in m (a popcount that asks for no CPU feature). */
+static inline unsigned ct_bit_count(uint64_t m)
+{
+	m -= (m >> 1) & 0x5555555555555555u;
+	m = (m & 0x3333333333333333u) + ((m >> 2) & 0x3333333333333333u);
+	m = (m + (m >> 4)) & 0x0f0f0f0f0f0f0f0fu;
+	return (unsigned)((m * 0x0101010101010101u) >> 56);
+}
+
+/* Move r on so that ct_line_next() returns line number next, counting
+ * the newlines before it 64 bytes at a time; to the end of the text if it
+ * has fewer lines.  A reader already past it stays. */
+void ct_line_skip(struct ct_line_reader *r, unsigned long number);
+
+/* Where some lines of a text start, noted on a pass over it, so that a
+ * later reader gets to a line without counting every newline from the
+ * text's start (ct_line_seek()): a mark every `every` lines, which
+ * doubles when the marks are full, so a log of any size costs this
+ * struct and no more. */
+enum { CT_LINE_MARKS = 256 };
+struct ct_line_marks {
+	unsigned long every;	/* lines from one mark to the next */
+	size_t count;
+	struct {
+		unsigned long number;
+		const char *p;
+	} at[CT_LINE_MARKS];
+};
+
+void ct_line_marks_init(struct ct_line_marks *lm);
+void ct_line_marks_keep(struct ct_line_marks *lm, unsigned long number,
+			const char *p);
+/* Line number starts at p: to be called for every line, in order. */
+static inline void ct_line_mark(struct ct_line_marks *lm,
+				unsigned long number, const char *p)
+{
+	if ((number & (lm->every - 1)) == 0)	/* every: a power of 2 */
+		ct_line_marks_keep(lm, number, p);
+}
+/* ct_line_skip() from the last mark of lm (may be NULL) before line
+ * number, when r has not reached it: r reads the text the marks were
+ * taken on. */
+void ct_line_seek(struct ct_line_reader *r, const struct ct_line_marks *lm,
+		  unsigned long number);
 
 #endif /* CT_SPAN_H */

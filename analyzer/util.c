@@ -295,6 +295,66 @@ bool ct_line_next(struct ct_line_reader *r, struct ct_line *ret)
 	return true;
 }
 
+void ct_line_skip(struct ct_line_reader *r, unsigned long number)
+{
+	while (r->number + 1 < number && r->pos < r->end) {
+		size_t n = r->end - r->pos < 64 ? (size_t)(r->end - r->pos)
+						: 64;
+		uint64_t m = ct_newline_mask(r->pos, n);
+		unsigned k = ct_bit_count(m);
+		if (r->number + 1 + k >= number) {
+			/* the newline that ends line number - 1 is here */
+			for (unsigned long i = r->number + 2; i < number; i++)
+				m &= m - 1;
+			r->pos += __builtin_ctzll(m) + 1;
+			r->number = number - 1;
+			return;
+		}
+		r->number += k;
+		r->pos += n;
+	}
+}
+
+void ct_line_marks_init(struct ct_line_marks *lm)
+{
+	lm->every = 4096;
+	lm->count = 0;
+}
+
+void ct_line_marks_keep(struct ct_line_marks *lm, unsigned long number,
+			const char *p)
+{
+	if (lm->count == CT_LINE_MARKS) {
+		/* full: keep every other mark, and mark half as often */
+		lm->every *= 2;
+		size_t kept = 0;
+		for (size_t i = 0; i < lm->count; i++)
+			if (lm->at[i].number % lm->every == 0)
+				lm->at[kept++] = lm->at[i];
+		lm->count = kept;
+		if (number % lm->every)
+			return;
+	}
+	lm->at[lm->count].number = number;
+	lm->at[lm->count].p = p;
+	lm->count++;
+}
+
+void ct_line_seek(struct ct_line_reader *r, const struct ct_line_marks *lm,
+		  unsigned long number)
+{
+	for (size_t i = lm ? lm->count : 0; i-- > 0;) {
+		if (lm->at[i].number > number)
+			continue;
+		if (lm->at[i].number > r->number + 1) {
+			r->pos = lm->at[i].p;
+			r->number = lm->at[i].number - 1;
+		}
+		break;
+	}
+	ct_line_skip(r, number);
+}
+
 /* ---- spans ---- */
 
 /* How common a byte is in logs and backtraces, 0 (rare) to 9 (space): the
@@ -393,8 +453,14 @@ bool ct_has_either(const char *p, size_t len, const char *a, const char *b)
 	if (na && nb && len >= longest + 15) {
 		const __m128i a0 = _mm_set1_epi8(a[0]), a1 = _mm_set1_epi8(a[na - 1]);
 		const __m128i b0 = _mm_set1_epi8(b[0]), b1 = _mm_set1_epi8(b[nb - 1]);
-		size_t i = 0;
-		for (; i + longest + 15 <= len; i += 16) {
+		/* the last 16 starts that fit are tested too, again if the
+		 * loop tested some: a yes-or-no search may look twice */
+		size_t last = len - longest - 15, i = 0;
+		for (bool tail = false; !tail; i += 16) {
+			if (i >= last) {
+				i = last;
+				tail = true;
+			}
 			__m128i x = _mm_loadu_si128((const __m128i *)(p + i));
 			__m128i ya = _mm_loadu_si128(
 				(const __m128i *)(p + i + na - 1));
@@ -414,8 +480,9 @@ bool ct_has_either(const char *p, size_t len, const char *a, const char *b)
 				mask &= mask - 1;
 			}
 		}
-		p += i;
-		len -= i;
+		/* the shorter needle may also start where the longer cannot */
+		p += last + 16;
+		len -= last + 16;
 	}
 #endif
 	return ct_memstr_picked(p, len, a, na, na ? na - 1 : 0) ||

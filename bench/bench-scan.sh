@@ -2,11 +2,12 @@
 # SPDX-License-Identifier: MIT
 # bench-scan.sh - how fast "crashtriage analyze --json" reads a large log,
 # next to ripgrep and GNU grep given the same literals in the same run:
-# the event catalogue's (analyzer/data/events.txt) and the vmkernel
-# extractor's markers (CT_VMKERNEL_MARKERS in analyzer/multiscan.h), the
-# strings crashtriage's one-pass scan looks for.  The peers count matching
-# lines (-c), so they read the whole file as crashtriage does (grep
-# writing to /dev/null would stop at its first match).
+# the event catalogue's (analyzer/data/events.txt) and the extractors'
+# markers (CT_VMKERNEL_MARKERS and CT_LINUX_MARKERS in
+# analyzer/multiscan.h), the strings crashtriage's scans look for.  The
+# peers count matching lines (-c), so they read the whole file as
+# crashtriage does (grep writing to /dev/null would stop at its first
+# match).
 #
 #   bench/bench-scan.sh [MEGABYTES...]       (default: 100 1024)
 #
@@ -26,8 +27,10 @@ ${CC:-cc} -O2 -o "$tmp/gen-log" "$here/gen-log.c"
 
 # the literals crashtriage scans for
 sed -n 's/^literal[ 	]*//p' "$src/analyzer/data/events.txt" >"$tmp/lits"
-sed -n '/define CT_VMKERNEL_MARKERS/,/}/p' "$src/analyzer/multiscan.h" |
-	grep -o '"[^"]*"' | tr -d '"' >>"$tmp/lits"
+for m in CT_VMKERNEL_MARKERS CT_LINUX_MARKERS; do
+	sed -n "/define $m/,/}/p" "$src/analyzer/multiscan.h" |
+		grep -o '"[^"]*"' | tr -d '"' >>"$tmp/lits"
+done
 sort -u -o "$tmp/lits" "$tmp/lits"
 echo "patterns: $(wc -l <"$tmp/lits") literals (the catalogue's and the markers'), each tool given all of them"
 have_rg=$(command -v rg || true)

@@ -166,77 +166,89 @@ static struct ct_error *scan_line(struct ct_case *c, const struct ct_text *t,
 	return NULL;
 }
 
-/* The scan's state between hits. */
-struct scan {
+/* A scan of a text's lines for catalogue events (extract.h). */
+struct ct_event_scan {
 	struct ct_case *c;
 	const struct ct_text *t;
 	enum ct_frame_family family;
 	pcre2_match_data *md;
-	const char *done;		/* lines before it are scanned */
-	unsigned long line_number;	/* of the line at done */
-	struct ct_error *err;
+	unsigned long full_at;	/* the line at which the case was full */
+	struct ct_error *err;	/* the first error, which ends the scan */
 };
 
-/* A literal ends at end: scan its line, unless an earlier hit did. */
-static bool on_hit(void *arg, unsigned id, size_t end)
-{
-	(void)id;	/* scan_line() tries every entry the line holds */
-	struct scan *s = arg;
-	const char *buf = s->t->buf, *stop = buf + s->t->len;
-	const char *hit = buf + end - 1;
-	if (hit < s->done)
-		return true;
-	const char *ls = hit;
-	while (ls > s->done && ls[-1] != '\n')
-		ls--;
-	const char *le = memchr(hit, '\n', (size_t)(stop - hit));
-	if (!le)
-		le = stop;
-	s->line_number += ct_count_byte(s->done, (size_t)(ls - s->done), '\n');
-	s->done = ls;
-	if (s->c->event_count >= CT_MAX_EVENTS) {
-		/* the case holds no more: say so, read no further */
-		s->err = ct_case_add_note(s->c, "'%s': the case holds its %d "
-					  "events; the rest from line %lu on "
-					  "was not scanned for events",
-					  s->t->path, CT_MAX_EVENTS,
-					  s->line_number);
-		return false;
-	}
-	size_t len = (size_t)(le - ls);
-	if (len && ls[len - 1] == '\r')
-		len--;
-	s->err = scan_line(s->c, s->t, ls, len, s->line_number, s->family,
-			   s->md);
-	if (le < stop) {
-		s->done = le + 1;
-		s->line_number++;
-	} else {
-		s->done = stop;
-	}
-	return !s->err;
-}
-
-struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
-				enum ct_frame_family family)
+struct ct_error *ct_event_scan_create(struct ct_case *c,
+				      const struct ct_text *t,
+				      enum ct_frame_family family,
+				      struct ct_event_scan **ret)
 {
 	pthread_once(&compiled_once, compile_all);
 	if (compiled.error)
 		return ct_error_create(CT_ERROR_INVALID_ARGUMENT, "%s",
 				       compiled.error);
-	pcre2_match_data *md = pcre2_match_data_create(64, NULL);
-	if (!md)
+	struct ct_event_scan *es = calloc(1, sizeof(*es));
+	if (!es)
 		return &ct_enomem;
-	struct scan s = {
-		.c = c, .t = t, .family = family, .md = md,
-		.done = t->buf, .line_number = 1,
-	};
-	struct ct_error *err = ct_multiscan(family_set(family), t->buf,
-					    t->len, on_hit, &s);
-	pcre2_match_data_free(md);
+	*es = (struct ct_event_scan){ .c = c, .t = t, .family = family };
+	es->md = pcre2_match_data_create(64, NULL);
+	if (!es->md) {
+		free(es);
+		return &ct_enomem;
+	}
+	*ret = es;
+	return NULL;
+}
+
+enum ct_scan_set ct_event_scan_set(const struct ct_event_scan *es)
+{
+	return family_set(es->family);
+}
+
+bool ct_event_scan_line(struct ct_event_scan *es,
+			const struct ct_scan_line *line)
+{
+	if (es->full_at || es->err)
+		return false;
+	if (es->c->event_count >= CT_MAX_EVENTS) {
+		es->full_at = line->number;	/* read no further */
+		return false;
+	}
+	es->err = scan_line(es->c, es->t, line->p, line->len, line->number,
+			    es->family, es->md);
+	return !es->err;
+}
+
+struct ct_error *ct_event_scan_finish(struct ct_event_scan *es)
+{
+	struct ct_error *err = es->err;
+	if (!err && es->full_at)
+		err = ct_case_add_note(es->c,
+				       "'%s': the case holds its %d "
+				       "events; the rest from line %lu on "
+				       "was not scanned for events",
+				       es->t->path, CT_MAX_EVENTS, es->full_at);
+	pcre2_match_data_free(es->md);
+	free(es);
+	return err;
+}
+
+static bool on_line(void *arg, const struct ct_scan_line *line)
+{
+	return ct_event_scan_line(arg, line);
+}
+
+struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
+				enum ct_frame_family family)
+{
+	struct ct_event_scan *es;
+	struct ct_error *err = ct_event_scan_create(c, t, family, &es);
+	if (err)
+		return err;
+	err = ct_multiscan_lines(ct_event_scan_set(es), t->buf, t->len, false,
+				 on_line, es);
+	struct ct_error *scan_err = ct_event_scan_finish(es);
 	if (err) {
-		ct_error_destroy(s.err);
+		ct_error_destroy(scan_err);
 		return err;
 	}
-	return s.err;
+	return scan_err;
 }

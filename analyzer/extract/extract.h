@@ -14,12 +14,16 @@
 
 #include "analyzer/crashtriage.h"
 #include "analyzer/frames.h"
+#include "analyzer/multiscan.h"
 
 /* One input's bytes as an extractor sees them. */
 struct ct_text {
 	const char *path; /* owned by the case's input list */
 	const char *buf;  /* may contain NULs; not NUL-terminated */
 	size_t len;
+	/* when set, the text's only extractor feeds its events to this scan
+	 * on its own pass (ct_event_scan_line): a vmkernel.log's */
+	struct ct_event_scan *events;
 };
 
 /* One input kind.  sniff() looks at the content only; extract() adds
@@ -72,6 +76,17 @@ struct ct_log_prefix {
  * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
 
+/* The message of a line whose prefix is the plain ESXi one,
+ * "2025-02-03T10:00:00.123Z cpu7:2097733)" (a 'T', milliseconds, 'Z', no
+ * opID), where ct_log_prefix_parse() finds it (no host, vmkernel), or
+ * NULL for any other line: a fast path for the millions of lines of a
+ * large vmkernel.log that a scan only counts. */
+const char *ct_log_plain_vmkernel(const char *p, const char *end);
+
+/* The same for a kernel log's "[  12.345678] ": the message after it and
+ * one blank, with no host, not vmkernel. */
+const char *ct_log_plain_dmesg(const char *p, const char *end);
+
 /* The end of a dmesg stamp "[  123.456789]" at p (after its ']'), or
  * NULL. */
 const char *ct_log_dmesg_stamp(const char *p, const char *end);
@@ -120,8 +135,28 @@ void ct_unwrapped_deinit(struct ct_unwrapped *u);
  * (data/events.txt): one pass over the whole text looks for the
  * catalogue's literals, then each candidate line is matched with its
  * regular expression, and the named captures become event fields.  The
- * catalogue entry says which families (esxi, linux, any) it applies to. */
+ * catalogue entry says which families (esxi, linux, any) it applies to.
+ * When the case holds CT_MAX_EVENTS, a note says from which line on the
+ * text was not scanned. */
 struct ct_error *ct_events_scan(struct ct_case *c, const struct ct_text *t,
 				enum ct_frame_family family);
+
+/* The same scan fed line by line, by an extractor whose own pass over t
+ * finds the lines (t->events): it hands over, in order, at least every
+ * line that a literal of ct_event_scan_set() lies in, so that a big log
+ * is read once.  ct_event_scan_line() returns false once it wants no
+ * more lines (the case is full, or an error it keeps);
+ * ct_event_scan_finish() adds the note and frees the scan, returning its
+ * error.  create fails as ct_events_scan() would (NO_MEMORY, a catalogue
+ * pattern that does not compile). */
+struct ct_event_scan;
+struct ct_error *ct_event_scan_create(struct ct_case *c,
+				      const struct ct_text *t,
+				      enum ct_frame_family family,
+				      struct ct_event_scan **ret);
+enum ct_scan_set ct_event_scan_set(const struct ct_event_scan *es);
+bool ct_event_scan_line(struct ct_event_scan *es,
+			const struct ct_scan_line *line);
+struct ct_error *ct_event_scan_finish(struct ct_event_scan *es);
 
 #endif /* CT_EXTRACT_H */

@@ -4,10 +4,12 @@
  * and syslog files, serial console captures, and oops texts pasted into
  * tickets and web pages with or without their log prefixes.
  *
- * The work is one pass over the lines.  Each line loses its prefixes
- * (ct_log_prefix_parse) and its message is classified by its first byte, so
- * the common uninteresting line costs a memchr, the prefix parse and one
- * switch.  What is read (../shared/kb-facts/FORMATS-AND-FACTS.md sections 3
+ * The work is one pass over the lines (multiscan.h), which also finds the
+ * few words searched for anywhere in a line (CT_LINUX_MARKERS).  Each line
+ * loses its prefixes (ct_log_prefix_parse) and its message is classified
+ * by its first byte; the common uninteresting line of a big log, a plain
+ * "[  12.345678] " and a message no reader knows, is only counted
+ * (plain_line()).  What is read (../shared/kb-facts/FORMATS-AND-FACTS.md sections 3
  * and 4):
  *
  *  - reports: every headline of section 3.1 opens a report.  The CPU line,
@@ -74,6 +76,7 @@
 #include "analyzer/case-internal.h"
 #include "analyzer/extract/extract.h"
 #include "analyzer/frames.h"
+#include "analyzer/multiscan.h"
 #include "analyzer/report.h"
 #include "analyzer/span.h"
 
@@ -776,6 +779,8 @@ struct lx_state {
 	bool arch_x86, arch_arm64;
 	unsigned long kernel_lines; /* lines with a dmesg or kernel: prefix */
 	unsigned long line;	/* number of the line being read */
+	struct ct_error *err;	/* what stopped the line pass */
+	struct ct_line_marks marks; /* where some lines start, for report.c */
 };
 
 static struct report *current(struct lx_state *s)
@@ -1681,11 +1686,13 @@ static bool pc_form_line(struct lx_state *s, const char *m, const char *end,
 /* A line that starts an arm stack dump without a "Call Trace:" header:
  * "[<c010c0f8>] (unwind_backtrace) from [<c0109b3c>] (show_stack+0x10/
  * 0x14)", "unwind_backtrace from show_stack+0x10/0x14", and "Backtrace:"
- * (frame pointer unwinder). */
-static bool arm_trace_start(const char *m, const char *end)
+ * (frame pointer unwinder).  marked: a marker may lie in the line. */
+static bool arm_trace_start(const char *m, const char *end, bool marked)
 {
 	if (starts(m, end, "Backtrace:"))
 		return true;
+	if (!marked)
+		return false;	/* " from " is a marker: not in this line */
 	const char *from = find(m, end, " from ");
 	if (!from || (*m != '[' && !is_name_start(*m)))
 		return false;
@@ -2241,8 +2248,83 @@ static struct ct_error *keyword_line(struct lx_state *s, struct report *r,
 	return &not_keyword;
 }
 
+/* Could classify(), keyword_line() or pc_form_line() know message m?
+ * Their first words, all in one switch: most lines of a big log start
+ * with none, and are then spared the three.  (Only the prefix of a word
+ * needs to be here: the functions check the rest.) */
+static bool may_be_keyword(const char *m, const char *end)
+{
+	switch (*m) {
+	case 'A':
+		return starts(m, end, "Allocated by task ");
+	case 'B':
+		return starts(m, end, "BUG: ");
+	case 'C':
+		return starts(m, end, "Call ") || starts(m, end, "CPU: ");
+	case 'D':
+		return starts(m, end, "DMI: ");
+	case 'E':
+		return starts(m, end, "EIP");
+	case 'F':
+		return starts(m, end, "Freed by task ");
+	case 'H':
+		return starts(m, end, "Hardware name: ");
+	case 'I':
+		return starts(m, end, "Internal error: ") ||
+		       starts(m, end, "INFO: ") || starts(m, end, "IP: ");
+	case 'K':
+		return starts(m, end, "Kernel ") || starts(m, end, "Krnl ");
+	case 'L':
+		return starts(m, end, "Linux version ") ||
+		       starts(m, end, "Last potentially ");
+	case 'M':
+		return starts(m, end, "Modules linked in:");
+	case 'N':
+		return starts(m, end, "NMI watchdog: ") ||
+		       starts(m, end, "Not tainted ") || starts(m, end, "NIP ");
+	case 'O':
+		return starts(m, end, "Oops: ");
+	case 'P':
+		return starts(m, end, "PC is at ");
+	case 'R':
+		return starts(m, end, "RIP: ");
+	case 'S':
+		return starts(m, end, "Second to last ");
+	case 'T':
+		return starts(m, end, "Tainted: ");
+	case 'U':
+		return starts(m, end, "UBSAN: ") || starts(m, end, "Unable ");
+	case 'W':
+		return starts(m, end, "WARNING: ") ||
+		       starts(m, end, "Watchdog ");
+	case '-':
+		return starts(m, end, "---");
+	case 'b':
+		return starts(m, end, "backtrace:");
+	case 'e':
+		return starts(m, end, "epc");
+	case 'g':
+		return starts(m, end, "general protection fault");
+	case 'i':
+		return starts(m, end, "invalid opcode: ");
+	case 'k':
+		return starts(m, end, "kernel BUG at ");
+	case 'l':
+		return starts(m, end, "list_");
+	case 'p':
+		return starts(m, end, "pc : ") || starts(m, end, "pstate: ");
+	case 'r':
+		return starts(m, end, "rcu: ");
+	case 'w':
+		return starts(m, end, "watchdog: ");
+	default:
+		return false;
+	}
+}
+
+/* A line; marked says a marker (CT_LINUX_MARKERS) may lie in it. */
 static struct ct_error *handle_line(struct lx_state *s, const char *lp,
-				    size_t len)
+				    size_t len, bool marked)
 {
 	struct ct_log_prefix pfx;
 	prefix_parse(lp, len, &pfx);
@@ -2268,18 +2350,20 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 	m = ct_skip_blanks(m, end);
 	if (m >= end)
 		return NULL;
-	const char *anchor;
-	enum headline hl = classify(m, end, &anchor);
-	if (hl != HL_NONE)
-		return headline(s, hl, anchor, end, &pfx);
 	struct report *r = current(s);
-	err = keyword_line(s, r, m, end);
-	if (err != &not_keyword)
-		return err;
-	err = NULL;
-	if (pc_form_line(s, m, end, &err))
-		return err;
-	if (s->trace == TRACE_NONE && arm_trace_start(m, end)) {
+	if (may_be_keyword(m, end)) {
+		const char *anchor;
+		enum headline hl = classify(m, end, &anchor);
+		if (hl != HL_NONE)
+			return headline(s, hl, anchor, end, &pfx);
+		err = keyword_line(s, r, m, end);
+		if (err != &not_keyword)
+			return err;
+		err = NULL;
+		if (pc_form_line(s, m, end, &err))
+			return err;
+	}
+	if (s->trace == TRACE_NONE && arm_trace_start(m, end, marked)) {
 		err = call_trace(s);
 		if (err || starts(m, end, "Backtrace:"))
 			return err;
@@ -2291,7 +2375,8 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 		}
 		return trace_line(s, m, end);
 	}
-	if (ct_is_lower(*m) && driver_prefix(m, end))
+	/* driver_line() looks for markers */
+	if (marked && ct_is_lower(*m) && driver_prefix(m, end))
 		return driver_line(s, m, end, &pfx);
 	return NULL;
 }
@@ -2415,8 +2500,9 @@ static struct ct_error *set_crash(struct lx_state *s)
 			lines[i] = s->reports[i].line;
 	}
 	struct ct_linux_report typed;
-	struct ct_error *err = ct_linux_report_classify(
-		s->c, s->t, s->first_bt, lines, s->report_count, &typed);
+	struct ct_error *err = ct_linux_report_classify(s->c, s->t, s->first_bt,
+							lines, s->report_count,
+							&s->marks, &typed);
 	free(lines);
 	if (err)
 		return err;
@@ -2488,6 +2574,44 @@ static struct ct_error *finish(struct lx_state *s)
 	return err;
 }
 
+/* The common line of a big kernel log, "[  12.345678] usb 1-1: new
+ * device", when no marker lies in it, no trace or hang dump is being
+ * read, and its message is none that handle_line() acts on: it is only
+ * counted, as handle_line() would count it, without being parsed.
+ * prefix_parse() also reads a second stamp or "kernel:" at the start of
+ * the message (a " kernel: " further on is a marker), and blanks are
+ * skipped: those go the long way. */
+static bool plain_line(struct lx_state *s, const struct ct_scan_line *line)
+{
+	const char *lp = line->p, *le = lp + line->len;
+	if (line->hit || s->hang.active || s->trace != TRACE_NONE)
+		return false;
+	const char *m = ct_log_plain_dmesg(lp, le);
+	unsigned char c = m && m < le ? (unsigned char)*m : 0;
+	if (c <= ' ' || c >= 0x7f || c == '[' || starts(m, le, "kernel:") ||
+	    may_be_keyword(m, le) || arm_trace_start(m, le, false))
+		return false;
+	struct ct_log_prefix pfx = {
+		.timestamp = lp,
+		.timestamp_len = (size_t)(m - 1 - lp),
+	};
+	if (dmesg_stamped(&pfx))
+		s->kernel_lines++;
+	return true;
+}
+
+static bool on_line(void *arg, const struct ct_scan_line *line)
+{
+	struct lx_state *s = arg;
+	s->line = line->number;
+	ct_line_mark(&s->marks, line->number, line->p);
+	if (plain_line(s, line))
+		return true;
+	s->err = handle_line(s, line->p, line->len, line->hit);
+	return !s->err;
+}
+
+/* One pass over the lines (multiscan.h), which finds the markers too. */
 static struct ct_error *linux_extract(struct ct_case *c,
 				      const struct ct_text *t)
 {
@@ -2499,14 +2623,11 @@ static struct ct_error *linux_extract(struct ct_case *c,
 	s->cur = NONE;
 	s->aux_bt = NONE;
 	s->first_bt = c->backtrace_count;
-	struct ct_error *err = NULL;
-	struct ct_line_reader lr;
-	struct ct_line line;
-	ct_line_reader_init(&lr, t->buf, t->len);
-	while (!err && ct_line_next(&lr, &line)) {
-		s->line = line.number;
-		err = handle_line(s, line.p, line.len);
-	}
+	ct_line_marks_init(&s->marks);
+	struct ct_error *err = ct_multiscan_lines(CT_SCAN_LINUX, t->buf, t->len,
+						  true, on_line, s);
+	if (!err)
+		err = s->err;
 	if (!err)
 		err = finish(s);
 	if (s->hang.active) {
@@ -2538,7 +2659,8 @@ static bool arch_sniff_line(const char *m, const char *end)
 	else if (starts(m, end, "EIP is at "))
 		body = m + 10;
 	else
-		return !starts(m, end, "Backtrace:") && arm_trace_start(m, end);
+		return !starts(m, end, "Backtrace:") &&
+		       arm_trace_start(m, end, true);
 	/* "PC is at home" is no frame: an offset or an address is */
 	struct ct_frame f;
 	if (pc_frame(body, end, &f) <= 0)

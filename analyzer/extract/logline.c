@@ -727,6 +727,72 @@ after_stamp:
 	r->message_len = (size_t)(end - p);
 }
 
+/* 8 bytes at p as a word, whatever the byte order: masks are loaded so
+ * too. */
+static uint64_t word_at(const void *p)
+{
+	uint64_t w;
+	memcpy(&w, p, sizeof(w));
+	return w;
+}
+
+const char *ct_log_plain_vmkernel(const char *p, const char *end)
+{
+	/* "2025-02-03T10:00:00.123Z cpu", checked 8 bytes at a time: the
+	 * digit lanes for a digit ('0' to '9': high nibble 3, low nibble
+	 * plus 6 below 16), the others for their byte */
+	static const char shape[32] = "0000-00-00T00:00:00.000Z cpu";
+	static const unsigned char digit[32] = {
+		0xff, 0xff, 0xff, 0xff, 0, 0xff, 0xff, 0, 0xff, 0xff, 0,
+		0xff, 0xff, 0, 0xff, 0xff, 0, 0xff, 0xff, 0, 0xff, 0xff, 0xff,
+	};
+	static const unsigned char literal[32] = {
+		0, 0, 0, 0, 0xff, 0, 0, 0xff, 0, 0, 0xff, 0, 0, 0xff, 0, 0,
+		0xff, 0, 0, 0xff, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0xff,
+	};
+	const uint64_t hi = 0xf0f0f0f0f0f0f0f0u, lo = 0x0f0f0f0f0f0f0f0fu;
+	if (end - p < 32)
+		return NULL;
+	uint64_t bad = 0;
+	for (int i = 0; i < 32; i += 8) {
+		uint64_t x = word_at(p + i), d = word_at(digit + i);
+		bad |= ((x ^ word_at(shape + i)) & word_at(literal + i)) |
+		       (((x & hi) ^ 0x3030303030303030u) & d) |
+		       (((x & lo) + 0x0606060606060606u) & 0x1010101010101010u &
+			d);
+	}
+	if (bad)
+		return NULL;
+	/* "N:W)" as esxi_cpu_world() reads it, without an opID */
+	const char *q = p + 28, *d = q;
+	while (q < end && ct_is_digit(*q))
+		q++;
+	if (q == d || q >= end || *q != ':')
+		return NULL;
+	d = ++q;
+	while (q < end && ct_is_digit(*q))
+		q++;
+	if (q == d || q >= end || *q != ')')
+		return NULL;
+	q++;
+	/* skip_ansi() would move on */
+	return end - q >= 2 && q[0] == 0x1b && q[1] == '[' ? NULL : q;
+}
+
+const char *ct_log_plain_dmesg(const char *p, const char *end)
+{
+	/* no other stamp parse_prefix() knows starts like a dmesg stamp */
+	const char *q = ct_log_dmesg_stamp(p, end);
+	if (!q || q >= end || *q != ' ')
+		return NULL;	/* printk_caller() may follow */
+	q++;
+	/* esxi_cpu_world() and skip_ansi() would read on */
+	if ((end - q >= 3 && memcmp(q, "cpu", 3) == 0) ||
+	    (end - q >= 2 && q[0] == 0x1b && q[1] == '['))
+		return NULL;
+	return q;
+}
+
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *r)
 {
 	parse_prefix(p, len, r, false);

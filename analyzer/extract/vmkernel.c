@@ -27,10 +27,13 @@
  * Events (i40en MDD, dvfilter restore, ...) come from the shared catalogue,
  * which analyze_text() runs over every text; this file adds none itself.
  *
- * The work is one pass over the lines.  The common line costs a memchr, a
- * prefix parse and a switch on the first byte of its message; the rare
- * markers ("BlueScreen", "VMware ESX") are found by memmem over the whole
- * text and handled when the line pass reaches them.
+ * The work is one pass over the lines (multiscan.h), which also finds the
+ * rare markers ("BlueScreen", "VMware ESX") wherever they are, and the
+ * text's events when it is only a vmkernel.log (t->events): a line costs a
+ * prefix parse and a switch on the first byte of its message, the markers
+ * are looked for only on the lines that hold one, and the common line of
+ * a big log, a plain prefix and a message nothing acts on, is only
+ * counted (plain_line()).
  *
  * Which backtrace crashed: the first block of frame lines after the first
  * panic marker of the text (a later block from "Saved backtrace" or "pcpu N
@@ -51,6 +54,7 @@
  * the title reads "TYPE in GUILTY"; a crashing block of nothing but panic
  * plumbing names no frame, and the title is the type (or the message).
  */
+#include <assert.h>
 #include <stdio.h>
 
 #include "analyzer/internal.h"
@@ -707,6 +711,8 @@ struct vmk_state {
 	unsigned long segment;		/* number of the segment being read */
 	unsigned long last_frame_segment; /* segment of the last frame */
 	unsigned long line;		/* number of the line being read */
+	struct ct_error *err;		/* what stopped the line pass */
+	bool events_done;		/* t->events wants no more lines */
 };
 
 static struct ct_error *add_fact(struct vmk_state *s, const char *key,
@@ -1245,6 +1251,37 @@ static struct ct_error *driver_version(struct vmk_state *s, const char *p,
 	return add_fact(s, key, value, line);
 }
 
+/* Could message() do anything with [m, me)?  Its first words say: a
+ * frame line, a listing frame, or a word of its switch.  Cheap, so that a
+ * line whose message says nothing need not be parsed (plain_line()). */
+static bool message_may_act(const char *m, const char *me)
+{
+	switch (*m) {
+	case '0':
+	case 'p':
+		return starts(m, me, "0x") || starts(m, me, "pcpu ");
+	case '#':
+	case '*':
+	case '[':
+	case '\\':
+		return true;
+	case 'W':
+		return starts(m, me, "WARNING: at ");
+	case 'P':
+		return starts(m, me, "Panic") || starts(m, me, "PCPU ");
+	case 'S':
+		return starts(m, me, "Saved backtrace");
+	case 'C':
+		return starts(m, me, "Code start: ");
+	case 'B':
+		return starts(m, me, "Backtrace for ");
+	case 'E':
+		return starts(m, me, "EXCVEC");
+	default:
+		return false;
+	}
+}
+
 /* One message (after the log prefix and blanks), at least one byte. */
 static struct ct_error *message(struct vmk_state *s,
 				const struct ct_log_prefix *pre,
@@ -1252,6 +1289,8 @@ static struct ct_error *message(struct vmk_state *s,
 				unsigned long line, bool last_line)
 {
 	struct frame_line fl;
+	if (!message_may_act(m, me))
+		return NULL;
 	/* frame lines: "0xFP:[...", "pcpu N ...: 0x...", masked "####:[...",
 	 * bare "[0xIP]Func@module" and markdown's "\\[0xIP\\]" */
 	if ((starts(m, me, "0x") || starts(m, me, "pcpu ") || *m == '#' ||
@@ -1331,6 +1370,15 @@ static struct ct_error *message(struct vmk_state *s,
 	return NULL;
 }
 
+/* Might message [m, end) hold another record, for next_record() to cut
+ * out?  Most lines hold neither "cpu" nor "[0x" after their prefix: one
+ * pass says so. */
+static bool may_hold_records(const char *m, const char *end)
+{
+	return m + 1 < end &&
+	       ct_has_either(m + 1, (size_t)(end - m - 1), "cpu", "[0x");
+}
+
 /* Where a record that a paste ran into the previous one starts, after p
  * and before end: a "[stamp ]cpuN:W)" prefix, or a frame "0xFP:[0xIP]"
  * (" : [", ":\\[") that no prefix or label leads.  end if none.
@@ -1343,9 +1391,7 @@ static const char *next_record(const char *p, const char *end,
 	/* the segment's own prefix is not a record of its own */
 	prefix_parse(p, (size_t)(end - p), own);
 	p = ct_skip_blanks(own->message, end);
-	/* most lines hold neither: one pass says so */
-	if (p + 1 >= end || !ct_has_either(p + 1, (size_t)(end - p - 1),
-					   "cpu", "[0x"))
+	if (!may_hold_records(p, end))
 		return end;
 	for (const char *q = p + 1; q < best && (q = find(q, best, "cpu"));
 	     q += 3) {
@@ -1399,62 +1445,11 @@ static const char *next_record(const char *p, const char *end,
 }
 
 /* One segment of a line: a whole line, or one record of a flattened
- * paste.  last says it ends the text without a newline. */
-/* Where the rare markers the line loop handles occur: one pass over the
- * whole text finds them all (multiscan.h), instead of a search per line.
- * Past MARKS_KEPT occurrences of one, the rest are searched for. */
-enum { MARKS_KEPT = 1 << 16 };
-
-struct marks {
-	const char *buf, *end;
-	struct {
-		size_t *at;		/* offsets of the first count */
-		size_t count, cap, next; /* next: first not passed yet */
-		bool more;		/* some were not kept */
-	} m[CT_VMKERNEL_MARKER_COUNT];
-};
-
-static const char *const marker_text[] = CT_VMKERNEL_MARKERS;
-
-static bool keep_mark(void *arg, unsigned id, size_t end)
-{
-	struct marks *k = arg;
-	if (id >= CT_VMKERNEL_MARKER_COUNT)
-		return true;
-	size_t len = strlen(marker_text[id]);
-	if (end < len)
-		return true;
-	if (k->m[id].more || k->m[id].count >= MARKS_KEPT ||
-	    !ct_grow((void **)&k->m[id].at, &k->m[id].cap,
-		     k->m[id].count + 1, sizeof(size_t)))
-		k->m[id].more = true;	/* searched for when needed */
-	else
-		k->m[id].at[k->m[id].count++] = end - len;
-	return true;
-}
-
-/* The first occurrence of marker id at or after from, or NULL. */
-static const char *mark_from(struct marks *k, unsigned id, const char *from)
-{
-	size_t off = (size_t)(from - k->buf);
-	while (k->m[id].next < k->m[id].count &&
-	       k->m[id].at[k->m[id].next] < off)
-		k->m[id].next++;
-	if (k->m[id].next < k->m[id].count)
-		return k->buf + k->m[id].at[k->m[id].next];
-	if (!k->m[id].more)
-		return NULL;
-	if (k->m[id].count && off <= k->m[id].at[k->m[id].count - 1])
-		off = k->m[id].at[k->m[id].count - 1] + 1;
-	return find(k->buf + off, k->end, marker_text[id]);
-}
-
+ * paste.  last says it ends the text without a newline, marked that a
+ * marker lies in its line. */
 static struct ct_error *segment(struct vmk_state *s, const char *lp,
-				const char *le, unsigned long number,
-				bool last, const struct ct_log_prefix *parsed,
-				struct marks *marks, const char **next_bs,
-				const char **next_banner,
-				const char *next_dv[2])
+				const char *le, unsigned long number, bool last,
+				bool marked, const struct ct_log_prefix *parsed)
 {
 	struct ct_log_prefix pre;
 	struct ct_error *err = NULL;
@@ -1491,71 +1486,96 @@ static struct ct_error *segment(struct vmk_state *s, const char *lp,
 		if (rest)
 			s->last_frame_segment = s->segment;
 	}
-	/* rare markers found by memmem, handled on their line: a per-line
-	 * search would cost more than the rest of the scan */
-	for (int k = 0; k < 2; k++) {
-		if (!next_dv[k] || next_dv[k] >= le)
-			continue;
-		if (!err && next_dv[k] >= lp && m < me && ct_is_lower(*m))
+	if (!marked)
+		return err;
+	/* the rare markers (CT_VMKERNEL_MARKERS), wherever they are in the
+	 * segment; none spans two (a record starts at a stamp's digit, 'Y'
+	 * or '<', at "cpu" or at "0x": no marker holds one) */
+	static const char *const versions[] = { "river - version ",
+						"river version " };
+	for (size_t k = 0; k < CT_ARRAY_SIZE(versions); k++)
+		if (!err && m < me && ct_is_lower(*m) &&
+		    find(lp, le, versions[k]))
 			err = driver_version(s, m, me, number);
-		next_dv[k] = mark_from(marks, 2 + (unsigned)k, le);
-	}
-	if (*next_bs && *next_bs < le) {
-		if (!err && *next_bs >= lp)
-			err = bluescreen_line(s, &pre, *next_bs, le, number);
-		*next_bs = mark_from(marks, 0, le);
-	}
-	while (!err && *next_banner && *next_banner < le) {
-		if (*next_banner >= lp && banner_at(*next_banner, le))
-			err = banner(s, &pre, lp, *next_banner, le, number);
-		*next_banner = mark_from(marks, 1, *next_banner + 10);
+	const char *bs = err ? NULL : find(lp, le, "BlueScreen:");
+	if (bs)
+		err = bluescreen_line(s, &pre, bs, le, number);
+	for (const char *b = lp; !err && (b = find(b, le, "VMware ESX"));
+	     b += 10)
+		if (banner_at(b, le))
+			err = banner(s, &pre, lp, b, le, number);
+	return err;
+}
+
+/* A line, cut into its records when a paste ran them together. */
+static struct ct_error *read_line(struct vmk_state *s,
+				  const struct ct_scan_line *line)
+{
+	const char *lp = line->p, *le = line->p + line->len;
+	struct ct_error *err = NULL;
+	s->line = line->number;
+	for (unsigned segments = 0; !err; segments++) {
+		const char *se = le;
+		struct ct_log_prefix own;
+		bool parsed = false;
+		if (le - lp > SPLIT_MIN && segments < MAX_SEGMENTS) {
+			se = next_record(lp, le, &own);
+			parsed = se == le;
+		}
+		err = segment(s, lp, se, line->number, line->last && se == le,
+			      line->hit, parsed ? &own : NULL);
+		if (se >= le)
+			break;
+		lp = se;
 	}
 	return err;
 }
 
-/* Walk the lines once; a long line is first cut into its records. */
+/* The common line of a large log, "2025-02-03T10:00:00.123Z
+ * cpu7:2097733)ScsiDeviceIO: ...", when no marker lies in it and its
+ * message is none that message() acts on: segment() would only count it,
+ * so it is counted so, without being parsed.  segment() also skips
+ * blanks and escapes at the start of a message, reads a masked
+ * "cpu#:#)" there as a prefix, keeps a block open for "@" and "stack:"
+ * (the rest of a frame line split in two), and next_record() cuts other
+ * records out of a long line: those go the long way. */
+static bool plain_line(struct vmk_state *s, const char *lp, const char *le)
+{
+	const char *m = ct_log_plain_vmkernel(lp, le);
+	unsigned char c = m && m < le ? (unsigned char)*m : 0;
+	if (c <= ' ' || c >= 0x7f || c == '^' || c == 'c' || c == '@' ||
+	    starts(m, le, "stack:") || message_may_act(m, le) ||
+	    (le - lp > SPLIT_MIN && may_hold_records(m, le)))
+		return false;
+	s->segment++;
+	s->saw_vmkernel = true;
+	s->text_lines++;
+	s->in_block = false;
+	return true;
+}
+
+static bool on_line(void *arg, const struct ct_scan_line *line)
+{
+	struct vmk_state *s = arg;
+	if (line->hit && s->t->events && !s->events_done)
+		s->events_done = !ct_event_scan_line(s->t->events, line);
+	if (!line->hit && plain_line(s, line->p, line->p + line->len))
+		return true;
+	s->err = read_line(s, line);
+	return !s->err;
+}
+
+/* Walk the lines once, parsing only those that may matter; the text's
+ * events on the same pass when analyze_text() asks (t->events).  A line
+ * an event literal hits is read in full too: that costs nothing worth a
+ * second pass. */
 static struct ct_error *scan(struct vmk_state *s)
 {
-	const struct ct_text *t = s->t;
-	const char *end = t->buf + t->len;
-	struct marks marks = { .buf = t->buf, .end = end };
-	struct ct_error *err = ct_multiscan(CT_SCAN_VMKERNEL_MARKERS, t->buf,
-					    t->len, keep_mark, &marks);
-	if (err)
-		goto out;	/* nothing was read: the extractor says why */
-	const char *next_bs = mark_from(&marks, 0, t->buf);
-	const char *next_banner = mark_from(&marks, 1, t->buf);
-	const char *next_dv[2] = { mark_from(&marks, 2, t->buf),
-				   mark_from(&marks, 3, t->buf) };
-	struct ct_line_reader r;
-	struct ct_line line;
-	ct_line_reader_init(&r, t->buf, t->len);
-	while (!err && ct_line_next(&r, &line)) {
-		const char *lp = line.p, *le = line.p + line.len;
-		bool last = r.pos >= end && end[-1] != '\n';
-		s->line = line.number;
-		unsigned segments = 0;
-		while (!err) {
-			const char *se = le;
-			struct ct_log_prefix own;
-			bool parsed = false;
-			if (le - lp > SPLIT_MIN && segments < MAX_SEGMENTS) {
-				se = next_record(lp, le, &own);
-				parsed = se == le;
-			}
-			segments++;
-			err = segment(s, lp, se, line.number, last && se == le,
-				      parsed ? &own : NULL, &marks, &next_bs,
-				      &next_banner, next_dv);
-			if (se >= le)
-				break;
-			lp = se;
-		}
-	}
-out:
-	for (int k = 0; k < CT_VMKERNEL_MARKER_COUNT; k++)
-		free(marks.m[k].at);
-	return err;
+	assert(!s->t->events ||
+	       ct_event_scan_set(s->t->events) == CT_SCAN_EVENTS_ESXI);
+	struct ct_error *err = ct_multiscan_lines(CT_SCAN_VMKERNEL, s->t->buf,
+						  s->t->len, true, on_line, s);
+	return err ? err : s->err;
 }
 
 /* "2097460:HELPER_UPLIN" -> "2097460". */
@@ -1849,8 +1869,8 @@ static struct ct_error *vmkernel_extract(struct ct_case *c,
 	if (!err && (s->saw_vmkernel || s->panic.seen ||
 		     s->scratch->backtrace_count))
 		err = add_fact(s, "product", "esxi", 0);
-	/* events: analyze_text() runs ct_events_scan() once per text, with
-	 * the ESXi family when this is the only kind of the text */
+	/* events: analyze_text() runs ct_events_scan() once per text, or,
+	 * when this is the only kind of the text, scan() feeds t->events */
 out:
 	ct_case_destroy(s->scratch);
 	free(s->panic.message);

@@ -1128,6 +1128,30 @@ static void test_events_seed000(void **state)
 	free(text);
 }
 
+/* A vmkernel.log's events are scanned on the extractor's own pass: past
+ * the case's cap the scan stops and says from which line on, after the
+ * extractor's own notes, as a scan after the extractor would. */
+static void test_events_cap_one_pass(void **state)
+{
+	(void)state;
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_puts(&sb,
+		"2024-09-12T03:44:11.203Z cpu61:2099320)WARNING: Heartbeat: 827: PCPU 47 didn't have a heartbeat for 8 seconds; *may* be locked up.\n"
+		"2024-09-12T03:44:11.204Z cpu47:2099111)0x453bb891bda8:[0x42000a512369]Timer_GetCycles@vmkernel#nover+0x2 stack: 0x0\n");
+	for (int i = 0; i < CT_MAX_EVENTS + 5; i++)
+		ct_strbuf_puts(&sb, "2024-09-12T03:44:12.940Z cpu2:2097700)i40en: i40en_HandleMddEvent:6829: Malicious Driver Detection event 0x02 on TX queue 0 PF number 0x01 VF number 0x00\n");
+	assert_false(sb.failed);
+	struct ct_case *c = analyze_n(sb.buf, sb.len);
+	assert_true(is_vmkernel(c));
+	assert_int_equal(c->event_count, CT_MAX_EVENTS);
+	assert_true(c->note_count >= 2);
+	assert_non_null(strstr(c->notes[0], "outside a panic"));
+	assert_non_null(strstr(c->notes[1], "holds its 100000 events; the "
+				"rest from line 100003 on"));
+	ct_case_destroy(c);
+	ct_strbuf_deinit(&sb);
+}
+
 static void test_events_dvfilter(void **state)
 {
 	(void)state;
@@ -1317,6 +1341,7 @@ int main(void)
 		cmocka_unit_test(test_panic_details),
 		cmocka_unit_test(test_banner_facts),
 		cmocka_unit_test(test_host_and_driver_facts),
+		cmocka_unit_test(test_events_cap_one_pass),
 		cmocka_unit_test(test_saved_not_crashing),
 		cmocka_unit_test(test_saved_vs_current),
 		cmocka_unit_test(test_saved_takes_over_plumbing),

@@ -45,6 +45,80 @@ static void expect_prefix(const char *line, const char *message,
 	assert_int_equal(r.kernel_tag, kernel_tag);
 }
 
+typedef const char *plain_fn(const char *p, const char *end);
+
+/* Where plain, a fast path for one form of prefix, finds a message,
+ * ct_log_prefix_parse() finds that one, with no host: true when it found
+ * one. */
+static bool plain_agrees(plain_fn *plain, const char *line, size_t len)
+{
+	const char *m = plain(line, line + len);
+	if (!m)
+		return false;
+	struct ct_log_prefix r;
+	ct_log_prefix_parse(line, len, &r);
+	assert_int_equal(r.vmkernel, plain == ct_log_plain_vmkernel);
+	assert_null(r.host);
+	assert_false(r.kernel_tag);
+	assert_ptr_equal(r.timestamp, line);
+	assert_ptr_equal(r.message, m);
+	return true;
+}
+
+/* plain on line, on its near misses, and on every one-byte change of it
+ * (whole and cut after the change). */
+static void check_plain(plain_fn *plain, const char *line,
+			const char *message, const char *const *not_plain,
+			size_t n)
+{
+	size_t len = strlen(line);
+	assert_true(plain_agrees(plain, line, len));
+	assert_string_equal(plain(line, line + len), message);
+	for (size_t i = 0; i < n; i++)
+		assert_false(plain_agrees(plain, not_plain[i],
+					  strlen(not_plain[i])));
+	static const char swaps[] = "0a9:. -TZ)c\x1b[]<>\n#";
+	char copy[128];
+	assert_true(len < sizeof(copy));
+	for (size_t at = 0; at < len; at++)
+		for (size_t k = 0; k < sizeof(swaps) - 1; k++) {
+			memcpy(copy, line, len);
+			copy[at] = swaps[k];
+			plain_agrees(plain, copy, len);
+			plain_agrees(plain, copy, at + 1);
+		}
+}
+
+/* The fast paths for the plain lines of big logs. */
+static void test_plain_prefixes(void **state)
+{
+	(void)state;
+	static const char *const not_vmkernel[] = {
+		"2025-02-03T10:00:00.123Z cpu17:2097733 opID=1)x",
+		"2025-02-03T10:00:00Z cpu17:2097733)ScsiDeviceIO: 4176 ab",
+		"2025-02-03 10:00:00.123Z cpu17:2097733)ScsiDeviceIO: 4176",
+		"2025-02-03T10:00:00.123Z cpu17:2097733)\x1b[1mBlueScreen x",
+		"2025-02-03T10:00:00.123Z host vmkernel: cpu17:2097733)x",
+		"2025-02-03T10:00:00.123Z cpu17:)ScsiDeviceIO: 4176 abcd",
+	};
+	static const char vmkernel[] =
+		"2025-02-03T10:00:00.123Z cpu17:2097733)ScsiDeviceIO: 4176";
+	check_plain(ct_log_plain_vmkernel, vmkernel, "ScsiDeviceIO: 4176",
+		    not_vmkernel, CT_ARRAY_SIZE(not_vmkernel));
+	/* an empty message */
+	assert_true(plain_agrees(ct_log_plain_vmkernel, vmkernel, 39));
+	static const char *const not_dmesg[] = {
+		"[   12.345678][    T1] usb 1-1: new device",
+		"[   12.345678] cpu3:2097)x",
+		"[   12.345678] \x1b[1mBUG: x",
+		"<4>[   12.345678] usb 1-1: new device",
+		"[12:34:56.789] usb 1-1: new device",
+		"[2024-01-02 03:04:05] usb 1-1: new device",
+	};
+	check_plain(ct_log_plain_dmesg, "[   12.345678] usb 1-1: new device",
+		    "usb 1-1: new device", not_dmesg, CT_ARRAY_SIZE(not_dmesg));
+}
+
 static void test_syslog(void **state)
 {
 	(void)state;
@@ -422,6 +496,7 @@ static void test_unwrap_empty(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_plain_prefixes),
 		cmocka_unit_test(test_syslog),
 		cmocka_unit_test(test_syslog_localized),
 		cmocka_unit_test(test_syslog_iso),

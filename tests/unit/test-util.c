@@ -81,6 +81,76 @@ static void test_lines(void **state)
 	assert_false(ct_line_next(&r, &l));
 }
 
+/* ct_line_skip() lands where ct_line_next() line by line would, from
+ * any line to any later one, in texts with lines short and long. */
+static void test_line_skip(void **state)
+{
+	(void)state;
+	static char buf[6000];
+	for (unsigned seed = 1; seed < 6; seed++) {
+		size_t len = 0;
+		unsigned r = seed;
+		while (len < sizeof(buf)) {
+			r = r * 1103515245u + 12345u;
+			buf[len++] = (r >> 16) % (seed * 7) == 0 ? '\n' : 'x';
+		}
+		struct ct_line_reader all;
+		static struct ct_line want[6001];
+		size_t n = 0;
+		ct_line_reader_init(&all, buf, len);
+		while (ct_line_next(&all, &want[n + 1]))
+			n++;
+		for (size_t from = 0; from <= n; from += 1 + from / 3)
+			for (size_t to = from + 1; to <= n + 2; to += 1 + to / 5) {
+				struct ct_line_reader lr;
+				struct ct_line got;
+				ct_line_reader_init(&lr, buf, len);
+				for (size_t i = 0; i < from; i++)
+					assert_true(ct_line_next(&lr, &got));
+				ct_line_skip(&lr, to);
+				if (to > n) {
+					assert_false(ct_line_next(&lr, &got));
+					continue;
+				}
+				assert_true(ct_line_next(&lr, &got));
+				assert_int_equal(got.number, to);
+				assert_ptr_equal(got.p, want[to].p);
+			}
+	}
+}
+
+/* ct_line_seek() from the marks of a pass: to any line from any line
+ * before it, past the marks' first doubling (two million lines). */
+static void test_line_seek(void **state)
+{
+	(void)state;
+	enum { LINES = 2000000 };
+	char *buf = malloc(2 * LINES);
+	assert_non_null(buf);
+	for (size_t i = 0; i < LINES; i++)
+		memcpy(buf + 2 * i, "x\n", 2);
+	struct ct_line_marks *lm = malloc(sizeof(*lm));
+	assert_non_null(lm);
+	ct_line_marks_init(lm);
+	for (unsigned long n = 1; n <= LINES; n++)
+		ct_line_mark(lm, n, buf + 2 * (n - 1));
+	assert_true(lm->count <= CT_LINE_MARKS);
+	assert_true(lm->every > 4096);
+	for (unsigned long from = 0; from < LINES; from += 77777)
+		for (unsigned long to = from + 1; to <= LINES; to += 99991) {
+			struct ct_line_reader lr;
+			struct ct_line got;
+			ct_line_reader_init(&lr, buf, 2 * LINES);
+			ct_line_skip(&lr, from + 1);
+			ct_line_seek(&lr, lm, to);
+			assert_true(ct_line_next(&lr, &got));
+			assert_int_equal(got.number, to);
+			assert_ptr_equal(got.p, buf + 2 * (to - 1));
+		}
+	free(lm);
+	free(buf);
+}
+
 static void test_hex(void **state)
 {
 	(void)state;
@@ -212,10 +282,6 @@ static void test_memstr_long(void **state)
 		size_t len = piecewise_text(buf, sizeof(buf), seed, needles,
 					    CT_ARRAY_SIZE(needles));
 		for (size_t cut = 0; cut <= len; cut += 1 + cut / 8) {
-			size_t lines = 0;
-			for (size_t i = 0; i < cut; i++)
-				lines += buf[i] == '\n';
-			assert_int_equal(ct_count_byte(buf, cut, '\n'), lines);
 			for (size_t j = 0; j < CT_ARRAY_SIZE(needles); j++) {
 				const char *a = needles[j];
 				const char *b = needles[(j + 3) %
@@ -232,71 +298,124 @@ static void test_memstr_long(void **state)
 	}
 }
 
-struct hits {
-	size_t count;
-	size_t last_end;
-	bool ordered;
-	size_t stop_after;
-	size_t at[4096];
-	unsigned id[4096];
+/* What ct_multiscan_lines() handed over so far, against ct_line_next()
+ * and a naive search for the literals of CT_SCAN_VMKERNEL. */
+struct seen {
+	const char *buf;
+	size_t len;
+	struct ct_line_reader r;
+	bool every_line;
+	size_t lines, stop_after;
 };
 
-static bool record_hit(void *arg, unsigned id, size_t end)
+/* Does a literal of CT_SCAN_VMKERNEL lie in [p, p+len)?  The markers,
+ * and the catalogue entries of family esxi or any. */
+static bool has_marker(const char *p, size_t len)
 {
-	struct hits *h = arg;
-	if (end < h->last_end)
-		h->ordered = false;
-	h->last_end = end;
-	if (h->count < CT_ARRAY_SIZE(h->at)) {
-		h->at[h->count] = end;
-		h->id[h->count] = id;
-	}
-	h->count++;
-	return h->count != h->stop_after;
+	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	static const struct {
+		const char *kind, *family, *literal, *regex;
+	} entries[] = {
+#include "analyzer/events.inc"
+	};
+	for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++)
+		if (memmem(p, len, markers[k], strlen(markers[k])))
+			return true;
+	for (size_t k = 0; k < CT_ARRAY_SIZE(entries); k++)
+		if (strcmp(entries[k].family, "linux") != 0 &&
+		    memmem(p, len, entries[k].literal,
+			   strlen(entries[k].literal)))
+			return true;
+	return false;
 }
 
-/* ct_multiscan with the embedded vmkernel markers: every occurrence of
- * every marker (overlapping ones too), in order of end, and a callback
- * that says stop is obeyed. */
+static bool check_line(void *arg, const struct ct_scan_line *l)
+{
+	struct seen *s = arg;
+	struct ct_line want;
+	bool hit;
+	/* the lines before it were not handed over: no marker lies in them */
+	for (;;) {
+		assert_true(ct_line_next(&s->r, &want));
+		hit = has_marker(want.p, want.len);
+		if (want.p >= l->p)
+			break;
+		assert_false(s->every_line || hit);
+	}
+	assert_ptr_equal(l->p, want.p);
+	assert_int_equal(l->len, want.len);
+	assert_int_equal(l->number, want.number);
+	if (hit)	/* a line nothing hits may count as hit, rarely */
+		assert_true(l->hit);
+	assert_int_equal(l->last, s->r.pos >= s->buf + s->len &&
+				  s->buf[s->len - 1] != '\n');
+	s->lines++;
+	return s->lines != s->stop_after;
+}
+
+/* Scan buf both ways, to its end and stopped after 2 lines. */
+static void check_multiscan(const char *buf, size_t len)
+{
+	for (int every = 0; every < 2; every++) {
+		struct seen s = { .buf = buf, .len = len,
+				  .every_line = every };
+		ct_line_reader_init(&s.r, buf, len);
+		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, buf,
+					       len, every, check_line, &s));
+		/* nor in those after the last one */
+		struct ct_line rest;
+		while (ct_line_next(&s.r, &rest))
+			assert_false(every || has_marker(rest.p, rest.len));
+		size_t all = s.lines;
+		memset(&s, 0, sizeof(s));
+		s = (struct seen){ .buf = buf, .len = len, .every_line = every,
+				   .stop_after = 2 };
+		ct_line_reader_init(&s.r, buf, len);
+		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, buf,
+					       len, every, check_line, &s));
+		assert_int_equal(s.lines, all < 2 ? all : 2);
+	}
+}
+
+/* ct_multiscan_lines with the embedded vmkernel set: the lines of
+ * ct_line_next(), each marked when a literal lies in it, in texts small
+ * and large (lines and markers across the scan's chunks, thousands of
+ * hits in one chunk), ending with or without a newline. */
 static void test_multiscan(void **state)
 {
 	(void)state;
-	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	static const char *const markers[] = {
+		"BlueScreen:", "VMware ESX", "river - version ",
+		"river version ", "APD", "MCA:", "Importing",
+	};
 	static char buf[8192];
-	static struct hits h;
 	for (unsigned seed = 1; seed < 20; seed++) {
 		size_t len = piecewise_text(buf, sizeof(buf), seed, markers,
 					    CT_ARRAY_SIZE(markers));
-		/* what a naive search finds, by end offset */
-		size_t want = 0;
-		for (size_t end = 1; end <= len; end++)
-			for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++) {
-				size_t n = strlen(markers[k]);
-				if (end >= n &&
-				    memcmp(buf + end - n, markers[k], n) == 0)
-					want++;
-			}
-		memset(&h, 0, sizeof(h));
-		h.ordered = true;
-		struct ct_error *err = ct_multiscan(CT_SCAN_VMKERNEL_MARKERS,
-						    buf, len, record_hit, &h);
-		assert_null(err);
-		assert_true(want > 0);
-		assert_int_equal(h.count, want);
-		assert_true(h.ordered);
-		for (size_t i = 0; i < h.count; i++) {
-			const char *m = markers[h.id[i]];
-			size_t n = strlen(m);
-			assert_true(h.at[i] >= n);
-			assert_memory_equal(buf + h.at[i] - n, m, n);
-		}
-		memset(&h, 0, sizeof(h));
-		h.ordered = true;
-		h.stop_after = 2;
-		assert_null(ct_multiscan(CT_SCAN_VMKERNEL_MARKERS, buf, len,
-					 record_hit, &h));
-		assert_int_equal(h.count, 2);
+		for (size_t cut = 0; cut <= len; cut += 1 + cut / 4)
+			check_multiscan(buf, cut);
+		buf[len] = '\r';
+		check_multiscan(buf, len + 1);
 	}
+	enum { BIG = 3 << 20 };
+	char *big = malloc(BIG);
+	assert_non_null(big);
+	size_t len = 0;
+	for (unsigned i = 0; len + 320000 < BIG; i++) {
+		if (i % 7 == 3) {	/* a line longer than a chunk */
+			memset(big + len, 'x', 300000);
+			len += 300000;
+		}
+		len += piecewise_text(big + len, 4096, i, markers,
+				      CT_ARRAY_SIZE(markers));
+		if (i % 5 == 0)		/* a crowd of hits */
+			for (int k = 0; k < 300; k++)
+				len += (size_t)snprintf(big + len, BIG - len,
+							"%s%s", markers[k % 7],
+							k % 3 ? "\r\n" : "");
+	}
+	check_multiscan(big, len);
+	free(big);
 }
 
 static void test_error_format(void **state)
@@ -497,6 +616,8 @@ int main(void)
 		cmocka_unit_test(test_bsearch),
 		cmocka_unit_test(test_sha256_million_a),
 		cmocka_unit_test(test_lines),
+		cmocka_unit_test(test_line_skip),
+		cmocka_unit_test(test_line_seek),
 		cmocka_unit_test(test_hex),
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_put_visible),
