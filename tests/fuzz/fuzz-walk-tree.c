@@ -57,7 +57,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned flags = data[0];
 	struct image im = { .buf = data + HDR, .len = size - HDR };
 	im.dumped = flags & 16 ? im.len - im.len / 4 : im.len;
-	struct ct_walk_mem mem = { image_read, &im, 8, NULL };
+	struct ct_walk_mem mem = { .read = image_read, .state = &im,
+				   .ptr_size = 8 };
 	static const unsigned sizes[] = { 1, 2, 4, 8 };
 	struct ct_walk_tree_layout l = {
 		.linux_rb = flags & 1,

@@ -70,7 +70,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		.stack = flags & 2,
 	};
 	im.dumped = flags & 4 ? im.len - im.len / 4 : im.len;
-	struct ct_walk_mem mem = { image_read, &im, 8, NULL };
+	struct ct_walk_mem mem = { .read = image_read, .state = &im,
+				   .ptr_size = 8 };
 	struct ct_walk_env env = { .mem = &mem, .region = image_region,
 				   .region_state = &im };
 	struct ct_walk_links l = {

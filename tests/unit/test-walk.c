@@ -60,7 +60,8 @@ struct fixture {
 static void setup_kind(struct fixture *f, enum ct_walk_kind k)
 {
 	memset(f, 0, sizeof(*f));
-	f->mem = (struct ct_walk_mem){ image_read, &f->im, 8, NULL };
+	f->mem = (struct ct_walk_mem){ .read = image_read, .state = &f->im,
+				       .ptr_size = 8 };
 	f->env = (struct ct_walk_env){ .mem = &f->mem };
 	bool node = k == CT_WALK_LIST_HEAD || k == CT_WALK_HLIST;
 	bool pprev = k == CT_WALK_TAILQ || k == CT_WALK_LIST ||
@@ -289,7 +290,8 @@ static void test_freed_rule(void **state)
 {
 	(void)state;
 	struct image im;
-	struct ct_walk_mem m = { image_read, &im, 8, NULL };
+	struct ct_walk_mem m = { .read = image_read, .state = &im,
+				 .ptr_size = 8 };
 	char why[120];
 	memset(im.b, 0, sizeof(im.b));
 	memset(im.b, 0x6b, 32);
@@ -309,7 +311,8 @@ static void test_check_ptr(void **state)
 {
 	(void)state;
 	struct image im;
-	struct ct_walk_mem m = { image_read, &im, 8, NULL };
+	struct ct_walk_mem m = { .read = image_read, .state = &im,
+				 .ptr_size = 8 };
 	const char *kind;
 	char why[120];
 	assert_true(ct_walk_check_ptr(&m, A(64), 16, 8, &kind, why,
