@@ -177,8 +177,66 @@ static const char *const gate_literals[] = {
 	"SYZFAIL", "trusty",
 };
 
+/*
+ * Where the gate literals start, found without a regex: the first three
+ * bytes of each literal hashed into a bit set, so that a text position
+ * whose three bytes miss the set costs a few instructions.  (PCRE2's JIT
+ * over the alternation of the literals ran at about 110 MB/s on logs,
+ * a third of what analysing a batch of small Linux logs cost.)
+ */
+enum { GATE_SET_BITS = 1 << 16 };
+
 static struct {
-	struct ct_regex gate;	/* alternation of gate_literals */
+	uint64_t set[GATE_SET_BITS / 64]; /* hashes of first three bytes */
+	uint32_t head[CT_ARRAY_SIZE(gate_literals)]; /* first three bytes */
+	size_t len[CT_ARRAY_SIZE(gate_literals)];
+} gate;
+
+/* The three bytes at p as one number, and its bit in gate.set. */
+static uint32_t gate_head(const char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	return (uint32_t)u[0] | (uint32_t)u[1] << 8 | (uint32_t)u[2] << 16;
+}
+
+static uint32_t gate_bit(uint32_t head)
+{
+	return (head * 0x9e3779b1u) >> 16;
+}
+
+/* Fill gate from gate_literals; false when one is shorter than three
+ * bytes (a build bug). */
+static bool gate_init(void)
+{
+	for (size_t i = 0; i < CT_ARRAY_SIZE(gate_literals); i++) {
+		gate.len[i] = strlen(gate_literals[i]);
+		if (gate.len[i] < 3)
+			return false;
+		gate.head[i] = gate_head(gate_literals[i]);
+		uint32_t bit = gate_bit(gate.head[i]);
+		gate.set[bit / 64] |= (uint64_t)1 << (bit % 64);
+	}
+	return true;
+}
+
+/* The first position of s[0, len) where a gate literal starts (the match
+ * an alternation of the literals would find), or NULL. */
+static const char *gate_find(const char *s, size_t len)
+{
+	for (size_t i = 0; len >= 3 && i <= len - 3; i++) {
+		uint32_t head = gate_head(s + i);
+		uint32_t bit = gate_bit(head);
+		if (!(gate.set[bit / 64] >> (bit % 64) & 1))
+			continue;
+		for (size_t k = 0; k < CT_ARRAY_SIZE(gate_literals); k++)
+			if (gate.head[k] == head && gate.len[k] <= len - i &&
+			    memcmp(s + i, gate_literals[k], gate.len[k]) == 0)
+				return s + i;
+	}
+	return NULL;
+}
+
+static struct {
 	struct ct_regex regex[TYPE_COUNT];
 	struct ct_regex detail[TYPE_COUNT];
 	struct ct_regex require[TYPE_COUNT];
@@ -195,29 +253,10 @@ static void compile(struct ct_regex *re, const char *pattern)
 	ct_error_destroy(err);
 }
 
-/* The gate literals as one alternation, regex metacharacters escaped. */
-static void compile_gate(void)
-{
-	struct ct_strbuf sb = CT_STRBUF_INIT;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(gate_literals); i++) {
-		if (i)
-			ct_strbuf_putc(&sb, '|');
-		for (const char *p = gate_literals[i]; *p; p++) {
-			if (strchr("\\^$.|?*+()[]{}", *p))
-				ct_strbuf_putc(&sb, '\\');
-			ct_strbuf_putc(&sb, *p);
-		}
-	}
-	if (sb.failed)
-		compiled.failed = true;
-	else
-		compile(&compiled.gate, sb.buf);
-	ct_strbuf_deinit(&sb);
-}
-
 static void compile_all(void)
 {
-	compile_gate();
+	if (!gate_init())
+		compiled.failed = true;
 	for (size_t i = 0; i < TYPE_COUNT; i++) {
 		compile(&compiled.regex[i], report_types[i].regex);
 		if (report_types[i].detail)
@@ -313,9 +352,9 @@ static void message_of(const struct ct_line *line, const char **ret,
 static long headline_type(const char *m, size_t n, pcre2_match_data *md,
 			  struct groups *gs, size_t *ret_start)
 {
-	/* cheap gate: one JIT-compiled alternation of literals that every
-	 * headline holds, before the patterns themselves */
-	if (!search(&compiled.gate, md, m, n))
+	/* cheap gate: a literal every headline holds, before the patterns
+	 * themselves */
+	if (!gate_find(m, n))
 		return -1;
 	for (size_t i = 0; i < TYPE_COUNT; i++) {
 		if (search(&compiled.regex[i], md, m, n)) {
@@ -815,16 +854,15 @@ static bool has_inner_stamp(const char *m, size_t n)
 }
 
 /* Move r to the start of the next line that holds a gate literal: one
- * JIT scan over the text instead of a match per line.  False when no
- * line further on does. */
-static bool skip_to_gate(struct ct_line_reader *r, pcre2_match_data *md)
+ * scan over the text instead of a match per line.  False when no line
+ * further on does. */
+static bool skip_to_gate(struct ct_line_reader *r)
 {
 	if (r->pos >= r->end)
 		return false;
-	size_t len = (size_t)(r->end - r->pos);
-	if (ct_regex_match(&compiled.gate, r->pos, len, 0, md) < 0)
+	const char *hit = gate_find(r->pos, (size_t)(r->end - r->pos));
+	if (!hit)
 		return false;
-	const char *hit = r->pos + pcre2_get_ovector_pointer(md)[0];
 	for (const char *nl; (nl = memchr(r->pos, '\n',
 					  (size_t)(hit - r->pos)));) {
 		r->pos = nl + 1;
@@ -891,7 +929,7 @@ static void find_headline(const struct ct_text *t, struct windows *ws,
 	struct groups gs;
 	/* a whole text is scanned for the gate in one pass; windows of a big
 	 * log line by line, so nothing past the last window is read */
-	while (wi < ws->count && (!whole || skip_to_gate(&lr, md)) &&
+	while (wi < ws->count && (!whole || skip_to_gate(&lr)) &&
 	       ct_line_next(&lr, &line)) {
 		while (wi < ws->count && line.number > ws->w[wi].to)
 			wi++;
