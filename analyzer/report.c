@@ -111,20 +111,120 @@ static bool class_listed(const char *class, const char *classes)
 	return false;
 }
 
+/*
+ * The skip list indexed once, so that a frame is checked against the few
+ * entries that may name it rather than all of them (every frame of every
+ * case went through the list): exact names in a hash table, each with the
+ * later entries of the same name chained; patterns by the first byte of
+ * the name they need ('*' first: any name).  Each list is in list order,
+ * so the first entry that applies still decides, as in a scan.
+ */
+enum { SKIP_SLOTS = 2048, SKIP_NONE = -1 };
+
+static struct {
+	short exact[SKIP_SLOTS]; /* first entry of a name, or -1 */
+	short same[CT_ARRAY_SIZE(skip_entries)]; /* next of that name */
+	short *patterns[257]; /* by first byte, 256: any name */
+	size_t pattern_count[257];
+	short pattern_store[CT_ARRAY_SIZE(skip_entries)];
+} skip_index;
+static pthread_once_t skip_index_once = PTHREAD_ONCE_INIT;
+
+_Static_assert(CT_ARRAY_SIZE(skip_entries) < SKIP_SLOTS / 2,
+	       "the skip list's hash table must stay at most half full");
+
+/* The bucket of pattern entry i: the first byte a name it matches has,
+ * 256 when it starts with '*'. */
+static int skip_bucket(size_t i)
+{
+	const char *pat = skip_entries[i].pattern;
+	return pat[0] == '*' ? 256 : (unsigned char)pat[0];
+}
+
+/* The slot of name in the hash table of exact names: its own, or the
+ * empty one where it would go. */
+static size_t skip_exact_slot(const char *name)
+{
+	size_t k = ct_name_slot(name, SKIP_SLOTS);
+	while (skip_index.exact[k] != SKIP_NONE &&
+	       strcmp(skip_entries[skip_index.exact[k]].pattern, name) != 0)
+		k = (k + 1) % SKIP_SLOTS;
+	return k;
+}
+
+static void skip_index_build(void)
+{
+	memset(skip_index.exact, 0xff, sizeof(skip_index.exact));
+	memset(skip_index.same, 0xff, sizeof(skip_index.same));
+	/* patterns: each bucket a run of the store, in list order */
+	for (size_t i = 0; i < CT_ARRAY_SIZE(skip_entries); i++)
+		if (strchr(skip_entries[i].pattern, '*'))
+			skip_index.pattern_count[skip_bucket(i)]++;
+	short *next = skip_index.pattern_store;
+	for (int b = 0; b < 257; b++) {
+		skip_index.patterns[b] = next;
+		next += skip_index.pattern_count[b];
+		skip_index.pattern_count[b] = 0;
+	}
+	for (size_t i = 0; i < CT_ARRAY_SIZE(skip_entries); i++) {
+		if (!strchr(skip_entries[i].pattern, '*'))
+			continue;
+		int b = skip_bucket(i);
+		skip_index.patterns[b][skip_index.pattern_count[b]++] =
+			(short)i;
+	}
+	for (size_t i = CT_ARRAY_SIZE(skip_entries); i-- > 0;) {
+		const char *pat = skip_entries[i].pattern;
+		if (strchr(pat, '*'))
+			continue;
+		size_t k = skip_exact_slot(pat);
+		/* entries go in from the end: each goes before the later
+		 * ones of its name */
+		skip_index.same[i] = skip_index.exact[k];
+		skip_index.exact[k] = (short)i;
+	}
+}
+
+/* Does entry i apply to a frame of family in a report of classes? */
+static bool skip_applies(size_t i, const char *family, const char *classes)
+{
+	const struct skip_entry *e = &skip_entries[i];
+	return (strcmp(e->family, "any") == 0 ||
+		strcmp(e->family, family) == 0) &&
+	       class_listed(e->class, classes);
+}
+
 const char *ct_guilty_skip_reason(const char *name, const char *family,
 				  const char *classes)
 {
 	if (!name || !family)
 		return NULL;
-	for (size_t i = 0; i < CT_ARRAY_SIZE(skip_entries); i++) {
-		const struct skip_entry *e = &skip_entries[i];
-		if ((strcmp(e->family, "any") == 0 ||
-		     strcmp(e->family, family) == 0) &&
-		    class_listed(e->class, classes) &&
-		    ct_name_matches(e->pattern, name))
-			return e->reason;
+	pthread_once(&skip_index_once, skip_index_build);
+	size_t best = CT_ARRAY_SIZE(skip_entries);
+	for (short i = skip_index.exact[skip_exact_slot(name)]; i != SKIP_NONE;
+	     i = skip_index.same[i]) {
+		if (skip_applies((size_t)i, family, classes)) {
+			best = (size_t)i;
+			break;
+		}
 	}
-	return NULL;
+	const int buckets[] = { (unsigned char)name[0], 256 };
+	for (size_t b = 0; b < CT_ARRAY_SIZE(buckets); b++) {
+		const short *list = skip_index.patterns[buckets[b]];
+		for (size_t n = 0; n < skip_index.pattern_count[buckets[b]];
+		     n++) {
+			size_t i = (size_t)list[n];
+			if (i >= best)
+				break; /* the list is in list order */
+			if (ct_name_matches(skip_entries[i].pattern, name) &&
+			    skip_applies(i, family, classes)) {
+				best = i;
+				break;
+			}
+		}
+	}
+	return best < CT_ARRAY_SIZE(skip_entries) ? skip_entries[best].reason
+						  : NULL;
 }
 
 /* Is name a helper that a title keeps after its caller ("callee" in the
