@@ -287,10 +287,10 @@ static pthread_once_t generic_index_once = PTHREAD_ONCE_INIT;
 _Static_assert(CT_ARRAY_SIZE(generic_entries) < GENERIC_SLOTS / 2,
 	       "the generic-frame hash table must stay at most half full");
 
-static size_t generic_slot(const char *name)
+size_t ct_name_slot(const char *name, size_t slots)
 {
 	return (size_t)(ct_hash_bytes(CT_HASH_INIT, name, strlen(name)) %
-			GENERIC_SLOTS);
+			slots);
 }
 
 static void generic_index_build(void)
@@ -305,7 +305,7 @@ static void generic_index_build(void)
 					.pattern_count[f]++] = (short)i;
 				continue;
 			}
-			size_t k = generic_slot(e->name);
+			size_t k = ct_name_slot(e->name, GENERIC_SLOTS);
 			for (;;) {
 				short at = generic_index.exact[f][k];
 				if (!at) {
@@ -329,7 +329,8 @@ static int generic_action(const char *name, enum ct_frame_family family)
 	pthread_once(&generic_index_once, generic_index_build);
 	int f = (int)family;
 	size_t best = CT_ARRAY_SIZE(generic_entries);
-	for (size_t k = generic_slot(name);; k = (k + 1) % GENERIC_SLOTS) {
+	for (size_t k = ct_name_slot(name, GENERIC_SLOTS);;
+	     k = (k + 1) % GENERIC_SLOTS) {
 		short at = generic_index.exact[f][k];
 		if (!at)
 			break;

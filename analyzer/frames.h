@@ -28,6 +28,10 @@ void ct_backtrace_mark_generic(struct ct_backtrace *bt,
 /* Does name match pattern, where each '*' stands for any run of bytes?
  * (Frame lists: "kasan_*", "*_is_static_object", "std::sys::*::abort") */
 bool ct_name_matches(const char *pattern, const char *name);
+
+/* The slot of name in an open-addressing table of slots slots (its hash
+ * modulo slots), for the lists of names indexed by exact name. */
+size_t ct_name_slot(const char *name, size_t slots);
 /* Is name (normalised) on the generic-frame list of family? */
 bool ct_frame_is_plumbing(const char *name, enum ct_frame_family family);
 

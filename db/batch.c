@@ -318,6 +318,7 @@ struct job {
 	bool walks;		/* the rules name structure walks */
 	struct core_spool *spools; /* cores from archives, on disk for them */
 	size_t spool_count;
+	struct pool_worker *owner; /* the worker that analysed it, or NULL */
 	struct job *next;	/* work queue link */
 };
 
@@ -334,12 +335,24 @@ struct core_spool {
  * were completed; workers analyse the cases; the writer thread stores
  * the ring in order, committing groups of cases.
  */
+/* A worker thread: the stored jobs it analysed come back to it to be
+ * freed, so that a case's memory is freed by the thread that allocated
+ * it (freed on the writer, each of a case's many blocks went back to
+ * the worker's malloc arena under its lock, while the worker used it). */
+struct pool_worker {
+	struct pool *p;
+	struct job *dead;	  /* stored, to free (p->mu) */
+	struct pool_worker *next; /* all of the pool's workers */
+};
+
 struct pool {
 	struct ct_batch *b;
 	pthread_mutex_t mu;	/* guards what follows, and b->st's cases
 				 * and failed */
 	pthread_cond_t work;	/* a job was queued, or stop */
 	size_t live;		/* worker threads running */
+	struct pool_worker *workers; /* every worker started, freed by
+				      * pool_stop() */
 	size_t stuck;		/* of them, on an abandoned job */
 	pthread_cond_t done;	/* the ring was empty, the reader waits,
 				 * flush or stop: the writer looks (it
@@ -637,9 +650,32 @@ static void unqueue(struct pool *p, struct job *j)
 		pthread_cond_signal(&p->room);
 }
 
+/* Free a list of jobs (linked by next). */
+static void jobs_destroy(struct job *list)
+{
+	while (list) {
+		struct job *next = list->next;
+		job_destroy(list);
+		list = next;
+	}
+}
+
+/* Free the stored jobs w analysed; p->mu held, released meanwhile. */
+static void worker_free_dead(struct pool_worker *w)
+{
+	struct job *dead = w->dead;
+	if (!dead)
+		return;
+	w->dead = NULL;
+	pthread_mutex_unlock(&w->p->mu);
+	jobs_destroy(dead);
+	pthread_mutex_lock(&w->p->mu);
+}
+
 static void *worker(void *arg)
 {
-	struct pool *p = arg;
+	struct pool_worker *w = arg;
+	struct pool *p = w->p;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
 		while (!p->head && !p->stop) {
@@ -647,8 +683,12 @@ static void *worker(void *arg)
 			pthread_cond_wait(&p->work, &p->mu);
 			p->idle--;
 		}
-		if (!p->head)
-			break;
+		worker_free_dead(w);
+		if (!p->head) {
+			if (p->stop)
+				break;
+			continue;
+		}
 		struct job *j = p->head;
 		p->head = j->next;
 		if (!p->head)
@@ -668,7 +708,8 @@ static void *worker(void *arg)
 			pthread_mutex_lock(&p->mu);
 			continue;
 		}
-		/* the writer finds it when it looks */
+		/* the writer finds it when it looks, and gives it back */
+		j->owner = w;
 		j->done = true;
 	}
 	p->live--;
@@ -680,17 +721,25 @@ static void *worker(void *arg)
 /* One more worker (detached: pool_stop waits for p->live); p->mu held. */
 static int worker_start(struct pool *p)
 {
+	struct pool_worker *w = calloc(1, sizeof(*w));
+	if (!w)
+		return ENOMEM;
+	w->p = p;
 	pthread_t t;
-	int e = pthread_create(&t, NULL, worker, p);
-	if (e)
+	int e = pthread_create(&t, NULL, worker, w);
+	if (e) {
+		free(w);
 		return e;
+	}
 	pthread_detach(t);
+	w->next = p->workers;
+	p->workers = w;
 	p->live++;
 	return 0;
 }
 
-/* Store an analysed job (or mark its input done) and free it; on the
- * writer thread, in the group transaction. */
+/* Store an analysed job (or mark its input done); on the writer thread,
+ * in the group transaction. */
 static struct ct_error *job_store(struct ct_batch *b, struct job *j)
 {
 	struct ct_error *err = j->err;
@@ -705,7 +754,6 @@ static struct ct_error *job_store(struct ct_batch *b, struct job *j)
 		};
 		err = ct_results_store_case(b->db, &rc);
 	}
-	job_destroy(j);
 	return err;
 }
 
@@ -788,13 +836,11 @@ static struct ct_error *group_store(struct ct_batch *b, struct job *j)
 	}
 	if (!err) {
 		err = job_store(b, j);
-		j = NULL;
 		/* a failed store rolled the group back */
 		p->group_open = !err;
 		p->group_cases++;
 	}
 	pthread_mutex_unlock(&b->db_mu);
-	job_destroy(j);
 	if (!err && p->group_cases >= GROUP_CASES)
 		err = group_commit(b);
 	return err;
@@ -845,12 +891,18 @@ static void *writer_main(void *arg)
 			bool failed = p->failed;
 			bool is_case = !j->input_done;
 			bool failed_case = j->error != NULL;
+			struct pool_worker *owner = j->owner;
 			pthread_mutex_unlock(&p->mu);
-			if (failed)
-				job_destroy(j);
-			else
+			if (!failed)
 				err = group_store(b, j);
+			if (!owner)
+				job_destroy(j);
 			pthread_mutex_lock(&p->mu);
+			/* the worker that analysed it frees it */
+			if (owner) {
+				j->next = owner->dead;
+				owner->dead = j;
+			}
 			if (!failed && !err && is_case) {
 				b->st.cases++;
 				if (failed_case)
@@ -954,6 +1006,12 @@ static void pool_stop(struct pool *p)
 	 * process ends soon) */
 	if (stuck)
 		return;
+	while (p->workers) {
+		struct pool_worker *w = p->workers;
+		p->workers = w->next;
+		jobs_destroy(w->dead);
+		free(w);
+	}
 	for (size_t i = 0; i < p->in_count; i++)
 		job_destroy(p->inflight[(p->in_head + i) % p->in_cap]);
 	free(p->inflight);

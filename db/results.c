@@ -133,19 +133,40 @@ static const char *const migrations[] = {
 _Static_assert(CT_ARRAY_SIZE(migrations) == CT_RESULTS_SCHEMA_VERSION,
 	       "one migration per schema version");
 
-/* Statements kept prepared: the inserts of the case model, then the
- * others run once per case. */
+/* The tables of the case model (their inserts: insert_sql), then the
+ * other statements run once per case or transaction, kept prepared. */
 enum {
-	ST_INPUT, ST_FACT, ST_BT, ST_FRAME, ST_EVENT, ST_FIELD, ST_FINDING,
-	ST_NOTE, ST_MATCH, ST_COUNT,
-	ST_CASE = ST_COUNT, ST_EXISTS, ST_SIGNATURE, ST_CLUSTER_SET,
-	ST_EVIDENCE_TIME,
+	ST_INPUT,
+	ST_FACT,
+	ST_BT,
+	ST_FRAME,
+	ST_EVENT,
+	ST_FIELD,
+	ST_FINDING,
+	ST_NOTE,
+	ST_MATCH,
+	ST_COUNT,
+	ST_CASE = ST_COUNT,
+	ST_EXISTS,
+	ST_SIGNATURE,
+	ST_CLUSTER_SET,
+	ST_NEXT_ID,
+	ST_BEGIN,
+	ST_COMMIT,
+	ST_ROLLBACK,
 	CACHED_STATEMENTS,
 };
+
+/* Rows one insert statement of the case model takes at most. */
+enum { MULTI_ROWS = 16 };
 
 struct ct_results {
 	sqlite3 *h;
 	sqlite3_stmt *cached[CACHED_STATEMENTS]; /* prepared once, reused */
+	/* inserts[t][n - 1]: the insert of n rows into table t (ST_*) */
+	sqlite3_stmt *inserts[ST_COUNT][MULTI_ROWS];
+	/* id of the next case in the open transaction, 0 = not read yet */
+	int64_t next_case_id;
 	char *path;
 	int file_version;
 	struct ct_clusters clusters;	/* cache of the clusters table */
@@ -403,6 +424,9 @@ void ct_results_close(struct ct_results *db)
 		return;
 	for (int i = 0; i < CACHED_STATEMENTS; i++)
 		sqlite3_finalize(db->cached[i]);
+	for (int t = 0; t < ST_COUNT; t++)
+		for (int n = 0; n < MULTI_ROWS; n++)
+			sqlite3_finalize(db->inserts[t][n]);
 	clusters_clear(db);
 	sqlite3_close(db->h);
 	free(db->path);
@@ -568,34 +592,45 @@ static char *join_frames(char *const *frames, size_t count, size_t max)
 	return ct_strbuf_detach(&sb);
 }
 
-/* Put case case_id (unknown, signature sig) into a cluster. */
-static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
-				       const struct ct_signature *sig)
+/* The cluster of case case_id (unknown, signature sig), into *ret_id: an
+ * existing one, or a new one the case is the first of. */
+static struct ct_error *cluster_pick(struct ct_results *db, int64_t case_id,
+				     const struct ct_signature *sig,
+				     int64_t *ret_id)
 {
 	struct ct_error *err = clusters_load(db);
 	if (err)
 		return err;
-	int64_t id;
-	if (!ct_clusters_find(&db->clusters, sig, &id)) {
-		char *frames = join_frames(sig->frames, sig->frame_count,
-					   CT_CLUSTER_FRAMES);
-		if (!frames)
-			return &ct_enomem;
-		err = ct_sql_run(db->h, db->path, "INSERT INTO clusters (signature_hash, frames, "
-			  "first_case_id) VALUES (?, ?, ?)", "tti", sig->hash,
-			  frames, case_id);
-		if (!err) {
-			id = sqlite3_last_insert_rowid(db->h);
-			err = ct_clusters_add(&db->clusters, id, sig->hash,
-					      frames);
-		}
-		free(frames);
-		if (err) {
-			/* the transaction rolls back: reload next time */
-			db->clusters_loaded = false;
-			return err;
-		}
+	if (ct_clusters_find(&db->clusters, sig, ret_id))
+		return NULL;
+	char *frames = join_frames(sig->frames, sig->frame_count,
+				   CT_CLUSTER_FRAMES);
+	if (!frames)
+		return &ct_enomem;
+	err = ct_sql_run(db->h, db->path,
+			 "INSERT INTO clusters (signature_hash, frames, "
+			 "first_case_id) VALUES (?, ?, ?)",
+			 "tti", sig->hash, frames, case_id);
+	if (!err) {
+		*ret_id = sqlite3_last_insert_rowid(db->h);
+		err = ct_clusters_add(&db->clusters, *ret_id, sig->hash,
+				      frames);
 	}
+	free(frames);
+	/* the transaction rolls back: reload next time */
+	if (err)
+		db->clusters_loaded = false;
+	return err;
+}
+
+/* Put stored case case_id (unknown, signature sig) into a cluster. */
+static struct ct_error *cluster_assign(struct ct_results *db, int64_t case_id,
+				       const struct ct_signature *sig)
+{
+	int64_t id;
+	struct ct_error *err = cluster_pick(db, case_id, sig, &id);
+	if (err)
+		return err;
 	return ct_sql_run_cached(db->h, db->path, &db->cached[ST_CLUSTER_SET],
 				 "UPDATE cases SET cluster_id = ? WHERE id = ?",
 				 "ii", id, case_id);
@@ -631,28 +666,96 @@ static void bind_origin(sqlite3_stmt *st, int i, const struct ct_case *c,
 		sqlite3_bind_null(st, i + 1);
 }
 
-static const char *const insert_sql[ST_COUNT] = {
-	[ST_INPUT] = "INSERT INTO case_inputs (case_id, ord, path, size, "
-		     "kinds, error) VALUES (?, ?, ?, ?, ?, ?)",
-	[ST_FACT] = "INSERT INTO facts (case_id, ord, key, value, input_ord, "
-		    "line) VALUES (?, ?, ?, ?, ?, ?)",
-	[ST_BT] = "INSERT INTO backtraces (case_id, ord, label, crashing, "
-		  "input_ord, line, family) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[ST_FRAME] = "INSERT INTO frames (case_id, bt_ord, ord, function, "
-		     "normalized, module, file, source_line, address, offset, "
-		     "flags, number) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_EVENT] = "INSERT INTO events (case_id, ord, kind, timestamp, text, "
-		     "input_ord, line) VALUES (?, ?, ?, ?, ?, ?, ?)",
-	[ST_FIELD] = "INSERT INTO event_fields (case_id, event_ord, ord, name, "
-		     "value) VALUES (?, ?, ?, ?, ?)",
-	[ST_FINDING] = "INSERT INTO findings (case_id, ord, kind, type, "
-		       "member, address, element, reason, input_ord, line, "
-		       "structure) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-	[ST_NOTE] = "INSERT INTO notes (case_id, ord, text) VALUES (?, ?, ?)",
-	[ST_MATCH] = "INSERT INTO matches (case_id, ord, rule_id, title, "
-		     "score, passes, verdict, fixed_in, workaround, why) "
-		     "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+/* The inserts of the case model: a table and its columns.  A case's rows
+ * of one table go in statements of up to MULTI_ROWS rows each (INSERT ...
+ * VALUES (...), (...), ...): running a statement per row was most of what
+ * storing a case cost. */
+static const struct {
+	const char *head; /* up to VALUES */
+	int cols;	  /* parameters of one row */
+} insert_sql[ST_COUNT] = {
+	[ST_INPUT] = { "INSERT INTO case_inputs (case_id, ord, path, size, "
+		       "kinds, error) VALUES ",
+		       6 },
+	[ST_FACT] = { "INSERT INTO facts (case_id, ord, key, value, "
+		      "input_ord, line) VALUES ",
+		      6 },
+	[ST_BT] = { "INSERT INTO backtraces (case_id, ord, label, crashing, "
+		    "input_ord, line, family) VALUES ",
+		    7 },
+	[ST_FRAME] = { "INSERT INTO frames (case_id, bt_ord, ord, function, "
+		       "normalized, module, file, source_line, address, "
+		       "offset, flags, number) VALUES ",
+		       12 },
+	[ST_EVENT] = { "INSERT INTO events (case_id, ord, kind, timestamp, "
+		       "text, input_ord, line) VALUES ",
+		       7 },
+	[ST_FIELD] = { "INSERT INTO event_fields (case_id, event_ord, ord, "
+		       "name, value) VALUES ",
+		       5 },
+	[ST_FINDING] = { "INSERT INTO findings (case_id, ord, kind, type, "
+			 "member, address, element, reason, input_ord, line, "
+			 "structure) VALUES ",
+			 11 },
+	[ST_NOTE] = { "INSERT INTO notes (case_id, ord, text) VALUES ", 3 },
+	[ST_MATCH] = { "INSERT INTO matches (case_id, ord, rule_id, title, "
+		       "score, passes, verdict, fixed_in, workaround, why) "
+		       "VALUES ",
+		       10 },
 };
+
+/* The insert of n rows (1 <= n <= MULTI_ROWS) into table t, prepared on
+ * first use and kept. */
+static struct ct_error *insert_statement(struct ct_results *db, int t, int n,
+					 sqlite3_stmt **ret)
+{
+	sqlite3_stmt **slot = &db->inserts[t][n - 1];
+	if (!*slot) {
+		struct ct_strbuf sb = CT_STRBUF_INIT;
+		ct_strbuf_puts(&sb, insert_sql[t].head);
+		for (int r = 0; r < n; r++) {
+			ct_strbuf_puts(&sb, r ? ", (" : "(");
+			for (int k = 0; k < insert_sql[t].cols; k++)
+				ct_strbuf_puts(&sb, k ? ", ?" : "?");
+			ct_strbuf_putc(&sb, ')');
+		}
+		struct ct_error *err = sb.failed
+					       ? &ct_enomem
+					       : ct_sql_prepare(db->h, db->path,
+								sb.buf, slot);
+		ct_strbuf_deinit(&sb);
+		if (err)
+			return err;
+	}
+	*ret = *slot;
+	return NULL;
+}
+
+/* Binds the next row of a table from parameter p of s on: every
+ * parameter of the row, NULLs included (a statement's parameters are not
+ * cleared between runs). */
+typedef void (*row_fn)(void *state, sqlite3_stmt *s, int p);
+
+/* Insert n rows into table t, fn binding each in turn. */
+static struct ct_error *insert_rows(struct ct_results *db, int t, size_t n,
+				    row_fn fn, void *state)
+{
+	while (n) {
+		int k = n < MULTI_ROWS ? (int)n : MULTI_ROWS;
+		sqlite3_stmt *s;
+		struct ct_error *err = insert_statement(db, t, k, &s);
+		if (err)
+			return err;
+		for (int r = 0; r < k; r++)
+			fn(state, s, r * insert_sql[t].cols + 1);
+		int rc = sqlite3_step(s);
+		sqlite3_reset(s);
+		if (rc != SQLITE_DONE)
+			return ct_sql_error(db->h, db->path, "cannot write");
+		n -= (size_t)k;
+	}
+	return NULL;
+}
 
 enum {
 	FRAME_HAS_ADDRESS = 1,
@@ -661,6 +764,129 @@ enum {
 	FRAME_GENERIC = 8,
 	FRAME_INLINED = 16,
 };
+
+static void bind_int_or_null(sqlite3_stmt *s, int p, bool has, int64_t v)
+{
+	if (has)
+		sqlite3_bind_int64(s, p, v);
+	else
+		sqlite3_bind_null(s, p);
+}
+
+/* Where the row binders of a case are: the next row's indices. */
+struct model_rows {
+	const struct ct_case *c;
+	int64_t id;
+	size_t i, j; /* row i (or backtrace or event i, row j of
+				 * it) */
+};
+
+/* Bind a row's (case_id, ord) at p and p + 1 and move to the next row. */
+static void bind_key(struct model_rows *m, sqlite3_stmt *s, int p)
+{
+	sqlite3_bind_int64(s, p, m->id);
+	sqlite3_bind_int64(s, p + 1, (int64_t)m->i++);
+}
+
+static void bind_input(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	const struct ct_input *in = &m->c->inputs[m->i];
+	bind_key(m, s, p);
+	ct_sql_bind_text(s, p + 2, in->path);
+	sqlite3_bind_int64(s, p + 3, (int64_t)in->size);
+	sqlite3_bind_int64(s, p + 4, in->kinds);
+	ct_sql_bind_text(s, p + 5, in->error);
+}
+
+static void bind_fact(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	const struct ct_fact *f = &m->c->facts[m->i];
+	bind_key(m, s, p);
+	ct_sql_bind_text(s, p + 2, f->key);
+	ct_sql_bind_text(s, p + 3, f->value ? f->value : "");
+	bind_origin(s, p + 4, m->c, f->origin);
+}
+
+static void bind_backtrace(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	const struct ct_backtrace *bt = &m->c->backtraces[m->i];
+	bind_key(m, s, p);
+	ct_sql_bind_text(s, p + 2, bt->label);
+	sqlite3_bind_int(s, p + 3, bt->crashing);
+	bind_origin(s, p + 4, m->c, bt->origin);
+	ct_sql_bind_text(s, p + 6, bt->family);
+}
+
+static void bind_frame(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	while (m->j == m->c->backtraces[m->i].frame_count) {
+		m->i++;
+		m->j = 0;
+	}
+	const struct ct_frame *f = &m->c->backtraces[m->i].frames[m->j];
+	int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
+		    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
+		    (f->reliable ? FRAME_RELIABLE : 0) |
+		    (f->generic ? FRAME_GENERIC : 0) |
+		    (f->inlined ? FRAME_INLINED : 0);
+	sqlite3_bind_int64(s, p, m->id);
+	sqlite3_bind_int64(s, p + 1, (int64_t)m->i);
+	sqlite3_bind_int64(s, p + 2, (int64_t)m->j++);
+	ct_sql_bind_text(s, p + 3, f->function);
+	ct_sql_bind_text(s, p + 4, f->normalized);
+	ct_sql_bind_text(s, p + 5, f->module);
+	ct_sql_bind_text(s, p + 6, f->file);
+	sqlite3_bind_int64(s, p + 7, (int64_t)f->source_line);
+	bind_int_or_null(s, p + 8, f->has_address, (int64_t)f->address);
+	bind_int_or_null(s, p + 9, f->has_offset, (int64_t)f->offset);
+	sqlite3_bind_int(s, p + 10, flags);
+	sqlite3_bind_int(s, p + 11, f->number);
+}
+
+static void bind_event(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	const struct ct_event *ev = &m->c->events[m->i];
+	bind_key(m, s, p);
+	ct_sql_bind_text(s, p + 2, ev->kind ? ev->kind : "");
+	ct_sql_bind_text(s, p + 3, ev->timestamp);
+	ct_sql_bind_text(s, p + 4, ev->text);
+	bind_origin(s, p + 5, m->c, ev->origin);
+}
+
+static void bind_field(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	while (m->j == m->c->events[m->i].field_count) {
+		m->i++;
+		m->j = 0;
+	}
+	const struct ct_field *f = &m->c->events[m->i].fields[m->j];
+	sqlite3_bind_int64(s, p, m->id);
+	sqlite3_bind_int64(s, p + 1, (int64_t)m->i);
+	sqlite3_bind_int64(s, p + 2, (int64_t)m->j++);
+	ct_sql_bind_text(s, p + 3, f->name ? f->name : "");
+	ct_sql_bind_text(s, p + 4, f->value);
+}
+
+static void bind_finding(void *state, sqlite3_stmt *s, int p)
+{
+	struct model_rows *m = state;
+	const struct ct_finding *f = &m->c->findings[m->i];
+	bind_key(m, s, p);
+	ct_sql_bind_text(s, p + 2, f->kind);
+	ct_sql_bind_text(s, p + 3, f->type);
+	ct_sql_bind_text(s, p + 4, f->member);
+	sqlite3_bind_int64(s, p + 5, (int64_t)f->address);
+	sqlite3_bind_int64(s, p + 6, f->element);
+	ct_sql_bind_text(s, p + 7, f->reason);
+	bind_origin(s, p + 8, m->c, f->origin);
+	ct_sql_bind_text(s, p + 10, f->structure);
+}
 
 static struct ct_error *store_matches(struct ct_results *db,
 				      sqlite3_stmt *st, int64_t id,
@@ -706,115 +932,56 @@ static struct ct_error *store_signature(struct ct_results *db, int64_t id,
 	return err;
 }
 
-/* Frame j of backtrace i of case id, through statement s. */
-static struct ct_error *store_frame(struct ct_results *db, sqlite3_stmt *s,
-				    int64_t id, size_t i, size_t j,
-				    const struct ct_frame *f)
+/* The 1-row insert of note i of case id, through statement s. */
+static struct ct_error *store_note(struct ct_results *db, sqlite3_stmt *s,
+				   int64_t id, size_t i, const char *text)
 {
-	int flags = (f->has_address ? FRAME_HAS_ADDRESS : 0) |
-		    (f->has_offset ? FRAME_HAS_OFFSET : 0) |
-		    (f->reliable ? FRAME_RELIABLE : 0) |
-		    (f->generic ? FRAME_GENERIC : 0) |
-		    (f->inlined ? FRAME_INLINED : 0);
 	sqlite3_bind_int64(s, 1, id);
 	sqlite3_bind_int64(s, 2, (int64_t)i);
-	sqlite3_bind_int64(s, 3, (int64_t)j);
-	ct_sql_bind_text(s, 4, f->function);
-	ct_sql_bind_text(s, 5, f->normalized);
-	ct_sql_bind_text(s, 6, f->module);
-	ct_sql_bind_text(s, 7, f->file);
-	sqlite3_bind_int64(s, 8, (int64_t)f->source_line);
-	if (f->has_address)
-		sqlite3_bind_int64(s, 9, (int64_t)f->address);
-	if (f->has_offset)
-		sqlite3_bind_int64(s, 10, (int64_t)f->offset);
-	sqlite3_bind_int(s, 11, flags);
-	sqlite3_bind_int(s, 12, f->number);
+	ct_sql_bind_text(s, 3, text);
 	return ct_sql_step_reset(db->h, db->path, s, "cannot write");
 }
 
-static struct ct_error *store_model(struct ct_results *db,
-				    sqlite3_stmt **st, int64_t id,
+static struct ct_error *store_model(struct ct_results *db, int64_t id,
 				    const struct ct_case *c)
 {
+	size_t frames = 0, fields = 0;
+	for (size_t i = 0; i < c->backtrace_count; i++)
+		frames += c->backtraces[i].frame_count;
+	for (size_t i = 0; i < c->event_count; i++)
+		fields += c->events[i].field_count;
+	static const struct {
+		int table;
+		row_fn fn;
+	} parts[] = {
+		{ ST_INPUT, bind_input },     { ST_FACT, bind_fact },
+		{ ST_BT, bind_backtrace },    { ST_FRAME, bind_frame },
+		{ ST_EVENT, bind_event },     { ST_FIELD, bind_field },
+		{ ST_FINDING, bind_finding },
+	};
+	const size_t counts[] = {
+		c->input_count, c->fact_count, c->backtrace_count, frames,
+		c->event_count, fields,	       c->finding_count,
+	};
+	_Static_assert(CT_ARRAY_SIZE(parts) == CT_ARRAY_SIZE(counts),
+		       "a count per part");
 	struct ct_error *err = NULL;
-	for (size_t i = 0; i < c->input_count && !err; i++) {
-		const struct ct_input *in = &c->inputs[i];
-		sqlite3_bind_int64(st[ST_INPUT], 1, id);
-		sqlite3_bind_int64(st[ST_INPUT], 2, (int64_t)i);
-		ct_sql_bind_text(st[ST_INPUT], 3, in->path);
-		sqlite3_bind_int64(st[ST_INPUT], 4, (int64_t)in->size);
-		sqlite3_bind_int64(st[ST_INPUT], 5, in->kinds);
-		ct_sql_bind_text(st[ST_INPUT], 6, in->error);
-		err = ct_sql_step_reset(db->h, db->path, st[ST_INPUT], "cannot write");
+	for (size_t k = 0; k < CT_ARRAY_SIZE(parts) && !err; k++) {
+		struct model_rows m = { .c = c, .id = id };
+		err = insert_rows(db, parts[k].table, counts[k], parts[k].fn,
+				  &m);
 	}
-	for (size_t i = 0; i < c->fact_count && !err; i++) {
-		const struct ct_fact *f = &c->facts[i];
-		sqlite3_bind_int64(st[ST_FACT], 1, id);
-		sqlite3_bind_int64(st[ST_FACT], 2, (int64_t)i);
-		ct_sql_bind_text(st[ST_FACT], 3, f->key);
-		ct_sql_bind_text(st[ST_FACT], 4, f->value ? f->value : "");
-		bind_origin(st[ST_FACT], 5, c, f->origin);
-		err = ct_sql_step_reset(db->h, db->path, st[ST_FACT], "cannot write");
-	}
-	for (size_t i = 0; i < c->backtrace_count && !err; i++) {
-		const struct ct_backtrace *bt = &c->backtraces[i];
-		sqlite3_bind_int64(st[ST_BT], 1, id);
-		sqlite3_bind_int64(st[ST_BT], 2, (int64_t)i);
-		ct_sql_bind_text(st[ST_BT], 3, bt->label);
-		sqlite3_bind_int(st[ST_BT], 4, bt->crashing);
-		bind_origin(st[ST_BT], 5, c, bt->origin);
-		ct_sql_bind_text(st[ST_BT], 7, bt->family);
-		err = ct_sql_step_reset(db->h, db->path, st[ST_BT], "cannot write");
-		for (size_t j = 0; j < bt->frame_count && !err; j++)
-			err = store_frame(db, st[ST_FRAME], id, i, j,
-					  &bt->frames[j]);
-	}
-	for (size_t i = 0; i < c->event_count && !err; i++) {
-		const struct ct_event *ev = &c->events[i];
-		sqlite3_bind_int64(st[ST_EVENT], 1, id);
-		sqlite3_bind_int64(st[ST_EVENT], 2, (int64_t)i);
-		ct_sql_bind_text(st[ST_EVENT], 3, ev->kind ? ev->kind : "");
-		ct_sql_bind_text(st[ST_EVENT], 4, ev->timestamp);
-		ct_sql_bind_text(st[ST_EVENT], 5, ev->text);
-		bind_origin(st[ST_EVENT], 6, c, ev->origin);
-		err = ct_sql_step_reset(db->h, db->path, st[ST_EVENT], "cannot write");
-		for (size_t j = 0; j < ev->field_count && !err; j++) {
-			sqlite3_stmt *s = st[ST_FIELD];
-			sqlite3_bind_int64(s, 1, id);
-			sqlite3_bind_int64(s, 2, (int64_t)i);
-			sqlite3_bind_int64(s, 3, (int64_t)j);
-			ct_sql_bind_text(s, 4, ev->fields[j].name ?
-				  ev->fields[j].name : "");
-			ct_sql_bind_text(s, 5, ev->fields[j].value);
-			err = ct_sql_step_reset(db->h, db->path, s, "cannot write");
-		}
-	}
-	for (size_t i = 0; i < c->finding_count && !err; i++) {
-		const struct ct_finding *f = &c->findings[i];
-		sqlite3_stmt *s = st[ST_FINDING];
-		sqlite3_bind_int64(s, 1, id);
-		sqlite3_bind_int64(s, 2, (int64_t)i);
-		ct_sql_bind_text(s, 3, f->kind);
-		ct_sql_bind_text(s, 4, f->type);
-		ct_sql_bind_text(s, 5, f->member);
-		sqlite3_bind_int64(s, 6, (int64_t)f->address);
-		sqlite3_bind_int64(s, 7, f->element);
-		ct_sql_bind_text(s, 8, f->reason);
-		bind_origin(s, 9, c, f->origin);
-		ct_sql_bind_text(s, 11, f->structure);
-		err = ct_sql_step_reset(db->h, db->path, s, "cannot write");
-	}
-	for (size_t i = 0; i < c->note_count && !err; i++) {
-		sqlite3_bind_int64(st[ST_NOTE], 1, id);
-		sqlite3_bind_int64(st[ST_NOTE], 2, (int64_t)i);
-		ct_sql_bind_text(st[ST_NOTE], 3, c->notes[i]);
-		err = ct_sql_step_reset(db->h, db->path, st[ST_NOTE], "cannot write");
-	}
+	sqlite3_stmt *s = NULL;
+	if (!err && c->note_count)
+		err = insert_statement(db, ST_NOTE, 1, &s);
+	for (size_t i = 0; i < c->note_count && !err; i++)
+		err = store_note(db, s, id, i, c->notes[i]);
 	if (!err)
 		err = store_signature(db, id, c);
-	if (!err)
-		err = store_matches(db, st[ST_MATCH], id, c);
+	if (!err && c->match_count)
+		err = insert_statement(db, ST_MATCH, 1, &s);
+	if (!err && c->match_count)
+		err = store_matches(db, s, id, c);
 	return err;
 }
 
@@ -857,18 +1024,23 @@ static void case_version(const struct ct_case *c, const char **ret_product,
 	}
 }
 
+/* Whether EVIDENCE_TIME can be anything but NULL for c: it has a crash
+ * time fact or an event with a time stamp. */
+static bool may_have_evidence_time(const struct ct_case *c)
+{
+	for (size_t i = 0; i < c->event_count; i++)
+		if (c->events[i].timestamp)
+			return true;
+	return ct_case_fact(c, "vmcore.crash_time") != NULL;
+}
 
-/* The insert statements, prepared on first use and kept. */
+/* The 1-row inserts of the case model, prepared on first use and kept. */
 static struct ct_error *prepare_all(struct ct_results *db, sqlite3_stmt **st)
 {
 	for (int i = 0; i < ST_COUNT; i++) {
-		if (!db->cached[i]) {
-			struct ct_error *err = ct_sql_prepare(db->h, db->path, insert_sql[i],
-						       &db->cached[i]);
-			if (err)
-				return err;
-		}
-		st[i] = db->cached[i];
+		struct ct_error *err = insert_statement(db, i, 1, &st[i]);
+		if (err)
+			return err;
 	}
 	return NULL;
 }
@@ -881,9 +1053,28 @@ static void finalize_all(sqlite3_stmt **st)
 	}
 }
 
+/* Run a cached transaction statement (BEGIN IMMEDIATE, COMMIT,
+ * ROLLBACK); its error is SQLite's message, as sqlite3_exec gives it. */
+static struct ct_error *run_tx(struct ct_results *db, int slot, const char *sql)
+{
+	/* a new transaction: the next case id is read again in it */
+	db->next_case_id = 0;
+	if (!db->cached[slot]) {
+		struct ct_error *err = ct_sql_prepare(db->h, db->path, sql,
+						      &db->cached[slot]);
+		if (err)
+			return err;
+	}
+	int rc = sqlite3_step(db->cached[slot]);
+	sqlite3_reset(db->cached[slot]);
+	if (rc == SQLITE_DONE)
+		return NULL;
+	return ct_error_corrupt(db->path, 0, "%s", sqlite3_errmsg(db->h));
+}
+
 static struct ct_error *rollback(struct ct_results *db, struct ct_error *err)
 {
-	struct ct_error *e2 = ct_sql_exec(db->h, db->path, "ROLLBACK");
+	struct ct_error *e2 = run_tx(db, ST_ROLLBACK, "ROLLBACK");
 	ct_error_destroy(e2);
 	db->clusters_loaded = false;
 	return err;
@@ -891,13 +1082,101 @@ static struct ct_error *rollback(struct ct_results *db, struct ct_error *err)
 
 struct ct_error *ct_results_begin(struct ct_results *db)
 {
-	return ct_sql_exec(db->h, db->path, "BEGIN IMMEDIATE");
+	return run_tx(db, ST_BEGIN, "BEGIN IMMEDIATE");
 }
 
 struct ct_error *ct_results_commit(struct ct_results *db)
 {
-	struct ct_error *err = ct_sql_exec(db->h, db->path, "COMMIT");
+	struct ct_error *err = run_tx(db, ST_COMMIT, "COMMIT");
 	return err ? rollback(db, err) : NULL;
+}
+
+/* The id the next case stored in this transaction gets: the one SQLite
+ * would give a new row (the largest id + 1), known before the case row
+ * is inserted, so that its model, cluster and evidence time go in
+ * first and the case row is written once. */
+static struct ct_error *next_case_id(struct ct_results *db, int64_t *ret)
+{
+	if (!db->next_case_id) {
+		if (!db->cached[ST_NEXT_ID]) {
+			struct ct_error *err = ct_sql_prepare(
+				db->h, db->path,
+				"SELECT coalesce(max(id), 0) "
+				"+ 1 FROM cases",
+				&db->cached[ST_NEXT_ID]);
+			if (err)
+				return err;
+		}
+		sqlite3_stmt *st = db->cached[ST_NEXT_ID];
+		int rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			db->next_case_id = sqlite3_column_int64(st, 0);
+		sqlite3_reset(st);
+		if (rc != SQLITE_ROW)
+			return ct_sql_error(db->h, db->path, "cannot read");
+	}
+	*ret = db->next_case_id;
+	return NULL;
+}
+
+/* Insert the case row of case id (model, cluster stored already). */
+static struct ct_error *insert_case(struct ct_results *db, int64_t id,
+				    const struct ct_results_case *rc,
+				    const char *status, int64_t cluster)
+{
+	const struct ct_case *c = rc->error ? NULL : rc->c;
+	/* the evidence time is looked up only when it may be found (?24) */
+	static const char sql[] =
+		"INSERT INTO cases (id, input_id, member, name, bundle, "
+		"status, error, host, product, version, panic_kind, "
+		"panic_message, panic_exception, panic_context, panic_cpu, "
+		"panic_input, panic_line, added_at, panic_report_type, "
+		"panic_guilty, panic_flags, panic_guilty_frame, cluster_id, "
+		"evidence_time) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
+		"?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, "
+		"?22, ?23, CASE WHEN ?24 THEN " EVIDENCE_TIME("?1") " END)";
+	if (!db->cached[ST_CASE]) {
+		struct ct_error *err = ct_sql_prepare(db->h, db->path, sql,
+						      &db->cached[ST_CASE]);
+		if (err)
+			return err;
+	}
+	sqlite3_stmt *st = db->cached[ST_CASE];
+	const char *product = NULL;
+	char *version = NULL;
+	if (c)
+		case_version(c, &product, &version);
+	sqlite3_bind_int64(st, 1, id);
+	sqlite3_bind_int64(st, 2, rc->input_id);
+	ct_sql_bind_text(st, 3, rc->member);
+	ct_sql_bind_text(st, 4, rc->name);
+	ct_sql_bind_text(st, 5, rc->bundle);
+	ct_sql_bind_text(st, 6, status);
+	ct_sql_bind_text(st, 7, rc->error);
+	if (c) {
+		ct_sql_bind_text(st, 8, ct_case_fact(c, "host.name"));
+		ct_sql_bind_text(st, 9, product);
+		ct_sql_bind_text(st, 10, version);
+		ct_sql_bind_text(st, 11, c->panic.kind);
+		ct_sql_bind_text(st, 12, c->panic.message);
+		ct_sql_bind_text(st, 13, c->panic.exception);
+		ct_sql_bind_text(st, 14, c->panic.context);
+		ct_sql_bind_text(st, 15, c->panic.cpu);
+		bind_origin(st, 16, c, c->panic.origin);
+		ct_sql_bind_text(st, 19, c->panic.report_type);
+		ct_sql_bind_text(st, 20, c->panic.guilty);
+		sqlite3_bind_int(st, 21,
+				 (c->panic.typed ? 1 : 0) |
+					 (c->panic.corrupted ? 2 : 0));
+		sqlite3_bind_int64(st, 22, c->panic.guilty_frame);
+		sqlite3_bind_int(st, 24, may_have_evidence_time(c));
+	}
+	sqlite3_bind_int64(st, 18, now());
+	bind_int_or_null(st, 23, cluster > 0, cluster);
+	struct ct_error *err = ct_sql_step_reset(db->h, db->path, st,
+						 "cannot store a case");
+	free(version);
+	return err;
 }
 
 struct ct_error *ct_results_store_case(struct ct_results *db,
@@ -905,78 +1184,22 @@ struct ct_error *ct_results_store_case(struct ct_results *db,
 {
 	const struct ct_case *c = rc->error ? NULL : rc->c;
 	const char *status = case_status(rc);
-	const char *product = NULL;
-	char *version = NULL;
-	if (c)
-		case_version(c, &product, &version);
 	/* in the caller's transaction (ct_results_begin), else in its own */
 	bool own = sqlite3_get_autocommit(db->h) != 0;
 	struct ct_error *err = own ? ct_results_begin(db) : NULL;
-	if (err) {
-		free(version);
+	if (err)
 		return err;
-	}
-	sqlite3_stmt *st = db->cached[ST_CASE];
-	if (!st)
-		err = ct_sql_prepare(db->h, db->path, "INSERT INTO cases (input_id, member, name, "
-			      "bundle, status, error, host, product, version, "
-			      "panic_kind, panic_message, panic_exception, "
-			      "panic_context, panic_cpu, panic_input, "
-			      "panic_line, added_at, panic_report_type, "
-			      "panic_guilty, panic_flags, panic_guilty_frame) "
-			      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
-			      "?, ?, ?, ?, ?, ?, ?, ?)",
-			      &db->cached[ST_CASE]);
-	st = db->cached[ST_CASE];
-	if (!err) {
-		sqlite3_bind_int64(st, 1, rc->input_id);
-		ct_sql_bind_text(st, 2, rc->member);
-		ct_sql_bind_text(st, 3, rc->name);
-		ct_sql_bind_text(st, 4, rc->bundle);
-		ct_sql_bind_text(st, 5, status);
-		ct_sql_bind_text(st, 6, rc->error);
-		if (c) {
-			ct_sql_bind_text(st, 7, ct_case_fact(c, "host.name"));
-			ct_sql_bind_text(st, 8, product);
-			ct_sql_bind_text(st, 9, version);
-			ct_sql_bind_text(st, 10, c->panic.kind);
-			ct_sql_bind_text(st, 11, c->panic.message);
-			ct_sql_bind_text(st, 12, c->panic.exception);
-			ct_sql_bind_text(st, 13, c->panic.context);
-			ct_sql_bind_text(st, 14, c->panic.cpu);
-			bind_origin(st, 15, c, c->panic.origin);
-			ct_sql_bind_text(st, 18, c->panic.report_type);
-			ct_sql_bind_text(st, 19, c->panic.guilty);
-			sqlite3_bind_int(st, 20, (c->panic.typed ? 1 : 0) |
-						 (c->panic.corrupted ? 2 : 0));
-			sqlite3_bind_int64(st, 21, c->panic.guilty_frame);
-		}
-		sqlite3_bind_int64(st, 17, now());
-		int r = sqlite3_step(st);
-		if (r != SQLITE_DONE)
-			err = ct_sql_error(db->h, db->path, "cannot store a case");
-		sqlite3_reset(st);
-		sqlite3_clear_bindings(st);
-	}
-	free(version);
-	int64_t id = sqlite3_last_insert_rowid(db->h);
-	if (!err && c) {
-		sqlite3_stmt *sts[ST_COUNT];
-		err = prepare_all(db, sts);
-		if (!err) {
-			err = store_model(db, sts, id, c);
-			finalize_all(sts);
-		}
-		if (!err)
-			err = ct_sql_run_cached(
-				db->h, db->path, &db->cached[ST_EVIDENCE_TIME],
-				"UPDATE cases SET evidence_time = "
-				EVIDENCE_TIME("?1") " WHERE id = ?1", "i", id);
-		if (!err && strcmp(status, "unknown") == 0)
-			err = cluster_assign(db, id, &c->signature);
-	}
+	int64_t id = 0, cluster = 0;
+	err = next_case_id(db, &id);
+	if (!err && c)
+		err = store_model(db, id, c);
+	if (!err && c && strcmp(status, "unknown") == 0)
+		err = cluster_pick(db, id, &c->signature, &cluster);
+	if (!err)
+		err = insert_case(db, id, rc, status, cluster);
 	if (err)
 		return rollback(db, err);
+	db->next_case_id = id + 1;
 	return own ? ct_results_commit(db) : NULL;
 }
 
@@ -1285,10 +1508,7 @@ static struct ct_error *rematch_case(struct ct_results *db,
 			dup |= strcmp(c->notes[i], c->notes[j]) == 0;
 		if (dup)
 			continue;
-		sqlite3_bind_int64(sts[ST_NOTE], 1, id);
-		sqlite3_bind_int64(sts[ST_NOTE], 2, (int64_t)i);
-		ct_sql_bind_text(sts[ST_NOTE], 3, c->notes[i]);
-		err = ct_sql_step_reset(db->h, db->path, sts[ST_NOTE], "cannot write");
+		err = store_note(db, sts[ST_NOTE], id, i, c->notes[i]);
 	}
 	if (!err)
 		err = store_signature(db, id, c);

@@ -61,6 +61,44 @@ static void test_sha256_million_a(void **state)
 	assert_int_equal(d[31], 0xd0);
 }
 
+/* The SHA extensions' code (where the CPU has them) and the portable code
+ * give the same digests, for every length around the block size and
+ * updates split anywhere. */
+static void test_sha256_cpu_portable(void **state)
+{
+	(void)state;
+	enum { LEN = 70000 };
+	unsigned char *buf = malloc(LEN);
+	assert_non_null(buf);
+	uint32_t x = 12345;
+	for (size_t i = 0; i < LEN; i++) {
+		x = x * 1103515245 + 12345;
+		buf[i] = (unsigned char)(x >> 16);
+	}
+	static const size_t lens[] = { 0,   1,	  55,	56,    63,
+				       64,  65,	  127,	128,   129,
+				       191, 1000, 4096, 65537, LEN };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(lens); i++) {
+		unsigned char d[2][32];
+		for (int cpu = 0; cpu < 2; cpu++) {
+			ct_sha256_use_cpu(cpu);
+			struct ct_sha256 h;
+			ct_sha256_init(&h);
+			for (size_t off = 0, step = 1; off < lens[i];
+			     step = step * 3 + 1) {
+				size_t n = lens[i] - off < step ? lens[i] - off
+								: step;
+				ct_sha256_update(&h, buf + off, n);
+				off += n;
+			}
+			ct_sha256_final(&h, d[cpu]);
+		}
+		assert_memory_equal(d[0], d[1], 32);
+	}
+	ct_sha256_use_cpu(true);
+	free(buf);
+}
+
 static void test_lines(void **state)
 {
 	(void)state;
@@ -615,6 +653,7 @@ int main(void)
 		cmocka_unit_test(test_parse_hex_u64),
 		cmocka_unit_test(test_bsearch),
 		cmocka_unit_test(test_sha256_million_a),
+		cmocka_unit_test(test_sha256_cpu_portable),
 		cmocka_unit_test(test_lines),
 		cmocka_unit_test(test_line_skip),
 		cmocka_unit_test(test_line_seek),
