@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * lazy.h - shared libraries loaded on first use (lazy.c), private to
- * libcrashtriage.  libarchive (archive-lazy.h) and libkdumpfile bring
+ * libcrashtriage (libarchive, libkdumpfile, libbpf, libmicrohttpd,
+ * Vectorscan's runtime, libunwind).  libarchive (archive-lazy.h) and libkdumpfile bring
  * libxml2, ICU, libstdc++, snappy and LZO with them: mapping all of them
  * at every start made starting the command take twice as long (3.1 ms
  * against 1.6 ms, bench/bench-startup.sh), and
