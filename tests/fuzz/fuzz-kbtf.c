@@ -5,7 +5,8 @@
  * small task_struct-like types).  Runs libbpf's parser as crashtriage
  * loads it and every lookup ps and bt make (nested and anonymous members,
  * typedef chains), and the member plan kernel walks make of each struct
- * (walk/kernel.c), which must stay bounded on hostile types.
+ * (walk/kernel.c), also of the blob read as a module's split BTF on
+ * itself, which must stay bounded on hostile types.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -39,6 +40,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		plan.skip_count = 0;
 		ct_walk_btf_plan(b, id, &plan);
 	}
+	/* a module's BTF is split on the kernel's: the same bytes again,
+	 * as a module's, on this one (through the memfd libbpf 1.1 needs) */
+	struct ct_kbtf *m;
+	err = ct_kbtf_parse_split(data, size, b, &m);
+	if (!err) {
+		n = ct_kbtf_type_count(m);
+		for (uint32_t id = 1; id < n && id <= 16; id++) {
+			plan.skip_count = 0;
+			ct_walk_btf_plan(m, id, &plan);
+		}
+		ct_kbtf_destroy(m);
+	}
+	ct_error_destroy(err);
 	ct_kbtf_destroy(b);
 	return 0;
 }
