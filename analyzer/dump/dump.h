@@ -555,7 +555,7 @@ struct ct_kbtf_field {
 struct ct_error *ct_kbtf_parse(const void *data, size_t len,
 			       struct ct_kbtf **ret);
 /* Parse a module's BTF [data, data+len), split BTF on base (which must
- * outlive it).  Errors as ct_kbtf_parse()'s; libbpf is loaded already. */
+ * outlive it).  Errors as ct_kbtf_parse()'s. */
 struct ct_error *ct_kbtf_parse_split(const void *data, size_t len,
 				     const struct ct_kbtf *base,
 				     struct ct_kbtf **ret);

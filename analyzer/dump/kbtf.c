@@ -69,8 +69,40 @@ struct ct_kbtf {
 	size_t bytes;		/* size of the blob parsed */
 };
 
-struct ct_error *ct_kbtf_parse(const void *data, size_t len,
-			       struct ct_kbtf **ret)
+/* libbpf 1.1 (Debian 12) parses split BTF from a file only
+ * (btf__new_split() came later): the blob goes into an anonymous one.
+ * NULL with errno set when it cannot. */
+static struct btf *parse_split(const void *data, size_t len,
+			       struct btf *base)
+{
+	int fd = memfd_create("ct-module-btf", MFD_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, (const char *)data + done, len - done);
+		if (n <= 0) {
+			int e = n < 0 ? errno : EIO;
+			close(fd);
+			errno = e;
+			return NULL;
+		}
+		done += (size_t)n;
+	}
+	char path[64];
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	errno = 0;
+	/* libbpf reads the base, never changes it */
+	struct btf *btf = bpf.btf__parse_raw_split(path, base);
+	int e = errno;
+	close(fd);
+	errno = e;
+	return btf;
+}
+
+/* ct_kbtf_parse() and ct_kbtf_parse_split(): base NULL for the kernel's. */
+static struct ct_error *kbtf_new(const void *data, size_t len,
+				 const struct ct_kbtf *base,
+				 struct ct_kbtf **ret)
 {
 	pthread_once(&bpf_once, bpf_load);
 	struct ct_error *err = ct_lazy_error(&bpf_lib);
@@ -84,12 +116,14 @@ struct ct_error *ct_kbtf_parse(const void *data, size_t len,
 	if (!b)
 		return &ct_enomem;
 	errno = 0;
-	b->btf = bpf.btf__new(data, (__u32)len);
+	b->btf = base ? parse_split(data, len, base->btf)
+		      : bpf.btf__new(data, (__u32)len);
 	if (!b->btf) {	/* libbpf 1.x: NULL and errno */
 		int e = errno;
 		free(b);
-		return ct_error_corrupt(NULL, 0, "the BTF blob of %zu bytes "
-					"does not parse (libbpf: %s)", len,
+		return ct_error_corrupt(NULL, 0, "the %sBTF blob of %zu bytes "
+					"does not parse (libbpf: %s)",
+					base ? "split " : "", len,
 					strerror(e ? e : EINVAL));
 	}
 	b->bytes = len;
@@ -97,44 +131,17 @@ struct ct_error *ct_kbtf_parse(const void *data, size_t len,
 	return NULL;
 }
 
+struct ct_error *ct_kbtf_parse(const void *data, size_t len,
+			       struct ct_kbtf **ret)
+{
+	return kbtf_new(data, len, NULL, ret);
+}
+
 struct ct_error *ct_kbtf_parse_split(const void *data, size_t len,
 				     const struct ct_kbtf *base,
 				     struct ct_kbtf **ret)
 {
-	if (len > CT_KBTF_MAX_BYTES)
-		return ct_error_create(CT_ERROR_UNSUPPORTED, "BTF of %zu bytes "
-				       "is over the cap of %u MiB", len,
-				       CT_KBTF_MAX_BYTES >> 20);
-	struct ct_kbtf *b = calloc(1, sizeof(*b));
-	if (!b)
-		return &ct_enomem;
-	/* Debian 12's libbpf 1.1 parses split BTF from a file only
-	 * (btf__new_split() came later): hand it an anonymous one */
-	int fd = memfd_create("ct-module-btf", MFD_CLOEXEC);
-	if (fd < 0 || write(fd, data, len) != (ssize_t)len) {
-		int e = errno;
-		if (fd >= 0)
-			close(fd);
-		free(b);
-		return ct_error_os(e, NULL, "cannot hold a module's BTF in "
-				   "memory");
-	}
-	char path[64];
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
-	errno = 0;
-	/* libbpf reads the base, never changes it */
-	b->btf = bpf.btf__parse_raw_split(path, base->btf);
-	int e = errno;
-	close(fd);
-	if (!b->btf) {
-		free(b);
-		return ct_error_corrupt(NULL, 0, "the split BTF blob of %zu "
-					"bytes does not parse (libbpf: %s)", len,
-					strerror(e ? e : EINVAL));
-	}
-	b->bytes = len;
-	*ret = b;
-	return NULL;
+	return kbtf_new(data, len, base, ret);
 }
 
 void ct_kbtf_destroy(struct ct_kbtf *b)

@@ -444,6 +444,7 @@ static struct ct_error *read_module_btf(struct ct_kernel *k)
 		return ct_kernel_add_note(k, "no module BTF: kallsyms has no "
 					  "btf_modules");
 	uint64_t link = head, next;
+	size_t btf_bytes = 0;	/* read for modules so far */
 	for (size_t n = 0;; n++) {
 		if (!ct_kmem_read_u64(k->km, link, &next))
 			return ct_kernel_add_note(k, "the module BTF list is "
@@ -468,14 +469,18 @@ static struct ct_error *read_module_btf(struct ct_kernel *k)
 		if (!d || !ct_kmem_read_u64(k->km, btf + b_data, &data) ||
 		    !ct_kmem_read_u32(k->km, btf + b_size, &size))
 			continue;
-		if (!size || size > CT_KBTF_MAX_BYTES) {
+		/* one budget for all modules' BTF, as for their ORC: a
+		 * crafted dump cannot make each claim the most */
+		if (!size || size > CT_KBTF_MAX_BYTES - btf_bytes) {
 			struct ct_error *err = ct_kernel_add_note(
-				k, "module %s: BTF of %u bytes not read",
-				d->mod.name, size);
+				k, "module %s: BTF of %u bytes not read (%zu "
+				"read of the modules' %u MiB)", d->mod.name,
+				size, btf_bytes, CT_KBTF_MAX_BYTES >> 20);
 			if (err)
 				return err;
 			continue;
 		}
+		btf_bytes += size;
 		unsigned char *buf = malloc(size);
 		if (!buf)
 			return &ct_enomem;

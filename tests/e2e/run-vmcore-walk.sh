@@ -56,7 +56,8 @@ walk ct_list_good --link link
 check "intact list: exit 0" test $? = 0
 check "intact list: the guest's 5 elements, in order" same_elements ct_list_good
 jq_check "intact list: no finding, every pointer member checked (name, peer, fn: module BTF)" \
-	"$WORK/ct_list_good.json" '(.findings | length == 0) and .count == 5'
+	"$WORK/ct_list_good.json" '(.findings | length == 0) and .count == 5 and
+	 (.member_note | test("struct ct_obj: 3 pointer members checked"))'
 
 walk ct_list_bad_next --link link
 check "bit flip: exit 1" test $? = 1
