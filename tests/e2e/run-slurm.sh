@@ -3,7 +3,7 @@
 # run-slurm.sh - contrib/slurm/ for real: a one-node Slurm (Debian's
 # slurm-wlm with munge) started on this machine from a slurm.conf in a
 # temporary folder, on ports of its own (slurmctld and slurmd listen on
-# 127.0.0.1 and a port derived from this process, never Slurm's 6817/6818;
+# 127.0.0.1 on a free port pair below the ephemeral range, never 6817/6818;
 # munged on a socket in the folder, with a key of its own), so nothing of
 # the machine's own configuration is read or changed; everything is shut
 # down on exit.  contrib/slurm/submit.sh submits a job array of 4 shards
@@ -36,15 +36,37 @@ stop_all() {
 trap stop_all EXIT
 trap 'exit 1' INT TERM
 
-port=$((20000 + ($$ % 20000) * 2))
-node=ct$$
 dd if=/dev/urandom of="$S/munge/key" bs=1024 count=1 2>/dev/null
 chmod 600 "$S/munge/key"
 munged -F --force --socket="$S/munge/sock" --key-file="$S/munge/key" \
 	--pid-file="$S/munge/pid" --seed-file="$S/munge/seed" \
 	--log-file="$S/munge/log" 2>"$S/munged.err" &
 pids="$pids $!"
-cat >"$S/slurm.conf" <<CONF
+i=0
+while [ ! -S "$S/munge/sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+[ -S "$S/munge/sock" ] || fail_all "munged did not start: $(cat "$S/munged.err" "$S/munge/log" 2>/dev/null | tail -3)"
+
+# free_port_pair: an even port P with P and P+1 bound by nothing on this
+# machine, below the ephemeral range (32768 up), where another test's
+# client connection could take it between our look and slurmctld's bind
+free_port_pair() {
+	used=$(awk 'FNR > 1 { split($2, a, ":"); print a[2] }' \
+		/proc/net/tcp /proc/net/tcp6 2>/dev/null | sort -u)
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		r=$(od -An -N2 -tu2 /dev/urandom | tr -d ' ')
+		p=$((12000 + (r % 10000) * 2))
+		echo "$used" | grep -qx -e "$(printf %04X $p)" -e "$(printf %04X $((p + 1)))" || break
+	done
+	echo $p
+}
+
+# start_slurm NODE: slurmctld and slurmd on a fresh port pair; succeeds
+# once the node is idle; fails, with the daemons stopped and their logs'
+# tails in this test's log, if a daemon exits or 90 s pass
+start_slurm() {
+	node=$1
+	port=$(free_port_pair)
+	cat >"$S/slurm.conf" <<CONF
 ClusterName=crashtriage-test
 SlurmctldHost=localhost(127.0.0.1)
 SlurmctldPort=$port
@@ -77,27 +99,39 @@ MinJobAge=600
 NodeName=$node NodeAddr=127.0.0.1 NodeHostname=$(hostname) CPUs=2 RealMemory=100 State=UNKNOWN
 PartitionName=test Nodes=$node Default=YES MaxTime=INFINITE State=UP
 CONF
-export SLURM_CONF="$S/slurm.conf"
-i=0
-while [ ! -S "$S/munge/sock" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
-[ -S "$S/munge/sock" ] || fail_all "munged did not start: $(cat "$S/munged.err" "$S/munge/log" 2>/dev/null | tail -3)"
-slurmctld -D -i -f "$S/slurm.conf" >"$S/slurmctld.out" 2>&1 &
-pids="$pids $!"
-slurmd -D -N "$node" -f "$S/slurm.conf" >"$S/slurmd.out" 2>&1 &
-pids="$pids $!"
-i=0
-state=
-while [ $i -lt 60 ]; do
-	state=$(sinfo -h -n "$node" -o %T 2>/dev/null)
-	[ "$state" = idle ] && break
-	sleep 1
-	i=$((i + 1))
+	export SLURM_CONF="$S/slurm.conf"
+	slurmctld -D -i -f "$S/slurm.conf" >"$S/slurmctld.out" 2>&1 &
+	ctld=$!
+	slurmd -D -N "$node" -f "$S/slurm.conf" >"$S/slurmd.out" 2>&1 &
+	sd=$!
+	pids="$pids $ctld $sd"
+	i=0
+	state=
+	while [ $i -lt 90 ]; do
+		state=$(sinfo -h -n "$node" -o %T 2>/dev/null)
+		[ "$state" = idle ] && return 0
+		kill -0 $ctld 2>/dev/null && kill -0 $sd 2>/dev/null || break
+		sleep 1
+		i=$((i + 1))
+	done
+	echo "# port $port, node $node: state '$state' after $i s"
+	for f in slurmctld.log slurmd.log slurmctld.out slurmd.out; do
+		echo "# --- $f"
+		tail -8 "$S/$f" 2>/dev/null | sed 's/^/# /'
+	done
+	kill $ctld $sd 2>/dev/null
+	wait $ctld $sd 2>/dev/null
+	return 1
+}
+
+# A daemon that cannot bind, or a first start that stalls on a loaded
+# machine, gets other ports and another try before the test gives up.
+tries=1
+until start_slurm "ct$$-$tries"; do
+	[ $tries -lt 3 ] || fail_all "the one-node Slurm did not come up in $tries tries (node state '$state')"
+	tries=$((tries + 1))
 done
-if [ "$state" != idle ]; then
-	tail -5 "$S/slurmctld.log" "$S/slurmd.log" "$S/slurmctld.out" "$S/slurmd.out" 2>/dev/null | sed 's/^/# /'
-	fail_all "the one-node Slurm did not come up (node state '$state')"
-fi
-ok "one-node Slurm up on port $port (node $node idle)"
+ok "one-node Slurm up on port $port (node $node idle, try $tries)"
 
 IN=$WORK/in
 mkdir -p "$IN"
