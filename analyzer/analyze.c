@@ -62,7 +62,13 @@ const char *ct_version(void)
 	return PACKAGE_VERSION;
 }
 
-unsigned ct_sniff(const char *buf, size_t len)
+/*
+ * The kinds of a text.  With esxi_watch, a Linux kernel log whose start
+ * says nothing of ESXi is not searched whole for ESXi panic text here:
+ * *esxi_watch is set, and the Linux extractor's pass, which reads every
+ * line anyway, looks for it (ct_text.esxi_panic).
+ */
+static unsigned sniff(const char *buf, size_t len, bool *esxi_watch)
 {
 	/* a core is binary: no text kind applies, and scanning it as text
 	 * would read every byte of a dump that may be gigabytes */
@@ -70,11 +76,23 @@ unsigned ct_sniff(const char *buf, size_t len)
 		return 1u << CT_KIND_LINUX_VMCORE;
 	if (ct_extractors[CT_KIND_ELF_CORE]->sniff(buf, len))
 		return 1u << CT_KIND_ELF_CORE;
+	const unsigned vmk = 1u << CT_KIND_VMKERNEL_LOG;
 	unsigned kinds = 0;
 	for (int k = 0; k < CT_KIND_MAX; k++)
-		if (ct_extractors[k]->sniff(buf, len))
+		if (k != CT_KIND_VMKERNEL_LOG && ct_extractors[k]->sniff(buf, len))
 			kinds |= 1u << k;
+	if (ct_vmkernel_sniff_start(buf, len))
+		kinds |= vmk;
+	else if (esxi_watch && kinds & 1u << CT_KIND_LINUX_KERNEL_LOG)
+		*esxi_watch = true;
+	else if (ct_esxi_panic_text(buf, len))
+		kinds |= vmk;
 	return kinds;
+}
+
+unsigned ct_sniff(const char *buf, size_t len)
+{
+	return sniff(buf, len, NULL);
 }
 
 struct ct_error *ct_extract_text(struct ct_case *c, const struct ct_text *t,
@@ -150,13 +168,16 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 	const unsigned binary = 1u << CT_KIND_ELF_CORE |
 				1u << CT_KIND_LINUX_VMCORE;
 	struct ct_unwrapped u = { .buf = buf, .len = len };
-	in->kinds = ct_sniff(buf, len);
+	bool esxi_watch = false, esxi_panic = false;
+	in->kinds = sniff(buf, len, &esxi_watch);
 	if (!(in->kinds & binary)) {
 		struct ct_error *err = ct_text_unwrap(buf, len, &u);
 		if (err)
 			return err;
-		if (u.wrappers)
-			in->kinds = ct_sniff(u.buf, u.len) & ~binary;
+		if (u.wrappers) {
+			esxi_watch = false;
+			in->kinds = sniff(u.buf, u.len, &esxi_watch) & ~binary;
+		}
 	}
 	if (!in->kinds) {
 		ct_unwrapped_deinit(&u);
@@ -165,13 +186,15 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 					"not recognised as any input kind"),
 			in->path, 0, 0, false));
 	}
-	struct ct_text t = { .path = in->path, .buf = u.buf, .len = u.len };
+	struct ct_text t = { .path = in->path, .buf = u.buf, .len = u.len,
+			     .esxi_panic = esxi_watch ? &esxi_panic : NULL };
 	unsigned kinds = in->kinds;
 	struct ct_error *err;
-	/* a vmkernel.log's extractor finds its events on its own pass: a big
-	 * log is read once (if the scan cannot start, the one below says
-	 * why) */
-	if (kinds == 1u << CT_KIND_VMKERNEL_LOG)
+	/* a vmkernel.log's or a kernel log's extractor finds its events on
+	 * its own pass: a big log is read once (if the scan cannot start,
+	 * the one below says why) */
+	if (kinds == 1u << CT_KIND_VMKERNEL_LOG ||
+	    kinds == 1u << CT_KIND_LINUX_KERNEL_LOG)
 		ct_error_destroy(ct_event_scan_create(
 			c, &t, events_family(kinds), &t.events));
 	if (kinds == 1u << CT_KIND_ELF_CORE)	/* options; no text events */
@@ -189,6 +212,14 @@ static struct ct_error *analyze_text(struct ct_case *c, size_t input_index,
 		/* binary dumps: a vmcore's extractor scans the log it
 		 * extracts */
 		err = ct_events_scan(c, &t, events_family(kinds));
+	}
+	/* ESXi panic text deep in a kernel log: read as the sniff would
+	 * have had it read (its ESXi-only events are not looked for) */
+	if (!err && esxi_panic) {
+		in->kinds |= 1u << CT_KIND_VMKERNEL_LOG;
+		t.events = NULL;
+		t.esxi_panic = NULL;
+		err = ct_extractors[CT_KIND_VMKERNEL_LOG]->extract(c, &t);
 	}
 	ct_unwrapped_deinit(&u);
 	if (err)

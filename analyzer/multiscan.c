@@ -88,8 +88,9 @@ struct walk {
 	void *arg;
 	bool every_line;
 	bool stopped;		/* fn said stop */
-	size_t *hits;		/* end offsets, ascending, of hits not yet
-				 * passed by the walk */
+	size_t *hits;		/* hits not yet passed by the walk: end
+				 * offset times 2, plus 1 for a marker;
+				 * ascending */
 	size_t hit_count, hit_next;
 	size_t flood_from;	/* a hit was not kept here: lines from it */
 	size_t flood_to;	/* to here count as hit; SIZE_MAX: none */
@@ -101,12 +102,12 @@ struct walk {
 static int on_match(unsigned int id, unsigned long long from,
 		    unsigned long long to, unsigned int flags, void *ctx)
 {
-	(void)id;
 	(void)from;
 	(void)flags;
 	struct walk *w = ctx;
 	if (w->hit_count < HITS_MAX) {
-		w->hits[w->hit_count++] = (size_t)to;
+		w->hits[w->hit_count++] = (size_t)to * 2 +
+					  (id >= CT_SCAN_MARKER_ID);
 		return 0;
 	}
 	if (w->flood_from == SIZE_MAX)
@@ -121,8 +122,12 @@ static void emit(struct walk *w, size_t nl, bool last)
 	size_t ls = w->line_start;
 	bool hit = w->flood_from != SIZE_MAX && nl >= w->flood_from &&
 		   ls < w->flood_to;
-	while (w->hit_next < w->hit_count && w->hits[w->hit_next] <= nl) {
-		hit = true;	/* no literal holds a newline: it is in here */
+	bool marked = hit;
+	/* no literal holds a newline: a hit ending by nl is in here */
+	while (w->hit_next < w->hit_count &&
+	       w->hits[w->hit_next] / 2 <= nl) {
+		hit = true;
+		marked |= w->hits[w->hit_next] & 1;
 		w->hit_next++;
 	}
 	if (hit || w->every_line) {
@@ -131,7 +136,7 @@ static void emit(struct walk *w, size_t nl, bool last)
 			e--;
 		struct ct_scan_line line = {
 			.p = w->buf + ls, .len = e - ls, .number = w->number,
-			.hit = hit, .last = last,
+			.hit = hit, .marked = marked, .last = last,
 		};
 		w->stopped = !w->fn(w->arg, &line);
 	}
@@ -150,7 +155,7 @@ static void walk_lines(struct walk *w)
 		/* no line ending here is wanted: count them */
 		if (!w->every_line && w->flood_from == SIZE_MAX &&
 		    (w->hit_next == w->hit_count ||
-		     w->hits[w->hit_next] >= b + n)) {
+		     w->hits[w->hit_next] / 2 >= b + n)) {
 			if (m) {
 				w->number += ct_bit_count(m);
 				w->line_start = b + 64 -

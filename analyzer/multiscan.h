@@ -29,7 +29,8 @@ enum ct_scan_set {
 	CT_SCAN_EVENTS_LINUX,	/* entries of family linux or any */
 	CT_SCAN_VMKERNEL,	/* CT_VMKERNEL_MARKERS and the esxi events:
 				 * a vmkernel.log is read once for both */
-	CT_SCAN_LINUX,		/* CT_LINUX_MARKERS */
+	CT_SCAN_LINUX,		/* CT_LINUX_MARKERS and the linux events:
+				 * a kernel log is read once for both */
 	CT_SCAN_SET_COUNT
 };
 
@@ -43,12 +44,19 @@ enum { CT_VMKERNEL_MARKER_COUNT = 4 };
 
 /* What the Linux extractor searches a line for wherever it is: " from "
  * (an arm unwinder line, "func from caller+0x10/0x20"), a driver's hang
- * or reset (driver_line()) and a host's " kernel: " after a stamp.  A
- * line without one is spared those searches (extract/linux.c). */
+ * or reset (driver_line()), a host's " kernel: " after a stamp, and the
+ * ESXi panic text the vmkernel sniff would otherwise search a whole long
+ * log for (CT_ESXI_PANIC_TEXT, extract.h).  A line without one is spared
+ * those searches (extract/linux.c). */
 #define CT_LINUX_MARKERS                                                     \
 	{ " from ", "Detected Hardware Unit Hang", "Detected Tx Unit Hang",   \
-	  "Reset adapter unexpectedly", " kernel: " }
-enum { CT_LINUX_MARKER_COUNT = 5 };
+	  "Reset adapter unexpectedly", " kernel: ", "@BlueScreen",          \
+	  "Panic Details:" }
+enum { CT_LINUX_MARKER_COUNT = 7 };
+
+/* The ids of a set's markers start here; an event's id is its entry's
+ * number in the catalogue. */
+enum { CT_SCAN_MARKER_ID = 1u << 16 };
 
 /* A line of a scanned text, cut as ct_line_next() cuts it. */
 struct ct_scan_line {
@@ -58,6 +66,9 @@ struct ct_scan_line {
 	bool hit;		/* a literal of the set lies in it (past
 				 * thousands of hits in a few hundred KB,
 				 * lines near them count as hit too) */
+	bool marked;		/* one of them is a marker: an event's
+				 * literal may be common in a log, a marker
+				 * is what an extractor reads a line for */
 	bool last;		/* the text ends in it, with no '\n' */
 };
 

@@ -68,12 +68,12 @@ static int emit(const char *name, const char *const *lits,
 }
 
 /* The catalogue entries of family (and "any"; all when NULL), ids their
- * entry numbers, and then the n extra literals. */
+ * entry numbers, and then the n markers, ids from CT_SCAN_MARKER_ID. */
 static int emit_events(const char *name, const char *family,
 		       const char *const *extra, unsigned n_extra)
 {
-	const char *lits[ENTRY_COUNT + CT_VMKERNEL_MARKER_COUNT];
-	unsigned ids[ENTRY_COUNT + CT_VMKERNEL_MARKER_COUNT];
+	const char *lits[ENTRY_COUNT + 16];
+	unsigned ids[ENTRY_COUNT + 16];
 	unsigned n = 0;
 	for (unsigned i = 0; i < ENTRY_COUNT; i++) {
 		if (family && strcmp(entries[i].family, family) != 0 &&
@@ -85,7 +85,7 @@ static int emit_events(const char *name, const char *family,
 	}
 	for (unsigned i = 0; i < n_extra; i++) {
 		lits[n] = extra[i];
-		ids[n] = ENTRY_COUNT + i;
+		ids[n] = CT_SCAN_MARKER_ID + i;
 		n++;
 	}
 	return emit(name, lits, ids, n);
@@ -100,17 +100,20 @@ int main(void)
 			       CT_VMKERNEL_MARKER_COUNT,
 		       "CT_VMKERNEL_MARKER_COUNT");
 	static const char *const linux_markers[] = CT_LINUX_MARKERS;
-	static const unsigned linux_ids[] = { 0, 1, 2, 3, 4 };
 	_Static_assert(sizeof(linux_markers) / sizeof(linux_markers[0]) ==
 			       CT_LINUX_MARKER_COUNT,
 		       "CT_LINUX_MARKER_COUNT");
+	_Static_assert(ENTRY_COUNT < CT_SCAN_MARKER_ID, "CT_SCAN_MARKER_ID");
+	_Static_assert(CT_VMKERNEL_MARKER_COUNT <= 16 &&
+			       CT_LINUX_MARKER_COUNT <= 16,
+		       "emit_events() room for the markers");
 	if (emit_events("scandb_events_any", NULL, NULL, 0) ||
 	    emit_events("scandb_events_esxi", "esxi", NULL, 0) ||
 	    emit_events("scandb_events_linux", "linux", NULL, 0) ||
 	    emit_events("scandb_vmkernel", "esxi", markers,
 			CT_VMKERNEL_MARKER_COUNT) ||
-	    emit("scandb_linux", linux_markers, linux_ids,
-		 CT_LINUX_MARKER_COUNT))
+	    emit_events("scandb_linux", "linux", linux_markers,
+			CT_LINUX_MARKER_COUNT))
 		return 1;
 	return fflush(stdout) == 0 ? 0 : 1;
 }

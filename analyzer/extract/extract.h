@@ -22,9 +22,22 @@ struct ct_text {
 	const char *buf;  /* may contain NULs; not NUL-terminated */
 	size_t len;
 	/* when set, the text's only extractor feeds its events to this scan
-	 * on its own pass (ct_event_scan_line): a vmkernel.log's */
+	 * on its own pass (ct_event_scan_line): a vmkernel.log's or a
+	 * Linux kernel log's */
 	struct ct_event_scan *events;
+	/* when set, the text is a long Linux kernel log whose start says
+	 * nothing of ESXi: the Linux extractor's pass looks for ESXi panic
+	 * text in it (ct_esxi_panic_text) and sets *esxi_panic when it
+	 * finds some, instead of the vmkernel sniff reading it all again */
+	bool *esxi_panic;
 };
+
+/* The vmkernel sniff in two parts: what the start of a text shows, and
+ * ESXi panic text ("@BlueScreen", "Panic Details:") anywhere in it, a
+ * pass over all of it (extract/vmkernel.c).  The extractor's sniff() is
+ * either. */
+bool ct_vmkernel_sniff_start(const char *buf, size_t len);
+bool ct_esxi_panic_text(const char *buf, size_t len);
 
 /* One input kind.  sniff() looks at the content only; extract() adds
  * whatever evidence it finds to the case and may be handed a text that

@@ -26,7 +26,12 @@
  *    continuation lines become one event <driver>.hw_unit_hang or
  *    <driver>.tx_unit_hang each; "Reset adapter unexpectedly" becomes
  *    <driver>.reset_adapter.  Single-line events come from the shared
- *    catalogue, which analyze_text() runs once over every text.
+ *    catalogue, which analyze_text() runs once over every text: on this
+ *    pass when the text is only a kernel log (t->events), whose set holds
+ *    the catalogue's literals too.
+ *  - ESXi panic text in a long log whose start is Linux's, when
+ *    analyze_text() asks (t->esxi_panic): a marker, so the vmkernel sniff
+ *    need not read the whole log again for it.
  *
  * Report kinds (panic.kind): "oops" (NULL dereference, page fault, general
  * protection fault, kernel BUG, list corruption, arm64 internal error),
@@ -70,6 +75,7 @@
  * file:line and inlined frames of decode_stacktrace.sh and syzkaller.
  * A first trace frame that repeats frame 0 is not kept twice.
  */
+#include <assert.h>
 #include <stdio.h>
 
 #include "analyzer/internal.h"
@@ -766,6 +772,7 @@ struct lx_state {
 	size_t cur;		/* the open report, or NONE */
 	size_t dropped;		/* reports beyond MAX_REPORTS */
 	enum trace_state trace;
+	bool events_done;	/* t->events wants no more lines */
 	size_t aux_bt;		/* backtrace of TRACE_AUX */
 	unsigned gap;		/* lines since the last frame */
 	enum section section;	/* section of the trace being read */
@@ -2584,7 +2591,7 @@ static struct ct_error *finish(struct lx_state *s)
 static bool plain_line(struct lx_state *s, const struct ct_scan_line *line)
 {
 	const char *lp = line->p, *le = lp + line->len;
-	if (line->hit || s->hang.active || s->trace != TRACE_NONE)
+	if (line->marked || s->hang.active || s->trace != TRACE_NONE)
 		return false;
 	const char *m = ct_log_plain_dmesg(lp, le);
 	unsigned char c = m && m < le ? (unsigned char)*m : 0;
@@ -2605,9 +2612,16 @@ static bool on_line(void *arg, const struct ct_scan_line *line)
 	struct lx_state *s = arg;
 	s->line = line->number;
 	ct_line_mark(&s->marks, line->number, line->p);
+	if (line->hit) {
+		const struct ct_text *t = s->t;
+		if (t->events && !s->events_done)
+			s->events_done = !ct_event_scan_line(t->events, line);
+		if (t->esxi_panic && !*t->esxi_panic && line->marked)
+			*t->esxi_panic = ct_esxi_panic_text(line->p, line->len);
+	}
 	if (plain_line(s, line))
 		return true;
-	s->err = handle_line(s, line->p, line->len, line->hit);
+	s->err = handle_line(s, line->p, line->len, line->marked);
 	return !s->err;
 }
 
@@ -2624,6 +2638,8 @@ static struct ct_error *linux_extract(struct ct_case *c,
 	s->aux_bt = NONE;
 	s->first_bt = c->backtrace_count;
 	ct_line_marks_init(&s->marks);
+	assert(!t->events ||
+	       ct_event_scan_set(t->events) == CT_SCAN_EVENTS_LINUX);
 	struct ct_error *err = ct_multiscan_lines(CT_SCAN_LINUX, t->buf, t->len,
 						  true, on_line, s);
 	if (!err)

@@ -582,7 +582,7 @@ static bool esxi_words(const char *p, const char *end)
 	return false;
 }
 
-static bool vmkernel_sniff(const char *buf, size_t len)
+bool ct_vmkernel_sniff_start(const char *buf, size_t len)
 {
 	const char *end = buf + len;
 	const char *wend = buf + (len > SNIFF_WINDOW ? SNIFF_WINDOW : len);
@@ -635,13 +635,22 @@ static bool vmkernel_sniff(const char *buf, size_t len)
 				return true;
 		}
 	}
-	/* panic text anywhere in the buffer: rare strings, but a pass over
-	 * all of it each, so only once the window said nothing */
-	if (ct_has_either(buf, len, "@BlueScreen", "Panic Details:"))
-		return true;
 	/* vmkernel WARNING lines quoted without prefixes, in a text that
 	 * says it is about ESXi */
 	return warnings && esxi_words(buf, wend);
+}
+
+bool ct_esxi_panic_text(const char *buf, size_t len)
+{
+	return ct_has_either(buf, len, "@BlueScreen", "Panic Details:");
+}
+
+/* Panic text anywhere in the text is a pass over all of it, so it is
+ * looked for only once the start said nothing. */
+static bool vmkernel_sniff(const char *buf, size_t len)
+{
+	return ct_vmkernel_sniff_start(buf, len) ||
+	       ct_esxi_panic_text(buf, len);
 }
 
 /* ------------------------------------------------------------------------
@@ -1523,7 +1532,7 @@ static struct ct_error *read_line(struct vmk_state *s,
 			parsed = se == le;
 		}
 		err = segment(s, lp, se, line->number, line->last && se == le,
-			      line->hit, parsed ? &own : NULL);
+			      line->marked, parsed ? &own : NULL);
 		if (se >= le)
 			break;
 		lp = se;
@@ -1559,7 +1568,7 @@ static bool on_line(void *arg, const struct ct_scan_line *line)
 	struct vmk_state *s = arg;
 	if (line->hit && s->t->events && !s->events_done)
 		s->events_done = !ct_event_scan_line(s->t->events, line);
-	if (!line->hit && plain_line(s, line->p, line->p + line->len))
+	if (!line->marked && plain_line(s, line->p, line->p + line->len))
 		return true;
 	s->err = read_line(s, line);
 	return !s->err;
@@ -1567,8 +1576,8 @@ static bool on_line(void *arg, const struct ct_scan_line *line)
 
 /* Walk the lines once, parsing only those that may matter; the text's
  * events on the same pass when analyze_text() asks (t->events).  A line
- * an event literal hits is read in full too: that costs nothing worth a
- * second pass. */
+ * an event literal hits goes to the event scan; it is parsed only if it
+ * would be without the event (a marker, or what plain_line() refuses). */
 static struct ct_error *scan(struct vmk_state *s)
 {
 	assert(!s->t->events ||

@@ -87,4 +87,19 @@ printf '0x1 ok_symbol\nthis is no symbol line at all\n' >"$WORK/bad.map"
 [ $? -eq 1 ] && grep -q "bad.map'*:2" "$WORK/bad.err" && ok "a bad map is refused naming file:line" ||
 	{ not_ok "a bad map is refused naming file:line"; sed 's/^/# /' "$WORK/bad.err"; }
 
+# A kernel log whose ESXi panic text comes only past the sniffs' first
+# 256 KB: the Linux extractor's pass finds it (the vmkernel sniff no
+# longer reads the whole log for it) and the PSOD is read as before; a
+# kernel log without it stays a kernel log, with its events.
+seq 1 8000 | awk '{ printf "[%6d.%06d] usb 1-1: new high-speed USB device number %d using xhci_hcd\n", $1, $1 * 7, $1 }' >"$WORK/deep.log"
+cp "$WORK/deep.log" "$WORK/plain-kernel.log"
+printf '[ 9001.000001] i40e 0000:3b:00.0 eth2: NIC Link is Down\n' >>"$WORK/plain-kernel.log"
+cat "$top_srcdir/tests/data/vmkernel/esxi60_psod_vmkdrv_rbp.log" >>"$WORK/deep.log"
+"$CRASHTRIAGE" analyze --json "$WORK/deep.log" >"$WORK/deep.json" 2>/dev/null
+jq_check "ESXi panic text deep in a kernel log: both kinds, the PSOD read" "$WORK/deep.json" \
+	'(.inputs[0].kinds | sort) == ["linux-kernel-log","vmkernel-log"] and .title == "PSOD: #PF Exception 14 in VmkDrv_WakeupAllWaiters" and ([.fact_list[] | select(.key == "product") | .value] | sort) == ["esxi","linux"]'
+"$CRASHTRIAGE" analyze --json "$WORK/plain-kernel.log" >"$WORK/plain-kernel.json" 2>/dev/null
+jq_check "a long kernel log without it: one kind, its event found on the one pass" "$WORK/plain-kernel.json" \
+	'.inputs[0].kinds == ["linux-kernel-log"] and ([.events[] | select(.kind | test("link_down"))] | length) == 1'
+
 finish

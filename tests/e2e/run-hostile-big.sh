@@ -33,9 +33,11 @@ wait $pid
 rc=$?
 [ $rc -eq 0 ] && ok "analyze of a file cut while read exits 0 (not SIGBUS)" ||
 	not_ok "analyze of a file cut while read exits 0 (got $rc)"
+# the loss starts where the scan was when the file was cut: at 4096, or
+# further on when the (fast) scan had gone past it before the cut
 jq_check "the loss is a note naming the file and the offset" \
 	"$WORK/shrink.json" \
-	"any(.notes[]; contains(\"shrink.log' shrank while it was read: bytes 4096 to 200000000 were lost\"))"
+	"any(.notes[]; test(\"shrink.log' shrank while it was read: bytes [0-9]+ to 200000000 were lost\"))"
 
 # --- 1. batch: inputs over the old 512 MiB entry limit ----------------------
 IN=$WORK/in
