@@ -16,6 +16,18 @@
  * text; keeps at most CT_MAX_FIELD_LEN bytes. */
 char *ct_strndup_clean(const char *s, size_t n);
 
+/* ct_case_add_event() and ct_event_add_field() with strings given as
+ * spans of a text (not NUL-terminated; timestamp may be NULL), made
+ * printable as they are copied: one copy each. */
+struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
+					const char *timestamp, size_t ts_len,
+					const char *text, size_t text_len,
+					struct ct_origin origin,
+					struct ct_event **ret);
+struct ct_error *ct_event_add_field_span(struct ct_event *ev,
+					 const char *name, const char *value,
+					 size_t len);
+
 /* ct_case_add_fact() with a printf-style value, made printable. */
 struct ct_error *ct_case_add_factf(struct ct_case *c, const char *key,
 				   struct ct_origin o, const char *fmt, ...)

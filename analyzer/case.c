@@ -284,6 +284,24 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 				   struct ct_origin origin,
 				   struct ct_event **ret)
 {
+	return ct_case_add_event_span(c, kind, timestamp,
+				      timestamp ? strlen(timestamp) : 0, text,
+				      text ? strlen(text) : 0, origin, ret);
+}
+
+/* A clean copy of the span [s, s+n) into *ret; NULL when s is. */
+static bool dup_span(const char *s, size_t n, char **ret)
+{
+	*ret = s ? ct_strndup_clean(s, n) : NULL;
+	return !s || *ret;
+}
+
+struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
+					const char *timestamp, size_t ts_len,
+					const char *text, size_t text_len,
+					struct ct_origin origin,
+					struct ct_event **ret)
+{
 	if (c->event_count >= CT_MAX_EVENTS) {
 		*ret = NULL;
 		return NULL;
@@ -293,8 +311,9 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 		return &ct_enomem;
 	struct ct_event *ev = &c->events[c->event_count];
 	memset(ev, 0, sizeof(*ev));
-	if (!dup_opt(kind, &ev->kind) || !dup_opt(timestamp, &ev->timestamp) ||
-	    !dup_opt(text, &ev->text)) {
+	if (!dup_opt(kind, &ev->kind) ||
+	    !dup_span(timestamp, ts_len, &ev->timestamp) ||
+	    !dup_span(text, text_len, &ev->text)) {
 		free(ev->kind);
 		free(ev->timestamp);
 		free(ev->text);
@@ -309,6 +328,14 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 struct ct_error *ct_event_add_field(struct ct_event *ev, const char *name,
 				    const char *value)
 {
+	return ct_event_add_field_span(ev, name, value ? value : "",
+				       value ? strlen(value) : 0);
+}
+
+struct ct_error *ct_event_add_field_span(struct ct_event *ev,
+					 const char *name, const char *value,
+					 size_t len)
+{
 	size_t cap = ev->field_count; /* fields are few: grow one by one */
 	if (!ct_grow((void **)&ev->fields, &cap, ev->field_count + 1,
 		     sizeof(*ev->fields)))
@@ -316,7 +343,7 @@ struct ct_error *ct_event_add_field(struct ct_event *ev, const char *name,
 	struct ct_field *f = &ev->fields[ev->field_count];
 	if (!dup_opt(name, &f->name))
 		return &ct_enomem;
-	if (!dup_opt(value ? value : "", &f->value)) {
+	if (!dup_span(value, len, &f->value)) {
 		free(f->name);
 		return &ct_enomem;
 	}

@@ -203,6 +203,15 @@ void ct_strbuf_put_visible(struct ct_strbuf *sb, const char *s)
 	ct_strbuf_append(sb, run, (size_t)(p - run));
 }
 
+/* The bytes a JSON string holds as they are: printable ASCII but for
+ * '"', '\\' and the three HTML ones ct_strbuf_json_string() escapes.
+ * NUL is not plain: it ends the string. */
+static const bool json_plain[256] = {
+	[' '] = true, ['!'] = true, ['#' ... '%'] = true,
+	['\'' ... ';'] = true, ['='] = true, ['?' ... '['] = true,
+	[']' ... '~'] = true,
+};
+
 void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 {
 	if (!s) {
@@ -212,6 +221,12 @@ void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 	ct_strbuf_putc(sb, '"');
 	const char *run = s;
 	for (const char *p = s; *p; p++) {
+		/* most bytes go out as they are: skip them a table look-up
+		 * each */
+		while (json_plain[(unsigned char)*p])
+			p++;
+		if (!*p)
+			break;
 		unsigned char c = (unsigned char)*p;
 		const char *esc = NULL;
 		char hex[8];

@@ -84,12 +84,7 @@ static enum ct_scan_set family_set(enum ct_frame_family f)
 static struct ct_error *add_field(void *ev, const char *name,
 				  const char *value, size_t len)
 {
-	char *v = ct_strndup_clean(value, len);
-	if (!v)
-		return &ct_enomem;
-	struct ct_error *err = ct_event_add_field(ev, name, v);
-	free(v);
-	return err;
+	return ct_event_add_field_span(ev, name, value, len);
 }
 
 /* Add one event for a regex match in msg, fields from named groups. */
@@ -100,33 +95,17 @@ static struct ct_error *add_event(struct ct_case *c, const struct ct_text *t,
 				  unsigned long line_number)
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
-	char *text = ct_strndup_clean(msg + ov[0], ov[1] - ov[0]);
-	char *ts = prefix->timestamp
-		? ct_strndup_clean(prefix->timestamp, prefix->timestamp_len)
-		: NULL;
-	struct ct_error *err = NULL;
-	if (!text || (prefix->timestamp && !ts)) {
-		err = &ct_enomem;
-		goto out;
-	}
 	struct ct_event *ev;
-	err = ct_case_add_event(c, entries[entry].kind, ts, text,
-				(struct ct_origin){ t->path, line_number },
-				&ev);
+	struct ct_error *err = ct_case_add_event_span(
+		c, entries[entry].kind, prefix->timestamp,
+		prefix->timestamp_len, msg + ov[0], ov[1] - ov[0],
+		(struct ct_origin){ t->path, line_number }, &ev);
 	if (err || !ev)
-		goto out;
+		return err;
 	err = ct_regex_each_group(re, md, msg, add_field, ev);
-	if (!err && prefix->host) {
-		char *host = ct_strndup_clean(prefix->host, prefix->host_len);
-		if (!host)
-			err = &ct_enomem;
-		else
-			err = ct_event_add_field(ev, "host", host);
-		free(host);
-	}
-out:
-	free(text);
-	free(ts);
+	if (!err && prefix->host)
+		err = ct_event_add_field_span(ev, "host", prefix->host,
+					      prefix->host_len);
 	return err;
 }
 
