@@ -63,10 +63,12 @@ const char *ct_version(void)
 }
 
 /*
- * The kinds of a text.  With esxi_watch, a Linux kernel log whose start
- * says nothing of ESXi is not searched whole for ESXi panic text here:
- * *esxi_watch is set, and the Linux extractor's pass, which reads every
- * line anyway, looks for it (ct_text.esxi_panic).
+ * The kinds of a text.  With esxi_watch, a Linux kernel log longer than
+ * the vmkernel sniff's window, whose start says nothing of ESXi, is not
+ * searched whole for ESXi panic text here: *esxi_watch is set, and the
+ * Linux extractor's pass, which reads every line anyway, looks for it
+ * (ct_text.esxi_panic).  A shorter text is searched here, so that its
+ * extractors run in the order of their kinds, as for any other text.
  */
 static unsigned sniff(const char *buf, size_t len, bool *esxi_watch)
 {
@@ -83,7 +85,8 @@ static unsigned sniff(const char *buf, size_t len, bool *esxi_watch)
 			kinds |= 1u << k;
 	if (ct_vmkernel_sniff_start(buf, len))
 		kinds |= vmk;
-	else if (esxi_watch && kinds & 1u << CT_KIND_LINUX_KERNEL_LOG)
+	else if (esxi_watch && len > CT_VMKERNEL_SNIFF_WINDOW &&
+		 kinds & 1u << CT_KIND_LINUX_KERNEL_LOG)
 		*esxi_watch = true;
 	else if (ct_esxi_panic_text(buf, len))
 		kinds |= vmk;

@@ -25,7 +25,8 @@ struct ct_text {
 	 * on its own pass (ct_event_scan_line): a vmkernel.log's or a
 	 * Linux kernel log's */
 	struct ct_event_scan *events;
-	/* when set, the text is a long Linux kernel log whose start says
+	/* when set, the text is a Linux kernel log longer than the vmkernel
+	 * sniff's window (CT_VMKERNEL_SNIFF_WINDOW) whose start says
 	 * nothing of ESXi: the Linux extractor's pass looks for ESXi panic
 	 * text in it (ct_esxi_panic_text) and sets *esxi_panic when it
 	 * finds some, instead of the vmkernel sniff reading it all again */
@@ -36,6 +37,7 @@ struct ct_text {
  * ESXi panic text ("@BlueScreen", "Panic Details:") anywhere in it, a
  * pass over all of it (extract/vmkernel.c).  The extractor's sniff() is
  * either. */
+enum { CT_VMKERNEL_SNIFF_WINDOW = 256 * 1024 };	/* "the start" */
 bool ct_vmkernel_sniff_start(const char *buf, size_t len);
 bool ct_esxi_panic_text(const char *buf, size_t len);
 

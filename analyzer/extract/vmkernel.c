@@ -65,7 +65,7 @@
 #include "analyzer/span.h"
 
 enum {
-	SNIFF_WINDOW = 256 * 1024,	/* bytes sniff() looks at */
+	SNIFF_WINDOW = CT_VMKERNEL_SNIFF_WINDOW,
 	SNIFF_ANCHORS = 64,		/* memmem hits sniff() checks */
 	SCAN_SPAN = 4096,		/* bytes of one message we parse */
 	MAX_BLOCKS = 256,		/* backtraces kept from one input */
