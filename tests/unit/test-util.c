@@ -343,22 +343,31 @@ struct seen {
 	size_t len;
 	struct ct_line_reader r;
 	bool every_line;
+	bool no_flood;	/* too few hits for lines near them to count */
 	size_t lines, stop_after;
 };
+
+/* Does a marker of CT_SCAN_VMKERNEL lie in [p, p+len)? */
+static bool has_vmkernel_marker(const char *p, size_t len)
+{
+	static const char *const markers[] = CT_VMKERNEL_MARKERS;
+	for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++)
+		if (memmem(p, len, markers[k], strlen(markers[k])))
+			return true;
+	return false;
+}
 
 /* Does a literal of CT_SCAN_VMKERNEL lie in [p, p+len)?  The markers,
  * and the catalogue entries of family esxi or any. */
 static bool has_marker(const char *p, size_t len)
 {
-	static const char *const markers[] = CT_VMKERNEL_MARKERS;
 	static const struct {
 		const char *kind, *family, *literal, *regex;
 	} entries[] = {
 #include "analyzer/events.inc"
 	};
-	for (size_t k = 0; k < CT_ARRAY_SIZE(markers); k++)
-		if (memmem(p, len, markers[k], strlen(markers[k])))
-			return true;
+	if (has_vmkernel_marker(p, len))
+		return true;
 	for (size_t k = 0; k < CT_ARRAY_SIZE(entries); k++)
 		if (strcmp(entries[k].family, "linux") != 0 &&
 		    memmem(p, len, entries[k].literal,
@@ -385,6 +394,14 @@ static bool check_line(void *arg, const struct ct_scan_line *l)
 	assert_int_equal(l->number, want.number);
 	if (hit)	/* a line nothing hits may count as hit, rarely */
 		assert_true(l->hit);
+	/* marked: a marker, not only an event's literal, lies in it */
+	bool marker = has_vmkernel_marker(want.p, want.len);
+	if (marker)
+		assert_true(l->marked);
+	if (l->marked)
+		assert_true(l->hit);
+	if (s->no_flood)
+		assert_int_equal(l->marked, marker);
 	assert_int_equal(l->last, s->r.pos >= s->buf + s->len &&
 				  s->buf[s->len - 1] != '\n');
 	s->lines++;
@@ -392,11 +409,11 @@ static bool check_line(void *arg, const struct ct_scan_line *l)
 }
 
 /* Scan buf both ways, to its end and stopped after 2 lines. */
-static void check_multiscan(const char *buf, size_t len)
+static void check_multiscan(const char *buf, size_t len, bool no_flood)
 {
 	for (int every = 0; every < 2; every++) {
 		struct seen s = { .buf = buf, .len = len,
-				  .every_line = every };
+				  .every_line = every, .no_flood = no_flood };
 		ct_line_reader_init(&s.r, buf, len);
 		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, buf,
 					       len, every, check_line, &s));
@@ -407,7 +424,7 @@ static void check_multiscan(const char *buf, size_t len)
 		size_t all = s.lines;
 		memset(&s, 0, sizeof(s));
 		s = (struct seen){ .buf = buf, .len = len, .every_line = every,
-				   .stop_after = 2 };
+				   .no_flood = no_flood, .stop_after = 2 };
 		ct_line_reader_init(&s.r, buf, len);
 		assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, buf,
 					       len, every, check_line, &s));
@@ -416,7 +433,8 @@ static void check_multiscan(const char *buf, size_t len)
 }
 
 /* ct_multiscan_lines with the embedded vmkernel set: the lines of
- * ct_line_next(), each marked when a literal lies in it, in texts small
+ * ct_line_next(), each hit when a literal lies in it and marked when a
+ * marker (not an event's literal) does, in texts small
  * and large (lines and markers across the scan's chunks, thousands of
  * hits in one chunk), ending with or without a newline. */
 static void test_multiscan(void **state)
@@ -431,9 +449,9 @@ static void test_multiscan(void **state)
 		size_t len = piecewise_text(buf, sizeof(buf), seed, markers,
 					    CT_ARRAY_SIZE(markers));
 		for (size_t cut = 0; cut <= len; cut += 1 + cut / 4)
-			check_multiscan(buf, cut);
+			check_multiscan(buf, cut, true);
 		buf[len] = '\r';
-		check_multiscan(buf, len + 1);
+		check_multiscan(buf, len + 1, true);
 	}
 	enum { BIG = 3 << 20 };
 	char *big = malloc(BIG);
@@ -452,7 +470,7 @@ static void test_multiscan(void **state)
 							"%s%s", markers[k % 7],
 							k % 3 ? "\r\n" : "");
 	}
-	check_multiscan(big, len);
+	check_multiscan(big, len, false);
 	free(big);
 }
 
