@@ -88,9 +88,10 @@ struct walk {
 	void *arg;
 	bool every_line;
 	bool stopped;		/* fn said stop */
-	size_t *hits;		/* hits not yet passed by the walk: end
-				 * offset times 2, plus 1 for a marker;
-				 * ascending */
+	struct hit {
+		size_t end;	/* offset just past the literal */
+		unsigned id;	/* its id in the set's database */
+	} *hits;		/* hits not yet passed by the walk, by end */
 	size_t hit_count, hit_next;
 	size_t flood_from;	/* a hit was not kept here: lines from it */
 	size_t flood_to;	/* to here count as hit; SIZE_MAX: none */
@@ -106,8 +107,7 @@ static int on_match(unsigned int id, unsigned long long from,
 	(void)flags;
 	struct walk *w = ctx;
 	if (w->hit_count < HITS_MAX) {
-		w->hits[w->hit_count++] = (size_t)to * 2 +
-					  (id >= CT_SCAN_MARKER_ID);
+		w->hits[w->hit_count++] = (struct hit){ (size_t)to, id };
 		return 0;
 	}
 	if (w->flood_from == SIZE_MAX)
@@ -123,11 +123,15 @@ static void emit(struct walk *w, size_t nl, bool last)
 	bool hit = w->flood_from != SIZE_MAX && nl >= w->flood_from &&
 		   ls < w->flood_to;
 	bool marked = hit;
+	uint64_t events = hit ? UINT64_MAX : 0;
 	/* no literal holds a newline: a hit ending by nl is in here */
-	while (w->hit_next < w->hit_count &&
-	       w->hits[w->hit_next] / 2 <= nl) {
+	while (w->hit_next < w->hit_count && w->hits[w->hit_next].end <= nl) {
+		unsigned id = w->hits[w->hit_next].id;
 		hit = true;
-		marked |= w->hits[w->hit_next] & 1;
+		if (id >= CT_SCAN_MARKER_ID)
+			marked = true;
+		else
+			events |= id < 64 ? UINT64_C(1) << id : UINT64_MAX;
 		w->hit_next++;
 	}
 	if (hit || w->every_line) {
@@ -137,6 +141,7 @@ static void emit(struct walk *w, size_t nl, bool last)
 		struct ct_scan_line line = {
 			.p = w->buf + ls, .len = e - ls, .number = w->number,
 			.hit = hit, .marked = marked, .last = last,
+			.events = events,
 		};
 		w->stopped = !w->fn(w->arg, &line);
 	}
@@ -155,7 +160,7 @@ static void walk_lines(struct walk *w)
 		/* no line ending here is wanted: count them */
 		if (!w->every_line && w->flood_from == SIZE_MAX &&
 		    (w->hit_next == w->hit_count ||
-		     w->hits[w->hit_next] / 2 >= b + n)) {
+		     w->hits[w->hit_next].end >= b + n)) {
 			if (m) {
 				w->number += ct_bit_count(m);
 				w->line_start = b + 64 -
@@ -189,7 +194,7 @@ struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
 	struct walk w = {
 		.buf = buf, .len = len, .fn = fn, .arg = arg,
 		.every_line = every_line, .flood_from = SIZE_MAX,
-		.number = 1, .hits = malloc(HITS_MAX * sizeof(size_t)),
+		.number = 1, .hits = malloc(HITS_MAX * sizeof(struct hit)),
 	};
 	hs_scratch_t *scratch = NULL;
 	hs_stream_t *stream = NULL;

@@ -19,6 +19,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "analyzer/crashtriage.h"
 
@@ -69,6 +70,9 @@ struct ct_scan_line {
 	bool marked;		/* one of them is a marker: an event's
 				 * literal may be common in a log, a marker
 				 * is what an extractor reads a line for */
+	uint64_t events;	/* bit i: the literal of the catalogue's
+				 * entry i lies in it (all bits set for
+				 * entries past 63, and near a flood) */
 	bool last;		/* the text ends in it, with no '\n' */
 };
 

@@ -109,18 +109,22 @@ static struct ct_error *add_event(struct ct_case *c, const struct ct_text *t,
 	return err;
 }
 
-/* Match every catalogue entry whose literal the line holds. */
+/* Match every catalogue entry whose literal the line's message holds,
+ * of those the scan found in the line (candidates: bit i for entry i,
+ * entries past 63 always tried). */
 static struct ct_error *scan_line(struct ct_case *c, const struct ct_text *t,
 				  const char *line, size_t len,
 				  unsigned long number,
 				  enum ct_frame_family family,
-				  pcre2_match_data *md)
+				  uint64_t candidates, pcre2_match_data *md)
 {
 	struct ct_log_prefix prefix;
 	ct_log_prefix_parse(line, len, &prefix);
 	const char *msg = prefix.message;
 	size_t msg_len = prefix.message_len;
 	for (size_t i = 0; i < ENTRY_COUNT; i++) {
+		if (i < 64 && !(candidates & UINT64_C(1) << i))
+			continue;
 		if (!compiled.regex[i].code ||
 		    !family_wanted(entries[i].family, family) ||
 		    !ct_memstr_picked(msg, msg_len, entries[i].literal,
@@ -192,7 +196,7 @@ bool ct_event_scan_line(struct ct_event_scan *es,
 		return false;
 	}
 	es->err = scan_line(es->c, es->t, line->p, line->len, line->number,
-			    es->family, es->md);
+			    es->family, line->events, es->md);
 	return !es->err;
 }
 

@@ -357,23 +357,29 @@ static bool has_vmkernel_marker(const char *p, size_t len)
 	return false;
 }
 
-/* Does a literal of CT_SCAN_VMKERNEL lie in [p, p+len)?  The markers,
- * and the catalogue entries of family esxi or any. */
-static bool has_marker(const char *p, size_t len)
+/* The catalogue entries of CT_SCAN_VMKERNEL (family esxi or any) whose
+ * literal lies in [p, p+len): bit k for entry k. */
+static uint64_t vmkernel_events(const char *p, size_t len)
 {
 	static const struct {
 		const char *kind, *family, *literal, *regex;
 	} entries[] = {
 #include "analyzer/events.inc"
 	};
-	if (has_vmkernel_marker(p, len))
-		return true;
+	_Static_assert(CT_ARRAY_SIZE(entries) <= 64, "one bit each");
+	uint64_t bits = 0;
 	for (size_t k = 0; k < CT_ARRAY_SIZE(entries); k++)
 		if (strcmp(entries[k].family, "linux") != 0 &&
 		    memmem(p, len, entries[k].literal,
 			   strlen(entries[k].literal)))
-			return true;
-	return false;
+			bits |= UINT64_C(1) << k;
+	return bits;
+}
+
+/* Does a literal of CT_SCAN_VMKERNEL lie in [p, p+len)? */
+static bool has_marker(const char *p, size_t len)
+{
+	return has_vmkernel_marker(p, len) || vmkernel_events(p, len);
 }
 
 static bool check_line(void *arg, const struct ct_scan_line *l)
@@ -400,8 +406,12 @@ static bool check_line(void *arg, const struct ct_scan_line *l)
 		assert_true(l->marked);
 	if (l->marked)
 		assert_true(l->hit);
-	if (s->no_flood)
+	uint64_t events = vmkernel_events(want.p, want.len);
+	assert_int_equal(l->events & events, events);
+	if (s->no_flood) {
 		assert_int_equal(l->marked, marker);
+		assert_int_equal(l->events, events);
+	}
 	assert_int_equal(l->last, s->r.pos >= s->buf + s->len &&
 				  s->buf[s->len - 1] != '\n');
 	s->lines++;
