@@ -195,13 +195,18 @@ static void fill(struct ct_gunzip *g)
 				break;
 			}
 			consume(g, len);
+			/* a fresh state on the same buffers (init clears
+			 * them) */
 			unsigned char *next_in = g->st.next_in;
 			uint32_t avail_in = g->st.avail_in;
+			unsigned char *next_out = g->st.next_out;
+			uint32_t avail_out = g->st.avail_out;
 			api.isal_inflate_init(&g->st);
 			g->st.crc_flag = ISAL_DEFLATE;
 			g->st.next_in = next_in;
 			g->st.avail_in = avail_in;
-			g->st.next_out = g->out + (OUT_SIZE - g->st.avail_out);
+			g->st.next_out = next_out;
+			g->st.avail_out = avail_out;
 			g->in_member = true;
 		}
 		if (!want(g, 1))
@@ -217,13 +222,17 @@ static void fill(struct ct_gunzip *g)
 			break;
 		}
 		if (g->st.block_state == ISAL_BLOCK_FINISH) {
+			/* the 8-byte trailer: its first bytes may be in
+			 * igzip's bit buffer */
 			g->in_member = false;
-			if (peek(g, 7) < 0) {
+			size_t held = (size_t)g->st.read_in_length / 8;
+			size_t rest = held < 8 ? 8 - held : 0;
+			if (rest && peek(g, rest - 1) < 0) {
 				if (!g->failed)
 					fail(g, NULL);
 				break;
 			}
-			consume(g, 8);
+			consume(g, rest);
 		} else if (g->st.avail_in == in_before &&
 			   g->st.avail_out == out_before) {
 			/* it needs more input than there is buffered */
