@@ -88,14 +88,6 @@ static ssize_t read_all(struct ct_gunzip *g, char **ret, size_t *ret_len)
 	}
 }
 
-static int setup(void **state)
-{
-	(void)state;
-	if (!ct_gunzip_available())
-		skip();
-	return 0;
-}
-
 static void test_members(void **state)
 {
 	(void)state;
@@ -223,11 +215,16 @@ static void test_is_tar(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_members, setup),
-		cmocka_unit_test_setup(test_truncated, setup),
-		cmocka_unit_test_setup(test_damaged, setup),
-		cmocka_unit_test_setup(test_trailer_cut, setup),
-		cmocka_unit_test_setup(test_is_tar, setup),
+		cmocka_unit_test(test_members),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_damaged),
+		cmocka_unit_test(test_trailer_cut),
+		cmocka_unit_test(test_is_tar),
 	};
+	/* built without ISA-L's header, or libisal not installed */
+	if (!ct_gunzip_available()) {
+		printf("1..0 # SKIP no igzip (libisal)\n");
+		return 0;
+	}
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
