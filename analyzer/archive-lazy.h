@@ -23,6 +23,7 @@
 	X(archive_read_support_format_7zip)                                  \
 	X(archive_read_support_format_raw)                                   \
 	X(archive_read_open_fd) X(archive_read_open_memory)                  \
+	X(archive_read_open) X(archive_set_error)                            \
 	X(archive_read_next_header) X(archive_read_data)                     \
 	X(archive_read_data_skip) X(archive_error_string) X(archive_format)  \
 	X(archive_filter_code) X(archive_filter_bytes)                       \
@@ -63,6 +64,8 @@ struct ct_error *ct_archive_load(void);
 	ct_archive_api.archive_read_support_format_raw
 #define archive_read_open_fd ct_archive_api.archive_read_open_fd
 #define archive_read_open_memory ct_archive_api.archive_read_open_memory
+#define archive_read_open ct_archive_api.archive_read_open
+#define archive_set_error ct_archive_api.archive_set_error
 #define archive_read_next_header ct_archive_api.archive_read_next_header
 #define archive_read_data ct_archive_api.archive_read_data
 #define archive_read_data_skip ct_archive_api.archive_read_data_skip

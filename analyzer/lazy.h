@@ -37,6 +37,10 @@ void *ct_lazy_sym(struct ct_lazy *lib, const char *name);
  * cannot load SONAME (why)". */
 struct ct_error *ct_lazy_error(const struct ct_lazy *lib);
 
+/* A pointer member for function f of a CT_..._FUNCTIONS(X) list: the
+ * struct of them is CT_..._FUNCTIONS(CT_LAZY_POINTER). */
+#define CT_LAZY_POINTER(f) __typeof__(f) *f;
+
 /* Resolve every function f of a CT_..._FUNCTIONS(X) list into api.f. */
 #define CT_LAZY_RESOLVE(lib, api, f) \
 	*(void **)&(api).f = ct_lazy_sym((lib), #f);

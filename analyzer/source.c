@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "analyzer/archive-lazy.h"
+#include "analyzer/gunzip.h"
 #include "analyzer/internal.h"
 #include "analyzer/sha256.h"
 #include "analyzer/source.h"
@@ -33,6 +34,8 @@ struct walk {
 	size_t held;		/* bytes of nested archives held in memory */
 	uint64_t disk_done;	/* bytes of finished files on disk */
 	struct archive *disk;	/* the on-disk archive being streamed */
+	struct ct_gunzip *disk_gz; /* its gzip stream, when igzip inflates
+				    * it (libarchive reads no filter) */
 	uint64_t disk_size;	/* size of the file on disk being read */
 	char *root_real;	/* the walked folder, resolved: links out of
 				 * it are not followed; NULL: follow all */
@@ -94,7 +97,9 @@ static struct ct_error *report(struct walk *w, struct ct_source_entry *e)
 	w->entries++;
 	e->disk_bytes = w->disk_done;
 	if (w->disk) {
-		la_int64_t n = archive_filter_bytes(w->disk, -1);
+		la_int64_t n = w->disk_gz ?
+			(la_int64_t)ct_gunzip_in_bytes(w->disk_gz) :
+			archive_filter_bytes(w->disk, -1);
 		e->disk_bytes += n > 0 && (uint64_t)n < w->disk_size ?
 				 (uint64_t)n : w->disk_size;
 	} else {
@@ -367,13 +372,21 @@ enomem:
 	return &ct_enomem;
 }
 
+/* Whether a is read from a compressed stream: through a filter of its
+ * own, or inflated by gunzip.c (the on-disk archive). */
+static bool is_compressed(const struct walk *w, struct archive *a)
+{
+	return (a == w->disk && w->disk_gz) ||
+	       archive_filter_code(a, 0) != ARCHIVE_FILTER_NONE;
+}
+
 /* Skip the rest of the current member.  Uncompressed archives seek past
  * it (libarchive skips by the header's size); a compressed stream must be
  * inflated to get past it, so at most CT_SOURCE_MAX_SKIP bytes are:
  * false when that was not enough (the rest of the archive is not read). */
 static bool skip_member(struct walk *w, struct archive *a)
 {
-	if (archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE)
+	if (!is_compressed(w, a))
 		return archive_read_data_skip(a) == ARCHIVE_OK;
 	uint64_t done = 0;
 	for (;;) {
@@ -391,8 +404,7 @@ static bool skip_member(struct walk *w, struct archive *a)
  * limit: false when that ran out (the rest of the archive is not read). */
 static bool pass_member(struct walk *w, struct archive *a)
 {
-	if (archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE ||
-	    !w->opts->entry_timeout)
+	if (!is_compressed(w, a) || !w->opts->entry_timeout)
 		return true;	/* libarchive skips it at the next header */
 	double deadline = now_seconds() + w->opts->entry_timeout;
 	for (unsigned i = 0;; i++) {
@@ -503,7 +515,7 @@ static struct ct_error *walk_archive(struct walk *w, struct archive *a,
 		const char *name = archive_entry_pathname(ae);
 		bool raw = archive_format(a) == ARCHIVE_FORMAT_RAW;
 		/* raw without a decompressor: the magic bytes lied */
-		if (raw && archive_filter_code(a, 0) == ARCHIVE_FILTER_NONE) {
+		if (raw && !is_compressed(w, a)) {
 			err = archive_error(w, path, nesting, "cannot read "
 					    "archive '%s' before the first "
 					    "member: not an archive or "
@@ -685,6 +697,50 @@ static struct ct_error *walk_file(struct walk *w, const char *path,
 	return err;
 }
 
+/* libarchive's read callback over a gunzip.c stream. */
+static la_ssize_t gunzip_read(struct archive *a, void *arg,
+			      const void **ret_buf)
+{
+	struct ct_gunzip *gz = arg;
+	ssize_t n = ct_gunzip_read(gz, ret_buf);
+	/* -1: libarchive's ARCHIVE_ERRNO_MISC (archive_private.h) */
+	if (n < 0 && ct_gunzip_error(gz))
+		archive_set_error(a, -1, "%s", ct_gunzip_error(gz));
+	return n;
+}
+
+/* The gzip'd tar open as fd (its first bytes in head), inflated by igzip;
+ * NULL when it is something else or igzip is not there (libarchive then
+ * reads the file with its own filters). */
+static struct ct_gunzip *disk_gunzip(int fd, const unsigned char *head,
+				     size_t len)
+{
+	if (len < 2 || head[0] != 0x1f || head[1] != 0x8b)
+		return NULL;
+	struct ct_gunzip *gz = ct_gunzip_create(fd);
+	if (gz && !ct_gunzip_is_tar(gz)) {
+		ct_gunzip_destroy(gz);
+		gz = NULL;
+	}
+	return gz;
+}
+
+bool ct_source_rereads_cheaply(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	unsigned char head[2];
+	ssize_t n;
+	do
+		n = pread(fd, head, sizeof(head), 0);
+	while (n < 0 && errno == EINTR);
+	struct ct_gunzip *gz = n > 0 ? disk_gunzip(fd, head, (size_t)n) : NULL;
+	ct_gunzip_destroy(gz);
+	close(fd);
+	return gz != NULL;
+}
+
 static struct ct_error *walk_file_at(struct walk *w, const char *path,
 				     uint64_t size)
 {
@@ -714,7 +770,9 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 			close(fd);
 			return err;
 		}
-		if (archive_read_open_fd(a, fd, 65536) != ARCHIVE_OK) {
+		struct ct_gunzip *gz = disk_gunzip(fd, head, (size_t)n);
+		if ((gz ? archive_read_open(a, gz, NULL, gunzip_read, NULL)
+			: archive_read_open_fd(a, fd, 65536)) != ARCHIVE_OK) {
 			char *msg;
 			const char *why = archive_error_string(a);
 			if (asprintf(&msg, "cannot read archive '%s' before the first "
@@ -728,10 +786,13 @@ static struct ct_error *walk_file_at(struct walk *w, const char *path,
 			}
 		} else {
 			w->disk = a;
+			w->disk_gz = gz;
 			err = walk_archive(w, a, path, 0);
 			w->disk = NULL;
+			w->disk_gz = NULL;
 		}
 		archive_read_free(a);
+		ct_gunzip_destroy(gz);
 		close(fd);
 		return err;
 	}

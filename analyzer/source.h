@@ -106,6 +106,14 @@ struct ct_error *ct_source_walk_memory(const char *name, const void *buf,
 				       const struct ct_source_options *opts,
 				       ct_source_fn fn, void *arg);
 
+/*
+ * Whether reading the file at path again costs little: a tar compressed
+ * with gzip, inflated by igzip (analyzer/gunzip.h).  batch lists such an
+ * archive in a pass of its own and then reads it, where it would keep
+ * each entry of another one in a spool file between the two.
+ */
+bool ct_source_rereads_cheaply(const char *path);
+
 /* True if buf starts like an archive or compressed stream we open. */
 bool ct_source_is_container(const void *buf, size_t len);
 

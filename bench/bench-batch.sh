@@ -25,6 +25,17 @@
 # at the first match).  Ratios: floor/j1 is j1's time over the floor's
 # (goal <= 1.5), j2/j1 is j2's speed over j1's (goal >= 1.7 on 2 cores).
 # The machine's load average is printed: other work skews the figures.
+#
+# Last figures (2026-12-07, 2-core VM, REPEAT=5, README "Benchmarks"):
+# small shape floor 1.51 s, -j1 1.32 s, -j2 1.07 s (floor/j1 0.87, j2/j1
+# 1.23); big shape floor 1.84 s, -j1 1.31 s, -j2 0.94 s (0.71, 1.39).
+# j2/j1 stays under 1.7: -j1 already runs a reader, one worker and the
+# writer on the two cores, so j2/j1 is about 2A/(A+R+W) for the analysis
+# A, reader R and writer W CPU (small: 1.13, 0.30 and 0.50 s; big: 1.12,
+# 0.45 and 0.12 s).  Where the cores idle, see the per-thread timeline:
+#   perf record -F 1000 crashtriage batch -j2 ...; perf script -F tid,time
+# flat 1000 10000 100000: -j1 0.160, 0.133, 0.132 ms a case, -j2 0.130,
+# 0.108, 0.118 ms (the writer's checkpoints grow with the database).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 CT=${CRASHTRIAGE:-$src/crashtriage}
