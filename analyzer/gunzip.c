@@ -218,6 +218,11 @@ static void fill(struct ct_gunzip *g)
 		uint32_t in_before = g->st.avail_in;
 		uint32_t out_before = g->st.avail_out;
 		if (api.isal_inflate(&g->st) < 0) {
+			/* igzip's counts are not to be trusted after an
+			 * error (an invalid distance leaves avail_in at
+			 * UINT32_MAX): take the buffered input as read */
+			g->st.next_in = g->in;
+			g->st.avail_in = 0;
 			fail(g, "gzip decompression failed");
 			break;
 		}
