@@ -1091,6 +1091,51 @@ struct ct_error *ct_results_commit(struct ct_results *db)
 	return err ? rollback(db, err) : NULL;
 }
 
+struct ct_error *ct_results_rename_input(struct ct_results *db,
+					 const char *from,
+					 char *(*make_name)(int64_t id,
+							    void *arg),
+					 void *arg, int64_t *ret_id)
+{
+	*ret_id = -1;
+	struct ct_error *err = ct_results_begin(db);
+	if (err)
+		return err;
+	int64_t id;
+	bool found;
+	err = query_int(db, &id, &found, "SELECT id FROM inputs WHERE path = ?",
+			"t", from);
+	char *to = NULL;
+	if (!err && found && !(to = make_name(id, arg)))
+		err = &ct_enomem;
+	/* a case's name and its inputs' paths are the input's path, or it
+	 * and "!member" (an archive's); a bundle folder's have "/file" */
+	static const char *const renames[] = {
+		"UPDATE cases SET name = ?1 || substr(name, length(?2) + 1) "
+		"WHERE input_id = ?3 AND (name = ?2 OR "
+		"substr(name, 1, length(?2) + 1) IN (?2 || '!', ?2 || '/'))",
+		"UPDATE case_inputs SET path = ?1 || substr(path, length(?2) + 1) "
+		"WHERE case_id IN (SELECT id FROM cases WHERE input_id = ?3) AND "
+		"(path = ?2 OR substr(path, 1, length(?2) + 1) IN "
+		"(?2 || '!', ?2 || '/'))",
+		"UPDATE inputs SET path = ?1 WHERE id = ?3 AND path = ?2",
+	};
+	for (size_t i = 0; !err && found && i < CT_ARRAY_SIZE(renames); i++)
+		err = ct_sql_run(db->h, db->path, renames[i], "tti", to, from,
+				 id);
+	if (!err && found)
+		err = ct_sql_run(db->h, db->path,
+				 "DELETE FROM stat_cache WHERE path = ?", "t",
+				 from);
+	free(to);
+	if (err)
+		return rollback(db, err);
+	err = ct_results_commit(db);
+	if (!err && found)
+		*ret_id = id;
+	return err;
+}
+
 /* The id the next case stored in this transaction gets: the one SQLite
  * would give a new row (the largest id + 1), known before the case row
  * is inserted, so that its model, cluster and evidence time go in

@@ -109,6 +109,21 @@ struct ct_error *ct_results_input_finish(struct ct_results *db, int64_t id,
 struct ct_error *ct_results_case_exists(struct ct_results *db,
 					int64_t input_id, const char *member,
 					bool *ret);
+/*
+ * ct_results_rename_input - the input stored with path from is named by
+ * the path make_name() makes of its id instead (serve's uploads: the
+ * temporary file they were classified from is gone, the name the user
+ * gave it stays): its row, its cases' names and their inputs' paths
+ * (from itself or "from!member"), in one transaction; the stat cache
+ * forgets from.  Nothing is renamed when no input has path from (the
+ * content was stored before, under its first path).  *ret_id is the
+ * input's id, or -1.
+ */
+struct ct_error *ct_results_rename_input(struct ct_results *db,
+					 const char *from,
+					 char *(*make_name)(int64_t id,
+							    void *arg),
+					 void *arg, int64_t *ret_id);
 /* Whether any case is stored for the input (none: no case of it need be
  * looked up with ct_results_case_exists). */
 struct ct_error *ct_results_input_has_cases(struct ct_results *db,

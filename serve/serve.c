@@ -1706,6 +1706,17 @@ static enum MHD_Result upload_field(void *cls, enum MHD_ValueKind kind,
  * by its content), or -1. */
 /* Classify the upload into the database as batch would (one upload at a
  * time: the batch's write lock).  On the upload's own thread. */
+/* "upload/ID/NAME": what an uploaded input is called once stored, for
+ * the temporary path it was classified from is removed (arg: NAME). */
+static char *upload_stored_name(int64_t id, void *arg)
+{
+	char *name;
+	if (asprintf(&name, "upload/%lld/%s", (long long)id,
+		     (const char *)arg) < 0)
+		return NULL;
+	return name;
+}
+
 static void *upload_classify(void *arg)
 {
 	struct upload *up = arg;
@@ -1722,6 +1733,15 @@ static void *upload_classify(void *arg)
 	if (!err)
 		err = ct_batch_add_paths(b, &up->path, 1);
 	ct_batch_destroy(b);
+	/* named as the user named the file, not by the temporary folder */
+	struct ct_results *w = NULL;
+	int64_t id;
+	if (!err)
+		err = ct_results_open(s->opts.db_path, &w);
+	if (!err)
+		err = ct_results_rename_input(w, up->path, upload_stored_name,
+					      strrchr(up->path, '/') + 1, &id);
+	ct_results_close(w);
 	pthread_mutex_unlock(&s->upload_lock);
 	up->err = err;
 	atomic_store(&up->classified, true);

@@ -256,9 +256,10 @@ if [[ $loc =~ ^303\ $base/case/([0-9]+)$ ]]; then
 	ok "upload of a log: 303 to its case"
 	up_id=${BASH_REMATCH[1]}
 	[ "$(code "/case/$up_id")" = 200 ] && curl -s "$base/api/cases" |
-		jq -e --argjson id "$up_id" '.rows[] | select(.id == $id and (.name | endswith("one.log")))' >/dev/null &&
-		ok "the uploaded case is in /cases and has its page" ||
-		not_ok "the uploaded case is in /cases and has its page"
+		jq -e --argjson id "$up_id" '.rows[] | select(.id == $id and (.name | test("^upload/[0-9]+/one[.]log$")))' >/dev/null &&
+		ok "the uploaded case is in /cases, named upload/INPUT/one.log, and has its page" ||
+		{ not_ok "the uploaded case is in /cases, named upload/INPUT/one.log, and has its page"
+		  curl -s "$base/api/cases" | jq -c --argjson id "$up_id" '.rows[] | select(.id == $id)' | sed 's/^/# /'; }
 else
 	not_ok "upload of a log: 303 to its case (got $loc)"
 fi
@@ -277,6 +278,8 @@ if [[ $loc =~ ^303\ $base/input/([0-9]+)$ ]]; then
 	curl -s "$base/api/input/$input" > "$WORK/input.json"
 	jq_check "upload of an archive: 303 to its input, its two cases classified" \
 		"$WORK/input.json" '(.cases | length) == 2 and ([.cases[].status] | all(. == "unknown" or . == "known"))'
+	jq_check "the archive's cases are named upload/$input/two.tgz!MEMBER, not by the temporary folder" \
+		"$WORK/input.json" "[.cases[].name] | sort == [\"upload/$input/two.tgz!linux515_list_del_bug.log\", \"upload/$input/two.tgz!segv_core_userspace.txt\"]"
 	cid=$(jq -r '.cases[0].id' "$WORK/input.json")
 	curl -s "$base/cases" | grep -q "href=\"/case/$cid\"" &&
 		ok "the archive's cases are listed in /cases" ||

@@ -3,7 +3,8 @@
  * test-results.c - the results store (db/results.c) on real SQLite files:
  * schema creation and migration, inputs by content hash, one case per
  * transaction, a case rebuilt from its stored model signing the same,
- * rematching, the frame distance and clustering, and the report views.
+ * rematching, the frame distance and clustering, the report views, and
+ * an input renamed (serve's uploads).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "analyzer/cluster.h"
 #include "analyzer/internal.h"
@@ -334,6 +336,106 @@ static void test_group(void **state)
 	ct_results_close(db);
 }
 
+static char *stored_name(int64_t id, void *arg)
+{
+	char *s;
+	assert_true(asprintf(&s, "upload/%lld/%s", (long long)id,
+			     (const char *)arg) > 0);
+	return s;
+}
+
+/* One text value of a query on the database's file, or "" for no row. */
+static void sql_text(const char *sql, char *out, size_t n)
+{
+	sqlite3 *h;
+	sqlite3_stmt *st;
+	assert_int_equal(sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY,
+					 NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
+	out[0] = '\0';
+	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
+		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	sqlite3_close(h);
+}
+
+/* serve's uploads: an input renamed from its temporary path, with its
+ * cases and their inputs, the stat cache's row gone; another input, and
+ * paths that only start like it, untouched */
+static void test_rename_input(void **state)
+{
+	(void)state;
+	static const char tmp[] = "/tmp/crashtriage-upload.AbC123/two.tgz";
+	struct ct_results *db;
+	assert_null(ct_results_open(db_path, &db));
+	int64_t input, other, id;
+	bool done;
+	assert_null(ct_results_input_begin(db, "s1", tmp, 9, "archive",
+					   &input, &done));
+	assert_null(ct_results_input_begin(db, "s2", "/srv/other.log", 9,
+					   "file", &other, &done));
+	assert_null(ct_results_stat_store(db, tmp, 9, 1, 1, "s1"));
+	assert_null(ct_results_stat_store(db, "/srv/other.log", 9, 1, 1,
+					  "s2"));
+	struct ct_case *a = analyse("/tmp/crashtriage-upload.AbC123/two.tgz!"
+				    "a.txt", "parse_header_line",
+				    "parse_headers");
+	struct ct_case *b = analyse("/tmp/crashtriage-upload.AbC123/two.tgzx",
+				    "parse_header_line", "parse_body");
+	struct ct_case *o = analyse("/srv/other.log", "f", "g");
+	assert_null(ct_results_begin(db));
+	struct ct_results_case rc = {
+		.input_id = input, .member = "a.txt",
+		.name = "/tmp/crashtriage-upload.AbC123/two.tgz!a.txt", .c = a,
+	};
+	assert_null(ct_results_store_case(db, &rc));
+	rc = (struct ct_results_case){
+		.input_id = input, .member = "x",
+		.name = "/tmp/crashtriage-upload.AbC123/two.tgzx", .c = b,
+	};
+	assert_null(ct_results_store_case(db, &rc));
+	rc = (struct ct_results_case){ .input_id = other, .member = "o",
+				       .name = "/srv/other.log", .c = o };
+	assert_null(ct_results_store_case(db, &rc));
+	assert_null(ct_results_commit(db));
+
+	assert_null(ct_results_rename_input(db, tmp, stored_name, "two.tgz",
+					    &id));
+	assert_int_equal(id, input);
+	char want[64], got[128];
+	snprintf(want, sizeof(want), "upload/%lld/two.tgz", (long long)input);
+	sql_text("SELECT path FROM inputs WHERE sha256 = 's1'", got,
+		 sizeof(got));
+	assert_string_equal(got, want);
+	snprintf(want, sizeof(want), "upload/%lld/two.tgz!a.txt",
+		 (long long)input);
+	sql_text("SELECT name FROM cases WHERE member = 'a.txt'", got,
+		 sizeof(got));
+	assert_string_equal(got, want);
+	sql_text("SELECT path FROM case_inputs WHERE case_id = (SELECT id "
+		 "FROM cases WHERE member = 'a.txt')", got, sizeof(got));
+	assert_string_equal(got, want);
+	/* only the path itself or it and "!" or "/" is the input's */
+	sql_text("SELECT name FROM cases WHERE member = 'x'", got,
+		 sizeof(got));
+	assert_string_equal(got, "/tmp/crashtriage-upload.AbC123/two.tgzx");
+	sql_text("SELECT name FROM cases WHERE member = 'o'", got,
+		 sizeof(got));
+	assert_string_equal(got, "/srv/other.log");
+	sql_text("SELECT count(*) FROM stat_cache", got, sizeof(got));
+	assert_string_equal(got, "1");
+	sql_text("SELECT path FROM stat_cache", got, sizeof(got));
+	assert_string_equal(got, "/srv/other.log");
+	/* a path no input has (the content was stored before): nothing */
+	assert_null(ct_results_rename_input(db, tmp, stored_name, "two.tgz",
+					    &id));
+	assert_int_equal(id, -1);
+	ct_case_destroy(a);
+	ct_case_destroy(b);
+	ct_case_destroy(o);
+	ct_results_close(db);
+}
+
 /* report's open: read-only, never creates, never migrates, refuses what
  * is not ours (issue 11 item 8) */
 static void test_open_readonly(void **state)
@@ -387,6 +489,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_store_load_cluster,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_group, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_rename_input, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_open_readonly, setup,
 						teardown),
 	};
