@@ -13,10 +13,10 @@
 #include <stdio.h>
 #include <unistd.h>
 #include <cmocka.h>
-#include <sqlite3.h>
 
 #include "analyzer/cluster.h"
 #include "analyzer/internal.h"
+#include "db/query.h"
 #include "db/results.h"
 #include "rules/match.h"
 
@@ -344,19 +344,44 @@ static char *stored_name(int64_t id, void *arg)
 	return s;
 }
 
-/* One text value of a query on the database's file, or "" for no row. */
-static void sql_text(const char *sql, char *out, size_t n)
+/* Column col of the first row a query gives (the library's own
+ * queries: only db/ speaks SQL), or "" for no row. */
+struct first_row {
+	size_t col;
+	char text[128];
+};
+
+static int first_row(void *arg, size_t ncols, const char *const *names,
+		     const char *const *values)
 {
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	assert_int_equal(sqlite3_open_v2(db_path, &h, SQLITE_OPEN_READONLY,
-					 NULL), SQLITE_OK);
-	assert_int_equal(sqlite3_prepare_v2(h, sql, -1, &st, NULL), SQLITE_OK);
-	out[0] = '\0';
-	if (sqlite3_step(st) == SQLITE_ROW && sqlite3_column_text(st, 0))
-		snprintf(out, n, "%s", (const char *)sqlite3_column_text(st, 0));
-	sqlite3_finalize(st);
-	sqlite3_close(h);
+	struct first_row *f = arg;
+	(void)names;
+	if (!f->text[0] && f->col < ncols && values[f->col])
+		snprintf(f->text, sizeof(f->text), "%s", values[f->col]);
+	return 1;
+}
+
+static const char *query_text(struct ct_results *db, enum ct_query q,
+			      int64_t num, size_t col, struct first_row *f)
+{
+	struct ct_query_args args = { .num = num };
+	*f = (struct first_row){ .col = col };
+	assert_null(ct_results_query(db, q, &args, first_row, f));
+	return f->text;
+}
+
+/* The name of case id, and the path of its first input as stored. */
+static void case_names(struct ct_results *db, int64_t id, char *name,
+		       char *input_path, size_t n)
+{
+	struct first_row f;
+	/* CT_QUERY_CASE: id, input, name, ... */
+	snprintf(name, n, "%s", query_text(db, CT_QUERY_CASE, id, 2, &f));
+	struct ct_case *c;
+	assert_null(ct_results_load_case(db, id, &c));
+	assert_true(c->input_count > 0);
+	snprintf(input_path, n, "%s", c->inputs[0].path);
+	ct_case_destroy(c);
 }
 
 /* serve's uploads: an input renamed from its temporary path, with its
@@ -374,9 +399,13 @@ static void test_rename_input(void **state)
 					   &input, &done));
 	assert_null(ct_results_input_begin(db, "s2", "/srv/other.log", 9,
 					   "file", &other, &done));
-	assert_null(ct_results_stat_store(db, tmp, 9, 1, 1, "s1"));
+	static const char sha1[] = "1111111111111111111111111111111111111111"
+				   "111111111111111111111111";
+	static const char sha2[] = "2222222222222222222222222222222222222222"
+				   "222222222222222222222222";
+	assert_null(ct_results_stat_store(db, tmp, 9, 1, 1, sha1));
 	assert_null(ct_results_stat_store(db, "/srv/other.log", 9, 1, 1,
-					  "s2"));
+					  sha2));
 	struct ct_case *a = analyse("/tmp/crashtriage-upload.AbC123/two.tgz!"
 				    "a.txt", "parse_header_line",
 				    "parse_headers");
@@ -398,34 +427,42 @@ static void test_rename_input(void **state)
 				       .name = "/srv/other.log", .c = o };
 	assert_null(ct_results_store_case(db, &rc));
 	assert_null(ct_results_commit(db));
+	/* the cases' ids, in the order they were stored */
+	const int64_t case_a = 1, case_b = 2, case_o = 3;
+	struct first_row ids;
+	assert_string_equal(query_text(db, CT_QUERY_CASE, case_a, 2, &ids),
+			    "/tmp/crashtriage-upload.AbC123/two.tgz!a.txt");
 
 	assert_null(ct_results_rename_input(db, tmp, stored_name, "two.tgz",
 					    &id));
 	assert_int_equal(id, input);
-	char want[64], got[128];
+	char want[64], name[128], path[128];
+	struct first_row f;
 	snprintf(want, sizeof(want), "upload/%lld/two.tgz", (long long)input);
-	sql_text("SELECT path FROM inputs WHERE sha256 = 's1'", got,
-		 sizeof(got));
-	assert_string_equal(got, want);
+	/* CT_QUERY_INPUT: input_id, path, ... */
+	assert_string_equal(query_text(db, CT_QUERY_INPUT, input, 1, &f),
+			    want);
 	snprintf(want, sizeof(want), "upload/%lld/two.tgz!a.txt",
 		 (long long)input);
-	sql_text("SELECT name FROM cases WHERE member = 'a.txt'", got,
-		 sizeof(got));
-	assert_string_equal(got, want);
-	sql_text("SELECT path FROM case_inputs WHERE case_id = (SELECT id "
-		 "FROM cases WHERE member = 'a.txt')", got, sizeof(got));
-	assert_string_equal(got, want);
+	case_names(db, case_a, name, path, sizeof(name));
+	assert_string_equal(name, want);
+	assert_string_equal(path, want);
 	/* only the path itself or it and "!" or "/" is the input's */
-	sql_text("SELECT name FROM cases WHERE member = 'x'", got,
-		 sizeof(got));
-	assert_string_equal(got, "/tmp/crashtriage-upload.AbC123/two.tgzx");
-	sql_text("SELECT name FROM cases WHERE member = 'o'", got,
-		 sizeof(got));
-	assert_string_equal(got, "/srv/other.log");
-	sql_text("SELECT count(*) FROM stat_cache", got, sizeof(got));
-	assert_string_equal(got, "1");
-	sql_text("SELECT path FROM stat_cache", got, sizeof(got));
-	assert_string_equal(got, "/srv/other.log");
+	case_names(db, case_b, name, path, sizeof(name));
+	assert_string_equal(name, "/tmp/crashtriage-upload.AbC123/two.tgzx");
+	assert_string_equal(path, "/tmp/crashtriage-upload.AbC123/two.tgzx");
+	case_names(db, case_o, name, path, sizeof(name));
+	assert_string_equal(name, "/srv/other.log");
+	assert_string_equal(query_text(db, CT_QUERY_INPUT, other, 1, &f),
+			    "/srv/other.log");
+	/* the stat cache forgets the temporary path only */
+	char sha[65];
+	bool found;
+	assert_null(ct_results_stat_lookup(db, tmp, 9, 1, 1, sha, &found));
+	assert_false(found);
+	assert_null(ct_results_stat_lookup(db, "/srv/other.log", 9, 1, 1, sha,
+					   &found));
+	assert_true(found);
 	/* a path no input has (the content was stored before): nothing */
 	assert_null(ct_results_rename_input(db, tmp, stored_name, "two.tgz",
 					    &id));
