@@ -122,14 +122,17 @@ void ct_case_destroy(struct ct_case *c)
 }
 
 /* strdup that accepts NULL and keeps at most CT_MAX_FIELD_LEN bytes. */
+/* A clean copy of the span [s, s+n) into *ret; NULL when s is. */
+static bool dup_span(const char *s, size_t n, char **ret)
+{
+	*ret = s ? ct_strndup_clean(s, n) : NULL;
+	return !s || *ret;
+}
+
+/* A clean copy of the string s into *ret; NULL when s is. */
 static bool dup_opt(const char *s, char **ret)
 {
-	if (!s) {
-		*ret = NULL;
-		return true;
-	}
-	*ret = ct_strndup_clean(s, strlen(s));
-	return *ret != NULL;
+	return dup_span(s, s ? strlen(s) : 0, ret);
 }
 
 const char *ct_case_fact(const struct ct_case *c, const char *key)
@@ -287,13 +290,6 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 	return ct_case_add_event_span(c, kind, timestamp,
 				      timestamp ? strlen(timestamp) : 0, text,
 				      text ? strlen(text) : 0, origin, ret);
-}
-
-/* A clean copy of the span [s, s+n) into *ret; NULL when s is. */
-static bool dup_span(const char *s, size_t n, char **ret)
-{
-	*ret = s ? ct_strndup_clean(s, n) : NULL;
-	return !s || *ret;
 }
 
 struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,

@@ -240,9 +240,12 @@ static void fill(struct ct_gunzip *g)
 			consume(g, rest);
 		} else if (g->st.avail_in == in_before &&
 			   g->st.avail_out == out_before) {
-			/* it needs more input than there is buffered */
+			/* it needs more input than there is buffered; a
+			 * full buffer it cannot use would loop forever */
 			if (g->in_eof)
 				fail(g, "truncated gzip input");
+			else if (in_before >= IN_SIZE)
+				fail(g, "gzip decompression failed");
 			else
 				want(g, (size_t)in_before + 1);
 		}

@@ -1733,15 +1733,22 @@ static void *upload_classify(void *arg)
 	if (!err)
 		err = ct_batch_add_paths(b, &up->path, 1);
 	ct_batch_destroy(b);
-	/* named as the user named the file, not by the temporary folder */
+	/* named as the user named the file, not by the temporary folder;
+	 * the cases are stored whether or not the rename can be made (they
+	 * keep the temporary path as their name then) */
 	struct ct_results *w = NULL;
 	int64_t id;
-	if (!err)
-		err = ct_results_open(s->opts.db_path, &w);
-	if (!err)
-		err = ct_results_rename_input(w, up->path, upload_stored_name,
-					      strrchr(up->path, '/') + 1, &id);
+	struct ct_error *rename_err = err ? NULL :
+		ct_results_open(s->opts.db_path, &w);
+	if (w)
+		rename_err = ct_results_rename_input(
+			w, up->path, upload_stored_name,
+			strrchr(up->path, '/') + 1, &id);
 	ct_results_close(w);
+	if (rename_err == &ct_enomem && !err)
+		err = rename_err;
+	else
+		ct_error_destroy(rename_err);
 	pthread_mutex_unlock(&s->upload_lock);
 	up->err = err;
 	atomic_store(&up->classified, true);
