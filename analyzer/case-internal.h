@@ -10,11 +10,14 @@
 #include <stddef.h>
 
 #include "analyzer/crashtriage.h"
+#include "analyzer/arena.h"
 
 /* strndup that maps NUL bytes and control characters other than tab and
  * newline to '?' so that every string in the case model is printable C
  * text; keeps at most CT_MAX_FIELD_LEN bytes. */
 char *ct_strndup_clean(const char *s, size_t n);
+/* Its copy: n bytes of s cleaned so into dst, then a NUL (n + 1 bytes). */
+void ct_copy_clean(char *dst, const char *s, size_t n);
 
 /* ct_case_add_event() and ct_event_add_field() with strings given as
  * spans of a text (not NUL-terminated; timestamp may be NULL), made
@@ -24,7 +27,8 @@ struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
 					const char *text, size_t text_len,
 					struct ct_origin origin,
 					struct ct_event **ret);
-struct ct_error *ct_event_add_field_span(struct ct_event *ev,
+struct ct_error *ct_event_add_field_span(struct ct_case *c,
+					 struct ct_event *ev,
 					 const char *name, const char *value,
 					 size_t len);
 
@@ -44,6 +48,8 @@ struct ct_case_private {
 	 * index + 1, 0 when empty; case.c's */
 	size_t *fact_slots;
 	size_t fact_slot_cap;
+	/* the strings and field arrays of pub.events */
+	struct ct_arena event_arena;
 };
 
 /* The private side of c (made by ct_case_create()). */

@@ -81,18 +81,8 @@ void ct_case_destroy(struct ct_case *c)
 		free(bt->label);
 	}
 	free(c->backtraces);
-	for (size_t i = 0; i < c->event_count; i++) {
-		struct ct_event *ev = &c->events[i];
-		for (size_t j = 0; j < ev->field_count; j++) {
-			free(ev->fields[j].name);
-			free(ev->fields[j].value);
-		}
-		free(ev->fields);
-		free(ev->kind);
-		free(ev->timestamp);
-		free(ev->text);
-	}
-	free(c->events);
+	free(c->events); /* their strings and fields are in the arena */
+	ct_arena_free(&ct_case_priv(c)->event_arena);
 	for (size_t i = 0; i < c->finding_count; i++) {
 		struct ct_finding *f = &c->findings[i];
 		free(f->kind);
@@ -126,6 +116,14 @@ void ct_case_destroy(struct ct_case *c)
 static bool dup_span(const char *s, size_t n, char **ret)
 {
 	*ret = s ? ct_strndup_clean(s, n) : NULL;
+	return !s || *ret;
+}
+
+/* dup_span() into arena a. */
+static bool arena_dup(struct ct_arena *a, const char *s, size_t n,
+		      char **ret)
+{
+	*ret = s ? ct_arena_strndup_clean(a, s, n) : NULL;
 	return !s || *ret;
 }
 
@@ -298,51 +296,57 @@ struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
 					struct ct_origin origin,
 					struct ct_event **ret)
 {
-	if (c->event_count >= CT_MAX_EVENTS) {
-		*ret = NULL;
+	*ret = NULL;
+	if (c->event_count >= CT_MAX_EVENTS)
 		return NULL;
-	}
 	if (!ct_grow((void **)&c->events, &ct_case_priv(c)->event_cap,
 		     c->event_count + 1, sizeof(*c->events)))
 		return &ct_enomem;
-	struct ct_event *ev = &c->events[c->event_count];
-	memset(ev, 0, sizeof(*ev));
-	if (!dup_opt(kind, &ev->kind) ||
-	    !dup_span(timestamp, ts_len, &ev->timestamp) ||
-	    !dup_span(text, text_len, &ev->text)) {
-		free(ev->kind);
-		free(ev->timestamp);
-		free(ev->text);
-		return &ct_enomem;
-	}
-	ev->origin = origin;
-	c->event_count++;
-	*ret = ev;
+	struct ct_arena *a = &ct_case_priv(c)->event_arena;
+	struct ct_event ev = { .origin = origin };
+	if (!arena_dup(a, kind, kind ? strlen(kind) : 0, &ev.kind) ||
+	    !arena_dup(a, timestamp, ts_len, &ev.timestamp) ||
+	    !arena_dup(a, text, text_len, &ev.text))
+		return &ct_enomem; /* what the arena took goes with the case */
+	c->events[c->event_count] = ev;
+	*ret = &c->events[c->event_count++];
 	return NULL;
 }
 
-struct ct_error *ct_event_add_field(struct ct_event *ev, const char *name,
-				    const char *value)
+struct ct_error *ct_event_add_field(struct ct_case *c, struct ct_event *ev,
+				    const char *name, const char *value)
 {
-	return ct_event_add_field_span(ev, name, value ? value : "",
+	return ct_event_add_field_span(c, ev, name, value ? value : "",
 				       value ? strlen(value) : 0);
 }
 
-struct ct_error *ct_event_add_field_span(struct ct_event *ev,
+/* Whether an event with n fields has room for no more: the fields array
+ * holds 4, then doubles (its capacity is not stored). */
+static bool fields_full(size_t n)
+{
+	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+}
+
+struct ct_error *ct_event_add_field_span(struct ct_case *c,
+					 struct ct_event *ev,
 					 const char *name, const char *value,
 					 size_t len)
 {
-	size_t cap = ev->field_count; /* fields are few: grow one by one */
-	if (!ct_grow((void **)&ev->fields, &cap, ev->field_count + 1,
-		     sizeof(*ev->fields)))
-		return &ct_enomem;
-	struct ct_field *f = &ev->fields[ev->field_count];
-	if (!dup_opt(name, &f->name))
-		return &ct_enomem;
-	if (!dup_span(value, len, &f->value)) {
-		free(f->name);
-		return &ct_enomem;
+	struct ct_arena *a = &ct_case_priv(c)->event_arena;
+	size_t n = ev->field_count;
+	if (fields_full(n)) {
+		struct ct_field *grown = ct_arena_alloc(
+			a, (n ? 2 * n : 4) * sizeof(*grown));
+		if (!grown)
+			return &ct_enomem;
+		if (n)
+			memcpy(grown, ev->fields, n * sizeof(*grown));
+		ev->fields = grown;
 	}
+	struct ct_field *f = &ev->fields[n];
+	if (!arena_dup(a, name, name ? strlen(name) : 0, &f->name) ||
+	    !arena_dup(a, value, len, &f->value))
+		return &ct_enomem;
 	ev->field_count++;
 	return NULL;
 }

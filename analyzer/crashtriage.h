@@ -18,6 +18,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -287,8 +288,9 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 				   const char *timestamp, const char *text,
 				   struct ct_origin origin,
 				   struct ct_event **ret);
-struct ct_error *ct_event_add_field(struct ct_event *ev, const char *name,
-				    const char *value);
+/* Add a field to ev, an event of c. */
+struct ct_error *ct_event_add_field(struct ct_case *c, struct ct_event *ev,
+				    const char *name, const char *value);
 /* Value of a field of ev, or NULL. */
 const char *ct_event_field(const struct ct_event *ev, const char *name);
 struct ct_error *ct_case_add_finding(struct ct_case *c,
@@ -396,6 +398,9 @@ struct ct_error *ct_case_sign(struct ct_case *c);
 /* Render c as one JSON object (no trailing newline) into a new string the
  * caller frees. */
 struct ct_error *ct_case_to_json(const struct ct_case *c, char **ret);
+/* The same object and a newline written to f in pieces, never whole in
+ * memory (a case with 100,000 events is 20 MB of JSON). */
+struct ct_error *ct_case_write_json(const struct ct_case *c, FILE *f);
 
 /* Version string of the library, e.g. "0.1.0". */
 const char *ct_version(void);

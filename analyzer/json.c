@@ -3,6 +3,7 @@
  * json.c - the case as one JSON object.  The key names are a contract with
  * other tools: add keys, never rename them.
  */
+#include <errno.h>
 #include <inttypes.h>
 
 #include "analyzer/internal.h"
@@ -264,68 +265,85 @@ static void panic(struct ct_strbuf *sb, const struct ct_panic *p)
 	ct_strbuf_putc(sb, '}');
 }
 
+static void case_json(struct ct_strbuf *sb, const struct ct_case *c)
+{
+	bool first = true;
+	ct_strbuf_putc(sb, '{');
+	kv_str(sb, "case", c->name, &first);
+	key(sb, "inputs", &first);
+	inputs(sb, c);
+	kv_str(sb, "title", c->signature.title, &first);
+	kv_str(sb, "guilty", c->signature.guilty, &first);
+	kv_str(sb, "report_type", c->panic.report_type, &first);
+	key(sb, "corrupted", &first);
+	ct_strbuf_puts(sb, c->panic.corrupted ? "true" : "false");
+	key(sb, "signature", &first);
+	{
+		bool f = true;
+		ct_strbuf_putc(sb, '{');
+		kv_str(sb, "hash", c->signature.hash[0] ? c->signature.hash
+							 : NULL, &f);
+		kv_str(sb, "title", c->signature.title, &f);
+		key(sb, "alt_titles", &f);
+		ct_strbuf_putc(sb, '[');
+		for (size_t i = 0; i < c->signature.alt_title_count; i++) {
+			if (i)
+				ct_strbuf_putc(sb, ',');
+			ct_strbuf_json_string(sb, c->signature.alt_titles[i]);
+		}
+		ct_strbuf_putc(sb, ']');
+		key(sb, "frames", &f);
+		ct_strbuf_putc(sb, '[');
+		for (size_t i = 0; i < c->signature.frame_count; i++) {
+			if (i)
+				ct_strbuf_putc(sb, ',');
+			ct_strbuf_json_string(sb, c->signature.frames[i]);
+		}
+		ct_strbuf_puts(sb, "]}");
+	}
+	key(sb, "panic", &first);
+	panic(sb, &c->panic);
+	key(sb, "facts", &first);
+	facts(sb, c);
+	key(sb, "backtraces", &first);
+	backtraces(sb, c);
+	key(sb, "events", &first);
+	events(sb, c);
+	key(sb, "findings", &first);
+	findings(sb, c);
+	key(sb, "matches", &first);
+	matches(sb, c);
+	kv_str(sb, "verdict", c->known ? "known" : "unknown", &first);
+	key(sb, "notes", &first);
+	ct_strbuf_putc(sb, '[');
+	for (size_t i = 0; i < c->note_count; i++) {
+		if (i)
+			ct_strbuf_putc(sb, ',');
+		ct_strbuf_json_string(sb, c->notes[i]);
+	}
+	ct_strbuf_puts(sb, "]}");
+}
+
 struct ct_error *ct_case_to_json(const struct ct_case *c, char **ret)
 {
 	struct ct_strbuf sb = CT_STRBUF_INIT;
-	bool first = true;
-	ct_strbuf_putc(&sb, '{');
-	kv_str(&sb, "case", c->name, &first);
-	key(&sb, "inputs", &first);
-	inputs(&sb, c);
-	kv_str(&sb, "title", c->signature.title, &first);
-	kv_str(&sb, "guilty", c->signature.guilty, &first);
-	kv_str(&sb, "report_type", c->panic.report_type, &first);
-	key(&sb, "corrupted", &first);
-	ct_strbuf_puts(&sb, c->panic.corrupted ? "true" : "false");
-	key(&sb, "signature", &first);
-	{
-		bool f = true;
-		ct_strbuf_putc(&sb, '{');
-		kv_str(&sb, "hash", c->signature.hash[0] ? c->signature.hash
-							 : NULL, &f);
-		kv_str(&sb, "title", c->signature.title, &f);
-		key(&sb, "alt_titles", &f);
-		ct_strbuf_putc(&sb, '[');
-		for (size_t i = 0; i < c->signature.alt_title_count; i++) {
-			if (i)
-				ct_strbuf_putc(&sb, ',');
-			ct_strbuf_json_string(&sb, c->signature.alt_titles[i]);
-		}
-		ct_strbuf_putc(&sb, ']');
-		key(&sb, "frames", &f);
-		ct_strbuf_putc(&sb, '[');
-		for (size_t i = 0; i < c->signature.frame_count; i++) {
-			if (i)
-				ct_strbuf_putc(&sb, ',');
-			ct_strbuf_json_string(&sb, c->signature.frames[i]);
-		}
-		ct_strbuf_puts(&sb, "]}");
-	}
-	key(&sb, "panic", &first);
-	panic(&sb, &c->panic);
-	key(&sb, "facts", &first);
-	facts(&sb, c);
-	key(&sb, "backtraces", &first);
-	backtraces(&sb, c);
-	key(&sb, "events", &first);
-	events(&sb, c);
-	key(&sb, "findings", &first);
-	findings(&sb, c);
-	key(&sb, "matches", &first);
-	matches(&sb, c);
-	kv_str(&sb, "verdict", c->known ? "known" : "unknown", &first);
-	key(&sb, "notes", &first);
-	ct_strbuf_putc(&sb, '[');
-	for (size_t i = 0; i < c->note_count; i++) {
-		if (i)
-			ct_strbuf_putc(&sb, ',');
-		ct_strbuf_json_string(&sb, c->notes[i]);
-	}
-	ct_strbuf_puts(&sb, "]}");
+	case_json(&sb, c);
 	if (sb.failed) {
 		ct_strbuf_deinit(&sb);
 		return &ct_enomem;
 	}
 	*ret = ct_strbuf_detach(&sb);
+	return NULL;
+}
+
+struct ct_error *ct_case_write_json(const struct ct_case *c, FILE *f)
+{
+	struct ct_strbuf sb = CT_STRBUF_SINK(f);
+	case_json(&sb, c);
+	ct_strbuf_putc(&sb, '\n');
+	bool ok = ct_strbuf_flush(&sb);
+	ct_strbuf_deinit(&sb);
+	if (!ok)
+		return ct_error_os(errno ? errno : EIO, NULL, "writing JSON");
 	return NULL;
 }

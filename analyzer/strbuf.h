@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
+#include <string.h>
 
 /* ---- allocation -------------------------------------------------------- */
 
@@ -27,14 +29,41 @@ struct ct_strbuf {
 	char *buf;	/* NUL-terminated when len > 0 or after any append */
 	size_t len;	/* bytes used, excluding the NUL */
 	size_t cap;	/* bytes allocated */
-	bool failed;	/* an append ran out of memory; contents truncated */
+	bool failed;	/* an append ran out of memory (or, with a sink,
+			 * a write failed); contents truncated */
+	FILE *sink;	/* if set, a full buffer is written here and
+			 * emptied (ct_strbuf_flush()): a large output
+			 * is never whole in memory */
 };
 
-#define CT_STRBUF_INIT { NULL, 0, 0, false }
+#define CT_STRBUF_INIT { NULL, 0, 0, false, NULL }
+/* A strbuf that writes to f in pieces of about 64 KB. */
+#define CT_STRBUF_SINK(f) { NULL, 0, 0, false, (f) }
 
-void ct_strbuf_append(struct ct_strbuf *sb, const char *p, size_t n);
+/* ct_strbuf_append() when the bytes may not fit: grows (or, with a
+ * sink, writes out) first. */
+void ct_strbuf_append_grow(struct ct_strbuf *sb, const char *p, size_t n);
+
+/* Append n bytes at p.  Inline: JSON output is millions of small
+ * appends. */
+static inline void ct_strbuf_append(struct ct_strbuf *sb, const char *p,
+				    size_t n)
+{
+	if (sb->failed || n >= sb->cap - sb->len) {
+		ct_strbuf_append_grow(sb, p, n);
+		return;
+	}
+	memcpy(sb->buf + sb->len, p, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+static inline void ct_strbuf_putc(struct ct_strbuf *sb, char c)
+{
+	ct_strbuf_append(sb, &c, 1);
+}
+
 void ct_strbuf_puts(struct ct_strbuf *sb, const char *s);
-void ct_strbuf_putc(struct ct_strbuf *sb, char c);
 void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Append s as a JSON string literal (with quotes); s may be NULL -> null. */
@@ -50,6 +79,9 @@ void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s);
  * line.  Printable text, backslashes included, is appended as it is.
  */
 void ct_strbuf_put_visible(struct ct_strbuf *sb, const char *s);
+/* Write what a sink strbuf holds to its sink and empty it; false if it
+ * failed (now or before).  Without a sink, whether it failed. */
+bool ct_strbuf_flush(struct ct_strbuf *sb);
 /* Hand the buffer to the caller (never NULL unless failed), reset sb. */
 char *ct_strbuf_detach(struct ct_strbuf *sb);
 void ct_strbuf_deinit(struct ct_strbuf *sb);

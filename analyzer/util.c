@@ -42,27 +42,74 @@ bool ct_grow(void **array, size_t *cap, size_t need, size_t elem_size)
 	return true;
 }
 
+#ifdef __SSE2__
+/* Whether any of the 16 bytes of v is one ct_copy_clean() replaces: below
+ * 0x20 but for tab and newline, or 0x7f. */
+static inline bool block_unclean(__m128i v)
+{
+	__m128i low = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1f)), v);
+	low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\t')), low);
+	low = _mm_andnot_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\n')), low);
+	__m128i del = _mm_cmpeq_epi8(v, _mm_set1_epi8(0x7f));
+	return _mm_movemask_epi8(_mm_or_si128(low, del)) != 0;
+}
+#endif
+
+void ct_copy_clean(char *dst, const char *s, size_t n)
+{
+	size_t i = 0;
+#ifdef __SSE2__
+	/* clean text is the rule: copy it 16 bytes at a time */
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(s + i));
+		if (block_unclean(v))
+			break;
+		_mm_storeu_si128((__m128i *)(dst + i), v);
+	}
+#endif
+	for (; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		dst[i] = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? '?' : (char)c;
+	}
+	dst[n] = '\0';
+}
+
 char *ct_strndup_clean(const char *s, size_t n)
 {
 	if (n > CT_MAX_FIELD_LEN)
 		n = CT_MAX_FIELD_LEN;
 	char *r = malloc(n + 1);
-	if (!r)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-		r[i] = (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f ? '?' : (char)c;
-	}
-	r[n] = '\0';
+	if (r)
+		ct_copy_clean(r, s, n);
 	return r;
 }
 
 /* ---- strbuf ---- */
 
+enum { STRBUF_SINK_SIZE = 64 * 1024 };
+
+bool ct_strbuf_flush(struct ct_strbuf *sb)
+{
+	if (sb->sink && !sb->failed && sb->len) {
+		if (fwrite(sb->buf, 1, sb->len, sb->sink) != sb->len)
+			sb->failed = true;
+		sb->len = 0;
+		sb->buf[0] = '\0';
+	}
+	return !sb->failed;
+}
+
 static bool strbuf_reserve(struct ct_strbuf *sb, size_t extra)
 {
 	if (sb->failed)
 		return false;
+	if (sb->sink && sb->len + 1 + extra > sb->cap) {
+		/* write out what is there, then hold at least a piece */
+		if (!ct_strbuf_flush(sb))
+			return false;
+		if (extra < STRBUF_SINK_SIZE)
+			extra = STRBUF_SINK_SIZE;
+	}
 	if (sb->len + 1 > SIZE_MAX - extra ||
 	    !ct_grow((void **)&sb->buf, &sb->cap, sb->len + extra + 1, 1)) {
 		sb->failed = true;
@@ -71,7 +118,7 @@ static bool strbuf_reserve(struct ct_strbuf *sb, size_t extra)
 	return true;
 }
 
-void ct_strbuf_append(struct ct_strbuf *sb, const char *p, size_t n)
+void ct_strbuf_append_grow(struct ct_strbuf *sb, const char *p, size_t n)
 {
 	if (!strbuf_reserve(sb, n))
 		return;
@@ -83,11 +130,6 @@ void ct_strbuf_append(struct ct_strbuf *sb, const char *p, size_t n)
 void ct_strbuf_puts(struct ct_strbuf *sb, const char *s)
 {
 	ct_strbuf_append(sb, s, strlen(s));
-}
-
-void ct_strbuf_putc(struct ct_strbuf *sb, char c)
-{
-	ct_strbuf_append(sb, &c, 1);
 }
 
 void ct_strbuf_appendf(struct ct_strbuf *sb, const char *fmt, ...)
@@ -212,6 +254,20 @@ static const bool json_plain[256] = {
 	[']' ... '~'] = true,
 };
 
+#ifdef __SSE2__
+/* Whether json_plain holds all 16 bytes of v. */
+static inline bool json_block_plain(__m128i v)
+{
+	/* signed: below 0x20 and from 0x80 on */
+	__m128i bad = _mm_cmplt_epi8(v, _mm_set1_epi8(0x20));
+	static const char special[] = { '"', '\\', '<', '>', '&', 0x7f };
+	for (size_t i = 0; i < sizeof(special); i++)
+		bad = _mm_or_si128(bad, _mm_cmpeq_epi8(
+			v, _mm_set1_epi8(special[i])));
+	return _mm_movemask_epi8(bad) == 0;
+}
+#endif
+
 void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 {
 	if (!s) {
@@ -220,12 +276,19 @@ void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 	}
 	ct_strbuf_putc(sb, '"');
 	const char *run = s;
-	for (const char *p = s; *p; p++) {
-		/* most bytes go out as they are: skip them a table look-up
-		 * each */
+	const char *p = s;
+	const char *end = s + strlen(s);
+	for (; p < end; p++) {
+		/* most bytes go out as they are: skip them 16 at a time, then
+		 * a table look-up each */
+#ifdef __SSE2__
+		while (end - p >= 16 &&
+		       json_block_plain(_mm_loadu_si128((const __m128i *)p)))
+			p += 16;
+#endif
 		while (json_plain[(unsigned char)*p])
 			p++;
-		if (!*p)
+		if (p == end)
 			break;
 		unsigned char c = (unsigned char)*p;
 		const char *esc = NULL;
@@ -262,7 +325,7 @@ void ct_strbuf_json_string(struct ct_strbuf *sb, const char *s)
 		}
 		p += seq - 1;
 	}
-	ct_strbuf_puts(sb, run);
+	ct_strbuf_append(sb, run, (size_t)(end - run));
 	ct_strbuf_putc(sb, '"');
 }
 

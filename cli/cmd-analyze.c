@@ -320,14 +320,10 @@ static void analyze_one(const char *path, const struct analyze_args *a,
 		*failed = true;
 	}
 	if (a->json) {
-		char *s;
-		err = ct_case_to_json(c, &s);
+		err = ct_case_write_json(c, stdout);
 		if (err) {
 			cli_error(err);
 			*failed = true;
-		} else {
-			puts(s);
-			free(s);
 		}
 	} else {
 		if (!first)

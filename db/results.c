@@ -1354,7 +1354,7 @@ static struct ct_error *row_frame(struct ct_case *c, sqlite3_stmt *st)
 
 static struct ct_error *row_field(struct ct_case *c, sqlite3_stmt *st)
 {
-	return ct_event_add_field(&c->events[c->event_count - 1],
+	return ct_event_add_field(c, &c->events[c->event_count - 1],
 				  col_text(st, 0) ? col_text(st, 0) : "",
 				  col_text(st, 1));
 }

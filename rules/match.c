@@ -962,13 +962,16 @@ static struct ct_error *collect_candidates(const struct ct_kb *kb,
 	for (size_t l = 0; l < v->list_count; l++)
 		for (size_t j = 0; j < v->lists[l].count; j++)
 			mark_name(ix, 'f', v->lists[l].frames[j].name, cl);
-	const char *last_kind = NULL;
+	const char *last_kind = NULL, *last_text = NULL;
 	for (size_t i = 0; i < c->event_count; i++) {
 		const struct ct_event *ev = &c->events[i];
 		if (!last_kind || strcmp(last_kind, ev->kind) != 0)
 			mark_name(ix, 'e', ev->kind, cl);
 		last_kind = ev->kind;
-		mark_words(ix, 'w', ev->text, cl);
+		/* a flapping link repeats its message thousands of times */
+		if (!last_text || !ev->text || strcmp(last_text, ev->text) != 0)
+			mark_words(ix, 'w', ev->text, cl);
+		last_text = ev->text;
 	}
 	mark_words(ix, 'p', c->panic.message, cl);
 	mark_words(ix, 'p', c->panic.exception, cl);

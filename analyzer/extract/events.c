@@ -81,10 +81,17 @@ static enum ct_scan_set family_set(enum ct_frame_family f)
 				      : CT_SCAN_EVENTS_ANY;
 }
 
-static struct ct_error *add_field(void *ev, const char *name,
+/* The event a regex match's groups become fields of. */
+struct new_event {
+	struct ct_case *c;
+	struct ct_event *ev;
+};
+
+static struct ct_error *add_field(void *arg, const char *name,
 				  const char *value, size_t len)
 {
-	return ct_event_add_field_span(ev, name, value, len);
+	struct new_event *n = arg;
+	return ct_event_add_field_span(n->c, n->ev, name, value, len);
 }
 
 /* Add one event for a regex match in msg, fields from named groups. */
@@ -102,9 +109,10 @@ static struct ct_error *add_event(struct ct_case *c, const struct ct_text *t,
 		(struct ct_origin){ t->path, line_number }, &ev);
 	if (err || !ev)
 		return err;
-	err = ct_regex_each_group(re, md, msg, add_field, ev);
+	err = ct_regex_each_group(re, md, msg, add_field,
+				  &(struct new_event){ c, ev });
 	if (!err && prefix->host)
-		err = ct_event_add_field_span(ev, "host", prefix->host,
+		err = ct_event_add_field_span(c, ev, "host", prefix->host,
 					      prefix->host_len);
 	return err;
 }

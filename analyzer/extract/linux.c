@@ -1859,7 +1859,7 @@ static struct ct_error *hang_finish(struct lx_state *s)
 	err = ct_case_add_event(s->c, h->kind, h->timestamp, text,
 				origin(s, h->line), &ev);
 	for (size_t i = 0; !err && ev && i < h->field_count; i++)
-		err = ct_event_add_field(ev, h->fields[i].name,
+		err = ct_event_add_field(s->c, ev, h->fields[i].name,
 					 h->fields[i].value);
 	free(text);
 out:

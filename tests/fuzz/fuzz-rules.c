@@ -42,7 +42,7 @@ static struct ct_case *sample_case(void)
 		if (!ct_case_add_event(c, "dvfilter.restore", NULL,
 				       "Restore state called for filter "
 				       "nic-1-eth0-vmware-sfw.2", o, &ev) && ev)
-			ct_error_destroy(ct_event_add_field(ev, "filter",
+			ct_error_destroy(ct_event_add_field(c, ev, "filter",
 						"nic-1-eth0-vmware-sfw.2"));
 	ct_error_destroy(ct_case_add_fact(c, "nsx.version", "4.2.1.0", o));
 	ct_error_destroy(ct_case_add_fact(c, "nic.pci_id", "8086:153a", o));

@@ -72,7 +72,7 @@ static void add_restore(struct ct_case *c, const char *filter,
 	snprintf(text, sizeof(text), "Restore state called for filter %s",
 		 filter);
 	struct ct_event *ev = add_event(c, "dvfilter.restore", text, line);
-	assert_null(ct_event_add_field(ev, "filter", filter));
+	assert_null(ct_event_add_field(c, ev, "filter", filter));
 }
 
 static void add_fact(struct ct_case *c, const char *key, const char *value)

@@ -255,6 +255,153 @@ static void test_strndup_clean(void **state)
 	free(s);
 }
 
+/* The reference of what ct_strbuf_json_string() writes for one byte that
+ * is not part of a UTF-8 sequence (ASCII here). */
+static void json_byte(struct ct_strbuf *sb, unsigned char c)
+{
+	char esc[8];
+	if (c == '"' || c == '\\')
+		snprintf(esc, sizeof(esc), "\\%c", c);
+	else if (c == '\n' || c == '\r' || c == '\t')
+		snprintf(esc, sizeof(esc), "\\%c",
+			 c == '\n' ? 'n' : c == '\r' ? 'r' : 't');
+	else if (c < 0x20 || c == 0x7f || c == '<' || c == '>' || c == '&')
+		snprintf(esc, sizeof(esc), "\\u%04x", c);
+	else
+		snprintf(esc, sizeof(esc), "%c", c);
+	ct_strbuf_puts(sb, esc);
+}
+
+/* The 16-byte paths of ct_copy_clean() and ct_strbuf_json_string() against
+ * byte-at-a-time references: every byte the two treat specially, at every
+ * position of strings from 1 to 70 bytes (blocks of 16, and the tail). */
+static void test_clean_and_json_blocks(void **state)
+{
+	(void)state;
+	static const unsigned char special[] = {
+		0x01, '\t', '\n', '\r', 0x1b, 0x1f, '"', '\\', '<', '>', '&',
+		0x7f, 0x80, 0xff, ' ', '~',
+	};
+	char in[80], out[81];
+	for (size_t len = 1; len <= 70; len++) {
+		for (size_t at = 0; at < len; at++) {
+			for (size_t k = 0; k < sizeof(special); k++) {
+				for (size_t i = 0; i < len; i++)
+					in[i] = (char)('a' + i % 26);
+				in[at] = (char)special[k];
+				unsigned char c = special[k];
+				ct_copy_clean(out, in, len);
+				char want = (c < 0x20 && c != '\t' && c != '\n') ||
+						    c == 0x7f ? '?' : (char)c;
+				assert_int_equal(out[at], want);
+				assert_int_equal(out[len], '\0');
+				if (at)
+					assert_memory_equal(out, in, at);
+				if (c == 0x80 || c == 0xff)
+					continue; /* not UTF-8: \ufffd below */
+				in[len] = '\0';
+				struct ct_strbuf got = CT_STRBUF_INIT;
+				struct ct_strbuf ref = CT_STRBUF_INIT;
+				ct_strbuf_json_string(&got, in);
+				ct_strbuf_putc(&ref, '"');
+				for (size_t i = 0; i < len; i++)
+					json_byte(&ref, (unsigned char)in[i]);
+				ct_strbuf_putc(&ref, '"');
+				assert_string_equal(got.buf, ref.buf);
+				ct_strbuf_deinit(&got);
+				ct_strbuf_deinit(&ref);
+			}
+		}
+	}
+	/* a byte that is not UTF-8 after a long plain run, and a valid
+	 * sequence across a block boundary */
+	struct ct_strbuf sb = CT_STRBUF_INIT;
+	ct_strbuf_json_string(&sb, "0123456789abcde\xe2\x80\xa6xyz0123456789\xff");
+	assert_string_equal(sb.buf,
+			    "\"0123456789abcde\xe2\x80\xa6xyz0123456789\\ufffd\"");
+	ct_strbuf_deinit(&sb);
+}
+
+/* A strbuf with a sink writes what a plain one would hold, in pieces;
+ * one that cannot write says so. */
+static void test_strbuf_sink(void **state)
+{
+	(void)state;
+	FILE *f = tmpfile();
+	assert_non_null(f);
+	struct ct_strbuf mem = CT_STRBUF_INIT;
+	struct ct_strbuf out = CT_STRBUF_SINK(f);
+	char big[100000];
+	memset(big, 'x', sizeof(big));
+	for (int i = 0; i < 20000; i++) {
+		ct_strbuf_appendf(&mem, "%d,", i);
+		ct_strbuf_appendf(&out, "%d,", i);
+		ct_strbuf_json_string(&mem, "a\"b");
+		ct_strbuf_json_string(&out, "a\"b");
+		if (i % 5000 == 0) { /* larger than a piece */
+			ct_strbuf_append(&mem, big, sizeof(big));
+			ct_strbuf_append(&out, big, sizeof(big));
+		}
+	}
+	assert_true(out.len < 200000); /* never the whole */
+	assert_true(ct_strbuf_flush(&out));
+	assert_int_equal(out.len, 0);
+	assert_int_equal(ftell(f), (long)mem.len);
+	rewind(f);
+	char *back = malloc(mem.len);
+	assert_non_null(back);
+	assert_int_equal(fread(back, 1, mem.len, f), mem.len);
+	assert_memory_equal(back, mem.buf, mem.len);
+	free(back);
+	ct_strbuf_deinit(&out);
+	ct_strbuf_deinit(&mem);
+	fclose(f);
+
+	FILE *full = fopen("/dev/full", "w");
+	if (full) {
+		setvbuf(full, NULL, _IONBF, 0);
+		struct ct_strbuf bad = CT_STRBUF_SINK(full);
+		for (int i = 0; i < 10; i++)
+			ct_strbuf_append(&bad, big, sizeof(big));
+		assert_true(bad.failed);
+		assert_false(ct_strbuf_flush(&bad));
+		ct_strbuf_deinit(&bad);
+		fclose(full);
+	}
+}
+
+/* Strings of every size from the arena are whole, distinct and aligned
+ * for the field arrays kept there too. */
+static void test_arena(void **state)
+{
+	(void)state;
+	struct ct_arena a = CT_ARENA_INIT;
+	char *kept[600];
+	char src[CT_MAX_FIELD_LEN + 100];
+	for (size_t i = 0; i < sizeof(src); i++)
+		src[i] = (char)('A' + i % 26);
+	src[3] = '\x1b';
+	for (size_t i = 0; i < 600; i++) {
+		size_t n = i < 500 ? i : CT_MAX_FIELD_LEN + i - 500;
+		kept[i] = ct_arena_strndup_clean(&a, src, n);
+		assert_non_null(kept[i]);
+		assert_int_equal((uintptr_t)kept[i] % sizeof(void *), 0);
+	}
+	for (size_t i = 0; i < 600; i++) {
+		size_t n = i < 500 ? i : CT_MAX_FIELD_LEN; /* capped */
+		assert_int_equal(strlen(kept[i]), n);
+		if (n > 3)
+			assert_int_equal(kept[i][3], '?');
+		if (n > 4)
+			assert_memory_equal(kept[i] + 4, src + 4, n - 4);
+	}
+	ct_arena_free(&a);
+	assert_null(a.chunks);
+	/* usable again after a free */
+	assert_non_null(ct_arena_alloc(&a, 10));
+	ct_arena_free(&a);
+}
+
 /* ct_memstr against a naive search, over needles whose rarest byte sits
  * at the start, middle and end, and haystacks that end early. */
 static void test_memstr(void **state)
@@ -689,6 +836,9 @@ int main(void)
 		cmocka_unit_test(test_json_escape),
 		cmocka_unit_test(test_put_visible),
 		cmocka_unit_test(test_strndup_clean),
+		cmocka_unit_test(test_clean_and_json_blocks),
+		cmocka_unit_test(test_strbuf_sink),
+		cmocka_unit_test(test_arena),
 		cmocka_unit_test(test_memstr),
 		cmocka_unit_test(test_memstr_long),
 		cmocka_unit_test(test_multiscan),
