@@ -562,7 +562,11 @@ static bool has_trace_header(const struct ct_text *t, const struct found *f)
 
 /* Does another report's headline (not a panic that only follows one)
  * come between the headline at line and its trace at trace_line?  Then
- * the trace is that report's, and ours has none. */
+ * the trace is that report's, and ours has none.  The trace's own line
+ * counts when its headline is of another kind: "Internal error: Oops"
+ * under "Unhandled fault", or "WARNING: CPU:" under "refcount_t:", go
+ * on the same report; "BUG: using __this_cpu_read()" under "general
+ * protection fault" starts another CPU's. */
 static bool headline_between(const struct ct_text *t, const struct found *f,
 			     unsigned long trace_line, pcre2_match_data *md)
 {
@@ -572,14 +576,17 @@ static bool headline_between(const struct ct_text *t, const struct found *f,
 	struct groups gs;
 	size_t start;
 	reader_at(t, f, &lr);
-	while (ct_line_next(&lr, &l) && l.number < trace_line) {
+	while (ct_line_next(&lr, &l) && l.number <= trace_line) {
 		if (l.number <= line)
 			continue;
 		const char *m;
 		size_t n;
 		message_of(&l, &m, &n);
 		long type = headline_type(m, n, md, &gs, &start);
-		if (type >= 0 && !is_fragment(&report_types[type]))
+		if (type >= 0 && !is_fragment(&report_types[type]) &&
+		    (l.number < trace_line ||
+		     strcmp(report_types[type].kind,
+			    report_types[f->type].kind) != 0))
 			return true;
 	}
 	return false;

@@ -397,6 +397,36 @@ static const struct report_case cases[] = {
 		" should_failslab+0x1/0x2\n kmem_cache_alloc+0x1/0x2\n"
 		" get_empty_filp+0x1/0x2\n"),
 	  "WARNING: kmalloc bug", "get_empty_filp", "warning", true },
+	/* the trace under a report's headline is another report's, whose
+	 * own headline starts it (syzkaller's corpus, file 201) */
+	{ "gpf-trace-is-another-reports",
+	  "[   32.59] general protection fault: 0000 [#1] PREEMPT SMP KASAN\n"
+	  "[   32.59] Dumping ftrace buffer:\n"
+	  "[   32.60]    (ftrace buffer empty)\n"
+	  "[   32.60] BUG: using __this_cpu_read() in preemptible [00000000] code: syz-executor4/6343\n"
+	  "[   32.60] caller is __this_cpu_preempt_check+0x1c/0x20\n"
+	  "[   32.60] CPU: 1 PID: 6343 Comm: syz-executor4 Not tainted 4.9.80 #37\n"
+	  "[   32.60] Call Trace:\n"
+	  "[   32.60]  [<ffffffff81d94b69>] dump_stack+0xc1/0x128\n"
+	  "[   32.60]  [<ffffffff81dfc144>] check_preemption_disabled+0x1d4/0x200\n"
+	  "[   32.60]  [<ffffffff81dfc1ac>] __this_cpu_preempt_check+0x1c/0x20\n"
+	  "[   32.60]  [<ffffffff833fcdd8>] ipcomp_init_state+0x188/0x930\n"
+	  "[   32.60]  [<ffffffff83512ee5>] ipcomp6_init_state+0xb5/0x820\n",
+	  "general protection fault", "ipcomp_init_state", "oops", true },
+	/* ... but a headline of the same kind goes on the same report */
+	{ "arm-unhandled-fault-then-internal-error",
+	  "Unhandled fault: page domain fault (0x81b) at 0x00001044\n"
+	  "pgd = 74561366\n"
+	  "[00001044] *pgd=8f35a835, *pte=00000000, *ppte=00000000\n"
+	  "Internal error: : 81b [#1] SMP ARM\n"
+	  "Modules linked in:\n"
+	  "CPU: 0 PID: 8152 Comm: syz-executor1 Not tainted 4.17.0-rc3+ #2\n"
+	  "PC is at n_tty_set_termios+0x1c/0x2f8\n"
+	  "LR is at tty_set_termios+0x1/0x2\n"
+	  "Backtrace:\n"
+	  "[<c04f1a1c>] (n_tty_set_termios) from [<c04f7b6c>] (tty_set_termios+0x1/0x2)\n"
+	  "[<c04f7b6c>] (tty_set_termios) from [<c04f8000>] (set_termios+0x1/0x2)\n",
+	  "Unhandled fault", "n_tty_set_termios", "oops", false },
 	{ "hung-task-in-another-dump",
 	  "CPU: 1 PID: 20679 Comm: syz-executor1 Not tainted 4.16.0+ #288\n"
 	  "INFO: task kworker/0:3:7985 blocked for more than 120 seconds.\n"
