@@ -73,14 +73,17 @@ struct ct_log_prefix {
 	long cpu;	   /* ESXi "cpuN:" or printk "[C3]", -1 if none */
 	const char *world; /* ESXi world id span after "cpuN:", or NULL */
 	size_t world_len;
-	bool vmkernel;	   /* an ESXi "cpuN:W)" or 8.x syslog header */
+	bool vmkernel;	   /* an ESXi "cpuN:W)" or 8.x syslog header, or
+			    * a hostd or vobd header before 8.0 */
 	bool continuation; /* ESXi 8.x "In(182)+" continuation marker */
 	bool kernel_tag;   /* a syslog, journal or RFC 5424 line tagged
 				 * "kernel" (with or without a host) */
 };
 
 /* Strip every known prefix from a line: ISO timestamps with an ESXi 8.x
- * "In(182) vmkernel:" header and "cpuN:WORLD[ opID=..])", ESX 3.x uptime
+ * "In(182) vmkernel:" header and "cpuN:WORLD[ opID=..])", with a pre-8.0
+ * hostd header "info hostd[B781B70] [Originator@6876 ...]" or vobd's ": "
+ * before a correlator, ESX 3.x uptime
  * stamps, syslog and journal "Mon DD HH:MM:SS host tag[pid]:" (also with
  * RFC 3339 stamps, busybox/OpenWrt "kern.warn" facility.level, and "Mon
  * Jan  1 12:00:00 2024" logread stamps), RFC 5424 "<13>1 TS HOST APP - -
@@ -90,6 +93,12 @@ struct ct_log_prefix {
  * stamps ("[2024-01-02 03:04:05]", "[03:04:05.123]", "12:34:56.789 "), and
  * ANSI colour escapes.  Never fails: with no prefix, message is the line. */
 void ct_log_prefix_parse(const char *p, size_t len, struct ct_log_prefix *ret);
+
+/* Does [p, end) start as vobd's messages do after the stamp of ESXi
+ * before 8.0 ("2016-03-04T19:29:42.070Z: "): with a correlator,
+ * "[APDCorrelator] ", or "No correlator for "?  (A KB page's masked
+ * stamp is read by the vmkernel extractor, which asks this too.) */
+bool ct_log_is_vobd_message(const char *p, const char *end);
 
 /* The message of a line whose prefix is the plain ESXi one,
  * "2025-02-03T10:00:00.123Z cpu7:2097733)" (a 'T', milliseconds, 'Z', no

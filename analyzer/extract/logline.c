@@ -2,7 +2,9 @@
 /*
  * logline.c - strip the prefixes that log writers put before a message:
  * ESXi vmkernel ("2018-06-17T17:41:52.760Z cpu50:66340)", 8.x syslog
- * headers "In(182) vmkernel:", ESX 3.x uptimes), syslog and journal
+ * headers "In(182) vmkernel:", ESX 3.x uptimes) and the hostd and vobd
+ * headers before 8.0 ("info hostd[B781B70] [Originator@6876 ...]", "Z:
+ * [APDCorrelator]"), syslog and journal
  * ("May 25 15:23:30 pve-02 kernel:", RFC 3339 and RFC 5424 stamps,
  * "kern.warn" facility.level tags of busybox and OpenWrt logread), console
  * loglevels ("<4>"), dmesg ("[  123.456789]", "dmesg -T" and "dmesg -x"
@@ -220,6 +222,75 @@ static const char *esxi8_header(const char *p, const char *end,
 	if (q < end && *q == ' ')
 		q++;
 	return q;
+}
+
+bool ct_log_is_vobd_message(const char *p, const char *end)
+{
+	static const char none[] = "No correlator for ";
+	if ((size_t)(end - p) >= sizeof(none) - 1 &&
+	    memcmp(p, none, sizeof(none) - 1) == 0)
+		return true;
+	/* "[scsiCorrelator] ", "[APDCorrelator] ": a word ending so */
+	if (p >= end || *p != '[')
+		return false;
+	const char *q = p + 1;
+	while (q < end && q - p <= 40 && ct_is_alpha(*q))
+		q++;
+	return q - p > 11 && end - q >= 2 && q[0] == ']' && q[1] == ' ' &&
+	       memcmp(q - 10, "Correlator", 10) == 0;
+}
+
+/* ESXi daemon logs before 8.0, after the timestamp (ESXi 8 writes their
+ * lines with the header esxi8_header() reads): hostd's, vpxa's and fdm's
+ * " info hostd[B781B70] [Originator@6876 sub=Vimsvc.ha-eventmgr opID=x] "
+ * (vmacore's level, the program and its thread, then VMware's syslog
+ * structured data: 6876 is its enterprise number, which sets these lines
+ * apart from any other program's), and vobd's ": [APDCorrelator] " or
+ * ": No correlator for ".  The position of the message (after the
+ * structured data; at vobd's correlator), or NULL. */
+static const char *esxi_daemon_header(const char *p, const char *end,
+				      struct ct_log_prefix *r)
+{
+	if (end - p >= 2 && p[0] == ':' && p[1] == ' ' &&
+	    ct_log_is_vobd_message(p + 2, end)) {
+		r->vmkernel = true;
+		return p + 2;
+	}
+	static const char *const levels[] = { "verbose", "info", "warning",
+					      "error", "trivia", "panic" };
+	if (p >= end || *p != ' ')
+		return NULL;
+	const char *q = p + 1, *level_end = NULL;
+	for (size_t i = 0; !level_end && i < CT_ARRAY_SIZE(levels); i++) {
+		size_t n = strlen(levels[i]);
+		if ((size_t)(end - q) > n && memcmp(q, levels[i], n) == 0 &&
+		    q[n] == ' ')
+			level_end = q + n;
+	}
+	if (!level_end)
+		return NULL;
+	/* the program and its thread: "hostd[B781B70]", "hostd[2099734]" */
+	const char *name = q = level_end + 1;
+	while (q < end && q - name < 32 &&
+	       (ct_is_alnum(*q) || *q == '-' || *q == '_'))
+		q++;
+	if (q == name || q >= end || *q != '[')
+		return NULL;
+	const char *tid = ++q;
+	while (q < end && q - tid < 20 && ct_is_hex(*q))
+		q++;
+	static const char sd[] = "] [Originator@6876 ";
+	if (q == tid || (size_t)(end - q) < sizeof(sd) - 1 ||
+	    memcmp(q, sd, sizeof(sd) - 1) != 0)
+		return NULL;
+	q += sizeof(sd) - 1;
+	const char *close = memchr(q, ']', (size_t)(end - q) < 512
+					       ? (size_t)(end - q) : 512);
+	if (!close)
+		return NULL;
+	r->vmkernel = true;
+	q = close + 1;
+	return q < end && *q == ' ' ? q + 1 : q;
 }
 
 /* A syslog facility name ("kern", "daemon", "local7", ...) at [p, end):
@@ -674,6 +745,8 @@ static void parse_prefix(const char *p, size_t len, struct ct_log_prefix *r,
 			 esxi_cpu_world(q + 1, end, r))
 			p = q + 1;
 		else if ((h = syslog_host_tag(q, end, r)))
+			p = h;
+		else if ((h = esxi_daemon_header(q, end, r)))
 			p = h;
 		else
 			p = ct_skip_blanks(q, end);

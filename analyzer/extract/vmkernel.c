@@ -2,7 +2,8 @@
 /*
  * vmkernel.c - ESXi vmkernel.log, vmkwarning.log, the vmkernel-log.N
  * that vmkdump_extract writes, the "Panic Details" summary of a zdump, and
- * PSOD screen text pasted without log prefixes.
+ * PSOD screen text pasted without log prefixes; also hostd.log and
+ * vobd.log, whose prefixes say ESXi too (logline.c), for their events.
  *
  * What it reads (../shared/kb-facts/FORMATS-AND-FACTS.md section 1):
  *  - the panic line "@BlueScreen: ..." in every variant (#PF, #GP, machine
@@ -208,13 +209,17 @@ static const char *masked_cpu(const char *p, const char *end,
 
 /* A masked prefix: a masked timestamp, then an ESXi 8 header
  * ("In(14) LogEFI[####]: ", "In(182) vmkernel: ") and/or "cpu##:###)";
- * or "cpu##:###)" alone.  The message after it, or NULL. */
+ * or "cpu##:###)" alone; or a masked stamp with vobd's ':' before a
+ * correlator ("YYYY-MM-DDTHH:MM:SS.###Z: [APDCorrelator] ").  The message
+ * after it, or NULL. */
 static const char *masked_prefix(const char *p, const char *end,
 				 struct ct_log_prefix *ret)
 {
 	const char *q = masked_stamp(p, end);
 	if (!q)
 		return masked_cpu(p, end, ret);
+	if (q[-1] == ':' && ct_log_is_vobd_message(q + 1, end))
+		return q + 1;
 	q++;
 	bool header = false;
 	if (end - q >= 4 && ct_is_upper(q[0]) && ct_is_lower(q[1]) && q[2] == '(') {

@@ -94,7 +94,14 @@ static void test_sniff_forms(void **state)
 	assert_true(sniff("  0x4538fc81be78:[0x420023e974c9]PktList_SplitByUplinkPort@vmkernel#nover+0x9 stack: 0x0\n"));
 	assert_true(sniff("\x1b[45m\x1b[33;1mVMware ESXi 7.0.1 [build-16850804 x86_64]\x1b[0m\n"));
 	assert_true(sniff("VMware ESXi 7.0.3 [Releasebuild-20036589 x86_64]\n"));
+	/* hostd and vobd before ESXi 8 (which writes them with its header) */
+	assert_true(sniff("2018-07-06T21:02:11.204Z info hostd[B781B70] [Originator@6876 sub=Vimsvc.ha-eventmgr] Event 3026 : x\n"));
+	assert_true(sniff("2016-03-04T19:29:42.070Z: [scsiCorrelator] 3733053265426us: [vob.scsi.scsipath.remove] Remove path: vmhba33:C0:T16:L0\n"));
+	assert_true(sniff("YYYY-MM-DDTHH:MM:SS.###Z: [APDCorrelator] 1960326656825us: [vob.storage.apd.start] x\n"));
 	/* not ours */
+	assert_false(sniff("2018-07-06T21:02:11.204Z info myapp[4711] [Originator@1234 sub=x] Event 1 : x\n"));
+	assert_false(sniff("2018-07-06T21:02:11.204Z: [build] step 3 done\n"));
+	assert_false(sniff("YYYY-MM-DDTHH:MM:SS.###Z: [build] step 3 done\n"));
 	assert_false(sniff("[ 4711.120001] BUG: kernel NULL pointer dereference, address: 0000000000000040\n"
 			   "[ 4711.120010] #PF: supervisor read access in kernel mode\n"));
 	assert_false(sniff("#0  0x0000420039b1a4e6 in Panic_vPanic (fmt=0x42003c75cc90) at panic.c:229\n"
@@ -1177,6 +1184,58 @@ static void test_events_dvfilter(void **state)
 	ct_case_destroy(c);
 }
 
+/* The value of field name of the n-th event of kind, or NULL. */
+static const char *nth_field(const struct ct_case *c, const char *kind,
+			     size_t n, const char *name)
+{
+	for (size_t i = 0; i < c->event_count; i++)
+		if (strcmp(c->events[i].kind, kind) == 0 && n-- == 0)
+			return ct_event_field(&c->events[i], name);
+	return NULL;
+}
+
+/* All Paths Down and Permanent Device Loss as each daemon prints them:
+ * hostd with its 7.x decimal thread and its 8.x header, vobd with an
+ * event id before the text (one line, one event), the APD handler's
+ * bracketed device; NFS's own "All paths down (APD)" is no event. */
+static void test_events_apd_pdl(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"2021-03-15T10:12:34.567Z info hostd[2099734] [Originator@6876 sub=Vimsvc.ha-eventmgr opID=esxui-1a2b-3c4d user=root] Event 812 : Device or filesystem with identifier naa.624a9370d4c5a1b2c3d4e5f600011a2b has entered the All Paths Down state.\n"
+		"2023-05-10T12:36:56.789Z In(166) Hostd[2099454]: [Originator@6876 sub=Vimsvc.ha-eventmgr] Event 1234 : Device or filesystem with identifier naa.624a9370d4c5a1b2c3d4e5f600011a2b has entered the All Paths Down Timeout state after being in the All Paths Down state for 140 seconds. I/Os will now be fast failed.\n"
+		"2023-05-10T12:37:01.001Z In(14) vobd[2097521]:  [APDCorrelator] 2234567890us: [esx.clear.storage.apd.exit] Device or filesystem with identifier [naa.624a9370d4c5a1b2c3d4e5f600011a2b] has exited the All Paths Down state.\n"
+		"2023-05-10T12:40:00.000Z In(182) vmkernel: cpu3:2097612)StorageApdHandler: 846: APD Start for ident [8a5a1336-3d574c6d]!\n"
+		"2023-05-10T12:40:00.001Z In(182) vmkernel: cpu3:2097612)WARNING: NFS: 1914: iso01 has stopped responding. All paths down (APD) state entered.\n"
+		"2021-03-15T10:20:00.000Z: [scsiCorrelator] 3476495960us: [esx.problem.scsi.device.state.permanentloss] Device: naa.624a9370d4c5a1b2c3d4e5f600011a2b has been removed or is permanently inaccessible. Affected datastores (if any): \"ds01\".\n"
+		"2021-03-15T10:20:00.001Z info hostd[2099734] [Originator@6876 sub=Vimsvc.ha-eventmgr] Event 813 : Device naa.624a9370d4c5a1b2c3d4e5f600011a2c has been removed or is permanently inaccessible. Affected datastores (if any): \"ds02\".\n"
+		"2021-03-15T10:20:00.002Z: [scsiCorrelator] 3476495961us: [esx.problem.scsi.device.state.permanentloss.noopens] naa.624a9370d4c5a1b2c3d4e5f600011a2d\n");
+	assert_true(is_vmkernel(c));
+	/* entered (hostd 7.x), then the APD handler's start */
+	assert_int_equal(count_events(c, "esxi.apd"), 2);
+	assert_string_equal(nth_field(c, "esxi.apd", 0, "device"),
+			    "naa.624a9370d4c5a1b2c3d4e5f600011a2b");
+	assert_string_equal(nth_field(c, "esxi.apd", 1, "device"),
+			    "8a5a1336-3d574c6d");
+	assert_int_equal(count_events(c, "esxi.apd_timeout"), 1);
+	assert_string_equal(nth_field(c, "esxi.apd_timeout", 0, "device"),
+			    "naa.624a9370d4c5a1b2c3d4e5f600011a2b");
+	assert_string_equal(nth_field(c, "esxi.apd_timeout", 0, "timeout"),
+			    "140");
+	assert_int_equal(count_events(c, "esxi.apd_exit"), 1);
+	assert_string_equal(nth_field(c, "esxi.apd_exit", 0, "device"),
+			    "naa.624a9370d4c5a1b2c3d4e5f600011a2b");
+	assert_int_equal(count_events(c, "esxi.pdl"), 3);
+	assert_string_equal(nth_field(c, "esxi.pdl", 0, "device"),
+			    "naa.624a9370d4c5a1b2c3d4e5f600011a2b");
+	assert_null(nth_field(c, "esxi.pdl", 0, "device2"));
+	assert_string_equal(nth_field(c, "esxi.pdl", 1, "device"),
+			    "naa.624a9370d4c5a1b2c3d4e5f600011a2c");
+	assert_string_equal(nth_field(c, "esxi.pdl", 2, "device2"),
+			    "naa.624a9370d4c5a1b2c3d4e5f600011a2d");
+	ct_case_destroy(c);
+}
+
 /* ---- the corpus -------------------------------------------------------- */
 
 /* Check one "KEY: VALUE" line of an .expect file against c; returns a
@@ -1357,6 +1416,7 @@ int main(void)
 		cmocka_unit_test(test_hostile_input),
 		cmocka_unit_test(test_events_seed000),
 		cmocka_unit_test(test_events_dvfilter),
+		cmocka_unit_test(test_events_apd_pdl),
 		cmocka_unit_test(test_corpus),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

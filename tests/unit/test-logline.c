@@ -289,6 +289,70 @@ static void test_esxi_behind_syslog(void **state)
 		      false);
 }
 
+/* Does line's prefix say it is an ESXi log line? */
+static bool is_esxi_line(const char *line)
+{
+	struct ct_log_prefix r;
+	ct_log_prefix_parse(line, strlen(line), &r);
+	return r.vmkernel;
+}
+
+/* ESXi daemons before 8.0: hostd's level, program, thread and VMware's
+ * structured data; vobd's ": " before a correlator.  Other programs'
+ * lines of the same shapes are not ESXi's. */
+static void test_esxi_daemons(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *line, *message;
+	} esxi[] = {
+		{ "2018-07-06T21:02:11.204Z info hostd[B781B70] [Originator@6876 "
+		  "sub=Vimsvc.ha-eventmgr] Event 3026 : x", "Event 3026 : x" },
+		/* 7.x: a decimal thread, opID and user in the structured data */
+		{ "2021-03-15T10:12:34.567Z verbose hostd[2099734] "
+		  "[Originator@6876 sub=Vimsvc.TaskManager opID=a-1 user=root] "
+		  "Task Created : t", "Task Created : t" },
+		{ "2016-03-04T19:29:42.070Z: [scsiCorrelator] 3733053265426us: "
+		  "[vob.scsi.scsipath.remove] Remove path: vmhba33:C0:T16:L0",
+		  "[scsiCorrelator] 3733053265426us: [vob.scsi.scsipath.remove] "
+		  "Remove path: vmhba33:C0:T16:L0" },
+		{ "2016-03-04T19:29:42.070Z: No correlator for vob.x",
+		  "No correlator for vob.x" },
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(esxi); i++) {
+		assert_true(is_esxi_line(esxi[i].line));
+		expect_prefix(esxi[i].line, esxi[i].message, NULL, NULL, false);
+	}
+	expect_prefix(esxi[0].line, esxi[0].message,
+		      "2018-07-06T21:02:11.204Z", NULL, false);
+	/* near misses: another enterprise number, no thread, no correlator */
+	static const char *const not_esxi[] = {
+		"2018-07-06T21:02:11.204Z info myapp[4711] [Originator@1234 "
+		"sub=x] y",
+		"2018-07-06T21:02:11.204Z info hostd [Originator@6876 sub=x] y",
+		"2018-07-06T21:02:11.204Z info hostd[] [Originator@6876 sub=x] y",
+		"2018-07-06T21:02:11.204Z note hostd[1] [Originator@6876 sub=x] y",
+		"2018-07-06T21:02:11.204Z: [build] step 3 done",
+		"2018-07-06T21:02:11.204Z: [Correlator] x",
+		"2018-07-06T21:02:11.204Z: [APDCorrelator]",
+	};
+	for (size_t i = 0; i < CT_ARRAY_SIZE(not_esxi); i++)
+		assert_false(is_esxi_line(not_esxi[i]));
+	/* the correlator alone, as the masked-stamp reader asks */
+	static const char *const vobd[] = { "[APDCorrelator] 1us: x",
+					    "[scsiCorrelator] ",
+					    "No correlator for vob.x" };
+	static const char *const not_vobd[] = { "[APDCorrelator]",
+						"[Correlator] x", "[APD] x",
+						"[APD Correlator] x", "" };
+	for (size_t i = 0; i < CT_ARRAY_SIZE(vobd); i++)
+		assert_true(ct_log_is_vobd_message(vobd[i],
+						   vobd[i] + strlen(vobd[i])));
+	for (size_t i = 0; i < CT_ARRAY_SIZE(not_vobd); i++)
+		assert_false(ct_log_is_vobd_message(
+			not_vobd[i], not_vobd[i] + strlen(not_vobd[i])));
+}
+
 static void test_serial_console(void **state)
 {
 	(void)state;
@@ -509,6 +573,7 @@ int main(void)
 		cmocka_unit_test(test_dmesg_x),
 		cmocka_unit_test(test_container_console),
 		cmocka_unit_test(test_esxi_behind_syslog),
+		cmocka_unit_test(test_esxi_daemons),
 		cmocka_unit_test(test_serial_console),
 		cmocka_unit_test(test_no_prefix),
 		cmocka_unit_test(test_unwrap_plain),
