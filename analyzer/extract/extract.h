@@ -131,6 +131,8 @@ enum {
 	CT_WRAP_HTML = 1u << 4,	      /* HTML character references */
 	CT_WRAP_COMMENT = 1u << 5,    /* "// " or " * " source comments
 					 * (crash text kept in code) */
+	CT_WRAP_JSON = 1u << 6,	      /* JSON log records (journalctl -o
+					 * json, json-pretty, JSON lines) */
 };
 
 /* A text as the extractors should read it. */

@@ -4,8 +4,10 @@
  * extractor sniffs it: e-mail and markdown quoting ("> ", "> > ", ">> ",
  * "| "), markdown code fences and the <pre>/<code>/<details> lines of
  * GitHub issues, HTML character references ("&lt;IRQ&gt;", "&amp;",
- * "&quot;", "&#39;", "&#x27;"), and pager noise ("--More--", less's
- * "lines 1-40" status and "(END)", gdb's "--Type <RET> for more").
+ * "&quot;", "&#39;", "&#x27;"), pager noise ("--More--", less's
+ * "lines 1-40" status and "(END)", gdb's "--Type <RET> for more"), and
+ * JSON log records (journalctl -o json and json-pretty, Docker's
+ * json-file, GCP's exports: each record's message, see below).
  *
  * The wrappers are decided once per file by one pass over its lines (the
  * first SURVEY_WINDOW bytes of them): a quote marker on several lines (for
@@ -335,6 +337,310 @@ static const char *comment_end(const char *p, const char *end)
 	return q < end && *q == ' ' ? q + 1 : q;
 }
 
+/* ---- JSON log records ---------------------------------------------------
+ * "journalctl -o json" writes one object a line, "-o json-pretty" one
+ * member a line; log shippers (Docker's json-file, Loki, GCP) export
+ * JSON lines too.  A record's line becomes its message, after a dmesg
+ * stamp made from journald's _SOURCE_MONOTONIC_TIMESTAMP (a kernel
+ * record's time since boot); a pretty record's message line becomes the
+ * message, its other lines empty.  A message's own line breaks become
+ * blanks, so that line N is still the record's line. */
+
+/* The keys whose value is a record's message, best first: journald's,
+ * then the shippers' (Docker's "log", GCP's "textPayload"). */
+static const char *const json_message_keys[] = {
+	"MESSAGE", "message", "log", "msg", "textPayload",
+};
+
+enum { JSON_DEPTH_MAX = 32 };
+
+/* After the closing quote of the JSON string whose '"' is at p, or
+ * NULL. */
+static const char *json_string_end(const char *p, const char *end)
+{
+	for (p++; p < end; p++) {
+		if (*p == '\\') {
+			if (++p >= end)
+				return NULL;
+		} else if (*p == '"') {
+			return p + 1;
+		}
+	}
+	return NULL;
+}
+
+/* After the JSON value at p: a string, a number or word up to a
+ * delimiter, an array or object to its matching bracket; NULL if it is
+ * cut or nested deeper than JSON_DEPTH_MAX. */
+static const char *json_value_end(const char *p, const char *end)
+{
+	if (p >= end)
+		return NULL;
+	if (*p == '"')
+		return json_string_end(p, end);
+	if (*p == '{' || *p == '[') {
+		char closer[JSON_DEPTH_MAX];
+		int depth = 0;
+		for (; p < end; p++) {
+			if (*p == '"') {
+				p = json_string_end(p, end);
+				if (!p)
+					return NULL;
+				p--;
+			} else if (*p == '{' || *p == '[') {
+				if (depth == JSON_DEPTH_MAX)
+					return NULL;
+				closer[depth++] = *p == '{' ? '}' : ']';
+			} else if (*p == '}' || *p == ']') {
+				if (!depth || *p != closer[--depth])
+					return NULL;
+				if (!depth)
+					return p + 1;
+			}
+		}
+		return NULL;
+	}
+	const char *q = p;
+	while (q < end && *q != ',' && *q != '}' && *q != ']' && !is_blank(*q))
+		q++;
+	return q > p ? q : NULL;
+}
+
+/* What a record (or a pretty record's member line) holds. */
+struct json_record {
+	const char *msg, *msg_end;	/* the message's raw value, or NULL */
+	size_t msg_rank;		/* its key's place in
+					 * json_message_keys */
+	const char *mono, *mono_end;	/* _SOURCE_MONOTONIC_TIMESTAMP's
+					 * digits, or NULL */
+};
+
+static void json_member(struct json_record *r, const char *k, size_t klen,
+			const char *v, const char *ve)
+{
+	for (size_t i = 0; i < r->msg_rank; i++)
+		if (strlen(json_message_keys[i]) == klen &&
+		    memcmp(json_message_keys[i], k, klen) == 0 &&
+		    (*v == '"' || *v == '[')) {
+			r->msg = v;
+			r->msg_end = ve;
+			r->msg_rank = i;
+			return;
+		}
+	static const char mono[] = "_SOURCE_MONOTONIC_TIMESTAMP";
+	if (klen == sizeof(mono) - 1 && memcmp(k, mono, klen) == 0 &&
+	    *v == '"' && ve - v >= 3 && ve - v <= 22) {
+		for (const char *d = v + 1; d < ve - 1; d++)
+			if (!ct_is_digit(*d))
+				return;
+		r->mono = v + 1;
+		r->mono_end = ve - 1;
+	}
+}
+
+/* The member "KEY" : VALUE at p (at its '"'); after it, or NULL. */
+static const char *json_member_at(const char *p, const char *end,
+				  struct json_record *r)
+{
+	const char *ke = json_string_end(p, end);
+	if (!ke)
+		return NULL;
+	const char *q = ct_skip_blanks(ke, end);
+	if (q >= end || *q != ':')
+		return NULL;
+	const char *v = ct_skip_blanks(q + 1, end);
+	const char *ve = json_value_end(v, end);
+	if (ve)
+		json_member(r, p + 1, (size_t)(ke - 1 - (p + 1)), v, ve);
+	return ve;
+}
+
+/* Does [p, end) end here, but for blanks and one ','? */
+static bool json_line_rest(const char *p, const char *end)
+{
+	p = ct_skip_blanks(p, end);
+	if (p < end && *p == ',')
+		p = ct_skip_blanks(p + 1, end);
+	return p == end;
+}
+
+enum json_line {
+	JSON_NONE,	/* no JSON: prose around the records */
+	JSON_BRACKET,	/* "{", "}," or "[" alone */
+	JSON_MEMBER,	/* a pretty record's member */
+	JSON_RECORD,	/* a whole object */
+};
+
+/* What the line [p, end) (blanks and a CR at its end trimmed by the
+ * caller's reader, or not) is, with its record's parts in *r. */
+static enum json_line json_line(const char *p, const char *end,
+				struct json_record *r)
+{
+	memset(r, 0, sizeof(*r));
+	r->msg_rank = CT_ARRAY_SIZE(json_message_keys);
+	while (end > p && (is_blank(end[-1]) || end[-1] == '\r'))
+		end--;
+	p = ct_skip_blanks(p, end);
+	if (p >= end)
+		return JSON_NONE;
+	if (*p == '"') {
+		const char *q = json_member_at(p, end, r);
+		return q && json_line_rest(q, end) ? JSON_MEMBER : JSON_NONE;
+	}
+	if (*p == '}' || *p == '[' || *p == ']')
+		return json_line_rest(p + 1, end) ? JSON_BRACKET : JSON_NONE;
+	if (*p != '{')
+		return JSON_NONE;
+	const char *q = ct_skip_blanks(p + 1, end);
+	if (q == end)
+		return JSON_BRACKET;
+	for (;;) {
+		if (*q == '}')
+			return json_line_rest(q + 1, end) ? JSON_RECORD
+							  : JSON_NONE;
+		if (*q != '"' || !(q = json_member_at(q, end, r)))
+			return JSON_NONE;
+		q = ct_skip_blanks(q, end);
+		if (q < end && *q == ',')
+			q = ct_skip_blanks(q + 1, end);
+		if (q >= end)
+			return JSON_NONE;
+	}
+}
+
+/* The code point of the four hex digits at p, or -1. */
+static long json_hex4(const char *p, const char *end)
+{
+	if (end - p < 4)
+		return -1;
+	long v = 0;
+	for (int i = 0; i < 4; i++) {
+		int d = ct_hex_value(p[i]);
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+/* Write code point cp as UTF-8 at o; returns the end.  Control
+ * characters but tab become blanks (a record stays one line). */
+static char *put_code_point(char *o, unsigned long cp)
+{
+	if (cp < 0x20 && cp != '\t')
+		*o++ = ' ';
+	else if (cp < 0x80)
+		*o++ = (char)cp;
+	else if (cp < 0x800) {
+		*o++ = (char)(0xc0 | cp >> 6);
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xe0 | cp >> 12);
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	} else {
+		*o++ = (char)(0xf0 | cp >> 18);
+		*o++ = (char)(0x80 | (cp >> 12 & 0x3f));
+		*o++ = (char)(0x80 | (cp >> 6 & 0x3f));
+		*o++ = (char)(0x80 | (cp & 0x3f));
+	}
+	return o;
+}
+
+/* Write the text of JSON string [v, ve) (quotes included) at o, escapes
+ * decoded: never longer than the value. */
+static char *json_string_text(const char *v, const char *ve, char *o)
+{
+	const char *p = v + 1, *end = ve - 1;
+	while (p < end) {
+		if (*p != '\\') {
+			*o++ = *p == '\r' || *p == '\n' ? ' ' : *p;
+			p++;
+			continue;
+		}
+		char c = p + 1 < end ? p[1] : '\0';
+		p += 2;
+		switch (c) {
+		case 'n': case 'r': case 'b': case 'f': *o++ = ' '; break;
+		case 't': *o++ = '\t'; break;
+		case 'u': {
+			long cp = json_hex4(p, end);
+			if (cp < 0) {
+				*o++ = '?';
+				break;
+			}
+			p += 4;
+			if (cp >= 0xd800 && cp <= 0xdbff && end - p >= 6 &&
+			    p[0] == '\\' && p[1] == 'u') {
+				long lo = json_hex4(p + 2, end);
+				if (lo >= 0xdc00 && lo <= 0xdfff) {
+					p += 6;
+					cp = 0x10000 + ((cp - 0xd800) << 10) +
+					     (lo - 0xdc00);
+				}
+			}
+			if (cp >= 0xd800 && cp <= 0xdfff)
+				*o++ = '?'; /* a lone surrogate */
+			else
+				o = put_code_point(o, (unsigned long)cp);
+			break;
+		}
+		case '\0': break; /* "\" at the end: cut */
+		default: *o++ = c; break; /* \" \\ \/ and junk */
+		}
+	}
+	return o;
+}
+
+/* journald's message that is not UTF-8, "[104,105]": its bytes at o. */
+static char *json_byte_array(const char *v, const char *ve, char *o)
+{
+	for (const char *p = v + 1; p < ve;) {
+		if (!ct_is_digit(*p)) {
+			p++;
+			continue;
+		}
+		unsigned long b = 0;
+		while (p < ve && ct_is_digit(*p) && b < 1000)
+			b = b * 10 + (unsigned long)(*p++ - '0');
+		/* not a byte: '?'; a line break: a blank */
+		*o++ = b > 0xff ? '?' : b == '\n' || b == '\r' ? ' ' : (char)b;
+	}
+	return o;
+}
+
+/* Write record r's line at o: its dmesg stamp, if it has one, and its
+ * message; returns the end.  line_len bounds it (the line's own
+ * length), which the stamp leaves room for: a record that names
+ * _SOURCE_MONOTONIC_TIMESTAMP and a message is longer than both. */
+static char *json_record_text(const struct json_record *r, size_t line_len,
+			      char *o)
+{
+	char *start = o;
+	if (!r->msg)
+		return o;
+	if (r->mono) {
+		unsigned long long us = 0;
+		for (const char *d = r->mono; d < r->mono_end; d++)
+			us = us * 10 + (unsigned long long)(*d - '0');
+		char stamp[48];
+		int n = snprintf(stamp, sizeof(stamp), "[%5llu.%06llu] ",
+				 us / 1000000, us % 1000000);
+		/* the member's key alone is longer than any stamp */
+		if (n > 0 && (size_t)n < sizeof(stamp) &&
+		    (size_t)n + (size_t)(r->msg_end - r->msg) <= line_len) {
+			memcpy(o, stamp, (size_t)n);
+			o += n;
+		}
+	}
+	o = *r->msg == '"' ? json_string_text(r->msg, r->msg_end, o)
+			   : json_byte_array(r->msg, r->msg_end, o);
+	/* Docker's "log" ends with the line's own "\n" */
+	while (o > start && o[-1] == ' ')
+		o--;
+	return o;
+}
+
 /* What one pass over the lines found. */
 struct survey {
 	unsigned long lines;		/* non-empty lines */
@@ -343,7 +649,19 @@ struct survey {
 	unsigned long fences;		/* code fence lines */
 	unsigned long commented;	/* lines starting "//" or "*" */
 	unsigned long noise;		/* markup and pager lines */
+	unsigned long json_lines;	/* JSON records, members, brackets */
+	unsigned long json_messages;	/* ... that hold a message */
 };
+
+/* Count [p, end) if it is a JSON record, member or bracket line. */
+static void survey_json(struct survey *s, const char *p, const char *end)
+{
+	struct json_record r;
+	if (json_line(p, end, &r) != JSON_NONE) {
+		s->json_lines++;
+		s->json_messages += r.msg != NULL;
+	}
+}
 
 static void survey_line(struct survey *s, const char *p, const char *end)
 {
@@ -375,10 +693,26 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 		if (comment_end(p, end) != p)
 			s->commented++;
 		return;
+	case '[':
+		/* a dmesg line goes no further either */
+		if (!json_line_rest(f + 1, end))
+			return;
+		/* fall through */
+	case '{': case '}': case ']': case '"':
+		survey_json(s, f, end);
+		return;
 	case '`': case '~': case '<': case '-': case 'l': case '(':
-	case ':': case ' ': case '\t':
+	case ':':
+		break;
+	case ' ': case '\t':
 		break;
 	default:
+		return;
+	}
+	/* json-pretty's members are indented; records may be quoted */
+	const char *j = ct_skip_blanks(f, end);
+	if (j < end && (*j == '"' || *j == '{' || *j == '}')) {
+		survey_json(s, j, end);
 		return;
 	}
 	if (fence_at(f, end))
@@ -444,6 +778,19 @@ static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 				end -= n;
 				break;
 			}
+		}
+	}
+	if (u->wrappers & CT_WRAP_JSON) {
+		/* never in place (ct_text_unwrap()): a stamp goes first */
+		struct json_record r;
+		switch (json_line(p, end, &r)) {
+		case JSON_NONE:
+			break;
+		case JSON_BRACKET:
+			return out;
+		case JSON_MEMBER:
+		case JSON_RECORD:
+			return json_record_text(&r, (size_t)(end - p), out);
 		}
 	}
 	/* out may be the line itself, unwrapped in place: out <= p */
@@ -525,12 +872,27 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 		w |= CT_WRAP_COMMENT;
 	if (s.noise)
 		w |= CT_WRAP_NOISE;
+	/* JSON records: two with a message (or one, alone), and most lines
+	 * JSON */
+	if ((s.json_messages >= 2 ||
+	     (s.json_messages && s.json_lines == s.lines)) &&
+	    2 * s.json_lines >= s.lines)
+		w |= CT_WRAP_JSON;
 	ret->wrappers = w;
-	if (!w)
+	if (!w) {
+		free(out);
 		return NULL;
+	}
 	/* every step only removes bytes: the result fits in len, and the
-	 * decoded copy can be unwrapped where it is */
-	if (!out && !(out = malloc(len))) {
+	 * decoded copy can be unwrapped where it is, but for a record,
+	 * whose stamp is written before its message is read */
+	char *decoded = NULL;
+	if (out && (w & CT_WRAP_JSON)) {
+		decoded = out;
+		out = NULL;
+	}
+	if (!out && !(out = malloc(len ? len : 1))) {
+		free(decoded);
 		ret->wrappers = 0;
 		return &ct_enomem;
 	}
@@ -545,6 +907,7 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 			*o++ = '\n';
 		p = nl ? nl + 1 : end;
 	}
+	free(decoded);
 	ret->owned = out;
 	ret->buf = out;
 	ret->len = (size_t)(o - out);

@@ -543,6 +543,75 @@ static void test_unwrap_pager(void **state)
 	expect_unwrap(session, session, 0);
 }
 
+/* JSON log records: journalctl -o json (field order as journalctl 252
+ * prints it), json-pretty, Docker's json-file "log", GCP's textPayload */
+static void test_unwrap_json(void **state)
+{
+	(void)state;
+	/* one record a line: the kernel's time since boot becomes a dmesg
+	 * stamp; a record without one, just its message */
+	expect_unwrap("{\"SYSLOG_FACILITY\":\"0\",\"_SOURCE_MONOTONIC_TIMESTAMP\":"
+		      "\"979025715\",\"MESSAGE\":\"BUG: KASAN: slab-out-of-bounds "
+		      "in f+0x21b/0x490\",\"_TRANSPORT\":\"kernel\"}\n"
+		      "{ \"__CURSOR\" : \"s=2c;i=1f345\", \"PRIORITY\" : \"2\", "
+		      "\"_SOURCE_MONOTONIC_TIMESTAMP\" : \"12\", \"MESSAGE\" : "
+		      "\"EXT4-fs error (device sdc2) in ext4_free_blocks:4969: "
+		      "IO failure\" }\n"
+		      "{\"PRIORITY\":\"6\",\"MESSAGE\":\"Call Trace:\"}\n",
+		      "[  979.025715] BUG: KASAN: slab-out-of-bounds in "
+		      "f+0x21b/0x490\n"
+		      "[    0.000012] EXT4-fs error (device sdc2) in "
+		      "ext4_free_blocks:4969: IO failure\n"
+		      "Call Trace:\n", CT_WRAP_JSON);
+	/* escapes; journald's bytes that are not UTF-8; a record's own
+	 * line breaks become blanks, so the lines stay the input's */
+	expect_unwrap("{\"MESSAGE\":\"a\\\"b\\\\c\\/d \\u00e9 \\ud83d\\ude00 "
+		      "\\ud800x \\u0007\\tz\\nnext\"}\n"
+		      "{\"MESSAGE\":[104,105,10,255],\"_TRANSPORT\":\"kernel\"}\n"
+		      "{\"MESSAGE\":[104,778,10<5,13,33]}\n",
+		      "a\"b\\c/d \xc3\xa9 \xf0\x9f\x98\x80 ?x  \tz next\n"
+		      "hi \xff\nh? \x05 !\n", CT_WRAP_JSON);
+	/* Docker's json-file: "log" ends with the line's newline; GCP */
+	expect_unwrap("{\"log\":\"[  541.633164] BUG: x\\n\",\"stream\":"
+		      "\"stdout\",\"time\":\"2019-01-01T00:00:00Z\"}\n"
+		      "{\"textPayload\":\"RIP: 0010:f+0x1/0x2\",\"severity\":"
+		      "\"ERROR\",\"labels\":{\"a\":[1,{\"b\":\"}\"}]}}\n",
+		      "[  541.633164] BUG: x\nRIP: 0010:f+0x1/0x2\n",
+		      CT_WRAP_JSON);
+	/* json-pretty: the message's line is the message, the rest empty;
+	 * the prose around the records stays */
+	expect_unwrap("journalctl -k -o json-pretty:\n{\n"
+		      "\t\"_TRANSPORT\" : \"kernel\",\n"
+		      "\t\"MESSAGE\" : \"general protection fault: 0000 [#1]\",\n"
+		      "\t\"_UDEV_DEVLINK\" : [ \"/dev/a\", \"/dev/b\" ],\n"
+		      "}\n{\n\t\"MESSAGE\" : \"RIP: 0010:f+0x1/0x2\"\n}\nbye\n",
+		      "journalctl -k -o json-pretty:\n\n\n"
+		      "general protection fault: 0000 [#1]\n\n\n\n"
+		      "RIP: 0010:f+0x1/0x2\n\nbye\n", CT_WRAP_JSON);
+	/* quoted in a mail, and an HTML page's references decoded first */
+	expect_unwrap("> {\"MESSAGE\":\"BUG: x\"}\n> {\"MESSAGE\":\"y\"}\n",
+		      "BUG: x\ny\n", CT_WRAP_QUOTE | CT_WRAP_JSON);
+	expect_unwrap("{&quot;MESSAGE&quot;:&quot;a &amp;&amp; b&quot;}\n"
+		      "{&quot;MESSAGE&quot;:&quot;&lt;IRQ&gt;&quot;}\n",
+		      "a && b\n<IRQ>\n", CT_WRAP_HTML | CT_WRAP_JSON);
+	/* one JSON line in a log, a record cut short, a record without a
+	 * message: no wrapper, or the line kept as it is */
+	const char *one = "[ 1.0] a\n{\"MESSAGE\":\"b\"}\n[ 1.1] c\n";
+	expect_unwrap(one, one, 0);
+	expect_unwrap("{\"MESSAGE\":\"a\"}\n{\"MESSAGE\":\"cut\n"
+		      "{\"MESSAGE\":\"b\"}\n{\"PRIORITY\":\"6\"}\n",
+		      "a\n{\"MESSAGE\":\"cut\nb\n\n", CT_WRAP_JSON);
+	struct ct_unwrapped u;
+	const char *deep = "{\"MESSAGE\":\"a\",\"x\":[[[[[[[[[[[[[[[[[[[[[[[[[["
+			   "[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}\n"
+			   "{\"MESSAGE\":\"a\"}\n{\"MESSAGE\":\"b\"}\n";
+	assert_null(ct_text_unwrap(deep, strlen(deep), &u));
+	assert_true(u.wrappers & CT_WRAP_JSON);
+	/* too deep to be read: kept, the next record still read */
+	assert_true(u.len > 2 && memcmp(u.buf + u.len - 2, "b\n", 2) == 0);
+	ct_unwrapped_deinit(&u);
+}
+
 static void test_unwrap_empty(void **state)
 {
 	(void)state;
@@ -583,6 +652,7 @@ int main(void)
 		cmocka_unit_test(test_unwrap_fence),
 		cmocka_unit_test(test_unwrap_html),
 		cmocka_unit_test(test_unwrap_pager),
+		cmocka_unit_test(test_unwrap_json),
 		cmocka_unit_test(test_unwrap_empty),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
