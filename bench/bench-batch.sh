@@ -26,9 +26,9 @@
 # (goal <= 1.5), j2/j1 is j2's speed over j1's (goal >= 1.7 on 2 cores).
 # The machine's load average is printed: other work skews the figures.
 #
-# Last figures (2026-12-07, 2-core VM, REPEAT=5, README "Benchmarks"):
-# small shape floor 1.51 s, -j1 1.32 s, -j2 1.07 s (floor/j1 0.87, j2/j1
-# 1.23); big shape floor 1.84 s, -j1 1.31 s, -j2 0.94 s (0.71, 1.39).
+# Last figures (2026-12-07, 2-core VM, REPEAT=3, README "Benchmarks"):
+# small shape floor 1.46 s, -j1 1.28 s, -j2 1.09 s (floor/j1 0.88, j2/j1
+# 1.17); big shape floor 1.69 s, -j1 1.28 s, -j2 0.91 s (0.76, 1.41).
 # j2/j1 stays under 1.7: -j1 already runs a reader, one worker and the
 # writer on the two cores, so j2/j1 is about 2A/(A+R+W) for the analysis
 # A, reader R and writer W CPU (small: 1.13, 0.30 and 0.50 s; big: 1.12,
