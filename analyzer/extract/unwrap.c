@@ -339,12 +339,14 @@ static const char *comment_end(const char *p, const char *end)
 
 /* ---- JSON log records ---------------------------------------------------
  * "journalctl -o json" writes one object a line, "-o json-pretty" one
- * member a line; log shippers (Docker's json-file, Loki, GCP) export
- * JSON lines too.  A record's line becomes its message, after a dmesg
- * stamp made from journald's _SOURCE_MONOTONIC_TIMESTAMP (a kernel
- * record's time since boot); a pretty record's message line becomes the
- * message, its other lines empty.  A message's own line breaks become
- * blanks, so that line N is still the record's line. */
+ * member a line, "-o verbose" and "-o export" one KEY=value field a
+ * line; log shippers (Docker's json-file, Loki, GCP) export JSON lines
+ * too.  A record's line becomes its message, after a dmesg stamp made
+ * from journald's _SOURCE_MONOTONIC_TIMESTAMP (a kernel record's time
+ * since boot); a member-a-line record's message line becomes the
+ * message (stamped when that field came before it), its other lines
+ * empty.  A message's own line breaks become blanks, so that line N is
+ * still the record's line. */
 
 /* The keys whose value is a record's message, best first: journald's,
  * then the shippers' (Docker's "log", GCP's "textPayload"). */
@@ -409,6 +411,8 @@ static const char *json_value_end(const char *p, const char *end)
 /* What a record (or a pretty record's member line) holds. */
 struct json_record {
 	const char *msg, *msg_end;	/* the message's raw value, or NULL */
+	bool msg_text;			/* it is plain text (a field line),
+					 * not a JSON value */
 	size_t msg_rank;		/* its key's place in
 					 * json_message_keys */
 	const char *mono, *mono_end;	/* _SOURCE_MONOTONIC_TIMESTAMP's
@@ -429,7 +433,7 @@ static void json_member(struct json_record *r, const char *k, size_t klen,
 		}
 	static const char mono[] = "_SOURCE_MONOTONIC_TIMESTAMP";
 	if (klen == sizeof(mono) - 1 && memcmp(k, mono, klen) == 0 &&
-	    *v == '"' && ve - v >= 3 && ve - v <= 22) {
+	    *v == '"' && ve - v >= 3 && ve - v <= 21) {
 		for (const char *d = v + 1; d < ve - 1; d++)
 			if (!ct_is_digit(*d))
 				return;
@@ -466,10 +470,50 @@ static bool json_line_rest(const char *p, const char *end)
 
 enum json_line {
 	JSON_NONE,	/* no JSON: prose around the records */
-	JSON_BRACKET,	/* "{", "}," or "[" alone */
-	JSON_MEMBER,	/* a pretty record's member */
+	JSON_BRACKET,	/* "{", "}," or "[" alone; a verbose record's
+			 * header line */
+	JSON_MEMBER,	/* a pretty record's member; a verbose or export
+			 * record's field line, "KEY=value" */
 	JSON_RECORD,	/* a whole object */
 };
+
+/* journalctl -o verbose and -o export print a record a field a line,
+ * "MESSAGE=text" (verbose indents them under a header line that ends
+ * with the cursor, "... UTC [s=...;i=1;b=...]").  The field line at p,
+ * or JSON_NONE. */
+static enum json_line journal_field(const char *p, const char *end,
+				    struct json_record *r)
+{
+	const char *k = p;
+	while (p < end && p - k <= 64 &&
+	       (ct_is_upper(*p) || ct_is_digit(*p) || *p == '_'))
+		p++;
+	if (p == k || p >= end || *p != '=' || ct_is_digit(*k))
+		return JSON_NONE;
+	size_t klen = (size_t)(p - k);
+	static const char mono[] = "_SOURCE_MONOTONIC_TIMESTAMP";
+	if (klen == 7 && memcmp(k, "MESSAGE", 7) == 0) {
+		r->msg = p + 1;
+		r->msg_end = end;
+		r->msg_text = true;
+		r->msg_rank = 0;
+	} else if (klen == sizeof(mono) - 1 && memcmp(k, mono, klen) == 0 &&
+		   end - (p + 1) >= 1 && end - (p + 1) <= 19) {
+		for (const char *d = p + 1; d < end; d++)
+			if (!ct_is_digit(*d))
+				return JSON_MEMBER;
+		r->mono = p + 1;
+		r->mono_end = end;
+	}
+	return JSON_MEMBER;
+}
+
+/* "Tue 2023-11-14 22:29:39.025677 UTC [s=26...;i=1;b=6f...;m=3a...]" */
+static bool verbose_header(const char *p, const char *end)
+{
+	const char *c = ct_memstr(p, (size_t)(end - p), " [s=");
+	return c && end[-1] == ']' && ct_memstr(c, (size_t)(end - c), ";i=");
+}
 
 /* What the line [p, end) (blanks and a CR at its end trimmed by the
  * caller's reader, or not) is, with its record's parts in *r. */
@@ -483,6 +527,11 @@ static enum json_line json_line(const char *p, const char *end,
 	p = ct_skip_blanks(p, end);
 	if (p >= end)
 		return JSON_NONE;
+	if ((ct_is_upper(*p) || *p == '_') &&
+	    journal_field(p, end, r) == JSON_MEMBER)
+		return JSON_MEMBER;
+	if (verbose_header(p, end))
+		return JSON_BRACKET;
 	if (*p == '"') {
 		const char *q = json_member_at(p, end, r);
 		return q && json_line_rest(q, end) ? JSON_MEMBER : JSON_NONE;
@@ -609,11 +658,20 @@ static char *json_byte_array(const char *v, const char *ve, char *o)
 	return o;
 }
 
+/* What a record printed a member or field a line (json-pretty, verbose,
+ * export) said before its message: its stamp, and how many bytes its
+ * lines gave up, which make room for that stamp. */
+struct json_state {
+	const char *mono, *mono_end;
+	size_t saved;
+};
+
 /* Write record r's line at o: its dmesg stamp, if it has one, and its
- * message; returns the end.  line_len bounds it (the line's own
- * length), which the stamp leaves room for: a record that names
- * _SOURCE_MONOTONIC_TIMESTAMP and a message is longer than both. */
-static char *json_record_text(const struct json_record *r, size_t line_len,
+ * message; returns the end.  It takes at most room bytes (the line's own
+ * length, and what the record's earlier lines gave up), which the stamp
+ * leaves room for: a record that names _SOURCE_MONOTONIC_TIMESTAMP and
+ * a message is longer than both. */
+static char *json_record_text(const struct json_record *r, size_t room,
 			      char *o)
 {
 	char *start = o;
@@ -628,13 +686,19 @@ static char *json_record_text(const struct json_record *r, size_t line_len,
 				 us / 1000000, us % 1000000);
 		/* the member's key alone is longer than any stamp */
 		if (n > 0 && (size_t)n < sizeof(stamp) &&
-		    (size_t)n + (size_t)(r->msg_end - r->msg) <= line_len) {
+		    (size_t)n + (size_t)(r->msg_end - r->msg) <= room) {
 			memcpy(o, stamp, (size_t)n);
 			o += n;
 		}
 	}
-	o = *r->msg == '"' ? json_string_text(r->msg, r->msg_end, o)
-			   : json_byte_array(r->msg, r->msg_end, o);
+	if (r->msg_text) {
+		for (const char *c = r->msg; c < r->msg_end; c++)
+			*o++ = *c == '\r' ? ' ' : *c;
+	} else if (*r->msg == '"') {
+		o = json_string_text(r->msg, r->msg_end, o);
+	} else {
+		o = json_byte_array(r->msg, r->msg_end, o);
+	}
 	/* Docker's "log" ends with the line's own "\n" */
 	while (o > start && o[-1] == ' ')
 		o--;
@@ -698,7 +762,8 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 		if (!json_line_rest(f + 1, end))
 			return;
 		/* fall through */
-	case '{': case '}': case ']': case '"':
+	case '{': case '}': case ']': case '"': case '_':
+	case 'A' ... 'Z':
 		survey_json(s, f, end);
 		return;
 	case '`': case '~': case '<': case '-': case 'l': case '(':
@@ -709,9 +774,11 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 	default:
 		return;
 	}
-	/* json-pretty's members are indented; records may be quoted */
+	/* json-pretty's members and verbose's fields are indented; records
+	 * may be quoted */
 	const char *j = ct_skip_blanks(f, end);
-	if (j < end && (*j == '"' || *j == '{' || *j == '}')) {
+	if (j < end && (*j == '"' || *j == '{' || *j == '}' || *j == '_' ||
+			ct_is_upper(*j))) {
 		survey_json(s, j, end);
 		return;
 	}
@@ -725,7 +792,8 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 /* Write the unwrapped line [p, end) at out (out <= p when the text is
  * unwrapped in place); returns the new end of out. */
 static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
-			 const char *end, size_t *fence_indent, char *out)
+			 const char *end, size_t *fence_indent,
+			 struct json_state *js, char *out)
 {
 	if (end > p && end[-1] == '\r')
 		end--;
@@ -783,14 +851,34 @@ static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 	if (u->wrappers & CT_WRAP_JSON) {
 		/* never in place (ct_text_unwrap()): a stamp goes first */
 		struct json_record r;
+		size_t len = (size_t)(end - p);
 		switch (json_line(p, end, &r)) {
 		case JSON_NONE:
+			/* a blank line ends an export record */
+			if (ct_skip_blanks(p, end) == end)
+				*js = (struct json_state){ 0 };
 			break;
 		case JSON_BRACKET:
+			*js = (struct json_state){ 0 };
 			return out;
 		case JSON_MEMBER:
+			if (!r.msg) {
+				if (r.mono) {
+					js->mono = r.mono;
+					js->mono_end = r.mono_end;
+				}
+				js->saved += len;
+				return out;
+			}
+			if (!r.mono) {
+				r.mono = js->mono;
+				r.mono_end = js->mono_end;
+			}
+			out = json_record_text(&r, len + js->saved, out);
+			js->saved = 0;
+			return out;
 		case JSON_RECORD:
-			return json_record_text(&r, (size_t)(end - p), out);
+			return json_record_text(&r, len, out);
 		}
 	}
 	/* out may be the line itself, unwrapped in place: out <= p */
@@ -898,11 +986,12 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 	}
 	char *o = out;
 	size_t fence_indent = 0;
+	struct json_state js = { 0 };
 	p = src;
 	while (p < end) {
 		const char *nl = memchr(p, '\n', (size_t)(end - p));
 		const char *le = nl ? nl : end;
-		o = unwrap_line(ret, p, le, &fence_indent, o);
+		o = unwrap_line(ret, p, le, &fence_indent, &js, o);
 		if (nl)
 			*o++ = '\n';
 		p = nl ? nl + 1 : end;

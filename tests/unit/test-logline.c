@@ -588,6 +588,24 @@ static void test_unwrap_json(void **state)
 		      "journalctl -k -o json-pretty:\n\n\n"
 		      "general protection fault: 0000 [#1]\n\n\n\n"
 		      "RIP: 0010:f+0x1/0x2\n\nbye\n", CT_WRAP_JSON);
+	/* -o verbose and -o export (journalctl 252): a record's fields a
+	 * line; its stamp comes from the field before the message */
+	expect_unwrap("Tue 2023-11-14 22:29:39.025677 UTC [s=26;i=1;b=6f;m=3a]\n"
+		      "    _TRANSPORT=kernel\n"
+		      "    _SOURCE_MONOTONIC_TIMESTAMP=979025677\n"
+		      "    MESSAGE=BUG: KASAN: slab-out-of-bounds in f+0x1/0x2\n"
+		      "Tue 2023-11-14 22:29:39.025715 UTC [s=26;i=2;b=6f;m=3b]\n"
+		      "    MESSAGE=Call Trace:\n",
+		      "\n\n\n[  979.025677] BUG: KASAN: slab-out-of-bounds in "
+		      "f+0x1/0x2\n\nCall Trace:\n", CT_WRAP_JSON);
+	expect_unwrap("__CURSOR=s=26;i=1\n_SOURCE_MONOTONIC_TIMESTAMP=5\n"
+		      "MESSAGE=RIP: 0010:f+0x1/0x2\n\n__CURSOR=s=26;i=2\n"
+		      "MESSAGE=x\n",
+		      "\n\n[    0.000005] RIP: 0010:f+0x1/0x2\n\n\nx\n",
+		      CT_WRAP_JSON);
+	/* a kernel .config or an environment is no journal */
+	const char *config = "CONFIG_KASAN=y\nCONFIG_X=m\nPATH=/bin\n";
+	expect_unwrap(config, config, 0);
 	/* quoted in a mail, and an HTML page's references decoded first */
 	expect_unwrap("> {\"MESSAGE\":\"BUG: x\"}\n> {\"MESSAGE\":\"y\"}\n",
 		      "BUG: x\ny\n", CT_WRAP_QUOTE | CT_WRAP_JSON);
