@@ -344,8 +344,9 @@ static const char *comment_end(const char *p, const char *end)
  * too.  A record's line becomes its message, after a dmesg stamp made
  * from journald's _SOURCE_MONOTONIC_TIMESTAMP (a kernel record's time
  * since boot); a member-a-line record's message line becomes the
- * message (stamped when that field came before it), its other lines
- * empty.  A message's own line breaks become blanks, so that line N is
+ * message (stamped from that field: json-pretty's wherever it is in
+ * the record, verbose's and export's when it comes first), its other
+ * lines empty.  A message's own line breaks become blanks, so that line N is
  * still the record's line. */
 
 /* The keys whose value is a record's message, best first: journald's,
@@ -664,6 +665,10 @@ static char *json_byte_array(const char *v, const char *ve, char *o)
 struct json_state {
 	const char *mono, *mono_end;
 	size_t saved;
+	size_t ahead;	/* the length of the later line that holds mono
+			 * (json-pretty prints members in any order): it
+			 * will give up its room too */
+	bool opened;	/* the line was a record's "{" */
 };
 
 /* Write record r's line at o: its dmesg stamp, if it has one, and its
@@ -789,6 +794,33 @@ static void survey_line(struct survey *s, const char *p, const char *end)
 		s->noise++;
 }
 
+/* After a json-pretty record's "{" line, the member line up to its "}"
+ * (at most 64 lines on) that holds _SOURCE_MONOTONIC_TIMESTAMP, if the
+ * record's message comes before it: js->mono and js->ahead.  p is the
+ * line after the "{". */
+static void json_look_ahead(const struct ct_unwrapped *u, const char *p,
+			    const char *end, struct json_state *js)
+{
+	for (int n = 0; p < end && n < 64; n++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *le = nl ? nl : end;
+		const char *q = p;
+		if (u->wrappers & CT_WRAP_QUOTE)
+			q = quote_end(q, le, u->wrappers & CT_WRAP_PIPE_QUOTE);
+		struct json_record r;
+		enum json_line kind = json_line(q, le, &r);
+		if (kind == JSON_BRACKET || kind == JSON_RECORD)
+			return;
+		if (kind == JSON_MEMBER && r.mono) {
+			js->mono = r.mono;
+			js->mono_end = r.mono_end;
+			js->ahead = (size_t)(le - p);
+			return;
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
 /* Write the unwrapped line [p, end) at out (out <= p when the text is
  * unwrapped in place); returns the new end of out. */
 static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
@@ -859,13 +891,16 @@ static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 				*js = (struct json_state){ 0 };
 			break;
 		case JSON_BRACKET:
-			*js = (struct json_state){ 0 };
+			*js = (struct json_state){
+				.opened = *ct_skip_blanks(p, end) == '{',
+			};
 			return out;
 		case JSON_MEMBER:
 			if (!r.msg) {
 				if (r.mono) {
 					js->mono = r.mono;
 					js->mono_end = r.mono_end;
+					js->ahead = 0; /* now in saved */
 				}
 				js->saved += len;
 				return out;
@@ -874,8 +909,9 @@ static char *unwrap_line(const struct ct_unwrapped *u, const char *p,
 				r.mono = js->mono;
 				r.mono_end = js->mono_end;
 			}
-			out = json_record_text(&r, len + js->saved, out);
-			js->saved = 0;
+			out = json_record_text(&r, len + js->saved + js->ahead,
+					       out);
+			js->saved = js->ahead = 0;
 			return out;
 		case JSON_RECORD:
 			return json_record_text(&r, len, out);
@@ -995,6 +1031,10 @@ struct ct_error *ct_text_unwrap(const char *buf, size_t len,
 		if (nl)
 			*o++ = '\n';
 		p = nl ? nl + 1 : end;
+		if (js.opened) {
+			js.opened = false;
+			json_look_ahead(ret, p, end, &js);
+		}
 	}
 	free(decoded);
 	ret->owned = out;

@@ -588,6 +588,14 @@ static void test_unwrap_json(void **state)
 		      "journalctl -k -o json-pretty:\n\n\n"
 		      "general protection fault: 0000 [#1]\n\n\n\n"
 		      "RIP: 0010:f+0x1/0x2\n\nbye\n", CT_WRAP_JSON);
+	/* the stamp, whichever member comes first (journalctl 252 prints
+	 * them in any order) */
+	expect_unwrap("{\n\t\"MESSAGE\" : \"x\",\n\t\"PRIORITY\" : \"4\",\n"
+		      "\t\"_SOURCE_MONOTONIC_TIMESTAMP\" : \"979025677\"\n}\n"
+		      "{\n\t\"_SOURCE_MONOTONIC_TIMESTAMP\" : \"979025715\",\n"
+		      "\t\"MESSAGE\" : \"y\"\n}\n{\n\t\"MESSAGE\" : \"z\"\n}\n",
+		      "\n[  979.025677] x\n\n\n\n\n\n[  979.025715] y\n\n\nz\n\n",
+		      CT_WRAP_JSON);
 	/* -o verbose and -o export (journalctl 252): a record's fields a
 	 * line; its stamp comes from the field before the message */
 	expect_unwrap("Tue 2023-11-14 22:29:39.025677 UTC [s=26;i=1;b=6f;m=3a]\n"
