@@ -361,13 +361,15 @@ enum { JSON_DEPTH_MAX = 32 };
  * NULL. */
 static const char *json_string_end(const char *p, const char *end)
 {
-	for (p++; p < end; p++) {
-		if (*p == '\\') {
-			if (++p >= end)
-				return NULL;
-		} else if (*p == '"') {
-			return p + 1;
-		}
+	/* the first quote after an even run of backslashes: memchr() runs
+	 * over the message's bytes, and each run is counted once */
+	for (const char *q = p + 1;
+	     q < end && (q = memchr(q, '"', (size_t)(end - q))); q++) {
+		size_t run = 0;
+		for (const char *b = q; b > p + 1 && b[-1] == '\\'; b--)
+			run++;
+		if (!(run & 1))
+			return q + 1;
 	}
 	return NULL;
 }
@@ -528,11 +530,12 @@ static enum json_line json_line(const char *p, const char *end,
 	p = ct_skip_blanks(p, end);
 	if (p >= end)
 		return JSON_NONE;
-	if ((ct_is_upper(*p) || *p == '_') &&
-	    journal_field(p, end, r) == JSON_MEMBER)
-		return JSON_MEMBER;
-	if (verbose_header(p, end))
-		return JSON_BRACKET;
+	if (ct_is_upper(*p) || *p == '_') {
+		if (journal_field(p, end, r) == JSON_MEMBER)
+			return JSON_MEMBER;
+		/* the header starts with the weekday */
+		return verbose_header(p, end) ? JSON_BRACKET : JSON_NONE;
+	}
 	if (*p == '"') {
 		const char *q = json_member_at(p, end, r);
 		return q && json_line_rest(q, end) ? JSON_MEMBER : JSON_NONE;
