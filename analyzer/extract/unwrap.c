@@ -422,27 +422,37 @@ struct json_record {
 					 * digits, or NULL */
 };
 
+/* If key [k, k+klen) is _SOURCE_MONOTONIC_TIMESTAMP and [d, e) its 1 to
+ * 19 digits (microseconds that fit 64 bits), keep them as r's stamp. */
+static void json_mono(struct json_record *r, const char *k, size_t klen,
+		      const char *d, const char *e)
+{
+	static const char mono[] = "_SOURCE_MONOTONIC_TIMESTAMP";
+	if (klen != sizeof(mono) - 1 || memcmp(k, mono, klen) != 0 ||
+	    e - d < 1 || e - d > 19)
+		return;
+	for (const char *c = d; c < e; c++)
+		if (!ct_is_digit(*c))
+			return;
+	r->mono = d;
+	r->mono_end = e;
+}
+
 static void json_member(struct json_record *r, const char *k, size_t klen,
 			const char *v, const char *ve)
 {
+	/* only journald's MESSAGE is ever an array (of bytes) */
 	for (size_t i = 0; i < r->msg_rank; i++)
 		if (strlen(json_message_keys[i]) == klen &&
 		    memcmp(json_message_keys[i], k, klen) == 0 &&
-		    (*v == '"' || *v == '[')) {
+		    (*v == '"' || (*v == '[' && i == 0))) {
 			r->msg = v;
 			r->msg_end = ve;
 			r->msg_rank = i;
 			return;
 		}
-	static const char mono[] = "_SOURCE_MONOTONIC_TIMESTAMP";
-	if (klen == sizeof(mono) - 1 && memcmp(k, mono, klen) == 0 &&
-	    *v == '"' && ve - v >= 3 && ve - v <= 21) {
-		for (const char *d = v + 1; d < ve - 1; d++)
-			if (!ct_is_digit(*d))
-				return;
-		r->mono = v + 1;
-		r->mono_end = ve - 1;
-	}
+	if (*v == '"' && ve - v >= 2)
+		json_mono(r, k, klen, v + 1, ve - 1);
 }
 
 /* The member "KEY" : VALUE at p (at its '"'); after it, or NULL. */
@@ -494,19 +504,13 @@ static enum json_line journal_field(const char *p, const char *end,
 	if (p == k || p >= end || *p != '=' || ct_is_digit(*k))
 		return JSON_NONE;
 	size_t klen = (size_t)(p - k);
-	static const char mono[] = "_SOURCE_MONOTONIC_TIMESTAMP";
 	if (klen == 7 && memcmp(k, "MESSAGE", 7) == 0) {
 		r->msg = p + 1;
 		r->msg_end = end;
 		r->msg_text = true;
 		r->msg_rank = 0;
-	} else if (klen == sizeof(mono) - 1 && memcmp(k, mono, klen) == 0 &&
-		   end - (p + 1) >= 1 && end - (p + 1) <= 19) {
-		for (const char *d = p + 1; d < end; d++)
-			if (!ct_is_digit(*d))
-				return JSON_MEMBER;
-		r->mono = p + 1;
-		r->mono_end = end;
+	} else {
+		json_mono(r, k, klen, p + 1, end);
 	}
 	return JSON_MEMBER;
 }
