@@ -26,16 +26,19 @@
 # (goal <= 1.5), j2/j1 is j2's speed over j1's (goal >= 1.7 on 2 cores).
 # The machine's load average is printed: other work skews the figures.
 #
-# Last figures (2026-12-07, 2-core VM, REPEAT=3, README "Benchmarks"):
-# small shape floor 1.46 s, -j1 1.28 s, -j2 1.09 s (floor/j1 0.88, j2/j1
-# 1.17); big shape floor 1.69 s, -j1 1.28 s, -j2 0.91 s (0.76, 1.41).
-# j2/j1 stays under 1.7: -j1 already runs a reader, one worker and the
-# writer on the two cores, so j2/j1 is about 2A/(A+R+W) for the analysis
-# A, reader R and writer W CPU (small: 1.13, 0.30 and 0.50 s; big: 1.12,
-# 0.45 and 0.12 s).  Where the cores idle, see the per-thread timeline:
+# Last figures (2026-12-07, session 9, 2-core VM, REPEAT=3, README
+# "Benchmarks"): small shape floor 1.32 s, -j1 1.86 s, -j2 1.05 s
+# (floor/j1 1.41, j2/j1 1.77); big shape floor 1.77 s, -j1 1.56 s, -j2
+# 0.91 s (0.88, 1.71).  -j N is N cores: -j1 runs the reader, the one
+# analysis thread and the storing in turn (before session 9 it ran them
+# at once on both cores: 1.28 s, and j2/j1 could not pass about 1.2).
+# What keeps j2/j1 under 2 is the serial start (content hash and the
+# listing pass's inflate, about 0.12 s) and the few idle moments when
+# the writer's ring is full.  Where the cores idle, see the per-thread
+# timeline:
 #   perf record -F 1000 crashtriage batch -j2 ...; perf script -F tid,time
-# flat 1000 10000 100000: -j1 0.160, 0.133, 0.132 ms a case, -j2 0.130,
-# 0.108, 0.118 ms (the writer's checkpoints grow with the database).
+# flat 1000 10000 100000: -j1 0.190, 0.190, 0.206 ms a case, -j2 0.120,
+# 0.105, 0.107 ms (the writer's checkpoints grow with the database).
 set -eu
 src=$(cd "$(dirname "$0")/.." && pwd)
 CT=${CRASHTRIAGE:-$src/crashtriage}

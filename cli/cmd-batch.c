@@ -6,6 +6,7 @@
  * prints the summary and chooses the exit status.
  */
 #include <errno.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -31,8 +32,10 @@ const char cmd_batch_usage[] =
 	"continues where it stopped.  See 'crashtriage report'.\n"
 	"\n"
 	"  --db FILE     the results database (created if missing)\n"
-	"  -j N          analyse cases in N threads (default 1); this thread\n"
-	"                reads the inputs and writes the database\n"
+	"  -j N          use N cores (default: the CPUs this process may run\n"
+	"                on): N threads analyse cases beside the one that\n"
+	"                reads the inputs and the one that writes the\n"
+	"                database; -j1 runs them in turn, on one core\n"
 	"  --kb PATH     match against a compiled knowledge base or a folder of\n"
 	"                rules instead of the built-in rules\n"
 	"  --rules DIR   match against a folder of rule files\n"
@@ -148,11 +151,21 @@ bad:
 	return false;
 }
 
+/* The CPUs this process may run on (its affinity mask: taskset, a Slurm
+ * allocation, a container's cpuset), at most 256. */
+static unsigned long usable_cpus(void)
+{
+	cpu_set_t set;
+	long n = sched_getaffinity(0, sizeof(set), &set) == 0
+		? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned long)n;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
 	bool rematch = false, quiet = false, recheck = false, follow = false;
-	unsigned long jobs = 1, case_timeout = 300;
+	unsigned long jobs = usable_cpus(), case_timeout = 300;
 	uint64_t max_member = 0;
 	struct shard shard = { 0, 1 };
 	const struct cli_option options[] = {

@@ -374,6 +374,8 @@ struct pool {
 				 * is empty */
 	bool started;		/* pool_start ran: there is something to
 				 * stop */
+	bool solo;		/* one core: no writer thread, the reader
+				 * stores (solo_drain) */
 	pthread_t writer;
 	bool writer_live;	/* writer was created: join it */
 	bool failed;		/* the writer met an error: it stores
@@ -713,6 +715,9 @@ static void *worker(void *arg)
 		/* the writer finds it when it looks, and gives it back */
 		j->owner = w;
 		j->done = true;
+		/* one core: the reader waits until the queue is done */
+		if (p->solo && !p->head)
+			pthread_cond_signal(&p->done);
 	}
 	p->live--;
 	pthread_cond_broadcast(&p->done);
@@ -867,10 +872,90 @@ static struct ct_error *give_up(struct ct_batch *b, struct job *j)
 }
 
 /*
+ * One step of the writer's work, p->mu held (released while storing):
+ * store the head of the ring if it is analysed (first giving it up if it
+ * is over the time limit), else commit the open group if it is due.
+ * After an error it stores nothing more, and frees what comes; the
+ * reader takes the error.  Returns false when there was nothing to do.
+ */
+static bool writer_step(struct ct_batch *b)
+{
+	struct pool *p = b->pool;
+	struct job *j = p->in_count ? p->inflight[p->in_head] : NULL;
+	struct ct_error *err = NULL;
+	bool did = true;
+	if (j && over_time(b, j)) {
+		err = give_up(b, j);
+		j = p->inflight[p->in_head];
+	}
+	if (!err && j && j->done) {
+		p->in_head = (p->in_head + 1) % p->in_cap;
+		p->in_count--;
+		p->uncommitted = true;
+		if (p->reader_waiting && relieved(p))
+			pthread_cond_signal(&p->room);
+		bool failed = p->failed;
+		bool is_case = !j->input_done;
+		bool failed_case = j->error != NULL;
+		struct pool_worker *owner = j->owner;
+		pthread_mutex_unlock(&p->mu);
+		if (!failed)
+			err = group_store(b, j);
+		if (!owner)
+			job_destroy(j);
+		pthread_mutex_lock(&p->mu);
+		/* the worker that analysed it frees it */
+		if (owner) {
+			j->next = owner->dead;
+			owner->dead = j;
+		}
+		if (!failed && !err && is_case) {
+			b->st.cases++;
+			if (failed_case)
+				b->st.failed++;
+		}
+	} else if (!err && p->group_open &&
+		   (mono_now() - p->group_since >= GROUP_SECONDS ||
+		    (p->flush && !p->in_count))) {
+		pthread_mutex_unlock(&p->mu);
+		err = group_commit(b);
+		pthread_mutex_lock(&p->mu);
+		pthread_cond_broadcast(&p->room);
+	} else if (!err) {
+		did = false;
+	}
+	if (err) {
+		if (!p->failed) {
+			p->failed = true;
+			p->err = err;
+		} else {
+			ct_error_destroy(err);
+		}
+		pthread_cond_broadcast(&p->room);
+	}
+	p->uncommitted = p->group_open;
+	/* pool_sync() waits for this; a group that filled up was committed
+	 * inside group_store(), with no broadcast there */
+	if (p->flush && !p->in_count && !p->uncommitted)
+		pthread_cond_broadcast(&p->room);
+	return did;
+}
+
+/* When the writer must look again with nothing new (monotonic seconds,
+ * HUGE_VAL for never): when the open group is due and, with jobs in the
+ * ring, after poll seconds; p->mu held. */
+static double writer_next_look(const struct pool *p, double poll)
+{
+	double at = p->in_count ? mono_now() + poll : HUGE_VAL;
+	if (p->group_open && p->group_since + GROUP_SECONDS < at)
+		at = p->group_since + GROUP_SECONDS;
+	return at;
+}
+
+/*
  * The writer thread: store the jobs of the ring in the order they were
  * submitted (the database is the same for every number of jobs), in
- * groups of cases per transaction.  After an error it stores nothing
- * more, and frees what comes; the reader takes the error.
+ * groups of cases per transaction.
  */
 static void *writer_main(void *arg)
 {
@@ -878,89 +963,79 @@ static void *writer_main(void *arg)
 	struct pool *p = b->pool;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		struct job *j = p->in_count ? p->inflight[p->in_head] : NULL;
-		struct ct_error *err = NULL;
-		if (j && over_time(b, j)) {
-			err = give_up(b, j);
-			j = p->inflight[p->in_head];
-		}
-		if (!err && j && j->done) {
-			p->in_head = (p->in_head + 1) % p->in_cap;
-			p->in_count--;
-			p->uncommitted = true;
-			if (p->reader_waiting && relieved(p))
-				pthread_cond_signal(&p->room);
-			bool failed = p->failed;
-			bool is_case = !j->input_done;
-			bool failed_case = j->error != NULL;
-			struct pool_worker *owner = j->owner;
-			pthread_mutex_unlock(&p->mu);
-			if (!failed)
-				err = group_store(b, j);
-			if (!owner)
-				job_destroy(j);
-			pthread_mutex_lock(&p->mu);
-			/* the worker that analysed it frees it */
-			if (owner) {
-				j->next = owner->dead;
-				owner->dead = j;
-			}
-			if (!failed && !err && is_case) {
-				b->st.cases++;
-				if (failed_case)
-					b->st.failed++;
-			}
-		} else if (!err && p->group_open &&
-			   (mono_now() - p->group_since >= GROUP_SECONDS ||
-			    (p->flush && !p->in_count))) {
-			pthread_mutex_unlock(&p->mu);
-			err = group_commit(b);
-			pthread_mutex_lock(&p->mu);
-			pthread_cond_broadcast(&p->room);
-		} else if (!err) {
-			if (p->stop && !p->in_count && !p->group_open)
-				break;
-			/* with jobs in the ring, look every POLL_SECONDS (for
-			 * what is done, and at the clock) rather than be woken
-			 * for each job */
-			double at = p->in_count ? mono_now() + POLL_SECONDS
-						: HUGE_VAL;
-			if (p->group_open && p->group_since + GROUP_SECONDS < at)
-				at = p->group_since + GROUP_SECONDS;
-			if (at == HUGE_VAL)
-				pthread_cond_wait(&p->done, &p->mu);
-			else
-				wait_until(p, &p->done, at);
-		}
-		if (err) {
-			if (!p->failed) {
-				p->failed = true;
-				p->err = err;
-			} else {
-				ct_error_destroy(err);
-			}
-			pthread_cond_broadcast(&p->room);
-		}
-		p->uncommitted = p->group_open;
-		/* pool_sync() waits for this; a group that filled up was
-		 * committed inside group_store(), with no broadcast there */
-		if (p->flush && !p->in_count && !p->uncommitted)
-			pthread_cond_broadcast(&p->room);
+		if (writer_step(b))
+			continue;
+		if (p->stop && !p->in_count && !p->group_open)
+			break;
+		/* with jobs in the ring, look every POLL_SECONDS (for what
+		 * is done, and at the clock) rather than be woken for each
+		 * job */
+		double at = writer_next_look(p, POLL_SECONDS);
+		if (at == HUGE_VAL)
+			pthread_cond_wait(&p->done, &p->mu);
+		else
+			wait_until(p, &p->done, at);
 	}
 	pthread_cond_broadcast(&p->room);
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
 }
 
-/* Start n analysis threads and the writer. */
-static struct ct_error *pool_start(struct ct_batch *b, size_t n)
+/*
+ * -j1 runs on one core: there is no writer thread.  The reader submits
+ * cases until the queue is full, then waits while the one worker
+ * analyses them all, then stores them itself (the worker stays a thread
+ * of its own so that a case over the time limit can be given up; a
+ * hand-over per queue, not per case, as waking a thread costs tens of
+ * microseconds).  Store what is in the ring and what is due; with
+ * p->flush, commit too.  p->mu held.
+ */
+static void solo_drain(struct ct_batch *b)
+{
+	struct pool *p = b->pool;
+	if (p->head && p->idle)
+		pthread_cond_signal(&p->work);
+	for (;;) {
+		if (writer_step(b))
+			continue;
+		if ((!p->in_count && !(p->flush && p->group_open)) ||
+		    p->failed)
+			break;
+		/* the worker signals done when it finishes a job */
+		double at = writer_next_look(p, HUGE_VAL);
+		const struct job *j = p->in_count ? p->inflight[p->in_head]
+						  : NULL;
+		if (j && !j->done && b->case_timeout) {
+			/* a job not started yet has no time limit yet */
+			double limit = j->started
+				? j->started - j->spent + (double)b->case_timeout
+				: mono_now() + POLL_SECONDS;
+			if (limit < at)
+				at = limit;
+		}
+		if (at == HUGE_VAL)
+			pthread_cond_wait(&p->done, &p->mu);
+		else
+			wait_until(p, &p->done, at);
+	}
+}
+
+/* Start the threads of -j jobs: one worker on its own (solo_drain), or
+ * that many workers and the writer. */
+static struct ct_error *pool_start(struct ct_batch *b, size_t jobs)
 {
 	struct pool *p = b->pool;
 	memset(p, 0, sizeof(*p));
 	p->b = b;
-	/* analysed cases wait in the ring between the writer's looks */
-	p->in_cap = 2 * n + 128;
-	p->queued_max = 4 * n + 4;
+	p->solo = jobs <= 1;
+	size_t n = jobs ? jobs : 1;
+	/* analysed cases wait in the ring between the writer's looks (10,000
+	 * small cases a second fill 128 places in a POLL_SECONDS look and
+	 * stall the reader: 512 took bench-batch.sh's -j2 from 1.07 to
+	 * 1.01 s, at the same peak RSS); one core hands over a group's
+	 * worth at a time */
+	p->in_cap = 2 * n + 512;
+	p->queued_max = p->solo ? GROUP_CASES : 4 * n + 4;
 	p->inflight = calloc(p->in_cap, sizeof(*p->inflight));
 	if (!p->inflight)
 		return &ct_enomem;
@@ -969,10 +1044,13 @@ static struct ct_error *pool_start(struct ct_batch *b, size_t n)
 	pthread_cond_init(&p->room, NULL);
 	cond_init_mono(&p->done);
 	p->started = true;
-	int e = pthread_create(&p->writer, NULL, writer_main, b);
-	if (e)
-		return ct_error_os(e, NULL, "cannot start a thread");
-	p->writer_live = true;
+	int e = 0;
+	if (!p->solo) {
+		e = pthread_create(&p->writer, NULL, writer_main, b);
+		if (e)
+			return ct_error_os(e, NULL, "cannot start a thread");
+		p->writer_live = true;
+	}
 	for (size_t i = 0; i < n; i++) {
 		pthread_mutex_lock(&p->mu);
 		e = worker_start(p);
@@ -992,6 +1070,8 @@ static void pool_stop(struct pool *p)
 	pthread_mutex_lock(&p->mu);
 	p->stop = true;
 	p->flush = true;
+	if (p->solo)
+		solo_drain(p->b);
 	pthread_cond_broadcast(&p->work);
 	pthread_cond_broadcast(&p->done);
 	pthread_mutex_unlock(&p->mu);
@@ -1043,7 +1123,10 @@ static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
 {
 	struct pool *p = b->pool;
 	pthread_mutex_lock(&p->mu);
-	if (pool_full(p) && !p->failed) {
+	if (p->solo) {
+		if (pool_full(p))
+			solo_drain(b);
+	} else if (pool_full(p) && !p->failed) {
 		p->reader_waiting = true;
 		pthread_cond_signal(&p->done);
 		while (!relieved(p) && !p->failed)
@@ -1069,7 +1152,8 @@ static struct ct_error *pool_submit(struct ct_batch *b, struct job *j)
 		j->held = j->bytes;
 		p->queued++;
 		p->queued_bytes += j->held;
-		if (p->idle)
+		/* one core: the worker starts when the reader waits */
+		if (p->idle && !p->solo)
 			pthread_cond_signal(&p->work);
 	}
 	pthread_mutex_unlock(&p->mu);
@@ -1084,6 +1168,8 @@ static struct ct_error *pool_sync(struct ct_batch *b)
 		return NULL;
 	pthread_mutex_lock(&p->mu);
 	p->flush = true;
+	if (p->solo)
+		solo_drain(b);
 	pthread_cond_broadcast(&p->done);
 	while ((p->in_count || p->uncommitted) && !p->failed)
 		pthread_cond_wait(&p->room, &p->mu);
@@ -2184,8 +2270,7 @@ struct ct_error *ct_batch_add_paths(struct ct_batch *b, char *const *paths,
 		b->pool = calloc(1, sizeof(*b->pool));
 		if (!b->pool)
 			return &ct_enomem;
-		struct ct_error *err = pool_start(
-			b, b->opts.jobs > 1 ? b->opts.jobs : 1);
+		struct ct_error *err = pool_start(b, b->opts.jobs);
 		if (err)
 			return err;
 	}

@@ -12,10 +12,12 @@
  * inflated once, its entries kept in a spool file), its entries grouped
  * into cases (a bundle is one case, any other entry a case of its own,
  * vm-support NAME.FRAG-NNNNN fragments joined), each case analysed,
- * matched and stored whole.  The calling thread reads inputs; jobs
- * threads (at least one) analyse cases; one writer thread stores them in
- * the order they were completed (the database is the same for every
- * number of jobs), committing groups of cases in one transaction: a kill
+ * matched and stored whole.  With jobs > 1, the calling thread reads
+ * inputs, jobs threads analyse cases and one writer thread stores them in
+ * the order they were completed; with one job, the batch uses one core:
+ * the calling thread reads and stores, and waits while one analysis
+ * thread works.  The database is the same for every number of jobs.
+ * Cases are committed in groups, one transaction each: a kill
  * loses at most the last group, never part of a case, and an input is
  * marked done only with or after its last case.  A case whose analysis
  * goes over case_timeout is stored failed and its thread left to finish.
@@ -54,7 +56,9 @@ struct ct_batch_options {
 	 * ct_batch_has_abandoned() is false (a given-up analysis may still
 	 * use it after ct_batch_destroy()) */
 	const struct ct_kb *kb;
-	size_t jobs;		/* analysis threads; 0 counts as 1 */
+	size_t jobs;		/* cores: analysis threads beside the
+				 * reader and writer; 0 or 1 runs on one
+				 * core, one stage at a time */
 	bool recheck;		/* hash every input, no stat cache lookups */
 	bool follow_links;	/* follow links in a folder to files outside */
 	unsigned case_timeout;	/* seconds a case's analysis (or the read of
