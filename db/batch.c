@@ -39,12 +39,14 @@
  * case_timeout, the case is stored failed and the thread is left to
  * finish and free its job.
  *
- * Three stages run at once: the calling thread reads the inputs and
- * groups their entries into cases; jobs (at least one) worker threads
+ * With jobs > 1, three stages run at once: the calling thread reads the
+ * inputs and groups their entries into cases; jobs worker threads
  * analyse and match them; one writer thread stores them in the order
  * they were completed (the database is the same for every number of
  * jobs), GROUP_CASES cases or GROUP_SECONDS to a transaction, so that
- * commits cost little per case.  A kill -9 loses at most the group not
+ * commits cost little per case.  With one job the stages take turns on
+ * one core (solo_drain): the calling thread reads a queue of cases,
+ * waits while the one worker analyses them, and stores them itself.  A kill -9 loses at most the group not
  * committed yet, never part of a case; the reader's own few statements
  * (stat cache, new inputs) are serialised with the writer's by db_mu.
  *
