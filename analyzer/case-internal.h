@@ -31,6 +31,22 @@ struct ct_error *ct_event_add_field_span(struct ct_case *c,
 					 struct ct_event *ev,
 					 const char *name, const char *value,
 					 size_t len);
+/* The same for the event catalogue, whose kinds and field names live as
+ * long as the process: they are kept by pointer, not copied, and room for
+ * nfields fields is made at once (an event-dense log has 100,000 events:
+ * a copy of each name and a fields array grown 4, 8 doubled the memory
+ * its events took). */
+struct ct_error *ct_case_add_event_static(struct ct_case *c,
+					  const char *static_kind,
+					  const char *timestamp, size_t ts_len,
+					  const char *text, size_t text_len,
+					  struct ct_origin origin,
+					  size_t nfields,
+					  struct ct_event **ret);
+struct ct_error *ct_event_add_field_static(struct ct_case *c,
+					   struct ct_event *ev,
+					   const char *static_name,
+					   const char *value, size_t len);
 
 /* ct_case_add_fact() with a printf-style value, made printable. */
 struct ct_error *ct_case_add_factf(struct ct_case *c, const char *key,

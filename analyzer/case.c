@@ -290,11 +290,27 @@ struct ct_error *ct_case_add_event(struct ct_case *c, const char *kind,
 				      text ? strlen(text) : 0, origin, ret);
 }
 
-struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
-					const char *timestamp, size_t ts_len,
-					const char *text, size_t text_len,
-					struct ct_origin origin,
-					struct ct_event **ret)
+/* Room for n fields in ev (n >= its field count), in c's arena. */
+static bool reserve_fields(struct ct_case *c, struct ct_event *ev, size_t n)
+{
+	struct ct_field *grown = ct_arena_alloc(
+		&ct_case_priv(c)->event_arena, n * sizeof(*grown));
+	if (!grown)
+		return false;
+	if (ev->field_count)
+		memcpy(grown, ev->fields, ev->field_count * sizeof(*grown));
+	ev->fields = grown;
+	ev->field_cap = n;
+	return true;
+}
+
+/* Append an event; its kind copied unless static_kind (see
+ * ct_case_add_event_static), room for nfields fields made. */
+static struct ct_error *add_event(struct ct_case *c, const char *kind,
+				  bool static_kind, const char *timestamp,
+				  size_t ts_len, const char *text,
+				  size_t text_len, struct ct_origin origin,
+				  size_t nfields, struct ct_event **ret)
 {
 	*ret = NULL;
 	if (c->event_count >= CT_MAX_EVENTS)
@@ -304,13 +320,39 @@ struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
 		return &ct_enomem;
 	struct ct_arena *a = &ct_case_priv(c)->event_arena;
 	struct ct_event ev = { .origin = origin };
-	if (!arena_dup(a, kind, kind ? strlen(kind) : 0, &ev.kind) ||
-	    !arena_dup(a, timestamp, ts_len, &ev.timestamp) ||
-	    !arena_dup(a, text, text_len, &ev.text))
+	if (static_kind)
+		ev.kind = (char *)kind;
+	else if (!arena_dup(a, kind, kind ? strlen(kind) : 0, &ev.kind))
+		return &ct_enomem;
+	if (!arena_dup(a, timestamp, ts_len, &ev.timestamp) ||
+	    !arena_dup(a, text, text_len, &ev.text) ||
+	    (nfields && !reserve_fields(c, &ev, nfields)))
 		return &ct_enomem; /* what the arena took goes with the case */
 	c->events[c->event_count] = ev;
 	*ret = &c->events[c->event_count++];
 	return NULL;
+}
+
+struct ct_error *ct_case_add_event_span(struct ct_case *c, const char *kind,
+					const char *timestamp, size_t ts_len,
+					const char *text, size_t text_len,
+					struct ct_origin origin,
+					struct ct_event **ret)
+{
+	return add_event(c, kind, false, timestamp, ts_len, text, text_len,
+			 origin, 0, ret);
+}
+
+struct ct_error *ct_case_add_event_static(struct ct_case *c,
+					  const char *static_kind,
+					  const char *timestamp, size_t ts_len,
+					  const char *text, size_t text_len,
+					  struct ct_origin origin,
+					  size_t nfields,
+					  struct ct_event **ret)
+{
+	return add_event(c, static_kind, true, timestamp, ts_len, text,
+			 text_len, origin, nfields, ret);
 }
 
 struct ct_error *ct_event_add_field(struct ct_case *c, struct ct_event *ev,
@@ -320,11 +362,24 @@ struct ct_error *ct_event_add_field(struct ct_case *c, struct ct_event *ev,
 				       value ? strlen(value) : 0);
 }
 
-/* Whether an event with n fields has room for no more: the fields array
- * holds 4, then doubles (its capacity is not stored). */
-static bool fields_full(size_t n)
+/* Add a field to ev; its name copied unless static_name. */
+static struct ct_error *add_field(struct ct_case *c, struct ct_event *ev,
+				  const char *name, bool static_name,
+				  const char *value, size_t len)
 {
-	return n == 0 || (n >= 4 && (n & (n - 1)) == 0);
+	struct ct_arena *a = &ct_case_priv(c)->event_arena;
+	size_t n = ev->field_count;
+	if (n == ev->field_cap && !reserve_fields(c, ev, n ? 2 * n : 4))
+		return &ct_enomem;
+	struct ct_field *f = &ev->fields[n];
+	if (static_name)
+		f->name = (char *)name;
+	else if (!arena_dup(a, name, name ? strlen(name) : 0, &f->name))
+		return &ct_enomem;
+	if (!arena_dup(a, value, len, &f->value))
+		return &ct_enomem;
+	ev->field_count++;
+	return NULL;
 }
 
 struct ct_error *ct_event_add_field_span(struct ct_case *c,
@@ -332,23 +387,15 @@ struct ct_error *ct_event_add_field_span(struct ct_case *c,
 					 const char *name, const char *value,
 					 size_t len)
 {
-	struct ct_arena *a = &ct_case_priv(c)->event_arena;
-	size_t n = ev->field_count;
-	if (fields_full(n)) {
-		struct ct_field *grown = ct_arena_alloc(
-			a, (n ? 2 * n : 4) * sizeof(*grown));
-		if (!grown)
-			return &ct_enomem;
-		if (n)
-			memcpy(grown, ev->fields, n * sizeof(*grown));
-		ev->fields = grown;
-	}
-	struct ct_field *f = &ev->fields[n];
-	if (!arena_dup(a, name, name ? strlen(name) : 0, &f->name) ||
-	    !arena_dup(a, value, len, &f->value))
-		return &ct_enomem;
-	ev->field_count++;
-	return NULL;
+	return add_field(c, ev, name, false, value, len);
+}
+
+struct ct_error *ct_event_add_field_static(struct ct_case *c,
+					   struct ct_event *ev,
+					   const char *static_name,
+					   const char *value, size_t len)
+{
+	return add_field(c, ev, static_name, true, value, len);
 }
 
 const char *ct_event_field(const struct ct_event *ev, const char *name)

@@ -163,6 +163,7 @@ struct ct_event {
 	struct ct_origin origin;
 	struct ct_field *fields;
 	size_t field_count;
+	size_t field_cap;	/* room in fields */
 };
 
 /* A structure-corruption finding (filled by dump walkers). */

@@ -41,6 +41,7 @@ static struct {
 	struct ct_regex regex[ENTRY_COUNT];
 	size_t literal_len[ENTRY_COUNT];
 	size_t literal_pick[ENTRY_COUNT]; /* ct_memstr_pick() of the literal */
+	uint32_t groups[ENTRY_COUNT];	/* named groups: an event's fields */
 	char *error;			/* why compiling failed, or NULL */
 } compiled;
 static pthread_once_t compiled_once = PTHREAD_ONCE_INIT;
@@ -67,6 +68,10 @@ static void compile_all(void)
 {
 	for (size_t i = 0; i < ENTRY_COUNT; i++) {
 		compile(&compiled.regex[i], entries[i].regex);
+		if (compiled.regex[i].code)
+			pcre2_pattern_info(compiled.regex[i].code,
+					   PCRE2_INFO_NAMECOUNT,
+					   &compiled.groups[i]);
 		compiled.literal_len[i] = strlen(entries[i].literal);
 		compiled.literal_pick[i] = ct_memstr_pick(
 			entries[i].literal, compiled.literal_len[i]);
@@ -91,7 +96,8 @@ static struct ct_error *add_field(void *arg, const char *name,
 				  const char *value, size_t len)
 {
 	struct new_event *n = arg;
-	return ct_event_add_field_span(n->c, n->ev, name, value, len);
+	/* the names live in the compiled patterns, never freed */
+	return ct_event_add_field_static(n->c, n->ev, name, value, len);
 }
 
 /* Add one event for a regex match in msg, fields from named groups. */
@@ -103,17 +109,18 @@ static struct ct_error *add_event(struct ct_case *c, const struct ct_text *t,
 {
 	PCRE2_SIZE *ov = pcre2_get_ovector_pointer(md);
 	struct ct_event *ev;
-	struct ct_error *err = ct_case_add_event_span(
+	struct ct_error *err = ct_case_add_event_static(
 		c, entries[entry].kind, prefix->timestamp,
 		prefix->timestamp_len, msg + ov[0], ov[1] - ov[0],
-		(struct ct_origin){ t->path, line_number }, &ev);
+		(struct ct_origin){ t->path, line_number },
+		compiled.groups[entry] + (prefix->host != NULL), &ev);
 	if (err || !ev)
 		return err;
 	err = ct_regex_each_group(re, md, msg, add_field,
 				  &(struct new_event){ c, ev });
 	if (!err && prefix->host)
-		err = ct_event_add_field_span(c, ev, "host", prefix->host,
-					      prefix->host_len);
+		err = ct_event_add_field_static(c, ev, "host", prefix->host,
+						prefix->host_len);
 	return err;
 }
 

@@ -402,6 +402,55 @@ static void test_arena(void **state)
 	ct_arena_free(&a);
 }
 
+/* Catalogue events keep their static kind and field names by pointer and
+ * make room for the fields they announce; more fields than announced, and
+ * fields of copied events, grow the array with every earlier field kept. */
+static void test_event_fields(void **state)
+{
+	(void)state;
+	static const char kind[] = "linux.link_up";
+	static const char *const names[] = { "driver", "iface", "pci", "host",
+					     "speed", "unit", "extra" };
+	struct ct_case *c;
+	assert_null(ct_case_create("t", &c));
+	struct ct_event *ev;
+	struct ct_origin o = { "log", 7 };
+	for (size_t reserve = 0; reserve <= 3; reserve++) {
+		assert_null(ct_case_add_event_static(c, kind, "[1.0]", 5,
+						     "eno1: NIC Link is Up", 20,
+						     o, reserve, &ev));
+		assert_ptr_equal(ev->kind, kind);
+		assert_int_equal(ev->field_cap, reserve);
+		for (size_t i = 0; i < CT_ARRAY_SIZE(names); i++) {
+			char value[8];
+			snprintf(value, sizeof(value), "v%zu", i);
+			assert_null(ct_event_add_field_static(c, ev, names[i],
+							      value, 2));
+			assert_true(ev->field_count <= ev->field_cap);
+			if (i < reserve)
+				assert_int_equal(ev->field_cap, reserve);
+		}
+		assert_int_equal(ev->field_count, CT_ARRAY_SIZE(names));
+		for (size_t i = 0; i < CT_ARRAY_SIZE(names); i++) {
+			char value[8];
+			snprintf(value, sizeof(value), "v%zu", i);
+			assert_ptr_equal(ev->fields[i].name, names[i]);
+			assert_string_equal(ev->fields[i].value, value);
+		}
+		assert_string_equal(ct_event_field(ev, "unit"), "v5");
+	}
+	/* the copying forms copy, and clean */
+	char k[] = "esxi.mdd";
+	assert_null(ct_case_add_event(c, k, NULL, "t", o, &ev));
+	assert_ptr_not_equal(ev->kind, k);
+	for (size_t i = 0; i < 9; i++)
+		assert_null(ct_event_add_field_span(c, ev, "vf\x01", "x", 1));
+	assert_int_equal(ev->field_count, 9);
+	assert_string_equal(ev->fields[8].name, "vf?");
+	assert_int_equal(c->event_count, 5);
+	ct_case_destroy(c);
+}
+
 /* ct_memstr against a naive search, over needles whose rarest byte sits
  * at the start, middle and end, and haystacks that end early. */
 static void test_memstr(void **state)
@@ -839,6 +888,7 @@ int main(void)
 		cmocka_unit_test(test_clean_and_json_blocks),
 		cmocka_unit_test(test_strbuf_sink),
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_event_fields),
 		cmocka_unit_test(test_memstr),
 		cmocka_unit_test(test_memstr_long),
 		cmocka_unit_test(test_multiscan),
