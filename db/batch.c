@@ -46,9 +46,10 @@
  * jobs), GROUP_CASES cases or GROUP_SECONDS to a transaction, so that
  * commits cost little per case.  With one job the stages take turns on
  * one core (solo_drain): the calling thread reads a queue of cases,
- * waits while the one worker analyses them, and stores them itself.  A kill -9 loses at most the group not
- * committed yet, never part of a case; the reader's own few statements
- * (stat cache, new inputs) are serialised with the writer's by db_mu.
+ * waits while the one worker analyses them, and stores them itself.  A
+ * kill -9 loses at most the group not committed yet, never part of a
+ * case; the reader's own few statements (stat cache, new inputs) are
+ * serialised with the writer's by db_mu.
  *
  * It lives in db/ because it is the stage that fills the results store:
  * sources, extractors and the matcher are what it calls, results.c is
