@@ -352,12 +352,17 @@ for n in 1 2 3 4 5; do
 	(cd "$K/gen" && find . -type f | sed 's,^\./,,' |
 		tar -czf "$K/cores/$n.tgz" --transform "s,^,copy$n-," -T -)
 done
-/usr/bin/time -f '%e %U %S' -o "$WORK/cores.time" "$CRASHTRIAGE" batch -q -j1 \
-	--db "$K/cores-1.sqlite" "$K/cores" >/dev/null 2>&1
-read -r wall user sys <"$WORK/cores.time"
-echo "$wall $user $sys" | awk '{ exit !($2 + $3 <= $1 * 1.05 + 0.02) }' &&
-	ok "-j1 uses one core (${wall} s wall, ${user} + ${sys} s CPU)" ||
-	not_ok "-j1 uses one core (${wall} s wall, ${user} + ${sys} s CPU)"
+if [ -x /usr/bin/time ]; then
+	/usr/bin/time -f '%e %U %S' -o "$WORK/cores.time" "$CRASHTRIAGE" batch -q -j1 \
+		--db "$K/cores-1.sqlite" "$K/cores" >/dev/null 2>&1
+	read -r wall user sys <"$WORK/cores.time"
+	echo "$wall $user $sys" | awk '{ exit !($2 + $3 <= $1 * 1.05 + 0.02) }' &&
+		ok "-j1 uses one core (${wall} s wall, ${user} + ${sys} s CPU)" ||
+		not_ok "-j1 uses one core (${wall} s wall, ${user} + ${sys} s CPU)"
+else
+	"$CRASHTRIAGE" batch -q -j1 --db "$K/cores-1.sqlite" "$K/cores" >/dev/null 2>&1
+	skip "-j1 uses one core" "GNU time (/usr/bin/time) not installed"
+fi
 [ "$(sqlite3 "$K/cores-1.sqlite" "SELECT count(*) FROM cases")" = 4000 ] &&
 	ok "-j1: 4000 cases in five archives" || not_ok "-j1: 4000 cases in five archives"
 cp "$IN/esx-host1-vmsupport.tgz" "$IN/nested.tar" "$K/in/"
