@@ -21,8 +21,8 @@ struct ct_arena {
 
 #define CT_ARENA_INIT { NULL, NULL, NULL, 0 }
 
-/* n bytes aligned for pointers and sizes (not for long double), valid until ct_arena_free(); NULL when
- * memory runs out. */
+/* n bytes aligned for pointers and sizes (not for long double), valid
+ * until ct_arena_free(); NULL when memory runs out. */
 void *ct_arena_alloc(struct ct_arena *a, size_t n);
 /* ct_strndup_clean() (case-internal.h) into the arena. */
 char *ct_arena_strndup_clean(struct ct_arena *a, const char *s, size_t n);

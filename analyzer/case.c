@@ -111,7 +111,6 @@ void ct_case_destroy(struct ct_case *c)
 	free(c);
 }
 
-/* strdup that accepts NULL and keeps at most CT_MAX_FIELD_LEN bytes. */
 /* A clean copy of the span [s, s+n) into *ret; NULL when s is. */
 static bool dup_span(const char *s, size_t n, char **ret)
 {

@@ -804,11 +804,19 @@ enum { GROUP_CASES = 64 };
 /* How often the writer looks at the ring while jobs are in it. */
 #define POLL_SECONDS 0.01
 
+/* When j's analysis goes over the time limit (monotonic seconds), or
+ * HUGE_VAL: no limit, or not started. */
+static double time_limit(const struct ct_batch *b, const struct job *j)
+{
+	return b->case_timeout && j->started
+		? j->started - j->spent + (double)b->case_timeout
+		: HUGE_VAL;
+}
+
 /* Whether the writer gives up waiting for j (over the time limit). */
 static bool over_time(const struct ct_batch *b, const struct job *j)
 {
-	return !j->done && b->case_timeout && j->started &&
-	       mono_now() - j->started + j->spent >= (double)b->case_timeout;
+	return !j->done && mono_now() >= time_limit(b, j);
 }
 
 /* Wait on cv with p->mu held, until at most `at` (monotonic seconds). */
@@ -1009,10 +1017,10 @@ static void solo_drain(struct ct_batch *b)
 		const struct job *j = p->in_count ? p->inflight[p->in_head]
 						  : NULL;
 		if (j && !j->done && b->case_timeout) {
-			/* a job not started yet has no time limit yet */
-			double limit = j->started
-				? j->started - j->spent + (double)b->case_timeout
-				: mono_now() + POLL_SECONDS;
+			/* a job not started yet has no time limit yet: look
+			 * again soon */
+			double limit = j->started ? time_limit(b, j)
+						  : mono_now() + POLL_SECONDS;
 			if (limit < at)
 				at = limit;
 		}

@@ -56,9 +56,9 @@ struct ct_batch_options {
 	 * ct_batch_has_abandoned() is false (a given-up analysis may still
 	 * use it after ct_batch_destroy()) */
 	const struct ct_kb *kb;
-	size_t jobs;		/* cores: analysis threads beside the
-				 * reader and writer; 0 or 1 runs on one
-				 * core, one stage at a time */
+	size_t jobs;		/* analysis threads beside the reader
+				 * and the writer; 0 or 1: one core, the
+				 * stages in turn */
 	bool recheck;		/* hash every input, no stat cache lookups */
 	bool follow_links;	/* follow links in a folder to files outside */
 	unsigned case_timeout;	/* seconds a case's analysis (or the read of
