@@ -91,4 +91,8 @@ struct ct_error *ct_case_add_note_lost(struct ct_case *c, const char *path,
  * map shrank while it was read. */
 bool ct_map_lost(const void *map, uint64_t *ret_offset);
 
+/* The CPUs this process may run on (its affinity mask: taskset, a Slurm
+ * allocation, a container's cpuset), 1 to 256. */
+unsigned ct_usable_cpus(void);
+
 #endif /* CT_INTERNAL_H */

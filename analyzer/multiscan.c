@@ -5,6 +5,7 @@
  */
 #include <hs/hs_runtime.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdint.h>
 
@@ -77,9 +78,30 @@ enum {
 	/* hits kept per chunk; past them, every line up to the chunk's end
 	 * counts as hit (more work for fn, never a line missed) */
 	HITS_MAX = 4096,
+	/* chunks the scanning-ahead thread may be in front of the walk:
+	 * few, so that the walk reads text still in cache (1 GB
+	 * vmkernel.log: 4 chunks 0.42 s wall and 0.67 s CPU, 16 chunks
+	 * 0.45 s and 0.74 s) */
+	AHEAD_RING = 4,
 };
 
-/* The scan's state: the hits of the chunk scanned last and the line the
+/* A literal found: the offset just past it, its id in the set. */
+struct hit {
+	size_t end;
+	unsigned id;
+};
+
+/* What Vectorscan found in one chunk of the text. */
+struct chunk {
+	struct hit *hits;	/* HITS_MAX of room */
+	size_t count;
+	size_t dropped;		/* end of the first hit with no room, or
+				 * SIZE_MAX */
+	size_t end;		/* offset just past the chunk */
+	hs_error_t rc;
+};
+
+/* The scan's state: the hits not yet passed by the walk and the line the
  * walk has reached. */
 struct walk {
 	const char *buf;
@@ -88,10 +110,7 @@ struct walk {
 	void *arg;
 	bool every_line;
 	bool stopped;		/* fn said stop */
-	struct hit {
-		size_t end;	/* offset just past the literal */
-		unsigned id;	/* its id in the set's database */
-	} *hits;		/* hits not yet passed by the walk, by end */
+	struct hit *hits;	/* hits not yet passed by the walk, by end */
 	size_t hit_count, hit_next;
 	size_t flood_from;	/* a hit was not kept here: lines from it */
 	size_t flood_to;	/* to here count as hit; SIZE_MAX: none */
@@ -105,15 +124,42 @@ static int on_match(unsigned int id, unsigned long long from,
 {
 	(void)from;
 	(void)flags;
-	struct walk *w = ctx;
-	if (w->hit_count < HITS_MAX) {
-		w->hits[w->hit_count++] = (struct hit){ (size_t)to, id };
-		return 0;
-	}
-	if (w->flood_from == SIZE_MAX)
-		w->flood_from = (size_t)to;
-	w->flood_to = w->scanned;	/* the end of this chunk */
+	struct chunk *c = ctx;
+	if (c->count < HITS_MAX)
+		c->hits[c->count++] = (struct hit){ (size_t)to, id };
+	else if (c->dropped == SIZE_MAX)
+		c->dropped = (size_t)to;
 	return 0;
+}
+
+/* Scan the chunk of buf that ends at end, the stream's next bytes. */
+static void scan_chunk(hs_stream_t *stream, hs_scratch_t *scratch,
+		       const char *buf, size_t off, size_t end,
+		       struct chunk *c)
+{
+	c->count = 0;
+	c->dropped = SIZE_MAX;
+	c->end = end;
+	c->rc = hs.hs_scan_stream(stream, buf + off, (unsigned)(end - off), 0,
+				  scratch, on_match, c);
+}
+
+/* Take chunk c's hits into the walk's, behind those of the line not yet
+ * complete; the ones with no room start a flood up to the chunk's end,
+ * as if the walk's own array had filled while Vectorscan reported them. */
+static void take_chunk(struct walk *w, const struct chunk *c)
+{
+	size_t room = HITS_MAX - w->hit_count;
+	size_t n = c->count < room ? c->count : room;
+	memcpy(w->hits + w->hit_count, c->hits, n * sizeof(*c->hits));
+	w->hit_count += n;
+	size_t dropped = n < c->count ? c->hits[n].end : c->dropped;
+	if (dropped != SIZE_MAX) {
+		if (w->flood_from == SIZE_MAX)
+			w->flood_from = dropped;
+		w->flood_to = c->end;
+	}
+	w->scanned = c->end;
 }
 
 /* The line [line_start, nl) is complete: hand it to fn if it should be. */
@@ -182,6 +228,164 @@ static void walk_lines(struct walk *w)
 	w->hit_next = 0;
 }
 
+static struct ct_error *scan_failed(hs_error_t rc)
+{
+	return ct_error_create(CT_ERROR_UNSUPPORTED,
+			       "log scan failed (Vectorscan error %d)",
+			       (int)rc);
+}
+
+/*
+ * A long text is scanned ahead by a thread of its own: Vectorscan (and
+ * the first touch of the text's pages) on one core, the walk and fn on
+ * the calling thread, the chunks handed over through a ring.  The walk
+ * gets the same hits in the same chunks as a scan on one thread, so fn
+ * sees the same lines.
+ */
+static _Atomic size_t ahead_min = 16 * CHUNK;
+
+void ct_multiscan_set_ahead(size_t min_len)
+{
+	ahead_min = min_len;
+}
+
+/* On one CPU (taskset -c 0, a one-CPU container) a second thread only
+ * takes turns with the first: ask once per process. */
+static unsigned cpus;
+static pthread_once_t cpus_once = PTHREAD_ONCE_INIT;
+
+static void count_cpus(void)
+{
+	cpus = ct_usable_cpus();
+}
+
+static unsigned usable_cpus(void)
+{
+	pthread_once(&cpus_once, count_cpus);
+	return cpus;
+}
+
+struct ahead {
+	pthread_mutex_t mu;
+	pthread_cond_t filled;	/* a chunk was scanned */
+	pthread_cond_t freed;	/* the walk took chunks */
+	struct chunk ring[AHEAD_RING];
+	size_t scanned, taken;	/* chunks, counted from the first */
+	bool stop;		/* the walk is over: scan no more */
+	bool scanner_waits, walker_waits;
+	hs_database_t *db;
+	const char *buf;
+	size_t len;
+	struct ct_error *err;	/* the scanner could not start */
+};
+
+static void *scan_ahead(void *arg)
+{
+	struct ahead *a = arg;
+	hs_scratch_t *scratch = NULL;
+	hs_stream_t *stream = NULL;
+	size_t off = 0;
+	bool ok = hs.hs_alloc_scratch(a->db, &scratch) == HS_SUCCESS &&
+		  hs.hs_open_stream(a->db, 0, &stream) == HS_SUCCESS;
+	pthread_mutex_lock(&a->mu);
+	if (!ok)
+		a->err = &ct_enomem;
+	while (ok && !a->stop && off < a->len) {
+		if (a->scanned - a->taken == AHEAD_RING) {
+			a->scanner_waits = true;
+			pthread_cond_wait(&a->freed, &a->mu);
+			a->scanner_waits = false;
+			continue;
+		}
+		struct chunk *c = &a->ring[a->scanned % AHEAD_RING];
+		pthread_mutex_unlock(&a->mu);
+		size_t end = a->len - off < CHUNK ? a->len : off + CHUNK;
+		scan_chunk(stream, scratch, a->buf, off, end, c);
+		off = end;
+		pthread_mutex_lock(&a->mu);
+		a->scanned++;
+		if (a->walker_waits)
+			pthread_cond_signal(&a->filled);
+		if (c->rc != HS_SUCCESS)
+			break;
+	}
+	a->stop = true;	/* nothing more comes */
+	pthread_cond_signal(&a->filled);
+	pthread_mutex_unlock(&a->mu);
+	if (stream)
+		hs.hs_close_stream(stream, scratch, NULL, NULL);
+	if (scratch)
+		hs.hs_free_scratch(scratch);
+	return NULL;
+}
+
+/* Walk w's text with its chunks scanned by a thread of its own.  False
+ * when that thread could not be made (walk on one thread then). */
+static bool walk_ahead(struct walk *w, hs_database_t *db,
+		       struct ct_error **ret_err)
+{
+	struct ahead *a = calloc(1, sizeof(*a));
+	struct hit *hits = calloc((size_t)AHEAD_RING * HITS_MAX,
+				  sizeof(*hits));
+	pthread_t thread;
+	if (!a || !hits) {
+		free(a);
+		free(hits);
+		return false;
+	}
+	for (int i = 0; i < AHEAD_RING; i++)
+		a->ring[i].hits = hits + (size_t)i * HITS_MAX;
+	a->db = db;
+	a->buf = w->buf;
+	a->len = w->len;
+	pthread_mutex_init(&a->mu, NULL);
+	pthread_cond_init(&a->filled, NULL);
+	pthread_cond_init(&a->freed, NULL);
+	if (pthread_create(&thread, NULL, scan_ahead, a) != 0) {
+		free(a);
+		free(hits);
+		return false;
+	}
+	pthread_mutex_lock(&a->mu);
+	while (!w->stopped && !*ret_err) {
+		if (a->taken == a->scanned) {
+			if (a->stop)
+				break;
+			a->walker_waits = true;
+			pthread_cond_wait(&a->filled, &a->mu);
+			a->walker_waits = false;
+			continue;
+		}
+		const struct chunk *c = &a->ring[a->taken % AHEAD_RING];
+		pthread_mutex_unlock(&a->mu);
+		if (c->rc != HS_SUCCESS) {
+			*ret_err = scan_failed(c->rc);
+		} else {
+			take_chunk(w, c);
+			walk_lines(w);
+		}
+		pthread_mutex_lock(&a->mu);
+		a->taken++;
+		/* wake the scanner when half the ring is free, not per
+		 * chunk: a wake costs tens of microseconds here */
+		if (a->scanner_waits &&
+		    a->scanned - a->taken <= AHEAD_RING / 2)
+			pthread_cond_signal(&a->freed);
+	}
+	if (!*ret_err)
+		*ret_err = a->err;
+	a->stop = true;
+	pthread_cond_signal(&a->freed);
+	pthread_mutex_unlock(&a->mu);
+	pthread_join(thread, NULL);
+	pthread_cond_destroy(&a->freed);
+	pthread_cond_destroy(&a->filled);
+	pthread_mutex_destroy(&a->mu);
+	free(a);
+	free(hits);
+	return true;
+}
+
 struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
 				    size_t len, bool every_line,
 				    ct_scan_line_fn *fn, void *arg)
@@ -196,26 +400,29 @@ struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
 		.every_line = every_line, .flood_from = SIZE_MAX,
 		.number = 1, .hits = malloc(HITS_MAX * sizeof(struct hit)),
 	};
+	if (!w.hits)
+		return &ct_enomem;
+	if (len >= ahead_min && len > CHUNK && usable_cpus() > 1 &&
+	    walk_ahead(&w, db, &err)) {
+		free(w.hits);
+		return err;
+	}
+	struct chunk c = { .hits = malloc(HITS_MAX * sizeof(struct hit)) };
 	hs_scratch_t *scratch = NULL;
 	hs_stream_t *stream = NULL;
-	if (!w.hits || hs.hs_alloc_scratch(db, &scratch) != HS_SUCCESS ||
+	if (!c.hits || hs.hs_alloc_scratch(db, &scratch) != HS_SUCCESS ||
 	    hs.hs_open_stream(db, 0, &stream) != HS_SUCCESS) {
 		err = &ct_enomem;
 		goto out;
 	}
 	while (w.scanned < len && !w.stopped) {
-		size_t off = w.scanned;
-		size_t n = len - off < CHUNK ? len - off : CHUNK;
-		w.scanned = off + n;
-		hs_error_t rc = hs.hs_scan_stream(stream, buf + off,
-						  (unsigned)n, 0, scratch,
-						  on_match, &w);
-		if (rc != HS_SUCCESS) {
-			err = ct_error_create(CT_ERROR_UNSUPPORTED,
-					      "log scan failed (Vectorscan "
-					      "error %d)", (int)rc);
+		size_t end = len - w.scanned < CHUNK ? len : w.scanned + CHUNK;
+		scan_chunk(stream, scratch, buf, w.scanned, end, &c);
+		if (c.rc != HS_SUCCESS) {
+			err = scan_failed(c.rc);
 			break;
 		}
+		take_chunk(&w, &c);
 		walk_lines(&w);
 	}
 	/* closing reports matches that end at the stream's end: none for
@@ -224,6 +431,7 @@ struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
 out:
 	if (scratch)
 		hs.hs_free_scratch(scratch);
+	free(c.hits);
 	free(w.hits);
 	return err;
 }

@@ -8,6 +8,9 @@
  * Vectorscan's small runtime (libhs_runtime, plain C), on first use, as
  * lazy.h does for libarchive.
  *
+ * A text of 4 MiB or more is scanned ahead of the walk on a thread of
+ * its own (ct_multiscan_set_ahead()).
+ *
  * Measured on this project's 2-core machine (bench/bench-scan.sh), one
  * Vectorscan pass for the 25 literals of a vmkernel.log's set costs 0.3 s
  * a GB, and cutting the lines from newline masks while each 256 KB chunk
@@ -94,5 +97,16 @@ typedef bool ct_scan_line_fn(void *arg, const struct ct_scan_line *line);
 struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
 				    size_t len, bool every_line,
 				    ct_scan_line_fn *fn, void *arg);
+
+/*
+ * ct_multiscan_set_ahead - scan texts of min_len bytes or more ahead of
+ * the walk on a thread of their own (4 MiB unless set; SIZE_MAX: never).
+ * The lines fn sees are the same either way; only the time differs: on
+ * the 2-core bench machine a 1 GB vmkernel.log takes 0.42 s instead of
+ * 0.68 s, for the same CPU time.
+ * batch sets SIZE_MAX: its workers are its parallelism, and -j1 promises
+ * one core.
+ */
+void ct_multiscan_set_ahead(size_t min_len);
 
 #endif /* CT_MULTISCAN_H */

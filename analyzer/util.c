@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdatomic.h>
@@ -520,6 +521,14 @@ const char *ct_memstr(const char *p, size_t len, const char *needle)
 #else
 	return ct_memstr_picked(p, len, needle, n, ct_memstr_pick(needle, n));
 #endif
+}
+
+unsigned ct_usable_cpus(void)
+{
+	cpu_set_t set;
+	long n = sched_getaffinity(0, sizeof(set), &set) == 0
+		? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
+	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
 bool ct_has_either(const char *p, size_t len, const char *a, const char *b)

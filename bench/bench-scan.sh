@@ -11,10 +11,14 @@
 #
 #   bench/bench-scan.sh [MEGABYTES...]       (default: 100 1024)
 #
-# Prints, per log kind and size: seconds (median of 3, CPU time of the
-# process: user + system), MB/s, the ratio to each peer, the cost per MB
-# (flat from 100 MB to 1 GB is the goal) and the peak anonymous memory
-# (heap, not the mapped log).  Not a test: nothing fails on a slow machine.
+# Prints, per log kind and size, medians of 3: crashtriage's CPU seconds
+# (user + system), MB/s per core, its wall seconds (a log of 4 MiB or
+# more is scanned ahead on a second thread, so wall < CPU on two cores),
+# rg's CPU and wall seconds (rg reads one file on one thread), the ratios
+# ct/rg of CPU and of wall time, GNU grep's CPU seconds and ct/grep, the
+# cost per MB (flat from 100 MB to 1 GB is the goal) and the peak
+# anonymous memory (heap, not the mapped log).  Not a test: nothing fails
+# on a slow machine.
 # Needs a built tree: CRASHTRIAGE=path/to/crashtriage (default ./crashtriage).
 set -eu
 sizes=${*:-100 1024}
@@ -36,14 +40,17 @@ echo "patterns: $(wc -l <"$tmp/lits") literals (the catalogue's and the markers'
 have_rg=$(command -v rg || true)
 [ -n "$have_rg" ] || echo "(ripgrep not installed: apt-get install ripgrep)"
 
-# cpu_seconds CMD...: user + system seconds of CMD (stdout to $tmp/out)
-cpu_seconds() {
-	/usr/bin/time -f '%U %S' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null || true
-	awk '{ print $1 + $2 }' "$tmp/time"
+# run_times CMD...: "CPU wall" seconds of CMD, CPU = user + system (stdout
+# to $tmp/out)
+run_times() {
+	/usr/bin/time -f '%U %S %e' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null || true
+	awk '{ print $1 + $2, $3 }' "$tmp/time"
 }
-# median3 CMD...: the median of three runs' CPU seconds
+# median3 CMD...: "CPU wall", each the median of three runs
 median3() {
-	for i in 1 2 3; do cpu_seconds "$@"; done | sort -n | sed -n 2p
+	for i in 1 2 3; do run_times "$@"; done >"$tmp/runs"
+	echo "$(cut -d' ' -f1 "$tmp/runs" | sort -n | sed -n 2p)" \
+		"$(cut -d' ' -f2 "$tmp/runs" | sort -n | sed -n 2p)"
 }
 # peak_anon CMD...: the largest RssAnon seen while CMD runs, in MB
 peak_anon() {
@@ -60,8 +67,8 @@ peak_anon() {
 }
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / ($2 > 0 ? $2 : 1e-9) }'; }
 
-printf '%-8s %6s %9s %8s %9s %9s %9s %9s %8s\n' kind MB ct_s ct_MB/s \
-	rg_s ct/rg grep_s ct/grep heap_MB
+printf '%-8s %6s %7s %8s %7s %7s %7s %15s %7s %7s %7s\n' kind MB ct_cpu \
+	MB/s/core ct_wall rg_cpu rg_wall ct/rg:cpu/wall grep_s ct/grep heap_MB
 for kind in vmkernel linux; do
 	for mb in $sizes; do
 		f="$tmp/$kind.log"
@@ -69,18 +76,25 @@ for kind in vmkernel linux; do
 		size=$(stat -c %s "$f")
 		mbs=$(echo "$size" | awk '{ printf "%.1f", $1 / 1048576 }')
 		cat "$f" >/dev/null # the page cache warmed for every tool alike
-		ct_s=$(median3 "$ct" analyze --json "$f")
+		set -- $(median3 "$ct" analyze --json "$f")
+		ct_cpu=$1 ct_wall=$2
 		title=$(grep -o '"title":"[^"]*"' "$tmp/out" | head -1 | cut -d'"' -f4)
-		rg_s=-
-		[ -n "$have_rg" ] && rg_s=$(median3 rg -c -F -f "$tmp/lits" "$f")
-		grep_s=$(median3 grep -c -F -f "$tmp/lits" "$f")
+		rg_cpu=- rg_wall=- rg_ratio=-
+		if [ -n "$have_rg" ]; then
+			set -- $(median3 rg -c -F -f "$tmp/lits" "$f")
+			rg_cpu=$1 rg_wall=$2
+			rg_ratio="$(ratio "$ct_cpu" "$rg_cpu")/$(ratio "$ct_wall" "$rg_wall")"
+		fi
+		set -- $(median3 grep -c -F -f "$tmp/lits" "$f")
+		grep_s=$1
 		heap=$(peak_anon "$ct" analyze --json "$f")
-		printf '%-8s %6s %9s %8s %9s %9s %9s %9s %8s\n' "$kind" "$mbs" \
-			"$ct_s" "$(echo "$mbs $ct_s" | awk '{ printf "%.0f", $1 / ($2 > 0 ? $2 : 1e-9) }')" \
-			"$rg_s" "$([ "$rg_s" = - ] && echo - || ratio "$ct_s" "$rg_s")" \
-			"$grep_s" "$(ratio "$ct_s" "$grep_s")" "$heap"
-		printf '         %s MB: %.2f ms per MB; found: %s\n' "$mbs" \
-			"$(echo "$ct_s $mbs" | awk '{ print 1000 * $1 / $2 }')" \
+		printf '%-8s %6s %7s %8s %7s %7s %7s %15s %7s %7s %7s\n' "$kind" \
+			"$mbs" "$ct_cpu" \
+			"$(echo "$mbs $ct_cpu" | awk '{ printf "%.0f", $1 / ($2 > 0 ? $2 : 1e-9) }')" \
+			"$ct_wall" "$rg_cpu" "$rg_wall" "$rg_ratio" \
+			"$grep_s" "$(ratio "$ct_cpu" "$grep_s")" "$heap"
+		printf '         %s MB: %.2f ms of CPU per MB; found: %s\n' "$mbs" \
+			"$(echo "$ct_cpu $mbs" | awk '{ print 1000 * $1 / $2 }')" \
 			"${title:-nothing}"
 		rm -f "$f"
 	done

@@ -6,7 +6,6 @@
  * prints the summary and chooses the exit status.
  */
 #include <errno.h>
-#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -151,21 +150,11 @@ bad:
 	return false;
 }
 
-/* The CPUs this process may run on (its affinity mask: taskset, a Slurm
- * allocation, a container's cpuset), at most 256. */
-static unsigned long usable_cpus(void)
-{
-	cpu_set_t set;
-	long n = sched_getaffinity(0, sizeof(set), &set) == 0
-		? CPU_COUNT(&set) : sysconf(_SC_NPROCESSORS_ONLN);
-	return n < 1 ? 1 : n > 256 ? 256 : (unsigned long)n;
-}
-
 int cmd_batch(int argc, char **argv)
 {
 	const char *db_path = NULL, *kb_path = NULL, *rules_dir = NULL;
 	bool rematch = false, quiet = false, recheck = false, follow = false;
-	unsigned long jobs = usable_cpus(), case_timeout = 300;
+	unsigned long jobs = ct_batch_default_jobs(), case_timeout = 300;
 	uint64_t max_member = 0;
 	struct shard shard = { 0, 1 };
 	const struct cli_option options[] = {

@@ -72,6 +72,7 @@
 #include <unistd.h>
 
 #include "analyzer/internal.h"
+#include "analyzer/multiscan.h"
 #include "analyzer/sha256.h"
 #include "analyzer/source.h"
 #include "db/batch.h"
@@ -2210,6 +2211,11 @@ static struct ct_error *batch_paths(struct ct_batch *b, char *const *paths,
 
 /* ---- the API ------------------------------------------------------------ */
 
+unsigned ct_batch_default_jobs(void)
+{
+	return ct_usable_cpus();
+}
+
 struct ct_error *ct_batch_create(const char *db_path,
 				 const struct ct_batch_options *opts,
 				 struct ct_batch **ret)
@@ -2220,6 +2226,9 @@ struct ct_error *ct_batch_create(const char *db_path,
 		return &ct_enomem;
 	}
 	b->opts = *opts;
+	/* the workers are batch's parallelism, and -j1 promises one core:
+	 * no case's log is scanned ahead on a thread of its own */
+	ct_multiscan_set_ahead(SIZE_MAX);
 	b->kb = opts->kb;
 	b->recheck = opts->recheck;
 	b->follow_links = opts->follow_links;

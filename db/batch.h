@@ -86,6 +86,10 @@ struct ct_batch_options {
 	void *arg;		/* passed to progress and warn */
 };
 
+/* The jobs a batch runs when not told: the CPUs this process may run on
+ * (taskset, a Slurm allocation, a container's cpuset), 1 to 256. */
+unsigned ct_batch_default_jobs(void);
+
 /*
  * ct_batch_create - take the write lock of the results database db_path
  * (flock(2) on the file, created if missing: one batch writes a database

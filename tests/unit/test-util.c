@@ -638,6 +638,32 @@ static void check_multiscan(const char *buf, size_t len, bool no_flood)
 	}
 }
 
+/* Every line ct_multiscan_lines() handed over, as it was. */
+struct recorded {
+	struct ct_scan_line *lines;
+	size_t count, cap;
+};
+
+static bool record_line(void *arg, const struct ct_scan_line *l)
+{
+	struct recorded *r = arg;
+	if (r->count == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 1024;
+		r->lines = realloc(r->lines, r->cap * sizeof(*r->lines));
+		assert_non_null(r->lines);
+	}
+	memset(&r->lines[r->count], 0, sizeof(*r->lines)); /* padding */
+	r->lines[r->count].p = l->p;
+	r->lines[r->count].len = l->len;
+	r->lines[r->count].number = l->number;
+	r->lines[r->count].hit = l->hit;
+	r->lines[r->count].marked = l->marked;
+	r->lines[r->count].events = l->events;
+	r->lines[r->count].last = l->last;
+	r->count++;
+	return true;
+}
+
 /* ct_multiscan_lines with the embedded vmkernel set: the lines of
  * ct_line_next(), each hit when a literal lies in it and marked when a
  * marker (not an event's literal) does, in texts small
@@ -670,6 +696,10 @@ static void test_multiscan(void **state)
 		}
 		len += piecewise_text(big + len, 4096, i, markers,
 				      CT_ARRAY_SIZE(markers));
+		if (i == 10)		/* more hits than a chunk keeps */
+			for (int k = 0; k < 6000; k++)
+				len += (size_t)snprintf(big + len, BIG - len,
+							"MCA:%d\n", k);
 		if (i % 5 == 0)		/* a crowd of hits */
 			for (int k = 0; k < 300; k++)
 				len += (size_t)snprintf(big + len, BIG - len,
@@ -677,6 +707,26 @@ static void test_multiscan(void **state)
 							k % 3 ? "\r\n" : "");
 	}
 	check_multiscan(big, len, false);
+	/* scanned ahead on a thread of its own: checked alike, and the
+	 * very lines of one thread, floods included */
+	struct recorded one = { 0 }, two = { 0 };
+	assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, big, len, false,
+				       record_line, &one));
+	ct_multiscan_set_ahead(0);
+	check_multiscan(big, len, false);
+	assert_null(ct_multiscan_lines(CT_SCAN_VMKERNEL, big, len, false,
+				       record_line, &two));
+	ct_multiscan_set_ahead(4 << 20);
+	assert_true(one.count > 1000);
+	size_t flooded = 0;	/* lines counted as hit in a flood */
+	for (size_t i = 0; i < one.count; i++)
+		flooded += one.lines[i].events == UINT64_MAX;
+	assert_true(flooded > 0);
+	assert_int_equal(one.count, two.count);
+	assert_memory_equal(one.lines, two.lines,
+			    one.count * sizeof(*one.lines));
+	free(one.lines);
+	free(two.lines);
 	free(big);
 }
 
