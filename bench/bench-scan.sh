@@ -43,8 +43,12 @@ have_rg=$(command -v rg || true)
 # run_times CMD...: "CPU wall" seconds of CMD, CPU = user + system (stdout
 # to $tmp/out)
 run_times() {
-	/usr/bin/time -f '%U %S %e' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null || true
-	awk '{ print $1 + $2, $3 }' "$tmp/time"
+	t0=$(date +%s.%N)
+	/usr/bin/time -f '%U %S' -o "$tmp/time" "$@" >"$tmp/out" 2>/dev/null || true
+	t1=$(date +%s.%N)
+	# wall time to the millisecond (time's %e has hundredths)
+	awk -v w="$(echo "$t0 $t1" | awk '{ printf "%.3f", $2 - $1 }')" \
+		'{ print $1 + $2, w }' "$tmp/time"
 }
 # median3 CMD...: "CPU wall", each the median of three runs
 median3() {
@@ -67,7 +71,7 @@ peak_anon() {
 }
 ratio() { echo "$1 $2" | awk '{ printf "%.2f", $1 / ($2 > 0 ? $2 : 1e-9) }'; }
 
-printf '%-8s %6s %7s %8s %7s %7s %7s %15s %7s %7s %7s\n' kind MB ct_cpu \
+printf '%-8s %6s %7s %9s %7s %7s %7s %15s %7s %7s %7s\n' kind MB ct_cpu \
 	MB/s/core ct_wall rg_cpu rg_wall ct/rg:cpu/wall grep_s ct/grep heap_MB
 for kind in vmkernel linux; do
 	for mb in $sizes; do
@@ -88,7 +92,7 @@ for kind in vmkernel linux; do
 		set -- $(median3 grep -c -F -f "$tmp/lits" "$f")
 		grep_s=$1
 		heap=$(peak_anon "$ct" analyze --json "$f")
-		printf '%-8s %6s %7s %8s %7s %7s %7s %15s %7s %7s %7s\n' "$kind" \
+		printf '%-8s %6s %7s %9s %7s %7s %7s %15s %7s %7s %7s\n' "$kind" \
 			"$mbs" "$ct_cpu" \
 			"$(echo "$mbs $ct_cpu" | awk '{ printf "%.0f", $1 / ($2 > 0 ? $2 : 1e-9) }')" \
 			"$ct_wall" "$rg_cpu" "$rg_wall" "$rg_ratio" \
