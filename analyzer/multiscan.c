@@ -342,6 +342,9 @@ static bool walk_ahead(struct walk *w, hs_database_t *db,
 	pthread_cond_init(&a->filled, NULL);
 	pthread_cond_init(&a->freed, NULL);
 	if (pthread_create(&thread, NULL, scan_ahead, a) != 0) {
+		pthread_cond_destroy(&a->freed);
+		pthread_cond_destroy(&a->filled);
+		pthread_mutex_destroy(&a->mu);
 		free(a);
 		free(hits);
 		return false;

@@ -788,6 +788,14 @@ struct lx_state {
 	unsigned long line;	/* number of the line being read */
 	struct ct_error *err;	/* what stopped the line pass */
 	struct ct_line_marks marks; /* where some lines start, for report.c */
+	/* the caller an arm unwinder line names after " from ": the next
+	 * line's frame, or, when no frame follows in its backtrace, the
+	 * outermost frame ("(trace_hardirqs_off) from [<80100a74>]
+	 * (__dabt_svc+0x54/0xa0)" ending a trace) */
+	struct ct_frame caller;
+	bool has_caller;
+	size_t caller_bt;	/* its backtrace */
+	size_t caller_after;	/* that backtrace's frames when it was read */
 };
 
 static struct report *current(struct lx_state *s)
@@ -1299,8 +1307,56 @@ static int headline_context(struct report *r, const char *a, const char *end)
 
 /* Close the open report: finish its label, and give a report whose
  * frames never came the one frame its headline names. */
+static void drop_caller(struct lx_state *s)
+{
+	if (s->has_caller)
+		ct_frame_deinit(&s->caller);
+	s->has_caller = false;
+}
+
+/* The last arm unwinder line's caller, as the outermost frame, when no
+ * frame came after that line into its backtrace. */
+static struct ct_error *push_caller(struct lx_state *s)
+{
+	struct ct_error *err = NULL;
+	if (s->has_caller && s->caller_bt < s->c->backtrace_count &&
+	    s->c->backtraces[s->caller_bt].frame_count == s->caller_after)
+		err = push_frame(s, s->caller_bt, &s->caller);
+	drop_caller(s);
+	return err;
+}
+
+/* After frame line [m, end) went into backtrace bt: keep the caller an
+ * arm unwinder line names ("(f) from [<addr>] (g+0x10/0x20)", "f from
+ * g+0x10/0x20"), with an offset or address, as nothing else is one. */
+static struct ct_error *note_caller(struct lx_state *s, const char *m,
+				    const char *end, size_t bt)
+{
+	drop_caller(s);
+	const char *from = bt == NONE ? NULL : find(m, end, " from ");
+	if (!from || bt >= s->c->backtrace_count)
+		return NULL;
+	int rc = parse_frame(from + 6, end, &s->caller);
+	if (rc < 0)
+		return &ct_enomem;
+	if (rc == 0)
+		return NULL;
+	if (!s->caller.function ||
+	    (!s->caller.has_offset && !s->caller.has_address)) {
+		ct_frame_deinit(&s->caller);
+		return NULL;
+	}
+	s->has_caller = true;
+	s->caller_bt = bt;
+	s->caller_after = s->c->backtraces[bt].frame_count;
+	return NULL;
+}
+
 static struct ct_error *close_report(struct lx_state *s)
 {
+	struct ct_error *caller_err = push_caller(s);
+	if (caller_err)
+		return caller_err;
 	struct report *r = current(s);
 	if (s->trace == TRACE_AUX || s->trace == TRACE_MAIN)
 		s->trace = TRACE_NONE;
@@ -1777,7 +1833,7 @@ static struct ct_error *aux_stack(struct lx_state *s, const char *p,
 
 /* A line while a trace is being read: a marker, a frame, or neither. */
 static struct ct_error *trace_line(struct lx_state *s, const char *m,
-				   const char *end)
+				   const char *end, bool marked)
 {
 	struct report *r = current(s);
 	size_t target = s->trace == TRACE_AUX ? s->aux_bt : NONE;
@@ -1818,6 +1874,9 @@ static struct ct_error *trace_line(struct lx_state *s, const char *m,
 	else
 		err = r ? report_frame(s, r, &f, SRC_TRACE) : NULL;
 	ct_frame_deinit(&f);
+	if (!err && marked)
+		err = note_caller(s, m, end, s->trace == TRACE_AUX ? target
+					    : r ? r->bt : NONE);
 	return err;
 }
 
@@ -2380,7 +2439,7 @@ static struct ct_error *handle_line(struct lx_state *s, const char *lp,
 			s->trace = TRACE_NONE;
 			return NULL;
 		}
-		return trace_line(s, m, end);
+		return trace_line(s, m, end, marked);
 	}
 	/* driver_line() looks for markers */
 	if (marked && ct_is_lower(*m) && driver_prefix(m, end))
@@ -2650,6 +2709,7 @@ static struct ct_error *linux_extract(struct ct_case *c,
 		ct_strbuf_deinit(&s->hang.text);
 		free(s->hang.timestamp);
 	}
+	drop_caller(s);
 	for (size_t i = 0; i < s->report_count; i++)
 		report_deinit(&s->reports[i]);
 	free(s->reports);

@@ -1509,9 +1509,12 @@ static void test_arch_arm32(void **state)
 		"Code: e3a03000 e5833000 e12fff1e e1a0c00d (e5833000)\n"
 		"---[ end trace 4d5e6f7a8b9cadbe ]---\n");
 	const struct ct_backtrace *bt = crashing(c);
-	/* the first unwinder line repeats the PC function: listed once */
+	/* the first unwinder line repeats the PC function: listed once;
+	 * the caller the last line names is the outermost frame */
 	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger "
-		      "proc_reg_write __vfs_write");
+		      "proc_reg_write __vfs_write ret_fast_syscall");
+	assert_int_equal(bt->frames[5].offset, 0);
+	assert_int_equal(bt->frames[5].address, 0xc0101000ull);
 	assert_int_equal(bt->frames[0].address, 0xc04a5a34ull);
 	assert_string_equal(bt->frames[3].module, "procmod");
 	assert_false(has_fact(c, "linux.arch", "aarch64"));
@@ -1532,9 +1535,9 @@ static void test_arch_arm32(void **state)
 		"---[ end trace 0000000000000000 ]---\n");
 	bt = crashing(c);
 	assert_bt(bt, "unwind_backtrace show_stack dump_stack_lvl __warn "
-		      "warn_slowpath_fmt foo_probe platform_probe");
+		      "warn_slowpath_fmt foo_probe platform_probe really_probe");
 	assert_string_equal(bt->frames[5].module, "foo");
-	assert_sig(c, "foo_probe platform_probe");
+	assert_sig(c, "foo_probe platform_probe really_probe");
 	ct_case_destroy(c);
 
 	/* the frame pointer unwinder: "Backtrace:", functions entered at
@@ -1550,8 +1553,10 @@ static void test_arch_arm32(void **state)
 		"[<c04a65f8>] (write_sysrq_trigger+0x0/0x68) from [<c02b59c0>] (proc_reg_write+0x60/0x84)\n"
 		"Code: e3a03000 e5833000 (e5833000)\n");
 	bt = crashing(c);
-	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger");
+	assert_bt(bt, "sysrq_handle_crash __handle_sysrq write_sysrq_trigger "
+		      "proc_reg_write");
 	assert_int_equal(bt->frames[0].offset, 0x20);
+	assert_int_equal(bt->frames[3].offset, 0x60);
 	ct_case_destroy(c);
 
 	c = analyze(
