@@ -1713,6 +1713,9 @@ static const struct pc_form {
 	{ "NIP " },		/* ppc: "NIP [c000000000123456] .func+0x/0x" */
 	{ "Krnl PSW : " },	/* s390 */
 	{ "epc~: " },		/* MIPS "epc   : ffffffff80123456 func", riscv */
+	{ "IAOQ[0]: " },	/* parisc "IAOQ[0]: func+0x/0x" ("IAOQ[1]"
+				 * is the next instruction, "RP(r2)" the
+				 * return pointer: neither is a frame) */
 };
 
 /* Does [m, end) start with the pc_forms prefix pat?  The body after it. */
@@ -2337,7 +2340,8 @@ static bool may_be_keyword(const char *m, const char *end)
 		return starts(m, end, "Hardware name: ");
 	case 'I':
 		return starts(m, end, "Internal error: ") ||
-		       starts(m, end, "INFO: ") || starts(m, end, "IP: ");
+		       starts(m, end, "INFO: ") || starts(m, end, "IP: ") ||
+		       starts(m, end, "IAOQ[0]: ");
 	case 'K':
 		return starts(m, end, "Kernel ") || starts(m, end, "Krnl ");
 	case 'L':
@@ -2734,6 +2738,8 @@ static bool arch_sniff_line(const char *m, const char *end)
 		body = m + 9;
 	else if (starts(m, end, "EIP is at "))
 		body = m + 10;
+	else if (starts(m, end, "IAOQ[0]: "))
+		body = m + 9;	/* parisc */
 	else
 		return !starts(m, end, "Backtrace:") &&
 		       arm_trace_start(m, end, true);

@@ -1711,6 +1711,33 @@ static void test_arch_mips_riscv(void **state)
 	ct_case_destroy(c);
 }
 
+/* parisc: "IAOQ[0]: func+0x/0x" is frame 0 (the laid-out register dump of
+ * arch/parisc/kernel/traps.c); "IAOQ[1]" (the next instruction) and
+ * "RP(r2)" (the return pointer) are not frames. */
+static void test_arch_parisc(void **state)
+{
+	(void)state;
+	struct ct_case *c = analyze(
+		"rcu: INFO: rcu_sched self-detected stall on CPU\n"
+		"rcu:    0-....: (5979 ticks this GP) idle=b23c/1/0x4000000000000002\n"
+		"CPU: 1 PID: 310 Comm: cat Tainted: G             L 6.1.12+ #5\n"
+		"Hardware name: 9000/800/rp3440\n"
+		"IASQ: 0000000000000000 0000000000000000 IAOQ: 00000000406e6528 00000000406e652c\n"
+		"  IIR: 0f401096    ISR: 0000000000000000  IOR: 0000000000000000\n"
+		"  CPU:        1   CR30: 0000000059dc6d60 CR31: ffffffffffffefff\n"
+		" IAOQ[0]: seq_read_iter+0x1cc/0x5e0\n"
+		" IAOQ[1]: seq_read_iter+0x1d0/0x5e0\n"
+		" RP(r2): seq_read_iter+0x160/0x5e0\n"
+		"Backtrace:\n"
+		" [<0000000040372d70>] seq_read+0xd4/0x100\n"
+		" [<000000004033f1a4>] vfs_read+0xcc/0x2c8\n"
+		" [<000000004033f7a8>] ksys_read+0x80/0x120\n");
+	const struct ct_backtrace *bt = crashing(c);
+	assert_bt(bt, "seq_read_iter seq_read vfs_read ksys_read");
+	assert_int_equal(bt->frames[0].offset, 0x1cc);
+	ct_case_destroy(c);
+}
+
 /* Traces decoded by scripts/decode_stacktrace.sh and by syzkaller:
  * file:line into the frame, inlined frames marked, modules without
  * brackets after the location. */
@@ -2063,6 +2090,7 @@ int main(void)
 		cmocka_unit_test(test_arch_ppc64),
 		cmocka_unit_test(test_arch_s390x),
 		cmocka_unit_test(test_arch_mips_riscv),
+		cmocka_unit_test(test_arch_parisc),
 		cmocka_unit_test(test_decoded_traces),
 		cmocka_unit_test(test_arch_pc_line_half_frame),
 		cmocka_unit_test(test_arch_not_frames),
