@@ -279,6 +279,16 @@ struct ahead {
 	struct ct_error *err;	/* the scanner could not start */
 };
 
+/* Free a, made by walk_ahead() (its ring's hits are one block). */
+static void ahead_destroy(struct ahead *a)
+{
+	pthread_cond_destroy(&a->freed);
+	pthread_cond_destroy(&a->filled);
+	pthread_mutex_destroy(&a->mu);
+	free(a->ring[0].hits);
+	free(a);
+}
+
 static void *scan_ahead(void *arg)
 {
 	struct ahead *a = arg;
@@ -342,11 +352,7 @@ static bool walk_ahead(struct walk *w, hs_database_t *db,
 	pthread_cond_init(&a->filled, NULL);
 	pthread_cond_init(&a->freed, NULL);
 	if (pthread_create(&thread, NULL, scan_ahead, a) != 0) {
-		pthread_cond_destroy(&a->freed);
-		pthread_cond_destroy(&a->filled);
-		pthread_mutex_destroy(&a->mu);
-		free(a);
-		free(hits);
+		ahead_destroy(a);
 		return false;
 	}
 	pthread_mutex_lock(&a->mu);
@@ -381,11 +387,7 @@ static bool walk_ahead(struct walk *w, hs_database_t *db,
 	pthread_cond_signal(&a->freed);
 	pthread_mutex_unlock(&a->mu);
 	pthread_join(thread, NULL);
-	pthread_cond_destroy(&a->freed);
-	pthread_cond_destroy(&a->filled);
-	pthread_mutex_destroy(&a->mu);
-	free(a);
-	free(hits);
+	ahead_destroy(a);
 	return true;
 }
 
@@ -405,7 +407,8 @@ struct ct_error *ct_multiscan_lines(enum ct_scan_set set, const char *buf,
 	};
 	if (!w.hits)
 		return &ct_enomem;
-	if (len >= ahead_min && len > CHUNK && usable_cpus() > 1 &&
+	size_t min = ahead_min;
+	if (len >= min && len > CHUNK && (min == 0 || usable_cpus() > 1) &&
 	    walk_ahead(&w, db, &err)) {
 		free(w.hits);
 		return err;

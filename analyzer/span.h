@@ -26,17 +26,8 @@ const char *ct_memstr(const char *p, size_t len, const char *needle);
 size_t ct_memstr_pick(const char *needle, size_t n);
 const char *ct_memstr_picked(const char *p, size_t len, const char *needle,
 			     size_t n, size_t pick);
-/* Does [p, p+len) hold a (na bytes) or b (nb bytes)?  One pass, for a
- * per-line test. */
-bool ct_has_either_n(const char *p, size_t len, const char *a, size_t na,
-		     const char *b, size_t nb);
-/* The same for C strings; inline, so that literals' lengths are known
- * when compiling (it runs on every long line of a big log). */
-static inline bool ct_has_either(const char *p, size_t len, const char *a,
-				 const char *b)
-{
-	return ct_has_either_n(p, len, a, strlen(a), b, strlen(b));
-}
+/* Does [p, p+len) hold a or b?  One pass, for a per-line test. */
+bool ct_has_either(const char *p, size_t len, const char *a, const char *b);
 /* Inline, so that a literal prefix's length is known when compiling: the
  * extractors test many prefixes on every line. */
 static inline bool ct_has_prefix(const char *p, size_t len,

@@ -531,9 +531,9 @@ unsigned ct_usable_cpus(void)
 	return n < 1 ? 1 : n > 256 ? 256 : (unsigned)n;
 }
 
-bool ct_has_either_n(const char *p, size_t len, const char *a, size_t na,
-		     const char *b, size_t nb)
+bool ct_has_either(const char *p, size_t len, const char *a, const char *b)
 {
+	size_t na = strlen(a), nb = strlen(b);
 #ifdef __SSE2__
 	/* one pass filtering both needles on their first and last bytes */
 	size_t longest = na > nb ? na : nb;

@@ -1013,7 +1013,7 @@ static void solo_drain(struct ct_batch *b)
 		if ((!p->in_count && !(p->flush && p->group_open)) ||
 		    p->failed)
 			break;
-		/* the worker signals done when it finishes a job */
+		/* the worker signals done when the queue is empty */
 		double at = writer_next_look(p, HUGE_VAL);
 		const struct job *j = p->in_count ? p->inflight[p->in_head]
 						  : NULL;

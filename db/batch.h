@@ -93,7 +93,10 @@ unsigned ct_batch_default_jobs(void);
 /*
  * ct_batch_create - take the write lock of the results database db_path
  * (flock(2) on the file, created if missing: one batch writes a database
- * at a time) and open it (ct_results_open()).  opts is copied.
+ * at a time) and open it (ct_results_open()).  opts is copied.  From
+ * then on, no log of this process is scanned ahead on a thread of its
+ * own (ct_multiscan_set_ahead(SIZE_MAX)): the workers are the batch's
+ * parallelism, and -j1 promises one core.
  * Return: NULL with *ret set (free with ct_batch_destroy()); an
  * CT_ERROR_OS error when the file cannot be opened or another batch holds
  * the lock; the error of ct_results_open().

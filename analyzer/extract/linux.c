@@ -1305,8 +1305,6 @@ static int headline_context(struct report *r, const char *a, const char *end)
 	return 0;
 }
 
-/* Close the open report: finish its label, and give a report whose
- * frames never came the one frame its headline names. */
 static void drop_caller(struct lx_state *s)
 {
 	if (s->has_caller)
@@ -1352,6 +1350,8 @@ static struct ct_error *note_caller(struct lx_state *s, const char *m,
 	return NULL;
 }
 
+/* Close the open report: finish its label, and give a report whose
+ * frames never came the one frame its headline names. */
 static struct ct_error *close_report(struct lx_state *s)
 {
 	struct ct_error *caller_err = push_caller(s);

@@ -638,15 +638,36 @@ static void check_multiscan(const char *buf, size_t len, bool no_flood)
 	}
 }
 
-/* Every line ct_multiscan_lines() handed over, as it was. */
+/* Every line ct_multiscan_lines() handed over, as it was, and the most
+ * threads the process had while it did. */
 struct recorded {
 	struct ct_scan_line *lines;
 	size_t count, cap;
+	long threads;
 };
+
+/* The "Threads:" of /proc/self/status, or 0. */
+static long thread_count(void)
+{
+	FILE *f = fopen("/proc/self/status", "r");
+	char line[256];
+	long n = 0;
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "Threads: %ld", &n) == 1)
+			break;
+	if (f)
+		fclose(f);
+	return n;
+}
 
 static bool record_line(void *arg, const struct ct_scan_line *l)
 {
 	struct recorded *r = arg;
+	if (r->count % 4096 == 0) {
+		long n = thread_count();
+		if (n > r->threads)
+			r->threads = n;
+	}
 	if (r->count == r->cap) {
 		r->cap = r->cap ? 2 * r->cap : 1024;
 		r->lines = realloc(r->lines, r->cap * sizeof(*r->lines));
@@ -718,6 +739,8 @@ static void test_multiscan(void **state)
 				       record_line, &two));
 	ct_multiscan_set_ahead(4 << 20);
 	assert_true(one.count > 1000);
+	assert_int_equal(one.threads, 1);	/* the walk scanned itself */
+	assert_true(two.threads >= 2);		/* a thread scanned ahead */
 	size_t flooded = 0;	/* lines counted as hit in a flood */
 	for (size_t i = 0; i < one.count; i++)
 		flooded += one.lines[i].events == UINT64_MAX;
